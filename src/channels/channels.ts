@@ -1,0 +1,36 @@
+/**
+ * Builds the channel providers from configuration: one URL per channel (`inbox`, `smpp://…`, `smtp://…`).
+ * Providers other than the inbox are added here as they are written; an unknown scheme fails at start.
+ */
+import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
+import type { Clock } from '../lib/clock.js';
+import type { ChannelName, ChannelProvider, Channels } from './channel.js';
+import { inboxProvider } from './inbox.provider.js';
+
+export type ProviderFactory = (url: URL, deps: { db: Db; clock: Clock; channel: ChannelName }) => ChannelProvider;
+
+/** Registered provider factories by URL scheme; each provider module adds its own entry here. */
+export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {};
+
+function buildChannel(spec: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
+  const first = spec.split(',')[0]!.trim();
+  if (first === 'inbox') return inboxProvider(db.kysely, clock, channel);
+  const url = new URL(first);
+  const factory = PROVIDER_FACTORIES[url.protocol.replace(/:$/, '')];
+  if (!factory) throw new Error(`no provider for ${url.protocol} (channel ${channel})`);
+  return factory(url, { db, clock, channel });
+}
+
+export function buildChannels(config: Config, db: Db, clock: Clock): Channels {
+  return {
+    sms: buildChannel(config.sms, 'sms', db, clock),
+    email: buildChannel(config.email, 'email', db, clock),
+    voice: buildChannel(config.voice, 'voice', db, clock),
+    push: inboxProvider(db.kysely, clock, 'push'),
+  };
+}
+
+/** Whether any channel is the dev inbox (then /api/dev/inbox and /dev/inbox exist). */
+export const usesInbox = (config: Config): boolean =>
+  [config.sms, config.email, config.voice].some((spec) => spec.split(',').some((s) => s.trim() === 'inbox'));

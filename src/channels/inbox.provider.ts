@@ -1,0 +1,77 @@
+/**
+ * The dev inbox: a provider for every channel that stores messages in the database instead of sending
+ * them, listed at GET /api/dev/inbox and shown at /dev/inbox. Delivery is immediate.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { ChannelName, ChannelProvider, OutboundMessage, SendResult } from './channel.js';
+
+export interface InboxMessageView {
+  id: string;
+  tenantId: string | null;
+  channel: ChannelName;
+  to: string;
+  from: string | null;
+  subject: string | null;
+  text: string;
+  hasAudio: boolean;
+  time: string;
+}
+
+export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: ChannelName): ChannelProvider {
+  const rowOf = (m: OutboundMessage) => ({
+    id: m.id,
+    tenant_id: m.tenantId,
+    channel,
+    to: m.to,
+    from: m.from ?? null,
+    subject: m.subject ?? null,
+    text: m.text,
+    audio: null,
+    created_at: clock.now(),
+  });
+  const delivered = (m: OutboundMessage): SendResult => ({ id: m.id, providerId: `inbox-${m.id}`, status: 'delivered' });
+  return {
+    name: 'inbox',
+    channel,
+    maxPerSecond: 100_000,
+    async send(message) {
+      await db.insertInto('inbox_messages').values(rowOf(message)).execute();
+      return delivered(message);
+    },
+    async sendBatch(messages) {
+      // 9 columns; stay well under SQLite's parameter limit.
+      for (let i = 0; i < messages.length; i += 1000) {
+        await db.insertInto('inbox_messages').values(messages.slice(i, i + 1000).map(rowOf)).execute();
+      }
+      return messages.map(delivered);
+    },
+  };
+}
+
+export function inboxRepository(db: Kysely<Database>) {
+  return {
+    async list(options: { to?: string; tenantId?: string; limit: number }): Promise<InboxMessageView[]> {
+      let query = db.selectFrom('inbox_messages').selectAll();
+      if (options.to) query = query.where('to', '=', options.to);
+      if (options.tenantId) query = query.where('tenant_id', '=', options.tenantId);
+      const rows = await query.orderBy('created_at', 'asc').orderBy('id').limit(options.limit).execute();
+      return rows.map((r) => ({
+        id: r.id,
+        tenantId: r.tenant_id,
+        channel: r.channel,
+        to: r.to,
+        from: r.from,
+        subject: r.subject,
+        text: r.text,
+        hasAudio: r.audio !== null,
+        time: new Date(r.created_at).toISOString(),
+      }));
+    },
+    async audio(id: string): Promise<string | null> {
+      const row = await db.selectFrom('inbox_messages').select('audio').where('id', '=', id).executeTakeFirst();
+      return row?.audio ?? null;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The only reader of process.env. One schema → a typed, frozen Config.
+ * Every variable carries the AVISO_ prefix; a `.env` file in the working directory is read too.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const channelUrl = (schemes: readonly string[]) =>
+  z.string().refine(
+    (value) =>
+      value.split(',').every((part) => {
+        const trimmed = part.trim();
+        if (trimmed === 'inbox') return true;
+        const scheme = trimmed.split(':')[0] ?? '';
+        return schemes.includes(scheme) && URL.canParse(trimmed);
+      }),
+    { message: `expected "inbox" or a URL with one of: ${schemes.join(', ')} (comma-separated for failover)` },
+  );
+
+const schema = z.object({
+  AVISO_DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/aviso.db')
+    .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
+      message: 'expected sqlite:PATH or postgres://…',
+    }),
+  AVISO_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  AVISO_HOST: z.string().default('0.0.0.0'),
+  AVISO_PUBLIC_URL: z.url().optional(),
+  AVISO_SMS: channelUrl(['smpp', '46elks', 'gatewayapi', 'twilio']).default('inbox'),
+  AVISO_EMAIL: channelUrl(['smtp', 'smtps']).default('inbox'),
+  AVISO_VOICE: channelUrl(['46elks', 'twilio', 'voice']).default('inbox'),
+  AVISO_CAPTCHA: z.enum(['altcha', 'off']).default('altcha'),
+  AVISO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AVISO_SECRET_FILE: z.string().default('./data/secret'),
+  AVISO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AVISO_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AVISO_DEMO: z.enum(['true', 'false']).default('false'),
+  AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+});
+
+export type Config = Readonly<{
+  databaseUrl: string;
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  sms: string;
+  email: string;
+  voice: string;
+  captcha: 'altcha' | 'off';
+  secret: string;
+  logLevel: z.infer<typeof schema>['AVISO_LOG_LEVEL'];
+  trustProxy: boolean;
+  demo: boolean;
+  workers: number;
+}>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads `.env` (if present) under the real environment; the real environment wins. */
+function readEnvironment(env: NodeJS.ProcessEnv, envFile: string): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const [key, value] of Object.entries(env)) if (key.startsWith('AVISO_')) merged[key] = value;
+  return merged;
+}
+
+/** The secret signs sessions and keys the PIN hashes; generated once and kept beside the database. */
+function resolveSecret(explicit: string | undefined, file: string): string {
+  if (explicit) return explicit;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+  const parsed = schema.safeParse(readEnvironment(env, envFile));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`${variable}: ${issue.message}`);
+  }
+  const v = parsed.data;
+  return Object.freeze({
+    databaseUrl: v.AVISO_DATABASE_URL,
+    port: v.AVISO_PORT,
+    host: v.AVISO_HOST,
+    publicUrl: v.AVISO_PUBLIC_URL,
+    sms: v.AVISO_SMS,
+    email: v.AVISO_EMAIL,
+    voice: v.AVISO_VOICE,
+    captcha: v.AVISO_CAPTCHA,
+    secret: resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
+    logLevel: v.AVISO_LOG_LEVEL,
+    trustProxy: v.AVISO_TRUST_PROXY === 'true',
+    demo: v.AVISO_DEMO === 'true',
+    workers: v.AVISO_WORKERS,
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Opens the database named by AVISO_DATABASE_URL: a SQLite file (embedded default) or PostgreSQL.
+ * Everything above this file sees one `Db`: a Kysely instance plus the dialect's capability flags.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { postgresDialect, sqliteDialect, type DialectInfo } from './dialect.js';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: DialectInfo;
+  /** PostgreSQL schema the tables live in (search_path); undefined on SQLite. */
+  readonly schema: string | undefined;
+  close(): Promise<void>;
+}
+
+// BIGINT (epoch-ms times, counts) as JS numbers: all our values are far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+pg.types.setTypeParser(1700, (value) => Number.parseFloat(value));
+
+export interface OpenOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  /** PostgreSQL schema (search_path); tests use one schema per test file. */
+  schema?: string;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Db {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  return openPostgres(url, options);
+}
+
+function openSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kysely,
+    dialect: sqliteDialect,
+    schema: undefined,
+    close: () => kysely.destroy(),
+  };
+}
+
+/** `postgres://…?schema=NAME` puts Aviso's tables in that schema (our parameter, not pg's: removed before connecting). */
+function splitSchema(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`AVISO_DATABASE_URL: bad schema name ${schema}`);
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+function openPostgres(url: string, options: OpenOptions): Db {
+  const { connectionString, schema: schemaFromUrl } = splitSchema(url);
+  const schema = options.schema ?? schemaFromUrl;
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: postgresDialect,
+    schema: schema ?? 'public',
+    close: () => kysely.destroy(),
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * What differs between the two engines, as capability flags in one place, so that services and
+ * repositories never ask "is this PostgreSQL?".
+ */
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DialectInfo {
+  readonly name: DialectName;
+  /** Most bind parameters one statement may carry. */
+  readonly maxParameters: number;
+  /** Rows per multi-row INSERT that keeps the statement under maxParameters for a given column count. */
+  rowsPerInsert(columns: number): number;
+  /** Whether several connections can write at once (PostgreSQL) or writes serialise (SQLite). */
+  readonly concurrentWriters: boolean;
+  /** Case-insensitive LIKE operator. */
+  readonly ilike: 'like' | 'ilike';
+}
+
+function info(name: DialectName, maxParameters: number, concurrentWriters: boolean): DialectInfo {
+  return {
+    name,
+    maxParameters,
+    concurrentWriters,
+    ilike: name === 'postgres' ? 'ilike' : 'like',
+    rowsPerInsert: (columns) => Math.max(1, Math.min(1000, Math.floor(maxParameters / columns))),
+  };
+}
+
+export const sqliteDialect = info('sqlite', 32766, false);
+export const postgresDialect = info('postgres', 65535, true);

@@ -1,0 +1,21 @@
+/**
+ * Every migration, in order. Add a new file and a line here; never edit a migration that has shipped.
+ * Each receives the dialect flags so that engine-specific DDL stays inside src/db/.
+ */
+import type { Kysely } from 'kysely';
+import type { DialectInfo } from '../dialect.js';
+import * as foundation from './001-foundation.js';
+import * as residents from './002-residents.js';
+import * as dispatch from './003-dispatch.js';
+import * as register from './004-register.js';
+
+export interface MigrationModule {
+  up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
+}
+
+export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
+  ['001-foundation', foundation],
+  ['002-residents', residents],
+  ['003-dispatch', dispatch],
+  ['004-register', register],
+];

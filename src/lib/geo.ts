@@ -1,0 +1,91 @@
+/**
+ * Geometry rules shared by tenants (service areas) and, later, incidents (affected areas):
+ * parse and validate GeoJSON polygons, bounding boxes, point-in-area tests.
+ */
+import { getIssues } from '@placemarkio/check-geojson';
+import kinks from '@turf/kinks';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { ValidationError } from '../errors.js';
+
+export type Area = Polygon | MultiPolygon;
+export type BBox = readonly [minLon: number, minLat: number, maxLon: number, maxLat: number];
+
+function unwrapGeometry(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as { type?: unknown; geometry?: unknown; features?: unknown[] };
+  if (object.type === 'Feature') return object.geometry;
+  if (object.type === 'FeatureCollection' && Array.isArray(object.features) && object.features.length === 1) {
+    return unwrapGeometry(object.features[0]);
+  }
+  return value;
+}
+
+/**
+ * Validates a polygon or multipolygon (bare, or as a one-feature Feature/FeatureCollection): GeoJSON
+ * structure, closed rings of 4+ positions, WGS84 ranges, no self-intersection. `field` names the input
+ * in the error.
+ */
+export function parseArea(input: unknown, field: string): Area {
+  const geometry = unwrapGeometry(typeof input === 'string' ? safeJson(input, field) : input);
+  if (typeof geometry !== 'object' || geometry === null) throw new ValidationError(field, 'expected a GeoJSON Polygon or MultiPolygon');
+  const type = (geometry as { type?: unknown }).type;
+  if (type !== 'Polygon' && type !== 'MultiPolygon') {
+    throw new ValidationError(field, `expected a GeoJSON Polygon or MultiPolygon, got ${String(type)}`);
+  }
+  const issues = getIssues(JSON.stringify(geometry));
+  if (issues.length > 0) throw new ValidationError(field, `invalid GeoJSON: ${issues[0]!.message}`);
+  const area = geometry as Area;
+  for (const ring of rings(area)) checkRing(ring, field);
+  if (kinks(area).features.length > 0) throw new ValidationError(field, 'the area intersects itself');
+  return area;
+}
+
+function safeJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError(field, 'not valid JSON');
+  }
+}
+
+function rings(area: Area): Position[][] {
+  return area.type === 'Polygon' ? area.coordinates : area.coordinates.flat();
+}
+
+function checkRing(ring: Position[], field: string): void {
+  if (ring.length < 4) throw new ValidationError(field, 'a ring needs at least 4 positions');
+  const first = ring[0]!;
+  const last = ring[ring.length - 1]!;
+  if (first[0] !== last[0] || first[1] !== last[1]) throw new ValidationError(field, 'a ring must be closed (first position = last)');
+  for (const [lon, lat] of ring) {
+    if (!isLonLat(lon, lat)) throw new ValidationError(field, `position ${lon},${lat} is outside WGS84 ranges (lon −180…180, lat −90…90)`);
+  }
+}
+
+export function isLonLat(lon: unknown, lat: unknown): lon is number {
+  return (
+    typeof lon === 'number' && typeof lat === 'number' && Number.isFinite(lon) && Number.isFinite(lat) &&
+    lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+  );
+}
+
+export function areaBBox(area: Area): BBox {
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  for (const ring of rings(area)) {
+    for (const [lon, lat] of ring) {
+      if (lon! < minLon) minLon = lon!;
+      if (lon! > maxLon) maxLon = lon!;
+      if (lat! < minLat) minLat = lat!;
+      if (lat! > maxLat) maxLat = lat!;
+    }
+  }
+  return [minLon, minLat, maxLon, maxLat];
+}
+
+/** A point-in-area test with a bounding-box pre-check, built once per area for bulk use. */
+export function pointInAreaTest(area: Area): (lon: number, lat: number) => boolean {
+  const [minLon, minLat, maxLon, maxLat] = areaBBox(area);
+  return (lon, lat) =>
+    lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat && booleanPointInPolygon([lon, lat], area);
+}

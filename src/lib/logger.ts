@@ -1,0 +1,29 @@
+/**
+ * pino with personal data redacted: phone numbers, emails, PINs, tokens and cookies never reach a log.
+ */
+import { pino, type Logger } from 'pino';
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.phone',
+  '*.email',
+  '*.pin',
+  '*.token',
+  '*.password',
+  '*.to',
+  '*.mobile',
+  '*.landline',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Query strings can hold phone numbers or emails (e.g. a resident search); log the path only.
+    serializers: {
+      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+    },
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Coordinate reference systems accepted by imports, reprojected to WGS84 with proj4.
+ * Finland's ETRS-TM35FIN (EPSG:3067) and GK zones, Sweden's SWEREF 99 TM (EPSG:3006), Web Mercator.
+ */
+import proj4 from 'proj4';
+import { ValidationError } from '../../errors.js';
+
+const DEFINITIONS: Record<string, string> = {
+  'EPSG:3067': '+proj=utm +zone=35 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs',
+  'EPSG:3006': '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs',
+  'EPSG:3879': '+proj=tmerc +lat_0=0 +lon_0=25 +k=1 +x_0=25500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs',
+  'EPSG:3857': '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs',
+};
+
+export const SUPPORTED_CRS = ['EPSG:4326', ...Object.keys(DEFINITIONS)] as const;
+
+/** Turns (x, y) in the source CRS into [lon, lat]; identity for WGS84. */
+export type Projector = (x: number, y: number) => [number, number];
+
+export function projectorFor(crs: string | undefined): Projector {
+  const code = (crs ?? 'EPSG:4326').toUpperCase();
+  if (code === 'EPSG:4326' || code === 'WGS84') return (x, y) => [x, y];
+  const definition = DEFINITIONS[code];
+  if (!definition) throw new ValidationError('crs', `unsupported CRS ${crs}; use one of ${SUPPORTED_CRS.join(', ')}`);
+  const converter = proj4(definition, 'EPSG:4326');
+  return (x, y) => converter.forward([x, y]) as [number, number];
+}

@@ -1,0 +1,68 @@
+/**
+ * The audit trail: who (resident, operator, token, import, system) did what to which subject, when.
+ * Details never hold phone numbers, emails or PINs — only ids and counts.
+ */
+import type { Kysely } from 'kysely';
+import type { AuditLogTable, Database } from '../../db/schema.js';
+import { newId } from '../../lib/ids.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+
+export interface AuditEntry {
+  actorType: AuditLogTable['actor_type'];
+  actorId?: string | null;
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditView {
+  id: string;
+  at: number;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export function auditRepository(db: Kysely<Database>) {
+  return {
+    async record(tenantId: TenantId, at: number, entry: AuditEntry): Promise<void> {
+      await db
+        .insertInto('audit_log')
+        .values({
+          id: newId(),
+          tenant_id: tenantId,
+          at,
+          actor_type: entry.actorType,
+          actor_id: entry.actorId ?? null,
+          action: entry.action,
+          subject_type: entry.subjectType ?? null,
+          subject_id: entry.subjectId ?? null,
+          detail: entry.detail ? JSON.stringify(entry.detail) : null,
+        })
+        .execute();
+    },
+
+    async list(tenantId: TenantId, options: { before?: number; limit: number; subjectId?: string }): Promise<AuditView[]> {
+      let query = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
+      if (options.before) query = query.where('at', '<', options.before);
+      if (options.subjectId) query = query.where('subject_id', '=', options.subjectId);
+      const rows = await query.orderBy('at', 'desc').limit(options.limit).execute();
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        action: r.action,
+        subjectType: r.subject_type,
+        subjectId: r.subject_id,
+        detail: r.detail ? JSON.parse(r.detail) : null,
+      }));
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof auditRepository>;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import { publicTenantSchema } from './tenant.schemas.js';
+import type { TenantService } from './tenant.service.js';
+import type { Tenant } from './tenant.types.js';
+
+export function toPublicTenant(tenant: Tenant): z.infer<typeof publicTenantSchema> {
+  return {
+    slug: tenant.slug,
+    name: tenant.name,
+    languages: tenant.languages,
+    services: tenant.services,
+    smsSender: tenant.smsSender,
+    contactInfo: tenant.contactInfo,
+    bbox: [...tenant.bbox],
+    serviceArea: tenant.serviceArea,
+    branding: {
+      brandColor: tenant.settings.brandColor,
+      logoUrl: tenant.settings.logoUrl,
+      tileUrl: tenant.settings.tileUrl,
+    },
+  };
+}
+
+export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantService }): void {
+  app.get(
+    '/api/t/:tenant',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: "The tenant's public profile: name, languages, services, service area, branding",
+        params: z.object({ tenant: z.string() }),
+        response: { 200: publicTenantSchema },
+      },
+    },
+    async (request) => toPublicTenant(await deps.tenants.resolveTenant(request.params.tenant)),
+  );
+}

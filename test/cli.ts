@@ -1,0 +1,25 @@
+/** Runs the real `aviso` CLI from source in a child process, against a test database. */
+import { spawnSync } from 'node:child_process';
+import type { FreshDatabase } from './databases.js';
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Connection URL for a child process: PostgreSQL gets the test schema on its search_path. */
+export function childDatabaseUrl(database: FreshDatabase): string {
+  if (!database.schema) return database.url;
+  const separator = database.url.includes('?') ? '&' : '?';
+  return `${database.url}${separator}schema=${database.schema}`;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AVISO_LOG_LEVEL: 'silent', AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', ...env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

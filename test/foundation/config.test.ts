@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aviso-config-'));
+const base = { AVISO_SECRET_FILE: join(dir, 'secret') };
+
+describe('configuration', () => {
+  it('has the embedded defaults of SPEC', () => {
+    const config = loadConfig(base, '/nonexistent');
+    expect(config).toMatchObject({ databaseUrl: 'sqlite:./data/aviso.db', port: 8080, sms: 'inbox', email: 'inbox', captcha: 'altcha' });
+  });
+
+  it('names the bad variable and what it expects', () => {
+    expect(() => loadConfig({ ...base, AVISO_PORT: 'eighty' }, '/nonexistent')).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, AVISO_PORT: 'eighty' }, '/nonexistent')).toThrow(/^AVISO_PORT: /);
+    expect(() => loadConfig({ ...base, AVISO_DATABASE_URL: 'mysql://x' }, '/nonexistent')).toThrow(/AVISO_DATABASE_URL: expected sqlite:PATH or postgres/);
+    expect(() => loadConfig({ ...base, AVISO_SMS: 'carrier-pigeon://x' }, '/nonexistent')).toThrow(/AVISO_SMS: expected "inbox" or a URL/);
+    expect(() => loadConfig({ ...base, AVISO_CAPTCHA: 'maybe' }, '/nonexistent')).toThrow(/AVISO_CAPTCHA/);
+  });
+
+  it('accepts channel URLs, several for failover', () => {
+    const config = loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso&tps=50,gatewayapi://token@gatewayapi.com' }, '/nonexistent');
+    expect(config.sms).toContain('smpp://');
+  });
+
+  it('reads a .env file, the real environment winning', () => {
+    const envFile = join(dir, '.env');
+    writeFileSync(envFile, 'AVISO_PORT=9001\nAVISO_EMAIL=smtp://mail.example.fi:25?from=a@example.fi\n');
+    const config = loadConfig({ ...base, AVISO_PORT: '9002' }, envFile);
+    expect(config.port).toBe(9002);
+    expect(config.email).toContain('smtp://');
+  });
+
+  it('generates the secret once and keeps it', () => {
+    const first = loadConfig(base, '/nonexistent').secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(base, '/nonexistent').secret).toBe(first);
+    expect(readFileSync(base.AVISO_SECRET_FILE, 'utf8').trim()).toBe(first);
+  });
+});
