@@ -8,6 +8,7 @@ import { addressesCommand } from './cli/addresses.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
 import { CliError } from './cli/runtime.js';
 import { serveCommand } from './cli/serve.cli.js';
+import { smscCommand } from './cli/smsc.cli.js';
 import { tenantCommand } from './cli/tenant.cli.js';
 
 export function buildCli(): Command {
@@ -19,7 +20,8 @@ export function buildCli(): Command {
     .addCommand(migrateCommand())
     .addCommand(demoCommand())
     .addCommand(tenantCommand())
-    .addCommand(addressesCommand());
+    .addCommand(addressesCommand())
+    .addCommand(smscCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -6,12 +6,18 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Clock } from '../lib/clock.js';
 import type { ChannelName, ChannelProvider, Channels } from './channel.js';
+import { smtpProvider } from './email/smtp.provider.js';
 import { inboxProvider } from './inbox.provider.js';
+import { smppProvider } from './sms/smpp.provider.js';
 
 export type ProviderFactory = (url: URL, deps: { db: Db; clock: Clock; channel: ChannelName }) => ChannelProvider;
 
-/** Registered provider factories by URL scheme; each provider module adds its own entry here. */
-export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {};
+/** Provider factories by URL scheme. */
+export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
+  smtp: (url) => smtpProvider(url),
+  smtps: (url) => smtpProvider(url),
+  smpp: (url, deps) => smppProvider(url, deps.clock),
+};
 
 function buildChannel(spec: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
   const first = spec.split(',')[0]!.trim();

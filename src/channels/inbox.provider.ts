@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { ChannelName, ChannelProvider, OutboundMessage, SendResult } from './channel.js';
+import { renderSpeech } from './voice/speech.js';
 
 export interface InboxMessageView {
   id: string;
@@ -19,8 +20,14 @@ export interface InboxMessageView {
   time: string;
 }
 
+/** Voice messages get their rendered audio, as a phone would play it. */
+async function audioFor(channel: ChannelName, message: OutboundMessage): Promise<string | null> {
+  if (channel !== 'voice') return null;
+  return (await renderSpeech(message.text, message.language)).toString('base64');
+}
+
 export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: ChannelName): ChannelProvider {
-  const rowOf = (m: OutboundMessage) => ({
+  const rowOf = (m: OutboundMessage, audio: string | null = null) => ({
     id: m.id,
     tenant_id: m.tenantId,
     channel,
@@ -28,22 +35,24 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     from: m.from ?? null,
     subject: m.subject ?? null,
     text: m.text,
-    audio: null,
+    audio,
     created_at: clock.now(),
   });
   const delivered = (m: OutboundMessage): SendResult => ({ id: m.id, providerId: `inbox-${m.id}`, status: 'delivered' });
+  const send = async (message: OutboundMessage): Promise<SendResult> => {
+    await db.insertInto('inbox_messages').values(rowOf(message, await audioFor(channel, message))).execute();
+    return delivered(message);
+  };
   return {
     name: 'inbox',
     channel,
     maxPerSecond: 100_000,
-    async send(message) {
-      await db.insertInto('inbox_messages').values(rowOf(message)).execute();
-      return delivered(message);
-    },
+    send,
     async sendBatch(messages) {
+      if (channel === 'voice') return Promise.all(messages.map(send));
       // 9 columns; stay well under SQLite's parameter limit.
       for (let i = 0; i < messages.length; i += 1000) {
-        await db.insertInto('inbox_messages').values(messages.slice(i, i + 1000).map(rowOf)).execute();
+        await db.insertInto('inbox_messages').values(messages.slice(i, i + 1000).map((m) => rowOf(m))).execute();
       }
       return messages.map(delivered);
     },

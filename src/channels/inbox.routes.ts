@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppInstance } from '../app.js';
+import { NotFoundError } from '../errors.js';
 import type { inboxRepository } from './inbox.provider.js';
 
 export function registerInboxRoutes(app: AppInstance, deps: { inbox: ReturnType<typeof inboxRepository> }): void {
@@ -30,5 +31,21 @@ export function registerInboxRoutes(app: AppInstance, deps: { inbox: ReturnType<
       },
     },
     async (request) => ({ items: await deps.inbox.list({ ...request.query }) }),
+  );
+
+  app.get(
+    '/api/dev/inbox/:id/audio',
+    {
+      schema: {
+        tags: ['dev'],
+        summary: 'The rendered audio (WAV) of a voice message in the dev inbox',
+        params: z.object({ id: z.string().max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const audio = await deps.inbox.audio(request.params.id);
+      if (!audio) throw new NotFoundError('voice message audio');
+      return reply.type('audio/wav').send(Buffer.from(audio, 'base64'));
+    },
   );
 }

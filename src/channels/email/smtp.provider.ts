@@ -1,0 +1,52 @@
+/**
+ * Email over SMTP with nodemailer: `smtp://user:pass@host:port?from=alerts@example.fi&rate=50`
+ * (`smtps://` for implicit TLS). A pooled connection; SMTP has no delivery receipts, so an accepted
+ * message is `sent`, a refused one `failed` with the server's answer.
+ */
+import nodemailer from 'nodemailer';
+import type { ChannelProvider, OutboundMessage, SendResult } from '../channel.js';
+
+export function smtpProvider(url: URL): ChannelProvider {
+  const from = url.searchParams.get('from') ?? `aviso@${url.hostname}`;
+  const rate = Number(url.searchParams.get('rate') ?? 50);
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
+    secure: url.protocol === 'smtps:',
+    pool: true,
+    maxConnections: Number(url.searchParams.get('connections') ?? 5),
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    // Loopback and closed networks often run SMTP without a certificate a public CA signed.
+    tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
+  });
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      const info = await transport.sendMail({
+        from: message.from ? { name: message.from, address: from } : from,
+        to: message.to,
+        subject: message.subject ?? message.text.slice(0, 60),
+        text: message.text,
+        headers: { 'X-Aviso-Message-Id': message.id },
+      });
+      const refused = info.rejected.length > 0;
+      return refused
+        ? { id: message.id, status: 'failed', error: `refused: ${info.response}`, raw: info.response }
+        : { id: message.id, providerId: info.messageId, status: 'sent', raw: info.response };
+    } catch (error) {
+      const e = error as { responseCode?: number; response?: string; message: string };
+      // 4xx answers and lost connections are temporary; 5xx are final.
+      const retryable = e.responseCode === undefined || e.responseCode < 500;
+      return { id: message.id, status: 'failed', error: e.response ?? e.message, retryable, raw: e.response };
+    }
+  }
+
+  return {
+    name: 'smtp',
+    channel: 'email',
+    maxPerSecond: rate,
+    send,
+    sendBatch: (messages) => Promise.all(messages.map(send)),
+    close: async () => transport.close(),
+  };
+}

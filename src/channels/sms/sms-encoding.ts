@@ -1,0 +1,48 @@
+/**
+ * SMS encoding and segmentation: GSM 03.38 (7-bit, 160 / 153 per part) when every character is in the
+ * GSM alphabet, UCS-2 (70 / 67) otherwise. An en dash or a curly quote is enough to force UCS-2, which is
+ * why message texts are normalised before sending.
+ */
+const GSM_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_EXTENDED = '^{}\\[~]|€\f';
+const BASIC = new Set(GSM_BASIC);
+const EXTENDED = new Set(GSM_EXTENDED);
+
+export type SmsEncoding = 'GSM-7' | 'UCS-2';
+
+export function smsEncoding(text: string): SmsEncoding {
+  for (const char of text) if (!BASIC.has(char) && !EXTENDED.has(char)) return 'UCS-2';
+  return 'GSM-7';
+}
+
+/** Septets (GSM-7: extension characters take two) or UTF-16 code units (UCS-2). */
+function unitsOf(char: string, encoding: SmsEncoding): number {
+  if (encoding === 'UCS-2') return char.length;
+  return EXTENDED.has(char) ? 2 : 1;
+}
+
+/** Splits a text into the parts one concatenated SMS needs (a single part when it fits). */
+export function splitSms(text: string): { encoding: SmsEncoding; parts: string[] } {
+  const encoding = smsEncoding(text);
+  const single = encoding === 'GSM-7' ? 160 : 70;
+  const perPart = encoding === 'GSM-7' ? 153 : 67;
+  const chars = [...text];
+  const total = chars.reduce((sum, c) => sum + unitsOf(c, encoding), 0);
+  if (total <= single) return { encoding, parts: [text] };
+  const parts: string[] = [];
+  let current = '';
+  let used = 0;
+  for (const char of chars) {
+    const units = unitsOf(char, encoding);
+    if (used + units > perPart) {
+      parts.push(current);
+      current = '';
+      used = 0;
+    }
+    current += char;
+    used += units;
+  }
+  if (current) parts.push(current);
+  return { encoding, parts };
+}

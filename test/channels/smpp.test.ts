@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryReceipt } from '../../src/channels/channel.js';
+import { smppProvider } from '../../src/channels/sms/smpp.provider.js';
+import { splitSms, smsEncoding } from '../../src/channels/sms/sms-encoding.js';
+import { startSmsc, type Smsc } from '../../src/channels/sms/smsc-simulator.js';
+import { systemClock } from '../../src/lib/clock.js';
+
+describe('SMS encoding', () => {
+  it('keeps Finnish and Swedish letters in GSM-7; a dash or curly quote forces UCS-2', () => {
+    expect(smsEncoding('Vesikatko Mänttä, Åbo, Öster, Üks')).toBe('GSM-7');
+    expect(smsEncoding('Vesikatko klo 9–12')).toBe('UCS-2');
+    expect(smsEncoding('”Vesi”')).toBe('UCS-2');
+  });
+
+  it('splits long texts into 153-septet (GSM-7) or 67-unit (UCS-2) parts, extension characters counting twice', () => {
+    expect(splitSms('a'.repeat(160)).parts).toHaveLength(1);
+    expect(splitSms('a'.repeat(161)).parts.map((p) => p.length)).toEqual([153, 8]);
+    expect(splitSms('€'.repeat(80)).parts).toHaveLength(1);
+    expect(splitSms('€'.repeat(81)).parts).toHaveLength(2);
+    expect(splitSms('–'.repeat(70)).parts).toHaveLength(1);
+    expect(splitSms('–'.repeat(71)).parts.map((p) => p.length)).toEqual([67, 4]);
+  });
+});
+
+describe('SMPP provider against a real SMPP server on loopback', () => {
+  let smsc: Smsc;
+  beforeAll(async () => {
+    smsc = await startSmsc(0, { systemId: 'aviso', password: 'pw', tps: 1000 });
+  });
+  afterAll(() => smsc.close());
+
+  it('submits GSM-7 and UCS-2 texts, long ones concatenated, and turns receipts into delivered / failed', async () => {
+    const provider = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=100&binds=2`), systemClock);
+    const receipts: DeliveryReceipt[] = [];
+    provider.onReceipt!((r) => receipts.push(r));
+    const long = 'Vesikatko Koulukatu 5, Mänttä: vesi on poikki huomenna 9.00-12.00 putkityön vuoksi. '.repeat(3);
+    const results = await provider.sendBatch!([
+      { id: 'a', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'Vesikatko huomenna, Åbo' },
+      { id: 'b', tenantId: 't', channel: 'sms', to: '+358401234568', text: 'Lämpökatko klo 9–12' },
+      { id: 'c', tenantId: 't', channel: 'sms', to: '+358401234569', text: long },
+      { id: 'd', tenantId: 't', channel: 'sms', to: '+358401230000', text: 'ei perille' },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    await expect.poll(() => receipts.length, { timeout: 5000 }).toBe(4);
+
+    const byTo = new Map(smsc.messages.map((m) => [m.to, m]));
+    expect(byTo.get('358401234567')).toMatchObject({ from: 'MantanVesi', text: 'Vesikatko huomenna, Åbo', dataCoding: 0 });
+    expect(byTo.get('358401234568')).toMatchObject({ text: 'Lämpökatko klo 9–12', dataCoding: 8 });
+    expect(byTo.get('358401234569')).toMatchObject({ text: long, parts: 2 });
+
+    const status = new Map(receipts.map((r) => [r.providerId, r]));
+    expect(status.get(results[0]!.providerId!)?.status).toBe('delivered');
+    expect(status.get(results[2]!.providerId!)?.status).toBe('delivered');
+    expect(status.get(results[3]!.providerId!)).toMatchObject({ status: 'failed', error: 'UNDELIV err:001' });
+    await provider.close!();
+  });
+
+  it('reports a refused bind and throttling as retryable failures', async () => {
+    const wrong = smppProvider(new URL(`smpp://aviso:nope@127.0.0.1:${smsc.port}`), systemClock);
+    const refused = await wrong.send({ id: 'x', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'x' });
+    expect(refused).toMatchObject({ status: 'failed', retryable: true });
+    expect(refused.error).toContain('bind refused');
+    await wrong.close!();
+
+    const slow = await startSmsc(0, { tps: 2 });
+    const provider = smppProvider(new URL(`smpp://a:b@127.0.0.1:${slow.port}`), systemClock);
+    const results = await provider.sendBatch!(['1', '2', '3', '4'].map((id) => ({ id, tenantId: 't', channel: 'sms' as const, to: '+358401234567', text: id })));
+    expect(results.filter((r) => r.status === 'failed').every((r) => r.retryable && r.error?.includes('ESME_RTHROTTLED'))).toBe(true);
+    expect(results.filter((r) => r.status === 'failed').length).toBeGreaterThanOrEqual(2);
+    await provider.close!();
+    await slow.close();
+  });
+});

@@ -1,0 +1,53 @@
+// Types for smpp@0.5 (it ships none): only the parts Aviso uses.
+declare module 'smpp' {
+  import type { EventEmitter } from 'node:events';
+  import type { Server as NetServer } from 'node:net';
+
+  export interface PDU {
+    command: string;
+    command_status: number;
+    sequence_number: number;
+    [field: string]: unknown;
+    response(fields?: Record<string, unknown>): PDU;
+  }
+
+  export class Session extends EventEmitter {
+    closed: boolean;
+    send(pdu: PDU, responseCallback?: (pdu: PDU) => void): boolean;
+    bind_transceiver(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
+    submit_sm(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
+    deliver_sm(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
+    unbind(fields?: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
+    enquire_link(fields?: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
+    pause(): void;
+    resume(): void;
+    close(callback?: () => void): void;
+    destroy(callback?: () => void): void;
+  }
+
+  export class Server extends NetServer {
+    sessions: Session[];
+  }
+
+  export function connect(options: { url?: string; host?: string; port?: number; auto_enquire_link_period?: number; connectTimeout?: number }, listener?: () => void): Session;
+  export function createServer(options: Record<string, unknown>, listener: (session: Session) => void): Server;
+
+  export const ESME_ROK: number;
+  export const ESME_RBINDFAIL: number;
+  export const ESME_RTHROTTLED: number;
+  export const ESME_RSUBMITFAIL: number;
+  export const ESME_RINVDSTADR: number;
+  export const ESME_RSYSERR: number;
+
+  const smpp: {
+    connect: typeof connect;
+    createServer: typeof createServer;
+    ESME_ROK: number;
+    ESME_RBINDFAIL: number;
+    ESME_RTHROTTLED: number;
+    ESME_RSUBMITFAIL: number;
+    ESME_RINVDSTADR: number;
+    ESME_RSYSERR: number;
+  };
+  export default smpp;
+}
