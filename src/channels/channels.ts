@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.js';
 import type { Clock } from '../lib/clock.js';
 import type { ChannelName, ChannelProvider, Channels } from './channel.js';
 import { smtpProvider } from './email/smtp.provider.js';
+import { failoverProvider } from './failover.provider.js';
 import { inboxProvider } from './inbox.provider.js';
 import { smppProvider } from './sms/smpp.provider.js';
 
@@ -19,13 +20,18 @@ export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
   smpp: (url, deps) => smppProvider(url, deps.clock),
 };
 
-function buildChannel(spec: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
-  const first = spec.split(',')[0]!.trim();
-  if (first === 'inbox') return inboxProvider(db.kysely, clock, channel);
-  const url = new URL(first);
+function buildProvider(spec: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
+  if (spec === 'inbox') return inboxProvider(db.kysely, clock, channel);
+  const url = new URL(spec);
   const factory = PROVIDER_FACTORIES[url.protocol.replace(/:$/, '')];
   if (!factory) throw new Error(`no provider for ${url.protocol} (channel ${channel})`);
   return factory(url, { db, clock, channel });
+}
+
+/** One provider, or several in failover order when the setting lists them comma-separated. */
+function buildChannel(setting: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
+  const specs = setting.split(',').map((s) => s.trim()).filter(Boolean);
+  return failoverProvider(specs.map((spec) => buildProvider(spec, channel, db, clock)));
 }
 
 export function buildChannels(config: Config, db: Db, clock: Clock): Channels {

@@ -71,3 +71,22 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
     await slow.close();
   });
 });
+
+describe('failover between SMS providers', () => {
+  it('sends through the backup SMSC when the primary refuses the bind, and not for a final refusal', async () => {
+    const { failoverProvider } = await import('../../src/channels/failover.provider.js');
+    const primary = await startSmsc(0, { systemId: 'other' });
+    const backup = await startSmsc(0);
+    const provider = failoverProvider([
+      smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${primary.port}`), systemClock),
+      smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${backup.port}`), systemClock),
+    ]);
+    const [result] = await provider.sendBatch!([{ id: 'f1', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'varalla' }]);
+    expect(result).toMatchObject({ status: 'sent', raw: { provider: 'smpp' } });
+    expect(primary.messages).toHaveLength(0);
+    expect(backup.messages.map((m) => m.text)).toEqual(['varalla']);
+    await provider.close!();
+    await primary.close();
+    await backup.close();
+  });
+});
