@@ -9,5 +9,7 @@ export default defineConfig({
     // Two cores: more workers only fight over them and over the one PostgreSQL server.
     maxWorkers: 2,
     reporters: ['default'],
+    // Builds web/dist for the browser tests (test/web) unless it is up to date.
+    globalSetup: ['test/web/build-web.ts'],
   },
 });

@@ -12,8 +12,13 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import type { Context } from './context.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerWebRoutes } from './http/web.routes.js';
 import { registerInboxRoutes } from './channels/inbox.routes.js';
 import { registerAddressRoutes } from './modules/addresses/address.routes.js';
+import { registerDispatchApi } from './modules/dispatch/dispatch.api.js';
+import { registerRegisterApi } from './modules/register/register.routes.js';
+import { registerAuthRoutes } from './modules/auth/auth.routes.js';
+import { registerResidentRoutes } from './modules/residents/resident.routes.js';
 import { registerTenantRoutes } from './modules/tenants/tenant.routes.js';
 
 export type AppInstance = FastifyInstance<
@@ -89,6 +94,11 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
 
   registerTenantRoutes(app, context);
   registerAddressRoutes(app, context);
+  registerAuthRoutes(app, context);
+  registerResidentRoutes(app, context);
+  registerDispatchApi(app, context);
+  registerRegisterApi(app, context);
   if (context.inboxEnabled) registerInboxRoutes(app, context);
+  await registerWebRoutes(app, context);
   return app;
 }

@@ -9,11 +9,18 @@ import { buildChannels, usesInbox } from './channels/channels.js';
 import { inboxRepository } from './channels/inbox.provider.js';
 import { addressRepository } from './modules/addresses/address.repository.js';
 import { auditRepository } from './modules/audit/audit.repository.js';
+import { createAuth } from './modules/auth/auth.module.js';
+import { createResidents } from './modules/residents/residents.module.js';
+import { createDispatch, type DispatchOptions } from './modules/dispatch/dispatch.module.js';
+import { createOperators } from './modules/operators/operators.module.js';
+import { createRegister } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
 import { tenantService } from './modules/tenants/tenant.service.js';
 
 export interface ContextOptions {
   clock?: Clock;
+  /** Leases, batch size, rate cap of the dispatch workers (`aviso worker` flags, tests). */
+  dispatch?: DispatchOptions;
 }
 
 export function createContext(config: Config, db: Db, options: ContextOptions = {}) {
@@ -23,7 +30,15 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const audit = auditRepository(db.kysely);
   const channels = buildChannels(config, db, clock);
   const inbox = inboxRepository(db.kysely);
-  return { config, db, clock, tenants, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config) };
+  const auth = createAuth({ config, db: db.kysely, clock, channels });
+  const residents = createResidents({ db: db.kysely, clock, secret: config.secret, auth, tenants, addresses, audit });
+  const register = createRegister({ db, clock, secret: config.secret });
+  const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
+  const dispatch = createDispatch({ db, clock, channels, audit }, options.dispatch);
+  return {
+    config, db, clock, tenants, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
+    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch,
+  };
 }
 
 export type Context = ReturnType<typeof createContext>;

@@ -5,11 +5,15 @@ import { Command } from 'commander';
 import { ConfigError } from './config.js';
 import { AppError } from './errors.js';
 import { addressesCommand } from './cli/addresses.cli.js';
+import { registerCommand } from './cli/register.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
 import { CliError } from './cli/runtime.js';
 import { serveCommand } from './cli/serve.cli.js';
 import { smscCommand } from './cli/smsc.cli.js';
 import { tenantCommand } from './cli/tenant.cli.js';
+import { operatorCommand } from './cli/operator.cli.js';
+import { tokenCommand } from './cli/token.cli.js';
+import { workerCommand } from './cli/worker.cli.js';
 
 export function buildCli(): Command {
   return new Command('aviso')
@@ -17,10 +21,14 @@ export function buildCli(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .addCommand(serveCommand())
+    .addCommand(workerCommand())
     .addCommand(migrateCommand())
     .addCommand(demoCommand())
     .addCommand(tenantCommand())
+    .addCommand(operatorCommand())
+    .addCommand(tokenCommand())
     .addCommand(addressesCommand())
+    .addCommand(registerCommand())
     .addCommand(smscCommand());
 }
 

@@ -62,6 +62,8 @@ export async function freshDatabase(kind: TestDatabase): Promise<FreshDatabase> 
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       await client.query(`drop schema ${schema} cascade`);
+      // pg-boss (the dispatch queue) keeps its tables in a schema of its own next to the test's.
+      await client.query(`drop schema if exists ${schema}_pgboss cascade`);
       await client.end();
     },
   };

@@ -36,11 +36,13 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     subject: m.subject ?? null,
     text: m.text,
     audio,
+    language: m.language ?? null,
     created_at: clock.now(),
   });
   const delivered = (m: OutboundMessage): SendResult => ({ id: m.id, providerId: `inbox-${m.id}`, status: 'delivered' });
   const send = async (message: OutboundMessage): Promise<SendResult> => {
-    await db.insertInto('inbox_messages').values(rowOf(message, await audioFor(channel, message))).execute();
+    // Idempotent by our message id: a dispatch job re-run after a crash must not deliver twice.
+    await db.insertInto('inbox_messages').values(rowOf(message, await audioFor(channel, message))).onConflict((oc) => oc.column('id').doNothing()).execute();
     return delivered(message);
   };
   return {
@@ -49,10 +51,15 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     maxPerSecond: 100_000,
     send,
     async sendBatch(messages) {
-      if (channel === 'voice') return Promise.all(messages.map(send));
-      // 9 columns; stay well under SQLite's parameter limit.
+      // A dispatch batch of voice messages: stored now, the audio rendered when first played (rendering
+      // thousands at once would make espeak the bottleneck of a send).
+      // 10 columns; stay well under SQLite's parameter limit.
       for (let i = 0; i < messages.length; i += 1000) {
-        await db.insertInto('inbox_messages').values(messages.slice(i, i + 1000).map((m) => rowOf(m))).execute();
+        await db
+          .insertInto('inbox_messages')
+          .values(messages.slice(i, i + 1000).map((m) => rowOf(m)))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
       }
       return messages.map(delivered);
     },
@@ -74,13 +81,16 @@ export function inboxRepository(db: Kysely<Database>) {
         from: r.from,
         subject: r.subject,
         text: r.text,
-        hasAudio: r.audio !== null,
+        hasAudio: r.audio !== null || r.channel === 'voice',
         time: new Date(r.created_at).toISOString(),
       }));
     },
     async audio(id: string): Promise<string | null> {
-      const row = await db.selectFrom('inbox_messages').select('audio').where('id', '=', id).executeTakeFirst();
-      return row?.audio ?? null;
+      const row = await db.selectFrom('inbox_messages').select(['audio', 'channel', 'text', 'language']).where('id', '=', id).executeTakeFirst();
+      if (!row || row.audio !== null || row.channel !== 'voice') return row?.audio ?? null;
+      const audio = (await renderSpeech(row.text, row.language ?? undefined)).toString('base64');
+      await db.updateTable('inbox_messages').set({ audio }).where('id', '=', id).execute();
+      return audio;
     },
   };
 }

@@ -23,6 +23,8 @@ export function serveCommand(): Command {
         logger.info({ tenant: demo.tenant.slug, addresses: demo.report?.added }, 'demo tenant created');
       }
       const app = await buildApp(context, { logger });
+      // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
+      if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;

@@ -4,11 +4,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { postgresDialect, sqliteDialect, type DialectInfo } from './dialect.js';
+import { FifoSqliteDialect } from './sqlite-fifo.js';
+import { preparingPool } from './pg-prepared.js';
+import { withStatementCache } from './sqlite-statements.js';
 
 export interface Db {
   readonly kysely: Kysely<Database>;
@@ -43,7 +46,9 @@ function openSqlite(path: string): Db {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // ANALYZE (run after large imports) samples this many index rows instead of reading whole indexes.
+  sqlite.pragma('analysis_limit = 1000');
+  const kysely = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kysely,
     dialect: sqliteDialect,
@@ -69,7 +74,7 @@ function openPostgres(url: string, options: OpenOptions): Db {
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     kysely,
     dialect: postgresDialect,

@@ -2,6 +2,8 @@
  * What differs between the two engines, as capability flags in one place, so that services and
  * repositories never ask "is this PostgreSQL?".
  */
+import { postgresUpsert, sqliteUpsert, type UpsertCompiler } from './bulk-upsert.js';
+
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface DialectInfo {
@@ -14,11 +16,14 @@ export interface DialectInfo {
   readonly concurrentWriters: boolean;
   /** Case-insensitive LIKE operator. */
   readonly ilike: 'like' | 'ilike';
+  /** Statements for a bulk upsert (imports): multi-row VALUES on SQLite, one JSON array on PostgreSQL. */
+  readonly compileUpsert: UpsertCompiler;
 }
 
-function info(name: DialectName, maxParameters: number, concurrentWriters: boolean): DialectInfo {
+function info(name: DialectName, maxParameters: number, concurrentWriters: boolean, compileUpsert: UpsertCompiler): DialectInfo {
   return {
     name,
+    compileUpsert,
     maxParameters,
     concurrentWriters,
     ilike: name === 'postgres' ? 'ilike' : 'like',
@@ -26,5 +31,5 @@ function info(name: DialectName, maxParameters: number, concurrentWriters: boole
   };
 }
 
-export const sqliteDialect = info('sqlite', 32766, false);
-export const postgresDialect = info('postgres', 65535, true);
+export const sqliteDialect = info('sqlite', 32766, false, sqliteUpsert);
+export const postgresDialect = info('postgres', 65535, true, postgresUpsert);

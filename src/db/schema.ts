@@ -59,8 +59,9 @@ export interface SearchWordsTable {
   tenant_id: string;
   /** One folded word (`eriksgatan`, `mantta`). */
   word: string;
-  kind: 'street' | 'town';
-  /** For streets the folded full name (= addresses.street_key or street_key_sv); for towns the postal town as written. */
+  /** `street`: a Finnish (or only) street name, `street_sv`: a Swedish one, `town`: a postal town. */
+  kind: 'street' | 'street_sv' | 'town';
+  /** For streets the folded full name (= addresses.street_key, or street_key_sv for `street_sv`); for towns the postal town as written. */
   key: string;
 }
 
@@ -167,7 +168,199 @@ export interface InboxMessagesTable {
   text: string;
   /** Rendered audio for voice messages (WAV, base64) when available. */
   audio: string | null;
+  /** Language of a voice message's text (migration 003): its audio is rendered when first played. */
+  language: string | null;
   created_at: number;
+}
+
+/** One-time PINs (migration 002): login PINs and verification PINs of a new number or email. */
+export interface PinsTable {
+  id: string;
+  tenant_id: string;
+  purpose: 'login' | 'verify';
+  /** Login: keyed hash of the endpoint (E.164 or email). Verify: the contact_endpoints id. */
+  subject: string;
+  /** Keyed hash of `id:code`; the code itself is never stored. */
+  code_hash: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface RegisterImportsTable {
+  id: string;
+  tenant_id: string;
+  status: 'running' | 'done' | 'failed';
+  dry_run: Flag;
+  file_name: string | null;
+  file_bytes: number | null;
+  /** JSON: encoding, delimiter, column mapping, allowMassRemoval. */
+  options: string;
+  actor_type: 'operator' | 'token' | 'import';
+  actor_id: string | null;
+  /** JSON counts (rows, added, updated, removed, protected, …); never personal data. */
+  counts: string | null;
+  /** CSV of rejected rows: line,outcome,reason,candidate. */
+  report: string | null;
+  error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** Operator accounts (migration 003). Passwords as scrypt hashes; TOTP secret base32 when enrolled. */
+export interface OperatorsTable {
+  id: string;
+  tenant_id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string | null;
+  role: 'admin' | 'operator' | 'viewer';
+  password_hash: string | null;
+  /** Set for a generated one-time password: the operator must choose a new one before anything else. */
+  must_change_password: Flag;
+  totp_secret: string | null;
+  totp_enabled: Flag;
+  failed_logins: number;
+  locked_until: number | null;
+  last_login_at: number | null;
+  disabled: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+/** API tokens for integrations; only the SHA-256 of the token is stored. */
+export interface ApiTokensTable {
+  id: string;
+  tenant_id: string;
+  token_hash: string;
+  name: string;
+  role: 'admin' | 'operator' | 'viewer';
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface IncidentsTable {
+  id: string;
+  tenant_id: string;
+  service: string;
+  kind: 'planned' | 'sudden';
+  title: string;
+  description: string | null;
+  status: 'draft' | 'active' | 'resolved' | 'cancelled';
+  starts_at: number | null;
+  ends_at: number | null;
+  published: Flag;
+  /** The area as the operator gave it (GeoJSON FeatureCollection: polygons, circles, buffered lines). */
+  area: string | null;
+  /** JSON array of street selections (name, number range, odd/even). */
+  streets: string | null;
+  /** JSON array of postal codes. */
+  postal_codes: string | null;
+  /** The resolved shapes as one GeoJSON MultiPolygon (circles and buffers made polygons). */
+  geometry: string | null;
+  min_lon: number | null;
+  min_lat: number | null;
+  max_lon: number | null;
+  max_lat: number | null;
+  /** When the recipient set was frozen (first send); null before. */
+  frozen_at: number | null;
+  recipient_count: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The frozen recipient set of an incident: one row per endpoint and channel, in sending order. */
+export interface IncidentRecipientsTable {
+  tenant_id: string;
+  incident_id: string;
+  seq: number;
+  channel: 'sms' | 'email' | 'voice' | 'push';
+  /** E.164 number, email or push subscription. */
+  endpoint: string;
+  contact_id: string | null;
+  language: string;
+  priority: Flag;
+  address_id: string | null;
+  /** The affected address(es) of this recipient, as the message names them. */
+  address_label: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  kind: 'alert' | 'update' | 'all-clear' | 'cancel';
+  /** JSON: the texts per language as the operator wrote them. */
+  texts: string;
+  /** JSON: per language, the text to send (variables filled but {address}, normalised, footer added). */
+  rendered: string;
+  subject: string;
+  /** JSON array of warnings shown when the message was created. */
+  warnings: string | null;
+  status: 'awaiting-approval' | 'scheduled' | 'starting' | 'sending' | 'sent' | 'cancelled';
+  send_at: number;
+  /** Set when quiet hours held a planned-work notice: the time it was asked for. */
+  held_until: number | null;
+  expires_at: number;
+  /** While starting: until when the process that started it holds it. */
+  lease_until: number | null;
+  actor_type: 'operator' | 'token';
+  created_by: string | null;
+  approved_by: string | null;
+  recipient_count: number | null;
+  batch_count: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'expired';
+
+export interface DeliveriesTable {
+  tenant_id: string;
+  message_id: string;
+  seq: number;
+  channel: 'sms' | 'email' | 'voice' | 'push';
+  status: DeliveryStatus;
+  attempts: number;
+  provider: string | null;
+  provider_id: string | null;
+  /** The provider's reason for a failure (or why it expired). */
+  error: string | null;
+  sent_at: number | null;
+  updated_at: number;
+}
+
+export interface DispatchBatchesTable {
+  tenant_id: string;
+  message_id: string;
+  batch_no: number;
+  first_seq: number;
+  last_seq: number;
+  priority: Flag;
+  status: 'pending' | 'done';
+  /** A worker holding the batch holds it until then; 0 when nobody does. */
+  claimed_until: number;
+  attempts: number;
+  updated_at: number;
+}
+
+/** The embedded job queue (SQLite; PostgreSQL uses pg-boss). */
+export interface JobsTable {
+  id: string;
+  queue: string;
+  payload: string;
+  priority: number;
+  state: 'ready' | 'active' | 'failed';
+  /** When a worker may take it next (ready: run after; active: lease end); null when failed for good. */
+  available_at: number | null;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -182,4 +375,14 @@ export interface Database {
   sessions: SessionsTable;
   rate_counters: RateCountersTable;
   inbox_messages: InboxMessagesTable;
+  register_imports: RegisterImportsTable;
+  pins: PinsTable;
+  operators: OperatorsTable;
+  api_tokens: ApiTokensTable;
+  incidents: IncidentsTable;
+  incident_recipients: IncidentRecipientsTable;
+  messages: MessagesTable;
+  deliveries: DeliveriesTable;
+  dispatch_batches: DispatchBatchesTable;
+  jobs: JobsTable;
 }

@@ -1,7 +1,7 @@
 /**
  * pino with personal data redacted: phone numbers, emails, PINs, tokens and cookies never reach a log.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -15,15 +15,21 @@ export const REDACTED_PATHS = [
   '*.to',
   '*.mobile',
   '*.landline',
+  // PostgreSQL errors quote the offending values: `detail` (Key (value)=(+358…) already exists) and
+  // `where` (unnamed portal parameter $3 = '…').
+  'err.detail',
+  'err.where',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** `destination` defaults to stdout; tests pass a stream to read what was logged. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Query strings can hold phone numbers or emails (e.g. a resident search); log the path only.
     serializers: {
       req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -50,6 +50,22 @@ describeEachDatabase('address import', (t) => {
     expect(await count()).toBe(2);
   });
 
+  it('counts added, updated and unchanged rows across many batches and statements', async () => {
+    // 1,234 rows in batches of 500: several multi-row statements per batch and a short last one.
+    const rows = (n: number, changed: (i: number) => boolean) => [
+      AVISO_HEADER,
+      ...Array.from({ length: n }, (_, i) => `b${i},Pitkäkatu,Långgatan,${changed(i) ? `${i + 1} A` : i + 1},35800,Mänttä,Mänttä,,,62.03,24.62`),
+    ];
+    const importRows = (lines: string[]) =>
+      importAddresses(t().context.db, tenant, Readable.from([lines.join('\n') + '\n']), { format: 'aviso', now: Date.now(), batchSize: 500 });
+    const before = await count();
+    expect(await importRows(rows(1234, () => false))).toMatchObject({ rows: 1234, added: 1234, updated: 0, unchanged: 0 });
+    expect(await importRows(rows(1300, (i) => i % 100 === 7))).toMatchObject({ added: 66, updated: 13, unchanged: 1221 });
+    expect(await count()).toBe(before + 1300);
+    expect((await search('pitkakatu 108'))[0]).toMatchObject({ number: '108 A' });
+    expect((await search('langg 1300'))[0]).toMatchObject({ number: '1300', streetSv: 'Långgatan' });
+  });
+
   it('imports OpenAddresses CSV, with the unit joined to the number', async () => {
     const report = await importCsv(
       t().context,

@@ -58,6 +58,12 @@ describeEachDatabase('address search', (t) => {
     expect(items[0]).toMatchObject({ street: 'Koulukatu', number: '12 B' });
   });
 
+  it('lists an address once when both of its names match', async () => {
+    // `mant` starts both Mäntänkatu and Mänttägatan, the two names of one street.
+    const items = await search('mant');
+    expect(items.map((i) => i.label)).toEqual(['Mäntänkatu 5, 35800 Mänttä']);
+  });
+
   it('takes the postal code first, as the Finnish page asks', async () => {
     const items = await search('35820 koulu');
     expect(items.map((i) => i.number)).toEqual(['3']);

@@ -3,27 +3,16 @@
  * transaction so that a failed import leaves the register exactly as it was. Rejected rows are reported
  * with their line number and reason; the import itself goes on.
  */
-import type { Duplex, Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
-import streamJson from 'stream-json';
-import pickModule from 'stream-json/filters/Pick.js';
-import streamArrayModule from 'stream-json/streamers/StreamArray.js';
+import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.js';
-import { ValidationError } from '../../errors.js';
+import type { SearchWordsTable } from '../../db/schema.js';
 import { pointInAreaTest } from '../../lib/geo.js';
 import { newId } from '../../lib/ids.js';
 import { foldHouseNumber, foldText, houseNumberInt, streetWords } from '../../lib/text.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import { projectorFor, type Projector } from './address.crs.js';
-import {
-  parseAvisoRow,
-  parseGeoJsonFeature,
-  parseOpenAddressesRow,
-  REQUIRED_COLUMNS,
-  type AddressFormat,
-  type AddressRecord,
-  type ParsedRow,
-} from './address.parse.js';
+import { projectorFor } from './address.crs.js';
+import type { AddressFormat, AddressRecord, ParsedRow } from './address.parse.js';
+import { readRows } from './address.read.js';
 import { addressRepository, type NewAddressRow } from './address.repository.js';
 
 export interface RejectedRow {
@@ -54,46 +43,19 @@ export interface AddressImportOptions {
 
 const KEPT_REJECTIONS = 1000;
 
-/** `a.pipe(b)` that also fails `b` when `a` fails (plain pipe leaves the reader waiting forever). */
-function pipeWithErrors<T extends Duplex>(source: Readable, target: T): T {
-  source.once('error', (error) => target.destroy(error));
-  return source.pipe(target);
+type Fold = (value: string) => string;
+
+/** foldText remembered per import: a street's and a town's name repeat on every one of their addresses. */
+function memoizedFold(): Fold {
+  const folded = new Map<string, string>();
+  return (value) => {
+    let key = folded.get(value);
+    if (key === undefined) folded.set(value, (key = foldText(value)));
+    return key;
+  };
 }
 
-/** Yields [line, parsed row] pairs from any of the three formats. */
-async function* readRows(input: Readable, format: AddressFormat, project: Projector): AsyncGenerator<[number, ParsedRow]> {
-  if (format === 'geojson') {
-    yield* readGeoJson(input, project);
-    return;
-  }
-  const parser = pipeWithErrors(
-    input,
-    parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }),
-  );
-  const parseRow = format === 'aviso' ? parseAvisoRow : parseOpenAddressesRow;
-  let checkedHeader = false;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!checkedHeader) {
-      const missing = REQUIRED_COLUMNS[format].filter((c) => !(c in record));
-      if (missing.length > 0) throw new ValidationError('file', `not a ${format} address file: missing column(s) ${missing.join(', ')}`);
-      checkedHeader = true;
-    }
-    yield [info.lines, parseRow(record, project)];
-  }
-}
-
-/** A FeatureCollection streamed feature by feature (constant memory); "line" is the feature's index + 1. */
-async function* readGeoJson(input: Readable, project: Projector): AsyncGenerator<[number, ParsedRow]> {
-  const pipeline = pipeWithErrors(
-    pipeWithErrors(pipeWithErrors(input, streamJson.parser()), pickModule.pick({ filter: 'features' })),
-    streamArrayModule.streamArray(),
-  );
-  for await (const { key, value } of pipeline as AsyncIterable<{ key: number; value: unknown }>) {
-    yield [key + 1, parseGeoJsonFeature(value, project)];
-  }
-}
-
-function toRow(record: AddressRecord, now: number): NewAddressRow {
+function toRow(record: AddressRecord, now: number, fold: Fold): NewAddressRow {
   return {
     id: newId(),
     source_id: record.sourceId,
@@ -109,15 +71,81 @@ function toRow(record: AddressRecord, now: number): NewAddressRow {
     building_id: record.buildingId,
     lat: record.lat,
     lon: record.lon,
-    street_key: foldText(record.street),
-    street_key_sv: record.streetSv ? foldText(record.streetSv) : null,
+    street_key: fold(record.street),
+    street_key_sv: record.streetSv ? fold(record.streetSv) : null,
     updated_at: now,
+  };
+}
+
+type SearchWordRow = Pick<SearchWordsTable, 'word' | 'kind' | 'key'>;
+
+/** Collects the search words of the streets and towns met since the last `take()`, each key once per import. */
+function searchWordCollector(fold: Fold) {
+  const seenKeys = new Set<string>();
+  let words: SearchWordRow[] = [];
+  const add = (kind: SearchWordRow['kind'], key: string, name: string) => {
+    const id = `${kind}\u0000${key}`;
+    if (seenKeys.has(id)) return;
+    seenKeys.add(id);
+    for (const word of streetWords(fold(name))) words.push({ word, kind, key });
+  };
+  return {
+    addRow(row: NewAddressRow): void {
+      add('street', row.street_key, row.street_key);
+      if (row.street_key_sv) add('street_sv', row.street_key_sv, row.street_key_sv);
+      if (row.postal_town) add('town', row.postal_town, row.postal_town);
+    },
+    take(): SearchWordRow[] {
+      const taken = words;
+      words = [];
+      return taken;
+    },
+  };
+}
+
+/**
+ * Writes batches with one write in flight: PostgreSQL works on a batch while the next one is read and
+ * checked here. (On SQLite the write runs on this thread anyway, so nothing changes there.)
+ */
+function batchWriter(write: (rows: NewAddressRow[], words: SearchWordRow[]) => Promise<void>) {
+  let inFlight: Promise<void> = Promise.resolve();
+  return {
+    async submit(rows: NewAddressRow[], words: SearchWordRow[]): Promise<void> {
+      await inFlight;
+      inFlight = write(rows, words);
+      // Observed at once, so that a failure is not reported as unhandled before `drain` rethrows it.
+      inFlight.catch(() => undefined);
+    },
+    /** Waits for the last write and rethrows its failure. */
+    drain: (): Promise<void> => inFlight,
+    /** Waits for the last write, whatever its outcome: the import is failing anyway. */
+    settle: (): Promise<void> => inFlight.catch(() => undefined),
+  };
+}
+
+/** The rules a parsed row must pass before it is written: a valid row, a new id, inside the service area. */
+function rowChecker(tenant: Tenant, now: number, reject: (line: number, reason: string) => void) {
+  const insideServiceArea = pointInAreaTest(tenant.serviceArea);
+  const seenIds = new Map<string, number>();
+  const fold = memoizedFold();
+  return {
+    fold,
+    check(line: number, parsed: ParsedRow): NewAddressRow | undefined {
+      if (!parsed.ok) return void reject(line, parsed.reason);
+      const { record } = parsed;
+      const firstLine = seenIds.get(record.sourceId);
+      if (firstLine !== undefined) return void reject(line, `duplicate id ${record.sourceId} (first on line ${firstLine})`);
+      if (!insideServiceArea(record.lon, record.lat)) {
+        return void reject(line, `outside the service area (${record.lat.toFixed(5)}, ${record.lon.toFixed(5)})`);
+      }
+      seenIds.set(record.sourceId, line);
+      return toRow(record, now, fold);
+    },
   };
 }
 
 export async function importAddresses(db: Db, tenant: Tenant, input: Readable, options: AddressImportOptions): Promise<AddressImportReport> {
   const project = projectorFor(options.crs);
-  const insideServiceArea = pointInAreaTest(tenant.serviceArea);
   const batchSize = options.batchSize ?? 2000;
   const report: AddressImportReport = { rows: 0, added: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
   const reject = (line: number, reason: string) => {
@@ -128,59 +156,38 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
 
   await db.kysely.transaction().execute(async (trx) => {
     const repo = addressRepository(trx, db.dialect);
-    const seenIds = new Map<string, number>();
-    const seenWords = new Set<string>();
-    let batch: NewAddressRow[] = [];
-    let words: Array<{ word: string; kind: 'street' | 'town'; key: string }> = [];
-
-    const addWords = (kind: 'street' | 'town', key: string, folded: string) => {
-      for (const word of streetWords(folded)) {
-        const id = `${kind}\u0000${word}\u0000${key}`;
-        if (seenWords.has(id)) continue;
-        seenWords.add(id);
-        words.push({ word, kind, key });
-      }
-    };
-
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const existing = await repo.existingSourceIds(tenant.id, batch.map((r) => r.source_id));
-      const written = await repo.upsertBatch(tenant.id, batch);
-      const added = batch.length - existing.size;
+    const rows = rowChecker(tenant, options.now, reject);
+    const words = searchWordCollector(rows.fold);
+    const writer = batchWriter(async (batch, batchWords) => {
+      const { added, updated } = await repo.upsertBatch(tenant.id, batch);
       report.added += added;
-      report.updated += written - added;
-      report.unchanged += batch.length - written;
-      await repo.addSearchWords(tenant.id, words);
-      batch = [];
-      words = [];
+      report.updated += updated;
+      report.unchanged += batch.length - added - updated;
+      await repo.addSearchWords(tenant.id, batchWords);
       options.onProgress?.(report.rows);
-    };
-
-    for await (const [line, parsed] of readRows(input, options.format, project)) {
-      report.rows++;
-      if (!parsed.ok) {
-        reject(line, parsed.reason);
-        continue;
+    });
+    let batch: NewAddressRow[] = [];
+    try {
+      for await (const run of readRows(input, options.format, project)) {
+        for (const [line, parsed] of run) {
+          report.rows++;
+          const row = rows.check(line, parsed);
+          if (!row) continue;
+          batch.push(row);
+          words.addRow(row);
+          if (batch.length >= batchSize) {
+            await writer.submit(batch, words.take());
+            batch = [];
+          }
+        }
       }
-      const { record } = parsed;
-      const firstLine = seenIds.get(record.sourceId);
-      if (firstLine !== undefined) {
-        reject(line, `duplicate id ${record.sourceId} (first on line ${firstLine})`);
-        continue;
-      }
-      if (!insideServiceArea(record.lon, record.lat)) {
-        reject(line, `outside the service area (${record.lat.toFixed(5)}, ${record.lon.toFixed(5)})`);
-        continue;
-      }
-      seenIds.set(record.sourceId, line);
-      const row = toRow(record, options.now);
-      batch.push(row);
-      addWords('street', row.street_key, row.street_key);
-      if (row.street_key_sv) addWords('street', row.street_key_sv, row.street_key_sv);
-      if (row.postal_town) addWords('town', row.postal_town, foldText(row.postal_town));
-      if (batch.length >= batchSize) await flush();
+      if (batch.length > 0) await writer.submit(batch, words.take());
+      await writer.drain();
+    } catch (error) {
+      await writer.settle();
+      throw error;
     }
-    await flush();
   });
+  if (report.added + report.updated > 0) await addressRepository(db.kysely, db.dialect).refreshStatistics();
   return report;
 }

@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { AddressesTable, Database, SearchWordsTable } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
+import { bulkUpsert, type ColumnType, type UpsertShape } from '../../db/bulk-upsert.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 
 export type AddressRow = Selectable<AddressesTable>;
@@ -8,25 +9,38 @@ export type NewAddressRow = Omit<AddressRow, 'tenant_id'>;
 
 /** Columns an import may change; `id` and `tenant_id` never change once a row exists. */
 const MUTABLE = [
-  'street',
-  'street_sv',
-  'number',
-  'number_int',
-  'number_key',
-  'postal_code',
-  'postal_town',
-  'municipality',
-  'property_id',
-  'building_id',
-  'lat',
-  'lon',
-  'street_key',
-  'street_key_sv',
-] as const;
+  ['street', 'text'],
+  ['street_sv', 'text'],
+  ['number', 'text'],
+  ['number_int', 'integer'],
+  ['number_key', 'text'],
+  ['postal_code', 'text'],
+  ['postal_town', 'text'],
+  ['municipality', 'text'],
+  ['property_id', 'text'],
+  ['building_id', 'text'],
+  ['lat', 'double precision'],
+  ['lon', 'double precision'],
+  ['street_key', 'text'],
+  ['street_key_sv', 'text'],
+] as const satisfies ReadonlyArray<readonly [keyof NewAddressRow, ColumnType]>;
+
+const ADDRESS_UPSERT: UpsertShape = {
+  table: 'addresses',
+  columns: [['id', 'text'], ['tenant_id', 'text'], ['source_id', 'text'], ...MUTABLE, ['updated_at', 'bigint']],
+  conflict: ['tenant_id', 'source_id'],
+  compared: MUTABLE.map(([name]) => name),
+  touched: ['updated_at'],
+  returning: 'id',
+};
+
+/** A row's values in ADDRESS_UPSERT's column order. */
+const upsertValues = (tenantId: TenantId, r: NewAddressRow): unknown[] => [
+  r.id, tenantId, r.source_id, r.street, r.street_sv, r.number, r.number_int, r.number_key, r.postal_code, r.postal_town,
+  r.municipality, r.property_id, r.building_id, r.lat, r.lon, r.street_key, r.street_key_sv, r.updated_at,
+];
 
 export interface AddressFilter {
-  /** Street keys (either language) the address must have; undefined = any street. */
-  streetKeys?: string[];
   postalCode?: string;
   postalTowns?: string[];
   numberInt?: number;
@@ -37,51 +51,36 @@ export interface AddressFilter {
 
 export type SearchWord = Pick<SearchWordsTable, 'kind' | 'key'>;
 
+export type StreetLanguage = 'fi' | 'sv';
+
+/** The street-key column of each language: `street_key` holds the Finnish (or only) name. */
+const STREET_COLUMN = { fi: 'street_key', sv: 'street_key_sv' } as const;
+
+type AddressQuery = SelectQueryBuilder<Database, 'addresses', AddressRow>;
+
+function applyFilter(query: AddressQuery, filter: AddressFilter): AddressQuery {
+  let q = query;
+  if (filter.postalCode) q = q.where('postal_code', '=', filter.postalCode);
+  if (filter.postalTowns) q = q.where('postal_town', 'in', filter.postalTowns);
+  if (filter.numberInt !== undefined) q = q.where('number_int', '=', filter.numberInt);
+  if (filter.numberKey) q = q.orderBy(sql`case when number_key = ${filter.numberKey} then 0 else 1 end`);
+  return q;
+}
+
 export function addressRepository(db: Kysely<Database>, dialect: DialectInfo) {
   return {
-    /** Source ids of this batch that are in the register already. */
-    async existingSourceIds(tenantId: TenantId, sourceIds: string[]): Promise<Set<string>> {
-      if (sourceIds.length === 0) return new Set();
-      const rows = await db
-        .selectFrom('addresses')
-        .select('source_id')
-        .where('tenant_id', '=', tenantId)
-        .where('source_id', 'in', sourceIds)
-        .execute();
-      return new Set(rows.map((r) => r.source_id));
-    },
-
     /**
      * Inserts new rows and updates changed ones, keyed by (tenant, source id); an identical row is left
-     * alone. Returns how many rows were written (inserted + changed).
+     * alone. An updated row keeps its id, so the ids the database returns tell inserted from updated.
      */
-    async upsertBatch(tenantId: TenantId, rows: NewAddressRow[]): Promise<number> {
-      let written = 0;
-      const perStatement = dialect.rowsPerInsert(MUTABLE.length + 5);
-      for (let i = 0; i < rows.length; i += perStatement) {
-        const chunk = rows.slice(i, i + perStatement).map((r) => ({ ...r, tenant_id: tenantId }));
-        const result = await db
-          .insertInto('addresses')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc
-              .columns(['tenant_id', 'source_id'])
-              .doUpdateSet((eb) => {
-                const set: Record<string, unknown> = { updated_at: eb.ref('excluded.updated_at') };
-                for (const column of MUTABLE) set[column] = eb.ref(`excluded.${column}`);
-                return set;
-              })
-              .where((eb) =>
-                eb.or(MUTABLE.map((column) => eb(`addresses.${column}`, 'is distinct from', eb.ref(`excluded.${column}`)))),
-              ),
-          )
-          .executeTakeFirst();
-        written += Number(result.numInsertedOrUpdatedRows ?? 0);
-      }
-      return written;
+    async upsertBatch(tenantId: TenantId, rows: NewAddressRow[]): Promise<{ added: number; updated: number }> {
+      const written = await bulkUpsert(db, dialect.compileUpsert, ADDRESS_UPSERT, rows.map((r) => upsertValues(tenantId, r)));
+      const newIds = new Set(rows.map((r) => r.id));
+      const added = written.filter((id) => newIds.has(id as string)).length;
+      return { added, updated: written.length - added };
     },
 
-    async addSearchWords(tenantId: TenantId, words: Array<{ word: string; kind: 'street' | 'town'; key: string }>): Promise<void> {
+    async addSearchWords(tenantId: TenantId, words: Array<Pick<SearchWordsTable, 'word' | 'kind' | 'key'>>): Promise<void> {
       const perStatement = dialect.rowsPerInsert(4);
       for (let i = 0; i < words.length; i += perStatement) {
         const chunk = words.slice(i, i + perStatement).map((w) => ({ ...w, tenant_id: tenantId }));
@@ -105,19 +104,37 @@ export function addressRepository(db: Kysely<Database>, dialect: DialectInfo) {
         .execute();
     },
 
+    /** Addresses by postal code or town alone (no street): in street order, the order of both indexes. */
     async search(tenantId: TenantId, filter: AddressFilter): Promise<AddressRow[]> {
-      let query = db.selectFrom('addresses').selectAll().where('tenant_id', '=', tenantId);
-      if (filter.streetKeys) {
-        const keys = filter.streetKeys;
-        query = query.where((eb) => eb.or([eb('street_key', 'in', keys), eb('street_key_sv', 'in', keys)]));
-      }
-      if (filter.postalCode) query = query.where('postal_code', '=', filter.postalCode);
-      if (filter.postalTowns) query = query.where('postal_town', 'in', filter.postalTowns);
-      if (filter.numberInt !== undefined) query = query.where('number_int', '=', filter.numberInt);
-      if (filter.numberKey) {
-        query = query.orderBy(sql`case when number_key = ${filter.numberKey} then 0 else 1 end`);
-      }
+      const query = applyFilter(db.selectFrom('addresses').selectAll().where('tenant_id', '=', tenantId), filter);
       return query.orderBy('street_key').orderBy('number_int').orderBy('number_key').limit(filter.limit).execute();
+    },
+
+    /**
+     * Addresses on the given streets (keys of one language, best first), ordered by the exact number
+     * when one is asked for, then by the streets' order, then by number. One street is a walk along
+     * the (tenant, street key, number) index; several are index lookups and a sort of what they find.
+     */
+    async onStreets(tenantId: TenantId, language: StreetLanguage, keys: string[], filter: AddressFilter): Promise<AddressRow[]> {
+      const column = STREET_COLUMN[language];
+      let query = db.selectFrom('addresses').selectAll().where('tenant_id', '=', tenantId);
+      query = applyFilter(keys.length === 1 ? query.where(column, '=', keys[0]!) : query.where(column, 'in', keys), filter);
+      if (keys.length > 1) {
+        // Ranks are literals, not parameters, so the statement text repeats and stays prepared.
+        const ranks = keys.map((key, rank) => sql`when ${key} then ${sql.lit(rank)}`);
+        query = query.orderBy(sql`case ${sql.ref(column)} ${sql.join(ranks, sql` `)} end`);
+      }
+      return query.orderBy('number_int').orderBy('number_key').limit(filter.limit).execute();
+    },
+
+    /**
+     * Refreshes the planner's statistics after a large import: without them PostgreSQL guesses one row
+     * per tenant and walks a whole town's addresses for a ten-row page (autovacuum would catch up, but
+     * only a minute later); SQLite samples (analysis_limit), so this costs milliseconds there.
+     */
+    async refreshStatistics(): Promise<void> {
+      await sql`analyze addresses`.execute(db);
+      await sql`analyze search_words`.execute(db);
     },
 
     async findById(tenantId: TenantId, id: string): Promise<AddressRow | undefined> {

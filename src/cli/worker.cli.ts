@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { createContext } from '../context.js';
+import { openDatabase } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createLogger } from '../lib/logger.js';
+import { CliError } from './runtime.js';
+
+const positive = (value: string, flag: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag}: expected a positive number, got ${value}`);
+  return n;
+};
+
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('run dispatch workers only (scale-out: any number of them, on any machine sharing the database)')
+    .option('--concurrency <n>', 'batches this process sends at once', '2')
+    .option('--rate <n>', 'cap on messages per second per channel in this process (below the providers\' own limits)')
+    .option('--lease-seconds <n>', 'how long a batch stays this worker\'s without progress before others presume it dead', '60')
+    .action(async (options: { concurrency: string; rate?: string; leaseSeconds: string }) => {
+      const concurrency = Math.floor(positive(options.concurrency, '--concurrency'));
+      const leaseMs = positive(options.leaseSeconds, '--lease-seconds') * 1000;
+      const maxPerSecond = options.rate ? positive(options.rate, '--rate') : undefined;
+      const config = loadConfig();
+      const logger = createLogger(config.logLevel);
+      const db = openDatabase(config.databaseUrl);
+      await migrateToLatest(db);
+      const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
+      await context.dispatch.runtime.startWorkers({ concurrency, logger });
+      logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'dispatch worker stopping');
+        await context.dispatch.runtime.stop();
+        await db.close();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    });
+}

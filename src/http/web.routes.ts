@@ -1,0 +1,88 @@
+/**
+ * The web pages (built by Vite into web/dist): resident portal, public map and its embed, operator
+ * console, dev inbox. They carry the same strict security headers as the API (helmet in app.ts); only
+ * the embed page may be framed, and only by the tenant's own origins (`settings.embedOrigins`).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { AppInstance } from '../app.js';
+import { NotFoundError } from '../errors.js';
+import type { TenantService } from '../modules/tenants/tenant.service.js';
+
+type Page = 'portal' | 'admin' | 'map' | 'inbox';
+
+export interface WebRoutesDeps {
+  tenants: TenantService;
+  inboxEnabled: boolean;
+}
+
+/** web/dist of the package this file belongs to (from src/http or from the compiled dist/src/http). */
+export function defaultWebDist(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'web', 'dist');
+}
+
+/** Only well-formed http(s) origins reach the header; anything else in the settings is dropped. */
+export function frameAncestors(origins: readonly string[]): string {
+  const valid = origins.filter((origin) => {
+    try {
+      const url = new URL(origin);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin.replace(/\/$/, '');
+    } catch {
+      return false;
+    }
+  });
+  return ["'self'", ...valid.map((o) => o.replace(/\/$/, ''))].join(' ');
+}
+
+/** Lets the tenant's origins frame this answer: CSP frame-ancestors instead of 'none', no X-Frame-Options. */
+function allowFraming(reply: FastifyReply, origins: readonly string[]): void {
+  const csp = String(reply.getHeader('content-security-policy') ?? '');
+  reply.header('content-security-policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${frameAncestors(origins)}`));
+  reply.removeHeader('x-frame-options');
+}
+
+export async function registerWebRoutes(app: AppInstance, deps: WebRoutesDeps, distDir = defaultWebDist()): Promise<void> {
+  const assets = join(distDir, 'assets');
+  if (existsSync(assets)) {
+    // File names carry a content hash, so browsers may keep them for good.
+    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', index: false });
+  } else {
+    app.log.warn({ distDir }, 'web pages not built: run `npm run build`');
+  }
+
+  async function sendPage(reply: FastifyReply, page: Page, status = 200) {
+    let html: string;
+    try {
+      html = await readFile(join(distDir, `${page}.html`), 'utf8');
+    } catch {
+      return reply.code(503).type('text/plain; charset=utf-8').send('The web pages are not built: run `npm run build`.');
+    }
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  }
+
+  const tenantParams = { schema: { hide: true, params: z.object({ tenant: z.string().max(100) }) } };
+
+  /** The page for a tenant; 404 (still the page, which explains) when there is no such tenant. */
+  async function tenantPage(slug: string, reply: FastifyReply, page: Page, embed = false) {
+    const tenant = await deps.tenants.resolveTenant(slug).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    if (tenant && embed) allowFraming(reply, tenant.settings.embedOrigins);
+    return sendPage(reply, page, tenant ? 200 : 404);
+  }
+
+  app.get('/t/:tenant', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'portal'));
+  app.get('/t/:tenant/map', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map'));
+  app.get('/t/:tenant/embed', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map', true));
+  app.get('/admin', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'admin'));
+  app.get('/admin/*', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'admin'));
+  if (deps.inboxEnabled) app.get('/dev/inbox', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'inbox'));
+}

@@ -1,0 +1,133 @@
+/**
+ * The embedded queue: jobs in the `jobs` table, taken by an UPDATE … RETURNING of the first available
+ * row (no SKIP LOCKED needed: SQLite serialises writers, and on PostgreSQL a racing taker simply finds
+ * the row gone and tries again). A taken job is leased; a worker that dies leaves it to be taken again
+ * when the lease runs out. Done jobs are deleted; failed-for-good ones stay with their last error.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import { newId } from '../lib/ids.js';
+import { backoffMs, type JobHandler, type JobPayloads, type JobQueue, type NewJob, type QueueName, type QueueOptions, type WorkOptions } from './queue.js';
+
+interface TakenJob {
+  id: string;
+  payload: string;
+  attempts: number;
+  max_attempts: number;
+}
+
+const POLL_MS = 250;
+
+export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
+  const { kysely } = db;
+  const { clock } = options;
+  const wake = new EventEmitter();
+  wake.setMaxListeners(1000);
+  const loops: Promise<void>[] = [];
+  let stopped = false;
+
+  async function take(name: QueueName): Promise<TakenJob | undefined> {
+    const now = clock.now();
+    const result = await sql<TakenJob>`
+      update jobs set state = 'active', available_at = ${now + options.leaseMs}, attempts = attempts + 1, updated_at = ${now}
+      where id = (
+        select id from jobs where queue = ${name} and available_at <= ${now}
+        order by priority desc, available_at, id limit 1
+      ) and available_at <= ${now}
+      returning id, payload, attempts, max_attempts`.execute(kysely);
+    return result.rows[0];
+  }
+
+  async function settle(job: TakenJob, error: unknown): Promise<void> {
+    const now = clock.now();
+    if (error === undefined) {
+      await kysely.deleteFrom('jobs').where('id', '=', job.id).execute();
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const final = job.attempts >= job.max_attempts;
+    await kysely
+      .updateTable('jobs')
+      .set({ state: final ? 'failed' : 'ready', available_at: final ? null : now + backoffMs(job.attempts), last_error: message.slice(0, 2000), updated_at: now })
+      .where('id', '=', job.id)
+      .execute();
+  }
+
+  async function runOne<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<boolean> {
+    const job = await take(name);
+    if (!job) return false;
+    let failure: unknown;
+    try {
+      await handler(JSON.parse(job.payload) as JobPayloads[N]);
+    } catch (error) {
+      failure = error ?? new Error('job failed');
+    }
+    await settle(job, failure);
+    return true;
+  }
+
+  function nextWake(name: QueueName): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake.off(name, done);
+        resolve();
+      };
+      const timer = setTimeout(done, POLL_MS);
+      wake.once(name, done);
+    });
+  }
+
+  async function loop<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<void> {
+    while (!stopped) {
+      try {
+        if (!(await runOne(name, handler))) await nextWake(name);
+      } catch {
+        // The database was busy or gone for a moment: wait and try again rather than end the worker.
+        await sleep(POLL_MS);
+      }
+    }
+  }
+
+  return {
+    kind: 'embedded',
+
+    async enqueue(name, jobs) {
+      const now = clock.now();
+      const rows = jobs.map((job: NewJob<unknown>) => ({
+        id: newId(),
+        queue: name,
+        payload: JSON.stringify(job.payload),
+        priority: job.priority ?? 0,
+        state: 'ready' as const,
+        available_at: now,
+        attempts: 0,
+        max_attempts: options.maxAttempts,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      }));
+      const perStatement = db.dialect.rowsPerInsert(11);
+      for (let i = 0; i < rows.length; i += perStatement) await kysely.insertInto('jobs').values(rows.slice(i, i + perStatement)).execute();
+      if (rows.length) wake.emit(name);
+    },
+
+    async work(name, handler, workOptions: WorkOptions) {
+      for (let i = 0; i < workOptions.concurrency; i++) loops.push(loop(name, handler));
+    },
+
+    async drain(name, handler) {
+      let ran = 0;
+      while (await runOne(name, handler)) ran++;
+      return ran;
+    },
+
+    async stop() {
+      stopped = true;
+      wake.emit('dispatch-batch');
+      await Promise.all(loops.splice(0));
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * pg-boss (v10) on PostgreSQL, over Aviso's own connection pool (no second pool): its tables live in
+ * their own schema next to Aviso's (`pgboss`, or `<schema>_pgboss` when Aviso runs in another schema, as
+ * the tests do). Any number of `aviso worker` processes take jobs from it.
+ */
+import PgBoss from 'pg-boss';
+import { CompiledQuery } from 'kysely';
+import type { Db } from '../db/connection.js';
+import { QUEUE_NAMES, type JobQueue, type QueueName, type QueueOptions } from './queue.js';
+
+/** The schema pg-boss keeps its tables in, for Aviso's schema. */
+export const pgBossSchemaFor = (schema: string | undefined): string => (!schema || schema === 'public' ? 'pgboss' : `${schema}_pgboss`);
+
+export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
+  const leaseSeconds = Math.max(1, Math.ceil(options.leaseMs / 1000));
+  const boss = new PgBoss({
+    db: { executeSql: async (text, values) => db.kysely.executeQuery(CompiledQuery.raw(text, values ?? [])) as Promise<{ rows: unknown[] }> },
+    schema: pgBossSchemaFor(db.schema),
+    schedule: false,
+    supervise: true,
+    maintenanceIntervalSeconds: 30,
+  });
+  // pg-boss reports background errors (a maintenance run that lost its connection) as events: without a
+  // listener Node would crash the process; the worker's own sweep recovers what they leave behind.
+  boss.on('error', () => {});
+  let started: Promise<void> | undefined;
+  const workers: string[] = [];
+
+  const ready = (): Promise<void> =>
+    (started ??= (async () => {
+      await boss.start();
+      for (const name of QUEUE_NAMES) {
+        if (!(await boss.getQueue(name))) {
+          await boss.createQueue(name, { name, retryLimit: options.maxAttempts - 1, retryDelay: 1, retryBackoff: true, expireInSeconds: leaseSeconds });
+        }
+      }
+    })());
+
+  async function runJobs(name: QueueName, jobs: Array<PgBoss.Job<unknown>>, handler: (payload: never) => Promise<void>): Promise<void> {
+    for (const job of jobs) {
+      try {
+        await handler(job.data as never);
+        await boss.complete(name, job.id);
+      } catch (error) {
+        await boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  return {
+    kind: 'pg-boss',
+
+    async enqueue(name, jobs) {
+      if (jobs.length === 0) return;
+      await ready();
+      await boss.insert(jobs.map((job) => ({ name, data: job.payload as object, priority: job.priority ?? 0, expireInSeconds: leaseSeconds })));
+      for (const id of workers) boss.notifyWorker(id);
+    },
+
+    async work(name, handler, workOptions) {
+      await ready();
+      for (let i = 0; i < workOptions.concurrency; i++) {
+        let id = '';
+        id = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+          await handler(job!.data as never);
+          // pg-boss waits out the rest of its polling interval after every job; a worker that just found
+          // one asks for the next at once (it waits only when the queue was empty).
+          boss.notifyWorker(id);
+        });
+        workers.push(id);
+      }
+    },
+
+    async drain(name, handler) {
+      await ready();
+      let ran = 0;
+      for (;;) {
+        const jobs = await boss.fetch(name, { batchSize: 20 });
+        if (!jobs || jobs.length === 0) return ran;
+        await runJobs(name, jobs, handler as (payload: never) => Promise<void>);
+        ran += jobs.length;
+      }
+    },
+
+    async stop() {
+      if (!started) return;
+      await started.catch(() => {});
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

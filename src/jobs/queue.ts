@@ -1,0 +1,64 @@
+/**
+ * The job queue seam. Two implementations with the same contract: `embedded` (a `jobs` table polled in
+ * this process; the default on SQLite, where writes serialise anyway) and `pg-boss` (PostgreSQL; any
+ * number of `aviso worker` processes on any machines). Jobs are coarse — one per batch of recipients —
+ * and handlers must be idempotent: a job can run again after a crash (at-least-once delivery).
+ */
+import type { Db } from '../db/connection.js';
+import type { Clock } from '../lib/clock.js';
+import { embeddedQueue } from './embedded.queue.js';
+import { pgBossQueue } from './pg-boss.queue.js';
+
+/** One batch of one message's deliveries. */
+export interface DispatchBatchJob {
+  tenantId: string;
+  messageId: string;
+  batchNo: number;
+}
+
+/** Every queue and the payload of its jobs. */
+export interface JobPayloads {
+  'dispatch-batch': DispatchBatchJob;
+}
+
+export type QueueName = keyof JobPayloads;
+export const QUEUE_NAMES: readonly QueueName[] = ['dispatch-batch'];
+
+export interface NewJob<P> {
+  payload: P;
+  /** Higher runs first. */
+  priority?: number;
+}
+
+export type JobHandler<P> = (payload: P) => Promise<void>;
+
+export interface WorkOptions {
+  /** Jobs of this queue run at once in this process. */
+  concurrency: number;
+}
+
+export interface JobQueue {
+  readonly kind: 'embedded' | 'pg-boss';
+  enqueue<N extends QueueName>(name: N, jobs: ReadonlyArray<NewJob<JobPayloads[N]>>): Promise<void>;
+  /** Runs `handler` for this queue's jobs in the background until `stop()`. */
+  work<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>, options: WorkOptions): Promise<void>;
+  /** Runs the jobs due now, one after another, until none is left; how many ran (tests, one-shot CLI use). */
+  drain<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface QueueOptions {
+  clock: Clock;
+  /** How long a taken job is its worker's; after that another worker may take it (the first is presumed dead). */
+  leaseMs: number;
+  /** Tries of a job before it is failed for good. */
+  maxAttempts: number;
+}
+
+/** PostgreSQL (several writers, several machines) gets pg-boss; SQLite the embedded queue. */
+export function createJobQueue(db: Db, options: QueueOptions): JobQueue {
+  return db.dialect.concurrentWriters ? pgBossQueue(db, options) : embeddedQueue(db, options);
+}
+
+/** Retry delay after the n-th failed try: 1 s, 2 s, 4 s … at most a minute. */
+export const backoffMs = (attempt: number): number => Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));

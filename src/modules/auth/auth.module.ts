@@ -1,0 +1,36 @@
+/**
+ * Wires the auth pieces once per process: sessions, database-kept rate limits, PINs and their delivery,
+ * the CAPTCHA. Operators' logins (issue 4) reuse `sessions` and `rateLimits`.
+ */
+import type { Kysely } from 'kysely';
+import type { Channels } from '../../channels/channel.js';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { captchaService } from './captcha.service.js';
+import { pinDelivery } from './pin-delivery.js';
+import { pinRepository } from './pin.repository.js';
+import { pinService } from './pin.service.js';
+import { rateLimitRepository } from './rate-limit.repository.js';
+import { sessionService } from './session.service.js';
+
+export interface AuthDeps {
+  config: Pick<Config, 'secret' | 'captcha'>;
+  db: Kysely<Database>;
+  clock: Clock;
+  channels: Channels;
+}
+
+export function createAuth(deps: AuthDeps) {
+  const { config, db, clock } = deps;
+  const rateLimits = rateLimitRepository(db);
+  return {
+    rateLimits,
+    sessions: sessionService({ db, clock }),
+    pins: pinService({ pins: pinRepository(db), rateLimits, secret: config.secret, clock }),
+    sendPin: pinDelivery({ channels: deps.channels }),
+    captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),
+  };
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,93 @@
+/** Resident login over HTTP: the CAPTCHA challenge, asking for a PIN, logging in with it, logging out. */
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import { authOf, clearSessionCookie, requireSession, setSessionCookie } from '../../http/session-cookie.js';
+import type { Residents } from '../residents/residents.module.js';
+import type { TenantService } from '../tenants/tenant.service.js';
+import { LANGUAGES } from '../tenants/tenant.types.js';
+import type { Auth } from './auth.module.js';
+
+export interface AuthRouteDeps {
+  tenants: TenantService;
+  auth: Pick<Auth, 'captcha' | 'sessions'>;
+  residents: Pick<Residents, 'login'>;
+}
+
+const params = z.object({ tenant: z.string().max(63) });
+const phone = z.string().max(40).optional().describe('national (0401234567, 070-123 45 67) or E.164 (+358401234567)');
+const email = z.string().max(254).optional();
+
+export function registerAuthRoutes(app: AppInstance, deps: AuthRouteDeps): void {
+  const guard = requireSession(app, { tenants: deps.tenants, sessions: deps.auth.sessions }, 'resident');
+
+  app.get(
+    '/api/t/:tenant/captcha',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'An ALTCHA proof-of-work challenge for the PIN request (or `{ enabled: false }` when the CAPTCHA is off)',
+        params,
+      },
+    },
+    async (request, reply) => {
+      await deps.tenants.resolveTenant(request.params.tenant);
+      reply.header('cache-control', 'no-store');
+      return deps.auth.captcha.enabled ? deps.auth.captcha.challenge() : { enabled: false };
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/login/pin',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Send a one-time PIN to a phone (SMS; voice call for a landline) or an email — 202 whether or not it is known',
+        params,
+        body: z.object({ phone, email, captcha: z.string().max(4000).optional(), language: z.enum(LANGUAGES).optional() }),
+        response: {
+          202: z.object({
+            channel: z.enum(['sms', 'voice', 'email']),
+            pinLength: z.number(),
+            expiresInSeconds: z.number(),
+            resendAfterSeconds: z.number(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+      const answer = await deps.residents.login.requestPin(tenant, request.body, request.ip);
+      return reply.status(202).send(answer);
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/login',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Log in with the PIN: starts a session (httpOnly cookie) and returns its CSRF token',
+        params,
+        body: z.object({ phone, email, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }),
+        response: { 200: z.object({ csrfToken: z.string(), expiresAt: z.string(), known: z.boolean(), registered: z.boolean() }) },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+      const session = await deps.residents.login.login(tenant, request.body, request.ip);
+      setSessionCookie(request, reply, session.token);
+      return { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString(), known: session.known, registered: session.registered };
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/logout',
+    { schema: { tags: ['login'], summary: 'End the session', params, security: [{ session: [] }] }, preHandler: guard },
+    async (request, reply) => {
+      const { tenant, token } = authOf(request);
+      await deps.auth.sessions.revoke(tenant.id, token);
+      clearSessionCookie(request, reply);
+      return reply.status(204).send();
+    },
+  );
+}

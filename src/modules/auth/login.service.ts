@@ -1,0 +1,95 @@
+/**
+ * Resident login with a one-time PIN. Asking for a PIN never looks at the contacts: a PIN goes to any
+ * valid number or email (an unknown one may register after logging in), so the answer — and the work
+ * behind it, hence its timing — is the same whether the endpoint is known or not. Only a correct PIN
+ * reveals what the register holds, to the one who proved the endpoint.
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { ContactRepository, LoginMatch } from '../residents/contact.repository.js';
+import { defaultCountry, parseLoginEndpoint } from '../residents/endpoint.parse.js';
+import { pendingSubject, residentSubject, type ResidentSessionData } from '../residents/resident.identity.js';
+import type { Language, Tenant } from '../tenants/tenant.types.js';
+import type { CaptchaService } from './captcha.service.js';
+import type { SendPin } from './pin-delivery.js';
+import { endpointKey, type PinService } from './pin.service.js';
+import type { CreatedSession, SessionService } from './session.service.js';
+
+export interface LoginServiceDeps {
+  captcha: Pick<CaptchaService, 'verify'>;
+  pins: Pick<PinService, 'issue' | 'check'>;
+  sendPin: SendPin;
+  contacts: Pick<ContactRepository, 'findLoginMatches'>;
+  sessions: Pick<SessionService, 'create'>;
+  audit: AuditRepository;
+  clock: Clock;
+  secret: string;
+}
+
+export interface PinRequestInput {
+  phone?: string | undefined;
+  email?: string | undefined;
+  captcha?: string | undefined;
+  /** The language the portal is shown in, for the PIN message; default the tenant's first. */
+  language?: Language | undefined;
+}
+
+export interface PinRequested {
+  channel: 'sms' | 'voice' | 'email';
+  pinLength: number;
+  expiresInSeconds: number;
+  resendAfterSeconds: number;
+}
+
+export interface LoginInput {
+  phone?: string | undefined;
+  email?: string | undefined;
+  pin: string;
+}
+
+export interface LoggedIn extends CreatedSession {
+  known: boolean;
+  registered: boolean;
+}
+
+/** The supplementary register wins over the public register; among equals the most recently updated. */
+function pickContact(matches: LoginMatch[]): LoginMatch | undefined {
+  return [...matches].sort((a, b) => (a.contactSource === b.contactSource ? b.updatedAt - a.updatedAt : a.contactSource === 'self' ? -1 : 1))[0];
+}
+
+export function loginService(deps: LoginServiceDeps) {
+  return {
+    async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
+      // The number is checked before the CAPTCHA so that a typo does not use up a solved CAPTCHA.
+      const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
+      await deps.captcha.verify(input.captcha);
+      const key = endpointKey(deps.secret, endpoint.value);
+      const { code } = await deps.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip });
+      const language = input.language && tenant.languages.includes(input.language) ? input.language : (tenant.languages[0] ?? 'fi');
+      await deps.sendPin({ tenant, endpoint, code, purpose: 'login', language });
+      return {
+        channel: endpoint.type === 'mobile' ? 'sms' : endpoint.type === 'landline' ? 'voice' : 'email',
+        pinLength: tenant.settings.pinLength,
+        expiresInSeconds: tenant.settings.pinTtlMinutes * 60,
+        resendAfterSeconds: tenant.settings.pinResendCooldownSeconds,
+      };
+    },
+
+    /** Checks the PIN and starts a session on the contact this endpoint opens (none yet: registration). */
+    async login(tenant: Tenant, input: LoginInput, ip: string): Promise<LoggedIn> {
+      const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
+      const key = endpointKey(deps.secret, endpoint.value);
+      await deps.pins.check(tenant, { purpose: 'login', subject: key, endpointKey: key, ip }, input.pin);
+      const matches = await deps.contacts.findLoginMatches(tenant.id, endpoint.value);
+      const contact = pickContact(matches);
+      const data: ResidentSessionData = { login: endpoint, known: matches.some((m) => m.contactSource === 'register'), contactId: contact?.contactId ?? null };
+      const session = await deps.sessions.create(tenant.id, contact ? residentSubject(contact.contactId) : pendingSubject(key), { ...data });
+      if (contact) {
+        await deps.audit.record(tenant.id, deps.clock.now(), { actorType: 'resident', actorId: contact.contactId, action: 'resident.login', subjectType: 'contact', subjectId: contact.contactId });
+      }
+      return { ...session, known: data.known, registered: contact !== undefined };
+    },
+  };
+}
+
+export type LoginService = ReturnType<typeof loginService>;

@@ -1,0 +1,44 @@
+/**
+ * Sends a PIN the way the endpoint is reached: a mobile by SMS, a landline by a voice call, an email by
+ * email. The channel decides the provider (the dev inbox by default).
+ */
+import type { Channels } from '../../channels/channel.js';
+import { AppError } from '../../errors.js';
+import { newId } from '../../lib/ids.js';
+import type { ParsedEndpoint } from '../residents/endpoint.parse.js';
+import type { Language, Tenant } from '../tenants/tenant.types.js';
+import type { PinPurpose } from './pin.repository.js';
+import { pinSpeech, pinText } from './pin-message.js';
+
+const CHANNEL_OF = { mobile: 'sms', landline: 'voice', email: 'email' } as const;
+
+export interface PinDelivery {
+  tenant: Tenant;
+  endpoint: ParsedEndpoint;
+  code: string;
+  purpose: PinPurpose;
+  language: Language;
+}
+
+export function pinDelivery(deps: { channels: Channels }) {
+  return async function sendPin(delivery: PinDelivery): Promise<void> {
+    const { tenant, endpoint } = delivery;
+    const channel = CHANNEL_OF[endpoint.type];
+    const input = { tenantName: tenant.name, code: delivery.code, purpose: delivery.purpose, language: delivery.language, ttlMinutes: tenant.settings.pinTtlMinutes };
+    const { subject, text } = channel === 'voice' ? pinSpeech(input) : pinText(input);
+    const result = await deps.channels[channel].send({
+      id: newId(),
+      tenantId: tenant.id,
+      channel,
+      to: endpoint.value,
+      from: tenant.smsSender,
+      ...(channel === 'email' ? { subject } : {}),
+      text,
+      language: delivery.language,
+    });
+    // The provider's reason stays out of the answer: it could name the number.
+    if (result.status === 'failed') throw new AppError('pin-not-sent', 503, 'the PIN could not be sent just now; try again in a moment');
+  };
+}
+
+export type SendPin = ReturnType<typeof pinDelivery>;

@@ -1,0 +1,156 @@
+/**
+ * One-time PINs, for logging in and for verifying a new number or email: issued from the CSPRNG, stored
+ * only as a keyed hash, valid `pinTtlMinutes`, single use, at most MAX_ATTEMPTS_PER_PIN guesses each.
+ * The limits against brute force and SMS pumping are the tenant's settings, counted in the database so
+ * that every server process shares them:
+ * - PINs per client IP per hour, PINs per endpoint per hour, a resend cooldown per subject;
+ * - failed guesses per endpoint per day — a count that a new PIN does not reset — and per IP per hour.
+ */
+import { AppError, RateLimitedError } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
+import { keyedHash, randomDigits, safeEqual } from '../../lib/crypto.js';
+import { newId } from '../../lib/ids.js';
+import type { Tenant } from '../tenants/tenant.types.js';
+import type { PinPurpose, PinRepository } from './pin.repository.js';
+import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';
+
+export const MAX_ATTEMPTS_PER_PIN = 5;
+/** Wrong guesses one endpoint may take per day, across all its PINs, before it is locked for the day. */
+export const MAX_FAILURES_PER_ENDPOINT_PER_DAY = 20;
+/** Counters are 32-bit integers in the database (a limit above that must not become an out-of-range parameter). */
+const MAX_COUNT = 2_147_483_647;
+/** Wrong guesses per client IP per hour: PINs per IP per hour × attempts per PIN, at least 50. */
+const failuresPerIpPerHour = (tenant: Tenant) => Math.min(MAX_COUNT, Math.max(50, tenant.settings.pinsPerIpPerHour * MAX_ATTEMPTS_PER_PIN));
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const PRUNE_EVERY_MS = 60_000;
+
+/** The key of an endpoint (E.164 number or email) in PIN subjects and counters: a keyed hash, never the value. */
+export const endpointKey = (secret: string, value: string): string => keyedHash(secret, `endpoint:${value}`);
+
+/** Who a PIN is for and which counters it falls under. */
+export interface PinTarget {
+  purpose: PinPurpose;
+  /** Login: the endpoint key. Verification: the endpoint's id. */
+  subject: string;
+  /** Keyed hash of the E.164 number or email: the per-endpoint counters, shared by login and verification. */
+  endpointKey: string;
+  ip: string;
+}
+
+/** A wrong, expired, spent or already used PIN: 400 naming the `pin` field. */
+export class PinRejectedError extends AppError {
+  constructor(attemptsLeft: number) {
+    const message = attemptsLeft > 0 ? 'wrong or expired PIN' : 'wrong or expired PIN; ask for a new one';
+    super('pin-rejected', 400, `pin: ${message}`, [{ field: 'pin', message }], { attemptsLeft });
+  }
+}
+
+export interface PinServiceDeps {
+  pins: PinRepository;
+  rateLimits: RateLimitRepository;
+  secret: string;
+  clock: Clock;
+}
+
+const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+
+export function pinService(deps: PinServiceDeps) {
+  const { pins, rateLimits, clock } = deps;
+  const hashOf = (pinId: string, code: string) => keyedHash(deps.secret, `pin:${pinId}:${code}`);
+  const keys = (tenant: Tenant, target: PinTarget) => ({
+    ipIssued: `pin-ip:${tenant.id}:${target.ip}`,
+    endpointIssued: `pin-endpoint:${tenant.id}:${target.endpointKey}`,
+    endpointFailed: `pin-fail:${tenant.id}:${target.endpointKey}`,
+    ipFailed: `pin-fail-ip:${tenant.id}:${target.ip}`,
+  });
+  let lastPrune = 0;
+
+  /** Refuses while the endpoint is locked by too many wrong guesses today, or the IP by too many this hour. */
+  function refuseWhenLocked(tenant: Tenant, target: PinTarget, fails: Map<string, number>, now: number): void {
+    const k = keys(tenant, target);
+    if ((fails.get(k.endpointFailed) ?? 0) >= MAX_FAILURES_PER_ENDPOINT_PER_DAY) {
+      const wait = rateLimits.retryAfter(DAY, now);
+      throw new RateLimitedError(`too many wrong PINs for this number or email; try again in ${minutes(wait)} minutes`, wait);
+    }
+    if ((fails.get(k.ipFailed) ?? 0) >= failuresPerIpPerHour(tenant)) {
+      const wait = rateLimits.retryAfter(HOUR, now);
+      throw new RateLimitedError(`too many wrong PINs from this network; try again in ${minutes(wait)} minutes`, wait);
+    }
+  }
+
+  /** The counters of failed guesses that lock an endpoint (a day) or an IP (an hour), with their limits. */
+  const failureCounters = (tenant: Tenant, target: PinTarget, now: number) => {
+    const k = keys(tenant, target);
+    return [
+      { key: k.endpointFailed, windowMs: DAY, windowStart: windowStartOf(now, DAY), limit: MAX_FAILURES_PER_ENDPOINT_PER_DAY },
+      { key: k.ipFailed, windowMs: HOUR, windowStart: windowStartOf(now, HOUR), limit: failuresPerIpPerHour(tenant) },
+    ];
+  };
+
+  function refuseDuringCooldown(tenant: Tenant, issuedAt: number | undefined, now: number): number {
+    const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
+    if (issuedAt !== undefined && issuedAt > now - cooldownMs) {
+      const wait = Math.max(1, Math.ceil((issuedAt + cooldownMs - now) / 1000));
+      throw new RateLimitedError(`a PIN was sent a moment ago; a new one can be asked for in ${wait} seconds`, wait);
+    }
+    return now - cooldownMs;
+  }
+
+  /** Counts the PIN against the per-IP and per-endpoint hourly limits (one statement). */
+  async function countIssue(tenant: Tenant, target: PinTarget, now: number): Promise<void> {
+    const k = keys(tenant, target);
+    const [ip, endpoint] = await rateLimits.hitMany(
+      [
+        { key: k.ipIssued, windowMs: HOUR, limit: tenant.settings.pinsPerIpPerHour },
+        { key: k.endpointIssued, windowMs: HOUR, limit: tenant.settings.pinsPerEndpointPerHour },
+      ],
+      now,
+    );
+    for (const [hit, what] of [[ip!, 'from this network'], [endpoint!, 'for this number or email']] as const) {
+      if (!hit.allowed) throw new RateLimitedError(`too many PINs ${what} this hour; try again in ${minutes(hit.retryAfterSeconds)} minutes`, hit.retryAfterSeconds);
+    }
+  }
+
+  return {
+    /** Issues a PIN in place of the subject's previous one; throws RateLimitedError when a limit refuses. */
+    async issue(tenant: Tenant, target: PinTarget): Promise<{ code: string; expiresAt: number }> {
+      const now = clock.now();
+      if (now - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = now;
+        await pins.deleteExpired(now);
+      }
+      // A request refused by the cooldown or the lock counts against no hourly limit: it sends nothing.
+      const state = await pins.issueState(tenant.id, target.purpose, target.subject, failureCounters(tenant, target, now));
+      const notIssuedAfter = refuseDuringCooldown(tenant, state.issuedAt, now);
+      refuseWhenLocked(tenant, target, state.counts, now);
+      await countIssue(tenant, target, now);
+      const id = newId();
+      const code = randomDigits(tenant.settings.pinLength);
+      const expiresAt = now + tenant.settings.pinTtlMinutes * 60_000;
+      const stored = await pins.replace(tenant.id, { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt }, notIssuedAfter);
+      if (!stored) throw new RateLimitedError('a PIN was sent a moment ago', tenant.settings.pinResendCooldownSeconds);
+      return { code, expiresAt };
+    },
+
+    /** Accepts the PIN once (and then it is gone); throws PinRejectedError or RateLimitedError otherwise. */
+    async check(tenant: Tenant, target: PinTarget, code: string): Promise<void> {
+      const now = clock.now();
+      const counters = failureCounters(tenant, target, now);
+      // The lock is checked inside the claim (one statement on the way to a login); only a refusal asks why.
+      const attempt = await pins.claimAttempt(tenant.id, target.purpose, target.subject, MAX_ATTEMPTS_PER_PIN, now, counters);
+      if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
+      // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
+      const candidate = hashOf(attempt?.id ?? 'none', code);
+      if (attempt && safeEqual(candidate, attempt.codeHash) && (await pins.consume(tenant.id, attempt.id))) return;
+      await rateLimits.hitMany(counters, now);
+      throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
+    },
+
+    /** Drops the subject's PIN (the endpoint it verifies was removed). */
+    forget: (tenant: Tenant, purpose: PinPurpose, subject: string) => pins.deleteForSubject(tenant.id, purpose, subject),
+  };
+}
+
+export type PinService = ReturnType<typeof pinService>;

@@ -1,0 +1,69 @@
+/** The SQL of server-side sessions. Rows are keyed by the SHA-256 of the token; the token is only in the cookie. */
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SessionsTable } from '../../db/schema.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+
+export type SessionRow = Selectable<SessionsTable>;
+
+export function sessionRepository(db: Kysely<Database>) {
+  return {
+    async insert(tenantId: TenantId, row: Omit<SessionRow, 'tenant_id'>): Promise<void> {
+      await db.insertInto('sessions').values({ ...row, tenant_id: tenantId }).execute();
+    },
+
+    /** The live session with this id in this tenant (a session of another tenant is not found). */
+    async find(tenantId: TenantId, id: string, now: number): Promise<SessionRow | undefined> {
+      return db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+    },
+
+    async touch(tenantId: TenantId, id: string, lastSeenAt: number, expiresAt: number): Promise<void> {
+      await db
+        .updateTable('sessions')
+        .set({ last_seen_at: lastSeenAt, expires_at: expiresAt })
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .execute();
+    },
+
+    async update(
+      tenantId: TenantId,
+      id: string,
+      values: Partial<Pick<SessionRow, 'subject_type' | 'subject_id' | 'data'>>,
+    ): Promise<void> {
+      await db.updateTable('sessions').set(values).where('id', '=', id).where('tenant_id', '=', tenantId).execute();
+    },
+
+    async delete(tenantId: TenantId, id: string): Promise<void> {
+      await db.deleteFrom('sessions').where('id', '=', id).where('tenant_id', '=', tenantId).execute();
+    },
+
+    /** Every session of a subject, except (optionally) one. Returns how many were removed. */
+    async deleteForSubject(
+      tenantId: TenantId,
+      subject: { type: SessionRow['subject_type']; id: string },
+      exceptId?: string,
+    ): Promise<number> {
+      let query = db
+        .deleteFrom('sessions')
+        .where('tenant_id', '=', tenantId)
+        .where('subject_type', '=', subject.type)
+        .where('subject_id', '=', subject.id);
+      if (exceptId) query = query.where('id', '!=', exceptId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    /** Housekeeping across tenants: expired rows are useless to everyone. */
+    async deleteExpired(now: number): Promise<void> {
+      await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    },
+  };
+}
+
+export type SessionRepository = ReturnType<typeof sessionRepository>;

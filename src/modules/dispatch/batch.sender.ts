@@ -1,0 +1,138 @@
+/**
+ * Sends one batch of a message: takes the batch (unless it is done or another live worker holds it),
+ * reads its deliveries still queued, sends them per channel in paced chunks (the provider's batch send
+ * when it has one) and records each chunk's answers in the same transaction that confirms the batch is
+ * still this worker's. A re-run after a crash finds the recipients already recorded and skips them, so a
+ * send resumes where it stopped: none lost, none sent twice by us (the inbox is idempotent by our id too).
+ */
+import type { ChannelName, ChannelProvider, Channels, OutboundMessage, SendResult } from '../../channels/channel.js';
+import type { Clock } from '../../lib/clock.js';
+import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
+import type { DispatchBatchJob } from '../../jobs/queue.js';
+import type { Tenant } from '../tenants/tenant.types.js';
+import { recipientText } from './message-text.js';
+import { LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
+import type { MessageRepository, MessageRow } from './message.repository.js';
+import { chunkSizeFor, type Pacer } from './pacer.js';
+
+/** Tries of one delivery on retryable failures (throttling, lost connections) before it is failed. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+export interface BatchSenderDeps {
+  messages: MessageRepository;
+  deliveries: DeliveryRepository;
+  channels: Channels;
+  clock: Clock;
+  pacer: Pacer;
+  findTenant(id: TenantId): Promise<Tenant | undefined>;
+  leaseMs: number;
+  /** Caps every channel's rate in this process (messages per second), e.g. `aviso worker --rate`. */
+  maxPerSecond?: number | undefined;
+}
+
+/** Thrown to have the queue try the batch again later (retryable failures remain). */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
+}
+
+function outboundOf(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, d: QueuedDelivery): OutboundMessage {
+  const text = recipientText(rendered, d.language, tenant.languages[0]!, d.addressLabel ?? '');
+  return {
+    id: `${message.id}:${d.seq}`,
+    tenantId: tenant.id,
+    channel: d.channel,
+    to: d.endpoint,
+    from: d.channel === 'sms' ? tenant.smsSender : tenant.name,
+    ...(d.channel === 'email' ? { subject: message.subject } : {}),
+    // A call opens with who is calling: the sender name an SMS shows.
+    text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,
+    language: d.language,
+  };
+}
+
+async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[]): Promise<SendResult[]> {
+  try {
+    if (provider.sendBatch) return await provider.sendBatch(messages);
+    return await Promise.all(messages.map((m) => provider.send(m)));
+  } catch (error) {
+    // The provider itself broke (connection gone): every message of the chunk may be tried again.
+    const reason = error instanceof Error ? error.message : String(error);
+    return messages.map((m) => ({ id: m.id, status: 'failed' as const, error: reason, retryable: true }));
+  }
+}
+
+function toResult(d: QueuedDelivery, r: SendResult | undefined): DeliveryResult {
+  if (!r) return { seq: d.seq, status: 'queued', providerId: null, error: 'no answer from the provider' };
+  if (r.status !== 'failed') return { seq: d.seq, status: r.status, providerId: r.providerId ?? null, error: null };
+  const giveUp = !r.retryable || d.attempts + 1 >= MAX_DELIVERY_ATTEMPTS;
+  return { seq: d.seq, status: giveUp ? 'failed' : 'queued', providerId: r.providerId ?? null, error: r.error ?? 'failed' };
+}
+
+export function batchSender(deps: BatchSenderDeps) {
+  const { messages, deliveries, clock } = deps;
+  const lease = () => clock.now() + deps.leaseMs;
+
+  async function sendChannel(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, batchNo: number, claim: BatchClaim, channel: ChannelName, rows: QueuedDelivery[]): Promise<number> {
+    const provider = deps.channels[channel];
+    const rate = Math.min(provider.maxPerSecond, deps.maxPerSecond ?? Infinity);
+    const size = chunkSizeFor(rate);
+    let retryable = 0;
+    for (let i = 0; i < rows.length; i += size) {
+      const chunk = rows.slice(i, i + size);
+      await deps.pacer.take(channel, chunk.length, rate);
+      const outbound = chunk.map((d) => outboundOf(tenant, message, rendered, d));
+      const answers = new Map((await sendChunk(provider, outbound)).map((r) => [r.id, r]));
+      const results = chunk.map((d, j) => toResult(d, answers.get(outbound[j]!.id)));
+      retryable += results.filter((r) => r.status === 'queued').length;
+      await deliveries.recordResults(tenant.id, message.id, batchNo, claim, provider.name, results, clock.now(), lease());
+    }
+    return retryable;
+  }
+
+  async function expireAll(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim, reason: string): Promise<void> {
+    const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
+    const results = rows.map((d) => ({ seq: d.seq, status: 'expired' as const, providerId: null, error: reason }));
+    await deliveries.recordResults(tenantId, message.id, batchNo, claim, 'none', results, clock.now(), lease());
+  }
+
+  async function sendBatch(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim): Promise<void> {
+    if (message.status === 'cancelled') return expireAll(tenantId, message, batchNo, claim, 'the message was cancelled');
+    if (clock.now() > message.expires_at) return expireAll(tenantId, message, batchNo, claim, 'not sent before the message expired');
+    const tenant = await deps.findTenant(tenantId);
+    if (!tenant) return;
+    const rendered = JSON.parse(message.rendered) as Record<string, string>;
+    const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
+    const byChannel = new Map<ChannelName, QueuedDelivery[]>();
+    for (const row of rows) {
+      const list = byChannel.get(row.channel);
+      if (list) list.push(row);
+      else byChannel.set(row.channel, [row]);
+    }
+    let retryable = 0;
+    for (const [channel, list] of byChannel) retryable += await sendChannel(tenant, message, rendered, batchNo, claim, channel, list);
+    if (retryable > 0) {
+      await deliveries.releaseBatch(tenantId, message.id, batchNo, claim);
+      throw new RetryLaterError(`${retryable} deliveries of batch ${batchNo} failed temporarily; trying again`);
+    }
+  }
+
+  return {
+    /** The job handler of `dispatch-batch`. */
+    async runBatch(job: DispatchBatchJob): Promise<void> {
+      const tenantId = asTenantId(job.tenantId);
+      const claim = await deliveries.claimBatch(tenantId, job.messageId, job.batchNo, clock.now(), lease());
+      if (!claim) return;
+      const message = await messages.find(tenantId, job.messageId);
+      if (!message) return;
+      try {
+        await sendBatch(tenantId, message, job.batchNo, claim);
+        await deliveries.finishBatch(tenantId, message.id, job.batchNo, claim, clock.now());
+      } catch (error) {
+        if (error instanceof LostClaimError) return;
+        throw error;
+      }
+    },
+  };
+}
+
+export type BatchSender = ReturnType<typeof batchSender>;

@@ -1,0 +1,48 @@
+/**
+ * Plain multi-row inserts of many rows (a frozen recipient set of 150,000), with statement texts built once
+ * per shape: on SQLite a fixed-size multi-row VALUES (prepared once by the connection's statement
+ * cache); on PostgreSQL one `INSERT … SELECT FROM unnest(…)` per chunk, one array parameter per column.
+ * The same idea as src/db/bulk-upsert.ts, without the conflict handling a fresh set does not need.
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { ColumnType } from '../../db/bulk-upsert.js';
+import type { DialectInfo } from '../../db/dialect.js';
+
+export interface InsertShape {
+  table: string;
+  columns: ReadonlyArray<readonly [name: string, type: ColumnType]>;
+}
+
+const SQLITE_ROWS = 200;
+const POSTGRES_ROWS = 20_000;
+
+const texts = new WeakMap<InsertShape, Map<string, string>>();
+
+function textFor(shape: InsertShape, key: string, build: () => string): string {
+  let byKey = texts.get(shape);
+  if (!byKey) texts.set(shape, (byKey = new Map()));
+  let text = byKey.get(key);
+  if (text === undefined) byKey.set(key, (text = build()));
+  return text;
+}
+
+export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  const names = shape.columns.map(([name]) => name).join(', ');
+  if (dialect.name === 'postgres') {
+    const text = textFor(shape, 'pg', () => {
+      const arrays = shape.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+      return `insert into ${shape.table} (${names}) select * from unnest(${arrays})`;
+    });
+    for (let i = 0; i < rows.length; i += POSTGRES_ROWS) {
+      const chunk = rows.slice(i, i + POSTGRES_ROWS);
+      await db.executeQuery(CompiledQuery.raw(text, shape.columns.map((_, c) => chunk.map((row) => row[c]))));
+    }
+    return;
+  }
+  const row = `(${shape.columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
+    const chunk = rows.slice(i, i + SQLITE_ROWS);
+    const text = textFor(shape, String(chunk.length), () => `insert into ${shape.table} (${names}) values ${Array(chunk.length).fill(row).join(', ')}`);
+    await db.executeQuery(CompiledQuery.raw(text, chunk.flat()));
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The SQL of deliveries (one row per recipient of the frozen set and message) and of the batches a send
+ * is cut into. Taking a batch is a single conditional UPDATE, so any number of workers can race for it
+ * safely; a worker's writes check that the batch is still its own. Tenant id first, always.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, DeliveryStatus } from '../../db/schema.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+
+export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'expired'] as const;
+export type DeliveryCounts = Record<DeliveryStatus, number>;
+
+export interface BatchClaim {
+  firstSeq: number;
+  lastSeq: number;
+  /** The claim's number: later writes check it is still theirs. */
+  attempt: number;
+}
+
+export interface QueuedDelivery {
+  seq: number;
+  channel: 'sms' | 'email' | 'voice' | 'push';
+  endpoint: string;
+  language: string;
+  addressLabel: string | null;
+  attempts: number;
+}
+
+export interface DeliveryResult {
+  seq: number;
+  status: 'queued' | 'sent' | 'delivered' | 'failed' | 'expired';
+  providerId: string | null;
+  error: string | null;
+}
+
+/** The claim was taken over by another worker (this one stalled past its lease): stop writing. */
+export class LostClaimError extends Error {
+  override name = 'LostClaimError';
+}
+
+export function deliveryRepository(db: Kysely<Database>) {
+  return {
+    async hasDeliveries(tenantId: TenantId, messageId: string): Promise<boolean> {
+      const row = await db.selectFrom('deliveries').select('seq').where('tenant_id', '=', tenantId).where('message_id', '=', messageId).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
+     * One delivery per recipient of the frozen set, and the batches, in one transaction: a message has
+     * either all its deliveries or none.
+     */
+    async createDeliveries(tenantId: TenantId, messageId: string, incidentId: string, batchSize: number, now: number): Promise<{ recipients: number; batches: number }> {
+      return db.transaction().execute(async (trx) => {
+        await sql`
+          insert into deliveries (tenant_id, message_id, seq, channel, status, attempts, updated_at)
+          select tenant_id, ${messageId}, seq, channel, 'queued', 0, ${now}
+          from incident_recipients where tenant_id = ${tenantId} and incident_id = ${incidentId}`.execute(trx);
+        const counted = await trx
+          .selectFrom('incident_recipients')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('last')])
+          .where('tenant_id', '=', tenantId)
+          .where('incident_id', '=', incidentId)
+          .executeTakeFirstOrThrow();
+        const priorities = await trx
+          .selectFrom('incident_recipients')
+          .select((eb) => eb.fn.max('seq').as('last'))
+          .where('tenant_id', '=', tenantId)
+          .where('incident_id', '=', incidentId)
+          .where('priority', '=', 1)
+          .executeTakeFirst();
+        const recipients = Number(counted.n);
+        const lastPriority = priorities?.last === null || priorities?.last === undefined ? -1 : Number(priorities.last);
+        const batches = [];
+        for (let first = 0, no = 0; first < recipients; first += batchSize, no++) {
+          batches.push({
+            tenant_id: tenantId, message_id: messageId, batch_no: no, first_seq: first, last_seq: Math.min(recipients, first + batchSize) - 1,
+            priority: (first <= lastPriority ? 1 : 0) as 0 | 1, status: 'pending' as const, claimed_until: 0, attempts: 0, updated_at: now,
+          });
+        }
+        for (let i = 0; i < batches.length; i += 500) await trx.insertInto('dispatch_batches').values(batches.slice(i, i + 500)).execute();
+        return { recipients, batches: batches.length };
+      });
+    },
+
+    async pendingBatches(tenantId: TenantId, messageId: string): Promise<Array<{ batch_no: number; priority: number }>> {
+      return db
+        .selectFrom('dispatch_batches')
+        .select(['batch_no', 'priority'])
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .orderBy('batch_no')
+        .execute();
+    },
+
+    /** Takes a batch for sending unless it is done or held by a live worker. */
+    async claimBatch(tenantId: TenantId, messageId: string, batchNo: number, now: number, leaseUntil: number): Promise<BatchClaim | undefined> {
+      const row = await db
+        .updateTable('dispatch_batches')
+        .set((eb) => ({ claimed_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('batch_no', '=', batchNo)
+        .where('status', '=', 'pending')
+        .where('claimed_until', '<', now)
+        .returning(['first_seq', 'last_seq', 'attempts'])
+        .executeTakeFirst();
+      return row && { firstSeq: row.first_seq, lastSeq: row.last_seq, attempt: row.attempts };
+    },
+
+    /** Batches whose worker died holding them (lease over, not done); released so that they are queued again. */
+    async releaseAbandonedBatches(now: number, limit: number): Promise<Array<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>> {
+      const rows = await db
+        .selectFrom('dispatch_batches')
+        .select(['tenant_id', 'message_id', 'batch_no', 'priority'])
+        .where('status', '=', 'pending')
+        .where('claimed_until', '>', 0)
+        .where('claimed_until', '<', now)
+        .limit(limit)
+        .execute();
+      const released = [];
+      for (const r of rows) {
+        const result = await db
+          .updateTable('dispatch_batches')
+          .set({ claimed_until: 0 })
+          .where('message_id', '=', r.message_id)
+          .where('batch_no', '=', r.batch_no)
+          .where('status', '=', 'pending')
+          .where('claimed_until', '>', 0)
+          .where('claimed_until', '<', now)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 1) released.push(r);
+      }
+      return released;
+    },
+
+    async queuedInBatch(tenantId: TenantId, messageId: string, incidentId: string, claim: BatchClaim): Promise<QueuedDelivery[]> {
+      const rows = await db
+        .selectFrom('deliveries as d')
+        .innerJoin('incident_recipients as r', (j) => j.on('r.incident_id', '=', incidentId).onRef('r.seq', '=', 'd.seq'))
+        .select(['d.seq', 'r.channel', 'r.endpoint', 'r.language', 'r.address_label', 'd.attempts'])
+        .where('d.tenant_id', '=', tenantId)
+        .where('d.message_id', '=', messageId)
+        .where('d.seq', '>=', claim.firstSeq)
+        .where('d.seq', '<=', claim.lastSeq)
+        .where('d.status', '=', 'queued')
+        .orderBy('d.seq')
+        .execute();
+      return rows.map((r) => ({ seq: r.seq, channel: r.channel, endpoint: r.endpoint, language: r.language, addressLabel: r.address_label, attempts: r.attempts }));
+    },
+
+    /**
+     * Records the providers' answers for some deliveries of a claimed batch, in one transaction with the
+     * check that the claim is still this worker's (extending it): a recipient is marked sent exactly when
+     * its answer is recorded. Only rows still queued change, so a re-run never rewrites a finished one.
+     */
+    async recordResults(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, provider: string, results: readonly DeliveryResult[], now: number, leaseUntil: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await holdClaim(trx, tenantId, messageId, batchNo, claim, now, leaseUntil);
+        for (let i = 0; i < results.length; i += 500) await writeResults(trx, tenantId, messageId, provider, results.slice(i, i + 500), now);
+      });
+    },
+
+    /** Marks a batch done (if still this worker's) and, when it was the last, the message sent. */
+    async finishBatch(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, now: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const done = await trx
+          .updateTable('dispatch_batches')
+          .set({ status: 'done', claimed_until: 0, updated_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('message_id', '=', messageId)
+          .where('batch_no', '=', batchNo)
+          .where('attempts', '=', claim.attempt)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (Number(done.numUpdatedRows) !== 1) return false;
+        const pending = await trx
+          .selectFrom('dispatch_batches')
+          .select('batch_no')
+          .where('message_id', '=', messageId)
+          .where('status', '=', 'pending')
+          .limit(1)
+          .executeTakeFirst();
+        if (!pending) {
+          await trx.updateTable('messages').set({ status: 'sent', finished_at: now }).where('tenant_id', '=', tenantId).where('id', '=', messageId).where('status', '=', 'sending').execute();
+        }
+        return true;
+      });
+    },
+
+    /** Gives a batch back (its retryable failures wait for the queue's next try). */
+    async releaseBatch(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim): Promise<void> {
+      await db
+        .updateTable('dispatch_batches')
+        .set({ claimed_until: 0 })
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('batch_no', '=', batchNo)
+        .where('attempts', '=', claim.attempt)
+        .execute();
+    },
+
+    async counts(tenantId: TenantId, messageId: string): Promise<DeliveryCounts> {
+      const rows = await db
+        .selectFrom('deliveries')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .groupBy('status')
+        .execute();
+      const counts: DeliveryCounts = { queued: 0, sent: 0, delivered: 0, failed: 0, expired: 0 };
+      for (const r of rows) counts[r.status] = Number(r.n);
+      return counts;
+    },
+
+    /** Failed deliveries back to queued and their batches back to pending; the batches to queue again. */
+    async requeueFailed(tenantId: TenantId, messageId: string, now: number): Promise<Array<{ batch_no: number; priority: number }>> {
+      return db.transaction().execute(async (trx) => {
+        const failed = await trx
+          .selectFrom('deliveries')
+          .select('seq')
+          .where('tenant_id', '=', tenantId)
+          .where('message_id', '=', messageId)
+          .where('status', '=', 'failed')
+          .execute();
+        if (failed.length === 0) return [];
+        await trx
+          .updateTable('deliveries')
+          .set({ status: 'queued', error: null, updated_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('message_id', '=', messageId)
+          .where('status', '=', 'failed')
+          .execute();
+        const seqs = failed.map((f) => f.seq);
+        const batches = await trx
+          .selectFrom('dispatch_batches')
+          .select(['batch_no', 'priority', 'first_seq', 'last_seq'])
+          .where('message_id', '=', messageId)
+          .execute();
+        const hit = batches.filter((b) => seqs.some((s) => s >= b.first_seq && s <= b.last_seq));
+        for (const b of hit) {
+          await trx.updateTable('dispatch_batches').set({ status: 'pending', claimed_until: 0, updated_at: now }).where('message_id', '=', messageId).where('batch_no', '=', b.batch_no).execute();
+        }
+        await trx.updateTable('messages').set({ status: 'sending', finished_at: null }).where('tenant_id', '=', tenantId).where('id', '=', messageId).execute();
+        return hit.map((b) => ({ batch_no: b.batch_no, priority: b.priority }));
+      });
+    },
+
+    /** A receipt from a provider: the delivery it names (still waiting for one) gets its final status. */
+    async applyReceipt(providerId: string, status: 'delivered' | 'failed' | 'expired', error: string | null, now: number): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set({ status, error, updated_at: now })
+        .where('provider_id', '=', providerId)
+        .where('status', '=', 'sent')
+        .execute();
+    },
+
+    /** Every delivery of a message with its endpoint, for the CSV export. */
+    async listDeliveries(tenantId: TenantId, messageId: string, incidentId: string) {
+      return db
+        .selectFrom('deliveries as d')
+        .innerJoin('incident_recipients as r', (j) => j.on('r.incident_id', '=', incidentId).onRef('r.seq', '=', 'd.seq'))
+        .select(['d.seq', 'r.channel', 'r.endpoint', 'r.language', 'r.address_label', 'd.status', 'd.error', 'd.attempts', 'd.sent_at', 'd.updated_at'])
+        .where('d.tenant_id', '=', tenantId)
+        .where('d.message_id', '=', messageId)
+        .orderBy('d.seq')
+        .execute();
+    },
+  };
+}
+
+async function holdClaim(trx: Transaction<Database>, tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, now: number, leaseUntil: number): Promise<void> {
+  const held = await trx
+    .updateTable('dispatch_batches')
+    .set({ claimed_until: leaseUntil, updated_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('message_id', '=', messageId)
+    .where('batch_no', '=', batchNo)
+    .where('attempts', '=', claim.attempt)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(held.numUpdatedRows) !== 1) throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
+}
+
+/** One UPDATE … FROM (VALUES …) for a chunk of results; the same statement text on both engines. */
+async function writeResults(trx: Transaction<Database>, tenantId: TenantId, messageId: string, provider: string, results: readonly DeliveryResult[], now: number): Promise<void> {
+  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.providerId}, ${r.error})`));
+  await sql`
+    with r (seq, status, provider_id, error) as (values ${values})
+    update deliveries set
+      status = r.status, provider_id = r.provider_id, error = r.error, provider = ${provider},
+      attempts = deliveries.attempts + 1, updated_at = ${now},
+      sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
+    from r
+    where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId} and deliveries.seq = r.seq and deliveries.status = 'queued'`.execute(trx);
+}
+
+export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

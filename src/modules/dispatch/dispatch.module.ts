@@ -1,0 +1,84 @@
+/** Wires incidents, preview, messages, the queue and the workers once per process. */
+import type { Channels } from '../../channels/channel.js';
+import type { Db } from '../../db/connection.js';
+import type { Clock } from '../../lib/clock.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+import { createJobQueue } from '../../jobs/queue.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { incidentRepository } from '../incidents/incident.repository.js';
+import { incidentService } from '../incidents/incident.service.js';
+import { tenantRepository } from '../tenants/tenant.repository.js';
+import type { Tenant } from '../tenants/tenant.types.js';
+import { batchSender } from './batch.sender.js';
+import { candidateRepository } from './candidate.repository.js';
+import { dispatchRuntime } from './dispatch.runtime.js';
+import { dispatchStarter } from './dispatch.starter.js';
+import { deliveryRepository } from './delivery.repository.js';
+import { messageRepository } from './message.repository.js';
+import { messageService } from './message.service.js';
+import { pacer } from './pacer.js';
+import { previewService } from './preview.service.js';
+import { recipientRepository } from './recipient.repository.js';
+
+export interface DispatchOptions {
+  /** How long a worker holds a message it starts or a batch it sends before others presume it dead. */
+  leaseMs?: number;
+  /** Recipients per batch job. */
+  batchSize?: number;
+  /** Caps every channel's rate in this process (messages per second). */
+  maxPerSecond?: number | undefined;
+}
+
+export interface DispatchDeps {
+  db: Db;
+  clock: Clock;
+  channels: Channels;
+  audit: AuditRepository;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+export const DEFAULT_BATCH_SIZE = 1000;
+const TENANT_CACHE_MS = 5000;
+
+export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}) {
+  const { db, clock, audit } = deps;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const tenantsById = tenantRepository(db.kysely);
+  // Every batch needs its tenant (sender name, languages): read once every few seconds, not per batch.
+  const tenantCache = new Map<string, { at: number; tenant: Promise<Tenant | undefined> }>();
+  const findTenant = (id: TenantId): Promise<Tenant | undefined> => {
+    const now = Date.now();
+    const hit = tenantCache.get(id);
+    if (hit && now - hit.at < TENANT_CACHE_MS) return hit.tenant;
+    const tenant = tenantsById.findById(id);
+    tenantCache.set(id, { at: now, tenant });
+    return tenant;
+  };
+  const incidentRepo = incidentRepository(db.kysely);
+  const incidents = incidentService({ incidents: incidentRepo, audit, clock });
+  const messages = messageRepository(db.kysely);
+  const deliveries = deliveryRepository(db.kysely);
+  const recipients = recipientRepository(db.kysely, db.dialect);
+  const candidates = candidateRepository(db.kysely, db.dialect);
+  const preview = previewService({ candidates, recipients, clock });
+  const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: 10 });
+  const starter = dispatchStarter({
+    messages, deliveries, recipients, candidates, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+  });
+  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: pacer(), findTenant, leaseMs, maxPerSecond: options.maxPerSecond });
+  const runtime = dispatchRuntime({ queue, sender, starter, messages, deliveries, channels: deps.channels, clock });
+  return {
+    incidents,
+    incidentRepository: incidentRepo,
+    preview,
+    messages: messageService({ messages, deliveries, incidents, starter, queue, audit, clock }),
+    recipients,
+    queue,
+    runtime,
+    /** A resident's notices since `since` (the residents' history route). */
+    listNoticesForContact: recipients.listNoticesForContact,
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatch>;

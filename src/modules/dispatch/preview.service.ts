@@ -1,0 +1,130 @@
+/**
+ * Who an incident reaches, for the operator while drawing (preview) and for the first send (freeze):
+ * candidates read around the area, the pure resolver applied with today's date in Finland. The preview
+ * adds what the operator decides on: counts per channel, exclusions with reasons, sample addresses, and
+ * per language the SMS encoding, segment count and the estimated cost.
+ */
+import type { Clock } from '../../lib/clock.js';
+import { areaMatcher } from '../incidents/area.js';
+import type { Incident } from '../incidents/incident.types.js';
+import type { Language, Tenant } from '../tenants/tenant.types.js';
+import type { CandidateRepository } from './candidate.repository.js';
+import { localDate } from './local-time.js';
+import { recipientText, renderTexts, smsFigures, type MessageKind, type SmsFigures, type Texts } from './message-text.js';
+import type { RecipientRepository } from './recipient.repository.js';
+import { addressLabel, EXCLUSION_REASONS, recipientAddressLabel, resolveRecipients, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
+
+export const MINIMUM_AGE = 16;
+const SAMPLE_SIZE = 10;
+
+export interface Preview {
+  /** True once the first message froze the set: the counts are then those of the frozen set. */
+  frozen: boolean;
+  addresses: number;
+  contacts: number;
+  endpoints: { sms: number; voice: number; email: number; push: number; total: number };
+  excluded: Record<ExclusionReason, number>;
+  sample: Array<{ id: string; label: string }>;
+  sms: Partial<Record<Language, SmsFigures>>;
+  warnings: string[];
+  cost: { cents: number; currency: 'EUR'; segments: number };
+}
+
+export interface PreviewDeps {
+  candidates: CandidateRepository;
+  recipients: RecipientRepository;
+  clock: Clock;
+}
+
+export function incidentResolver(deps: Pick<PreviewDeps, 'candidates'>) {
+  return async (tenant: Tenant, incident: Incident, now: number): Promise<Resolution> => {
+    const area = { polygons: incident.geometry ? [incident.geometry] : [], streets: incident.streets, postalCodes: incident.postalCodes };
+    const matcher = areaMatcher(area);
+    const inside = (await deps.candidates.addressesNear(tenant.id, area)).filter(matcher);
+    const register = await deps.candidates.registerOf(tenant.id, inside.map((a) => a.id));
+    return resolveRecipients(matcher, { addresses: inside, ...register }, {
+      today: localDate(now),
+      householdMode: tenant.settings.householdMode,
+      languages: tenant.languages,
+      minimumAge: MINIMUM_AGE,
+    });
+  };
+}
+
+export type IncidentResolver = ReturnType<typeof incidentResolver>;
+
+function textsContext(tenant: Tenant, incident: Incident) {
+  return {
+    languages: tenant.languages,
+    context: { service: incident.service, startsAt: incident.startsAt, endsAt: incident.endsAt, tenantName: tenant.name },
+    footer: tenant.settings.smsFooter,
+    allowLinks: tenant.settings.allowLinksInSms,
+  };
+}
+
+export function previewService(deps: PreviewDeps) {
+  const resolve = incidentResolver(deps);
+
+  /** SMS figures per language, and the cost over the SMS recipients of each language. */
+  function smsEstimate(tenant: Tenant, incident: Incident, texts: Texts, kind: MessageKind, smsByLanguage: Map<Language, { count: number; label: string }>) {
+    const rendered = renderTexts(texts, kind, textsContext(tenant, incident));
+    const sms: Partial<Record<Language, SmsFigures>> = {};
+    let segments = 0;
+    for (const language of tenant.languages) {
+      const group = smsByLanguage.get(language);
+      const figures = smsFigures(recipientText(rendered.texts, language, tenant.languages[0]!, group?.label ?? 'Esimerkkikatu 12 A'));
+      sms[language] = figures;
+      segments += figures.segments * (group?.count ?? 0);
+    }
+    return { sms, warnings: rendered.warnings, cost: { cents: segments * tenant.settings.pricePerSegmentCents, currency: 'EUR' as const, segments } };
+  }
+
+  return {
+    resolve,
+
+    async previewIncident(tenant: Tenant, incident: Incident, texts: Texts = {}, kind: MessageKind = 'alert'): Promise<Preview> {
+      if (incident.frozenAt !== null) return this.frozenPreview(tenant, incident, texts, kind);
+      const resolution = await resolve(tenant, incident, deps.clock.now());
+      const endpoints = { sms: 0, voice: 0, email: 0, push: 0, total: resolution.recipients.length };
+      const firstSms = new Map<Language, { count: number; recipient: Recipient }>();
+      for (const r of resolution.recipients) {
+        endpoints[r.channel]++;
+        if (r.channel !== 'sms') continue;
+        const group = firstSms.get(r.language);
+        if (group) group.count++;
+        else firstSms.set(r.language, { count: 1, recipient: r });
+      }
+      // Labels only for what is shown: the sample, and one recipient per language for the SMS length.
+      const sampleIds = resolution.addresses.slice(0, SAMPLE_SIZE).map((a) => a.id);
+      const labels = await deps.candidates.labelsOf(tenant.id, [...new Set([...sampleIds, ...[...firstSms.values()].flatMap((g) => g.recipient.addressIds)])]);
+      const smsByLanguage = new Map([...firstSms].map(([language, g]) => [language, { count: g.count, label: recipientAddressLabel(g.recipient, labels) }]));
+      return {
+        frozen: false,
+        addresses: resolution.addresses.length,
+        contacts: resolution.contacts,
+        endpoints,
+        excluded: resolution.exclusions,
+        sample: sampleIds.filter((id) => labels.has(id)).map((id) => ({ id, label: addressLabel(labels.get(id)!, tenant.languages[0]!) })),
+        ...smsEstimate(tenant, incident, texts, kind, smsByLanguage),
+      };
+    },
+
+    /** After the first send: the frozen set's counts (exclusions are not kept). */
+    async frozenPreview(tenant: Tenant, incident: Incident, texts: Texts, kind: MessageKind): Promise<Preview> {
+      const summary = await deps.recipients.summary(tenant.id, incident.id);
+      const channels = { sms: 0, voice: 0, email: 0, push: 0, ...summary.byChannel };
+      const smsByLanguage = new Map<Language, { count: number; label: string }>([[tenant.languages[0]!, { count: channels.sms, label: 'Esimerkkikatu 12 A' }]]);
+      return {
+        frozen: true,
+        addresses: summary.addresses,
+        contacts: summary.contacts,
+        endpoints: { sms: channels.sms, voice: channels.voice, email: channels.email, push: channels.push, total: summary.recipients },
+        excluded: Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>,
+        sample: [],
+        ...smsEstimate(tenant, incident, texts, kind, smsByLanguage),
+      };
+    },
+  };
+}
+
+export type PreviewService = ReturnType<typeof previewService>;

@@ -1,0 +1,124 @@
+/**
+ * The frozen recipient set of an incident (written once, at its first send) and what is derived from it:
+ * the summary a preview shows after freezing, and a resident's notice history. Tenant id first, always.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { DialectInfo } from '../../db/dialect.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+import { bulkInsert, type InsertShape } from './bulk-insert.js';
+import { fillAddress } from './message-text.js';
+import { recipientAddressLabel, type AddressLabelParts, type Recipient } from './recipients.js';
+
+const RECIPIENTS: InsertShape = {
+  table: 'incident_recipients',
+  columns: [
+    ['tenant_id', 'text'], ['incident_id', 'text'], ['seq', 'integer'], ['channel', 'text'], ['endpoint', 'text'], ['contact_id', 'text'],
+    ['language', 'text'], ['priority', 'integer'], ['address_id', 'text'], ['address_label', 'text'],
+  ],
+};
+
+export interface FrozenSummary {
+  recipients: number;
+  contacts: number;
+  addresses: number;
+  byChannel: Record<string, number>;
+}
+
+/** A notice in a resident's history (the shape of the residents module's NoticeView). */
+export interface ContactNotice {
+  id: string;
+  /** ISO time the notice was sent. */
+  sentAt: string;
+  channel: string;
+  kind: string;
+  service: string;
+  /** The text as this recipient got it. */
+  text: string;
+  /** The affected address(es) of this contact the notice named. */
+  address?: string;
+}
+
+export function recipientRepository(db: Kysely<Database>, dialect: DialectInfo) {
+  return {
+    /** Writes the set in sending order (seq 0 = first). The caller runs this once per incident. */
+    async insertRecipients(tenantId: TenantId, incidentId: string, recipients: readonly Recipient[], labels: ReadonlyMap<string, AddressLabelParts>): Promise<void> {
+      const rows = recipients.map((r, seq) => [
+        tenantId, incidentId, seq, r.channel, r.endpoint, r.contactId, r.language, r.priority ? 1 : 0, r.addressIds[0] ?? null, recipientAddressLabel(r, labels),
+      ]);
+      await bulkInsert(db, dialect, RECIPIENTS, rows);
+    },
+
+    async deleteRecipients(tenantId: TenantId, incidentId: string): Promise<void> {
+      await db.deleteFrom('incident_recipients').where('tenant_id', '=', tenantId).where('incident_id', '=', incidentId).execute();
+    },
+
+    async countRecipients(tenantId: TenantId, incidentId: string): Promise<number> {
+      const row = await db
+        .selectFrom('incident_recipients')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Counts of a frozen set: per channel, distinct contacts and addresses. */
+    async summary(tenantId: TenantId, incidentId: string): Promise<FrozenSummary> {
+      const rows = await db
+        .selectFrom('incident_recipients')
+        .select((eb) => ['channel', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .groupBy('channel')
+        .execute();
+      const distinct = await db
+        .selectFrom('incident_recipients')
+        .select([sql<number>`count(distinct contact_id)`.as('contacts'), sql<number>`count(distinct address_id)`.as('addresses')])
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .executeTakeFirstOrThrow();
+      const byChannel = Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
+      return {
+        recipients: Object.values(byChannel).reduce((a, b) => a + b, 0),
+        contacts: Number(distinct.contacts),
+        addresses: Number(distinct.addresses),
+        byChannel,
+      };
+    },
+
+    /**
+     * The notices that reached this contact's endpoints since `since` (epoch ms), newest first: one row per
+     * delivery that was sent or delivered, with its message's kind and text and the incident's service.
+     */
+    async listNoticesForContact(tenantId: TenantId, contactId: string, since: number): Promise<ContactNotice[]> {
+      const rows = await db
+        .selectFrom('incident_recipients as r')
+        .innerJoin('messages as m', (j) => j.onRef('m.incident_id', '=', 'r.incident_id').on('m.tenant_id', '=', tenantId))
+        .innerJoin('deliveries as d', (j) => j.onRef('d.message_id', '=', 'm.id').onRef('d.seq', '=', 'r.seq'))
+        .innerJoin('incidents as i', 'i.id', 'r.incident_id')
+        .select(['m.id', 'd.seq', 'd.sent_at', 'm.started_at', 'r.channel', 'm.kind', 'i.service', 'r.language', 'm.rendered', 'r.address_label'])
+        .where('r.tenant_id', '=', tenantId)
+        .where('r.contact_id', '=', contactId)
+        .where('d.status', 'in', ['sent', 'delivered'])
+        .where('m.started_at', '>=', since)
+        .orderBy('m.started_at', 'desc')
+        .limit(500)
+        .execute();
+      return rows.map((r) => {
+        const rendered = JSON.parse(r.rendered) as Record<string, string>;
+        return {
+          id: `${r.id}:${r.seq}`,
+          sentAt: new Date(r.sent_at ?? r.started_at ?? 0).toISOString(),
+          channel: r.channel,
+          kind: r.kind,
+          service: r.service,
+          text: fillAddress(rendered[r.language] ?? Object.values(rendered)[0] ?? '', r.address_label ?? ''),
+          ...(r.address_label ? { address: r.address_label } : {}),
+        };
+      });
+    },
+  };
+}
+
+export type RecipientRepository = ReturnType<typeof recipientRepository>;

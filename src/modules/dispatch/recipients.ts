@@ -1,0 +1,255 @@
+/**
+ * Who gets a message: the rules of SPEC as one pure function, from the area, the register rows read
+ * around it, the tenant's rules and today's date to the ordered recipient list and what was excluded.
+ *
+ * - an address is in when the area's matcher says so (point in polygon, street stretch, postal code);
+ * - a contact linked to it counts only while that link is active, and a public-register person only from
+ *   the 16th birthday on the day of sending;
+ * - an endpoint counts when it came from the public register or was verified;
+ * - mobile → SMS, landline → voice, email → email, push → push; priority (vulnerable) contacts are also
+ *   called on their mobile, and come first;
+ * - each (channel, endpoint) once, whatever number of addresses and contacts lead to it (household
+ *   mode: one endpoint per address, then the same rule);
+ * - the language is the contact's when the tenant has it, else the tenant's first.
+ */
+import type { ContactKind, DataSource, EndpointType, Flag } from '../../db/schema.js';
+import type { ChannelName } from '../../channels/channel.js';
+import type { Language } from '../tenants/tenant.types.js';
+import type { AreaAddress, AreaMatcher } from '../incidents/area.js';
+import { birthCutoff } from './local-time.js';
+
+export interface CandidateAddress extends AreaAddress {
+  id: string;
+}
+
+/*
+ * The register rows as the database gives them (flags 0/1): a preview reads hundreds of thousands, and
+ * not copying them into other objects is most of what keeps it fast.
+ */
+
+/** A contact's link to an address near the area (unique per contact and address). */
+export interface CandidateLink {
+  addressId: string;
+  contactId: string;
+  active: Flag;
+}
+
+export interface CandidateContact {
+  id: string;
+  kind: ContactKind;
+  source: DataSource;
+  birthDate: string | null;
+  language: string | null;
+  priority: Flag;
+}
+
+export interface CandidateEndpoint {
+  contactId: string;
+  type: EndpointType;
+  value: string;
+  source: DataSource;
+  verified: Flag;
+}
+
+/** The register rows read around an area (a superset: the resolver decides). */
+export interface Candidates {
+  addresses: readonly CandidateAddress[];
+  links: readonly CandidateLink[];
+  contacts: readonly CandidateContact[];
+  endpoints: readonly CandidateEndpoint[];
+}
+
+export interface ResolutionRules {
+  /** The local date of sending, YYYY-MM-DD (Europe/Helsinki). */
+  today: string;
+  householdMode: boolean;
+  /** The tenant's languages, first = fallback. */
+  languages: readonly Language[];
+  minimumAge: number;
+}
+
+export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export interface Recipient {
+  channel: ChannelName;
+  endpoint: string;
+  contactId: string;
+  language: Language;
+  priority: boolean;
+  /** The affected addresses this endpoint is reached for (ids, sorted): the message names them. */
+  addressIds: string[];
+}
+
+export interface Resolution {
+  /** Addresses inside the area (with or without anybody registered). */
+  addresses: readonly CandidateAddress[];
+  /** Distinct contacts reached (a number shared by two people reaches both, in one message). */
+  contacts: number;
+  recipients: Recipient[];
+  exclusions: Record<ExclusionReason, number>;
+}
+
+const CHANNEL_OF: Record<EndpointType, ChannelName> = { mobile: 'sms', landline: 'voice', email: 'email', push: 'push' };
+const CHANNEL_RANK: Record<ChannelName, number> = { sms: 0, voice: 1, email: 2, push: 3 };
+
+interface ContactEntry {
+  contact: CandidateContact;
+  /** A small array, not a Set: a contact has one or two addresses, and there are 100,000s of contacts. */
+  addressIds: string[];
+  endpoints: readonly CandidateEndpoint[];
+}
+
+export interface AddressLabelParts {
+  street: string;
+  streetSv: string | null;
+  number: string;
+}
+
+export function addressLabel(address: AddressLabelParts, language: Language): string {
+  const street = language === 'sv' && address.streetSv ? address.streetSv : address.street;
+  return `${street} ${address.number}`;
+}
+
+/** How a message names a recipient's addresses, in its language ("Koulukatu 1, Koulukatu 2"). */
+export function recipientAddressLabel(recipient: Pick<Recipient, 'addressIds' | 'language'>, labels: ReadonlyMap<string, AddressLabelParts>): string {
+  return recipient.addressIds
+    .map((id) => labels.get(id))
+    .filter((parts): parts is AddressLabelParts => parts !== undefined)
+    .map((parts) => addressLabel(parts, recipient.language))
+    .join(', ');
+}
+
+function emptyExclusions(): Record<ExclusionReason, number> {
+  return Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>;
+}
+
+/** Groups the links of addresses inside by contact; inactive links are counted and dropped. */
+function contactsInside(inside: ReadonlySet<string>, candidates: Candidates, exclusions: Record<ExclusionReason, number>) {
+  const contactById = new Map(candidates.contacts.map((c) => [c.id, c]));
+  const endpointsOf = new Map<string, CandidateEndpoint[]>();
+  for (const e of candidates.endpoints) {
+    const list = endpointsOf.get(e.contactId);
+    if (list) list.push(e);
+    else endpointsOf.set(e.contactId, [e]);
+  }
+  const entries = new Map<string, ContactEntry>();
+  let deactivated = 0;
+  for (const link of candidates.links) {
+    if (!inside.has(link.addressId)) continue;
+    if (link.active !== 1) {
+      deactivated++;
+      continue;
+    }
+    let entry = entries.get(link.contactId);
+    if (!entry) {
+      const contact = contactById.get(link.contactId);
+      if (!contact) continue;
+      entries.set(link.contactId, (entry = { contact, addressIds: [], endpoints: endpointsOf.get(link.contactId) ?? [] }));
+    }
+    if (!entry.addressIds.includes(link.addressId)) entry.addressIds.push(link.addressId);
+  }
+  exclusions.deactivated = deactivated;
+  return entries;
+}
+
+interface Candidate {
+  channel: ChannelName;
+  endpoint: string;
+  contactId: string;
+  language: Language;
+  priority: boolean;
+  addressIds: string[];
+}
+
+function candidatesOf(entry: ContactEntry, rules: ResolutionRules, cutoff: string, exclusions: Record<ExclusionReason, number>): Candidate[] {
+  const { contact } = entry;
+  if (contact.source === 'register' && contact.kind === 'person') {
+    if (!contact.birthDate) {
+      exclusions['age-unknown']++;
+      return [];
+    }
+    if (contact.birthDate > cutoff) {
+      exclusions['under-16']++;
+      return [];
+    }
+  }
+  const language = (rules.languages as readonly string[]).includes(contact.language ?? '') ? (contact.language as Language) : rules.languages[0]!;
+  const addressIds = entry.addressIds.length > 1 ? entry.addressIds.sort() : entry.addressIds;
+  const out: Candidate[] = [];
+  const priority = contact.priority === 1;
+  for (const e of entry.endpoints) {
+    if (e.source !== 'register' && e.verified !== 1) {
+      exclusions.unverified++;
+      continue;
+    }
+    out.push({ channel: CHANNEL_OF[e.type], endpoint: e.value, contactId: contact.id, language, priority, addressIds });
+    if (priority && e.type === 'mobile') out.push({ channel: 'voice', endpoint: e.value, contactId: contact.id, language, priority, addressIds });
+  }
+  if (entry.endpoints.length === 0) exclusions['no-endpoint']++;
+  return out;
+}
+
+const byPreference = (a: Candidate, b: Candidate): number =>
+  Number(b.priority) - Number(a.priority) ||
+  CHANNEL_RANK[a.channel] - CHANNEL_RANK[b.channel] ||
+  (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0) ||
+  (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0);
+
+/** Household mode: per address the one preferred candidate (and a priority contact's extra voice call). */
+function onePerAddress(candidates: Candidate[], exclusions: Record<ExclusionReason, number>): Candidate[] {
+  const sorted = [...candidates].sort(byPreference);
+  const chosen = new Set<Candidate>();
+  const covered = new Set<string>();
+  for (const c of sorted) {
+    const fresh = c.addressIds.filter((id) => !covered.has(id));
+    const priorityVoice = c.priority && c.channel === 'voice';
+    if (fresh.length === 0 && !priorityVoice) continue;
+    for (const id of fresh) covered.add(id);
+    chosen.add(c);
+  }
+  exclusions.household = candidates.length - chosen.size;
+  return sorted.filter((c) => chosen.has(c));
+}
+
+/** Merges candidates reaching the same (channel, endpoint): one message naming every address; the preferred one leads. */
+function oncePerEndpoint(candidates: Candidate[], exclusions: Record<ExclusionReason, number>): Candidate[] {
+  // One map per channel: no key strings to build for 100,000s of candidates.
+  const byChannel = new Map<ChannelName, Map<string, Candidate>>();
+  for (const c of candidates) {
+    let merged = byChannel.get(c.channel);
+    if (!merged) byChannel.set(c.channel, (merged = new Map()));
+    const seen = merged.get(c.endpoint);
+    if (!seen) {
+      merged.set(c.endpoint, c);
+      continue;
+    }
+    exclusions.duplicate++;
+    const [lead, other] = byPreference(c, seen) < 0 ? [c, seen] : [seen, c];
+    const ids = [...lead.addressIds];
+    for (const id of other.addressIds) if (!ids.includes(id)) ids.push(id);
+    merged.set(c.endpoint, { ...lead, priority: lead.priority || other.priority, addressIds: ids.sort() });
+  }
+  return [...byChannel.values()].flatMap((m) => [...m.values()]);
+}
+
+/** Priority first; then grouped by address so that one street's messages go out together. */
+const inSendingOrder = (a: Recipient, b: Recipient): number =>
+  Number(b.priority) - Number(a.priority) ||
+  (a.addressIds[0]! < b.addressIds[0]! ? -1 : a.addressIds[0]! > b.addressIds[0]! ? 1 : 0) ||
+  CHANNEL_RANK[a.channel] - CHANNEL_RANK[b.channel] ||
+  (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0);
+
+export function resolveRecipients(matcher: AreaMatcher, candidates: Candidates, rules: ResolutionRules): Resolution {
+  const exclusions = emptyExclusions();
+  const insideAddresses = candidates.addresses.filter((a) => matcher(a));
+  const inside = new Set(insideAddresses.map((a) => a.id));
+  let chosen: Candidate[] = [];
+  const cutoff = birthCutoff(rules.today, rules.minimumAge);
+  for (const entry of contactsInside(inside, candidates, exclusions).values()) for (const c of candidatesOf(entry, rules, cutoff, exclusions)) chosen.push(c);
+  if (rules.householdMode) chosen = onePerAddress(chosen, exclusions);
+  const reached = new Set(chosen.map((c) => c.contactId)).size;
+  const recipients: Recipient[] = oncePerEndpoint(chosen, exclusions);
+  recipients.sort(inSendingOrder);
+  return { addresses: insideAddresses, contacts: reached, recipients, exclusions };
+}

@@ -1,0 +1,217 @@
+/**
+ * The affected area of an incident: GeoJSON shapes (polygons and multipolygons, a circle as a Point with
+ * `properties.radius` in metres, a line with `properties.buffer` in metres) plus streets with number
+ * ranges and postal codes. Parsing refuses bad areas with a reason naming the field; `areaMatcher`
+ * turns an area into the one test every address goes through. Pure.
+ */
+import circle from '@turf/circle';
+import buffer from '@turf/buffer';
+import booleanIntersects from '@turf/boolean-intersects';
+import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
+import { ValidationError } from '../../errors.js';
+import { isLonLat, parseArea, type Area, type BBox } from '../../lib/geo.js';
+import { foldText } from '../../lib/text.js';
+import { polygonsTest } from './polygon-index.js';
+
+export type StreetSide = 'both' | 'odd' | 'even';
+
+export interface StreetSelection {
+  /** Street name in either language, as written. */
+  street: string;
+  from?: number | undefined;
+  to?: number | undefined;
+  side?: StreetSide | undefined;
+  /** Limits the street to one postal code (two towns can have the same street name). */
+  postalCode?: string | undefined;
+}
+
+export interface AreaInput {
+  area?: unknown;
+  streets?: StreetSelection[] | undefined;
+  postalCodes?: string[] | undefined;
+}
+
+export interface AreaLimits {
+  maxVertices: number;
+  serviceArea: Area;
+}
+
+/** A validated area: the shapes as given, their polygons (circles and buffers made polygons), selections. */
+export interface AffectedArea {
+  /** The shapes as a FeatureCollection (what the console draws again), null when only streets/postal codes. */
+  shapes: FeatureCollection | null;
+  /** Every shape as a polygon, for point-in-polygon, the public map and CAP. */
+  polygons: Array<Polygon | MultiPolygon>;
+  streets: StreetSelection[];
+  postalCodes: string[];
+}
+
+const MAX_RADIUS_METRES = 50_000;
+const MAX_BUFFER_METRES = 5_000;
+const CIRCLE_STEPS = 64;
+
+type Shape = { feature: Feature; polygon: Polygon | MultiPolygon; vertices: number };
+
+function unwrapFeatures(input: unknown, field: string): Feature[] {
+  const value = (typeof input === 'string' ? safeJson(input, field) : input) as { type?: unknown; features?: unknown };
+  if (typeof value !== 'object' || value === null) throw new ValidationError(field, 'expected GeoJSON');
+  if (value.type === 'FeatureCollection') {
+    if (!Array.isArray(value.features)) throw new ValidationError(field, 'a FeatureCollection needs features');
+    return value.features as Feature[];
+  }
+  if (value.type === 'Feature') return [value as Feature];
+  return [{ type: 'Feature', geometry: value as Geometry, properties: {} }];
+}
+
+function safeJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError(field, 'not valid JSON');
+  }
+}
+
+function metres(value: unknown, name: string, max: number, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ValidationError(field, `${name} must be a number of metres between 1 and ${max}`);
+  }
+  return value;
+}
+
+function checkPositions(positions: Position[], field: string): void {
+  for (const [lon, lat] of positions) {
+    if (!isLonLat(lon, lat)) throw new ValidationError(field, `position ${lon},${lat} is outside WGS84 ranges (lon −180…180, lat −90…90)`);
+  }
+}
+
+function parseShape(feature: Feature, field: string): Shape {
+  const geometry = feature?.geometry as Geometry | null | undefined;
+  const properties = (feature?.properties ?? {}) as { radius?: unknown; buffer?: unknown };
+  if (!geometry || typeof geometry !== 'object') throw new ValidationError(field, 'a feature needs a geometry');
+  switch (geometry.type) {
+    case 'Polygon':
+    case 'MultiPolygon': {
+      const polygon = parseArea(geometry, field);
+      const vertices = (polygon.type === 'Polygon' ? polygon.coordinates : polygon.coordinates.flat()).reduce((n, r) => n + r.length - 1, 0);
+      return { feature: { type: 'Feature', geometry: polygon, properties: { shape: 'polygon' } }, polygon, vertices };
+    }
+    case 'Point': {
+      if (properties.radius === undefined) throw new ValidationError(field, 'a point is a circle: give properties.radius in metres');
+      const radius = metres(properties.radius, 'radius', MAX_RADIUS_METRES, `${field}.properties.radius`);
+      checkPositions([geometry.coordinates], field);
+      const polygon = circle(geometry.coordinates, radius, { units: 'meters', steps: CIRCLE_STEPS }).geometry;
+      return { feature: { type: 'Feature', geometry, properties: { shape: 'circle', radius } }, polygon, vertices: 1 };
+    }
+    case 'LineString':
+    case 'MultiLineString': {
+      if (properties.buffer === undefined) throw new ValidationError(field, 'a line needs properties.buffer: the distance in metres along it');
+      const distance = metres(properties.buffer, 'buffer', MAX_BUFFER_METRES, `${field}.properties.buffer`);
+      const lines = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.coordinates;
+      for (const line of lines) {
+        if (line.length < 2) throw new ValidationError(field, 'a line needs at least 2 positions');
+        checkPositions(line, field);
+      }
+      const buffered = buffer(geometry as LineString | MultiLineString, distance, { units: 'meters' });
+      if (!buffered) throw new ValidationError(field, 'the line could not be buffered');
+      const vertices = lines.reduce((n, l) => n + l.length, 0);
+      return { feature: { type: 'Feature', geometry, properties: { shape: 'line', buffer: distance } }, polygon: buffered.geometry, vertices };
+    }
+    default:
+      throw new ValidationError(field, `expected a Polygon, MultiPolygon, a Point with a radius or a line with a buffer, got ${String(geometry.type)}`);
+  }
+}
+
+function parseStreets(streets: StreetSelection[]): StreetSelection[] {
+  return streets.map((s, i) => {
+    if (!foldText(s.street ?? '')) throw new ValidationError(`streets.${i}.street`, 'a street name is needed');
+    if (s.from !== undefined && s.to !== undefined && s.from > s.to) throw new ValidationError(`streets.${i}.from`, 'from must not exceed to');
+    return { street: s.street.trim(), from: s.from, to: s.to, side: s.side ?? 'both', ...(s.postalCode ? { postalCode: s.postalCode } : {}) };
+  });
+}
+
+/** Validates an incident's area against the tenant's limits. */
+export function parseAffectedArea(input: AreaInput, limits: AreaLimits): AffectedArea {
+  const shapes: Shape[] = input.area === undefined || input.area === null ? [] : unwrapFeatures(input.area, 'area').map((f, i, all) =>
+    parseShape(f, all.length === 1 ? 'area' : `area.features.${i}`),
+  );
+  const streets = parseStreets(input.streets ?? []);
+  const postalCodes = [...new Set((input.postalCodes ?? []).map((p) => p.trim()))];
+  postalCodes.forEach((p, i) => {
+    if (!/^\d{5}$/.test(p)) throw new ValidationError(`postalCodes.${i}`, 'a postal code has 5 digits');
+  });
+  if (shapes.length === 0 && streets.length === 0 && postalCodes.length === 0) {
+    throw new ValidationError('area', 'give an area, streets or postal codes');
+  }
+  const vertices = shapes.reduce((n, s) => n + s.vertices, 0);
+  if (vertices > limits.maxVertices) {
+    throw new ValidationError('area', `the area has ${vertices} vertices; this tenant allows at most ${limits.maxVertices}`);
+  }
+  const polygons = shapes.map((s) => s.polygon);
+  if (polygons.length > 0 && !polygons.some((p) => booleanIntersects(p, limits.serviceArea))) {
+    throw new ValidationError('area', 'the area lies entirely outside the service area');
+  }
+  return {
+    shapes: shapes.length ? { type: 'FeatureCollection', features: shapes.map((s) => s.feature) } : null,
+    polygons,
+    streets,
+    postalCodes,
+  };
+}
+
+/** Bounding box of the polygons, null when the area is only streets and postal codes. */
+export function polygonsBBox(polygons: ReadonlyArray<Polygon | MultiPolygon>): BBox | null {
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  for (const p of polygons) {
+    for (const ring of p.type === 'Polygon' ? p.coordinates : p.coordinates.flat()) {
+      for (const [lon, lat] of ring) {
+        minLon = Math.min(minLon, lon!);
+        maxLon = Math.max(maxLon, lon!);
+        minLat = Math.min(minLat, lat!);
+        maxLat = Math.max(maxLat, lat!);
+      }
+    }
+  }
+  return Number.isFinite(minLon) ? [minLon, minLat, maxLon, maxLat] : null;
+}
+
+/** The address fields an area looks at (a point read only for the shapes may come without the others). */
+export interface AreaAddress {
+  lon: number;
+  lat: number;
+  streetKey?: string;
+  streetKeySv?: string | null;
+  numberInt?: number | null;
+  postalCode?: string;
+}
+
+export type AreaMatcher = (address: AreaAddress) => boolean;
+
+function streetTest(s: StreetSelection): AreaMatcher {
+  const key = foldText(s.street);
+  return (a) => {
+    if (a.streetKey !== key && a.streetKeySv !== key) return false;
+    if (s.postalCode && a.postalCode !== s.postalCode) return false;
+    if (s.from === undefined && s.to === undefined && (s.side ?? 'both') === 'both') return true;
+    const n = a.numberInt;
+    if (n === null || n === undefined) return false;
+    if (s.from !== undefined && n < s.from) return false;
+    if (s.to !== undefined && n > s.to) return false;
+    if (s.side === 'odd') return n % 2 === 1;
+    if (s.side === 'even') return n % 2 === 0;
+    return true;
+  };
+}
+
+/** Inside any shape, on any selected street stretch, or in any selected postal code. */
+export function areaMatcher(area: Pick<AffectedArea, 'polygons' | 'streets' | 'postalCodes'>): AreaMatcher {
+  const inPolygons = polygonsTest(area.polygons);
+  const streets = area.streets.map(streetTest);
+  const postal = new Set(area.postalCodes);
+  return (a) => inPolygons(a.lon, a.lat) || (a.postalCode !== undefined && postal.has(a.postalCode)) || streets.some((test) => test(a));
+}
+
+/** One MultiPolygon holding every shape (the stored geometry of the incident). */
+export function asMultiPolygon(polygons: ReadonlyArray<Polygon | MultiPolygon>): MultiPolygon | null {
+  if (polygons.length === 0) return null;
+  return { type: 'MultiPolygon', coordinates: polygons.flatMap((p) => (p.type === 'Polygon' ? [p.coordinates] : p.coordinates)) };
+}

@@ -1,0 +1,83 @@
+/** Incidents over HTTP: list, open, read, change. Operators (session or API token) only. */
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { incidentInputSchema, incidentPatchSchema, incidentViewSchema, toIncidentView } from './incident.schemas.js';
+import type { IncidentService } from './incident.service.js';
+import { INCIDENT_STATUSES } from './incident.types.js';
+
+const tenantParams = z.object({ tenant: z.string() });
+const incidentParams = z.object({ tenant: z.string(), id: z.string().max(100) });
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+
+export function registerIncidentRoutes(app: AppInstance, deps: { incidents: IncidentService; guard: OperatorGuard }): void {
+  const { incidents, guard } = deps;
+
+  app.get(
+    '/api/t/:tenant/incidents',
+    {
+      preHandler: guard('viewer'),
+      schema: {
+        tags: ['incidents'],
+        summary: 'Incidents, most recently changed first',
+        security,
+        params: tenantParams,
+        querystring: z.object({ status: z.enum(INCIDENT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.object({ items: z.array(incidentViewSchema) }) },
+      },
+    },
+    async (request) => {
+      const { tenant } = operatorOf(request);
+      const items = await incidents.listIncidents(tenant, request.query);
+      return { items: items.map(toIncidentView) };
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/incidents',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags: ['incidents'],
+        summary: 'Open an incident: service, kind, title, times and the affected area (GeoJSON shapes, streets, postal codes)',
+        security,
+        params: tenantParams,
+        body: incidentInputSchema,
+        response: { 201: incidentViewSchema },
+      },
+    },
+    async (request, reply) => {
+      const { tenant, actor } = operatorOf(request);
+      const incident = await incidents.createIncident(tenant, request.body, actor);
+      return reply.status(201).send(toIncidentView(incident));
+    },
+  );
+
+  app.get(
+    '/api/t/:tenant/incidents/:id',
+    {
+      preHandler: guard('viewer'),
+      schema: { tags: ['incidents'], summary: 'One incident', security, params: incidentParams, response: { 200: incidentViewSchema } },
+    },
+    async (request) => toIncidentView(await incidents.getIncident(operatorOf(request).tenant, request.params.id)),
+  );
+
+  app.patch(
+    '/api/t/:tenant/incidents/:id',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags: ['incidents'],
+        summary: 'Change an incident (the area only until the first message froze its recipients)',
+        security,
+        params: incidentParams,
+        body: incidentPatchSchema,
+        response: { 200: incidentViewSchema },
+      },
+    },
+    async (request) => {
+      const { tenant, actor } = operatorOf(request);
+      return toIncidentView(await incidents.updateIncident(tenant, request.params.id, request.body, actor));
+    },
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Incidents: open one with its service, kind, times and affected area; change it while nobody has been
+ * told (the area is fixed once the first message froze its recipients); list and read them.
+ */
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
+import { newId } from '../../lib/ids.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { Tenant } from '../tenants/tenant.types.js';
+import { asMultiPolygon, parseAffectedArea, type AffectedArea } from './area.js';
+import type { IncidentRepository } from './incident.repository.js';
+import type { IncidentInput, IncidentPatch } from './incident.schemas.js';
+import type { Actor, Incident, IncidentStatus } from './incident.types.js';
+
+export interface IncidentServiceDeps {
+  incidents: IncidentRepository;
+  audit: AuditRepository;
+  clock: Clock;
+}
+
+/** An ISO time (with offset) or epoch milliseconds; null clears it. */
+function parseTime(value: string | number | null | undefined, field: string): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new ValidationError(field, 'expected an ISO 8601 time, e.g. 2025-03-01T08:00:00+02:00');
+  return ms;
+}
+
+function checkTimes(startsAt: number | null, endsAt: number | null): void {
+  if (startsAt !== null && endsAt !== null && endsAt < startsAt) throw new ValidationError('endsAt', 'the end is before the start');
+}
+
+function withArea(incident: Incident, area: AffectedArea): Incident {
+  return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, geometry: asMultiPolygon(area.polygons) };
+}
+
+export function incidentService(deps: IncidentServiceDeps) {
+  const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes'>) =>
+    parseAffectedArea(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
+
+  async function getIncident(tenant: Tenant, id: string): Promise<Incident> {
+    const incident = await deps.incidents.find(tenant.id, id);
+    if (!incident) throw new NotFoundError(`incident ${id}`);
+    return incident;
+  }
+
+  return {
+    getIncident,
+
+    listIncidents: (tenant: Tenant, options: { status?: IncidentStatus | undefined; limit?: number }) =>
+      deps.incidents.list(tenant.id, { status: options.status, limit: options.limit ?? 100 }),
+
+    async createIncident(tenant: Tenant, input: IncidentInput, actor: Actor): Promise<Incident> {
+      if (!tenant.services.includes(input.service)) throw new ValidationError('service', `this tenant offers ${tenant.services.join(', ')}`);
+      const startsAt = parseTime(input.startsAt, 'startsAt') ?? null;
+      const endsAt = parseTime(input.endsAt, 'endsAt') ?? null;
+      checkTimes(startsAt, endsAt);
+      const area = parseArea(tenant, input);
+      const now = deps.clock.now();
+      const incident = withArea(
+        {
+          id: newId(),
+          service: input.service,
+          kind: input.kind,
+          title: input.title,
+          description: input.description ?? null,
+          status: input.status ?? 'active',
+          startsAt,
+          endsAt,
+          published: input.published ?? false,
+          area: null,
+          streets: [],
+          postalCodes: [],
+          geometry: null,
+          frozenAt: null,
+          recipientCount: null,
+          createdBy: actor.id,
+          createdAt: now,
+          updatedAt: now,
+        },
+        area,
+      );
+      await deps.incidents.insert(tenant.id, incident);
+      await deps.audit.record(tenant.id, now, { actorType: actor.type, actorId: actor.id, action: 'incident.create', subjectType: 'incident', subjectId: incident.id, detail: { service: incident.service, kind: incident.kind } });
+      return incident;
+    },
+
+    async updateIncident(tenant: Tenant, id: string, patch: IncidentPatch, actor: Actor): Promise<Incident> {
+      const current = await getIncident(tenant, id);
+      const areaChanged = patch.area !== undefined || patch.streets !== undefined || patch.postalCodes !== undefined;
+      if (areaChanged && current.frozenAt !== null) {
+        throw new ConflictError('the recipients were frozen by the first message: the area can no longer change', 'area');
+      }
+      if (patch.service && !tenant.services.includes(patch.service)) throw new ValidationError('service', `this tenant offers ${tenant.services.join(', ')}`);
+      const startsAt = patch.startsAt === undefined ? current.startsAt : (parseTime(patch.startsAt, 'startsAt') ?? null);
+      const endsAt = patch.endsAt === undefined ? current.endsAt : (parseTime(patch.endsAt, 'endsAt') ?? null);
+      checkTimes(startsAt, endsAt);
+      let next: Incident = {
+        ...current,
+        service: patch.service ?? current.service,
+        kind: patch.kind ?? current.kind,
+        title: patch.title ?? current.title,
+        description: patch.description === undefined ? current.description : patch.description,
+        status: patch.status ?? current.status,
+        published: patch.published ?? current.published,
+        startsAt,
+        endsAt,
+        updatedAt: deps.clock.now(),
+      };
+      if (areaChanged) {
+        next = withArea(next, parseArea(tenant, {
+          area: patch.area === undefined ? current.area : patch.area,
+          streets: patch.streets ?? current.streets,
+          postalCodes: patch.postalCodes ?? current.postalCodes,
+        }));
+      }
+      await deps.incidents.update(tenant.id, next);
+      await deps.audit.record(tenant.id, next.updatedAt, { actorType: actor.type, actorId: actor.id, action: 'incident.update', subjectType: 'incident', subjectId: id, detail: { fields: Object.keys(patch) } });
+      return next;
+    },
+  };
+}
+
+export type IncidentService = ReturnType<typeof incidentService>;

@@ -1,0 +1,39 @@
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { Service } from '../tenants/tenant.types.js';
+import type { StreetSelection } from './area.js';
+
+export const INCIDENT_KINDS = ['planned', 'sudden'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const INCIDENT_STATUSES = ['draft', 'active', 'resolved', 'cancelled'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface Incident {
+  id: string;
+  service: Service;
+  kind: IncidentKind;
+  title: string;
+  description: string | null;
+  status: IncidentStatus;
+  startsAt: number | null;
+  endsAt: number | null;
+  published: boolean;
+  /** The shapes as the operator gave them (circles with `radius`, lines with `buffer`). */
+  area: FeatureCollection | null;
+  streets: StreetSelection[];
+  postalCodes: string[];
+  /** Every shape as polygons, for the map, the feeds and point-in-polygon. */
+  geometry: MultiPolygon | null;
+  /** When the recipient set was frozen by the first send. */
+  frozenAt: number | null;
+  recipientCount: number | null;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Who acts: an operator (session) or an API token. */
+export interface Actor {
+  type: 'operator' | 'token';
+  id: string;
+}

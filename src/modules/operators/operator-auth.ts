@@ -1,0 +1,103 @@
+/**
+ * The guard of every operator route under `/api/t/:tenant/…`: an API token (`Authorization: Bearer …`)
+ * or an operator session cookie (with the CSRF header on state-changing requests), both valid only in
+ * the tenant of the URL, and a role check (viewer < operator < admin). A session that still has to change
+ * its one-time password or set up TOTP may only do that. Puts the caller on `request.operator`.
+ */
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { AppError, ForbiddenError, UnauthorizedError } from '../../errors.js';
+import { CSRF_HEADER, sessionTokenOf } from '../../http/session-cookie.js';
+import { safeEqual } from '../../lib/crypto.js';
+import type { SessionService } from '../auth/session.service.js';
+import type { Actor } from '../incidents/incident.types.js';
+import type { TenantService } from '../tenants/tenant.service.js';
+import type { Tenant } from '../tenants/tenant.types.js';
+import type { OperatorService, OperatorSessionData, Role } from './operator.service.js';
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface OperatorCaller {
+  tenant: Tenant;
+  actor: Actor;
+  role: Role;
+  /** The session cookie's token when the caller came with a session (not a token). */
+  sessionToken?: string;
+  csrfToken?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    operator: OperatorCaller | null;
+  }
+}
+
+export interface OperatorAuthDeps {
+  tenants: Pick<TenantService, 'resolveTenant'>;
+  sessions: Pick<SessionService, 'read'>;
+  operators: Pick<OperatorService, 'authenticateToken' | 'requireOperator'>;
+}
+
+interface DecoratableApp {
+  hasRequestDecorator(name: string): boolean;
+  decorateRequest(name: string, value: null): unknown;
+}
+
+export interface GuardOptions {
+  /** Allowed while the session must still change its password or set up TOTP. */
+  allowPending?: boolean;
+}
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S{10,200})$/i.exec(header);
+  return match?.[1];
+}
+
+/** The caller of a guarded route; throws when the route forgot its guard. */
+export function operatorOf(request: FastifyRequest): OperatorCaller {
+  if (!request.operator) throw new UnauthorizedError();
+  return request.operator;
+}
+
+export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
+  if (!app.hasRequestDecorator('operator')) app.decorateRequest('operator', null);
+
+  async function fromToken(tenant: Tenant, bearer: string): Promise<OperatorCaller> {
+    const token = await deps.operators.authenticateToken(tenant, bearer);
+    if (!token) throw new UnauthorizedError('unknown or revoked API token');
+    return { tenant, actor: { type: 'token', id: token.id }, role: token.role };
+  }
+
+  async function fromSession(request: FastifyRequest, tenant: Tenant, options: GuardOptions): Promise<OperatorCaller> {
+    const token = sessionTokenOf(request);
+    const session = token ? await deps.sessions.read(tenant.id, token) : undefined;
+    if (!token || !session || session.subject.type !== 'operator') throw new UnauthorizedError('Not logged in (or the session has ended)');
+    if (STATE_CHANGING.has(request.method)) {
+      const given = request.headers[CSRF_HEADER];
+      if (typeof given !== 'string' || !safeEqual(given, session.csrfToken)) throw new ForbiddenError(`missing or wrong ${CSRF_HEADER} header`);
+    }
+    const operator = await deps.operators.requireOperator(tenant, session.subject.id).catch(() => {
+      throw new UnauthorizedError('the account no longer exists');
+    });
+    const pending = session.data as OperatorSessionData;
+    if (!options.allowPending && pending.mustChangePassword) throw new AppError('password-change-required', 403, 'choose a new password first');
+    if (!options.allowPending && pending.totpSetupRequired) throw new AppError('totp-setup-required', 403, 'set up the second factor (TOTP) first');
+    return { tenant, actor: { type: 'operator', id: operator.id }, role: operator.role, sessionToken: token, csrfToken: session.csrfToken };
+  }
+
+  /** A preHandler admitting callers with at least `role`. */
+  return (role: Role, options: GuardOptions = {}): preHandlerAsyncHookHandler =>
+    async (request) => {
+      const slug = (request.params as { tenant?: unknown }).tenant;
+      if (typeof slug !== 'string') throw new UnauthorizedError();
+      const tenant = await deps.tenants.resolveTenant(slug);
+      const bearer = bearerOf(request);
+      const caller = bearer ? await fromToken(tenant, bearer) : await fromSession(request, tenant, options);
+      if (RANK[caller.role] < RANK[role]) throw new ForbiddenError(`this needs the ${role} role`);
+      request.operator = caller;
+    };
+}
+
+export type OperatorGuard = ReturnType<typeof operatorGuard>;

@@ -1,0 +1,193 @@
+/**
+ * Operator accounts over HTTP: password (+ TOTP) login into a server-side session, the session itself,
+ * password change, TOTP set-up; for admins the accounts, API tokens and the audit log.
+ */
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import { clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { SessionService } from '../auth/session.service.js';
+import type { TenantService } from '../tenants/tenant.service.js';
+import { operatorOf, type OperatorGuard } from './operator-auth.js';
+import { ROLES, toOperatorView, type OperatorService } from './operator.service.js';
+
+const tenantParams = z.object({ tenant: z.string() });
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+const operatorSchema = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES), totpEnabled: z.boolean() });
+const sessionSchema = z.object({
+  operator: operatorSchema,
+  csrfToken: z.string(),
+  mustChangePassword: z.boolean(),
+  totpSetupRequired: z.boolean(),
+});
+
+export interface OperatorRouteDeps {
+  operators: OperatorService;
+  tenants: Pick<TenantService, 'resolveTenant'>;
+  sessions: Pick<SessionService, 'read' | 'revoke'>;
+  audit: AuditRepository;
+  guard: OperatorGuard;
+}
+
+export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps): void {
+  const { operators, guard } = deps;
+  const pending = { allowPending: true };
+
+  app.post(
+    '/api/t/:tenant/operators/login',
+    {
+      schema: {
+        tags: ['operators'],
+        summary: 'Log in with email, password and (when set up) the TOTP code; starts a session (cookie) and returns its CSRF token',
+        params: tenantParams,
+        body: z.object({ email: z.string().max(320), password: z.string().max(200), totp: z.string().max(10).optional() }),
+        response: { 200: sessionSchema },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+      const result = await operators.login(tenant, request.body, request.ip);
+      setSessionCookie(request, reply, result.session.token);
+      return {
+        operator: result.operator,
+        csrfToken: result.session.csrfToken,
+        mustChangePassword: result.mustChangePassword === true,
+        totpSetupRequired: result.totpSetupRequired === true,
+      };
+    },
+  );
+
+  app.get(
+    '/api/t/:tenant/operators/me',
+    { preHandler: guard('viewer', pending), schema: { tags: ['operators'], summary: 'The logged-in operator', security, params: tenantParams, response: { 200: sessionSchema } } },
+    async (request) => {
+      const caller = operatorOf(request);
+      const row = await operators.requireOperator(caller.tenant, caller.actor.id);
+      const session = caller.sessionToken ? await deps.sessions.read(caller.tenant.id, caller.sessionToken) : undefined;
+      const data = (session?.data ?? {}) as { mustChangePassword?: boolean; totpSetupRequired?: boolean };
+      return { operator: toOperatorView(row), csrfToken: caller.csrfToken ?? '', mustChangePassword: data.mustChangePassword === true, totpSetupRequired: data.totpSetupRequired === true };
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/operators/logout',
+    { preHandler: guard('viewer', pending), schema: { tags: ['operators'], summary: 'End the session', security, params: tenantParams } },
+    async (request, reply) => {
+      const caller = operatorOf(request);
+      if (caller.sessionToken) await deps.sessions.revoke(caller.tenant.id, caller.sessionToken);
+      clearSessionCookie(request, reply);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/operators/me/password',
+    {
+      preHandler: guard('viewer', pending),
+      schema: { tags: ['operators'], summary: 'Change the password (required after a one-time password); ends the other sessions', security, params: tenantParams, body: z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }) },
+    },
+    async (request, reply) => {
+      const caller = operatorOf(request);
+      await operators.changePassword(caller.tenant, caller.actor.id, request.body.currentPassword, request.body.newPassword, caller.sessionToken);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/operators/me/totp',
+    {
+      preHandler: guard('viewer', pending),
+      schema: { tags: ['operators'], summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app', security, params: tenantParams, response: { 200: z.object({ secret: z.string(), uri: z.string() }) } },
+    },
+    async (request) => {
+      const caller = operatorOf(request);
+      return operators.beginTotp(caller.tenant, caller.actor.id);
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/operators/me/totp/confirm',
+    {
+      preHandler: guard('viewer', pending),
+      schema: { tags: ['operators'], summary: 'Finish setting up TOTP with a code from the app', security, params: tenantParams, body: z.object({ code: z.string().max(10) }) },
+    },
+    async (request, reply) => {
+      const caller = operatorOf(request);
+      await operators.confirmTotp(caller.tenant, caller.actor.id, request.body.code, caller.sessionToken);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/t/:tenant/operators',
+    { preHandler: guard('admin'), schema: { tags: ['operators'], summary: 'Operator accounts', security, params: tenantParams, response: { 200: z.object({ items: z.array(operatorSchema) }) } } },
+    async (request) => ({ items: await operators.listOperators(operatorOf(request).tenant) }),
+  );
+
+  app.post(
+    '/api/t/:tenant/operators',
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags: ['operators'],
+        summary: 'Add an operator; without a password a one-time password is returned (to be changed at first login)',
+        security,
+        params: tenantParams,
+        body: z.object({ email: z.string().max(320), role: z.enum(ROLES), name: z.string().max(200).optional(), password: z.string().max(200).optional() }),
+        response: { 201: z.object({ operator: operatorSchema, oneTimePassword: z.string().optional() }) },
+      },
+    },
+    async (request, reply) => {
+      const caller = operatorOf(request);
+      const created = await operators.createOperator(caller.tenant, request.body, caller.actor.id);
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/t/:tenant/tokens',
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags: ['operators'],
+        summary: 'Create an API token (shown once) for an integration',
+        security,
+        params: tenantParams,
+        body: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) }),
+        response: { 201: z.object({ id: z.string(), token: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const caller = operatorOf(request);
+      return reply.status(201).send(await operators.createToken(caller.tenant, request.body, caller.actor.id));
+    },
+  );
+
+  app.delete(
+    '/api/t/:tenant/tokens/:id',
+    { preHandler: guard('admin'), schema: { tags: ['operators'], summary: 'Revoke an API token', security, params: z.object({ tenant: z.string(), id: z.string().max(100) }) } },
+    async (request, reply) => {
+      const caller = operatorOf(request);
+      await operators.revokeToken(caller.tenant, request.params.id, caller.actor.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/t/:tenant/audit',
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags: ['operators'],
+        summary: 'The audit log, newest first (who did what; never numbers or emails)',
+        security,
+        params: tenantParams,
+        querystring: z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      },
+    },
+    async (request) => {
+      const { tenant } = operatorOf(request);
+      return { items: await deps.audit.list(tenant.id, { limit: request.query.limit, ...(request.query.before ? { before: request.query.before } : {}) }) };
+    },
+  );
+}

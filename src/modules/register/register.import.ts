@@ -1,0 +1,246 @@
+/**
+ * Imports a public population register file for a tenant: a snapshot that replaces the register-sourced
+ * data (self-registered data always wins). The file is parsed on a worker thread (register.parser.ts);
+ * here each row is matched against the tenant's address register held in memory and compared with the
+ * fingerprint of what is stored (register.snapshot.ts); new and changed persons are written in batches
+ * (register.batches.ts). One transaction: a failed or interrupted import leaves the previous register
+ * exactly as it was. A dry run computes the same diff and writes nothing.
+ *
+ * Memory: the address keys (~150 bytes an address) and one entry per person (~150 bytes); the rest is
+ * streamed. On SQLite the transaction holds the database's one connection for the whole import.
+ */
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { ConflictError } from '../../errors.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+import type { AuditLogTable, Database } from '../../db/schema.js';
+import { auditRepository } from '../audit/audit.repository.js';
+import { defaultCountry } from '../residents/endpoint.parse.js';
+import { suppressionHash } from '../residents/opt-out.js';
+import type { Tenant } from '../tenants/tenant.types.js';
+import { addressIndex, type AddressIndex } from './register.address-index.js';
+import { batchWriter, sweepAbsent, type BatchDeps, type BatchPerson } from './register.batches.js';
+import { withLargeWriteCache } from './register.bulk.js';
+import { parseInWorker, type ParsedFile, type ParsedLine } from './register.parser.js';
+import type { RegisterFileOptions } from './register.read.js';
+import { emptyCounts, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
+import { registerRepository, type RegisterRepository } from './register.repository.js';
+import { fingerprint, loadPersonStates, type PersonStates } from './register.snapshot.js';
+
+export interface RegisterImportOptions extends RegisterFileOptions {
+  dryRun?: boolean;
+  now: number;
+  /** Allow an import that removes more than half of the register's persons (refused otherwise). */
+  allowMassRemoval?: boolean;
+  /** Who imports, for the audit entry. */
+  actor?: { type: Extract<AuditLogTable['actor_type'], 'operator' | 'token' | 'import'>; id: string | null };
+  /** The import run's id, for the audit entry. */
+  importId?: string;
+  batchSize?: number;
+  /** Called after each batch with the number of rows read so far. */
+  onProgress?: (rows: number) => void;
+  /** Called with every report entry (rejected rows, remarks), e.g. to write the report file. */
+  onReport?: (entry: ReportEntry) => void;
+}
+
+export interface RegisterImportDeps {
+  db: Db;
+  /** The server secret: keys person ids and suppression hashes. */
+  secret: string;
+}
+
+const KEPT_ENTRIES = 1000;
+const ADDRESS_PAGE = 50_000;
+/** Registers smaller than this may lose more than half of their persons without the guard stepping in. */
+const MASS_REMOVAL_MIN_PERSONS = 10;
+
+export { personKey } from './register.keys.js';
+
+async function loadAddresses(repo: RegisterRepository, tenantId: TenantId): Promise<AddressIndex> {
+  const index = addressIndex();
+  for (let after = ''; ; ) {
+    const page = await repo.addressKeys(tenantId, after, ADDRESS_PAGE);
+    for (const row of page) index.add(row);
+    if (page.length < ADDRESS_PAGE) return index;
+    after = page[page.length - 1]!.source_id;
+  }
+}
+
+interface ImportRun {
+  deps: RegisterImportDeps;
+  tenant: Tenant;
+  file: ParsedFile;
+  options: RegisterImportOptions;
+  /** The transaction (or, for a dry run, the database). */
+  kysely: Kysely<Database>;
+  repo: RegisterRepository;
+  write: boolean;
+}
+
+type Reference = Awaited<ReturnType<typeof referenceData>>;
+
+async function referenceData(run: ImportRun) {
+  const { repo, tenant, deps } = run;
+  const addresses = await loadAddresses(repo, tenant.id);
+  const suppressions = await repo.suppressionHashes(tenant.id);
+  const covered = new Set((await repo.selfCoverage(tenant.id)).map((r) => `${r.address_id}\u0001${r.value}`));
+  const claimed = await repo.selfClaimedPersons(tenant.id);
+  return {
+    addresses,
+    claimed,
+    // Hashing every number costs a second per million: only done when anything is suppressed at all.
+    isSuppressed: (value: string) => suppressions.size > 0 && suppressions.has(suppressionHash(deps.secret, value)),
+    isSelfCovered: (addressId: string, value: string) => covered.has(`${addressId}\u0001${value}`),
+  };
+}
+
+/** What the row loop reads and updates. */
+interface RowState {
+  run: ImportRun;
+  reference: Reference;
+  counts: RegisterImportCounts;
+  /** Every person of the register and of the file so far (see register.snapshot.ts). */
+  states: PersonStates;
+  /** Stored persons met in the file whose register data has to go. */
+  toRemove: string[];
+  report(entry: ReportEntry): void;
+}
+
+function reject(state: RowState, line: number, reason: string, candidate: string | null = null): null {
+  state.counts.rejected++;
+  state.report({ line, outcome: 'rejected', reason, candidate });
+  return null;
+}
+
+/** Marks the row's person as met and not kept: a stored one then loses their register data. */
+function dropPerson(state: RowState, key: string, line: number, stored: boolean): void {
+  state.states.set(key, -line);
+  if (stored) state.toRemove.push(key);
+}
+
+/**
+ * One row → a person to compare, or null: protected, rejected, unchanged (its fingerprint is the stored
+ * one: nothing to do), or left to the resident's own entry.
+ */
+function prepareRow(state: RowState, parsed: ParsedLine): BatchPerson | null {
+  const { counts, states, reference } = state;
+  const { line } = parsed;
+  if (parsed.kind === 'protected') {
+    counts.protected++;
+    if (parsed.unrecognised) state.report({ line, outcome: 'protected', reason: 'unrecognised value in protected: read as protected, not imported', candidate: null });
+    return null;
+  }
+  if (parsed.kind === 'rejected') return reject(state, line, parsed.reason);
+  const { record, warnings, key } = parsed;
+  const prior = states.get(key);
+  if (typeof prior === 'number') {
+    counts.duplicates++;
+    return reject(state, line, `duplicate person_id: first on line ${Math.abs(prior)}`);
+  }
+  const stored = prior !== undefined;
+  const match = reference.addresses.match(record.street, record.number, record.postalCode);
+  if (!match.ok) {
+    dropPerson(state, key, line, stored);
+    counts.unmatched++;
+    return reject(state, line, match.reason, match.candidate);
+  }
+  if (match.byBuilding) counts.byBuilding++;
+  if (warnings.length > 0) counts.warnings++;
+  for (const warning of warnings) state.report({ line, outcome: 'imported', reason: warning, candidate: null });
+  if (reference.claimed.has(key)) {
+    dropPerson(state, key, line, stored);
+    counts.skipped++;
+    return null;
+  }
+  states.set(key, line);
+  const { firstName, lastName, birthDate, language, phones } = record;
+  if (stored && prior === fingerprint(firstName, lastName, birthDate, phones.map((p) => p.value), [match.addressId])) {
+    counts.unchanged++;
+    return null;
+  }
+  return { stored, person: { line, personKey: key, firstName, lastName, birthDate, language, addressId: match.addressId, phones } };
+}
+
+function guardMassRemoval(run: ImportRun, removed: number, before: number): boolean {
+  const massRemoval = before >= MASS_REMOVAL_MIN_PERSONS && removed * 2 > before;
+  if (massRemoval && run.write && !run.options.allowMassRemoval) {
+    throw new ConflictError(
+      `the file would remove ${removed} of the ${before} persons in the register: is it the right file, in the right layout? ` +
+        'If it is, import it again allowing mass removal (--allow-mass-removal)',
+      'allowMassRemoval',
+    );
+  }
+  return massRemoval;
+}
+
+async function runImport(run: ImportRun): Promise<RegisterImportReport> {
+  const { repo, tenant, file, options, write } = run;
+  if (write) await repo.lockTenant(tenant.id);
+  const reference = await referenceData(run);
+  const counts = emptyCounts();
+  const entries: ReportEntry[] = [];
+  const { states, stored } = await loadPersonStates(repo, tenant.id);
+  const state: RowState = {
+    run,
+    reference,
+    counts,
+    states,
+    toRemove: [],
+    report: (entry) => {
+      if (entries.length < KEPT_ENTRIES) entries.push(entry);
+      options.onReport?.(entry);
+    },
+  };
+  const batchDeps: BatchDeps = { repo, tenantId: tenant.id, write, now: options.now, counts, states, toRemove: state.toRemove, ...reference };
+  const writer = batchWriter(batchDeps, options.batchSize ?? 2000);
+  try {
+    for await (const lines of file.batches) {
+      for (const line of lines) {
+        counts.rows++;
+        const person = prepareRow(state, line);
+        if (person) await writer.add(person);
+      }
+      options.onProgress?.(counts.rows);
+    }
+    await writer.finish();
+  } finally {
+    await writer.settle();
+  }
+  options.onProgress?.(counts.rows);
+
+  counts.removed = await sweepAbsent(batchDeps);
+  const massRemoval = guardMassRemoval(run, counts.removed, stored);
+  if (write) {
+    await auditRepository(run.kysely).record(tenant.id, options.now, {
+      actorType: options.actor?.type ?? 'import',
+      actorId: options.actor?.id ?? null,
+      action: 'register.import',
+      subjectType: 'register_import',
+      ...(options.importId ? { subjectId: options.importId } : {}),
+      detail: { ...counts, encoding: options.encoding, delimiter: file.delimiter },
+    });
+  }
+  return { ...counts, dryRun: !write, massRemoval, entries };
+}
+
+export async function importRegister(
+  deps: RegisterImportDeps,
+  tenant: Tenant,
+  input: Readable,
+  options: RegisterImportOptions,
+): Promise<RegisterImportReport> {
+  // Parsing runs on a worker thread; the header is read (and a wrong file refused) before any transaction starts.
+  const { encoding, delimiter, columns } = options;
+  const file = await parseInWorker(input, { file: { encoding, delimiter, columns }, secret: deps.secret, country: defaultCountry(tenant.languages), today: options.now });
+  const { db } = deps;
+  const on = (kysely: Kysely<Database>, write: boolean): ImportRun => ({ deps, tenant, file, options, kysely, repo: registerRepository(kysely, db.dialect), write });
+  try {
+    if (options.dryRun) return await runImport(on(db.kysely, false));
+    const report = await db.kysely.transaction().execute((trx) => withLargeWriteCache(trx, db.dialect, () => runImport(on(trx, true))));
+    if (report.added + report.updated + report.removed > 0) await registerRepository(db.kysely, db.dialect).refreshStatistics();
+    return report;
+  } finally {
+    await file.close();
+  }
+}

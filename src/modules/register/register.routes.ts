@@ -1,0 +1,145 @@
+/**
+ * The register upload over HTTP, for tenant admins (API token or operator session): upload a register
+ * file (multipart: `file`, and optionally `encoding`, `delimiter`, `columns`, `dryRun`,
+ * `allowMassRemoval`), follow the import, read its report. The file is spooled to a private temporary
+ * file and imported in the background; the run id comes back at once (202).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import { ValidationError } from '../../errors.js';
+import type { Context } from '../../context.js';
+import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { parseColumnMapping, parseDelimiter, parseEncoding } from './register.columns.js';
+import { runViewSchema, uploadFieldsSchema } from './register.schemas.js';
+import type { RegisterService, RunOptions } from './register.service.js';
+
+const tenantParams = z.object({ tenant: z.string() });
+const runParams = z.object({ tenant: z.string(), id: z.string().max(100) });
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+/** A national register is some hundred megabytes; more than this is not a register file. */
+const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+interface Upload {
+  dir: string;
+  path: string;
+  fileName: string | null;
+  fields: Record<string, string>;
+}
+
+/** Spools the multipart parts: the file part to a temporary file only this process can read, fields to a map. */
+async function receive(request: FastifyRequest): Promise<Upload> {
+  const dir = await mkdtemp(join(tmpdir(), 'aviso-register-'));
+  const upload: Upload = { dir, path: join(dir, 'register.csv'), fileName: null, fields: {} };
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || upload.fileName !== null) throw new ValidationError(part.fieldname, 'one file part, named "file"');
+        upload.fileName = part.filename || 'register.csv';
+        await pipeline(part.file, createWriteStream(upload.path, { mode: 0o600 }));
+        if (part.file.truncated) throw new ValidationError('file', `larger than ${MAX_UPLOAD_BYTES} bytes`);
+      } else {
+        upload.fields[part.fieldname] = String(part.value);
+      }
+    }
+    if (upload.fileName === null) throw new ValidationError('file', 'the register file is missing (multipart part "file")');
+    return upload;
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function runOptions(upload: Upload, size: number | null, actor: RunOptions['actor']): RunOptions {
+  const parsed = uploadFieldsSchema.safeParse(upload.fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ValidationError(issue.path.join('.') || 'body', issue.message);
+  }
+  const fields = parsed.data;
+  return {
+    encoding: parseEncoding(fields.encoding),
+    delimiter: fields.delimiter === undefined ? undefined : parseDelimiter(fields.delimiter),
+    columns: fields.columns === undefined ? undefined : parseColumnMapping(fields.columns),
+    dryRun: fields.dryRun,
+    allowMassRemoval: fields.allowMassRemoval,
+    actor,
+    fileName: upload.fileName,
+    fileBytes: size,
+  };
+}
+
+export function registerRegisterRoutes(app: AppInstance, deps: { register: RegisterService; guard: OperatorGuard }): void {
+  const { register, guard } = deps;
+
+  // Multipart parsing only for these routes: everywhere else a multipart body stays unsupported.
+  void app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 } });
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/t/:tenant/register/imports',
+      {
+        preHandler: guard('admin'),
+        schema: {
+          tags: ['register'],
+          summary: 'Upload a population register file and import it in the background (multipart/form-data)',
+          description:
+            'Parts: `file` (CSV: person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected), ' +
+            'and optional fields `encoding` (utf8, latin1, windows-1252), `delimiter` (, ; tab), `columns` (JSON mapping: our column → your header), ' +
+            '`dryRun` and `allowMassRemoval` (true/false). Answers 202 with the run; follow it at the run URL.',
+          consumes: ['multipart/form-data'],
+          security,
+          params: tenantParams,
+          response: { 202: runViewSchema },
+        },
+      },
+      async (request, reply) => {
+        const { tenant, actor } = operatorOf(request);
+        const upload = await receive(request);
+        try {
+          const options = runOptions(upload, (await stat(upload.path)).size, actor);
+          const { id, done } = await register.startUpload(tenant, upload.path, options, (error) => request.log.error({ err: error }, 'register import failed'));
+          // The file holds personal data: it goes as soon as the import is over, however it ended.
+          void done.finally(() => rm(upload.dir, { recursive: true, force: true }));
+          return reply.status(202).header('location', `/api/t/${tenant.slug}/register/imports/${id}`).send(await register.findRun(tenant, id));
+        } catch (error) {
+          await rm(upload.dir, { recursive: true, force: true });
+          throw error;
+        }
+      },
+    );
+  });
+
+  app.get(
+    '/api/t/:tenant/register/imports/:id',
+    {
+      preHandler: guard('admin'),
+      schema: { tags: ['register'], summary: 'A register import: status, progress, counts and the first lines of its report', security, params: runParams, response: { 200: runViewSchema } },
+    },
+    async (request) => register.findRun(operatorOf(request).tenant, request.params.id),
+  );
+
+  app.get(
+    '/api/t/:tenant/register/imports/:id/report.csv',
+    {
+      preHandler: guard('admin'),
+      schema: { tags: ['register'], summary: 'The whole report of a register import (line,outcome,reason,candidate)', security, params: runParams },
+    },
+    async (request, reply) => {
+      const csv = await register.reportCsv(operatorOf(request).tenant, request.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="register-import-${request.params.id}.csv"`).send(csv);
+    },
+  );
+}
+
+/** From app.ts: the register routes behind the operator guard (admin role). */
+export function registerRegisterApi(app: AppInstance, context: Context): void {
+  const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
+  registerRegisterRoutes(app, { register: context.register, guard });
+}

@@ -1,0 +1,109 @@
+/** The SQL of a contact's addresses (main and extra, each with its alert switch). Tenant id first, always. */
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ContactAddressesTable, Database } from '../../db/schema.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+import type { AddressRow } from '../addresses/address.repository.js';
+
+export type ContactAddressRow = Selectable<ContactAddressesTable>;
+export type ContactAddressChanges = Pick<Updateable<ContactAddressesTable>, 'role' | 'label' | 'active' | 'updated_at'>;
+
+export interface ContactAddressWithAddress {
+  link: ContactAddressRow;
+  address: AddressRow;
+}
+
+export function contactAddressRepository(db: Kysely<Database>) {
+  return {
+    /** The contact's addresses with the register rows they point at: main first, then by when added. */
+    async listForContact(tenantId: TenantId, contactId: string): Promise<ContactAddressWithAddress[]> {
+      const rows = await db
+        .selectFrom('contact_addresses as l')
+        .innerJoin('addresses as a', (join) => join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'))
+        .selectAll('a')
+        .select(['l.id as link_id', 'l.contact_id', 'l.address_id', 'l.role', 'l.label', 'l.source', 'l.active', 'l.created_at', 'l.updated_at as link_updated_at'])
+        .where('l.tenant_id', '=', tenantId)
+        .where('l.contact_id', '=', contactId)
+        .orderBy('l.role', 'desc')
+        .orderBy('l.created_at')
+        .orderBy('l.id')
+        .execute();
+      return rows.map(({ link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }) => ({
+        link: { id: link_id, tenant_id: tenantId, contact_id, address_id, role, label, source, active, created_at, updated_at: link_updated_at },
+        address,
+      }));
+    },
+
+    async find(tenantId: TenantId, contactId: string, id: string): Promise<ContactAddressRow | undefined> {
+      return db
+        .selectFrom('contact_addresses')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async findByAddress(tenantId: TenantId, contactId: string, addressId: string): Promise<ContactAddressRow | undefined> {
+      return db
+        .selectFrom('contact_addresses')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .where('address_id', '=', addressId)
+        .executeTakeFirst();
+    },
+
+    async insert(tenantId: TenantId, row: Omit<Insertable<ContactAddressesTable>, 'tenant_id'>): Promise<void> {
+      await db.insertInto('contact_addresses').values({ ...row, tenant_id: tenantId }).execute();
+    },
+
+    async update(tenantId: TenantId, id: string, changes: ContactAddressChanges): Promise<void> {
+      await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    /** Makes every main address of the contact an extra one (before another becomes main). */
+    async demoteMain(tenantId: TenantId, contactId: string, now: number): Promise<void> {
+      await db
+        .updateTable('contact_addresses')
+        .set({ role: 'extra', updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .where('role', '=', 'main')
+        .execute();
+    },
+
+    async delete(tenantId: TenantId, id: string): Promise<void> {
+      await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    /** How many addresses the contact has, and how many of them with alerts on. */
+    async countLinks(tenantId: TenantId, contactId: string): Promise<{ total: number; active: number }> {
+      const row = await db
+        .selectFrom('contact_addresses')
+        .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('active').as('active')])
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .executeTakeFirstOrThrow();
+      return { total: Number(row.total), active: Number(row.active ?? 0) };
+    },
+
+    /**
+     * The same place in another tenant's own address register (register once): same folded street (either
+     * language), same folded house number, same postal code.
+     */
+    async findMatchingAddress(tenantId: TenantId, like: AddressRow): Promise<AddressRow | undefined> {
+      const keys = [like.street_key, ...(like.street_key_sv ? [like.street_key_sv] : [])];
+      return db
+        .selectFrom('addresses')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('postal_code', '=', like.postal_code)
+        .where('number_key', '=', like.number_key)
+        .where((eb) => eb.or([eb('street_key', 'in', keys), eb('street_key_sv', 'in', keys)]))
+        .orderBy('id')
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type ContactAddressRepository = ReturnType<typeof contactAddressRepository>;

@@ -1,0 +1,122 @@
+/** The SQL of contacts, their endpoints (numbers, emails) and suppression entries. Tenant id first, always. */
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ContactEndpointsTable, ContactsTable, Database } from '../../db/schema.js';
+import type { TenantId } from '../../lib/tenant-id.js';
+
+export type ContactRow = Selectable<ContactsTable>;
+export type EndpointRow = Selectable<ContactEndpointsTable>;
+export type ContactChanges = Omit<Updateable<ContactsTable>, 'id' | 'tenant_id' | 'created_at'>;
+export type EndpointChanges = Pick<Updateable<ContactEndpointsTable>, 'type' | 'value' | 'source' | 'verified' | 'updated_at'>;
+
+export interface LoginMatch {
+  contactId: string;
+  contactSource: ContactRow['source'];
+  updatedAt: number;
+}
+
+export function contactRepository(db: Kysely<Database>) {
+  return {
+    /**
+     * Contacts that this endpoint may log in to: those holding it from the public register or verified.
+     * An unverified number somebody else typed in does not open their contact.
+     */
+    async findLoginMatches(tenantId: TenantId, value: string): Promise<LoginMatch[]> {
+      const rows = await db
+        .selectFrom('contact_endpoints as e')
+        .innerJoin('contacts as c', 'c.id', 'e.contact_id')
+        .select(['c.id', 'c.source', 'c.updated_at'])
+        .where('e.tenant_id', '=', tenantId)
+        .where('e.value', '=', value)
+        .where((eb) => eb.or([eb('e.source', '=', 'register'), eb('e.verified', '=', 1)]))
+        .execute();
+      return rows.map((r) => ({ contactId: r.id, contactSource: r.source, updatedAt: Number(r.updated_at) }));
+    },
+
+    async find(tenantId: TenantId, id: string): Promise<ContactRow | undefined> {
+      return db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    },
+
+    async insert(tenantId: TenantId, row: Omit<Insertable<ContactsTable>, 'tenant_id'>): Promise<void> {
+      await db.insertInto('contacts').values({ ...row, tenant_id: tenantId }).execute();
+    },
+
+    async update(tenantId: TenantId, id: string, changes: ContactChanges): Promise<void> {
+      await db.updateTable('contacts').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    /** Hard delete: the contact's endpoints and address links go with it (ON DELETE CASCADE). */
+    async delete(tenantId: TenantId, id: string): Promise<void> {
+      await db.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    async listEndpoints(tenantId: TenantId, contactId: string): Promise<EndpointRow[]> {
+      return db
+        .selectFrom('contact_endpoints')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    },
+
+    async findEndpoint(tenantId: TenantId, contactId: string, id: string): Promise<EndpointRow | undefined> {
+      return db
+        .selectFrom('contact_endpoints')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async findEndpointByValue(tenantId: TenantId, contactId: string, value: string): Promise<EndpointRow | undefined> {
+      return db
+        .selectFrom('contact_endpoints')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', '=', contactId)
+        .where('value', '=', value)
+        .executeTakeFirst();
+    },
+
+    async insertEndpoint(tenantId: TenantId, row: Omit<Insertable<ContactEndpointsTable>, 'tenant_id'>): Promise<void> {
+      await db.insertInto('contact_endpoints').values({ ...row, tenant_id: tenantId }).execute();
+    },
+
+    async updateEndpoint(tenantId: TenantId, id: string, changes: EndpointChanges): Promise<void> {
+      await db.updateTable('contact_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    async deleteEndpoint(tenantId: TenantId, id: string): Promise<void> {
+      await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+
+    /** Suppression entries (keyed hashes only): the register import skips these numbers and emails. */
+    async suppress(tenantId: TenantId, hashes: string[], now: number): Promise<void> {
+      if (hashes.length === 0) return;
+      await db
+        .insertInto('suppressions')
+        .values(hashes.map((endpoint_hash) => ({ tenant_id: tenantId, endpoint_hash, created_at: now })))
+        .onConflict((oc) => oc.columns(['tenant_id', 'endpoint_hash']).doNothing())
+        .execute();
+    },
+
+    async unsuppress(tenantId: TenantId, hashes: string[]): Promise<void> {
+      if (hashes.length === 0) return;
+      await db.deleteFrom('suppressions').where('tenant_id', '=', tenantId).where('endpoint_hash', 'in', hashes).execute();
+    },
+
+    async isSuppressed(tenantId: TenantId, hash: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('suppressions')
+        .select('endpoint_hash')
+        .where('tenant_id', '=', tenantId)
+        .where('endpoint_hash', '=', hash)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+export type ContactRepository = ReturnType<typeof contactRepository>;

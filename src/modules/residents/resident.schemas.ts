@@ -1,0 +1,138 @@
+/** Zod schemas of the resident routes: one source for validation (problem+json naming the field) and OpenAPI. */
+import { z } from 'zod';
+import { LANGUAGES, SERVICES } from '../tenants/tenant.types.js';
+
+const name = z.string().trim().min(1, 'required').max(100);
+const birthDate = z.string().regex(/^\d{4}-?\d{2}-?\d{2}$/, 'a date as YYYY-MM-DD or YYYYMMDD');
+const businessId = z.string().max(20);
+const language = z.enum(LANGUAGES);
+const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
+
+export const tenantParams = z.object({ tenant: z.string().max(63) });
+export const itemParams = tenantParams.extend({ id: z.string().min(1).max(100) });
+
+export const registerBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('person'), firstName: name, lastName: name, birthDate: birthDate.optional(), language: language.optional() }),
+  z.strictObject({ kind: z.literal('company'), companyName: name, businessId, contactPerson: name, language: language.optional() }),
+]);
+export type RegisterInput = z.infer<typeof registerBody>;
+
+export const contactChangeBody = z.strictObject({
+  firstName: name.optional(),
+  lastName: name.optional(),
+  birthDate: birthDate.nullable().optional(),
+  companyName: name.optional(),
+  businessId: businessId.optional(),
+  contactPerson: name.optional(),
+  language: language.optional(),
+  nameHidden: z.boolean().optional(),
+});
+export type ContactChangeInput = z.infer<typeof contactChangeBody>;
+
+export const endpointBody = z.strictObject({
+  value: z.string().trim().min(1, 'required').max(254),
+  type: z.enum(['mobile', 'landline', 'email']).optional(),
+});
+export const endpointChangeBody = z
+  .strictObject({ value: z.string().trim().min(1, 'required').max(254).optional(), type: z.enum(['mobile', 'landline', 'email']).optional() })
+  .refine((b) => b.value !== undefined || b.type !== undefined, { message: 'give a new value or type', path: ['value'] });
+export const pinBody = z.strictObject({ pin });
+
+export const addressBody = z.strictObject({
+  addressId: z.string().min(1).max(100),
+  role: z.enum(['main', 'extra']).optional(),
+  label: z.string().trim().max(60).optional(),
+});
+export const addressChangeBody = z.strictObject({
+  role: z.literal('main').optional(),
+  label: z.string().trim().max(60).nullable().optional(),
+  active: z.boolean().optional(),
+});
+export const registerOnceBody = z.strictObject({ tenants: z.array(z.string().max(63)).min(1).max(20) });
+
+// ---- answers ----
+
+export const contactView = z.object({
+  id: z.string(),
+  kind: z.enum(['person', 'company']),
+  source: z.enum(['register', 'self']),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  companyName: z.string().nullable(),
+  businessId: z.string().nullable(),
+  contactPerson: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  language: language.nullable(),
+  nameHidden: z.boolean(),
+});
+
+export const endpointView = z.object({
+  id: z.string(),
+  type: z.enum(['mobile', 'landline', 'email', 'push']),
+  value: z.string(),
+  source: z.enum(['register', 'self']),
+  verified: z.boolean(),
+});
+
+const addressView = z.object({
+  id: z.string(),
+  street: z.string(),
+  streetSv: z.string().nullable(),
+  number: z.string(),
+  postalCode: z.string(),
+  postalTown: z.string(),
+  municipality: z.string(),
+  propertyId: z.string().nullable(),
+  buildingId: z.string().nullable(),
+  label: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+});
+
+export const myAddressView = z.object({
+  id: z.string(),
+  addressId: z.string(),
+  role: z.enum(['main', 'extra']),
+  label: z.string().nullable(),
+  source: z.enum(['register', 'self']),
+  active: z.boolean(),
+  address: addressView,
+});
+
+export const meView = z.object({
+  contact: contactView.nullable(),
+  known: z.boolean(),
+  endpoints: z.array(endpointView),
+  addresses: z.array(myAddressView),
+  csrfToken: z.string(),
+});
+
+export const addedAddressView = z.object({
+  address: myAddressView,
+  otherTenants: z.array(z.object({ slug: z.string(), name: z.string(), services: z.array(z.enum(SERVICES)) })),
+});
+
+export const registerOnceView = z.object({
+  results: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string().nullable(),
+      status: z.enum(['registered', 'already-registered', 'address-not-found', 'not-covering']),
+      message: z.string(),
+    }),
+  ),
+});
+
+export const historyView = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      sentAt: z.string(),
+      channel: z.string(),
+      kind: z.string(),
+      service: z.string(),
+      text: z.string(),
+      address: z.string().optional(),
+    }),
+  ),
+});

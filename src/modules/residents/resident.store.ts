@@ -1,0 +1,25 @@
+/**
+ * The residents' repositories together, plus a transaction that hands out the same repositories bound to
+ * it: a change of several rows (a new main address demotes the old one) commits whole or not at all.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { contactAddressRepository } from './contact-address.repository.js';
+import { contactRepository } from './contact.repository.js';
+
+function repositories(db: Kysely<Database>) {
+  return { contacts: contactRepository(db), places: contactAddressRepository(db) };
+}
+
+export type ResidentRepositories = ReturnType<typeof repositories>;
+
+export function residentStore(db: Kysely<Database>) {
+  return {
+    ...repositories(db),
+    transaction<T>(work: (repos: ResidentRepositories) => Promise<T>): Promise<T> {
+      return db.transaction().execute((trx) => work(repositories(trx)));
+    },
+  };
+}
+
+export type ResidentStore = ReturnType<typeof residentStore>;

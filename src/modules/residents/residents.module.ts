@@ -1,0 +1,42 @@
+/** Wires the residents' services once per process, from the repositories and auth pieces they use. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { AddressRepository } from '../addresses/address.repository.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { Auth } from '../auth/auth.module.js';
+import { loginService } from '../auth/login.service.js';
+import type { TenantService } from '../tenants/tenant.service.js';
+import { contactAddressService } from './contact-address.service.js';
+import { endpointService } from './endpoint.service.js';
+import { historyRepository } from './history.repository.js';
+import { optOut } from './opt-out.js';
+import { registerOnceService } from './register-once.service.js';
+import { residentService } from './resident.service.js';
+import { residentStore } from './resident.store.js';
+
+export interface ResidentsDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  secret: string;
+  auth: Auth;
+  tenants: TenantService;
+  addresses: AddressRepository;
+  audit: AuditRepository;
+}
+
+export function createResidents(deps: ResidentsDeps) {
+  const { clock, auth, audit, secret } = deps;
+  const store = residentStore(deps.db);
+  const optOuts = optOut(secret);
+  const places = { store, addresses: deps.addresses, tenants: deps.tenants, audit, clock };
+  return {
+    login: loginService({ captcha: auth.captcha, pins: auth.pins, sendPin: auth.sendPin, contacts: store.contacts, sessions: auth.sessions, audit, clock, secret }),
+    contacts: residentService({ store, history: historyRepository(deps.db), audit, sessions: auth.sessions, optOut: optOuts, clock }),
+    endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
+    places: contactAddressService({ ...places, optOut: optOuts }),
+    registerOnce: registerOnceService(places),
+  };
+}
+
+export type Residents = ReturnType<typeof createResidents>;

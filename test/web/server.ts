@@ -1,0 +1,21 @@
+/** A real Aviso server on a fresh SQLite database, listening on a free loopback port, for the browser tests. */
+import type { Config } from '../../src/config.js';
+import { createTestApp, type TestApp } from '../app.js';
+
+export interface WebServer extends TestApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(overrides: Partial<Config> = {}): Promise<WebServer> {
+  const testApp = await createTestApp('sqlite', overrides);
+  const url = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    ...testApp,
+    url,
+    close: async () => {
+      await testApp.app.close();
+      await testApp.database.drop();
+    },
+  };
+}

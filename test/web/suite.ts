@@ -1,0 +1,49 @@
+/**
+ * One browser test file's world: a real server on a fresh SQLite database with the test town, and a
+ * headless chromium — started before the file's tests and stopped after them.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Config } from '../../src/config.js';
+import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
+import { axeViolations, describeViolations, launchBrowser, type WatchedPage } from './browser.js';
+import { buildTown } from './fixtures.js';
+import { startWebServer, type WebServer } from './server.js';
+
+export interface BrowserSuite {
+  server: WebServer;
+  browser: Browser;
+  /** The test town (`buildTown`). */
+  tenant: Tenant;
+}
+
+/** Registers the file's beforeAll/afterAll; the returned object is filled in before the first test. */
+export function browserSuite(options: { config?: Partial<Config>; setUp?: (suite: BrowserSuite) => Promise<void> } = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    [suite.server, suite.browser] = await Promise.all([startWebServer(options.config), launchBrowser()]);
+    suite.tenant = await buildTown(suite.server.context);
+    await options.setUp?.(suite);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
+}
+
+/** axe-core finds no WCAG 2.1 A/AA violation on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await axeViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
+/**
+ * No console error, no uncaught exception, no request to another origin. On the portal, the first
+ * "am I logged in?" is answered 401 before a login: that one line is the only message allowed.
+ */
+export function expectNoProblems(watched: WatchedPage, options: { allowNotLoggedIn?: boolean } = {}): void {
+  const problems = options.allowNotLoggedIn ? watched.problems.filter((p) => !p.includes('status of 401')) : watched.problems;
+  expect(problems).toEqual([]);
+  expect(watched.foreignRequests).toEqual([]);
+}

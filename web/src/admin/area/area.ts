@@ -1,0 +1,64 @@
+/**
+ * The affected area as the operator drew it: polygons and rectangles as polygons, a circle as its
+ * centre and radius, a line with its buffer distance. One Feature per shape.
+ */
+import type { Feature, FeatureCollection, Geometry, LineString, Point, Polygon, MultiPolygon } from 'geojson';
+
+export type AreaShape =
+  | Feature<Polygon | MultiPolygon, { shape: 'polygon' }>
+  | Feature<Point, { shape: 'circle'; radius: number }>
+  | Feature<LineString, { shape: 'line'; buffer: number }>;
+
+export type AreaDraft = AreaShape[];
+
+export interface StreetSelection {
+  street: string;
+  from?: number;
+  to?: number;
+  side?: 'both' | 'odd' | 'even';
+  postalCode?: string;
+}
+
+/** Everything that makes the affected area: drawn shapes, street stretches, whole postal codes. */
+export interface AreaValue {
+  shapes: AreaDraft;
+  streets: StreetSelection[];
+  postalCodes: string[];
+}
+
+export const EMPTY_AREA: AreaValue = { shapes: [], streets: [], postalCodes: [] };
+
+export function isEmptyArea(area: AreaValue): boolean {
+  return area.shapes.length === 0 && area.streets.length === 0 && area.postalCodes.length === 0;
+}
+
+/** Shapes from an uploaded GeoJSON (any of Feature, FeatureCollection, bare geometry) or KML features. */
+export function shapesFromGeoJson(input: unknown, defaultBuffer: number): AreaDraft {
+  const value = input as { type?: string; features?: unknown[]; geometry?: unknown; geometries?: unknown[] };
+  if (value?.type === 'FeatureCollection') return (value.features ?? []).flatMap((f) => shapesFromGeoJson(f, defaultBuffer));
+  if (value?.type === 'GeometryCollection') return (value.geometries ?? []).flatMap((g) => shapesFromGeoJson(g, defaultBuffer));
+  if (value?.type === 'Feature') {
+    const feature = value as Feature;
+    const props = (feature.properties ?? {}) as { radius?: number; buffer?: number };
+    if (feature.geometry?.type === 'Point' && typeof props.radius === 'number') {
+      return [{ type: 'Feature', geometry: feature.geometry, properties: { shape: 'circle', radius: props.radius } }];
+    }
+    return shapesFromGeoJson(feature.geometry, typeof props.buffer === 'number' ? props.buffer : defaultBuffer);
+  }
+  const geometry = value as Geometry;
+  switch (geometry?.type) {
+    case 'Polygon':
+    case 'MultiPolygon':
+      return [{ type: 'Feature', geometry, properties: { shape: 'polygon' } }];
+    case 'LineString':
+      return [{ type: 'Feature', geometry, properties: { shape: 'line', buffer: defaultBuffer } }];
+    case 'MultiLineString':
+      return geometry.coordinates.map((coordinates) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates }, properties: { shape: 'line', buffer: defaultBuffer } }));
+    default:
+      return [];
+  }
+}
+
+export function asFeatureCollection(area: AreaDraft): FeatureCollection {
+  return { type: 'FeatureCollection', features: area };
+}

@@ -1,0 +1,28 @@
+/** The affected area, drawn or picked by address, beside the live preview of who is inside. */
+import type { PublicTenant } from '../../shared/tenant';
+import type { AreaValue } from '../area/area';
+import { isEmptyArea } from '../area/area';
+import { AreaEditor } from '../area/AreaEditor';
+import { AreaSelections } from '../area/AreaSelections';
+import { PreviewPanel } from './PreviewPanel';
+import type { useAreaPreview } from './use-area-preview';
+
+interface AreaPanelProps {
+  tenant: PublicTenant;
+  value: AreaValue;
+  onChange: (value: AreaValue) => void;
+  preview: ReturnType<typeof useAreaPreview>;
+  editable: boolean;
+}
+
+export function AreaPanel({ tenant, value, onChange, preview, editable }: AreaPanelProps) {
+  return (
+    <div class="area-layout">
+      <div>
+        <AreaEditor tenant={tenant} value={value.shapes} readOnly={!editable} onChange={(shapes) => onChange({ ...value, shapes })} />
+        <AreaSelections streets={value.streets} postalCodes={value.postalCodes} disabled={!editable} onChange={(change) => onChange({ ...value, ...change })} />
+      </div>
+      <PreviewPanel preview={preview.preview} updating={preview.updating} error={preview.error} hasArea={!isEmptyArea(value)} />
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * One incident: its details and status, publish to the public map, the area (editable until the first
+ * message freezes the recipients) with its preview, the message composer, and every message's live
+ * delivery. Follow-ups (update, all clear, cancel) go to the same recipients.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Link } from '../../shared/components/Link';
+import { StatusBadge } from '../../shared/components/StatusBadge';
+import { ErrorAlert, Loading } from '../../shared/components/feedback';
+import { Button } from '../../shared/components/forms';
+import { useAction, useLoad } from '../../shared/hooks';
+import { formatDateTime, useT } from '../../shared/i18n';
+import type { Console } from '../AdminApp';
+import type { Incident, IncidentStatus, MessageKind } from '../admin-api';
+import type { AreaValue } from '../area/area';
+import { AreaPanel } from '../incident/AreaPanel';
+import { ComposeForm } from '../compose/ComposeForm';
+import { messageTemplates } from '../compose/templates';
+import { fromApiArea } from '../incident/area-format';
+import { DeliveryProgress } from '../incident/DeliveryProgress';
+import { useAreaPreview } from '../incident/use-area-preview';
+
+const FIRST: MessageKind[] = ['alert'];
+const FOLLOW_UPS: MessageKind[] = ['update', 'all-clear', 'cancel'];
+
+function IncidentHeader({ console: c, incident, onChanged }: { console: Console; incident: Incident; onChanged: (i: Incident) => void }) {
+  const t = useT();
+  const change = useAction(async (body: { published?: boolean; status?: IncidentStatus }) => onChanged(await c.admin.updateIncident(incident.id, body)));
+  const canEdit = c.operator.role !== 'viewer';
+  const open = incident.status === 'active' || incident.status === 'draft';
+  return (
+    <section class="card" aria-labelledby="incident-heading">
+      <p>
+        <Link href="/admin">← {t('admin.incident.back')}</Link>
+      </p>
+      <h1 id="incident-heading">{incident.title}</h1>
+      <p>
+        <StatusBadge status={incident.status} /> {t(`common.services.${incident.service}`)} · {t(`common.kinds.${incident.kind}`)} ·{' '}
+        <span class={incident.published ? 'badge badge--ok' : 'badge'}>{incident.published ? t('admin.incident.published') : t('admin.incident.notPublished')}</span>
+      </p>
+      <p class="muted">
+        {incident.startsAt ? `${t('admin.incident.startsAt')}: ${formatDateTime(incident.startsAt)}` : ''}
+        {incident.endsAt ? ` · ${t('admin.incident.endsAt')}: ${formatDateTime(incident.endsAt)}` : ''}
+      </p>
+      {incident.description ? <p class="notice-text">{incident.description}</p> : null}
+      {canEdit ? (
+        <div class="row">
+          <Button variant="secondary" small busy={change.busy} onClick={() => void change.run({ published: !incident.published })}>
+            {incident.published ? t('admin.incident.unpublish') : t('admin.incident.publish')}
+          </Button>
+          {open ? (
+            <Button variant="secondary" small busy={change.busy} onClick={() => void change.run({ status: 'resolved' })}>
+              {t('admin.incident.resolve')}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorAlert error={change.error} />
+    </section>
+  );
+}
+
+function AreaSection({ console: c, incident, frozen }: { console: Console; incident: Incident; frozen: boolean }) {
+  const t = useT();
+  const initial = useMemo(() => fromApiArea(incident), [incident.id]);
+  const [area, setArea] = useState<AreaValue>(initial);
+  const editable = !frozen && c.operator.role !== 'viewer';
+  const preview = useAreaPreview({
+    admin: c.admin,
+    area,
+    editable,
+    incidentId: incident.id,
+    saveArea: async (apiArea) => (await c.admin.updateIncident(incident.id, apiArea)).id,
+  });
+  return (
+    <section aria-labelledby="area-heading">
+      <h2 id="area-heading">{t('admin.incident.area')}</h2>
+      <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable={editable} />
+    </section>
+  );
+}
+
+export function IncidentPage({ console: c, id }: { console: Console; id: string }) {
+  const t = useT();
+  const loaded = useLoad(() => c.admin.incident(id), [id]);
+  const [incident, setIncident] = useState<Incident | null>(null);
+  useEffect(() => setIncident(loaded.data ?? null), [loaded.data]);
+  const messages = useLoad(() => c.admin.messages(id), [id]);
+  const items = messages.data?.items ?? [];
+
+  if (!incident) return loaded.error ? <ErrorAlert error={loaded.error} /> : <Loading />;
+  const frozen = incident.frozen || items.length > 0;
+  return (
+    <div class="incident-page">
+      <IncidentHeader console={c} incident={incident} onChanged={setIncident} />
+      <AreaSection console={c} incident={incident} frozen={frozen} />
+      {c.operator.role !== 'viewer' ? (
+        <ComposeForm
+          key={items.length}
+          heading={frozen ? t('admin.compose.followUp') : t('admin.compose.heading')}
+          languages={c.tenant.languages}
+          kinds={frozen ? FOLLOW_UPS : FIRST}
+          templates={(kind) => messageTemplates(c.tenant, incident, kind)}
+          onSend={async (message) => {
+            await c.admin.send(incident.id, message);
+            await messages.reload();
+          }}
+        />
+      ) : null}
+      <section class="card" aria-labelledby="messages-heading">
+        <h2 id="messages-heading">{t('admin.incident.messages')}</h2>
+        <ErrorAlert error={messages.error} />
+        {messages.data && items.length === 0 ? <p>{t('admin.incident.noMessages')}</p> : null}
+        {[...items].reverse().map((m) => (
+          <DeliveryProgress key={m.id} admin={c.admin} message={m} role={c.operator.role} onChanged={() => void messages.reload()} />
+        ))}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The links to give out (portal, public map, embed code), and the tenant settings (sender, footer,
+ * quiet hours, PIN length, branding, tiles, embed origins) when the server has a settings API.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
+import { Button, TextArea, TextField } from '../../shared/components/forms';
+import { useAction, useLoad } from '../../shared/hooks';
+import { useT } from '../../shared/i18n';
+import type { Console } from '../AdminApp';
+import { Form } from '../../shared/components/Form';
+
+type Form = Record<'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'brandColor' | 'tileUrl' | 'embedOrigins', string>;
+
+function toForm(settings: Record<string, unknown>): Form {
+  const quiet = settings.quietHours as { start?: string; end?: string } | null | undefined;
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  return {
+    smsSender: text(settings.smsSender),
+    smsFooter: text(settings.smsFooter),
+    quietStart: quiet?.start ?? '',
+    quietEnd: quiet?.end ?? '',
+    pinLength: text(settings.pinLength),
+    brandColor: text(settings.brandColor),
+    tileUrl: text(settings.tileUrl),
+    embedOrigins: Array.isArray(settings.embedOrigins) ? settings.embedOrigins.join('\n') : '',
+  };
+}
+
+function fromForm(form: Form): Record<string, unknown> {
+  return {
+    smsSender: form.smsSender.trim(),
+    smsFooter: form.smsFooter,
+    quietHours: form.quietStart && form.quietEnd ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : null,
+    pinLength: Number(form.pinLength),
+    brandColor: form.brandColor,
+    tileUrl: form.tileUrl.trim() || null,
+    embedOrigins: form.embedOrigins.split(/\s+/).filter(Boolean),
+  };
+}
+
+function Links({ slug }: { slug: string }) {
+  const t = useT();
+  const base = location.origin;
+  const embed = `<iframe src="${base}/t/${slug}/embed" title="Aviso" width="100%" height="720" style="border:0"></iframe>`;
+  return (
+    <section class="card" aria-labelledby="links-heading">
+      <h2 id="links-heading">{t('admin.settings.portalLink')}</h2>
+      <p>
+        <a href={`/t/${slug}`}>{`${base}/t/${slug}`}</a>
+      </p>
+      <p>
+        {t('admin.settings.mapLink')}: <a href={`/t/${slug}/map`}>{`${base}/t/${slug}/map`}</a>
+      </p>
+      <TextArea label={t('admin.settings.embedCode')} value={embed} onValue={() => undefined} readOnly />
+    </section>
+  );
+}
+
+export function SettingsPage({ console: c }: { console: Console }) {
+  const t = useT();
+  const editable = c.features.has('settings');
+  const loaded = useLoad(() => (editable ? c.admin.settings() : Promise.resolve(null)), [c.admin]);
+  const [form, setForm] = useState<Form | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (loaded.data) setForm(toForm(loaded.data));
+  }, [loaded.data]);
+  const save = useAction(async () => {
+    if (!form) return;
+    setForm(toForm(await c.admin.updateSettings(fromForm(form))));
+    setSaved(true);
+  });
+  const set = (key: keyof Form) => (value: string) => setForm((f) => (f ? { ...f, [key]: value } : f));
+
+  return (
+    <section aria-labelledby="settings-heading">
+      <h1 id="settings-heading">{t('admin.settings.heading')}</h1>
+      <Links slug={c.tenant.slug} />
+      {editable && loaded.loading && !loaded.data ? <Loading /> : null}
+      <ErrorAlert error={loaded.error} />
+      {form ? (
+        <Form
+          class="card"
+          onSubmit={() => {
+            setSaved(false);
+            void save.run();
+          }}
+        >
+          <TextField label={t('admin.settings.sender')} hint={t('admin.settings.senderHint')} value={form.smsSender} onValue={set('smsSender')} maxLength={11} />
+          <TextArea label={t('admin.settings.footer')} value={form.smsFooter} onValue={set('smsFooter')} />
+          <fieldset>
+            <legend class="label">{t('admin.settings.quietHours')}</legend>
+            <div class="grid-2">
+              <TextField label={t('admin.settings.quietStart')} type="text" placeholder="21:00" value={form.quietStart} onValue={set('quietStart')} />
+              <TextField label={t('admin.settings.quietEnd')} type="text" placeholder="07:00" value={form.quietEnd} onValue={set('quietEnd')} />
+            </div>
+          </fieldset>
+          <TextField label={t('admin.settings.pinLength')} type="number" min="4" max="8" value={form.pinLength} onValue={set('pinLength')} />
+          <TextField label={t('admin.settings.brandColor')} type="color" value={form.brandColor || '#005a8c'} onValue={set('brandColor')} />
+          <TextField label={t('admin.settings.tileUrl')} hint={t('admin.settings.tileUrlHint')} type="url" value={form.tileUrl} onValue={set('tileUrl')} />
+          <TextArea label={t('admin.settings.embedOrigins')} value={form.embedOrigins} onValue={set('embedOrigins')} />
+          <ErrorAlert error={save.error} />
+          {saved ? <Alert kind="ok">{t('admin.settings.saved')}</Alert> : null}
+          <Button type="submit" busy={save.busy}>
+            {t('common.save')}
+          </Button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

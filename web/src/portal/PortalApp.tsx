@@ -1,0 +1,120 @@
+/**
+ * The resident portal (/t/{tenant}, the tenant's direct link): log in with a PIN, then see and keep
+ * up to date what the register knows. One page whose view follows the session.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, type ApiClient } from '../shared/api';
+import { Layout } from '../shared/components/Layout';
+import { Alert, ErrorAlert, Loading } from '../shared/components/feedback';
+import { useT } from '../shared/i18n';
+import type { PublicTenant } from '../shared/tenant';
+import { Dashboard } from './Dashboard';
+import { LoginStart, type PinRequested } from './login/LoginStart';
+import { PinStep } from './login/PinStep';
+import { portalApi, type Me } from './portal-api';
+
+type Notice = 'loggedOff' | 'sessionEnded' | 'deleted';
+
+type View =
+  | { name: 'loading' }
+  | { name: 'failed'; error: unknown }
+  | { name: 'login'; notice?: Notice; last?: PinRequested }
+  | { name: 'pin'; request: PinRequested }
+  | { name: 'me'; me: Me; kind: PinRequested['kind'] };
+
+const NOTICE_KEYS = { loggedOff: 'portal.loggedOff', sessionEnded: 'portal.sessionEnded', deleted: 'portal.data.deleted' } as const;
+
+export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClient }) {
+  const t = useT();
+  const [view, setView] = useState<View>({ name: 'loading' });
+  const endSession = useCallback((notice: Notice) => {
+    api.setCsrfToken(null);
+    setView({ name: 'login', notice });
+  }, [api]);
+  const portal = useMemo(() => portalApi(api, tenant.slug, () => endSession('sessionEnded')), [api, tenant.slug, endSession]);
+
+  const showMe = useCallback(
+    async (kind: PinRequested['kind'] = 'person') => {
+      try {
+        const me = await portal.me();
+        if (me.csrfToken) api.setCsrfToken(me.csrfToken);
+        setView({ name: 'me', me, kind });
+      } catch (error) {
+        setView(error instanceof ApiError && error.status === 401 ? { name: 'login' } : { name: 'failed', error });
+      }
+    },
+    [portal, api],
+  );
+
+  useEffect(() => void showMe(), [showMe]);
+  // Keyboard and screen-reader users land at the top of the new view when it changes.
+  const firstView = useRef(true);
+  useEffect(() => {
+    if (view.name === 'loading' || view.name === 'pin') return;
+    if (firstView.current) return void (firstView.current = false);
+    document.getElementById('main')?.focus();
+  }, [view.name]);
+  useEffect(() => void (document.title = `${t('portal.title')} – ${tenant.name}`), [t, tenant.name]);
+
+  const loggedIn = view.name === 'me';
+  const nav = loggedIn ? (
+    <button type="button" class="link" onClick={() => void portal.logout().finally(() => endSession('loggedOff'))}>
+      {t('portal.logOff')}
+    </button>
+  ) : null;
+
+  return (
+    <Layout title={tenant.name} homeHref={`/t/${encodeURIComponent(tenant.slug)}`} logoUrl={tenant.branding.logoUrl} languages={tenant.languages} nav={nav}>
+      <h1>{t('portal.title')}</h1>
+      {view.name === 'loading' ? <Loading /> : null}
+      {view.name === 'failed' ? <ErrorAlert error={view.error} /> : null}
+      {view.name === 'login' ? (
+        <>
+          {view.notice ? <Alert kind="ok">{t(NOTICE_KEYS[view.notice])}</Alert> : <p>{t('portal.intro', { tenant: tenant.name })}</p>}
+          <LoginStart
+            portal={portal}
+            initial={view.last ? { kind: view.last.kind, login: view.last.login } : null}
+            onRequested={(request) => setView({ name: 'pin', request })}
+          />
+          <PrivacyNotice tenantName={tenant.name} />
+        </>
+      ) : null}
+      {view.name === 'pin' ? (
+        <PinStep
+          portal={portal}
+          request={view.request}
+          onResent={(request) => setView({ name: 'pin', request })}
+          onBack={() => setView({ name: 'login', last: view.request })}
+          onLoggedIn={(csrf) => {
+            api.setCsrfToken(csrf);
+            void showMe(view.request.kind);
+          }}
+        />
+      ) : null}
+      {view.name === 'me' ? (
+        <Dashboard
+          tenant={tenant}
+          api={api}
+          portal={portal}
+          me={view.me}
+          kind={view.kind}
+          reload={() => showMe(view.kind)}
+          onDeleted={() => endSession('deleted')}
+        />
+      ) : null}
+    </Layout>
+  );
+}
+
+function PrivacyNotice({ tenantName }: { tenantName: string }) {
+  const t = useT();
+  return (
+    <section class="card muted-card" aria-label={t('portal.title')}>
+      <p>{t('portal.login.privacy', { tenant: tenantName })}</p>
+      <p>
+        <strong>{t('portal.login.smishing', { tenant: tenantName })}</strong>
+      </p>
+      <p>{t('portal.spam')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,5 @@
+import { bootTenantPage } from '../shared/boot';
+import './portal.css';
+import { PortalApp } from './PortalApp';
+
+void bootTenantPage((tenant, api) => <PortalApp tenant={tenant} api={api} />);

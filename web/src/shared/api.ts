@@ -1,0 +1,121 @@
+/**
+ * The one way pages talk to the server: JSON in and out, RFC 9457 problems turned into `ApiError`
+ * (with the fields the server named), and the CSRF token sent on every state-changing request.
+ */
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+    /** Seconds to wait before trying again (429 answers). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+
+  /** The server's message for one field, if it named it. */
+  fieldMessage(field: string): string | undefined {
+    return this.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`))?.message;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ApiClient {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body?: unknown): Promise<T>;
+  delete<T>(path: string, body?: unknown): Promise<T>;
+  /** Sends a file or form as is (multipart uploads). */
+  upload<T>(path: string, body: FormData | Blob, method?: Method): Promise<T>;
+  setCsrfToken(token: string | null): void;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let problem: { code?: string; detail?: string; title?: string; errors?: FieldProblem[]; retryAfter?: number } = {};
+  try {
+    problem = (await response.json()) as typeof problem;
+  } catch {
+    // Not JSON (a proxy's error page): the status alone has to do.
+  }
+  const header = Number(response.headers.get('retry-after'));
+  const retryAfter = problem.retryAfter ?? (Number.isFinite(header) && header > 0 ? header : undefined);
+  return new ApiError(
+    response.status,
+    problem.code ?? `http-${response.status}`,
+    problem.detail ?? problem.title ?? response.statusText,
+    problem.errors ?? [],
+    retryAfter,
+  );
+}
+
+async function bodyOf<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  const type = response.headers.get('content-type') ?? '';
+  return (type.includes('json') ? await response.json() : await response.text()) as T;
+}
+
+export function createApiClient(): ApiClient {
+  let csrfToken: string | null = null;
+
+  async function send<T>(method: Method, path: string, body?: BodyInit, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    if (contentType) headers['content-type'] = contentType;
+    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+    const response = await fetch(path, { method, headers, body: body ?? null, credentials: 'same-origin' });
+    if (!response.ok) throw await toApiError(response);
+    return bodyOf<T>(response);
+  }
+  const json = (method: Method) => <T>(path: string, body?: unknown) =>
+    body === undefined ? send<T>(method, path) : send<T>(method, path, JSON.stringify(body), 'application/json');
+
+  return {
+    get: (path) => send('GET', path),
+    post: json('POST'),
+    put: json('PUT'),
+    patch: json('PATCH'),
+    delete: json('DELETE'),
+    upload: (path, body, method = 'POST') => send(method, path, body),
+    setCsrfToken: (token) => void (csrfToken = token),
+  };
+}
+
+/** `/api/t/{slug}` + path, with the slug escaped. */
+export function tenantPath(slug: string, path = ''): string {
+  return `/api/t/${encodeURIComponent(slug)}${path}`;
+}
+
+/** A query string from the defined values only. */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/**
+ * Wraps the calls of a logged-in area: a 401 answer (the session expired or was revoked) also tells
+ * `onSessionLost`, so that the page can go back to its login.
+ */
+export function sessionGuard(onSessionLost: () => void) {
+  return <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) onSessionLost();
+        throw error;
+      }
+    };
+}

@@ -1,0 +1,46 @@
+/**
+ * A Leaflet map of the tenant: its tile layer when the tenant has one (`branding.tileUrl`), else none —
+ * the service area, incidents and addresses are vector layers and draw without any tiles (offline, tests).
+ */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { GeoJsonObject } from 'geojson';
+import type { PublicTenant } from '../tenant';
+
+function tileAttribution(url: string): string {
+  return /openstreetmap\.org/.test(url) ? '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' : '';
+}
+
+export function boundsOf(bbox: readonly [number, number, number, number]): L.LatLngBounds {
+  return L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
+}
+
+export function brandColor(): string {
+  return getComputedStyle(document.documentElement).getPropertyValue('--brand-text').trim() || '#005a8c';
+}
+
+/** The map with the service area outlined and fitted to it. */
+export function createTenantMap(element: HTMLElement, tenant: PublicTenant): L.Map {
+  const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  const tileUrl = tenant.branding.tileUrl;
+  if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19, attribution: tileAttribution(tileUrl) }).addTo(map);
+  L.geoJSON(tenant.serviceArea as GeoJsonObject, {
+    interactive: false,
+    style: { color: brandColor(), weight: 2, dashArray: '6 4', fillOpacity: 0.04 },
+  }).addTo(map);
+  map.fitBounds(boundsOf(tenant.bbox), { padding: [8, 8] });
+  return map;
+}
+
+/** Fits the map to a layer's bounds when it has any, else to the service area. */
+export function fitTo(map: L.Map, layer: L.FeatureGroup | L.GeoJSON, tenant: PublicTenant, maxZoom = 16): void {
+  const bounds = layer.getBounds();
+  map.fitBounds(bounds.isValid() ? bounds : boundsOf(tenant.bbox), { paddingTopLeft: [24, 48], paddingBottomRight: [24, 16], maxZoom });
+}
+
+/** A keyboard-focusable marker whose accessible name is its title. */
+export function labelledMarker(lat: number, lon: number, title: string, text: string, className = ''): L.Marker {
+  const icon = L.divIcon({ className: `map-pin ${className}`.trim(), html: `<span class="map-pin__shape" aria-hidden="true"><span class="map-pin__text">${text}</span></span>`, iconSize: [32, 32], iconAnchor: [16, 32] });
+  return L.marker([lat, lon], { icon, title, alt: title, keyboard: true, riseOnHover: true });
+}

@@ -1,0 +1,32 @@
+/** A Leaflet map bound to a Preact ref: created on mount, removed on unmount. */
+import type L from 'leaflet';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useT } from '../i18n';
+import type { PublicTenant } from '../tenant';
+import { createTenantMap } from './base-map';
+
+export function useTenantMap(tenant: PublicTenant) {
+  const t = useT();
+  const ref = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<L.Map | null>(null);
+  useEffect(() => {
+    if (!ref.current) return undefined;
+    const created = createTenantMap(ref.current, tenant);
+    setMap(created);
+    return () => {
+      created.remove();
+      setMap(null);
+    };
+  }, [tenant]);
+  // Leaflet names its zoom buttons in English; they follow the page's language instead.
+  useEffect(() => {
+    const container = map?.getContainer();
+    const name = (selector: string, label: string) => {
+      container?.querySelector(selector)?.setAttribute('aria-label', label);
+      container?.querySelector(selector)?.setAttribute('title', label);
+    };
+    name('.leaflet-control-zoom-in', t('common.map.zoomIn'));
+    name('.leaflet-control-zoom-out', t('common.map.zoomOut'));
+  });
+  return { ref, map };
+}
