@@ -18,7 +18,9 @@ import { registerAddressRoutes } from './modules/addresses/address.routes.js';
 import { registerDispatchApi } from './modules/dispatch/dispatch.api.js';
 import { registerRegisterApi } from './modules/register/register.routes.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
+import { registerResidentAdminApi } from './modules/residents/resident-admin.routes.js';
 import { registerResidentRoutes } from './modules/residents/resident.routes.js';
+import { registerTenantSettingsApi } from './modules/tenants/tenant-settings.routes.js';
 import { registerTenantRoutes } from './modules/tenants/tenant.routes.js';
 
 export type AppInstance = FastifyInstance<
@@ -98,6 +100,8 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   registerResidentRoutes(app, context);
   registerDispatchApi(app, context);
   registerRegisterApi(app, context);
+  registerResidentAdminApi(app, context);
+  registerTenantSettingsApi(app, context);
   if (context.inboxEnabled) registerInboxRoutes(app, context);
   await registerWebRoutes(app, context);
   return app;

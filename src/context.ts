@@ -16,6 +16,7 @@ import { createOperators } from './modules/operators/operators.module.js';
 import { createRegister } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
 import { tenantService } from './modules/tenants/tenant.service.js';
+import { tenantSettingsService } from './modules/tenants/tenant-settings.service.js';
 
 export interface ContextOptions {
   clock?: Clock;
@@ -35,8 +36,9 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const register = createRegister({ db, clock, secret: config.secret });
   const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
   const dispatch = createDispatch({ db, clock, channels, audit }, options.dispatch);
+  const tenantSettings = tenantSettingsService({ tenants, audit, clock });
   return {
-    config, db, clock, tenants, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
+    config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
     auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The console's admin pages in a real browser: the population register upload (dry run, then the
- * import, with its counts and report), operator accounts and API tokens, the audit log, and the links
- * to give out — each page checked with axe-core, at desktop width and at 360 px.
+ * import, with its counts and report), operator accounts and API tokens, the audit log, the residents
+ * search (notices off and on), the settings (a saved change) and the links to give out — each page
+ * checked with axe-core, at desktop width and at 360 px.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,8 +78,31 @@ function adminPages(viewport: Viewport) {
     await page.getByRole('cell', { name: 'operator.create' }).first().waitFor();
     await expectAccessible(page);
 
+    // Residents search (by name, by number in national form), an address's notices off and on again.
+    await open(page, 'Asukkaat', 'Asukkaat');
+    const query = page.getByLabel('Nimi, puhelinnumero, sähköposti tai osoite');
+    await query.fill('aalto');
+    await page.getByRole('button', { name: 'Hae', exact: true }).click();
+    await page.getByRole('cell', { name: 'Aino Aalto', exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: '+358401110001', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Poista tiedotteet käytöstä: Koulukatu 3, 35800 Mänttä' }).click();
+    await page.getByRole('button', { name: 'Ota tiedotteet käyttöön: Koulukatu 3, 35800 Mänttä' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Ota tiedotteet käyttöön: Koulukatu 3, 35800 Mänttä' }).click();
+    await page.getByRole('button', { name: 'Poista tiedotteet käytöstä: Koulukatu 3, 35800 Mänttä' }).waitFor();
+    await query.fill('040 111 0002');
+    await page.getByRole('button', { name: 'Hae', exact: true }).click();
+    await page.getByRole('cell', { name: 'Bo Berg', exact: true }).waitFor();
+    await screenshot(page, `console-residents-${viewport.width}`);
+
     await open(page, 'Asetukset', 'Asetukset');
     expect(await page.getByRole('link', { name: `${suite.server.url}/t/${suite.tenant.slug}`, exact: true }).count()).toBe(1);
+    await expectAccessible(page);
+    // The settings form: a new PIN length is saved and in effect.
+    await page.getByLabel('PIN-koodin pituus').fill('5');
+    await page.getByRole('button', { name: 'Tallenna', exact: true }).click();
+    await page.getByText('Asetukset tallennettiin.').waitFor();
+    expect((await suite.server.context.tenants.findTenant(suite.tenant.slug))?.settings.pinLength).toBe(5);
     await expectAccessible(page);
     expectNoProblems(watched);
     await watched.context.close();
@@ -125,6 +149,6 @@ describe('drawing tools', () => {
 });
 
 describe('console admin pages', () => {
-  it('register import (dry run and import), operators, tokens, audit log, links (desktop)', adminPages(DESKTOP), 90_000);
+  it('register import (dry run and import), operators, tokens, audit log, residents, settings (desktop)', adminPages(DESKTOP), 90_000);
   it('the same at 360 px', adminPages(PHONE), 90_000);
 });

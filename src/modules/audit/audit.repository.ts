@@ -2,7 +2,7 @@
  * The audit trail: who (resident, operator, token, import, system) did what to which subject, when.
  * Details never hold phone numbers, emails or PINs — only ids and counts.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import type { TenantId } from '../../lib/tenant-id.js';
@@ -27,23 +27,30 @@ export interface AuditView {
   detail: Record<string, unknown> | null;
 }
 
+function toRow(tenantId: TenantId, at: number, entry: AuditEntry): Insertable<AuditLogTable> {
+  return {
+    id: newId(),
+    tenant_id: tenantId,
+    at,
+    actor_type: entry.actorType,
+    actor_id: entry.actorId ?? null,
+    action: entry.action,
+    subject_type: entry.subjectType ?? null,
+    subject_id: entry.subjectId ?? null,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  };
+}
+
 export function auditRepository(db: Kysely<Database>) {
   return {
     async record(tenantId: TenantId, at: number, entry: AuditEntry): Promise<void> {
-      await db
-        .insertInto('audit_log')
-        .values({
-          id: newId(),
-          tenant_id: tenantId,
-          at,
-          actor_type: entry.actorType,
-          actor_id: entry.actorId ?? null,
-          action: entry.action,
-          subject_type: entry.subjectType ?? null,
-          subject_id: entry.subjectId ?? null,
-          detail: entry.detail ? JSON.stringify(entry.detail) : null,
-        })
-        .execute();
+      await db.insertInto('audit_log').values(toRow(tenantId, at, entry)).execute();
+    },
+
+    /** Several entries in one statement (an operator's search reads many residents at once). */
+    async recordMany(tenantId: TenantId, at: number, entries: AuditEntry[]): Promise<void> {
+      if (entries.length === 0) return;
+      await db.insertInto('audit_log').values(entries.map((entry) => toRow(tenantId, at, entry))).execute();
     },
 
     async list(tenantId: TenantId, options: { before?: number; limit: number; subjectId?: string }): Promise<AuditView[]> {

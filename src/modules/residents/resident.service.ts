@@ -6,6 +6,7 @@
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
+import type { TenantId } from '../../lib/tenant-id.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
 import type { ContactChanges, ContactRow } from './contact.repository.js';
@@ -33,6 +34,14 @@ export async function requireContact(store: ResidentStore, me: ResidentIdentity)
   const contact = me.contactId ? await store.contacts.find(me.tenant.id, me.contactId) : undefined;
   if (!contact) throw new ConflictError('register first: this number or email is not in any contact yet');
   return contact;
+}
+
+/** Hard delete of a contact and its rows; a public-register contact stays opted out (suppression). */
+export async function deleteContact(store: ResidentStore, optOut: OptOut, tenantId: TenantId, contact: ContactRow, now: number): Promise<void> {
+  await store.transaction(async (repos) => {
+    await optOut.beforeDelete(repos, tenantId, contact, now);
+    await repos.contacts.delete(tenantId, contact.id);
+  });
 }
 
 function contactChanges(contact: ContactRow, change: ContactChangeInput, today: number): ContactChanges {
@@ -142,11 +151,7 @@ export function residentService(deps: ResidentServiceDeps) {
     async deleteAll(me: ResidentIdentity): Promise<void> {
       const contact = me.contactId ? await store.contacts.find(me.tenant.id, me.contactId) : undefined;
       if (contact) {
-        const now = clock.now();
-        await store.transaction(async (repos) => {
-          await deps.optOut.beforeDelete(repos, me.tenant.id, contact, now);
-          await repos.contacts.delete(me.tenant.id, contact.id);
-        });
+        await deleteContact(store, deps.optOut, me.tenant.id, contact, clock.now());
         // The trail keeps that a deletion happened (by whom, when), nothing of what was deleted.
         await record(me, contact.id, 'resident.delete', { source: contact.source });
         await deps.sessions.revokeAll(me.tenant.id, residentSubject(contact.id));

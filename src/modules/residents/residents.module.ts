@@ -12,6 +12,8 @@ import { endpointService } from './endpoint.service.js';
 import { historyRepository } from './history.repository.js';
 import { optOut } from './opt-out.js';
 import { registerOnceService } from './register-once.service.js';
+import { residentAdminService } from './resident-admin.service.js';
+import { residentSearchRepository } from './resident-search.repository.js';
 import { residentService } from './resident.service.js';
 import { residentStore } from './resident.store.js';
 
@@ -36,6 +38,8 @@ export function createResidents(deps: ResidentsDeps) {
     endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
     places: contactAddressService({ ...places, optOut: optOuts }),
     registerOnce: registerOnceService(places),
+    /** The operators' side: search, view, alert switch, deletion. */
+    admin: residentAdminService({ store, search: residentSearchRepository(deps.db), addresses: deps.addresses, audit, sessions: auth.sessions, optOut: optOuts, clock }),
   };
 }
 

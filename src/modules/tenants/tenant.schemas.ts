@@ -4,6 +4,11 @@ import { LANGUAGES, SERVICES } from './tenant.types.js';
 // Alphanumeric SMS sender ids: at most 11 characters of the GSM basic set that networks pass through.
 const SENDER = /^[A-Za-z0-9 .\-_&+]{1,11}$/;
 
+/** The SMS sender id as networks pass it through (shared by new tenants and the settings API). */
+export const smsSenderSchema = z.string().regex(SENDER, 'at most 11 characters: letters A–Z, digits, space . - _ & +');
+
+export const contactInfoSchema = z.object({ phone: z.string().max(40).optional(), email: z.email().optional(), url: z.url().optional() });
+
 export const slugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and hyphens, 1–63 characters');
@@ -22,10 +27,8 @@ export const tenantInputSchema = z.object({
     .default(['water', 'sewer', 'district-heating']),
   /** GeoJSON Polygon or MultiPolygon; validated geometrically by the service. */
   serviceArea: z.unknown(),
-  smsSender: z.string().regex(SENDER, 'at most 11 characters: letters A–Z, digits, space . - _ & +').optional(),
-  contactInfo: z
-    .object({ phone: z.string().max(40).optional(), email: z.email().optional(), url: z.url().optional() })
-    .default({}),
+  smsSender: smsSenderSchema.optional(),
+  contactInfo: contactInfoSchema.default({}),
 });
 
 export type TenantInput = z.input<typeof tenantInputSchema>;

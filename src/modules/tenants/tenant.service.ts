@@ -24,6 +24,13 @@ export function tenantService(deps: TenantServiceDeps) {
   const cacheMs = deps.cacheMs ?? 5000;
   const cache = new Map<string, { tenant: Tenant; at: number }>();
 
+  /** Writes a changed tenant and drops this process's cached copy, so the next request sees the change. */
+  async function saveTenant(tenant: Tenant): Promise<Tenant> {
+    await deps.tenants.update(tenant.id, tenant, deps.clock.now());
+    cache.delete(tenant.slug);
+    return tenant;
+  }
+
   return {
     async createTenant(input: TenantInput): Promise<Tenant> {
       const parsed = tenantInputSchema.safeParse(input);
@@ -51,11 +58,10 @@ export function tenantService(deps: TenantServiceDeps) {
     },
 
     async updateSettings(tenant: Tenant, settings: Partial<TenantSettings>): Promise<Tenant> {
-      const updated = { ...tenant, settings: { ...tenant.settings, ...settings } };
-      await deps.tenants.update(tenant.id, updated, deps.clock.now());
-      cache.delete(tenant.slug);
-      return updated;
+      return saveTenant({ ...tenant, settings: { ...tenant.settings, ...settings } });
     },
+
+    saveTenant,
 
     /** The tenant behind a URL slug; NotFound when there is none. */
     async resolveTenant(slug: string): Promise<Tenant> {

@@ -107,13 +107,28 @@ export interface Message extends DeliveryCounts {
   finishedAt: string | null;
 }
 
+export interface ResidentAddress {
+  /** The resident's link to the address: what the alert switch changes. */
+  id: string;
+  addressId: string;
+  label: string;
+  active: boolean;
+  role: 'main' | 'extra';
+  source: 'register' | 'self';
+}
+
 export interface ResidentRow {
   id: string;
+  /** null when the resident hid the name. */
   name: string | null;
-  kind: string;
-  source: string;
-  endpoints: { type: string; value: string; verified?: boolean }[];
-  addresses: { label: string; active: boolean; role: string }[];
+  nameHidden: boolean;
+  kind: 'person' | 'company';
+  source: 'register' | 'self';
+  businessId: string | null;
+  language: string | null;
+  priority: boolean;
+  endpoints: { id: string; type: string; value: string; source: 'register' | 'self'; verified: boolean }[];
+  addresses: ResidentAddress[];
 }
 
 export interface AuditEntry {
@@ -172,6 +187,9 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     messageAction: authed((id: string, action: 'approve' | 'cancel' | 'retry') => api.post<Message>(path(`/messages/${id}/${action}`))),
     deliveriesCsvUrl: (id: string) => path(`/messages/${id}/deliveries.csv`),
     residents: authed((q: string) => api.get<{ items: ResidentRow[] }>(path(`/residents${query({ q })}`))),
+    resident: authed((id: string) => api.get<ResidentRow>(path(`/residents/${id}`))),
+    setResidentAddressActive: authed((id: string, linkId: string, active: boolean) => api.patch<ResidentAddress>(path(`/residents/${id}/addresses/${linkId}`), { active })),
+    deleteResident: authed((id: string) => api.delete<void>(path(`/residents/${id}`))),
     /** Multipart: `file` and the fields `encoding`, `delimiter`, `dryRun`, `allowMassRemoval`. */
     importRegister: authed((form: FormData) => api.upload<ImportRun>(path('/register/imports'), form)),
     importRun: authed((id: string) => api.get<ImportRun>(path(`/register/imports/${id}`))),

@@ -357,6 +357,12 @@ export const en = {
       addresses: 'Addresses',
       source: 'Source',
       audited: 'Every search and view is written to the audit log.',
+      nameHidden: '(name hidden)',
+      sources: { register: 'Population register', self: 'Self-registered' },
+      actions: 'Actions',
+      delete: 'Delete resident',
+      deleteConfirm: 'Delete all data of {{name}}? This cannot be undone.',
+      deleted: 'The resident and their data were deleted.',
     },
     import: {
       heading: 'Population register import',

@@ -358,6 +358,12 @@ export const fi: Texts = {
       addresses: 'Osoitteet',
       source: 'Lähde',
       audited: 'Jokainen haku ja katselu kirjataan tapahtumalokiin.',
+      nameHidden: '(nimi piilotettu)',
+      sources: { register: 'Väestötietojärjestelmä', self: 'Itse rekisteröitynyt' },
+      actions: 'Toiminnot',
+      delete: 'Poista asukas',
+      deleteConfirm: 'Poistetaanko kaikki tiedot: {{name}}? Tätä ei voi perua.',
+      deleted: 'Asukas ja hänen tietonsa poistettiin.',
     },
     import: {
       heading: 'Väestötietojen tuonti',

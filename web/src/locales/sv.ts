@@ -358,6 +358,12 @@ export const sv: Texts = {
       addresses: 'Adresser',
       source: 'Källa',
       audited: 'Varje sökning och visning skrivs i händelseloggen.',
+      nameHidden: '(namnet dolt)',
+      sources: { register: 'Befolkningsdatasystemet', self: 'Självregistrerad' },
+      actions: 'Åtgärder',
+      delete: 'Radera invånaren',
+      deleteConfirm: 'Radera alla uppgifter om {{name}}? Det går inte att ångra.',
+      deleted: 'Invånaren och hens uppgifter raderades.',
     },
     import: {
       heading: 'Import av befolkningsregistret',

@@ -1,0 +1,45 @@
+/**
+ * Tenant settings over HTTP, behind the operator guard: read (any role), change (admin only; API token or
+ * session with the CSRF header). Routes translate HTTP; tenant-settings.service.ts holds the rules.
+ */
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import type { Context } from '../../context.js';
+import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { settingsPatchSchema, settingsViewSchema } from './tenant-settings.schemas.js';
+import type { TenantSettingsService } from './tenant-settings.service.js';
+
+const tenantParams = z.object({ tenant: z.string().max(63) });
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+const tags = ['tenants'];
+
+export function registerTenantSettingsRoutes(app: AppInstance, deps: { settings: TenantSettingsService; guard: OperatorGuard }): void {
+  const { settings, guard } = deps;
+
+  app.get(
+    '/api/t/:tenant/settings',
+    {
+      preHandler: guard('viewer'),
+      schema: { tags, security, summary: 'The tenant settings: name, languages, services, service area, SMS sender, contact details, PIN rules, quiet hours, branding', params: tenantParams, response: { 200: settingsViewSchema } },
+    },
+    async (request) => settings.view(operatorOf(request).tenant),
+  );
+
+  app.patch(
+    '/api/t/:tenant/settings',
+    {
+      preHandler: guard('admin'),
+      schema: { tags, security, summary: 'Change tenant settings (any subset of the fields); audited, effective at once', params: tenantParams, body: settingsPatchSchema, response: { 200: settingsViewSchema } },
+    },
+    async (request) => {
+      const caller = operatorOf(request);
+      return settings.update(caller.tenant, request.body, caller.actor);
+    },
+  );
+}
+
+/** From app.ts: the settings routes behind the operator guard. */
+export function registerTenantSettingsApi(app: AppInstance, context: Context): void {
+  const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
+  registerTenantSettingsRoutes(app, { settings: context.tenantSettings, guard });
+}

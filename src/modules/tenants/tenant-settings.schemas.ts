@@ -1,0 +1,101 @@
+/**
+ * The tenant settings an admin reads and changes (`/api/t/{tenant}/settings`): the tenant record (name,
+ * languages, services, service area, SMS sender, contact details) and its settings, as one flat object.
+ * One zod source for validation (problem+json naming the field) and OpenAPI.
+ */
+import { z } from 'zod';
+import { contactInfoSchema, publicTenantSchema, smsSenderSchema } from './tenant.schemas.js';
+import { LANGUAGES, SERVICES } from './tenant.types.js';
+
+const unique = <T>(list: T[]) => new Set(list).size === list.length;
+const integer = (min: number, max: number) => z.number().int().min(min).max(max);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM (00:00–23:59)');
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An https URL (or a path on this server): the pages' CSP loads images only from those. */
+const httpsOrPath = (what: string) =>
+  z
+    .string()
+    .trim()
+    .max(500)
+    .refine((v) => v.startsWith('/') || /^https:\/\/[^\s/]+/.test(v), `${what}: an https:// address (or a path on this server)`);
+
+const origin = z
+  .string()
+  .max(200)
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.origin === v && (url.protocol === 'https:' || url.hostname === 'localhost');
+    } catch {
+      return false;
+    }
+  }, 'an origin such as https://www.example.fi (scheme and host, no path)');
+
+export const settingsPatchSchema = z.strictObject({
+  name: z.string().trim().min(1, 'required').max(200).optional(),
+  languages: z.array(z.enum(LANGUAGES)).min(1).refine(unique, 'languages must not repeat').optional(),
+  services: z.array(z.enum(SERVICES)).min(1).refine(unique, 'services must not repeat').optional(),
+  /** GeoJSON Polygon or MultiPolygon; checked geometrically by the service (parseArea). */
+  serviceArea: z.unknown().optional(),
+  smsSender: smsSenderSchema.optional(),
+  contactInfo: contactInfoSchema.optional(),
+  pinLength: integer(4, 8).optional(),
+  pinTtlMinutes: integer(1, 60).optional(),
+  pinsPerEndpointPerHour: integer(1, 100).optional(),
+  pinsPerIpPerHour: integer(1, 10_000).optional(),
+  pinResendCooldownSeconds: integer(0, 3600).optional(),
+  quietHours: z
+    .strictObject({ start: hhmm, end: hhmm, timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Helsinki') })
+    .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'] })
+    .nullable()
+    .optional(),
+  householdMode: z.boolean().optional(),
+  retentionMonths: integer(1, 120).optional(),
+  smsFooter: z.string().max(160).optional(),
+  allowLinksInSms: z.boolean().optional(),
+  pricePerSegmentCents: z.number().min(0).max(1000).optional(),
+  requireTotp: z.boolean().optional(),
+  requireApproval: z.boolean().optional(),
+  maxAreaVertices: integer(100, 1_000_000).optional(),
+  tileUrl: httpsOrPath('tileUrl')
+    .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'must hold {z}, {x} and {y}')
+    .nullable()
+    .optional(),
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb').optional(),
+  logoUrl: httpsOrPath('logoUrl').nullable().optional(),
+  embedOrigins: z.array(origin).max(20).refine(unique, 'origins must not repeat').optional(),
+});
+
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const settingsViewSchema = publicTenantSchema.pick({ slug: true, name: true, languages: true, services: true, serviceArea: true, smsSender: true, contactInfo: true }).extend({
+  pinLength: z.number(),
+  pinTtlMinutes: z.number(),
+  pinsPerEndpointPerHour: z.number(),
+  pinsPerIpPerHour: z.number(),
+  pinResendCooldownSeconds: z.number(),
+  quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
+  householdMode: z.boolean(),
+  retentionMonths: z.number(),
+  smsFooter: z.string(),
+  allowLinksInSms: z.boolean(),
+  pricePerSegmentCents: z.number(),
+  requireTotp: z.boolean(),
+  requireApproval: z.boolean(),
+  maxAreaVertices: z.number(),
+  tileUrl: z.string().nullable(),
+  brandColor: z.string(),
+  logoUrl: z.string().nullable(),
+  embedOrigins: z.array(z.string()),
+});
+
+export type SettingsView = z.infer<typeof settingsViewSchema>;
