@@ -11,7 +11,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { createContext } from '../../src/context.js';
 import { generateTown, toAvisoCsv, townServiceArea } from '../../src/demo/town.js';
 import { importAddresses } from '../../src/modules/addresses/address.import.js';
-import { bulkInsert } from '../../src/modules/dispatch/bulk-insert.js';
+import { bulkInsert } from '../../src/db/bulk-insert.js';
 import { polygonsTest } from '../../src/modules/incidents/polygon-index.js';
 import type { Polygon } from 'geojson';
 import { benchConfig } from '../lib/config.js';

@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
 import type { TenantId } from '../../lib/tenant-id.js';
-import { bulkInsert, type InsertShape } from './bulk-insert.js';
+import { bulkInsert, type InsertShape } from '../../db/bulk-insert.js';
 import { fillAddress } from './message-text.js';
 import { recipientAddressLabel, type AddressLabelParts, type Recipient } from './recipients.js';
 

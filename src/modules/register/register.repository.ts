@@ -10,7 +10,7 @@ import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import type { AddressKeyRow } from './register.address-index.js';
 import type { NewContact, StoredContact, StoredEndpoint, StoredLink, WritePlan } from './register.diff.js';
-import { bulkInsert, type InsertShape } from './register.bulk.js';
+import { bulkInsert, type InsertShape } from '../../db/bulk-insert.js';
 
 const CONTACT_UPSERT: UpsertShape = {
   table: 'contacts',

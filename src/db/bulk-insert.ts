@@ -1,0 +1,70 @@
+/**
+ * Plain multi-row inserts of rows known to be new (a frozen recipient set, a register import's new
+ * persons), with statement texts built once per shape: on SQLite a fixed-size multi-row VALUES (prepared
+ * once by the connection's statement cache); on PostgreSQL one `INSERT … SELECT FROM unnest(…)` per
+ * chunk, one array parameter per column. The insert-only sibling of bulk-upsert.ts: without the conflict
+ * clause and RETURNING, measured on SQLite, a third less time per row.
+ */
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type { ColumnType } from './bulk-upsert.js';
+import type { DialectInfo } from './dialect.js';
+import type { Database } from './schema.js';
+
+export interface InsertShape {
+  table: string;
+  columns: ReadonlyArray<readonly [name: string, type: ColumnType]>;
+}
+
+const SQLITE_ROWS = 200;
+const POSTGRES_ROWS = 20_000;
+
+const texts = new WeakMap<InsertShape, Map<string, string>>();
+
+function textFor(shape: InsertShape, key: string, build: () => string): string {
+  let byKey = texts.get(shape);
+  if (!byKey) texts.set(shape, (byKey = new Map()));
+  let text = byKey.get(key);
+  if (text === undefined) byKey.set(key, (text = build()));
+  return text;
+}
+
+export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  const names = shape.columns.map(([name]) => name).join(', ');
+  if (dialect.name === 'postgres') {
+    const text = textFor(shape, 'pg', () => {
+      const arrays = shape.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+      return `insert into ${shape.table} (${names}) select * from unnest(${arrays})`;
+    });
+    for (let i = 0; i < rows.length; i += POSTGRES_ROWS) {
+      const chunk = rows.slice(i, i + POSTGRES_ROWS);
+      await db.executeQuery(CompiledQuery.raw(text, shape.columns.map((_, c) => chunk.map((row) => row[c]))));
+    }
+    return;
+  }
+  const row = `(${shape.columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
+    const chunk = rows.slice(i, i + SQLITE_ROWS);
+    const text = textFor(shape, String(chunk.length), () => `insert into ${shape.table} (${names}) values ${Array(chunk.length).fill(row).join(', ')}`);
+    await db.executeQuery(CompiledQuery.raw(text, chunk.flat()));
+  }
+}
+
+/** SQLite page cache for the length of a large write: 256 MB. */
+const SQLITE_LARGE_WRITE_CACHE_KIB = 262_144;
+
+/**
+ * Runs a large write (inside its transaction) with a page cache that holds its dirty pages: with the
+ * connection's usual 64 MB, a million-row import spills pages to the WAL again and again and spends
+ * more time waiting on the disk than working (measured: 26.6 s instead of 12.6 s for 800,000 register
+ * rows). PostgreSQL needs nothing of the kind.
+ */
+export async function withLargeWriteCache<T>(db: Kysely<Database>, dialect: DialectInfo, work: () => Promise<T>): Promise<T> {
+  if (dialect.name !== 'sqlite') return work();
+  const [previous] = (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows;
+  await sql`pragma cache_size = ${sql.raw(String(-SQLITE_LARGE_WRITE_CACHE_KIB))}`.execute(db);
+  try {
+    return await work();
+  } finally {
+    await sql`pragma cache_size = ${sql.raw(String(previous?.cache_size ?? -65_536))}`.execute(db);
+  }
+}
