@@ -40,6 +40,7 @@ const schema = z.object({
   AVISO_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   AVISO_DEMO: z.enum(['true', 'false']).default('false'),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Config = Readonly<{
@@ -56,6 +57,8 @@ export type Config = Readonly<{
   trustProxy: boolean;
   demo: boolean;
   workers: number;
+  /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
+  processes: number;
 }>;
 
 export class ConfigError extends Error {
@@ -102,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     trustProxy: v.AVISO_TRUST_PROXY === 'true',
     demo: v.AVISO_DEMO === 'true',
     workers: v.AVISO_WORKERS,
+    processes: v.AVISO_PROCESSES,
   });
 }

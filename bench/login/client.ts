@@ -1,8 +1,8 @@
 /**
  * The login benchmark's clients: `connections` residents at once, each logging in over and over —
- * PIN request (with a CAPTCHA solution), PIN from the server's side channel, login, GET /me — on a
- * keep-alive HTTP agent. Each login uses a number of its own, alternately one the public register
- * knows and one it does not.
+ * PIN request (with a CAPTCHA solution; the PIN comes back in the bench server's `x-bench-pin` header),
+ * login, GET /me — on a keep-alive HTTP agent. Each login uses a number of its own, alternately one the
+ * public register knows and one it does not.
  */
 import { Agent, request } from 'node:http';
 
@@ -26,7 +26,7 @@ export interface ClientFigures {
   failures: number;
   firstFailure: string | null;
   seconds: number;
-  /** Client-side time of a whole login (3 timed requests + the PIN fetch), milliseconds. */
+  /** Client-side time of a whole login (3 requests), milliseconds. */
   loginMs: number[];
   /** CPU time of this (load-generating) process per login, milliseconds. */
   cpuMsPerLogin: number;
@@ -38,6 +38,8 @@ interface Answer {
   status: number;
   body: string;
   cookie: string | undefined;
+  /** The bench server's side channel: the PIN it just sent. */
+  pin: string | undefined;
 }
 
 export function httpClient(base: string, connections: number) {
@@ -53,7 +55,8 @@ export function httpClient(base: string, connections: number) {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const setCookie = res.headers['set-cookie']?.find((c) => c.startsWith('aviso_session='));
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookie: setCookie?.split(';')[0] });
+            const pin = res.headers['x-bench-pin'];
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookie: setCookie?.split(';')[0], pin: typeof pin === 'string' ? pin : undefined });
           });
           res.on('error', reject);
         },
@@ -71,7 +74,7 @@ export async function runClients(options: ClientOptions): Promise<ClientFigures>
   let failures = 0;
   let firstFailure: string | null = null;
   const loginMs: number[] = [];
-  const stepMs: Record<string, number[]> = { pin: [], fetchPin: [], login: [], me: [] };
+  const stepMs: Record<string, number[]> = { pin: [], login: [], me: [] };
   const timedCall = async (step: string, ...args: Parameters<typeof call>) => {
     const begun = performance.now();
     const answer = await call(...args);
@@ -89,9 +92,8 @@ export async function runClients(options: ClientOptions): Promise<ClientFigures>
     const begun = performance.now();
     const asked = await timedCall('pin', 'POST', `${t}/login/pin`, tag, { phone, captcha: options.captchas() });
     if (asked.status !== 202) throw new Error(`login/pin: ${asked.status} ${asked.body}`);
-    const pinAnswer = await timedCall('fetchPin', 'GET', `/bench/pin/${encodeURIComponent(phone)}`, {});
-    if (pinAnswer.status !== 200) throw new Error(`no PIN for ${phone}`);
-    const { pin } = JSON.parse(pinAnswer.body) as { pin: string };
+    const pin = asked.pin;
+    if (!pin) throw new Error(`no PIN for ${phone}`);
     const login = await timedCall('login', 'POST', `${t}/login`, tag, { phone, pin });
     if (login.status !== 200 || !login.cookie) throw new Error(`login: ${login.status} ${login.body}`);
     const me = await timedCall('me', 'GET', `${t}/me`, { ...tag, cookie: login.cookie });

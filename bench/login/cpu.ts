@@ -1,10 +1,16 @@
 /**
  * CPU accounting for the login benchmark (Linux /proc): how busy the whole machine was, and how much CPU
  * the PostgreSQL server processes used — the part of a login's cost that neither Node process sees.
+ * Given the benchmark's own backends (by application_name), only theirs count: other work on the same
+ * PostgreSQL (another benchmark) then does not land on the login's bill.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 
 const TICKS_PER_SECOND = 100;
+
+/** The application_name of the login server's PostgreSQL connections (set through PGAPPNAME). */
+export const LOGIN_SERVER_APPLICATION = 'aviso-bench-login';
 
 /** Busy and total jiffies of all CPUs since boot. */
 function machineTicks(): { busy: number; total: number } {
@@ -14,10 +20,22 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** CPU milliseconds used so far by every process named `postgres`. */
-function postgresMs(): number {
+/** The pids of the PostgreSQL backends serving connections named `applicationName`. */
+export async function postgresBackends(url: string, applicationName: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU milliseconds used so far by the given PostgreSQL processes, or by every process named `postgres`. */
+function postgresMs(pids: readonly number[] | undefined): number {
   let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of pids ?? readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
@@ -33,15 +51,15 @@ function postgresMs(): number {
 export interface CpuWindow {
   /** Share of all the machine's CPU time that was busy (any process), 0–1. */
   machineBusy: number;
-  /** CPU milliseconds the PostgreSQL server used in the window. */
+  /** CPU milliseconds the PostgreSQL server (or the given backends) used in the window. */
   postgresMs: number;
 }
 
-export function startCpuWindow(): () => CpuWindow {
+export function startCpuWindow(postgresPids?: readonly number[]): () => CpuWindow {
   const machine = machineTicks();
-  const postgres = postgresMs();
+  const postgres = postgresMs(postgresPids);
   return () => {
     const now = machineTicks();
-    return { machineBusy: (now.busy - machine.busy) / Math.max(1, now.total - machine.total), postgresMs: postgresMs() - postgres };
+    return { machineBusy: (now.busy - machine.busy) / Math.max(1, now.total - machine.total), postgresMs: postgresMs(postgresPids) - postgres };
   };
 }

@@ -1,43 +1,109 @@
-import { Command } from 'commander';
+import cluster from 'node:cluster';
+import { Command, InvalidArgumentError } from 'commander';
+import type { Logger } from 'pino';
 import { buildApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { createContext } from '../context.js';
-import { openDatabase } from '../db/connection.js';
+import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
 import { createLogger } from '../lib/logger.js';
+
+interface ServeOptions {
+  demoIfEmpty?: boolean;
+  processes?: number;
+}
+
+const processCount = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+  return n;
+};
+
+/** Migrations and the demo tenant: once, before any process serves. */
+async function prepareDatabase(config: Config, db: Db, logger: Logger, options: ServeOptions): Promise<void> {
+  const applied = await migrateToLatest(db);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+  const context = createContext(config, db);
+  if (options.demoIfEmpty && (await context.tenants.listTenants()).length === 0) {
+    const demo = await createDemo(context);
+    logger.info({ tenant: demo.tenant.slug, addresses: demo.report?.added }, 'demo tenant created');
+  }
+}
+
+/**
+ * One serving process: the app on the (shared) port, plus this process's dispatch workers. `prepare`: it
+ * is the only process, so it migrates (and creates the demo) first, on the same connection.
+ */
+async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Promise<void> {
+  const db = openDatabase(config.databaseUrl);
+  if (prepare) await prepareDatabase(config, db, logger, prepare);
+  const context = createContext(config, db);
+  const app = await buildApp(context, { logger });
+  // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
+  if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const address = await app.listen({ port: config.port, host: config.host });
+  if (cluster.isWorker) return;
+  const local = `http://localhost:${config.port}`;
+  logger.info({ address, database: db.dialect.name }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`);
+}
+
+/**
+ * The cluster's primary: prepares the database, forks `processes` servers that share the port (node:cluster
+ * hands each new connection to one of them), replaces one that dies, and stops them all on a signal.
+ */
+async function supervise(config: Config, logger: Logger, processes: number): Promise<void> {
+  let closing = false;
+  const fork = () => cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (closing) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'server process ended; starting another');
+    fork();
+  });
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  for (let i = 0; i < processes; i++) fork();
+  const local = `http://localhost:${config.port}`;
+  cluster.once('listening', () => logger.info({ processes }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`));
+}
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the HTTP server (API, portal, console, public map)')
     .option('--demo-if-empty', 'create the demo tenant when the database has no tenant yet')
-    .action(async (options: { demoIfEmpty?: boolean }) => {
+    .option('--processes <n>', 'server processes sharing the port, e.g. one per core (default AVISO_PROCESSES or 1)', processCount)
+    .action(async (options: ServeOptions) => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
+      if (cluster.isWorker) return serve(config, logger);
+      const processes = options.processes ?? config.processes;
+      if (processes === 1) return serve(config, logger, options);
       const db = openDatabase(config.databaseUrl);
-      const applied = await migrateToLatest(db);
-      if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-      const context = createContext(config, db);
-      if (options.demoIfEmpty && (await context.tenants.listTenants()).length === 0) {
-        const demo = await createDemo(context);
-        logger.info({ tenant: demo.tenant.slug, addresses: demo.report?.added }, 'demo tenant created');
-      }
-      const app = await buildApp(context, { logger });
-      // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
-      if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
-      let closing = false;
-      const shutdown = async (signal: string) => {
-        if (closing) return;
-        closing = true;
-        logger.info({ signal }, 'shutting down');
-        await app.close();
+      try {
+        await prepareDatabase(config, db, logger, options);
+      } finally {
         await db.close();
-        process.exit(0);
-      };
-      process.on('SIGTERM', () => void shutdown('SIGTERM'));
-      process.on('SIGINT', () => void shutdown('SIGINT'));
-      const address = await app.listen({ port: config.port, host: config.host });
-      const local = `http://localhost:${config.port}`;
-      logger.info({ address, database: db.dialect.name }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`);
+      }
+      return supervise(config, logger, processes);
     });
 }

@@ -43,9 +43,12 @@ export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape
   }
   const row = `(${shape.columns.map(() => '?').join(', ')})`;
   for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
-    const chunk = rows.slice(i, i + SQLITE_ROWS);
-    const text = textFor(shape, String(chunk.length), () => `insert into ${shape.table} (${names}) values ${Array(chunk.length).fill(row).join(', ')}`);
-    await db.executeQuery(CompiledQuery.raw(text, chunk.flat()));
+    const end = Math.min(rows.length, i + SQLITE_ROWS);
+    const text = textFor(shape, String(end - i), () => `insert into ${shape.table} (${names}) values ${Array(end - i).fill(row).join(', ')}`);
+    // A plain loop: Array.prototype.flat took a sixth of a register import's JavaScript time.
+    const parameters: unknown[] = [];
+    for (let r = i; r < end; r++) for (const value of rows[r]!) parameters.push(value);
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 }
 
@@ -61,6 +64,9 @@ const SQLITE_LARGE_WRITE_CACHE_KIB = 262_144;
 export async function withLargeWriteCache<T>(db: Kysely<Database>, dialect: DialectInfo, work: () => Promise<T>): Promise<T> {
   if (dialect.name !== 'sqlite') return work();
   const [previous] = (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows;
+  // Pages read before the write (an import's reference data) are not needed again: they would
+  // otherwise hold their part of the larger cache in memory for the whole write.
+  await sql`pragma shrink_memory`.execute(db);
   await sql`pragma cache_size = ${sql.raw(String(-SQLITE_LARGE_WRITE_CACHE_KIB))}`.execute(db);
   try {
     return await work();

@@ -2,11 +2,29 @@
  * Runs the migrations with Kysely's Migrator, which takes a lock table on both engines so that several
  * `aviso serve` processes starting at once migrate exactly once.
  */
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db } from './connection.js';
 import { migrations } from './migrations/index.js';
 
+/**
+ * The migrations already applied, read straight from Kysely's table; undefined when it is not there yet.
+ * Kysely's Migrator looks for its tables by listing every table of every schema in the database, which
+ * fails when another schema is dropped at that moment (seen with parallel test files), and costs a
+ * catalog scan on every start; this one query lets an up-to-date database skip it.
+ */
+async function appliedMigrations(db: Db): Promise<Set<string> | undefined> {
+  const table = db.schema ? sql.table(`${db.schema}.kysely_migration`) : sql.table('kysely_migration');
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db.kysely);
+    return new Set(rows.map((r) => r.name));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  const applied = await appliedMigrations(db);
+  if (applied && migrations.every(([name]) => applied.has(name))) return [];
   const provided: Record<string, Migration> = {};
   for (const [name, module] of migrations) {
     provided[name] = { up: (k: Kysely<unknown>) => module.up(k, db.dialect) };

@@ -16,15 +16,27 @@ const MAX_LENGTH = 4000;
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 const named = new WeakMap<pg.PoolClient, Set<string>>();
+/** Statement text → name, so that a hot statement is not hashed on every call (the texts are the same few hundred). */
+const names = new Map<string, string>();
+
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `k${createHash('sha1').update(text).digest('base64url')}`;
+    if (names.size >= MAX_NAMED) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
 
 function statementName(client: pg.PoolClient, text: string): string | undefined {
   if (text.length > MAX_LENGTH || !PREPARABLE.test(text)) return undefined;
-  const name = `k${createHash('sha1').update(text).digest('base64url')}`;
-  let names = named.get(client);
-  if (!names) named.set(client, (names = new Set()));
-  if (names.has(name)) return name;
-  if (names.size >= MAX_NAMED) return undefined;
-  names.add(name);
+  const name = nameOf(text);
+  let prepared = named.get(client);
+  if (!prepared) named.set(client, (prepared = new Set()));
+  if (prepared.has(name)) return name;
+  if (prepared.size >= MAX_NAMED) return undefined;
+  prepared.add(name);
   return name;
 }
 

@@ -8,6 +8,7 @@ import * as foundation from './001-foundation.js';
 import * as residents from './002-residents.js';
 import * as dispatch from './003-dispatch.js';
 import * as register from './004-register.js';
+import * as addressIndexes from './005-address-indexes.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -18,4 +19,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['002-residents', residents],
   ['003-dispatch', dispatch],
   ['004-register', register],
+  ['005-address-indexes', addressIndexes],
 ];

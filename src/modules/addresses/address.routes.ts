@@ -2,22 +2,8 @@ import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { AddressRepository } from './address.repository.js';
+import { addressViewSchema } from './address.schemas.js';
 import { parseAddressQuery, searchAddresses, toAddressView } from './address.search.js';
-
-const addressViewSchema = z.object({
-  id: z.string(),
-  street: z.string(),
-  streetSv: z.string().nullable(),
-  number: z.string(),
-  postalCode: z.string(),
-  postalTown: z.string(),
-  municipality: z.string(),
-  propertyId: z.string().nullable(),
-  buildingId: z.string().nullable(),
-  label: z.string(),
-  lat: z.number(),
-  lon: z.number(),
-});
 
 export function registerAddressRoutes(app: AppInstance, deps: { tenants: TenantService; addresses: AddressRepository }): void {
   app.get(

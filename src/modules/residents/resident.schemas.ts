@@ -1,5 +1,6 @@
 /** Zod schemas of the resident routes: one source for validation (problem+json naming the field) and OpenAPI. */
 import { z } from 'zod';
+import { addressViewSchema } from '../addresses/address.schemas.js';
 import { LANGUAGES, SERVICES } from '../tenants/tenant.types.js';
 
 const name = z.string().trim().min(1, 'required').max(100);
@@ -74,21 +75,6 @@ export const endpointView = z.object({
   verified: z.boolean(),
 });
 
-const addressView = z.object({
-  id: z.string(),
-  street: z.string(),
-  streetSv: z.string().nullable(),
-  number: z.string(),
-  postalCode: z.string(),
-  postalTown: z.string(),
-  municipality: z.string(),
-  propertyId: z.string().nullable(),
-  buildingId: z.string().nullable(),
-  label: z.string(),
-  lat: z.number(),
-  lon: z.number(),
-});
-
 export const myAddressView = z.object({
   id: z.string(),
   addressId: z.string(),
@@ -96,7 +82,7 @@ export const myAddressView = z.object({
   label: z.string().nullable(),
   source: z.enum(['register', 'self']),
   active: z.boolean(),
-  address: addressView,
+  address: addressViewSchema,
 });
 
 export const meView = z.object({

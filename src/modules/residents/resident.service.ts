@@ -74,8 +74,8 @@ export function residentService(deps: ResidentServiceDeps) {
     const contact = contactId ? await store.contacts.find(me.tenant.id, contactId) : undefined;
     const base = { known: me.known, csrfToken: me.session.csrfToken };
     if (!contact) return { contact: null, endpoints: [], addresses: [], ...base };
-    const endpoints = await store.contacts.listEndpoints(me.tenant.id, contact.id);
-    const places = await store.places.listForContact(me.tenant.id, contact.id);
+    // Independent reads: on PostgreSQL two connections answer at once instead of one after the other.
+    const [endpoints, places] = await Promise.all([store.contacts.listEndpoints(me.tenant.id, contact.id), store.places.listForContact(me.tenant.id, contact.id)]);
     return { contact: toContactView(contact), endpoints: endpoints.map(toEndpointView), addresses: places.map(toMyAddressView), ...base };
   }
 
