@@ -15,6 +15,14 @@ import { withStatementCache } from './sqlite-statements.js';
 
 export interface Db {
   readonly kysely: Kysely<Database>;
+  /**
+   * For short-lived security state only — sessions, PINs, rate counters, CAPTCHA solutions — whose
+   * last fraction of a second of writes may be lost if the database server crashes (never corrupted):
+   * on PostgreSQL a pool whose commits do not wait for the disk (synchronous_commit = off), since a
+   * login commits several such writes and the disk flushes were most of its time under load; on SQLite
+   * the same instance as `kysely`. Deliveries, the register and audit always go through `kysely`.
+   */
+  readonly ephemeral: Kysely<Database>;
   readonly dialect: DialectInfo;
   /** PostgreSQL schema the tables live in (search_path); undefined on SQLite. */
   readonly schema: string | undefined;
@@ -55,6 +63,7 @@ function openSqlite(path: string): Db {
   const kysely = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kysely,
+    ephemeral: kysely,
     dialect: sqliteDialect,
     schema: undefined,
     close: () => kysely.destroy(),
@@ -73,16 +82,22 @@ function splitSchema(url: string): { connectionString: string; schema: string | 
 function openPostgres(url: string, options: OpenOptions): Db {
   const { connectionString, schema: schemaFromUrl } = splitSchema(url);
   const schema = options.schema ?? schemaFromUrl;
-  const pool = new pg.Pool({
-    connectionString,
-    max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const pool = (extra: string[]) =>
+    new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
+    });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool([])) }) });
+  // Its connections open only when first used: a worker process that never logs anyone in has none.
+  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool(['-c synchronous_commit=off'])) }) });
   return {
     kysely,
+    ephemeral,
     dialect: postgresDialect,
     schema: schema ?? 'public',
-    close: () => kysely.destroy(),
+    close: async () => {
+      await Promise.all([kysely.destroy(), ephemeral.destroy()]);
+    },
   };
 }
