@@ -1,10 +1,12 @@
 /**
  * The tenant's address register in memory, for matching register rows without a query per row:
  * postal code + folded street name (Finnish or Swedish) → that street's folded house numbers → address id.
- * About 150 bytes an address, so a million addresses fit well within the import's memory budget.
+ * About 70 bytes an address (ids as binary words, house number keys shared), so a million addresses fit
+ * well within the import's memory budget.
  * A row that does not match is explained with the closest address there is.
  */
 import { foldHouseNumber, foldText, houseNumberInt } from '../../lib/text.js';
+import { AddressIds } from './register.address-ids.js';
 
 /** The columns of `addresses` the index is built from. */
 export interface AddressKeyRow {
@@ -23,8 +25,8 @@ export type AddressMatch =
 interface StreetEntry {
   name: string;
   postalCode: string;
-  /** number_key → address id */
-  numbers: Map<string, string>;
+  /** number_key → the address id's number in AddressIds */
+  numbers: Map<string, number>;
 }
 
 const SEP = '\u0001';
@@ -92,6 +94,9 @@ function memoizedFold(): (value: string) => string {
 
 export function addressIndex() {
   const fold = memoizedFold();
+  const ids = new AddressIds();
+  // A town has a few hundred distinct house numbers: one string each instead of one per address.
+  const numberKeys = new Map<string, string>();
   const streets = new Map<string, StreetEntry>();
   let size = 0;
   // Built on the first unmatched row only: most imports never need them.
@@ -153,7 +158,9 @@ export function addressIndex() {
       let entry = streets.get(key);
       if (!entry) streets.set(key, (entry = { name: row.street, postalCode: row.postal_code, numbers: new Map() }));
       if (!entry.numbers.has(row.number_key)) {
-        entry.numbers.set(row.number_key, row.id);
+        let numberKey = numberKeys.get(row.number_key);
+        if (numberKey === undefined) numberKeys.set(row.number_key, (numberKey = row.number_key));
+        entry.numbers.set(numberKey, ids.add(row.id));
         size++;
       }
       if (row.street_key_sv && row.street_key_sv !== row.street_key) {
@@ -176,8 +183,8 @@ export function addressIndex() {
       const entry = streets.get(postalCode + SEP + streetKey);
       if (entry) {
         for (const [i, key] of keys.entries()) {
-          const addressId = entry.numbers.get(key);
-          if (addressId) return { ok: true, addressId, byBuilding: i > 0 };
+          const slot = entry.numbers.get(key);
+          if (slot !== undefined) return { ok: true, addressId: ids.at(slot), byBuilding: i > 0 };
         }
       }
       return explain(streetKey, number, keys, postalCode);

@@ -53,7 +53,7 @@ async function writeBatch(deps: BatchDeps, batch: BatchPerson[]): Promise<void> 
     const outcome = diffPerson(person, stored.get(person.personKey) ?? [], context, plan);
     deps.counts[outcome]++;
     if (outcome !== 'skipped') continue;
-    deps.states.set(person.personKey, -person.line);
+    deps.states.meet(person.personKey, -person.line);
     if (wasStored) deps.toRemove.push(person.personKey);
   }
   if (deps.write) await deps.repo.apply(deps.tenantId, plan, deps.now);
@@ -96,7 +96,7 @@ export function batchWriter(deps: BatchDeps, batchSize: number) {
 /** Removes the register data of the stored persons the file did not (validly) have; returns how many. */
 export async function sweepAbsent(deps: BatchDeps): Promise<number> {
   const gone = [...deps.toRemove];
-  for (const [key, state] of deps.states) if (typeof state === 'string') gone.push(key);
+  for (const key of deps.states.unmet()) gone.push(key);
   if (deps.write) await deps.repo.removePersonsByKey(deps.tenantId, gone);
   return gone.length;
 }

@@ -6,7 +6,7 @@
  * (register.batches.ts). One transaction: a failed or interrupted import leaves the previous register
  * exactly as it was. A dry run computes the same diff and writes nothing.
  *
- * Memory: the address keys (~150 bytes an address) and one entry per person (~150 bytes); the rest is
+ * Memory: the address keys (~70 bytes an address) and one entry per person (~60 bytes); the rest is
  * streamed. On SQLite the transaction holds the database's one connection for the whole import.
  */
 import type { Readable } from 'node:stream';
@@ -51,7 +51,8 @@ export interface RegisterImportDeps {
 }
 
 const KEPT_ENTRIES = 1000;
-const ADDRESS_PAGE = 50_000;
+// Small pages: each page read is garbage at once, and larger ones grew the heap (RSS) by 150 MB at a million addresses.
+const ADDRESS_PAGE = 5000;
 /** Registers smaller than this may lose more than half of their persons without the guard stepping in. */
 const MASS_REMOVAL_MIN_PERSONS = 10;
 
@@ -70,12 +71,15 @@ async function loadAddresses(repo: RegisterRepository, tenantId: TenantId): Prom
 interface ImportRun {
   deps: RegisterImportDeps;
   tenant: Tenant;
-  file: ParsedFile;
+  /** `numbersHashed`: every row's numbers come with their suppression hashes. */
+  file: ParsedFile & { numbersHashed: boolean };
   options: RegisterImportOptions;
   /** The transaction (or, for a dry run, the database). */
   kysely: Kysely<Database>;
   repo: RegisterRepository;
   write: boolean;
+  /** Runs the writing part (rows and sweep) with what a large write needs (SQLite: a larger page cache). */
+  largeWrite<T>(work: () => Promise<T>): Promise<T>;
 }
 
 type Reference = Awaited<ReturnType<typeof referenceData>>;
@@ -86,11 +90,17 @@ async function referenceData(run: ImportRun) {
   const suppressions = await repo.suppressionHashes(tenant.id);
   const covered = new Set((await repo.selfCoverage(tenant.id)).map((r) => `${r.address_id}\u0001${r.value}`));
   const claimed = await repo.selfClaimedPersons(tenant.id);
+  /** Numbers of the file found suppressed by the hashes the parser computed (numberHashes). */
+  const suppressedNumbers = new Set<string>();
   return {
     addresses,
     claimed,
-    // Hashing every number costs a second per million: only done when anything is suppressed at all.
-    isSuppressed: (value: string) => suppressions.size > 0 && suppressions.has(suppressionHash(deps.secret, value)),
+    suppressions,
+    suppressedNumbers,
+    // Hashing every number costs a second per million: done by the parser, and only when anything is
+    // suppressed at all (here only for a row it did not hash: a first suppression added meanwhile).
+    isSuppressed: (value: string) =>
+      suppressions.size > 0 && (run.file.numbersHashed ? suppressedNumbers.has(value) : suppressions.has(suppressionHash(deps.secret, value))),
     isSelfCovered: (addressId: string, value: string) => covered.has(`${addressId}\u0001${value}`),
   };
 }
@@ -115,7 +125,7 @@ function reject(state: RowState, line: number, reason: string, candidate: string
 
 /** Marks the row's person as met and not kept: a stored one then loses their register data. */
 function dropPerson(state: RowState, key: string, line: number, stored: boolean): void {
-  state.states.set(key, -line);
+  state.states.meet(key, -line);
   if (stored) state.toRemove.push(key);
 }
 
@@ -133,12 +143,12 @@ function prepareRow(state: RowState, parsed: ParsedLine): BatchPerson | null {
   }
   if (parsed.kind === 'rejected') return reject(state, line, parsed.reason);
   const { record, warnings, key } = parsed;
-  const prior = states.get(key);
-  if (typeof prior === 'number') {
+  const prior = states.met(key);
+  if (prior) {
     counts.duplicates++;
     return reject(state, line, `duplicate person_id: first on line ${Math.abs(prior)}`);
   }
-  const stored = prior !== undefined;
+  const stored = prior === 0;
   const match = reference.addresses.match(record.street, record.number, record.postalCode);
   if (!match.ok) {
     dropPerson(state, key, line, stored);
@@ -146,6 +156,7 @@ function prepareRow(state: RowState, parsed: ParsedLine): BatchPerson | null {
     return reject(state, line, match.reason, match.candidate);
   }
   if (match.byBuilding) counts.byBuilding++;
+  noteSuppressed(reference, parsed);
   if (warnings.length > 0) counts.warnings++;
   for (const warning of warnings) state.report({ line, outcome: 'imported', reason: warning, candidate: null });
   if (reference.claimed.has(key)) {
@@ -153,13 +164,21 @@ function prepareRow(state: RowState, parsed: ParsedLine): BatchPerson | null {
     counts.skipped++;
     return null;
   }
-  states.set(key, line);
+  states.meet(key, line);
   const { firstName, lastName, birthDate, language, phones } = record;
-  if (stored && prior === fingerprint(firstName, lastName, birthDate, phones.map((p) => p.value), [match.addressId])) {
+  if (stored && states.unchanged(key, fingerprint(firstName, lastName, birthDate, phones.map((p) => p.value), [match.addressId]))) {
     counts.unchanged++;
     return null;
   }
   return { stored, person: { line, personKey: key, firstName, lastName, birthDate, language, addressId: match.addressId, phones } };
+}
+
+/** Keeps the row's numbers whose parser-computed hash is suppressed (see isSuppressed). */
+function noteSuppressed(reference: Reference, parsed: ParsedLine & { kind: 'ok' }): void {
+  if (reference.suppressions.size === 0 || !parsed.numberHashes) return;
+  parsed.numberHashes.forEach((hash, i) => {
+    if (reference.suppressions.has(hash)) reference.suppressedNumbers.add(parsed.record.phones[i]!.value);
+  });
 }
 
 function guardMassRemoval(run: ImportRun, removed: number, before: number): boolean {
@@ -175,12 +194,18 @@ function guardMassRemoval(run: ImportRun, removed: number, before: number): bool
 }
 
 async function runImport(run: ImportRun): Promise<RegisterImportReport> {
-  const { repo, tenant, file, options, write } = run;
+  const { repo, tenant, write } = run;
   if (write) await repo.lockTenant(tenant.id);
+  // Read with the connection's usual cache: the pages read here are not needed again.
   const reference = await referenceData(run);
+  const { states, stored } = await loadPersonStates(repo, tenant.id);
+  return run.largeWrite(() => importRows(run, reference, states, stored));
+}
+
+async function importRows(run: ImportRun, reference: Reference, states: PersonStates, stored: number): Promise<RegisterImportReport> {
+  const { repo, tenant, file, options, write } = run;
   const counts = emptyCounts();
   const entries: ReportEntry[] = [];
-  const { states, stored } = await loadPersonStates(repo, tenant.id);
   const state: RowState = {
     run,
     reference,
@@ -232,12 +257,23 @@ export async function importRegister(
 ): Promise<RegisterImportReport> {
   // Parsing runs on a worker thread; the header is read (and a wrong file refused) before any transaction starts.
   const { encoding, delimiter, columns } = options;
-  const file = await parseInWorker(input, { file: { encoding, delimiter, columns }, secret: deps.secret, country: defaultCountry(tenant.languages), today: options.now });
   const { db } = deps;
-  const on = (kysely: Kysely<Database>, write: boolean): ImportRun => ({ deps, tenant, file, options, kysely, repo: registerRepository(kysely, db.dialect), write });
+  const hashNumbers = await registerRepository(db.kysely, db.dialect).hasSuppressions(tenant.id);
+  const worker = { file: { encoding, delimiter, columns }, secret: deps.secret, country: defaultCountry(tenant.languages), today: options.now, hashNumbers };
+  const file = { ...(await parseInWorker(input, worker)), numbersHashed: hashNumbers };
+  const on = (kysely: Kysely<Database>, write: boolean): ImportRun => ({
+    deps,
+    tenant,
+    file,
+    options,
+    kysely,
+    repo: registerRepository(kysely, db.dialect),
+    write,
+    largeWrite: (work) => (write ? withLargeWriteCache(kysely, db.dialect, work) : work()),
+  });
   try {
     if (options.dryRun) return await runImport(on(db.kysely, false));
-    const report = await db.kysely.transaction().execute((trx) => withLargeWriteCache(trx, db.dialect, () => runImport(on(trx, true))));
+    const report = await db.kysely.transaction().execute((trx) => runImport(on(trx, true)));
     if (report.added + report.updated + report.removed > 0) await registerRepository(db.kysely, db.dialect).refreshStatistics();
     return report;
   } finally {

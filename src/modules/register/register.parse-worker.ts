@@ -3,6 +3,7 @@
  * CSV, validate each row, normalise its numbers, key its person id.
  */
 import { serveWorkerStream } from '../../lib/worker-stream.js';
+import { suppressionHash } from '../residents/opt-out.js';
 import { personKey } from './register.keys.js';
 import type { ParsedLine, RegisterFileHeader, ToWorkerData } from './register.parser.js';
 import { phoneNormaliser } from './register.phone.js';
@@ -17,7 +18,10 @@ serveWorkerStream<RegisterFileHeader, ParsedLine[]>(async ({ data: raw, input, h
     const parsed = parseRegisterRow(fields, context);
     if (parsed.kind !== 'ok') return { line, ...parsed };
     const { personId, ...record } = parsed.record;
-    return { line, kind: 'ok', key: personKey(data.secret, personId), record, warnings: parsed.warnings };
+    const key = personKey(data.secret, personId);
+    if (!data.hashNumbers) return { line, kind: 'ok', key, record, warnings: parsed.warnings };
+    const numberHashes = record.phones.map((phone) => suppressionHash(data.secret, phone.value));
+    return { line, kind: 'ok', key, record, warnings: parsed.warnings, numberHashes };
   };
 
   const file = await openRegisterFile(input, data.file);

@@ -15,12 +15,22 @@ export interface ToWorkerData {
   secret: string;
   country: CountryCode;
   today: number;
+  /** Also compute each number's suppression hash (the tenant has suppressions): done here, off the import's thread. */
+  hashNumbers: boolean;
 }
 
 /** A parsed row: its line, and a record with the person's key instead of the person id. */
 export type ParsedLine =
   | ({ line: number } & Exclude<ParsedRegisterRow, { kind: 'ok' }>)
-  | { line: number; kind: 'ok'; key: string; record: Omit<RegisterRecord, 'personId'>; warnings: string[] };
+  | {
+      line: number;
+      kind: 'ok';
+      key: string;
+      record: Omit<RegisterRecord, 'personId'>;
+      warnings: string[];
+      /** The suppression hashes of `record.phones`, in order, when asked for (ToWorkerData.hashNumbers). */
+      numberHashes?: string[];
+    };
 
 export interface RegisterFileHeader {
   delimiter: RegisterDelimiter;

@@ -106,6 +106,12 @@ export function registerRepository(db: Kysely<Database>, dialect: DialectInfo) {
         .execute();
     },
 
+    /** Whether the tenant has any suppression (the import then hashes every number). */
+    async hasSuppressions(tenantId: TenantId): Promise<boolean> {
+      const row = await db.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+
     async suppressionHashes(tenantId: TenantId): Promise<Set<string>> {
       const rows = await db.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenantId).execute();
       return new Set(rows.map((r) => r.endpoint_hash));
