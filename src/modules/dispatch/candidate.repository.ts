@@ -26,10 +26,17 @@ export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) 
       ? sql<boolean>`${sql.ref(column)} = any(${[...ids]}::text[])`
       : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
 
-  async function inChunks<T>(ids: readonly string[], read: (chunk: readonly string[]) => Promise<T[]>): Promise<T[]> {
+  /** The ids sorted (index probes in key order) and cut into statements. */
+  function chunksOf(ids: readonly string[]): string[][] {
     const sorted = [...ids].sort();
+    const chunks: string[][] = [];
+    for (let i = 0; i < sorted.length; i += IDS_PER_QUERY) chunks.push(sorted.slice(i, i + IDS_PER_QUERY));
+    return chunks;
+  }
+
+  async function inChunks<T>(chunks: readonly string[][], read: (chunk: readonly string[]) => Promise<T[]>): Promise<T[]> {
     const out: T[] = [];
-    for (let i = 0; i < sorted.length; i += IDS_PER_QUERY) for (const row of await read(sorted.slice(i, i + IDS_PER_QUERY))) out.push(row);
+    for (const chunk of chunks) for (const row of await read(chunk)) out.push(row);
     return out;
   }
 
@@ -71,10 +78,10 @@ export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) 
       return [...byId.values()];
     },
 
-    /** The contact links of these addresses, the contacts and their endpoints. */
+    /** The contact links of these addresses, the contacts of the active ones and their endpoints. */
     async registerOf(tenantId: TenantId, addressIds: readonly string[]): Promise<{ links: CandidateLink[]; contacts: CandidateContact[]; endpoints: CandidateEndpoint[] }> {
       // Selected under the resolver's names: the rows are used as they come, not copied.
-      const links = await inChunks(addressIds, (chunk) =>
+      const links = await inChunks(chunksOf(addressIds), (chunk) =>
         db
           .selectFrom('contact_addresses')
           .select(['address_id as addressId', 'contact_id as contactId', 'active'])
@@ -82,29 +89,39 @@ export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) 
           .where(inIds('address_id', chunk))
           .execute(),
       );
-      const contactIds = [...new Set(links.map((l) => l.contactId))];
-      const contacts = await inChunks(contactIds, (chunk) =>
+      // Only contacts of active links: the resolver counts an inactive link as deactivated and looks no further.
+      const contactIds = chunksOf([...new Set(links.filter((l) => l.active === 1).map((l) => l.contactId))]);
+      // The contacts with their endpoints in one statement (a row per endpoint, one with nulls for a
+      // contact without any): the id list is sent and looked up once, both probes in key order.
+      const rows = await inChunks(contactIds, (chunk) =>
         db
-          .selectFrom('contacts')
-          .select(['id', 'kind', 'source', 'birth_date as birthDate', 'language', 'priority'])
-          .where(inIds('id', chunk))
-          .where('tenant_id', '=', tenantId)
+          .selectFrom('contacts as c')
+          .leftJoin('contact_endpoints as e', (j) => j.onRef('e.contact_id', '=', 'c.id').on('e.tenant_id', '=', tenantId))
+          .select(['c.id', 'c.kind', 'c.source', 'c.birth_date as birthDate', 'c.language', 'c.priority', 'e.type', 'e.value', 'e.source as endpointSource', 'e.verified'])
+          .where(inIds('c.id', chunk))
+          .where('c.tenant_id', '=', tenantId)
           .execute(),
       );
-      const endpoints = await inChunks(contactIds, (chunk) =>
-        db
-          .selectFrom('contact_endpoints')
-          .select(['contact_id as contactId', 'type', 'value', 'source', 'verified'])
-          .where(inIds('contact_id', chunk))
-          .where('tenant_id', '=', tenantId)
-          .execute(),
-      );
+      const contacts: CandidateContact[] = [];
+      const endpoints: CandidateEndpoint[] = [];
+      let last: string | undefined;
+      for (const r of rows) {
+        // A contact's rows come together (one probe of the endpoint index per contact); were they ever
+        // apart, the contact would be listed twice, which the resolver's lookup by id does not mind.
+        if (r.id !== last) {
+          last = r.id;
+          contacts.push({ id: r.id, kind: r.kind, source: r.source, birthDate: r.birthDate, language: r.language, priority: r.priority });
+        }
+        if (r.type !== null && r.value !== null && r.endpointSource !== null && r.verified !== null) {
+          endpoints.push({ contactId: r.id, type: r.type, value: r.value, source: r.endpointSource, verified: r.verified });
+        }
+      }
       return { links, contacts, endpoints };
     },
 
     /** Street and number of these addresses, in both languages, for naming them in messages. */
     async labelsOf(tenantId: TenantId, addressIds: readonly string[]): Promise<Map<string, AddressLabelParts>> {
-      const rows = await inChunks(addressIds, (chunk) =>
+      const rows = await inChunks(chunksOf(addressIds), (chunk) =>
         db.selectFrom('addresses').select(['id', 'street', 'street_sv', 'number']).where('tenant_id', '=', tenantId).where(inIds('id', chunk)).execute(),
       );
       return new Map(rows.map((r) => [r.id, { street: r.street, streetSv: r.street_sv, number: r.number }]));

@@ -42,8 +42,7 @@ export function dispatchStarter(deps: StarterDeps) {
   async function freeze(tenant: Tenant, incident: Incident, now: number): Promise<Record<string, number>> {
     const resolution = await deps.resolve(tenant, incident, now);
     const labels = await deps.candidates.labelsOf(tenant.id, [...new Set(resolution.recipients.flatMap((r) => r.addressIds))]);
-    await deps.recipients.deleteRecipients(tenant.id, incident.id);
-    await deps.recipients.insertRecipients(tenant.id, incident.id, resolution.recipients, labels);
+    await deps.recipients.replaceRecipients(tenant.id, incident.id, resolution.recipients, labels);
     await deps.incidents.markFrozen(tenant.id, incident.id, now, resolution.recipients.length);
     return { addresses: resolution.addresses.length, contacts: resolution.contacts, ...resolution.exclusions };
   }

@@ -12,7 +12,7 @@ import type { CandidateRepository } from './candidate.repository.js';
 import { localDate } from './local-time.js';
 import { recipientText, renderTexts, smsFigures, type MessageKind, type SmsFigures, type Texts } from './message-text.js';
 import type { RecipientRepository } from './recipient.repository.js';
-import { addressLabel, EXCLUSION_REASONS, recipientAddressLabel, resolveRecipients, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
+import { addressLabel, EXCLUSION_REASONS, inSendingOrder, recipientAddressLabel, resolveRecipients, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
 
 export const MINIMUM_AGE = 16;
 const SAMPLE_SIZE = 10;
@@ -37,7 +37,7 @@ export interface PreviewDeps {
 }
 
 export function incidentResolver(deps: Pick<PreviewDeps, 'candidates'>) {
-  return async (tenant: Tenant, incident: Incident, now: number): Promise<Resolution> => {
+  return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
     const area = { polygons: incident.geometry ? [incident.geometry] : [], streets: incident.streets, postalCodes: incident.postalCodes };
     const matcher = areaMatcher(area);
     const inside = (await deps.candidates.addressesNear(tenant.id, area)).filter(matcher);
@@ -47,6 +47,7 @@ export function incidentResolver(deps: Pick<PreviewDeps, 'candidates'>) {
       householdMode: tenant.settings.householdMode,
       languages: tenant.languages,
       minimumAge: MINIMUM_AGE,
+      ordered: options.ordered ?? true,
     });
   };
 }
@@ -84,15 +85,20 @@ export function previewService(deps: PreviewDeps) {
 
     async previewIncident(tenant: Tenant, incident: Incident, texts: Texts = {}, kind: MessageKind = 'alert'): Promise<Preview> {
       if (incident.frozenAt !== null) return this.frozenPreview(tenant, incident, texts, kind);
-      const resolution = await resolve(tenant, incident, deps.clock.now());
+      // Counts need no sending order: the one recipient per language that names the SMS length is the
+      // first of that language in sending order, found in one pass instead of sorting them all.
+      const resolution = await resolve(tenant, incident, deps.clock.now(), { ordered: false });
       const endpoints = { sms: 0, voice: 0, email: 0, push: 0, total: resolution.recipients.length };
       const firstSms = new Map<Language, { count: number; recipient: Recipient }>();
       for (const r of resolution.recipients) {
         endpoints[r.channel]++;
         if (r.channel !== 'sms') continue;
         const group = firstSms.get(r.language);
-        if (group) group.count++;
-        else firstSms.set(r.language, { count: 1, recipient: r });
+        if (!group) firstSms.set(r.language, { count: 1, recipient: r });
+        else {
+          group.count++;
+          if (inSendingOrder(r, group.recipient) < 0) group.recipient = r;
+        }
       }
       // Labels only for what is shown: the sample, and one recipient per language for the SMS length.
       const sampleIds = resolution.addresses.slice(0, SAMPLE_SIZE).map((a) => a.id);

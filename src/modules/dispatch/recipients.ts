@@ -66,6 +66,8 @@ export interface ResolutionRules {
   /** The tenant's languages, first = fallback. */
   languages: readonly Language[];
   minimumAge: number;
+  /** False when only counts are wanted (a preview): the recipients then come in no particular order. */
+  ordered?: boolean;
 }
 
 export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint'] as const;
@@ -234,7 +236,7 @@ function oncePerEndpoint(candidates: Candidate[], exclusions: Record<ExclusionRe
 }
 
 /** Priority first; then grouped by address so that one street's messages go out together. */
-const inSendingOrder = (a: Recipient, b: Recipient): number =>
+export const inSendingOrder = (a: Recipient, b: Recipient): number =>
   Number(b.priority) - Number(a.priority) ||
   (a.addressIds[0]! < b.addressIds[0]! ? -1 : a.addressIds[0]! > b.addressIds[0]! ? 1 : 0) ||
   CHANNEL_RANK[a.channel] - CHANNEL_RANK[b.channel] ||
@@ -250,6 +252,6 @@ export function resolveRecipients(matcher: AreaMatcher, candidates: Candidates, 
   if (rules.householdMode) chosen = onePerAddress(chosen, exclusions);
   const reached = new Set(chosen.map((c) => c.contactId)).size;
   const recipients: Recipient[] = oncePerEndpoint(chosen, exclusions);
-  recipients.sort(inSendingOrder);
+  if (rules.ordered !== false) recipients.sort(inSendingOrder);
   return { addresses: insideAddresses, contacts: reached, recipients, exclusions };
 }

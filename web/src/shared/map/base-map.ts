@@ -36,7 +36,9 @@ export function createTenantMap(element: HTMLElement, tenant: PublicTenant): L.M
 /** Fits the map to a layer's bounds when it has any, else to the service area. */
 export function fitTo(map: L.Map, layer: L.FeatureGroup | L.GeoJSON, tenant: PublicTenant, maxZoom = 16): void {
   const bounds = layer.getBounds();
-  map.fitBounds(bounds.isValid() ? bounds : boundsOf(tenant.bbox), { paddingTopLeft: [24, 48], paddingBottomRight: [24, 16], maxZoom });
+  // Not animated: a page that removes the map mid-animation (a list re-rendering, log off) makes Leaflet's
+  // transition end read the removed panes (`_leaflet_pos` of undefined).
+  map.fitBounds(bounds.isValid() ? bounds : boundsOf(tenant.bbox), { paddingTopLeft: [24, 48], paddingBottomRight: [24, 16], maxZoom, animate: false });
 }
 
 /** A keyboard-focusable marker whose accessible name is its title. */

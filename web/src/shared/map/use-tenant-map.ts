@@ -14,6 +14,7 @@ export function useTenantMap(tenant: PublicTenant) {
     const created = createTenantMap(ref.current, tenant);
     setMap(created);
     return () => {
+      created.stop();
       created.remove();
       setMap(null);
     };
