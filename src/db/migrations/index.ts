@@ -9,6 +9,7 @@ import * as residents from './002-residents.js';
 import * as dispatch from './003-dispatch.js';
 import * as register from './004-register.js';
 import * as addressIndexes from './005-address-indexes.js';
+import * as redundantIndexes from './006-redundant-indexes.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -20,4 +21,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['003-dispatch', dispatch],
   ['004-register', register],
   ['005-address-indexes', addressIndexes],
+  ['006-redundant-indexes', redundantIndexes],
 ];
