@@ -74,11 +74,18 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
     await db.kysely.transaction().execute((trx) =>
       withLargeWriteCache(trx, db.dialect, async () => {
         const repo = addressRepository(trx, db.dialect);
+        // A first import only adds (the parser refuses a repeated source id), so it skips the upsert's work.
+        const firstImport = (await repo.count(tenant.id)) === 0;
         const writer = batchWriter(async (rows, words) => {
-          const { added, updated } = await repo.upsertBatch(tenant.id, rows);
-          report.added += added;
-          report.updated += updated;
-          report.unchanged += rows.length - added - updated;
+          if (firstImport) {
+            await repo.insertBatch(tenant.id, rows);
+            report.added += rows.length;
+          } else {
+            const { added, updated } = await repo.upsertBatch(tenant.id, rows);
+            report.added += added;
+            report.updated += updated;
+            report.unchanged += rows.length - added - updated;
+          }
           await repo.addSearchWords(tenant.id, words);
         });
         try {

