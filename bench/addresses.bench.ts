@@ -16,7 +16,7 @@ import type { ImportInput, ImportResult } from './addresses/import.child.js';
 import type { ServerInput, ServerReady, ServerTimes } from './addresses/server.child.js';
 import { searchPaths } from './addresses/queries.js';
 import { ask, nextMessage, startChild, stopChild } from './lib/child.js';
-import { freshBenchDatabase, type BenchDatabase, type BenchDatabaseKind } from './lib/databases.js';
+import { freshBenchDatabase, parseDatabases, type BenchDatabase, type BenchDatabaseKind } from './lib/databases.js';
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 
 export const description = 'import 1,000,000 addresses, then search them over HTTP under load (SQLite and PostgreSQL)';
@@ -51,10 +51,9 @@ function parseOptions(args: string[]): Options {
       'per-town': { type: 'string', default: '50000' },
     },
   });
-  const databases = values.databases.split(',').map((d) => d.trim());
-  for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
+  const databases = parseDatabases(values.databases);
   return {
-    databases: databases as BenchDatabaseKind[],
+    databases,
     duration: Number(values.duration),
     warmup: Number(values.warmup),
     connections: Number(values.connections),

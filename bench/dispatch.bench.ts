@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ask, nextMessage, startChild, stopChild } from './lib/child.js';
-import { POSTGRES_URL, type BenchDatabaseKind } from './lib/databases.js';
+import { parseDatabases, POSTGRES_URL, type BenchDatabaseKind } from './lib/databases.js';
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 import { percentiles } from './lib/stats.js';
 import type { Seeded, SeedInput } from './dispatch/seed.child.js';
@@ -49,10 +49,9 @@ function parseOptions(args: string[]): Options {
       keep: { type: 'boolean', default: false },
     },
   });
-  const databases = values.databases.split(',').map((d) => d.trim());
-  for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
+  const databases = parseDatabases(values.databases);
   return {
-    databases: databases as BenchDatabaseKind[],
+    databases,
     addresses: Number(values.addresses),
     contacts: Number(values.contacts),
     area: Number(values.area),

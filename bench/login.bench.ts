@@ -33,7 +33,7 @@ import { LOGIN_SERVER_APPLICATION, postgresBackends, startCpuWindow, type CpuWin
 import type { LoginServerInput, LoginServerReady, LoginServerTimes } from './login/server.child.js';
 import { ask, nextMessage, startChild, stopChild } from './lib/child.js';
 import { benchConfig } from './lib/config.js';
-import { freshBenchDatabase, POSTGRES_URL, type BenchDatabaseKind } from './lib/databases.js';
+import { freshBenchDatabase, parseDatabases, POSTGRES_URL, type BenchDatabaseKind } from './lib/databases.js';
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 import { percentiles } from './lib/stats.js';
 
@@ -71,10 +71,9 @@ function parseOptions(args: string[]): Options {
       processes: { type: 'string' },
     },
   });
-  const databases = values.databases.split(',').map((d) => d.trim());
-  for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
+  const databases = parseDatabases(values.databases);
   return {
-    databases: databases as BenchDatabaseKind[],
+    databases,
     duration: Number(values.duration),
     warmup: Number(values.warmup),
     connections: Number(values.connections),

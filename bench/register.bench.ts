@@ -20,7 +20,7 @@ import { generateRegisterData, type RegisterBenchData } from './register/data.js
 import type { RegisterImportInput, RegisterImportResult } from './register/import.child.js';
 import { nextMessage, startChild } from './lib/child.js';
 import { benchConfig } from './lib/config.js';
-import { freshBenchDatabase, type BenchDatabase, type BenchDatabaseKind } from './lib/databases.js';
+import { freshBenchDatabase, parseDatabases, type BenchDatabase, type BenchDatabaseKind } from './lib/databases.js';
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 
 export const description = 'import a 1,000,000-row population register against 1,000,000 addresses, re-import it with 5 % changed (SQLite and PostgreSQL)';
@@ -43,9 +43,8 @@ function parseOptions(args: string[]): Options {
       persons: { type: 'string', default: '1000000' },
     },
   });
-  const databases = values.databases.split(',').map((d) => d.trim());
-  for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
-  return { databases: databases as BenchDatabaseKind[], addresses: Number(values.addresses), persons: Number(values.persons) };
+  const databases = parseDatabases(values.databases);
+  return { databases, addresses: Number(values.addresses), persons: Number(values.persons) };
 }
 
 /** The tenant, its address register and the suppressions, written before anything is measured. */

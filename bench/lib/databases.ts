@@ -6,6 +6,13 @@ import pg from 'pg';
 
 export type BenchDatabaseKind = 'sqlite' | 'postgres';
 
+/** The `--databases` option: a comma-separated list of `sqlite` and `postgres`. */
+export function parseDatabases(value: string): BenchDatabaseKind[] {
+  const databases = value.split(',').map((d) => d.trim());
+  for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
+  return databases as BenchDatabaseKind[];
+}
+
 export const POSTGRES_URL = process.env.AVISO_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface BenchDatabase {
