@@ -98,11 +98,16 @@ function adminPages(viewport: Viewport) {
     await open(page, 'Asetukset', 'Asetukset');
     expect(await page.getByRole('link', { name: `${suite.server.url}/t/${suite.tenant.slug}`, exact: true }).count()).toBe(1);
     await expectAccessible(page);
-    // The settings form: a new PIN length is saved and in effect.
+    // The settings form: a new PIN length, languages and the approval rule are saved and in effect.
     await page.getByLabel('PIN-koodin pituus').fill('5');
+    await page.getByLabel('Kielet (tärkeysjärjestyksessä)').fill('fi, sv, en');
+    await page.getByLabel('Toinen operaattori hyväksyy jokaisen lähetyksen').check();
     await page.getByRole('button', { name: 'Tallenna', exact: true }).click();
     await page.getByText('Asetukset tallennettiin.').waitFor();
-    expect((await suite.server.context.tenants.findTenant(suite.tenant.slug))?.settings.pinLength).toBe(5);
+    const saved = await suite.server.context.tenants.findTenant(suite.tenant.slug);
+    expect(saved?.settings.pinLength).toBe(5);
+    expect(saved?.languages).toEqual(['fi', 'sv', 'en']);
+    expect(saved?.settings.requireApproval).toBe(true);
     await expectAccessible(page);
     expectNoProblems(watched);
     await watched.context.close();

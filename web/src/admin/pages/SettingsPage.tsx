@@ -1,21 +1,32 @@
 /**
- * The links to give out (portal, public map, embed code), and the tenant settings (sender, footer,
- * quiet hours, PIN length, branding, tiles, embed origins) when the server has a settings API.
+ * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
+ * service area, sender, footer, quiet hours, PIN length, approval, TOTP, household mode, price, branding,
+ * tiles, embed origins) when the server has a settings API. The server validates every field and names
+ * the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
-import { Button, TextArea, TextField } from '../../shared/components/forms';
+import { Button, Checkbox, TextArea, TextField } from '../../shared/components/forms';
 import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import type { Console } from '../AdminApp';
 import { Form } from '../../shared/components/Form';
 
-type Form = Record<'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'brandColor' | 'tileUrl' | 'embedOrigins', string>;
+type TextKey = 'name' | 'languages' | 'serviceArea' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
+type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode';
+type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
 function toForm(settings: Record<string, unknown>): Form {
   const quiet = settings.quietHours as { start?: string; end?: string } | null | undefined;
   const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   return {
+    name: text(settings.name),
+    languages: Array.isArray(settings.languages) ? settings.languages.join(', ') : '',
+    serviceArea: settings.serviceArea ? JSON.stringify(settings.serviceArea) : '',
+    price: text(settings.pricePerSegmentCents),
+    requireApproval: settings.requireApproval === true,
+    requireTotp: settings.requireTotp === true,
+    householdMode: settings.householdMode === true,
     smsSender: text(settings.smsSender),
     smsFooter: text(settings.smsFooter),
     quietStart: quiet?.start ?? '',
@@ -27,8 +38,24 @@ function toForm(settings: Record<string, unknown>): Form {
   };
 }
 
+/** The service area as typed: JSON when it parses, else the text itself, so that the server names the field. */
+function areaOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 function fromForm(form: Form): Record<string, unknown> {
   return {
+    name: form.name.trim(),
+    languages: form.languages.split(/[\s,]+/).filter(Boolean),
+    serviceArea: areaOf(form.serviceArea),
+    pricePerSegmentCents: Number(form.price),
+    requireApproval: form.requireApproval,
+    requireTotp: form.requireTotp,
+    householdMode: form.householdMode,
     smsSender: form.smsSender.trim(),
     smsFooter: form.smsFooter,
     quietHours: form.quietStart && form.quietEnd ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : null,
@@ -71,7 +98,8 @@ export function SettingsPage({ console: c }: { console: Console }) {
     setForm(toForm(await c.admin.updateSettings(fromForm(form))));
     setSaved(true);
   });
-  const set = (key: keyof Form) => (value: string) => setForm((f) => (f ? { ...f, [key]: value } : f));
+  const set = (key: TextKey) => (value: string) => setForm((f) => (f ? { ...f, [key]: value } : f));
+  const flag = (key: FlagKey) => (value: boolean) => setForm((f) => (f ? { ...f, [key]: value } : f));
 
   return (
     <section aria-labelledby="settings-heading">
@@ -87,6 +115,9 @@ export function SettingsPage({ console: c }: { console: Console }) {
             void save.run();
           }}
         >
+          <TextField label={t('admin.settings.name')} value={form.name} onValue={set('name')} maxLength={200} />
+          <TextField label={t('admin.settings.languages')} hint={t('admin.settings.languagesHint')} value={form.languages} onValue={set('languages')} />
+          <TextArea label={t('admin.settings.serviceArea')} hint={t('admin.settings.serviceAreaHint')} value={form.serviceArea} onValue={set('serviceArea')} />
           <TextField label={t('admin.settings.sender')} hint={t('admin.settings.senderHint')} value={form.smsSender} onValue={set('smsSender')} maxLength={11} />
           <TextArea label={t('admin.settings.footer')} value={form.smsFooter} onValue={set('smsFooter')} />
           <fieldset>
@@ -97,6 +128,10 @@ export function SettingsPage({ console: c }: { console: Console }) {
             </div>
           </fieldset>
           <TextField label={t('admin.settings.pinLength')} type="number" min="4" max="8" value={form.pinLength} onValue={set('pinLength')} />
+          <TextField label={t('admin.settings.price')} value={form.price} onValue={set('price')} />
+          <Checkbox label={t('admin.settings.requireApproval')} checked={form.requireApproval} onChange={flag('requireApproval')} />
+          <Checkbox label={t('admin.settings.requireTotp')} checked={form.requireTotp} onChange={flag('requireTotp')} />
+          <Checkbox label={t('admin.settings.householdMode')} checked={form.householdMode} onChange={flag('householdMode')} />
           <TextField label={t('admin.settings.brandColor')} type="color" value={form.brandColor || '#005a8c'} onValue={set('brandColor')} />
           <TextField label={t('admin.settings.tileUrl')} hint={t('admin.settings.tileUrlHint')} type="url" value={form.tileUrl} onValue={set('tileUrl')} />
           <TextArea label={t('admin.settings.embedOrigins')} value={form.embedOrigins} onValue={set('embedOrigins')} />
