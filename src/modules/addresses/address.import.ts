@@ -5,15 +5,13 @@
  */
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.js';
-import { withLargeWriteCache } from '../../db/bulk-insert.js';
+import { withLargeWriteCache } from '../../db/large-write.js';
 import { streamThroughWorker, workerModule } from '../../lib/worker-stream.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { projectorFor } from './address.crs.js';
 import type { AddressFormat } from './address.parse.js';
 import type { PrepareOptions, PreparedBatch, RejectedRow, SearchWordRow } from './address.prepare.js';
 import { addressRepository, type NewAddressRow } from './address.repository.js';
-
-export type { RejectedRow } from './address.prepare.js';
 
 export interface AddressImportReport {
   rows: number;

@@ -21,7 +21,7 @@ import { suppressionHash } from '../residents/opt-out.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { addressIndex, type AddressIndex } from './register.address-index.js';
 import { batchWriter, sweepAbsent, type BatchDeps, type BatchPerson } from './register.batches.js';
-import { withLargeWriteCache } from '../../db/bulk-insert.js';
+import { withLargeWriteCache } from '../../db/large-write.js';
 import { parseInWorker, type ParsedFile, type ParsedLine } from './register.parser.js';
 import type { RegisterFileOptions } from './register.read.js';
 import { emptyCounts, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
