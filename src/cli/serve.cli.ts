@@ -54,6 +54,12 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   const address = await app.listen({ port: config.port, host: config.host });
+  // In the background: until it is done, a tenant's first preview builds its index itself.
+  const warming = performance.now();
+  void context.dispatch.warmRegisters().then(
+    (tenants) => logger.info({ tenants, ms: Math.round(performance.now() - warming) }, 'register indexes ready'),
+    (error: unknown) => logger.warn({ err: error }, 'register indexes not built ahead'),
+  );
   if (cluster.isWorker) return;
   const local = `http://localhost:${config.port}`;
   logger.info({ address, database: db.dialect.name }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`);

@@ -363,6 +363,20 @@ export interface JobsTable {
   updated_at: number;
 }
 
+/** A tenant's register revision: raised by every write to its addresses, contacts, endpoints or links. */
+export interface RegisterRevisionsTable {
+  tenant_id: string;
+  revision: number;
+}
+
+/** What a revision changed: one contact, or (null) more than can be named — read the register again. */
+export interface RegisterChangesTable {
+  tenant_id: string;
+  revision: number;
+  contact_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   addresses: AddressesTable;
@@ -385,4 +399,6 @@ export interface Database {
   deliveries: DeliveriesTable;
   dispatch_batches: DispatchBatchesTable;
   jobs: JobsTable;
+  register_revisions: RegisterRevisionsTable;
+  register_changes: RegisterChangesTable;
 }

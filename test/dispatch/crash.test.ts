@@ -4,6 +4,7 @@
  * recipient has exactly one message in the dev inbox and every delivery is recorded as delivered.
  * On SQLite the worker takes batches from the embedded queue, on PostgreSQL from pg-boss.
  */
+import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,7 @@ async function populate(context: Context, tenant: Tenant): Promise<void> {
     await db.insertInto('contact_endpoints').values(endpoints.slice(i, i + 200)).execute();
     await db.insertInto('contact_addresses').values(links.slice(i, i + 200)).execute();
   }
+  await registerChangesRepository(db).record(tenant.id, null, now);
 }
 
 for (const kind of TEST_DATABASES) {

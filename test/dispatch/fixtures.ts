@@ -3,6 +3,7 @@
  * two addresses, a 15- and a 16-year-old from the public register, a deactivated address, an unverified
  * number, a shared number, a priority subscriber, Swedish speakers, …), and API tokens for the routes.
  */
+import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
 import type { Context } from '../../src/context.js';
 import type { EndpointType } from '../../src/db/schema.js';
 import { newId } from '../../src/lib/ids.js';
@@ -68,6 +69,8 @@ export async function addPerson(context: Context, tenant: Tenant, input: PersonI
       .values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: ids.get(sourceId)!, role: i === 0 ? 'main' : 'extra', label: null, source, active: active ? 1 : 0, created_at: now, updated_at: now })
       .execute();
   }
+  // As every writer of the register does: the dispatch index reads the change.
+  await registerChangesRepository(db).record(tenant.id, [id], now);
   return id;
 }
 

@@ -62,7 +62,7 @@ const endpoints = (rows: Row[], r: Partial<ResolutionRules> = {}) => resolve(row
 describe('recipient resolution', () => {
   it('takes the addresses whose point is inside the area, and nobody outside', () => {
     const result = resolve([link('a', '1'), link('b', '3')]);
-    expect(result.addresses.map((a) => a.id)).toEqual(['1', '2']);
+    expect(result.addressIds).toEqual(['1', '2']);
     expect(result.recipients.map((r) => r.contactId)).toEqual(['a']);
   });
 

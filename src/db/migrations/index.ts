@@ -10,6 +10,8 @@ import * as dispatch from './003-dispatch.js';
 import * as register from './004-register.js';
 import * as addressIndexes from './005-address-indexes.js';
 import * as redundantIndexes from './006-redundant-indexes.js';
+import * as registerChanges from './007-register-changes.js';
+import * as registerIndexReads from './008-register-index-reads.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -22,4 +24,6 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['004-register', register],
   ['005-address-indexes', addressIndexes],
   ['006-redundant-indexes', redundantIndexes],
+  ['007-register-changes', registerChanges],
+  ['008-register-index-reads', registerIndexReads],
 ];

@@ -11,6 +11,7 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import { projectorFor } from './address.crs.js';
 import type { AddressFormat } from './address.parse.js';
 import type { PrepareOptions, PreparedBatch, RejectedRow, SearchWordRow } from './address.prepare.js';
+import { registerChangesRepository } from './register-changes.repository.js';
 import { addressRepository, type NewAddressRow } from './address.repository.js';
 
 export interface AddressImportReport {
@@ -94,6 +95,8 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
             options.onProgress?.(report.rows);
           }
           await writer.drain();
+          // Addresses added or moved: copies of the register (dispatch's index) are read again whole.
+          if (report.added + report.updated > 0) await registerChangesRepository(trx).record(tenant.id, null, options.now);
         } catch (error) {
           await writer.settle();
           throw error;

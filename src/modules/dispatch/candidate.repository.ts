@@ -1,10 +1,7 @@
 /**
- * Reads what recipient resolution needs around an area, in the order that keeps a 200,000-address area
- * cheap: the addresses that may be inside (bounding box of the shapes on a covering `(tenant, lon, lat,
- * id)` index — points only; streets and postal codes by their indexes), then — for the addresses the
- * area really holds — their contact links, those contacts and their endpoints, each by a sorted id list
- * on a covering index (probes in key order, narrow rows, nothing read twice). Labels are read only for
- * the addresses that need one. The rules are the pure resolver's.
+ * What recipient resolution reads from the database rather than from the register index: addresses on
+ * selected streets or in selected postal codes (by their indexes; the shapes are the index's), and the
+ * street and number of the addresses a message names, by sorted id lists on the primary key.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -12,7 +9,7 @@ import type { DialectInfo } from '../../db/dialect.js';
 import { foldText } from '../../lib/text.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import { polygonsBBox, type AffectedArea } from '../incidents/area.js';
-import type { AddressLabelParts, CandidateAddress, CandidateContact, CandidateEndpoint, CandidateLink } from './recipients.js';
+import type { AddressLabelParts, CandidateAddress } from './recipients.js';
 
 type AreaSelection = Pick<AffectedArea, 'polygons' | 'streets' | 'postalCodes'>;
 
@@ -76,47 +73,6 @@ export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) 
         for (const r of rows) byId.set(r.id, toAddress(r));
       }
       return [...byId.values()];
-    },
-
-    /** The contact links of these addresses, the contacts of the active ones and their endpoints. */
-    async registerOf(tenantId: TenantId, addressIds: readonly string[]): Promise<{ links: CandidateLink[]; contacts: CandidateContact[]; endpoints: CandidateEndpoint[] }> {
-      // Selected under the resolver's names: the rows are used as they come, not copied.
-      const links = await inChunks(chunksOf(addressIds), (chunk) =>
-        db
-          .selectFrom('contact_addresses')
-          .select(['address_id as addressId', 'contact_id as contactId', 'active'])
-          .where('tenant_id', '=', tenantId)
-          .where(inIds('address_id', chunk))
-          .execute(),
-      );
-      // Only contacts of active links: the resolver counts an inactive link as deactivated and looks no further.
-      const contactIds = chunksOf([...new Set(links.filter((l) => l.active === 1).map((l) => l.contactId))]);
-      // The contacts with their endpoints in one statement (a row per endpoint, one with nulls for a
-      // contact without any): the id list is sent and looked up once, both probes in key order.
-      const rows = await inChunks(contactIds, (chunk) =>
-        db
-          .selectFrom('contacts as c')
-          .leftJoin('contact_endpoints as e', (j) => j.onRef('e.contact_id', '=', 'c.id').on('e.tenant_id', '=', tenantId))
-          .select(['c.id', 'c.kind', 'c.source', 'c.birth_date as birthDate', 'c.language', 'c.priority', 'e.type', 'e.value', 'e.source as endpointSource', 'e.verified'])
-          .where(inIds('c.id', chunk))
-          .where('c.tenant_id', '=', tenantId)
-          .execute(),
-      );
-      const contacts: CandidateContact[] = [];
-      const endpoints: CandidateEndpoint[] = [];
-      let last: string | undefined;
-      for (const r of rows) {
-        // A contact's rows come together (one probe of the endpoint index per contact); were they ever
-        // apart, the contact would be listed twice, which the resolver's lookup by id does not mind.
-        if (r.id !== last) {
-          last = r.id;
-          contacts.push({ id: r.id, kind: r.kind, source: r.source, birthDate: r.birthDate, language: r.language, priority: r.priority });
-        }
-        if (r.type !== null && r.value !== null && r.endpointSource !== null && r.verified !== null) {
-          endpoints.push({ contactId: r.id, type: r.type, value: r.value, source: r.endpointSource, verified: r.verified });
-        }
-      }
-      return { links, contacts, endpoints };
     },
 
     /** Street and number of these addresses, in both languages, for naming them in messages. */

@@ -19,6 +19,9 @@ import { messageService } from './message.service.js';
 import { pacer } from './pacer.js';
 import { previewService } from './preview.service.js';
 import { recipientRepository } from './recipient.repository.js';
+import { registerCache } from './register-cache.js';
+import { registerIndexRepository } from './register-index.repository.js';
+import { registerChangesRepository } from '../addresses/register-changes.repository.js';
 
 export interface DispatchOptions {
   /** How long a worker holds a message it starts or a batch it sends before others presume it dead. */
@@ -27,6 +30,8 @@ export interface DispatchOptions {
   batchSize?: number;
   /** Caps every channel's rate in this process (messages per second). */
   maxPerSecond?: number | undefined;
+  /** Addresses this process keeps in its register indexes, over all tenants. */
+  registerCacheAddresses?: number | undefined;
 }
 
 export interface DispatchDeps {
@@ -60,7 +65,10 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   const deliveries = deliveryRepository(db.kysely, db.dialect);
   const recipients = recipientRepository(db.kysely, db.dialect);
   const candidates = candidateRepository(db.kysely, db.dialect);
-  const preview = previewService({ candidates, recipients, clock });
+  const registers = registerCache(registerIndexRepository(db.kysely, db.dialect, registerChangesRepository(db.kysely)), registerChangesRepository(db.kysely), {
+    ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
+  });
+  const preview = previewService({ candidates, registers, recipients, clock });
   const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: 10 });
   const starter = dispatchStarter({
     messages, deliveries, recipients, candidates, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
@@ -74,6 +82,13 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     preview,
     messages: messageService({ messages, deliveries, incidents, starter, queue, audit, clock }),
     recipients,
+    registers,
+    /** Builds every tenant's register index ahead of its first preview (a million addresses take seconds). */
+    async warmRegisters(): Promise<number> {
+      const tenants = await tenantsById.list();
+      await registers.warm(tenants.map((t) => t.id));
+      return tenants.length;
+    },
     queue,
     runtime,
     /** A resident's notices since `since` (the residents' history route). */

@@ -44,7 +44,7 @@ export function dispatchStarter(deps: StarterDeps) {
     const labels = await deps.candidates.labelsOf(tenant.id, [...new Set(resolution.recipients.flatMap((r) => r.addressIds))]);
     await deps.recipients.replaceRecipients(tenant.id, incident.id, resolution.recipients, labels);
     await deps.incidents.markFrozen(tenant.id, incident.id, now, resolution.recipients.length);
-    return { addresses: resolution.addresses.length, contacts: resolution.contacts, ...resolution.exclusions };
+    return { addresses: resolution.addressIds.length, contacts: resolution.contacts, ...resolution.exclusions };
   }
 
   async function enqueueBatches(tenantId: TenantId, messageId: string): Promise<void> {

@@ -5,14 +5,16 @@
  * per language the SMS encoding, segment count and the estimated cost.
  */
 import type { Clock } from '../../lib/clock.js';
-import { areaMatcher } from '../incidents/area.js';
+import { areaMatcher, polygonsBBox } from '../incidents/area.js';
+import { polygonsTest } from '../incidents/polygon-index.js';
 import type { Incident } from '../incidents/incident.types.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import type { CandidateRepository } from './candidate.repository.js';
 import { localDate } from './local-time.js';
 import { recipientText, renderTexts, smsFigures, type MessageKind, type SmsFigures, type Texts } from './message-text.js';
 import type { RecipientRepository } from './recipient.repository.js';
-import { addressLabel, EXCLUSION_REASONS, inSendingOrder, recipientAddressLabel, resolveRecipients, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
+import type { RegisterCache } from './register-cache.js';
+import { addressLabel, EXCLUSION_REASONS, inSendingOrder, recipientAddressLabel, resolveInIndex, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
 
 export const MINIMUM_AGE = 16;
 const SAMPLE_SIZE = 10;
@@ -32,17 +34,30 @@ export interface Preview {
 
 export interface PreviewDeps {
   candidates: CandidateRepository;
+  registers: RegisterCache;
   recipients: RecipientRepository;
   clock: Clock;
 }
 
-export function incidentResolver(deps: Pick<PreviewDeps, 'candidates'>) {
+export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
   return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
-    const area = { polygons: incident.geometry ? [incident.geometry] : [], streets: incident.streets, postalCodes: incident.postalCodes };
-    const matcher = areaMatcher(area);
-    const inside = (await deps.candidates.addressesNear(tenant.id, area)).filter(matcher);
-    const register = await deps.candidates.registerOf(tenant.id, inside.map((a) => a.id));
-    return resolveRecipients(matcher, { addresses: inside, ...register }, {
+    const polygons = incident.geometry ? [incident.geometry] : [];
+    const index = await deps.registers.get(tenant.id);
+    const box = polygonsBBox(polygons);
+    const inside = box ? index.addressesIn(box, polygonsTest(polygons)) : [];
+    if (incident.streets.length > 0 || incident.postalCodes.length > 0) {
+      // Streets and postal codes by their indexes in the database; the matcher decides numbers and sides.
+      const area = { polygons: [], streets: incident.streets, postalCodes: incident.postalCodes };
+      const matcher = areaMatcher(area);
+      const taken = new Set(inside);
+      for (const address of await deps.candidates.addressesNear(tenant.id, area)) {
+        const i = index.indexOfAddress(address.id);
+        if (i === undefined || taken.has(i) || !matcher(address)) continue;
+        taken.add(i);
+        inside.push(i);
+      }
+    }
+    return resolveInIndex(index, inside, {
       today: localDate(now),
       householdMode: tenant.settings.householdMode,
       languages: tenant.languages,
@@ -101,12 +116,12 @@ export function previewService(deps: PreviewDeps) {
         }
       }
       // Labels only for what is shown: the sample, and one recipient per language for the SMS length.
-      const sampleIds = resolution.addresses.slice(0, SAMPLE_SIZE).map((a) => a.id);
+      const sampleIds = resolution.addressIds.slice(0, SAMPLE_SIZE);
       const labels = await deps.candidates.labelsOf(tenant.id, [...new Set([...sampleIds, ...[...firstSms.values()].flatMap((g) => g.recipient.addressIds)])]);
       const smsByLanguage = new Map([...firstSms].map(([language, g]) => [language, { count: g.count, label: recipientAddressLabel(g.recipient, labels) }]));
       return {
         frozen: false,
-        addresses: resolution.addresses.length,
+        addresses: resolution.addressIds.length,
         contacts: resolution.contacts,
         endpoints,
         excluded: resolution.exclusions,

@@ -17,6 +17,7 @@ import type { ChannelName } from '../../channels/channel.js';
 import type { Language } from '../tenants/tenant.types.js';
 import type { AreaAddress, AreaMatcher } from '../incidents/area.js';
 import { birthCutoff } from './local-time.js';
+import { RegisterIndexBuilder, type RegisterIndex } from './register-index.js';
 
 export interface CandidateAddress extends AreaAddress {
   id: string;
@@ -84,8 +85,8 @@ export interface Recipient {
 }
 
 export interface Resolution {
-  /** Addresses inside the area (with or without anybody registered). */
-  addresses: readonly CandidateAddress[];
+  /** Ids of the addresses inside the area (with or without anybody registered). */
+  addressIds: readonly string[];
   /** Distinct contacts reached (a number shared by two people reaches both, in one message). */
   contacts: number;
   recipients: Recipient[];
@@ -94,13 +95,6 @@ export interface Resolution {
 
 const CHANNEL_OF: Record<EndpointType, ChannelName> = { mobile: 'sms', landline: 'voice', email: 'email', push: 'push' };
 const CHANNEL_RANK: Record<ChannelName, number> = { sms: 0, voice: 1, email: 2, push: 3 };
-
-interface ContactEntry {
-  contact: CandidateContact;
-  /** A small array, not a Set: a contact has one or two addresses, and there are 100,000s of contacts. */
-  addressIds: string[];
-  endpoints: readonly CandidateEndpoint[];
-}
 
 export interface AddressLabelParts {
   street: string;
@@ -126,35 +120,6 @@ function emptyExclusions(): Record<ExclusionReason, number> {
   return Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>;
 }
 
-/** Groups the links of addresses inside by contact; inactive links are counted and dropped. */
-function contactsInside(inside: ReadonlySet<string>, candidates: Candidates, exclusions: Record<ExclusionReason, number>) {
-  const contactById = new Map(candidates.contacts.map((c) => [c.id, c]));
-  const endpointsOf = new Map<string, CandidateEndpoint[]>();
-  for (const e of candidates.endpoints) {
-    const list = endpointsOf.get(e.contactId);
-    if (list) list.push(e);
-    else endpointsOf.set(e.contactId, [e]);
-  }
-  const entries = new Map<string, ContactEntry>();
-  let deactivated = 0;
-  for (const link of candidates.links) {
-    if (!inside.has(link.addressId)) continue;
-    if (link.active !== 1) {
-      deactivated++;
-      continue;
-    }
-    let entry = entries.get(link.contactId);
-    if (!entry) {
-      const contact = contactById.get(link.contactId);
-      if (!contact) continue;
-      entries.set(link.contactId, (entry = { contact, addressIds: [], endpoints: endpointsOf.get(link.contactId) ?? [] }));
-    }
-    if (!entry.addressIds.includes(link.addressId)) entry.addressIds.push(link.addressId);
-  }
-  exclusions.deactivated = deactivated;
-  return entries;
-}
-
 interface Candidate {
   channel: ChannelName;
   endpoint: string;
@@ -162,34 +127,6 @@ interface Candidate {
   language: Language;
   priority: boolean;
   addressIds: string[];
-}
-
-function candidatesOf(entry: ContactEntry, rules: ResolutionRules, cutoff: string, exclusions: Record<ExclusionReason, number>): Candidate[] {
-  const { contact } = entry;
-  if (contact.source === 'register' && contact.kind === 'person') {
-    if (!contact.birthDate) {
-      exclusions['age-unknown']++;
-      return [];
-    }
-    if (contact.birthDate > cutoff) {
-      exclusions['under-16']++;
-      return [];
-    }
-  }
-  const language = (rules.languages as readonly string[]).includes(contact.language ?? '') ? (contact.language as Language) : rules.languages[0]!;
-  const addressIds = entry.addressIds.length > 1 ? entry.addressIds.sort() : entry.addressIds;
-  const out: Candidate[] = [];
-  const priority = contact.priority === 1;
-  for (const e of entry.endpoints) {
-    if (e.source !== 'register' && e.verified !== 1) {
-      exclusions.unverified++;
-      continue;
-    }
-    out.push({ channel: CHANNEL_OF[e.type], endpoint: e.value, contactId: contact.id, language, priority, addressIds });
-    if (priority && e.type === 'mobile') out.push({ channel: 'voice', endpoint: e.value, contactId: contact.id, language, priority, addressIds });
-  }
-  if (entry.endpoints.length === 0) exclusions['no-endpoint']++;
-  return out;
 }
 
 const byPreference = (a: Candidate, b: Candidate): number =>
@@ -242,16 +179,87 @@ export const inSendingOrder = (a: Recipient, b: Recipient): number =>
   CHANNEL_RANK[a.channel] - CHANNEL_RANK[b.channel] ||
   (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0);
 
-export function resolveRecipients(matcher: AreaMatcher, candidates: Candidates, rules: ResolutionRules): Resolution {
+/** YYYY-MM-DD → YYYYMMDD, as the index keeps birth dates. */
+const dateNumber = (date: string): number => Number(date.replaceAll('-', ''));
+
+/**
+ * The rules over an indexed register: `inside` are the indexes of the addresses inside the area (each
+ * once). Synchronous and allocation-light: a 200,000-address area resolves in tens of milliseconds.
+ */
+export function resolveInIndex(index: RegisterIndex, inside: readonly number[], rules: ResolutionRules): Resolution {
   const exclusions = emptyExclusions();
-  const insideAddresses = candidates.addresses.filter((a) => matcher(a));
-  const inside = new Set(insideAddresses.map((a) => a.id));
+  // Per contact the first address inside that reaches it; the rare further ones aside.
+  const firstAddress = new Int32Array(index.contactCount).fill(-1);
+  const moreAddresses = new Map<number, number[]>();
+  const reached: number[] = [];
+  for (const a of inside) {
+    index.forEachLink(a, (c, active) => {
+      if (!active) {
+        exclusions.deactivated++;
+        return;
+      }
+      const first = firstAddress[c]!;
+      if (first === -1) {
+        firstAddress[c] = a;
+        reached.push(c);
+      } else if (first !== a) {
+        const more = moreAddresses.get(c);
+        if (!more) moreAddresses.set(c, [a]);
+        else if (!more.includes(a)) more.push(a);
+      }
+    });
+  }
+  const cutoff = dateNumber(birthCutoff(rules.today, rules.minimumAge));
+  const languages = rules.languages as readonly string[];
   let chosen: Candidate[] = [];
-  const cutoff = birthCutoff(rules.today, rules.minimumAge);
-  for (const entry of contactsInside(inside, candidates, exclusions).values()) for (const c of candidatesOf(entry, rules, cutoff, exclusions)) chosen.push(c);
+  for (const c of reached) {
+    const contact = index.contact(c);
+    if (!contact) continue;
+    if (contact.fromRegister && !contact.company) {
+      if (contact.birth === 0) {
+        exclusions['age-unknown']++;
+        continue;
+      }
+      if (contact.birth > cutoff) {
+        exclusions['under-16']++;
+        continue;
+      }
+    }
+    if (index.endpointCount(c) === 0) {
+      exclusions['no-endpoint']++;
+      continue;
+    }
+    const language = (languages.includes(contact.language) ? contact.language : rules.languages[0]!) as Language;
+    const more = moreAddresses.get(c);
+    const addressIds = more ? [firstAddress[c]!, ...more].map((a) => index.addressId(a)).sort() : [index.addressId(firstAddress[c]!)];
+    const { id: contactId, priority } = contact;
+    index.forEachEndpoint(c, (type, endpoint, fromRegister, verified) => {
+      if (!fromRegister && !verified) {
+        exclusions.unverified++;
+        return;
+      }
+      chosen.push({ channel: CHANNEL_OF[type], endpoint, contactId, language, priority, addressIds });
+      if (priority && type === 'mobile') chosen.push({ channel: 'voice', endpoint, contactId, language, priority, addressIds });
+    });
+  }
   if (rules.householdMode) chosen = onePerAddress(chosen, exclusions);
-  const reached = new Set(chosen.map((c) => c.contactId)).size;
+  const contacts = new Set(chosen.map((c) => c.contactId)).size;
   const recipients: Recipient[] = oncePerEndpoint(chosen, exclusions);
   if (rules.ordered !== false) recipients.sort(inSendingOrder);
-  return { addresses: insideAddresses, contacts: reached, recipients, exclusions };
+  return { addressIds: inside.map((a) => index.addressId(a)), contacts, recipients, exclusions };
+}
+
+/** The rules over register rows (a superset around the area): indexes them, then resolves. */
+export function resolveRecipients(matcher: AreaMatcher, candidates: Candidates, rules: ResolutionRules): Resolution {
+  const builder = new RegisterIndexBuilder();
+  candidates.addresses.forEach((r) => builder.addAddress(r));
+  candidates.contacts.forEach((r) => builder.addContact(r));
+  candidates.links.forEach((r) => builder.addLink(r));
+  candidates.endpoints.forEach((r) => builder.addEndpoint(r));
+  const index = builder.build(0);
+  const inside: number[] = [];
+  candidates.addresses.forEach((a, i) => {
+    if (matcher(a)) inside.push(i);
+  });
+  return resolveInIndex(index, inside, rules);
 }

@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { ContactAddressesTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import type { AddressRow } from '../addresses/address.repository.js';
+import { registerChangesRepository } from '../addresses/register-changes.repository.js';
 
 export type ContactAddressRow = Selectable<ContactAddressesTable>;
 export type ContactAddressChanges = Pick<Updateable<ContactAddressesTable>, 'role' | 'label' | 'active' | 'updated_at'>;
@@ -13,6 +14,9 @@ export interface ContactAddressWithAddress {
 }
 
 export function contactAddressRepository(db: Kysely<Database>) {
+  // Every write raises the register revision on the same connection (or transaction) as the write.
+  const changes = registerChangesRepository(db);
+  const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
   return {
     /** The contact's addresses with the register rows they point at: main first, then by when added. */
     async listForContact(tenantId: TenantId, contactId: string): Promise<ContactAddressWithAddress[]> {
@@ -55,10 +59,12 @@ export function contactAddressRepository(db: Kysely<Database>) {
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactAddressesTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contact_addresses').values({ ...row, tenant_id: tenantId }).execute();
+      await changed(tenantId, row.contact_id);
     },
 
     async update(tenantId: TenantId, id: string, changes: ContactAddressChanges): Promise<void> {
-      await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      const row = await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
+      await changed(tenantId, row?.contact_id);
     },
 
     /** Makes every main address of the contact an extra one (before another becomes main). */
@@ -70,10 +76,12 @@ export function contactAddressRepository(db: Kysely<Database>) {
         .where('contact_id', '=', contactId)
         .where('role', '=', 'main')
         .execute();
+      await changed(tenantId, contactId);
     },
 
     async delete(tenantId: TenantId, id: string): Promise<void> {
-      await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      const row = await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
+      await changed(tenantId, row?.contact_id);
     },
 
     /** How many addresses the contact has, and how many of them with alerts on. */

@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { ContactEndpointsTable, ContactsTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
+import { registerChangesRepository } from '../addresses/register-changes.repository.js';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type EndpointRow = Selectable<ContactEndpointsTable>;
@@ -15,6 +16,9 @@ export interface LoginMatch {
 }
 
 export function contactRepository(db: Kysely<Database>) {
+  // Every write raises the register revision on the same connection (or transaction) as the write.
+  const changes = registerChangesRepository(db);
+  const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
   return {
     /**
      * Contacts that this endpoint may log in to: those holding it from the public register or verified.
@@ -38,15 +42,18 @@ export function contactRepository(db: Kysely<Database>) {
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactsTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contacts').values({ ...row, tenant_id: tenantId }).execute();
+      await changed(tenantId, row.id);
     },
 
     async update(tenantId: TenantId, id: string, changes: ContactChanges): Promise<void> {
       await db.updateTable('contacts').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await changed(tenantId, id);
     },
 
     /** Hard delete: the contact's endpoints and address links go with it (ON DELETE CASCADE). */
     async delete(tenantId: TenantId, id: string): Promise<void> {
       await db.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await changed(tenantId, id);
     },
 
     async listEndpoints(tenantId: TenantId, contactId: string): Promise<EndpointRow[]> {
@@ -82,14 +89,17 @@ export function contactRepository(db: Kysely<Database>) {
 
     async insertEndpoint(tenantId: TenantId, row: Omit<Insertable<ContactEndpointsTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contact_endpoints').values({ ...row, tenant_id: tenantId }).execute();
+      await changed(tenantId, row.contact_id);
     },
 
     async updateEndpoint(tenantId: TenantId, id: string, changes: EndpointChanges): Promise<void> {
-      await db.updateTable('contact_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      const row = await db.updateTable('contact_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
+      await changed(tenantId, row?.contact_id);
     },
 
     async deleteEndpoint(tenantId: TenantId, id: string): Promise<void> {
-      await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      const row = await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
+      await changed(tenantId, row?.contact_id);
     },
 
     /** Suppression entries (keyed hashes only): the register import skips these numbers and emails. */
