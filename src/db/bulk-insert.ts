@@ -5,6 +5,7 @@
  * chunk, one array parameter per column. The insert-only sibling of bulk-upsert.ts: without the conflict
  * clause and RETURNING, measured on SQLite, a third less time per row.
  */
+import { setImmediate } from 'node:timers/promises';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ColumnType } from './bulk-upsert.js';
 import type { DialectInfo } from './dialect.js';
@@ -34,10 +35,18 @@ export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape
       const arrays = shape.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
       return `insert into ${shape.table} (${names}) select * from unnest(${arrays})`;
     });
+    // Pipelined: the next chunk's arrays are built while the server inserts the previous one (the
+    // statement is on its way once the event loop has turned).
+    let inFlight: Promise<unknown> = Promise.resolve();
     for (let i = 0; i < rows.length; i += POSTGRES_ROWS) {
       const chunk = rows.slice(i, i + POSTGRES_ROWS);
-      await db.executeQuery(CompiledQuery.raw(text, shape.columns.map((_, c) => chunk.map((row) => row[c]))));
+      const parameters = shape.columns.map((_, c) => chunk.map((row) => row[c]));
+      await inFlight;
+      inFlight = db.executeQuery(CompiledQuery.raw(text, parameters));
+      inFlight.catch(() => undefined); // awaited (and thrown) above on the next round or below
+      await setImmediate();
     }
+    await inFlight;
     return;
   }
   const row = `(${shape.columns.map(() => '?').join(', ')})`;

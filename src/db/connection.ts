@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { Database } from './schema.js';
 import { postgresDialect, sqliteDialect, type DialectInfo } from './dialect.js';
 import { FifoSqliteDialect } from './sqlite-fifo.js';
@@ -88,7 +89,8 @@ function openPostgres(url: string, options: OpenOptions): Db {
       max: options.poolSize ?? 10,
       ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
     });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool([])) }) });
+  // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool([])), cursor: Cursor }) });
   // Its connections open only when first used: a worker process that never logs anyone in has none.
   const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool(['-c synchronous_commit=off'])) }) });
   return {

@@ -6,6 +6,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import type { Incident } from '../../src/modules/incidents/incident.types.js';
+import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
 import { residentStore } from '../../src/modules/residents/resident.store.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';
@@ -57,6 +58,16 @@ describeEachDatabase('register index', (t) => {
     await importCsv(context, tenant, [AVISO_HEADER, ['kk-13', 'Koulukatu', 'Skolgatan', '13', '35800', 'Mänttä', 'Mänttä-Vilppula', '', '', CENTER.lat + 0.0022, CENTER.lon - 0.002].join(',')]);
     await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000013' }], addresses: ['kk-13'] });
     expect(await resolve()).toEqual({ endpoints: ['sms:+358401000013'], deactivated: 1, addresses: 13 });
+  });
+
+  it('reads the register again whole when the change log was pruned past its revision', async () => {
+    const { context } = t();
+    const before = (await resolve()).endpoints;
+    const id = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000055' }], addresses: ['kk-4'] });
+    await registerChangesRepository(context.db.kysely).prune(Date.now() + 60_000);
+    expect((await resolve()).endpoints).toEqual([...before, 'sms:+358401000055'].sort());
+    await residentStore(context.db.kysely).contacts.delete(tenant.id, id);
+    expect((await resolve()).endpoints).toEqual(before);
   });
 
   it('raises the revision with every write, on the connection of the write', async () => {

@@ -12,6 +12,7 @@ import * as addressIndexes from './005-address-indexes.js';
 import * as redundantIndexes from './006-redundant-indexes.js';
 import * as registerChanges from './007-register-changes.js';
 import * as registerIndexReads from './008-register-index-reads.js';
+import * as fanOutForeignKeys from './009-fan-out-foreign-keys.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -26,4 +27,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['006-redundant-indexes', redundantIndexes],
   ['007-register-changes', registerChanges],
   ['008-register-index-reads', registerIndexReads],
+  ['009-fan-out-foreign-keys', fanOutForeignKeys],
 ];

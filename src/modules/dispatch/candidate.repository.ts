@@ -1,42 +1,19 @@
 /**
- * What recipient resolution reads from the database rather than from the register index: addresses on
- * selected streets or in selected postal codes (by their indexes; the shapes are the index's), and the
- * street and number of the addresses a message names, by sorted id lists on the primary key.
+ * What recipient resolution reads from the database rather than from the register index: the addresses
+ * on selected streets (either language) or in selected postal codes, by their indexes, with the fields
+ * the area's matcher looks at (number ranges and sides are the matcher's to decide). Shapes are the
+ * register index's.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { DialectInfo } from '../../db/dialect.js';
 import { foldText } from '../../lib/text.js';
 import type { TenantId } from '../../lib/tenant-id.js';
-import { polygonsBBox, type AffectedArea } from '../incidents/area.js';
-import type { AddressLabelParts, CandidateAddress } from './recipients.js';
+import type { AffectedArea } from '../incidents/area.js';
+import type { CandidateAddress } from './recipients.js';
 
-type AreaSelection = Pick<AffectedArea, 'polygons' | 'streets' | 'postalCodes'>;
+type StreetSelection = Pick<AffectedArea, 'streets' | 'postalCodes'>;
 
-/** Ids per statement: one bound parameter (a JSON array on SQLite, a text[] on PostgreSQL). */
-const IDS_PER_QUERY = 50_000;
-
-export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) {
-  /** `column IN (ids)` with the ids as one parameter: the only place the two engines differ here. */
-  const inIds = (column: string, ids: readonly string[]): RawBuilder<boolean> =>
-    dialect.name === 'postgres'
-      ? sql<boolean>`${sql.ref(column)} = any(${[...ids]}::text[])`
-      : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
-
-  /** The ids sorted (index probes in key order) and cut into statements. */
-  function chunksOf(ids: readonly string[]): string[][] {
-    const sorted = [...ids].sort();
-    const chunks: string[][] = [];
-    for (let i = 0; i < sorted.length; i += IDS_PER_QUERY) chunks.push(sorted.slice(i, i + IDS_PER_QUERY));
-    return chunks;
-  }
-
-  async function inChunks<T>(chunks: readonly string[][], read: (chunk: readonly string[]) => Promise<T[]>): Promise<T[]> {
-    const out: T[] = [];
-    for (const chunk of chunks) for (const row of await read(chunk)) out.push(row);
-    return out;
-  }
-
+export function candidateRepository(db: Kysely<Database>) {
   const selected = db
     .selectFrom('addresses')
     .select(['id', 'lon', 'lat', 'number_int', 'postal_code', 'street_key', 'street_key_sv']);
@@ -45,24 +22,9 @@ export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) 
   });
 
   return {
-    /** Addresses that may be inside the area: a superset (the bounding box), exact for streets and postal codes. */
-    async addressesNear(tenantId: TenantId, area: AreaSelection): Promise<CandidateAddress[]> {
+    /** Addresses on the selected streets or in the selected postal codes (each once). */
+    async onStreetsOrPostalCodes(tenantId: TenantId, area: StreetSelection): Promise<CandidateAddress[]> {
       const byId = new Map<string, CandidateAddress>();
-      const bbox = polygonsBBox(area.polygons);
-      if (bbox) {
-        const [minLon, minLat, maxLon, maxLat] = bbox;
-        const points = await db
-          .selectFrom('addresses')
-          .select(['id', 'lon', 'lat'])
-          .where('tenant_id', '=', tenantId)
-          .where('lon', '>=', minLon)
-          .where('lon', '<=', maxLon)
-          .where('lat', '>=', minLat)
-          .where('lat', '<=', maxLat)
-          .execute();
-        // Points only (the shapes look at nothing else); the street and postal queries below bring full rows.
-        for (const p of points) byId.set(p.id, p);
-      }
       const keys = [...new Set(area.streets.map((s) => foldText(s.street)))];
       if (keys.length) {
         const rows = await selected.where('tenant_id', '=', tenantId).where((eb) => eb.or([eb('street_key', 'in', keys), eb('street_key_sv', 'in', keys)])).execute();
@@ -73,14 +35,6 @@ export function candidateRepository(db: Kysely<Database>, dialect: DialectInfo) 
         for (const r of rows) byId.set(r.id, toAddress(r));
       }
       return [...byId.values()];
-    },
-
-    /** Street and number of these addresses, in both languages, for naming them in messages. */
-    async labelsOf(tenantId: TenantId, addressIds: readonly string[]): Promise<Map<string, AddressLabelParts>> {
-      const rows = await inChunks(chunksOf(addressIds), (chunk) =>
-        db.selectFrom('addresses').select(['id', 'street', 'street_sv', 'number']).where('tenant_id', '=', tenantId).where(inIds('id', chunk)).execute(),
-      );
-      return new Map(rows.map((r) => [r.id, { street: r.street, streetSv: r.street_sv, number: r.number }]));
     },
   };
 }

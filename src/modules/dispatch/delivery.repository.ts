@@ -176,6 +176,10 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
           .where('status', '=', 'pending')
           .executeTakeFirst();
         if (Number(done.numUpdatedRows) !== 1) return false;
+        // The message row locked first (a no-op update): two workers finishing the last two batches at
+        // once would otherwise each still see the other's batch pending (not yet committed) and neither
+        // mark the message sent. Locked, the second waits for the first and sees its batch done.
+        await trx.updateTable('messages').set((eb) => ({ status: eb.ref('status') })).where('tenant_id', '=', tenantId).where('id', '=', messageId).execute();
         const pending = await trx
           .selectFrom('dispatch_batches')
           .select('batch_no')
@@ -188,6 +192,26 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         }
         return true;
       });
+    },
+
+    /**
+     * Marks sent the messages still "sending" whose batches are all done (a worker that died between its
+     * last batch and the message's status); the ids of those it marked.
+     */
+    async finishSettledMessages(now: number, limit: number): Promise<string[]> {
+      const settled = await db
+        .selectFrom('messages as m')
+        .select(['m.tenant_id', 'm.id'])
+        .where('m.status', '=', 'sending')
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('dispatch_batches as b').select('b.batch_no').whereRef('b.message_id', '=', 'm.id').where('b.status', '=', 'pending'))),
+        )
+        .limit(limit)
+        .execute();
+      for (const m of settled) {
+        await db.updateTable('messages').set({ status: 'sent', finished_at: now }).where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).where('status', '=', 'sending').execute();
+      }
+      return settled.map((m) => m.id);
     },
 
     /** Gives a batch back (its retryable failures wait for the queue's next try). */
@@ -287,8 +311,14 @@ async function holdClaim(trx: Transaction<Database>, tenantId: TenantId, message
 
 type WriteResults = (trx: Transaction<Database>, tenantId: TenantId, messageId: string, provider: string, results: readonly DeliveryResult[], now: number) => Promise<void>;
 
-/** SQLite: one UPDATE … FROM (VALUES …) per chunk of results (each row found by its primary key). */
+/**
+ * SQLite: one UPDATE … FROM (VALUES …) per chunk of results. The seq range of the chunk is spelled out:
+ * without it SQLite (3.53, parameters bound) planned the message's deliveries as the outer loop — every
+ * delivery of the message read for each chunk, 30 ms per 250 results at 130,000 recipients instead of 0.6.
+ */
 const writeResultsValues: WriteResults = async (trx, tenantId, messageId, provider, results, now) => {
+  if (results.length === 0) return;
+  const seqs = results.map((r) => r.seq);
   const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.providerId}, ${r.error})`));
   await sql`
     with r (seq, status, provider_id, error) as (values ${values})
@@ -297,7 +327,9 @@ const writeResultsValues: WriteResults = async (trx, tenantId, messageId, provid
       attempts = deliveries.attempts + 1, updated_at = ${now},
       sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from r
-    where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId} and deliveries.seq = r.seq and deliveries.status = 'queued'`.execute(trx);
+    where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
+      and deliveries.seq >= ${Math.min(...seqs)} and deliveries.seq <= ${Math.max(...seqs)} and deliveries.seq = r.seq
+      and deliveries.status = 'queued'`.execute(trx);
 };
 
 /**

@@ -44,6 +44,8 @@ export interface DispatchDeps {
 export const DEFAULT_LEASE_MS = 60_000;
 export const DEFAULT_BATCH_SIZE = 1000;
 const TENANT_CACHE_MS = 5000;
+/** How long the register change log keeps a change. */
+const REGISTER_CHANGES_KEPT_MS = 24 * 3_600_000;
 
 export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}) {
   const { db, clock, audit } = deps;
@@ -64,18 +66,23 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   const messages = messageRepository(db.kysely);
   const deliveries = deliveryRepository(db.kysely, db.dialect);
   const recipients = recipientRepository(db.kysely, db.dialect);
-  const candidates = candidateRepository(db.kysely, db.dialect);
-  const registers = registerCache(registerIndexRepository(db.kysely, db.dialect, registerChangesRepository(db.kysely)), registerChangesRepository(db.kysely), {
+  const candidates = candidateRepository(db.kysely);
+  const changes = registerChangesRepository(db.kysely);
+  const registers = registerCache(registerIndexRepository(db.kysely, changes), changes, {
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
   });
   const preview = previewService({ candidates, registers, recipients, clock });
   const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: 10 });
   const starter = dispatchStarter({
-    messages, deliveries, recipients, candidates, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
+    messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
   const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: pacer(), findTenant, leaseMs, maxPerSecond: options.maxPerSecond });
-  const runtime = dispatchRuntime({ queue, sender, starter, messages, deliveries, channels: deps.channels, clock });
+  const runtime = dispatchRuntime({
+    queue, sender, starter, messages, deliveries, channels: deps.channels, clock,
+    // A register index older than this rebuilds whole instead of reading changes (the log has a gap).
+    housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
+  });
   return {
     incidents,
     incidentRepository: incidentRepo,

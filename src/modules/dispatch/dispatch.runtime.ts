@@ -23,7 +23,11 @@ export interface RuntimeDeps {
   deliveries: DeliveryRepository;
   channels: Channels;
   clock: Clock;
+  /** Housekeeping run at most once an hour by a process with workers (old register changes). */
+  housekeeping?: (now: number) => Promise<unknown>;
 }
+
+const HOUSEKEEPING_MS = 3_600_000;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -35,7 +39,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
 
-  /** Starts due messages and re-queues abandoned batches; how many things it did. */
+  /** Starts due messages, re-queues abandoned batches, closes finished ones; how many things it did. */
   async function sweepOnce(): Promise<number> {
     const now = deps.clock.now();
     let done = 0;
@@ -47,7 +51,8 @@ export function dispatchRuntime(deps: RuntimeDeps) {
       'dispatch-batch',
       released.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })),
     );
-    return done + released.length;
+    const settled = await deps.deliveries.finishSettledMessages(now, 100);
+    return done + released.length + settled.length;
   }
 
   const sweep = (): Promise<number> => (sweeping ??= sweepOnce().finally(() => (sweeping = undefined)));
@@ -66,8 +71,15 @@ export function dispatchRuntime(deps: RuntimeDeps) {
     async startWorkers(options: WorkerOptions): Promise<void> {
       listenForReceipts();
       await deps.queue.work('dispatch-batch', (job) => deps.sender.runBatch(job), { concurrency: options.concurrency });
-      const tick = () =>
+      let keptAt = 0;
+      const tick = () => {
         void sweep().catch((error: unknown) => options.logger?.warn({ err: error }, 'dispatch sweep failed'));
+        const now = deps.clock.now();
+        if (deps.housekeeping && now - keptAt >= HOUSEKEEPING_MS) {
+          keptAt = now;
+          void deps.housekeeping(now).catch((error: unknown) => options.logger?.warn({ err: error }, 'dispatch housekeeping failed'));
+        }
+      };
       tick();
       sweepTimer = setInterval(tick, options.sweepMs ?? 2000);
       sweepTimer.unref();

@@ -12,7 +12,6 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { IncidentRepository } from '../incidents/incident.repository.js';
 import type { Incident } from '../incidents/incident.types.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import type { CandidateRepository } from './candidate.repository.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import type { IncidentResolver } from './preview.service.js';
@@ -22,7 +21,6 @@ export interface StarterDeps {
   messages: MessageRepository;
   deliveries: DeliveryRepository;
   recipients: RecipientRepository;
-  candidates: Pick<CandidateRepository, 'labelsOf'>;
   incidents: IncidentRepository;
   resolve: IncidentResolver;
   queue: JobQueue;
@@ -41,8 +39,7 @@ export function dispatchStarter(deps: StarterDeps) {
   /** Resolves and stores the recipient set of the incident's first send (again, if a crash cut it short). */
   async function freeze(tenant: Tenant, incident: Incident, now: number): Promise<Record<string, number>> {
     const resolution = await deps.resolve(tenant, incident, now);
-    const labels = await deps.candidates.labelsOf(tenant.id, [...new Set(resolution.recipients.flatMap((r) => r.addressIds))]);
-    await deps.recipients.replaceRecipients(tenant.id, incident.id, resolution.recipients, labels);
+    await deps.recipients.replaceRecipients(tenant.id, incident.id, resolution.recipients, resolution.labels);
     await deps.incidents.markFrozen(tenant.id, incident.id, now, resolution.recipients.length);
     return { addresses: resolution.addressIds.length, contacts: resolution.contacts, ...resolution.exclusions };
   }

@@ -50,7 +50,7 @@ export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registe
       const area = { polygons: [], streets: incident.streets, postalCodes: incident.postalCodes };
       const matcher = areaMatcher(area);
       const taken = new Set(inside);
-      for (const address of await deps.candidates.addressesNear(tenant.id, area)) {
+      for (const address of await deps.candidates.onStreetsOrPostalCodes(tenant.id, area)) {
         const i = index.indexOfAddress(address.id);
         if (i === undefined || taken.has(i) || !matcher(address)) continue;
         taken.add(i);
@@ -115,9 +115,8 @@ export function previewService(deps: PreviewDeps) {
           if (inSendingOrder(r, group.recipient) < 0) group.recipient = r;
         }
       }
-      // Labels only for what is shown: the sample, and one recipient per language for the SMS length.
       const sampleIds = resolution.addressIds.slice(0, SAMPLE_SIZE);
-      const labels = await deps.candidates.labelsOf(tenant.id, [...new Set([...sampleIds, ...[...firstSms.values()].flatMap((g) => g.recipient.addressIds)])]);
+      const { labels } = resolution;
       const smsByLanguage = new Map([...firstSms].map(([language, g]) => [language, { count: g.count, label: recipientAddressLabel(g.recipient, labels) }]));
       return {
         frozen: false,
@@ -125,7 +124,10 @@ export function previewService(deps: PreviewDeps) {
         contacts: resolution.contacts,
         endpoints,
         excluded: resolution.exclusions,
-        sample: sampleIds.filter((id) => labels.has(id)).map((id) => ({ id, label: addressLabel(labels.get(id)!, tenant.languages[0]!) })),
+        sample: sampleIds.flatMap((id) => {
+          const parts = labels.get(id);
+          return parts ? [{ id, label: addressLabel(parts, tenant.languages[0]!) }] : [];
+        }),
         ...smsEstimate(tenant, incident, texts, kind, smsByLanguage),
       };
     },

@@ -17,7 +17,7 @@ import type { ChannelName } from '../../channels/channel.js';
 import type { Language } from '../tenants/tenant.types.js';
 import type { AreaAddress, AreaMatcher } from '../incidents/area.js';
 import { birthCutoff } from './local-time.js';
-import { RegisterIndexBuilder, type RegisterIndex } from './register-index.js';
+import { RegisterIndexBuilder, type AddressLabels, type RegisterIndex } from './register-index.js';
 
 export interface CandidateAddress extends AreaAddress {
   id: string;
@@ -87,6 +87,8 @@ export interface Recipient {
 export interface Resolution {
   /** Ids of the addresses inside the area (with or without anybody registered). */
   addressIds: readonly string[];
+  /** Street and number of the addresses, for naming them in messages. */
+  labels: AddressLabels;
   /** Distinct contacts reached (a number shared by two people reaches both, in one message). */
   contacts: number;
   recipients: Recipient[];
@@ -108,7 +110,7 @@ export function addressLabel(address: AddressLabelParts, language: Language): st
 }
 
 /** How a message names a recipient's addresses, in its language ("Koulukatu 1, Koulukatu 2"). */
-export function recipientAddressLabel(recipient: Pick<Recipient, 'addressIds' | 'language'>, labels: ReadonlyMap<string, AddressLabelParts>): string {
+export function recipientAddressLabel(recipient: Pick<Recipient, 'addressIds' | 'language'>, labels: AddressLabels): string {
   return recipient.addressIds
     .map((id) => labels.get(id))
     .filter((parts): parts is AddressLabelParts => parts !== undefined)
@@ -246,7 +248,7 @@ export function resolveInIndex(index: RegisterIndex, inside: readonly number[], 
   const contacts = new Set(chosen.map((c) => c.contactId)).size;
   const recipients: Recipient[] = oncePerEndpoint(chosen, exclusions);
   if (rules.ordered !== false) recipients.sort(inSendingOrder);
-  return { addressIds: inside.map((a) => index.addressId(a)), contacts, recipients, exclusions };
+  return { addressIds: inside.map((a) => index.addressId(a)), labels: index.labels, contacts, recipients, exclusions };
 }
 
 /** The rules over register rows (a superset around the area): indexes them, then resolves. */

@@ -1,8 +1,8 @@
 /**
  * Each process's copies of tenants' register indexes, kept current with the register change log: before
- * every use the changes since the copy's revision are read (one small query when there are none); changed
- * contacts are read again and patched in; a bulk change, a gap in the log or too many patches build a new
- * index. Uses of one tenant's index are serialised, so a caller sees every change committed before it asked.
+ * every use the tenant's revision is read (one small query when nothing changed), then the changes since
+ * the copy's revision; changed contacts are read again and patched in; a bulk change, a gap in the log
+ * (pruned) or too many patches build a new index. Uses of one tenant's index are serialised, so a caller sees every change committed before it asked.
  * The least recently used tenants are dropped when the copies hold more addresses than the limit.
  */
 import type { TenantId } from '../../lib/tenant-id.js';
@@ -27,17 +27,19 @@ interface Entry {
   usedAt: number;
 }
 
-export function registerCache(repo: RegisterIndexRepository, changes: Pick<RegisterChangesRepository, 'since'>, options: RegisterCacheOptions = {}) {
+export function registerCache(repo: RegisterIndexRepository, changes: Pick<RegisterChangesRepository, 'since' | 'revision'>, options: RegisterCacheOptions = {}) {
   const maxAddresses = options.maxAddresses ?? 5_000_000;
   const entries = new Map<TenantId, Entry>();
 
   async function refresh(tenantId: TenantId, current: RegisterIndex | undefined): Promise<RegisterIndex> {
     if (!current) return repo.load(tenantId);
+    const latest = await changes.revision(tenantId);
+    if (latest === current.revision) return current;
     const pending = await changes.since(tenantId, current.revision, MAX_CHANGES);
-    if (pending.length === 0) return current;
     const bulk = pending.some((c) => c.contactId === null);
-    const gap = pending[0]!.revision !== current.revision + 1;
-    if (bulk || gap || pending.length === MAX_CHANGES || current.patchCount + pending.length > MAX_PATCHES) return repo.load(tenantId);
+    // Every revision up to the latest, none missing (the log forgets changes older than a day).
+    const complete = pending.length > 0 && pending.length < MAX_CHANGES && pending.every((c, i) => c.revision === current.revision + 1 + i) && pending.at(-1)!.revision >= latest;
+    if (bulk || !complete || current.patchCount + pending.length > MAX_PATCHES) return repo.load(tenantId);
     current.patch(await repo.contactStates(tenantId, [...new Set(pending.map((c) => c.contactId!))]));
     current.revision = pending.at(-1)!.revision;
     return current;

@@ -3,7 +3,6 @@
  * builder), or a few contacts again after they changed. Tenant id first, always.
  */
 import type { Compilable, Kysely } from 'kysely';
-import type { DialectInfo } from '../../db/dialect.js';
 import { rowChunks } from '../../db/row-chunks.js';
 import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
@@ -13,7 +12,7 @@ import type { CandidateEndpoint } from './recipients.js';
 
 const CONTACT_FIELDS = ['id', 'kind', 'source', 'birth_date as birthDate', 'language', 'priority'] as const;
 
-export function registerIndexRepository(db: Kysely<Database>, dialect: DialectInfo, changes: Pick<RegisterChangesRepository, 'revision'>) {
+export function registerIndexRepository(db: Kysely<Database>, changes: Pick<RegisterChangesRepository, 'revision'>) {
   return {
     async load(tenantId: TenantId): Promise<RegisterIndex> {
       // The revision first: a change committed while the tables are read is then applied (again) later.
@@ -23,8 +22,8 @@ export function registerIndexRepository(db: Kysely<Database>, dialect: DialectIn
       const builder = new RegisterIndexBuilder({
         addresses: await count('addresses'), contacts: await count('contacts'), links: await count('contact_addresses'), endpoints: await count('contact_endpoints'),
       });
-      const chunks = <O>(query: Compilable<O>) => rowChunks(db, dialect, query);
-      for await (const rows of chunks(db.selectFrom('addresses').select(['id', 'lon', 'lat']).where('tenant_id', '=', tenantId))) for (const r of rows) builder.addAddress(r);
+      const chunks = <O>(query: Compilable<O>) => rowChunks(db, query);
+      for await (const rows of chunks(db.selectFrom('addresses').select(['id', 'lon', 'lat', 'street', 'street_sv as streetSv', 'number']).where('tenant_id', '=', tenantId))) for (const r of rows) builder.addAddress(r);
       for await (const rows of chunks(db.selectFrom('contacts').select(CONTACT_FIELDS).where('tenant_id', '=', tenantId))) for (const r of rows) builder.addContact(r);
       const links = db.selectFrom('contact_addresses').select(['address_id as addressId', 'contact_id as contactId', 'active']).where('tenant_id', '=', tenantId);
       for await (const rows of chunks(links)) for (const r of rows) builder.addLink(r);

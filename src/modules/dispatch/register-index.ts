@@ -7,7 +7,7 @@
  * what the columns hold for it (the register change log says which); a bulk change builds a new index.
  */
 import type { EndpointType } from '../../db/schema.js';
-import type { CandidateContact, CandidateEndpoint, CandidateLink } from './recipients.js';
+import type { AddressLabelParts, CandidateContact, CandidateEndpoint, CandidateLink } from './recipients.js';
 
 /** Contact flags. */
 const COMPANY = 1;
@@ -26,6 +26,15 @@ export interface IndexedAddress {
   id: string;
   lon: number;
   lat: number;
+  /** How messages name the address (absent where only the point is known, as in the rule tests). */
+  street?: string;
+  streetSv?: string | null;
+  number?: string;
+}
+
+/** Street and number of addresses by id, as messages name them (a Map or an index). */
+export interface AddressLabels {
+  get(addressId: string): AddressLabelParts | undefined;
 }
 
 /** A contact read again after a change, with everything the index keeps of it; null contact = deleted. */
@@ -105,6 +114,11 @@ export class RegisterIndexBuilder {
   private readonly lon: Column<Float64Array>;
   private readonly lat: Column<Float64Array>;
   private readonly addressIndex = new Map<string, number>();
+  private readonly street: Column<Int32Array>;
+  private readonly streetSv: Column<Int32Array>;
+  private readonly number: Column<Int32Array>;
+  /** Street names and house numbers, each kept once (a town has thousands, not a million). */
+  private readonly words = new Map<string, number>();
   private readonly contactIds: string[] = [];
   private readonly contactIndex = new Map<string, number>();
   private readonly flags: Column<Uint8Array>;
@@ -116,6 +130,9 @@ export class RegisterIndexBuilder {
   constructor(sizes: RegisterSizes = { addresses: 0, contacts: 0, links: 0, endpoints: 0 }) {
     this.lon = new Column(new Float64Array(sizes.addresses));
     this.lat = new Column(new Float64Array(sizes.addresses));
+    this.street = new Column(new Int32Array(sizes.addresses));
+    this.streetSv = new Column(new Int32Array(sizes.addresses));
+    this.number = new Column(new Int32Array(sizes.addresses));
     this.flags = new Column(new Uint8Array(sizes.contacts));
     this.birth = new Column(new Int32Array(sizes.contacts));
     this.language = new Column(new Uint8Array(sizes.contacts));
@@ -128,6 +145,17 @@ export class RegisterIndexBuilder {
     this.addressIds.push(r.id);
     this.lon.push(r.lon);
     this.lat.push(r.lat);
+    this.street.push(this.word(r.street));
+    this.streetSv.push(this.word(r.streetSv));
+    this.number.push(this.word(r.number));
+  }
+
+  /** The word's number in the word list, -1 for none. */
+  private word(text: string | null | undefined): number {
+    if (text === null || text === undefined) return -1;
+    let n = this.words.get(text);
+    if (n === undefined) this.words.set(text, (n = this.words.size));
+    return n;
   }
 
   addContact(r: CandidateContact): void {
@@ -177,6 +205,7 @@ export class RegisterIndexBuilder {
       lon: this.lon.values(),
       lat: this.lat.values(),
       addressIndex: this.addressIndex,
+      labels: { street: this.street.values(), streetSv: this.streetSv.values(), number: this.number.values(), words: [...this.words.keys()] },
       contactIds: this.contactIds,
       contactIndex: this.contactIndex,
       flags: this.flags.values(),
@@ -193,6 +222,8 @@ interface Columns {
   lon: Float64Array;
   lat: Float64Array;
   addressIndex: Map<string, number>;
+  /** Per address the word numbers of its street (fi, sv) and house number; -1 for none. */
+  labels: { street: Int32Array; streetSv: Int32Array; number: Int32Array; words: string[] };
   contactIds: string[];
   contactIndex: Map<string, number>;
   flags: Uint8Array;
@@ -242,6 +273,17 @@ export class RegisterIndex {
   indexOfAddress(id: string): number | undefined {
     return this.c.addressIndex.get(id);
   }
+
+  /** Street and number of each address, by id (none where the rows gave only points). */
+  readonly labels: AddressLabels = {
+    get: (addressId) => {
+      const a = this.c.addressIndex.get(addressId);
+      if (a === undefined) return undefined;
+      const { street, streetSv, number, words } = this.c.labels;
+      if (street[a]! < 0 || number[a]! < 0) return undefined;
+      return { street: words[street[a]!]!, streetSv: streetSv[a]! < 0 ? null : words[streetSv[a]!]!, number: words[number[a]!]! };
+    },
+  };
 
   /** The addresses whose point lies in the box and passes `test` (indexes, in register order). */
   addressesIn(box: readonly [number, number, number, number], test: (lon: number, lat: number) => boolean): number[] {
