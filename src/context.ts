@@ -32,10 +32,11 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const channels = buildChannels(config, db, clock);
   const inbox = inboxRepository(db.kysely);
   const auth = createAuth({ config, db: db.ephemeral, clock, channels });
-  const residents = createResidents({ db: db.kysely, clock, secret: config.secret, auth, tenants, addresses, audit });
+  const dispatch = createDispatch({ db, clock, channels, audit }, options.dispatch);
+  const history = { noticesFor: dispatch.listNoticesForContact };
+  const residents = createResidents({ db: db.kysely, clock, secret: config.secret, auth, tenants, addresses, audit, history });
   const register = createRegister({ db, clock, secret: config.secret });
   const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
-  const dispatch = createDispatch({ db, clock, channels, audit }, options.dispatch);
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });
   return {
     config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),

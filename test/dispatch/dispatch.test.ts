@@ -8,6 +8,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { localDate } from '../../src/modules/dispatch/local-time.js';
 import { describeEachDatabase } from '../app.js';
+import { logIn } from '../residents/resident-client.js';
 import { addPerson, bornYearsAgo, buildTown, CENTER, inboxOf, inboxTexts, square, tokenHeaders } from './fixtures.js';
 
 const NOW = Date.parse('2025-06-15T10:00:00+03:00');
@@ -218,5 +219,12 @@ describeEachDatabase('dispatch', (t) => {
       .selectFrom('contact_endpoints').select('contact_id').where('tenant_id', '=', tenant.id).where('value', '=', '+358401000021').executeTakeFirstOrThrow();
     const notices = await t().context.dispatch.listNoticesForContact(tenant.id, contact.contact_id, NOW - 86_400_000);
     expect(notices.find((n) => n.id.startsWith(messageId))).toMatchObject({ channel: 'sms', kind: 'alert', service: 'water', address: 'Puistokatu 1' });
+    // The resident sees it too, logged in over HTTP: the history route and the data export. (A week later,
+    // after every message of the tests above, so that the PIN is the newest line of the inbox for that number.)
+    t().clock.set(NOW + 7 * 86_400_000);
+    const session = await logIn(t().app, tenant.slug, { phone: '+358401000021' }, '+358401000021', '10.77.0.1');
+    const history = (await session.call('GET', '/me/history')).json().items as Array<Record<string, unknown>>;
+    expect(history.find((n) => String(n.id).startsWith(messageId))).toMatchObject({ channel: 'sms', kind: 'alert', text: 'Vesikatko Puistokatu 1\nMäntän Vesi', address: 'Puistokatu 1' });
+    expect((await session.call('GET', '/me/export')).json().notices).toEqual(history);
   });
 });

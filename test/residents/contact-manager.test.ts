@@ -177,7 +177,7 @@ describeEachDatabase('contact data manager', (t) => {
     for (const secret of [phone.e164, phone.national, 'anna@example.fi', 'Annika', 'Virtanen', 'Koti']) expect(text).not.toContain(secret);
   });
 
-  it('lists the history of notices (empty until dispatch exists)', async () => {
+  it('lists the history of notices: none before anything was sent', async () => {
     const tenant = await buildTown(t().context);
     const { session } = await registered(t, tenant);
     expect((await session.call('GET', '/me/history')).json()).toEqual({ items: [] });

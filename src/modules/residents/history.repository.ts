@@ -1,9 +1,8 @@
 /**
  * A resident's message history: the notices sent to this contact's endpoints in the last 12 months.
- * The route and its shape exist now; the delivery tables come with the dispatch issue.
+ * Dispatch owns the tables (the frozen recipient sets and their deliveries) and answers the query; the
+ * residents module sees only this port.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 
 export interface NoticeView {
@@ -19,18 +18,7 @@ export interface NoticeView {
   address?: string;
 }
 
-export function historyRepository(_db: Kysely<Database>) {
-  return {
-    /**
-     * Notices sent to `contactId`'s endpoints since `since` (epoch ms), newest first.
-     * TODO(issue 4, dispatch): select from the delivery/recipient tables once migration 003 creates them —
-     * the deliveries whose endpoint belongs to this contact (tenant id first), joined to their message and
-     * incident for kind, service and text. Until then nothing has been sent, so the answer is empty.
-     */
-    async noticesFor(_tenantId: TenantId, _contactId: string, _since: number): Promise<NoticeView[]> {
-      return [];
-    },
-  };
+export interface NoticeHistory {
+  /** Notices sent or delivered to `contactId`'s endpoints since `since` (epoch ms), newest first. */
+  noticesFor(tenantId: TenantId, contactId: string, since: number): Promise<NoticeView[]>;
 }
-
-export type HistoryRepository = ReturnType<typeof historyRepository>;

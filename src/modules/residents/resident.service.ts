@@ -11,7 +11,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
 import type { ContactChanges, ContactRow } from './contact.repository.js';
 import { canonicalBusinessId, COMPANY_FIELDS, parseBirthDate, PERSON_FIELDS, REGISTER_FIELDS } from './contact.rules.js';
-import type { HistoryRepository } from './history.repository.js';
+import type { NoticeHistory } from './history.repository.js';
 import { residentSubject, type ResidentIdentity, type ResidentSessionData } from './resident.identity.js';
 import type { ContactChangeInput, RegisterInput } from './resident.schemas.js';
 import type { OptOut } from './opt-out.js';
@@ -20,7 +20,7 @@ import { toContactView, toEndpointView, toMyAddressView, type MeView } from './r
 
 export interface ResidentServiceDeps {
   store: ResidentStore;
-  history: HistoryRepository;
+  history: NoticeHistory;
   audit: AuditRepository;
   sessions: Pick<SessionService, 'update' | 'revoke' | 'revokeAll'>;
   optOut: OptOut;

@@ -9,7 +9,7 @@ import { loginService } from '../auth/login.service.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { contactAddressService } from './contact-address.service.js';
 import { endpointService } from './endpoint.service.js';
-import { historyRepository } from './history.repository.js';
+import type { NoticeHistory } from './history.repository.js';
 import { optOut } from './opt-out.js';
 import { registerOnceService } from './register-once.service.js';
 import { residentAdminService } from './resident-admin.service.js';
@@ -25,6 +25,8 @@ export interface ResidentsDeps {
   tenants: TenantService;
   addresses: AddressRepository;
   audit: AuditRepository;
+  /** The notices sent to a contact (dispatch answers it). */
+  history: NoticeHistory;
 }
 
 export function createResidents(deps: ResidentsDeps) {
@@ -34,7 +36,7 @@ export function createResidents(deps: ResidentsDeps) {
   const places = { store, addresses: deps.addresses, tenants: deps.tenants, audit, clock };
   return {
     login: loginService({ captcha: auth.captcha, pins: auth.pins, sendPin: auth.sendPin, contacts: store.contacts, sessions: auth.sessions, audit, clock, secret }),
-    contacts: residentService({ store, history: historyRepository(deps.db), audit, sessions: auth.sessions, optOut: optOuts, clock }),
+    contacts: residentService({ store, history: deps.history, audit, sessions: auth.sessions, optOut: optOuts, clock }),
     endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
     places: contactAddressService({ ...places, optOut: optOuts }),
     registerOnce: registerOnceService(places),
