@@ -13,6 +13,8 @@ import * as redundantIndexes from './006-redundant-indexes.js';
 import * as registerChanges from './007-register-changes.js';
 import * as registerIndexReads from './008-register-index-reads.js';
 import * as fanOutForeignKeys from './009-fan-out-foreign-keys.js';
+import * as selfEndpoints from './010-self-endpoints.js';
+import * as registerParentKeys from './011-register-parent-keys.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -28,4 +30,6 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['007-register-changes', registerChanges],
   ['008-register-index-reads', registerIndexReads],
   ['009-fan-out-foreign-keys', fanOutForeignKeys],
+  ['010-self-endpoints', selfEndpoints],
+  ['011-register-parent-keys', registerParentKeys],
 ];

@@ -4,6 +4,7 @@
  * the database writes the previous one. At the end, the sweep removes the register persons the file no
  * longer has. With `write: false` (a dry run) every comparison and count is the same; nothing is written.
  */
+import type { IndexDeferral } from '../../db/deferred-indexes.js';
 import { newId } from '../../lib/ids.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import { diffPerson, emptyPlan, type DiffContext, type PreparedPerson, type StoredPerson } from './register.diff.js';
@@ -22,6 +23,8 @@ export interface BatchDeps {
   toRemove: string[];
   isSuppressed(value: string): boolean;
   isSelfCovered(addressId: string, value: string): boolean;
+  /** Called after each batch is written (not on a dry run). */
+  afterWrite?(): Promise<void>;
 }
 
 /** A person of the file, and whether the register holds them already. */
@@ -56,7 +59,9 @@ async function writeBatch(deps: BatchDeps, batch: BatchPerson[]): Promise<void> 
     deps.states.meet(person.personKey, -person.line);
     if (wasStored) deps.toRemove.push(person.personKey);
   }
-  if (deps.write) await deps.repo.apply(deps.tenantId, plan, deps.now);
+  if (!deps.write) return;
+  await deps.repo.apply(deps.tenantId, plan, deps.now);
+  await deps.afterWrite?.();
 }
 
 /** Collects persons into batches; writes one batch while the caller reads the next. */
@@ -90,6 +95,26 @@ export function batchWriter(deps: BatchDeps, batchSize: number) {
     async settle(): Promise<void> {
       await inFlight.catch(() => {});
     },
+  };
+}
+
+/** A first import defers its random-key index builds once it has added this many persons… */
+const DEFER_INDEXES_AFTER = 50_000;
+/** …and while the tables hold at most this many times as many rows as it has added (the rebuild reads them all). */
+const DEFER_INDEXES_RATIO = 4;
+
+/**
+ * The `afterWrite` of a first import (no register persons stored): once it has added enough persons to
+ * be large, its random-key indexes are built at the end instead of row by row (db/deferred-indexes.ts).
+ * Nothing of an import that has stored persons to look up by those indexes.
+ */
+export function deferIndexesWhenLarge(indexes: IndexDeferral, counts: RegisterImportCounts, stored: number): (() => Promise<void>) | undefined {
+  if (stored > 0) return undefined;
+  let next = DEFER_INDEXES_AFTER;
+  return async () => {
+    if (counts.added < next) return;
+    next = counts.added * 2;
+    await indexes.deferIfSmall(counts.added * DEFER_INDEXES_RATIO);
   };
 }
 

@@ -21,12 +21,13 @@ import { defaultCountry } from '../residents/endpoint.parse.js';
 import { suppressionHash } from '../residents/opt-out.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { addressIndex, type AddressIndex } from './register.address-index.js';
-import { batchWriter, sweepAbsent, type BatchDeps, type BatchPerson } from './register.batches.js';
+import { batchWriter, deferIndexesWhenLarge, sweepAbsent, type BatchDeps, type BatchPerson } from './register.batches.js';
+import { indexDeferral, type IndexDeferral } from '../../db/deferred-indexes.js';
 import { withLargeWriteCache } from '../../db/large-write.js';
 import { parseInWorker, type ParsedFile, type ParsedLine } from './register.parser.js';
 import type { RegisterFileOptions } from './register.read.js';
 import { emptyCounts, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
-import { registerRepository, type RegisterRepository } from './register.repository.js';
+import { RANDOM_KEY_INDEXES, registerRepository, type RegisterRepository } from './register.repository.js';
 import { fingerprint, loadPersonStates, type PersonStates } from './register.snapshot.js';
 
 export interface RegisterImportOptions extends RegisterFileOptions {
@@ -81,6 +82,8 @@ interface ImportRun {
   write: boolean;
   /** Runs the writing part (rows and sweep) with what a large write needs (SQLite: a larger page cache). */
   largeWrite<T>(work: () => Promise<T>): Promise<T>;
+  /** The random-key indexes a large first import builds at its end (see register.batches.ts). */
+  indexes: IndexDeferral;
 }
 
 type Reference = Awaited<ReturnType<typeof referenceData>>;
@@ -218,7 +221,8 @@ async function importRows(run: ImportRun, reference: Reference, states: PersonSt
       options.onReport?.(entry);
     },
   };
-  const batchDeps: BatchDeps = { repo, tenantId: tenant.id, write, now: options.now, counts, states, toRemove: state.toRemove, ...reference };
+  const afterWrite = write ? deferIndexesWhenLarge(run.indexes, counts, stored) : undefined;
+  const batchDeps: BatchDeps = { repo, tenantId: tenant.id, write, now: options.now, counts, states, toRemove: state.toRemove, ...reference, ...(afterWrite ? { afterWrite } : {}) };
   const writer = batchWriter(batchDeps, options.batchSize ?? 2000);
   try {
     for await (const lines of file.batches) {
@@ -234,6 +238,8 @@ async function importRows(run: ImportRun, reference: Reference, states: PersonSt
     await writer.settle();
   }
   options.onProgress?.(counts.rows);
+  // Before anything reads them again; a failure above rolls the drop back with the transaction.
+  await run.indexes.rebuild();
 
   counts.removed = await sweepAbsent(batchDeps);
   const massRemoval = guardMassRemoval(run, counts.removed, stored);
@@ -271,6 +277,7 @@ export async function importRegister(
     repo: registerRepository(kysely, db.dialect),
     write,
     largeWrite: (work) => (write ? withLargeWriteCache(kysely, db.dialect, work) : work()),
+    indexes: indexDeferral(kysely, db.dialect, RANDOM_KEY_INDEXES),
   });
   try {
     if (options.dryRun) return await runImport(on(db.kysely, false));
