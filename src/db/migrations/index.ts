@@ -15,6 +15,7 @@ import * as registerIndexReads from './008-register-index-reads.js';
 import * as fanOutForeignKeys from './009-fan-out-foreign-keys.js';
 import * as selfEndpoints from './010-self-endpoints.js';
 import * as registerParentKeys from './011-register-parent-keys.js';
+import * as addressImport from './012-address-import.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -32,4 +33,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['009-fan-out-foreign-keys', fanOutForeignKeys],
   ['010-self-endpoints', selfEndpoints],
   ['011-register-parent-keys', registerParentKeys],
+  ['012-address-import', addressImport],
 ];

@@ -6,9 +6,9 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.js';
 import { withLargeWriteCache } from '../../db/large-write.js';
-import { streamThroughWorker, workerModule } from '../../lib/worker-stream.js';
+import { reusableWorkerStream, workerModule } from '../../lib/worker-stream.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import { projectorFor } from './address.crs.js';
+import { checkCrs } from './address.crs.js';
 import type { AddressFormat } from './address.parse.js';
 import type { PrepareOptions, PreparedBatch, RejectedRow, SearchWordRow } from './address.prepare.js';
 import { registerChangesRepository } from './register-changes.repository.js';
@@ -36,18 +36,20 @@ export interface AddressImportOptions {
 }
 
 const KEPT_REJECTIONS = 1000;
-const WORKER = workerModule(import.meta.url, 'address.parse-worker');
+/** The parsing thread, kept between imports (a server or a script importing many tenants' files). */
+const parseInWorker = reusableWorkerStream<null, PreparedBatch>(workerModule(import.meta.url, 'address.parse-worker'), 'address parser');
 
 /**
  * Writes batches with one write in flight: PostgreSQL works on a batch while the next one is taken
- * from the parser. (On SQLite the write runs on this thread anyway, so nothing changes there.)
+ * from the parser and its statements are compiled. (On SQLite the write runs on this thread anyway.)
  */
-function batchWriter(write: (rows: NewAddressRow[], words: SearchWordRow[]) => Promise<void>) {
+function batchWriter(prepare: (rows: NewAddressRow[], words: SearchWordRow[]) => () => Promise<void>) {
   let inFlight: Promise<void> = Promise.resolve();
   return {
     async submit(rows: NewAddressRow[], words: SearchWordRow[]): Promise<void> {
+      const write = prepare(rows, words);
       await inFlight;
-      inFlight = write(rows, words);
+      inFlight = write();
       // Observed at once, so that a failure is not reported as unhandled before `drain` rethrows it.
       inFlight.catch(() => undefined);
     },
@@ -59,7 +61,7 @@ function batchWriter(write: (rows: NewAddressRow[], words: SearchWordRow[]) => P
 }
 
 export async function importAddresses(db: Db, tenant: Tenant, input: Readable, options: AddressImportOptions): Promise<AddressImportReport> {
-  projectorFor(options.crs); // an unknown CRS is refused before anything starts
+  checkCrs(options.crs); // an unknown CRS is refused before anything starts
   const report: AddressImportReport = { rows: 0, added: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
   const reject = (row: RejectedRow) => {
     report.rejected++;
@@ -68,24 +70,27 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
   };
   // Parsing and checking run on a worker thread while this one writes: two cores for one import.
   const prepare: PrepareOptions = { format: options.format, crs: options.crs, serviceArea: tenant.serviceArea, batchSize: options.batchSize ?? 2000, now: options.now };
-  const parsed = await streamThroughWorker<null, PreparedBatch>(input, WORKER, prepare, 'address parser');
+  const parsed = await parseInWorker(input, prepare);
   try {
     await db.kysely.transaction().execute((trx) =>
       withLargeWriteCache(trx, db.dialect, async () => {
         const repo = addressRepository(trx, db.dialect);
         // A first import only adds (the parser refuses a repeated source id), so it skips the upsert's work.
         const firstImport = (await repo.count(tenant.id)) === 0;
-        const writer = batchWriter(async (rows, words) => {
-          if (firstImport) {
-            await repo.insertBatch(tenant.id, rows);
-            report.added += rows.length;
-          } else {
-            const { added, updated } = await repo.upsertBatch(tenant.id, rows);
-            report.added += added;
-            report.updated += updated;
-            report.unchanged += rows.length - added - updated;
-          }
-          await repo.addSearchWords(tenant.id, words);
+        const writer = batchWriter((rows, words) => {
+          const insert = firstImport ? repo.prepareInsert(tenant.id, rows) : undefined;
+          return async () => {
+            if (insert) {
+              await insert();
+              report.added += rows.length;
+            } else {
+              const { added, updated } = await repo.upsertBatch(tenant.id, rows);
+              report.added += added;
+              report.updated += updated;
+              report.unchanged += rows.length - added - updated;
+            }
+            await repo.addSearchWords(tenant.id, words);
+          };
         });
         try {
           for await (const batch of parsed.batches) {

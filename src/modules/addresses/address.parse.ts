@@ -44,7 +44,11 @@ function build(fields: Omit<AddressRecord, 'lon' | 'lat'>, x: number, y: number,
   if (fields.postalCode !== '' && !/^[0-9A-Za-z -]{3,10}$/.test(fields.postalCode)) {
     return { ok: false, reason: `bad postal code ${fields.postalCode}` };
   }
-  return { ok: true, record: { ...fields, lon, lat } };
+  // `fields` is each parser's own fresh object: completed in place rather than copied for every row.
+  const record = fields as AddressRecord;
+  record.lon = lon;
+  record.lat = lat;
+  return { ok: true, record };
 }
 
 /** `aviso` CSV: id,street,street_sv,number,postal_code,postal_town,municipality,property_id,building_id,lat,lon */

@@ -9,7 +9,7 @@ import type { SearchWordsTable } from '../../db/schema.js';
 import { pointInAreaTest, type Area } from '../../lib/geo.js';
 import { newId } from '../../lib/ids.js';
 import { foldHouseNumber, foldText, houseNumberInt, streetWords } from '../../lib/text.js';
-import { projectorFor } from './address.crs.js';
+import { loadProjector } from './address.crs.js';
 import type { AddressFormat, AddressRecord, ParsedRow } from './address.parse.js';
 import { readRows } from './address.read.js';
 import type { NewAddressRow } from './address.repository.js';
@@ -83,8 +83,12 @@ function searchWordCollector(fold: Fold) {
     seenKeys.add(id);
     for (const word of streetWords(fold(name))) words.push({ word, kind, key });
   };
+  // A file lists a street's addresses together: a row like the last one has nothing new to look up.
+  let last: NewAddressRow | undefined;
   return {
     addRow(row: NewAddressRow): void {
+      if (last && row.street_key === last.street_key && row.street_key_sv === last.street_key_sv && row.postal_town === last.postal_town) return;
+      last = row;
       add('street', row.street_key, row.street_key);
       if (row.street_key_sv) add('street_sv', row.street_key_sv, row.street_key_sv);
       if (row.postal_town) add('town', row.postal_town, row.postal_town);
@@ -116,7 +120,7 @@ function rowChecker(serviceArea: Area, now: number, fold: Fold, reject: (line: n
 
 /** Reads `input` into batches of at most `batchSize` rows to write (the last batch may hold only rejections). */
 export async function* prepareBatches(input: Readable, options: PrepareOptions): AsyncGenerator<PreparedBatch> {
-  const project = projectorFor(options.crs);
+  const project = await loadProjector(options.crs);
   const fold = memoizedFold();
   const words = searchWordCollector(fold);
   let rejected: RejectedRow[] = [];
