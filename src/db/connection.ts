@@ -92,7 +92,13 @@ function openPostgres(url: string, options: OpenOptions): Db {
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool([])), cursor: Cursor }) });
   // Its connections open only when first used: a worker process that never logs anyone in has none.
-  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool(['-c synchronous_commit=off'])) }) });
+  // enable_seqscan=off: its statements are lookups by key on small tables that change fast (PINs,
+  // counters, CAPTCHA claims, sessions) and are prepared once per connection. A generic plan made while
+  // a table held a few pages (a sequential scan, or a hash join over one) was kept while the table grew
+  // to thousands of rows — that scan was over half of PostgreSQL's CPU per login by the end of a
+  // benchmark run. Off, the planner takes the key's index whatever the size (a table without one is
+  // still scanned: the once-a-minute pruning).
+  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool(['-c synchronous_commit=off', '-c enable_seqscan=off'])) }) });
   return {
     kysely,
     ephemeral,

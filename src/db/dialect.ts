@@ -18,6 +18,11 @@ export interface DialectInfo {
   readonly ilike: 'like' | 'ilike';
   /** Statements for a bulk upsert (imports): multi-row VALUES on SQLite, one JSON array on PostgreSQL. */
   readonly compileUpsert: UpsertCompiler;
+  /**
+   * Whether INSERT/UPDATE/DELETE … RETURNING may stand in a WITH clause, so that several dependent writes
+   * are one statement (PostgreSQL); SQLite runs them one by one (in-process, a statement costs no round trip).
+   */
+  readonly writableCtes: boolean;
 }
 
 function info(name: DialectName, maxParameters: number, concurrentWriters: boolean, compileUpsert: UpsertCompiler): DialectInfo {
@@ -26,6 +31,7 @@ function info(name: DialectName, maxParameters: number, concurrentWriters: boole
     compileUpsert,
     maxParameters,
     concurrentWriters,
+    writableCtes: name === 'postgres',
     ilike: name === 'postgres' ? 'ilike' : 'like',
     rowsPerInsert: (columns) => Math.max(1, Math.min(1000, Math.floor(maxParameters / columns))),
   };

@@ -57,6 +57,17 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     expect([400, 429]).toContain((await submitPin(app, tenant.slug, { phone: phone.e164, pin }, '10.11.0.1')).statusCode);
   });
 
+  it('opens one session for one PIN however many right answers race, and sends one PIN to racing requests', async () => {
+    const { app, context } = t();
+    const tenant = await buildTown(context);
+    const phone = nextPhone();
+    const asked = await Promise.all(Array.from({ length: 4 }, () => requestPin(app, tenant.slug, { phone: phone.national }, '10.11.1.1')));
+    expect(asked.map((a) => a.statusCode).sort()).toEqual([202, 429, 429, 429]);
+    const pin = await readPin(app, phone.e164);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => submitPin(app, tenant.slug, { phone: phone.e164, pin }, '10.11.1.1')));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 400, 400, 400]);
+  });
+
   it('keeps counting failures per number across new PINs, and locks the number for the day at 20', async () => {
     const { app, context, clock } = t();
     clock.set(Date.UTC(2030, 0, 1, 0, 0, 0));

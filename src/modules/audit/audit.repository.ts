@@ -3,6 +3,7 @@
  * Details never hold phone numbers, emails or PINs — only ids and counts.
  */
 import type { Insertable, Kysely } from 'kysely';
+import { precompile, type Param } from '../../db/precompiled.js';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import type { TenantId } from '../../lib/tenant-id.js';
@@ -27,7 +28,7 @@ export interface AuditView {
   detail: Record<string, unknown> | null;
 }
 
-function toRow(tenantId: TenantId, at: number, entry: AuditEntry): Insertable<AuditLogTable> {
+function toRow(tenantId: TenantId, at: number, entry: AuditEntry): Required<Insertable<AuditLogTable>> {
   return {
     id: newId(),
     tenant_id: tenantId,
@@ -42,9 +43,16 @@ function toRow(tenantId: TenantId, at: number, entry: AuditEntry): Insertable<Au
 }
 
 export function auditRepository(db: Kysely<Database>) {
+  // Every resident login records one entry: compiled once.
+  const insertEntry = precompile(db, (db, p: Param<Required<Insertable<AuditLogTable>>>) =>
+    db.insertInto('audit_log').values({
+      id: p('id'), tenant_id: p('tenant_id'), at: p('at'), actor_type: p('actor_type'), actor_id: p('actor_id'), action: p('action'),
+      subject_type: p('subject_type'), subject_id: p('subject_id'), detail: p('detail'),
+    }),
+  );
   return {
     async record(tenantId: TenantId, at: number, entry: AuditEntry): Promise<void> {
-      await db.insertInto('audit_log').values(toRow(tenantId, at, entry)).execute();
+      await insertEntry(toRow(tenantId, at, entry));
     },
 
     /** Several entries in one statement (an operator's search reads many residents at once). */

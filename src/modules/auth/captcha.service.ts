@@ -54,6 +54,16 @@ export function verifyAltchaSolution(solution: Solution, hmacKey: string): boole
   return safeEqual(challenge, solution.challenge) && safeEqual(signature, solution.signature);
 }
 
+/** A checked solution, to be claimed once (by `verify`, or by the caller in a statement of its own). */
+export interface SolutionClaim {
+  key: string;
+  /** When the solution expires: the claim is kept until then. */
+  until: number;
+}
+
+/** A solution that was claimed before. */
+export const usedSolutionError = () => new ValidationError('captcha', 'this CAPTCHA solution was used already; solve a new one');
+
 export interface CaptchaServiceDeps {
   mode: 'altcha' | 'off';
   secret: string;
@@ -68,6 +78,26 @@ export function captchaService(deps: CaptchaServiceDeps) {
   const refuse = (message: string) => new ValidationError('captcha', message);
   const enabled = deps.mode === 'altcha';
 
+  function check(payload: string | undefined): SolutionClaim | undefined {
+    if (!enabled) return undefined;
+    if (!payload) throw refuse('confirm that you are not a robot');
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+    } catch {
+      throw refuse('not a CAPTCHA solution');
+    }
+    if (!isSolution(decoded)) throw refuse('not a CAPTCHA solution');
+    // Expiry against our clock (altcha-lib would use the system clock).
+    const expires = Number(extractParams({ salt: decoded.salt } as Parameters<typeof extractParams>[0]).expires) * 1000;
+    const now = deps.clock.now();
+    if (!Number.isFinite(expires) || expires < now) throw refuse('the CAPTCHA has expired; solve a new one');
+    if (!verifyAltchaSolution(decoded, hmacKey)) {
+      throw refuse('the CAPTCHA solution is not valid');
+    }
+    return { key: `captcha:${decoded.signature}`, until: expires };
+  }
+
   return {
     enabled,
 
@@ -77,26 +107,15 @@ export function captchaService(deps: CaptchaServiceDeps) {
 
     /** Accepts a solution (the widget's base64 payload) once; throws ValidationError naming `captcha`. */
     async verify(payload: string | undefined): Promise<void> {
-      if (!enabled) return;
-      if (!payload) throw refuse('confirm that you are not a robot');
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
-      } catch {
-        throw refuse('not a CAPTCHA solution');
-      }
-      if (!isSolution(decoded)) throw refuse('not a CAPTCHA solution');
-      // Expiry against our clock (altcha-lib would use the system clock).
-      const expires = Number(extractParams({ salt: decoded.salt } as Parameters<typeof extractParams>[0]).expires) * 1000;
-      const now = deps.clock.now();
-      if (!Number.isFinite(expires) || expires < now) throw refuse('the CAPTCHA has expired; solve a new one');
-      if (!verifyAltchaSolution(decoded, hmacKey)) {
-        throw refuse('the CAPTCHA solution is not valid');
-      }
-      if (!(await deps.rateLimits.claimOnce(`captcha:${decoded.signature}`, expires, now))) {
-        throw refuse('this CAPTCHA solution was used already; solve a new one');
-      }
+      const claim = check(payload);
+      if (claim && !(await deps.rateLimits.claimOnce(claim.key, claim.until, deps.clock.now()))) throw usedSolutionError();
     },
+
+    /**
+     * Checks a solution without claiming it: the claim the caller must make (once, e.g. in the statement
+     * that uses it) for it to count, or undefined when the CAPTCHA is off. Throws ValidationError naming `captcha`.
+     */
+    check,
   };
 }
 

@@ -10,17 +10,17 @@ import type { ContactRepository, LoginMatch } from '../residents/contact.reposit
 import { defaultCountry, parseLoginEndpoint } from '../residents/endpoint.parse.js';
 import { pendingSubject, residentSubject, type ResidentSessionData } from '../residents/resident.identity.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
-import type { CaptchaService } from './captcha.service.js';
+import { usedSolutionError, type CaptchaService } from './captcha.service.js';
 import type { SendPin } from './pin-delivery.js';
 import { endpointKey, type PinService } from './pin.service.js';
 import type { CreatedSession, SessionService } from './session.service.js';
 
 export interface LoginServiceDeps {
-  captcha: Pick<CaptchaService, 'verify'>;
-  pins: Pick<PinService, 'issue' | 'check'>;
+  captcha: Pick<CaptchaService, 'check'>;
+  pins: Pick<PinService, 'issue' | 'checkThen'>;
   sendPin: SendPin;
   contacts: Pick<ContactRepository, 'findLoginMatches'>;
-  sessions: Pick<SessionService, 'create'>;
+  sessions: Pick<SessionService, 'createConsumingPin'>;
   audit: AuditRepository;
   clock: Clock;
   secret: string;
@@ -62,9 +62,11 @@ export function loginService(deps: LoginServiceDeps) {
     async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
       // The number is checked before the CAPTCHA so that a typo does not use up a solved CAPTCHA.
       const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
-      await deps.captcha.verify(input.captcha);
+      const solution = deps.captcha.check(input.captcha);
       const key = endpointKey(deps.secret, endpoint.value);
-      const { code } = await deps.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip });
+      // The solution is claimed (once) in the PIN's own statement.
+      const claim = solution && { ...solution, taken: usedSolutionError };
+      const { code } = await deps.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip }, claim);
       const language = input.language && tenant.languages.includes(input.language) ? input.language : (tenant.languages[0] ?? 'fi');
       await deps.sendPin({ tenant, endpoint, code, purpose: 'login', language });
       return {
@@ -79,11 +81,14 @@ export function loginService(deps: LoginServiceDeps) {
     async login(tenant: Tenant, input: LoginInput, ip: string): Promise<LoggedIn> {
       const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
       const key = endpointKey(deps.secret, endpoint.value);
-      await deps.pins.check(tenant, { purpose: 'login', subject: key, endpointKey: key, ip }, input.pin);
-      const matches = await deps.contacts.findLoginMatches(tenant.id, endpoint.value);
-      const contact = pickContact(matches);
-      const data: ResidentSessionData = { login: endpoint, known: matches.some((m) => m.contactSource === 'register'), contactId: contact?.contactId ?? null };
-      const session = await deps.sessions.create(tenant.id, contact ? residentSubject(contact.contactId) : pendingSubject(key), { ...data });
+      // The register is read only once the PIN is right; the session then consumes the PIN in its own statement.
+      const { session, contact, data } = await deps.pins.checkThen(tenant, { purpose: 'login', subject: key, endpointKey: key, ip }, input.pin, async (pinId) => {
+        const matches = await deps.contacts.findLoginMatches(tenant.id, endpoint.value);
+        const contact = pickContact(matches);
+        const data: ResidentSessionData = { login: endpoint, known: matches.some((m) => m.contactSource === 'register'), contactId: contact?.contactId ?? null };
+        const session = await deps.sessions.createConsumingPin(tenant.id, pinId, contact ? residentSubject(contact.contactId) : pendingSubject(key), { ...data });
+        return session && { session, contact, data };
+      });
       if (contact) {
         await deps.audit.record(tenant.id, deps.clock.now(), { actorType: 'resident', actorId: contact.contactId, action: 'resident.login', subjectType: 'contact', subjectId: contact.contactId });
       }

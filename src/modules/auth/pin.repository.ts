@@ -1,6 +1,9 @@
 /** The SQL of one-time PINs. At most one live PIN per (tenant, purpose, subject). */
 import { sql, type Kysely } from 'kysely';
+import type { DialectInfo } from '../../db/dialect.js';
+import { precompile, type Param, type PrecompiledQuery } from '../../db/precompiled.js';
 import type { Database, PinsTable } from '../../db/schema.js';
+import { claimRow } from './rate-limit.repository.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 
 export type PinPurpose = PinsTable['purpose'];
@@ -22,24 +25,190 @@ export interface IssueState {
   counts: Map<string, number>;
 }
 
+/** A rate counter (`rate_counters`) in one window, with the limit it is held to. */
+export interface CounterLimit {
+  key: string;
+  windowStart: number;
+  limit: number;
+}
+
+/** What a new PIN must pass, checked and counted by `issue` in the order given here. */
+export interface IssueRules {
+  /** A key to claim once (a CAPTCHA solution) before anything else; already claimed, nothing else happens. */
+  claim?: { key: string; until: number } | undefined;
+  /** The subject's current PIN must have been issued at or before this (the resend cooldown). */
+  notIssuedAfter: number;
+  /** Counters that refuse the PIN, without counting it, while at or over their limit (wrong guesses). */
+  locks: ReadonlyArray<CounterLimit>;
+  /** Counters every PIN asked for counts against (PINs per IP, per endpoint; keys differ); stored only while all stay within. */
+  counters: ReadonlyArray<CounterLimit>;
+}
+
+export interface IssueOutcome {
+  /** False when `rules.claim` had been claimed before (then nothing was read, counted or stored). */
+  claimed: boolean;
+  /** When the subject's PIN before this one was issued, if there was one. */
+  issuedAt: number | undefined;
+  /** The counts of `rules.locks`, in their order. */
+  lockCounts: number[];
+  /** The new counts of `rules.counters`, in their order; undefined when the cooldown or a lock refused first. */
+  counts: number[] | undefined;
+  stored: boolean;
+}
+
 export interface ClaimedAttempt {
   id: string;
   codeHash: string;
   attempts: number;
 }
 
-export function pinRepository(db: Kysely<Database>) {
-  return {
-    /** When the subject's current PIN was issued (for the resend cooldown), if there is one. */
-    async issuedAt(tenantId: TenantId, purpose: PinPurpose, subject: string): Promise<number | undefined> {
-      const row = await db
-        .selectFrom('pins')
-        .select('created_at')
-        .where('tenant_id', '=', tenantId)
-        .where('purpose', '=', purpose)
-        .where('subject', '=', subject)
-        .executeTakeFirst();
-      return row ? Number(row.created_at) : undefined;
+type IssueParams = {
+  claimKey: string | null;
+  claimUntil: number | null;
+  tenantId: TenantId;
+  purpose: PinPurpose;
+  subject: string;
+  notIssuedAfter: number;
+  lockKeys: string[];
+  lockWindows: number[];
+  lockLimits: number[];
+  keys: string[];
+  windows: number[];
+  limits: number[];
+} & Omit<NewPin, 'purpose' | 'subject'>;
+
+/**
+ * `issue` on PostgreSQL, one statement: the cooldown and the locks read, the counters counted only when
+ * they allow, the PIN stored only when every counter is within its limit — and, as in `replace`, only
+ * over a PIN older than the cooldown, so that two racing requests store one PIN.
+ */
+const issueStatement = (p: Param<IssueParams>) => sql<{ claimed: boolean; issued_at: number | null; lock_counts: number[]; counts: number[] | null; stored: boolean }>`
+  with claim as (
+    insert into rate_counters (key, window_start, count)
+    select ${p('claimKey')}::text, ${claimRow('', 0).window_start}, ${p('claimUntil')}::int where ${p('claimKey')}::text is not null
+    on conflict (key, window_start) do nothing
+    returning key
+  ), claimed as (
+    select ${p('claimKey')}::text is null or exists (select 1 from claim) as claimed
+  ), state as (
+    select
+      (select created_at from pins where tenant_id = ${p('tenantId')} and purpose = ${p('purpose')} and subject = ${p('subject')}) as issued_at,
+      array(
+        select coalesce(c.count, 0)
+        from unnest(${p('lockKeys')}::text[], ${p('lockWindows')}::bigint[]) with ordinality as l(key, window_start, n)
+        left join rate_counters c on c.key = l.key and c.window_start = l.window_start
+        order by l.n
+      ) as lock_counts
+  ), allowed as (
+    select 1 from state, claimed
+    where claimed.claimed and (issued_at is null or issued_at <= ${p('notIssuedAfter')})
+      and not exists (select 1 from unnest(lock_counts, ${p('lockLimits')}::bigint[]) as l(count, lim) where l.count >= l.lim)
+  ), counted as (
+    insert into rate_counters (key, window_start, count)
+    select h.key, h.window_start, 1 from unnest(${p('keys')}::text[], ${p('windows')}::bigint[]) as h(key, window_start) cross join allowed
+    on conflict (key, window_start) do update set count = rate_counters.count + 1
+    returning key, count
+  ), stored as (
+    insert into pins (id, tenant_id, purpose, subject, code_hash, attempts, created_at, expires_at)
+    select ${p('id')}, ${p('tenantId')}, ${p('purpose')}, ${p('subject')}, ${p('codeHash')}, 0, ${p('createdAt')}, ${p('expiresAt')}
+    where exists (select 1 from counted)
+      and not exists (select 1 from counted c join unnest(${p('keys')}::text[], ${p('limits')}::bigint[]) as h(key, lim) on h.key = c.key where c.count > h.lim)
+    on conflict (tenant_id, purpose, subject) do update
+      set id = excluded.id, code_hash = excluded.code_hash, attempts = 0, created_at = excluded.created_at, expires_at = excluded.expires_at
+      where pins.created_at <= ${p('notIssuedAfter')}
+    returning id
+  )
+  select
+    claimed.claimed,
+    state.issued_at,
+    state.lock_counts,
+    case when exists (select 1 from counted) then array(
+      select c.count from unnest(${p('keys')}::text[]) with ordinality as h(key, n) join counted c on c.key = h.key order by h.n
+    ) end as counts,
+    exists (select 1 from stored) as stored
+  from state, claimed`;
+
+export function pinRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, 'writableCtes'>) {
+  const issueInOneStatement = precompile(db, (_db, p: Param<IssueParams>) => issueStatement(p));
+  /** `claimAttempt`'s statement for `lockCount` locks (the callers' count is fixed: one compilation each). */
+  const claimStatements = new Map<number, PrecompiledQuery<Record<string, string | number>, { id: string; code_hash: string; attempts: number }>>();
+  const claimStatement = (lockCount: number) => {
+    let statement = claimStatements.get(lockCount);
+    if (statement) return statement;
+    statement = precompile(db, (db, p: Param<Record<string, string | number>>) => {
+      let query = db
+        .updateTable('pins')
+        .set({ attempts: sql<number>`attempts + 1` })
+        .where('tenant_id', '=', p('tenantId') as TenantId)
+        .where('purpose', '=', p('purpose') as PinPurpose)
+        .where('subject', '=', p('subject') as string)
+        .where('attempts', '<', p('maxAttempts') as number)
+        .where('expires_at', '>', p('now') as number);
+      if (lockCount > 0) {
+        const locks = Array.from({ length: lockCount }, (_, i) => i);
+        query = query.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('rate_counters')
+                .select('key')
+                .where((c) => c.or(locks.map((i) => c.and([c('key', '=', p(`key${i}`) as string), c('window_start', '=', p(`window${i}`) as number), c('count', '>=', p(`limit${i}`) as number)])))),
+            ),
+          ),
+        );
+      }
+      return query.returning(['id', 'code_hash', 'attempts']);
+    });
+    claimStatements.set(lockCount, statement);
+    return statement;
+  };
+  const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) => db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')));
+
+  /** `issue` statement by statement (SQLite: in-process, so the statements cost no round trips). */
+  async function issueStepByStep(repo: PinRepository, tenantId: TenantId, pin: NewPin, rules: IssueRules): Promise<IssueOutcome> {
+    if (rules.claim) {
+      const row = await db.insertInto('rate_counters').values(claimRow(rules.claim.key, rules.claim.until)).onConflict((oc) => oc.columns(['key', 'window_start']).doNothing()).returning('key').executeTakeFirst();
+      if (!row) return { claimed: false, issuedAt: undefined, lockCounts: [], counts: undefined, stored: false };
+    }
+    const state = await repo.issueState(tenantId, pin.purpose, pin.subject, rules.locks);
+    const lockCounts = rules.locks.map((l) => state.counts.get(l.key) ?? 0);
+    const refused = (state.issuedAt !== undefined && state.issuedAt > rules.notIssuedAfter) || rules.locks.some((l, i) => lockCounts[i]! >= l.limit);
+    if (refused) return { claimed: true, issuedAt: state.issuedAt, lockCounts, counts: undefined, stored: false };
+    const rows = await db
+      .insertInto('rate_counters')
+      .values(rules.counters.map((c) => ({ key: c.key, window_start: c.windowStart, count: 1 })))
+      .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }))
+      .returning(['key', 'count'])
+      .execute();
+    const byKey = new Map(rows.map((r) => [r.key, Number(r.count)]));
+    const counts = rules.counters.map((c) => byKey.get(c.key) ?? 1);
+    if (rules.counters.some((c, i) => counts[i]! > c.limit)) return { claimed: true, issuedAt: state.issuedAt, lockCounts, counts, stored: false };
+    return { claimed: true, issuedAt: state.issuedAt, lockCounts, counts, stored: await repo.replace(tenantId, pin, rules.notIssuedAfter) };
+  }
+
+  const repo = {
+    /**
+     * Issues `pin` in place of the subject's previous one if `rules` allow: the cooldown and the locks
+     * refuse without counting; otherwise every counter counts the request, and the PIN is stored when
+     * all are within their limits. One statement on PostgreSQL (a PIN request is the hot path of every
+     * login); the caller reads the outcome to say which rule refused.
+     */
+    async issue(tenantId: TenantId, pin: NewPin, rules: IssueRules): Promise<IssueOutcome> {
+      if (!dialect.writableCtes) return issueStepByStep(repo, tenantId, pin, rules);
+      const { rows } = await issueInOneStatement({
+        claimKey: rules.claim?.key ?? null, claimUntil: rules.claim ? claimRow(rules.claim.key, rules.claim.until).count : null,
+        tenantId, ...pin, notIssuedAfter: rules.notIssuedAfter,
+        lockKeys: rules.locks.map((l) => l.key), lockWindows: rules.locks.map((l) => l.windowStart), lockLimits: rules.locks.map((l) => l.limit),
+        keys: rules.counters.map((c) => c.key), windows: rules.counters.map((c) => c.windowStart), limits: rules.counters.map((c) => c.limit),
+      });
+      const row = rows[0]!;
+      return {
+        claimed: row.claimed,
+        issuedAt: row.issued_at === null ? undefined : Number(row.issued_at),
+        lockCounts: row.lock_counts.map(Number),
+        counts: row.counts === null ? undefined : row.counts.map(Number),
+        stored: row.stored,
+      };
     },
 
     /**
@@ -115,34 +284,16 @@ export function pinRepository(db: Kysely<Database>) {
       now: number,
       locks: ReadonlyArray<{ key: string; windowStart: number; limit: number }> = [],
     ): Promise<ClaimedAttempt | undefined> {
-      let query = db
-        .updateTable('pins')
-        .set({ attempts: sql<number>`attempts + 1` })
-        .where('tenant_id', '=', tenantId)
-        .where('purpose', '=', purpose)
-        .where('subject', '=', subject)
-        .where('attempts', '<', maxAttempts)
-        .where('expires_at', '>', now);
-      if (locks.length > 0) {
-        query = query.where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('rate_counters')
-                .select('key')
-                .where((c) => c.or(locks.map((l) => c.and([c('key', '=', l.key), c('window_start', '=', l.windowStart), c('count', '>=', l.limit)])))),
-            ),
-          ),
-        );
-      }
-      const row = await query.returning(['id', 'code_hash', 'attempts']).executeTakeFirst();
+      const params: Record<string, string | number> = { tenantId, purpose, subject, maxAttempts, now };
+      for (const [i, l] of locks.entries()) Object.assign(params, { [`key${i}`]: l.key, [`window${i}`]: l.windowStart, [`limit${i}`]: l.limit });
+      const row = (await claimStatement(locks.length)(params)).rows[0];
       return row && { id: row.id, codeHash: row.code_hash, attempts: Number(row.attempts) };
     },
 
     /** Consumes the PIN (single use): true only for the one caller that removed it. */
     async consume(tenantId: TenantId, id: string): Promise<boolean> {
-      const result = await db.deleteFrom('pins').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
+      const result = await deletePin({ tenantId, id });
+      return Number(result.numAffectedRows) === 1;
     },
 
     async deleteForSubject(tenantId: TenantId, purpose: PinPurpose, subject: string): Promise<void> {
@@ -154,6 +305,7 @@ export function pinRepository(db: Kysely<Database>) {
       await db.deleteFrom('pins').where('expires_at', '<=', now).execute();
     },
   };
+  return repo;
 }
 
 export type PinRepository = ReturnType<typeof pinRepository>;

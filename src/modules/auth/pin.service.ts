@@ -89,64 +89,88 @@ export function pinService(deps: PinServiceDeps) {
     ];
   };
 
-  function refuseDuringCooldown(tenant: Tenant, issuedAt: number | undefined, now: number): number {
+  function refuseDuringCooldown(tenant: Tenant, issuedAt: number | undefined, now: number): void {
     const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
     if (issuedAt !== undefined && issuedAt > now - cooldownMs) {
       const wait = Math.max(1, Math.ceil((issuedAt + cooldownMs - now) / 1000));
       throw new RateLimitedError(`a PIN was sent a moment ago; a new one can be asked for in ${wait} seconds`, wait);
     }
-    return now - cooldownMs;
   }
 
-  /** Counts the PIN against the per-IP and per-endpoint hourly limits (one statement). */
-  async function countIssue(tenant: Tenant, target: PinTarget, now: number): Promise<void> {
+  /** The hourly limits every PIN asked for counts against: per client IP, per endpoint. */
+  const issueCounters = (tenant: Tenant, target: PinTarget, now: number) => {
     const k = keys(tenant, target);
-    const [ip, endpoint] = await rateLimits.hitMany(
-      [
-        { key: k.ipIssued, windowMs: HOUR, limit: tenant.settings.pinsPerIpPerHour },
-        { key: k.endpointIssued, windowMs: HOUR, limit: tenant.settings.pinsPerEndpointPerHour },
-      ],
-      now,
-    );
-    for (const [hit, what] of [[ip!, 'from this network'], [endpoint!, 'for this number or email']] as const) {
-      if (!hit.allowed) throw new RateLimitedError(`too many PINs ${what} this hour; try again in ${minutes(hit.retryAfterSeconds)} minutes`, hit.retryAfterSeconds);
+    return [
+      { key: k.ipIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerIpPerHour, what: 'from this network' },
+      { key: k.endpointIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerEndpointPerHour, what: 'for this number or email' },
+    ];
+  };
+
+  /**
+   * Like `check`, but a right PIN is handed to `use`, which must consume it (`pins.id`) in the same
+   * statement as its own write — single use, one round trip — and return undefined when it was gone
+   * already (a parallel request used it): that counts as a wrong guess.
+   */
+  async function checkThen<T>(tenant: Tenant, target: PinTarget, code: string, use: (pinId: string) => Promise<T | undefined>): Promise<T> {
+    const now = clock.now();
+    const counters = failureCounters(tenant, target, now);
+    // The lock is checked inside the claim (one statement on the way to a login); only a refusal asks why.
+    const attempt = await pins.claimAttempt(tenant.id, target.purpose, target.subject, MAX_ATTEMPTS_PER_PIN, now, counters);
+    if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
+    // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
+    const candidate = hashOf(attempt?.id ?? 'none', code);
+    if (attempt && safeEqual(candidate, attempt.codeHash)) {
+      const used = await use(attempt.id);
+      if (used !== undefined) return used;
     }
+    await rateLimits.hitMany(counters, now);
+    throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
   }
 
   return {
-    /** Issues a PIN in place of the subject's previous one; throws RateLimitedError when a limit refuses. */
-    async issue(tenant: Tenant, target: PinTarget): Promise<{ code: string; expiresAt: number }> {
+    /**
+     * Issues a PIN in place of the subject's previous one; throws RateLimitedError when a limit refuses.
+     * `claim` (a CAPTCHA solution) is claimed once first, in the same statement; when it was claimed
+     * before, nothing else happens and `claim.taken()` is thrown.
+     */
+    async issue(tenant: Tenant, target: PinTarget, claim?: { key: string; until: number; taken: () => Error }): Promise<{ code: string; expiresAt: number }> {
       const now = clock.now();
       if (now - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = now;
         await pins.deleteExpired(now);
       }
-      // A request refused by the cooldown or the lock counts against no hourly limit: it sends nothing.
-      const state = await pins.issueState(tenant.id, target.purpose, target.subject, failureCounters(tenant, target, now));
-      const notIssuedAfter = refuseDuringCooldown(tenant, state.issuedAt, now);
-      refuseWhenLocked(tenant, target, state.counts, now);
-      await countIssue(tenant, target, now);
+      await rateLimits.prune(now);
       const id = newId();
       const code = randomDigits(tenant.settings.pinLength);
       const expiresAt = now + tenant.settings.pinTtlMinutes * 60_000;
-      const stored = await pins.replace(tenant.id, { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt }, notIssuedAfter);
-      if (!stored) throw new RateLimitedError('a PIN was sent a moment ago', tenant.settings.pinResendCooldownSeconds);
+      const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
+      const locks = failureCounters(tenant, target, now);
+      const counters = issueCounters(tenant, target, now);
+      // One statement on PostgreSQL: a request refused by the cooldown or a lock counts against no hourly
+      // limit (it sends nothing); otherwise it counts, and the PIN is stored if every limit holds.
+      const outcome = await pins.issue(
+        tenant.id,
+        { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
+        { claim, notIssuedAfter: now - cooldownMs, locks, counters },
+      );
+      if (!outcome.claimed) throw claim!.taken();
+      refuseDuringCooldown(tenant, outcome.issuedAt, now);
+      refuseWhenLocked(tenant, target, new Map(locks.map((c, i) => [c.key, outcome.lockCounts[i] ?? 0])), now);
+      for (const [i, counter] of counters.entries()) {
+        if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
+        const wait = rateLimits.retryAfter(HOUR, now);
+        throw new RateLimitedError(`too many PINs ${counter.what} this hour; try again in ${minutes(wait)} minutes`, wait);
+      }
+      if (!outcome.stored) throw new RateLimitedError('a PIN was sent a moment ago', tenant.settings.pinResendCooldownSeconds);
       return { code, expiresAt };
     },
 
     /** Accepts the PIN once (and then it is gone); throws PinRejectedError or RateLimitedError otherwise. */
     async check(tenant: Tenant, target: PinTarget, code: string): Promise<void> {
-      const now = clock.now();
-      const counters = failureCounters(tenant, target, now);
-      // The lock is checked inside the claim (one statement on the way to a login); only a refusal asks why.
-      const attempt = await pins.claimAttempt(tenant.id, target.purpose, target.subject, MAX_ATTEMPTS_PER_PIN, now, counters);
-      if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
-      // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
-      const candidate = hashOf(attempt?.id ?? 'none', code);
-      if (attempt && safeEqual(candidate, attempt.codeHash) && (await pins.consume(tenant.id, attempt.id))) return;
-      await rateLimits.hitMany(counters, now);
-      throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
+      await checkThen(tenant, target, code, async (pinId) => ((await pins.consume(tenant.id, pinId)) ? true : undefined));
     },
+
+    checkThen,
 
     /** Drops the subject's PIN (the endpoint it verifies was removed). */
     forget: (tenant: Tenant, purpose: PinPurpose, subject: string) => pins.deleteForSubject(tenant.id, purpose, subject),

@@ -5,6 +5,7 @@
  * Keys carry their own scope (`pin-ip:<tenant>:<ip>`): the table has no tenant column.
  */
 import { sql, type Kysely } from 'kysely';
+import { precompile, type Param } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 
 export interface RateHit {
@@ -24,11 +25,22 @@ const PRUNE_EVERY_MS = 60_000;
 const CLAIMS_WINDOW = -1;
 const toMinutes = (ms: number) => Math.ceil(ms / 60_000);
 
+/** The `rate_counters` row of a one-time claim of `key` kept until `until` (for claims made by other statements). */
+export const claimRow = (key: string, until: number) => ({ key, window_start: CLAIMS_WINDOW, count: toMinutes(until) });
+
 export const windowStartOf = (now: number, windowMs: number) => Math.floor(now / windowMs) * windowMs;
 const secondsUntil = (end: number, now: number) => Math.max(1, Math.ceil((end - now) / 1000));
 
 export function rateLimitRepository(db: Kysely<Database>) {
   let lastPrune = 0;
+  // Every PIN request claims its CAPTCHA solution: compiled once.
+  const insertClaim = precompile(db, (db, p: Param<{ key: string; until: number }>) =>
+    db
+      .insertInto('rate_counters')
+      .values({ key: p('key'), window_start: CLAIMS_WINDOW, count: p('until') })
+      .onConflict((oc) => oc.column('key').column('window_start').doNothing())
+      .returning('count'),
+  );
 
   async function pruneNowAndThen(now: number): Promise<void> {
     if (now - lastPrune < PRUNE_EVERY_MS) return;
@@ -38,6 +50,9 @@ export function rateLimitRepository(db: Kysely<Database>) {
   }
 
   return {
+    /** Drops expired counters and claims, at most once a minute (callers that count elsewhere call this). */
+    prune: pruneNowAndThen,
+
     /** Counts one hit of `key` in the current window; allowed while the count stays within `limit`. */
     async hit(key: string, windowMs: number, limit: number, now: number): Promise<RateHit> {
       await pruneNowAndThen(now);
@@ -93,13 +108,8 @@ export function rateLimitRepository(db: Kysely<Database>) {
      */
     async claimOnce(key: string, until: number, now: number): Promise<boolean> {
       await pruneNowAndThen(now);
-      const row = await db
-        .insertInto('rate_counters')
-        .values({ key, window_start: CLAIMS_WINDOW, count: toMinutes(until) })
-        .onConflict((oc) => oc.column('key').column('window_start').doNothing())
-        .returning('count')
-        .executeTakeFirst();
-      return row !== undefined;
+      const { rows } = await insertClaim({ key, until: claimRow(key, until).count });
+      return rows.length > 0;
     },
   };
 }

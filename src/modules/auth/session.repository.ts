@@ -1,25 +1,50 @@
 /** The SQL of server-side sessions. Rows are keyed by the SHA-256 of the token; the token is only in the cookie. */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DialectInfo } from '../../db/dialect.js';
+import { precompile, type Param } from '../../db/precompiled.js';
 import type { Database, SessionsTable } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 
-export function sessionRepository(db: Kysely<Database>) {
+export function sessionRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, 'writableCtes'> = { writableCtes: false }) {
+  // Every logged-in request reads its session, and every login writes one: compiled once.
+  const insertSession = precompile(db, (db, p: Param<SessionRow>) =>
+    db.insertInto('sessions').values({
+      id: p('id'), tenant_id: p('tenant_id'), subject_type: p('subject_type'), subject_id: p('subject_id'), csrf_token: p('csrf_token'),
+      created_at: p('created_at'), last_seen_at: p('last_seen_at'), expires_at: p('expires_at'), data: p('data'),
+    }),
+  );
+  // The login's last write on PostgreSQL: the PIN consumed and the session opened in one statement.
+  const insertConsumingPin = precompile(db, (_db, p: Param<SessionRow & { pinId: string }>) => sql`
+    with consumed as (delete from pins where tenant_id = ${p('tenant_id')} and id = ${p('pinId')} returning id)
+    insert into sessions (id, tenant_id, subject_type, subject_id, csrf_token, created_at, last_seen_at, expires_at, data)
+    select ${p('id')}, ${p('tenant_id')}, ${p('subject_type')}, ${p('subject_id')}, ${p('csrf_token')}, ${p('created_at')}, ${p('last_seen_at')}, ${p('expires_at')}, ${p('data')}
+    from consumed`);
+  const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) => db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')));
+  const findSession = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string; now: number }>) =>
+    db.selectFrom('sessions').selectAll().where('id', '=', p('id')).where('tenant_id', '=', p('tenantId')).where('expires_at', '>', p('now')),
+  );
+
   return {
     async insert(tenantId: TenantId, row: Omit<SessionRow, 'tenant_id'>): Promise<void> {
-      await db.insertInto('sessions').values({ ...row, tenant_id: tenantId }).execute();
+      await insertSession({ ...row, tenant_id: tenantId });
+    },
+
+    /**
+     * Inserts the session only if it consumes the PIN `pinId` (deletes it): false when the PIN was gone.
+     * One statement on PostgreSQL; on SQLite the delete, then the insert.
+     */
+    async insertConsumingPin(tenantId: TenantId, row: Omit<SessionRow, 'tenant_id'>, pinId: string): Promise<boolean> {
+      if (dialect.writableCtes) return Number((await insertConsumingPin({ ...row, tenant_id: tenantId, pinId })).numAffectedRows) === 1;
+      if (Number((await deletePin({ tenantId, id: pinId })).numAffectedRows) !== 1) return false;
+      await insertSession({ ...row, tenant_id: tenantId });
+      return true;
     },
 
     /** The live session with this id in this tenant (a session of another tenant is not found). */
     async find(tenantId: TenantId, id: string, now: number): Promise<SessionRow | undefined> {
-      return db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('id', '=', id)
-        .where('tenant_id', '=', tenantId)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      return (await findSession({ tenantId, id, now })).rows[0];
     },
 
     async touch(tenantId: TenantId, id: string, lastSeenAt: number, expiresAt: number): Promise<void> {

@@ -5,6 +5,7 @@
  * server process reads any session and a revocation takes effect everywhere at once.
  */
 import type { Kysely } from 'kysely';
+import type { DialectInfo } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
@@ -37,6 +38,8 @@ export interface CreatedSession {
 
 export interface SessionServiceDeps {
   db: Kysely<Database>;
+  /** Whether a session and the PIN it consumes can be one statement (default: two). */
+  dialect?: Pick<DialectInfo, 'writableCtes'>;
   clock: Clock;
   /** Idle expiry; every use pushes it forward. Default 30. */
   idleMinutes?: number;
@@ -54,7 +57,7 @@ const PRUNE_EVERY_MS = 60_000;
 export function sessionService(deps: SessionServiceDeps) {
   const idleMs = (deps.idleMinutes ?? 30) * 60_000;
   const maxMs = (deps.maxHours ?? 12) * 3_600_000;
-  const repo = sessionRepository(deps.db);
+  const repo = sessionRepository(deps.db, deps.dialect);
   let lastPrune = 0;
 
   const expiryFrom = (now: number, createdAt: number) => Math.min(now + idleMs, createdAt + maxMs);
@@ -75,26 +78,38 @@ export function sessionService(deps: SessionServiceDeps) {
     await repo.deleteExpired(now);
   }
 
+  async function newSession(subject: SessionSubject, data: Record<string, unknown> | undefined): Promise<{ session: CreatedSession; row: Omit<SessionRow, 'tenant_id'> }> {
+    const now = deps.clock.now();
+    await pruneNowAndThen(now);
+    const token = randomToken(32);
+    const csrfToken = randomToken(24);
+    const expiresAt = expiryFrom(now, now);
+    const row = {
+      id: sha256(token),
+      subject_type: subject.type,
+      subject_id: subject.id,
+      csrf_token: csrfToken,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      data: data ? JSON.stringify(data) : null,
+    };
+    return { session: { token, csrfToken, expiresAt }, row };
+  }
+
   return {
     idleMs,
 
     async create(tenantId: TenantId, subject: SessionSubject, data?: Record<string, unknown>): Promise<CreatedSession> {
-      const now = deps.clock.now();
-      await pruneNowAndThen(now);
-      const token = randomToken(32);
-      const csrfToken = randomToken(24);
-      const expiresAt = expiryFrom(now, now);
-      await repo.insert(tenantId, {
-        id: sha256(token),
-        subject_type: subject.type,
-        subject_id: subject.id,
-        csrf_token: csrfToken,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: expiresAt,
-        data: data ? JSON.stringify(data) : null,
-      });
-      return { token, csrfToken, expiresAt };
+      const { session, row } = await newSession(subject, data);
+      await repo.insert(tenantId, row);
+      return session;
+    },
+
+    /** Starts a session only if it consumes the one-time PIN `pinId` (see PinService.checkThen); undefined when the PIN was gone. */
+    async createConsumingPin(tenantId: TenantId, pinId: string, subject: SessionSubject, data?: Record<string, unknown>): Promise<CreatedSession | undefined> {
+      const { session, row } = await newSession(subject, data);
+      return (await repo.insertConsumingPin(tenantId, row, pinId)) ? session : undefined;
     },
 
     /** The live session of this token in this tenant, its idle expiry slid forward; undefined otherwise. */

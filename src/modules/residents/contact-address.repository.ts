@@ -1,5 +1,6 @@
 /** The SQL of a contact's addresses (main and extra, each with its alert switch). Tenant id first, always. */
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { precompile, type Param } from '../../db/precompiled.js';
 import type { ContactAddressesTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import type { AddressRow } from '../addresses/address.repository.js';
@@ -17,20 +18,23 @@ export function contactAddressRepository(db: Kysely<Database>) {
   // Every write raises the register revision on the same connection (or transaction) as the write.
   const changes = registerChangesRepository(db);
   const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
+  // GET /me reads it on every call: compiled once.
+  const linksOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
+    db
+      .selectFrom('contact_addresses as l')
+      .innerJoin('addresses as a', (join) => join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'))
+      .selectAll('a')
+      .select(['l.id as link_id', 'l.contact_id', 'l.address_id', 'l.role', 'l.label', 'l.source', 'l.active', 'l.created_at', 'l.updated_at as link_updated_at'])
+      .where('l.tenant_id', '=', p('tenantId'))
+      .where('l.contact_id', '=', p('contactId'))
+      .orderBy('l.role', 'desc')
+      .orderBy('l.created_at')
+      .orderBy('l.id'),
+  );
   return {
     /** The contact's addresses with the register rows they point at: main first, then by when added. */
     async listForContact(tenantId: TenantId, contactId: string): Promise<ContactAddressWithAddress[]> {
-      const rows = await db
-        .selectFrom('contact_addresses as l')
-        .innerJoin('addresses as a', (join) => join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'))
-        .selectAll('a')
-        .select(['l.id as link_id', 'l.contact_id', 'l.address_id', 'l.role', 'l.label', 'l.source', 'l.active', 'l.created_at', 'l.updated_at as link_updated_at'])
-        .where('l.tenant_id', '=', tenantId)
-        .where('l.contact_id', '=', contactId)
-        .orderBy('l.role', 'desc')
-        .orderBy('l.created_at')
-        .orderBy('l.id')
-        .execute();
+      const { rows } = await linksOf({ tenantId, contactId });
       return rows.map(({ link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }) => ({
         link: { id: link_id, tenant_id: tenantId, contact_id, address_id, role, label, source, active, created_at, updated_at: link_updated_at },
         address,

@@ -1,5 +1,6 @@
 /** The SQL of contacts, their endpoints (numbers, emails) and suppression entries. Tenant id first, always. */
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { precompile, type Param } from '../../db/precompiled.js';
 import type { ContactEndpointsTable, ContactsTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import { registerChangesRepository } from '../addresses/register-changes.repository.js';
@@ -19,25 +20,34 @@ export function contactRepository(db: Kysely<Database>) {
   // Every write raises the register revision on the same connection (or transaction) as the write.
   const changes = registerChangesRepository(db);
   const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
+  // The reads of every login and GET /me, compiled once.
+  const loginMatches = precompile(db, (db, p: Param<{ tenantId: TenantId; value: string }>) =>
+    db
+      .selectFrom('contact_endpoints as e')
+      .innerJoin('contacts as c', 'c.id', 'e.contact_id')
+      .select(['c.id', 'c.source', 'c.updated_at'])
+      .where('e.tenant_id', '=', p('tenantId'))
+      .where('e.value', '=', p('value'))
+      .where((eb) => eb.or([eb('e.source', '=', 'register'), eb('e.verified', '=', 1)])),
+  );
+  const findContact = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
+    db.selectFrom('contacts').selectAll().where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')),
+  );
+  const endpointsOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
+    db.selectFrom('contact_endpoints').selectAll().where('tenant_id', '=', p('tenantId')).where('contact_id', '=', p('contactId')).orderBy('created_at').orderBy('id'),
+  );
   return {
     /**
      * Contacts that this endpoint may log in to: those holding it from the public register or verified.
      * An unverified number somebody else typed in does not open their contact.
      */
     async findLoginMatches(tenantId: TenantId, value: string): Promise<LoginMatch[]> {
-      const rows = await db
-        .selectFrom('contact_endpoints as e')
-        .innerJoin('contacts as c', 'c.id', 'e.contact_id')
-        .select(['c.id', 'c.source', 'c.updated_at'])
-        .where('e.tenant_id', '=', tenantId)
-        .where('e.value', '=', value)
-        .where((eb) => eb.or([eb('e.source', '=', 'register'), eb('e.verified', '=', 1)]))
-        .execute();
+      const { rows } = await loginMatches({ tenantId, value });
       return rows.map((r) => ({ contactId: r.id, contactSource: r.source, updatedAt: Number(r.updated_at) }));
     },
 
     async find(tenantId: TenantId, id: string): Promise<ContactRow | undefined> {
-      return db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return (await findContact({ tenantId, id })).rows[0];
     },
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactsTable>, 'tenant_id'>): Promise<void> {
@@ -57,14 +67,7 @@ export function contactRepository(db: Kysely<Database>) {
     },
 
     async listEndpoints(tenantId: TenantId, contactId: string): Promise<EndpointRow[]> {
-      return db
-        .selectFrom('contact_endpoints')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('contact_id', '=', contactId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
+      return (await endpointsOf({ tenantId, contactId })).rows;
     },
 
     async findEndpoint(tenantId: TenantId, contactId: string, id: string): Promise<EndpointRow | undefined> {

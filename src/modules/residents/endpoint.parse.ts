@@ -25,13 +25,26 @@ export function defaultCountry(languages: readonly Language[]): CountryCode {
 // Number types that are reached by a voice call rather than an SMS.
 const LANDLINE_TYPES = new Set(['FIXED_LINE', 'VOIP', 'UAN', 'TOLL_FREE', 'SHARED_COST', 'PERSONAL_NUMBER', 'VOICEMAIL']);
 
+/**
+ * Numbers parsed lately, by country and text: a login parses its number twice (PIN request, then the
+ * PIN), and libphonenumber's full metadata makes a parse cost about as much as a statement. Bounded.
+ */
+const parsedPhones = new Map<string, ParsedEndpoint>();
+const PARSED_PHONES_KEPT = 10_000;
+
 export function parsePhone(input: string, country: CountryCode, field: string): ParsedEndpoint {
   const text = input.trim();
+  const cacheKey = `${country}:${text}`;
+  const hit = parsedPhones.get(cacheKey);
+  if (hit) return { ...hit };
   if (!/^\+?[0-9 ()./-]{3,30}$/.test(text)) throw new ValidationError(field, 'not a phone number (digits, spaces and - only, e.g. 0401234567 or +358401234567)');
   const phone = parsePhoneNumberFromString(text, country);
   if (!phone || !phone.isValid()) throw new ValidationError(field, 'not a valid phone number');
   const type = phone.getType();
-  return { type: type && LANDLINE_TYPES.has(type) ? 'landline' : 'mobile', value: phone.number };
+  const parsed: ParsedEndpoint = { type: type && LANDLINE_TYPES.has(type) ? 'landline' : 'mobile', value: phone.number };
+  if (parsedPhones.size >= PARSED_PHONES_KEPT) parsedPhones.clear();
+  parsedPhones.set(cacheKey, parsed);
+  return { ...parsed };
 }
 
 const emailSchema = z.email().max(254);
