@@ -110,12 +110,16 @@ export function addressLabel(address: AddressLabelParts, language: Language): st
 }
 
 /** How a message names a recipient's addresses, in its language ("Koulukatu 1, Koulukatu 2"). */
+/** Street order, numbers as numbers ("Koulukatu 2" before "Koulukatu 10"). */
+const LABEL_ORDER = new Intl.Collator('fi', { numeric: true });
+
 export function recipientAddressLabel(recipient: Pick<Recipient, 'addressIds' | 'language'>, labels: AddressLabels): string {
-  return recipient.addressIds
+  const named = recipient.addressIds
     .map((id) => labels.get(id))
     .filter((parts): parts is AddressLabelParts => parts !== undefined)
-    .map((parts) => addressLabel(parts, recipient.language))
-    .join(', ');
+    .map((parts) => addressLabel(parts, recipient.language));
+  // Ids are random within a millisecond: without an order of its own the text would vary between sends.
+  return named.length > 1 ? named.sort(LABEL_ORDER.compare).join(', ') : (named[0] ?? '');
 }
 
 function emptyExclusions(): Record<ExclusionReason, number> {
