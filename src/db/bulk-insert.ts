@@ -34,7 +34,8 @@ export interface SharedInsertShape {
 
 const texts = new WeakMap<object, Map<string, string>>();
 
-function textFor(shape: object, key: string, build: () => string): string {
+/** The statement text of `shape` for `key` (a row count, a dialect…), built once. */
+export function textFor(shape: object, key: string, build: () => string): string {
   let byKey = texts.get(shape);
   if (!byKey) texts.set(shape, (byKey = new Map()));
   let text = byKey.get(key);

@@ -10,6 +10,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ColumnType } from './bulk-upsert.js';
 import type { DialectInfo } from './dialect.js';
+import { textFor } from './bulk-insert.js';
 
 export interface CompiledInsertShape {
   table: string;
@@ -21,16 +22,6 @@ export interface CompiledInsertShape {
 
 const SQLITE_ROWS = 200;
 const POSTGRES_ROWS = 20_000;
-
-const texts = new WeakMap<CompiledInsertShape, Map<string, string>>();
-
-function textFor(shape: CompiledInsertShape, key: string, build: () => string): string {
-  let byKey = texts.get(shape);
-  if (!byKey) texts.set(shape, (byKey = new Map()));
-  let text = byKey.get(key);
-  if (text === undefined) byKey.set(key, (text = build()));
-  return text;
-}
 
 /** One array parameter as PostgreSQL's array literal, escaped as node-postgres escapes it. */
 function arrayLiteral(values: readonly unknown[]): string {
