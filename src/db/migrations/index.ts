@@ -16,6 +16,7 @@ import * as fanOutForeignKeys from './009-fan-out-foreign-keys.js';
 import * as selfEndpoints from './010-self-endpoints.js';
 import * as registerParentKeys from './011-register-parent-keys.js';
 import * as addressImport from './012-address-import.js';
+import * as endpointContactIndex from './013-endpoint-contact-index.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -34,4 +35,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['010-self-endpoints', selfEndpoints],
   ['011-register-parent-keys', registerParentKeys],
   ['012-address-import', addressImport],
+  ['013-endpoint-contact-index', endpointContactIndex],
 ];
