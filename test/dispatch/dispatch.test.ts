@@ -3,7 +3,7 @@
  * and the real queue: the exact recipient set for every kind of area, follow-ups to the frozen set,
  * quiet hours, scheduling, approval, retry, export, live progress.
  */
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
+import { contactRepository } from '../../src/modules/residents/contact.repository.js';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { localDate } from '../../src/modules/dispatch/local-time.js';
@@ -119,8 +119,7 @@ describeEachDatabase('dispatch', (t) => {
     expect((await get(`/incidents/${first.incidentId}`)).json()).toMatchObject({ status: 'resolved', frozen: true, recipientCount: 7 });
     const moved = await t().app.inject({ method: 'PATCH', url: url(`/incidents/${first.incidentId}`), headers: auth, payload: { postalCodes: ['35820'] } });
     expect(moved.statusCode).toBe(409);
-    await t().context.db.kysely.deleteFrom('contacts').where('id', '=', newcomer).execute();
-    await registerChangesRepository(t().context.db.kysely).record(tenant.id, [newcomer], t().context.clock.now());
+    await contactRepository(t().context.db.kysely).delete(tenant.id, newcomer); // records the change too
   });
 
   it('refuses a follow-up before a first message, and bad areas with their reason', async () => {

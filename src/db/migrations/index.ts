@@ -17,6 +17,7 @@ import * as selfEndpoints from './010-self-endpoints.js';
 import * as registerParentKeys from './011-register-parent-keys.js';
 import * as addressImport from './012-address-import.js';
 import * as endpointContactIndex from './013-endpoint-contact-index.js';
+import * as contactChildKeys from './014-contact-child-keys.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -36,4 +37,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['011-register-parent-keys', registerParentKeys],
   ['012-address-import', addressImport],
   ['013-endpoint-contact-index', endpointContactIndex],
+  ['014-contact-child-keys', contactChildKeys],
 ];

@@ -60,8 +60,13 @@ export function contactRepository(db: Kysely<Database>) {
       await changed(tenantId, id);
     },
 
-    /** Hard delete: the contact's endpoints and address links go with it (ON DELETE CASCADE). */
+    /**
+     * Hard delete: the contact's endpoints and address links first, then the contact (PostgreSQL has no
+     * foreign key to cascade them: migration 014). Callers run it in a transaction.
+     */
     async delete(tenantId: TenantId, id: string): Promise<void> {
+      await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
+      await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
       await db.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
       await changed(tenantId, id);
     },
