@@ -18,6 +18,7 @@ import * as registerParentKeys from './011-register-parent-keys.js';
 import * as addressImport from './012-address-import.js';
 import * as endpointContactIndex from './013-endpoint-contact-index.js';
 import * as contactChildKeys from './014-contact-child-keys.js';
+import * as recipientContactIndex from './015-recipient-contact-index.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -38,4 +39,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['012-address-import', addressImport],
   ['013-endpoint-contact-index', endpointContactIndex],
   ['014-contact-child-keys', contactChildKeys],
+  ['015-recipient-contact-index', recipientContactIndex],
 ];

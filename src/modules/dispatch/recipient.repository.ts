@@ -6,17 +6,19 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
 import type { TenantId } from '../../lib/tenant-id.js';
-import { bulkInsert, type InsertShape } from '../../db/bulk-insert.js';
+import { bulkInsertShared, type SharedInsertShape } from '../../db/bulk-insert.js';
 import { fillAddress } from './message-text.js';
 import { recipientAddressLabel, type Recipient } from './recipients.js';
 import type { AddressLabels } from './register-index.js';
 
-const RECIPIENTS: InsertShape = {
+/** The tenant and the incident are the same for every row of a set: sent once per statement on PostgreSQL. */
+const RECIPIENTS: SharedInsertShape = {
   table: 'incident_recipients',
   columns: [
-    ['tenant_id', 'text'], ['incident_id', 'text'], ['seq', 'integer'], ['channel', 'text'], ['endpoint', 'text'], ['contact_id', 'text'],
+    ['seq', 'integer'], ['channel', 'text'], ['endpoint', 'text'], ['contact_id', 'text'],
     ['language', 'text'], ['priority', 'integer'], ['address_id', 'text'], ['address_label', 'text'],
   ],
+  shared: [['tenant_id', 'text'], ['incident_id', 'text']],
 };
 
 export interface FrozenSummary {
@@ -49,11 +51,11 @@ export function recipientRepository(db: Kysely<Database>, dialect: DialectInfo) 
      */
     async replaceRecipients(tenantId: TenantId, incidentId: string, recipients: readonly Recipient[], labels: AddressLabels): Promise<void> {
       const rows = recipients.map((r, seq) => [
-        tenantId, incidentId, seq, r.channel, r.endpoint, r.contactId, r.language, r.priority ? 1 : 0, r.addressIds[0] ?? null, recipientAddressLabel(r, labels),
+        seq, r.channel, r.endpoint, r.contactId, r.language, r.priority ? 1 : 0, r.addressIds[0] ?? null, recipientAddressLabel(r, labels),
       ]);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('incident_recipients').where('tenant_id', '=', tenantId).where('incident_id', '=', incidentId).execute();
-        await bulkInsert<Database>(trx, dialect, RECIPIENTS, rows);
+        await bulkInsertShared<Database>(trx, dialect, RECIPIENTS, [tenantId, incidentId], rows);
       });
     },
 
