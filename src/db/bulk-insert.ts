@@ -43,15 +43,51 @@ export function textFor(shape: object, key: string, build: () => string): string
   return text;
 }
 
+/** `shared` of a shape that may have none. */
+const sharedOf = (shape: InsertShape | SharedInsertShape) => ('shared' in shape ? shape.shared : []);
+
+/**
+ * PostgreSQL: `insert … select from unnest(…)` of `shape`, one array parameter per column, then one plain
+ * parameter per shared column.
+ */
+export function unnestText(shape: InsertShape | SharedInsertShape): string {
+  return textFor(shape, 'pg', () => {
+    const shared = sharedOf(shape);
+    const names = [...shape.columns, ...shared].map(([name]) => name).join(', ');
+    const arrays = shape.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+    const constants = shared.map(([, type], i) => `, $${shape.columns.length + i + 1}::${type}`).join('');
+    return `insert into ${shape.table} (${names}) select u.*${constants} from unnest(${arrays}) as u`;
+  });
+}
+
+/** SQLite: the fixed-size multi-row VALUES statements of `rows`, each row's values followed by `shared`. */
+export function* valuesStatements(shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Generator<CompiledQuery> {
+  const columns = [...shape.columns, ...sharedOf(shape)];
+  const names = columns.map(([name]) => name).join(', ');
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
+    const end = Math.min(rows.length, i + SQLITE_ROWS);
+    const text = textFor(shape, String(end - i), () => `insert into ${shape.table} (${names}) values ${Array(end - i).fill(row).join(', ')}`);
+    // A plain loop: Array.prototype.flat took a sixth of a register import's JavaScript time.
+    const parameters: unknown[] = [];
+    for (let r = i; r < end; r++) {
+      for (const value of rows[r]!) parameters.push(value);
+      for (const value of shared) parameters.push(value);
+    }
+    yield CompiledQuery.raw(text, parameters);
+  }
+}
+
 /** PostgreSQL: one unnest statement per chunk of rows, one array parameter per column, then `shared`. */
-async function unnestInsert<DB>(db: Kysely<DB>, text: string, columns: number, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+async function unnestInsert<DB>(db: Kysely<DB>, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  const text = unnestText(shape);
   // Pipelined: the next chunk's arrays are built while the server inserts the previous one (the
   // statement is on its way once the event loop has turned).
   let inFlight: Promise<unknown> = Promise.resolve();
   for (let i = 0; i < rows.length; i += POSTGRES_ROWS) {
     const chunk = rows.slice(i, i + POSTGRES_ROWS);
     const parameters: unknown[] = [];
-    for (let c = 0; c < columns; c++) parameters.push(chunk.map((row) => row[c]));
+    for (let c = 0; c < shape.columns.length; c++) parameters.push(chunk.map((row) => row[c]));
     parameters.push(...shared);
     await inFlight;
     inFlight = db.executeQuery(CompiledQuery.raw(text, parameters));
@@ -61,7 +97,10 @@ async function unnestInsert<DB>(db: Kysely<DB>, text: string, columns: number, s
   await inFlight;
 }
 
-const arraysOf = (columns: InsertShape['columns']): string => columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+async function insertRows<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  if (dialect.name === 'postgres') return unnestInsert(db, shape, shared, rows);
+  for (const statement of valuesStatements(shape, shared, rows)) await db.executeQuery(statement);
+}
 
 /** Inserts rows whose `shared` values (in the order of `shape.shared`) are the same for every row. */
 export async function bulkInsertShared<DB>(
@@ -71,17 +110,7 @@ export async function bulkInsertShared<DB>(
   shared: readonly unknown[],
   rows: ReadonlyArray<readonly unknown[]>,
 ): Promise<void> {
-  if (dialect.name !== 'postgres') {
-    // SQLite binds every value of a multi-row VALUES anyway: the shared ones go with each row.
-    await bulkInsert(db, dialect, wholeShape(shape), rows.map((row) => [...row, ...shared]));
-    return;
-  }
-  const text = textFor(shape, 'pg', () => {
-    const names = [...shape.columns, ...shape.shared].map(([name]) => name).join(', ');
-    const constants = shape.shared.map(([, type], i) => `$${shape.columns.length + i + 1}::${type}`).join(', ');
-    return `insert into ${shape.table} (${names}) select u.*, ${constants} from unnest(${arraysOf(shape.columns)}) as u`;
-  });
-  await unnestInsert(db, text, shape.columns.length, shared, rows);
+  await insertRows(db, dialect, shape, shared, rows);
 }
 
 /** One table's rows of bulkInsertTogether. */
@@ -118,29 +147,6 @@ export async function bulkInsertTogether<DB>(db: Kysely<DB>, dialect: DialectInf
   await db.executeQuery(CompiledQuery.raw(`with ${inserts.map((insert, i) => `w${i} as (${insert})`).join(', ')} ${last}`, parameters));
 }
 
-const wholeShapes = new WeakMap<SharedInsertShape, InsertShape>();
-
-/** The shape with the shared columns as ordinary ones (after the others), one object per shape. */
-function wholeShape(shape: SharedInsertShape): InsertShape {
-  let whole = wholeShapes.get(shape);
-  if (!whole) wholeShapes.set(shape, (whole = { table: shape.table, columns: [...shape.columns, ...shape.shared] }));
-  return whole;
-}
-
 export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
-  const names = shape.columns.map(([name]) => name).join(', ');
-  if (dialect.name === 'postgres') {
-    const text = textFor(shape, 'pg', () => `insert into ${shape.table} (${names}) select * from unnest(${arraysOf(shape.columns)})`);
-    await unnestInsert(db, text, shape.columns.length, [], rows);
-    return;
-  }
-  const row = `(${shape.columns.map(() => '?').join(', ')})`;
-  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
-    const end = Math.min(rows.length, i + SQLITE_ROWS);
-    const text = textFor(shape, String(end - i), () => `insert into ${shape.table} (${names}) values ${Array(end - i).fill(row).join(', ')}`);
-    // A plain loop: Array.prototype.flat took a sixth of a register import's JavaScript time.
-    const parameters: unknown[] = [];
-    for (let r = i; r < end; r++) for (const value of rows[r]!) parameters.push(value);
-    await db.executeQuery(CompiledQuery.raw(text, parameters));
-  }
+  await insertRows(db, dialect, shape, [], rows);
 }

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { AddressesTable, Database, SearchWordsTable } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
-import { compileInsert, type CompiledInsertShape } from '../../db/compiled-insert.js';
+import type { SharedInsertShape } from '../../db/bulk-insert.js';
+import { compileInsert } from '../../db/compiled-insert.js';
 import { bulkUpsert, type ColumnType, type UpsertShape } from '../../db/bulk-upsert.js';
 import { analyzeColumns } from '../../db/statistics.js';
 import type { TenantId } from '../../lib/tenant-id.js';
@@ -37,7 +38,7 @@ const ADDRESS_UPSERT: UpsertShape = {
 };
 
 /** New rows: the tenant once per statement, not once per row (see compiled-insert.ts). */
-const ADDRESS_INSERT: CompiledInsertShape = {
+const ADDRESS_INSERT: SharedInsertShape = {
   table: 'addresses',
   columns: ADDRESS_UPSERT.columns.filter(([name]) => name !== 'tenant_id'),
   shared: [['tenant_id', 'text']],
