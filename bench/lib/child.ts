@@ -1,7 +1,9 @@
 /**
  * Benchmark parts that must not share an event loop or a heap with the load generator (the server
  * under load, an import whose peak memory we report) run in their own Node process, started here with
- * tsx and an IPC channel. Messages are plain objects with a `type`.
+ * tsx and an IPC channel. Messages are plain objects with a `type`. `AVISO_BENCH_CHILD_FLAGS` adds Node
+ * flags to the children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, or `--trace-gc`), which NODE_OPTIONS
+ * does not all allow.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,7 @@ const INPUT_VARIABLE = 'AVISO_BENCH_CHILD_INPUT';
 export function startChild(file: URL, input: unknown): ChildProcess {
   return fork(fileURLToPath(file), [], {
     // Resolved here so that the child finds tsx whatever its working directory.
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.AVISO_BENCH_CHILD_FLAGS?.split(' ') ?? [])],
     env: { ...process.env, [INPUT_VARIABLE]: JSON.stringify(input) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

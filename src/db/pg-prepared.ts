@@ -4,12 +4,15 @@
  * and plans it once per connection instead of on every call. On the login path (a dozen short statements
  * per login) that took about a third off PostgreSQL's CPU per statement (bench/login.bench.ts).
  *
+ * A statement whose one parameter is a CopyRows runs as COPY … FROM STDIN with those rows (pg-copy.ts).
+ *
  * Bounded: at most MAX_NAMED statements per connection, and only texts up to MAX_LENGTH (a bulk insert of
  * many rows is a one-off text that would only fill the server's memory); the rest run unnamed as before.
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { CopyRows, copyIn } from './pg-copy.js';
 
 const MAX_NAMED = 500;
 const MAX_LENGTH = 4000;
@@ -45,6 +48,7 @@ function preparingClient(client: pg.PoolClient): PostgresPoolClient {
     query: ((textOrCursor: unknown, parameters?: ReadonlyArray<unknown>) => {
       if (typeof textOrCursor !== 'string') return client.query(textOrCursor as pg.Submittable);
       const values = parameters ? [...parameters] : [];
+      if (values.length === 1 && values[0] instanceof CopyRows) return copyIn(client, textOrCursor, values[0]);
       const name = values.length > 0 ? statementName(client, textOrCursor) : undefined;
       return name ? client.query({ name, text: textOrCursor, values }) : client.query(textOrCursor, values);
     }) as unknown as PostgresPoolClient['query'],
