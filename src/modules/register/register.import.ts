@@ -223,7 +223,7 @@ async function importRows(run: ImportRun, reference: Reference, states: PersonSt
   };
   const afterWrite = write ? deferIndexesWhenLarge(run.indexes, counts, stored) : undefined;
   const batchDeps: BatchDeps = { repo, tenantId: tenant.id, write, now: options.now, counts, states, toRemove: state.toRemove, ...reference, ...(afterWrite ? { afterWrite } : {}) };
-  const writer = batchWriter(batchDeps, options.batchSize ?? 2000);
+  const writer = batchWriter(batchDeps, options.batchSize ?? run.deps.db.dialect.importBatchRows);
   try {
     for await (const lines of file.batches) {
       for (const line of lines) {
