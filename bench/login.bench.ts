@@ -3,11 +3,13 @@
  * concurrent clients against the real server, on each database (inbox channels).
  *
  *   npm run bench -- login [--databases sqlite,postgres] [--duration 10] [--warmup 3] [--connections 100]
- *                          [--known 20000] [--rate 500] [--processes N]
+ *                          [--known 20000] [--rate 500] [--processes N] [--one-ip]
  *
  * Two runs per database, both with 100 concurrent clients: as fast as they can go (→ logins/s), then
  * paced together to `--rate` logins/s, the target (→ server-side latency at that load). In the first the
- * clients always wait on the server, so its latency there is mostly queueing behind the other 99.
+ * clients always wait on the server, so its latency there is mostly queueing behind the other 99. Each
+ * client connects from a loopback address of its own, as residents do from their own networks;
+ * `--one-ip` puts them all behind 127.0.0.1 (login/client.ts).
  *
  * The server runs in a child process (bench/login/server.child.ts) and times every request itself;
  * the clients run here. It runs as `aviso serve --processes N` would: N processes sharing the port
@@ -56,6 +58,8 @@ interface Options {
   rate: number;
   /** undefined = defaultProcesses(database). */
   processes: number | undefined;
+  /** All clients from 127.0.0.1 (see login/client.ts). */
+  oneIp: boolean;
 }
 
 function parseOptions(args: string[]): Options {
@@ -69,6 +73,7 @@ function parseOptions(args: string[]): Options {
       known: { type: 'string', default: '20000' },
       rate: { type: 'string', default: String(TARGETS.loginsPerSecond) },
       processes: { type: 'string' },
+      'one-ip': { type: 'boolean', default: false },
     },
   });
   const databases = parseDatabases(values.databases);
@@ -80,6 +85,7 @@ function parseOptions(args: string[]): Options {
     known: Number(values.known),
     rate: Number(values.rate),
     processes: values.processes === undefined ? undefined : Number(values.processes),
+    oneIp: values['one-ip'],
   };
 }
 
@@ -137,6 +143,7 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
         firstLogin: nextLogin,
         durationSeconds,
         rate,
+        oneAddress: options.oneIp,
       });
       // Numbers are never reused within a run (a known one comes round again only after `known` logins).
       nextLogin += 2 * (figures.logins + figures.failures + options.connections);

@@ -2,7 +2,7 @@
  * The login benchmark's server: the real app (`buildApp`, CAPTCHA on, inbox channels) on a loopback
  * port, in its own process. Before listening it sets up one tenant with an address register and
  * `knownContacts` contacts from the public register (one number and one address each), and raises the
- * tenant's per-IP PIN limit (every client of the benchmark comes from 127.0.0.1) — the code's limits
+ * tenant's per-IP PIN limit (each client asks for hundreds of PINs within a minute) — the code's limits
  * stay as they are.
  *
  * With `processes` > 1 this process is the cluster's primary (as in `aviso serve --processes N`): it
