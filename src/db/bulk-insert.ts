@@ -68,6 +68,7 @@ export function copyQuery(shape: InsertShape | SharedInsertShape, shared: readon
 }
 
 async function insertRows<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  if (rows.length === 0) return;
   if (dialect.name === 'postgres') {
     await db.executeQuery(copyQuery(shape, shared, rows));
     return;

@@ -24,7 +24,7 @@ export function compileInsert<DB>(
   shared: readonly unknown[],
   rows: ReadonlyArray<readonly unknown[]>,
 ): (db: Kysely<DB>) => Promise<void> {
-  const queries = dialect.name === 'postgres' ? [compilePostgres(shape, shared, rows)] : [...valuesStatements(shape, shared, rows)];
+  const queries = rows.length === 0 ? [] : dialect.name === 'postgres' ? [compilePostgres(shape, shared, rows)] : [...valuesStatements(shape, shared, rows)];
   return async (db) => {
     for (const query of queries) await db.executeQuery(query);
   };

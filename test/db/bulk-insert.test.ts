@@ -37,6 +37,8 @@ describe.each(TEST_DATABASES)('bulk inserts (%s)', (kind) => {
   it('stores every value as given, including separators, backslashes, empty strings and nulls', async () => {
     const rows = AWKWARD.map((label, i) => [i, label, i % 2 === 0 ? null : `note ${label}`]);
     await bulkInsertShared(fresh.db.kysely, fresh.db.dialect, PROBE, ['tenant\twith\\tab'], rows);
+    await bulkInsertShared(fresh.db.kysely, fresh.db.dialect, PROBE, ['none'], []);
+    await compileInsert<Database>(fresh.db.dialect, PROBE, ['none'], [])(fresh.db.kysely);
     expect(await probeRows()).toEqual(rows.map(([id, label, note]) => ({ id, label, note, tenant_id: 'tenant\twith\\tab' })));
   });
 
