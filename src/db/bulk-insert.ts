@@ -61,16 +61,15 @@ export function* valuesStatements(shape: InsertShape | SharedInsertShape, shared
   }
 }
 
-/** PostgreSQL: one COPY of all rows, each row's values followed by `shared`. */
-export function copyQuery(shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): CompiledQuery {
-  const text = textFor(shape, 'copy', () => copyStatement(shape.table, [...shape.columns, ...sharedOf(shape)].map(([name]) => name)));
-  return CompiledQuery.raw(text, [copyRows(rows, shared)]);
+/** PostgreSQL: the `copy … from stdin` statement of `shape` (its CopyRows lines: each row's values, then `shared`). */
+export function copyText(shape: InsertShape | SharedInsertShape): string {
+  return textFor(shape, 'copy', () => copyStatement(shape.table, [...shape.columns, ...sharedOf(shape)].map(([name]) => name)));
 }
 
 async function insertRows<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
   if (rows.length === 0) return;
   if (dialect.name === 'postgres') {
-    await db.executeQuery(copyQuery(shape, shared, rows));
+    await db.executeQuery(CompiledQuery.raw(copyText(shape), [copyRows(rows, shared)]));
     return;
   }
   for (const statement of valuesStatements(shape, shared, rows)) await db.executeQuery(statement);
@@ -96,7 +95,7 @@ export interface InsertPart {
 
 /** Inserts into several tables, parents first (contacts, then their endpoints and links). */
 export async function bulkInsertTogether<DB>(db: Kysely<DB>, dialect: DialectInfo, parts: readonly InsertPart[]): Promise<void> {
-  for (const { shape, shared, rows } of parts) if (rows.length > 0) await bulkInsertShared(db, dialect, shape, shared, rows);
+  for (const { shape, shared, rows } of parts) await bulkInsertShared(db, dialect, shape, shared, rows);
 }
 
 export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {

@@ -7,14 +7,13 @@
  *    with the server waiting), the values every row shares (the tenant, a timestamp) on every line.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { copyQuery, valuesStatements, type SharedInsertShape } from './bulk-insert.js';
+import { copyText, valuesStatements, type SharedInsertShape } from './bulk-insert.js';
 import type { DialectInfo } from './dialect.js';
-import { CopyRows } from './pg-copy.js';
+import { CopyRows, copyRows } from './pg-copy.js';
 
+/** One COPY whose lines are all written now. */
 function compilePostgres(shape: SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): CompiledQuery {
-  const query = copyQuery(shape, shared, rows);
-  const lazy = query.parameters[0] as CopyRows;
-  return CompiledQuery.raw(query.sql, [new CopyRows([...lazy.chunks])]);
+  return CompiledQuery.raw(copyText(shape), [new CopyRows([...copyRows(rows, shared).chunks])]);
 }
 
 /** Compiles the insert of `rows` (each with `shape.columns`' values) and `shared` (`shape.shared`'s); run it with the result. */

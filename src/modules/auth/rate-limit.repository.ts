@@ -108,7 +108,7 @@ export function rateLimitRepository(db: Kysely<Database>) {
      */
     async claimOnce(key: string, until: number, now: number): Promise<boolean> {
       await pruneNowAndThen(now);
-      const { rows } = await insertClaim({ key, until: claimRow(key, until).count });
+      const { rows } = await insertClaim({ key, until: toMinutes(until) });
       return rows.length > 0;
     },
   };

@@ -109,10 +109,10 @@ export function addressLabel(address: AddressLabelParts, language: Language): st
   return `${street} ${address.number}`;
 }
 
-/** How a message names a recipient's addresses, in its language ("Koulukatu 1, Koulukatu 2"). */
 /** Street order, numbers as numbers ("Koulukatu 2" before "Koulukatu 10"). */
 const LABEL_ORDER = new Intl.Collator('fi', { numeric: true });
 
+/** How a message names a recipient's addresses, in its language ("Koulukatu 1, Koulukatu 2"). */
 export function recipientAddressLabel(recipient: Pick<Recipient, 'addressIds' | 'language'>, labels: AddressLabels): string {
   const named = recipient.addressIds
     .map((id) => labels.get(id))

@@ -25,9 +25,8 @@ const CONTACT_UPSERT: UpsertShape = {
   returning: 'id',
 };
 
-// New rows only (the plan never adds a row that is there already): plain INSERTs, the three tables in
-// one statement on PostgreSQL; the values every row of an import shares (tenant, source, times) given once
-// (see db/bulk-insert.ts).
+// New rows only (the plan never adds a row that is there already): plain inserts (COPY on PostgreSQL),
+// the values every row of an import shares (tenant, source, times) given once (see db/bulk-insert.ts).
 const CONTACT_INSERT: SharedInsertShape = {
   table: 'contacts',
   columns: [['id', 'text'], ['person_id', 'text'], ['first_name', 'text'], ['last_name', 'text'], ['birth_date', 'text'], ['language', 'text']],
