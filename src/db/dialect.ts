@@ -3,6 +3,7 @@
  * repositories never ask "is this PostgreSQL?".
  */
 import { postgresUpsert, sqliteUpsert, type UpsertCompiler } from './bulk-upsert.js';
+import { postgresJsonArrayFrom, sqliteJsonArrayFrom, type JsonArrayFrom } from './json.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -29,6 +30,8 @@ export interface DialectInfo {
    * 10,000 took a first import of a million rows from 61 to 53 s); SQLite: no round trips to save.
    */
   readonly importBatchRows: number;
+  /** A subquery's rows as one JSON array column (json_agg / json_group_array); read it with `jsonRows`. */
+  readonly jsonArrayFrom: JsonArrayFrom;
 }
 
 function info(name: DialectName, maxParameters: number, concurrentWriters: boolean, compileUpsert: UpsertCompiler): DialectInfo {
@@ -39,6 +42,7 @@ function info(name: DialectName, maxParameters: number, concurrentWriters: boole
     concurrentWriters,
     writableCtes: name === 'postgres',
     importBatchRows: name === 'postgres' ? 10_000 : 2000,
+    jsonArrayFrom: name === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom,
     ilike: name === 'postgres' ? 'ilike' : 'like',
     rowsPerInsert: (columns) => Math.max(1, Math.min(1000, Math.floor(maxParameters / columns))),
   };

@@ -119,6 +119,52 @@ describeEachDatabase('PIN login', (t) => {
     expect(ended.json()).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 
+  it('opens the contact a number belongs to — own registration first, then the public register — and audits that login only', async () => {
+    const { app, context } = t();
+    const tenant = await buildTown(context);
+    const at = context.clock.now();
+    const contact = async (source: 'register' | 'self', updatedAt: number, phone: string, verified: 0 | 1) => {
+      const id = `c-${source}-${updatedAt}-${phone}`;
+      await context.db.kysely.insertInto('contacts').values({
+        id, tenant_id: tenant.id, kind: 'person', source, person_id: source === 'register' ? id : null, first_name: 'A', last_name: 'B', company_name: null, business_id: null,
+        contact_person: null, birth_date: null, language: 'fi', name_hidden: 0, priority: 0, created_at: at, updated_at: updatedAt,
+      }).execute();
+      await context.db.kysely.insertInto('contact_endpoints').values({ id: `e-${id}`, tenant_id: tenant.id, contact_id: id, type: 'mobile', value: phone, source, verified, created_at: at, updated_at: at }).execute();
+      return id;
+    };
+    const logins = async () => (await context.audit.list(tenant.id, { limit: 100 })).filter((e) => e.action === 'resident.login').map((e) => e.subjectId);
+
+    // Held by the public register and by two own registrations: the newer own one opens; the number is known.
+    const shared = nextPhone();
+    await contact('register', at + 5, shared.e164, 0);
+    await contact('self', at + 1, shared.e164, 1);
+    const own = await contact('self', at + 2, shared.e164, 1);
+    const first = await logIn(app, tenant.slug, { phone: shared.national }, shared.e164);
+    expect(first.login).toEqual({ known: true, registered: true });
+    expect((await first.call('GET', '/me')).json().contact.id).toBe(own);
+    expect(await logins()).toEqual([own]);
+
+    // Only the public register: it opens that contact.
+    const listed = nextPhone();
+    const registerContact = await contact('register', at, listed.e164, 0);
+    expect((await logIn(app, tenant.slug, { phone: listed.national }, listed.e164)).login).toEqual({ known: true, registered: true });
+    expect((await logins()).sort()).toEqual([own, registerContact].sort());
+
+    // A number somebody typed in but never verified opens nothing: a registration to be, not audited.
+    const typed = nextPhone();
+    await contact('self', at, typed.e164, 0);
+    const stranger = await logIn(app, tenant.slug, { phone: typed.national }, typed.e164);
+    expect(stranger.login).toEqual({ known: false, registered: false });
+    expect((await stranger.call('GET', '/me')).json().contact).toBeNull();
+
+    // A wrong PIN opens nothing and writes nothing.
+    await requestPin(app, tenant.slug, { phone: listed.national });
+    const pin = await readPin(app, listed.e164);
+    const wrong = await submitPin(app, tenant.slug, { phone: listed.national, pin: pin === '000000' ? '000001' : '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(await logins()).toHaveLength(2);
+  });
+
   it('names the bad field', async () => {
     const { app, context } = t();
     const tenant = await buildTown(context);

@@ -54,7 +54,11 @@ export interface AddressView {
   lon: number;
 }
 
-export function toAddressView(row: AddressRow): AddressView {
+/** The register columns an address view is made of (reads that only show addresses select just these). */
+export const ADDRESS_VIEW_COLUMNS = ['id', 'street', 'street_sv', 'number', 'postal_code', 'postal_town', 'municipality', 'property_id', 'building_id', 'lat', 'lon'] as const;
+export type AddressViewRow = Pick<AddressRow, (typeof ADDRESS_VIEW_COLUMNS)[number]>;
+
+export function toAddressView(row: AddressViewRow): AddressView {
   return {
     id: row.id,
     street: row.street,

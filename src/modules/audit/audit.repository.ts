@@ -28,7 +28,10 @@ export interface AuditView {
   detail: Record<string, unknown> | null;
 }
 
-function toRow(tenantId: TenantId, at: number, entry: AuditEntry): Required<Insertable<AuditLogTable>> {
+/** An entry as its row, for a statement that writes it together with what it records (a login's session). */
+export type AuditRow = Required<Insertable<AuditLogTable>>;
+
+export function auditRow(tenantId: TenantId, at: number, entry: AuditEntry): AuditRow {
   return {
     id: newId(),
     tenant_id: tenantId,
@@ -52,13 +55,13 @@ export function auditRepository(db: Kysely<Database>) {
   );
   return {
     async record(tenantId: TenantId, at: number, entry: AuditEntry): Promise<void> {
-      await insertEntry(toRow(tenantId, at, entry));
+      await insertEntry(auditRow(tenantId, at, entry));
     },
 
     /** Several entries in one statement (an operator's search reads many residents at once). */
     async recordMany(tenantId: TenantId, at: number, entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
-      await db.insertInto('audit_log').values(entries.map((entry) => toRow(tenantId, at, entry))).execute();
+      await db.insertInto('audit_log').values(entries.map((entry) => auditRow(tenantId, at, entry))).execute();
     },
 
     async list(tenantId: TenantId, options: { before?: number; limit: number; subjectId?: string }): Promise<AuditView[]> {

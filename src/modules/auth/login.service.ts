@@ -5,8 +5,7 @@
  * reveals what the register holds, to the one who proved the endpoint.
  */
 import type { Clock } from '../../lib/clock.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
-import type { ContactRepository, LoginMatch } from '../residents/contact.repository.js';
+import { auditRow } from '../audit/audit.repository.js';
 import { defaultCountry, parseLoginEndpoint } from '../residents/endpoint.parse.js';
 import { pendingSubject, residentSubject, type ResidentSessionData } from '../residents/resident.identity.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
@@ -19,9 +18,7 @@ export interface LoginServiceDeps {
   captcha: Pick<CaptchaService, 'check'>;
   pins: Pick<PinService, 'issue' | 'checkThen'>;
   sendPin: SendPin;
-  contacts: Pick<ContactRepository, 'findLoginMatches'>;
   sessions: Pick<SessionService, 'createConsumingPin'>;
-  audit: AuditRepository;
   clock: Clock;
   secret: string;
 }
@@ -52,11 +49,6 @@ export interface LoggedIn extends CreatedSession {
   registered: boolean;
 }
 
-/** The supplementary register wins over the public register; among equals the most recently updated. */
-function pickContact(matches: LoginMatch[]): LoginMatch | undefined {
-  return [...matches].sort((a, b) => (a.contactSource === b.contactSource ? b.updatedAt - a.updatedAt : a.contactSource === 'self' ? -1 : 1))[0];
-}
-
 export function loginService(deps: LoginServiceDeps) {
   return {
     async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
@@ -81,18 +73,18 @@ export function loginService(deps: LoginServiceDeps) {
     async login(tenant: Tenant, input: LoginInput, ip: string): Promise<LoggedIn> {
       const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
       const key = endpointKey(deps.secret, endpoint.value);
-      // The register is read only once the PIN is right; the session then consumes the PIN in its own statement.
-      const { session, contact, data } = await deps.pins.checkThen(tenant, { purpose: 'login', subject: key, endpointKey: key, ip }, input.pin, async (pinId) => {
-        const matches = await deps.contacts.findLoginMatches(tenant.id, endpoint.value);
-        const contact = pickContact(matches);
-        const data: ResidentSessionData = { login: endpoint, known: matches.some((m) => m.contactSource === 'register'), contactId: contact?.contactId ?? null };
-        const session = await deps.sessions.createConsumingPin(tenant.id, pinId, contact ? residentSubject(contact.contactId) : pendingSubject(key), { ...data });
-        return session && { session, contact, data };
-      });
-      if (contact) {
-        await deps.audit.record(tenant.id, deps.clock.now(), { actorType: 'resident', actorId: contact.contactId, action: 'resident.login', subjectType: 'contact', subjectId: contact.contactId });
-      }
-      return { ...session, known: data.known, registered: contact !== undefined };
+      // Two statements: the PIN attempt claimed, with what the endpoint opens (contact.repository's
+      // loginContactColumns; only a right PIN lets anything of it out); then, the PIN right, the session
+      // that consumes it, with the audit entry of a login to a contact.
+      const target = { purpose: 'login' as const, subject: key, endpointKey: key, ip };
+      const { session, data } = await deps.pins.checkThen(tenant, target, input.pin, async (pinId, login) => {
+        const contactId = login?.contactId ?? null;
+        const data: ResidentSessionData = { login: endpoint, known: login?.known ?? false, contactId };
+        const audit = contactId === null ? undefined : auditRow(tenant.id, deps.clock.now(), { actorType: 'resident', actorId: contactId, action: 'resident.login', subjectType: 'contact', subjectId: contactId });
+        const session = await deps.sessions.createConsumingPin(tenant.id, pinId, contactId ? residentSubject(contactId) : pendingSubject(key), { ...data }, audit);
+        return session && { session, data };
+      }, endpoint.value);
+      return { ...session, known: data.known, registered: data.contactId !== null };
     },
   };
 }

@@ -5,6 +5,7 @@ import { precompile, type Param, type PrecompiledQuery } from '../../db/precompi
 import type { Database, PinsTable } from '../../db/schema.js';
 import { claimRow } from './rate-limit.repository.js';
 import type { TenantId } from '../../lib/tenant-id.js';
+import { loginContactColumns, toLoginContact, type LoginContact } from '../residents/contact.repository.js';
 
 export type PinPurpose = PinsTable['purpose'];
 
@@ -60,7 +61,11 @@ export interface ClaimedAttempt {
   id: string;
   codeHash: string;
   attempts: number;
+  /** What the login endpoint opens, when the claim was asked to read it (`loginValue`). */
+  login?: LoginContact;
 }
+
+type ClaimRow = { id: string; code_hash: string; attempts: number; login_contact_id?: string | null; login_known?: boolean | number };
 
 type IssueParams = {
   claimKey: string | null;
@@ -130,10 +135,11 @@ const issueStatement = (p: Param<IssueParams>) => sql<{ claimed: boolean; issued
 
 export function pinRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, 'writableCtes'>) {
   const issueInOneStatement = precompile(db, (_db, p: Param<IssueParams>) => issueStatement(p));
-  /** `claimAttempt`'s statement for `lockCount` locks (the callers' count is fixed: one compilation each). */
-  const claimStatements = new Map<number, PrecompiledQuery<Record<string, string | number>, { id: string; code_hash: string; attempts: number }>>();
-  const claimStatement = (lockCount: number) => {
-    let statement = claimStatements.get(lockCount);
+  /** `claimAttempt`'s statement for `lockCount` locks, with or without the login's read (the callers' shapes are fixed: one compilation each). */
+  const claimStatements = new Map<string, PrecompiledQuery<Record<string, string | number>, ClaimRow>>();
+  const claimStatement = (lockCount: number, withLogin: boolean) => {
+    const shape = `${lockCount}:${withLogin}`;
+    let statement = claimStatements.get(shape);
     if (statement) return statement;
     statement = precompile(db, (db, p: Param<Record<string, string | number>>) => {
       let query = db
@@ -157,9 +163,10 @@ export function pinRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, '
           ),
         );
       }
-      return query.returning(['id', 'code_hash', 'attempts']);
+      if (!withLogin) return query.returning(['id', 'code_hash', 'attempts']);
+      return query.returning(['id', 'code_hash', 'attempts', ...loginContactColumns(p('tenantId'), p('loginValue'))]);
     });
-    claimStatements.set(lockCount, statement);
+    claimStatements.set(shape, statement);
     return statement;
   };
   const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) => db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')));
@@ -274,7 +281,8 @@ export function pinRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, '
      * Uses up one attempt of the subject's live PIN, atomically, and returns it — or nothing when there is
      * no PIN, it has expired, its attempts are spent, or one of `locks` (failure counters at their limit)
      * holds. Counting before comparing means that parallel guesses cannot get more than `maxAttempts`
-     * comparisons out of one PIN.
+     * comparisons out of one PIN. With `loginValue` (an E.164 number or email), the claimed attempt also
+     * says what logging in with it opens (`login`), read in the same statement: a login's round trip saved.
      */
     async claimAttempt(
       tenantId: TenantId,
@@ -283,11 +291,14 @@ export function pinRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, '
       maxAttempts: number,
       now: number,
       locks: ReadonlyArray<{ key: string; windowStart: number; limit: number }> = [],
+      loginValue?: string,
     ): Promise<ClaimedAttempt | undefined> {
-      const params: Record<string, string | number> = { tenantId, purpose, subject, maxAttempts, now };
+      const params: Record<string, string | number> = { tenantId, purpose, subject, maxAttempts, now, ...(loginValue === undefined ? {} : { loginValue }) };
       for (const [i, l] of locks.entries()) Object.assign(params, { [`key${i}`]: l.key, [`window${i}`]: l.windowStart, [`limit${i}`]: l.limit });
-      const row = (await claimStatement(locks.length)(params)).rows[0];
-      return row && { id: row.id, codeHash: row.code_hash, attempts: Number(row.attempts) };
+      const row = (await claimStatement(locks.length, loginValue !== undefined)(params)).rows[0];
+      if (!row) return undefined;
+      const attempt = { id: row.id, codeHash: row.code_hash, attempts: Number(row.attempts) };
+      return loginValue === undefined ? attempt : { ...attempt, login: toLoginContact({ login_contact_id: row.login_contact_id ?? null, login_known: row.login_known ?? false }) };
     },
 
     /** Consumes the PIN (single use): true only for the one caller that removed it. */

@@ -10,6 +10,7 @@ import { AppError, RateLimitedError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { keyedHash, randomDigits, safeEqual } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
+import type { LoginContact } from '../residents/contact.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { PinPurpose, PinRepository } from './pin.repository.js';
 import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';
@@ -109,18 +110,19 @@ export function pinService(deps: PinServiceDeps) {
   /**
    * Like `check`, but a right PIN is handed to `use`, which must consume it (`pins.id`) in the same
    * statement as its own write — single use, one round trip — and return undefined when it was gone
-   * already (a parallel request used it): that counts as a wrong guess.
+   * already (a parallel request used it): that counts as a wrong guess. With `loginValue`, `use` also
+   * gets what logging in with that endpoint opens, read by the claim's own statement.
    */
-  async function checkThen<T>(tenant: Tenant, target: PinTarget, code: string, use: (pinId: string) => Promise<T | undefined>): Promise<T> {
+  async function checkThen<T>(tenant: Tenant, target: PinTarget, code: string, use: (pinId: string, login: LoginContact | undefined) => Promise<T | undefined>, loginValue?: string): Promise<T> {
     const now = clock.now();
     const counters = failureCounters(tenant, target, now);
     // The lock is checked inside the claim (one statement on the way to a login); only a refusal asks why.
-    const attempt = await pins.claimAttempt(tenant.id, target.purpose, target.subject, MAX_ATTEMPTS_PER_PIN, now, counters);
+    const attempt = await pins.claimAttempt(tenant.id, target.purpose, target.subject, MAX_ATTEMPTS_PER_PIN, now, counters, loginValue);
     if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
     // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
     const candidate = hashOf(attempt?.id ?? 'none', code);
     if (attempt && safeEqual(candidate, attempt.codeHash)) {
-      const used = await use(attempt.id);
+      const used = await use(attempt.id, attempt.login);
       if (used !== undefined) return used;
     }
     await rateLimits.hitMany(counters, now);

@@ -10,6 +10,7 @@ import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import type { TenantId } from '../../lib/tenant-id.js';
+import type { AuditRow } from '../audit/audit.repository.js';
 import { sessionRepository, type SessionRow } from './session.repository.js';
 
 export type SubjectType = 'resident' | 'operator';
@@ -106,10 +107,13 @@ export function sessionService(deps: SessionServiceDeps) {
       return session;
     },
 
-    /** Starts a session only if it consumes the one-time PIN `pinId` (see PinService.checkThen); undefined when the PIN was gone. */
-    async createConsumingPin(tenantId: TenantId, pinId: string, subject: SessionSubject, data?: Record<string, unknown>): Promise<CreatedSession | undefined> {
+    /**
+     * Starts a session only if it consumes the one-time PIN `pinId` (see PinService.checkThen); undefined
+     * when the PIN was gone. `audit` is written with the session (and only with it).
+     */
+    async createConsumingPin(tenantId: TenantId, pinId: string, subject: SessionSubject, data?: Record<string, unknown>, audit?: AuditRow): Promise<CreatedSession | undefined> {
       const { session, row } = await newSession(subject, data);
-      return (await repo.insertConsumingPin(tenantId, row, pinId)) ? session : undefined;
+      return (await repo.insertConsumingPin(tenantId, row, pinId, audit)) ? session : undefined;
     },
 
     /** The live session of this token in this tenant, its idle expiry slid forward; undefined otherwise. */

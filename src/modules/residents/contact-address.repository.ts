@@ -4,6 +4,7 @@ import { precompile, type Param } from '../../db/precompiled.js';
 import type { ContactAddressesTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import type { AddressRow } from '../addresses/address.repository.js';
+import { ADDRESS_VIEW_COLUMNS, type AddressViewRow } from '../addresses/address.search.js';
 import { registerChangesRepository } from '../addresses/register-changes.repository.js';
 
 export type ContactAddressRow = Selectable<ContactAddressesTable>;
@@ -11,20 +12,35 @@ export type ContactAddressChanges = Pick<Updateable<ContactAddressesTable>, 'rol
 
 export interface ContactAddressWithAddress {
   link: ContactAddressRow;
-  address: AddressRow;
+  address: AddressViewRow;
+}
+
+/**
+ * The columns of a contact's address with its register row, as `contact_addresses as l` joined to
+ * `addresses as a` (only what an address view shows of the register row): one list for every read of them.
+ */
+export const PLACE_COLUMNS = [
+  'l.id as link_id', 'l.contact_id', 'l.address_id', 'l.role', 'l.label', 'l.source', 'l.active', 'l.created_at', 'l.updated_at as link_updated_at',
+  ...ADDRESS_VIEW_COLUMNS.map((column) => `a.${column}` as const),
+] as const;
+
+/** One row of PLACE_COLUMNS. */
+export type PlaceRow = Omit<ContactAddressRow, 'id' | 'tenant_id' | 'updated_at'> & AddressViewRow & { link_id: string; link_updated_at: number };
+
+export function toPlace(tenantId: TenantId, { link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }: PlaceRow): ContactAddressWithAddress {
+  return { link: { id: link_id, tenant_id: tenantId, contact_id, address_id, role, label, source, active, created_at, updated_at: link_updated_at }, address };
 }
 
 export function contactAddressRepository(db: Kysely<Database>) {
   // Every write raises the register revision on the same connection (or transaction) as the write.
   const changes = registerChangesRepository(db);
   const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
-  // GET /me reads it on every call: compiled once.
+  // The operators' view of a resident reads it: compiled once.
   const linksOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
     db
       .selectFrom('contact_addresses as l')
       .innerJoin('addresses as a', (join) => join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'))
-      .selectAll('a')
-      .select(['l.id as link_id', 'l.contact_id', 'l.address_id', 'l.role', 'l.label', 'l.source', 'l.active', 'l.created_at', 'l.updated_at as link_updated_at'])
+      .select(PLACE_COLUMNS)
       .where('l.tenant_id', '=', p('tenantId'))
       .where('l.contact_id', '=', p('contactId'))
       .orderBy('l.role', 'desc')
@@ -35,10 +51,7 @@ export function contactAddressRepository(db: Kysely<Database>) {
     /** The contact's addresses with the register rows they point at: main first, then by when added. */
     async listForContact(tenantId: TenantId, contactId: string): Promise<ContactAddressWithAddress[]> {
       const { rows } = await linksOf({ tenantId, contactId });
-      return rows.map(({ link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }) => ({
-        link: { id: link_id, tenant_id: tenantId, contact_id, address_id, role, label, source, active, created_at, updated_at: link_updated_at },
-        address,
-      }));
+      return rows.map((row) => toPlace(tenantId, row));
     },
 
     async find(tenantId: TenantId, contactId: string, id: string): Promise<ContactAddressRow | undefined> {

@@ -105,9 +105,10 @@ export function residentAdminService(deps: ResidentAdminDeps) {
   const { store, search, clock } = deps;
   const actorOf = (actor: Actor) => ({ actorType: actor.type, actorId: actor.id });
 
-  async function load(tenant: Tenant, contact: ContactRow): Promise<ResidentAdminView> {
-    const [endpoints, places] = await Promise.all([store.contacts.listEndpoints(tenant.id, contact.id), store.places.listForContact(tenant.id, contact.id)]);
-    return toAdminView(contact, endpoints, places);
+  /** The operators' view of the resident `id`, one statement; undefined when there is none. */
+  async function load(tenant: Tenant, id: string): Promise<ResidentAdminView | undefined> {
+    const details = await store.details.find(tenant.id, id);
+    return details && toAdminView(details.contact, details.endpoints, details.places);
   }
 
   async function requireContact(tenant: Tenant, id: string): Promise<ContactRow> {
@@ -136,8 +137,7 @@ export function residentAdminService(deps: ResidentAdminDeps) {
   return {
     async search(tenant: Tenant, q: string, actor: Actor): Promise<ResidentAdminView[]> {
       const { ids, matchedBy } = await matchIds(tenant, q.trim());
-      const contacts = (await Promise.all(ids.map((id) => store.contacts.find(tenant.id, id)))).filter((c): c is ContactRow => c !== undefined);
-      const views = await Promise.all(contacts.map((c) => load(tenant, c)));
+      const views = (await Promise.all(ids.map((id) => load(tenant, id)))).filter((v): v is ResidentAdminView => v !== undefined);
       const reads: AuditEntry[] = views.map((v) => ({ ...actorOf(actor), action: 'resident.read', subjectType: 'contact', subjectId: v.id, detail: { via: 'search' } }));
       await deps.audit.recordMany(tenant.id, clock.now(), [
         { ...actorOf(actor), action: 'residents.search', detail: { results: views.length, matchedBy } },
@@ -147,7 +147,8 @@ export function residentAdminService(deps: ResidentAdminDeps) {
     },
 
     async view(tenant: Tenant, id: string, actor: Actor): Promise<ResidentAdminView> {
-      const view = await load(tenant, await requireContact(tenant, id));
+      const view = await load(tenant, id);
+      if (!view) throw new NotFoundError('resident');
       await deps.audit.record(tenant.id, clock.now(), { ...actorOf(actor), action: 'resident.read', subjectType: 'contact', subjectId: id, detail: { via: 'view' } });
       return view;
     },

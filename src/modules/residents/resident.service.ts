@@ -71,12 +71,10 @@ export function residentService(deps: ResidentServiceDeps) {
     audit.record(me.tenant.id, clock.now(), { actorType: 'resident', actorId: contactId, action, subjectType: 'contact', subjectId: contactId, ...(detail ? { detail } : {}) });
 
   async function view(me: ResidentIdentity, contactId: string | null): Promise<MeView> {
-    const contact = contactId ? await store.contacts.find(me.tenant.id, contactId) : undefined;
+    const details = contactId ? await store.details.find(me.tenant.id, contactId) : undefined;
     const base = { known: me.known, csrfToken: me.session.csrfToken };
-    if (!contact) return { contact: null, endpoints: [], addresses: [], ...base };
-    // Independent reads: on PostgreSQL two connections answer at once instead of one after the other.
-    const [endpoints, places] = await Promise.all([store.contacts.listEndpoints(me.tenant.id, contact.id), store.places.listForContact(me.tenant.id, contact.id)]);
-    return { contact: toContactView(contact), endpoints: endpoints.map(toEndpointView), addresses: places.map(toMyAddressView), ...base };
+    if (!details) return { contact: null, endpoints: [], addresses: [], ...base };
+    return { contact: toContactView(details.contact), endpoints: details.endpoints.map(toEndpointView), addresses: details.places.map(toMyAddressView), ...base };
   }
 
   return {

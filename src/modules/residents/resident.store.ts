@@ -3,8 +3,10 @@
  * it: a change of several rows (a new main address demotes the old one) commits whole or not at all.
  */
 import type { Kysely } from 'kysely';
+import type { DialectInfo } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import { contactAddressRepository } from './contact-address.repository.js';
+import { contactDetailsRepository } from './contact-details.repository.js';
 import { contactRepository } from './contact.repository.js';
 
 function repositories(db: Kysely<Database>) {
@@ -13,9 +15,11 @@ function repositories(db: Kysely<Database>) {
 
 export type ResidentRepositories = ReturnType<typeof repositories>;
 
-export function residentStore(db: Kysely<Database>) {
+export function residentStore(db: Kysely<Database>, dialect: Pick<DialectInfo, 'jsonArrayFrom'>) {
   return {
     ...repositories(db),
+    /** A contact with its endpoints and addresses, one statement (reads only: not part of transactions). */
+    details: contactDetailsRepository(db, dialect),
     transaction<T>(work: (repos: ResidentRepositories) => Promise<T>): Promise<T> {
       return db.transaction().execute((trx) => work(repositories(trx)));
     },

@@ -1,5 +1,6 @@
 /** Wires the residents' services once per process, from the repositories and auth pieces they use. */
 import type { Kysely } from 'kysely';
+import type { DialectInfo } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AddressRepository } from '../addresses/address.repository.js';
@@ -19,6 +20,7 @@ import { residentStore } from './resident.store.js';
 
 export interface ResidentsDeps {
   db: Kysely<Database>;
+  dialect: DialectInfo;
   clock: Clock;
   secret: string;
   auth: Auth;
@@ -31,11 +33,11 @@ export interface ResidentsDeps {
 
 export function createResidents(deps: ResidentsDeps) {
   const { clock, auth, audit, secret } = deps;
-  const store = residentStore(deps.db);
+  const store = residentStore(deps.db, deps.dialect);
   const optOuts = optOut(secret);
   const places = { store, addresses: deps.addresses, tenants: deps.tenants, audit, clock };
   return {
-    login: loginService({ captcha: auth.captcha, pins: auth.pins, sendPin: auth.sendPin, contacts: store.contacts, sessions: auth.sessions, audit, clock, secret }),
+    login: loginService({ captcha: auth.captcha, pins: auth.pins, sendPin: auth.sendPin, sessions: auth.sessions, clock, secret }),
     contacts: residentService({ store, history: deps.history, audit, sessions: auth.sessions, optOut: optOuts, clock }),
     endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
     places: contactAddressService({ ...places, optOut: optOuts }),
