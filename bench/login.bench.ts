@@ -3,13 +3,18 @@
  * concurrent clients against the real server, on each database (inbox channels).
  *
  *   npm run bench -- login [--databases sqlite,postgres] [--duration 10] [--warmup 3] [--connections 100]
- *                          [--known 20000] [--rate 500] [--processes N] [--one-ip]
+ *                          [--known 20000] [--rate 500] [--processes N] [--one-ip] [--client-nice 10]
  *
  * Two runs per database, both with 100 concurrent clients: as fast as they can go (→ logins/s), then
  * paced together to `--rate` logins/s, the target (→ server-side latency at that load). In the first the
  * clients always wait on the server, so its latency there is mostly queueing behind the other 99. Each
  * client connects from a loopback address of its own, as residents do from their own networks;
  * `--one-ip` puts them all behind 127.0.0.1 (login/client.ts).
+ *
+ * The clients run at a lower CPU priority than the server and PostgreSQL (`--client-nice`, default 10;
+ * 0 = the same): on a 2-core machine the load generator would otherwise take its turns on the cores the
+ * requests it times are waiting for — residents' browsers are not on the server. It still uses the CPU
+ * the server leaves, and its CPU is reported.
  *
  * The server runs in a child process (bench/login/server.child.ts) and times every request itself;
  * the clients run here. It runs as `aviso serve --processes N` would: N processes sharing the port
@@ -25,7 +30,7 @@
  * process's CPU, not the server.
  */
 import { randomInt } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createChallenge } from 'altcha-lib';
 import { CAPTCHA_MAX_NUMBER, CAPTCHA_TTL_MS, captchaHmacKey } from '../src/modules/auth/captcha.service.js';
@@ -60,6 +65,8 @@ interface Options {
   processes: number | undefined;
   /** All clients from 127.0.0.1 (see login/client.ts). */
   oneIp: boolean;
+  /** Niceness of this (load-generating) process while it runs the clients. */
+  clientNice: number;
 }
 
 function parseOptions(args: string[]): Options {
@@ -74,6 +81,7 @@ function parseOptions(args: string[]): Options {
       rate: { type: 'string', default: String(TARGETS.loginsPerSecond) },
       processes: { type: 'string' },
       'one-ip': { type: 'boolean', default: false },
+      'client-nice': { type: 'string', default: '10' },
     },
   });
   const databases = parseDatabases(values.databases);
@@ -86,7 +94,14 @@ function parseOptions(args: string[]): Options {
     rate: Number(values.rate),
     processes: values.processes === undefined ? undefined : Number(values.processes),
     oneIp: values['one-ip'],
+    clientNice: checkedNice(values['client-nice']),
   };
+}
+
+function checkedNice(value: string): number {
+  const nice = Number(value);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`--client-nice: an integer 0–19, not ${value}`);
+  return nice;
 }
 
 /** `count` CAPTCHA payloads as the widget sends them, each for its own challenge. */
@@ -130,6 +145,8 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
   const server = startChild(new URL('./login/server.child.ts', import.meta.url), input);
   try {
     const { port, slug } = await nextMessage<LoginServerReady>(server, 'listening');
+    // The server (started above) keeps the normal priority; only this process steps back.
+    setPriority(options.clientNice);
     const captchas = await captchaSolutions((2 * options.warmup + 2 * options.duration) * 2500);
     let nextLogin = 0;
     const clients = async (durationSeconds: number, rate?: number): Promise<ClientFigures> => {
@@ -158,11 +175,17 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
       const cpu = cpuWindow();
       return { client, server: await ask<LoginServerTimes>(server, { type: 'times' }, 'times'), cpu };
     };
-    console.log(`${kind}, ${processes} server process${processes === 1 ? '' : 'es'}: ${options.connections} clients as fast as they go, then paced to ${options.rate} logins/s (${options.warmup} s warm-up + ${options.duration} s each)…`);
+    console.log(`${kind}, ${processes} server process${processes === 1 ? '' : 'es'}: ${options.connections} clients (nice ${options.clientNice}) as fast as they go, then paced to ${options.rate} logins/s (${options.warmup} s warm-up + ${options.duration} s each)…`);
     const max = await timed();
     const paced = await timed(options.rate);
     return { kind, max, paced };
   } finally {
+    // Back to normal before the next database's server is started from this process (only root may).
+    try {
+      setPriority(0);
+    } catch {
+      console.warn(`could not return to niceness 0: a next server would run at ${options.clientNice} too (run as root, or --client-nice 0)`);
+    }
     await stopChild(server);
     await database.drop();
   }
