@@ -108,3 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     processes: v.AVISO_PROCESSES,
   });
 }
+
+/** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
+export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';

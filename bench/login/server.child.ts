@@ -18,6 +18,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { createReadStream } from 'node:fs';
 import type { ChannelProvider } from '../../src/channels/channel.js';
 import { buildApp } from '../../src/app.js';
+import { serverExecArgv } from '../../src/cli/server-flags.js';
 import { createContext, type Context } from '../../src/context.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -212,6 +213,8 @@ async function runPrimary(): Promise<void> {
   await migrateToLatest(db);
   const tenant = await seed(db, createContext(config, db));
   await db.close();
+  // As `aviso serve --processes N` forks them (src/cli/server-flags.ts).
+  cluster.setupPrimary({ execArgv: serverExecArgv() });
   const workers: Worker[] = Array.from({ length: input.processes }, () => cluster.fork());
   const port = await Promise.all(workers.map((w) => new Promise<number>((resolve) => w.once('listening', (address) => resolve(address.port)))));
   const askAll = (message: Message) =>

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
 import { createLogger } from '../lib/logger.js';
+import { serverExecArgv } from './server-flags.js';
 
 interface ServeOptions {
   demoIfEmpty?: boolean;
@@ -71,6 +72,7 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
  */
 async function supervise(config: Config, logger: Logger, processes: number): Promise<void> {
   let closing = false;
+  cluster.setupPrimary({ execArgv: serverExecArgv() });
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (closing) {
