@@ -170,9 +170,9 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
     const timed = async (rate?: number): Promise<RunFigures> => {
       await clients(options.warmup, rate);
       await ask(server, { type: 'reset' }, 'reset-done');
-      const cpuWindow = startCpuWindow(kind === 'postgres' ? await postgresBackends(POSTGRES_URL, LOGIN_SERVER_APPLICATION) : undefined);
+      const cpuWindow = await startCpuWindow(kind === 'postgres' ? () => postgresBackends(POSTGRES_URL, LOGIN_SERVER_APPLICATION) : undefined);
       const client = await clients(options.duration, rate);
-      const cpu = cpuWindow();
+      const cpu = await cpuWindow();
       return { client, server: await ask<LoginServerTimes>(server, { type: 'times' }, 'times'), cpu };
     };
     console.log(`${kind}, ${processes} server process${processes === 1 ? '' : 'es'}: ${options.connections} clients (nice ${options.clientNice}) as fast as they go, then paced to ${options.rate} logins/s (${options.warmup} s warm-up + ${options.duration} s each)…`);

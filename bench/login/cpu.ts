@@ -32,20 +32,20 @@ export async function postgresBackends(url: string, applicationName: string): Pr
   }
 }
 
-/** CPU milliseconds used so far by the given PostgreSQL processes, or by every process named `postgres`. */
-function postgresMs(pids: readonly number[] | undefined): number {
-  let ticks = 0;
-  for (const pid of pids ?? readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+/** CPU milliseconds used so far by each of the given PostgreSQL processes (or of every process named `postgres`). */
+function postgresMsByPid(pids: readonly number[] | undefined): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids ?? readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(after[11]) + Number(after[12]);
+      used.set(pid, ((Number(after[11]) + Number(after[12])) / TICKS_PER_SECOND) * 1000);
     } catch {
       // The process ended while we looked.
     }
   }
-  return (ticks / TICKS_PER_SECOND) * 1000;
+  return used;
 }
 
 export interface CpuWindow {
@@ -55,11 +55,20 @@ export interface CpuWindow {
   postgresMs: number;
 }
 
-export function startCpuWindow(postgresPids?: readonly number[]): () => CpuWindow {
+/**
+ * Starts a window; its end gives the machine's busy share and PostgreSQL's CPU in between. `backends`
+ * (when given) lists the backends to count, asked at the start and at the end: a backend the pool opened
+ * during the window counts from zero (its whole life is inside), one it closed loses what it used since
+ * the start (rare: the pools keep idle connections a minute).
+ */
+export async function startCpuWindow(backends?: () => Promise<number[]>): Promise<() => Promise<CpuWindow>> {
   const machine = machineTicks();
-  const postgres = postgresMs(postgresPids);
-  return () => {
+  const before = postgresMsByPid(backends ? await backends() : undefined);
+  return async () => {
     const now = machineTicks();
-    return { machineBusy: (now.busy - machine.busy) / Math.max(1, now.total - machine.total), postgresMs: postgresMs(postgresPids) - postgres };
+    const after = postgresMsByPid(backends ? [...new Set([...before.keys(), ...(await backends())])] : undefined);
+    let postgres = 0;
+    for (const [pid, ms] of after) postgres += ms - (before.get(pid) ?? 0);
+    return { machineBusy: (now.busy - machine.busy) / Math.max(1, now.total - machine.total), postgresMs: postgres };
   };
 }

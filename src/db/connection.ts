@@ -87,6 +87,9 @@ function openPostgres(url: string, options: OpenOptions): Db {
     new pg.Pool({
       connectionString,
       max: options.poolSize ?? 10,
+      // A minute, not pg's 10 s: a connection opened again in the next burst is a new backend, with cold
+      // caches and every hot statement to prepare anew, just when requests queue.
+      idleTimeoutMillis: 60_000,
       ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
     });
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
