@@ -73,9 +73,9 @@ export function loginService(deps: LoginServiceDeps) {
     async login(tenant: Tenant, input: LoginInput, ip: string): Promise<LoggedIn> {
       const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
       const key = endpointKey(deps.secret, endpoint.value);
-      // Two statements: the PIN attempt claimed, with what the endpoint opens (contact.repository's
-      // loginContactColumns; only a right PIN lets anything of it out); then, the PIN right, the session
-      // that consumes it, with the audit entry of a login to a contact.
+      // Two statements on PostgreSQL: the PIN attempt claimed, with what the endpoint opens
+      // (contact.repository's loginContactColumns; only a right PIN lets anything of it out); then, the PIN
+      // right, the session that consumes it, with the audit entry of a login to a contact.
       const target = { purpose: 'login' as const, subject: key, endpointKey: key, ip };
       const { session, data } = await deps.pins.checkThen(tenant, target, input.pin, async (pinId, login) => {
         const contactId = login?.contactId ?? null;

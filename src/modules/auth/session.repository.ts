@@ -25,7 +25,8 @@ export function sessionRepository(db: Kysely<Database>, dialect: Pick<DialectInf
     }),
   );
   // The login's last write on PostgreSQL: the PIN consumed and the session opened in one statement —
-  // and, when the login opens a contact, its audit entry, which then commits (or not) with the session.
+  // and, when the login opens a contact, its audit entry, which then commits (or not) with the session
+  // (asynchronously, as every session write: a crash may lose the last moment's logins, never one half).
   const consumed = (p: Param<ConsumingParams>) => sql`consumed as (delete from pins where tenant_id = ${p('tenant_id')} and id = ${p('pinId')} returning id)`;
   const sessionFromConsumed = (p: Param<ConsumingParams>) => sql`
     insert into sessions (id, tenant_id, subject_type, subject_id, csrf_token, created_at, last_seen_at, expires_at, data)
