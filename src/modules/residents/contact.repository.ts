@@ -10,12 +10,6 @@ export type EndpointRow = Selectable<ContactEndpointsTable>;
 export type ContactChanges = Omit<Updateable<ContactsTable>, 'id' | 'tenant_id' | 'created_at'>;
 export type EndpointChanges = Pick<Updateable<ContactEndpointsTable>, 'type' | 'value' | 'source' | 'verified' | 'updated_at'>;
 
-export interface LoginMatch {
-  contactId: string;
-  contactSource: ContactRow['source'];
-  updatedAt: number;
-}
-
 /** What logging in with an endpoint opens: the contact (none yet: the resident may register) and whether the public register holds it. */
 export interface LoginContact {
   contactId: string | null;
@@ -46,16 +40,7 @@ export function contactRepository(db: Kysely<Database>) {
   // Every write raises the register revision on the same connection (or transaction) as the write.
   const changes = registerChangesRepository(db);
   const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
-  // The reads of every login and GET /me, compiled once.
-  const loginMatches = precompile(db, (db, p: Param<{ tenantId: TenantId; value: string }>) =>
-    db
-      .selectFrom('contact_endpoints as e')
-      .innerJoin('contacts as c', 'c.id', 'e.contact_id')
-      .select(['c.id', 'c.source', 'c.updated_at'])
-      .where('e.tenant_id', '=', p('tenantId'))
-      .where('e.value', '=', p('value'))
-      .where((eb) => eb.or([eb('e.source', '=', 'register'), eb('e.verified', '=', 1)])),
-  );
+  // Reads of many logged-in requests, compiled once.
   const findContact = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
     db.selectFrom('contacts').selectAll().where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')),
   );
@@ -63,13 +48,9 @@ export function contactRepository(db: Kysely<Database>) {
     db.selectFrom('contact_endpoints').selectAll().where('tenant_id', '=', p('tenantId')).where('contact_id', '=', p('contactId')).orderBy('created_at').orderBy('id'),
   );
   return {
-    /**
-     * Contacts that this endpoint may log in to: those holding it from the public register or verified.
-     * An unverified number somebody else typed in does not open their contact.
-     */
-    async findLoginMatches(tenantId: TenantId, value: string): Promise<LoginMatch[]> {
-      const { rows } = await loginMatches({ tenantId, value });
-      return rows.map((r) => ({ contactId: r.id, contactSource: r.source, updatedAt: Number(r.updated_at) }));
+    /** What logging in with this endpoint opens (`loginContactColumns`: the rule a login follows). */
+    async findLoginContact(tenantId: TenantId, value: string): Promise<LoginContact> {
+      return toLoginContact(await db.selectNoFrom(loginContactColumns(tenantId, value)).executeTakeFirstOrThrow());
     },
 
     async find(tenantId: TenantId, id: string): Promise<ContactRow | undefined> {

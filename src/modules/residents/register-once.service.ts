@@ -46,9 +46,8 @@ interface Copy {
 /** The contact the resident already has in `target` (by a verified number or email), or a new copy. */
 async function contactIn(repos: ResidentRepositories, target: Tenant, copy: Copy, now: number): Promise<{ id: string; created: boolean }> {
   for (const endpoint of copy.endpoints) {
-    const matches = await repos.contacts.findLoginMatches(target.id, endpoint.value);
-    const own = matches.find((m) => m.contactSource === 'self') ?? matches[0];
-    if (own) return { id: own.contactId, created: false };
+    const { contactId } = await repos.contacts.findLoginContact(target.id, endpoint.value);
+    if (contactId) return { id: contactId, created: false };
   }
   const { id: _id, tenant_id: _tenant, ...fields } = copy.contact;
   const id = newId();
