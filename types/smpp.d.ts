@@ -5,14 +5,17 @@ declare module 'smpp' {
 
   export interface PDU {
     command: string;
+    command_id: number;
     command_status: number;
     sequence_number: number;
     [field: string]: unknown;
     response(fields?: Record<string, unknown>): PDU;
+    isResponse(): boolean;
   }
 
+  export const PDU: new (command: string, fields?: Record<string, unknown>) => PDU;
+
   export class Session extends EventEmitter {
-    closed: boolean;
     send(pdu: PDU, responseCallback?: (pdu: PDU) => void): boolean;
     bind_transceiver(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
     submit_sm(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
@@ -29,25 +32,32 @@ declare module 'smpp' {
     sessions: Session[];
   }
 
-  export function connect(options: { url?: string; host?: string; port?: number; auto_enquire_link_period?: number; connectTimeout?: number }, listener?: () => void): Session;
+  export function connect(options: { url?: string; host?: string; port?: number; auto_enquire_link_period?: number }, listener?: () => void): Session;
   export function createServer(options: Record<string, unknown>, listener: (session: Session) => void): Server;
 
+  export const errors: Record<string, number>;
   export const ESME_ROK: number;
   export const ESME_RBINDFAIL: number;
   export const ESME_RTHROTTLED: number;
   export const ESME_RSUBMITFAIL: number;
   export const ESME_RINVDSTADR: number;
   export const ESME_RSYSERR: number;
+  export const ESME_RINVCMDID: number;
+  export const ESME_RINVMSGID: number;
 
   const smpp: {
     connect: typeof connect;
     createServer: typeof createServer;
+    PDU: typeof PDU;
+    errors: Record<string, number>;
     ESME_ROK: number;
     ESME_RBINDFAIL: number;
     ESME_RTHROTTLED: number;
     ESME_RSUBMITFAIL: number;
     ESME_RINVDSTADR: number;
     ESME_RSYSERR: number;
+    ESME_RINVCMDID: number;
+    ESME_RINVMSGID: number;
   };
   export default smpp;
 }

@@ -20,6 +20,8 @@ export interface OutboundMessage {
   text: string;
   /** Language of the text, for text-to-speech. */
   language?: string;
+  /** When the notice stops being worth delivering (epoch ms): the SMS validity period. */
+  expiresAt?: number;
 }
 
 export interface SendResult {
@@ -33,11 +35,19 @@ export interface SendResult {
   error?: string;
   /** Whether a failure may succeed if tried again (throttling, connection loss). */
   retryable?: boolean;
+  /** False when the message never left for the provider (no connection): the try does not count. */
+  attempted?: boolean;
   /** The provider's raw answer, recorded with the attempt. */
   raw?: unknown;
+  /** The provider that answered (its `name`), when a failover chain had several to choose from. */
+  provider?: string;
+  /** Why an earlier provider of a failover chain was passed over, when one was. */
+  failover?: string;
 }
 
 export interface DeliveryReceipt {
+  /** The provider that took the message (its `name`): ids are unique only within one provider. */
+  provider: string;
   providerId: string;
   status: 'delivered' | 'failed' | 'expired';
   error?: string;
@@ -54,6 +64,14 @@ export interface ChannelProvider {
   sendBatch?(messages: OutboundMessage[]): Promise<SendResult[]>;
   /** Delivery receipts pushed by the provider (SMPP deliver_sm, HTTP callbacks). */
   onReceipt?(handler: (receipt: DeliveryReceipt) => void): void;
+  /**
+   * Names of the providers (this one, or those of a failover chain) whose `sent` answers wait for a
+   * receipt: what gets none before the message's validity ends is expired.
+   */
+  readonly receiptSources?: readonly string[];
+  /** Whether the provider can take messages now, and why not. */
+  health?(): Promise<{ ok: boolean; detail: string }>;
+  /** Ends the provider's connections; messages in flight end at once as retryable failures. */
   close?(): Promise<void>;
 }
 

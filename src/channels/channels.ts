@@ -17,7 +17,7 @@ export type ProviderFactory = (url: URL, deps: { db: Db; clock: Clock; channel: 
 export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
   smtp: (url) => smtpProvider(url),
   smtps: (url) => smtpProvider(url),
-  smpp: (url, deps) => smppProvider(url, deps.clock),
+  smpp: (url, deps) => smppProvider(url, { clock: deps.clock }),
 };
 
 function buildProvider(spec: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
 import { createLogger } from '../lib/logger.js';
+import { exitAfterGrace } from './shutdown.js';
 import { serverExecArgv } from './server-flags.js';
 
 interface ServeOptions {
@@ -48,6 +49,7 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    exitAfterGrace(logger);
     await app.close();
     await db.close();
     process.exit(0);

@@ -4,6 +4,7 @@ import { createContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../lib/logger.js';
+import { exitAfterGrace } from './shutdown.js';
 import { CliError } from './runtime.js';
 
 const positive = (value: string, flag: string): number => {
@@ -34,6 +35,7 @@ export function workerCommand(): Command {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'dispatch worker stopping');
+        exitAfterGrace(logger);
         await context.dispatch.runtime.stop();
         await db.close();
         process.exit(0);

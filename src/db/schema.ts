@@ -314,6 +314,8 @@ export interface MessagesTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** When the deliveries still waiting for a receipt after the message's validity were expired. */
+  receipts_closed_at: number | null;
 }
 
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'expired';
@@ -377,6 +379,21 @@ export interface RegisterChangesTable {
   created_at: number;
 }
 
+/** A receipt not yet matched to its delivery (it came before the delivery was recorded as sent). */
+export interface DeliveryReceiptsTable {
+  provider: string;
+  provider_id: string;
+  status: 'delivered' | 'failed' | 'expired';
+  error: string | null;
+  received_at: number;
+}
+
+/** A provider's throughput timeline, shared by every process: when its next message may go. */
+export interface ProviderPacingTable {
+  provider: string;
+  next_free_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   addresses: AddressesTable;
@@ -399,6 +416,8 @@ export interface Database {
   deliveries: DeliveriesTable;
   dispatch_batches: DispatchBatchesTable;
   jobs: JobsTable;
+  delivery_receipts: DeliveryReceiptsTable;
+  provider_pacing: ProviderPacingTable;
   register_revisions: RegisterRevisionsTable;
   register_changes: RegisterChangesTable;
 }

@@ -17,7 +17,7 @@ const TLV_STATES: Record<number, string> = { 2: 'DELIVRD', 3: 'EXPIRED', 4: 'DEL
 
 export const isReceipt = (esmClass: unknown): boolean => typeof esmClass === 'number' && (esmClass & 0x3c) === 0x04;
 
-export function parseReceipt(fields: { short_message?: unknown; receipted_message_id?: unknown; message_state?: unknown }, at: number): DeliveryReceipt | undefined {
+export function parseReceipt(fields: { short_message?: unknown; receipted_message_id?: unknown; message_state?: unknown }, at: number): Omit<DeliveryReceipt, 'provider'> | undefined {
   const raw = fields.short_message as { message?: unknown } | string | undefined;
   const text = typeof raw === 'string' ? raw : typeof raw?.message === 'string' ? raw.message : Buffer.isBuffer(raw?.message) ? raw.message.toString('latin1') : '';
   const id = typeof fields.receipted_message_id === 'string' ? fields.receipted_message_id : /\bid:(\S+)/i.exec(text)?.[1];

@@ -1,41 +1,83 @@
 /**
  * SMS over SMPP 3.4 to an operator or aggregator:
- * `smpp://system_id:password@host:port?source=SENDER&tps=N&binds=N`.
- * N transceiver binds share the load; texts are sent GSM-7 (data_coding 0) or UCS-2 (data_coding 8) with
- * UDH concatenation for long texts; delivery receipts (deliver_sm) are parsed and handed to dispatch.
+ * `smpp://system_id:password@host:port?source=SENDER&tps=N&binds=N&window=N&timeout=S&country=FI`.
+ * `binds` transceiver sessions (exactly that many, ever) share the load, each with `window` outstanding
+ * submits and `tps` messages per second (pacing is done by dispatch, shared by every process). Texts go
+ * out GSM-7 (data_coding 0) or UCS-2 (8), long ones concatenated with UDH; a response that does not come
+ * within `timeout` seconds, a lost link, throttling and a full queue are temporary failures; other
+ * refusals are final, with their SMPP status name. Receipts (deliver_sm) are matched by this provider's
+ * name and the SMSC's message id.
  */
 import { randomInt } from 'node:crypto';
-import smpp, { type PDU, type Session } from 'smpp';
-import type { DeliveryReceipt, ChannelProvider, OutboundMessage, SendResult } from '../channel.js';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { PDU } from 'smpp';
+import type { ChannelProvider, DeliveryReceipt, OutboundMessage, SendResult } from '../channel.js';
 import type { Clock } from '../../lib/clock.js';
+import { destinationAddress, sourceAddress } from './smpp-address.js';
+import { SmppBind } from './smpp-bind.js';
 import { isReceipt, parseReceipt } from './smpp-receipt.js';
+import { isTemporarySmppStatus, smppStatusName } from './smpp-status.js';
 import { splitSms } from './sms-encoding.js';
 
-interface Bind {
-  session: Session | undefined;
-  ready: Promise<Session> | undefined;
+export interface SmppProviderDeps {
+  clock: Clock;
+  onEvent?(event: string, detail: string): void;
 }
 
-const RECONNECT_MS = 2000;
-const STATUS_NAMES: Record<number, string> = {
-  [smpp.ESME_RTHROTTLED]: 'ESME_RTHROTTLED',
-  [smpp.ESME_RINVDSTADR]: 'ESME_RINVDSTADR',
-  [smpp.ESME_RSUBMITFAIL]: 'ESME_RSUBMITFAIL',
-};
+/** The URL's options with their defaults; `tps=0` means no limit. */
+export function smppOptions(url: URL) {
+  const number = (name: string, fallback: number, min: number): number => {
+    const raw = url.searchParams.get(name);
+    const value = raw === null ? fallback : Number(raw);
+    if (!Number.isFinite(value) || value < min) throw new Error(`smpp URL: ${name} must be a number ≥ ${min}`);
+    return value;
+  };
+  return {
+    source: url.searchParams.get('source') ?? 'Aviso',
+    country: (url.searchParams.get('country') ?? 'FI').toUpperCase() as CountryCode,
+    tps: number('tps', 50, 0),
+    binds: Math.floor(number('binds', 1, 1)),
+    window: Math.floor(number('window', 10, 1)),
+    timeoutMs: number('timeout', 10, 0.05) * 1000,
+    enquireLinkMs: number('enquire', 30, 1) * 1000,
+  };
+}
 
-export function smppProvider(url: URL, clock: Clock): ChannelProvider {
-  const source = url.searchParams.get('source') ?? 'Aviso';
-  const tps = Number(url.searchParams.get('tps') ?? 50);
-  const binds: Bind[] = Array.from({ length: Math.max(1, Number(url.searchParams.get('binds') ?? 1)) }, () => ({ session: undefined, ready: undefined }));
+/** `YYMMDDhhmmss000+` (SMPP 3.4 §7.1.1, absolute UTC) for a validity period. */
+function smppTime(at: number): string {
+  const d = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}000+`;
+}
+
+export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider {
+  const options = smppOptions(url);
+  const systemId = decodeURIComponent(url.username);
+  const name = `smpp://${systemId}@${url.hostname}:${url.port || 2775}`;
   const receiptHandlers: Array<(receipt: DeliveryReceipt) => void> = [];
   // Receipts come per part: a long text is delivered when every part is; part ids map to the first part's id.
   const partsOf = new Map<string, { first: string; remaining: number }>();
+  const binds = Array.from({ length: options.binds }, () =>
+    new SmppBind({
+      host: url.hostname,
+      port: Number(url.port || 2775),
+      systemId,
+      password: decodeURIComponent(url.password),
+      window: options.window,
+      responseTimeoutMs: options.timeoutMs,
+      enquireLinkMs: options.enquireLinkMs,
+      backoffMs: { min: 500, max: 30_000 },
+      onDeliver,
+      onEvent: (event, detail) => deps.onEvent?.(event, `${name}: ${detail}`),
+    }),
+  );
   let next = 0;
-  let closing = false;
 
-  function onReceipt(pdu: PDU): void {
-    const receipt = parseReceipt(pdu as Record<string, unknown>, clock.now());
-    if (!receipt) return;
+  function onDeliver(pdu: PDU): void {
+    if (!isReceipt(pdu.esm_class)) return;
+    const parsed = parseReceipt(pdu as Record<string, unknown>, deps.clock.now());
+    if (!parsed) return;
+    const receipt: DeliveryReceipt = { ...parsed, provider: name };
     const parts = partsOf.get(receipt.providerId);
     if (parts) {
       partsOf.delete(receipt.providerId);
@@ -45,91 +87,59 @@ export function smppProvider(url: URL, clock: Clock): ChannelProvider {
     for (const handler of receiptHandlers) handler(receipt);
   }
 
-  function connect(bind: Bind): Promise<Session> {
-    bind.ready = new Promise<Session>((resolve, reject) => {
-      const session = smpp.connect({ url: `smpp://${url.hostname}:${url.port || 2775}`, auto_enquire_link_period: 30_000 });
-      session.on('error', (error: Error) => reject(error));
-      session.on('close', () => {
-        bind.session = undefined;
-        bind.ready = undefined;
-        if (!closing) setTimeout(() => void connect(bind).catch(() => {}), RECONNECT_MS).unref();
-      });
-      session.on('deliver_sm', (pdu: PDU) => {
-        session.send(pdu.response());
-        if (isReceipt(pdu.esm_class)) onReceipt(pdu);
-      });
-      session.on('connect', () => {
-        session.bind_transceiver({ system_id: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }, (pdu) => {
-          if (pdu.command_status !== smpp.ESME_ROK) {
-            reject(new Error(`SMPP bind refused (status ${pdu.command_status})`));
-            session.close();
-            return;
-          }
-          bind.session = session;
-          resolve(session);
-        });
-      });
-    });
-    return bind.ready;
-  }
-
-  async function session(): Promise<Session> {
-    const bind = binds[next++ % binds.length]!;
-    if (bind.session) return bind.session;
-    return bind.ready ?? connect(bind);
-  }
-
-  function submit(s: Session, fields: Record<string, unknown>): Promise<PDU> {
-    return new Promise((resolve) => s.submit_sm(fields, resolve));
-  }
-
   async function send(message: OutboundMessage): Promise<SendResult> {
+    const bind = binds[next++ % binds.length]!;
     const { encoding, parts } = splitSms(message.text);
     const dataCoding = encoding === 'GSM-7' ? 0x00 : 0x08;
+    const source = sourceAddress(message.from ?? options.source, options.country);
+    const destination = destinationAddress(message.to);
     const reference = randomInt(256);
     const ids: string[] = [];
     // Registered as each part is accepted: a fast receipt for part 1 may arrive before part 2 is submitted.
     const group = { first: '', remaining: parts.length };
-    try {
-      const s = await session();
-      for (let i = 0; i < parts.length; i++) {
-        const udh = parts.length > 1 ? Buffer.from([0x05, 0x00, 0x03, reference, parts.length, i + 1]) : undefined;
-        const pdu = await submit(s, {
-          source_addr_ton: /^\d+$/.test(message.from ?? source) ? 1 : 5, // international number or alphanumeric
-          source_addr: message.from ?? source,
-          dest_addr_ton: 1,
-          dest_addr_npi: 1,
-          destination_addr: message.to.replace(/^\+/, ''),
-          registered_delivery: 1,
-          data_coding: dataCoding,
-          short_message: udh ? { udh, message: parts[i] } : parts[i],
-        });
-        if (pdu.command_status !== smpp.ESME_ROK) {
-          const name = STATUS_NAMES[pdu.command_status] ?? `status 0x${pdu.command_status.toString(16)}`;
-          return { id: message.id, status: 'failed', error: `submit_sm refused: ${name}`, retryable: pdu.command_status === smpp.ESME_RTHROTTLED, raw: { command_status: pdu.command_status } };
-        }
-        ids.push(String(pdu.message_id));
-        group.first ||= ids[0]!;
-        if (parts.length > 1) partsOf.set(ids[i]!, group);
+    for (let i = 0; i < parts.length; i++) {
+      const udh = parts.length > 1 ? Buffer.from([0x05, 0x00, 0x03, reference, parts.length, i + 1]) : undefined;
+      const outcome = await bind.request('submit_sm', {
+        source_addr_ton: source.ton,
+        source_addr_npi: source.npi,
+        source_addr: source.addr,
+        dest_addr_ton: destination.ton,
+        dest_addr_npi: destination.npi,
+        destination_addr: destination.addr,
+        registered_delivery: 1,
+        data_coding: dataCoding,
+        ...(message.expiresAt ? { validity_period: smppTime(message.expiresAt) } : {}),
+        short_message: udh ? { udh, message: parts[i] } : parts[i],
+      });
+      if (!outcome.ok) {
+        // A text none of whose parts reached the SMSC was not tried: the SMSC was away.
+        const attempted = outcome.written || ids.length > 0;
+        return { id: message.id, provider: name, status: 'failed', error: outcome.error, retryable: true, attempted, raw: { parts_accepted: ids } };
       }
-    } catch (error) {
-      return { id: message.id, status: 'failed', error: (error as Error).message, retryable: true };
+      const status = outcome.pdu.command_status;
+      if (status !== 0) {
+        const statusName = smppStatusName(status);
+        return { id: message.id, provider: name, status: 'failed', error: `submit_sm refused: ${statusName}`, retryable: isTemporarySmppStatus(status), raw: { command_status: status, status_name: statusName, parts_accepted: ids } };
+      }
+      ids.push(String(outcome.pdu.message_id));
+      group.first ||= ids[0]!;
+      if (parts.length > 1) partsOf.set(ids[i]!, group);
     }
-    return { id: message.id, providerId: ids[0]!, status: 'sent', raw: { message_ids: ids, data_coding: dataCoding } };
+    return { id: message.id, provider: name, providerId: ids[0]!, status: 'sent', raw: { message_ids: ids, data_coding: dataCoding } };
   }
 
   return {
-    name: 'smpp',
+    name,
     channel: 'sms',
-    maxPerSecond: tps,
+    maxPerSecond: options.tps > 0 ? options.tps * options.binds : Infinity,
+    receiptSources: [name],
     send,
     sendBatch: (messages) => Promise.all(messages.map(send)),
     onReceipt: (handler) => void receiptHandlers.push(handler),
-    async close() {
-      closing = true;
-      await Promise.all(
-        binds.map((b) => (b.session ? new Promise<void>((resolve) => b.session!.unbind({}, () => (b.session?.close(), resolve()))) : undefined)),
-      );
+    async health() {
+      const bound = binds.filter((b) => b.bound).length;
+      return { ok: bound > 0, detail: `${name}: ${bound} of ${binds.length} binds up` };
     },
+    close: async () => void (await Promise.all(binds.map((b) => b.close()))),
   };
 }

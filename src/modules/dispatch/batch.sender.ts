@@ -11,7 +11,7 @@ import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
 import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { recipientText } from './message-text.js';
-import { LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
+import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
 
@@ -47,6 +47,7 @@ function outboundOf(tenant: Tenant, message: MessageRow, rendered: Record<string
     // A call opens with who is calling: the sender name an SMS shows.
     text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,
     language: d.language,
+    expiresAt: message.expires_at,
   };
 }
 
@@ -61,16 +62,21 @@ async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[])
   }
 }
 
-function toResult(d: QueuedDelivery, r: SendResult | undefined): DeliveryResult {
-  if (!r) return { seq: d.seq, status: 'queued', providerId: null, error: 'no answer from the provider' };
-  if (r.status !== 'failed') return { seq: d.seq, status: r.status, providerId: r.providerId ?? null, error: null };
-  const giveUp = !r.retryable || d.attempts + 1 >= MAX_DELIVERY_ATTEMPTS;
-  return { seq: d.seq, status: giveUp ? 'failed' : 'queued', providerId: r.providerId ?? null, error: r.error ?? 'failed' };
+function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined): DeliveryResult {
+  if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true };
+  const by = r.provider ?? provider;
+  if (r.status !== 'failed') return { seq: d.seq, status: r.status, provider: by, providerId: r.providerId ?? null, error: r.failover ? `${FAILOVER_PREFIX}${r.failover}` : null, attempted: true };
+  // A try that never reached the provider (no connection) does not use up the delivery's attempts.
+  const attempted = r.attempted !== false;
+  const giveUp = !r.retryable || (attempted && d.attempts + 1 >= MAX_DELIVERY_ATTEMPTS);
+  return { seq: d.seq, status: giveUp ? 'failed' : 'queued', provider: by, providerId: r.providerId ?? null, error: r.error ?? 'failed', attempted };
 }
 
 export function batchSender(deps: BatchSenderDeps) {
   const { messages, deliveries, clock } = deps;
   const lease = () => clock.now() + deps.leaseMs;
+  // Set by stop(): no new chunk starts; what is left of a batch waits in the queue for the next process.
+  let stopping = false;
 
   async function sendChannel(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, batchNo: number, claim: BatchClaim, channel: ChannelName, rows: QueuedDelivery[]): Promise<number> {
     const provider = deps.channels[channel];
@@ -78,21 +84,22 @@ export function batchSender(deps: BatchSenderDeps) {
     const size = chunkSizeFor(rate);
     let retryable = 0;
     for (let i = 0; i < rows.length; i += size) {
+      if (stopping) return retryable + rows.length - i;
       const chunk = rows.slice(i, i + size);
-      await deps.pacer.take(channel, chunk.length, rate);
+      await deps.pacer.take(provider.name, chunk.length, rate);
       const outbound = chunk.map((d) => outboundOf(tenant, message, rendered, d));
       const answers = new Map((await sendChunk(provider, outbound)).map((r) => [r.id, r]));
-      const results = chunk.map((d, j) => toResult(d, answers.get(outbound[j]!.id)));
+      const results = chunk.map((d, j) => toResult(d, provider.name, answers.get(outbound[j]!.id)));
       retryable += results.filter((r) => r.status === 'queued').length;
-      await deliveries.recordResults(tenant.id, message.id, batchNo, claim, provider.name, results, clock.now(), lease());
+      await deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease());
     }
     return retryable;
   }
 
   async function expireAll(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim, reason: string): Promise<void> {
     const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
-    const results = rows.map((d) => ({ seq: d.seq, status: 'expired' as const, providerId: null, error: reason }));
-    await deliveries.recordResults(tenantId, message.id, batchNo, claim, 'none', results, clock.now(), lease());
+    const results = rows.map((d) => ({ seq: d.seq, status: 'expired' as const, provider: 'none', providerId: null, error: reason, attempted: false }));
+    await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, clock.now(), lease());
   }
 
   async function sendBatch(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim): Promise<void> {
@@ -108,8 +115,9 @@ export function batchSender(deps: BatchSenderDeps) {
       if (list) list.push(row);
       else byChannel.set(row.channel, [row]);
     }
-    let retryable = 0;
-    for (const [channel, list] of byChannel) retryable += await sendChannel(tenant, message, rendered, batchNo, claim, channel, list);
+    // Channels side by side: a slow or stalled provider of one never holds back the others.
+    const retried = await Promise.all([...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, batchNo, claim, channel, list)));
+    const retryable = retried.reduce((a, b) => a + b, 0);
     if (retryable > 0) {
       await deliveries.releaseBatch(tenantId, message.id, batchNo, claim);
       throw new RetryLaterError(`${retryable} deliveries of batch ${batchNo} failed temporarily; trying again`);
@@ -117,6 +125,11 @@ export function batchSender(deps: BatchSenderDeps) {
   }
 
   return {
+    /** No new chunk starts from now on (shutdown); batches in progress give back what they did not send. */
+    stop(): void {
+      stopping = true;
+    },
+
     /** The job handler of `dispatch-batch`. */
     async runBatch(job: DispatchBatchJob): Promise<void> {
       const tenantId = asTenantId(job.tenantId);

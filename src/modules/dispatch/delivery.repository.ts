@@ -30,9 +30,25 @@ export interface QueuedDelivery {
 export interface DeliveryResult {
   seq: number;
   status: 'queued' | 'sent' | 'delivered' | 'failed' | 'expired';
+  /** The provider that answered (receipts are matched by it and the provider's id). */
+  provider: string;
   providerId: string | null;
   error: string | null;
+  /** Whether this result used up one of the delivery's attempts (a try that reached no provider does not). */
+  attempted: boolean;
 }
+
+/** A provider's final word on a message it took. */
+export interface ReceiptRow {
+  provider: string;
+  providerId: string;
+  status: 'delivered' | 'failed' | 'expired';
+  error: string | null;
+  at: number;
+}
+
+/** How long a receipt with no delivery to match is kept (an SMSC's late or foreign receipts). */
+const UNMATCHED_RECEIPTS_KEPT_MS = 2 * 24 * 3_600_000;
 
 /** The claim was taken over by another worker (this one stalled past its lease): stop writing. */
 export class LostClaimError extends Error {
@@ -136,6 +152,26 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
       return released;
     },
 
+    /**
+     * Batches left pending with no worker and no progress for `staleMs` — their job ran out of tries
+     * while a provider was away, or was lost with the queue — touched and returned to be queued again.
+     * A second job for a batch that still has one is harmless: the claim lets one of them send.
+     */
+    async requeueStalledBatches(now: number, staleMs: number, limit: number): Promise<Array<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>> {
+      const rows = await db
+        .selectFrom('dispatch_batches')
+        .select(['tenant_id', 'message_id', 'batch_no', 'priority'])
+        .where('status', '=', 'pending')
+        .where('claimed_until', '=', 0)
+        .where('updated_at', '<', now - staleMs)
+        .limit(limit)
+        .execute();
+      for (const r of rows) {
+        await db.updateTable('dispatch_batches').set({ updated_at: now }).where('message_id', '=', r.message_id).where('batch_no', '=', r.batch_no).execute();
+      }
+      return rows;
+    },
+
     async queuedInBatch(tenantId: TenantId, messageId: string, incidentId: string, claim: BatchClaim): Promise<QueuedDelivery[]> {
       const rows = await db
         .selectFrom('deliveries as d')
@@ -156,10 +192,10 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
      * check that the claim is still this worker's (extending it): a recipient is marked sent exactly when
      * its answer is recorded. Only rows still queued change, so a re-run never rewrites a finished one.
      */
-    async recordResults(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, provider: string, results: readonly DeliveryResult[], now: number, leaseUntil: number): Promise<void> {
+    async recordResults(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, results: readonly DeliveryResult[], now: number, leaseUntil: number): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await holdClaim(trx, tenantId, messageId, batchNo, claim, now, leaseUntil);
-        for (let i = 0; i < results.length; i += 500) await writeResults(trx, tenantId, messageId, provider, results.slice(i, i + 500), now);
+        for (let i = 0; i < results.length; i += 500) await writeResults(trx, tenantId, messageId, results.slice(i, i + 500), now);
       });
     },
 
@@ -272,14 +308,97 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
       });
     },
 
-    /** A receipt from a provider: the delivery it names (still waiting for one) gets its final status. */
-    async applyReceipt(providerId: string, status: 'delivered' | 'failed' | 'expired', error: string | null, now: number): Promise<void> {
-      await db
-        .updateTable('deliveries')
-        .set({ status, error, updated_at: now })
-        .where('provider_id', '=', providerId)
-        .where('status', '=', 'sent')
+    /**
+     * Receipts from the providers: each delivery they name (by provider and the provider's id, still
+     * waiting for one) gets its final status. Receipts that match no delivery yet — the SMSC answered
+     * before the batch's results were written — are kept and matched by `matchWaitingReceipts`.
+     */
+    async applyReceipts(receipts: readonly ReceiptRow[], now: number): Promise<{ matched: number; waiting: number }> {
+      if (receipts.length === 0) return { matched: 0, waiting: 0 };
+      return db.transaction().execute(async (trx) => {
+        let matched = 0;
+        const waiting: ReceiptRow[] = [];
+        for (let i = 0; i < receipts.length; i += 500) {
+          const chunk = receipts.slice(i, i + 500);
+          const hit = await matchReceipts(trx, chunk, now);
+          matched += hit.size;
+          waiting.push(...chunk.filter((r) => !hit.has(receiptKey(r.provider, r.providerId))));
+        }
+        const rows = waiting.map((r) => ({ provider: r.provider, provider_id: r.providerId, status: r.status, error: r.error, received_at: r.at }));
+        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('delivery_receipts').values(rows.slice(i, i + 500)).execute();
+        return { matched, waiting: waiting.length };
+      });
+    },
+
+    /** Matches kept receipts whose deliveries have been recorded since; drops those kept too long. How many matched. */
+    async matchWaitingReceipts(now: number, limit: number): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('delivery_receipts').where('received_at', '<', now - UNMATCHED_RECEIPTS_KEPT_MS).execute();
+        const rows = await trx.selectFrom('delivery_receipts').selectAll().orderBy('received_at').limit(limit).execute();
+        if (rows.length === 0) return 0;
+        const hit = await matchReceipts(trx, rows.map((r) => ({ provider: r.provider, providerId: r.provider_id, status: r.status, error: r.error, at: r.received_at })), now);
+        const matched = rows.filter((r) => hit.has(receiptKey(r.provider, r.provider_id)));
+        for (const r of matched) await trx.deleteFrom('delivery_receipts').where('provider_id', '=', r.provider_id).where('provider', '=', r.provider).execute();
+        return matched.length;
+      });
+    },
+
+    /**
+     * Deliveries still waiting for a receipt when their message's validity ended become `expired`
+     * (only those of providers that send receipts: an accepted email gets none and stays sent).
+     * Each message once; the messages it closed.
+     */
+    async expireUnreceipted(now: number, receiptProviders: readonly string[], limit: number): Promise<string[]> {
+      const due = await db
+        .selectFrom('messages')
+        .select(['tenant_id', 'id'])
+        .where('receipts_closed_at', 'is', null)
+        .where('expires_at', '<', now)
+        .where('status', 'in', ['sent', 'cancelled'])
+        .limit(limit)
         .execute();
+      for (const m of due) {
+        await db.transaction().execute(async (trx) => {
+          if (receiptProviders.length > 0) {
+            await trx
+              .updateTable('deliveries')
+              .set({ status: 'expired', error: 'no delivery receipt before the message expired', updated_at: now })
+              .where('tenant_id', '=', m.tenant_id)
+              .where('message_id', '=', m.id)
+              .where('status', '=', 'sent')
+              .where('provider', 'in', receiptProviders)
+              .execute();
+          }
+          await trx.updateTable('messages').set({ receipts_closed_at: now }).where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).execute();
+        });
+      }
+      return due.map((m) => m.id);
+    },
+
+    /** Deliveries per provider and status, and why messages moved to another provider (failover), for the message's status. */
+    async providerCounts(tenantId: TenantId, messageId: string): Promise<{ providers: Array<{ provider: string; status: DeliveryStatus; n: number }>; failovers: Array<{ reason: string; n: number }> }> {
+      const providers = await db
+        .selectFrom('deliveries')
+        .select((eb) => ['provider', 'status', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('provider', 'is not', null)
+        .groupBy(['provider', 'status'])
+        .execute();
+      const failovers = await db
+        .selectFrom('deliveries')
+        .select((eb) => ['error', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('status', 'in', ['sent', 'delivered'])
+        .where('error', 'like', `${FAILOVER_PREFIX}%`)
+        .groupBy('error')
+        .limit(20)
+        .execute();
+      return {
+        providers: providers.map((p) => ({ provider: p.provider!, status: p.status, n: Number(p.n) })),
+        failovers: failovers.map((f) => ({ reason: f.error!.slice(FAILOVER_PREFIX.length), n: Number(f.n) })),
+      };
     },
 
     /** Every delivery of a message with its endpoint, for the CSV export. */
@@ -309,22 +428,22 @@ async function holdClaim(trx: Transaction<Database>, tenantId: TenantId, message
   if (Number(held.numUpdatedRows) !== 1) throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
 }
 
-type WriteResults = (trx: Transaction<Database>, tenantId: TenantId, messageId: string, provider: string, results: readonly DeliveryResult[], now: number) => Promise<void>;
+type WriteResults = (trx: Transaction<Database>, tenantId: TenantId, messageId: string, results: readonly DeliveryResult[], now: number) => Promise<void>;
 
 /**
  * SQLite: one UPDATE … FROM (VALUES …) per chunk of results. The seq range of the chunk is spelled out:
  * without it SQLite (3.53, parameters bound) planned the message's deliveries as the outer loop — every
  * delivery of the message read for each chunk, 30 ms per 250 results at 130,000 recipients instead of 0.6.
  */
-const writeResultsValues: WriteResults = async (trx, tenantId, messageId, provider, results, now) => {
+const writeResultsValues: WriteResults = async (trx, tenantId, messageId, results, now) => {
   if (results.length === 0) return;
   const seqs = results.map((r) => r.seq);
-  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.providerId}, ${r.error})`));
+  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.provider}, ${r.providerId}, ${r.error}, ${r.attempted ? 1 : 0})`));
   await sql`
-    with r (seq, status, provider_id, error) as (values ${values})
+    with r (seq, status, provider, provider_id, error, attempted) as (values ${values})
     update deliveries set
-      status = r.status, provider_id = r.provider_id, error = r.error, provider = ${provider},
-      attempts = deliveries.attempts + 1, updated_at = ${now},
+      status = r.status, provider_id = r.provider_id, error = r.error, provider = r.provider,
+      attempts = deliveries.attempts + r.attempted, updated_at = ${now},
       sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from r
     where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
@@ -339,22 +458,45 @@ const writeResultsValues: WriteResults = async (trx, tenantId, messageId, provid
  * (no row of this message, none queued) and came out as a nested loop over every delivery of the message
  * per chunk — seconds per chunk. Here the rows are found on the primary key by the seq range of the chunk.
  */
-const writeResultsArrays: WriteResults = async (trx, tenantId, messageId, provider, results, now) => {
+const writeResultsArrays: WriteResults = async (trx, tenantId, messageId, results, now) => {
   if (results.length === 0) return;
   const seqs = results.map((r) => r.seq);
   const at = sql`array_position(r.seqs, deliveries.seq)`;
   await sql`
     update deliveries set
-      status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = ${provider},
-      attempts = deliveries.attempts + 1, updated_at = ${now},
+      status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = r.providers[${at}],
+      attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now},
       sent_at = case when r.statuses[${at}] in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from (
       select ${seqs}::int[] as seqs, ${results.map((r) => r.status)}::text[] as statuses,
-        ${results.map((r) => r.providerId)}::text[] as provider_ids, ${results.map((r) => r.error)}::text[] as errors
+        ${results.map((r) => r.providerId)}::text[] as provider_ids, ${results.map((r) => r.error)}::text[] as errors,
+        ${results.map((r) => r.provider)}::text[] as providers, ${results.map((r) => (r.attempted ? 1 : 0))}::int[] as attempted
     ) as r
     where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
       and deliveries.seq >= ${Math.min(...seqs)} and deliveries.seq <= ${Math.max(...seqs)} and deliveries.seq = any(r.seqs)
       and deliveries.status = 'queued'`.execute(trx);
 };
+
+/** Marks a delivery's error text as the reason it went to a later provider of a failover chain. */
+export const FAILOVER_PREFIX = 'failover: ';
+
+const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
+
+/**
+ * Gives the deliveries still waiting for a receipt that these receipts name their final status; the
+ * keys of the receipts that matched. One statement on both engines: the receipts as a VALUES list,
+ * joined on the (partial) index of deliveries waiting for a receipt.
+ */
+async function matchReceipts(trx: Transaction<Database>, receipts: readonly ReceiptRow[], now: number): Promise<Set<string>> {
+  const values = sql.join(receipts.map((r) => sql`(${r.provider}, ${r.providerId}, ${r.status}, ${r.error})`));
+  const hit = await sql<{ provider: string; provider_id: string }>`
+    with r (provider, provider_id, status, error) as (values ${values})
+    update deliveries set status = r.status, updated_at = ${now},
+      error = case when r.status = 'delivered' then deliveries.error else r.error end
+    from r
+    where deliveries.status = 'sent' and deliveries.provider_id = r.provider_id and deliveries.provider = r.provider
+    returning deliveries.provider, deliveries.provider_id`.execute(trx);
+  return new Set(hit.rows.map((h) => receiptKey(h.provider, h.provider_id)));
+}
 
 export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

@@ -16,7 +16,7 @@ import { dispatchStarter } from './dispatch.starter.js';
 import { deliveryRepository } from './delivery.repository.js';
 import { messageRepository } from './message.repository.js';
 import { messageService } from './message.service.js';
-import { pacer } from './pacer.js';
+import { sharedPacer } from './pacer.js';
 import { previewService } from './preview.service.js';
 import { recipientRepository } from './recipient.repository.js';
 import { registerCache } from './register-cache.js';
@@ -77,7 +77,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
-  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: pacer(), findTenant, leaseMs, maxPerSecond: options.maxPerSecond });
+  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond });
   const runtime = dispatchRuntime({
     queue, sender, starter, messages, deliveries, channels: deps.channels, clock,
     // A register index older than this rebuilds whole instead of reading changes (the log has a gap).

@@ -34,6 +34,8 @@ const messageSchema = z.object({
   finishedAt: z.string().nullable(),
   approvedBy: z.string().nullable(),
   ...countsSchema,
+  providers: z.array(z.object({ provider: z.string(), queued: z.number().optional(), sent: z.number().optional(), delivered: z.number().optional(), failed: z.number().optional(), expired: z.number().optional() })),
+  failovers: z.array(z.object({ reason: z.string(), count: z.number() })),
 });
 
 const previewSchema = z.object({

@@ -1,9 +1,11 @@
 /**
  * The dispatch workers of a process (`aviso serve` on the embedded default, `aviso worker` when scaled
  * out): they take batch jobs from the queue, and a sweep every few seconds starts messages that became due
- * (scheduled, held by quiet hours) and gives back batches whose worker died holding them. Delivery
- * receipts of the providers update their deliveries here. `drain()` does the same work once, in the
- * caller's time (tests, one-shot CLI use).
+ * (scheduled, held by quiet hours), gives back batches whose worker died holding them, matches receipts
+ * that came before their delivery was recorded, and expires what got no receipt within the message's
+ * validity. Delivery receipts of the providers update their deliveries here, in batches. `drain()` does
+ * the same work once, in the caller's time (tests, one-shot CLI use). `stop()` lets no new chunk start,
+ * closes the providers (messages in flight end as retryable failures) and waits for the workers.
  */
 import type { Logger } from 'pino';
 import type { Channels } from '../../channels/channel.js';
@@ -14,6 +16,7 @@ import type { BatchSender } from './batch.sender.js';
 import type { DispatchStarter } from './dispatch.starter.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository } from './message.repository.js';
+import { receiptWriter } from './receipt-writer.js';
 
 export interface RuntimeDeps {
   queue: JobQueue;
@@ -28,6 +31,8 @@ export interface RuntimeDeps {
 }
 
 const HOUSEKEEPING_MS = 3_600_000;
+/** A pending batch nobody touched for this long has no job left to run it (longer than any retry backoff). */
+const STALLED_BATCH_MS = 10 * 60_000;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -38,6 +43,14 @@ export interface WorkerOptions {
 export function dispatchRuntime(deps: RuntimeDeps) {
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
+  let logger: Logger | undefined;
+  const providers = [...new Set(Object.values(deps.channels))];
+  const receiptProviders = [...new Set(providers.flatMap((p) => p.receiptSources ?? []))];
+  const receipts = receiptWriter({
+    deliveries: deps.deliveries,
+    now: () => deps.clock.now(),
+    onError: (error) => logger?.warn({ err: error }, 'delivery receipts not written yet; trying again'),
+  });
 
   /** Starts due messages, re-queues abandoned batches, closes finished ones; how many things it did. */
   async function sweepOnce(): Promise<number> {
@@ -46,29 +59,34 @@ export function dispatchRuntime(deps: RuntimeDeps) {
     for (const m of await deps.messages.listStartable(now, 50)) {
       if (await deps.starter.startMessage(asTenantId(m.tenant_id), m.id)) done++;
     }
-    const released = await deps.deliveries.releaseAbandonedBatches(now, 1000);
+    const released = [
+      ...(await deps.deliveries.releaseAbandonedBatches(now, 1000)),
+      ...(await deps.deliveries.requeueStalledBatches(now, STALLED_BATCH_MS, 1000)),
+    ];
     await deps.queue.enqueue(
       'dispatch-batch',
       released.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })),
     );
     const settled = await deps.deliveries.finishSettledMessages(now, 100);
-    return done + released.length + settled.length;
+    const matched = await deps.deliveries.matchWaitingReceipts(now, 5000);
+    const expired = await deps.deliveries.expireUnreceipted(now, receiptProviders, 50);
+    return done + released.length + settled.length + matched + expired.length;
   }
 
   const sweep = (): Promise<number> => (sweeping ??= sweepOnce().finally(() => (sweeping = undefined)));
 
+  let listening = false;
   function listenForReceipts(): void {
-    for (const provider of new Set(Object.values(deps.channels))) {
-      provider.onReceipt?.((receipt) => {
-        void deps.deliveries.applyReceipt(receipt.providerId, receipt.status, receipt.error ?? null, receipt.at).catch(() => {});
-      });
-    }
+    if (listening) return;
+    listening = true;
+    for (const provider of providers) provider.onReceipt?.((receipt) => receipts.add(receipt));
   }
 
   return {
     sweep,
 
     async startWorkers(options: WorkerOptions): Promise<void> {
+      logger = options.logger;
       listenForReceipts();
       await deps.queue.work('dispatch-batch', (job) => deps.sender.runBatch(job), { concurrency: options.concurrency });
       let keptAt = 0;
@@ -87,7 +105,9 @@ export function dispatchRuntime(deps: RuntimeDeps) {
 
     /** Runs everything that is due now until nothing is left. */
     async drain(): Promise<void> {
+      listenForReceipts();
       for (let round = 0; round < 1000; round++) {
+        await receipts.flush();
         const swept = await sweep();
         const ran = await deps.queue.drain('dispatch-batch', (job) => deps.sender.runBatch(job));
         if (swept === 0 && ran === 0) return;
@@ -96,8 +116,14 @@ export function dispatchRuntime(deps: RuntimeDeps) {
 
     async stop(): Promise<void> {
       if (sweepTimer) clearInterval(sweepTimer);
-      await sweeping?.catch(() => {});
-      await deps.queue.stop();
+      deps.sender.stop();
+      await Promise.all([
+        sweeping?.catch(() => {}),
+        deps.queue.stop(),
+        // Closing ends the messages in flight at once, so that the workers above can finish their batches.
+        ...providers.map((p) => p.close?.().catch((error: unknown) => logger?.warn({ err: error, provider: p.name }, 'provider did not close cleanly'))),
+      ]);
+      await receipts.flush().catch(() => {});
     },
   };
 }

@@ -44,6 +44,10 @@ export interface MessageView extends DeliveryCounts {
   finishedAt: string | null;
   approvedBy: string | null;
   total: number;
+  /** Deliveries by the provider that took them, with their statuses. */
+  providers: Array<{ provider: string } & Partial<DeliveryCounts>>;
+  /** Why deliveries moved on to a later provider of a failover chain, and how many. */
+  failovers: Array<{ reason: string; count: number }>;
 }
 
 export interface MessageServiceDeps {
@@ -66,7 +70,18 @@ function parseSendAt(value: string | number | undefined, now: number): number {
   return Math.max(ms, now);
 }
 
-export function toMessageView(row: MessageRow, counts: DeliveryCounts): MessageView {
+export interface ProviderCounts {
+  providers: Array<{ provider: string; status: keyof DeliveryCounts; n: number }>;
+  failovers: Array<{ reason: string; n: number }>;
+}
+
+export function toMessageView(row: MessageRow, counts: DeliveryCounts, byProvider: ProviderCounts = { providers: [], failovers: [] }): MessageView {
+  const providers = new Map<string, { provider: string } & Partial<DeliveryCounts>>();
+  for (const p of byProvider.providers) {
+    const entry = providers.get(p.provider) ?? { provider: p.provider };
+    entry[p.status] = p.n;
+    providers.set(p.provider, entry);
+  }
   return {
     id: row.id,
     incidentId: row.incident_id,
@@ -83,6 +98,8 @@ export function toMessageView(row: MessageRow, counts: DeliveryCounts): MessageV
     approvedBy: row.approved_by,
     ...counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
+    providers: [...providers.values()],
+    failovers: byProvider.failovers.map((f) => ({ reason: f.reason, count: f.n })),
   };
 }
 
@@ -95,7 +112,8 @@ export function messageService(deps: MessageServiceDeps) {
     return row;
   }
 
-  const view = async (tenant: Tenant, row: MessageRow) => toMessageView(row, await deliveries.counts(tenant.id, row.id));
+  const view = async (tenant: Tenant, row: MessageRow) =>
+    toMessageView(row, await deliveries.counts(tenant.id, row.id), await deliveries.providerCounts(tenant.id, row.id));
 
   /** Starts it at once when it is due (the sweep of a worker would do the same a moment later). */
   async function startIfDue(tenant: Tenant, row: MessageRow): Promise<void> {
@@ -142,6 +160,7 @@ export function messageService(deps: MessageServiceDeps) {
         created_at: now,
         started_at: null,
         finished_at: null,
+        receipts_closed_at: null,
       };
       await messages.insert(tenant.id, row);
       await deps.audit.record(tenant.id, now, {

@@ -1,0 +1,262 @@
+/**
+ * One SMPP 3.4 session to an SMSC, kept bound: exactly one socket at a time, reconnected with exponential
+ * backoff and jitter when it drops, `enquire_link` answered (and sent while idle), any request it does
+ * not handle answered with `generic_nack`. Requests go out through a window of outstanding PDUs; each
+ * has a response timeout that frees its slot and reports a temporary failure, and a timed-out link is
+ * torn down and bound anew (an SMSC that stopped answering is not waited for).
+ */
+import { randomInt } from 'node:crypto';
+import smpp, { type PDU, type Session } from 'smpp';
+import { smppStatusName } from './smpp-status.js';
+
+export interface BindOptions {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  /** Outstanding requests at once on this session. */
+  window: number;
+  /** How long a request waits for its response. */
+  responseTimeoutMs: number;
+  /** Idle time after which an enquire_link checks the link. */
+  enquireLinkMs: number;
+  /** First and longest wait before binding again after a failure. */
+  backoffMs: { min: number; max: number };
+  /** A deliver_sm from the SMSC (already answered). */
+  onDeliver(pdu: PDU): void;
+  /** Link events worth a log line: bound, lost, refused. */
+  onEvent?(event: 'bound' | 'lost' | 'refused' | 'timeout', detail: string): void;
+}
+
+/**
+ * A request's outcome: the response, or why none came (always worth trying again elsewhere or later) and
+ * whether the request was written to the SMSC at all.
+ */
+export type RequestOutcome = { ok: true; pdu: PDU } | { ok: false; error: string; written: boolean };
+
+type State = 'idle' | 'connecting' | 'bound' | 'backoff' | 'closed';
+
+// Requests an ESME answers itself; everything else the SMSC sends gets generic_nack.
+const ANSWERED = new Set(['deliver_sm', 'enquire_link', 'unbind']);
+// Requests with no response defined (SMPP 3.4 §4.12).
+const UNANSWERED = new Set(['alert_notification', 'outbind']);
+
+export class SmppBind {
+  private state: State = 'idle';
+  private session: Session | undefined;
+  private failures = 0;
+  private lastError = '';
+  private retryAt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private boundWaiters: Array<(error?: string) => void> = [];
+  private readonly slotWaiters: Array<() => void> = [];
+  /** Per session, how to fail each of its requests still waiting for a response. */
+  private readonly inflight = new Map<Session, Set<(error: string) => void>>();
+  private outstanding = 0;
+
+  constructor(private readonly options: BindOptions) {}
+
+  /** Whether the session is bound now. */
+  get bound(): boolean {
+    return this.state === 'bound';
+  }
+
+  /** Sends one request and waits for its response (or the timeout, or the link's loss). */
+  async request(command: string, fields: Record<string, unknown>): Promise<RequestOutcome> {
+    const ready = await this.whenBound();
+    if (ready) return { ok: false, error: ready, written: false };
+    await this.takeSlot();
+    try {
+      const session = this.session;
+      if (this.state !== 'bound' || !session) return { ok: false, error: this.unavailable(), written: false };
+      return await this.send(session, command, fields);
+    } finally {
+      this.freeSlot();
+    }
+  }
+
+  /** Unbinds (waiting briefly for unbind_resp) and closes; requests in flight end at once as failures. */
+  async close(): Promise<void> {
+    const session = this.session;
+    const wasBound = this.state === 'bound';
+    this.state = 'closed';
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.idleTimer);
+    this.settleWaiters('the SMPP client is shutting down');
+    this.failInflight(session, 'the SMPP client is shutting down');
+    if (!session) return;
+    if (wasBound) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(1000, this.options.responseTimeoutMs));
+        if (!session.send(new smpp.PDU('unbind', {}), done)) done();
+      });
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => session.destroy(), 500);
+      session.close(() => (clearTimeout(timer), resolve()));
+    });
+  }
+
+  private unavailable(): string {
+    const wait = Math.max(0, Math.ceil((this.retryAt - Date.now()) / 1000));
+    return `no SMPP bind to ${this.options.host}:${this.options.port} (${this.lastError || 'not connected'}; next try in ${wait} s)`;
+  }
+
+  /** Undefined once bound; the reason when no bind can be had now (backing off after a failure, closing). */
+  private whenBound(): Promise<string | undefined> {
+    if (this.state === 'bound') return Promise.resolve(undefined);
+    if (this.state === 'closed') return Promise.resolve('the SMPP client is shutting down');
+    // While backing off, fail fast: a message waits in the queue, not in a socket that may never come.
+    if (this.state === 'backoff') return Promise.resolve(this.unavailable());
+    if (this.state === 'idle') this.connect();
+    return new Promise((resolve) => this.boundWaiters.push(resolve));
+  }
+
+  private settleWaiters(error?: string): void {
+    for (const waiter of this.boundWaiters.splice(0)) waiter(error);
+  }
+
+  private takeSlot(): Promise<void> {
+    if (this.outstanding < this.options.window) {
+      this.outstanding++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private freeSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.outstanding--;
+  }
+
+  private send(session: Session, command: string, fields: Record<string, unknown>): Promise<RequestOutcome> {
+    return new Promise((resolve) => {
+      const pending = this.inflight.get(session) ?? new Set();
+      this.inflight.set(session, pending);
+      let settled = false;
+      let written = false;
+      const fail = (error: string) => settle({ ok: false, error, written });
+      const settle = (outcome: RequestOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        pending.delete(fail);
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        fail(`no ${command}_resp within ${this.options.responseTimeoutMs / 1000} s`);
+        // An SMSC that stopped answering: bind anew rather than feed it more requests.
+        this.options.onEvent?.('timeout', `${command} unanswered; binding again`);
+        this.lose(session, `${command} unanswered`);
+      }, this.options.responseTimeoutMs);
+      pending.add(fail);
+      let pdu: PDU;
+      try {
+        pdu = new smpp.PDU(command, fields);
+      } catch (error) {
+        settle({ ok: false, error: `bad ${command}: ${(error as Error).message}`, written: false });
+        return;
+      }
+      written = session.send(pdu, (response) => settle({ ok: true, pdu: response }));
+      if (!written) settle({ ok: false, error: 'the SMPP connection is closed', written: false });
+      this.touch(session);
+    });
+  }
+
+  private failInflight(session: Session | undefined, error: string): void {
+    if (!session) return;
+    for (const fail of [...(this.inflight.get(session) ?? [])]) fail(error);
+    this.inflight.delete(session);
+  }
+
+  private connect(): void {
+    if (this.state === 'closed') return;
+    this.state = 'connecting';
+    const { host, port } = this.options;
+    const session = smpp.connect({ host, port });
+    this.session = session;
+    const connectTimer = setTimeout(() => this.lose(session, 'connect timed out'), this.options.responseTimeoutMs);
+    session.on('error', (error: Error) => this.lose(session, error.message));
+    session.on('close', () => this.lose(session, 'connection closed'));
+    session.on('pdu', (pdu: PDU) => this.onRequest(session, pdu));
+    session.on('connect', () => {
+      clearTimeout(connectTimer);
+      session.send(
+        new smpp.PDU('bind_transceiver', { system_id: this.options.systemId, password: this.options.password, interface_version: 0x34 }),
+        (response) => {
+          clearTimeout(bindTimer);
+          if (this.session !== session || this.state === 'closed') return;
+          if (response.command_status !== smpp.ESME_ROK) {
+            const reason = `SMPP bind refused (${smppStatusName(response.command_status)})`;
+            this.options.onEvent?.('refused', reason);
+            this.lose(session, reason);
+            return;
+          }
+          this.state = 'bound';
+          this.failures = 0;
+          this.lastError = '';
+          this.options.onEvent?.('bound', `${host}:${port}`);
+          this.touch(session);
+          this.settleWaiters();
+        },
+      );
+      const bindTimer = setTimeout(() => this.lose(session, 'no bind_transceiver_resp'), this.options.responseTimeoutMs);
+    });
+  }
+
+  /** Answers what the SMSC asks of us; responses are matched to their requests by the library. */
+  private onRequest(session: Session, pdu: PDU): void {
+    if (this.session !== session || (pdu.command_id as number) & 0x80000000) return;
+    this.touch(session);
+    if (pdu.command === 'deliver_sm') {
+      session.send(pdu.response());
+      this.options.onDeliver(pdu);
+    } else if (pdu.command === 'enquire_link') {
+      session.send(pdu.response());
+    } else if (pdu.command === 'unbind') {
+      session.send(pdu.response());
+      this.lose(session, 'the SMSC unbound');
+    } else if (!ANSWERED.has(pdu.command) && !UNANSWERED.has(pdu.command)) {
+      session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
+    }
+  }
+
+  /** Keeps an idle link checked: an enquire_link after `enquireLinkMs` without traffic. */
+  private touch(session: Session): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.session !== session || this.state !== 'bound') return;
+      void this.send(session, 'enquire_link', {});
+    }, this.options.enquireLinkMs);
+    this.idleTimer.unref();
+  }
+
+  /** The session is gone or useless: close it, fail what waited on it, and bind again after a backoff. */
+  private lose(session: Session, reason: string): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    clearTimeout(this.idleTimer);
+    session.removeAllListeners('close');
+    session.on('error', () => {});
+    session.destroy();
+    this.failInflight(session, `SMPP link lost: ${reason}`);
+    if (this.state === 'closed') return;
+    if (this.state === 'bound') this.options.onEvent?.('lost', reason);
+    this.lastError = reason;
+    this.failures++;
+    // Exponential backoff with full jitter on its upper half: restarted SMSCs are not stormed by every client at once.
+    const ceiling = Math.min(this.options.backoffMs.max, this.options.backoffMs.min * 2 ** (this.failures - 1));
+    const delay = Math.round(ceiling / 2 + randomInt(Math.max(1, Math.round(ceiling / 2))));
+    this.state = 'backoff';
+    this.retryAt = Date.now() + delay;
+    this.settleWaiters(this.unavailable());
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    this.reconnectTimer.unref();
+  }
+}
