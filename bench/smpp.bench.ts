@@ -1,0 +1,154 @@
+/**
+ * SMS through SMPP to `aviso smsc` on loopback (window 10, no throttle): how fast the dispatcher submits
+ * a send of N recipients, and how fast their receipts are written, against a bare loop of submit_sm
+ * calls with the same library (smpp@0.5, the same window) in the same run. The SMSC runs in a child
+ * process; the dispatcher (workers, database, provider) in this one, as `aviso worker` would.
+ *
+ *   npm run bench -- smpp [--databases sqlite,postgres] [--messages 20000] [--workers 2]
+ */
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import smpp, { type PDU, type Session } from 'smpp';
+import { registerChangesRepository } from '../src/modules/addresses/register-changes.repository.js';
+import { loadConfig } from '../src/config.js';
+import { createContext, type Context } from '../src/context.js';
+import { openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { newId } from '../src/lib/ids.js';
+import { importAddresses } from '../src/modules/addresses/address.import.js';
+import type { Tenant } from '../src/modules/tenants/tenant.types.js';
+import { ask, startChild, stopChild, nextMessage } from './lib/child.js';
+import { freshBenchDatabase, parseDatabases, type BenchDatabaseKind } from './lib/databases.js';
+import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
+import type { SmscCount, SmscReady } from './smpp/smsc.child.js';
+
+export const description = 'dispatch through SMPP to aviso smsc (window 10, no throttle) against a bare submit_sm loop of the same library';
+
+const TARGETS = { submitsPerSecond: 5000, ratio: 0.8 };
+const WINDOW = 10;
+const TEXT = 'Vesikatko Koulukatu 5: vesi on poikki huomenna 9.00-12.00. Mantan Vesi';
+
+function parseOptions(args: string[]) {
+  const { values } = parseArgs({ args, options: { databases: { type: 'string', default: 'sqlite,postgres' }, messages: { type: 'string', default: '20000' }, workers: { type: 'string', default: '2' } } });
+  return { databases: parseDatabases(values.databases), messages: Number(values.messages), workers: Number(values.workers) };
+}
+
+/** Submits `count` messages over one bound session, `WINDOW` outstanding at a time; messages per second. */
+async function bareLoop(port: number, count: number): Promise<number> {
+  const session: Session = smpp.connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    session.on('error', reject);
+    session.on('connect', () => session.bind_transceiver({ system_id: 'bench', password: 'bench' }, () => resolve()));
+  });
+  session.on('deliver_sm', (pdu: PDU) => session.send(pdu.response()));
+  const started = performance.now();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    let done = 0;
+    const submit = () => {
+      const i = next++;
+      if (i >= count) return;
+      session.submit_sm(
+        { source_addr_ton: 5, source_addr: 'MantanVesi', dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: `35840${String(i).padStart(6, '0')}1`, registered_delivery: 1, data_coding: 0, short_message: TEXT },
+        () => {
+          if (++done === count) resolve();
+          else submit();
+        },
+      );
+    };
+    for (let w = 0; w < WINDOW; w++) submit();
+  });
+  const rate = count / ((performance.now() - started) / 1000);
+  await new Promise<void>((resolve) => session.unbind({}, () => (session.close(), resolve())));
+  return rate;
+}
+
+async function seed(context: Context, count: number): Promise<Tenant> {
+  const db = context.db.kysely;
+  const now = context.clock.now();
+  const area = { type: 'Polygon' as const, coordinates: [[[24.5, 62.0], [24.7, 62.0], [24.7, 62.1], [24.5, 62.1], [24.5, 62.0]]] };
+  const tenant = await context.tenants.createTenant({ slug: `bench${Date.now()}`, name: 'Mäntän Vesi', serviceArea: area, languages: ['fi'], smsSender: 'MantanVesi' });
+  const csv = 'id,street,street_sv,number,postal_code,postal_town,municipality,property_id,building_id,lat,lon\na1,Koulukatu,,5,35800,Mänttä,,,,62.05,24.6\n';
+  await importAddresses(context.db, tenant, Readable.from([csv]), { format: 'aviso', now });
+  const { id: addressId } = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
+  const perStatement = 500;
+  for (let i = 0; i < count; i += perStatement) {
+    const ids = Array.from({ length: Math.min(perStatement, count - i) }, () => newId());
+    await db.insertInto('contacts').values(ids.map((id) => ({ id, tenant_id: tenant.id, kind: 'person' as const, source: 'self' as const, language: 'fi', name_hidden: 0 as const, priority: 0 as const, created_at: now, updated_at: now }))).execute();
+    await db.insertInto('contact_endpoints').values(ids.map((id, j) => ({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: `+35840${String(i + j).padStart(6, '0')}1`, source: 'self' as const, verified: 1 as const, created_at: now, updated_at: now }))).execute();
+    await db.insertInto('contact_addresses').values(ids.map((id) => ({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addressId, role: 'main' as const, source: 'self' as const, active: 1 as const, created_at: now, updated_at: now }))).execute();
+  }
+  await registerChangesRepository(db).record(tenant.id, null, now);
+  return tenant;
+}
+
+/** Polls every 50 ms: often enough for the figures, rarely enough not to compete with the dispatcher for the database. */
+async function waitFor(probe: () => Promise<boolean>): Promise<void> {
+  while (!(await probe())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** The dispatcher end to end: seconds until every recipient was submitted, and until every receipt was written. */
+async function dispatchRun(kind: BenchDatabaseKind, port: number, count: number, workers: number) {
+  const database = await freshBenchDatabase(kind, 'smpp');
+  const url = database.schema ? `${database.url}?schema=${database.schema}` : database.url;
+  const config = loadConfig({ AVISO_DATABASE_URL: url, AVISO_SECRET: 'bench-secret-bench-secret-bench-secret-01', AVISO_LOG_LEVEL: 'silent', AVISO_SMS: `smpp://bench:bench@127.0.0.1:${port}?tps=0&window=${WINDOW}&binds=1` }, '/nonexistent');
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const context = createContext(config, db);
+  try {
+    const tenant = await seed(context, count);
+    const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Putkirikko', area: tenant.serviceArea }, { type: 'token', id: 'bench' });
+    const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: TEXT } }, { type: 'token', id: 'bench' });
+    if (message.total !== count) throw new Error(`expected ${count} recipients, froze ${message.total}`);
+    const counts = () => context.dispatch.messages.getMessage(tenant, message.id);
+    const inStatus = async (status: 'queued' | 'delivered') =>
+      Number((await db.kysely.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('message_id', '=', message.id).where('status', '=', status).executeTakeFirstOrThrow()).n);
+    const started = performance.now();
+    await context.dispatch.runtime.startWorkers({ concurrency: workers, sweepMs: 200 });
+    await waitFor(async () => (await inStatus('queued')) === 0);
+    const submitted = (performance.now() - started) / 1000;
+    await waitFor(async () => (await inStatus('delivered')) === count);
+    const delivered = (performance.now() - started) / 1000;
+    return { submitted, delivered, final: await counts() };
+  } finally {
+    await context.dispatch.runtime.stop();
+    await db.close();
+    await database.drop();
+  }
+}
+
+export async function run(args: string[]): Promise<BenchResult> {
+  const options = parseOptions(args);
+  const rows: Array<Record<string, Cell>> = [];
+  const checks: Check[] = [];
+  const details: Record<string, unknown> = {};
+  for (const kind of options.databases) {
+    const child = startChild(new URL('./smpp/smsc.child.ts', import.meta.url), { receiptDelayMs: 5 });
+    try {
+      const { port } = await nextMessage<SmscReady>(child, 'ready');
+      const bare = await bareLoop(port, options.messages);
+      const before = (await ask<SmscCount>(child, { type: 'count' }, 'count')).messages;
+      const { submitted, delivered, final } = await dispatchRun(kind, port, options.messages, options.workers);
+      const taken = (await ask<SmscCount>(child, { type: 'count' }, 'count')).messages - before;
+      const submitRate = options.messages / submitted;
+      const receiptRate = options.messages / delivered;
+      const ratio = submitRate / bare;
+      rows.push({
+        database: kind, messages: options.messages, 'bare submit_sm/s': Math.round(bare), 'dispatch submits/s': Math.round(submitRate),
+        ratio: Number(ratio.toFixed(2)), 'all submitted s': Number(submitted.toFixed(2)), 'all delivered s': Number(delivered.toFixed(2)), 'receipts/s': Math.round(receiptRate),
+      });
+      details[kind] = { bare, submitted, delivered, final, smscTook: taken };
+      checks.push(
+        { name: `${kind}: dispatch submits/s`, target: `≥ ${formatNumber(TARGETS.submitsPerSecond)}`, actual: Math.round(submitRate), ok: submitRate >= TARGETS.submitsPerSecond },
+        { name: `${kind}: dispatch / bare submit_sm loop`, target: `≥ ${TARGETS.ratio}`, actual: Number(ratio.toFixed(2)), ok: ratio >= TARGETS.ratio },
+        // Receipts keep up when the last one is written no later than the last submit plus the SMSC's
+        // own receipt delay and one write batch (50 ms): they never pile up behind the submits.
+        { name: `${kind}: receipts written as fast as submits`, target: 'last receipt ≤ last submit + 0.25 s', actual: `+${(delivered - submitted).toFixed(2)} s`, ok: delivered - submitted <= 0.25 },
+        { name: `${kind}: messages the SMSC took from the dispatcher`, target: `= ${formatNumber(options.messages)}`, actual: taken, ok: taken === options.messages },
+      );
+    } finally {
+      await stopChild(child);
+    }
+  }
+  return { rows, checks, details };
+}
