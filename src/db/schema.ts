@@ -329,6 +329,8 @@ export interface DeliveriesTable {
   attempts: number;
   provider: string | null;
   provider_id: string | null;
+  /** The provider's raw answer to the last try (JSON). */
+  answer: string | null;
   /** The provider's reason for a failure (or why it expired). */
   error: string | null;
   sent_at: number | null;

@@ -167,16 +167,22 @@ for (const kind of TEST_DATABASES) {
       const a = contextFor(url(silent));
       const b = contextFor(url(failing));
       const tenant = await buildTown(a);
-      await addMobiles(a, tenant, 'Koulukatu', numbers('4', 3));
+      await addMobiles(a, tenant, 'Koulukatu', [...numbers('4', 3), '+358404444999']);
       await addMobiles(a, tenant, 'Puistokatu', numbers('5', 3, true));
       const viaA = await send(a, tenant, KOULUKATU, 'A');
-      await until(a, tenant, viaA.id, (m) => m.sent === 3);
+      await until(a, tenant, viaA.id, (m) => m.sent === 3 && m.failed === 1);
       const viaB = await send(b, tenant, PUISTOKATU, 'B');
       await until(b, tenant, viaB.id, (m) => m.failed === 3);
       await peerSaw(() => silent.of('submit').length === 3 && failing.of('submit').length === 3);
       expect(silent.of('submit').map((e) => e.message_id)).toEqual(['p1', 'p2', 'p3']);
       expect(failing.of('submit').map((e) => e.message_id)).toEqual(['p1', 'p2', 'p3']);
-      expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({ sent: 3, failed: 0 });
+      expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({ sent: 3, failed: 1 });
+      // Each delivery keeps the provider's answer; a final refusal its SMPP status, tried once.
+      const rows = await a.db.kysely.selectFrom('deliveries').select(['status', 'error', 'attempts', 'answer', 'provider_id']).where('message_id', '=', viaA.id).orderBy('seq').execute();
+      const refused = rows.find((r) => r.status === 'failed')!;
+      expect(refused).toMatchObject({ error: 'submit_sm refused: ESME_RINVDSTADR', attempts: 1 });
+      expect(JSON.parse(refused.answer!)).toMatchObject({ command_status: 11, status_name: 'ESME_RINVDSTADR' });
+      for (const row of rows.filter((r) => r.status === 'sent')) expect(JSON.parse(row.answer!)).toEqual({ message_ids: [row.provider_id], data_coding: 0 });
     });
 
     it('failover: the primary SMSC killed mid-send, the rest goes to the backup, and the message says so', async () => {
@@ -223,7 +229,7 @@ for (const kind of TEST_DATABASES) {
       const now = Date.now();
       expect(await deliveries.applyReceipts([{ provider: 'smpp://x@h:1', providerId: 'early-1', status: 'delivered', error: null, at: now }], now)).toEqual({ matched: 0, waiting: 1 });
       const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
-      await deliveries.recordResults(tenantId, message.id, 0, claim!, [{ seq: 0, status: 'sent', provider: 'smpp://x@h:1', providerId: 'early-1', error: null, attempted: true }], now, now + 60_000);
+      await deliveries.recordResults(tenantId, message.id, 0, claim!, [{ seq: 0, status: 'sent', provider: 'smpp://x@h:1', providerId: 'early-1', error: null, attempted: true, answer: null }], now, now + 60_000);
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 1 });
       // Another provider's receipt with the same id matches nothing.
       await deliveries.applyReceipts([{ provider: 'smpp://y@h:2', providerId: 'early-1', status: 'failed', error: 'UNDELIV', at: now }], now);

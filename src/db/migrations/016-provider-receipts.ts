@@ -7,6 +7,7 @@
  *   two workers together stay within the provider's throughput.
  * - `messages.receipts_closed_at`: when a message's deliveries still waiting for a receipt after its
  *   validity were expired (each message once).
+ * - `deliveries.answer`: the provider's raw answer to the last try (JSON), kept with the delivery.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
@@ -28,6 +29,7 @@ export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<vo
     .addColumn('next_free_at', 'double precision', (c) => c.notNull())
     .execute();
   await db.schema.alterTable('messages').addColumn('receipts_closed_at', 'bigint').execute();
+  await db.schema.alterTable('deliveries').addColumn('answer', 'text').execute();
   // Messages whose receipt wait is still open, by validity: the sweep's one read.
   await db.schema
     .createIndex('messages_receipts_open_idx')

@@ -63,13 +63,14 @@ async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[])
 }
 
 function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined): DeliveryResult {
-  if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true };
+  if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true, answer: null };
   const by = r.provider ?? provider;
-  if (r.status !== 'failed') return { seq: d.seq, status: r.status, provider: by, providerId: r.providerId ?? null, error: r.failover ? `${FAILOVER_PREFIX}${r.failover}` : null, attempted: true };
+  const answer = r.raw === undefined ? null : JSON.stringify(r.raw);
+  if (r.status !== 'failed') return { seq: d.seq, status: r.status, provider: by, providerId: r.providerId ?? null, error: r.failover ? `${FAILOVER_PREFIX}${r.failover}` : null, attempted: true, answer };
   // A try that never reached the provider (no connection) does not use up the delivery's attempts.
   const attempted = r.attempted !== false;
   const giveUp = !r.retryable || (attempted && d.attempts + 1 >= MAX_DELIVERY_ATTEMPTS);
-  return { seq: d.seq, status: giveUp ? 'failed' : 'queued', provider: by, providerId: r.providerId ?? null, error: r.error ?? 'failed', attempted };
+  return { seq: d.seq, status: giveUp ? 'failed' : 'queued', provider: by, providerId: r.providerId ?? null, error: r.error ?? 'failed', attempted, answer };
 }
 
 export function batchSender(deps: BatchSenderDeps) {
@@ -98,7 +99,7 @@ export function batchSender(deps: BatchSenderDeps) {
 
   async function expireAll(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim, reason: string): Promise<void> {
     const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
-    const results = rows.map((d) => ({ seq: d.seq, status: 'expired' as const, provider: 'none', providerId: null, error: reason, attempted: false }));
+    const results = rows.map((d) => ({ seq: d.seq, status: 'expired' as const, provider: 'none', providerId: null, error: reason, attempted: false, answer: null }));
     await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, clock.now(), lease());
   }
 

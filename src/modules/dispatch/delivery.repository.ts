@@ -36,6 +36,8 @@ export interface DeliveryResult {
   error: string | null;
   /** Whether this result used up one of the delivery's attempts (a try that reached no provider does not). */
   attempted: boolean;
+  /** The provider's raw answer (JSON), kept with the delivery. */
+  answer: string | null;
 }
 
 /** A provider's final word on a message it took. */
@@ -438,11 +440,11 @@ type WriteResults = (trx: Transaction<Database>, tenantId: TenantId, messageId: 
 const writeResultsValues: WriteResults = async (trx, tenantId, messageId, results, now) => {
   if (results.length === 0) return;
   const seqs = results.map((r) => r.seq);
-  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.provider}, ${r.providerId}, ${r.error}, ${r.attempted ? 1 : 0})`));
+  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.provider}, ${r.providerId}, ${r.error}, ${r.attempted ? 1 : 0}, ${r.answer})`));
   await sql`
-    with r (seq, status, provider, provider_id, error, attempted) as (values ${values})
+    with r (seq, status, provider, provider_id, error, attempted, answer) as (values ${values})
     update deliveries set
-      status = r.status, provider_id = r.provider_id, error = r.error, provider = r.provider,
+      status = r.status, provider_id = r.provider_id, error = r.error, provider = r.provider, answer = r.answer,
       attempts = deliveries.attempts + r.attempted, updated_at = ${now},
       sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from r
@@ -464,13 +466,14 @@ const writeResultsArrays: WriteResults = async (trx, tenantId, messageId, result
   const at = sql`array_position(r.seqs, deliveries.seq)`;
   await sql`
     update deliveries set
-      status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = r.providers[${at}],
+      status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = r.providers[${at}], answer = r.answers[${at}],
       attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now},
       sent_at = case when r.statuses[${at}] in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from (
       select ${seqs}::int[] as seqs, ${results.map((r) => r.status)}::text[] as statuses,
         ${results.map((r) => r.providerId)}::text[] as provider_ids, ${results.map((r) => r.error)}::text[] as errors,
-        ${results.map((r) => r.provider)}::text[] as providers, ${results.map((r) => (r.attempted ? 1 : 0))}::int[] as attempted
+        ${results.map((r) => r.provider)}::text[] as providers, ${results.map((r) => (r.attempted ? 1 : 0))}::int[] as attempted,
+        ${results.map((r) => r.answer)}::text[] as answers
     ) as r
     where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
       and deliveries.seq >= ${Math.min(...seqs)} and deliveries.seq <= ${Math.max(...seqs)} and deliveries.seq = any(r.seqs)
