@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { ConfigError } from './config.js';
 import { AppError } from './errors.js';
+import { NewerDatabaseError } from './db/migrate.js';
 import { addressesCommand } from './cli/addresses.cli.js';
 import { registerCommand } from './cli/register.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
+    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError || error instanceof NewerDatabaseError;
     console.error(`aviso: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
     process.exit(1);
   }

@@ -54,7 +54,14 @@ export interface ChannelProvider {
   sendBatch?(messages: OutboundMessage[]): Promise<SendResult[]>;
   /** Delivery receipts pushed by the provider (SMPP deliver_sm, HTTP callbacks). */
   onReceipt?(handler: (receipt: DeliveryReceipt) => void): void;
+  /** Whether the provider can take messages now (bound, logged in, reachable), with a reason to show an operator. */
+  health?(): Promise<ProviderHealth>;
   close?(): Promise<void>;
+}
+
+export interface ProviderHealth {
+  ok: boolean;
+  detail: string;
 }
 
 export type Channels = Readonly<Record<ChannelName, ChannelProvider>>;

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
 import { createLogger } from '../lib/logger.js';
+import { startMetricsListener } from './metrics-listener.js';
 import { serverExecArgv } from './server-flags.js';
 
 interface ServeOptions {
@@ -43,11 +44,14 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   const app = await buildApp(context, { logger });
   // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
   if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+  // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
+  const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    metricsServer?.close();
     await app.close();
     await db.close();
     process.exit(0);

@@ -1,0 +1,80 @@
+/**
+ * Readiness: whether this process should get traffic. Each check names what it found; `ready` only when
+ * all pass. A check that does not answer within a few seconds fails with that reason.
+ */
+import type { ChannelName, Channels } from '../../channels/channel.js';
+import type { MigrationStatus } from '../../db/migrate.js';
+import type { OpsRepository } from './ops.repository.js';
+
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ReadinessDeps {
+  ops: OpsRepository;
+  migrationStatus: () => Promise<MigrationStatus>;
+  channels: Channels;
+  /** The revision each tenant's register index in this process holds. */
+  registerRevisions: () => ReadonlyMap<string, number>;
+  /** Channels to check: those configured (push is always the inbox). */
+  channelNames?: readonly ChannelName[];
+}
+
+const CHECK_TIMEOUT_MS = 5000;
+
+async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function run(name: string, check: () => Promise<Omit<ReadinessCheck, 'name'>>): Promise<ReadinessCheck> {
+  try {
+    return { name, ...(await within(CHECK_TIMEOUT_MS, check())) };
+  } catch (error) {
+    return { name, ok: false, detail: (error as Error).message };
+  }
+}
+
+export function readinessService(deps: ReadinessDeps) {
+  const channelNames = deps.channelNames ?? (['sms', 'email', 'voice'] as const);
+
+  const database = () => run('database', async () => (await deps.ops.ping(), { ok: true, detail: 'answers' }));
+
+  const migrations = () =>
+    run('migrations', async () => {
+      const { pending, unknown } = await deps.migrationStatus();
+      if (unknown.length) return { ok: false, detail: `migrated by a newer version: ${unknown.join(', ')}` };
+      if (pending.length) return { ok: false, detail: `pending: ${pending.join(', ')} (run aviso migrate)` };
+      return { ok: true, detail: 'current' };
+    });
+
+  const registerIndexes = () =>
+    run('register-indexes', async () => {
+      const built = deps.registerRevisions();
+      const missing = (await deps.ops.registerRevisions()).filter((t) => !built.has(t.id)).map((t) => t.slug);
+      if (missing.length) return { ok: false, detail: `not built yet: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}` };
+      return { ok: true, detail: `${built.size} built` };
+    });
+
+  const channel = (name: ChannelName) =>
+    run(`channel:${name}`, async () => {
+      const provider = deps.channels[name];
+      return provider.health ? provider.health() : { ok: true, detail: `${provider.name}: not checked (no health check)` };
+    });
+
+  return {
+    async check(): Promise<{ ready: boolean; checks: ReadinessCheck[] }> {
+      const checks = await Promise.all([database(), migrations(), registerIndexes(), ...channelNames.map(channel)]);
+      return { ready: checks.every((c) => c.ok), checks };
+    },
+  };
+}
+
+export type ReadinessService = ReturnType<typeof readinessService>;
