@@ -112,7 +112,20 @@ function resolveSecret(explicit: string | undefined, file: string): string {
   return secret;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+export interface LoadOptions {
+  /** Write a new secret file when there is no secret (default); `aviso doctor` only looks, and gets '' then. */
+  generateSecret?: boolean;
+}
+
+/** Where the secret comes from: the environment, its file, or nowhere yet (the first start writes the file). */
+export function secretSource(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): { from: 'environment' | 'file' | 'missing'; file: string } {
+  const merged = readEnvironment(env, envFile);
+  const file = merged.AVISO_SECRET_FILE ?? './data/secret';
+  if (merged.AVISO_SECRET) return { from: 'environment', file };
+  return { from: existsSync(file) ? 'file' : 'missing', file };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env', options: LoadOptions = {}): Config {
   const parsed = schema.safeParse(readEnvironment(env, envFile));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -129,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     email: v.AVISO_EMAIL,
     voice: v.AVISO_VOICE,
     captcha: v.AVISO_CAPTCHA,
-    secret: resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
+    secret: options.generateSecret === false && !v.AVISO_SECRET && !existsSync(v.AVISO_SECRET_FILE) ? '' : resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
     logLevel: v.AVISO_LOG_LEVEL,
     trustProxy: v.AVISO_TRUST_PROXY === 'true',
     demo: v.AVISO_DEMO === 'true',

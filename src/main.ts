@@ -8,6 +8,7 @@ import { NewerDatabaseError } from './db/migrate.js';
 import { addressesCommand } from './cli/addresses.cli.js';
 import { registerCommand } from './cli/register.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
+import { doctorCommand } from './cli/doctor.cli.js';
 import { CliError } from './cli/runtime.js';
 import { serveCommand } from './cli/serve.cli.js';
 import { smscCommand } from './cli/smsc.cli.js';
@@ -30,7 +31,8 @@ export function buildCli(): Command {
     .addCommand(tokenCommand())
     .addCommand(addressesCommand())
     .addCommand(registerCommand())
-    .addCommand(smscCommand());
+    .addCommand(smscCommand())
+    .addCommand(doctorCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import type { ChannelName, Channels } from '../../channels/channel.js';
 import type { MigrationStatus } from '../../db/migrate.js';
+import { within } from '../../lib/deadline.js';
 import type { OpsRepository } from './ops.repository.js';
 
 export interface ReadinessCheck {
@@ -24,15 +25,6 @@ export interface ReadinessDeps {
 
 const CHECK_TIMEOUT_MS = 5000;
 
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)));
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function run(name: string, check: () => Promise<Omit<ReadinessCheck, 'name'>>): Promise<ReadinessCheck> {
   try {
