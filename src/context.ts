@@ -21,6 +21,8 @@ import { migrationStatus } from './db/migrate.js';
 import { createMetrics } from './modules/ops/metrics.js';
 import { opsRepository } from './modules/ops/ops.repository.js';
 import { readinessService } from './modules/ops/readiness.service.js';
+import { retentionRepository } from './modules/ops/retention.repository.js';
+import { retentionService } from './modules/ops/retention.service.js';
 
 export interface ContextOptions {
   clock?: Clock;
@@ -46,10 +48,11 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const ops = opsRepository(db.kysely);
   const registerRevisions = () => dispatch.registers.revisions();
   metrics.observeAtScrape({ ops, db, clock, registerRevisions });
+  const retention = retentionService({ repo: retentionRepository(db.kysely), listTenants: () => tenants.listTenants(), audit, clock });
   const readiness = readinessService({ ops, migrationStatus: () => migrationStatus(db), channels, registerRevisions });
   return {
     config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
-    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness,
+    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness, retention,
   };
 }
 

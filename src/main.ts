@@ -9,6 +9,7 @@ import { addressesCommand } from './cli/addresses.cli.js';
 import { registerCommand } from './cli/register.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
 import { doctorCommand } from './cli/doctor.cli.js';
+import { retentionCommand } from './cli/retention.cli.js';
 import { CliError } from './cli/runtime.js';
 import { serveCommand } from './cli/serve.cli.js';
 import { smscCommand } from './cli/smsc.cli.js';
@@ -32,7 +33,8 @@ export function buildCli(): Command {
     .addCommand(addressesCommand())
     .addCommand(registerCommand())
     .addCommand(smscCommand())
-    .addCommand(doctorCommand());
+    .addCommand(doctorCommand())
+    .addCommand(retentionCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

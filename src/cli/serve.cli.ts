@@ -46,12 +46,15 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
   // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
   const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+  // Daily retention in one process of a cluster (it is idempotent, so several servers on PostgreSQL may each run it).
+  const stopRetention = !cluster.isWorker || cluster.worker?.id === 1 ? context.retention.startDaily(logger) : undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     metricsServer?.close();
+    stopRetention?.();
     await app.close();
     await db.close();
     process.exit(0);
