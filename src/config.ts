@@ -154,3 +154,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
 export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';
+
+/** The environment a helper program (pg_dump, pg_restore) runs with: this process's (PATH, PG* variables), plus `extra`. */
+export const childEnvironment = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...extra });

@@ -8,6 +8,7 @@ import { NewerDatabaseError } from './db/migrate.js';
 import { addressesCommand } from './cli/addresses.cli.js';
 import { registerCommand } from './cli/register.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
+import { backupCommand, restoreCommand } from './cli/backup.cli.js';
 import { doctorCommand } from './cli/doctor.cli.js';
 import { retentionCommand } from './cli/retention.cli.js';
 import { CliError } from './cli/runtime.js';
@@ -34,7 +35,9 @@ export function buildCli(): Command {
     .addCommand(registerCommand())
     .addCommand(smscCommand())
     .addCommand(doctorCommand())
-    .addCommand(retentionCommand());
+    .addCommand(retentionCommand())
+    .addCommand(backupCommand())
+    .addCommand(restoreCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {
