@@ -50,6 +50,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   metrics.observeAtScrape({ ops, db, clock, registerRevisions });
   const retention = retentionService({ repo: retentionRepository(db.kysely), listTenants: () => tenants.listTenants(), audit, clock });
   const readiness = readinessService({ ops, migrationStatus: () => migrationStatus(db), channels, registerRevisions });
+  metrics.observeReadiness(() => readiness.check(), clock);
   return {
     config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
     auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness, retention,

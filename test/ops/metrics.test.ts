@@ -62,6 +62,8 @@ describeEachDatabase(
       expect(valueOf(during, 'aviso_dispatch_pending_batches')).toBeGreaterThanOrEqual(1);
       expect(valueOf(during, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' })).toBeUndefined();
       expect(valueOf(during, 'aviso_register_revision_lag', { tenant: tenant.slug })).toBe(0);
+      expect(valueOf(during, 'aviso_readiness_check', { check: 'database' })).toBe(1);
+      expect(valueOf(during, 'aviso_readiness_check', { check: 'channel:sms' })).toBe(1);
 
       await t().context.dispatch.runtime.drain();
       const after = await scrape();

@@ -19,6 +19,8 @@ export interface ScrapeSources {
   registerRevisions: () => ReadonlyMap<string, number>;
 }
 
+const READINESS_CACHE_MS = 30_000;
+
 /** A provider's error as a bounded label: an SMPP status name, an errno name or a 4xx/5xx reply code. */
 export const errorCode = (error: string | undefined): string => /\b(ESME_\w+|E[A-Z]{3,}|[45]\d\d)\b/.exec(error ?? '')?.[1] ?? 'other';
 
@@ -74,6 +76,25 @@ export function createMetrics() {
     /** Gauges read when scraped; call once, when their sources exist. */
     observeAtScrape(sources: ScrapeSources): void {
       registerScrapeGauges(registry, sources);
+    },
+    /**
+     * The readiness checks as a gauge (1 passing, 0 failing) for alerting. Checked at most every
+     * READINESS_CACHE_MS, whatever the scrape interval: a channel check logs in to a server.
+     */
+    observeReadiness(check: () => Promise<{ checks: Array<{ name: string; ok: boolean }> }>, clock: Clock): void {
+      let last: { at: number; checks: Promise<Array<{ name: string; ok: boolean }>> } | undefined;
+      new Gauge({
+        name: 'aviso_readiness_check',
+        help: 'Readiness checks as /readyz runs them: 1 passing, 0 failing',
+        labelNames: ['check'],
+        registers: [registry],
+        async collect() {
+          const now = clock.now();
+          if (!last || now - last.at >= READINESS_CACHE_MS) last = { at: now, checks: check().then((r) => r.checks) };
+          this.reset();
+          for (const c of await last.checks) this.set({ check: c.name }, c.ok ? 1 : 0);
+        },
+      });
     },
   };
 }
