@@ -7,14 +7,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo, Server } from 'node:net';
-import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenForMetrics } from '../../src/modules/ops/ops.routes.js';
 import { createTestApp, type TestApp } from '../app.js';
 import { TEST_DATABASES } from '../databases.js';
+import { freePort, until } from './wait.js';
 
 const RULES_DIR = resolve('docs/ops/prometheus');
 
@@ -28,25 +28,6 @@ describe('promtool on docs/ops/prometheus', () => {
     }
   });
 });
-
-const freePort = () =>
-  new Promise<number>((resolvePort) => {
-    const server: Server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-
-/** Asks `read` until it answers something other than undefined; fails after `limitMs` (a bound, not a wait). */
-async function until<T>(read: () => Promise<T | undefined>, limitMs = 30_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('Prometheus did not get there');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Metric names an expression or dashboard mentions. */
 const namesIn = (text: string) => new Set([...text.matchAll(/\b((?:aviso|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!));
@@ -88,24 +69,24 @@ for (const kind of TEST_DATABASES) {
 
     it('scrapes the metrics listener, loads the alert rules and holds Aviso\'s series', async () => {
       const json = async (path: string) => (await (await fetch(`${api}${path}`)).json()) as { data: Record<string, unknown> & { result?: Array<{ value: [number, string] }> } };
-      const health = await until(async () => {
+      const health = await until('the scrape target up', async () => {
         const targets = (await json('/targets')).data.activeTargets as Array<{ health: string; lastError: string }>;
         return targets[0]?.health === 'up' ? targets[0] : undefined;
       });
       expect(health.lastError).toBe('');
-      const rules = await until(async () => {
+      const rules = await until('the rules loaded', async () => {
         const groups = (await json('/rules')).data.groups as Array<{ rules: Array<{ name: string; health: string }> }>;
         return groups.length ? groups.flatMap((g) => g.rules) : undefined;
       });
       expect(rules.map((r) => r.name)).toContain('AvisoDispatchQueueStuck');
       expect(rules).toHaveLength(10);
-      const ready = await until(async () => {
+      const ready = await until('a readiness sample', async () => {
         const result = (await json('/query?query=' + encodeURIComponent('aviso_readiness_check{job="aviso",check="database"}'))).data.result!;
         return result.length ? result[0]!.value[1] : undefined;
       });
       expect(ready).toBe('1');
       // Every rule evaluates without error once it has data to work on.
-      const evaluated = await until(async () => {
+      const evaluated = await until('every rule evaluated', async () => {
         const all = ((await json('/rules')).data.groups as Array<{ rules: Array<{ health: string; lastError?: string }> }>).flatMap((g) => g.rules);
         return all.every((r) => r.health !== 'unknown') ? all : undefined;
       });
