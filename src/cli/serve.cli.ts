@@ -8,6 +8,11 @@ import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
 import { createLogger } from '../lib/logger.js';
+import { systemClock } from '../lib/clock.js';
+import { auditRepository } from '../modules/audit/audit.repository.js';
+import { retentionRepository } from '../modules/ops/retention.repository.js';
+import { retentionService } from '../modules/ops/retention.service.js';
+import { tenantRepository } from '../modules/tenants/tenant.repository.js';
 import { startMetricsListener } from './metrics-listener.js';
 import { serverExecArgv } from './server-flags.js';
 
@@ -46,8 +51,8 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
   // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
   const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
-  // Daily retention in one process of a cluster (it is idempotent, so several servers on PostgreSQL may each run it).
-  const stopRetention = !cluster.isWorker || cluster.worker?.id === 1 ? context.retention.startDaily(logger) : undefined;
+  // Daily retention: here when this is the only process; a cluster's primary runs it for its servers.
+  const stopRetention = cluster.isWorker ? undefined : context.retention.startDaily(logger);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -79,11 +84,17 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
  */
 async function supervise(config: Config, logger: Logger, processes: number): Promise<void> {
   let closing = false;
+  // The primary's own connection, for the daily retention job only (idempotent: several servers may each run it).
+  const db = openDatabase(config.databaseUrl, { poolSize: 2 });
+  const retention = retentionService({
+    repo: retentionRepository(db.kysely), listTenants: () => tenantRepository(db.kysely).list(), audit: auditRepository(db.kysely), clock: systemClock,
+  });
+  const stopRetention = retention.startDaily(logger);
   cluster.setupPrimary({ execArgv: serverExecArgv() });
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (closing) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) void db.close().finally(() => process.exit(0));
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'server process ended; starting another');
@@ -92,6 +103,7 @@ async function supervise(config: Config, logger: Logger, processes: number): Pro
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
+    stopRetention();
     logger.info({ signal }, 'shutting down');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   };

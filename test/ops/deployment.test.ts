@@ -81,6 +81,10 @@ for (const kind of TEST_DATABASES) {
         return response.status === 200 ? ((await response.json()) as { checks: Array<{ name: string; ok: boolean }> }) : undefined;
       });
       expect(readiness.checks.every((c) => c.ok)).toBe(true);
+      // Each worker is up once its metrics listener answers (it opens after the worker has started).
+      for (const metricsPort of metricsPorts.slice(1, 1 + workers.length)) {
+        await until(`worker metrics on ${metricsPort}`, async () => ((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok ? true : undefined));
+      }
 
       const post = async (path: string, body: object) =>
         fetch(`${base}/api/t/${tenant.slug}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
