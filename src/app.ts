@@ -14,6 +14,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerWebRoutes } from './http/web.routes.js';
 import { registerInboxRoutes } from './channels/inbox.routes.js';
+import { registerOpsRoutes } from './modules/ops/ops.routes.js';
 import { registerAddressRoutes } from './modules/addresses/address.routes.js';
 import { registerDispatchApi } from './modules/dispatch/dispatch.api.js';
 import { registerRegisterApi } from './modules/register/register.routes.js';
@@ -89,11 +90,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await context.db.kysely.selectFrom('tenants').select('id').limit(1).execute();
-    return { status: 'ok', database: context.db.dialect.name };
-  });
-
+  registerOpsRoutes(app, context);
   registerTenantRoutes(app, context);
   registerAddressRoutes(app, context);
   registerAuthRoutes(app, context);

@@ -20,6 +20,9 @@ const channelUrl = (schemes: readonly string[]) =>
     { message: `expected "inbox" or a URL with one of: ${schemes.join(', ')} (comma-separated for failover)` },
   );
 
+const BIND_ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+const TOKEN = /^[A-Za-z0-9._~+/=-]{24,}$/;
+
 const schema = z.object({
   AVISO_DATABASE_URL: z
     .string()
@@ -41,7 +44,32 @@ const schema = z.object({
   AVISO_DEMO: z.enum(['true', 'false']).default('false'),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  AVISO_METRICS: z
+    .string()
+    .default('off')
+    .refine((v) => v === 'off' || BIND_ADDRESS.test(v) || TOKEN.test(v), {
+      message: '"off", a bind address HOST:PORT (e.g. 127.0.0.1:9464) or a bearer token of 24+ characters [A-Za-z0-9._~+/=-]',
+    }),
 });
+
+/**
+ * Where GET /metrics is served: nowhere (default), on its own listener (a bind address, typically loopback
+ * or an internal interface, and never on the public port), or on the public port to a bearer token.
+ */
+export type MetricsSetting =
+  | { mode: 'off' }
+  | { mode: 'listen'; host: string; port: number }
+  | { mode: 'token'; token: string };
+
+/** AVISO_METRICS's value as a setting (also `aviso worker --metrics`); ConfigError when it is none of the forms. */
+export function parseMetrics(value: string, name = 'AVISO_METRICS'): MetricsSetting {
+  const checked = schema.shape.AVISO_METRICS.safeParse(value);
+  if (!checked.success) throw new ConfigError(`${name}: ${checked.error.issues[0]!.message}`);
+  if (value === 'off') return { mode: 'off' };
+  const bind = BIND_ADDRESS.exec(value);
+  if (bind) return { mode: 'listen', host: bind[1]!.replace(/^\[|\]$/g, ''), port: Number(bind[2]) };
+  return { mode: 'token', token: value };
+}
 
 export type Config = Readonly<{
   databaseUrl: string;
@@ -59,6 +87,7 @@ export type Config = Readonly<{
   workers: number;
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
   processes: number;
+  metrics: MetricsSetting;
 }>;
 
 export class ConfigError extends Error {
@@ -83,7 +112,20 @@ function resolveSecret(explicit: string | undefined, file: string): string {
   return secret;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+export interface LoadOptions {
+  /** Write a new secret file when there is no secret (default); `aviso doctor` only looks, and gets '' then. */
+  generateSecret?: boolean;
+}
+
+/** Where the secret comes from: the environment, its file, or nowhere yet (the first start writes the file). */
+export function secretSource(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): { from: 'environment' | 'file' | 'missing'; file: string } {
+  const merged = readEnvironment(env, envFile);
+  const file = merged.AVISO_SECRET_FILE ?? './data/secret';
+  if (merged.AVISO_SECRET) return { from: 'environment', file };
+  return { from: existsSync(file) ? 'file' : 'missing', file };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env', options: LoadOptions = {}): Config {
   const parsed = schema.safeParse(readEnvironment(env, envFile));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -100,14 +142,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     email: v.AVISO_EMAIL,
     voice: v.AVISO_VOICE,
     captcha: v.AVISO_CAPTCHA,
-    secret: resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
+    secret: options.generateSecret === false && !v.AVISO_SECRET && !existsSync(v.AVISO_SECRET_FILE) ? '' : resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
     logLevel: v.AVISO_LOG_LEVEL,
     trustProxy: v.AVISO_TRUST_PROXY === 'true',
     demo: v.AVISO_DEMO === 'true',
     workers: v.AVISO_WORKERS,
     processes: v.AVISO_PROCESSES,
+    metrics: parseMetrics(v.AVISO_METRICS),
   });
 }
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
 export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';
+
+/** The environment a helper program (pg_dump, pg_restore) runs with: this process's (PATH, PG* variables), plus `extra`. */
+export const childEnvironment = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...extra });

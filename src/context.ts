@@ -17,6 +17,12 @@ import { createRegister } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
 import { tenantService } from './modules/tenants/tenant.service.js';
 import { tenantSettingsService } from './modules/tenants/tenant-settings.service.js';
+import { migrationStatus } from './db/migrate.js';
+import { createMetrics } from './modules/ops/metrics.js';
+import { opsRepository } from './modules/ops/ops.repository.js';
+import { readinessService } from './modules/ops/readiness.service.js';
+import { retentionRepository } from './modules/ops/retention.repository.js';
+import { retentionService } from './modules/ops/retention.service.js';
 
 export interface ContextOptions {
   clock?: Clock;
@@ -29,7 +35,8 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const tenants = tenantService({ tenants: tenantRepository(db.kysely), clock });
   const addresses = addressRepository(db.kysely, db.dialect);
   const audit = auditRepository(db.kysely);
-  const channels = buildChannels(config, db, clock);
+  const metrics = createMetrics();
+  const channels = buildChannels(config, db, clock, metrics.meter);
   const inbox = inboxRepository(db.kysely);
   const auth = createAuth({ config, db: db.ephemeral, dialect: db.dialect, clock, channels });
   const dispatch = createDispatch({ db, clock, channels, audit }, options.dispatch);
@@ -38,9 +45,15 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const register = createRegister({ db, clock, secret: config.secret });
   const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });
+  const ops = opsRepository(db.kysely);
+  const registerRevisions = () => dispatch.registers.revisions();
+  metrics.observeAtScrape({ ops, db, clock, registerRevisions });
+  const retention = retentionService({ repo: retentionRepository(db.kysely), listTenants: () => tenants.listTenants(), audit, clock });
+  const readiness = readinessService({ ops, migrationStatus: () => migrationStatus(db), channels, registerRevisions });
+  metrics.observeReadiness(() => readiness.check(), clock);
   return {
     config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
-    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch,
+    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness, retention,
   };
 }
 

@@ -4,9 +4,13 @@
 import { Command } from 'commander';
 import { ConfigError } from './config.js';
 import { AppError } from './errors.js';
+import { NewerDatabaseError } from './db/migrate.js';
 import { addressesCommand } from './cli/addresses.cli.js';
 import { registerCommand } from './cli/register.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
+import { backupCommand, restoreCommand } from './cli/backup.cli.js';
+import { doctorCommand } from './cli/doctor.cli.js';
+import { retentionCommand } from './cli/retention.cli.js';
 import { CliError } from './cli/runtime.js';
 import { serveCommand } from './cli/serve.cli.js';
 import { smscCommand } from './cli/smsc.cli.js';
@@ -29,14 +33,18 @@ export function buildCli(): Command {
     .addCommand(tokenCommand())
     .addCommand(addressesCommand())
     .addCommand(registerCommand())
-    .addCommand(smscCommand());
+    .addCommand(smscCommand())
+    .addCommand(doctorCommand())
+    .addCommand(retentionCommand())
+    .addCommand(backupCommand())
+    .addCommand(restoreCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
+    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError || error instanceof NewerDatabaseError;
     console.error(`aviso: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
     process.exit(1);
   }

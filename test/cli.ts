@@ -1,5 +1,5 @@
 /** Runs the real `aviso` CLI from source in a child process, against a test database. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { FreshDatabase } from './databases.js';
 
 export interface CliResult {
@@ -22,4 +22,22 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As runCli, without blocking this process: for tests whose servers (SMTP, SMPP, HTTP) the CLI talks to. */
+export function runCliAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  // A variable given as undefined is left out of the child's environment.
+  const merged = { ...process.env, AVISO_LOG_LEVEL: 'silent', AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', ...env };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

@@ -69,10 +69,15 @@ export interface ChannelProvider {
    * receipt: what gets none before the message's validity ends is expired.
    */
   readonly receiptSources?: readonly string[];
-  /** Whether the provider can take messages now, and why not. */
-  health?(): Promise<{ ok: boolean; detail: string }>;
+  /** Whether the provider can take messages now (bound, logged in, reachable), with a reason to show an operator. */
+  health?(): Promise<ProviderHealth>;
   /** Ends the provider's connections; messages in flight end at once as retryable failures. */
   close?(): Promise<void>;
+}
+
+export interface ProviderHealth {
+  ok: boolean;
+  detail: string;
 }
 
 export type Channels = Readonly<Record<ChannelName, ChannelProvider>>;

@@ -9,6 +9,7 @@ import type { ChannelName, ChannelProvider, Channels } from './channel.js';
 import { smtpProvider } from './email/smtp.provider.js';
 import { failoverProvider } from './failover.provider.js';
 import { inboxProvider } from './inbox.provider.js';
+import { meteredProvider, type ChannelMeter } from './metered.provider.js';
 import { smppProvider } from './sms/smpp.provider.js';
 
 export type ProviderFactory = (url: URL, deps: { db: Db; clock: Clock; channel: ChannelName }) => ChannelProvider;
@@ -28,18 +29,19 @@ function buildProvider(spec: string, channel: ChannelName, db: Db, clock: Clock)
   return factory(url, { db, clock, channel });
 }
 
-/** One provider, or several in failover order when the setting lists them comma-separated. */
-function buildChannel(setting: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
+/** One provider, or several in failover order when the setting lists them comma-separated; each counted by `meter`. */
+function buildChannel(setting: string, channel: ChannelName, db: Db, clock: Clock, meter?: ChannelMeter): ChannelProvider {
   const specs = setting.split(',').map((s) => s.trim()).filter(Boolean);
-  return failoverProvider(specs.map((spec) => buildProvider(spec, channel, db, clock)));
+  const providers = specs.map((spec) => buildProvider(spec, channel, db, clock));
+  return failoverProvider(meter ? providers.map((p) => meteredProvider(p, meter, clock)) : providers);
 }
 
-export function buildChannels(config: Config, db: Db, clock: Clock): Channels {
+export function buildChannels(config: Config, db: Db, clock: Clock, meter?: ChannelMeter): Channels {
   return {
-    sms: buildChannel(config.sms, 'sms', db, clock),
-    email: buildChannel(config.email, 'email', db, clock),
-    voice: buildChannel(config.voice, 'voice', db, clock),
-    push: inboxProvider(db.kysely, clock, 'push'),
+    sms: buildChannel(config.sms, 'sms', db, clock, meter),
+    email: buildChannel(config.email, 'email', db, clock, meter),
+    voice: buildChannel(config.voice, 'voice', db, clock, meter),
+    push: buildChannel('inbox', 'push', db, clock, meter),
   };
 }
 

@@ -42,9 +42,11 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
     onReceipt: (handler: (receipt: DeliveryReceipt) => void) => {
       for (const p of providers) p.onReceipt?.(handler);
     },
+    /** Takes messages while any provider in the list does; the detail names each. */
     async health() {
-      const states = await Promise.all(providers.map((p) => p.health?.() ?? Promise.resolve({ ok: true, detail: `${p.name}: no check` })));
-      return { ok: states.some((s) => s.ok), detail: states.map((s) => s.detail).join('; ') };
+      const each = await Promise.all(providers.map(async (p) => ({ name: p.name, health: p.health ? await p.health() : undefined })));
+      const ok = each.some((e) => e.health?.ok !== false);
+      return { ok, detail: each.map((e) => `${e.name}: ${e.health ? e.health.detail : 'not checked'}`).join('; ') };
     },
     close: async () => void (await Promise.all(providers.map((p) => p.close?.()))),
   };

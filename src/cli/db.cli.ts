@@ -1,20 +1,31 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateToLatest, migrationStatus, NewerDatabaseError } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
-import { withContext } from './runtime.js';
+import { CliError, withContext } from './runtime.js';
 
 export function migrateCommand(): Command {
-  return new Command('migrate').description('apply database migrations (serve does this on start too)').action(async () => {
-    const db = openDatabase(loadConfig().databaseUrl);
-    try {
-      const applied = await migrateToLatest(db);
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-    } finally {
-      await db.close();
-    }
-  });
+  return new Command('migrate')
+    .description('apply database migrations (serve does this on start too); refuses a database a newer Aviso migrated')
+    .option('--dry-run', 'list the migrations that would run, change nothing')
+    .action(async (options: { dryRun?: boolean }) => {
+      const db = openDatabase(loadConfig().databaseUrl);
+      try {
+        if (options.dryRun) {
+          const status = await migrationStatus(db);
+          if (status.unknown.length > 0) throw new CliError(new NewerDatabaseError(status.unknown).message);
+          console.log(status.pending.length ? `would apply: ${status.pending.join(', ')}` : 'database is up to date');
+          return;
+        }
+        const applied = await migrateToLatest(db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } catch (error) {
+        throw error instanceof NewerDatabaseError ? new CliError(error.message) : error;
+      } finally {
+        await db.close();
+      }
+    });
 }
 
 export function demoCommand(): Command {

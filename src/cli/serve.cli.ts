@@ -9,6 +9,12 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createDemo } from '../demo/demo.js';
 import { createLogger } from '../lib/logger.js';
 import { exitAfterGrace } from './shutdown.js';
+import { systemClock } from '../lib/clock.js';
+import { auditRepository } from '../modules/audit/audit.repository.js';
+import { retentionRepository } from '../modules/ops/retention.repository.js';
+import { retentionService } from '../modules/ops/retention.service.js';
+import { tenantRepository } from '../modules/tenants/tenant.repository.js';
+import { startMetricsListener } from './metrics-listener.js';
 import { serverExecArgv } from './server-flags.js';
 
 interface ServeOptions {
@@ -44,12 +50,18 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   const app = await buildApp(context, { logger });
   // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
   if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+  // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
+  const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+  // Daily retention: here when this is the only process; a cluster's primary runs it for its servers.
+  const stopRetention = cluster.isWorker ? undefined : context.retention.startDaily(logger);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     exitAfterGrace(logger);
+    metricsServer?.close();
+    stopRetention?.();
     await app.close();
     await db.close();
     process.exit(0);
@@ -74,11 +86,17 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
  */
 async function supervise(config: Config, logger: Logger, processes: number): Promise<void> {
   let closing = false;
+  // The primary's own connection, for the daily retention job only (idempotent: several servers may each run it).
+  const db = openDatabase(config.databaseUrl, { poolSize: 2 });
+  const retention = retentionService({
+    repo: retentionRepository(db.kysely), listTenants: () => tenantRepository(db.kysely).list(), audit: auditRepository(db.kysely), clock: systemClock,
+  });
+  const stopRetention = retention.startDaily(logger);
   cluster.setupPrimary({ execArgv: serverExecArgv() });
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (closing) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) void db.close().finally(() => process.exit(0));
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'server process ended; starting another');
@@ -87,6 +105,7 @@ async function supervise(config: Config, logger: Logger, processes: number): Pro
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
+    stopRetention();
     logger.info({ signal }, 'shutting down');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   };

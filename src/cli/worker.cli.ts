@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig, parseMetrics } from '../config.js';
 import { createContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../lib/logger.js';
 import { exitAfterGrace } from './shutdown.js';
+import { startMetricsListener } from './metrics-listener.js';
 import { CliError } from './runtime.js';
 
 const positive = (value: string, flag: string): number => {
@@ -19,16 +20,19 @@ export function workerCommand(): Command {
     .option('--concurrency <n>', 'batches this process sends at once', '2')
     .option('--rate <n>', 'cap on messages per second per channel in this process (below the providers\' own limits)')
     .option('--lease-seconds <n>', 'how long a batch stays this worker\'s without progress before others presume it dead', '60')
-    .action(async (options: { concurrency: string; rate?: string; leaseSeconds: string }) => {
+    .option('--metrics <host:port>', 'serve this worker\'s /metrics there (default: AVISO_METRICS when it is a bind address)')
+    .action(async (options: { concurrency: string; rate?: string; leaseSeconds: string; metrics?: string }) => {
       const concurrency = Math.floor(positive(options.concurrency, '--concurrency'));
       const leaseMs = positive(options.leaseSeconds, '--lease-seconds') * 1000;
       const maxPerSecond = options.rate ? positive(options.rate, '--rate') : undefined;
-      const config = loadConfig();
+      const loaded = loadConfig();
+      const config = options.metrics ? { ...loaded, metrics: parseMetrics(options.metrics, '--metrics') } : loaded;
       const logger = createLogger(config.logLevel);
       const db = openDatabase(config.databaseUrl);
       await migrateToLatest(db);
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
       await context.dispatch.runtime.startWorkers({ concurrency, logger });
+      const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
       logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
       let stopping = false;
       const stop = async (signal: string) => {
@@ -36,6 +40,7 @@ export function workerCommand(): Command {
         stopping = true;
         logger.info({ signal }, 'dispatch worker stopping');
         exitAfterGrace(logger);
+        metricsServer?.close();
         await context.dispatch.runtime.stop();
         await db.close();
         process.exit(0);

@@ -27,7 +27,18 @@ export interface Db {
   readonly dialect: DialectInfo;
   /** PostgreSQL schema the tables live in (search_path); undefined on SQLite. */
   readonly schema: string | undefined;
+  /** Connection pools and their use now (metrics); none on SQLite, whose one connection is always open. */
+  pools(): PoolUse[];
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  name: 'main' | 'ephemeral';
+  max: number;
+  open: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 // BIGINT (epoch-ms times, counts) as JS numbers: all our values are far below 2^53.
@@ -67,6 +78,7 @@ function openSqlite(path: string): Db {
     ephemeral: kysely,
     dialect: sqliteDialect,
     schema: undefined,
+    pools: () => [],
     close: () => kysely.destroy(),
   };
 }
@@ -93,7 +105,8 @@ function openPostgres(url: string, options: OpenOptions): Db {
       ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
     });
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool([])), cursor: Cursor }) });
+  const mainPool = pool([]);
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(mainPool), cursor: Cursor }) });
   // Its connections open only when first used: a worker process that never logs anyone in has none.
   // enable_seqscan=off: its statements are lookups by key on small tables that change fast (PINs,
   // counters, CAPTCHA claims, sessions) and are prepared once per connection. A generic plan made while
@@ -101,12 +114,15 @@ function openPostgres(url: string, options: OpenOptions): Db {
   // to thousands of rows — that scan was over half of PostgreSQL's CPU per login by the end of a
   // benchmark run. Off, the planner takes the key's index whatever the size (a table without one is
   // still scanned: the once-a-minute pruning).
-  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool(['-c synchronous_commit=off', '-c enable_seqscan=off'])) }) });
+  const ephemeralPool = pool(['-c synchronous_commit=off', '-c enable_seqscan=off']);
+  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(ephemeralPool) }) });
+  const use = (name: PoolUse['name'], p: pg.Pool): PoolUse => ({ name, max: p.options.max, open: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
   return {
     kysely,
     ephemeral,
     dialect: postgresDialect,
     schema: schema ?? 'public',
+    pools: () => [use('main', mainPool), use('ephemeral', ephemeralPool)],
     close: async () => {
       await Promise.all([kysely.destroy(), ephemeral.destroy()]);
     },

@@ -22,8 +22,35 @@ async function appliedMigrations(db: Db): Promise<Set<string> | undefined> {
   }
 }
 
+export interface MigrationStatus {
+  /** Migrations of this code not yet applied, in order. */
+  pending: string[];
+  /** Migrations the database has that this code does not know: a newer Aviso migrated it. */
+  unknown: string[];
+}
+
+export async function migrationStatus(db: Db): Promise<MigrationStatus> {
+  const applied = (await appliedMigrations(db)) ?? new Set<string>();
+  const known = new Set(migrations.map(([name]) => name));
+  return {
+    pending: migrations.map(([name]) => name).filter((name) => !applied.has(name)),
+    unknown: [...applied].filter((name) => !known.has(name)).sort(),
+  };
+}
+
+export class NewerDatabaseError extends Error {
+  override name = 'NewerDatabaseError';
+  constructor(readonly unknown: string[]) {
+    super(`the database was migrated by a newer Aviso (${unknown.join(', ')} unknown here): run that version, or restore a backup taken before the upgrade`);
+  }
+}
+
+/** Applies what is pending; refuses (before changing anything) a database a newer version has migrated. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const applied = await appliedMigrations(db);
+  const known = new Set(migrations.map(([name]) => name));
+  const unknown = [...(applied ?? [])].filter((name) => !known.has(name)).sort();
+  if (unknown.length > 0) throw new NewerDatabaseError(unknown);
   if (applied && migrations.every(([name]) => applied.has(name))) return [];
   const provided: Record<string, Migration> = {};
   for (const [name, module] of migrations) {

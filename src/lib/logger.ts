@@ -21,7 +21,20 @@ export const REDACTED_PATHS = [
   'err.where',
 ];
 
-/** `destination` defaults to stdout; tests pass a stream to read what was logged. */
+/**
+ * pino-pretty's module when stdout is a terminal and it is installed (a development install; the
+ * production image leaves it out): a person reads colours and local times, log collectors get JSON lines.
+ */
+function prettyTarget(): string | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  try {
+    return import.meta.resolve('pino-pretty');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `destination` defaults to stdout (pretty on a terminal); tests pass a stream to read what was logged. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -31,5 +44,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  const pretty = prettyTarget();
+  return pretty ? pino({ ...options, transport: { target: pretty, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }) : pino(options);
 }

@@ -50,4 +50,21 @@ describe('SMTP email provider against a real SMTP server on loopback', () => {
     expect(result!.error).toMatch(/auth|login|535/i);
     await provider.close!();
   });
+  it('reports its health: logged in, a wrong login, nobody listening', async () => {
+    const good = smtpProvider(new URL(`smtp://aviso:s3cret@127.0.0.1:${port}`));
+    expect(await good.health!()).toEqual({ ok: true, detail: `SMTP 127.0.0.1:${port} accepts a connection and the login` });
+    const wrong = smtpProvider(new URL(`smtp://aviso:wrong@127.0.0.1:${port}`));
+    const refused = await wrong.health!();
+    expect(refused.ok).toBe(false);
+    expect(refused.detail).toMatch(/^SMTP 127\.0\.0\.1:\d+: .*(auth|login|535)/i);
+    // A port just closed: nothing listens there.
+    const closed = new SMTPServer({});
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = await smtpProvider(new URL(`smtp://127.0.0.1:${closedPort}`)).health!();
+    expect(unreachable).toMatchObject({ ok: false });
+    expect(unreachable.detail).toContain('ECONNREFUSED');
+    await Promise.all([good.close!(), wrong.close!()]);
+  });
 });

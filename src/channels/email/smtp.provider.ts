@@ -47,6 +47,17 @@ export function smtpProvider(url: URL): ChannelProvider {
     maxPerSecond: rate,
     send,
     sendBatch: (messages) => Promise.all(messages.map(send)),
+    /** Connects and logs in (when the URL has a user), as a send would; nothing is sent. */
+    async health() {
+      const server = `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 25)}`;
+      try {
+        await transport.verify();
+        return { ok: true, detail: `SMTP ${server} accepts a connection${url.username ? ' and the login' : ''}` };
+      } catch (error) {
+        const e = error as { response?: string; message: string };
+        return { ok: false, detail: `SMTP ${server}: ${e.response ?? e.message}` };
+      }
+    },
     close: async () => transport.close(),
   };
 }

@@ -73,6 +73,11 @@ export function registerCache(repo: RegisterIndexRepository, changes: Pick<Regis
       return next;
     },
 
+    /** The revision each tenant's index in this process holds (tenants without a built index are absent). */
+    revisions(): Map<TenantId, number> {
+      return new Map([...entries].flatMap(([id, e]) => (e.index ? [[id, e.index.revision] as const] : [])));
+    },
+
     /** Builds the indexes of these tenants ahead of their first use, one after the other. */
     async warm(tenantIds: readonly TenantId[]): Promise<void> {
       for (const id of tenantIds) await this.get(id);

@@ -18,7 +18,12 @@ export interface TenantSettings {
   quietHours: { start: string; end: string; timeZone: string } | null;
   /** One message per address instead of one per person. */
   householdMode: boolean;
+  /** Months a message's deliveries and recipients (numbers, emails) are kept; then only counts remain, in the audit log. */
   retentionMonths: number;
+  /** Days the dev inbox keeps a message. */
+  inboxRetentionDays: number;
+  /** Years the audit log keeps an entry. */
+  auditRetentionYears: number;
   smsFooter: string;
   allowLinksInSms: boolean;
   pricePerSegmentCents: number;
@@ -41,6 +46,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   quietHours: null,
   householdMode: false,
   retentionMonths: 13,
+  inboxRetentionDays: 7,
+  auditRetentionYears: 5,
   smsFooter: '',
   allowLinksInSms: false,
   pricePerSegmentCents: 6,

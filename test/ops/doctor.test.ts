@@ -1,0 +1,114 @@
+/**
+ * `aviso doctor` as a child process against a good installation (migrated database, a real SMTP server
+ * that wants a login, speech tools) and broken ones (bad variable, SMTP refusing, a database a newer
+ * version migrated, a secret others can read); `aviso migrate` refusing that database, `--dry-run`.
+ */
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childDatabaseUrl, runCli, runCliAsync } from '../cli.js';
+import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
+
+let smtp: SMTPServer;
+let smtpPort: number;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    onAuth: (auth, _session, callback) => (auth.password === 's3cret' ? callback(null, { user: auth.username }) : callback(new Error('bad login'))),
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+
+const lines = (stdout: string) => stdout.split('\n').filter((l) => /^(ok|warn|FAIL)\s/.test(l));
+
+describe('aviso doctor, configuration', () => {
+  it('names a bad variable and exits 1', () => {
+    const result = runCli(['doctor'], { AVISO_PORT: 'eighty' });
+    expect(result.status).toBe(1);
+    expect(lines(result.stdout)).toEqual([expect.stringMatching(/^FAIL {2}config: AVISO_PORT: /)]);
+    expect(result.stderr.trim()).toBe('aviso: 1 problem: config');
+  });
+});
+
+for (const kind of TEST_DATABASES) {
+  describe(`aviso doctor [${kind}]`, () => {
+    let database: FreshDatabase;
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      database = await freshDatabase(kind);
+      env = {
+        AVISO_DATABASE_URL: childDatabaseUrl(database),
+        AVISO_EMAIL: `smtp://aviso:s3cret@127.0.0.1:${smtpPort}?from=hairiot@example.fi`,
+        AVISO_PUBLIC_URL: 'https://hairiot.example.fi',
+      };
+    });
+    afterAll(() => database.drop());
+
+    it('passes a good installation', async () => {
+      const result = await runCliAsync(['doctor'], env);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      const found = lines(result.stdout);
+      // A machine's time synchronisation is its own (timedatectl may warn); nothing else may.
+      expect(found.filter((l) => !l.startsWith('ok') && !/^warn {2}clock: /.test(l))).toEqual([]);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          `ok    database: ${kind} answers`,
+          'ok    migrations: current',
+          `ok    channel email: SMTP 127.0.0.1:${smtpPort} accepts a connection and the login`,
+          'ok    speech: espeak-ng and sox render fi, sv and en',
+          'ok    secret: AVISO_SECRET is set',
+        ]),
+      );
+      expect(found.find((l) => l.includes('clock:'))).toMatch(kind === 'postgres' ? /^ok {4}clock: \d+ ms from the database server's clock$/ : /^(ok {2}|warn) {2}clock: /);
+    });
+
+    it('fails on a refused SMTP login and a secret others can read, saying what to do', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'aviso-doctor-'));
+      const secretFile = join(dir, 'secret');
+      writeFileSync(secretFile, 'x'.repeat(43));
+      chmodSync(secretFile, 0o644);
+      const result = await runCliAsync(['doctor'], { ...env, AVISO_SECRET: undefined, AVISO_SECRET_FILE: secretFile, AVISO_EMAIL: `smtp://aviso:wrong@127.0.0.1:${smtpPort}` });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^FAIL {2}channel email: SMTP 127\.0\.0\.1:\d+: .*\n {6}→ check AVISO_EMAIL/m);
+      expect(result.stdout).toContain(`FAIL  secret: ${secretFile} is readable by others (mode 644)\n      → chmod 600 ${secretFile}`);
+      expect(result.stderr.trim()).toBe('aviso: 2 problems: secret, channel email');
+    });
+
+    it('refuses a database a newer Aviso migrated: doctor, migrate and migrate --dry-run', async () => {
+      await sql`insert into kysely_migration (name, timestamp) values ('999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(database.db.kysely);
+      try {
+        const doctor = await runCliAsync(['doctor'], env);
+        expect(doctor.status).toBe(1);
+        expect(doctor.stdout).toContain('FAIL  migrations: migrated by a newer Aviso: 999-from-the-future');
+        for (const args of [['migrate'], ['migrate', '--dry-run']]) {
+          const migrate = runCli(args, env);
+          expect(migrate.status).toBe(1);
+          expect(migrate.stderr.trim()).toBe('aviso: the database was migrated by a newer Aviso (999-from-the-future unknown here): run that version, or restore a backup taken before the upgrade');
+        }
+      } finally {
+        await sql`delete from kysely_migration where name = '999-from-the-future'`.execute(database.db.kysely);
+      }
+      expect(runCli(['migrate', '--dry-run'], env).stdout.trim()).toBe('database is up to date');
+    });
+  });
+}
+
+describe('aviso migrate --dry-run', () => {
+  it('lists what would run on an empty database and changes nothing', () => {
+    const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'aviso-dry-')), 'aviso.db')}`;
+    const dry = runCli(['migrate', '--dry-run'], { AVISO_DATABASE_URL: url });
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(/^would apply: 001-foundation, 002-residents, .*015-recipient-contact-index/);
+    expect(runCli(['migrate', '--dry-run'], { AVISO_DATABASE_URL: url }).stdout).toMatch(/^would apply: 001-foundation/);
+  });
+});
