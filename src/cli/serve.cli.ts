@@ -37,7 +37,7 @@ async function prepareDatabase(config: Config, db: Db, logger: Logger, options: 
  * is the only process, so it migrates (and creates the demo) first, on the same connection.
  */
 async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Promise<void> {
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { logger });
   if (prepare) await prepareDatabase(config, db, logger, prepare);
   const context = createContext(config, db);
   const app = await buildApp(context, { logger });
@@ -106,7 +106,7 @@ export function serveCommand(): Command {
       if (cluster.isWorker) return serve(config, logger);
       const processes = options.processes ?? config.processes;
       if (processes === 1) return serve(config, logger, options);
-      const db = openDatabase(config.databaseUrl);
+      const db = openDatabase(config.databaseUrl, { logger });
       try {
         await prepareDatabase(config, db, logger, options);
       } finally {

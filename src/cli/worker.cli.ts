@@ -24,7 +24,7 @@ export function workerCommand(): Command {
       const maxPerSecond = options.rate ? positive(options.rate, '--rate') : undefined;
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const db = openDatabase(config.databaseUrl);
+      const db = openDatabase(config.databaseUrl, { logger });
       await migrateToLatest(db);
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
       await context.dispatch.runtime.startWorkers({ concurrency, logger });
