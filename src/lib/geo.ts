@@ -36,6 +36,8 @@ export function parseArea(input: unknown, field: string): Area {
   const issues = getIssues(JSON.stringify(geometry));
   if (issues.length > 0) throw new ValidationError(field, `invalid GeoJSON: ${issues[0]!.message}`);
   const area = geometry as Area;
+  const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
+  if (polygons.length === 0 || polygons.some((polygon) => polygon.length === 0)) throw new ValidationError(field, 'a polygon needs at least one ring');
   for (const ring of rings(area)) checkRing(ring, field);
   if (kinks(area).features.length > 0) throw new ValidationError(field, 'the area intersects itself');
   return area;

@@ -43,6 +43,9 @@ async function receive(request: FastifyRequest): Promise<Upload> {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || upload.fileName !== null) throw new ValidationError(part.fieldname, 'one file part, named "file"');
         upload.fileName = part.filename || 'register.csv';
+        // The parser destroys the part when the body ended before it did, possibly before we got here; a
+        // pipeline from a stream destroyed already would wait forever.
+        if (part.file.destroyed) throw new ValidationError('body', 'not a complete multipart/form-data body (the file part is cut short)');
         await pipeline(part.file, createWriteStream(upload.path, { mode: 0o600 }));
         if (part.file.truncated) throw new ValidationError('file', `larger than ${MAX_UPLOAD_BYTES} bytes`);
       } else {
@@ -53,8 +56,18 @@ async function receive(request: FastifyRequest): Promise<Upload> {
     return upload;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw error;
+    throw unreadableBody(error);
   }
+}
+
+/** busboy's messages for a body that is not well-formed multipart (no boundary, cut short, a bad part header). */
+const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of|Malformed|Part terminated early)/;
+
+/** A body the multipart parser could not read is the client's error (400), not ours. */
+function unreadableBody(error: unknown): unknown {
+  const cutShort = (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+  if (error instanceof Error && (cutShort || MALFORMED_MULTIPART.test(error.message))) return new ValidationError('body', `not a complete multipart/form-data body (${error.message})`);
+  return error;
 }
 
 function runOptions(upload: Upload, size: number | null, actor: RunOptions['actor']): RunOptions {
