@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import type { Context } from './context.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
+import { registerNulByteGuard } from './http/nul-bytes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerWebRoutes } from './http/web.routes.js';
 import { registerInboxRoutes } from './channels/inbox.routes.js';
@@ -51,6 +52,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerNulByteGuard(app);
 
   registerSecurityHeaders(app, {
     contentSecurityPolicy: {

@@ -48,6 +48,21 @@ describeEachDatabase('bad input', (t) => {
     expect(expectProblem(patch, 400).errors?.[0]?.field).toBe('area');
   });
 
+  it('a NUL character anywhere in the input is a 400 naming the field (PostgreSQL refuses it in text)', async () => {
+    const title = await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'planned', title: 'a\u0000b', postalCodes: ['35800'] } });
+    expect(expectProblem(title, 400).errors?.[0]?.field).toBe('title');
+    expect(expectProblem(await t().app.inject({ url: `/api/t/${tenant.slug}/incidents/%00`, headers: auth }), 400).errors?.[0]?.field).toBe('id');
+  });
+
+  it('an area of more positions than the tenant allows is refused before its geometry is checked (that takes quadratic time)', async () => {
+    const n = 100_000;
+    const ring = Array.from({ length: n }, (_, i) => [24.62 + 0.01 * Math.cos((2 * Math.PI * i) / n), 62.03 + 0.01 * Math.sin((2 * Math.PI * i) / n)]);
+    const started = performance.now();
+    const answer = await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'planned', title: 'Big', area: { type: 'Polygon', coordinates: [[...ring, ring[0]]] } } });
+    expect(expectProblem(answer, 400).errors?.[0]?.field).toBe('area');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('a multipart upload without a boundary, or cut before its end, is a 4xx and leaves no temporary folder', async () => {
     const before = uploadDirs();
     const url = `/api/t/${tenant.slug}/register/imports`;
