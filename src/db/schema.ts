@@ -377,6 +377,12 @@ export interface RegisterChangesTable {
   created_at: number;
 }
 
+/** A bulk write of a tenant's register in progress (in its own transaction only): see migration 017. */
+export interface RegisterBulkWritesTable {
+  tenant_id: string;
+  dirty: 0 | 1;
+}
+
 export interface Database {
   tenants: TenantsTable;
   addresses: AddressesTable;
@@ -401,4 +407,5 @@ export interface Database {
   jobs: JobsTable;
   register_revisions: RegisterRevisionsTable;
   register_changes: RegisterChangesTable;
+  register_bulk_writes: RegisterBulkWritesTable;
 }
