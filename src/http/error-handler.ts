@@ -21,6 +21,8 @@ const TITLES: Record<number, string> = {
   429: 'Too many requests',
   431: 'Request header fields too large',
   500: 'Internal server error',
+  503: 'Service unavailable',
+  507: 'Insufficient storage',
 };
 
 export interface Problem {
@@ -36,6 +38,26 @@ export interface Problem {
 
 function fieldFromPath(path: string): string {
   return path.replace(/^\//, '').replace(/\//g, '.') || 'body';
+}
+
+/**
+ * The database refused a write for a reason of its storage (SQLite's or PostgreSQL's codes): the disk is
+ * full, the file or server is read-only, or (SQLite) another process held the write lock too long. Nothing
+ * of the request was saved — its transaction rolled back — and the answer says so, instead of a bare 500.
+ */
+function storageProblem(error: unknown): { status: number; code: string; detail: string } | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL' || code === '53100') {
+    return { status: 507, code: 'storage-full', detail: 'The database is out of disk space: nothing of this request was saved. Free space on the server and try again.' };
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === '25006') {
+    return { status: 503, code: 'storage-read-only', detail: 'The database is read-only: nothing of this request was saved. Check the permissions of the database file.' };
+  }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return { status: 503, code: 'storage-busy', detail: 'The database was busy with another write: nothing of this request was saved. Try again in a moment.' };
+  }
+  return undefined;
 }
 
 export function toProblem(error: unknown, instance: string): Problem {
@@ -66,6 +88,10 @@ export function toProblem(error: unknown, instance: string): Problem {
       code: 'validation',
       errors,
     };
+  }
+  const storage = storageProblem(error);
+  if (storage) {
+    return { type: `https://aviso.dev/problems/${storage.code}`, title: TITLES[storage.status]!, status: storage.status, detail: storage.detail, instance, code: storage.code };
   }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode && fastifyError.statusCode >= 400 ? fastifyError.statusCode : 500;
