@@ -42,7 +42,11 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   const context = createContext(config, db);
   const app = await buildApp(context, { logger });
   // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
-  if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+  if (config.workers > 0) {
+    await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+    // Register uploads left queued (or by a process that died) are imported here too.
+    await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -14,7 +14,7 @@ const positive = (value: string, flag: string): number => {
 
 export function workerCommand(): Command {
   return new Command('worker')
-    .description('run dispatch workers only (scale-out: any number of them, on any machine sharing the database)')
+    .description('run dispatch and register import workers only (scale-out: any number of them, on any machine sharing the database)')
     .option('--concurrency <n>', 'batches this process sends at once', '2')
     .option('--rate <n>', 'cap on messages per second per channel in this process (below the providers\' own limits)')
     .option('--lease-seconds <n>', 'how long a batch stays this worker\'s without progress before others presume it dead', '60')
@@ -28,6 +28,7 @@ export function workerCommand(): Command {
       await migrateToLatest(db);
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
       await context.dispatch.runtime.startWorkers({ concurrency, logger });
+      await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
       logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
       let stopping = false;
       const stop = async (signal: string) => {
@@ -35,6 +36,7 @@ export function workerCommand(): Command {
         stopping = true;
         logger.info({ signal }, 'dispatch worker stopping');
         await context.dispatch.runtime.stop();
+        await context.register.stop();
         await db.close();
         process.exit(0);
       };

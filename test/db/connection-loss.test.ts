@@ -4,12 +4,12 @@
  * opens new ones and keeps answering; reads caught mid-way are run again. SQLite has no connection to cut.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childDatabaseUrl } from '../cli.js';
 import { freshDatabase, POSTGRES_URL, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { alive, startServe, type ServeProcess } from '../serve.js';
+import { waitFor } from '../wait.js';
 
 describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections [postgres]', () => {
   // Every connection of the child carries this name, so the test ends exactly those.
@@ -24,13 +24,7 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
     (await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [appName])).rowCount ?? 0;
   const health = async (): Promise<number> => (await fetch(`${server.url}/healthz`)).status;
 
-  async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(20);
-    }
-  }
+  const until = (what: string, probe: () => Promise<boolean>) => waitFor(what, async () => (await probe()) || undefined, 20_000);
 
   beforeAll(async () => {
     database = await freshDatabase('postgres');

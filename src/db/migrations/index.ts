@@ -19,7 +19,7 @@ import * as addressImport from './012-address-import.js';
 import * as endpointContactIndex from './013-endpoint-contact-index.js';
 import * as contactChildKeys from './014-contact-child-keys.js';
 import * as recipientContactIndex from './015-recipient-contact-index.js';
-import * as registerChangeTriggers from './017-register-change-triggers.js';
+import * as registerLogAndImportJobs from './017-register-log-and-import-jobs.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -41,5 +41,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['013-endpoint-contact-index', endpointContactIndex],
   ['014-contact-child-keys', contactChildKeys],
   ['015-recipient-contact-index', recipientContactIndex],
-  ['017-register-change-triggers', registerChangeTriggers],
+  ['017-register-log-and-import-jobs', registerLogAndImportJobs],
 ];

@@ -11,6 +11,11 @@
  * deleting it logs one bulk change if anything was written. PostgreSQL refuses to commit a transaction
  * that left its row behind; on SQLite `bulkRegisterWrite` (register-changes.repository.ts) removes it.
  */
+/*
+ * Also register imports as jobs of the queue: an uploaded file is kept in the database (in chunks) until its
+ * import is done, so that whichever process takes the job can read it, and a run can be retried after the
+ * process running it died; a run is `queued` until a worker takes it, and its progress is kept on the row.
+ */
 import { sql, type Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 
@@ -33,6 +38,21 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
     .execute();
   if (dialect.name === 'postgres') await postgresTriggers(db);
   else await sqliteTriggers(db);
+  await importJobs(db, dialect);
+}
+
+async function importJobs(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
+  await db.schema.alterTable('register_imports').addColumn('started_at', 'bigint').execute();
+  await db.schema.alterTable('register_imports').addColumn('progress_rows', 'bigint').execute();
+  await db.schema.alterTable('register_imports').addColumn('progress_bytes', 'bigint').execute();
+  await db.schema
+    .createTable('register_import_files')
+    .addColumn('import_id', 'text', (c) => c.notNull().references('register_imports.id').onDelete('cascade'))
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('data', dialect.name === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+    .addPrimaryKeyConstraint('register_import_files_pk', ['import_id', 'seq'])
+    .execute();
 }
 
 async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
