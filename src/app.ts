@@ -10,7 +10,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Context } from './context.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
+import { registerNulByteGuard } from './http/nul-bytes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerWebRoutes } from './http/web.routes.js';
 import { registerInboxRoutes } from './channels/inbox.routes.js';
@@ -45,11 +46,14 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
     },
     trustProxy: context.config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerNulByteGuard(app);
 
   registerSecurityHeaders(app, {
     contentSecurityPolicy: {

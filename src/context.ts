@@ -13,7 +13,7 @@ import { createAuth } from './modules/auth/auth.module.js';
 import { createResidents } from './modules/residents/residents.module.js';
 import { createDispatch, type DispatchOptions } from './modules/dispatch/dispatch.module.js';
 import { createOperators } from './modules/operators/operators.module.js';
-import { createRegister } from './modules/register/register.module.js';
+import { createRegister, type RegisterModuleOptions } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
 import { tenantService } from './modules/tenants/tenant.service.js';
 import { tenantSettingsService } from './modules/tenants/tenant-settings.service.js';
@@ -28,6 +28,8 @@ export interface ContextOptions {
   clock?: Clock;
   /** Leases, batch size, rate cap of the dispatch workers (`aviso worker` flags, tests). */
   dispatch?: DispatchOptions;
+  /** How long an upload import's job is its worker's (tests: short, to see a dead worker's job come back). */
+  register?: RegisterModuleOptions;
 }
 
 export function createContext(config: Config, db: Db, options: ContextOptions = {}) {
@@ -42,7 +44,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const dispatch = createDispatch({ db, clock, channels, audit }, options.dispatch);
   const history = { noticesFor: dispatch.listNoticesForContact };
   const residents = createResidents({ db: db.kysely, dialect: db.dialect, clock, secret: config.secret, auth, tenants, addresses, audit, history });
-  const register = createRegister({ db, clock, secret: config.secret });
+  const register = createRegister({ db, clock, secret: config.secret }, options.register);
   const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });
   const ops = opsRepository(db.kysely);

@@ -44,12 +44,16 @@ async function prepareDatabase(config: Config, db: Db, logger: Logger, options: 
  * is the only process, so it migrates (and creates the demo) first, on the same connection.
  */
 async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Promise<void> {
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { logger });
   if (prepare) await prepareDatabase(config, db, logger, prepare);
   const context = createContext(config, db);
   const app = await buildApp(context, { logger });
   // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
-  if (config.workers > 0) await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+  if (config.workers > 0) {
+    await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+    // Register uploads left queued (or by a process that died) are imported here too.
+    await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
+  }
   // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
   const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
   // Daily retention: here when this is the only process; a cluster's primary runs it for its servers.
@@ -127,7 +131,7 @@ export function serveCommand(): Command {
       if (cluster.isWorker) return serve(config, logger);
       const processes = options.processes ?? config.processes;
       if (processes === 1) return serve(config, logger, options);
-      const db = openDatabase(config.databaseUrl);
+      const db = openDatabase(config.databaseUrl, { logger });
       try {
         await prepareDatabase(config, db, logger, options);
       } finally {

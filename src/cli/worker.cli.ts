@@ -16,7 +16,7 @@ const positive = (value: string, flag: string): number => {
 
 export function workerCommand(): Command {
   return new Command('worker')
-    .description('run dispatch workers only (scale-out: any number of them, on any machine sharing the database)')
+    .description('run dispatch and register import workers only (scale-out: any number of them, on any machine sharing the database)')
     .option('--concurrency <n>', 'batches this process sends at once', '2')
     .option('--rate <n>', 'cap on messages per second per channel in this process (below the providers\' own limits)')
     .option('--lease-seconds <n>', 'how long a batch stays this worker\'s without progress before others presume it dead', '60')
@@ -28,11 +28,12 @@ export function workerCommand(): Command {
       const loaded = loadConfig();
       const config = options.metrics ? { ...loaded, metrics: parseMetrics(options.metrics, '--metrics') } : loaded;
       const logger = createLogger(config.logLevel);
-      const db = openDatabase(config.databaseUrl);
+      const db = openDatabase(config.databaseUrl, { logger });
       await migrateToLatest(db);
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
       await context.dispatch.runtime.startWorkers({ concurrency, logger });
       const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+      await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
       logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
       let stopping = false;
       const stop = async (signal: string) => {
@@ -42,6 +43,7 @@ export function workerCommand(): Command {
         exitAfterGrace(logger);
         metricsServer?.close();
         await context.dispatch.runtime.stop();
+        await context.register.stop();
         await db.close();
         process.exit(0);
       };

@@ -7,11 +7,14 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import Cursor from 'pg-cursor';
 import type { Database } from './schema.js';
 import { postgresDialect, sqliteDialect, type DialectInfo } from './dialect.js';
 import { FifoSqliteDialect } from './sqlite-fifo.js';
 import { preparingPool } from './pg-prepared.js';
+import { resilientPool } from './pg-resilient.js';
+import { faultReporter, type Faults } from './faults.js';
 import { withStatementCache } from './sqlite-statements.js';
 
 export interface Db {
@@ -29,6 +32,8 @@ export interface Db {
   readonly schema: string | undefined;
   /** Connection pools and their use now (metrics); none on SQLite, whose one connection is always open. */
   pools(): PoolUse[];
+  /** Lost connections and queue errors of this database, logged and counted (connection.ts, the job queue). */
+  readonly faults: Faults;
   close(): Promise<void>;
 }
 
@@ -50,14 +55,17 @@ export interface OpenOptions {
   poolSize?: number;
   /** PostgreSQL schema (search_path); tests use one schema per test file. */
   schema?: string;
+  /** Where lost connections and queue errors are logged (the CLI's logger); without one they are only counted. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
-  return openPostgres(url, options);
+  const faults = faultReporter(options.logger);
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), faults);
+  return openPostgres(url, options, faults);
 }
 
-function openSqlite(path: string): Db {
+function openSqlite(path: string, faults: Faults): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
@@ -79,6 +87,7 @@ function openSqlite(path: string): Db {
     dialect: sqliteDialect,
     schema: undefined,
     pools: () => [],
+    faults,
     close: () => kysely.destroy(),
   };
 }
@@ -92,11 +101,23 @@ function splitSchema(url: string): { connectionString: string; schema: string | 
   return { connectionString: parsed.toString(), schema };
 }
 
-function openPostgres(url: string, options: OpenOptions): Db {
+/**
+ * A connection the server ends emits 'error' on its client — idle in the pool or checked out between two
+ * statements — and an 'error' event nobody listens to ends the process. Every client gets a listener
+ * when it opens; the pool, which also re-emits the errors of idle clients after dropping them, gets one
+ * that only acknowledges them (the client's listener has reported them already).
+ */
+function listenedPool(pool: pg.Pool, faults: Faults): pg.Pool {
+  pool.on('connect', (client) => client.on('error', (error) => faults.report('connection', error)));
+  pool.on('error', () => {});
+  return pool;
+}
+
+function openPostgres(url: string, options: OpenOptions, faults: Faults): Db {
   const { connectionString, schema: schemaFromUrl } = splitSchema(url);
   const schema = options.schema ?? schemaFromUrl;
-  const pool = (extra: string[]) =>
-    new pg.Pool({
+  const pool = (extra: string[]) => {
+    const connections = new pg.Pool({
       connectionString,
       max: options.poolSize ?? 10,
       // A minute, not pg's 10 s: a connection opened again in the next burst is a new backend, with cold
@@ -104,9 +125,12 @@ function openPostgres(url: string, options: OpenOptions): Db {
       idleTimeoutMillis: 60_000,
       ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
     });
+    // The pool itself for its counts (metrics); Kysely gets it wrapped.
+    return { connections, wrapped: resilientPool(preparingPool(listenedPool(connections, faults))) };
+  };
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
   const mainPool = pool([]);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(mainPool), cursor: Cursor }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: mainPool.wrapped, cursor: Cursor }) });
   // Its connections open only when first used: a worker process that never logs anyone in has none.
   // enable_seqscan=off: its statements are lookups by key on small tables that change fast (PINs,
   // counters, CAPTCHA claims, sessions) and are prepared once per connection. A generic plan made while
@@ -115,14 +139,15 @@ function openPostgres(url: string, options: OpenOptions): Db {
   // benchmark run. Off, the planner takes the key's index whatever the size (a table without one is
   // still scanned: the once-a-minute pruning).
   const ephemeralPool = pool(['-c synchronous_commit=off', '-c enable_seqscan=off']);
-  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(ephemeralPool) }) });
+  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ephemeralPool.wrapped }) });
   const use = (name: PoolUse['name'], p: pg.Pool): PoolUse => ({ name, max: p.options.max, open: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
   return {
     kysely,
     ephemeral,
     dialect: postgresDialect,
     schema: schema ?? 'public',
-    pools: () => [use('main', mainPool), use('ephemeral', ephemeralPool)],
+    pools: () => [use('main', mainPool.connections), use('ephemeral', ephemeralPool.connections)],
+    faults,
     close: async () => {
       await Promise.all([kysely.destroy(), ephemeral.destroy()]);
     },

@@ -190,7 +190,8 @@ export interface PinsTable {
 export interface RegisterImportsTable {
   id: string;
   tenant_id: string;
-  status: 'running' | 'done' | 'failed';
+  /** `queued` until a worker takes its job (an upload); `running` from then (or from the start: the CLI). */
+  status: 'queued' | 'running' | 'done' | 'failed';
   dry_run: Flag;
   file_name: string | null;
   file_bytes: number | null;
@@ -205,6 +206,18 @@ export interface RegisterImportsTable {
   error: string | null;
   created_at: number;
   finished_at: number | null;
+  started_at: number | null;
+  /** Rows and bytes read so far, while it runs (kept on the row where another connection can write it). */
+  progress_rows: number | null;
+  progress_bytes: number | null;
+}
+
+/** An uploaded register file, in chunks, until its import is done (migration 017). */
+export interface RegisterImportFilesTable {
+  import_id: string;
+  tenant_id: string;
+  seq: number;
+  data: Buffer;
 }
 
 /** Operator accounts (migration 003). Passwords as scrypt hashes; TOTP secret base32 when enrolled. */
@@ -396,6 +409,12 @@ export interface ProviderPacingTable {
   next_free_at: number;
 }
 
+/** A bulk write of a tenant's register in progress (in its own transaction only): see migration 017. */
+export interface RegisterBulkWritesTable {
+  tenant_id: string;
+  dirty: 0 | 1;
+}
+
 export interface Database {
   tenants: TenantsTable;
   addresses: AddressesTable;
@@ -409,6 +428,7 @@ export interface Database {
   rate_counters: RateCountersTable;
   inbox_messages: InboxMessagesTable;
   register_imports: RegisterImportsTable;
+  register_import_files: RegisterImportFilesTable;
   pins: PinsTable;
   operators: OperatorsTable;
   api_tokens: ApiTokensTable;
@@ -422,4 +442,5 @@ export interface Database {
   provider_pacing: ProviderPacingTable;
   register_revisions: RegisterRevisionsTable;
   register_changes: RegisterChangesTable;
+  register_bulk_writes: RegisterBulkWritesTable;
 }

@@ -2,7 +2,9 @@
  * The one error handler: every error leaves as RFC 9457 application/problem+json. Validation errors
  * name the field; 5xx details stay in the log, never in the answer.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldProblem } from '../errors.js';
 
@@ -11,11 +13,16 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not found',
+  408: 'Request timeout',
   409: 'Conflict',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal server error',
+  503: 'Service unavailable',
+  507: 'Insufficient storage',
 };
 
 export interface Problem {
@@ -31,6 +38,26 @@ export interface Problem {
 
 function fieldFromPath(path: string): string {
   return path.replace(/^\//, '').replace(/\//g, '.') || 'body';
+}
+
+/**
+ * The database refused a write for a reason of its storage (SQLite's or PostgreSQL's codes): the disk is
+ * full, the file or server is read-only, or (SQLite) another process held the write lock too long. Nothing
+ * of the request was saved — its transaction rolled back — and the answer says so, instead of a bare 500.
+ */
+function storageProblem(error: unknown): { status: number; code: string; detail: string } | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL' || code === '53100') {
+    return { status: 507, code: 'storage-full', detail: 'The database is out of disk space: nothing of this request was saved. Free space on the server and try again.' };
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === '25006') {
+    return { status: 503, code: 'storage-read-only', detail: 'The database is read-only: nothing of this request was saved. Check the permissions of the database file.' };
+  }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return { status: 503, code: 'storage-busy', detail: 'The database was busy with another write: nothing of this request was saved. Try again in a moment.' };
+  }
+  return undefined;
 }
 
 export function toProblem(error: unknown, instance: string): Problem {
@@ -61,6 +88,10 @@ export function toProblem(error: unknown, instance: string): Problem {
       code: 'validation',
       errors,
     };
+  }
+  const storage = storageProblem(error);
+  if (storage) {
+    return { type: `https://aviso.dev/problems/${storage.code}`, title: TITLES[storage.status]!, status: storage.status, detail: storage.detail, instance, code: storage.code };
   }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode && fastifyError.statusCode >= 400 ? fastifyError.statusCode : 500;
@@ -96,4 +127,30 @@ export function registerErrorHandler(app: FastifyInstance): void {
         code: 'not-found',
       });
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route or hook runs (a path that is not
+ * valid %-encoding: 400; a path parameter over the length limit: 414) leaves as problem+json too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0]!;
+  const problem = toProblem(error, path);
+  void reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request (headers over the limit: 431; a
+ * request it cannot parse: 400; too slow: 408) before Fastify saw it, so the answer is written to the
+ * socket directly — as problem+json, like every other error.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail = status === 431 ? 'The request headers are larger than the server accepts' : status === 408 ? 'The request took too long to arrive' : 'The request could not be parsed as HTTP';
+  const body = JSON.stringify({ type: 'about:blank', title: TITLES[status], status, detail, code: status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-request' });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

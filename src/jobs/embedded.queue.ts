@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { newId } from '../lib/ids.js';
-import { backoffMs, type JobHandler, type JobPayloads, type JobQueue, type NewJob, type QueueName, type QueueOptions, type WorkOptions } from './queue.js';
+import { backoffMs, QUEUE_NAMES, type JobHandler, type JobPayloads, type JobQueue, type NewJob, type QueueName, type QueueOptions, type WorkOptions } from './queue.js';
 
 interface TakenJob {
   id: string;
@@ -126,7 +126,7 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
 
     async stop() {
       stopped = true;
-      wake.emit('dispatch-batch');
+      for (const name of QUEUE_NAMES) wake.emit(name);
       await Promise.all(loops.splice(0));
     },
   };

@@ -18,11 +18,12 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
     schema: pgBossSchemaFor(db.schema),
     schedule: false,
     supervise: true,
-    maintenanceIntervalSeconds: 30,
+    maintenanceIntervalSeconds: options.maintenanceSeconds ?? 30,
   });
-  // pg-boss reports background errors (a maintenance run that lost its connection) as events: without a
-  // listener Node would crash the process; the worker's own sweep recovers what they leave behind.
-  boss.on('error', () => {});
+  // pg-boss reports background errors (a maintenance run or a poll that lost its connection) as events:
+  // without a listener Node would end the process. They are logged and counted; pg-boss polls again, and
+  // the worker's own sweep recovers what they leave behind.
+  boss.on('error', (error) => db.faults.report('queue', error));
   let started: Promise<void> | undefined;
   const workers: string[] = [];
 

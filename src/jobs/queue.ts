@@ -16,13 +16,20 @@ export interface DispatchBatchJob {
   batchNo: number;
 }
 
+/** One uploaded register file to import. */
+export interface RegisterImportJob {
+  tenantId: string;
+  runId: string;
+}
+
 /** Every queue and the payload of its jobs. */
 export interface JobPayloads {
   'dispatch-batch': DispatchBatchJob;
+  'register-import': RegisterImportJob;
 }
 
 export type QueueName = keyof JobPayloads;
-export const QUEUE_NAMES: readonly QueueName[] = ['dispatch-batch'];
+export const QUEUE_NAMES: readonly QueueName[] = ['dispatch-batch', 'register-import'];
 
 export interface NewJob<P> {
   payload: P;
@@ -53,6 +60,8 @@ export interface QueueOptions {
   leaseMs: number;
   /** Tries of a job before it is failed for good. */
   maxAttempts: number;
+  /** pg-boss: how often it looks for expired jobs (those of a dead worker) to retry; default 30 s. */
+  maintenanceSeconds?: number;
 }
 
 /** PostgreSQL (several writers, several machines) gets pg-boss; SQLite the embedded queue. */

@@ -33,12 +33,34 @@ export function parseArea(input: unknown, field: string): Area {
   if (type !== 'Polygon' && type !== 'MultiPolygon') {
     throw new ValidationError(field, `expected a GeoJSON Polygon or MultiPolygon, got ${String(type)}`);
   }
+  const positions = countPositions((geometry as { coordinates?: unknown }).coordinates, MAX_AREA_POSITIONS);
+  if (positions > MAX_AREA_POSITIONS) throw new ValidationError(field, `more than ${MAX_AREA_POSITIONS} positions; simplify the area`);
   const issues = getIssues(JSON.stringify(geometry));
   if (issues.length > 0) throw new ValidationError(field, `invalid GeoJSON: ${issues[0]!.message}`);
   const area = geometry as Area;
+  const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
+  if (polygons.length === 0 || polygons.some((polygon) => polygon.length === 0)) throw new ValidationError(field, 'a polygon needs at least one ring');
   for (const ring of rings(area)) checkRing(ring, field);
   if (kinks(area).features.length > 0) throw new ValidationError(field, 'the area intersects itself');
   return area;
+}
+
+/**
+ * Most positions an area may have. The self-intersection test takes time that grows with the square of
+ * the positions (0.6 s at 10,000, 3.5 s at 20,000 on one core), and it runs in the request.
+ */
+export const MAX_AREA_POSITIONS = 20_000;
+
+/** The positions in GeoJSON coordinates of any depth (arrays of numbers), counting stopped once past `limit`. */
+export function countPositions(coordinates: unknown, limit: number): number {
+  if (!Array.isArray(coordinates)) return 0;
+  if (coordinates.length === 0 || typeof coordinates[0] === 'number') return 1;
+  let n = 0;
+  for (const inner of coordinates) {
+    n += countPositions(inner, limit - n);
+    if (n > limit) break;
+  }
+  return n;
 }
 
 function safeJson(text: string, field: string): unknown {

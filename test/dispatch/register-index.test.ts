@@ -74,15 +74,15 @@ describeEachDatabase('register index', (t) => {
     const { context } = t();
     const revision = async () =>
       Number((await context.db.kysely.selectFrom('register_revisions').select('revision').where('tenant_id', '=', tenant.id).executeTakeFirst())?.revision ?? 0);
-    const before = await revision();
     const store = residentStore(context.db.kysely, context.db.dialect);
     const id = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000077' }], addresses: ['kk-5'] });
+    const before = await revision();
     await expect(store.transaction(async (repos) => {
       await repos.contacts.update(tenant.id, id, { language: 'sv', updated_at: context.clock.now() });
       throw new Error('rolled back');
     })).rejects.toThrow('rolled back');
-    expect(await revision()).toBe(before + 1);
+    expect(await revision()).toBe(before);
     await store.contacts.update(tenant.id, id, { language: 'sv', updated_at: context.clock.now() });
-    expect(await revision()).toBe(before + 2);
+    expect(await revision()).toBe(before + 1);
   });
 });

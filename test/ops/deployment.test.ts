@@ -107,6 +107,6 @@ for (const kind of TEST_DATABASES) {
 
       for (const child of [server, ...workers]) child.kill('SIGTERM');
       expect(await Promise.all([server, ...workers].map(exited))).toEqual([server, ...workers].map(() => 0));
-    });
+    }, 120_000);
   });
 }

@@ -20,6 +20,7 @@ import * as endpointContactIndex from './013-endpoint-contact-index.js';
 import * as contactChildKeys from './014-contact-child-keys.js';
 import * as recipientContactIndex from './015-recipient-contact-index.js';
 import * as providerReceipts from './016-provider-receipts.js';
+import * as registerLogAndImportJobs from './017-register-log-and-import-jobs.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -42,4 +43,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['014-contact-child-keys', contactChildKeys],
   ['015-recipient-contact-index', recipientContactIndex],
   ['016-provider-receipts', providerReceipts],
+  ['017-register-log-and-import-jobs', registerLogAndImportJobs],
 ];

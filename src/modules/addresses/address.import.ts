@@ -11,7 +11,7 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import { checkCrs } from './address.crs.js';
 import type { AddressFormat } from './address.parse.js';
 import type { PrepareOptions, PreparedBatch, RejectedRow, SearchWordRow } from './address.prepare.js';
-import { registerChangesRepository } from './register-changes.repository.js';
+import { bulkRegisterWrite } from './register-changes.repository.js';
 import { addressRepository, type NewAddressRow } from './address.repository.js';
 
 export interface AddressImportReport {
@@ -72,8 +72,9 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
   const prepare: PrepareOptions = { format: options.format, crs: options.crs, serviceArea: tenant.serviceArea, batchSize: options.batchSize ?? 2000, now: options.now };
   const parsed = await parseInWorker(input, prepare);
   try {
+    // Addresses added or moved: copies of the register (dispatch's index) are read again whole.
     await db.kysely.transaction().execute((trx) =>
-      withLargeWriteCache(trx, db.dialect, async () => {
+      bulkRegisterWrite(trx, tenant.id, () => withLargeWriteCache(trx, db.dialect, async () => {
         const repo = addressRepository(trx, db.dialect);
         // A first import only adds (the parser refuses a repeated source id), so it skips the upsert's work.
         const firstImport = (await repo.count(tenant.id)) === 0;
@@ -100,13 +101,11 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
             options.onProgress?.(report.rows);
           }
           await writer.drain();
-          // Addresses added or moved: copies of the register (dispatch's index) are read again whole.
-          if (report.added + report.updated > 0) await registerChangesRepository(trx).record(tenant.id, null, options.now);
         } catch (error) {
           await writer.settle();
           throw error;
         }
-      }),
+      })),
     );
   } finally {
     await parsed.close();

@@ -1,10 +1,10 @@
 /**
  * The register's change log (migration 007). Every write to a tenant's addresses, contacts, endpoints or
- * address links calls `record` on the same connection or transaction as the write, so that the revision
- * is raised exactly when the write commits: a process holding a copy of the register (dispatch's
- * register index) then asks what changed since its revision and reads only that.
+ * address links is logged by the database's own triggers (migration 017) in the transaction of the write,
+ * so that the revision is raised exactly when the write commits: a process holding a copy of the register
+ * (dispatch's register index) then asks what changed since its revision and reads only that.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 
@@ -16,9 +16,23 @@ export interface RegisterChange {
   contactId: string | null;
 }
 
+/**
+ * Runs a large write of a tenant's register (an import) inside `trx`, a transaction: its rows are not
+ * logged one by one, and one bulk change is logged at the end if it wrote anything.
+ */
+export async function bulkRegisterWrite<T>(trx: Transaction<Database>, tenantId: TenantId, work: () => Promise<T>): Promise<T> {
+  await trx.insertInto('register_bulk_writes').values({ tenant_id: tenantId, dirty: 0 }).execute();
+  const result = await work();
+  await trx.deleteFrom('register_bulk_writes').where('tenant_id', '=', tenantId).execute();
+  return result;
+}
+
 export function registerChangesRepository(db: Kysely<Database>) {
   return {
-    /** Raises the tenant's revision once per changed contact (or once for a bulk change). */
+    /**
+     * Raises the tenant's revision once per named contact (or once for a bulk change). The triggers log
+     * every write of the register's tables already; this is for a copy that must be read again anyway.
+     */
     async record(tenantId: TenantId, contacts: ChangedContacts, now: number): Promise<void> {
       const ids: (string | null)[] = contacts === null ? [null] : [...new Set(contacts)];
       if (ids.length === 0) return;

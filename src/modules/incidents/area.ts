@@ -9,7 +9,7 @@ import buffer from '@turf/buffer';
 import booleanIntersects from '@turf/boolean-intersects';
 import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { ValidationError } from '../../errors.js';
-import { isLonLat, parseArea, type Area, type BBox } from '../../lib/geo.js';
+import { countPositions, isLonLat, parseArea, type Area, type BBox } from '../../lib/geo.js';
 import { foldText } from '../../lib/text.js';
 import { polygonsTest } from './polygon-index.js';
 
@@ -131,9 +131,16 @@ function parseStreets(streets: StreetSelection[]): StreetSelection[] {
 
 /** Validates an incident's area against the tenant's limits. */
 export function parseAffectedArea(input: AreaInput, limits: AreaLimits): AffectedArea {
-  const shapes: Shape[] = input.area === undefined || input.area === null ? [] : unwrapFeatures(input.area, 'area').map((f, i, all) =>
-    parseShape(f, all.length === 1 ? 'area' : `area.features.${i}`),
-  );
+  const features = input.area === undefined || input.area === null ? [] : unwrapFeatures(input.area, 'area');
+  // Counted before any shape is checked, since the checks take time that grows faster than the positions.
+  // A ring of n vertices has n + 1 positions and at least 4, so over 4/3 of the limit in positions is
+  // surely over the limit in vertices (the exact count follows the checks).
+  const positionLimit = Math.ceil((limits.maxVertices * 4) / 3);
+  const positions = features.reduce((n, f) => n + countPositions((f?.geometry as { coordinates?: unknown } | null | undefined)?.coordinates, positionLimit), 0);
+  if (positions > positionLimit) {
+    throw new ValidationError('area', `the area has over ${limits.maxVertices} vertices; this tenant allows at most ${limits.maxVertices}`);
+  }
+  const shapes: Shape[] = features.map((f, i, all) => parseShape(f, all.length === 1 ? 'area' : `area.features.${i}`));
   const streets = parseStreets(input.streets ?? []);
   const postalCodes = [...new Set((input.postalCodes ?? []).map((p) => p.trim()))];
   postalCodes.forEach((p, i) => {

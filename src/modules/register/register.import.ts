@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { ConflictError } from '../../errors.js';
 import type { TenantId } from '../../lib/tenant-id.js';
-import { registerChangesRepository } from '../addresses/register-changes.repository.js';
+import { bulkRegisterWrite } from '../addresses/register-changes.repository.js';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { auditRepository } from '../audit/audit.repository.js';
 import { defaultCountry } from '../residents/endpoint.parse.js';
@@ -281,12 +281,8 @@ export async function importRegister(
   });
   try {
     if (options.dryRun) return await runImport(on(db.kysely, false));
-    const report = await db.kysely.transaction().execute(async (trx) => {
-      const applied = await runImport(on(trx, true));
-      // Too many contacts to name: copies of the register (dispatch's index) are read again whole.
-      if (applied.added + applied.updated + applied.removed > 0) await registerChangesRepository(trx).record(tenant.id, null, options.now);
-      return applied;
-    });
+    // Too many contacts to name: copies of the register (dispatch's index) are read again whole.
+    const report = await db.kysely.transaction().execute((trx) => bulkRegisterWrite(trx, tenant.id, () => runImport(on(trx, true))));
     if (report.added + report.updated + report.removed > 0) await registerRepository(db.kysely, db.dialect).refreshStatistics();
     return report;
   } finally {

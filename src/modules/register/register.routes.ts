@@ -1,8 +1,9 @@
 /**
  * The register upload over HTTP, for tenant admins (API token or operator session): upload a register
  * file (multipart: `file`, and optionally `encoding`, `delimiter`, `columns`, `dryRun`,
- * `allowMassRemoval`), follow the import, read its report. The file is spooled to a private temporary
- * file and imported in the background; the run id comes back at once (202).
+ * `allowMassRemoval`), follow the import, read its report, retry a failed one. The file is spooled to a
+ * private temporary file, stored with its queued run and imported as a job of the queue (by this process
+ * at once, or by any process running import workers); the run id comes back at once (202).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -43,6 +44,9 @@ async function receive(request: FastifyRequest): Promise<Upload> {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || upload.fileName !== null) throw new ValidationError(part.fieldname, 'one file part, named "file"');
         upload.fileName = part.filename || 'register.csv';
+        // The parser destroys the part when the body ended before it did, possibly before we got here; a
+        // pipeline from a stream destroyed already would wait forever.
+        if (part.file.destroyed) throw new ValidationError('body', 'not a complete multipart/form-data body (the file part is cut short)');
         await pipeline(part.file, createWriteStream(upload.path, { mode: 0o600 }));
         if (part.file.truncated) throw new ValidationError('file', `larger than ${MAX_UPLOAD_BYTES} bytes`);
       } else {
@@ -53,8 +57,18 @@ async function receive(request: FastifyRequest): Promise<Upload> {
     return upload;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw error;
+    throw unreadableBody(error);
   }
+}
+
+/** busboy's messages for a body that is not well-formed multipart (no boundary, cut short, a bad part header). */
+const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of|Malformed|Part terminated early)/;
+
+/** A body the multipart parser could not read is the client's error (400), not ours. */
+function unreadableBody(error: unknown): unknown {
+  const cutShort = (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+  if (error instanceof Error && (cutShort || MALFORMED_MULTIPART.test(error.message))) return new ValidationError('body', `not a complete multipart/form-data body (${error.message})`);
+  return error;
 }
 
 function runOptions(upload: Upload, size: number | null, actor: RunOptions['actor']): RunOptions {
@@ -74,6 +88,12 @@ function runOptions(upload: Upload, size: number | null, actor: RunOptions['acto
     fileName: upload.fileName,
     fileBytes: size,
   };
+}
+
+/** This process takes the queued imports at once, in the background; were it to die, any import worker takes them. */
+function runQueuedNow(register: RegisterService, request: FastifyRequest): void {
+  const failed = (error: unknown) => request.log.error({ err: error }, 'register import failed');
+  void register.runQueued(failed).catch(failed);
 }
 
 export function registerRegisterRoutes(app: AppInstance, deps: { register: RegisterService; guard: OperatorGuard }): void {
@@ -102,19 +122,33 @@ export function registerRegisterRoutes(app: AppInstance, deps: { register: Regis
       async (request, reply) => {
         const { tenant, actor } = operatorOf(request);
         const upload = await receive(request);
+        let id: string;
         try {
-          const options = runOptions(upload, (await stat(upload.path)).size, actor);
-          const { id, done } = await register.startUpload(tenant, upload.path, options, (error) => request.log.error({ err: error }, 'register import failed'));
-          // The file holds personal data: it goes as soon as the import is over, however it ended.
-          void done.finally(() => rm(upload.dir, { recursive: true, force: true }));
-          return reply.status(202).header('location', `/api/t/${tenant.slug}/register/imports/${id}`).send(await register.findRun(tenant, id));
-        } catch (error) {
+          ({ id } = await register.startUpload(tenant, upload.path, runOptions(upload, (await stat(upload.path)).size, actor)));
+        } finally {
+          // The file holds personal data: this copy goes at once (the run keeps its own until it is imported).
           await rm(upload.dir, { recursive: true, force: true });
-          throw error;
         }
+        const view = await register.findRun(tenant, id);
+        runQueuedNow(register, request);
+        return reply.status(202).header('location', `/api/t/${tenant.slug}/register/imports/${id}`).send(view);
       },
     );
   });
+
+  app.post(
+    '/api/t/:tenant/register/imports/:id/retry',
+    {
+      preHandler: guard('admin'),
+      schema: { tags: ['register'], summary: 'Queue a failed upload import again (its file is kept until an import of it is done)', security, params: runParams, response: { 202: runViewSchema } },
+    },
+    async (request, reply) => {
+      const { tenant } = operatorOf(request);
+      await register.retry(tenant, request.params.id);
+      runQueuedNow(register, request);
+      return reply.status(202).send(await register.findRun(tenant, request.params.id));
+    },
+  );
 
   app.get(
     '/api/t/:tenant/register/imports/:id',
@@ -142,4 +176,5 @@ export function registerRegisterRoutes(app: AppInstance, deps: { register: Regis
 export function registerRegisterApi(app: AppInstance, context: Context): void {
   const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
   registerRegisterRoutes(app, { register: context.register, guard });
+  app.addHook('onClose', () => context.register.stop());
 }

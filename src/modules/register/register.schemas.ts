@@ -38,7 +38,7 @@ const countsSchema = z.object({
 
 export const runViewSchema = z.object({
   id: z.string(),
-  status: z.enum(['running', 'done', 'failed']),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
   dryRun: z.boolean(),
   fileName: z.string().nullable(),
   fileBytes: z.number().nullable(),

@@ -1,27 +1,38 @@
 /**
  * Import runs: an import (from the CLI or an operator's upload) recorded in register_imports with its
  * counts and report, so that it can be followed while it runs and its report read afterwards. The import
- * itself is register.import.ts. Progress of the runs of this process is kept in memory: on SQLite the
- * import's transaction holds the one connection, so progress must not need a query.
+ * itself is register.import.ts. An upload is a job of the queue: its file is stored in the database with
+ * its run, and whichever process takes the job imports it; a run whose process died is marked failed when
+ * its job comes back (the import's one transaction rolled back: nothing of it was applied) and can be
+ * retried. Progress: on PostgreSQL written to the run's row about once a second, from another connection;
+ * on SQLite the import's transaction holds the one connection, so only this process's memory has it.
  */
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { Db } from '../../db/connection.js';
-import { AppError, NotFoundError } from '../../errors.js';
+import { AppError, ConflictError, NotFoundError } from '../../errors.js';
+import type { JobQueue, RegisterImportJob } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { importRegister, type RegisterImportOptions } from './register.import.js';
 import { openRegisterFile } from './register.read.js';
 import { REPORT_HEADER, reportLine, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
-import type { RegisterRunRepository, RegisterRunRow } from './register-run.repository.js';
+import { registerRunRepository, type RegisterRunRepository, type RegisterRunRow } from './register-run.repository.js';
 
 export interface RegisterServiceDeps {
   db: Db;
   secret: string;
   clock: Clock;
   runs: RegisterRunRepository;
+  /** The queue upload imports run in. */
+  queue: JobQueue;
+  findTenant(id: string): Promise<Tenant | undefined>;
 }
 
 export type RunOptions = Pick<RegisterImportOptions, 'encoding' | 'delimiter' | 'columns' | 'dryRun' | 'allowMassRemoval'> & {
@@ -43,7 +54,7 @@ export interface RunView {
   fileBytes: number | null;
   createdAt: number;
   finishedAt: number | null;
-  /** While running in this process: rows and bytes read so far. */
+  /** While running: rows and bytes read so far (in this process, or as last written to the run). */
   progress: { rows: number; bytesRead: number } | null;
   counts: (RegisterImportCounts & { massRemoval: boolean }) | null;
   error: string | null;
@@ -54,6 +65,10 @@ export interface RunView {
 /** Report lines kept with a run; a register with more rejected rows than this has a bigger problem. */
 const MAX_REPORT_LINES = 100_000;
 const REPORT_PREVIEW = 100;
+
+/** How often a running import writes its progress to its row (PostgreSQL). */
+const PROGRESS_EVERY_MS = 1000;
+const LOST = 'the process running the import stopped before it finished; nothing of it was applied (retry it)';
 
 /** A failure's message for the run record: our own errors are written for people; anything else is not shown. */
 const failureMessage = (error: unknown): string => (error instanceof AppError ? error.message : 'the import failed (see the server log)');
@@ -68,7 +83,7 @@ function toView(row: RegisterRunRow, progress: { rows: number; bytesRead: number
     fileBytes: row.file_bytes === null ? null : Number(row.file_bytes),
     createdAt: Number(row.created_at),
     finishedAt: row.finished_at === null ? null : Number(row.finished_at),
-    progress: progress ?? null,
+    progress: progress ?? (row.status === 'running' && row.progress_rows !== null ? { rows: Number(row.progress_rows), bytesRead: Number(row.progress_bytes ?? 0) } : null),
     counts: row.counts ? JSON.parse(row.counts) : null,
     error: row.error,
     report: lines.map((l) => ({ line: Number(l.line), outcome: l.outcome as ReportEntry['outcome'], reason: l.reason ?? '', candidate: l.candidate || null })),
@@ -78,29 +93,73 @@ function toView(row: RegisterRunRow, progress: { rows: number; bytesRead: number
 export function registerService(deps: RegisterServiceDeps) {
   const live = new Map<string, { rows: number; bytesRead: number }>();
 
-  /** Records the run as running; its progress is then followed in memory. */
-  async function begin(tenant: Tenant, options: RunOptions): Promise<{ id: string; now: number }> {
+  /**
+   * One upload import job. A run still `running` when its job comes back was left by a process that died
+   * (a job is its worker's until its lease ends): it is marked failed. A queued one is taken and imported
+   * from a copy of its stored file; its file goes once an import of it is done (or the file is refused).
+   */
+  async function runJob(job: RegisterImportJob, onUnexpectedError: (error: unknown) => void): Promise<void> {
+    const tenant = await deps.findTenant(job.tenantId);
+    const row = tenant && (await deps.runs.find(tenant.id, job.runId));
+    if (!tenant || !row) return;
+    const now = deps.clock.now();
+    if (row.status === 'running') return deps.runs.failLost(tenant.id, row.id, { status: 'failed', counts: null, report: null, error: LOST, finished_at: now });
+    if (row.status !== 'queued' || !(await deps.runs.claim(tenant.id, row.id, now))) return;
+    const options: RunOptions = {
+      ...(JSON.parse(row.options) as Omit<RunOptions, 'actor' | 'fileName' | 'fileBytes'>),
+      actor: { type: row.actor_type, id: row.actor_id } as RunOptions['actor'],
+      fileName: row.file_name,
+      fileBytes: row.file_bytes === null ? null : Number(row.file_bytes),
+    };
+    // A local copy: on SQLite the import's transaction holds the one connection its file would be read on.
+    const dir = await mkdtemp(join(tmpdir(), 'aviso-register-'));
+    try {
+      const path = join(dir, 'register.csv');
+      await pipeline(Readable.from(deps.runs.readFile(tenant.id, row.id)), createWriteStream(path, { mode: 0o600 }));
+      await execute(tenant, { id: row.id, now }, createReadStream(path), options, {});
+      await deps.runs.deleteFile(tenant.id, row.id);
+    } catch (error) {
+      // The run records the failure. A refused file cannot do better on a retry; anything else is logged.
+      if (error instanceof AppError) await deps.runs.deleteFile(tenant.id, row.id);
+      else onUnexpectedError(error);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** The run's row, as it starts (the CLI: running) or is queued (an upload, with its file). */
+  function newRun(options: RunOptions): { id: string; now: number; row: Parameters<RegisterRunRepository['insert']>[1] } {
     const id = newId();
     const now = deps.clock.now();
     const { fileName, fileBytes, actor, ...importOptions } = options;
-    await deps.runs.insert(tenant.id, {
-      id,
-      dry_run: options.dryRun ? 1 : 0,
-      file_name: fileName,
-      file_bytes: fileBytes,
-      options: JSON.stringify(importOptions),
-      actor_type: actor.type,
-      actor_id: actor.id,
-      created_at: now,
-    });
-    live.set(id, { rows: 0, bytesRead: 0 });
+    const row = { id, dry_run: options.dryRun ? (1 as const) : (0 as const), file_name: fileName, file_bytes: fileBytes, options: JSON.stringify(importOptions), actor_type: actor.type, actor_id: actor.id, created_at: now };
+    return { id, now, row };
+  }
+
+  /** Records the run as running; its progress is then followed in memory. */
+  async function begin(tenant: Tenant, options: RunOptions): Promise<{ id: string; now: number }> {
+    const { id, now, row } = newRun(options);
+    await deps.runs.insert(tenant.id, row);
     return { id, now };
+  }
+
+  /** Progress where others can read it: the row, at most once a second, on an engine with concurrent writers. */
+  function progressWriter(tenant: Tenant, id: string): (rows: number, bytes: number) => void {
+    if (!deps.db.dialect.concurrentWriters) return () => {};
+    let last = 0;
+    return (rows, bytes) => {
+      if (Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      void deps.runs.progress(tenant.id, id, rows, bytes).catch(() => {});
+    };
   }
 
   async function execute(tenant: Tenant, run: { id: string; now: number }, input: Readable, options: RunOptions, hooks: RunHooks): Promise<RegisterImportReport> {
     const { id, now } = run;
     const { fileName: _name, fileBytes: _bytes, ...importOptions } = options;
-    const progress = live.get(id) ?? { rows: 0, bytesRead: 0 };
+    const progress = { rows: 0, bytesRead: 0 };
+    live.set(id, progress);
+    const share = progressWriter(tenant, id);
     let report = REPORT_HEADER;
     let lines = 0;
     try {
@@ -110,6 +169,7 @@ export function registerService(deps: RegisterServiceDeps) {
         importId: id,
         onProgress: (rows) => {
           Object.assign(progress, { rows, bytesRead: (input as Readable & { bytesRead?: number }).bytesRead ?? 0 });
+          share(progress.rows, progress.bytesRead);
           hooks.onProgress?.(rows);
         },
         onReport: (entry) => {
@@ -137,31 +197,49 @@ export function registerService(deps: RegisterServiceDeps) {
     },
 
     /**
-     * Checks the uploaded file's header (a wrong file is refused at once, naming what is missing), then
-     * imports it in the background and returns the run's id. `done` settles when the import is over,
-     * however it ended; the caller then deletes the file.
+     * Checks the uploaded file's header (a wrong file is refused at once, naming what is missing), stores
+     * the file with its queued run and queues its import; returns the run's id. The caller may delete its
+     * copy of the file as soon as this returns. `runQueued` then takes the job in this process at once
+     * (any process running import workers may take it instead).
      */
-    async startUpload(
-      tenant: Tenant,
-      path: string,
-      options: RunOptions,
-      onUnexpectedError: (error: unknown) => void,
-    ): Promise<{ id: string; done: Promise<void> }> {
+    async startUpload(tenant: Tenant, path: string, options: RunOptions): Promise<{ id: string }> {
       const header = createReadStream(path);
       try {
         await openRegisterFile(header, options);
       } finally {
         header.destroy();
       }
-      const run = await begin(tenant, options);
-      const done = execute(tenant, run, createReadStream(path), options, {}).then(
-        () => undefined,
-        (error: unknown) => {
-          // The run records the failure; one of ours (a bad file) needs no log entry.
-          if (!(error instanceof AppError)) onUnexpectedError(error);
-        },
-      );
-      return { id: run.id, done };
+      const { id, row } = newRun(options);
+      await deps.db.kysely.transaction().execute(async (trx) => {
+        const runs = registerRunRepository(trx);
+        await runs.insert(tenant.id, row, 'queued');
+        await runs.storeFile(tenant.id, id, createReadStream(path));
+      });
+      await deps.queue.enqueue('register-import', [{ payload: { tenantId: tenant.id, runId: id } }]);
+      return { id };
+    },
+
+    /** Runs the queued imports due now in this process, one after the other. */
+    runQueued(onUnexpectedError: (error: unknown) => void): Promise<number> {
+      return deps.queue.drain('register-import', (job) => runJob(job, onUnexpectedError));
+    },
+
+    /** Takes upload imports from the queue in the background until the queue stops. */
+    startWorkers(onUnexpectedError: (error: unknown) => void): Promise<void> {
+      return deps.queue.work('register-import', (job) => runJob(job, onUnexpectedError), { concurrency: 1 });
+    },
+
+    stop(): Promise<void> {
+      return deps.queue.stop();
+    },
+
+    /** Queues a failed upload import again (its file is kept until an import of it is done). */
+    async retry(tenant: Tenant, id: string): Promise<void> {
+      const row = await deps.runs.find(tenant.id, id);
+      if (!row) throw new NotFoundError('register import');
+      if (row.status !== 'failed' || !(await deps.runs.hasFile(tenant.id, id))) throw new ConflictError('only a failed upload import can be retried', 'id');
+      if (!(await deps.runs.requeue(tenant.id, id))) throw new ConflictError('the import is not failed any more', 'id');
+      await deps.queue.enqueue('register-import', [{ payload: { tenantId: tenant.id, runId: id } }]);
     },
 
     async findRun(tenant: Tenant, id: string): Promise<RunView> {

@@ -5,7 +5,6 @@ import type { ContactAddressesTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import type { AddressRow } from '../addresses/address.repository.js';
 import { ADDRESS_VIEW_COLUMNS, type AddressViewRow } from '../addresses/address.search.js';
-import { registerChangesRepository } from '../addresses/register-changes.repository.js';
 
 export type ContactAddressRow = Selectable<ContactAddressesTable>;
 export type ContactAddressChanges = Pick<Updateable<ContactAddressesTable>, 'role' | 'label' | 'active' | 'updated_at'>;
@@ -32,9 +31,6 @@ export function toPlace(tenantId: TenantId, { link_id, contact_id, address_id, r
 }
 
 export function contactAddressRepository(db: Kysely<Database>) {
-  // Every write raises the register revision on the same connection (or transaction) as the write.
-  const changes = registerChangesRepository(db);
-  const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
   // The operators' view of a resident reads it: compiled once.
   const linksOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
     db
@@ -76,12 +72,10 @@ export function contactAddressRepository(db: Kysely<Database>) {
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactAddressesTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contact_addresses').values({ ...row, tenant_id: tenantId }).execute();
-      await changed(tenantId, row.contact_id);
     },
 
     async update(tenantId: TenantId, id: string, changes: ContactAddressChanges): Promise<void> {
-      const row = await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
-      await changed(tenantId, row?.contact_id);
+      await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
 
     /** Makes every main address of the contact an extra one (before another becomes main). */
@@ -93,12 +87,10 @@ export function contactAddressRepository(db: Kysely<Database>) {
         .where('contact_id', '=', contactId)
         .where('role', '=', 'main')
         .execute();
-      await changed(tenantId, contactId);
     },
 
     async delete(tenantId: TenantId, id: string): Promise<void> {
-      const row = await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
-      await changed(tenantId, row?.contact_id);
+      await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
 
     /** How many addresses the contact has, and how many of them with alerts on. */

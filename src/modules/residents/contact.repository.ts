@@ -3,7 +3,6 @@ import { sql, type Insertable, type Kysely, type Selectable, type Updateable } f
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { ContactEndpointsTable, ContactsTable, Database } from '../../db/schema.js';
 import type { TenantId } from '../../lib/tenant-id.js';
-import { registerChangesRepository } from '../addresses/register-changes.repository.js';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type EndpointRow = Selectable<ContactEndpointsTable>;
@@ -37,9 +36,6 @@ export const toLoginContact = (row: { login_contact_id: string | null; login_kno
 });
 
 export function contactRepository(db: Kysely<Database>) {
-  // Every write raises the register revision on the same connection (or transaction) as the write.
-  const changes = registerChangesRepository(db);
-  const changed = (tenantId: TenantId, contactId: string | undefined) => (contactId === undefined ? undefined : changes.record(tenantId, [contactId], Date.now()));
   // Reads of many logged-in requests, compiled once.
   const findContact = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
     db.selectFrom('contacts').selectAll().where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')),
@@ -59,12 +55,10 @@ export function contactRepository(db: Kysely<Database>) {
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactsTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contacts').values({ ...row, tenant_id: tenantId }).execute();
-      await changed(tenantId, row.id);
     },
 
     async update(tenantId: TenantId, id: string, changes: ContactChanges): Promise<void> {
       await db.updateTable('contacts').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
-      await changed(tenantId, id);
     },
 
     /**
@@ -75,7 +69,6 @@ export function contactRepository(db: Kysely<Database>) {
       await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
       await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
       await db.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
-      await changed(tenantId, id);
     },
 
     async listEndpoints(tenantId: TenantId, contactId: string): Promise<EndpointRow[]> {
@@ -104,17 +97,14 @@ export function contactRepository(db: Kysely<Database>) {
 
     async insertEndpoint(tenantId: TenantId, row: Omit<Insertable<ContactEndpointsTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contact_endpoints').values({ ...row, tenant_id: tenantId }).execute();
-      await changed(tenantId, row.contact_id);
     },
 
     async updateEndpoint(tenantId: TenantId, id: string, changes: EndpointChanges): Promise<void> {
-      const row = await db.updateTable('contact_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
-      await changed(tenantId, row?.contact_id);
+      await db.updateTable('contact_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
 
     async deleteEndpoint(tenantId: TenantId, id: string): Promise<void> {
-      const row = await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('id', '=', id).returning('contact_id').executeTakeFirst();
-      await changed(tenantId, row?.contact_id);
+      await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
 
     /** Suppression entries (keyed hashes only): the register import skips these numbers and emails. */

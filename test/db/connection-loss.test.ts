@@ -1,0 +1,70 @@
+/**
+ * PostgreSQL connections cut by the server (`pg_terminate_backend`, as a restart or failover does) while
+ * `aviso serve` is idle and while it answers requests: the process stays up, logs the lost connections,
+ * opens new ones and keeps answering; reads caught mid-way are run again. SQLite has no connection to cut.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childDatabaseUrl } from '../cli.js';
+import { freshDatabase, POSTGRES_URL, TEST_DATABASES, type FreshDatabase } from '../databases.js';
+import { alive, startServe, type ServeProcess } from '../serve.js';
+import { waitFor } from '../wait.js';
+
+describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections [postgres]', () => {
+  // Every connection of the child carries this name, so the test ends exactly those.
+  const appName = `aviso-test-${randomBytes(4).toString('hex')}`;
+  let database: FreshDatabase;
+  let server: ServeProcess;
+  let admin: pg.Client;
+
+  const backends = async (): Promise<number> =>
+    Number((await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where application_name = $1', [appName])).rows[0]!.n);
+  const terminate = async (): Promise<number> =>
+    (await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [appName])).rowCount ?? 0;
+  const health = async (): Promise<number> => (await fetch(`${server.url}/healthz`)).status;
+
+  const until = (what: string, probe: () => Promise<boolean>) => waitFor(what, async () => (await probe()) || undefined, 20_000);
+
+  beforeAll(async () => {
+    database = await freshDatabase('postgres');
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    server = await startServe({ AVISO_DATABASE_URL: childDatabaseUrl(database), PGAPPNAME: appName });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await admin?.end();
+    await database?.drop();
+  });
+
+  it('connections cut while idle: the process stays up and answers from new ones', async () => {
+    expect(await health()).toBe(200);
+    await until('the server to hold connections', async () => (await backends()) > 0);
+    expect(await terminate()).toBeGreaterThan(0);
+    await until('the cut connections to be gone', async () => (await backends()) === 0 || server.output().includes('database connection lost'));
+    expect(await health()).toBe(200);
+    expect(alive(server.child)).toBe(true);
+    expect(server.output()).toContain('database connection lost');
+  });
+
+  it('connections cut under load, three times: every request answered, reads retried on new connections', async () => {
+    const statuses: number[] = [];
+    let running = true;
+    const load = Array.from({ length: 6 }, async () => {
+      while (running) statuses.push(await health());
+    });
+    for (let round = 0; round < 3; round++) {
+      const before = statuses.length;
+      await until('requests on live connections', async () => statuses.length > before + 20 && (await backends()) > 0);
+      await terminate();
+    }
+    const after = statuses.length;
+    await until('requests after the last cut', async () => statuses.length > after + 20);
+    running = false;
+    await Promise.all(load);
+    expect(alive(server.child)).toBe(true);
+    expect(statuses.filter((s) => s !== 200), server.output()).toEqual([]);
+  });
+});
