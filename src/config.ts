@@ -38,6 +38,10 @@ const schema = z.object({
   AVISO_SECRET_FILE: z.string().default('./data/secret'),
   AVISO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AVISO_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AVISO_PIN_BUDGET: z
+    .string()
+    .regex(/^\d{1,9}\/h,\d{1,9}\/d$/, 'expected PINs per hour and per day across all tenants, e.g. 1000/h,5000/d')
+    .default('1000/h,5000/d'),
   AVISO_DEMO: z.enum(['true', 'false']).default('false'),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
@@ -55,6 +59,8 @@ export type Config = Readonly<{
   secret: string;
   logLevel: z.infer<typeof schema>['AVISO_LOG_LEVEL'];
   trustProxy: boolean;
+  /** PINs by SMS or voice across all tenants, per hour and per day. */
+  pinBudget: Readonly<{ perHour: number; perDay: number }>;
   demo: boolean;
   workers: number;
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
@@ -83,6 +89,11 @@ function resolveSecret(explicit: string | undefined, file: string): string {
   return secret;
 }
 
+function parsePinBudget(value: string): Config['pinBudget'] {
+  const [perHour, perDay] = value.split(',').map((part) => Number.parseInt(part, 10));
+  return Object.freeze({ perHour: perHour!, perDay: perDay! });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
   const parsed = schema.safeParse(readEnvironment(env, envFile));
   if (!parsed.success) {
@@ -103,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     secret: resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
     logLevel: v.AVISO_LOG_LEVEL,
     trustProxy: v.AVISO_TRUST_PROXY === 'true',
+    pinBudget: parsePinBudget(v.AVISO_PIN_BUDGET),
     demo: v.AVISO_DEMO === 'true',
     workers: v.AVISO_WORKERS,
     processes: v.AVISO_PROCESSES,
