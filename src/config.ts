@@ -43,6 +43,7 @@ const schema = z.object({
     .regex(/^\d{1,9}\/h,\d{1,9}\/d$/, 'expected PINs per hour and per day across all tenants, e.g. 1000/h,5000/d')
     .default('1000/h,5000/d'),
   AVISO_DEMO: z.enum(['true', 'false']).default('false'),
+  AVISO_DEV_INBOX: z.enum(['true', 'false']).optional(),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
 });
@@ -62,6 +63,11 @@ export type Config = Readonly<{
   /** PINs by SMS or voice across all tenants, per hour and per day. */
   pinBudget: Readonly<{ perHour: number; perDay: number }>;
   demo: boolean;
+  /**
+   * The dev inbox's pages (`/dev/inbox`, `/api/dev/inbox`): they show every message, PINs included, to
+   * anyone. Undefined = not set (off; `aviso serve --demo-if-empty` turns it on when every channel is `inbox`).
+   */
+  devInbox: boolean | undefined;
   workers: number;
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
   processes: number;
@@ -102,6 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     throw new ConfigError(`${variable}: ${issue.message}`);
   }
   const v = parsed.data;
+  const real = realChannels({ sms: v.AVISO_SMS, email: v.AVISO_EMAIL, voice: v.AVISO_VOICE });
+  if (v.AVISO_DEV_INBOX === 'true' && real.length > 0) {
+    throw new ConfigError(`AVISO_DEV_INBOX: the dev inbox shows every message (PINs too) to anyone; it cannot be on beside a real channel (${real.join(', ')}): set AVISO_DEV_INBOX=false`);
+  }
   return Object.freeze({
     databaseUrl: v.AVISO_DATABASE_URL,
     port: v.AVISO_PORT,
@@ -116,9 +126,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     trustProxy: v.AVISO_TRUST_PROXY === 'true',
     pinBudget: parsePinBudget(v.AVISO_PIN_BUDGET),
     demo: v.AVISO_DEMO === 'true',
+    devInbox: v.AVISO_DEV_INBOX === undefined ? undefined : v.AVISO_DEV_INBOX === 'true',
     workers: v.AVISO_WORKERS,
     processes: v.AVISO_PROCESSES,
   });
+}
+
+const CHANNEL_VARIABLES = { sms: 'AVISO_SMS', email: 'AVISO_EMAIL', voice: 'AVISO_VOICE' } as const;
+type ChannelSettings = Pick<Config, 'sms' | 'email' | 'voice'>;
+const isInbox = (spec: string) => spec.split(',').some((s) => s.trim() === 'inbox');
+
+/** The variables of the channels set to a real provider (not only the dev inbox). */
+export const realChannels = (config: ChannelSettings): string[] =>
+  (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>).filter((c) => !isInbox(config[c])).map((c) => CHANNEL_VARIABLES[c]);
+
+/** Whether the dev inbox's pages are served: asked for, and no channel is real (else they would show real residents' PINs). */
+export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean => config.devInbox === true && realChannels(config).length === 0;
+
+/**
+ * What to tell at start-up about the channels: a channel left at `inbox` beside a real one keeps its
+ * messages (PINs too) in the database and sends nothing.
+ */
+export function channelWarnings(config: ChannelSettings): string[] {
+  const real = realChannels(config);
+  if (real.length === 0) return [];
+  return (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
+    .filter((c) => isInbox(config[c]))
+    .map((c) => `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`);
 }
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
