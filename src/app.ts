@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { TrustProxy } from './config.js';
 import type { Context } from './context.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -31,6 +32,16 @@ export type AppInstance = FastifyInstance<
   ZodTypeProvider
 >;
 
+/**
+ * AVISO_TRUST_PROXY as Fastify takes it: a hop count as proxy-addr counts hops (the N nearest are
+ * trusted), addresses and CIDRs as a list. The client address is the right-most untrusted hop.
+ */
+function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 export interface BuildAppOptions {
   logger: Logger | false;
 }
@@ -42,7 +53,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: context.config.trustProxy,
+    trustProxy: trustProxyOption(context.config.trustProxy),
     bodyLimit: 5 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -19,6 +20,35 @@ const channelUrl = (schemes: readonly string[]) =>
       }),
     { message: `expected "inbox" or a URL with one of: ${schemes.join(', ')} (comma-separated for failover)` },
   );
+
+/** Whom to trust for X-Forwarded-*: nobody, a hop count, or proxy addresses / CIDRs (what Fastify's `trustProxy` takes). */
+export type TrustProxy = false | number | readonly string[];
+
+/** proxy-addr's names for address ranges, allowed beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const n = Number(bits);
+  return n >= 1 && n <= (version === 4 ? 32 : 128);
+}
+
+/** AVISO_TRUST_PROXY → what to trust, or the reason it is refused. Trusting every address (`true`, /0) is refused. */
+export function parseTrustProxy(value: string): TrustProxy | string {
+  const text = value.trim();
+  if (text === 'false' || text === '' || text === '0') return false;
+  if (text === 'true') return 'trusting every address would let any client forge its address: give the hop count (1 for one proxy in front) or the proxies\' addresses/CIDRs (e.g. 10.0.0.0/8)';
+  if (/^\d+$/.test(text)) return Number(text) <= 10 ? Number(text) : 'a hop count from 1 to 10';
+  const entries = text.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !isAddressOrCidr(e));
+  if (bad !== undefined) return `"${bad}" is not an address or CIDR (expected false, a hop count, or addresses/CIDRs such as 10.0.0.0/8,192.0.2.7)`;
+  return Object.freeze(entries);
+}
 
 const schema = z.object({
   AVISO_DATABASE_URL: z
@@ -37,7 +67,11 @@ const schema = z.object({
   AVISO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AVISO_SECRET_FILE: z.string().default('./data/secret'),
   AVISO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AVISO_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AVISO_TRUST_PROXY: z.string().default('false').transform((value, ctx) => {
+    const parsed = parseTrustProxy(value);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    return parsed;
+  }),
   AVISO_PIN_BUDGET: z
     .string()
     .regex(/^\d{1,9}\/h,\d{1,9}\/d$/, 'expected PINs per hour and per day across all tenants, e.g. 1000/h,5000/d')
@@ -59,7 +93,11 @@ export type Config = Readonly<{
   captcha: 'altcha' | 'off';
   secret: string;
   logLevel: z.infer<typeof schema>['AVISO_LOG_LEVEL'];
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For / -Proto / -Host to believe: none (false), the last N hops, or the
+   * proxies' addresses and CIDRs. The client address is the right-most hop not trusted.
+   */
+  trustProxy: TrustProxy;
   /** PINs by SMS or voice across all tenants, per hour and per day. */
   pinBudget: Readonly<{ perHour: number; perDay: number }>;
   demo: boolean;
@@ -123,7 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     captcha: v.AVISO_CAPTCHA,
     secret: resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
     logLevel: v.AVISO_LOG_LEVEL,
-    trustProxy: v.AVISO_TRUST_PROXY === 'true',
+    trustProxy: v.AVISO_TRUST_PROXY as TrustProxy,
     pinBudget: parsePinBudget(v.AVISO_PIN_BUDGET),
     demo: v.AVISO_DEMO === 'true',
     devInbox: v.AVISO_DEV_INBOX === undefined ? undefined : v.AVISO_DEV_INBOX === 'true',
