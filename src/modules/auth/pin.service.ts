@@ -4,7 +4,11 @@
  * The limits against brute force and SMS pumping are the tenant's settings, counted in the database so
  * that every server process shares them:
  * - PINs per client IP per hour, PINs per endpoint per hour, a resend cooldown per subject;
- * - failed guesses per endpoint per day — a count that a new PIN does not reset — and per IP per hour;
+ * - failed guesses per endpoint per source (client IP) per day — a count that a new PIN does not reset —
+ *   and per IP per hour. Lockouts are per PIN and per source, never of the endpoint itself: guesses
+ *   from elsewhere do not lock its owner out, and guesses at an endpoint with no live PIN count against
+ *   their source only. Guesses from many sources are bounded by the PINs per endpoint per hour, each
+ *   good for MAX_ATTEMPTS_PER_PIN guesses;
  * - budgets of PINs by SMS or voice (they cost money, and pumping them is toll fraud): per tenant per hour
  *   and per day (tenant settings), across all tenants per hour and per day (`AVISO_PIN_BUDGET`). Voice
  *   PINs stop first, at `voicePinBudgetPercent` of each budget.
@@ -19,7 +23,7 @@ import type { PinPurpose, PinRepository } from './pin.repository.js';
 import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';
 
 export const MAX_ATTEMPTS_PER_PIN = 5;
-/** Wrong guesses one endpoint may take per day, across all its PINs, before it is locked for the day. */
+/** Wrong guesses one source (client IP) may make at one endpoint per day, across its PINs, before it is refused there for the day. */
 export const MAX_FAILURES_PER_ENDPOINT_PER_DAY = 20;
 /** Counters are 32-bit integers in the database (a limit above that must not become an out-of-range parameter). */
 const MAX_COUNT = 2_147_483_647;
@@ -106,7 +110,7 @@ export function pinService(deps: PinServiceDeps) {
   const keys = (tenant: Tenant, target: PinTarget) => ({
     ipIssued: `pin-ip:${tenant.id}:${target.ip}`,
     endpointIssued: `pin-endpoint:${tenant.id}:${target.endpointKey}`,
-    endpointFailed: `pin-fail:${tenant.id}:${target.endpointKey}`,
+    endpointFailed: `pin-fail:${tenant.id}:${target.endpointKey}:${target.ip}`,
     ipFailed: `pin-fail-ip:${tenant.id}:${target.ip}`,
   });
   let lastPrune = 0;
@@ -126,12 +130,12 @@ export function pinService(deps: PinServiceDeps) {
     ];
   };
 
-  /** Refuses while the endpoint is locked by too many wrong guesses today, or the IP by too many this hour. */
+  /** Refuses while this source is locked out of the endpoint by too many wrong guesses today, or out of everything by too many this hour. */
   function refuseWhenLocked(tenant: Tenant, target: PinTarget, fails: Map<string, number>, now: number): void {
     const k = keys(tenant, target);
     if ((fails.get(k.endpointFailed) ?? 0) >= MAX_FAILURES_PER_ENDPOINT_PER_DAY) {
       const wait = rateLimits.retryAfter(DAY, now);
-      throw new RateLimitedError(`too many wrong PINs for this number or email; try again in ${minutes(wait)} minutes`, wait);
+      throw new RateLimitedError(`too many wrong PINs for this number or email from this network; try again in ${minutes(wait)} minutes`, wait);
     }
     if ((fails.get(k.ipFailed) ?? 0) >= failuresPerIpPerHour(tenant)) {
       const wait = rateLimits.retryAfter(HOUR, now);
@@ -139,7 +143,7 @@ export function pinService(deps: PinServiceDeps) {
     }
   }
 
-  /** The counters of failed guesses that lock an endpoint (a day) or an IP (an hour), with their limits. */
+  /** The counters of failed guesses that lock a source out of an endpoint (a day) or out of everything (an hour), with their limits; in this order. */
   const failureCounters = (tenant: Tenant, target: PinTarget, now: number) => {
     const k = keys(tenant, target);
     return [
@@ -183,7 +187,8 @@ export function pinService(deps: PinServiceDeps) {
       const used = await use(attempt.id, attempt.login);
       if (used !== undefined) return used;
     }
-    await rateLimits.hitMany(counters, now);
+    // A guess at an endpoint with no live PIN counts against its source only (the second counter).
+    await rateLimits.hitMany(attempt ? counters : counters.slice(1), now);
     throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
   }
 
