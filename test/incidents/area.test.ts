@@ -75,6 +75,9 @@ describe('affected areas', () => {
     ['a point without a radius', { area: { type: 'Point', coordinates: [24.62, 62.03] } }, /radius/],
     ['a line without a buffer', { area: { type: 'LineString', coordinates: [[24.6, 62.03], [24.61, 62.03]] } }, /buffer/],
     ['a circle too large', { area: { type: 'Feature', geometry: { type: 'Point', coordinates: [24.62, 62.03] }, properties: { radius: 1e9 } } }, /radius/],
+    ['a hole outside its outer ring', { area: { type: 'Polygon', coordinates: [square(24.62, 62.03, 0.01).coordinates[0]!, square(24.7, 62.03, 0.005).coordinates[0]!] } }, /hole of the area lies outside its outer ring/],
+    ['an empty polygon', { area: { type: 'Polygon', coordinates: [] } }, /the area is empty/],
+    ['an empty multipolygon', { area: { type: 'MultiPolygon', coordinates: [] } }, /the area is empty/],
     ['nothing at all', {}, /give an area, streets or postal codes/],
     ['a bad postal code', { postalCodes: ['358'] }, /5 digits/],
   ])('refuses %s', (_name, input, reason) => {

@@ -27,7 +27,8 @@ const httpsOrPath = (what: string) =>
     .string()
     .trim()
     .max(500)
-    .refine((v) => v.startsWith('/') || /^https:\/\/[^\s/]+/.test(v), `${what}: an https:// address (or a path on this server)`);
+    // A path starts with one slash: `//host/…` and `/\host/…` are addresses on another host.
+    .refine((v) => /^\/(?![/\\])/.test(v) || /^https:\/\/[^\s/]+/.test(v), `${what}: an https:// address (or a path on this server)`);
 
 /** A country libphonenumber-js knows (ISO 3166 alpha-2, upper case). */
 const countryCode = z.string().refine((v) => isSupportedCountry(v), 'a country code such as FI or SE');
