@@ -71,4 +71,14 @@ describeEachDatabase('hostile areas over HTTP', (t) => {
       expect(answer.json().errors[0]).toMatchObject({ field: 'area', message: expect.stringMatching(/more than 10000 vertices/) });
     }
   });
+
+  it('asks who is calling before it reads the body: 401, not the field rules', async () => {
+    const { app, context } = t();
+    const tenant = await buildTown(context);
+    for (const url of [`/api/t/${tenant.slug}/incidents`, `/api/t/${tenant.slug}/me/endpoints`]) {
+      const answer = await app.inject({ method: 'POST', url, payload: { title: 42, value: [] } });
+      expect(answer.statusCode, url).toBe(401);
+      expect(answer.json().errors ?? []).toEqual([]);
+    }
+  });
 });
