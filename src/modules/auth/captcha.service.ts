@@ -2,8 +2,9 @@
  * "I'm not a robot", self-hosted: ALTCHA proof of work (altcha-lib). The server hands out a signed
  * challenge (HMAC key derived from the server secret), the browser searches for the number that hashes to
  * it, the server checks the solution with one hash and one HMAC — and accepts each solution once.
- * A challenge names the tenant that issued it (a signed salt parameter): it is valid there only. Its
- * cost rises with the tenant's PIN rate this hour, so that a pumping bot pays more the harder it pumps.
+ * A challenge names the tenant that issued it and its cost (signed salt parameters): it is valid at that
+ * tenant only. Its cost rises with the tenant's PIN rate this hour, so that a pumping bot pays more the
+ * harder it pumps — and solutions of challenges fetched cheaply before a surge are refused during it.
  * `AVISO_CAPTCHA=off` turns it off for closed set-ups.
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -24,6 +25,8 @@ export const CAPTCHA_TTL_MS = 10 * 60_000;
 export const CAPTCHA_MAX_FACTOR = 20;
 /** Below this share of the hourly budget, the cost stays at the base. */
 const CAPTCHA_CALM_SHARE = 0.1;
+/** How long a tenant's cost factor is reused before the PIN rate is read again. */
+const COST_CACHE_MS = 5_000;
 
 /** The cost factor at a PIN rate of `share` of the hourly budget: 1 while calm, rising linearly to the maximum at the budget. */
 export function captchaCostFactor(share: number): number {
@@ -97,7 +100,24 @@ export function captchaService(deps: CaptchaServiceDeps) {
   const refuse = (message: string) => new ValidationError('captcha', message);
   const enabled = deps.mode === 'altcha';
 
-  function check(payload: string | undefined, tenantId: string): SolutionClaim | undefined {
+  const costs = new Map<string, { factor: number; at: number }>();
+
+  /** The tenant's cost factor now (read at most every few seconds per process). */
+  async function costFactor(scope: ChallengeScope): Promise<number> {
+    const now = deps.clock.now();
+    const cached = costs.get(scope.tenantId);
+    if (cached && now - cached.at < COST_CACHE_MS) return cached.factor;
+    const factor = captchaCostFactor(await scope.pinRateShare());
+    if (costs.size > 10_000) costs.clear();
+    costs.set(scope.tenantId, { factor, at: now });
+    return factor;
+  }
+
+  /**
+   * Checks a solution of `tenantId`'s: signed, not expired, and made for at least half the cost `factor`
+   * asks now (a challenge may be solved while the rate rises, not stockpiled before a surge).
+   */
+  function check(payload: string | undefined, tenantId: string, factor = 1): SolutionClaim | undefined {
     if (!enabled) return undefined;
     if (!payload) throw refuse('confirm that you are not a robot');
     let decoded: unknown;
@@ -116,6 +136,7 @@ export function captchaService(deps: CaptchaServiceDeps) {
     if (!verifyAltchaSolution(decoded, hmacKey) || params.tenant !== tenantId) {
       throw refuse('the CAPTCHA solution is not valid');
     }
+    if (Number(params.cost) * 2 < factor) throw refuse('the CAPTCHA has expired; solve a new one');
     return { key: `captcha:${decoded.signature}`, until: expires };
   }
 
@@ -124,9 +145,12 @@ export function captchaService(deps: CaptchaServiceDeps) {
 
     /** A challenge valid at this tenant only, costing more the more PINs the tenant sends this hour. */
     async challenge(scope: ChallengeScope): Promise<Challenge> {
-      const factor = captchaCostFactor(await scope.pinRateShare());
-      return createChallenge({ hmacKey, maxNumber: maxNumber * factor, expires: new Date(deps.clock.now() + CAPTCHA_TTL_MS), params: { tenant: scope.tenantId } });
+      const factor = await costFactor(scope);
+      const params = { tenant: scope.tenantId, cost: String(factor) };
+      return createChallenge({ hmacKey, maxNumber: maxNumber * factor, expires: new Date(deps.clock.now() + CAPTCHA_TTL_MS), params });
     },
+
+    costFactor,
 
     /** Accepts a solution (the widget's base64 payload) of this tenant's once; throws ValidationError naming `captcha`. */
     async verify(payload: string | undefined, tenantId: string): Promise<void> {
@@ -135,8 +159,9 @@ export function captchaService(deps: CaptchaServiceDeps) {
     },
 
     /**
-     * Checks a solution without claiming it: the claim the caller must make (once, e.g. in the statement
-     * that uses it) for it to count, or undefined when the CAPTCHA is off. Throws ValidationError naming `captcha`.
+     * Checks a solution without claiming it (see `check` above; `factor` from `costFactor`): the claim the
+     * caller must make (once, e.g. in the statement that uses it) for it to count, or undefined when the
+     * CAPTCHA is off. Throws ValidationError naming `captcha`.
      */
     check,
   };

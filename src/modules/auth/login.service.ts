@@ -15,8 +15,8 @@ import { endpointKey, type PinService } from './pin.service.js';
 import type { CreatedSession, SessionService } from './session.service.js';
 
 export interface LoginServiceDeps {
-  captcha: Pick<CaptchaService, 'check'>;
-  pins: Pick<PinService, 'issue' | 'checkThen'>;
+  captcha: Pick<CaptchaService, 'enabled' | 'check' | 'costFactor'>;
+  pins: Pick<PinService, 'issue' | 'checkThen' | 'hourlyShare'>;
   sendPin: SendPin;
   sessions: Pick<SessionService, 'createConsumingPin'>;
   clock: Clock;
@@ -54,7 +54,8 @@ export function loginService(deps: LoginServiceDeps) {
     async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
       // The number is checked before the CAPTCHA so that a typo does not use up a solved CAPTCHA.
       const endpoint = parseLoginEndpoint(input, phonePolicyOf(tenant));
-      const solution = deps.captcha.check(input.captcha, tenant.id);
+      const factor = deps.captcha.enabled ? await deps.captcha.costFactor({ tenantId: tenant.id, pinRateShare: () => deps.pins.hourlyShare(tenant) }) : 1;
+      const solution = deps.captcha.check(input.captcha, tenant.id, factor);
       const key = endpointKey(deps.secret, endpoint.value);
       // The solution is claimed (once) in the PIN's own statement.
       const claim = solution && { ...solution, taken: usedSolutionError };
