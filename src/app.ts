@@ -9,7 +9,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { TrustProxy } from './config.js';
 import type { Context } from './context.js';
+import { registerAuthFirst } from './http/auth-first.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { registerNulByteGuard } from './http/nul-bytes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -33,6 +35,16 @@ export type AppInstance = FastifyInstance<
   ZodTypeProvider
 >;
 
+/**
+ * AVISO_TRUST_PROXY as Fastify takes it: a hop count as proxy-addr counts hops (the N nearest are
+ * trusted), addresses and CIDRs as a list. The client address is the right-most untrusted hop.
+ */
+function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 export interface BuildAppOptions {
   logger: Logger | false;
 }
@@ -44,12 +56,13 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: context.config.trustProxy,
+    trustProxy: trustProxyOption(context.config.trustProxy),
     bodyLimit: 5 * 1024 * 1024,
     frameworkErrors,
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
+  registerAuthFirst(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

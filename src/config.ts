@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -22,6 +23,34 @@ const channelUrl = (schemes: readonly string[]) =>
 
 const BIND_ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const TOKEN = /^[A-Za-z0-9._~+/=-]{24,}$/;
+/** Whom to trust for X-Forwarded-*: nobody, a hop count, or proxy addresses / CIDRs (what Fastify's `trustProxy` takes). */
+export type TrustProxy = false | number | readonly string[];
+
+/** proxy-addr's names for address ranges, allowed beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const n = Number(bits);
+  return n >= 1 && n <= (version === 4 ? 32 : 128);
+}
+
+/** AVISO_TRUST_PROXY → what to trust, or the reason it is refused. Trusting every address (`true`, /0) is refused. */
+export function parseTrustProxy(value: string): TrustProxy | string {
+  const text = value.trim();
+  if (text === 'false' || text === '' || text === '0') return false;
+  if (text === 'true') return 'trusting every address would let any client forge its address: give the hop count (1 for one proxy in front) or the proxies\' addresses/CIDRs (e.g. 10.0.0.0/8)';
+  if (/^\d+$/.test(text)) return Number(text) <= 10 ? Number(text) : 'a hop count from 1 to 10';
+  const entries = text.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !isAddressOrCidr(e));
+  if (bad !== undefined) return `"${bad}" is not an address or CIDR (expected false, a hop count, or addresses/CIDRs such as 10.0.0.0/8,192.0.2.7)`;
+  return Object.freeze(entries);
+}
 
 const schema = z.object({
   AVISO_DATABASE_URL: z
@@ -40,8 +69,17 @@ const schema = z.object({
   AVISO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AVISO_SECRET_FILE: z.string().default('./data/secret'),
   AVISO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AVISO_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AVISO_TRUST_PROXY: z.string().default('false').transform((value, ctx) => {
+    const parsed = parseTrustProxy(value);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    return parsed;
+  }),
+  AVISO_PIN_BUDGET: z
+    .string()
+    .regex(/^\d{1,9}\/h,\d{1,9}\/d$/, 'expected PINs per hour and per day across all tenants, e.g. 1000/h,5000/d')
+    .default('1000/h,5000/d'),
   AVISO_DEMO: z.enum(['true', 'false']).default('false'),
+  AVISO_DEV_INBOX: z.enum(['true', 'false']).optional(),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   AVISO_METRICS: z
@@ -82,8 +120,19 @@ export type Config = Readonly<{
   captcha: 'altcha' | 'off';
   secret: string;
   logLevel: z.infer<typeof schema>['AVISO_LOG_LEVEL'];
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For / -Proto / -Host to believe: none (false), the last N hops, or the
+   * proxies' addresses and CIDRs. The client address is the right-most hop not trusted.
+   */
+  trustProxy: TrustProxy;
+  /** PINs by SMS or voice across all tenants, per hour and per day. */
+  pinBudget: Readonly<{ perHour: number; perDay: number }>;
   demo: boolean;
+  /**
+   * The dev inbox's pages (`/dev/inbox`, `/api/dev/inbox`): they show every message, PINs included, to
+   * anyone. Undefined = not set (off; `aviso serve --demo-if-empty` turns it on when every channel is `inbox`).
+   */
+  devInbox: boolean | undefined;
   workers: number;
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
   processes: number;
@@ -112,6 +161,11 @@ function resolveSecret(explicit: string | undefined, file: string): string {
   return secret;
 }
 
+function parsePinBudget(value: string): Config['pinBudget'] {
+  const [perHour, perDay] = value.split(',').map((part) => Number.parseInt(part, 10));
+  return Object.freeze({ perHour: perHour!, perDay: perDay! });
+}
+
 export interface LoadOptions {
   /** Write a new secret file when there is no secret (default); `aviso doctor` only looks, and gets '' then. */
   generateSecret?: boolean;
@@ -133,6 +187,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     throw new ConfigError(`${variable}: ${issue.message}`);
   }
   const v = parsed.data;
+  const real = realChannels({ sms: v.AVISO_SMS, email: v.AVISO_EMAIL, voice: v.AVISO_VOICE });
+  if (v.AVISO_DEV_INBOX === 'true' && real.length > 0) {
+    throw new ConfigError(`AVISO_DEV_INBOX: the dev inbox shows every message (PINs too) to anyone; it cannot be on beside a real channel (${real.join(', ')}): set AVISO_DEV_INBOX=false`);
+  }
   return Object.freeze({
     databaseUrl: v.AVISO_DATABASE_URL,
     port: v.AVISO_PORT,
@@ -144,12 +202,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     captcha: v.AVISO_CAPTCHA,
     secret: options.generateSecret === false && !v.AVISO_SECRET && !existsSync(v.AVISO_SECRET_FILE) ? '' : resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
     logLevel: v.AVISO_LOG_LEVEL,
-    trustProxy: v.AVISO_TRUST_PROXY === 'true',
+    trustProxy: v.AVISO_TRUST_PROXY as TrustProxy,
+    pinBudget: parsePinBudget(v.AVISO_PIN_BUDGET),
     demo: v.AVISO_DEMO === 'true',
+    devInbox: v.AVISO_DEV_INBOX === undefined ? undefined : v.AVISO_DEV_INBOX === 'true',
     workers: v.AVISO_WORKERS,
     processes: v.AVISO_PROCESSES,
     metrics: parseMetrics(v.AVISO_METRICS),
   });
+}
+
+const CHANNEL_VARIABLES = { sms: 'AVISO_SMS', email: 'AVISO_EMAIL', voice: 'AVISO_VOICE' } as const;
+type ChannelSettings = Pick<Config, 'sms' | 'email' | 'voice'>;
+const isInbox = (spec: string) => spec.split(',').some((s) => s.trim() === 'inbox');
+
+/** The variables of the channels set to a real provider (not only the dev inbox). */
+export const realChannels = (config: ChannelSettings): string[] =>
+  (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>).filter((c) => !isInbox(config[c])).map((c) => CHANNEL_VARIABLES[c]);
+
+/** Whether the dev inbox's pages are served: asked for, and no channel is real (else they would show real residents' PINs). */
+export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean => config.devInbox === true && realChannels(config).length === 0;
+
+/**
+ * What to tell at start-up about the channels: a channel left at `inbox` beside a real one keeps its
+ * messages (PINs too) in the database and sends nothing.
+ */
+export function channelWarnings(config: ChannelSettings): string[] {
+  const real = realChannels(config);
+  if (real.length === 0) return [];
+  return (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
+    .filter((c) => isInbox(config[c]))
+    .map((c) => `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`);
 }
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */

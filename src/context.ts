@@ -2,10 +2,10 @@
  * Wires repositories and services once per process. Routes and the CLI receive only the pieces they
  * use; nothing here is a module-level singleton.
  */
-import type { Config } from './config.js';
+import { devInboxServed, type Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { systemClock, type Clock } from './lib/clock.js';
-import { buildChannels, usesInbox } from './channels/channels.js';
+import { buildChannels } from './channels/channels.js';
 import { inboxRepository } from './channels/inbox.provider.js';
 import { addressRepository } from './modules/addresses/address.repository.js';
 import { auditRepository } from './modules/audit/audit.repository.js';
@@ -54,7 +54,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const readiness = readinessService({ ops, migrationStatus: () => migrationStatus(db), channels, registerRevisions });
   metrics.observeReadiness(() => readiness.check(), clock);
   return {
-    config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: usesInbox(config),
+    config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: devInboxServed(config),
     auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness, retention,
   };
 }

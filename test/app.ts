@@ -32,7 +32,7 @@ export function mutableClock(): MutableClock {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_CAPTCHA: 'off', AVISO_LOG_LEVEL: 'silent' }, '/nonexistent');
+  const base = loadConfig({ AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_CAPTCHA: 'off', AVISO_LOG_LEVEL: 'silent', AVISO_DEV_INBOX: 'true' }, '/nonexistent');
   return Object.freeze({ ...base, ...overrides });
 }
 

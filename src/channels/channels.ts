@@ -44,7 +44,3 @@ export function buildChannels(config: Config, db: Db, clock: Clock, meter?: Chan
     push: buildChannel('inbox', 'push', db, clock, meter),
   };
 }
-
-/** Whether any channel is the dev inbox (then /api/dev/inbox and /dev/inbox exist). */
-export const usesInbox = (config: Config): boolean =>
-  [config.sms, config.email, config.voice].some((spec) => spec.split(',').some((s) => s.trim() === 'inbox'));

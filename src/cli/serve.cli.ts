@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
 import { buildApp } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
+import { channelWarnings, loadConfig, realChannels, type Config } from '../config.js';
 import { createContext } from '../context.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -17,7 +17,7 @@ import { tenantRepository } from '../modules/tenants/tenant.repository.js';
 import { startMetricsListener } from './metrics-listener.js';
 import { serverExecArgv } from './server-flags.js';
 
-interface ServeOptions {
+export interface ServeOptions {
   demoIfEmpty?: boolean;
   processes?: number;
 }
@@ -27,6 +27,12 @@ const processCount = (value: string): number => {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
   return n;
 };
+
+/** With `--demo-if-empty` and every channel `inbox`, the dev inbox's pages are on unless AVISO_DEV_INBOX says otherwise. */
+export function withDemoInbox(config: Config, options: ServeOptions): Config {
+  if (!options.demoIfEmpty || config.devInbox !== undefined || realChannels(config).length > 0) return config;
+  return Object.freeze({ ...config, devInbox: true });
+}
 
 /** Migrations and the demo tenant: once, before any process serves. */
 async function prepareDatabase(config: Config, db: Db, logger: Logger, options: ServeOptions): Promise<void> {
@@ -126,8 +132,9 @@ export function serveCommand(): Command {
     .option('--demo-if-empty', 'create the demo tenant when the database has no tenant yet')
     .option('--processes <n>', 'server processes sharing the port, e.g. one per core (default AVISO_PROCESSES or 1)', processCount)
     .action(async (options: ServeOptions) => {
-      const config = loadConfig();
+      const config = withDemoInbox(loadConfig(), options);
       const logger = createLogger(config.logLevel);
+      if (!cluster.isWorker) for (const warning of channelWarnings(config)) logger.warn(warning);
       if (cluster.isWorker) return serve(config, logger);
       const processes = options.processes ?? config.processes;
       if (processes === 1) return serve(config, logger, options);

@@ -5,6 +5,7 @@
  * `x-csrf-token` equal to its session's CSRF token.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { authGuard } from './auth-first.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { safeEqual } from '../lib/crypto.js';
 import type { Session, SessionService, SubjectType } from '../modules/auth/session.service.js';
@@ -65,14 +66,14 @@ export interface SessionGuardDeps {
 }
 
 /**
- * A preHandler for routes under `/api/t/:tenant/…`: resolves the tenant from the URL, reads the cookie's
+ * A guard for routes under `/api/t/:tenant/…` (run before the body is validated: see auth-first.ts): resolves the tenant from the URL, reads the cookie's
  * session *in that tenant* (a session of another tenant is not found: 401, never its data), checks the
  * subject type and, on state-changing methods, the CSRF header; puts `{ tenant, session, token }` on
  * `request.auth`.
  */
 export function requireSession(app: CookieCapableApp, deps: SessionGuardDeps, subjectType: SubjectType): preHandlerAsyncHookHandler {
   if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null);
-  return async (request) => {
+  return authGuard(async (request) => {
     const slug = (request.params as { tenant?: unknown }).tenant;
     if (typeof slug !== 'string') throw new UnauthorizedError();
     const tenant = await deps.tenants.resolveTenant(slug);
@@ -87,5 +88,5 @@ export function requireSession(app: CookieCapableApp, deps: SessionGuardDeps, su
       }
     }
     request.auth = { tenant, session, token };
-  };
+  });
 }

@@ -23,8 +23,8 @@ function unwrapGeometry(value: unknown): unknown {
 
 /**
  * Validates a polygon or multipolygon (bare, or as a one-feature Feature/FeatureCollection): GeoJSON
- * structure, closed rings of 4+ positions, WGS84 ranges, no self-intersection. `field` names the input
- * in the error.
+ * structure, at least one ring, closed rings of 4+ positions, WGS84 ranges, holes inside their outer
+ * ring, no self-intersection. `field` names the input in the error.
  */
 export function parseArea(input: unknown, field: string): Area {
   const geometry = unwrapGeometry(typeof input === 'string' ? safeJson(input, field) : input);
@@ -39,8 +39,9 @@ export function parseArea(input: unknown, field: string): Area {
   if (issues.length > 0) throw new ValidationError(field, `invalid GeoJSON: ${issues[0]!.message}`);
   const area = geometry as Area;
   const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
-  if (polygons.length === 0 || polygons.some((polygon) => polygon.length === 0)) throw new ValidationError(field, 'a polygon needs at least one ring');
+  if (polygons.length === 0 || polygons.some((p) => p.length === 0)) throw new ValidationError(field, 'the area is empty: give at least one ring of positions');
   for (const ring of rings(area)) checkRing(ring, field);
+  for (const polygon of polygons) checkHoles(polygon, field);
   if (kinks(area).features.length > 0) throw new ValidationError(field, 'the area intersects itself');
   return area;
 }
@@ -82,6 +83,15 @@ function checkRing(ring: Position[], field: string): void {
   if (first[0] !== last[0] || first[1] !== last[1]) throw new ValidationError(field, 'a ring must be closed (first position = last)');
   for (const [lon, lat] of ring) {
     if (!isLonLat(lon, lat)) throw new ValidationError(field, `position ${lon},${lat} is outside WGS84 ranges (lon −180…180, lat −90…90)`);
+  }
+}
+
+/** Every hole lies inside its polygon's shell (the rings do not cross: kinks checks that). */
+function checkHoles(polygon: Position[][], field: string): void {
+  const [shell, ...holes] = polygon;
+  const inShell = pointInAreaTest({ type: 'Polygon', coordinates: [shell!] });
+  for (const hole of holes) {
+    if (!hole.every(([lon, lat]) => inShell(lon!, lat!))) throw new ValidationError(field, 'a hole of the area lies outside its outer ring');
   }
 }
 

@@ -8,12 +8,12 @@
  * the needed columns, keep their class and field). The worker's side is `serveWorkerStream`.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker_threads';
 import { AppError, ValidationError, type FieldProblem } from '../errors.js';
 
 type ToWorker = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'ack' } | { type: 'start'; data: unknown };
 
-type SerialisedError = { code?: string; status?: number; message: string; fields?: FieldProblem[] };
+export type SerialisedError = { code?: string; status?: number; message: string; fields?: FieldProblem[] };
 
 type FromWorker<H, B> =
   | { type: 'header'; header: H }
@@ -44,11 +44,18 @@ export function workerModule(base: string, name: string): URL {
   return new URL(`./${name}.${base.endsWith('.ts') ? 'ts' : 'js'}`, base);
 }
 
-function revive(error: SerialisedError, name: string): Error {
+/** An error the worker posted, as the class it was (our errors keep their code, status and fields). */
+export function revive(error: SerialisedError, name: string): Error {
   const [field] = error.fields ?? [];
   if (error.code === 'validation' && field) return new ValidationError(field.field, field.message);
   if (error.code && error.status) return new AppError(error.code, error.status, error.message, error.fields ?? []);
   return new Error(`${name}: ${error.message}`);
+}
+
+/** An error as a worker posts it (see `revive`). */
+export function serialise(error: unknown): SerialisedError {
+  if (error instanceof AppError) return { code: error.code, status: error.status, message: error.message, fields: error.fields };
+  return { message: String((error as Error)?.message ?? error) };
 }
 
 /** A queue of the worker's messages that the import awaits, and that a failure ends. */
@@ -80,8 +87,9 @@ function inbox<H, B>() {
   };
 }
 
-function startWorker(entry: URL, data: unknown): Worker {
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { data, entry: entry.href } });
+/** Starts the worker module `entry` (from the sources or the build) with `data`. */
+export function startWorker(entry: URL, data: unknown, options: { resourceLimits?: ResourceLimits } = {}): Worker {
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { data, entry: entry.href }, ...options });
 }
 
 /** Starts `entry` on a worker thread with `data` and feeds it `input`; resolves once it sent its header. */
@@ -241,11 +249,7 @@ export function serveWorkerStream<H, B>(work: (server: WorkerStreamServer<H, B>)
     work(server)
       .then(() => post({ type: 'done' }))
       .catch((error: unknown) => {
-        const app = error instanceof AppError;
-        post({
-          type: 'error',
-          error: app ? { code: error.code, status: error.status, message: error.message, fields: error.fields } : { message: String((error as Error)?.message ?? error) },
-        });
+        post({ type: 'error', error: serialise(error) });
       });
   };
 

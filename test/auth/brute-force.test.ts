@@ -1,6 +1,6 @@
 /**
- * Brute force, SMS pumping and enumeration: 5 guesses per PIN, a failure count per number that a new PIN
- * does not reset, PINs per number and per IP per hour, the resend cooldown — each refusal a 429
+ * Brute force, SMS pumping and enumeration: 5 guesses per PIN, a failure count per number and source that
+ * a new PIN does not reset (no lockout of the number itself), PINs per number and per IP per hour, the resend cooldown — each refusal a 429
  * problem+json saying when to try again — and the same answer (and about the same time) for a known and
  * an unknown number.
  */
@@ -68,7 +68,7 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 400, 400, 400]);
   });
 
-  it('keeps counting failures per number across new PINs, and locks the number for the day at 20', async () => {
+  it('keeps counting a source\'s failures per number across new PINs, and locks that source out of the number for the day at 20', async () => {
     const { app, context, clock } = t();
     clock.set(Date.UTC(2030, 0, 1, 0, 0, 0));
     const tenant = await buildTown(context);
@@ -79,13 +79,27 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
       for (let i = 0; i < 5; i++) await submitPin(app, tenant.slug, { phone: phone.e164, pin: wrongPin(pin) }, '10.12.0.1');
       clock.advance(61_000);
     }
-    // 20 failures: neither a new PIN nor a login attempt for this number today, whatever the IP.
-    expectRefused(await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.2'), 24 * 3600);
-    expectRefused(await submitPin(app, tenant.slug, { phone: phone.e164, pin: '123456' }, '10.12.0.3'), 24 * 3600);
-    // Another number is not affected; the next day this one works again.
-    expect((await requestPin(app, tenant.slug, { phone: nextPhone().national }, '10.12.0.4')).statusCode).toBe(202);
+    // 20 failures: neither a new PIN nor a login attempt for this number today from that source.
+    expectRefused(await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.1'), 24 * 3600);
+    expectRefused(await submitPin(app, tenant.slug, { phone: phone.e164, pin: '123456' }, '10.12.0.1'), 24 * 3600);
+    // The number's owner, elsewhere, is not locked out; the next day the source may try again.
+    expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.2')).statusCode).toBe(202);
+    expect((await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.12.0.2')).statusCode).toBe(200);
     clock.advance(24 * HOUR);
-    expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.5')).statusCode).toBe(202);
+    expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.1')).statusCode).toBe(202);
+  });
+
+  it('does not lock a number out by guesses while it has no PIN: they count against their source only', async () => {
+    const { app, context, clock } = t();
+    clock.set(Date.UTC(2030, 0, 2, 0, 0, 0));
+    const tenant = await buildTown(context);
+    const phone = nextPhone();
+    for (let i = 0; i < 25; i++) {
+      const answer = await submitPin(app, tenant.slug, { phone: phone.e164, pin: String(100_000 + i) }, `10.16.0.${i % 2}`);
+      expect(answer.statusCode).toBe(400);
+    }
+    expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.16.1.1')).statusCode).toBe(202);
+    expect((await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.16.1.1')).statusCode).toBe(200);
   });
 
   it('sends at most 5 PINs per number per hour and waits out the resend cooldown', async () => {

@@ -48,7 +48,7 @@ describeEachDatabase(
       expect(answer.headers['cache-control']).toBe('no-store');
       const challenge = answer.json() as Challenge;
       expect(challenge).toMatchObject({ algorithm: 'SHA-256', maxnumber: 150_000 });
-      expect(challenge.salt).toMatch(/\?expires=\d+&$/);
+      expect(challenge.salt).toMatch(new RegExp(`\\?tenant=${tenant.id}&cost=1&expires=\\d+&$`));
       expect(challenge.signature).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -71,6 +71,51 @@ describeEachDatabase(
       const replay = await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.1');
       expect(replay.statusCode).toBe(400);
       expect(replay.json().errors[0]).toEqual({ field: 'captcha', message: 'this CAPTCHA solution was used already; solve a new one' });
+    });
+
+    it('takes a solution at the tenant that issued the challenge only', async () => {
+      const { app, context } = t();
+      const one = await buildTown(context, { name: 'Yksi' });
+      const two = await buildTown(context, { name: 'Kaksi' });
+      const payload = solveFast((await app.inject({ url: `/api/t/${one.slug}/captcha` })).json());
+      const elsewhere = await requestPin(app, two.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3');
+      expect(elsewhere.json().errors[0]).toEqual({ field: 'captcha', message: 'the CAPTCHA solution is not valid' });
+      expect((await requestPin(app, one.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3')).statusCode).toBe(202);
+    });
+
+    it('costs more the more PINs the tenant sends this hour, up to 20 times', async () => {
+      const { app, context, clock } = t();
+      clock.set(Date.UTC(2030, 0, 1, 10, 0, 0));
+      const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerTenantPerHour: 10 });
+      const cost = async () => ((await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json() as Challenge).maxnumber;
+      const costs = [await cost()];
+      // The PINs straight from the service: solving the dearer challenges would take seconds each here.
+      for (let i = 0; i < 10; i++) {
+        const key = `cost-${i}-${Math.random()}`;
+        await context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip: `10.31.0.${i}`, channel: 'sms' });
+        // The rate is read again every 5 seconds.
+        clock.advance(5_000);
+        costs.push(await cost());
+      }
+      expect(costs[0]).toBe(150_000);
+      expect(costs[1]).toBe(150_000);
+      expect(costs[5]).toBeGreaterThan(150_000);
+      expect(costs.at(-1)).toBe(20 * 150_000);
+      for (let i = 1; i < costs.length; i++) expect(costs[i]).toBeGreaterThanOrEqual(costs[i - 1]!);
+    });
+
+    it('refuses a solution fetched cheaply before the tenant\'s PIN rate surged', async () => {
+      const { app, context, clock } = t();
+      clock.set(Date.UTC(2030, 0, 1, 12, 0, 0));
+      const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerTenantPerHour: 10 });
+      const stockpiled = solveFast((await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json());
+      for (let i = 0; i < 9; i++) {
+        const key = `surge-${i}-${Math.random()}`;
+        await context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip: `10.32.0.${i}`, channel: 'sms' });
+      }
+      clock.advance(5_000);
+      const refused = await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: stockpiled }, '10.32.1.1');
+      expect(refused.json().errors[0]).toEqual({ field: 'captcha', message: 'the CAPTCHA has expired; solve a new one' });
     });
 
     it('refuses an expired solution', async () => {

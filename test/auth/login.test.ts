@@ -189,7 +189,7 @@ describeEachDatabase('PIN login', (t) => {
 
 describe('the session cookie behind TLS', () => {
   it('is Secure when the request came over https (a trusted proxy says so)', async () => {
-    const testApp = await createTestApp('sqlite', { trustProxy: true });
+    const testApp = await createTestApp('sqlite', { trustProxy: ['127.0.0.1'] });
     try {
       const tenant = await buildTown(testApp.context);
       const phone = nextPhone();

@@ -70,11 +70,14 @@ describe('affected areas', () => {
   it.each([
     ['a self-intersecting ring', { area: { type: 'Polygon', coordinates: [[[24.6, 62], [24.7, 62.1], [24.7, 62], [24.6, 62.1], [24.6, 62]]] } }, /intersects itself/],
     ['coordinates out of range', { area: { type: 'Polygon', coordinates: [[[24.6, 62], [240, 62], [24.7, 62.1], [24.6, 62]]] } }, /WGS84/],
-    ['more vertices than the tenant allows', { area: { type: 'Feature', geometry: { type: 'LineString', coordinates: Array.from({ length: 101 }, (_, i) => [24.6 + i * 0.0001, 62.03]) }, properties: { buffer: 10 } } }, /101 vertices.*at most 100/],
+    ['more vertices than the tenant allows', { area: { type: 'Feature', geometry: { type: 'LineString', coordinates: Array.from({ length: 101 }, (_, i) => [24.6 + i * 0.0001, 62.03]) }, properties: { buffer: 10 } } }, /more than 100 vertices/],
     ['an area entirely outside the service area', { area: square(25.5, 62.03, 0.01) }, /outside the service area/],
     ['a point without a radius', { area: { type: 'Point', coordinates: [24.62, 62.03] } }, /radius/],
     ['a line without a buffer', { area: { type: 'LineString', coordinates: [[24.6, 62.03], [24.61, 62.03]] } }, /buffer/],
     ['a circle too large', { area: { type: 'Feature', geometry: { type: 'Point', coordinates: [24.62, 62.03] }, properties: { radius: 1e9 } } }, /radius/],
+    ['a hole outside its outer ring', { area: { type: 'Polygon', coordinates: [square(24.62, 62.03, 0.01).coordinates[0]!, square(24.7, 62.03, 0.005).coordinates[0]!] } }, /hole of the area lies outside its outer ring/],
+    ['an empty polygon', { area: { type: 'Polygon', coordinates: [] } }, /the area is empty/],
+    ['an empty multipolygon', { area: { type: 'MultiPolygon', coordinates: [] } }, /the area is empty/],
     ['nothing at all', {}, /give an area, streets or postal codes/],
     ['a bad postal code', { postalCodes: ['358'] }, /5 digits/],
   ])('refuses %s', (_name, input, reason) => {

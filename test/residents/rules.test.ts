@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { pinSpeech, pinText } from '../../src/modules/auth/pin-message.js';
 import { luhnValid, parseBusinessId, parseOrganisationsnummer, parseYTunnus, yTunnusCheckDigit } from '../../src/modules/residents/business-id.js';
 import { parseBirthDate } from '../../src/modules/residents/contact.rules.js';
-import { defaultCountry, parseEndpoint, parseLoginEndpoint, parsePhone } from '../../src/modules/residents/endpoint.parse.js';
+import { defaultCountry, parseEndpoint, parseLoginEndpoint, parsePhone, phonePolicyOf } from '../../src/modules/residents/endpoint.parse.js';
+import { DEFAULT_SETTINGS } from '../../src/modules/tenants/tenant.types.js';
 
 describe('Finnish Y-tunnus', () => {
   it.each([
@@ -55,13 +56,15 @@ describe('dates of birth', () => {
   });
 });
 
+const FINNISH = phonePolicyOf({ languages: ['fi'], settings: DEFAULT_SETTINGS });
+
 describe('phone numbers and emails', () => {
   it('stores E.164 and tells mobiles from landlines', () => {
     expect(parsePhone('040 123 4567', 'FI', 'phone')).toEqual({ type: 'mobile', value: '+358401234567' });
     expect(parsePhone('03-123 4567', 'FI', 'phone')).toEqual({ type: 'landline', value: '+35831234567' });
     expect(parsePhone('070-123 45 67', 'SE', 'phone')).toEqual({ type: 'mobile', value: '+46701234567' });
     expect(parsePhone('+358 40 123 4567', 'SE', 'phone')).toEqual({ type: 'mobile', value: '+358401234567' });
-    expect(parseEndpoint(' Anna.Virtanen@Example.FI', 'FI', 'value')).toEqual({ type: 'email', value: 'anna.virtanen@example.fi' });
+    expect(parseEndpoint(' Anna.Virtanen@Example.FI', FINNISH, 'value')).toEqual({ type: 'email', value: 'anna.virtanen@example.fi' });
   });
 
   it('reads national numbers in the country of the tenant\'s first language', () => {
@@ -73,8 +76,31 @@ describe('phone numbers and emails', () => {
   it('names the field of a bad value', () => {
     expect(() => parsePhone('0401', 'FI', 'value')).toThrow(/^value: not a valid phone number/);
     expect(() => parsePhone('040 CALL ME', 'FI', 'phone')).toThrow(/^phone: /);
-    expect(() => parseEndpoint('a@b', 'FI', 'value')).toThrow(/^value: not a valid email/);
-    expect(() => parseLoginEndpoint({}, 'FI')).toThrow(/^phone: /);
+    expect(() => parseEndpoint('a@b', FINNISH, 'value')).toThrow(/^value: not a valid email/);
+    expect(() => parseLoginEndpoint({}, FINNISH)).toThrow(/^phone: /);
+  });
+
+  it('accepts the tenant\'s own mobiles and landlines only: no premium, shared-cost, personal, satellite or foreign ranges', () => {
+    expect(parseLoginEndpoint({ phone: '040 123 4567' }, FINNISH)).toEqual({ type: 'mobile', value: '+358401234567' });
+    expect(parseLoginEndpoint({ phone: '09 1234 5678' }, FINNISH)).toEqual({ type: 'landline', value: '+358912345678' });
+    const refused = [
+      '+979 123456789', '+1 900 555 0123', '+44 909 879 0000', '0600 123 456', '0700 123 456', '0100 12345', '020 123 4567', '+46 900 123 456 7',
+      '+7 912 345 6789', '+234 803 123 4567', '+882 16 1234 5678', '+883 5100 1234 5678', '+46 70 123 45 67', '+44 7911 123456',
+    ];
+    for (const phone of refused) {
+      expect(() => parseLoginEndpoint({ phone }, FINNISH), phone).toThrow(expect.objectContaining({ code: 'phone-not-allowed', fields: [expect.objectContaining({ field: 'phone' })] }));
+    }
+    // Premium-rate numbers are valid numbers all the same: only the policy refuses them.
+    expect(parsePhone('0600 123 456', 'FI', 'phone').value).toBe('+358600123456');
+  });
+
+  it('follows the tenant\'s country and the countries and number types it allows', () => {
+    const swedish = phonePolicyOf({ languages: ['fi'], settings: { ...DEFAULT_SETTINGS, country: 'SE' } });
+    expect(parseLoginEndpoint({ phone: '070-123 45 67' }, swedish)).toEqual({ type: 'mobile', value: '+46701234567' });
+    expect(() => parseLoginEndpoint({ phone: '+358 40 123 4567' }, swedish)).toThrow(/numbers of this country/);
+    const nordic = phonePolicyOf({ languages: ['fi'], settings: { ...DEFAULT_SETTINGS, phoneCountries: ['FI', 'SE'], phoneNumberTypes: ['MOBILE'] } });
+    expect(parseLoginEndpoint({ phone: '+46 70 123 45 67' }, nordic).value).toBe('+46701234567');
+    expect(() => parseLoginEndpoint({ phone: '09 1234 5678' }, nordic)).toThrow(/this kind of number/);
   });
 });
 

@@ -16,7 +16,7 @@ import { rateLimitRepository } from './rate-limit.repository.js';
 import { sessionService } from './session.service.js';
 
 export interface AuthDeps {
-  config: Pick<Config, 'secret' | 'captcha'>;
+  config: Pick<Config, 'secret' | 'captcha' | 'pinBudget'>;
   db: Kysely<Database>;
   dialect: Pick<DialectInfo, 'writableCtes'>;
   clock: Clock;
@@ -29,7 +29,7 @@ export function createAuth(deps: AuthDeps) {
   return {
     rateLimits,
     sessions: sessionService({ db, dialect: deps.dialect, clock }),
-    pins: pinService({ pins: pinRepository(db, deps.dialect), rateLimits, secret: config.secret, clock }),
+    pins: pinService({ pins: pinRepository(db, deps.dialect), rateLimits, secret: config.secret, clock, globalBudget: config.pinBudget }),
     sendPin: pinDelivery({ channels: deps.channels }),
     captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),
   };

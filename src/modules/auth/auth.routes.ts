@@ -9,7 +9,7 @@ import type { Auth } from './auth.module.js';
 
 export interface AuthRouteDeps {
   tenants: TenantService;
-  auth: Pick<Auth, 'captcha' | 'sessions'>;
+  auth: Pick<Auth, 'captcha' | 'sessions' | 'pins'>;
   residents: Pick<Residents, 'login'>;
 }
 
@@ -30,9 +30,10 @@ export function registerAuthRoutes(app: AppInstance, deps: AuthRouteDeps): void 
       },
     },
     async (request, reply) => {
-      await deps.tenants.resolveTenant(request.params.tenant);
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
       reply.header('cache-control', 'no-store');
-      return deps.auth.captcha.enabled ? deps.auth.captcha.challenge() : { enabled: false };
+      if (!deps.auth.captcha.enabled) return { enabled: false };
+      return deps.auth.captcha.challenge({ tenantId: tenant.id, pinRateShare: () => deps.auth.pins.hourlyShare(tenant) });
     },
   );
 

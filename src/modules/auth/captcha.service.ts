@@ -2,6 +2,9 @@
  * "I'm not a robot", self-hosted: ALTCHA proof of work (altcha-lib). The server hands out a signed
  * challenge (HMAC key derived from the server secret), the browser searches for the number that hashes to
  * it, the server checks the solution with one hash and one HMAC — and accepts each solution once.
+ * A challenge names the tenant that issued it and its cost (signed salt parameters): it is valid at that
+ * tenant only. Its cost rises with the tenant's PIN rate this hour, so that a pumping bot pays more the
+ * harder it pumps — and solutions of challenges fetched cheaply before a surge are refused during it.
  * `AVISO_CAPTCHA=off` turns it off for closed set-ups.
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -18,6 +21,19 @@ import type { RateLimitRepository } from './rate-limit.repository.js';
  */
 export const CAPTCHA_MAX_NUMBER = 150_000;
 export const CAPTCHA_TTL_MS = 10 * 60_000;
+/** The most the cost is raised: at a PIN rate at or over the tenant's hourly budget (about 20 s on a phone). */
+export const CAPTCHA_MAX_FACTOR = 20;
+/** Below this share of the hourly budget, the cost stays at the base. */
+const CAPTCHA_CALM_SHARE = 0.1;
+/** How long a tenant's cost factor is reused before the PIN rate is read again. */
+const COST_CACHE_MS = 5_000;
+
+/** The cost factor at a PIN rate of `share` of the hourly budget: 1 while calm, rising linearly to the maximum at the budget. */
+export function captchaCostFactor(share: number): number {
+  if (!(share > CAPTCHA_CALM_SHARE)) return 1;
+  const rise = Math.min(1, (share - CAPTCHA_CALM_SHARE) / (1 - CAPTCHA_CALM_SHARE));
+  return Math.round(1 + rise * (CAPTCHA_MAX_FACTOR - 1));
+}
 
 /** The HMAC key that signs challenges: derived from the server secret, so every process agrees on it. */
 export const captchaHmacKey = (secret: string): string => keyedHash(secret, 'altcha-hmac-key');
@@ -64,6 +80,12 @@ export interface SolutionClaim {
 /** A solution that was claimed before. */
 export const usedSolutionError = () => new ValidationError('captcha', 'this CAPTCHA solution was used already; solve a new one');
 
+/** Where a challenge is issued: the tenant, and its share of the hourly PIN budget used so far. */
+export interface ChallengeScope {
+  tenantId: string;
+  pinRateShare: () => Promise<number>;
+}
+
 export interface CaptchaServiceDeps {
   mode: 'altcha' | 'off';
   secret: string;
@@ -78,7 +100,24 @@ export function captchaService(deps: CaptchaServiceDeps) {
   const refuse = (message: string) => new ValidationError('captcha', message);
   const enabled = deps.mode === 'altcha';
 
-  function check(payload: string | undefined): SolutionClaim | undefined {
+  const costs = new Map<string, { factor: number; at: number }>();
+
+  /** The tenant's cost factor now (read at most every few seconds per process). */
+  async function costFactor(scope: ChallengeScope): Promise<number> {
+    const now = deps.clock.now();
+    const cached = costs.get(scope.tenantId);
+    if (cached && now - cached.at < COST_CACHE_MS) return cached.factor;
+    const factor = captchaCostFactor(await scope.pinRateShare());
+    if (costs.size > 10_000) costs.clear();
+    costs.set(scope.tenantId, { factor, at: now });
+    return factor;
+  }
+
+  /**
+   * Checks a solution of `tenantId`'s: signed, not expired, and made for at least half the cost `factor`
+   * asks now (a challenge may be solved while the rate rises, not stockpiled before a surge).
+   */
+  function check(payload: string | undefined, tenantId: string, factor = 1): SolutionClaim | undefined {
     if (!enabled) return undefined;
     if (!payload) throw refuse('confirm that you are not a robot');
     let decoded: unknown;
@@ -89,31 +128,40 @@ export function captchaService(deps: CaptchaServiceDeps) {
     }
     if (!isSolution(decoded)) throw refuse('not a CAPTCHA solution');
     // Expiry against our clock (altcha-lib would use the system clock).
-    const expires = Number(extractParams({ salt: decoded.salt } as Parameters<typeof extractParams>[0]).expires) * 1000;
+    const params = extractParams({ salt: decoded.salt } as Parameters<typeof extractParams>[0]);
+    const expires = Number(params.expires) * 1000;
     const now = deps.clock.now();
     if (!Number.isFinite(expires) || expires < now) throw refuse('the CAPTCHA has expired; solve a new one');
-    if (!verifyAltchaSolution(decoded, hmacKey)) {
+    // The salt (and with it the tenant) is under the signature: a solution checked here was issued here.
+    if (!verifyAltchaSolution(decoded, hmacKey) || params.tenant !== tenantId) {
       throw refuse('the CAPTCHA solution is not valid');
     }
+    if (Number(params.cost) * 2 < factor) throw refuse('the CAPTCHA has expired; solve a new one');
     return { key: `captcha:${decoded.signature}`, until: expires };
   }
 
   return {
     enabled,
 
-    async challenge(): Promise<Challenge> {
-      return createChallenge({ hmacKey, maxNumber, expires: new Date(deps.clock.now() + CAPTCHA_TTL_MS) });
+    /** A challenge valid at this tenant only, costing more the more PINs the tenant sends this hour. */
+    async challenge(scope: ChallengeScope): Promise<Challenge> {
+      const factor = await costFactor(scope);
+      const params = { tenant: scope.tenantId, cost: String(factor) };
+      return createChallenge({ hmacKey, maxNumber: maxNumber * factor, expires: new Date(deps.clock.now() + CAPTCHA_TTL_MS), params });
     },
 
-    /** Accepts a solution (the widget's base64 payload) once; throws ValidationError naming `captcha`. */
-    async verify(payload: string | undefined): Promise<void> {
-      const claim = check(payload);
+    costFactor,
+
+    /** Accepts a solution (the widget's base64 payload) of this tenant's once; throws ValidationError naming `captcha`. */
+    async verify(payload: string | undefined, tenantId: string): Promise<void> {
+      const claim = check(payload, tenantId);
       if (claim && !(await deps.rateLimits.claimOnce(claim.key, claim.until, deps.clock.now()))) throw usedSolutionError();
     },
 
     /**
-     * Checks a solution without claiming it: the claim the caller must make (once, e.g. in the statement
-     * that uses it) for it to count, or undefined when the CAPTCHA is off. Throws ValidationError naming `captcha`.
+     * Checks a solution without claiming it (see `check` above; `factor` from `costFactor`): the claim the
+     * caller must make (once, e.g. in the statement that uses it) for it to count, or undefined when the
+     * CAPTCHA is off. Throws ValidationError naming `captcha`.
      */
     check,
   };

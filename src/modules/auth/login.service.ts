@@ -6,17 +6,17 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import { auditRow } from '../audit/audit.repository.js';
-import { defaultCountry, parseLoginEndpoint } from '../residents/endpoint.parse.js';
+import { phonePolicyOf, parseLoginEndpoint } from '../residents/endpoint.parse.js';
 import { pendingSubject, residentSubject, type ResidentSessionData } from '../residents/resident.identity.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import { usedSolutionError, type CaptchaService } from './captcha.service.js';
-import type { SendPin } from './pin-delivery.js';
+import { pinChannelOf, type SendPin } from './pin-delivery.js';
 import { endpointKey, type PinService } from './pin.service.js';
 import type { CreatedSession, SessionService } from './session.service.js';
 
 export interface LoginServiceDeps {
-  captcha: Pick<CaptchaService, 'check'>;
-  pins: Pick<PinService, 'issue' | 'checkThen'>;
+  captcha: Pick<CaptchaService, 'enabled' | 'check' | 'costFactor'>;
+  pins: Pick<PinService, 'issue' | 'checkThen' | 'hourlyShare'>;
   sendPin: SendPin;
   sessions: Pick<SessionService, 'createConsumingPin'>;
   clock: Clock;
@@ -53,16 +53,18 @@ export function loginService(deps: LoginServiceDeps) {
   return {
     async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
       // The number is checked before the CAPTCHA so that a typo does not use up a solved CAPTCHA.
-      const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
-      const solution = deps.captcha.check(input.captcha);
+      const endpoint = parseLoginEndpoint(input, phonePolicyOf(tenant));
+      const factor = deps.captcha.enabled ? await deps.captcha.costFactor({ tenantId: tenant.id, pinRateShare: () => deps.pins.hourlyShare(tenant) }) : 1;
+      const solution = deps.captcha.check(input.captcha, tenant.id, factor);
       const key = endpointKey(deps.secret, endpoint.value);
       // The solution is claimed (once) in the PIN's own statement.
       const claim = solution && { ...solution, taken: usedSolutionError };
-      const { code } = await deps.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip }, claim);
+      const channel = pinChannelOf(endpoint.type);
+      const { code } = await deps.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip, channel }, claim);
       const language = input.language && tenant.languages.includes(input.language) ? input.language : (tenant.languages[0] ?? 'fi');
       await deps.sendPin({ tenant, endpoint, code, purpose: 'login', language });
       return {
-        channel: endpoint.type === 'mobile' ? 'sms' : endpoint.type === 'landline' ? 'voice' : 'email',
+        channel,
         pinLength: tenant.settings.pinLength,
         expiresInSeconds: tenant.settings.pinTtlMinutes * 60,
         resendAfterSeconds: tenant.settings.pinResendCooldownSeconds,
@@ -71,12 +73,12 @@ export function loginService(deps: LoginServiceDeps) {
 
     /** Checks the PIN and starts a session on the contact this endpoint opens (none yet: registration). */
     async login(tenant: Tenant, input: LoginInput, ip: string): Promise<LoggedIn> {
-      const endpoint = parseLoginEndpoint(input, defaultCountry(tenant.languages));
+      const endpoint = parseLoginEndpoint(input, phonePolicyOf(tenant));
       const key = endpointKey(deps.secret, endpoint.value);
       // Two statements on PostgreSQL: the PIN attempt claimed, with what the endpoint opens
       // (contact.repository's loginContactColumns; only a right PIN lets anything of it out); then, the PIN
       // right, the session that consumes it, with the audit entry of a login to a contact.
-      const target = { purpose: 'login' as const, subject: key, endpointKey: key, ip };
+      const target = { purpose: 'login' as const, subject: key, endpointKey: key, ip, channel: pinChannelOf(endpoint.type) };
       const { session, data } = await deps.pins.checkThen(tenant, target, input.pin, async (pinId, login) => {
         const contactId = login?.contactId ?? null;
         const data: ResidentSessionData = { login: endpoint, known: login?.known ?? false, contactId };

@@ -12,6 +12,9 @@ import { pinSpeech, pinText } from './pin-message.js';
 
 const CHANNEL_OF = { mobile: 'sms', landline: 'voice', email: 'email' } as const;
 
+/** The channel a PIN to an endpoint of this kind goes out on: a mobile by SMS, a landline by voice. */
+export const pinChannelOf = (type: ParsedEndpoint['type']) => CHANNEL_OF[type];
+
 export interface PinDelivery {
   tenant: Tenant;
   endpoint: ParsedEndpoint;

@@ -4,7 +4,14 @@
  * The limits against brute force and SMS pumping are the tenant's settings, counted in the database so
  * that every server process shares them:
  * - PINs per client IP per hour, PINs per endpoint per hour, a resend cooldown per subject;
- * - failed guesses per endpoint per day — a count that a new PIN does not reset — and per IP per hour.
+ * - failed guesses per endpoint per source (client IP) per day — a count that a new PIN does not reset —
+ *   and per IP per hour. Lockouts are per PIN and per source, never of the endpoint itself: guesses
+ *   from elsewhere do not lock its owner out, and guesses at an endpoint with no live PIN count against
+ *   their source only. Guesses from many sources are bounded by the PINs per endpoint per hour, each
+ *   good for MAX_ATTEMPTS_PER_PIN guesses;
+ * - budgets of PINs by SMS or voice (they cost money, and pumping them is toll fraud): per tenant per hour
+ *   and per day (tenant settings), across all tenants per hour and per day (`AVISO_PIN_BUDGET`). Voice
+ *   PINs stop first, at `voicePinBudgetPercent` of each budget.
  */
 import { AppError, RateLimitedError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -16,7 +23,7 @@ import type { PinPurpose, PinRepository } from './pin.repository.js';
 import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';
 
 export const MAX_ATTEMPTS_PER_PIN = 5;
-/** Wrong guesses one endpoint may take per day, across all its PINs, before it is locked for the day. */
+/** Wrong guesses one source (client IP) may make at one endpoint per day, across its PINs, before it is refused there for the day. */
 export const MAX_FAILURES_PER_ENDPOINT_PER_DAY = 20;
 /** Counters are 32-bit integers in the database (a limit above that must not become an out-of-range parameter). */
 const MAX_COUNT = 2_147_483_647;
@@ -25,6 +32,14 @@ const failuresPerIpPerHour = (tenant: Tenant) => Math.min(MAX_COUNT, Math.max(50
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+/** The `rate_counters` keys of the PIN budgets (hour and day windows). */
+export const pinBudgetKeys = {
+  tenantHour: (tenantId: string) => `pin-budget-hour:${tenantId}`,
+  tenantDay: (tenantId: string) => `pin-budget-day:${tenantId}`,
+  globalHour: 'pin-budget-hour:*',
+  globalDay: 'pin-budget-day:*',
+} as const;
 const PRUNE_EVERY_MS = 60_000;
 
 /** The key of an endpoint (E.164 number or email) in PIN subjects and counters: a keyed hash, never the value. */
@@ -38,6 +53,37 @@ export interface PinTarget {
   /** Keyed hash of the E.164 number or email: the per-endpoint counters, shared by login and verification. */
   endpointKey: string;
   ip: string;
+  /** How the PIN goes out: SMS and voice PINs count against the budgets, email ones do not. */
+  channel: PinChannel;
+}
+
+export type PinChannel = 'sms' | 'voice' | 'email';
+
+/** PINs by SMS or voice across all tenants, per hour and per day. */
+export interface GlobalPinBudget {
+  perHour: number;
+  perDay: number;
+}
+
+/** The share of a PIN budget from which operators are alerted. */
+export const BUDGET_ALERT_SHARE = 0.8;
+
+interface BudgetWindow {
+  count: number;
+  limit: number;
+}
+
+/** What operators see of the PIN budgets (`GET /api/t/{tenant}/pin-budget`). */
+export interface PinBudgetStatus {
+  tenant: { hour: BudgetWindow; day: BudgetWindow };
+  global: { hour: BudgetWindow; day: BudgetWindow };
+  voicePaused: boolean;
+  alert: boolean;
+}
+
+/** A spent PIN budget: 429, no PIN sent. */
+export class PinBudgetSpentError extends RateLimitedError {
+  override readonly code = 'pin-budget-spent';
 }
 
 /** A wrong, expired, spent or already used PIN: 400 naming the `pin` field. */
@@ -53,6 +99,7 @@ export interface PinServiceDeps {
   rateLimits: RateLimitRepository;
   secret: string;
   clock: Clock;
+  globalBudget: GlobalPinBudget;
 }
 
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
@@ -63,17 +110,32 @@ export function pinService(deps: PinServiceDeps) {
   const keys = (tenant: Tenant, target: PinTarget) => ({
     ipIssued: `pin-ip:${tenant.id}:${target.ip}`,
     endpointIssued: `pin-endpoint:${tenant.id}:${target.endpointKey}`,
-    endpointFailed: `pin-fail:${tenant.id}:${target.endpointKey}`,
+    endpointFailed: `pin-fail:${tenant.id}:${target.endpointKey}:${target.ip}`,
     ipFailed: `pin-fail-ip:${tenant.id}:${target.ip}`,
   });
   let lastPrune = 0;
 
-  /** Refuses while the endpoint is locked by too many wrong guesses today, or the IP by too many this hour. */
+  /** The budget counters a PIN by `channel` counts against (none for email); voice is held to a share of each. */
+  const budgetCounters = (tenant: Tenant, channel: PinChannel, now: number) => {
+    if (channel === 'email') return [];
+    const share = channel === 'voice' ? tenant.settings.voicePinBudgetPercent / 100 : 1;
+    const limit = (budget: number) => Math.min(MAX_COUNT, Math.floor(budget * share));
+    const hour = windowStartOf(now, HOUR);
+    const day = windowStartOf(now, DAY);
+    return [
+      { key: pinBudgetKeys.tenantHour(tenant.id), windowStart: hour, limit: limit(tenant.settings.pinsPerTenantPerHour) },
+      { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: limit(tenant.settings.pinsPerTenantPerDay) },
+      { key: pinBudgetKeys.globalHour, windowStart: hour, limit: limit(deps.globalBudget.perHour) },
+      { key: pinBudgetKeys.globalDay, windowStart: day, limit: limit(deps.globalBudget.perDay) },
+    ];
+  };
+
+  /** Refuses while this source is locked out of the endpoint by too many wrong guesses today, or out of everything by too many this hour. */
   function refuseWhenLocked(tenant: Tenant, target: PinTarget, fails: Map<string, number>, now: number): void {
     const k = keys(tenant, target);
     if ((fails.get(k.endpointFailed) ?? 0) >= MAX_FAILURES_PER_ENDPOINT_PER_DAY) {
       const wait = rateLimits.retryAfter(DAY, now);
-      throw new RateLimitedError(`too many wrong PINs for this number or email; try again in ${minutes(wait)} minutes`, wait);
+      throw new RateLimitedError(`too many wrong PINs for this number or email from this network; try again in ${minutes(wait)} minutes`, wait);
     }
     if ((fails.get(k.ipFailed) ?? 0) >= failuresPerIpPerHour(tenant)) {
       const wait = rateLimits.retryAfter(HOUR, now);
@@ -81,7 +143,7 @@ export function pinService(deps: PinServiceDeps) {
     }
   }
 
-  /** The counters of failed guesses that lock an endpoint (a day) or an IP (an hour), with their limits. */
+  /** The counters of failed guesses that lock a source out of an endpoint (a day) or out of everything (an hour), with their limits; in this order. */
   const failureCounters = (tenant: Tenant, target: PinTarget, now: number) => {
     const k = keys(tenant, target);
     return [
@@ -125,7 +187,8 @@ export function pinService(deps: PinServiceDeps) {
       const used = await use(attempt.id, attempt.login);
       if (used !== undefined) return used;
     }
-    await rateLimits.hitMany(counters, now);
+    // A guess at an endpoint with no live PIN counts against its source only (the second counter).
+    await rateLimits.hitMany(attempt ? counters : counters.slice(1), now);
     throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
   }
 
@@ -153,7 +216,7 @@ export function pinService(deps: PinServiceDeps) {
       const outcome = await pins.issue(
         tenant.id,
         { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
-        { claim, notIssuedAfter: now - cooldownMs, locks, counters },
+        { claim, notIssuedAfter: now - cooldownMs, locks, counters, budgets: budgetCounters(tenant, target.channel, now) },
       );
       if (!outcome.claimed) throw claim!.taken();
       refuseDuringCooldown(tenant, outcome.issuedAt, now);
@@ -162,6 +225,11 @@ export function pinService(deps: PinServiceDeps) {
         if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
         const wait = rateLimits.retryAfter(HOUR, now);
         throw new RateLimitedError(`too many PINs ${counter.what} this hour; try again in ${minutes(wait)} minutes`, wait);
+      }
+      if (!outcome.withinBudget) {
+        const wait = rateLimits.retryAfter(HOUR, now);
+        const message = target.channel === 'voice' ? 'PINs by voice call are paused for now; give a mobile number or an email, or try again later' : 'too many PINs are being sent just now; try again later';
+        throw new PinBudgetSpentError(message, wait);
       }
       if (!outcome.stored) throw new RateLimitedError('a PIN was sent a moment ago', tenant.settings.pinResendCooldownSeconds);
       return { code, expiresAt };
@@ -173,6 +241,33 @@ export function pinService(deps: PinServiceDeps) {
     },
 
     checkThen,
+
+    /** The share of its hourly PIN budget the tenant has used (what the CAPTCHA's cost follows). */
+    async hourlyShare(tenant: Tenant): Promise<number> {
+      const now = clock.now();
+      const key = pinBudgetKeys.tenantHour(tenant.id);
+      const count = (await rateLimits.peek([{ key, windowMs: HOUR }], now)).get(key) ?? 0;
+      return count / tenant.settings.pinsPerTenantPerHour;
+    },
+
+    /**
+     * The PIN budgets as they stand: count and limit per window, for the tenant and for all tenants;
+     * `voicePaused` once a count reaches the voice share, `alert` from 80 % of any budget.
+     */
+    async budgetStatus(tenant: Tenant): Promise<PinBudgetStatus> {
+      const now = clock.now();
+      const counters = budgetCounters(tenant, 'sms', now);
+      const voice = budgetCounters(tenant, 'voice', now);
+      const counts = await rateLimits.peek(counters.map((c, i) => ({ key: c.key, windowMs: i % 2 === 0 ? HOUR : DAY })), now);
+      const window = (i: number) => ({ count: counts.get(counters[i]!.key) ?? 0, limit: counters[i]!.limit });
+      const windows = counters.map((_, i) => window(i));
+      return {
+        tenant: { hour: windows[0]!, day: windows[1]! },
+        global: { hour: windows[2]!, day: windows[3]! },
+        voicePaused: windows.some((w, i) => w.count >= voice[i]!.limit),
+        alert: windows.some((w) => w.count >= BUDGET_ALERT_SHARE * w.limit),
+      };
+    },
 
     /** Drops the subject's PIN (the endpoint it verifies was removed). */
     forget: (tenant: Tenant, purpose: PinPurpose, subject: string) => pins.deleteForSubject(tenant.id, purpose, subject),

@@ -1,7 +1,11 @@
-/** The Atom feed (RFC 4287) of published incidents, each entry linking to its CAP alert. Pure. */
+/**
+ * The Atom feed (RFC 4287) of published incidents, each entry linking to its CAP alert. Links start at
+ * `baseUrl` (AVISO_PUBLIC_URL), or are relative to the feed's own address when it is empty. Pure.
+ */
 import { create } from 'xmlbuilder2';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { PublicIncident } from './feed.service.js';
+import { xmlText } from '../../lib/xml-text.js';
 
 const ATOM = 'http://www.w3.org/2005/Atom';
 
@@ -10,21 +14,21 @@ export function atomFeed(tenant: Tenant, incidents: readonly PublicIncident[], b
   const updated = Math.max(0, ...incidents.map((p) => Math.max(p.incident.updatedAt, p.messages.at(-1)?.sentAt ?? 0)));
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const feed = doc.ele(ATOM, 'feed');
-  feed.ele('id').txt(`urn:aviso:${tenant.slug}:feed`);
-  feed.ele('title').txt(`${tenant.name}: disruptions`);
-  feed.ele('updated').txt(new Date(updated || now).toISOString());
-  feed.ele('author').ele('name').txt(tenant.name);
-  feed.ele('link', { rel: 'self', type: 'application/atom+xml', href: `${base}/feed.atom` });
-  feed.ele('link', { rel: 'alternate', type: 'text/html', href: `${baseUrl.replace(/\/$/, '')}/t/${tenant.slug}/map` });
+  feed.ele('id').txt(xmlText(`urn:aviso:${tenant.slug}:feed`));
+  feed.ele('title').txt(xmlText(`${tenant.name}: disruptions`));
+  feed.ele('updated').txt(xmlText(new Date(updated || now).toISOString()));
+  feed.ele('author').ele('name').txt(xmlText(tenant.name));
+  feed.ele('link', { rel: 'self', type: 'application/atom+xml', href: xmlText(`${base}/feed.atom`) });
+  feed.ele('link', { rel: 'alternate', type: 'text/html', href: xmlText(`${baseUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`) });
   for (const p of incidents) {
     const entry = feed.ele('entry');
-    entry.ele('id').txt(`urn:aviso:${tenant.slug}:incident:${p.incident.id}`);
-    entry.ele('title').txt(`${p.incident.title} (${p.status})`);
-    entry.ele('updated').txt(new Date(Math.max(p.incident.updatedAt, p.messages.at(-1)?.sentAt ?? 0)).toISOString());
-    if (p.incident.startsAt !== null) entry.ele('published').txt(new Date(p.incident.createdAt).toISOString());
+    entry.ele('id').txt(xmlText(`urn:aviso:${tenant.slug}:incident:${p.incident.id}`));
+    entry.ele('title').txt(xmlText(`${p.incident.title} (${p.status})`));
+    entry.ele('updated').txt(xmlText(new Date(Math.max(p.incident.updatedAt, p.messages.at(-1)?.sentAt ?? 0)).toISOString()));
+    if (p.incident.startsAt !== null) entry.ele('published').txt(xmlText(new Date(p.incident.createdAt).toISOString()));
     entry.ele('category', { term: p.incident.service });
-    entry.ele('summary').txt(p.publicText);
-    entry.ele('link', { rel: 'alternate', type: 'application/cap+xml', href: `${base}/incidents/${p.incident.id}/cap.xml` });
+    entry.ele('summary').txt(xmlText(p.publicText));
+    entry.ele('link', { rel: 'alternate', type: 'application/cap+xml', href: xmlText(`${base}/incidents/${p.incident.id}/cap.xml`) });
   }
   return doc.end({ prettyPrint: true });
 }

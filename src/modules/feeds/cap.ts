@@ -11,6 +11,7 @@ import type { MultiPolygon } from 'geojson';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import { serviceName } from '../dispatch/message-text.js';
 import type { PublicIncident, PublicMessage } from './feed.service.js';
+import { xmlText } from '../../lib/xml-text.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 
@@ -55,40 +56,40 @@ function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, lang
   const { tenant } = context;
   const latest = p.messages.at(-1);
   const info = alert.ele('info');
-  info.ele('language').txt(CAP_LANGUAGE[language]);
-  info.ele('category').txt('Infra');
-  info.ele('event').txt(serviceName(p.incident.service, language));
-  info.ele('responseType').txt(latest?.kind === 'all-clear' || p.status === 'resolved' ? 'AllClear' : p.status === 'cancelled' ? 'None' : 'Prepare');
-  info.ele('urgency').txt(urgencyOf(p));
-  info.ele('severity').txt(p.incident.service === 'waste' || p.incident.service === 'other' ? 'Minor' : 'Moderate');
-  info.ele('certainty').txt(p.incident.kind === 'sudden' ? 'Observed' : 'Likely');
-  info.ele('effective').txt(capTime(latest?.sentAt ?? p.incident.updatedAt));
-  if (p.incident.startsAt !== null) info.ele('onset').txt(capTime(p.incident.startsAt));
-  if (p.incident.endsAt !== null) info.ele('expires').txt(capTime(p.incident.endsAt));
-  info.ele('senderName').txt(tenant.name);
-  info.ele('headline').txt(p.incident.title);
-  info.ele('description').txt(latest?.texts[language] ?? p.publicText);
-  if (context.publicUrl) info.ele('web').txt(`${context.publicUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`);
+  info.ele('language').txt(xmlText(CAP_LANGUAGE[language]));
+  info.ele('category').txt(xmlText('Infra'));
+  info.ele('event').txt(xmlText(serviceName(p.incident.service, language)));
+  info.ele('responseType').txt(xmlText(latest?.kind === 'all-clear' || p.status === 'resolved' ? 'AllClear' : p.status === 'cancelled' ? 'None' : 'Prepare'));
+  info.ele('urgency').txt(xmlText(urgencyOf(p)));
+  info.ele('severity').txt(xmlText(p.incident.service === 'waste' || p.incident.service === 'other' ? 'Minor' : 'Moderate'));
+  info.ele('certainty').txt(xmlText(p.incident.kind === 'sudden' ? 'Observed' : 'Likely'));
+  info.ele('effective').txt(xmlText(capTime(latest?.sentAt ?? p.incident.updatedAt)));
+  if (p.incident.startsAt !== null) info.ele('onset').txt(xmlText(capTime(p.incident.startsAt)));
+  if (p.incident.endsAt !== null) info.ele('expires').txt(xmlText(capTime(p.incident.endsAt)));
+  info.ele('senderName').txt(xmlText(tenant.name));
+  info.ele('headline').txt(xmlText(p.incident.title));
+  info.ele('description').txt(xmlText(latest?.texts[language] ?? p.publicText));
+  if (context.publicUrl) info.ele('web').txt(xmlText(`${context.publicUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`));
   const contact = [tenant.contactInfo.phone, tenant.contactInfo.email].filter(Boolean).join(', ');
-  if (contact) info.ele('contact').txt(contact);
+  if (contact) info.ele('contact').txt(xmlText(contact));
   const area = info.ele('area');
-  area.ele('areaDesc').txt(p.areaDescription);
-  for (const polygon of capPolygons(p.incident.geometry)) area.ele('polygon').txt(polygon);
+  area.ele('areaDesc').txt(xmlText(p.areaDescription));
+  for (const polygon of capPolygons(p.incident.geometry)) area.ele('polygon').txt(xmlText(polygon));
   for (const code of p.incident.postalCodes) {
     const geocode = area.ele('geocode');
-    geocode.ele('valueName').txt('postalCode');
-    geocode.ele('value').txt(code);
+    geocode.ele('valueName').txt(xmlText('postalCode'));
+    geocode.ele('value').txt(xmlText(code));
   }
 }
 
 function alertHead(doc: XMLBuilder, context: CapContext, identifier: string, sent: number, msgType: string): XMLBuilder {
   const alert = doc.ele(CAP_NAMESPACE, 'alert');
-  alert.ele('identifier').txt(identifier);
-  alert.ele('sender').txt(senderOf(context.tenant));
-  alert.ele('sent').txt(capTime(sent));
-  alert.ele('status').txt('Actual');
-  alert.ele('msgType').txt(msgType);
-  alert.ele('scope').txt('Public');
+  alert.ele('identifier').txt(xmlText(identifier));
+  alert.ele('sender').txt(xmlText(senderOf(context.tenant)));
+  alert.ele('sent').txt(xmlText(capTime(sent)));
+  alert.ele('status').txt(xmlText('Actual'));
+  alert.ele('msgType').txt(xmlText(msgType));
+  alert.ele('scope').txt(xmlText('Public'));
   return alert;
 }
 
@@ -100,9 +101,9 @@ export function incidentAlert(context: CapContext, p: PublicIncident): string {
   const msgType = msgTypeOf(p);
   const alert = alertHead(doc, context, identifierOf(context.tenant, p, latest), latest?.sentAt ?? p.incident.updatedAt, msgType);
   if (msgType !== 'Alert' && first && first !== latest) {
-    alert.ele('references').txt(`${senderOf(context.tenant)},${identifierOf(context.tenant, p, first)},${capTime(first.sentAt)}`);
+    alert.ele('references').txt(xmlText(`${senderOf(context.tenant)},${identifierOf(context.tenant, p, first)},${capTime(first.sentAt)}`));
   }
-  alert.ele('incidents').txt(`urn:aviso:${context.tenant.slug}:incident:${p.incident.id}`);
+  alert.ele('incidents').txt(xmlText(`urn:aviso:${context.tenant.slug}:incident:${p.incident.id}`));
   for (const language of context.tenant.languages) addInfo(alert, context, p, language);
   return doc.end({ prettyPrint: true });
 }
@@ -116,8 +117,8 @@ export function feedAlert(context: CapContext, incidents: readonly PublicInciden
   const latest = [...incidents].sort((a, b) => b.incident.updatedAt - a.incident.updatedAt)[0];
   const sent = latest ? Math.max(latest.incident.updatedAt, latest.messages.at(-1)?.sentAt ?? 0) : now;
   const alert = alertHead(doc, context, `urn:aviso:${context.tenant.slug}:feed:${Math.floor(sent / 1000)}`, sent, latest ? msgTypeOf(latest) : 'Alert');
-  alert.ele('note').txt(incidents.length ? `${incidents.length} published incident(s) of ${context.tenant.name}` : `No published incidents of ${context.tenant.name}`);
-  if (incidents.length) alert.ele('incidents').txt(incidents.map((p) => `urn:aviso:${context.tenant.slug}:incident:${p.incident.id}`).join(' '));
+  alert.ele('note').txt(xmlText(incidents.length ? `${incidents.length} published incident(s) of ${context.tenant.name}` : `No published incidents of ${context.tenant.name}`));
+  if (incidents.length) alert.ele('incidents').txt(xmlText(incidents.map((p) => `urn:aviso:${context.tenant.slug}:incident:${p.incident.id}`).join(' ')));
   for (const p of incidents) for (const language of context.tenant.languages) addInfo(alert, context, p, language);
   return doc.end({ prettyPrint: true });
 }

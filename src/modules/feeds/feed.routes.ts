@@ -39,7 +39,8 @@ export interface FeedRouteDeps {
 }
 
 export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void {
-  const baseOf = (request: { protocol: string; host: string }) => deps.publicUrl ?? `${request.protocol}://${request.host}`;
+  // Links from the configured public URL, else relative: never from the request's Host (anyone sets that, and the answer is cached).
+  const base = deps.publicUrl ?? '';
   const load = async (slug: string) => {
     const tenant = await deps.tenants.resolveTenant(slug);
     return { tenant, incidents: await deps.feeds.publicIncidents(tenant) };
@@ -84,7 +85,7 @@ export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void 
     { schema: { tags: ['public'], summary: 'Published incidents as an Atom feed (entries link their CAP alerts)', params: tenantParams } },
     async (request, reply) => {
       const { tenant, incidents } = await load(request.params.tenant);
-      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(atomFeed(tenant, incidents, baseOf(request), deps.now()));
+      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(atomFeed(tenant, incidents, base, deps.now()));
     },
   );
 

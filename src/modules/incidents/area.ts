@@ -9,7 +9,7 @@ import buffer from '@turf/buffer';
 import booleanIntersects from '@turf/boolean-intersects';
 import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { ValidationError } from '../../errors.js';
-import { countPositions, isLonLat, parseArea, type Area, type BBox } from '../../lib/geo.js';
+import { isLonLat, parseArea, type Area, type BBox } from '../../lib/geo.js';
 import { foldText } from '../../lib/text.js';
 import { polygonsTest } from './polygon-index.js';
 
@@ -48,7 +48,15 @@ export interface AffectedArea {
 
 const MAX_RADIUS_METRES = 50_000;
 const MAX_BUFFER_METRES = 5_000;
+/**
+ * Positions of the lines buffered in one area. A buffer's cost grows with the square of the segments
+ * whose buffers overlap (a zig-zag of 200 positions under a 5 km buffer takes tens of seconds): a pipe
+ * drawn on the map has tens. What still overruns is stopped by the time budget (area.off-thread.ts).
+ */
+export const MAX_BUFFERED_LINE_POSITIONS = 1_000;
 const CIRCLE_STEPS = 64;
+/** GeoJSON nests positions at most this deep (MultiPolygon: polygons → rings → positions). */
+const MAX_COORDINATE_DEPTH = 4;
 
 type Shape = { feature: Feature; polygon: Polygon | MultiPolygon; vertices: number };
 
@@ -129,17 +137,48 @@ function parseStreets(streets: StreetSelection[]): StreetSelection[] {
   });
 }
 
-/** Validates an incident's area against the tenant's limits. */
+/**
+ * The vertices in `coordinates`, counted without reading them as geometry (as the exact count later
+ * does: a polygon's ring closes on its first position, which is not counted again); stops past `max`.
+ */
+function countVertices(type: unknown, coordinates: unknown, max: number): number {
+  const closedRings = type === 'Polygon' || type === 'MultiPolygon';
+  let level: unknown[] = [coordinates];
+  let count = 0;
+  for (let depth = 0; depth <= MAX_COORDINATE_DEPTH && level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const item of level) {
+      if (!Array.isArray(item) || typeof item[0] === 'number') continue;
+      const positions = item.filter((p) => Array.isArray(p) && typeof p[0] === 'number').length;
+      count += closedRings && positions > 0 ? positions - 1 : positions;
+      if (count > max || next.length + item.length > 2 * max + 2) return max + 1;
+      if (positions === 0) next.push(...(item as unknown[]));
+    }
+    level = next;
+  }
+  return count;
+}
+
+/** The cheap limits, checked before any geometry work: positions in all, positions of buffered lines. */
+function checkSize(features: Feature[], maxVertices: number): void {
+  let all = 0;
+  let buffered = 0;
+  for (const feature of features) {
+    const geometry = feature?.geometry as { type?: unknown; coordinates?: unknown } | null | undefined;
+    const positions = geometry?.type === 'Point' ? 1 : countVertices(geometry?.type, geometry?.coordinates, maxVertices - all);
+    all += positions;
+    if (all > maxVertices) throw new ValidationError('area', `the area has more than ${maxVertices} vertices, the most this tenant allows`);
+    if (geometry?.type === 'LineString' || geometry?.type === 'MultiLineString') buffered += positions;
+    if (buffered > MAX_BUFFERED_LINE_POSITIONS) {
+      throw new ValidationError('area', `buffered lines may have at most ${MAX_BUFFERED_LINE_POSITIONS} positions in all; simplify the line`);
+    }
+  }
+}
+
+/** Validates an incident's area against the tenant's limits; its size before any geometry work. */
 export function parseAffectedArea(input: AreaInput, limits: AreaLimits): AffectedArea {
   const features = input.area === undefined || input.area === null ? [] : unwrapFeatures(input.area, 'area');
-  // Counted before any shape is checked, since the checks take time that grows faster than the positions.
-  // A ring of n vertices has n + 1 positions and at least 4, so over 4/3 of the limit in positions is
-  // surely over the limit in vertices (the exact count follows the checks).
-  const positionLimit = Math.ceil((limits.maxVertices * 4) / 3);
-  const positions = features.reduce((n, f) => n + countPositions((f?.geometry as { coordinates?: unknown } | null | undefined)?.coordinates, positionLimit), 0);
-  if (positions > positionLimit) {
-    throw new ValidationError('area', `the area has over ${limits.maxVertices} vertices; this tenant allows at most ${limits.maxVertices}`);
-  }
+  checkSize(features, limits.maxVertices);
   const shapes: Shape[] = features.map((f, i, all) => parseShape(f, all.length === 1 ? 'area' : `area.features.${i}`));
   const streets = parseStreets(input.streets ?? []);
   const postalCodes = [...new Set((input.postalCodes ?? []).map((p) => p.trim()))];

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { hasNonXmlCharacters } from '../../lib/xml-text.js';
 import { SERVICES } from '../tenants/tenant.types.js';
 import { INCIDENT_KINDS, INCIDENT_STATUSES, type Incident } from './incident.types.js';
+
+/** Text published as typed (feeds, map): no control characters, which XML cannot hold and PostgreSQL (NUL) cannot store. */
+const publishedText = (max: number) => z.string().max(max).refine((v) => !hasNonXmlCharacters(v), 'control characters are not allowed');
 
 const time = z.union([z.string().max(40), z.number().int()]).nullable();
 
@@ -15,8 +19,8 @@ export const streetSelectionSchema = z.object({
 export const incidentInputSchema = z.object({
   service: z.enum(SERVICES),
   kind: z.enum(INCIDENT_KINDS),
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).nullable().optional(),
+  title: publishedText(200).trim().min(1),
+  description: publishedText(5000).nullable().optional(),
   /** GeoJSON: Polygon, MultiPolygon, or a FeatureCollection of them, circles (Point + radius) and lines (+ buffer). */
   area: z.unknown().optional(),
   streets: z.array(streetSelectionSchema).max(200).optional(),

@@ -7,7 +7,8 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import { asMultiPolygon, parseAffectedArea, type AffectedArea } from './area.js';
+import { asMultiPolygon, type AffectedArea } from './area.js';
+import { parseAffectedAreaOffThread } from './area.off-thread.js';
 import type { IncidentRepository } from './incident.repository.js';
 import type { IncidentInput, IncidentPatch } from './incident.schemas.js';
 import type { Actor, Incident, IncidentStatus } from './incident.types.js';
@@ -36,7 +37,7 @@ function withArea(incident: Incident, area: AffectedArea): Incident {
 
 export function incidentService(deps: IncidentServiceDeps) {
   const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes'>) =>
-    parseAffectedArea(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
+    parseAffectedAreaOffThread(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
 
   async function getIncident(tenant: Tenant, id: string): Promise<Incident> {
     const incident = await deps.incidents.find(tenant.id, id);
@@ -55,7 +56,7 @@ export function incidentService(deps: IncidentServiceDeps) {
       const startsAt = parseTime(input.startsAt, 'startsAt') ?? null;
       const endsAt = parseTime(input.endsAt, 'endsAt') ?? null;
       checkTimes(startsAt, endsAt);
-      const area = parseArea(tenant, input);
+      const area = await parseArea(tenant, input);
       const now = deps.clock.now();
       const incident = withArea(
         {
@@ -108,7 +109,7 @@ export function incidentService(deps: IncidentServiceDeps) {
         updatedAt: deps.clock.now(),
       };
       if (areaChanged) {
-        next = withArea(next, parseArea(tenant, {
+        next = withArea(next, await parseArea(tenant, {
           area: patch.area === undefined ? current.area : patch.area,
           streets: patch.streets ?? current.streets,
           postalCodes: patch.postalCodes ?? current.postalCodes,

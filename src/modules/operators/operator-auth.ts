@@ -5,6 +5,7 @@
  * its one-time password or set up TOTP may only do that. Puts the caller on `request.operator`.
  */
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { authGuard } from '../../http/auth-first.js';
 import { AppError, ForbiddenError, UnauthorizedError } from '../../errors.js';
 import { CSRF_HEADER, sessionTokenOf } from '../../http/session-cookie.js';
 import { safeEqual } from '../../lib/crypto.js';
@@ -87,9 +88,9 @@ export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
     return { tenant, actor: { type: 'operator', id: operator.id }, role: operator.role, sessionToken: token, csrfToken: session.csrfToken };
   }
 
-  /** A preHandler admitting callers with at least `role`. */
+  /** A guard admitting callers with at least `role` (run before the body is validated: see auth-first.ts). */
   return (role: Role, options: GuardOptions = {}): preHandlerAsyncHookHandler =>
-    async (request) => {
+    authGuard(async (request) => {
       const slug = (request.params as { tenant?: unknown }).tenant;
       if (typeof slug !== 'string') throw new UnauthorizedError();
       const tenant = await deps.tenants.resolveTenant(slug);
@@ -97,7 +98,7 @@ export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
       const caller = bearer ? await fromToken(tenant, bearer) : await fromSession(request, tenant, options);
       if (RANK[caller.role] < RANK[role]) throw new ForbiddenError(`this needs the ${role} role`);
       request.operator = caller;
-    };
+    });
 }
 
 export type OperatorGuard = ReturnType<typeof operatorGuard>;

@@ -30,17 +30,6 @@ export function operatorRepository(db: Kysely<Database>) {
     },
 
     /** Counts a failed login atomically; returns the new count. */
-    async countFailure(tenantId: TenantId, id: string, now: number): Promise<number> {
-      const row = await db
-        .updateTable('operators')
-        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), updated_at: now }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .returning('failed_logins')
-        .executeTakeFirstOrThrow();
-      return Number(row.failed_logins);
-    },
-
     async insertToken(tenantId: TenantId, row: Omit<Insertable<ApiTokensTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('api_tokens').values({ ...row, tenant_id: tenantId }).execute();
     },

@@ -1,11 +1,11 @@
 /**
  * Operator accounts: created by an admin or the CLI (with a printed one-time password that must be
- * changed at first login), password + TOTP login with lockout after repeated failures, server-side
+ * changed at first login), password + TOTP login throttled (never locked) after repeated failures, server-side
  * sessions (the residents' session core), and API tokens for integrations.
  */
 import { AppError, ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
-import { randomToken, sha256 } from '../../lib/crypto.js';
+import { keyedHash, randomToken, sha256 } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { RateLimitRepository } from '../auth/rate-limit.repository.js';
@@ -18,8 +18,17 @@ import { newTotpSecret, openSecret, sealSecret, totpStep, totpUri } from './totp
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60_000;
+/**
+ * Failed logins are throttled, never locked: per source and account (5 per 15 minutes, then that source
+ * waits out the window), and per account from all sources (past 20 an hour, one attempt a minute — a
+ * back-off that slows guessing and still lets the owner in). An unknown email is counted like a known
+ * one, so the answers do not tell them apart.
+ */
+export const FAILURES_PER_SOURCE = 5;
+const SOURCE_WINDOW_MS = 15 * 60_000;
+export const FAILURES_BEFORE_BACKOFF = 20;
+const ACCOUNT_WINDOW_MS = 60 * 60_000;
+const BACKOFF_WINDOW_MS = 60_000;
 const IP_WINDOW_MS = 15 * 60_000;
 const LOGINS_PER_IP = 50;
 
@@ -66,11 +75,36 @@ export function operatorService(deps: OperatorServiceDeps) {
     return row;
   }
 
-  async function failLogin(tenant: Tenant, row: OperatorRow, field: 'password' | 'totp', message: string): Promise<never> {
+  /** Who is trying which account: the failure counters of the attempt, in the order source, account. */
+  const attemptOf = (tenant: Tenant, email: string, ip: string) => {
+    const account = keyedHash(deps.secret, `operator-login:${tenant.id}:${email}`);
+    return {
+      tenant,
+      failures: [
+        { key: `operator-fail:${account}:${ip}`, windowMs: SOURCE_WINDOW_MS, limit: FAILURES_PER_SOURCE },
+        { key: `operator-fail:${account}`, windowMs: ACCOUNT_WINDOW_MS, limit: FAILURES_BEFORE_BACKOFF },
+      ],
+      backoffKey: `operator-backoff:${account}`,
+    };
+  };
+  type Attempt = ReturnType<typeof attemptOf>;
+
+  const tooMany = (seconds: number) => new RateLimitedError(`too many failed logins; try again in ${seconds} seconds`, seconds);
+
+  /** Refuses a source past its failures at the account; past the account's, lets one attempt a minute through. */
+  async function throttle(attempt: Attempt, now: number): Promise<void> {
+    const [source, account] = attempt.failures;
+    const counts = await deps.rateLimits.peek(attempt.failures, now);
+    if ((counts.get(source!.key) ?? 0) >= source!.limit) throw tooMany(deps.rateLimits.retryAfter(source!.windowMs, now));
+    if ((counts.get(account!.key) ?? 0) < account!.limit) return;
+    const slot = await deps.rateLimits.hit(attempt.backoffKey, BACKOFF_WINDOW_MS, 1, now);
+    if (!slot.allowed) throw tooMany(slot.retryAfterSeconds);
+  }
+
+  async function failLogin(attempt: Attempt, row: OperatorRow | undefined, field: 'password' | 'totp', message: string): Promise<never> {
     const now = clock.now();
-    const failures = await operators.countFailure(tenant.id, row.id, now);
-    if (failures >= MAX_FAILED_LOGINS) await operators.update(tenant.id, row.id, { failed_logins: 0, locked_until: now + LOCKOUT_MS, updated_at: now });
-    await deps.audit.record(tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.login-failed', subjectType: 'operator', subjectId: row.id, detail: { field, locked: failures >= MAX_FAILED_LOGINS } });
+    await deps.rateLimits.hitMany(attempt.failures, now);
+    if (row) await deps.audit.record(attempt.tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.login-failed', subjectType: 'operator', subjectId: row.id, detail: { field } });
     throw loginFailed(field, message);
   }
 
@@ -80,11 +114,11 @@ export function operatorService(deps: OperatorServiceDeps) {
     return deps.rateLimits.claimOnce(`totp:${row.id}:${step}`, now + 120_000, now);
   }
 
-  async function checkTotp(tenant: Tenant, row: OperatorRow, code: string | undefined): Promise<void> {
+  async function checkTotp(attempt: Attempt, row: OperatorRow, code: string | undefined): Promise<void> {
     if (!row.totp_enabled || !row.totp_secret) return;
     if (!code) throw loginFailed('totp', 'enter the code of your authenticator app', 'totp-required');
     const step = totpStep(openSecret(deps.secret, row.totp_secret), code.trim(), clock.now());
-    if (step === null || !(await claimStep(row, step))) await failLogin(tenant, row, 'totp', 'wrong or already used code');
+    if (step === null || !(await claimStep(row, step))) await failLogin(attempt, row, 'totp', 'wrong or already used code');
   }
 
   return {
@@ -124,14 +158,14 @@ export function operatorService(deps: OperatorServiceDeps) {
       const now = clock.now();
       const perIp = await deps.rateLimits.hit(`operator-login:${tenant.id}:${ip}`, IP_WINDOW_MS, LOGINS_PER_IP, now);
       if (!perIp.allowed) throw new RateLimitedError('too many login attempts from this address', perIp.retryAfterSeconds);
-      const row = await operators.findByEmail(tenant.id, input.email.trim().toLowerCase());
+      const email = input.email.trim().toLowerCase();
+      const attempt = attemptOf(tenant, email, ip);
+      await throttle(attempt, now);
+      const row = await operators.findByEmail(tenant.id, email);
       const passwordOk = await verifyPassword(input.password, row?.password_hash ?? null);
-      if (!row || row.disabled) throw loginFailed('password', 'wrong email or password');
-      if (row.locked_until !== null && row.locked_until > now) {
-        throw new RateLimitedError('too many failed logins: the account is locked for a while', Math.ceil((row.locked_until - now) / 1000));
-      }
-      if (!passwordOk) await failLogin(tenant, row, 'password', 'wrong email or password');
-      await checkTotp(tenant, row, input.totp);
+      if (!row || row.disabled) return failLogin(attempt, undefined, 'password', 'wrong email or password');
+      if (!passwordOk) await failLogin(attempt, row, 'password', 'wrong email or password');
+      await checkTotp(attempt, row, input.totp);
       await operators.update(tenant.id, row.id, { failed_logins: 0, locked_until: null, last_login_at: now, updated_at: now });
       const data: OperatorSessionData = {
         ...(row.must_change_password ? { mustChangePassword: true } : {}),

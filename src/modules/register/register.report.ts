@@ -1,4 +1,5 @@
 /** What an import tells: counts (the only thing the audit log keeps) and the report of rejected rows. */
+import { csvCell } from '../../lib/csv-write.js';
 
 export interface RegisterImportCounts {
   /** Data rows read. rows = added + updated + unchanged + skipped + protected + rejected. */
@@ -68,10 +69,8 @@ export const emptyCounts = (): RegisterImportCounts => ({
 
 export const REPORT_HEADER = 'line,outcome,reason,candidate\n';
 
-const csvField = (value: string | null): string => (value === null ? '' : /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 export function reportLine(entry: ReportEntry): string {
-  return `${entry.line},${entry.outcome},${csvField(entry.reason)},${csvField(entry.candidate)}\n`;
+  return `${entry.line},${entry.outcome},${csvCell(entry.reason)},${csvCell(entry.candidate)}\n`;
 }
 
 /** The diff in one line, as the CLI prints it. */

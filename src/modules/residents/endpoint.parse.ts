@@ -5,8 +5,8 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { ValidationError } from '../../errors.js';
-import type { Language } from '../tenants/tenant.types.js';
+import { AppError, ValidationError } from '../../errors.js';
+import type { Language, PhoneNumberType, Tenant } from '../tenants/tenant.types.js';
 
 export type EndpointKind = 'mobile' | 'landline' | 'email';
 
@@ -22,6 +22,32 @@ export function defaultCountry(languages: readonly Language[]): CountryCode {
   return COUNTRY_BY_LANGUAGE[languages[0] ?? 'fi'];
 }
 
+/** The tenant's country: its setting, else the country of its first language. */
+export function tenantCountry(tenant: Pick<Tenant, 'languages' | 'settings'>): CountryCode {
+  return (tenant.settings.country as CountryCode | null) ?? defaultCountry(tenant.languages);
+}
+
+/** Which numbers residents may give (log in with, add): by country and by libphonenumber-js number type. */
+export interface PhonePolicy {
+  country: CountryCode;
+  countries: readonly string[];
+  types: readonly PhoneNumberType[];
+}
+
+/** The tenant's phone policy: its countries (default its own) and number types (default mobiles and fixed lines). */
+export function phonePolicyOf(tenant: Pick<Tenant, 'languages' | 'settings'>): PhonePolicy {
+  const country = tenantCountry(tenant);
+  const countries = tenant.settings.phoneCountries.length > 0 ? tenant.settings.phoneCountries : [country];
+  return { country, countries, types: tenant.settings.phoneNumberTypes };
+}
+
+/** A number outside the tenant's policy (a premium, shared-cost or satellite range, another country): 400 naming the field. */
+export class PhoneNotAllowedError extends AppError {
+  constructor(field: string, message: string) {
+    super('phone-not-allowed', 400, `${field}: ${message}`, [{ field, message }]);
+  }
+}
+
 // Number types that are reached by a voice call rather than an SMS.
 const LANDLINE_TYPES = new Set(['FIXED_LINE', 'VOIP', 'UAN', 'TOLL_FREE', 'SHARED_COST', 'PERSONAL_NUMBER', 'VOICEMAIL']);
 
@@ -29,22 +55,43 @@ const LANDLINE_TYPES = new Set(['FIXED_LINE', 'VOIP', 'UAN', 'TOLL_FREE', 'SHARE
  * Numbers parsed lately, by country and text: a login parses its number twice (PIN request, then the
  * PIN), and libphonenumber's full metadata makes a parse cost about as much as a statement. Bounded.
  */
-const parsedPhones = new Map<string, ParsedEndpoint>();
+interface ParsedPhone extends ParsedEndpoint {
+  /** The number's country (undefined for international networks such as +882, +883). */
+  region: string | undefined;
+  numberType: PhoneNumberType | undefined;
+}
+const parsedPhones = new Map<string, ParsedPhone>();
 const PARSED_PHONES_KEPT = 10_000;
 
-export function parsePhone(input: string, country: CountryCode, field: string): ParsedEndpoint {
-  const text = input.trim();
+function parsePhoneFacts(text: string, country: CountryCode, field: string): ParsedPhone {
   const cacheKey = `${country}:${text}`;
   const hit = parsedPhones.get(cacheKey);
-  if (hit) return { ...hit };
+  if (hit) return hit;
   if (!/^\+?[0-9 ()./-]{3,30}$/.test(text)) throw new ValidationError(field, 'not a phone number (digits, spaces and - only, e.g. 0401234567 or +358401234567)');
   const phone = parsePhoneNumberFromString(text, country);
   if (!phone || !phone.isValid()) throw new ValidationError(field, 'not a valid phone number');
-  const type = phone.getType();
-  const parsed: ParsedEndpoint = { type: type && LANDLINE_TYPES.has(type) ? 'landline' : 'mobile', value: phone.number };
+  const numberType = phone.getType();
+  const parsed: ParsedPhone = { type: numberType && LANDLINE_TYPES.has(numberType) ? 'landline' : 'mobile', value: phone.number, region: phone.country, numberType };
   if (parsedPhones.size >= PARSED_PHONES_KEPT) parsedPhones.clear();
   parsedPhones.set(cacheKey, parsed);
-  return { ...parsed };
+  return parsed;
+}
+
+/** Refuses a number outside `policy`: another country, an international network, a number type not allowed. */
+function requireAllowed(phone: ParsedPhone, policy: PhonePolicy, field: string): void {
+  if (phone.region === undefined || !policy.countries.includes(phone.region)) {
+    throw new PhoneNotAllowedError(field, `numbers of this country are not accepted here (accepted: ${policy.countries.join(', ')})`);
+  }
+  if (phone.numberType === undefined || !policy.types.includes(phone.numberType)) {
+    throw new PhoneNotAllowedError(field, 'this kind of number (premium-rate, shared-cost, personal or another special range) is not accepted; give a mobile or landline number');
+  }
+}
+
+/** A phone number as stored; with `policy`, one the tenant accepts only (else PhoneNotAllowedError). */
+export function parsePhone(input: string, country: CountryCode, field: string, policy?: PhonePolicy): ParsedEndpoint {
+  const phone = parsePhoneFacts(input.trim(), country, field);
+  if (policy) requireAllowed(phone, policy, field);
+  return { type: phone.type, value: phone.value };
 }
 
 const emailSchema = z.email().max(254);
@@ -55,15 +102,15 @@ export function parseEmail(input: string, field: string): ParsedEndpoint {
   return { type: 'email', value };
 }
 
-/** A phone number or an email, told apart by the `@`. */
-export function parseEndpoint(input: string, country: CountryCode, field: string): ParsedEndpoint {
-  return input.includes('@') ? parseEmail(input, field) : parsePhone(input, country, field);
+/** A phone number (one `policy` allows) or an email, told apart by the `@`. */
+export function parseEndpoint(input: string, policy: PhonePolicy, field: string): ParsedEndpoint {
+  return input.includes('@') ? parseEmail(input, field) : parsePhone(input, policy.country, field, policy);
 }
 
-/** The one of `phone` / `email` that was given (exactly one), parsed; the error names the field. */
-export function parseLoginEndpoint(body: { phone?: string | undefined; email?: string | undefined }, country: CountryCode): ParsedEndpoint {
+/** The one of `phone` / `email` that was given (exactly one), parsed; a phone one `policy` allows; the error names the field. */
+export function parseLoginEndpoint(body: { phone?: string | undefined; email?: string | undefined }, policy: PhonePolicy): ParsedEndpoint {
   if (body.phone && body.email) throw new ValidationError('phone', 'give a phone number or an email, not both');
-  if (body.phone) return parsePhone(body.phone, country, 'phone');
+  if (body.phone) return parsePhone(body.phone, policy.country, 'phone', policy);
   if (body.email) return parseEmail(body.email, 'email');
   throw new ValidationError('phone', 'give a phone number or an email');
 }

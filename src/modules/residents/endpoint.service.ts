@@ -7,11 +7,11 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
-import type { SendPin } from '../auth/pin-delivery.js';
-import { endpointKey, type PinService } from '../auth/pin.service.js';
+import { pinChannelOf, type SendPin } from '../auth/pin-delivery.js';
+import { endpointKey, type PinService, type PinTarget } from '../auth/pin.service.js';
 import type { Language } from '../tenants/tenant.types.js';
 import type { EndpointRow } from './contact.repository.js';
-import { defaultCountry, parseEndpoint, type ParsedEndpoint } from './endpoint.parse.js';
+import { phonePolicyOf, parseEndpoint, type ParsedEndpoint } from './endpoint.parse.js';
 import type { OptOut } from './opt-out.js';
 import { requireContact } from './resident.service.js';
 import type { ResidentIdentity } from './resident.identity.js';
@@ -52,9 +52,13 @@ export function endpointService(deps: EndpointServiceDeps) {
     return { contactId: contact.id, endpoint };
   }
 
+  /** The PIN that verifies `endpoint` (its id the subject, its value the per-endpoint counters). */
+  const verifyTarget = (me: ResidentIdentity, endpoint: Pick<EndpointRow, 'id' | 'type' | 'value'>): PinTarget => ({
+    purpose: 'verify', subject: endpoint.id, endpointKey: endpointKey(deps.secret, endpoint.value), ip: me.ip, channel: pinChannelOf(endpoint.type as ParsedEndpoint['type']),
+  });
+
   async function sendVerificationPin(me: ResidentIdentity, endpoint: Pick<EndpointRow, 'id' | 'type' | 'value'>, language: Language): Promise<void> {
-    const target = { purpose: 'verify' as const, subject: endpoint.id, endpointKey: endpointKey(deps.secret, endpoint.value), ip: me.ip };
-    const { code } = await deps.pins.issue(me.tenant, target);
+    const { code } = await deps.pins.issue(me.tenant, verifyTarget(me, endpoint));
     await deps.sendPin({ tenant: me.tenant, endpoint: { type: endpoint.type as ParsedEndpoint['type'], value: endpoint.value }, code, purpose: 'verify', language });
   }
 
@@ -64,13 +68,13 @@ export function endpointService(deps: EndpointServiceDeps) {
     /** Adds a number or email; unless it is the one proved at login, a PIN goes to it for verification. */
     async add(me: ResidentIdentity, input: NewEndpointInput): Promise<EndpointView> {
       const contact = await requireContact(store, me);
-      const parsed = withChosenType(parseEndpoint(input.value, defaultCountry(me.tenant.languages), 'value'), input.type);
+      const parsed = withChosenType(parseEndpoint(input.value, phonePolicyOf(me.tenant), 'value'), input.type);
       if (await store.contacts.findEndpointByValue(me.tenant.id, contact.id, parsed.value)) throw new ConflictError('this number or email is yours already', 'value');
       const now = clock.now();
       const proved = parsed.value === me.login.value;
       const row = { id: newId(), contact_id: contact.id, type: parsed.type, value: parsed.value, source: 'self' as const, verified: (proved ? 1 : 0) as 0 | 1, created_at: now, updated_at: now };
       // The PIN is issued before the row exists, so that a refused PIN (rate limits) leaves nothing behind.
-      const pin = proved ? undefined : await deps.pins.issue(me.tenant, { purpose: 'verify', subject: row.id, endpointKey: endpointKey(deps.secret, row.value), ip: me.ip });
+      const pin = proved ? undefined : await deps.pins.issue(me.tenant, verifyTarget(me, row));
       await store.contacts.insertEndpoint(me.tenant.id, row);
       if (pin) await deps.sendPin({ tenant: me.tenant, endpoint: parsed, code: pin.code, purpose: 'verify', language: languageOf(me, contact.language) });
       await record(me, contact.id, 'endpoint.add', row);
@@ -80,7 +84,7 @@ export function endpointService(deps: EndpointServiceDeps) {
     async verify(me: ResidentIdentity, id: string, pin: string): Promise<EndpointView> {
       const { contactId, endpoint } = await endpointOf(me, id);
       if (endpoint.verified === 1) return toEndpointView(endpoint);
-      await deps.pins.check(me.tenant, { purpose: 'verify', subject: endpoint.id, endpointKey: endpointKey(deps.secret, endpoint.value), ip: me.ip }, pin);
+      await deps.pins.check(me.tenant, verifyTarget(me, endpoint), pin);
       const now = clock.now();
       await store.contacts.updateEndpoint(me.tenant.id, endpoint.id, { verified: 1, updated_at: now });
       await record(me, contactId, 'endpoint.verify', endpoint);
@@ -102,7 +106,7 @@ export function endpointService(deps: EndpointServiceDeps) {
       const { contactId, endpoint } = await endpointOf(me, id);
       if (endpoint.type === 'push') throw new ValidationError('type', 'a push subscription cannot be changed here');
       const now = clock.now();
-      const parsed = input.value === undefined ? { type: endpoint.type, value: endpoint.value } : parseEndpoint(input.value, defaultCountry(me.tenant.languages), 'value');
+      const parsed = input.value === undefined ? { type: endpoint.type, value: endpoint.value } : parseEndpoint(input.value, phonePolicyOf(me.tenant), 'value');
       const wanted = withChosenType(parsed, input.type);
       if (wanted.value === endpoint.value) {
         await store.contacts.updateEndpoint(me.tenant.id, endpoint.id, { type: wanted.type, updated_at: now });
@@ -114,7 +118,7 @@ export function endpointService(deps: EndpointServiceDeps) {
       // The old number's PIN (and its resend cooldown) does not carry over to the new one; the IP and
       // per-number hourly limits still count.
       await deps.pins.forget(me.tenant, 'verify', endpoint.id);
-      const pin = proved ? undefined : await deps.pins.issue(me.tenant, { purpose: 'verify', subject: endpoint.id, endpointKey: endpointKey(deps.secret, wanted.value), ip: me.ip });
+      const pin = proved ? undefined : await deps.pins.issue(me.tenant, verifyTarget(me, { id: endpoint.id, ...wanted }));
       const changed: EndpointRow = { ...endpoint, type: wanted.type, value: wanted.value, source: 'self', verified: proved ? 1 : 0, updated_at: now };
       await store.transaction(async (repos) => {
         await repos.contacts.updateEndpoint(me.tenant.id, endpoint.id, { type: changed.type, value: changed.value, source: 'self', verified: changed.verified, updated_at: now });

@@ -3,9 +3,10 @@
  * languages, services, service area, SMS sender, contact details) and its settings, as one flat object.
  * One zod source for validation (problem+json naming the field) and OpenAPI.
  */
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { contactInfoSchema, publicTenantSchema, smsSenderSchema } from './tenant.schemas.js';
-import { LANGUAGES, SERVICES } from './tenant.types.js';
+import { LANGUAGES, PHONE_NUMBER_TYPES, SERVICES } from './tenant.types.js';
 
 const unique = <T>(list: T[]) => new Set(list).size === list.length;
 const integer = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -26,7 +27,11 @@ const httpsOrPath = (what: string) =>
     .string()
     .trim()
     .max(500)
-    .refine((v) => v.startsWith('/') || /^https:\/\/[^\s/]+/.test(v), `${what}: an https:// address (or a path on this server)`);
+    // A path starts with one slash: `//host/…` and `/\host/…` are addresses on another host.
+    .refine((v) => /^\/(?![/\\])/.test(v) || /^https:\/\/[^\s/]+/.test(v), `${what}: an https:// address (or a path on this server)`);
+
+/** A country libphonenumber-js knows (ISO 3166 alpha-2, upper case). */
+const countryCode = z.string().refine((v) => isSupportedCountry(v), 'a country code such as FI or SE');
 
 const origin = z
   .string()
@@ -53,6 +58,12 @@ export const settingsPatchSchema = z.strictObject({
   pinsPerEndpointPerHour: integer(1, 100).optional(),
   pinsPerIpPerHour: integer(1, 10_000).optional(),
   pinResendCooldownSeconds: integer(0, 3600).optional(),
+  country: countryCode.nullable().optional(),
+  phoneCountries: z.array(countryCode).max(50).refine(unique, 'countries must not repeat').optional(),
+  phoneNumberTypes: z.array(z.enum(PHONE_NUMBER_TYPES)).min(1).refine(unique, 'number types must not repeat').optional(),
+  pinsPerTenantPerHour: integer(1, 1_000_000).optional(),
+  pinsPerTenantPerDay: integer(1, 10_000_000).optional(),
+  voicePinBudgetPercent: integer(0, 100).optional(),
   quietHours: z
     .strictObject({ start: hhmm, end: hhmm, timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Helsinki') })
     .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'] })
@@ -85,6 +96,12 @@ export const settingsViewSchema = publicTenantSchema.pick({ slug: true, name: tr
   pinsPerEndpointPerHour: z.number(),
   pinsPerIpPerHour: z.number(),
   pinResendCooldownSeconds: z.number(),
+  country: z.string().nullable(),
+  phoneCountries: z.array(z.string()),
+  phoneNumberTypes: z.array(z.string()),
+  pinsPerTenantPerHour: z.number(),
+  pinsPerTenantPerDay: z.number(),
+  voicePinBudgetPercent: z.number(),
   quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
   householdMode: z.boolean(),
   retentionMonths: z.number(),

@@ -7,7 +7,10 @@ const SENDER = /^[A-Za-z0-9 .\-_&+]{1,11}$/;
 /** The SMS sender id as networks pass it through (shared by new tenants and the settings API). */
 export const smsSenderSchema = z.string().regex(SENDER, 'at most 11 characters: letters A–Z, digits, space . - _ & +');
 
-export const contactInfoSchema = z.object({ phone: z.string().max(40).optional(), email: z.email().optional(), url: z.url().optional() });
+/** A web address the pages link to: https only — never javascript:, data: or the like. */
+const webUrl = z.url({ protocol: /^https$/, error: 'an https:// address' }).max(500);
+
+export const contactInfoSchema = z.object({ phone: z.string().max(40).optional(), email: z.email().optional(), url: webUrl.optional() });
 
 export const slugSchema = z
   .string()

@@ -7,6 +7,12 @@ export type Language = (typeof LANGUAGES)[number];
 export const SERVICES = ['water', 'sewer', 'district-heating', 'electricity', 'waste', 'other'] as const;
 export type Service = (typeof SERVICES)[number];
 
+/** The number types of libphonenumber-js (`getType()`) a tenant may allow. */
+export const PHONE_NUMBER_TYPES = [
+  'MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'VOIP', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL',
+] as const;
+export type PhoneNumberType = (typeof PHONE_NUMBER_TYPES)[number];
+
 /** Tenant settings; every field has a default so that older rows read as complete settings. */
 export interface TenantSettings {
   pinLength: number;
@@ -14,6 +20,17 @@ export interface TenantSettings {
   pinsPerEndpointPerHour: number;
   pinsPerIpPerHour: number;
   pinResendCooldownSeconds: number;
+  /** The tenant's country (ISO 3166 alpha-2) for national numbers; null = from its first language (fi → FI, sv → SE). */
+  country: string | null;
+  /** Countries whose numbers residents may use (ISO alpha-2); empty = the tenant's country only. */
+  phoneCountries: string[];
+  /** libphonenumber-js number types residents may use; premium, shared-cost, personal and the like are left out. */
+  phoneNumberTypes: PhoneNumberType[];
+  /** PINs by SMS or voice (login and verification together) the tenant sends per hour, per day. */
+  pinsPerTenantPerHour: number;
+  pinsPerTenantPerDay: number;
+  /** Voice PINs stop when the tenant's hourly or daily PIN count reaches this share (%) of its budget. */
+  voicePinBudgetPercent: number;
   /** Planned-work notices are held outside these local hours; null = no quiet hours. */
   quietHours: { start: string; end: string; timeZone: string } | null;
   /** One message per address instead of one per person. */
@@ -43,6 +60,12 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   pinsPerEndpointPerHour: 5,
   pinsPerIpPerHour: 30,
   pinResendCooldownSeconds: 60,
+  country: null,
+  phoneCountries: [],
+  phoneNumberTypes: ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE'],
+  pinsPerTenantPerHour: 200,
+  pinsPerTenantPerDay: 1000,
+  voicePinBudgetPercent: 50,
   quietHours: null,
   householdMode: false,
   retentionMonths: 13,

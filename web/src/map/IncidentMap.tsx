@@ -36,7 +36,10 @@ export function IncidentMap({ tenant, incidents, selectedId, onSelect, address }
         style: { color, weight: 2, fillOpacity: 0.25 },
         pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { radius: 8, color }),
       });
-      layer.bindTooltip(incident.title || t(`common.services.${incident.service}` as 'common.services.other'));
+      // As text: Leaflet reads a string tooltip as HTML, and a title is whatever an operator typed.
+      const label = document.createElement('span');
+      label.textContent = incident.title || t(`common.services.${incident.service}` as 'common.services.other');
+      layer.bindTooltip(label);
       layer.on('click', () => onSelect(incident.id));
       layer.addTo(features);
       layers.current.set(incident.id, layer);
