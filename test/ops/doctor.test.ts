@@ -36,6 +36,16 @@ describe('aviso doctor, configuration', () => {
     expect(lines(result.stdout)).toEqual([expect.stringMatching(/^FAIL {2}config: AVISO_PORT: /)]);
     expect(result.stderr.trim()).toBe('aviso: 1 problem: config');
   });
+
+  it('names a database it cannot reach, or that is not there yet, and still checks the rest', async () => {
+    const unreachable = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stdout).toMatch(/^FAIL {2}database: postgres: .*ECONNREFUSED.*\n {6}→ check AVISO_DATABASE_URL/m);
+    expect(unreachable.stdout).toContain('ok    channel sms: dev inbox');
+    const missing = join(mkdtempSync(join(tmpdir(), 'aviso-doctor-')), 'aviso.db');
+    const absent = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: `sqlite:${missing}` });
+    expect(absent.stdout).toContain(`FAIL  database: no database at ${missing}\n      → aviso migrate creates it`);
+  });
 });
 
 for (const kind of TEST_DATABASES) {

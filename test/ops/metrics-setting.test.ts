@@ -27,6 +27,7 @@ describe('provider error codes as labels', () => {
     expect(errorCode('submit_sm refused: ESME_RTHROTTLED')).toBe('ESME_RTHROTTLED');
     expect(errorCode('550 5.1.1 no such user')).toBe('550');
     expect(errorCode('connect ECONNREFUSED 127.0.0.1:2775')).toBe('ECONNREFUSED');
+    expect(errorCode('SMPP bind refused (status 13)')).toBe('status-13');
     expect(errorCode('the number +358401234567 is barred')).toBe('other');
     expect(errorCode(undefined)).toBe('other');
   });

@@ -21,8 +21,12 @@ export interface ScrapeSources {
 
 const READINESS_CACHE_MS = 30_000;
 
-/** A provider's error as a bounded label: an SMPP status name, an errno name or a 4xx/5xx reply code. */
-export const errorCode = (error: string | undefined): string => /\b(ESME_\w+|E[A-Z]{3,}|[45]\d\d)\b/.exec(error ?? '')?.[1] ?? 'other';
+/** A provider's error as a bounded label: an SMPP status (name, or `status-N`), an errno name or a 4xx/5xx reply code. */
+export function errorCode(error: string | undefined): string {
+  const status = /\bstatus (\d{1,5})\b/.exec(error ?? '');
+  if (status) return `status-${status[1]}`;
+  return /\b(ESME_\w+|E[A-Z]{3,}|[45]\d\d)\b/.exec(error ?? '')?.[1] ?? 'other';
+}
 
 export function createMetrics() {
   const registry = new Registry();
