@@ -22,8 +22,8 @@ describe('provider metrics against the SMSC simulator', () => {
 
   it('counts sends, receipts and their latency, and failures by code, per provider through failover', async () => {
     const metrics = createMetrics();
-    const refusing = smppProvider(new URL(`smpp://aviso:wrong@127.0.0.1:${smsc.port}`), systemClock);
-    const working = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=Aviso&tps=100`), systemClock);
+    const refusing = smppProvider(new URL(`smpp://refused:pw@127.0.0.1:${smsc.port}`), { clock: systemClock });
+    const working = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=Aviso&tps=100`), { clock: systemClock });
     const channel = failoverProvider([refusing, working].map((p) => meteredProvider(p, metrics.meter, systemClock)));
     const receipts: DeliveryReceipt[] = [];
     channel.onReceipt!((r) => receipts.push(r));
@@ -35,13 +35,13 @@ describe('provider metrics against the SMSC simulator', () => {
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(2);
 
     const samples = parsePrometheus(await metrics.registry.metrics());
-    const sms = { channel: 'sms', provider: 'smpp' };
-    // The refusing bind failed both twice (failover tries a retryable failure down the whole list again,
-    // the first provider included); the working one took both.
-    expect(valueOf(samples, 'aviso_messages_total', { ...sms, outcome: 'failed' })).toBe(4);
+    const sms = { channel: 'sms', provider: `smpp://aviso@127.0.0.1:${smsc.port}` };
+    const refused = { channel: 'sms', provider: `smpp://refused@127.0.0.1:${smsc.port}` };
+    // The refusing bind failed both once (failover moves a retryable failure on down the list); the working one took both.
+    expect(valueOf(samples, 'aviso_messages_total', { ...refused, outcome: 'failed' })).toBe(2);
     expect(valueOf(samples, 'aviso_messages_total', { ...sms, outcome: 'sent' })).toBe(2);
     const errors = samples.filter((s) => s.name === 'aviso_provider_errors_total');
-    expect(errors.map((s) => [s.labels.code, s.labels.retryable, s.value])).toEqual([['status-13', 'true', 4]]);
+    expect(errors.map((s) => [s.labels.provider, s.labels.code, s.labels.retryable, s.value])).toEqual([[refused.provider, 'ESME_RBINDFAIL', 'true', 2]]);
     expect(valueOf(samples, 'aviso_receipts_total', { ...sms, status: 'delivered' })).toBe(1);
     expect(valueOf(samples, 'aviso_receipts_total', { ...sms, status: 'failed' })).toBe(1);
     expect(valueOf(samples, 'aviso_receipt_latency_seconds_count', sms)).toBe(2);

@@ -22,6 +22,8 @@ export interface SimulatedSms {
 }
 
 export interface SmscOptions {
+  /** Address to listen on (default 127.0.0.1; 0.0.0.0 to be reached from other containers). */
+  host?: string;
   systemId?: string;
   password?: string;
   tps?: number;
@@ -178,7 +180,7 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
       session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, options.host ?? '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     messages,
