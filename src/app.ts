@@ -17,6 +17,7 @@ import { registerNulByteGuard } from './http/nul-bytes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerWebRoutes } from './http/web.routes.js';
 import { registerInboxRoutes } from './channels/inbox.routes.js';
+import { registerWebhookRoutes } from './channels/webhook.routes.js';
 import { registerOpsRoutes } from './modules/ops/ops.routes.js';
 import { registerAddressRoutes } from './modules/addresses/address.routes.js';
 import { registerDispatchApi } from './modules/dispatch/dispatch.api.js';
@@ -117,6 +118,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   registerResidentAdminApi(app, context);
   registerTenantSettingsApi(app, context);
   if (context.inboxEnabled) registerInboxRoutes(app, context);
+  registerWebhookRoutes(app, { channels: context.channels, publicUrl: context.config.publicUrl, acceptReceipts: (receipts) => context.dispatch.runtime.acceptReceipts(receipts) });
   await registerWebRoutes(app, context);
   return app;
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { canParseChannelUrl, channelScheme } from './lib/channel-url.js';
 
 const channelUrl = (schemes: readonly string[]) =>
   z.string().refine(
@@ -15,8 +16,7 @@ const channelUrl = (schemes: readonly string[]) =>
       value.split(',').every((part) => {
         const trimmed = part.trim();
         if (trimmed === 'inbox') return true;
-        const scheme = trimmed.split(':')[0] ?? '';
-        return schemes.includes(scheme) && URL.canParse(trimmed);
+        return schemes.includes(channelScheme(trimmed)) && canParseChannelUrl(trimmed);
       }),
     { message: `expected "inbox" or a URL with one of: ${schemes.join(', ')} (comma-separated for failover)` },
   );

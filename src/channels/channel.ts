@@ -54,6 +54,23 @@ export interface DeliveryReceipt {
   at: number;
 }
 
+/** A callback a provider posts to (delivery reports), as the webhook route hands it over. */
+export interface WebhookRequest {
+  /** The URL the provider posted to, as the public sees it (signatures cover it). */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as parsed: JSON, or a form as an object of strings. */
+  body: unknown;
+  /** The path segment after the provider's key, if any. */
+  token: string | undefined;
+}
+
+/** A provider's webhook: its key in `/api/webhooks/sms/{key}` and how to read (and check) what arrives. */
+export interface ProviderWebhook {
+  key: string;
+  handle(request: WebhookRequest): { ok: true; receipts: DeliveryReceipt[] } | { ok: false; reason: string };
+}
+
 export interface ChannelProvider {
   readonly name: string;
   readonly channel: ChannelName;
@@ -71,6 +88,8 @@ export interface ChannelProvider {
   readonly receiptSources?: readonly string[];
   /** Whether the provider can take messages now (bound, logged in, reachable), with a reason to show an operator. */
   health?(): Promise<ProviderHealth>;
+  /** Webhooks the provider's receipts arrive at (HTTP providers). */
+  readonly webhooks?: readonly ProviderWebhook[];
   /** Ends the provider's connections; messages in flight end at once as retryable failures. */
   close?(): Promise<void>;
 }

@@ -7,40 +7,62 @@ import type { Db } from '../db/connection.js';
 import type { Clock } from '../lib/clock.js';
 import type { ChannelName, ChannelProvider, Channels } from './channel.js';
 import { smtpProvider } from './email/smtp.provider.js';
+import { channelScheme, parseChannelUrl } from '../lib/channel-url.js';
 import { failoverProvider } from './failover.provider.js';
 import { inboxProvider } from './inbox.provider.js';
 import { meteredProvider, type ChannelMeter } from './metered.provider.js';
+import { elks46Provider } from './sms/elks46.provider.js';
+import { gatewayApiProvider } from './sms/gatewayapi.provider.js';
+import type { HttpSmsDeps } from './sms/http-sms.js';
 import { smppProvider } from './sms/smpp.provider.js';
+import { twilioProvider } from './sms/twilio.provider.js';
 
-export type ProviderFactory = (url: URL, deps: { db: Db; clock: Clock; channel: ChannelName }) => ChannelProvider;
+export interface ProviderDeps {
+  db: Db;
+  clock: Clock;
+  channel: ChannelName;
+  config: Pick<Config, 'publicUrl' | 'secret'>;
+}
+export type ProviderFactory = (url: URL, deps: ProviderDeps) => ChannelProvider;
+
+const httpDeps = (deps: ProviderDeps): HttpSmsDeps => ({ publicUrl: deps.config.publicUrl, secret: deps.config.secret, now: () => deps.clock.now() });
+/** Only SMS: these schemes send text messages, not email or calls. */
+const smsOnly = (scheme: string, build: ProviderFactory): ProviderFactory => (url, deps) => {
+  if (deps.channel !== 'sms') throw new Error(`${scheme}:// sends SMS; it cannot be the ${deps.channel} channel`);
+  return build(url, deps);
+};
 
 /** Provider factories by URL scheme. */
 export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
   smtp: (url) => smtpProvider(url),
   smtps: (url) => smtpProvider(url),
-  smpp: (url, deps) => smppProvider(url, { clock: deps.clock }),
+  smpp: smsOnly('smpp', (url, deps) => smppProvider(url, { clock: deps.clock })),
+  '46elks': smsOnly('46elks', (url, deps) => elks46Provider(url, httpDeps(deps))),
+  gatewayapi: smsOnly('gatewayapi', (url, deps) => gatewayApiProvider(url, httpDeps(deps))),
+  twilio: smsOnly('twilio', (url, deps) => twilioProvider(url, httpDeps(deps))),
 };
 
-function buildProvider(spec: string, channel: ChannelName, db: Db, clock: Clock): ChannelProvider {
-  if (spec === 'inbox') return inboxProvider(db.kysely, clock, channel);
-  const url = new URL(spec);
-  const factory = PROVIDER_FACTORIES[url.protocol.replace(/:$/, '')];
-  if (!factory) throw new Error(`no provider for ${url.protocol} (channel ${channel})`);
-  return factory(url, { db, clock, channel });
+function buildProvider(spec: string, deps: ProviderDeps): ChannelProvider {
+  if (spec === 'inbox') return inboxProvider(deps.db.kysely, deps.clock, deps.channel);
+  const url = parseChannelUrl(spec);
+  const factory = PROVIDER_FACTORIES[channelScheme(spec)];
+  if (!factory) throw new Error(`no provider for ${channelScheme(spec)}:// (channel ${deps.channel})`);
+  return factory(url, deps);
 }
 
 /** One provider, or several in failover order when the setting lists them comma-separated; each counted by `meter`. */
-function buildChannel(setting: string, channel: ChannelName, db: Db, clock: Clock, meter?: ChannelMeter): ChannelProvider {
+function buildChannel(setting: string, deps: ProviderDeps, meter?: ChannelMeter): ChannelProvider {
   const specs = setting.split(',').map((s) => s.trim()).filter(Boolean);
-  const providers = specs.map((spec) => buildProvider(spec, channel, db, clock));
-  return failoverProvider(meter ? providers.map((p) => meteredProvider(p, meter, clock)) : providers);
+  const providers = specs.map((spec) => buildProvider(spec, deps));
+  return failoverProvider(meter ? providers.map((p) => meteredProvider(p, meter, deps.clock)) : providers);
 }
 
 export function buildChannels(config: Config, db: Db, clock: Clock, meter?: ChannelMeter): Channels {
+  const deps = (channel: ChannelName): ProviderDeps => ({ db, clock, channel, config });
   return {
-    sms: buildChannel(config.sms, 'sms', db, clock, meter),
-    email: buildChannel(config.email, 'email', db, clock, meter),
-    voice: buildChannel(config.voice, 'voice', db, clock, meter),
-    push: buildChannel('inbox', 'push', db, clock, meter),
+    sms: buildChannel(config.sms, deps('sms'), meter),
+    email: buildChannel(config.email, deps('email'), meter),
+    voice: buildChannel(config.voice, deps('voice'), meter),
+    push: buildChannel('inbox', deps('push'), meter),
   };
 }

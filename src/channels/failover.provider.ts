@@ -2,43 +2,44 @@
  * Several providers for one channel, in failover order (`AVISO_SMS=smpp://primary…,smpp://backup…`):
  * a message that fails with a retryable error (connection lost, no response, throttled, bind refused)
  * goes to the next provider, and its result says which provider took it and why the earlier one was
- * passed over; a final refusal (bad number) does not travel on.
+ * passed over; a final refusal (bad number) does not travel on. What a batch leaves behind goes on as a
+ * batch, so a provider with a batch API gets one call for all of it.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, SendResult } from './channel.js';
+
+const sendAll = async (provider: ChannelProvider, messages: OutboundMessage[]): Promise<SendResult[]> =>
+  provider.sendBatch ? provider.sendBatch(messages) : Promise.all(messages.map((m) => provider.send(m)));
+
+const movesOn = (r: SendResult): boolean => r.status === 'failed' && r.retryable === true;
 
 export function failoverProvider(providers: ChannelProvider[]): ChannelProvider {
   const [first] = providers;
   if (!first) throw new Error('failover needs at least one provider');
   if (providers.length === 1) return first;
 
-  /** Tries the providers after `from` in order, starting from an earlier one's retryable failure. */
-  async function onwards(message: OutboundMessage, from: number, failed: SendResult): Promise<SendResult> {
-    let result = failed;
-    for (let i = from + 1; i < providers.length; i++) {
-      const reason = `${providers[i - 1]!.name}: ${result.error ?? 'failed'}`;
+  async function sendBatch(messages: OutboundMessage[]): Promise<SendResult[]> {
+    const results = (await sendAll(first!, messages)).map((r) => ({ provider: first!.name, ...r }));
+    for (let i = 1; i < providers.length; i++) {
+      const waiting = results.flatMap((r, j) => (movesOn(r) ? [j] : []));
+      if (waiting.length === 0) break;
       const provider = providers[i]!;
-      result = { provider: provider.name, ...(await provider.send(message)), failover: reason };
-      if (result.status !== 'failed' || !result.retryable) return result;
+      const answers = await sendAll(provider, waiting.map((j) => messages[j]!));
+      waiting.forEach((j, k) => {
+        const earlier = results[j]!;
+        results[j] = { provider: provider.name, ...answers[k]!, failover: `${earlier.provider}: ${earlier.error ?? 'failed'}` };
+      });
     }
-    return result;
+    return results;
   }
-
-  const labelled = (result: SendResult): SendResult => ({ provider: first.name, ...result });
 
   return {
     name: providers.map((p) => p.name).join('>'),
     channel: first.channel,
     maxPerSecond: first.maxPerSecond,
     receiptSources: providers.flatMap((p) => p.receiptSources ?? []),
-    async send(message) {
-      const result = labelled(await first.send(message));
-      return result.status === 'failed' && result.retryable ? onwards(message, 0, result) : result;
-    },
-    async sendBatch(messages) {
-      const results = first.sendBatch ? await first.sendBatch(messages) : await Promise.all(messages.map((m) => first.send(m)));
-      // Only the messages the first provider could not take travel down the list.
-      return Promise.all(results.map((r, i) => (r.status === 'failed' && r.retryable ? onwards(messages[i]!, 0, labelled(r)) : labelled(r))));
-    },
+    webhooks: providers.flatMap((p) => p.webhooks ?? []),
+    send: async (message) => (await sendBatch([message]))[0]!,
+    sendBatch,
     onReceipt: (handler: (receipt: DeliveryReceipt) => void) => {
       for (const p of providers) p.onReceipt?.(handler);
     },

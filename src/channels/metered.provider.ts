@@ -31,6 +31,7 @@ export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, 
     channel: provider.channel,
     maxPerSecond: provider.maxPerSecond,
     ...(provider.receiptSources ? { receiptSources: provider.receiptSources } : {}),
+    ...(provider.webhooks ? { webhooks: provider.webhooks } : {}),
     send: async (message: OutboundMessage) => record(await provider.send(message)),
     ...(sendBatch ? { sendBatch: async (messages: OutboundMessage[]) => (await sendBatch(messages)).map(record) } : {}),
     ...(onReceipt

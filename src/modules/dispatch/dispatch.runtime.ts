@@ -8,7 +8,7 @@
  * closes the providers (messages in flight end as retryable failures) and waits for the workers.
  */
 import type { Logger } from 'pino';
-import type { Channels } from '../../channels/channel.js';
+import type { Channels, DeliveryReceipt } from '../../channels/channel.js';
 import type { Clock } from '../../lib/clock.js';
 import { asTenantId } from '../../lib/tenant-id.js';
 import type { JobQueue } from '../../jobs/queue.js';
@@ -84,6 +84,11 @@ export function dispatchRuntime(deps: RuntimeDeps) {
 
   return {
     sweep,
+
+    /** Receipts that reached this process some other way than a provider's own connection (webhooks). */
+    acceptReceipts(received: readonly DeliveryReceipt[]): void {
+      for (const receipt of received) receipts.add(receipt);
+    },
 
     async startWorkers(options: WorkerOptions): Promise<void> {
       logger = options.logger;

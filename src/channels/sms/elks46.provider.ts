@@ -1,0 +1,53 @@
+/**
+ * SMS through 46elks (`46elks://API_USERNAME:API_PASSWORD@api.46elks.com?from=SENDER&tps=N`): one
+ * `POST /a1/sms` per message (form fields from, to, message, whendelivered), HTTP Basic authentication.
+ * 46elks posts delivery reports (form fields id, status delivered|failed, delivered) to `whendelivered`;
+ * it does not sign them, so the webhook's path carries a token only this server can make.
+ */
+import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
+import { basic, failure, httpSmsOptions, post, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+
+const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', failed: 'failed' };
+
+export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
+  const options = httpSmsOptions(url, 'https://api.46elks.com');
+  const name = `46elks://${decodeURIComponent(url.username)}@${new URL(options.base).host}`;
+  const key = `46elks-${decodeURIComponent(url.username)}`;
+  const token = webhookToken(deps, key);
+  const callback = webhookUrl(deps, key, token);
+  const authorization = basic(url.username, url.password);
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    const form = new URLSearchParams({ from: message.from ?? options.from, to: message.to, message: message.text });
+    if (callback) form.set('whendelivered', callback);
+    const answer = await post(`${options.base}/a1/sms`, {
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      timeoutMs: options.timeoutMs,
+    });
+    if ('error' in answer || answer.status !== 200) return failure(message.id, name, answer, (a) => a.text.slice(0, 200));
+    const body = answer.body as { id?: string; status?: string };
+    if (!body.id) return { id: message.id, provider: name, status: 'failed', error: `no message id in the answer: ${answer.text.slice(0, 200)}`, retryable: true, raw: answer.body };
+    return { id: message.id, provider: name, providerId: body.id, status: 'sent', raw: answer.body };
+  }
+
+  const webhook: ProviderWebhook = {
+    key,
+    handle(request) {
+      if (request.token !== token) return { ok: false, reason: 'wrong or missing webhook token' };
+      const form = request.body as Record<string, string | undefined>;
+      const status = STATUSES[form.status ?? ''];
+      if (!form.id || !status) return { ok: false, reason: 'not a 46elks delivery report (id, status)' };
+      return { ok: true, receipts: [{ provider: name, providerId: form.id, status, at: deps.now(), ...(status === 'failed' ? { error: 'failed (46elks)' } : {}) }] };
+    },
+  };
+
+  return {
+    name,
+    channel: 'sms',
+    maxPerSecond: options.tps > 0 ? options.tps : Infinity,
+    // Without a public URL no report can come back: a sent message is then as far as Aviso can know.
+    ...(callback ? { receiptSources: [name], webhooks: [webhook] } : {}),
+    send,
+  };
+}

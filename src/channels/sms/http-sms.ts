@@ -1,0 +1,77 @@
+/**
+ * What the HTTP SMS providers (46elks, GatewayAPI, Twilio) share: one request with a time limit, the
+ * reading of the answer into a send result (429 and 5xx and timeouts are temporary, other 4xx final with
+ * the provider's reason), the options their URLs carry, and the webhook address receipts come back to.
+ */
+import { createHmac } from 'node:crypto';
+import type { SendResult } from '../channel.js';
+
+export interface HttpSmsDeps {
+  /** The public base URL (AVISO_PUBLIC_URL) webhooks are reached at; no webhooks without one. */
+  publicUrl: string | undefined;
+  /** Keys the unguessable part of webhook paths for providers that do not sign their callbacks. */
+  secret: string;
+  now(): number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+/** The URL's options: `from` (sender), `tps`, `timeout` (s), and `base` — the API's address, for a stand-in. */
+export function httpSmsOptions(url: URL, defaultBase: string) {
+  const tps = Number(url.searchParams.get('tps') ?? 10);
+  const timeout = Number(url.searchParams.get('timeout') ?? 10);
+  if (!Number.isFinite(tps) || tps < 0) throw new Error(`${url.protocol} URL: tps must be a number ≥ 0`);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`${url.protocol} URL: timeout must be a number of seconds`);
+  return {
+    from: url.searchParams.get('from') ?? 'Aviso',
+    tps,
+    timeoutMs: timeout * 1000,
+    base: (url.searchParams.get('base') ?? (url.hostname ? `https://${url.host}` : defaultBase)).replace(/\/$/, ''),
+  };
+}
+
+/** POSTs and reads the answer; a connection that never opened is `attempted: false`. */
+export async function post(url: string, init: { headers: Record<string, string>; body: string; timeoutMs: number }): Promise<HttpAnswer | { error: string; attempted: boolean }> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers: init.headers, body: init.body, signal: AbortSignal.timeout(init.timeoutMs) });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: 46elks answers errors as plain text.
+    }
+    return { status: response.status, body, text };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const timedOut = (error as Error).name === 'TimeoutError';
+    return { error: timedOut ? `no answer within ${init.timeoutMs / 1000} s` : `connection failed (${cause ?? (error as Error).message})`, attempted: timedOut };
+  }
+}
+
+/**
+ * A failed answer as a send result. Throttling (429), the provider's own failures (5xx) and refused
+ * credentials (401, 403: the account, not the number) are worth another try — later or at the next
+ * provider; other 4xx are about the message (a bad number) and final, with the provider's reason.
+ */
+export function failure(id: string, provider: string, answer: HttpAnswer | { error: string; attempted: boolean }, reason: (a: HttpAnswer) => string): SendResult {
+  if ('error' in answer) return { id, provider, status: 'failed', error: answer.error, retryable: true, attempted: answer.attempted };
+  const retryable = answer.status === 429 || answer.status >= 500 || answer.status === 401 || answer.status === 403;
+  return { id, provider, status: 'failed', error: `${answer.status} ${reason(answer)}`.trim(), retryable, raw: answer.body };
+}
+
+/** Where a provider posts its receipts: `{publicUrl}/api/webhooks/sms/{key}[/{token}]`, or undefined without a public URL. */
+export function webhookUrl(deps: HttpSmsDeps, key: string, token?: string): string | undefined {
+  if (!deps.publicUrl) return undefined;
+  return `${deps.publicUrl.replace(/\/$/, '')}/api/webhooks/sms/${key}${token ? `/${token}` : ''}`;
+}
+
+/** An unguessable path token for a provider that does not sign its callbacks (keyed by the server's secret). */
+export const webhookToken = (deps: HttpSmsDeps, key: string): string => createHmac('sha256', deps.secret).update(`webhook:${key}`).digest('base64url').slice(0, 32);
+
+/** Basic authentication header. */
+export const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${decodeURIComponent(user)}:${decodeURIComponent(password)}`).toString('base64')}`;

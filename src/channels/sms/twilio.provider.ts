@@ -1,0 +1,76 @@
+/**
+ * SMS through Twilio (`twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=+358…|SENDER&tps=N`, or
+ * `messagingService=MG…` instead of `from`): one `POST /2010-04-01/Accounts/{sid}/Messages.json` per
+ * message (form fields To, From or MessagingServiceSid, Body, StatusCallback), HTTP Basic authentication.
+ * Status callbacks (form fields MessageSid, MessageStatus, ErrorCode) are signed: `X-Twilio-Signature`
+ * is Base64(HMAC-SHA1(auth token, the callback URL followed by each form field's name and value, sorted by
+ * name)); a callback without a valid signature is refused.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
+import { basic, failure, httpSmsOptions, post, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+
+// Final states of a Twilio message; queued, accepted, sending and sent are on the way.
+const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', undelivered: 'failed', failed: 'failed', canceled: 'failed' };
+
+/** Twilio's request signature over a URL and form fields. */
+export function twilioSignature(authToken: string, url: string, form: Record<string, string>): string {
+  const data = url + Object.keys(form).sort().map((k) => k + form[k]).join('');
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
+  const options = httpSmsOptions(url, 'https://api.twilio.com');
+  const accountSid = decodeURIComponent(url.username);
+  const authToken = decodeURIComponent(url.password);
+  const messagingService = url.searchParams.get('messagingService');
+  const name = `twilio://${accountSid}@${new URL(options.base).host}`;
+  const key = `twilio-${accountSid}`;
+  const callback = webhookUrl(deps, key);
+  const authorization = basic(url.username, url.password);
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    const form = new URLSearchParams({ To: message.to, Body: message.text });
+    if (messagingService) form.set('MessagingServiceSid', messagingService);
+    else form.set('From', message.from ?? options.from);
+    if (callback) form.set('StatusCallback', callback);
+    const answer = await post(`${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, {
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      timeoutMs: options.timeoutMs,
+    });
+    const reason = (a: { body: unknown; text: string }) => {
+      const error = a.body as { code?: number; message?: string };
+      return error.code ? `Twilio ${error.code}: ${error.message ?? ''}` : a.text.slice(0, 200);
+    };
+    if ('error' in answer || (answer.status !== 201 && answer.status !== 200)) return failure(message.id, name, answer, reason);
+    const body = answer.body as { sid?: string };
+    if (!body.sid) return { id: message.id, provider: name, status: 'failed', error: `no message sid in the answer: ${answer.text.slice(0, 200)}`, retryable: true, raw: answer.body };
+    return { id: message.id, provider: name, providerId: body.sid, status: 'sent', raw: answer.body };
+  }
+
+  const webhook: ProviderWebhook = {
+    key,
+    handle(request) {
+      const form = request.body as Record<string, string>;
+      const given = request.headers['x-twilio-signature'];
+      if (typeof given !== 'string' || !form || typeof form !== 'object') return { ok: false, reason: 'unsigned callback' };
+      const expected = Buffer.from(twilioSignature(authToken, request.url, form));
+      const actual = Buffer.from(given);
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { ok: false, reason: 'bad X-Twilio-Signature' };
+      const status = STATUSES[form.MessageStatus ?? ''];
+      if (!form.MessageSid || !form.MessageStatus) return { ok: false, reason: 'not a Twilio status callback (MessageSid, MessageStatus)' };
+      if (!status) return { ok: true, receipts: [] };
+      const error = status === 'failed' ? `${form.MessageStatus}${form.ErrorCode ? ` (Twilio ${form.ErrorCode})` : ''}` : undefined;
+      return { ok: true, receipts: [{ provider: name, providerId: form.MessageSid, status, at: deps.now(), ...(error ? { error } : {}) }] };
+    },
+  };
+
+  return {
+    name,
+    channel: 'sms',
+    maxPerSecond: options.tps > 0 ? options.tps : Infinity,
+    ...(callback ? { receiptSources: [name], webhooks: [webhook] } : {}),
+    send,
+  };
+}
