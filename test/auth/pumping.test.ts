@@ -83,11 +83,10 @@ describeEachDatabase('SMS and voice pumping', (t) => {
     // Straight to the service, all started at once, so that their statements interleave.
     const issues = SOURCES.slice(0, 12).map((ip, i) => {
       const key = `race-${i}-${Math.random()}`;
-      return context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip, channel: 'sms' }).then(() => 'issued', (error: { code?: string }) => error.code);
+      return context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip, channel: 'sms' }).then(() => 'issued', (error: { code?: string; message?: string }) => error.code ?? error.message);
     });
     const outcomes = await Promise.all(issues);
-    expect(countOf(outcomes, 'issued')).toBe(4);
-    expect(countOf(outcomes, 'pin-budget-spent')).toBe(8);
+    expect(outcomes.sort()).toEqual([...Array(4).fill('issued'), ...Array(8).fill('pin-budget-spent')]);
     expect(await context.db.kysely.selectFrom('pins').select('id').where('tenant_id', '=', tenant.id).execute()).toHaveLength(4);
   });
 

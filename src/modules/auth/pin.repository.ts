@@ -215,6 +215,25 @@ async function replacePin(db: Kysely<Database>, tenantId: TenantId, pin: NewPin,
   return row !== undefined;
 }
 
+const DEADLOCK = '40P01';
+const DEADLOCK_RETRIES = 3;
+
+/**
+ * Runs `statement` again when PostgreSQL ends it as a deadlock victim. The issue statement locks the
+ * budget rows it sees, then writes them all: a request that saw a budget row another has just created
+ * can wait on it in the other order (at the start of a window, when requests race). Nothing of a victim
+ * was written, so it runs again.
+ */
+async function retryingDeadlocks<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= DEADLOCK_RETRIES) throw error;
+    }
+  }
+}
+
 /** Counts one hit of each counter (keys differ); the new counts by key. */
 async function countHits(db: Kysely<Database>, counters: ReadonlyArray<CounterLimit>): Promise<Map<string, number>> {
   const rows = await db
@@ -300,13 +319,13 @@ export function pinRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, '
      */
     async issue(tenantId: TenantId, pin: NewPin, rules: IssueRules): Promise<IssueOutcome> {
       if (!dialect.writableCtes) return issueStepByStep(tenantId, pin, rules);
-      const { rows } = await issueInOneStatement({
+      const { rows } = await retryingDeadlocks(() => issueInOneStatement({
         claimKey: rules.claim?.key ?? null, claimUntil: rules.claim ? claimRow(rules.claim.key, rules.claim.until).count : null,
         tenantId, ...pin, notIssuedAfter: rules.notIssuedAfter,
         lockKeys: rules.locks.map((l) => l.key), lockWindows: rules.locks.map((l) => l.windowStart), lockLimits: rules.locks.map((l) => l.limit),
         keys: rules.counters.map((c) => c.key), windows: rules.counters.map((c) => c.windowStart), limits: rules.counters.map((c) => c.limit),
         budgetKeys: rules.budgets.map((b) => b.key), budgetWindows: rules.budgets.map((b) => b.windowStart), budgetLimits: rules.budgets.map((b) => b.limit),
-      });
+      }));
       const row = rows[0]!;
       return {
         claimed: row.claimed,
