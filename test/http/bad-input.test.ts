@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
-import { describeEachDatabase } from '../app.js';
+import { buildApp } from '../../src/app.js';
+import { createContext } from '../../src/context.js';
+import { describeEachDatabase, testConfig } from '../app.js';
 import { buildTenant } from '../factories.js';
 
 const uploadDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('aviso-register-')).sort();
@@ -79,6 +81,35 @@ describeEachDatabase('bad input', (t) => {
     });
     expectProblem(unterminated, 400);
     expect(uploadDirs()).toEqual(before);
+  });
+
+  it('an upload that stops arriving, the connection left open: a 408 problem+json, the connection closed, no temporary folder left', async () => {
+    const before = uploadDirs();
+    const context = createContext(testConfig({ databaseUrl: t().database.url }), t().database.db);
+    const app = await buildApp(context, { logger: false, uploadIdleMs: 300 });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const boundary = 'stalled';
+      const start = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\nperson_id,first_name\r\n`;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(address).port), '127.0.0.1', () => {
+          socket.write(
+            `POST /api/t/${tenant.slug}/register/imports HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.authorization}\r\n` +
+              `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n${start}`,
+          );
+        });
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(answer.toLowerCase()).toContain('content-type: application/problem+json');
+      expect(answer).toContain('"code":"upload-stalled"');
+      expect(uploadDirs()).toEqual(before);
+    } finally {
+      await app.close();
+    }
   });
 
   it('what the framework refuses is problem+json too: a long id, bad %-encoding, bad JSON, a body over the limit', async () => {
