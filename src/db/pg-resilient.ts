@@ -23,7 +23,7 @@ export function isConnectionLost(error: unknown): boolean {
 }
 
 /**
- * A safe statement is tried once per connection the pool may hold, and once more: the next connection
+ * A safe statement is tried once per connection the pool may hold, and twice more: the next connection
  * the pool hands out may be an idle one cut at the same moment, whose error has not been read yet.
  */
 function resilientClient(pool: PostgresPool, first: PostgresPoolClient, tries: number): PostgresPoolClient {
