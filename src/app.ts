@@ -48,6 +48,8 @@ function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: st
 
 export interface BuildAppOptions {
   logger: Logger | false;
+  /** How long an upload may stop arriving before it is dropped (default a minute; tests: shorter). */
+  uploadIdleMs?: number;
 }
 
 export async function buildApp(context: Context, options: BuildAppOptions): Promise<AppInstance> {
@@ -114,7 +116,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   registerAuthRoutes(app, context);
   registerResidentRoutes(app, context);
   registerDispatchApi(app, context);
-  registerRegisterApi(app, context);
+  registerRegisterApi(app, context, options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs });
   registerResidentAdminApi(app, context);
   registerTenantSettingsApi(app, context);
   if (context.inboxEnabled) registerInboxRoutes(app, context);

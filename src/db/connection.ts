@@ -116,17 +116,18 @@ function listenedPool(pool: pg.Pool, faults: Faults): pg.Pool {
 function openPostgres(url: string, options: OpenOptions, faults: Faults): Db {
   const { connectionString, schema: schemaFromUrl } = splitSchema(url);
   const schema = options.schema ?? schemaFromUrl;
+  const size = options.poolSize ?? 10;
   const pool = (extra: string[]) => {
     const connections = new pg.Pool({
       connectionString,
-      max: options.poolSize ?? 10,
+      max: size,
       // A minute, not pg's 10 s: a connection opened again in the next burst is a new backend, with cold
       // caches and every hot statement to prepare anew, just when requests queue.
       idleTimeoutMillis: 60_000,
       ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
     });
     // The pool itself for its counts (metrics); Kysely gets it wrapped.
-    return { connections, wrapped: resilientPool(preparingPool(listenedPool(connections, faults))) };
+    return { connections, wrapped: resilientPool(preparingPool(listenedPool(connections, faults)), size) };
   };
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
   const mainPool = pool([]);

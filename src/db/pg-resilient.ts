@@ -13,12 +13,8 @@ const LOST_MESSAGES = /connection terminated|not queryable|connection is closed|
 const READ = /^\s*select\b/i;
 const BEGIN = /^\s*(begin|start transaction)\b/i;
 const END = /^\s*(commit|rollback)\s*$/i;
-/**
- * Tries of a safe statement (and of opening a connection) before its error goes to the caller. More than
- * two: the next connection the pool hands out may be an idle one cut at the same moment, whose error has
- * not been read yet.
- */
-const TRIES = 5;
+/** Tries of opening a connection before its error goes to the caller (the server restarting). */
+const CONNECT_TRIES = 5;
 
 export function isConnectionLost(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -26,7 +22,11 @@ export function isConnectionLost(error: unknown): boolean {
   return (typeof code === 'string' && (LOST_CODES.test(code) || /^E(CONNRESET|CONNREFUSED|PIPE)$/.test(code))) || LOST_MESSAGES.test(error.message);
 }
 
-function resilientClient(pool: PostgresPool, first: PostgresPoolClient): PostgresPoolClient {
+/**
+ * A safe statement is tried once per connection the pool may hold, and twice more: the next connection
+ * the pool hands out may be an idle one cut at the same moment, whose error has not been read yet.
+ */
+function resilientClient(pool: PostgresPool, first: PostgresPoolClient, tries: number): PostgresPoolClient {
   let client = first;
   let inTransaction = false;
   async function run(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<unknown>> {
@@ -39,9 +39,11 @@ function resilientClient(pool: PostgresPool, first: PostgresPoolClient): Postgre
         return result;
       } catch (error) {
         if (END.test(text)) inTransaction = false;
-        if (!retryable || attempt >= TRIES || !isConnectionLost(error)) throw error;
-        // The broken connection goes back to the pool, which closes it (it is no longer queryable).
+        if (!retryable || attempt >= tries || !isConnectionLost(error)) throw error;
+        // The broken connection goes back to the pool, which closes it (it is no longer queryable); a turn
+        // of the event loop lets the pool read the errors of other connections cut with it and drop them.
         client.release();
+        await new Promise((resolve) => setImmediate(resolve));
         client = await connectWithRetry(pool);
       }
     }
@@ -58,16 +60,16 @@ async function connectWithRetry(pool: PostgresPool): Promise<PostgresPoolClient>
     try {
       return await pool.connect();
     } catch (error) {
-      if (attempt >= TRIES || !isConnectionLost(error)) throw error;
+      if (attempt >= CONNECT_TRIES || !isConnectionLost(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }
 }
 
-/** Kysely's pool, with lost connections replaced and safe statements retried. */
-export function resilientPool(pool: PostgresPool): PostgresPool {
+/** Kysely's pool of at most `size` connections, with lost connections replaced and safe statements retried. */
+export function resilientPool(pool: PostgresPool, size: number): PostgresPool {
   return {
-    connect: async () => resilientClient(pool, await connectWithRetry(pool)),
+    connect: async () => resilientClient(pool, await connectWithRetry(pool), size + 2),
     end: () => pool.end(),
   };
 }

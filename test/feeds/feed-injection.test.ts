@@ -46,7 +46,8 @@ describeEachDatabase('feeds whatever the title', (t) => {
     // any already stored (written before that rule) are left out of the feeds.
     for (const title of ['a\u0000b', 'a\u0001b', 'a\uFFFEb']) {
       const refused = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'sudden', title, postalCodes: ['35800'] } });
-      expect(refused.json()).toMatchObject({ status: 400, errors: [{ field: 'title', message: 'control characters are not allowed' }] });
+      // NUL is refused before validation (PostgreSQL cannot store it), the other control characters by the field rule.
+      expect(refused.json()).toMatchObject({ status: 400, errors: [{ field: 'title', message: expect.stringMatching(/^(control characters are not allowed|must not contain a NUL character)$/) }] });
     }
     await context.db.kysely.updateTable('incidents').set({ description: `${HOSTILE}\u0001\u0008\uFFFE.` }).where('id', '=', created.json().id).execute();
     const cap = (await app.inject({ url: `/api/t/${tenant.slug}/public/cap.xml` })).body;

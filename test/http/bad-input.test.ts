@@ -9,8 +9,21 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
-import { describeEachDatabase } from '../app.js';
+import { buildApp } from '../../src/app.js';
+import { createContext } from '../../src/context.js';
+import { describeEachDatabase, testConfig } from '../app.js';
 import { buildTenant } from '../factories.js';
+
+/** Writes `request` to the server over a raw socket (then ends its side, or leaves it open) and reads all it answers until it closes. */
+function exchange(address: string, request: string, end: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(address).port), '127.0.0.1', () => (end ? socket.end(request) : socket.write(request)));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 const uploadDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('aviso-register-')).sort();
 
@@ -81,6 +94,29 @@ describeEachDatabase('bad input', (t) => {
     expect(uploadDirs()).toEqual(before);
   });
 
+  it('an upload that stops arriving, the connection left open: a 408 problem+json, the connection closed, no temporary folder left', async () => {
+    const before = uploadDirs();
+    const context = createContext(testConfig({ databaseUrl: t().database.url }), t().database.db);
+    const app = await buildApp(context, { logger: false, uploadIdleMs: 300 });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const boundary = 'stalled';
+      const start = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\nperson_id,first_name\r\n`;
+      const answer = await exchange(
+        address,
+        `POST /api/t/${tenant.slug}/register/imports HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.authorization}\r\n` +
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n${start}`,
+        false,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(answer.toLowerCase()).toContain('content-type: application/problem+json');
+      expect(answer).toContain('"code":"upload-stalled"');
+      expect(uploadDirs()).toEqual(before);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('what the framework refuses is problem+json too: a long id, bad %-encoding, bad JSON, a body over the limit', async () => {
     const long = await t().app.inject({ url: `/api/t/${tenant.slug}/incidents/${'x'.repeat(150)}`, headers: auth });
     expect(long.statusCode).toBeGreaterThanOrEqual(400);
@@ -107,13 +143,7 @@ describeEachDatabase('bad input', (t) => {
         req.end();
       });
       expect(big).toEqual({ status: 431, type: expect.stringContaining('application/problem+json') });
-      const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n'));
-        let answer = '';
-        socket.on('data', (chunk) => (answer += chunk.toString()));
-        socket.on('end', () => resolve(answer));
-        socket.on('error', reject);
-      });
+      const raw = await exchange(address, 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n', true);
       expect(raw).toMatch(/^HTTP\/1\.1 400/);
       expect(raw.toLowerCase()).toContain('content-type: application/problem+json');
     } finally {

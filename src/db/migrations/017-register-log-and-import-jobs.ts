@@ -10,8 +10,7 @@
  * row for the tenant in its transaction: while it is there, writes of that tenant only mark it dirty, and
  * deleting it logs one bulk change if anything was written. PostgreSQL refuses to commit a transaction
  * that left its row behind; on SQLite `bulkRegisterWrite` (register-changes.repository.ts) removes it.
- */
-/*
+ *
  * Also register imports as jobs of the queue: an uploaded file is kept in the database (in chunks) until its
  * import is done, so that whichever process takes the job can read it, and a run can be retried after the
  * process running it died; a run is `queued` until a worker takes it, and its progress is kept on the row.

@@ -15,7 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
-import { ValidationError } from '../../errors.js';
+import { AppError, ValidationError } from '../../errors.js';
 import type { Context } from '../../context.js';
 import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
 import { parseColumnMapping, parseDelimiter, parseEncoding } from './register.columns.js';
@@ -35,10 +35,43 @@ interface Upload {
   fields: Record<string, string>;
 }
 
+/** The client stopped sending its upload (the connection open, the body unfinished). */
+class UploadStalledError extends AppError {
+  constructor(idleMs: number) {
+    super('upload-stalled', 408, `no part of the upload arrived for ${Math.round(idleMs / 1000)} s: it was dropped`);
+  }
+}
+
+/**
+ * Ends the parsing of a request body that stops arriving for `idleMs`: its parser is told the request
+ * failed (the parts end with that error), so the client still gets an answer and nothing waits forever.
+ */
+function watchForStall(request: FastifyRequest, idleMs: number): { stop(): void; stalled(): boolean } {
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      request.raw.emit('error', new UploadStalledError(idleMs));
+    }, idleMs);
+  };
+  request.raw.on('data', arm);
+  arm();
+  return {
+    stop: () => {
+      clearTimeout(timer);
+      request.raw.off('data', arm);
+    },
+    stalled: () => stalled,
+  };
+}
+
 /** Spools the multipart parts: the file part to a temporary file only this process can read, fields to a map. */
-async function receive(request: FastifyRequest): Promise<Upload> {
+async function receive(request: FastifyRequest, idleMs: number): Promise<Upload> {
   const dir = await mkdtemp(join(tmpdir(), 'aviso-register-'));
   const upload: Upload = { dir, path: join(dir, 'register.csv'), fileName: null, fields: {} };
+  const watch = watchForStall(request, idleMs);
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -57,7 +90,9 @@ async function receive(request: FastifyRequest): Promise<Upload> {
     return upload;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw unreadableBody(error);
+    throw watch.stalled() ? new UploadStalledError(idleMs) : unreadableBody(error);
+  } finally {
+    watch.stop();
   }
 }
 
@@ -96,8 +131,12 @@ function runQueuedNow(register: RegisterService, request: FastifyRequest): void 
   void register.runQueued(failed).catch(failed);
 }
 
-export function registerRegisterRoutes(app: AppInstance, deps: { register: RegisterService; guard: OperatorGuard }): void {
+/** How long an upload may stop arriving before it is dropped (408). */
+const UPLOAD_IDLE_MS = 60_000;
+
+export function registerRegisterRoutes(app: AppInstance, deps: { register: RegisterService; guard: OperatorGuard; uploadIdleMs?: number }): void {
   const { register, guard } = deps;
+  const idleMs = deps.uploadIdleMs ?? UPLOAD_IDLE_MS;
 
   // Multipart parsing only for these routes: everywhere else a multipart body stays unsupported.
   void app.register(async (scope) => {
@@ -121,7 +160,11 @@ export function registerRegisterRoutes(app: AppInstance, deps: { register: Regis
       },
       async (request, reply) => {
         const { tenant, actor } = operatorOf(request);
-        const upload = await receive(request);
+        const upload = await receive(request, idleMs).catch((error: unknown) => {
+          // The rest of the body will not come: the connection ends with the answer.
+          if (error instanceof UploadStalledError) void reply.header('connection', 'close');
+          throw error;
+        });
         let id: string;
         try {
           ({ id } = await register.startUpload(tenant, upload.path, runOptions(upload, (await stat(upload.path)).size, actor)));
@@ -173,8 +216,8 @@ export function registerRegisterRoutes(app: AppInstance, deps: { register: Regis
 }
 
 /** From app.ts: the register routes behind the operator guard (admin role). */
-export function registerRegisterApi(app: AppInstance, context: Context): void {
+export function registerRegisterApi(app: AppInstance, context: Context, options: { uploadIdleMs?: number } = {}): void {
   const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
-  registerRegisterRoutes(app, { register: context.register, guard });
+  registerRegisterRoutes(app, { register: context.register, guard, ...options });
   app.addHook('onClose', () => context.register.stop());
 }

@@ -146,7 +146,8 @@ export const IMPORT_COUNTS = ['rows', 'added', 'updated', 'unchanged', 'removed'
 
 export interface ImportRun {
   id: string;
-  status: 'running' | 'done' | 'failed';
+  /** `queued` until a server process takes its job, then `running`. */
+  status: 'queued' | 'running' | 'done' | 'failed';
   dryRun: boolean;
   fileName: string | null;
   fileBytes: number | null;

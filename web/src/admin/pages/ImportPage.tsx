@@ -14,12 +14,15 @@ import { Form } from '../../shared/components/Form';
 
 const POLL_MS = 1000;
 
+/** Queued (waiting for a server process to take it) or running: still to be followed. */
+const inProgress = (run: ImportRun | null): boolean => run?.status === 'queued' || run?.status === 'running';
+
 /** Follows a running import until it is done or failed. */
 function useRun(c: Console, initial: ImportRun | null): ImportRun | null {
   const [run, setRun] = useState(initial);
   useEffect(() => setRun(initial), [initial]);
   useEffect(() => {
-    if (run?.status !== 'running') return undefined;
+    if (!run || !inProgress(run)) return undefined;
     const timer = setTimeout(() => void c.admin.importRun(run.id).then(setRun).catch(() => undefined), POLL_MS);
     return () => clearTimeout(timer);
   }, [run]);
@@ -34,7 +37,7 @@ function Report({ console: c, run }: { console: Console; run: ImportRun }) {
       <h2 id="report-heading">
         {t('admin.import.report')} {run.dryRun ? `(${t('admin.import.dryRunShort')})` : ''}
       </h2>
-      {run.status === 'running' ? (
+      {inProgress(run) ? (
         <label class="delivery__bar">
           <span>
             {t('admin.import.running')} {run.progress ? t('admin.import.rowsRead', { rows: run.progress.rows }) : ''}
@@ -68,7 +71,7 @@ function Report({ console: c, run }: { console: Console; run: ImportRun }) {
           ]}
         />
       ) : null}
-      {run.status !== 'running' ? (
+      {!inProgress(run) ? (
         <p>
           <a href={c.admin.importReportUrl(run.id)} download>
             {t('admin.import.reportCsv')}
@@ -134,7 +137,7 @@ export function ImportPage({ console: c }: { console: Console }) {
         <Checkbox label={t('admin.import.dryRun')} checked={dryRun} onChange={setDryRun} />
         <Checkbox label={t('admin.import.allowMassRemoval')} checked={allowMassRemoval} onChange={setAllowMassRemoval} />
         <ErrorAlert error={upload.error} />
-        <Button type="submit" busy={upload.busy || run?.status === 'running'} disabled={!file}>
+        <Button type="submit" busy={upload.busy || inProgress(run)} disabled={!file}>
           {t('admin.import.submit')}
         </Button>
       </Form>
