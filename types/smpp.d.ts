@@ -1,7 +1,7 @@
 // Types for smpp@0.5 (it ships none): only the parts Aviso uses.
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
-  import type { Server as NetServer } from 'node:net';
+  import type { Server as NetServer, Socket } from 'node:net';
 
   export interface PDU {
     command: string;
@@ -16,6 +16,7 @@ declare module 'smpp' {
   export const PDU: new (command: string, fields?: Record<string, unknown>) => PDU;
 
   export class Session extends EventEmitter {
+    socket: Socket;
     send(pdu: PDU, responseCallback?: (pdu: PDU) => void): boolean;
     bind_transceiver(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;
     submit_sm(fields: Record<string, unknown>, callback?: (pdu: PDU) => void): boolean;

@@ -180,6 +180,8 @@ export class SmppBind {
     this.state = 'connecting';
     const { host, port } = this.options;
     const session = smpp.connect({ host, port });
+    // Every PDU is small and answered: Nagle's wait for the previous one's ACK only stalls the window.
+    session.socket.setNoDelay(true);
     this.session = session;
     const connectTimer = setTimeout(() => this.lose(session, 'connect timed out'), this.options.responseTimeoutMs);
     session.on('error', (error: Error) => this.lose(session, error.message));
