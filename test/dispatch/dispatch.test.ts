@@ -180,7 +180,8 @@ describeEachDatabase('dispatch', (t) => {
     const csv = await get(`/messages/${messageId}/deliveries.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\n')[0]).toBe('seq,channel,endpoint,language,address,status,error,attempts,sent_at,updated_at');
-    expect(csv.body).toContain('+358401000021');
+    // A cell beginning with + would be a formula in a spreadsheet: written with a leading '.
+    expect(csv.body).toContain(",'+358401000021,");
     const audit = await kysely.selectFrom('audit_log').select(['action', 'detail']).where('tenant_id', '=', tenant.id).where('subject_id', '=', messageId).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['message.create', 'message.export', 'message.retry', 'message.send']);
     expect(audit.map((a) => a.detail ?? '').join()).not.toContain('+358');

@@ -4,6 +4,7 @@
  * follow them (counts per delivery status), cancel, retry the failed ones, export the deliveries.
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { csvCell } from '../../lib/csv-write.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { JobQueue } from '../../jobs/queue.js';
@@ -215,13 +216,9 @@ export function messageService(deps: MessageServiceDeps) {
       const row = await requireMessage(tenant, id);
       const rows = await deliveries.listDeliveries(tenant.id, id, row.incident_id);
       await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.export', subjectType: 'message', subjectId: id, detail: { rows: rows.length } });
-      const field = (v: string | number | null) => {
-        const text = v === null ? '' : String(v);
-        return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-      };
       const lines = ['seq,channel,endpoint,language,address,status,error,attempts,sent_at,updated_at'];
       for (const d of rows) {
-        lines.push([d.seq, d.channel, d.endpoint, d.language, d.address_label, d.status, d.error, d.attempts, iso(d.sent_at), iso(d.updated_at)].map(field).join(','));
+        lines.push([d.seq, d.channel, d.endpoint, d.language, d.address_label, d.status, d.error, d.attempts, iso(d.sent_at), iso(d.updated_at)].map(csvCell).join(','));
       }
       return lines.join('\n') + '\n';
     },
