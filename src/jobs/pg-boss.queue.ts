@@ -11,10 +11,42 @@ import { QUEUE_NAMES, type JobQueue, type QueueName, type QueueOptions } from '.
 /** The schema pg-boss keeps its tables in, for Aviso's schema. */
 export const pgBossSchemaFor = (schema: string | undefined): string => (!schema || schema === 'public' ? 'pgboss' : `${schema}_pgboss`);
 
+/**
+ * Runs one of pg-boss's statements on one pooled connection. Some are whole transactions in one string
+ * (`BEGIN; …; COMMIT`): when one fails — as the losing side of two processes installing the schema at
+ * once does, by design — the COMMIT never runs and the connection would go back to the pool inside an
+ * aborted transaction, failing whatever ran on it next. A ROLLBACK on the same connection ends it.
+ */
+async function executeOnOneConnection(db: Db, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
+  return db.kysely.connection().execute(async (connection) => {
+    try {
+      return (await connection.executeQuery(CompiledQuery.raw(text, values))) as { rows: unknown[] };
+    } catch (error) {
+      await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+/**
+ * Processes creating the same queue at once can deadlock inside pg-boss (each attaches a partition to the
+ * job table); PostgreSQL ends one of them, and that one tries again and finds the queue there.
+ */
+async function retryDeadlocks(run: () => Promise<void>, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
 export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
   const leaseSeconds = Math.max(1, Math.ceil(options.leaseMs / 1000));
   const boss = new PgBoss({
-    db: { executeSql: async (text, values) => db.kysely.executeQuery(CompiledQuery.raw(text, values ?? [])) as Promise<{ rows: unknown[] }> },
+    db: { executeSql: (text, values) => executeOnOneConnection(db, text, values ?? []) },
     schema: pgBossSchemaFor(db.schema),
     schedule: false,
     supervise: true,
@@ -31,9 +63,11 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
     (started ??= (async () => {
       await boss.start();
       for (const name of QUEUE_NAMES) {
-        if (!(await boss.getQueue(name))) {
-          await boss.createQueue(name, { name, retryLimit: options.maxAttempts - 1, retryDelay: 1, retryBackoff: true, expireInSeconds: leaseSeconds });
-        }
+        await retryDeadlocks(async () => {
+          if (!(await boss.getQueue(name))) {
+            await boss.createQueue(name, { name, retryLimit: options.maxAttempts - 1, retryDelay: 1, retryBackoff: true, expireInSeconds: leaseSeconds });
+          }
+        });
       }
     })());
 
