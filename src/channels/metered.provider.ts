@@ -16,11 +16,21 @@ const REMEMBERED_SENDS = 100_000;
 
 export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, clock: Clock): ChannelProvider {
   const sentAt = new Map<string, number>();
-  const record = (result: SendResult): SendResult => {
+  // A receipt can come before the send's answer is seen here (a batch answers when its last message is
+  // taken): it waits, with its time, for the answer that names its id.
+  const earlyReceipts = new Map<string, { receipt: DeliveryReceipt; at: number }>();
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+    map.set(key, value);
+    if (map.size > REMEMBERED_SENDS) map.delete(map.keys().next().value!);
+  };
+  const record = (startedAt: number) => (result: SendResult): SendResult => {
     meter.sent(provider.channel, provider.name, result);
     if (provider.onReceipt && result.status === 'sent' && result.providerId) {
-      sentAt.set(result.providerId, clock.now());
-      if (sentAt.size > REMEMBERED_SENDS) sentAt.delete(sentAt.keys().next().value!);
+      const early = earlyReceipts.get(result.providerId);
+      if (early) {
+        earlyReceipts.delete(result.providerId);
+        meter.receipt(provider.channel, provider.name, early.receipt, early.at - startedAt);
+      } else remember(sentAt, result.providerId, startedAt);
     }
     return result;
   };
@@ -32,15 +42,21 @@ export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, 
     maxPerSecond: provider.maxPerSecond,
     ...(provider.receiptSources ? { receiptSources: provider.receiptSources } : {}),
     ...(provider.webhooks ? { webhooks: provider.webhooks } : {}),
-    send: async (message: OutboundMessage) => record(await provider.send(message)),
-    ...(sendBatch ? { sendBatch: async (messages: OutboundMessage[]) => (await sendBatch(messages)).map(record) } : {}),
+    send: async (message: OutboundMessage) => record(clock.now())(await provider.send(message)),
+    ...(sendBatch ? { sendBatch: async (messages: OutboundMessage[]) => {
+      const startedAt = clock.now();
+      return (await sendBatch(messages)).map(record(startedAt));
+    } } : {}),
     ...(onReceipt
       ? {
           onReceipt: (handler: (receipt: DeliveryReceipt) => void) =>
             onReceipt((receipt) => {
               const at = sentAt.get(receipt.providerId);
-              sentAt.delete(receipt.providerId);
-              meter.receipt(provider.channel, provider.name, receipt, at === undefined ? undefined : clock.now() - at);
+              if (at === undefined) remember(earlyReceipts, receipt.providerId, { receipt, at: clock.now() });
+              else {
+                sentAt.delete(receipt.providerId);
+                meter.receipt(provider.channel, provider.name, receipt, clock.now() - at);
+              }
               handler(receipt);
             }),
         }

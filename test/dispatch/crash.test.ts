@@ -6,12 +6,12 @@
  */
 import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { testConfig } from '../app.js';
+import { waitFor } from '../wait.js';
 import { childDatabaseUrl } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { buildTown, square, CENTER } from './fixtures.js';
@@ -23,16 +23,6 @@ function startWorker(database: FreshDatabase, args: string[]): ChildProcess {
     env: { ...process.env, AVISO_DATABASE_URL: childDatabaseUrl(database), AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 /** 1,000 people with a mobile each, on the twelve Koulukatu addresses. */

@@ -5,7 +5,7 @@
  * it does not sign them, so the webhook's path carries a token only this server can make.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { basic, failure, httpSmsOptions, post, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import { basic, failure, httpSmsOptions, httpSmsProvider, post, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
 
 const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', failed: 'failed' };
 
@@ -42,12 +42,5 @@ export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     },
   };
 
-  return {
-    name,
-    channel: 'sms',
-    maxPerSecond: options.tps > 0 ? options.tps : Infinity,
-    // Without a public URL no report can come back: a sent message is then as far as Aviso can know.
-    ...(callback ? { receiptSources: [name], webhooks: [webhook] } : {}),
-    send,
-  };
+  return httpSmsProvider({ name, send }, options.tps, callback, webhook);
 }

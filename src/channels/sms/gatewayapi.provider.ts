@@ -8,7 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { failure, httpSmsOptions, post, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import { failure, httpSmsOptions, httpSmsProvider, post, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
 
 const STATUSES: Record<string, DeliveryReceipt['status']> = { DELIVERED: 'delivered', UNDELIVERED: 'failed', REJECTED: 'failed', SKIPPED: 'failed', EXPIRED: 'expired' };
 const MAX_RECIPIENTS = 1000;
@@ -68,7 +68,9 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
     const byText = new Map<string, OutboundMessage[]>();
     for (const m of messages) {
       const groupKey = `${m.from ?? ''}\n${m.text}`;
-      byText.set(groupKey, [...(byText.get(groupKey) ?? []), m]);
+      const list = byText.get(groupKey);
+      if (list) list.push(m);
+      else byText.set(groupKey, [m]);
     }
     const groups = [...byText.values()].flatMap((list) => Array.from({ length: Math.ceil(list.length / MAX_RECIPIENTS) }, (_, i) => list.slice(i * MAX_RECIPIENTS, (i + 1) * MAX_RECIPIENTS)));
     const results = new Map<string, SendResult>();
@@ -97,12 +99,5 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
     },
   };
 
-  return {
-    name,
-    channel: 'sms',
-    maxPerSecond: options.tps > 0 ? options.tps : Infinity,
-    ...(callback ? { receiptSources: [name], webhooks: [webhook] } : {}),
-    send: async (message) => (await sendBatch([message]))[0]!,
-    sendBatch,
-  };
+  return httpSmsProvider({ name, send: async (message) => (await sendBatch([message]))[0]!, sendBatch }, options.tps, callback, webhook);
 }

@@ -4,7 +4,7 @@
  * the provider's reason), the options their URLs carry, and the webhook address receipts come back to.
  */
 import { createHmac } from 'node:crypto';
-import type { SendResult } from '../channel.js';
+import type { ChannelProvider, ProviderWebhook, SendResult } from '../channel.js';
 
 export interface HttpSmsDeps {
   /** The public base URL (AVISO_PUBLIC_URL) webhooks are reached at; no webhooks without one. */
@@ -72,6 +72,19 @@ export function webhookUrl(deps: HttpSmsDeps, key: string, token?: string): stri
 
 /** An unguessable path token for a provider that does not sign its callbacks (keyed by the server's secret). */
 export const webhookToken = (deps: HttpSmsDeps, key: string): string => createHmac('sha256', deps.secret).update(`webhook:${key}`).digest('base64url').slice(0, 32);
+
+/**
+ * The provider shape the HTTP SMS providers share. Without a public URL no report can come back: a
+ * message the provider accepted is then as far as Aviso can know, so it waits for no receipt.
+ */
+export function httpSmsProvider(parts: Pick<ChannelProvider, 'name' | 'send' | 'sendBatch'>, tps: number, callback: string | undefined, webhook: ProviderWebhook): ChannelProvider {
+  return {
+    ...parts,
+    channel: 'sms',
+    maxPerSecond: tps > 0 ? tps : Infinity,
+    ...(callback ? { receiptSources: [parts.name], webhooks: [webhook] } : {}),
+  };
+}
 
 /** Basic authentication header. */
 export const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${decodeURIComponent(user)}:${decodeURIComponent(password)}`).toString('base64')}`;

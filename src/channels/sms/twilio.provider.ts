@@ -8,7 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { basic, failure, httpSmsOptions, post, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import { basic, failure, httpSmsOptions, httpSmsProvider, post, webhookUrl, type HttpSmsDeps } from './http-sms.js';
 
 // Final states of a Twilio message; queued, accepted, sending and sent are on the way.
 const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', undelivered: 'failed', failed: 'failed', canceled: 'failed' };
@@ -66,11 +66,5 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     },
   };
 
-  return {
-    name,
-    channel: 'sms',
-    maxPerSecond: options.tps > 0 ? options.tps : Infinity,
-    ...(callback ? { receiptSources: [name], webhooks: [webhook] } : {}),
-    send,
-  };
+  return httpSmsProvider({ name, send }, options.tps, callback, webhook);
 }

@@ -1,5 +1,5 @@
 /**
- * Tables of the residents issue (#3): one-time PINs (login and verification of a new number or email),
+ * Tables of the residents module: one-time PINs (login and verification of a new number or email),
  * plus the indexes that let expired sessions and old rate-limit windows be pruned cheaply.
  * A PIN row holds no personal data: the subject is a keyed hash of the endpoint (login) or an endpoint id
  * (verification), the code only as a keyed hash.

@@ -1,6 +1,6 @@
 /**
  * Wires the auth pieces once per process: sessions, database-kept rate limits, PINs and their delivery,
- * the CAPTCHA. Operators' logins (issue 4) reuse `sessions` and `rateLimits`.
+ * the CAPTCHA. Operators' logins reuse `sessions` and `rateLimits`.
  */
 import type { Kysely } from 'kysely';
 import type { Channels } from '../../channels/channel.js';

@@ -1,5 +1,5 @@
 /**
- * Registers the API of the dispatch issue in one call from app.ts: operator accounts and tokens,
+ * Registers the dispatch API in one call from app.ts: operator accounts and tokens,
  * incidents, preview and messages (all behind the operator guard), and the public feeds. Stops the
  * dispatch workers and the queue when the app closes.
  */
