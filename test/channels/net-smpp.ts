@@ -60,7 +60,7 @@ export async function startNetSmppSmsc(options: { mode?: 'normal' | 'stall' | 's
   };
 }
 
-/** Waits until `probe` holds (a state, not a time). */
-export async function until(probe: () => boolean, timeout = 10_000): Promise<void> {
+/** Waits until `probe` holds (a state, not a time); the bound is generous for a loaded machine. */
+export async function until(probe: () => boolean, timeout = 60_000): Promise<void> {
   await expect.poll(probe, { timeout, interval: 20 }).toBe(true);
 }

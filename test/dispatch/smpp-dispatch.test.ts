@@ -11,11 +11,13 @@ import { newId } from '../../src/lib/ids.js';
 import { asTenantId } from '../../src/lib/tenant-id.js';
 import { deliveryRepository } from '../../src/modules/dispatch/delivery.repository.js';
 import { sharedPacer } from '../../src/modules/dispatch/pacer.js';
+import { receiptWriter } from '../../src/modules/dispatch/receipt-writer.js';
 import type { MessageView } from '../../src/modules/dispatch/message.service.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { mutableClock, testConfig, type MutableClock } from '../app.js';
 import { startNetSmppSmsc, until as peerSaw, type NetSmppSmsc } from '../channels/net-smpp.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
+import { waitFor } from '../wait.js';
 import { buildTown, CENTER, square } from './fixtures.js';
 
 const ACTOR = { type: 'token' as const, id: 'test' };
@@ -212,7 +214,7 @@ for (const kind of TEST_DATABASES) {
     }, 90_000);
   });
 
-  describe(`receipts and pacing in the database [${kind}]`, () => {
+  describe(`receipts in the database [${kind}]`, () => {
     let database: FreshDatabase;
     beforeAll(async () => {
       database = await freshDatabase(kind);
@@ -227,7 +229,7 @@ for (const kind of TEST_DATABASES) {
       const deliveries = deliveryRepository(database.db.kysely, database.db.dialect);
       const tenantId = asTenantId(tenant.id);
       const now = Date.now();
-      expect(await deliveries.applyReceipts([{ provider: 'smpp://x@h:1', providerId: 'early-1', status: 'delivered', error: null, at: now }], now)).toEqual({ matched: 0, waiting: 1 });
+      expect(await deliveries.applyReceipts([{ provider: 'smpp://x@h:1', providerId: 'early-1', status: 'delivered', error: null, at: now }], now)).toMatchObject({ matched: 0, waiting: [{ providerId: 'early-1' }] });
       const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
       await deliveries.recordResults(tenantId, message.id, 0, claim!, [{ seq: 0, status: 'sent', provider: 'smpp://x@h:1', providerId: 'early-1', error: null, attempted: true, answer: null }], now, now + 60_000);
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 1 });
@@ -237,6 +239,51 @@ for (const kind of TEST_DATABASES) {
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 0, delivered: 1, failed: 0 });
       await context.dispatch.runtime.stop();
     });
+
+  });
+
+  describe(`early receipts in one process [${kind}]`, () => {
+    let database: FreshDatabase;
+    beforeAll(async () => {
+      database = await freshDatabase(kind);
+    });
+    afterAll(() => database?.drop());
+
+    it('a process matches its own early receipts once their deliveries are recorded, without waiting for the sweep', async () => {
+      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
+      const tenant = await buildTown(context);
+      await addMobiles(context, tenant, 'Koulukatu', numbers('8', 3));
+      const message = await send(context, tenant, KOULUKATU, 'Aikaisin');
+      const deliveries = deliveryRepository(database.db.kysely, database.db.dialect);
+      const tenantId = asTenantId(tenant.id);
+      const writer = receiptWriter({ deliveries, now: () => Date.now(), onError: (error) => { throw error; } });
+      const provider = 'smpp://early@h:1';
+      const now = Date.now();
+      writer.add({ provider, providerId: 'w-0', status: 'delivered', at: now });
+      writer.add({ provider, providerId: 'w-1', status: 'failed', error: 'UNDELIV', at: now });
+      writer.add({ provider, providerId: 'w-2', status: 'failed', error: 'EXPIRED', at: now });
+      await writer.flush();
+      const kept = () => database.db.kysely.selectFrom('delivery_receipts').select('provider_id').where('provider', '=', provider).execute();
+      expect(await kept()).toHaveLength(3);
+
+      const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
+      const result = (seq: number) => ({ seq, status: 'sent' as const, provider, providerId: `w-${seq}`, error: null, attempted: true, answer: null });
+      await deliveries.recordResults(tenantId, message.id, 0, claim!, [0, 1, 2].map(result), now, now + 60_000);
+      await waitFor('the early receipts matched', async () => ((await deliveries.counts(tenantId, message.id)).sent === 0 ? true : undefined));
+      expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ delivered: 1, failed: 2 });
+      const errors = await database.db.kysely.selectFrom('deliveries').select(['seq', 'error']).where('message_id', '=', message.id).orderBy('seq').execute();
+      expect(errors.map((e) => e.error)).toEqual([null, 'UNDELIV', 'EXPIRED']);
+      expect(await kept()).toEqual([]);
+      writer.stop();
+    });
+  });
+
+  describe(`pacing in the database [${kind}]`, () => {
+    let database: FreshDatabase;
+    beforeAll(async () => {
+      database = await freshDatabase(kind);
+    });
+    afterAll(() => database?.drop());
 
     it('two processes sharing a provider stay within its throughput together', async () => {
       const [one, two] = [sharedPacer(database.db.kysely), sharedPacer(database.db.kysely)];

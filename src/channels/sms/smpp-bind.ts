@@ -93,7 +93,7 @@ export class SmppBind {
           resolve();
         };
         const timer = setTimeout(done, Math.min(1000, this.options.responseTimeoutMs));
-        if (!session.send(new smpp.PDU('unbind', {}), done)) done();
+        if (!this.write(session, new smpp.PDU('unbind', {}), done)) done();
       });
     }
     await new Promise<void>((resolve) => {
@@ -163,10 +163,24 @@ export class SmppBind {
         settle({ ok: false, error: `bad ${command}: ${(error as Error).message}`, written: false });
         return;
       }
-      written = session.send(pdu, (response) => settle({ ok: true, pdu: response }));
+      written = this.write(session, pdu, (response) => settle({ ok: true, pdu: response }));
       if (!written) settle({ ok: false, error: 'the SMPP connection is closed', written: false });
       this.touch(session);
     });
+  }
+
+  /**
+   * Writes a PDU; the PDUs written in one turn of the event loop leave in one segment (the socket is
+   * corked until the next tick): with Nagle's algorithm off, a window of submits or a burst of receipt
+   * answers would otherwise be one system call and one packet each.
+   */
+  private write(session: Session, pdu: PDU, onResponse?: (response: PDU) => void): boolean {
+    const socket = session.socket;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
+    return session.send(pdu, onResponse);
   }
 
   private failInflight(session: Session | undefined, error: string): void {
@@ -189,7 +203,8 @@ export class SmppBind {
     session.on('pdu', (pdu: PDU) => this.onRequest(session, pdu));
     session.on('connect', () => {
       clearTimeout(connectTimer);
-      session.send(
+      this.write(
+        session,
         new smpp.PDU('bind_transceiver', { system_id: this.options.systemId, password: this.options.password, interface_version: 0x34 }),
         (response) => {
           clearTimeout(bindTimer);
@@ -217,15 +232,15 @@ export class SmppBind {
     if (this.session !== session || (pdu.command_id as number) & 0x80000000) return;
     this.touch(session);
     if (pdu.command === 'deliver_sm') {
-      session.send(pdu.response());
+      this.write(session, pdu.response());
       this.options.onDeliver(pdu);
     } else if (pdu.command === 'enquire_link') {
-      session.send(pdu.response());
+      this.write(session, pdu.response());
     } else if (pdu.command === 'unbind') {
-      session.send(pdu.response());
+      this.write(session, pdu.response());
       this.lose(session, 'the SMSC unbound');
     } else if (!ANSWERED.has(pdu.command) && !UNANSWERED.has(pdu.command)) {
-      session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
+      this.write(session, new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
     }
   }
 

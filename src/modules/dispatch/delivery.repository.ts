@@ -313,10 +313,11 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
     /**
      * Receipts from the providers: each delivery they name (by provider and the provider's id, still
      * waiting for one) gets its final status. Receipts that match no delivery yet — the SMSC answered
-     * before the batch's results were written — are kept and matched by `matchWaitingReceipts`.
+     * before the batch's results were written — are kept (returned as `waiting`) and matched later by
+     * `matchKeptReceipts` or `matchWaitingReceipts`.
      */
-    async applyReceipts(receipts: readonly ReceiptRow[], now: number): Promise<{ matched: number; waiting: number }> {
-      if (receipts.length === 0) return { matched: 0, waiting: 0 };
+    async applyReceipts(receipts: readonly ReceiptRow[], now: number): Promise<{ matched: number; waiting: ReceiptRow[] }> {
+      if (receipts.length === 0) return { matched: 0, waiting: [] };
       return db.transaction().execute(async (trx) => {
         let matched = 0;
         const waiting: ReceiptRow[] = [];
@@ -328,7 +329,22 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         }
         const rows = waiting.map((r) => ({ provider: r.provider, provider_id: r.providerId, status: r.status, error: r.error, received_at: r.at }));
         for (let i = 0; i < rows.length; i += 500) await trx.insertInto('delivery_receipts').values(rows.slice(i, i + 500)).execute();
-        return { matched, waiting: waiting.length };
+        return { matched, waiting };
+      });
+    },
+
+    /** Matches these kept receipts (the ones a process just stored) if their deliveries are recorded now; those that matched. */
+    async matchKeptReceipts(receipts: readonly ReceiptRow[], now: number): Promise<ReceiptRow[]> {
+      if (receipts.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const matched: ReceiptRow[] = [];
+        for (let i = 0; i < receipts.length; i += 500) {
+          const chunk = receipts.slice(i, i + 500);
+          const hit = await matchReceipts(trx, chunk, now);
+          matched.push(...chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId))));
+        }
+        await forgetReceipts(trx, matched);
+        return matched;
       });
     },
 
@@ -338,10 +354,16 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         await trx.deleteFrom('delivery_receipts').where('received_at', '<', now - UNMATCHED_RECEIPTS_KEPT_MS).execute();
         const rows = await trx.selectFrom('delivery_receipts').selectAll().orderBy('received_at').limit(limit).execute();
         if (rows.length === 0) return 0;
-        const hit = await matchReceipts(trx, rows.map((r) => ({ provider: r.provider, providerId: r.provider_id, status: r.status, error: r.error, at: r.received_at })), now);
-        const matched = rows.filter((r) => hit.has(receiptKey(r.provider, r.provider_id)));
-        for (const r of matched) await trx.deleteFrom('delivery_receipts').where('provider_id', '=', r.provider_id).where('provider', '=', r.provider).execute();
-        return matched.length;
+        const kept = rows.map((r) => ({ provider: r.provider, providerId: r.provider_id, status: r.status, error: r.error, at: r.received_at }));
+        let matched = 0;
+        for (let i = 0; i < kept.length; i += 500) {
+          const chunk = kept.slice(i, i + 500);
+          const hit = await matchReceipts(trx, chunk, now);
+          const done = chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId)));
+          await forgetReceipts(trx, done);
+          matched += done.length;
+        }
+        return matched;
       });
     },
 
@@ -485,21 +507,48 @@ export const FAILOVER_PREFIX = 'failover: ';
 
 const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
 
+/** Removes kept receipts that have been matched: one statement per provider. */
+async function forgetReceipts(trx: Transaction<Database>, receipts: readonly ReceiptRow[]): Promise<void> {
+  const byProvider = new Map<string, string[]>();
+  for (const r of receipts) {
+    const ids = byProvider.get(r.provider);
+    if (ids) ids.push(r.providerId);
+    else byProvider.set(r.provider, [r.providerId]);
+  }
+  for (const [provider, ids] of byProvider) {
+    for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('delivery_receipts').where('provider', '=', provider).where('provider_id', 'in', ids.slice(i, i + 500)).execute();
+  }
+}
+
 /**
  * Gives the deliveries still waiting for a receipt that these receipts name their final status; the
- * keys of the receipts that matched. One statement on both engines: the receipts as a VALUES list,
- * joined on the (partial) index of deliveries waiting for a receipt.
+ * keys of the receipts that matched. One statement per kind of receipt (provider, status, error — in
+ * practice one or two), each finding its rows through the (partial) index of deliveries waiting for a
+ * receipt with an IN list. A join with the receipts as a VALUES list was planned the same way but ran
+ * a hundred times slower on SQLite (0.7 ms a row at 500 receipts, against 4 µs).
  */
 async function matchReceipts(trx: Transaction<Database>, receipts: readonly ReceiptRow[], now: number): Promise<Set<string>> {
-  const values = sql.join(receipts.map((r) => sql`(${r.provider}, ${r.providerId}, ${r.status}, ${r.error})`));
-  const hit = await sql<{ provider: string; provider_id: string }>`
-    with r (provider, provider_id, status, error) as (values ${values})
-    update deliveries set status = r.status, updated_at = ${now},
-      error = case when r.status = 'delivered' then deliveries.error else r.error end
-    from r
-    where deliveries.status = 'sent' and deliveries.provider_id = r.provider_id and deliveries.provider = r.provider
-    returning deliveries.provider, deliveries.provider_id`.execute(trx);
-  return new Set(hit.rows.map((h) => receiptKey(h.provider, h.provider_id)));
+  const kinds = new Map<string, { provider: string; status: ReceiptRow['status']; error: string | null; ids: string[] }>();
+  for (const r of receipts) {
+    const error = r.status === 'delivered' ? null : r.error;
+    const key = JSON.stringify([r.provider, r.status, error]);
+    const kind = kinds.get(key);
+    if (kind) kind.ids.push(r.providerId);
+    else kinds.set(key, { provider: r.provider, status: r.status, error, ids: [r.providerId] });
+  }
+  const hit = new Set<string>();
+  for (const kind of kinds.values()) {
+    const rows = await trx
+      .updateTable('deliveries')
+      .set((eb) => ({ status: kind.status, updated_at: now, error: kind.status === 'delivered' ? eb.ref('error') : kind.error }))
+      .where('status', '=', 'sent')
+      .where('provider', '=', kind.provider)
+      .where('provider_id', 'in', kind.ids)
+      .returning('provider_id')
+      .execute();
+    for (const row of rows) hit.add(receiptKey(kind.provider, row.provider_id!));
+  }
+  return hit;
 }
 
 export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

@@ -129,6 +129,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
         ...providers.map((p) => p.close?.().catch((error: unknown) => logger?.warn({ err: error, provider: p.name }, 'provider did not close cleanly'))),
       ]);
       await receipts.flush().catch(() => {});
+      receipts.stop();
     },
   };
 }
