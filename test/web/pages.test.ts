@@ -128,6 +128,8 @@ describe('keyboard only', () => {
     await page.getByLabel('Puhelinnumero').waitFor();
     await tabTo(page, 'input[name="phone"]');
     await page.keyboard.type('0407654321');
+    // The number as the server read it in the tenant's country, with how the PIN will come, before it is sent.
+    await page.getByText('Numero +358 40 7654321: matkapuhelin, PIN-koodi tulee tekstiviestinä.').waitFor();
     await page.keyboard.press('Enter');
     await page.getByText('Sen saapuminen voi kestää muutaman minuutin').waitFor();
 

@@ -10,6 +10,7 @@ import type { Clock } from '../../lib/clock.js';
 import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
 import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
+import { smsSenderOf } from '../tenants/tenant.country.js';
 import { recipientText } from './message-text.js';
 import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
@@ -42,7 +43,7 @@ function outboundOf(tenant: Tenant, message: MessageRow, rendered: Record<string
     tenantId: tenant.id,
     channel: d.channel,
     to: d.endpoint,
-    from: d.channel === 'sms' ? tenant.smsSender : tenant.name,
+    from: d.channel === 'sms' ? smsSenderOf(tenant) : tenant.name,
     ...(d.channel === 'email' ? { subject: message.subject } : {}),
     // A call opens with who is calling: the sender name an SMS shows.
     text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,

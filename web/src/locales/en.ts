@@ -86,6 +86,8 @@ export const en = {
       email: 'email',
       phoneLabel: 'Phone number',
       phoneHint: 'For example 0401234567 or +358401234567. A landline gets the PIN as a voice call.',
+      understoodMobile: 'Number {{number}}: a mobile, the PIN comes as a text message.',
+      understoodLandline: 'Number {{number}}: a landline, we will call you with the PIN.',
       emailLabel: 'Email address',
       captcha: 'Confirm that you are not a robot',
       captchaNeeded: 'Tick the box “I’m not a robot” first.',

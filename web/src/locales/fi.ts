@@ -87,6 +87,8 @@ export const fi: Texts = {
       email: 'sähköpostiin',
       phoneLabel: 'Puhelinnumero',
       phoneHint: 'Esimerkiksi 0401234567 tai +358401234567. Lankapuhelimeen PIN-koodi tulee puheluna.',
+      understoodMobile: 'Numero {{number}}: matkapuhelin, PIN-koodi tulee tekstiviestinä.',
+      understoodLandline: 'Numero {{number}}: lankapuhelin, soitamme sinulle PIN-koodin.',
       emailLabel: 'Sähköpostiosoite',
       captcha: 'Vahvista, että et ole robotti',
       captchaNeeded: 'Rastita ensin ”En ole robotti”.',

@@ -87,6 +87,8 @@ export const sv: Texts = {
       email: 'e-post',
       phoneLabel: 'Telefonnummer',
       phoneHint: 'Till exempel 0401234567 eller +358401234567. En fast telefon får PIN-koden som röstsamtal.',
+      understoodMobile: 'Nummer {{number}}: en mobil, PIN-koden kommer som sms.',
+      understoodLandline: 'Nummer {{number}}: en fast telefon, vi ringer dig med PIN-koden.',
       emailLabel: 'E-postadress',
       captcha: 'Bekräfta att du inte är en robot',
       captchaNeeded: 'Kryssa först i ”Jag är inte en robot”.',
