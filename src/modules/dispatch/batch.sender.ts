@@ -11,7 +11,7 @@ import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
 import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { smsSenderOf } from '../tenants/tenant.country.js';
-import { recipientText } from './message-text.js';
+import { recipientText, subjectIn } from './message-text.js';
 import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
@@ -29,6 +29,8 @@ export interface BatchSenderDeps {
   leaseMs: number;
   /** Caps every channel's rate in this process (messages per second), e.g. `aviso worker --rate`. */
   maxPerSecond?: number | undefined;
+  /** The one-click unsubscribe address of an email recipient (List-Unsubscribe); none without a public URL. */
+  unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
 }
 
 /** Thrown to have the queue try the batch again later (retryable failures remain). */
@@ -36,15 +38,16 @@ export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
 }
 
-function outboundOf(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, d: QueuedDelivery): OutboundMessage {
+function outboundOf(deps: Pick<BatchSenderDeps, 'unsubscribeUrl'>, tenant: Tenant, message: MessageRow, rendered: Record<string, string>, d: QueuedDelivery): OutboundMessage {
   const text = recipientText(rendered, d.language, tenant.languages[0]!, d.addressLabel ?? '');
+  const email = d.channel === 'email' ? { subject: subjectIn(message.subject, d.language, tenant.languages[0]!), ...(deps.unsubscribeUrl ? { unsubscribeUrl: deps.unsubscribeUrl(tenant, d.endpoint) } : {}) } : {};
   return {
     id: `${message.id}:${d.seq}`,
     tenantId: tenant.id,
     channel: d.channel,
     to: d.endpoint,
     from: d.channel === 'sms' ? smsSenderOf(tenant) : tenant.name,
-    ...(d.channel === 'email' ? { subject: message.subject } : {}),
+    ...email,
     // A call opens with who is calling: the sender name an SMS shows.
     text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,
     language: d.language,
@@ -89,7 +92,7 @@ export function batchSender(deps: BatchSenderDeps) {
       if (stopping) return retryable + rows.length - i;
       const chunk = rows.slice(i, i + size);
       await deps.pacer.take(provider.name, chunk.length, rate);
-      const outbound = chunk.map((d) => outboundOf(tenant, message, rendered, d));
+      const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
       const answers = new Map((await sendChunk(provider, outbound)).map((r) => [r.id, r]));
       const results = chunk.map((d, j) => toResult(d, provider.name, answers.get(outbound[j]!.id)));
       retryable += results.filter((r) => r.status === 'queued').length;
