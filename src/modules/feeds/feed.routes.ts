@@ -78,7 +78,8 @@ export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void 
 
   app.get(
     '/api/t/:tenant/public/cap.xml',
-    { schema: { tags: ['public'], summary: 'Moved to the CAP feed (cap.atom): one alert cannot stand for several incidents', params: tenantParams } },
+    // Left out of the API document: an old address kept for readers that still poll it.
+    { schema: { tags: ['public'], summary: 'Moved to the CAP feed (cap.atom): one alert cannot stand for several incidents', params: tenantParams, hide: true } },
     async (request, reply) => reply.redirect(`${base}/api/t/${encodeURIComponent(request.params.tenant)}/public/cap.atom`, 301),
   );
 
