@@ -166,6 +166,26 @@ describeEachDatabase('public feeds', (t) => {
     expect(moved.headers.location).toBe(`/api/t/${tenant.slug}/public/cap.atom`);
   });
 
+  it('closes an incident cancelled without a cancel message with a Cancel alert of its own that references its alerts', async () => {
+    const created = await t().app.inject({
+      method: 'POST', url: url('/incidents'), headers: auth,
+      payload: { service: 'sewer', kind: 'sudden', title: 'Viemäritukos', postalCodes: ['35840'], published: true },
+    });
+    const id = created.json().id as string;
+    await send('alert', { fi: 'Viemäritukos {address}' }, id);
+    const alert = await alertOf(id);
+    const cancelled = await t().app.inject({ method: 'PATCH', url: url(`/incidents/${id}`), headers: auth, payload: { status: 'cancelled' } });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const closing = await alertOf(id);
+    validateCap(closing);
+    expect(tag(closing, 'msgType')).toEqual(['Cancel']);
+    expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:cancelled`]);
+    expect(tag(closing, 'references')).toEqual([`aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`]);
+    // The postal code 35840 (Kaukotie, 2 km east) is a circle with its geocode.
+    expect(tag(closing, 'value')).toEqual(['35840']);
+    expect(tag(closing, 'circle')).toHaveLength(1);
+  });
+
   it('validates an empty CAP feed and an Atom feed linking every alert', async () => {
     const empty = await buildTown(t().context);
     const feed = (await t().app.inject({ url: `/api/t/${empty.slug}/public/cap.atom` })).body;
