@@ -21,6 +21,8 @@ const headerLine = (mail: ParsedMail, key: string) => (mail.headerLines.find((h)
 for (const kind of TEST_DATABASES) {
   describe(`notice emails [${kind}]`, () => {
     const received: ParsedMail[] = [];
+    /** The clock's time at every RCPT TO, per address. */
+    const tries = new Map<string, number[]>();
     let server: SMTPServer;
     let t: TestApp;
 
@@ -28,6 +30,13 @@ for (const kind of TEST_DATABASES) {
       server = new SMTPServer({
         authOptional: true,
         disabledCommands: ['STARTTLS', 'AUTH'],
+        // `grey…@` addresses are greylisted for their first three tries, `never…@` always: 451 "try again later".
+        onRcptTo: (address, _session, callback) => {
+          const times = (tries.get(address.address) ?? []).concat(t.clock.now());
+          tries.set(address.address, times);
+          const greylisted = address.address.startsWith('never') || (address.address.startsWith('grey') && times.length <= 3);
+          callback(greylisted ? Object.assign(new Error('4.7.1 Greylisted, please try again later'), { responseCode: 451 }) : undefined);
+        },
         onData: (stream, _session, callback) => {
           simpleParser(stream).then((mail) => (received.push(mail), callback()), callback);
         },
@@ -107,6 +116,68 @@ for (const kind of TEST_DATABASES) {
       expect(mail!.headers.get('auto-submitted')).toBe('auto-generated');
       expect(mail!.headerLines.map((h) => h.key)).not.toContain('list-unsubscribe');
       expect(mail!.html).toContain(tenant.name);
+    });
+
+    it('tries a greylisted address again after 2, 6, 14 and 30 minutes, and not past the message\'s validity', async () => {
+      const { app, context, clock } = t;
+      const start = Date.UTC(2026, 0, 12, 8);
+      clock.set(start);
+      const tenant = await buildTown(context);
+      const auth = await tokenHeaders(context, tenant);
+      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'grey@example.fi' }], addresses: ['kk-5'] });
+      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'never@example.fi' }], addresses: ['kk-6'] });
+      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'never-short@example.fi' }], addresses: ['pk-5'] });
+      const send = async (street: string) => {
+        const incident = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'sudden', title: 'Vuoto', streets: [{ street, from: 5, to: 6 }] } });
+        const message = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents/${incident.json().id}/messages`, headers: auth, payload: { kind: 'alert', texts: { fi: 'Vesikatko {address}.' } } });
+        expect(message.statusCode, message.body).toBe(201);
+        return message.json().id as string;
+      };
+      const states = async (messageId: string) => {
+        const rows = await context.db.kysely
+          .selectFrom('deliveries as d')
+          .innerJoin('messages as m', 'm.id', 'd.message_id')
+          .innerJoin('incident_recipients as r', (j) => j.onRef('r.incident_id', '=', 'm.incident_id').onRef('r.seq', '=', 'd.seq'))
+          .select(['r.endpoint', 'd.status', 'd.error'])
+          .where('d.message_id', '=', messageId)
+          .execute();
+        return Object.fromEntries(rows.map((r) => [r.endpoint, `${r.status}: ${r.error ?? ''}`]));
+      };
+      const minutes = (address: string) => (tries.get(address) ?? []).map((at) => (at - start) / 60_000);
+      const at = async (minute: number) => {
+        clock.set(start + minute * 60_000);
+        await context.dispatch.runtime.drain();
+      };
+
+      const first = await send('Koulukatu');
+      const short = await send('Puistokatu');
+      await at(0);
+      expect(minutes('grey@example.fi')).toEqual([0]);
+      expect(await states(first)).toMatchObject({ 'grey@example.fi': expect.stringMatching(/^queued: tried again later: .*451/) });
+      // Puistokatu's message is valid for five minutes only: one more try fits (at 2), the next (at 6) does not.
+      await context.db.kysely.updateTable('messages').set({ expires_at: start + 5 * 60_000 }).where('id', '=', short).execute();
+
+      for (const minute of [1, 1.99]) {
+        await at(minute);
+        expect(minutes('grey@example.fi'), `at ${minute} min`).toEqual([0]);
+      }
+      await at(2);
+      expect(minutes('grey@example.fi')).toEqual([0, 2]);
+      expect(minutes('never-short@example.fi')).toEqual([0, 2]);
+      expect((await states(short))['never-short@example.fi']).toMatch(/^failed: .*451.*not tried again: the message expires first/);
+      for (const minute of [5, 6, 13, 14]) await at(minute);
+      expect(minutes('grey@example.fi')).toEqual([0, 2, 6, 14]);
+      expect((await states(first))['grey@example.fi']).toMatch(/^sent/);
+      expect(mailTo('grey@example.fi')).toHaveLength(1);
+
+      await at(29);
+      expect(minutes('never@example.fi')).toEqual([0, 2, 6, 14]);
+      await at(30);
+      expect(minutes('never@example.fi')).toEqual([0, 2, 6, 14, 30]);
+      expect((await states(first))['never@example.fi']).toMatch(/^failed: .*451/);
+      await at(90);
+      expect(minutes('never@example.fi')).toHaveLength(5);
+      expect(minutes('never-short@example.fi')).toHaveLength(2);
     });
   });
 }

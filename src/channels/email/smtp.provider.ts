@@ -45,9 +45,11 @@ export function smtpProvider(url: URL): ChannelProvider {
         : { id: message.id, providerId: info.messageId, status: 'sent', raw: info.response };
     } catch (error) {
       const e = error as { responseCode?: number; response?: string; message: string };
-      // 4xx answers and lost connections are temporary; 5xx are final.
+      // 4xx answers and lost connections are temporary; 5xx are final. A 4xx (greylisting: "try again
+      // later") is tried again minutes later, as mail servers do; a lost connection at once.
       const retryable = e.responseCode === undefined || e.responseCode < 500;
-      return { id: message.id, status: 'failed', error: e.response ?? e.message, retryable, raw: e.response };
+      const retryLater = e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500;
+      return { id: message.id, status: 'failed', error: e.response ?? e.message, retryable, retryLater, raw: e.response };
     }
   }
 
