@@ -421,6 +421,8 @@ export const en = {
       languages: 'Languages (in order of preference)',
       sender: 'SMS sender name',
       senderHint: 'At most 11 characters: letters A–Z, digits, space . - _ & +',
+      country: 'Country of phone numbers',
+      countryHint: 'ISO code such as FI or SE: national numbers (040…) are read in it. Empty: the country of the service area (now {{country}}).',
       footer: 'Fixed footer of every message',
       quietHours: 'Quiet hours for planned work',
       quietStart: 'From',

@@ -422,6 +422,8 @@ export const fi: Texts = {
       languages: 'Kielet (tärkeysjärjestyksessä)',
       sender: 'Tekstiviestin lähettäjänimi',
       senderHint: 'Enintään 11 merkkiä: kirjaimet A–Z, numerot, välilyönti . - _ & +',
+      country: 'Puhelinnumeroiden maa',
+      countryHint: 'Maakoodi kuten FI tai SE: kansalliset numerot (040…) luetaan sen mukaan. Tyhjä: palvelualueen maa (nyt {{country}}).',
       footer: 'Jokaisen viestin vakioloppu',
       quietHours: 'Hiljaiset tunnit suunnitelluille töille',
       quietStart: 'Alkaen',

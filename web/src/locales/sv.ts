@@ -422,6 +422,8 @@ export const sv: Texts = {
       languages: 'Språk (i prioritetsordning)',
       sender: 'Avsändarnamn för sms',
       senderHint: 'Högst 11 tecken: bokstäver A–Z, siffror, mellanslag . - _ & +',
+      country: 'Telefonnumrens land',
+      countryHint: 'Landskod som FI eller SE: nationella nummer (040…) läses enligt den. Tomt: serviceområdets land (nu {{country}}).',
       footer: 'Fast avslutning i varje meddelande',
       quietHours: 'Tysta timmar för planerade arbeten',
       quietStart: 'Från',
