@@ -80,7 +80,7 @@ export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void 
     '/api/t/:tenant/public/cap.xml',
     // Left out of the API document: an old address kept for readers that still poll it.
     { schema: { tags: ['public'], summary: 'Moved to the CAP feed (cap.atom): one alert cannot stand for several incidents', params: tenantParams, hide: true } },
-    async (request, reply) => reply.redirect(`${base}/api/t/${encodeURIComponent(request.params.tenant)}/public/cap.atom`, 301),
+    async (request, reply) => reply.redirect(`${base.replace(/\/$/, '')}/api/t/${encodeURIComponent(request.params.tenant)}/public/cap.atom`, 301),
   );
 
   app.get(
