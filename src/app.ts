@@ -25,6 +25,8 @@ import { registerRegisterApi } from './modules/register/register.routes.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import { registerResidentAdminApi } from './modules/residents/resident-admin.routes.js';
 import { registerResidentRoutes } from './modules/residents/resident.routes.js';
+import { completeOpenApi } from './http/openapi-document.js';
+import { registerUnsubscribeRoutes } from './modules/residents/unsubscribe.routes.js';
 import { registerTenantSettingsApi } from './modules/tenants/tenant-settings.routes.js';
 import { registerTenantRoutes } from './modules/tenants/tenant.routes.js';
 
@@ -106,6 +108,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: (document) => completeOpenApi('openapiObject' in document ? document.openapiObject : document.swaggerObject, { publicUrl: context.config.publicUrl }),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -115,6 +118,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   registerAddressRoutes(app, context);
   registerAuthRoutes(app, context);
   registerResidentRoutes(app, context);
+  registerUnsubscribeRoutes(app, { tenants: context.tenants, unsubscribe: context.residents.unsubscribe, secret: context.config.secret });
   registerDispatchApi(app, context);
   registerRegisterApi(app, context, options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs });
   registerResidentAdminApi(app, context);

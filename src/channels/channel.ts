@@ -22,6 +22,8 @@ export interface OutboundMessage {
   language?: string;
   /** When the notice stops being worth delivering (epoch ms): the SMS validity period. */
   expiresAt?: number;
+  /** Email: the signed one-click unsubscribe address of this recipient at this tenant (notices only, not PINs). */
+  unsubscribeUrl?: string;
 }
 
 export interface SendResult {
@@ -35,6 +37,8 @@ export interface SendResult {
   error?: string;
   /** Whether a failure may succeed if tried again (throttling, connection loss). */
   retryable?: boolean;
+  /** A retryable failure the far side wants minutes for, not seconds (an SMTP 4xx: greylisting, a full mailbox). */
+  retryLater?: boolean;
   /** False when the message never left for the provider (no connection): the try does not count. */
   attempted?: boolean;
   /** The provider's raw answer, recorded with the attempt. */

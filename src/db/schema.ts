@@ -362,6 +362,8 @@ export interface DispatchBatchesTable {
   claimed_until: number;
   attempts: number;
   updated_at: number;
+  /** A batch given back to wait for its deliveries' next try: when the sweep queues it again; null otherwise. */
+  retry_at: number | null;
 }
 
 /** The embedded job queue (SQLite; PostgreSQL uses pg-boss). */

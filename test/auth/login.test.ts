@@ -22,7 +22,7 @@ describeEachDatabase('PIN login', (t) => {
 
   it('calls a landline (voice), mails an email, and writes in the language asked for', async () => {
     const { app, context } = t();
-    const tenant = await buildTown(context, { languages: ['sv', 'fi', 'en'] });
+    const tenant = await context.tenants.updateSettings(await buildTown(context, { languages: ['sv', 'fi', 'en'] }), { country: 'SE' });
     expect((await requestPin(app, tenant.slug, { phone: '08-123 456 78' })).json().channel).toBe('voice');
     const [call] = await inboxFor(app, '+46812345678');
     expect(call).toMatchObject({ channel: 'voice', hasAudio: true });

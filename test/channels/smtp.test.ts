@@ -33,7 +33,8 @@ describe('SMTP email provider against a real SMTP server on loopback', () => {
     expect(ok).toMatchObject({ id: 'd1', status: 'sent' });
     expect(received).toHaveLength(1);
     expect(received[0]!.subject).toBe('Vesikatko');
-    expect(received[0]!.text?.trim()).toBe('Vesikatko Koulukatu 5:ssä klo 9–12.');
+    expect(received[0]!.text?.trim()).toBe('Vesikatko Koulukatu 5:ssä klo 9–12.\n\n-- \nMäntän Vesi');
+    expect(received[0]!.html).toContain('<p>Vesikatko Koulukatu 5:ssä klo 9–12.</p>');
     expect(received[0]!.from?.value[0]).toEqual({ name: 'Mäntän Vesi', address: 'hairiot@example.fi' });
     expect(received[0]!.headers.get('x-aviso-message-id')).toBe('d1');
 

@@ -1,6 +1,8 @@
 /**
  * Public feeds of published incidents: GeoJSON, CAP 1.2 validated against the OASIS schema with xmllint
- * (msgType following the messages), Atom, and the address check. Never recipients.
+ * and read for what it says (msgType and references following the messages, one <info> per language
+ * written, a shape for every area), the CAP feed listing each current alert, Atom, and the address
+ * check. Never recipients.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
+import { distanceKm } from '../../src/modules/feeds/circle.js';
 import { describeEachDatabase } from '../app.js';
 import { addPerson, addressIds, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
 
@@ -27,14 +30,30 @@ function validateCap(xml: string): void {
 }
 
 const tag = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
+const blocks = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>[\\s\\S]*?</${name}>`, 'g'))].map((m) => m[0]);
+const infos = (xml: string) => blocks(xml, 'info');
+
+/** Koulukatu 1–12 (postal code 35800) and Puistokatu 6–9, as the fixtures place them. */
+const koulukatu = Array.from({ length: 12 }, (_, i) => ({ lat: CENTER.lat + (i + 1) * 0.0002, lon: CENTER.lon - 0.002 }));
+const puistokatu6to9 = Array.from({ length: 4 }, (_, i) => ({ lat: CENTER.lat + (i + 6) * 0.0002, lon: CENTER.lon + 0.002 }));
+
+/** A CAP circle ("lat,lon radius-km") that holds every point, and not much more (under 0.5 km here). */
+function expectCircleAround(circle: string, points: Array<{ lat: number; lon: number }>): void {
+  const match = /^(-?\d+\.\d+),(-?\d+\.\d+) (\d+\.\d+)$/.exec(circle);
+  expect(match, circle).not.toBeNull();
+  const [lat, lon, radius] = [Number(match![1]), Number(match![2]), Number(match![3])];
+  expect(radius).toBeLessThan(0.5);
+  for (const p of points) expect(distanceKm({ lat, lon }, p)).toBeLessThanOrEqual(radius);
+}
 
 describeEachDatabase('public feeds', (t) => {
   let tenant: Tenant;
   let auth: Record<string, string>;
   let incidentId: string;
   const url = (path: string) => `/api/t/${tenant.slug}${path}`;
-  const send = async (kind: string) => {
-    const response = await t().app.inject({ method: 'POST', url: url(`/incidents/${incidentId}/messages`), headers: auth, payload: { kind, texts: { fi: `${kind}: vesikatko {address}`, sv: `${kind}: vattenavbrott {address}` } } });
+  const alertOf = async (id: string) => (await t().app.inject({ url: url(`/public/incidents/${id}/cap.xml`) })).body;
+  const send = async (kind: string, texts: Record<string, string> = { fi: `${kind}: vesikatko {address}`, sv: `${kind}: vattenavbrott {address}` }, incident = incidentId) => {
+    const response = await t().app.inject({ method: 'POST', url: url(`/incidents/${incident}/messages`), headers: auth, payload: { kind, texts } });
     expect(response.statusCode, response.body).toBe(201);
     await t().context.dispatch.runtime.drain();
   };
@@ -65,39 +84,113 @@ describeEachDatabase('public feeds', (t) => {
     expect(response.body).not.toContain('+358');
   });
 
-  it('publishes CAP 1.2 that xmllint validates, msgType following the messages', async () => {
-    const feed = (await t().app.inject({ url: url('/public/cap.xml') })).body;
-    validateCap(feed);
-    expect(tag(feed, 'msgType')).toEqual(['Alert']);
-    expect(tag(feed, 'category')).toEqual(['Infra', 'Infra']);
-    expect(tag(feed, 'language')).toEqual(['fi-FI', 'sv-FI']);
-    const polygon = tag(feed, 'polygon')[0]!.split(' ');
+  it('publishes each incident\'s current alert as CAP 1.2 that xmllint validates: msgType, references to every earlier alert, areas with shapes', async () => {
+    const first = await alertOf(incidentId);
+    validateCap(first);
+    expect(tag(first, 'msgType')).toEqual(['Alert']);
+    expect(tag(first, 'references')).toEqual([]);
+    expect(tag(first, 'category')).toEqual(['Infra', 'Infra']);
+    expect(tag(first, 'language')).toEqual(['fi-FI', 'sv-FI']);
+    const polygon = tag(first, 'polygon')[0]!.split(' ');
     expect(polygon).toHaveLength(5);
     expect(polygon[0]).toBe(polygon[4]);
     expect(polygon[0]).toMatch(/^62\.\d+,24\.\d+$/);
-    expect(tag(feed, 'value')).toContain('35800');
-    expect(feed).not.toContain('+358');
+    expect(first).not.toContain('+358');
+    // Every area has a shape: the postal code is a circle around its addresses (Koulukatu 1–12) with its geocode.
+    for (const info of infos(first)) {
+      const areas = blocks(info, 'area');
+      expect(areas).toHaveLength(2);
+      for (const area of areas) expect(tag(area, 'polygon').length + tag(area, 'circle').length).toBeGreaterThan(0);
+      expect(tag(areas[1]!, 'value')).toEqual(['35800']);
+      expectCircleAround(tag(areas[1]!, 'circle')[0]!, koulukatu);
+    }
+    const firstTriple = `aviso:${tenant.slug},${tag(first, 'identifier')[0]},${tag(first, 'sent')[0]}`;
 
     await send('update');
-    const one = await t().app.inject({ url: url(`/public/incidents/${incidentId}/cap.xml`) });
-    expect(one.headers['content-type']).toContain('application/cap+xml');
-    validateCap(one.body);
-    expect(tag(one.body, 'msgType')).toEqual(['Update']);
-    expect(tag(one.body, 'references')[0]).toMatch(new RegExp(`^aviso:${tenant.slug},urn:aviso:${tenant.slug}:message:[\\w-]+,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00$`));
-    expect(tag(one.body, 'description')[0]).toContain('update: vesikatko');
+    const update = await t().app.inject({ url: url(`/public/incidents/${incidentId}/cap.xml`) });
+    expect(update.headers['content-type']).toContain('application/cap+xml');
+    validateCap(update.body);
+    expect(tag(update.body, 'msgType')).toEqual(['Update']);
+    expect(tag(update.body, 'references')).toEqual([firstTriple]);
+    expect(tag(update.body, 'description')[0]).toContain('update: vesikatko');
+    const updateTriple = `aviso:${tenant.slug},${tag(update.body, 'identifier')[0]},${tag(update.body, 'sent')[0]}`;
 
-    await send('cancel');
-    const cancelled = (await t().app.inject({ url: url(`/public/incidents/${incidentId}/cap.xml`) })).body;
-    validateCap(cancelled);
+    // A cancel written in Finnish only: no Swedish block holding the Finnish text; it references both earlier alerts.
+    await send('cancel', { fi: 'Peruttu: katkoa ei tule.' });
+    const cancel = await alertOf(incidentId);
+    validateCap(cancel);
+    expect(tag(cancel, 'msgType')).toEqual(['Cancel']);
+    expect(tag(cancel, 'references')[0]!.split(' ')).toEqual([firstTriple, updateTriple]);
+    expect(tag(cancel, 'language')).toEqual(['fi-FI']);
+    expect(tag(cancel, 'description')).toEqual(['Peruttu: katkoa ei tule.']);
+  });
+
+  it('lists the current alerts in the CAP feed, each with its own identifier, msgType and references, streets as a circle', async () => {
+    const created = await t().app.inject({
+      method: 'POST', url: url('/incidents'), headers: auth,
+      payload: { service: 'water', kind: 'planned', title: 'Puistokadun työ', streets: [{ street: 'Puistokatu', from: 6, to: 9 }], published: true, startsAt: '2030-06-15T08:00:00+03:00' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const streetIncident = created.json().id as string;
+    await send('alert', { fi: 'Työ: vesikatko {address}', sv: 'Arbete: vattenavbrott {address}', en: 'Works: water outage at {address}' }, streetIncident);
+
+    const response = await t().app.inject({ url: url('/public/cap.atom') });
+    expect(response.headers['content-type']).toContain('application/atom+xml');
+    execFileSync('xmllint', ['--noout', '-'], { input: response.body });
+    const entries = blocks(response.body, 'entry');
+    expect(entries).toHaveLength(2);
+    const byIncident = new Map(entries.map((entry) => [tag(entry, 'incidents')[0]!.split(':').at(-1)!, entry]));
+    const cancelled = byIncident.get(incidentId)!;
+    const active = byIncident.get(streetIncident)!;
+    for (const entry of entries) {
+      const alert = /<alert xmlns="urn:oasis:names:tc:emergency:cap:1\.2">[\s\S]*<\/alert>/.exec(entry)![0];
+      validateCap(`<?xml version="1.0" encoding="UTF-8"?>\n${alert}`);
+      // The entry is the alert: its id the identifier, and it links the alert's own document.
+      expect(tag(entry, 'id')[0]).toBe(tag(alert, 'identifier')[0]);
+      expect(entry).toMatch(/<link rel="alternate" type="application\/cap\+xml" href="[^"]+\/incidents\/[\w-]+\/cap\.xml"\/>/);
+    }
     expect(tag(cancelled, 'msgType')).toEqual(['Cancel']);
-    const feedAfter = (await t().app.inject({ url: url('/public/cap.xml') })).body;
-    validateCap(feedAfter);
-    expect(tag(feedAfter, 'msgType')).toEqual(['Cancel']);
+    expect(tag(cancelled, 'references')[0]!.split(' ')).toHaveLength(2);
+    expect(tag(active, 'msgType')).toEqual(['Alert']);
+    expect(tag(active, 'references')).toEqual([]);
+    expect(tag(active, 'language')).toEqual(['fi-FI', 'sv-FI']);
+    for (const info of infos(active)) {
+      const [area] = blocks(info, 'area');
+      expect(tag(area!, 'polygon')).toEqual([]);
+      expectCircleAround(tag(area!, 'circle')[0]!, puistokatu6to9);
+    }
+    expect(tag(active, 'description')[1]).toContain('Arbete: vattenavbrott');
+    // The old address of the aggregate points to the feed.
+    const moved = await t().app.inject({ url: url('/public/cap.xml') });
+    expect(moved.statusCode).toBe(301);
+    expect(moved.headers.location).toBe(`/api/t/${tenant.slug}/public/cap.atom`);
+  });
+
+  it('closes an incident cancelled without a cancel message with a Cancel alert of its own that references its alerts', async () => {
+    const created = await t().app.inject({
+      method: 'POST', url: url('/incidents'), headers: auth,
+      payload: { service: 'sewer', kind: 'sudden', title: 'Viemäritukos', postalCodes: ['35840'], published: true },
+    });
+    const id = created.json().id as string;
+    await send('alert', { fi: 'Viemäritukos {address}' }, id);
+    const alert = await alertOf(id);
+    const cancelled = await t().app.inject({ method: 'PATCH', url: url(`/incidents/${id}`), headers: auth, payload: { status: 'cancelled' } });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const closing = await alertOf(id);
+    validateCap(closing);
+    expect(tag(closing, 'msgType')).toEqual(['Cancel']);
+    expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:cancelled`]);
+    expect(tag(closing, 'references')).toEqual([`aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`]);
+    // The postal code 35840 (Kaukotie, 2 km east) is a circle with its geocode.
+    expect(tag(closing, 'value')).toEqual(['35840']);
+    expect(tag(closing, 'circle')).toHaveLength(1);
   });
 
   it('validates an empty CAP feed and an Atom feed linking every alert', async () => {
     const empty = await buildTown(t().context);
-    validateCap((await t().app.inject({ url: `/api/t/${empty.slug}/public/cap.xml` })).body);
+    const feed = (await t().app.inject({ url: `/api/t/${empty.slug}/public/cap.atom` })).body;
+    execFileSync('xmllint', ['--noout', '-'], { input: feed });
+    expect(blocks(feed, 'entry')).toEqual([]);
     const atom = await t().app.inject({ url: url('/public/feed.atom') });
     expect(atom.headers['content-type']).toContain('application/atom+xml');
     expect(atom.body).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { pinSpeech, pinText } from '../../src/modules/auth/pin-message.js';
 import { luhnValid, parseBusinessId, parseOrganisationsnummer, parseYTunnus, yTunnusCheckDigit } from '../../src/modules/residents/business-id.js';
 import { parseBirthDate } from '../../src/modules/residents/contact.rules.js';
-import { defaultCountry, parseEndpoint, parseLoginEndpoint, parsePhone, phonePolicyOf } from '../../src/modules/residents/endpoint.parse.js';
+import { parseEndpoint, parseLoginEndpoint, parsePhone, phonePolicyOf } from '../../src/modules/residents/endpoint.parse.js';
+import { languageCountry } from '../../src/modules/tenants/tenant.country.js';
 import { DEFAULT_SETTINGS } from '../../src/modules/tenants/tenant.types.js';
 
 describe('Finnish Y-tunnus', () => {
@@ -56,7 +57,8 @@ describe('dates of birth', () => {
   });
 });
 
-const FINNISH = phonePolicyOf({ languages: ['fi'], settings: DEFAULT_SETTINGS });
+const MANTTA_BBOX = [24.52, 61.93, 24.72, 62.13] as const;
+const FINNISH = phonePolicyOf({ languages: ['fi'], settings: DEFAULT_SETTINGS, bbox: MANTTA_BBOX });
 
 describe('phone numbers and emails', () => {
   it('stores E.164 and tells mobiles from landlines', () => {
@@ -67,10 +69,13 @@ describe('phone numbers and emails', () => {
     expect(parseEndpoint(' Anna.Virtanen@Example.FI', FINNISH, 'value')).toEqual({ type: 'email', value: 'anna.virtanen@example.fi' });
   });
 
-  it('reads national numbers in the country of the tenant\'s first language', () => {
-    expect(defaultCountry(['fi', 'sv'])).toBe('FI');
-    expect(defaultCountry(['sv', 'fi'])).toBe('SE');
-    expect(defaultCountry(['en'])).toBe('FI');
+  it('reads national numbers in the country of the tenant\'s first language when its area lies outside the known countries', () => {
+    const paris = [2.25, 48.75, 2.45, 48.95] as const;
+    expect(languageCountry(['fi', 'sv'])).toBe('FI');
+    expect(languageCountry(['sv', 'fi'])).toBe('SE');
+    expect(languageCountry(['en'])).toBe('FI');
+    expect(phonePolicyOf({ languages: ['sv'], settings: DEFAULT_SETTINGS, bbox: paris }).country).toBe('SE');
+    expect(phonePolicyOf({ languages: ['sv'], settings: DEFAULT_SETTINGS, bbox: MANTTA_BBOX }).country).toBe('FI');
   });
 
   it('names the field of a bad value', () => {
@@ -95,10 +100,10 @@ describe('phone numbers and emails', () => {
   });
 
   it('follows the tenant\'s country and the countries and number types it allows', () => {
-    const swedish = phonePolicyOf({ languages: ['fi'], settings: { ...DEFAULT_SETTINGS, country: 'SE' } });
+    const swedish = phonePolicyOf({ languages: ['fi'], settings: { ...DEFAULT_SETTINGS, country: 'SE' }, bbox: MANTTA_BBOX });
     expect(parseLoginEndpoint({ phone: '070-123 45 67' }, swedish)).toEqual({ type: 'mobile', value: '+46701234567' });
     expect(() => parseLoginEndpoint({ phone: '+358 40 123 4567' }, swedish)).toThrow(/numbers of this country/);
-    const nordic = phonePolicyOf({ languages: ['fi'], settings: { ...DEFAULT_SETTINGS, phoneCountries: ['FI', 'SE'], phoneNumberTypes: ['MOBILE'] } });
+    const nordic = phonePolicyOf({ languages: ['fi'], settings: { ...DEFAULT_SETTINGS, phoneCountries: ['FI', 'SE'], phoneNumberTypes: ['MOBILE'] }, bbox: MANTTA_BBOX });
     expect(parseLoginEndpoint({ phone: '+46 70 123 45 67' }, nordic).value).toBe('+46701234567');
     expect(() => parseLoginEndpoint({ phone: '09 1234 5678' }, nordic)).toThrow(/this kind of number/);
   });

@@ -98,6 +98,9 @@ function adminPages(viewport: Viewport) {
     await open(page, 'Asetukset', 'Asetukset');
     expect(await page.getByRole('link', { name: `${suite.server.url}/t/${suite.tenant.slug}`, exact: true }).count()).toBe(1);
     await expectAccessible(page);
+    // The country of phone numbers: unset, the service area's (Mänttä: Finland), which the hint names.
+    await page.getByText(/palvelualueen maa \(nyt FI\)/).waitFor();
+    expect(await page.getByLabel('Puhelinnumeroiden maa').inputValue()).toBe('');
     // The settings form: a new PIN length, languages and the approval rule are saved and in effect.
     await page.getByLabel('PIN-koodin pituus').fill('5');
     await page.getByLabel('Kielet (tärkeysjärjestyksessä)').fill('fi, sv, en');
@@ -108,6 +111,7 @@ function adminPages(viewport: Viewport) {
     expect(saved?.settings.pinLength).toBe(5);
     expect(saved?.languages).toEqual(['fi', 'sv', 'en']);
     expect(saved?.settings.requireApproval).toBe(true);
+    expect(saved?.settings.country).toBeNull();
     await expectAccessible(page);
     expectNoProblems(watched);
     await watched.context.close();

@@ -1,10 +1,12 @@
 /**
  * Email over SMTP with nodemailer: `smtp://user:pass@host:port?from=alerts@example.fi&rate=50`
  * (`smtps://` for implicit TLS). A pooled connection; SMTP has no delivery receipts, so an accepted
- * message is `sent`, a refused one `failed` with the server's answer.
+ * message is `sent`, a refused one `failed` with the server's answer. Every mail is `Auto-Submitted:
+ * auto-generated` with a text and an HTML part; a notice carries `List-Unsubscribe` with one-click POST.
  */
 import nodemailer from 'nodemailer';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../channel.js';
+import { emailBody } from './email-body.js';
 
 export function smtpProvider(url: URL): ChannelProvider {
   const from = url.searchParams.get('from') ?? `aviso@${url.hostname}`;
@@ -22,12 +24,20 @@ export function smtpProvider(url: URL): ChannelProvider {
 
   async function send(message: OutboundMessage): Promise<SendResult> {
     try {
+      const { text, html } = emailBody(message);
       const info = await transport.sendMail({
         from: message.from ? { name: message.from, address: from } : from,
         to: message.to,
         subject: message.subject ?? message.text.slice(0, 60),
-        text: message.text,
-        headers: { 'X-Aviso-Message-Id': message.id },
+        text,
+        html,
+        // RFC 8058 one-click unsubscribe (notices; a PIN has none); RFC 3834: no auto-replies to this.
+        ...(message.unsubscribeUrl ? { list: { unsubscribe: message.unsubscribeUrl } } : {}),
+        headers: {
+          'X-Aviso-Message-Id': message.id,
+          'Auto-Submitted': 'auto-generated',
+          ...(message.unsubscribeUrl ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+        },
       });
       const refused = info.rejected.length > 0;
       return refused
@@ -35,9 +45,11 @@ export function smtpProvider(url: URL): ChannelProvider {
         : { id: message.id, providerId: info.messageId, status: 'sent', raw: info.response };
     } catch (error) {
       const e = error as { responseCode?: number; response?: string; message: string };
-      // 4xx answers and lost connections are temporary; 5xx are final.
+      // 4xx answers and lost connections are temporary; 5xx are final. A 4xx (greylisting: "try again
+      // later") is tried again minutes later, as mail servers do; a lost connection at once.
       const retryable = e.responseCode === undefined || e.responseCode < 500;
-      return { id: message.id, status: 'failed', error: e.response ?? e.message, retryable, raw: e.response };
+      const retryLater = e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500;
+      return { id: message.id, status: 'failed', error: e.response ?? e.message, retryable, retryLater, raw: e.response };
     }
   }
 

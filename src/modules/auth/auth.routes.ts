@@ -38,6 +38,31 @@ export function registerAuthRoutes(app: AppInstance, deps: AuthRouteDeps): void 
   );
 
   app.post(
+    '/api/t/:tenant/login/phone',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'How a phone number reads here before a PIN goes to it: in the tenant\'s country, E.164, mobile (SMS) or landline (voice call); sends nothing',
+        params,
+        body: z.object({ phone: z.string().max(40).describe('as typed: national (040 123 4567) or international (+46 70 123 45 67)') }),
+        response: {
+          200: z.object({
+            number: z.string().describe('E.164'),
+            formatted: z.string().describe('international format, for showing'),
+            country: z.string().describe('ISO 3166 alpha-2 (AX for Åland)'),
+            type: z.enum(['mobile', 'landline']),
+            channel: z.enum(['sms', 'voice']),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+      return deps.residents.login.describePhone(tenant, request.body.phone);
+    },
+  );
+
+  app.post(
     '/api/t/:tenant/login/pin',
     {
       schema: {

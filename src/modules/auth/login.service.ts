@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import { auditRow } from '../audit/audit.repository.js';
-import { phonePolicyOf, parseLoginEndpoint } from '../residents/endpoint.parse.js';
+import { describePhone, phonePolicyOf, parseLoginEndpoint, type PhoneDescription } from '../residents/endpoint.parse.js';
 import { pendingSubject, residentSubject, type ResidentSessionData } from '../residents/resident.identity.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import { usedSolutionError, type CaptchaService } from './captcha.service.js';
@@ -49,8 +49,19 @@ export interface LoggedIn extends CreatedSession {
   registered: boolean;
 }
 
+export interface PhoneUnderstood extends PhoneDescription {
+  /** How the PIN would come: a text to a mobile, a call to a landline. */
+  channel: 'sms' | 'voice';
+}
+
 export function loginService(deps: LoginServiceDeps) {
   return {
+    /** The number as it would be read for a PIN (country, E.164, mobile or landline); sends nothing. */
+    describePhone(tenant: Tenant, phone: string): PhoneUnderstood {
+      const described = describePhone(phone, phonePolicyOf(tenant), 'phone');
+      return { ...described, channel: described.type === 'landline' ? 'voice' : 'sms' };
+    },
+
     async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
       // The number is checked before the CAPTCHA so that a typo does not use up a solved CAPTCHA.
       const endpoint = parseLoginEndpoint(input, phonePolicyOf(tenant));

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ParsedEndpoint } from '../residents/endpoint.parse.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
+import { smsSenderOf } from '../tenants/tenant.country.js';
 import type { PinPurpose } from './pin.repository.js';
 import { pinSpeech, pinText } from './pin-message.js';
 
@@ -34,7 +35,8 @@ export function pinDelivery(deps: { channels: Channels }) {
       tenantId: tenant.id,
       channel,
       to: endpoint.value,
-      from: tenant.smsSender,
+      // An email comes from the tenant's name; an SMS or call from its sender (a number in E.164).
+      from: channel === 'email' ? tenant.name : smsSenderOf(tenant),
       ...(channel === 'email' ? { subject } : {}),
       text,
       language: delivery.language,

@@ -10,13 +10,34 @@ import type { Clock } from '../../lib/clock.js';
 import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
 import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import { recipientText } from './message-text.js';
+import { smsSenderOf } from '../tenants/tenant.country.js';
+import { recipientText, subjectIn } from './message-text.js';
 import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
 
 /** Tries of one delivery on retryable failures (throttling, lost connections) before it is failed. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
+
+/** The error of a delivery waiting minutes for its next try (`retryLater`: an SMTP 4xx). */
+export const SLOW_RETRY_PREFIX = 'tried again later: ';
+const SLOW_RETRY_BASE_MS = 2 * 60_000;
+
+/**
+ * The wait after the `attempts`-th try of a slow retry: 2, 4, 8, 16 minutes, so that the five tries are
+ * at 0, 2, 6, 14 and 30 minutes — greylisting servers ask for 1 to 15 minutes (RFC 5321 §4.5.4.1 says
+ * retry for days; a notice is worth less after its validity, which caps the schedule).
+ */
+export const slowRetryDelayMs = (attempts: number): number => SLOW_RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
+
+/** When a queued delivery waiting for a slow retry is due; null for one due at once. */
+const slowRetryAt = (d: QueuedDelivery): number | null => (d.error?.startsWith(SLOW_RETRY_PREFIX) ? d.updatedAt + slowRetryDelayMs(d.attempts) : null);
+
+/** What is left of a channel's chunk after a try: deliveries to retry soon, and when the slow ones are due. */
+interface RetryOutlook {
+  soon: number;
+  later: number[];
+}
 
 export interface BatchSenderDeps {
   messages: MessageRepository;
@@ -28,6 +49,8 @@ export interface BatchSenderDeps {
   leaseMs: number;
   /** Caps every channel's rate in this process (messages per second), e.g. `aviso worker --rate`. */
   maxPerSecond?: number | undefined;
+  /** The one-click unsubscribe address of an email recipient (List-Unsubscribe); none without a public URL. */
+  unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
 }
 
 /** Thrown to have the queue try the batch again later (retryable failures remain). */
@@ -35,15 +58,16 @@ export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
 }
 
-function outboundOf(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, d: QueuedDelivery): OutboundMessage {
+function outboundOf(deps: Pick<BatchSenderDeps, 'unsubscribeUrl'>, tenant: Tenant, message: MessageRow, rendered: Record<string, string>, d: QueuedDelivery): OutboundMessage {
   const text = recipientText(rendered, d.language, tenant.languages[0]!, d.addressLabel ?? '');
+  const email = d.channel === 'email' ? { subject: subjectIn(message.subject, d.language, tenant.languages[0]!), ...(deps.unsubscribeUrl ? { unsubscribeUrl: deps.unsubscribeUrl(tenant, d.endpoint) } : {}) } : {};
   return {
     id: `${message.id}:${d.seq}`,
     tenantId: tenant.id,
     channel: d.channel,
     to: d.endpoint,
-    from: d.channel === 'sms' ? tenant.smsSender : tenant.name,
-    ...(d.channel === 'email' ? { subject: message.subject } : {}),
+    from: d.channel === 'sms' ? smsSenderOf(tenant) : tenant.name,
+    ...email,
     // A call opens with who is calling: the sender name an SMS shows.
     text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,
     language: d.language,
@@ -62,7 +86,7 @@ async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[])
   }
 }
 
-function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined): DeliveryResult {
+function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined, limits: { now: number; expiresAt: number }): DeliveryResult {
   if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true, answer: null };
   const by = r.provider ?? provider;
   const answer = r.raw === undefined ? null : JSON.stringify(r.raw);
@@ -70,7 +94,12 @@ function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined
   // A try that never reached the provider (no connection) does not use up the delivery's attempts.
   const attempted = r.attempted !== false;
   const giveUp = !r.retryable || (attempted && d.attempts + 1 >= MAX_DELIVERY_ATTEMPTS);
-  return { seq: d.seq, status: giveUp ? 'failed' : 'queued', provider: by, providerId: r.providerId ?? null, error: r.error ?? 'failed', attempted, answer };
+  const error = r.error ?? 'failed';
+  if (giveUp || !r.retryLater) return { seq: d.seq, status: giveUp ? 'failed' : 'queued', provider: by, providerId: r.providerId ?? null, error, attempted, answer };
+  // The next slow try must fall within the message's validity, or there is none.
+  const expired = limits.now + slowRetryDelayMs(d.attempts + 1) > limits.expiresAt;
+  const status = expired ? 'failed' : 'queued';
+  return { seq: d.seq, status, provider: by, providerId: r.providerId ?? null, error: expired ? `${error} (not tried again: the message expires first)` : `${SLOW_RETRY_PREFIX}${error}`, attempted, answer };
 }
 
 export function batchSender(deps: BatchSenderDeps) {
@@ -79,22 +108,27 @@ export function batchSender(deps: BatchSenderDeps) {
   // Set by stop(): no new chunk starts; what is left of a batch waits in the queue for the next process.
   let stopping = false;
 
-  async function sendChannel(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, batchNo: number, claim: BatchClaim, channel: ChannelName, rows: QueuedDelivery[]): Promise<number> {
+  async function sendChannel(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, batchNo: number, claim: BatchClaim, channel: ChannelName, rows: QueuedDelivery[]): Promise<RetryOutlook> {
     const provider = deps.channels[channel];
     const rate = Math.min(provider.maxPerSecond, deps.maxPerSecond ?? Infinity);
     const size = chunkSizeFor(rate);
-    let retryable = 0;
+    const outlook: RetryOutlook = { soon: 0, later: [] };
     for (let i = 0; i < rows.length; i += size) {
-      if (stopping) return retryable + rows.length - i;
+      if (stopping) return { ...outlook, soon: outlook.soon + rows.length - i };
       const chunk = rows.slice(i, i + size);
       await deps.pacer.take(provider.name, chunk.length, rate);
-      const outbound = chunk.map((d) => outboundOf(tenant, message, rendered, d));
+      const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
       const answers = new Map((await sendChunk(provider, outbound)).map((r) => [r.id, r]));
-      const results = chunk.map((d, j) => toResult(d, provider.name, answers.get(outbound[j]!.id)));
-      retryable += results.filter((r) => r.status === 'queued').length;
-      await deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease());
+      const now = clock.now();
+      const results = chunk.map((d, j) => toResult(d, provider.name, answers.get(outbound[j]!.id), { now, expiresAt: message.expires_at }));
+      results.forEach((r, j) => {
+        if (r.status !== 'queued') return;
+        if (r.error?.startsWith(SLOW_RETRY_PREFIX)) outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
+        else outlook.soon++;
+      });
+      await deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, now, lease());
     }
-    return retryable;
+    return outlook;
   }
 
   async function expireAll(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim, reason: string): Promise<void> {
@@ -103,13 +137,20 @@ export function batchSender(deps: BatchSenderDeps) {
     await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, clock.now(), lease());
   }
 
-  async function sendBatch(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim): Promise<void> {
-    if (message.status === 'cancelled') return expireAll(tenantId, message, batchNo, claim, 'the message was cancelled');
-    if (clock.now() > message.expires_at) return expireAll(tenantId, message, batchNo, claim, 'not sent before the message expired');
+  /**
+   * Sends what of the batch is due; `deferred` when deliveries wait minutes for their next try (the
+   * batch is given back until the first of them is due), `done` when nothing is left to try.
+   */
+  async function sendBatch(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim): Promise<'done' | 'deferred'> {
+    if (message.status === 'cancelled') return expireAll(tenantId, message, batchNo, claim, 'the message was cancelled').then(() => 'done' as const);
+    if (clock.now() > message.expires_at) return expireAll(tenantId, message, batchNo, claim, 'not sent before the message expired').then(() => 'done' as const);
     const tenant = await deps.findTenant(tenantId);
-    if (!tenant) return;
+    if (!tenant) return 'done';
     const rendered = JSON.parse(message.rendered) as Record<string, string>;
-    const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
+    const queued = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
+    const started = clock.now();
+    const waiting = queued.map(slowRetryAt).filter((at): at is number => at !== null && at > started);
+    const rows = queued.filter((d) => (slowRetryAt(d) ?? 0) <= started);
     const byChannel = new Map<ChannelName, QueuedDelivery[]>();
     for (const row of rows) {
       const list = byChannel.get(row.channel);
@@ -117,12 +158,16 @@ export function batchSender(deps: BatchSenderDeps) {
       else byChannel.set(row.channel, [row]);
     }
     // Channels side by side: a slow or stalled provider of one never holds back the others.
-    const retried = await Promise.all([...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, batchNo, claim, channel, list)));
-    const retryable = retried.reduce((a, b) => a + b, 0);
-    if (retryable > 0) {
+    const outlooks = await Promise.all([...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, batchNo, claim, channel, list)));
+    const soon = outlooks.reduce((sum, o) => sum + o.soon, 0);
+    if (soon > 0) {
       await deliveries.releaseBatch(tenantId, message.id, batchNo, claim);
-      throw new RetryLaterError(`${retryable} deliveries of batch ${batchNo} failed temporarily; trying again`);
+      throw new RetryLaterError(`${soon} deliveries of batch ${batchNo} failed temporarily; trying again`);
     }
+    const later = [...waiting, ...outlooks.flatMap((o) => o.later)];
+    if (later.length === 0) return 'done';
+    await deliveries.deferBatch(tenantId, message.id, batchNo, claim, Math.min(...later), clock.now());
+    return 'deferred';
   }
 
   return {
@@ -139,8 +184,7 @@ export function batchSender(deps: BatchSenderDeps) {
       const message = await messages.find(tenantId, job.messageId);
       if (!message) return;
       try {
-        await sendBatch(tenantId, message, job.batchNo, claim);
-        await deliveries.finishBatch(tenantId, message.id, job.batchNo, claim, clock.now());
+        if ((await sendBatch(tenantId, message, job.batchNo, claim)) === 'done') await deliveries.finishBatch(tenantId, message.id, job.batchNo, claim, clock.now());
       } catch (error) {
         if (error instanceof LostClaimError) return;
         throw error;

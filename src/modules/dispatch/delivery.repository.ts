@@ -25,6 +25,10 @@ export interface QueuedDelivery {
   language: string;
   addressLabel: string | null;
   attempts: number;
+  /** The last try's error (null before any); with `updatedAt`, when a slow retry is due. */
+  error: string | null;
+  /** When the last try's result was recorded. */
+  updatedAt: number;
 }
 
 export interface DeliveryResult {
@@ -156,8 +160,9 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
 
     /**
      * Batches left pending with no worker and no progress for `staleMs` — their job ran out of tries
-     * while a provider was away, or was lost with the queue — touched and returned to be queued again.
-     * A second job for a batch that still has one is harmless: the claim lets one of them send.
+     * while a provider was away, or was lost with the queue — and batches given back to wait whose
+     * `retry_at` has come, touched and returned to be queued again. A second job for a batch that still
+     * has one is harmless: the claim lets one of them send.
      */
     async requeueStalledBatches(now: number, staleMs: number, limit: number): Promise<Array<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>> {
       const rows = await db
@@ -165,11 +170,11 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         .select(['tenant_id', 'message_id', 'batch_no', 'priority'])
         .where('status', '=', 'pending')
         .where('claimed_until', '=', 0)
-        .where('updated_at', '<', now - staleMs)
+        .where((eb) => eb.or([eb.and([eb('retry_at', 'is', null), eb('updated_at', '<', now - staleMs)]), eb('retry_at', '<=', now)]))
         .limit(limit)
         .execute();
       for (const r of rows) {
-        await db.updateTable('dispatch_batches').set({ updated_at: now }).where('message_id', '=', r.message_id).where('batch_no', '=', r.batch_no).execute();
+        await db.updateTable('dispatch_batches').set({ updated_at: now, retry_at: null }).where('message_id', '=', r.message_id).where('batch_no', '=', r.batch_no).execute();
       }
       return rows;
     },
@@ -178,7 +183,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
       const rows = await db
         .selectFrom('deliveries as d')
         .innerJoin('incident_recipients as r', (j) => j.on('r.incident_id', '=', incidentId).onRef('r.seq', '=', 'd.seq'))
-        .select(['d.seq', 'r.channel', 'r.endpoint', 'r.language', 'r.address_label', 'd.attempts'])
+        .select(['d.seq', 'r.channel', 'r.endpoint', 'r.language', 'r.address_label', 'd.attempts', 'd.error', 'd.updated_at'])
         .where('d.tenant_id', '=', tenantId)
         .where('d.message_id', '=', messageId)
         .where('d.seq', '>=', claim.firstSeq)
@@ -186,7 +191,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         .where('d.status', '=', 'queued')
         .orderBy('d.seq')
         .execute();
-      return rows.map((r) => ({ seq: r.seq, channel: r.channel, endpoint: r.endpoint, language: r.language, addressLabel: r.address_label, attempts: r.attempts }));
+      return rows.map((r) => ({ seq: r.seq, channel: r.channel, endpoint: r.endpoint, language: r.language, addressLabel: r.address_label, attempts: r.attempts, error: r.error, updatedAt: Number(r.updated_at) }));
     },
 
     /**
@@ -250,6 +255,18 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         await db.updateTable('messages').set({ status: 'sent', finished_at: now }).where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).where('status', '=', 'sending').execute();
       }
       return settled.map((m) => m.id);
+    },
+
+    /** Gives a batch back to wait until `retryAt`, when the sweep queues it again (if still this worker's). */
+    async deferBatch(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, retryAt: number, now: number): Promise<void> {
+      await db
+        .updateTable('dispatch_batches')
+        .set({ claimed_until: 0, retry_at: retryAt, updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('batch_no', '=', batchNo)
+        .where('attempts', '=', claim.attempt)
+        .execute();
     },
 
     /** Gives a batch back (its retryable failures wait for the queue's next try). */

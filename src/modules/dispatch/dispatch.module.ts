@@ -38,6 +38,8 @@ export interface DispatchDeps {
   db: Db;
   clock: Clock;
   channels: Channels;
+  /** The one-click unsubscribe address of an email at a tenant; undefined without a public URL to make it from. */
+  unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
   audit: AuditRepository;
 }
 
@@ -77,7 +79,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
-  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond });
+  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond, unsubscribeUrl: deps.unsubscribeUrl });
   const runtime = dispatchRuntime({
     queue, sender, starter, messages, deliveries, channels: deps.channels, clock,
     // A register index older than this rebuilds whole instead of reading changes (the log has a gap).

@@ -163,3 +163,21 @@ export function recipientText(rendered: Record<string, string>, language: string
 export function serviceName(service: Service, language: Language): string {
   return SERVICE_NAMES[language][service];
 }
+
+/**
+ * The email subject per language, stored as JSON: the tenant and the service in the recipient's
+ * language; the operator's title (written in the first language) in the first language's only.
+ */
+export function emailSubjects(tenant: { name: string; languages: readonly Language[] }, incident: { title: string; service: Service }): string {
+  const subjects = Object.fromEntries(
+    tenant.languages.map((language, i) => [language, i === 0 ? `${tenant.name}: ${incident.title} (${serviceName(incident.service, language)})` : `${tenant.name}: ${serviceName(incident.service, language)}`]),
+  );
+  return JSON.stringify(subjects);
+}
+
+/** The subject for a recipient's language from what emailSubjects stored (a plain string: one subject for all). */
+export function subjectIn(stored: string, language: string, fallback: string): string {
+  if (!stored.startsWith('{')) return stored;
+  const subjects = JSON.parse(stored) as Record<string, string>;
+  return subjects[language] ?? subjects[fallback] ?? Object.values(subjects)[0] ?? '';
+}

@@ -14,7 +14,7 @@ import type { Actor } from '../incidents/incident.types.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { DispatchStarter } from './dispatch.starter.js';
 import { afterQuietHours, DEFAULT_TIME_ZONE } from './local-time.js';
-import { renderTexts, serviceName, type MessageKind, type Texts } from './message-text.js';
+import { emailSubjects, renderTexts, type MessageKind, type Texts } from './message-text.js';
 import type { DeliveryCounts, DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 
@@ -146,7 +146,7 @@ export function messageService(deps: MessageServiceDeps) {
         kind,
         texts: JSON.stringify(input.texts ?? {}),
         rendered: JSON.stringify(rendered.texts),
-        subject: `${tenant.name}: ${incident.title} (${serviceName(incident.service, tenant.languages[0]!)})`,
+        subject: emailSubjects(tenant, incident),
         warnings: rendered.warnings.length ? JSON.stringify(rendered.warnings) : null,
         status: tenant.settings.requireApproval ? 'awaiting-approval' : 'scheduled',
         send_at: sendAt,

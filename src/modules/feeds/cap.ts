@@ -1,22 +1,26 @@
 /**
  * CAP 1.2 (OASIS Common Alerting Protocol) alerts of published incidents, written with xmlbuilder2 in the
- * element order the schema requires: one alert per incident, with one <info> per tenant language
- * (category Infra), msgType following the incident's messages (alert → Alert, update / all-clear →
- * Update, cancel → Cancel, with <references> to the first alert), polygons as "lat,lon lat,lon …"
- * closed rings, postal codes as geocodes. Pure.
+ * element order the schema requires. An incident's current alert is its latest message: identifier per
+ * message, msgType Alert for the first, Update for later ones (an all-clear too), Cancel for a cancel,
+ * with <references> to every earlier alert of the incident; an incident cancelled or resolved without
+ * such a message gets a closing alert of its own. One <info> per language the message was written in
+ * (category Infra), never another language's text under its tag. Areas: drawn shapes as polygons
+ * ("lat,lon …" closed rings), each postal code as a circle around its addresses with its <geocode>, the
+ * chosen streets as a circle around theirs. Pure.
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { MultiPolygon } from 'geojson';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import { serviceName } from '../dispatch/message-text.js';
-import type { PublicIncident, PublicMessage } from './feed.service.js';
+import type { PublicIncident } from './feed.service.js';
 import { xmlText } from '../../lib/xml-text.js';
+import type { Circle } from './circle.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 
 const CAP_LANGUAGE: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
-const MSG_TYPE = { alert: 'Alert', update: 'Update', 'all-clear': 'Update', cancel: 'Cancel' } as const;
+const POSTAL_AREA: Record<Language, string> = { fi: 'Postinumeroalue', sv: 'Postnummerområde', en: 'Postal code area' };
 
 /** CAP's dateTime: seconds precision, an explicit offset (UTC as +00:00, never Z). */
 export function capTime(ms: number): string {
@@ -29,27 +33,91 @@ export function capPolygons(geometry: MultiPolygon | null): string[] {
   return geometry.coordinates.map((polygon) => polygon[0]!.map(([lon, lat]) => `${lat!.toFixed(6)},${lon!.toFixed(6)}`).join(' '));
 }
 
+/** A CAP circle: "lat,lon radius" with the radius in kilometres. */
+export const capCircle = (c: Circle) => `${c.lat.toFixed(6)},${c.lon.toFixed(6)} ${c.radiusKm.toFixed(2)}`;
+
 export interface CapContext {
   tenant: Tenant;
   /** Where the public map is, for <web>; absent without AVISO_PUBLIC_URL. */
   publicUrl?: string | undefined;
 }
 
-const senderOf = (tenant: Tenant) => `aviso:${tenant.slug}`;
-const identifierOf = (tenant: Tenant, p: PublicIncident, message: PublicMessage | undefined) =>
-  message ? `urn:aviso:${tenant.slug}:message:${message.id}` : `urn:aviso:${tenant.slug}:incident:${p.incident.id}`;
+type MsgType = 'Alert' | 'Update' | 'Cancel';
 
-function msgTypeOf(p: PublicIncident): 'Alert' | 'Update' | 'Cancel' {
-  const latest = p.messages.at(-1);
-  if (latest) return MSG_TYPE[latest.kind];
-  if (p.incident.status === 'cancelled') return 'Cancel';
-  return 'Alert';
+/** One alert as CAP knows it: what identifies it, and the alerts it follows. */
+export interface CapAlertHead {
+  identifier: string;
+  sent: number;
+  msgType: MsgType;
+  /** `sender,identifier,sent` of every earlier alert of the incident, oldest first. */
+  references: string[];
 }
+
+const senderOf = (tenant: Tenant) => `aviso:${tenant.slug}`;
+const incidentUrn = (tenant: Tenant, p: PublicIncident) => `urn:aviso:${tenant.slug}:incident:${p.incident.id}`;
+
+/**
+ * The incident's alerts, oldest first: one per message that went out, then a closing one when the
+ * incident was cancelled or resolved without a message saying so; none sent yet, one for the incident.
+ */
+export function incidentAlertHeads(tenant: Tenant, p: PublicIncident): CapAlertHead[] {
+  const heads: Array<Omit<CapAlertHead, 'references'>> = p.messages.map((m, i) => ({
+    identifier: `urn:aviso:${tenant.slug}:message:${m.id}`,
+    sent: m.sentAt,
+    msgType: m.kind === 'cancel' ? 'Cancel' : i === 0 && m.kind === 'alert' ? 'Alert' : 'Update',
+  }));
+  const last = p.messages.at(-1);
+  if (p.incident.status === 'cancelled' && last?.kind !== 'cancel') {
+    heads.push({ identifier: `${incidentUrn(tenant, p)}:cancelled`, sent: p.incident.updatedAt, msgType: heads.length ? 'Cancel' : 'Alert' });
+  } else if (p.incident.status === 'resolved' && last && last.kind !== 'all-clear') {
+    heads.push({ identifier: `${incidentUrn(tenant, p)}:resolved`, sent: p.incident.updatedAt, msgType: 'Update' });
+  } else if (heads.length === 0) {
+    heads.push({ identifier: incidentUrn(tenant, p), sent: p.incident.updatedAt, msgType: 'Alert' });
+  }
+  const sender = senderOf(tenant);
+  return heads.map((head, i) => ({ ...head, references: heads.slice(0, i).map((h) => `${sender},${h.identifier},${capTime(h.sent)}`) }));
+}
+
+/** The incident's current alert: the newest of its alerts. */
+export const currentAlertHead = (tenant: Tenant, p: PublicIncident): CapAlertHead => incidentAlertHeads(tenant, p).at(-1)!;
 
 function urgencyOf(p: PublicIncident): string {
   if (p.status === 'resolved' || p.status === 'cancelled') return 'Past';
   if (p.status === 'planned') return 'Future';
   return p.incident.kind === 'sudden' ? 'Immediate' : 'Expected';
+}
+
+/** The languages the current text is written in, in the tenant's order; before any message, the first. */
+function infoLanguages(tenant: Tenant, p: PublicIncident): Language[] {
+  const latest = p.messages.at(-1);
+  if (!latest) return tenant.languages.slice(0, 1);
+  return tenant.languages.filter((language) => latest.texts[language] !== undefined);
+}
+
+/** The area in words in `language`: the operator's title in the first language, the service's name in others. */
+function areaDescIn(tenant: Tenant, p: PublicIncident, language: Language): string {
+  if (language === tenant.languages[0]) return p.areaDescription;
+  const parts = [...p.incident.streets.map((s) => s.street), ...p.incident.postalCodes];
+  return [serviceName(p.incident.service, language), parts.join(', ')].filter(Boolean).join(': ');
+}
+
+function addAreas(info: XMLBuilder, context: CapContext, p: PublicIncident, language: Language): void {
+  const polygons = capPolygons(p.incident.geometry);
+  if (polygons.length) {
+    const area = info.ele('area');
+    area.ele('areaDesc').txt(xmlText(areaDescIn(context.tenant, p, language)));
+    for (const polygon of polygons) area.ele('polygon').txt(xmlText(polygon));
+  }
+  for (const shape of p.selectionShapes) {
+    const area = info.ele('area');
+    area.ele('areaDesc').txt(xmlText(shape.postalCode ? `${POSTAL_AREA[language]} ${shape.postalCode}` : areaDescIn(context.tenant, p, language)));
+    area.ele('circle').txt(xmlText(capCircle(shape.circle)));
+    if (shape.postalCode) {
+      const geocode = area.ele('geocode');
+      geocode.ele('valueName').txt(xmlText('postalCode'));
+      geocode.ele('value').txt(xmlText(shape.postalCode));
+    }
+  }
 }
 
 function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, language: Language): void {
@@ -67,58 +135,32 @@ function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, lang
   if (p.incident.startsAt !== null) info.ele('onset').txt(xmlText(capTime(p.incident.startsAt)));
   if (p.incident.endsAt !== null) info.ele('expires').txt(xmlText(capTime(p.incident.endsAt)));
   info.ele('senderName').txt(xmlText(tenant.name));
-  info.ele('headline').txt(xmlText(p.incident.title));
+  info.ele('headline').txt(xmlText(language === tenant.languages[0] ? p.incident.title : serviceName(p.incident.service, language)));
   info.ele('description').txt(xmlText(latest?.texts[language] ?? p.publicText));
   if (context.publicUrl) info.ele('web').txt(xmlText(`${context.publicUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`));
   const contact = [tenant.contactInfo.phone, tenant.contactInfo.email].filter(Boolean).join(', ');
   if (contact) info.ele('contact').txt(xmlText(contact));
-  const area = info.ele('area');
-  area.ele('areaDesc').txt(xmlText(p.areaDescription));
-  for (const polygon of capPolygons(p.incident.geometry)) area.ele('polygon').txt(xmlText(polygon));
-  for (const code of p.incident.postalCodes) {
-    const geocode = area.ele('geocode');
-    geocode.ele('valueName').txt(xmlText('postalCode'));
-    geocode.ele('value').txt(xmlText(code));
-  }
+  addAreas(info, context, p, language);
 }
 
-function alertHead(doc: XMLBuilder, context: CapContext, identifier: string, sent: number, msgType: string): XMLBuilder {
-  const alert = doc.ele(CAP_NAMESPACE, 'alert');
-  alert.ele('identifier').txt(xmlText(identifier));
+/** Appends the incident's current alert to `parent` (a document, or an Atom entry's content). */
+export function appendIncidentAlert(parent: XMLBuilder, context: CapContext, p: PublicIncident): void {
+  const head = currentAlertHead(context.tenant, p);
+  const alert = parent.ele(CAP_NAMESPACE, 'alert');
+  alert.ele('identifier').txt(xmlText(head.identifier));
   alert.ele('sender').txt(xmlText(senderOf(context.tenant)));
-  alert.ele('sent').txt(xmlText(capTime(sent)));
+  alert.ele('sent').txt(xmlText(capTime(head.sent)));
   alert.ele('status').txt(xmlText('Actual'));
-  alert.ele('msgType').txt(xmlText(msgType));
+  alert.ele('msgType').txt(xmlText(head.msgType));
   alert.ele('scope').txt(xmlText('Public'));
-  return alert;
+  if (head.references.length) alert.ele('references').txt(xmlText(head.references.join(' ')));
+  alert.ele('incidents').txt(xmlText(incidentUrn(context.tenant, p)));
+  for (const language of infoLanguages(context.tenant, p)) addInfo(alert, context, p, language);
 }
 
-/** The alert of one incident. */
+/** The current alert of one incident, as a document. */
 export function incidentAlert(context: CapContext, p: PublicIncident): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const latest = p.messages.at(-1);
-  const first = p.messages[0];
-  const msgType = msgTypeOf(p);
-  const alert = alertHead(doc, context, identifierOf(context.tenant, p, latest), latest?.sentAt ?? p.incident.updatedAt, msgType);
-  if (msgType !== 'Alert' && first && first !== latest) {
-    alert.ele('references').txt(xmlText(`${senderOf(context.tenant)},${identifierOf(context.tenant, p, first)},${capTime(first.sentAt)}`));
-  }
-  alert.ele('incidents').txt(xmlText(`urn:aviso:${context.tenant.slug}:incident:${p.incident.id}`));
-  for (const language of context.tenant.languages) addInfo(alert, context, p, language);
-  return doc.end({ prettyPrint: true });
-}
-
-/**
- * Every published incident in one alert (`…/public/cap.xml`): <info> blocks per incident and language;
- * msgType that of the most recently changed incident. Each incident also has its own alert.
- */
-export function feedAlert(context: CapContext, incidents: readonly PublicIncident[], now: number): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const latest = [...incidents].sort((a, b) => b.incident.updatedAt - a.incident.updatedAt)[0];
-  const sent = latest ? Math.max(latest.incident.updatedAt, latest.messages.at(-1)?.sentAt ?? 0) : now;
-  const alert = alertHead(doc, context, `urn:aviso:${context.tenant.slug}:feed:${Math.floor(sent / 1000)}`, sent, latest ? msgTypeOf(latest) : 'Alert');
-  alert.ele('note').txt(xmlText(incidents.length ? `${incidents.length} published incident(s) of ${context.tenant.name}` : `No published incidents of ${context.tenant.name}`));
-  if (incidents.length) alert.ele('incidents').txt(xmlText(incidents.map((p) => `urn:aviso:${context.tenant.slug}:incident:${p.incident.id}`).join(' ')));
-  for (const p of incidents) for (const language of context.tenant.languages) addInfo(alert, context, p, language);
+  appendIncidentAlert(doc, context, p);
   return doc.end({ prettyPrint: true });
 }

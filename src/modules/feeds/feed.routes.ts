@@ -1,13 +1,14 @@
 /**
- * The public feeds of a tenant, no login: GeoJSON of published incidents, CAP 1.2 (all of them, and one
- * alert per incident), Atom, and "is my address affected?".
+ * The public feeds of a tenant, no login: GeoJSON of published incidents, CAP 1.2 (an alert per
+ * incident, and the CAP feed listing them), Atom, and "is my address affected?".
  */
 import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
 import { NotFoundError } from '../../errors.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { atomFeed } from './atom.js';
-import { feedAlert, incidentAlert } from './cap.js';
+import { incidentAlert } from './cap.js';
+import { capIndex } from './cap-index.js';
 import type { FeedService, PublicIncident } from './feed.service.js';
 
 const tenantParams = z.object({ tenant: z.string() });
@@ -60,13 +61,26 @@ export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void 
   );
 
   app.get(
-    '/api/t/:tenant/public/cap.xml',
-    { schema: { tags: ['public'], summary: 'Published incidents as one CAP 1.2 alert (an <info> per incident and language)', params: tenantParams } },
+    '/api/t/:tenant/public/cap.atom',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'The CAP feed: an Atom feed with one entry per current CAP 1.2 alert (its identifier as the entry id, linked and inline), as CAP aggregators read them',
+        params: tenantParams,
+      },
+    },
     async (request, reply) => {
       const { tenant, incidents } = await load(request.params.tenant);
-      const xml = feedAlert({ tenant, publicUrl: deps.publicUrl }, incidents, deps.now());
-      return reply.type('application/cap+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(xml);
+      const xml = capIndex({ tenant, publicUrl: deps.publicUrl }, incidents, base, deps.now());
+      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(xml);
     },
+  );
+
+  app.get(
+    '/api/t/:tenant/public/cap.xml',
+    // Left out of the API document: an old address kept for readers that still poll it.
+    { schema: { tags: ['public'], summary: 'Moved to the CAP feed (cap.atom): one alert cannot stand for several incidents', params: tenantParams, hide: true } },
+    async (request, reply) => reply.redirect(`${base.replace(/\/$/, '')}/api/t/${encodeURIComponent(request.params.tenant)}/public/cap.atom`, 301),
   );
 
   app.get(

@@ -12,6 +12,8 @@ import type { Incident } from '../incidents/incident.types.js';
 import type { MessageRepository } from '../dispatch/message.repository.js';
 import { fillAddress, type MessageKind } from '../dispatch/message-text.js';
 import type { Tenant } from '../tenants/tenant.types.js';
+import type { CandidateRepository } from '../dispatch/candidate.repository.js';
+import { circleAround, type Circle } from './circle.js';
 
 /** How long an ended incident stays in the feeds. */
 export const ENDED_VISIBLE_MS = 24 * 3_600_000;
@@ -22,12 +24,26 @@ export interface PublicMessage {
   id: string;
   kind: MessageKind;
   sentAt: number;
-  /** Per language, the text with the recipient's address replaced by the area's description. */
+  /**
+   * Per language, the text with the recipient's address replaced by the area's description: only the
+   * languages the message was written in (or, when none was, whose template it used), never another
+   * language's text standing in for a missing one.
+   */
   texts: Record<string, string>;
+}
+
+/** A selection of the area that has no drawn shape (a postal code, the chosen streets), given one as a circle. */
+export interface SelectionShape {
+  /** The postal code this shape is; absent for the streets. */
+  postalCode?: string;
+  /** The circle around the selection's addresses (centre and radius), for CAP's <circle>. */
+  circle: Circle;
 }
 
 export interface PublicIncident {
   incident: Incident;
+  /** Postal codes and streets as circles around their addresses (those with addresses only). */
+  selectionShapes: SelectionShape[];
   status: PublicStatus;
   /** A short description of the area in words (streets, postal codes), for CAP's areaDesc. */
   areaDescription: string;
@@ -38,6 +54,7 @@ export interface PublicIncident {
 
 export interface FeedDeps {
   incidents: IncidentRepository;
+  candidates: Pick<CandidateRepository, 'onStreetsOrPostalCodes'>;
   messages: MessageRepository;
   addresses: AddressRepository;
   clock: Clock;
@@ -49,12 +66,33 @@ function describeArea(incident: Incident): string {
   return parts.length ? `${incident.title}: ${parts.join(', ')}` : incident.title;
 }
 
+/** The languages a message was written in; 'all' when none was given (every language had its template). */
+function ownLanguages(given: Record<string, unknown>): Set<string> | 'all' {
+  const written = Object.entries(given).filter(([, text]) => typeof text === 'string' && text.trim() !== '').map(([lang]) => lang);
+  return written.length ? new Set(written) : 'all';
+}
+
 function publicStatus(incident: Incident, now: number): PublicStatus {
   if (incident.status === 'resolved' || incident.status === 'cancelled') return incident.status;
   return incident.startsAt !== null && incident.startsAt > now ? 'planned' : 'active';
 }
 
 export function feedService(deps: FeedDeps) {
+  /** A circle per postal code and one around the streets' addresses (the matcher decides numbers and sides). */
+  async function selectionShapes(tenant: Tenant, incident: Incident): Promise<SelectionShape[]> {
+    if (incident.streets.length === 0 && incident.postalCodes.length === 0) return [];
+    const candidates = await deps.candidates.onStreetsOrPostalCodes(tenant.id, { streets: incident.streets, postalCodes: incident.postalCodes });
+    const shapes: SelectionShape[] = [];
+    for (const postalCode of incident.postalCodes) {
+      const circle = circleAround(candidates.filter((a) => a.postalCode === postalCode));
+      if (circle) shapes.push({ postalCode, circle });
+    }
+    const onStreets = areaMatcher({ polygons: [], streets: incident.streets, postalCodes: [] });
+    const streets = incident.streets.length ? circleAround(candidates.filter(onStreets)) : null;
+    if (streets) shapes.push({ circle: streets });
+    return shapes;
+  }
+
   async function publicIncidents(tenant: Tenant): Promise<PublicIncident[]> {
     const now = deps.clock.now();
     const incidents = await deps.incidents.listPublished(tenant.id, now - ENDED_VISIBLE_MS);
@@ -66,12 +104,14 @@ export function feedService(deps: FeedDeps) {
           .filter((m) => m.started_at !== null && m.status !== 'cancelled')
           .map((m) => {
             const rendered = JSON.parse(m.rendered) as Record<string, string>;
-            const texts = Object.fromEntries(Object.entries(rendered).map(([lang, text]) => [lang, fillAddress(text, areaDescription)]));
+            const written = ownLanguages(JSON.parse(m.texts) as Record<string, unknown>);
+            const own = Object.entries(rendered).filter(([lang]) => written === 'all' || written.has(lang));
+            const texts = Object.fromEntries(own.map(([lang, text]) => [lang, fillAddress(text, areaDescription)]));
             return { id: m.id, kind: m.kind, sentAt: m.started_at!, texts };
           });
         const latest = messages.at(-1);
         const publicText = incident.description ?? latest?.texts[tenant.languages[0]!] ?? incident.title;
-        return { incident, status: publicStatus(incident, now), areaDescription, publicText, messages };
+        return { incident, selectionShapes: await selectionShapes(tenant, incident), status: publicStatus(incident, now), areaDescription, publicText, messages };
       }),
     );
   }

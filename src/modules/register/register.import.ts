@@ -17,7 +17,7 @@ import type { TenantId } from '../../lib/tenant-id.js';
 import { bulkRegisterWrite } from '../addresses/register-changes.repository.js';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { auditRepository } from '../audit/audit.repository.js';
-import { defaultCountry } from '../residents/endpoint.parse.js';
+import { tenantCountry } from '../tenants/tenant.country.js';
 import { suppressionHash } from '../residents/opt-out.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { addressIndex, type AddressIndex } from './register.address-index.js';
@@ -266,7 +266,7 @@ export async function importRegister(
   const { encoding, delimiter, columns } = options;
   const { db } = deps;
   const hashNumbers = await registerRepository(db.kysely, db.dialect).hasSuppressions(tenant.id);
-  const worker = { file: { encoding, delimiter, columns }, secret: deps.secret, country: defaultCountry(tenant.languages), today: options.now, hashNumbers };
+  const worker = { file: { encoding, delimiter, columns }, secret: deps.secret, country: tenantCountry(tenant), today: options.now, hashNumbers };
   const file = { ...(await parseInWorker(input, worker)), numbersHashed: hashNumbers };
   const on = (kysely: Kysely<Database>, write: boolean): ImportRun => ({
     deps,

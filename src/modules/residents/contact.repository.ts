@@ -95,6 +95,11 @@ export function contactRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
 
+    /** Every contact's endpoint of this type and value in the tenant (an email several contacts gave). */
+    async endpointsWithValue(tenantId: TenantId, type: EndpointRow['type'], value: string): Promise<EndpointRow[]> {
+      return db.selectFrom('contact_endpoints').selectAll().where('tenant_id', '=', tenantId).where('value', '=', value).where('type', '=', type).execute();
+    },
+
     async insertEndpoint(tenantId: TenantId, row: Omit<Insertable<ContactEndpointsTable>, 'tenant_id'>): Promise<void> {
       await db.insertInto('contact_endpoints').values({ ...row, tenant_id: tenantId }).execute();
     },

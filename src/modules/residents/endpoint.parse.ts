@@ -6,25 +6,14 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../../errors.js';
-import type { Language, PhoneNumberType, Tenant } from '../tenants/tenant.types.js';
+import { numberingCountries, tenantCountry } from '../tenants/tenant.country.js';
+import type { PhoneNumberType, Tenant } from '../tenants/tenant.types.js';
 
 export type EndpointKind = 'mobile' | 'landline' | 'email';
 
 export interface ParsedEndpoint {
   type: EndpointKind;
   value: string;
-}
-
-const COUNTRY_BY_LANGUAGE: Record<Language, CountryCode> = { fi: 'FI', sv: 'SE', en: 'FI' };
-
-/** National numbers are read in the country of the tenant's first language (fi → FI, sv → SE, en → FI). */
-export function defaultCountry(languages: readonly Language[]): CountryCode {
-  return COUNTRY_BY_LANGUAGE[languages[0] ?? 'fi'];
-}
-
-/** The tenant's country: its setting, else the country of its first language. */
-export function tenantCountry(tenant: Pick<Tenant, 'languages' | 'settings'>): CountryCode {
-  return (tenant.settings.country as CountryCode | null) ?? defaultCountry(tenant.languages);
 }
 
 /** Which numbers residents may give (log in with, add): by country and by libphonenumber-js number type. */
@@ -35,9 +24,9 @@ export interface PhonePolicy {
 }
 
 /** The tenant's phone policy: its countries (default its own) and number types (default mobiles and fixed lines). */
-export function phonePolicyOf(tenant: Pick<Tenant, 'languages' | 'settings'>): PhonePolicy {
+export function phonePolicyOf(tenant: Pick<Tenant, 'languages' | 'settings' | 'bbox'>): PhonePolicy {
   const country = tenantCountry(tenant);
-  const countries = tenant.settings.phoneCountries.length > 0 ? tenant.settings.phoneCountries : [country];
+  const countries = numberingCountries(tenant.settings.phoneCountries.length > 0 ? tenant.settings.phoneCountries : [country]);
   return { country, countries, types: tenant.settings.phoneNumberTypes };
 }
 
@@ -59,6 +48,8 @@ interface ParsedPhone extends ParsedEndpoint {
   /** The number's country (undefined for international networks such as +882, +883). */
   region: string | undefined;
   numberType: PhoneNumberType | undefined;
+  /** The number as people write it internationally (`+358 40 1234567`). */
+  formatted: string;
 }
 const parsedPhones = new Map<string, ParsedPhone>();
 const PARSED_PHONES_KEPT = 10_000;
@@ -71,7 +62,7 @@ function parsePhoneFacts(text: string, country: CountryCode, field: string): Par
   const phone = parsePhoneNumberFromString(text, country);
   if (!phone || !phone.isValid()) throw new ValidationError(field, 'not a valid phone number');
   const numberType = phone.getType();
-  const parsed: ParsedPhone = { type: numberType && LANDLINE_TYPES.has(numberType) ? 'landline' : 'mobile', value: phone.number, region: phone.country, numberType };
+  const parsed: ParsedPhone = { type: numberType && LANDLINE_TYPES.has(numberType) ? 'landline' : 'mobile', value: phone.number, region: phone.country, numberType, formatted: phone.formatInternational() };
   if (parsedPhones.size >= PARSED_PHONES_KEPT) parsedPhones.clear();
   parsedPhones.set(cacheKey, parsed);
   return parsed;
@@ -92,6 +83,23 @@ export function parsePhone(input: string, country: CountryCode, field: string, p
   const phone = parsePhoneFacts(input.trim(), country, field);
   if (policy) requireAllowed(phone, policy, field);
   return { type: phone.type, value: phone.value };
+}
+
+/** A number as Aviso understood it, for the resident to see before a PIN goes to it. */
+export interface PhoneDescription {
+  /** E.164. */
+  number: string;
+  formatted: string;
+  /** ISO 3166 alpha-2 (AX for Åland's numbers). */
+  country: string;
+  type: 'mobile' | 'landline';
+}
+
+/** The number `input` reads as in the tenant's country, with its type; refused like a login number. */
+export function describePhone(input: string, policy: PhonePolicy, field: string): PhoneDescription {
+  const phone = parsePhoneFacts(input.trim(), policy.country, field);
+  requireAllowed(phone, policy, field);
+  return { number: phone.value, formatted: phone.formatted, country: phone.region ?? '', type: phone.type === 'landline' ? 'landline' : 'mobile' };
 }
 
 const emailSchema = z.email().max(254);

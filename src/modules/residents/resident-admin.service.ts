@@ -15,7 +15,8 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import { parseBusinessId } from './business-id.js';
 import type { ContactAddressWithAddress } from './contact-address.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
-import { defaultCountry, parseEmail, parsePhone, type ParsedEndpoint } from './endpoint.parse.js';
+import { tenantCountry } from '../tenants/tenant.country.js';
+import { parseEmail, parsePhone, type ParsedEndpoint } from './endpoint.parse.js';
 import type { OptOut } from './opt-out.js';
 import type { ResidentSearchRepository } from './resident-search.repository.js';
 import { residentSubject } from './resident.identity.js';
@@ -91,7 +92,7 @@ function toAdminView(contact: ContactRow, endpoints: EndpointRow[], places: Cont
 function asEndpoint(q: string, tenant: Tenant): ParsedEndpoint | undefined {
   try {
     if (q.includes('@')) return parseEmail(q, 'q');
-    if (/^\+?[0-9 ()./-]{5,30}$/.test(q) && !/^\d{5}$/.test(q)) return parsePhone(q, defaultCountry(tenant.languages), 'q');
+    if (/^\+?[0-9 ()./-]{5,30}$/.test(q) && !/^\d{5}$/.test(q)) return parsePhone(q, tenantCountry(tenant), 'q');
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
   }

@@ -17,6 +17,7 @@ import { residentAdminService } from './resident-admin.service.js';
 import { residentSearchRepository } from './resident-search.repository.js';
 import { residentService } from './resident.service.js';
 import { residentStore } from './resident.store.js';
+import { unsubscribeService } from './unsubscribe.service.js';
 
 export interface ResidentsDeps {
   db: Kysely<Database>;
@@ -42,6 +43,7 @@ export function createResidents(deps: ResidentsDeps) {
     endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
     places: contactAddressService({ ...places, optOut: optOuts }),
     registerOnce: registerOnceService(places),
+    unsubscribe: unsubscribeService({ store, optOut: optOuts, audit, clock, secret }),
     /** The operators' side: search, view, alert switch, deletion. */
     admin: residentAdminService({ store, search: residentSearchRepository(deps.db), addresses: deps.addresses, audit, sessions: auth.sessions, optOut: optOuts, clock }),
   };

@@ -97,6 +97,7 @@ export const settingsViewSchema = publicTenantSchema.pick({ slug: true, name: tr
   pinsPerIpPerHour: z.number(),
   pinResendCooldownSeconds: z.number(),
   country: z.string().nullable(),
+  countryInEffect: z.string().describe('the country national numbers are read in: `country`, else the one the service area lies in, else that of the first language'),
   phoneCountries: z.array(z.string()),
   phoneNumberTypes: z.array(z.string()),
   pinsPerTenantPerHour: z.number(),

@@ -9,6 +9,7 @@ import { areaBBox, parseArea } from '../../lib/geo.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Actor } from '../incidents/incident.types.js';
 import { settingsPatchSchema, type SettingsPatch, type SettingsView } from './tenant-settings.schemas.js';
+import { tenantCountry } from './tenant.country.js';
 import type { TenantService } from './tenant.service.js';
 import type { Tenant, TenantSettings } from './tenant.types.js';
 
@@ -28,6 +29,7 @@ export function toSettingsView(tenant: Tenant): SettingsView {
     smsSender: tenant.smsSender,
     contactInfo: tenant.contactInfo,
     ...tenant.settings,
+    countryInEffect: tenantCountry(tenant),
   };
 }
 

@@ -27,7 +27,7 @@ function FeedLinks({ slug }: { slug: string }) {
           <a href={urls.geojson} type="application/geo+json">{t('map.feeds.geojson')}</a>
         </li>
         <li>
-          <a href={urls.cap} type="application/cap+xml">{t('map.feeds.cap')}</a>
+          <a href={urls.cap} type="application/atom+xml">{t('map.feeds.cap')}</a>
         </li>
         <li>
           <a href={urls.atom} type="application/atom+xml">{t('map.feeds.atom')}</a>

@@ -63,7 +63,7 @@ export async function loadPublicIncidents(api: ApiClient, slug: string): Promise
 export function feedUrls(slug: string) {
   return {
     geojson: tenantPath(slug, '/public/incidents.geojson'),
-    cap: tenantPath(slug, '/public/cap.xml'),
+    cap: tenantPath(slug, '/public/cap.atom'),
     atom: tenantPath(slug, '/public/feed.atom'),
   };
 }

@@ -70,6 +70,15 @@ export interface PinAnswer {
   resendAfterSeconds: number;
 }
 
+/** A phone number as the server reads it in the tenant's country, before a PIN goes to it. */
+export interface PhoneUnderstood {
+  number: string;
+  formatted: string;
+  country: string;
+  type: 'mobile' | 'landline';
+  channel: 'sms' | 'voice';
+}
+
 export interface LoginAnswer {
   csrfToken: string;
   expiresAt: string;
@@ -136,6 +145,7 @@ export function portalApi(api: ApiClient, slug: string, onSessionLost: () => voi
   return {
     captchaUrl: path('/captcha'),
     captchaChallenge: () => api.get<unknown>(path('/captcha')),
+    understandPhone: (phone: string) => api.post<PhoneUnderstood>(path('/login/phone'), { phone }),
     requestPin: (body: PinRequest) => api.post<PinAnswer>(path('/login/pin'), body),
     login: (body: Login & { pin: string }) => api.post<LoginAnswer>(path('/login'), body),
     logout: authed(() => api.post<void>(path('/logout'))),

@@ -12,7 +12,7 @@ import { useT } from '../../shared/i18n';
 import type { Console } from '../AdminApp';
 import { Form } from '../../shared/components/Form';
 
-type TextKey = 'name' | 'languages' | 'serviceArea' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
+type TextKey = 'name' | 'languages' | 'serviceArea' | 'country' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
@@ -27,6 +27,7 @@ function toForm(settings: Record<string, unknown>): Form {
     requireApproval: settings.requireApproval === true,
     requireTotp: settings.requireTotp === true,
     householdMode: settings.householdMode === true,
+    country: text(settings.country),
     smsSender: text(settings.smsSender),
     smsFooter: text(settings.smsFooter),
     quietStart: quiet?.start ?? '',
@@ -56,6 +57,7 @@ function fromForm(form: Form): Record<string, unknown> {
     requireApproval: form.requireApproval,
     requireTotp: form.requireTotp,
     householdMode: form.householdMode,
+    country: form.country.trim().toUpperCase() || null,
     smsSender: form.smsSender.trim(),
     smsFooter: form.smsFooter,
     quietHours: form.quietStart && form.quietEnd ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : null,
@@ -90,12 +92,18 @@ export function SettingsPage({ console: c }: { console: Console }) {
   const loaded = useLoad(() => (editable ? c.admin.settings() : Promise.resolve(null)), [c.admin]);
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
+  // The country national numbers are read in now: the setting, or the service area's.
+  const [countryInEffect, setCountryInEffect] = useState('');
+  const show = (settings: Record<string, unknown>) => {
+    setForm(toForm(settings));
+    setCountryInEffect(String(settings.countryInEffect ?? ''));
+  };
   useEffect(() => {
-    if (loaded.data) setForm(toForm(loaded.data));
+    if (loaded.data) show(loaded.data);
   }, [loaded.data]);
   const save = useAction(async () => {
     if (!form) return;
-    setForm(toForm(await c.admin.updateSettings(fromForm(form))));
+    show(await c.admin.updateSettings(fromForm(form)));
     setSaved(true);
   });
   const set = (key: TextKey) => (value: string) => setForm((f) => (f ? { ...f, [key]: value } : f));
@@ -118,6 +126,13 @@ export function SettingsPage({ console: c }: { console: Console }) {
           <TextField label={t('admin.settings.name')} value={form.name} onValue={set('name')} maxLength={200} />
           <TextField label={t('admin.settings.languages')} hint={t('admin.settings.languagesHint')} value={form.languages} onValue={set('languages')} />
           <TextArea label={t('admin.settings.serviceArea')} hint={t('admin.settings.serviceAreaHint')} value={form.serviceArea} onValue={set('serviceArea')} />
+          <TextField
+            label={t('admin.settings.country')}
+            hint={t('admin.settings.countryHint', { country: countryInEffect })}
+            value={form.country}
+            onValue={set('country')}
+            maxLength={2}
+          />
           <TextField label={t('admin.settings.sender')} hint={t('admin.settings.senderHint')} value={form.smsSender} onValue={set('smsSender')} maxLength={11} />
           <TextArea label={t('admin.settings.footer')} value={form.smsFooter} onValue={set('smsFooter')} />
           <fieldset>

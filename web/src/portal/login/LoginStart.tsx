@@ -11,6 +11,7 @@ import { currentLanguage, useT } from '../../shared/i18n';
 import type { ContactKind, Login, PinAnswer, PortalApi } from '../portal-api';
 import { Form } from '../../shared/components/Form';
 import { CaptchaField, type CaptchaState } from './CaptchaField';
+import { PhoneUnderstood } from './PhoneUnderstood';
 
 export interface PinRequested {
   login: Login;
@@ -79,19 +80,22 @@ export function LoginStart({ portal, initial, onRequested }: LoginStartProps) {
         ]}
       />
       {channel === 'phone' ? (
-        <TextField
-          key="phone"
-          name="phone"
-          label={t('portal.login.phoneLabel')}
-          hint={t('portal.login.phoneHint')}
-          type="tel"
-          autoComplete="tel"
-          inputMode="tel"
-          value={value}
-          onValue={setValue}
-          error={fieldError}
-          required
-        />
+        <>
+          <TextField
+            key="phone"
+            name="phone"
+            label={t('portal.login.phoneLabel')}
+            hint={t('portal.login.phoneHint')}
+            type="tel"
+            autoComplete="tel"
+            inputMode="tel"
+            value={value}
+            onValue={setValue}
+            error={fieldError}
+            required
+          />
+          <PhoneUnderstood portal={portal} phone={value} />
+        </>
       ) : (
         <TextField key="email" name="email" label={t('portal.login.emailLabel')} type="email" autoComplete="email" value={value} onValue={setValue} error={fieldError} required />
       )}

@@ -13,6 +13,7 @@ import type { Endpoint, PortalApi } from '../portal-api';
 
 type PhoneType = 'mobile' | 'landline';
 import { SourceBadge } from './SourceBadge';
+import { PhoneUnderstood } from '../login/PhoneUnderstood';
 import { Form } from '../../shared/components/Form';
 
 interface SectionProps {
@@ -117,6 +118,8 @@ function AddEndpointForm({ portal, reload }: { portal: PortalApi; reload: () => 
     >
       <h3>{t('portal.endpoints.add')}</h3>
       <TextField label={t('portal.endpoints.addLabel')} hint={t('portal.login.phoneHint')} value={value} onValue={setValue} autoComplete="off" error={fieldError} />
+      {/* A number (not an email) as the server reads it, before its verification PIN goes out. */}
+      <PhoneUnderstood portal={portal} phone={value.includes('@') ? '' : value} />
       {fieldError ? null : <ErrorAlert error={add.error} />}
       {added ? <Alert kind="ok">{t('portal.endpoints.added')}</Alert> : null}
       <Button type="submit" variant="secondary" busy={add.busy} disabled={!value.trim()}>
