@@ -54,16 +54,8 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   if (prepare) await prepareDatabase(config, db, logger, prepare);
   const context = createContext(config, db);
   const app = await buildApp(context, { logger });
-  // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
-  if (config.workers > 0) {
-    await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
-    // Register uploads left queued (or by a process that died) are imported here too.
-    await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
-  }
-  // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
-  const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
-  // Daily retention: here when this is the only process; a cluster's primary runs it for its servers.
-  const stopRetention = cluster.isWorker ? undefined : context.retention.startDaily(logger);
+  let metricsServer: Awaited<ReturnType<typeof startMetricsListener>>;
+  let stopRetention: (() => void) | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -76,8 +68,19 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
     await db.close();
     process.exit(0);
   };
+  // Listening before any work starts: a signal during start-up stops cleanly too.
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Dispatch workers in this process (AVISO_WORKERS=0 leaves sending to separate `aviso worker` processes).
+  if (config.workers > 0) {
+    await context.dispatch.runtime.startWorkers({ concurrency: config.workers, logger });
+    // Register uploads left queued (or by a process that died) are imported here too.
+    await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
+  }
+  // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
+  metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+  // Daily retention: here when this is the only process; a cluster's primary runs it for its servers.
+  stopRetention = cluster.isWorker ? undefined : context.retention.startDaily(logger);
   const address = await app.listen({ port: config.port, host: config.host });
   // In the background: until it is done, a tenant's first preview builds its index itself.
   const warming = performance.now();

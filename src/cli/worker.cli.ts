@@ -31,10 +31,7 @@ export function workerCommand(): Command {
       const db = openDatabase(config.databaseUrl, { logger });
       await migrateToLatest(db);
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
-      await context.dispatch.runtime.startWorkers({ concurrency, logger });
-      const metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
-      await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
-      logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
+      let metricsServer: Awaited<ReturnType<typeof startMetricsListener>>;
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -47,7 +44,12 @@ export function workerCommand(): Command {
         await db.close();
         process.exit(0);
       };
+      // Listening before any work starts: a signal during start-up stops cleanly too.
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGINT', () => void stop('SIGINT'));
+      await context.dispatch.runtime.startWorkers({ concurrency, logger });
+      metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+      await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
+      logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
     });
 }
