@@ -94,6 +94,11 @@ export interface ChannelProvider {
   health?(): Promise<ProviderHealth>;
   /** Webhooks the provider's receipts arrive at (HTTP providers). */
   readonly webhooks?: readonly ProviderWebhook[];
+  /**
+   * Whether the provider recognises a message it was given before (by its id) and does not deliver it
+   * twice: then a message whose answer was lost in a crash is simply sent again.
+   */
+  readonly idempotent?: boolean;
   /** Ends the provider's connections; messages in flight end at once as retryable failures. */
   close?(): Promise<void>;
 }

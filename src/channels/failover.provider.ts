@@ -37,6 +37,7 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
     channel: first.channel,
     maxPerSecond: first.maxPerSecond,
     receiptSources: providers.flatMap((p) => p.receiptSources ?? []),
+    idempotent: providers.every((p) => p.idempotent === true),
     webhooks: providers.flatMap((p) => p.webhooks ?? []),
     send: async (message) => (await sendBatch([message]))[0]!,
     sendBatch,

@@ -49,6 +49,8 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     name: 'inbox',
     channel,
     maxPerSecond: 100_000,
+    // Its rows are keyed by our message id: a message sent again after a crash is stored once.
+    idempotent: true,
     send,
     async sendBatch(messages) {
       // A dispatch batch of voice messages: stored now, the audio rendered when first played (rendering

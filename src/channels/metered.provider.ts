@@ -41,6 +41,7 @@ export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, 
     channel: provider.channel,
     maxPerSecond: provider.maxPerSecond,
     ...(provider.receiptSources ? { receiptSources: provider.receiptSources } : {}),
+    ...(provider.idempotent ? { idempotent: true } : {}),
     ...(provider.webhooks ? { webhooks: provider.webhooks } : {}),
     send: async (message: OutboundMessage) => record(clock.now())(await provider.send(message)),
     ...(sendBatch ? { sendBatch: async (messages: OutboundMessage[]) => {

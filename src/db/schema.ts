@@ -348,6 +348,8 @@ export interface DeliveriesTable {
   error: string | null;
   sent_at: number | null;
   updated_at: number;
+  /** The claim attempt that began handing it to its provider; null once the answer is recorded. */
+  submitting: number | null;
 }
 
 export interface DispatchBatchesTable {

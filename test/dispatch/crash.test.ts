@@ -4,17 +4,14 @@
  * recipient has exactly one message in the dev inbox and every delivery is recorded as delivered.
  * On SQLite the worker takes batches from the embedded queue, on PostgreSQL from pg-boss.
  */
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type Context } from '../../src/context.js';
-import { newId } from '../../src/lib/ids.js';
-import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { testConfig } from '../app.js';
 import { waitFor } from '../wait.js';
 import { childDatabaseUrl } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
-import { buildTown, square, CENTER } from './fixtures.js';
+import { addMobilesInBulk, buildTown, square, CENTER } from './fixtures.js';
 
 const RECIPIENTS = 1000;
 
@@ -23,28 +20,6 @@ function startWorker(database: FreshDatabase, args: string[]): ChildProcess {
     env: { ...process.env, AVISO_DATABASE_URL: childDatabaseUrl(database), AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-/** 1,000 people with a mobile each, on the twelve Koulukatu addresses. */
-async function populate(context: Context, tenant: Tenant): Promise<void> {
-  const db = context.db.kysely;
-  const now = context.clock.now();
-  const addresses = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).where('street', '=', 'Koulukatu').execute();
-  const contacts = [];
-  const endpoints = [];
-  const links = [];
-  for (let i = 0; i < RECIPIENTS; i++) {
-    const id = newId();
-    contacts.push({ id, tenant_id: tenant.id, kind: 'person' as const, source: 'self' as const, language: 'fi', name_hidden: 0 as const, priority: 0 as const, created_at: now, updated_at: now });
-    endpoints.push({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: `+3584050${String(i).padStart(5, '0')}`, source: 'self' as const, verified: 1 as const, created_at: now, updated_at: now });
-    links.push({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addresses[i % addresses.length]!.id, role: 'main' as const, source: 'self' as const, active: 1 as const, created_at: now, updated_at: now });
-  }
-  for (let i = 0; i < RECIPIENTS; i += 200) {
-    await db.insertInto('contacts').values(contacts.slice(i, i + 200)).execute();
-    await db.insertInto('contact_endpoints').values(endpoints.slice(i, i + 200)).execute();
-    await db.insertInto('contact_addresses').values(links.slice(i, i + 200)).execute();
-  }
-  await registerChangesRepository(db).record(tenant.id, null, now);
 }
 
 for (const kind of TEST_DATABASES) {
@@ -67,7 +42,7 @@ for (const kind of TEST_DATABASES) {
 
     it('a worker SIGKILLed mid-send and a new one started: every recipient gets exactly one message', async () => {
       const tenant = await buildTown(context);
-      await populate(context, tenant);
+      await addMobilesInBulk(context, tenant, RECIPIENTS, (i) => `+3584050${String(i).padStart(5, '0')}`);
       const incident = await context.dispatch.incidents.createIncident(
         tenant,
         { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },

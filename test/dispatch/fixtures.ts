@@ -104,4 +104,25 @@ export async function inboxTexts(context: Context, messageId: string): Promise<A
 }
 
 /** A square polygon of `half` degrees around a point. */
+/** `count` people with a mobile each (`numberOf(i)`), spread over the twelve Koulukatu addresses, written in bulk. */
+export async function addMobilesInBulk(context: Context, tenant: Tenant, count: number, numberOf: (i: number) => string): Promise<void> {
+  const db = context.db.kysely;
+  const now = context.clock.now();
+  const addresses = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).where('street', '=', 'Koulukatu').execute();
+  const contacts = [];
+  const endpoints = [];
+  const links = [];
+  for (let i = 0; i < count; i++) {
+    const id = newId();
+    contacts.push({ id, tenant_id: tenant.id, kind: 'person' as const, source: 'self' as const, language: 'fi', name_hidden: 0 as const, priority: 0 as const, created_at: now, updated_at: now });
+    endpoints.push({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: numberOf(i), source: 'self' as const, verified: 1 as const, created_at: now, updated_at: now });
+    links.push({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addresses[i % addresses.length]!.id, role: 'main' as const, source: 'self' as const, active: 1 as const, created_at: now, updated_at: now });
+  }
+  for (let i = 0; i < count; i += 200) {
+    await db.insertInto('contacts').values(contacts.slice(i, i + 200)).execute();
+    await db.insertInto('contact_endpoints').values(endpoints.slice(i, i + 200)).execute();
+    await db.insertInto('contact_addresses').values(links.slice(i, i + 200)).execute();
+  }
+}
+
 export { square };

@@ -1,9 +1,12 @@
 /**
  * Sends one batch of a message: takes the batch (unless it is done or another live worker holds it),
  * reads its deliveries still queued, sends them per channel in paced chunks (the provider's batch send
- * when it has one) and records each chunk's answers in the same transaction that confirms the batch is
- * still this worker's. A re-run after a crash finds the recipients already recorded and skips them, so a
- * send resumes where it stopped: none lost, none sent twice by us (the inbox is idempotent by our id too).
+ * when it has one). Each chunk is marked as being handed over before it goes, and its answers are
+ * written as they come, with the check that the batch is still this worker's. A re-run after a crash
+ * skips the recipients already recorded; those handed over whose answer was never written are in doubt
+ * and are not sent again (failed, with the reason: an operator can send the failed again), unless the
+ * provider recognises a repeated message. So nobody gets a notice twice, and the in-doubt are at most
+ * the messages in flight at the moment of the crash.
  */
 import type { ChannelName, ChannelProvider, Channels, OutboundMessage, SendResult } from '../../channels/channel.js';
 import type { Clock } from '../../lib/clock.js';
@@ -15,6 +18,7 @@ import { recipientText, subjectIn } from './message-text.js';
 import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
+import { resultRecorder } from './result-recorder.js';
 
 /** Tries of one delivery on retryable failures (throttling, lost connections) before it is failed. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -75,16 +79,21 @@ function outboundOf(deps: Pick<BatchSenderDeps, 'unsubscribeUrl'>, tenant: Tenan
   };
 }
 
-async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[]): Promise<SendResult[]> {
-  try {
-    if (provider.sendBatch) return await provider.sendBatch(messages);
-    return await Promise.all(messages.map((m) => provider.send(m)));
-  } catch (error) {
-    // The provider itself broke (connection gone): every message of the chunk may be tried again.
-    const reason = error instanceof Error ? error.message : String(error);
-    return messages.map((m) => ({ id: m.id, status: 'failed' as const, error: reason, retryable: true }));
+/** A provider's answers to a chunk, each handed to `answered` as it comes (all at once for a batch send). */
+async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[], answered: (index: number, result: SendResult | undefined) => void): Promise<void> {
+  // The provider itself broke (connection gone): the message may be tried again.
+  const broken = (m: OutboundMessage, error: unknown): SendResult => ({ id: m.id, status: 'failed', error: error instanceof Error ? error.message : String(error), retryable: true });
+  if (provider.sendBatch) {
+    const results = await provider.sendBatch(messages).catch((error: unknown) => messages.map((m) => broken(m, error)));
+    const byId = new Map(results.map((r) => [r.id, r]));
+    messages.forEach((m, i) => answered(i, byId.get(m.id)));
+    return;
   }
+  await Promise.all(messages.map((m, i) => provider.send(m).catch((error: unknown) => broken(m, error)).then((r) => answered(i, r))));
 }
+
+/** Why a delivery in doubt is not sent again. */
+export const IN_DOUBT_ERROR = 'in doubt: the process sending it stopped before the provider\'s answer was recorded; not sent again, to send no one a message twice';
 
 function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined, limits: { now: number; expiresAt: number }): DeliveryResult {
   if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true, answer: null };
@@ -117,16 +126,21 @@ export function batchSender(deps: BatchSenderDeps) {
       if (stopping) return { ...outlook, soon: outlook.soon + rows.length - i };
       const chunk = rows.slice(i, i + size);
       await deps.pacer.take(provider.name, chunk.length, rate);
+      // Marked before they go: should this process die before their answers are written, whoever
+      // takes the batch next knows they may have gone out.
+      if (!provider.idempotent) await deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk.map((d) => d.seq), clock.now(), lease());
+      const recorder = resultRecorder((results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()));
       const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
-      const answers = new Map((await sendChunk(provider, outbound)).map((r) => [r.id, r]));
-      const now = clock.now();
-      const results = chunk.map((d, j) => toResult(d, provider.name, answers.get(outbound[j]!.id), { now, expiresAt: message.expires_at }));
-      results.forEach((r, j) => {
-        if (r.status !== 'queued') return;
-        if (r.error?.startsWith(SLOW_RETRY_PREFIX)) outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
-        else outlook.soon++;
+      await sendChunk(provider, outbound, (j, answer) => {
+        const now = clock.now();
+        const result = toResult(chunk[j]!, provider.name, answer, { now, expiresAt: message.expires_at });
+        if (result.status === 'queued') {
+          if (result.error?.startsWith(SLOW_RETRY_PREFIX)) outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
+          else outlook.soon++;
+        }
+        recorder.add(result);
       });
-      await deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, now, lease());
+      await recorder.close();
     }
     return outlook;
   }
@@ -149,8 +163,14 @@ export function batchSender(deps: BatchSenderDeps) {
     const rendered = JSON.parse(message.rendered) as Record<string, string>;
     const queued = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
     const started = clock.now();
-    const waiting = queued.map(slowRetryAt).filter((at): at is number => at !== null && at > started);
-    const rows = queued.filter((d) => (slowRetryAt(d) ?? 0) <= started);
+    const doubted = queued.filter((d) => d.inDoubt && !deps.channels[d.channel].idempotent);
+    if (doubted.length > 0) {
+      const results = doubted.map((d) => ({ seq: d.seq, status: 'failed' as const, provider: deps.channels[d.channel].name, providerId: null, error: IN_DOUBT_ERROR, attempted: true, answer: null }));
+      await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, started, lease());
+    }
+    const sendable = doubted.length > 0 ? queued.filter((d) => !doubted.includes(d)) : queued;
+    const waiting = sendable.map(slowRetryAt).filter((at): at is number => at !== null && at > started);
+    const rows = sendable.filter((d) => (slowRetryAt(d) ?? 0) <= started);
     const byChannel = new Map<ChannelName, QueuedDelivery[]>();
     for (const row of rows) {
       const list = byChannel.get(row.channel);

@@ -29,6 +29,8 @@ export interface QueuedDelivery {
   error: string | null;
   /** When the last try's result was recorded. */
   updatedAt: number;
+  /** Handed to its provider by an earlier claim that never recorded the answer: it may have gone out. */
+  inDoubt: boolean;
 }
 
 export interface DeliveryResult {
@@ -183,7 +185,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
       const rows = await db
         .selectFrom('deliveries as d')
         .innerJoin('incident_recipients as r', (j) => j.on('r.incident_id', '=', incidentId).onRef('r.seq', '=', 'd.seq'))
-        .select(['d.seq', 'r.channel', 'r.endpoint', 'r.language', 'r.address_label', 'd.attempts', 'd.error', 'd.updated_at'])
+        .select(['d.seq', 'r.channel', 'r.endpoint', 'r.language', 'r.address_label', 'd.attempts', 'd.error', 'd.updated_at', 'd.submitting'])
         .where('d.tenant_id', '=', tenantId)
         .where('d.message_id', '=', messageId)
         .where('d.seq', '>=', claim.firstSeq)
@@ -191,7 +193,32 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         .where('d.status', '=', 'queued')
         .orderBy('d.seq')
         .execute();
-      return rows.map((r) => ({ seq: r.seq, channel: r.channel, endpoint: r.endpoint, language: r.language, addressLabel: r.address_label, attempts: r.attempts, error: r.error, updatedAt: Number(r.updated_at) }));
+      return rows.map((r) => ({ seq: r.seq, channel: r.channel, endpoint: r.endpoint, language: r.language, addressLabel: r.address_label, attempts: r.attempts, error: r.error, updatedAt: Number(r.updated_at), inDoubt: r.submitting !== null && r.submitting !== claim.attempt }));
+    },
+
+    /**
+     * Marks deliveries of a claimed batch as being handed to their provider now (checking the claim is
+     * still this worker's, and extending it). Their answers clear the mark; a mark left by a process
+     * that died makes them in doubt for whoever takes the batch next.
+     */
+    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[], now: number, leaseUntil: number): Promise<void> {
+      if (seqs.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        await holdClaim(trx, tenantId, messageId, batchNo, claim, now, leaseUntil);
+        for (let i = 0; i < seqs.length; i += 500) {
+          const part = seqs.slice(i, i + 500);
+          await trx
+            .updateTable('deliveries')
+            .set({ submitting: claim.attempt })
+            .where('tenant_id', '=', tenantId)
+            .where('message_id', '=', messageId)
+            .where('seq', '>=', Math.min(...part))
+            .where('seq', '<=', Math.max(...part))
+            .where('seq', 'in', part)
+            .where('status', '=', 'queued')
+            .execute();
+        }
+      });
     },
 
     /**
@@ -307,7 +334,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         if (failed.length === 0) return [];
         await trx
           .updateTable('deliveries')
-          .set({ status: 'queued', error: null, updated_at: now })
+          .set({ status: 'queued', error: null, updated_at: now, submitting: null })
           .where('tenant_id', '=', tenantId)
           .where('message_id', '=', messageId)
           .where('status', '=', 'failed')
@@ -484,7 +511,7 @@ const writeResultsValues: WriteResults = async (trx, tenantId, messageId, result
     with r (seq, status, provider, provider_id, error, attempted, answer) as (values ${values})
     update deliveries set
       status = r.status, provider_id = r.provider_id, error = r.error, provider = r.provider, answer = r.answer,
-      attempts = deliveries.attempts + r.attempted, updated_at = ${now},
+      attempts = deliveries.attempts + r.attempted, updated_at = ${now}, submitting = null,
       sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from r
     where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
@@ -506,7 +533,7 @@ const writeResultsArrays: WriteResults = async (trx, tenantId, messageId, result
   await sql`
     update deliveries set
       status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = r.providers[${at}], answer = r.answers[${at}],
-      attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now},
+      attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now}, submitting = null,
       sent_at = case when r.statuses[${at}] in ('sent', 'delivered') then ${now} else deliveries.sent_at end
     from (
       select ${seqs}::int[] as seqs, ${results.map((r) => r.status)}::text[] as statuses,

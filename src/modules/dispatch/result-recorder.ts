@@ -1,0 +1,64 @@
+/**
+ * Writes the providers' answers of a chunk while the chunk is still being sent: answers are collected
+ * and written together every few milliseconds (or every couple of hundred), one write at a time. A
+ * recipient is marked sent within milliseconds of its provider's answer, so a process that dies
+ * mid-chunk leaves only the answers of those last milliseconds unrecorded. A write that fails is tried
+ * again; a claim lost to another worker ends the writing (its error comes out of `close`).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LostClaimError, type DeliveryResult } from './delivery.repository.js';
+
+const FLUSH_DELAY_MS = 10;
+const FLUSH_SIZE = 200;
+const WRITE_TRIES = 3;
+
+export interface ResultRecorder {
+  add(result: DeliveryResult): void;
+  /** Writes what is left; throws what stopped the writing, if anything did. */
+  close(): Promise<void>;
+}
+
+export function resultRecorder(write: (results: DeliveryResult[]) => Promise<void>): ResultRecorder {
+  let pending: DeliveryResult[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  let failure: unknown;
+
+  async function writeWithRetries(results: DeliveryResult[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write(results);
+      } catch (error) {
+        if (error instanceof LostClaimError || attempt === WRITE_TRIES) throw error;
+        await sleep(50 * attempt);
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return writing;
+    const results = pending;
+    pending = [];
+    writing = writing.then(async () => {
+      if (failure !== undefined) return;
+      await writeWithRetries(results).catch((error: unknown) => {
+        failure = error;
+      });
+    });
+    return writing;
+  }
+
+  return {
+    add(result) {
+      pending.push(result);
+      if (pending.length >= FLUSH_SIZE) void flush();
+      else timer ??= setTimeout(() => void flush(), FLUSH_DELAY_MS);
+    },
+    async close() {
+      await flush();
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
