@@ -3,28 +3,11 @@
  * (msgType following the messages), Atom, and the address check. Never recipients.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';
 import { addPerson, addressIds, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
-
-const XSD = fileURLToPath(new URL('./cap-1.2.xsd', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'aviso-cap-'));
-
-/** xmllint --schema; throws with xmllint's report when the document is not valid CAP 1.2. */
-function validateCap(xml: string): void {
-  const file = join(dir, `alert-${Math.random().toString(36).slice(2)}.xml`);
-  writeFileSync(file, xml);
-  try {
-    execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });
-  } catch (error) {
-    throw new Error(`not valid CAP 1.2:\n${(error as { stderr?: Buffer }).stderr?.toString()}\n${xml}`);
-  }
-}
+import { validateCap } from './validators.js';
 
 const tag = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
 

@@ -21,6 +21,7 @@ import * as contactChildKeys from './014-contact-child-keys.js';
 import * as recipientContactIndex from './015-recipient-contact-index.js';
 import * as providerReceipts from './016-provider-receipts.js';
 import * as registerLogAndImportJobs from './017-register-log-and-import-jobs.js';
+import * as incidentSelectionShapes from './020-incident-selection-shapes.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -44,4 +45,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['015-recipient-contact-index', recipientContactIndex],
   ['016-provider-receipts', providerReceipts],
   ['017-register-log-and-import-jobs', registerLogAndImportJobs],
+  ['020-incident-selection-shapes', incidentSelectionShapes],
 ];

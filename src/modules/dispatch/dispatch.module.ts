@@ -64,7 +64,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   };
   const incidentRepo = incidentRepository(db.kysely);
   const candidates = candidateRepository(db.kysely);
-  const incidents = incidentService({ incidents: incidentRepo, audit, clock });
+  const incidents = incidentService({ incidents: incidentRepo, audit, clock, selectionPoints: candidates.onStreetsOrPostalCodes });
   const messages = messageRepository(db.kysely);
   const deliveries = deliveryRepository(db.kysely, db.dialect);
   const recipients = recipientRepository(db.kysely, db.dialect);

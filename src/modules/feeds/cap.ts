@@ -12,6 +12,7 @@ import type { Language, Tenant } from '../tenants/tenant.types.js';
 import { serviceName } from '../dispatch/message-text.js';
 import type { PublicIncident, PublicMessage } from './feed.service.js';
 import { xmlText } from '../../lib/xml-text.js';
+import { mapGeometry } from '../incidents/area.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 
@@ -74,7 +75,7 @@ function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, lang
   if (contact) info.ele('contact').txt(xmlText(contact));
   const area = info.ele('area');
   area.ele('areaDesc').txt(xmlText(p.areaDescription));
-  for (const polygon of capPolygons(p.incident.geometry)) area.ele('polygon').txt(xmlText(polygon));
+  for (const polygon of capPolygons(mapGeometry(p.incident))) area.ele('polygon').txt(xmlText(polygon));
   for (const code of p.incident.postalCodes) {
     const geocode = area.ele('geocode');
     geocode.ele('valueName').txt(xmlText('postalCode'));

@@ -261,3 +261,8 @@ export function asMultiPolygon(polygons: ReadonlyArray<Polygon | MultiPolygon>):
   if (polygons.length === 0) return null;
   return { type: 'MultiPolygon', coordinates: polygons.flatMap((p) => (p.type === 'Polygon' ? [p.coordinates] : p.coordinates)) };
 }
+
+/** Everything of an incident a map draws: its shapes and the shape of its streets and postal codes. */
+export function mapGeometry(incident: { geometry: MultiPolygon | null; selectionGeometry: MultiPolygon | null }): MultiPolygon | null {
+  return asMultiPolygon([incident.geometry, incident.selectionGeometry].filter((g) => g !== null));
+}

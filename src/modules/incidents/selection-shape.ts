@@ -1,0 +1,93 @@
+/**
+ * The shape of an incident given by streets and postal codes, from the address points they match: each
+ * street stretch a line through its houses in number order (odd and even sides apart, broken where two
+ * neighbours are far apart) buffered by a few tens of metres; each postal code its points thinned to a
+ * grid and buffered as one MultiPoint. Drawn on maps and published (GeoJSON, CAP); never used to match
+ * addresses, which go by street, number and postal code. Pure.
+ */
+import buffer from '@turf/buffer';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
+import type { AreaAddress, StreetSelection } from './area.js';
+import { areaMatcher } from './area.js';
+
+/** How far the shape reaches beyond the houses of a street. */
+const STREET_BUFFER_METRES = 20;
+/** Neighbours on one side of a street further apart than this are drawn as separate stretches. */
+const STREET_GAP_METRES = 250;
+/** Grid cells a postal code's points are thinned to, at most (the buffer's cost grows with them). */
+const MAX_POSTAL_CELLS = 400;
+const MIN_CELL_METRES = 40;
+const METRES_PER_DEGREE = 111_320;
+
+export interface SelectionInput {
+  streets: StreetSelection[];
+  postalCodes: string[];
+}
+
+type Shape = Polygon | MultiPolygon;
+
+const distance = (a: Position, b: Position): number => {
+  const kx = Math.cos((a[1]! * Math.PI) / 180) * METRES_PER_DEGREE;
+  return Math.hypot((a[0]! - b[0]!) * kx, (a[1]! - b[1]!) * METRES_PER_DEGREE);
+};
+
+function buffered(geometry: Parameters<typeof buffer>[0], metres: number): Shape[] {
+  const result = buffer(geometry, metres, { units: 'meters', steps: 6 });
+  if (!result) return [];
+  return 'features' in result ? result.features.map((f) => f.geometry) : [result.geometry];
+}
+
+/** One side of a street in number order, split where neighbours are far apart, buffered. */
+function streetSide(points: AreaAddress[]): Shape[] {
+  const ordered = [...points].sort((a, b) => (a.numberInt ?? 0) - (b.numberInt ?? 0));
+  const stretches: Position[][] = [];
+  let current: Position[] = [];
+  for (const p of ordered) {
+    const position: Position = [p.lon, p.lat];
+    const last = current.at(-1);
+    if (last && distance(last, position) > STREET_GAP_METRES) {
+      stretches.push(current);
+      current = [];
+    }
+    if (!last || last[0] !== position[0] || last[1] !== position[1]) current.push(position);
+  }
+  if (current.length) stretches.push(current);
+  return stretches.flatMap((line) =>
+    buffered(line.length === 1 ? { type: 'Point', coordinates: line[0]! } : { type: 'LineString', coordinates: line }, STREET_BUFFER_METRES),
+  );
+}
+
+function streetShapes(selection: StreetSelection, points: AreaAddress[]): Shape[] {
+  const matches = areaMatcher({ polygons: [], streets: [selection], postalCodes: [] });
+  const on = points.filter((p) => matches(p));
+  return [on.filter((p) => (p.numberInt ?? 0) % 2 === 1), on.filter((p) => (p.numberInt ?? 0) % 2 === 0)].flatMap((side) => (side.length ? streetSide(side) : []));
+}
+
+/** The points thinned to at most MAX_POSTAL_CELLS grid cells (one position per cell), buffered to cover the cells. */
+function postalShape(points: AreaAddress[]): Shape[] {
+  if (points.length === 0) return [];
+  const lat0 = points[0]!.lat;
+  const kx = Math.cos((lat0 * Math.PI) / 180) * METRES_PER_DEGREE;
+  const lons = points.map((p) => p.lon);
+  const lats = points.map((p) => p.lat);
+  const width = (Math.max(...lons) - Math.min(...lons)) * kx;
+  const height = (Math.max(...lats) - Math.min(...lats)) * METRES_PER_DEGREE;
+  const cell = Math.max(MIN_CELL_METRES, Math.sqrt((width * height) / MAX_POSTAL_CELLS), Math.max(width, height) / MAX_POSTAL_CELLS);
+  const cells = new Map<string, Position>();
+  for (const p of points) {
+    const key = `${Math.floor((p.lon * kx) / cell)}:${Math.floor((p.lat * METRES_PER_DEGREE) / cell)}`;
+    if (!cells.has(key)) cells.set(key, [p.lon, p.lat]);
+  }
+  // A cell's diagonal reaches every house of the cell from the one point kept for it.
+  return buffered({ type: 'MultiPoint', coordinates: [...cells.values()] }, cell * Math.SQRT2);
+}
+
+/** The shape of the streets and postal codes over the addresses they match, or null when they match none. */
+export function selectionShape(selection: SelectionInput, points: readonly AreaAddress[]): MultiPolygon | null {
+  const shapes = [
+    ...selection.streets.flatMap((s) => streetShapes(s, points as AreaAddress[])),
+    ...selection.postalCodes.flatMap((code) => postalShape(points.filter((p) => p.postalCode === code))),
+  ];
+  if (shapes.length === 0) return null;
+  return { type: 'MultiPolygon', coordinates: shapes.flatMap((s) => (s.type === 'Polygon' ? [s.coordinates] : s.coordinates)) };
+}
