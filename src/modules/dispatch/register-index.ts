@@ -297,6 +297,12 @@ export class RegisterIndex {
     return number[address]! < 0 ? words[street[address]!]! : `${words[street[address]!]!} ${words[number[address]!]!}`;
   }
 
+  /** The house number of the address as written ("12 a"), or null. */
+  numberOf(address: number): string | null {
+    const { number, words } = this.c.labels;
+    return number[address]! < 0 ? null : words[number[address]!]!;
+  }
+
   /** The street name's word number of the address (-1 for none): addresses of one street share it. */
   streetOf(address: number): number {
     return this.c.labels.street[address]!;

@@ -22,12 +22,13 @@ export interface AddressPoints {
   lon(i: number): number;
   lat(i: number): number;
   label(i: number): string | null;
+  number(i: number): string | null;
 }
 
 /** A cell of a zoomed-out tile: mean position, points in it, how many of them are inside the area. */
 export type AddressBin = [lon: number, lat: number, count: number, inside: number];
-/** A point of a street-level tile: position, "street number" (empty if none), 1 when inside the area. */
-export type AddressPoint = [lon: number, lat: number, label: string, inside: 0 | 1];
+/** A point of a street-level tile: position, "street number" (empty if none), 1 when inside the area, the number alone. */
+export type AddressPoint = [lon: number, lat: number, label: string, inside: 0 | 1, number: string];
 
 export type AddressTile = { z: number; x: number; y: number; bins: AddressBin[] } | { z: number; x: number; y: number; points: AddressPoint[] };
 
@@ -154,7 +155,7 @@ export class AddressTileIndex {
       const lon = this.points.lon(i);
       const lat = this.points.lat(i);
       if (deeper && (tileX(lon, 2 ** z) !== x || tileY(lat, 2 ** z) !== y)) continue;
-      out.push([round(lon), round(lat), this.points.label(i) ?? '', inside?.flags[k] ? 1 : 0]);
+      out.push([round(lon), round(lat), this.points.label(i) ?? '', inside?.flags[k] ? 1 : 0, this.points.number(i) ?? '']);
     }
     return out;
   }

@@ -15,7 +15,7 @@ export function registerMapRoutes(app: AppInstance, deps: { maps: MapService; gu
       preHandler: deps.guard('viewer'),
       schema: {
         tags: ['maps'],
-        summary: 'The address points of one map tile (Web Mercator z/x/y): below zoom 16 binned in 8 × 8 cells [lon, lat, count, inside], from 16 on the points [lon, lat, label, inside]; with `incident`, its addresses counted as inside',
+        summary: 'The address points of one map tile (Web Mercator z/x/y): below zoom 16 binned in 8 × 8 cells [lon, lat, count, inside], from 16 on the points [lon, lat, label, inside, number]; with `incident`, its addresses counted as inside',
         security,
         params: z.object({
           tenant: z.string(),

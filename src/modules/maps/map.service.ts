@@ -22,7 +22,7 @@ const MARKS_KEPT = 8;
 
 export function tileIndexOf(index: RegisterIndex): AddressTileIndex {
   const { lon, lat } = index.points;
-  return AddressTileIndex.build({ count: index.addressCount, lon: (i) => lon[i]!, lat: (i) => lat[i]!, label: (i) => index.labelOf(i) });
+  return AddressTileIndex.build({ count: index.addressCount, lon: (i) => lon[i]!, lat: (i) => lat[i]!, label: (i) => index.labelOf(i), number: (i) => index.numberOf(i) });
 }
 
 export function mapService(deps: MapServiceDeps) {

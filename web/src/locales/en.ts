@@ -35,6 +35,8 @@ export const en = {
       zoomIn: 'Zoom in',
       zoomOut: 'Zoom out',
       serviceArea: 'Service area',
+      searchAddress: 'Find an address on the map',
+      noAddressFound: 'No such address',
       noTiles: 'Background map not in use: the map shows the service area and the marked places only.',
     },
     address: {

@@ -36,6 +36,8 @@ export const fi: Texts = {
       zoomIn: 'Lähennä',
       zoomOut: 'Loitonna',
       serviceArea: 'Toiminta-alue',
+      searchAddress: 'Etsi osoite kartalta',
+      noAddressFound: 'Osoitetta ei löytynyt',
       noTiles: 'Taustakartta ei ole käytössä: kartalla näkyvät vain toiminta-alue ja merkityt kohteet.',
     },
     address: {

@@ -36,6 +36,8 @@ export const sv: Texts = {
       zoomIn: 'Zooma in',
       zoomOut: 'Zooma ut',
       serviceArea: 'Verksamhetsområde',
+      searchAddress: 'Sök en adress på kartan',
+      noAddressFound: 'Adressen hittades inte',
       noTiles: 'Bakgrundskartan används inte: kartan visar endast verksamhetsområdet och de markerade platserna.',
     },
     address: {

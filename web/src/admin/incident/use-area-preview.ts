@@ -23,6 +23,8 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: 
   const [preview, setPreview] = useState<Preview | null>(null);
   const [updating, setUpdating] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** The incident whose saved area the map highlights, and a version that changes with each save. */
+  const [highlight, setHighlight] = useState<{ incidentId: string; version: string } | null>(incidentId ? { incidentId, version: '0' } : null);
   const chain = useRef<Promise<void>>(Promise.resolve());
   const generation = useRef(0);
   const save = useRef(saveArea);
@@ -43,6 +45,7 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: 
           if (!id) return;
           const counts = await admin.preview(id);
           if (mine === generation.current) {
+            setHighlight({ incidentId: id, version: String(mine) });
             setPreview(counts);
             setError(null);
           }
@@ -56,5 +59,5 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: 
     return () => clearTimeout(timer);
   }, [area, editable]);
 
-  return { preview, updating, error };
+  return { preview, updating, error, highlight };
 }

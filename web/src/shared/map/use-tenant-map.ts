@@ -3,6 +3,8 @@ import type L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
 import type { PublicTenant } from '../tenant';
+import { tenantPath } from '../api';
+import { AddressLayer } from './address-layer';
 import { createTenantMap } from './base-map';
 
 export function useTenantMap(tenant: PublicTenant) {
@@ -30,4 +32,21 @@ export function useTenantMap(tenant: PublicTenant) {
     name('.leaflet-control-zoom-out', t('common.map.zoomOut'));
   });
   return { ref, map };
+}
+
+/** The tenant's address points on an operator map (address-layer.ts), removed with the map. */
+export function useAddressLayer(map: L.Map | null, tenant: PublicTenant): AddressLayer | null {
+  const [layer, setLayer] = useState<AddressLayer | null>(null);
+  useEffect(() => {
+    if (!map) return undefined;
+    const tileUrl = (z: number, x: number, y: number, incident: string) =>
+      tenantPath(tenant.slug, `/map/addresses/${z}/${x}/${y}`) + (incident ? `?incident=${encodeURIComponent(incident)}` : '');
+    const created = new AddressLayer(map, tileUrl);
+    setLayer(created);
+    return () => {
+      created.remove();
+      setLayer(null);
+    };
+  }, [map]);
+  return layer;
 }

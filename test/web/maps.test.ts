@@ -1,0 +1,105 @@
+/**
+ * Maps people can see, in chromium at 1280 and 360 px, with no tile server: the drawing map shows the
+ * town's address points (clustered, then labelled with their numbers at street level), search-and-fly
+ * centres it on an address, a polygon drawn around houses highlights the ones it catches (as many as
+ * the preview counts); a street-range incident appears on the public map. No request leaves the origin.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, openPage, PHONE, screenshot, type Viewport } from './browser.js';
+import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
+
+const OPERATOR = { email: 'kartta@mantanvesi.fi', password: 'kartta-ja-katuosoite-2025' };
+
+const suite = browserSuite({
+  setUp: async ({ server, tenant }) => {
+    await server.context.operators.createOperator(tenant, { email: OPERATOR.email, role: 'operator', password: OPERATOR.password }, null);
+    const { token } = await server.context.operators.createToken(tenant, { name: 'maps test', role: 'operator' }, null);
+    const response = await fetch(`${server.url}/api/t/${tenant.slug}/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'water', kind: 'planned', title: 'Puistokadun vesikatko', streets: [{ street: 'Puistokatu', from: 4, to: 12 }], published: true }),
+    });
+    if (response.status !== 201) throw new Error(`incident: ${response.status} ${await response.text()}`);
+  },
+});
+
+const mapOf = (page: Page) => page.locator('.area-editor .map');
+
+async function drawAround(page: Page): Promise<void> {
+  const map = mapOf(page);
+  await page.getByRole('button', { name: 'Monikulmio' }).click();
+  await map.scrollIntoViewIfNeeded();
+  const box = (await map.boundingBox())!;
+  for (const [fx, fy] of [[0.2, 0.3], [0.8, 0.3], [0.8, 0.7], [0.2, 0.7], [0.2, 0.3]] as const) {
+    await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    await page.waitForTimeout(150);
+  }
+}
+
+function drawingMap(viewport: Viewport) {
+  return async () => {
+    const watched = await openPage(suite.browser, suite.server.url, viewport);
+    const { page } = watched;
+    await page.goto('/admin');
+    await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
+    await page.getByLabel('Sähköposti').fill(OPERATOR.email);
+    await page.getByLabel('Salasana', { exact: true }).fill(OPERATOR.password);
+    await page.getByRole('button', { name: 'Kirjaudu' }).click();
+    await page.getByRole('heading', { name: 'Häiriöt' }).waitFor();
+    await page.getByRole('link', { name: 'Uusi häiriö' }).first().click();
+    await page.getByLabel('Otsikko').fill('Koulukadun vesikatko');
+
+    // The whole town's 42 addresses, in clusters.
+    await page.locator('.area-editor .map[data-address-points="42"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.address-cluster').count()).toBeGreaterThan(0);
+    expect(await page.locator('.leaflet-tile').count()).toBe(0);
+    await screenshot(page, `map-town-${viewport.width}`);
+
+    // Search and fly: the map centres on Koulukatu 5, its neighbours labelled with their numbers.
+    await page.getByLabel('Etsi osoite kartalta').fill('Koulukatu 5');
+    await page.getByLabel('Etsi osoite kartalta').press('Enter');
+    await page.getByRole('status').getByText('Koulukatu 5, 35800 Mänttä').waitFor();
+    await page.locator('.leaflet-tooltip.address-label', { hasText: /^5$/ }).waitFor();
+    expect(await page.locator('.leaflet-tooltip.address-label').count()).toBeGreaterThan(1);
+
+    // A polygon around the middle: the houses it catches turn red, as many as the preview counts.
+    await drawAround(page);
+    const counted = page.locator('[data-figure="addresses"]');
+    await counted.waitFor({ timeout: 15_000 });
+    // Strings, evaluated in the page: the test code itself has no DOM types.
+    const insideDrawn = `document.querySelector('.area-editor .map').getAttribute('data-address-inside')`;
+    await page.waitForFunction(`Number(${insideDrawn}) > 0`, undefined, { timeout: 15_000 });
+    await page.waitForFunction(`${insideDrawn} === document.querySelector('[data-figure="addresses"]')?.textContent.trim()`, undefined, { timeout: 15_000 });
+    const inside = Number(await mapOf(page).getAttribute('data-address-inside'));
+    const points = Number(await mapOf(page).getAttribute('data-address-points'));
+    expect(inside).toBeGreaterThan(0);
+    expect(inside).toBeLessThan(points);
+    await expectAccessible(page);
+    await screenshot(page, `map-drawn-${viewport.width}`);
+    expectNoProblems(watched);
+    await watched.context.close();
+  };
+}
+
+function publicMap(viewport: Viewport) {
+  return async () => {
+    const watched = await openPage(suite.browser, suite.server.url, viewport);
+    const { page } = watched;
+    await page.goto(`/t/${suite.tenant.slug}/map`);
+    await page.getByRole('button', { name: 'Puistokadun vesikatko' }).waitFor();
+    // The service area and the street stretch's shape.
+    await page.waitForSelector('.leaflet-overlay-pane path >> nth=1');
+    await expectAccessible(page);
+    await screenshot(page, `map-public-street-${viewport.width}`);
+    expectNoProblems(watched);
+    await watched.context.close();
+  };
+}
+
+describe('maps people can see', () => {
+  it('the drawing map shows the addresses, flies to one and highlights what a polygon catches (1280 px)', drawingMap(DESKTOP), 90_000);
+  it('the same at 360 px', drawingMap(PHONE), 90_000);
+  it('a street-range incident appears on the public map (1280 px)', publicMap(DESKTOP), 60_000);
+  it('and at 360 px', publicMap(PHONE), 60_000);
+});
