@@ -1,6 +1,7 @@
 /**
  * Maps people can see, in chromium at 1280 and 360 px, with no tile server: the drawing map shows the
- * town's address points (clustered, then labelled with their numbers at street level), search-and-fly
+ * town's address points (clustered, then labelled with their numbers at street level) and its streets
+ * with their names, search-and-fly
  * centres it on an address, a polygon drawn around houses highlights the ones it catches (as many as
  * the preview counts); a street-range incident appears on the public map. No request leaves the origin.
  */
@@ -62,6 +63,8 @@ function drawingMap(viewport: Viewport) {
     await page.getByRole('status').getByText('Koulukatu 5, 35800 Mänttä').waitFor();
     await page.locator('.leaflet-tooltip.address-label', { hasText: /^5$/ }).waitFor();
     expect(await page.locator('.leaflet-tooltip.address-label').count()).toBeGreaterThan(1);
+    // The street, drawn from the addresses, with its name.
+    await page.locator('.leaflet-tooltip.street-label', { hasText: 'Koulukatu' }).waitFor();
 
     // A polygon around the middle: the houses it catches turn red, as many as the preview counts.
     await drawAround(page);

@@ -8,7 +8,9 @@ import type { TenantId } from '../../lib/tenant-id.js';
 import type { RegisterIndex } from '../dispatch/register-index.js';
 import type { Incident } from '../incidents/incident.types.js';
 import type { Tenant } from '../tenants/tenant.types.js';
+import type { BBox } from '../../lib/geo.js';
 import { AddressTileIndex, type AddressTile, type InsideMarks } from './address-tiles.js';
+import { linesIn, streetLines, type StreetLine } from './street-lines.js';
 
 export interface MapServiceDeps {
   registers: { get(tenantId: TenantId): Promise<RegisterIndex> };
@@ -19,6 +21,8 @@ export interface MapServiceDeps {
 
 /** Incidents whose inside marks are kept (a few operators drawing at once). */
 const MARKS_KEPT = 8;
+/** Street lines in one answer, at most (the longest when more meet the box). */
+const MAX_STREET_LINES = 3000;
 
 export function tileIndexOf(index: RegisterIndex): AddressTileIndex {
   const { lon, lat } = index.points;
@@ -29,6 +33,7 @@ export function mapService(deps: MapServiceDeps) {
   // A new register index (an import) gets new tiles; patches change contacts, never points.
   const tiles = new WeakMap<RegisterIndex, AddressTileIndex>();
   const marks = new Map<string, { index: RegisterIndex; marks: InsideMarks }>();
+  const streets = new WeakMap<RegisterIndex, StreetLine[]>();
 
   function tilesOf(index: RegisterIndex): AddressTileIndex {
     let built = tiles.get(index);
@@ -57,6 +62,21 @@ export function mapService(deps: MapServiceDeps) {
       const tileIndex = tilesOf(index);
       const inside = incidentId ? await insideMarks(tenant, incidentId, index, tileIndex) : undefined;
       return tileIndex.tile(z, x, y, inside);
+    },
+
+    /** The streets derived from the tenant's addresses that meet the box. */
+    async streetLines(tenant: Tenant, box: BBox): Promise<StreetLine[]> {
+      const index = await deps.registers.get(tenant.id);
+      let lines = streets.get(index);
+      if (!lines) {
+        const { lon, lat } = index.points;
+        lines = streetLines({
+          count: index.addressCount, lon: (i) => lon[i]!, lat: (i) => lat[i]!,
+          street: (i) => index.streetOf(i), number: (i) => index.numberOf(i), streetName: (n) => index.word(n),
+        });
+        streets.set(index, lines);
+      }
+      return linesIn(lines, box, MAX_STREET_LINES);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { PublicTenant } from '../tenant';
 import { tenantPath } from '../api';
 import { AddressLayer } from './address-layer';
 import { createTenantMap } from './base-map';
+import { StreetLayer } from './street-layer';
 
 export function useTenantMap(tenant: PublicTenant) {
   const t = useT();
@@ -14,8 +15,10 @@ export function useTenantMap(tenant: PublicTenant) {
   useEffect(() => {
     if (!ref.current) return undefined;
     const created = createTenantMap(ref.current, tenant);
+    const streets = new StreetLayer(created, (bbox) => tenantPath(tenant.slug, `/map/streets?bbox=${bbox}`));
     setMap(created);
     return () => {
+      streets.remove();
       created.stop();
       created.remove();
       setMap(null);

@@ -1,7 +1,8 @@
 /**
- * Operator maps' address layer: tiles of the register's points binned when zoomed out (counts add up to
- * the town), labelled points at street level, an incident's addresses (a drawn shape, a street stretch)
- * marked inside, a changed area marked anew; operators only.
+ * Map layers from the register. The operators' address layer: tiles of the register's points binned when
+ * zoomed out (counts add up to the town), labelled points at street level, an incident's addresses (a
+ * drawn shape, a street stretch) marked inside, a changed area marked anew; operators only. Street lines
+ * with names derived from the addresses, for any map.
  */
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
@@ -81,5 +82,25 @@ describeEachDatabase('address tiles', (t) => {
     expect(bad.json().errors[0].field).toBe('x');
     const unknown = await t().app.inject({ url: url('/map/addresses/10/0/0?incident=nope'), headers: auth });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('derives street centrelines with their names from the addresses, within a box', async () => {
+    const box = [CENTER.lon - 0.01, CENTER.lat - 0.01, CENTER.lon + 0.01, CENTER.lat + 0.01].join(',');
+    const response = await t().app.inject({ url: url(`/map/streets?bbox=${box}`) });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toContain('application/geo+json');
+    const lines = (response.json() as { features: Array<{ geometry: { type: string; coordinates: number[][] }; properties: { name: string } }> }).features;
+    expect(lines.map((l) => l.properties.name).sort()).toEqual(['Koulukatu', 'Puistokatu']);
+    const koulukatu = lines.find((l) => l.properties.name === 'Koulukatu')!.geometry;
+    // Houses 1–12 on one side of the street: six positions, each the mean of houses 2k−1 and 2k.
+    expect(koulukatu.type).toBe('LineString');
+    expect(koulukatu.coordinates).toHaveLength(6);
+    expect(koulukatu.coordinates[0]![0]).toBeCloseTo(CENTER.lon - 0.002, 6);
+    expect(koulukatu.coordinates[0]![1]).toBeCloseTo(CENTER.lat + 0.0003, 6);
+    expect(koulukatu.coordinates[5]![1]).toBeCloseTo(CENTER.lat + 0.0023, 6);
+
+    const bad = await t().app.inject({ url: url('/map/streets?bbox=25,62,24,63') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('bbox');
   });
 });
