@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, openPage, PHONE, screenshot, type Viewport } from './browser.js';
+import { drawPolygon, logInOperator } from './operator-login.js';
 import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
 
 const OPERATOR = { email: 'kartta@mantanvesi.fi', password: 'kartta-ja-katuosoite-2025' };
@@ -27,27 +28,11 @@ const suite = browserSuite({
 
 const mapOf = (page: Page) => page.locator('.area-editor .map');
 
-async function drawAround(page: Page): Promise<void> {
-  const map = mapOf(page);
-  await page.getByRole('button', { name: 'Monikulmio' }).click();
-  await map.scrollIntoViewIfNeeded();
-  const box = (await map.boundingBox())!;
-  for (const [fx, fy] of [[0.2, 0.3], [0.8, 0.3], [0.8, 0.7], [0.2, 0.7], [0.2, 0.3]] as const) {
-    await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
-    await page.waitForTimeout(150);
-  }
-}
-
 function drawingMap(viewport: Viewport) {
   return async () => {
     const watched = await openPage(suite.browser, suite.server.url, viewport);
     const { page } = watched;
-    await page.goto('/admin');
-    await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
-    await page.getByLabel('Sähköposti').fill(OPERATOR.email);
-    await page.getByLabel('Salasana', { exact: true }).fill(OPERATOR.password);
-    await page.getByRole('button', { name: 'Kirjaudu' }).click();
-    await page.getByRole('heading', { name: 'Häiriöt' }).waitFor();
+    await logInOperator(page, suite.tenant.slug, OPERATOR);
     await page.getByRole('link', { name: 'Uusi häiriö' }).first().click();
     await page.getByLabel('Otsikko').fill('Koulukadun vesikatko');
 
@@ -67,7 +52,7 @@ function drawingMap(viewport: Viewport) {
     await page.locator('.leaflet-tooltip.street-label', { hasText: 'Koulukatu' }).waitFor();
 
     // A polygon around the middle: the houses it catches turn red, as many as the preview counts.
-    await drawAround(page);
+    await drawPolygon(page);
     const counted = page.locator('[data-figure="addresses"]');
     await counted.waitFor({ timeout: 15_000 });
     // Strings, evaluated in the page: the test code itself has no DOM types.
