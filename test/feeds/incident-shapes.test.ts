@@ -42,6 +42,8 @@ describeEachDatabase('incident shapes', (t) => {
     const street = await open({ title: 'Koulukatu 3–8', streets: [{ street: 'Koulukatu', from: 3, to: 8 }] });
     expect(street.geometry).toBeNull();
     const shape = street.selectionGeometry!;
+    // Odd and even sides buffered together: one shape where they meet, not two overlapping ones.
+    expect(shape.coordinates).toHaveLength(1);
     for (let n = 3; n <= 8; n++) expect(inside(shape, koulukatu(n)), `Koulukatu ${n}`).toBe(true);
     for (const outside of [koulukatu(11), puistokatu(5), kaukotie(5)]) expect(inside(shape, outside)).toBe(false);
     const read = await t().app.inject({ url: url(`/incidents/${street.id}`), headers: auth });

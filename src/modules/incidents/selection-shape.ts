@@ -37,8 +37,8 @@ function buffered(geometry: Parameters<typeof buffer>[0], metres: number): Shape
   return 'features' in result ? result.features.map((f) => f.geometry) : [result.geometry];
 }
 
-/** One side of a street in number order, split where neighbours are far apart, buffered. */
-function streetSide(points: AreaAddress[]): Shape[] {
+/** One side of a street in number order, split where neighbours are far apart. */
+function streetSide(points: AreaAddress[]): Position[][] {
   const ordered = [...points].sort((a, b) => (a.numberInt ?? 0) - (b.numberInt ?? 0));
   const stretches: Position[][] = [];
   let current: Position[] = [];
@@ -52,15 +52,17 @@ function streetSide(points: AreaAddress[]): Shape[] {
     if (!last || last[0] !== position[0] || last[1] !== position[1]) current.push(position);
   }
   if (current.length) stretches.push(current);
-  return stretches.flatMap((line) =>
-    buffered(line.length === 1 ? { type: 'Point', coordinates: line[0]! } : { type: 'LineString', coordinates: line }, STREET_BUFFER_METRES),
-  );
+  // A lone house is a line of no length (a buffer makes it a disc).
+  return stretches.map((line) => (line.length === 1 ? [line[0]!, [line[0]![0]! + 1e-7, line[0]![1]!]] : line));
 }
 
+/** Both sides' stretches buffered at once, so that the sides merge into one shape where they meet. */
 function streetShapes(selection: StreetSelection, points: AreaAddress[]): Shape[] {
   const matches = areaMatcher({ polygons: [], streets: [selection], postalCodes: [] });
   const on = points.filter((p) => matches(p));
-  return [on.filter((p) => (p.numberInt ?? 0) % 2 === 1), on.filter((p) => (p.numberInt ?? 0) % 2 === 0)].flatMap((side) => (side.length ? streetSide(side) : []));
+  const sides = [on.filter((p) => (p.numberInt ?? 0) % 2 === 1), on.filter((p) => (p.numberInt ?? 0) % 2 === 0)];
+  const lines = sides.flatMap((side) => (side.length ? streetSide(side) : []));
+  return lines.length ? buffered({ type: 'MultiLineString', coordinates: lines }, STREET_BUFFER_METRES) : [];
 }
 
 /** The points thinned to at most MAX_POSTAL_CELLS grid cells (one position per cell), buffered to cover the cells. */

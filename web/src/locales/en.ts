@@ -37,7 +37,7 @@ export const en = {
       serviceArea: 'Service area',
       searchAddress: 'Find an address on the map',
       noAddressFound: 'No such address',
-      noTiles: 'Background map not in use: the map shows the service area and the marked places only.',
+      noTiles: 'Background map not in use: the map shows the service area, the streets and the marked places.',
     },
     address: {
       postalCode: 'Postal code',

@@ -38,7 +38,7 @@ export const fi: Texts = {
       serviceArea: 'Toiminta-alue',
       searchAddress: 'Etsi osoite kartalta',
       noAddressFound: 'Osoitetta ei löytynyt',
-      noTiles: 'Taustakartta ei ole käytössä: kartalla näkyvät vain toiminta-alue ja merkityt kohteet.',
+      noTiles: 'Taustakartta ei ole käytössä: kartalla näkyvät toiminta-alue, kadut ja merkityt kohteet.',
     },
     address: {
       postalCode: 'Postinumero',

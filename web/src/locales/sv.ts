@@ -38,7 +38,7 @@ export const sv: Texts = {
       serviceArea: 'Verksamhetsområde',
       searchAddress: 'Sök en adress på kartan',
       noAddressFound: 'Adressen hittades inte',
-      noTiles: 'Bakgrundskartan används inte: kartan visar endast verksamhetsområdet och de markerade platserna.',
+      noTiles: 'Bakgrundskartan används inte: kartan visar verksamhetsområdet, gatorna och de markerade platserna.',
     },
     address: {
       postalCode: 'Postnummer',
