@@ -4,6 +4,7 @@
  * no `24.567877999999997`), and a `bbox` on each feature. Pure.
  */
 import type { BBox, MultiPolygon, Polygon, Position } from 'geojson';
+import { polygonsBBox } from './geo.js';
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
 
@@ -38,17 +39,8 @@ export function rfc7946Geometry<G extends Polygon | MultiPolygon>(geometry: G): 
 
 /** [west, south, east, north] of a geometry's positions. */
 export function geometryBBox(geometry: Polygon | MultiPolygon): BBox | undefined {
-  const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  for (const ring of rings) {
-    for (const [lon, lat] of ring) {
-      w = Math.min(w, lon!);
-      e = Math.max(e, lon!);
-      s = Math.min(s, lat!);
-      n = Math.max(n, lat!);
-    }
-  }
-  return Number.isFinite(w) ? [w, s, e, n] : undefined;
+  const box = polygonsBBox([geometry]);
+  return box ? [...box] : undefined;
 }
 
 /** A Feature of RFC 7946: the geometry rewound and rounded, with its bbox (none for a null geometry). */

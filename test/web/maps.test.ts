@@ -1,9 +1,9 @@
 /**
  * Maps people can see, in chromium at 1280 and 360 px, with no tile server: the drawing map shows the
  * town's address points (clustered, then labelled with their numbers at street level) and its streets
- * with their names, search-and-fly
- * centres it on an address, a polygon drawn around houses highlights the ones it catches (as many as
- * the preview counts); a street-range incident appears on the public map. No request leaves the origin.
+ * with their names, search-and-fly centres it on an address, a polygon drawn around houses highlights the
+ * ones it catches (as many as the preview counts); a street-range incident appears on the public map,
+ * where "is my address affected?" names it, and the portal links to that map. No request leaves the origin.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -80,7 +80,22 @@ function publicMap(viewport: Viewport) {
     await page.waitForSelector('.leaflet-overlay-pane path >> nth=1');
     await expectAccessible(page);
     await screenshot(page, `map-public-street-${viewport.width}`);
-    expectNoProblems(watched);
+    // "Is my address affected?" names the incident and its status.
+    await page.getByLabel('Postinumero').fill('35800');
+    await page.getByLabel('Katuosoite').fill('Puistokatu');
+    await page.getByLabel('Talon numero').fill('6');
+    await page.getByLabel('Puistokatu 6, 35800 Mänttä').check();
+    await page.getByRole('button', { name: 'Tarkista' }).click();
+    const answer = page.locator('.address-check__incidents li');
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(/^Puistokadun vesikatko\s*Käynnissä/);
+    await expectAccessible(page);
+    // The portal links to this map.
+    await page.goto(`/t/${suite.tenant.slug}`);
+    await page.getByRole('link', { name: 'Käynnissä olevat ja tulevat häiriöt kartalla' }).click();
+    await page.getByRole('button', { name: 'Puistokadun vesikatko' }).waitFor();
+    // The portal asks "am I logged in?" first and is answered 401.
+    expectNoProblems(watched, { allowNotLoggedIn: true });
     await watched.context.close();
   };
 }

@@ -75,6 +75,7 @@ export const fi: Texts = {
     disabled: 'Dev inbox ei ole käytössä: mikään kanava ei ole ”inbox”.',
   },
   portal: {
+    disruptionMap: 'Käynnissä olevat ja tulevat häiriöt kartalla',
     title: 'Häiriötiedotteet',
     intro:
       '{{tenant}} lähettää tekstiviestin, ääniviestin tai sähköpostin ennen suunniteltuja töitä ja heti, kun osoitteesi vesi, lämpö tai muu palvelu häiriintyy. Tarkista ja päivitä tietosi täällä.',

@@ -75,6 +75,7 @@ export const sv: Texts = {
     disabled: 'Dev inbox är avstängd: ingen kanal är ”inbox”.',
   },
   portal: {
+    disruptionMap: 'Pågående och kommande avbrott på kartan',
     title: 'Störningsmeddelanden',
     intro:
       '{{tenant}} skickar ett sms, ett röstmeddelande eller ett e-postmeddelande före planerade arbeten och genast när vattnet, värmen eller andra tjänster på din adress störs. Kontrollera och uppdatera dina uppgifter här.',

@@ -7,6 +7,7 @@ import L from 'leaflet';
 
 const MIN_ZOOM = 13;
 const NAME_ZOOM = 15;
+const PANE = 'streets';
 
 interface StreetCollection {
   features: Array<{ geometry: { coordinates: Array<[number, number]> }; properties: { name: string } }>;
@@ -21,7 +22,7 @@ function nearest(line: L.LatLng[], centre: L.LatLng): L.LatLng {
 
 export class StreetLayer {
   private readonly group = L.layerGroup();
-  private readonly renderer = L.canvas({ padding: 0.3 });
+  private readonly renderer: L.Renderer;
   private fetched: L.LatLngBounds | null = null;
   private streets: StreetCollection | null = null;
   private generation = 0;
@@ -31,6 +32,10 @@ export class StreetLayer {
     private readonly map: L.Map,
     private readonly url: (bbox: string) => string,
   ) {
+    // A pane of its own under the overlays (areas, incidents): the roads lie beneath what is drawn on them.
+    const pane = map.getPane(PANE) ?? map.createPane(PANE);
+    pane.style.zIndex = '350';
+    this.renderer = L.svg({ pane: PANE });
     this.group.addTo(map);
     map.on('moveend zoomend', this.onMove);
     void this.refresh();
