@@ -76,7 +76,7 @@ describe('a self-hosted PMTiles basemap', () => {
     await page.locator('.leaflet-tooltip.address-label', { hasText: /^10$/ }).waitFor();
     await drawPolygon(page);
     await page.locator('[data-figure="addresses"]').waitFor({ timeout: 15_000 });
-    await page.waitForFunction(`Number(document.querySelector('.area-editor .map').getAttribute('data-address-inside')) > 0`, undefined, { timeout: 15_000 });
+    await expect.poll(async () => Number(await page.locator('.area-editor .map').getAttribute('data-address-inside')), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.locator('.area-editor .map').getAttribute('data-shapes')).toBe('1');
     await screenshot(page, 'basemap-drawing-1280');
     expectNoProblems(watched);

@@ -55,10 +55,10 @@ function drawingMap(viewport: Viewport) {
     await drawPolygon(page);
     const counted = page.locator('[data-figure="addresses"]');
     await counted.waitFor({ timeout: 15_000 });
-    // Strings, evaluated in the page: the test code itself has no DOM types.
-    const insideDrawn = `document.querySelector('.area-editor .map').getAttribute('data-address-inside')`;
-    await page.waitForFunction(`Number(${insideDrawn}) > 0`, undefined, { timeout: 15_000 });
-    await page.waitForFunction(`${insideDrawn} === document.querySelector('[data-figure="addresses"]')?.textContent.trim()`, undefined, { timeout: 15_000 });
+    // Polled from here: a predicate string evaluated in the page would need the 'unsafe-eval' its CSP refuses.
+    const insideDrawn = async () => Number(await mapOf(page).getAttribute('data-address-inside'));
+    await expect.poll(insideDrawn, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => String(await insideDrawn()) === (await counted.textContent())?.trim(), { timeout: 15_000 }).toBe(true);
     const inside = Number(await mapOf(page).getAttribute('data-address-inside'));
     const points = Number(await mapOf(page).getAttribute('data-address-points'));
     expect(inside).toBeGreaterThan(0);
