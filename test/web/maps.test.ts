@@ -2,7 +2,8 @@
  * Maps people can see, in chromium at 1280 and 360 px, with no tile server: the drawing map shows the
  * town's address points (clustered, then labelled with their numbers at street level) and its streets
  * with their names, search-and-fly centres it on an address, a polygon drawn around houses highlights the
- * ones it catches (as many as the preview counts); a street-range incident appears on the public map,
+ * ones it catches (as many as the preview counts); a street-range incident shows its shape and houses
+ * in the console and appears on the public map,
  * where "is my address affected?" names it, and the portal links to that map. No request leaves the origin.
  */
 import type { Page } from 'playwright-core';
@@ -12,6 +13,7 @@ import { drawPolygon, logInOperator } from './operator-login.js';
 import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
 
 const OPERATOR = { email: 'kartta@mantanvesi.fi', password: 'kartta-ja-katuosoite-2025' };
+let streetIncidentId = '';
 
 const suite = browserSuite({
   setUp: async ({ server, tenant }) => {
@@ -23,6 +25,7 @@ const suite = browserSuite({
       body: JSON.stringify({ service: 'water', kind: 'planned', title: 'Puistokadun vesikatko', streets: [{ street: 'Puistokatu', from: 4, to: 12 }], published: true }),
     });
     if (response.status !== 201) throw new Error(`incident: ${response.status} ${await response.text()}`);
+    streetIncidentId = ((await response.json()) as { id: string }).id;
   },
 });
 
@@ -65,6 +68,10 @@ function drawingMap(viewport: Viewport) {
     expect(inside).toBeLessThan(points);
     await expectAccessible(page);
     await screenshot(page, `map-drawn-${viewport.width}`);
+
+    // An incident given by street: its shape drawn, its nine houses (Puistokatu 4–12) highlighted.
+    await page.goto(`/admin/incidents/${streetIncidentId}`);
+    await page.locator('.area-editor .map[data-street-shape="drawn"][data-address-inside="9"]').waitFor({ timeout: 15_000 });
     expectNoProblems(watched);
     await watched.context.close();
   };

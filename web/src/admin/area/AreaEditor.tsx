@@ -14,6 +14,7 @@ import { currentLanguage, useT } from '../../shared/i18n';
 import type { PublicTenant } from '../../shared/tenant';
 import { Button, TextField } from '../../shared/components/forms';
 import type { AreaDraft, AreaShape } from './area';
+import type { AreaHighlight } from '../incident/use-area-preview';
 import { AreaUpload } from './AreaUpload';
 import { MapSearch } from './MapSearch';
 
@@ -64,8 +65,8 @@ interface AreaEditorProps {
   onChange: (area: AreaDraft) => void;
   /** Shows the shapes without the drawing tools (recipients frozen, or a viewer). */
   readOnly?: boolean;
-  /** The saved incident whose addresses the map highlights (a new version after each save). */
-  highlight?: { incidentId: string; version: string } | null;
+  /** The saved incident whose addresses the map highlights (a new version after each save), with its street shape. */
+  highlight?: AreaHighlight | null;
 }
 
 export function AreaEditor({ tenant, value, onChange, readOnly = false, highlight = null }: AreaEditorProps) {
@@ -125,6 +126,13 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
     addresses?.setIncident(highlight?.incidentId ?? null, highlight?.version);
   }, [addresses, highlight?.incidentId, highlight?.version]);
 
+  // The shape of the streets and postal codes, as the public map and the feeds show it (not editable).
+  useEffect(() => {
+    if (!map || !highlight?.selectionGeometry) return undefined;
+    const shape = L.geoJSON(highlight.selectionGeometry, { interactive: false, pmIgnore: true, style: { ...DRAW_STYLE, dashArray: '6 4', fillOpacity: 0.1 } } as L.GeoJSONOptions).addTo(map);
+    return () => void shape.remove();
+  }, [map, highlight?.selectionGeometry]);
+
   useEffect(() => {
     if (readOnly && map) {
       map.pm.disableDraw();
@@ -179,7 +187,7 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
         </p>
       ) : null}
       <MapSearch map={map} tenantSlug={tenant.slug} />
-      <div ref={ref} class="map map--tall" role="region" aria-label={t('admin.area.map')} data-shapes={value.length} />
+      <div ref={ref} class="map map--tall" role="region" aria-label={t('admin.area.map')} data-shapes={value.length} data-street-shape={highlight?.selectionGeometry ? 'drawn' : undefined} />
       <div class="row" hidden={readOnly}>
         <TextField label={t('admin.area.buffer')} type="number" min="1" max="5000" value={buffer} onValue={applyBuffer} inputMode="numeric" />
         <AreaUpload defaultBuffer={bufferMetres} onShapes={(shapes) => onChange([...value, ...shapes])} />
