@@ -2,7 +2,7 @@
  * The only reader of process.env. One schema → a typed, frozen Config.
  * Every variable carries the AVISO_ prefix; a `.env` file in the working directory is read too.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -50,6 +50,14 @@ export function parseTrustProxy(value: string): TrustProxy | string {
   const bad = entries.find((e) => !isAddressOrCidr(e));
   if (bad !== undefined) return `"${bad}" is not an address or CIDR (expected false, a hop count, or addresses/CIDRs such as 10.0.0.0/8,192.0.2.7)`;
   return Object.freeze(entries);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A file that begins as a PMTiles v3 archive does ("PMTiles", version 3). */
@@ -100,7 +108,7 @@ const schema = z.object({
   AVISO_BASEMAP: z
     .string()
     .optional()
-    .refine((v) => v === undefined || isPmtiles(v), { message: 'expected the path of a readable PMTiles (v3) archive' }),
+    .refine((v) => v === undefined || isPmtiles(v) || isDirectory(v), { message: 'expected the path of a readable PMTiles (v3) archive, or of a directory of them ({tenant}.pmtiles, default.pmtiles)' }),
   AVISO_METRICS: z
     .string()
     .default('off')
@@ -156,7 +164,7 @@ export type Config = Readonly<{
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
   processes: number;
   metrics: MetricsSetting;
-  /** A PMTiles archive (vector tiles) every map draws under its layers, served at /basemap.pmtiles; none when unset. */
+  /** A PMTiles archive (vector tiles) the maps draw under their layers, or a directory of them per tenant; none when unset. */
   basemap: string | undefined;
 }>;
 

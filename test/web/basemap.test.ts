@@ -1,7 +1,7 @@
 /**
  * The self-hosted basemap: a PMTiles archive the test builds (a few KB) set as AVISO_BASEMAP, served by
- * Aviso at /basemap.pmtiles with range requests, drawn by protomaps-leaflet under the public map and
- * under the drawing map, where the drawing tools still work. No request leaves the origin.
+ * Aviso at /api/t/{tenant}/basemap.pmtiles with range requests, drawn by protomaps-leaflet under the
+ * public map and under the drawing map, where the drawing tools still work. No request leaves the origin.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ function publicMap(viewport: Viewport) {
 
 describe('a self-hosted PMTiles basemap', () => {
   it(`is served with range requests (${size} bytes)`, async () => {
-    const url = `${suite.server.url}/basemap.pmtiles`;
+    const url = `${suite.server.url}/api/t/${suite.tenant.slug}/basemap.pmtiles`;
     expect(size).toBeLessThan(8192);
     const head = await fetch(url, { headers: { range: 'bytes=0-126' } });
     expect(head.status).toBe(206);
@@ -59,7 +59,7 @@ describe('a self-hosted PMTiles basemap', () => {
     expect(beyond.headers.get('content-type')).toContain('application/problem+json');
     expect(beyond.headers.get('content-range')).toBe(`bytes */${size}`);
     const tenant = (await (await fetch(`${suite.server.url}/api/t/${suite.tenant.slug}`)).json()) as { branding: { basemapUrl: string } };
-    expect(tenant.branding.basemapUrl).toBe('/basemap.pmtiles');
+    expect(tenant.branding.basemapUrl).toBe(`/api/t/${suite.tenant.slug}/basemap.pmtiles`);
   });
 
   it('is drawn under the public map (1280 px)', publicMap(DESKTOP), 60_000);

@@ -4,7 +4,7 @@ import { publicTenantSchema } from './tenant.schemas.js';
 import type { TenantService } from './tenant.service.js';
 import type { Tenant } from './tenant.types.js';
 
-/** The tenant as its pages see it; `basemapUrl` where the installation serves a PMTiles basemap. */
+/** The tenant as its pages see it; `basemapUrl` where Aviso serves a PMTiles basemap for it. */
 export function toPublicTenant(tenant: Tenant, basemapUrl: string | null = null): z.infer<typeof publicTenantSchema> {
   return {
     slug: tenant.slug,
@@ -24,7 +24,7 @@ export function toPublicTenant(tenant: Tenant, basemapUrl: string | null = null)
   };
 }
 
-export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantService; basemapUrl: string | null }): void {
+export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantService; basemapUrl: (slug: string) => string | null }): void {
   app.get(
     '/api/t/:tenant',
     {
@@ -35,6 +35,9 @@ export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantSe
         response: { 200: publicTenantSchema },
       },
     },
-    async (request) => toPublicTenant(await deps.tenants.resolveTenant(request.params.tenant), deps.basemapUrl),
+    async (request) => {
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+      return toPublicTenant(tenant, deps.basemapUrl(tenant.slug));
+    },
   );
 }
