@@ -1,22 +1,23 @@
 /**
  * The shape of an incident given by streets and postal codes, from the address points they match: each
  * street stretch a line through its houses in number order (odd and even sides apart, broken where two
- * neighbours are far apart) buffered by a few tens of metres; each postal code its points thinned to a
- * grid and buffered as one MultiPoint. Drawn on maps and published (GeoJSON, CAP); never used to match
+ * neighbours are far apart) buffered by a few tens of metres; each postal code the grid cells holding
+ * its houses (and their neighbours), outlined. Drawn on maps and published (GeoJSON, CAP); never used to match
  * addresses, which go by street, number and postal code. Pure.
  */
 import buffer from '@turf/buffer';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { AreaAddress, StreetSelection } from './area.js';
 import { areaMatcher } from './area.js';
+import { gridOutline, type Cell } from './grid-outline.js';
 
 /** How far the shape reaches beyond the houses of a street. */
 const STREET_BUFFER_METRES = 20;
 /** Neighbours on one side of a street further apart than this are drawn as separate stretches. */
 const STREET_GAP_METRES = 250;
-/** Grid cells a postal code's points are thinned to, at most (the buffer's cost grows with them). */
-const MAX_POSTAL_CELLS = 400;
-const MIN_CELL_METRES = 40;
+/** Grid cells over a postal code's extent, at most: the outline's steps (and its vertices) follow them. */
+const MAX_POSTAL_CELLS = 2500;
+const MIN_CELL_METRES = 30;
 const METRES_PER_DEGREE = 111_320;
 
 export interface SelectionInput {
@@ -65,23 +66,31 @@ function streetShapes(selection: StreetSelection, points: AreaAddress[]): Shape[
   return lines.length ? buffered({ type: 'MultiLineString', coordinates: lines }, STREET_BUFFER_METRES) : [];
 }
 
-/** The points thinned to at most MAX_POSTAL_CELLS grid cells (one position per cell), buffered to cover the cells. */
+/**
+ * A postal code's houses on a grid (at most MAX_POSTAL_CELLS cells over their extent), each filled cell
+ * grown by its neighbours so that a street's gaps close, outlined as polygons.
+ */
 function postalShape(points: AreaAddress[]): Shape[] {
   if (points.length === 0) return [];
-  const lat0 = points[0]!.lat;
-  const kx = Math.cos((lat0 * Math.PI) / 180) * METRES_PER_DEGREE;
-  const lons = points.map((p) => p.lon);
-  const lats = points.map((p) => p.lat);
-  const width = (Math.max(...lons) - Math.min(...lons)) * kx;
-  const height = (Math.max(...lats) - Math.min(...lats)) * METRES_PER_DEGREE;
-  const cell = Math.max(MIN_CELL_METRES, Math.sqrt((width * height) / MAX_POSTAL_CELLS), Math.max(width, height) / MAX_POSTAL_CELLS);
-  const cells = new Map<string, Position>();
+  const kx = Math.cos((points[0]!.lat * Math.PI) / 180) * METRES_PER_DEGREE;
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const p of points) {
-    const key = `${Math.floor((p.lon * kx) / cell)}:${Math.floor((p.lat * METRES_PER_DEGREE) / cell)}`;
-    if (!cells.has(key)) cells.set(key, [p.lon, p.lat]);
+    w = Math.min(w, p.lon);
+    e = Math.max(e, p.lon);
+    s = Math.min(s, p.lat);
+    n = Math.max(n, p.lat);
   }
-  // A cell's diagonal reaches every house of the cell from the one point kept for it.
-  return buffered({ type: 'MultiPoint', coordinates: [...cells.values()] }, cell * Math.SQRT2);
+  const width = (e - w) * kx;
+  const height = (n - s) * METRES_PER_DEGREE;
+  const cell = Math.max(MIN_CELL_METRES, Math.sqrt((width * height) / MAX_POSTAL_CELLS), Math.max(width, height) / MAX_POSTAL_CELLS);
+  const cells = new Map<string, Cell>();
+  for (const p of points) {
+    const i = Math.floor((p.lon * kx) / cell);
+    const j = Math.floor((p.lat * METRES_PER_DEGREE) / cell);
+    for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) cells.set(`${i + di},${j + dj}`, [i + di, j + dj]);
+  }
+  const outline = gridOutline(cells.values(), (i, j) => [(i * cell) / kx, (j * cell) / METRES_PER_DEGREE]);
+  return outline ? [outline] : [];
 }
 
 /** The shape of the streets and postal codes over the addresses they match, or null when they match none. */
