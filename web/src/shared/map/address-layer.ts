@@ -50,6 +50,8 @@ export class AddressLayer {
   }
 
   remove(): void {
+    // A draw still waiting for its tiles ends when it sees the generation moved on.
+    this.generation++;
     this.map.off('moveend zoomend', this.onMove);
     this.group.remove();
   }

@@ -42,6 +42,8 @@ export class StreetLayer {
   }
 
   remove(): void {
+    // A refresh still waiting for its answer ends when it sees the generation moved on.
+    this.generation++;
     this.map.off('moveend zoomend', this.onMove);
     this.group.remove();
   }
@@ -59,7 +61,9 @@ export class StreetLayer {
       try {
         const response = await fetch(this.url(bbox), { headers: { accept: 'application/geo+json' } });
         if (!response.ok || mine !== this.generation) return;
-        this.streets = (await response.json()) as StreetCollection;
+        const streets = (await response.json()) as StreetCollection;
+        if (mine !== this.generation) return;
+        this.streets = streets;
         this.fetched = wanted;
       } catch {
         return;
