@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { TrustProxy } from './config.js';
 import type { Context } from './context.js';
 import { registerAuthFirst } from './http/auth-first.js';
+import { basemapUrl, registerBasemapRoutes } from './http/basemap.routes.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { registerNulByteGuard } from './http/nul-bytes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -114,7 +115,8 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerOpsRoutes(app, context);
-  registerTenantRoutes(app, context);
+  registerTenantRoutes(app, { tenants: context.tenants, basemapUrl: (slug) => basemapUrl(context.config.basemap, slug) });
+  registerBasemapRoutes(app, { setting: context.config.basemap, tenants: context.tenants });
   registerAddressRoutes(app, context);
   registerAuthRoutes(app, context);
   registerResidentRoutes(app, context);

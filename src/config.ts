@@ -2,7 +2,7 @@
  * The only reader of process.env. One schema → a typed, frozen Config.
  * Every variable carries the AVISO_ prefix; a `.env` file in the working directory is read too.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -52,6 +52,29 @@ export function parseTrustProxy(value: string): TrustProxy | string {
   return Object.freeze(entries);
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A file that begins as a PMTiles v3 archive does ("PMTiles", version 3). */
+function isPmtiles(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(8);
+    readSync(fd, head, 0, 8, 0);
+    return head.subarray(0, 7).toString('latin1') === 'PMTiles' && head[7] === 3;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 const schema = z.object({
   AVISO_DATABASE_URL: z
     .string()
@@ -82,6 +105,10 @@ const schema = z.object({
   AVISO_DEV_INBOX: z.enum(['true', 'false']).optional(),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  AVISO_BASEMAP: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isPmtiles(v) || isDirectory(v), { message: 'expected the path of a readable PMTiles (v3) archive, or of a directory of them ({tenant}.pmtiles, default.pmtiles)' }),
   AVISO_METRICS: z
     .string()
     .default('off')
@@ -137,6 +164,8 @@ export type Config = Readonly<{
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
   processes: number;
   metrics: MetricsSetting;
+  /** A PMTiles archive (vector tiles) the maps draw under their layers, or a directory of them per tenant; none when unset. */
+  basemap: string | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -209,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     workers: v.AVISO_WORKERS,
     processes: v.AVISO_PROCESSES,
     metrics: parseMetrics(v.AVISO_METRICS),
+    basemap: v.AVISO_BASEMAP,
   });
 }
 

@@ -3,6 +3,7 @@ export interface Percentiles {
   count: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
@@ -17,6 +18,7 @@ export function percentiles(values: readonly number[]): Percentiles {
     count: sorted.length,
     p50: rank(50),
     p90: rank(90),
+    p95: rank(95),
     p99: rank(99),
     max: sorted[sorted.length - 1] ?? Number.NaN,
     mean: sorted.length > 0 ? sum / sorted.length : Number.NaN,

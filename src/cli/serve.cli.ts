@@ -54,16 +54,16 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   if (prepare) await prepareDatabase(config, db, logger, prepare);
   const context = createContext(config, db);
   const app = await buildApp(context, { logger });
-  let metricsServer: Awaited<ReturnType<typeof startMetricsListener>>;
-  let stopRetention: (() => void) | undefined;
+  // What start-up has opened so far, for a shutdown that may come before it is done.
+  const opened: { metricsServer?: Awaited<ReturnType<typeof startMetricsListener>>; stopRetention?: (() => void) | undefined } = {};
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     exitAfterGrace(logger);
-    metricsServer?.close();
-    stopRetention?.();
+    opened.metricsServer?.close();
+    opened.stopRetention?.();
     await app.close();
     await db.close();
     process.exit(0);
@@ -78,9 +78,9 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
     await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
   }
   // Server processes of a cluster share the listener as they share the port: a scrape reaches one of them.
-  metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+  opened.metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
   // Daily retention: here when this is the only process; a cluster's primary runs it for its servers.
-  stopRetention = cluster.isWorker ? undefined : context.retention.startDaily(logger);
+  opened.stopRetention = cluster.isWorker ? undefined : context.retention.startDaily(logger);
   const address = await app.listen({ port: config.port, host: config.host });
   // In the background: until it is done, a tenant's first preview builds its index itself.
   const warming = performance.now();

@@ -31,14 +31,15 @@ export function workerCommand(): Command {
       const db = openDatabase(config.databaseUrl, { logger });
       await migrateToLatest(db);
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
-      let metricsServer: Awaited<ReturnType<typeof startMetricsListener>>;
+      // What start-up has opened so far, for a stop that may come before it is done.
+      const opened: { metricsServer?: Awaited<ReturnType<typeof startMetricsListener>> } = {};
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'dispatch worker stopping');
         exitAfterGrace(logger);
-        metricsServer?.close();
+        opened.metricsServer?.close();
         await context.dispatch.runtime.stop();
         await context.register.stop();
         await db.close();
@@ -48,7 +49,7 @@ export function workerCommand(): Command {
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGINT', () => void stop('SIGINT'));
       await context.dispatch.runtime.startWorkers({ concurrency, logger });
-      metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
+      opened.metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
       await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
       logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
     });

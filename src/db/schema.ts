@@ -272,6 +272,8 @@ export interface IncidentsTable {
   postal_codes: string | null;
   /** The resolved shapes as one GeoJSON MultiPolygon (circles and buffers made polygons). */
   geometry: string | null;
+  /** The shape of the streets and postal codes, from the address points they match (MultiPolygon); drawn, never matched against. */
+  selection_geometry: string | null;
   min_lon: number | null;
   min_lat: number | null;
   max_lon: number | null;

@@ -1,7 +1,8 @@
 /**
  * The web pages (built by Vite into web/dist): resident portal, public map and its embed, operator
- * console, dev inbox. They carry the same strict security headers as the API (helmet in app.ts); only
- * the embed page may be framed, and only by the tenant's own origins (`settings.embedOrigins`).
+ * console, dev inbox. They carry the same strict security headers as the API (helmet in app.ts); a
+ * tenant's pages load images (map tiles, logo) only from this server and the tenant's own tile and logo
+ * origins; only the embed page may be framed, and only by the tenant's own origins (`settings.embedOrigins`).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -41,6 +42,24 @@ export function frameAncestors(origins: readonly string[]): string {
   return ["'self'", ...valid.map((o) => o.replace(/\/$/, ''))].join(' ');
 }
 
+/**
+ * The CSP source of an https URL (a tile template's `{s}` subdomain as `*`), or null for a path on this
+ * server or anything that is not a plain https origin.
+ */
+export function imageSource(url: string | null): string | null {
+  const host = url ? /^https:\/\/([^/?#]+)/.exec(url)?.[1] : undefined;
+  if (!host) return null;
+  const source = host.replace(/^\{s\}\./, '*.');
+  return /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(source) ? `https://${source}` : null;
+}
+
+/** The tenant's page loads images from this server and from its own tile and logo origins only. */
+function allowTenantImages(reply: FastifyReply, urls: ReadonlyArray<string | null>): void {
+  const csp = String(reply.getHeader('content-security-policy') ?? '');
+  const sources = [...new Set(urls.map(imageSource).filter((s) => s !== null))];
+  reply.header('content-security-policy', csp.replace(/img-src [^;]*/, ["img-src 'self' data: blob:", ...sources].join(' ')));
+}
+
 /** Lets the tenant's origins frame this answer: CSP frame-ancestors instead of 'none', no X-Frame-Options. */
 function allowFraming(reply: FastifyReply, origins: readonly string[]): void {
   const csp = String(reply.getHeader('content-security-policy') ?? '');
@@ -75,6 +94,7 @@ export async function registerWebRoutes(app: AppInstance, deps: WebRoutesDeps, d
       if (error instanceof NotFoundError) return undefined;
       throw error;
     });
+    if (tenant) allowTenantImages(reply, [tenant.settings.tileUrl, tenant.settings.logoUrl]);
     if (tenant && embed) allowFraming(reply, tenant.settings.embedOrigins);
     return sendPage(reply, page, tenant ? 200 : 404);
   }

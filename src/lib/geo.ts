@@ -121,3 +121,19 @@ export function pointInAreaTest(area: Area): (lon: number, lat: number) => boole
   return (lon, lat) =>
     lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat && booleanPointInPolygon([lon, lat], area);
 }
+
+/** Bounding box of the polygons' positions, null when they have none. */
+export function polygonsBBox(polygons: ReadonlyArray<Polygon | MultiPolygon>): BBox | null {
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  for (const p of polygons) {
+    for (const ring of p.type === 'Polygon' ? p.coordinates : p.coordinates.flat()) {
+      for (const [lon, lat] of ring) {
+        minLon = Math.min(minLon, lon!);
+        maxLon = Math.max(maxLon, lon!);
+        minLat = Math.min(minLat, lat!);
+        maxLat = Math.max(maxLat, lat!);
+      }
+    }
+  }
+  return Number.isFinite(minLon) ? [minLon, minLat, maxLon, maxLat] : null;
+}

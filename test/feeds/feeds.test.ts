@@ -5,29 +5,14 @@
  * check. Never recipients.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import type { MultiPolygon } from 'geojson';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { distanceKm } from '../../src/modules/feeds/circle.js';
 import { describeEachDatabase } from '../app.js';
 import { addPerson, addressIds, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
-
-const XSD = fileURLToPath(new URL('./cap-1.2.xsd', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'aviso-cap-'));
-
-/** xmllint --schema; throws with xmllint's report when the document is not valid CAP 1.2. */
-function validateCap(xml: string): void {
-  const file = join(dir, `alert-${Math.random().toString(36).slice(2)}.xml`);
-  writeFileSync(file, xml);
-  try {
-    execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });
-  } catch (error) {
-    throw new Error(`not valid CAP 1.2:\n${(error as { stderr?: Buffer }).stderr?.toString()}\n${xml}`);
-  }
-}
+import { validateCap } from './validators.js';
 
 const tag = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
 const blocks = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>[\\s\\S]*?</${name}>`, 'g'))].map((m) => m[0]);
@@ -37,13 +22,14 @@ const infos = (xml: string) => blocks(xml, 'info');
 const koulukatu = Array.from({ length: 12 }, (_, i) => ({ lat: CENTER.lat + (i + 1) * 0.0002, lon: CENTER.lon - 0.002 }));
 const puistokatu6to9 = Array.from({ length: 4 }, (_, i) => ({ lat: CENTER.lat + (i + 6) * 0.0002, lon: CENTER.lon + 0.002 }));
 
-/** A CAP circle ("lat,lon radius-km") that holds every point, and not much more (under 0.5 km here). */
-function expectCircleAround(circle: string, points: Array<{ lat: number; lon: number }>): void {
-  const match = /^(-?\d+\.\d+),(-?\d+\.\d+) (\d+\.\d+)$/.exec(circle);
-  expect(match, circle).not.toBeNull();
-  const [lat, lon, radius] = [Number(match![1]), Number(match![2]), Number(match![3])];
-  expect(radius).toBeLessThan(0.5);
-  for (const p of points) expect(distanceKm({ lat, lon }, p)).toBeLessThanOrEqual(radius);
+/** CAP polygons ("lat,lon lat,lon …") that together hold every point, and not much more (under 0.5 km across). */
+function expectPolygonsAround(polygons: string[], points: Array<{ lat: number; lon: number }>): void {
+  expect(polygons.length).toBeGreaterThan(0);
+  const rings = polygons.map((p) => p.split(' ').map((pair) => pair.split(',').map(Number).reverse()));
+  const shape: MultiPolygon = { type: 'MultiPolygon', coordinates: rings.map((ring) => [ring]) };
+  for (const p of points) expect(booleanPointInPolygon([p.lon, p.lat], shape), `${p.lat},${p.lon}`).toBe(true);
+  const corners = rings.flat();
+  for (const a of corners) for (const b of corners) expect(distanceKm({ lat: a[1]!, lon: a[0]! }, { lat: b[1]!, lon: b[0]! })).toBeLessThan(0.5);
 }
 
 describeEachDatabase('public feeds', (t) => {
@@ -96,13 +82,13 @@ describeEachDatabase('public feeds', (t) => {
     expect(polygon[0]).toBe(polygon[4]);
     expect(polygon[0]).toMatch(/^62\.\d+,24\.\d+$/);
     expect(first).not.toContain('+358');
-    // Every area has a shape: the postal code is a circle around its addresses (Koulukatu 1–12) with its geocode.
+    // Every area has a shape: the postal code is the shape of its addresses (Koulukatu 1–12) with its geocode.
     for (const info of infos(first)) {
       const areas = blocks(info, 'area');
       expect(areas).toHaveLength(2);
       for (const area of areas) expect(tag(area, 'polygon').length + tag(area, 'circle').length).toBeGreaterThan(0);
       expect(tag(areas[1]!, 'value')).toEqual(['35800']);
-      expectCircleAround(tag(areas[1]!, 'circle')[0]!, koulukatu);
+      expectPolygonsAround(tag(areas[1]!, 'polygon'), koulukatu);
     }
     const firstTriple = `aviso:${tenant.slug},${tag(first, 'identifier')[0]},${tag(first, 'sent')[0]}`;
 
@@ -125,7 +111,7 @@ describeEachDatabase('public feeds', (t) => {
     expect(tag(cancel, 'description')).toEqual(['Peruttu: katkoa ei tule.']);
   });
 
-  it('lists the current alerts in the CAP feed, each with its own identifier, msgType and references, streets as a circle', async () => {
+  it('lists the current alerts in the CAP feed, each with its own identifier, msgType and references, streets as the shape of their houses', async () => {
     const created = await t().app.inject({
       method: 'POST', url: url('/incidents'), headers: auth,
       payload: { service: 'water', kind: 'planned', title: 'Puistokadun työ', streets: [{ street: 'Puistokatu', from: 6, to: 9 }], published: true, startsAt: '2030-06-15T08:00:00+03:00' },
@@ -156,8 +142,8 @@ describeEachDatabase('public feeds', (t) => {
     expect(tag(active, 'language')).toEqual(['fi-FI', 'sv-FI']);
     for (const info of infos(active)) {
       const [area] = blocks(info, 'area');
-      expect(tag(area!, 'polygon')).toEqual([]);
-      expectCircleAround(tag(area!, 'circle')[0]!, puistokatu6to9);
+      expect(tag(area!, 'circle')).toEqual([]);
+      expectPolygonsAround(tag(area!, 'polygon'), puistokatu6to9);
     }
     expect(tag(active, 'description')[1]).toContain('Arbete: vattenavbrott');
     // The old address of the aggregate points to the feed.
@@ -181,9 +167,9 @@ describeEachDatabase('public feeds', (t) => {
     expect(tag(closing, 'msgType')).toEqual(['Cancel']);
     expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:cancelled`]);
     expect(tag(closing, 'references')).toEqual([`aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`]);
-    // The postal code 35840 (Kaukotie, 2 km east) is a circle with its geocode.
+    // The postal code 35840 (Kaukotie, 2 km east) has its shape and its geocode.
     expect(tag(closing, 'value')).toEqual(['35840']);
-    expect(tag(closing, 'circle')).toHaveLength(1);
+    expect(tag(closing, 'polygon').length).toBeGreaterThan(0);
   });
 
   it('validates an empty CAP feed and an Atom feed linking every alert', async () => {

@@ -21,6 +21,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, AVISO_CAPTCHA: 'maybe' }, '/nonexistent')).toThrow(/AVISO_CAPTCHA/);
   });
 
+  it('takes a PMTiles archive or a directory of them as the basemap, and refuses anything else', () => {
+    const archive = join(dir, 'town.pmtiles');
+    writeFileSync(archive, Buffer.concat([Buffer.from('PMTiles', 'latin1'), Buffer.from([3]), Buffer.alloc(119)]));
+    expect(loadConfig({ ...base, AVISO_BASEMAP: archive }, '/nonexistent').basemap).toBe(archive);
+    expect(loadConfig({ ...base, AVISO_BASEMAP: dir }, '/nonexistent').basemap).toBe(dir);
+    const notAnArchive = join(dir, 'town.mbtiles');
+    writeFileSync(notAnArchive, 'SQLite format 3');
+    expect(() => loadConfig({ ...base, AVISO_BASEMAP: notAnArchive }, '/nonexistent')).toThrow(/^AVISO_BASEMAP: expected the path of a readable PMTiles/);
+    expect(() => loadConfig({ ...base, AVISO_BASEMAP: join(dir, 'missing.pmtiles') }, '/nonexistent')).toThrow(/^AVISO_BASEMAP: /);
+  });
+
   it('accepts channel URLs, several for failover', () => {
     const config = loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso&tps=50,gatewayapi://token@gatewayapi.com' }, '/nonexistent');
     expect(config.sms).toContain('smpp://');

@@ -22,6 +22,7 @@ import * as recipientContactIndex from './015-recipient-contact-index.js';
 import * as providerReceipts from './016-provider-receipts.js';
 import * as registerLogAndImportJobs from './017-register-log-and-import-jobs.js';
 import * as deferredBatches from './018-deferred-batches.js';
+import * as incidentSelectionShapes from './020-incident-selection-shapes.js';
 import * as submittingDeliveries from './021-submitting-deliveries.js';
 
 export interface MigrationModule {
@@ -47,5 +48,6 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['016-provider-receipts', providerReceipts],
   ['017-register-log-and-import-jobs', registerLogAndImportJobs],
   ['018-deferred-batches', deferredBatches],
+  ['020-incident-selection-shapes', incidentSelectionShapes],
   ['021-submitting-deliveries', submittingDeliveries],
 ];

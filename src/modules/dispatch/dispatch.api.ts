@@ -13,6 +13,7 @@ import { registerOperatorRoutes } from '../operators/operator.routes.js';
 import { candidateRepository } from './candidate.repository.js';
 import { messageRepository } from './message.repository.js';
 import { registerDispatchRoutes } from './dispatch.routes.js';
+import { registerMapRoutes } from '../maps/map.routes.js';
 
 export function registerDispatchApi(app: AppInstance, context: Context): void {
   const { dispatch, operators } = context;
@@ -20,6 +21,7 @@ export function registerDispatchApi(app: AppInstance, context: Context): void {
   registerOperatorRoutes(app, { operators, tenants: context.tenants, sessions: context.sessions, audit: context.audit, guard });
   registerIncidentRoutes(app, { incidents: dispatch.incidents, guard });
   registerDispatchRoutes(app, { incidents: dispatch.incidents, preview: dispatch.preview, messages: dispatch.messages, guard });
+  registerMapRoutes(app, { maps: dispatch.maps, guard, tenants: context.tenants });
   const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(context.db.kysely), messages: messageRepository(context.db.kysely), addresses: context.addresses, clock: context.clock });
   registerFeedRoutes(app, { tenants: context.tenants, feeds, publicUrl: context.config.publicUrl, now: () => context.clock.now() });
   app.addHook('onClose', async () => dispatch.runtime.stop());

@@ -17,7 +17,8 @@ import { deliveryRepository } from './delivery.repository.js';
 import { messageRepository } from './message.repository.js';
 import { messageService } from './message.service.js';
 import { sharedPacer } from './pacer.js';
-import { previewService } from './preview.service.js';
+import { incidentAddresses, previewService } from './preview.service.js';
+import { mapService } from '../maps/map.service.js';
 import { recipientRepository } from './recipient.repository.js';
 import { registerCache } from './register-cache.js';
 import { registerIndexRepository } from './register-index.repository.js';
@@ -64,11 +65,11 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     return tenant;
   };
   const incidentRepo = incidentRepository(db.kysely);
-  const incidents = incidentService({ incidents: incidentRepo, audit, clock });
+  const candidates = candidateRepository(db.kysely);
+  const incidents = incidentService({ incidents: incidentRepo, audit, clock, selectionPoints: candidates.onStreetsOrPostalCodes });
   const messages = messageRepository(db.kysely);
   const deliveries = deliveryRepository(db.kysely, db.dialect);
   const recipients = recipientRepository(db.kysely, db.dialect);
-  const candidates = candidateRepository(db.kysely);
   const changes = registerChangesRepository(db.kysely);
   const registers = registerCache(registerIndexRepository(db.kysely, changes), changes, {
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
@@ -89,6 +90,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     incidents,
     incidentRepository: incidentRepo,
     preview,
+    maps: mapService({ registers, findIncident: (tenantId, id) => incidentRepo.find(tenantId, id), addressesOf: incidentAddresses({ candidates, registers }) }),
     messages: messageService({ messages, deliveries, incidents, starter, queue, audit, clock }),
     recipients,
     registers,

@@ -14,6 +14,7 @@ import { localDate } from './local-time.js';
 import { recipientText, renderTexts, smsFigures, type MessageKind, type SmsFigures, type Texts } from './message-text.js';
 import type { RecipientRepository } from './recipient.repository.js';
 import type { RegisterCache } from './register-cache.js';
+import type { RegisterIndex } from './register-index.js';
 import { addressLabel, EXCLUSION_REASONS, inSendingOrder, recipientAddressLabel, resolveInIndex, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
 
 export const MINIMUM_AGE = 16;
@@ -39,8 +40,9 @@ export interface PreviewDeps {
   clock: Clock;
 }
 
-export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
-  return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
+/** The addresses an incident's area holds (indexes into the tenant's register index), each once. */
+export function incidentAddresses(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
+  return async (tenant: Tenant, incident: Incident): Promise<{ index: RegisterIndex; inside: number[] }> => {
     const polygons = incident.geometry ? [incident.geometry] : [];
     const index = await deps.registers.get(tenant.id);
     const box = polygonsBBox(polygons);
@@ -57,6 +59,14 @@ export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registe
         inside.push(i);
       }
     }
+    return { index, inside };
+  };
+}
+
+export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
+  const addressesOf = incidentAddresses(deps);
+  return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
+    const { index, inside } = await addressesOf(tenant, incident);
     return resolveInIndex(index, inside, {
       today: localDate(now),
       householdMode: tenant.settings.householdMode,

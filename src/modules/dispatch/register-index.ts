@@ -285,6 +285,34 @@ export class RegisterIndex {
     },
   };
 
+  /** Every address's point, by address index (read-only views of the columns). */
+  get points(): { readonly lon: Float64Array; readonly lat: Float64Array } {
+    return { lon: this.c.lon, lat: this.c.lat };
+  }
+
+  /** "Street number" of the address (its Finnish or only name), or null where the rows gave only a point. */
+  labelOf(address: number): string | null {
+    const { street, number, words } = this.c.labels;
+    if (street[address]! < 0) return null;
+    return number[address]! < 0 ? words[street[address]!]! : `${words[street[address]!]!} ${words[number[address]!]!}`;
+  }
+
+  /** The house number of the address as written ("12 a"), or null. */
+  numberOf(address: number): string | null {
+    const { number, words } = this.c.labels;
+    return number[address]! < 0 ? null : words[number[address]!]!;
+  }
+
+  /** The street name's word number of the address (-1 for none): addresses of one street share it. */
+  streetOf(address: number): number {
+    return this.c.labels.street[address]!;
+  }
+
+  /** The name of a street word number from `streetOf`. */
+  word(n: number): string {
+    return this.c.labels.words[n]!;
+  }
+
   /** The addresses whose point lies in the box and passes `test` (indexes, in register order). */
   addressesIn(box: readonly [number, number, number, number], test: (lon: number, lat: number) => boolean): number[] {
     const [minLon, minLat, maxLon, maxLat] = box;

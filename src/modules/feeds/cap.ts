@@ -108,6 +108,20 @@ function addAreas(info: XMLBuilder, context: CapContext, p: PublicIncident, lang
     area.ele('areaDesc').txt(xmlText(areaDescIn(context.tenant, p, language)));
     for (const polygon of polygons) area.ele('polygon').txt(xmlText(polygon));
   }
+  // Streets and postal codes: the shape stored with the incident (worked out from their addresses),
+  // or, for an incident saved without one, a circle around the addresses of each.
+  const selection = capPolygons(p.incident.selectionGeometry);
+  if (selection.length) {
+    const area = info.ele('area');
+    area.ele('areaDesc').txt(xmlText(areaDescIn(context.tenant, p, language)));
+    for (const polygon of selection) area.ele('polygon').txt(xmlText(polygon));
+    for (const code of p.incident.postalCodes) {
+      const geocode = area.ele('geocode');
+      geocode.ele('valueName').txt(xmlText('postalCode'));
+      geocode.ele('value').txt(xmlText(code));
+    }
+    return;
+  }
   for (const shape of p.selectionShapes) {
     const area = info.ele('area');
     area.ele('areaDesc').txt(xmlText(shape.postalCode ? `${POSTAL_AREA[language]} ${shape.postalCode}` : areaDescIn(context.tenant, p, language)));

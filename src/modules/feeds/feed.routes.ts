@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
 import { NotFoundError } from '../../errors.js';
 import type { TenantService } from '../tenants/tenant.service.js';
+import { rfc7946Feature } from '../../lib/geojson-output.js';
+import { mapGeometry } from '../incidents/area.js';
 import { atomFeed } from './atom.js';
 import { incidentAlert } from './cap.js';
 import { capIndex } from './cap-index.js';
@@ -54,7 +56,7 @@ export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void 
       const { incidents } = await load(request.params.tenant);
       const collection = {
         type: 'FeatureCollection',
-        features: incidents.map((p) => ({ type: 'Feature', id: p.incident.id, geometry: p.incident.geometry, properties: properties(p) })),
+        features: incidents.map((p) => rfc7946Feature(p.incident.id, mapGeometry(p.incident), properties(p))),
       };
       return reply.type('application/geo+json').header('cache-control', 'public, max-age=30').send(JSON.stringify(collection));
     },

@@ -9,9 +9,12 @@ import buffer from '@turf/buffer';
 import booleanIntersects from '@turf/boolean-intersects';
 import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { ValidationError } from '../../errors.js';
-import { isLonLat, parseArea, type Area, type BBox } from '../../lib/geo.js';
+import { isLonLat, parseArea, type Area } from '../../lib/geo.js';
 import { foldText } from '../../lib/text.js';
 import { polygonsTest } from './polygon-index.js';
+
+/** Bounding box of the polygons, null when the area is only streets and postal codes. */
+export { polygonsBBox } from '../../lib/geo.js';
 
 export type StreetSide = 'both' | 'odd' | 'even';
 
@@ -204,22 +207,6 @@ export function parseAffectedArea(input: AreaInput, limits: AreaLimits): Affecte
   };
 }
 
-/** Bounding box of the polygons, null when the area is only streets and postal codes. */
-export function polygonsBBox(polygons: ReadonlyArray<Polygon | MultiPolygon>): BBox | null {
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
-  for (const p of polygons) {
-    for (const ring of p.type === 'Polygon' ? p.coordinates : p.coordinates.flat()) {
-      for (const [lon, lat] of ring) {
-        minLon = Math.min(minLon, lon!);
-        maxLon = Math.max(maxLon, lon!);
-        minLat = Math.min(minLat, lat!);
-        maxLat = Math.max(maxLat, lat!);
-      }
-    }
-  }
-  return Number.isFinite(minLon) ? [minLon, minLat, maxLon, maxLat] : null;
-}
-
 /** The address fields an area looks at (a point read only for the shapes may come without the others). */
 export interface AreaAddress {
   lon: number;
@@ -260,4 +247,9 @@ export function areaMatcher(area: Pick<AffectedArea, 'polygons' | 'streets' | 'p
 export function asMultiPolygon(polygons: ReadonlyArray<Polygon | MultiPolygon>): MultiPolygon | null {
   if (polygons.length === 0) return null;
   return { type: 'MultiPolygon', coordinates: polygons.flatMap((p) => (p.type === 'Polygon' ? [p.coordinates] : p.coordinates)) };
+}
+
+/** Everything of an incident a map draws: its shapes and the shape of its streets and postal codes. */
+export function mapGeometry(incident: { geometry: MultiPolygon | null; selectionGeometry: MultiPolygon | null }): MultiPolygon | null {
+  return asMultiPolygon([incident.geometry, incident.selectionGeometry].filter((g) => g !== null));
 }

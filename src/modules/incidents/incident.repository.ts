@@ -25,6 +25,7 @@ export function toIncident(row: IncidentRow): Incident {
     streets: json(row.streets, []),
     postalCodes: json(row.postal_codes, []),
     geometry: json(row.geometry, null),
+    selectionGeometry: json(row.selection_geometry, null),
     frozenAt: row.frozen_at,
     recipientCount: row.recipient_count,
     createdBy: row.created_by,
@@ -34,7 +35,7 @@ export function toIncident(row: IncidentRow): Incident {
 }
 
 function toRow(incident: Incident): Omit<IncidentRow, 'tenant_id'> {
-  const bbox = incident.geometry ? polygonsBBox([incident.geometry]) : null;
+  const bbox = polygonsBBox([incident.geometry, incident.selectionGeometry].filter((g) => g !== null));
   return {
     id: incident.id,
     service: incident.service,
@@ -49,6 +50,7 @@ function toRow(incident: Incident): Omit<IncidentRow, 'tenant_id'> {
     streets: incident.streets.length ? JSON.stringify(incident.streets) : null,
     postal_codes: incident.postalCodes.length ? JSON.stringify(incident.postalCodes) : null,
     geometry: incident.geometry ? JSON.stringify(incident.geometry) : null,
+    selection_geometry: incident.selectionGeometry ? JSON.stringify(incident.selectionGeometry) : null,
     min_lon: bbox?.[0] ?? null,
     min_lat: bbox?.[1] ?? null,
     max_lon: bbox?.[2] ?? null,

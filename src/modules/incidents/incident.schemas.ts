@@ -52,6 +52,8 @@ export const incidentViewSchema = z.object({
   streets: z.array(z.unknown()),
   postalCodes: z.array(z.string()),
   geometry: z.unknown(),
+  /** The shape of the streets and postal codes (from the addresses they match), drawn on maps; null without them. */
+  selectionGeometry: z.unknown(),
   frozen: z.boolean(),
   recipientCount: z.number().nullable(),
   createdAt: z.string(),
@@ -73,6 +75,7 @@ export function toIncidentView(incident: Incident): z.infer<typeof incidentViewS
     streets: incident.streets,
     postalCodes: incident.postalCodes,
     geometry: incident.geometry,
+    selectionGeometry: incident.selectionGeometry,
     frozen: incident.frozenAt !== null,
     recipientCount: incident.recipientCount,
     createdAt: iso(incident.createdAt)!,

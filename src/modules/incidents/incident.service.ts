@@ -8,8 +8,12 @@ import { newId } from '../../lib/ids.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { asMultiPolygon, type AffectedArea } from './area.js';
+import type { MultiPolygon } from 'geojson';
 import { parseAffectedAreaOffThread } from './area.off-thread.js';
 import type { IncidentRepository } from './incident.repository.js';
+import { selectionShape } from './selection-shape.js';
+import type { AreaAddress } from './area.js';
+import type { TenantId } from '../../lib/tenant-id.js';
 import type { IncidentInput, IncidentPatch } from './incident.schemas.js';
 import type { Actor, Incident, IncidentStatus } from './incident.types.js';
 
@@ -17,6 +21,8 @@ export interface IncidentServiceDeps {
   incidents: IncidentRepository;
   audit: AuditRepository;
   clock: Clock;
+  /** The addresses on the given streets or in the given postal codes (their shape is drawn from them). */
+  selectionPoints?: (tenantId: TenantId, area: Pick<AffectedArea, 'streets' | 'postalCodes'>) => Promise<AreaAddress[]>;
 }
 
 /** An ISO time (with offset) or epoch milliseconds; null clears it. */
@@ -31,13 +37,18 @@ function checkTimes(startsAt: number | null, endsAt: number | null): void {
   if (startsAt !== null && endsAt !== null && endsAt < startsAt) throw new ValidationError('endsAt', 'the end is before the start');
 }
 
-function withArea(incident: Incident, area: AffectedArea): Incident {
-  return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, geometry: asMultiPolygon(area.polygons) };
+function withArea(incident: Incident, area: AffectedArea, selectionGeometry: MultiPolygon | null): Incident {
+  return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, geometry: asMultiPolygon(area.polygons), selectionGeometry };
 }
 
 export function incidentService(deps: IncidentServiceDeps) {
   const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes'>) =>
     parseAffectedAreaOffThread(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
+
+  async function shapeOfSelection(tenant: Tenant, area: AffectedArea): Promise<MultiPolygon | null> {
+    if (!deps.selectionPoints || (area.streets.length === 0 && area.postalCodes.length === 0)) return null;
+    return selectionShape(area, await deps.selectionPoints(tenant.id, area));
+  }
 
   async function getIncident(tenant: Tenant, id: string): Promise<Incident> {
     const incident = await deps.incidents.find(tenant.id, id);
@@ -73,6 +84,7 @@ export function incidentService(deps: IncidentServiceDeps) {
           streets: [],
           postalCodes: [],
           geometry: null,
+          selectionGeometry: null,
           frozenAt: null,
           recipientCount: null,
           createdBy: actor.id,
@@ -80,6 +92,7 @@ export function incidentService(deps: IncidentServiceDeps) {
           updatedAt: now,
         },
         area,
+        await shapeOfSelection(tenant, area),
       );
       await deps.incidents.insert(tenant.id, incident);
       await deps.audit.record(tenant.id, now, { actorType: actor.type, actorId: actor.id, action: 'incident.create', subjectType: 'incident', subjectId: incident.id, detail: { service: incident.service, kind: incident.kind } });
@@ -109,11 +122,12 @@ export function incidentService(deps: IncidentServiceDeps) {
         updatedAt: deps.clock.now(),
       };
       if (areaChanged) {
-        next = withArea(next, await parseArea(tenant, {
+        const area = await parseArea(tenant, {
           area: patch.area === undefined ? current.area : patch.area,
           streets: patch.streets ?? current.streets,
           postalCodes: patch.postalCodes ?? current.postalCodes,
-        }));
+        });
+        next = withArea(next, area, await shapeOfSelection(tenant, area));
       }
       await deps.incidents.update(tenant.id, next);
       await deps.audit.record(tenant.id, next.updatedAt, { actorType: actor.type, actorId: actor.id, action: 'incident.update', subjectType: 'incident', subjectId: id, detail: { fields: Object.keys(patch) } });

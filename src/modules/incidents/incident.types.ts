@@ -24,6 +24,8 @@ export interface Incident {
   postalCodes: string[];
   /** Every shape as polygons, for the map, the feeds and point-in-polygon. */
   geometry: MultiPolygon | null;
+  /** The shape of the streets and postal codes, from the address points they matched when saved (drawn, never matched against). */
+  selectionGeometry: MultiPolygon | null;
   /** When the recipient set was frozen by the first send. */
   frozenAt: number | null;
   recipientCount: number | null;

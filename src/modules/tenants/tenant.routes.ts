@@ -4,7 +4,8 @@ import { publicTenantSchema } from './tenant.schemas.js';
 import type { TenantService } from './tenant.service.js';
 import type { Tenant } from './tenant.types.js';
 
-export function toPublicTenant(tenant: Tenant): z.infer<typeof publicTenantSchema> {
+/** The tenant as its pages see it; `basemapUrl` where Aviso serves a PMTiles basemap for it. */
+export function toPublicTenant(tenant: Tenant, basemapUrl: string | null = null): z.infer<typeof publicTenantSchema> {
   return {
     slug: tenant.slug,
     name: tenant.name,
@@ -18,11 +19,12 @@ export function toPublicTenant(tenant: Tenant): z.infer<typeof publicTenantSchem
       brandColor: tenant.settings.brandColor,
       logoUrl: tenant.settings.logoUrl,
       tileUrl: tenant.settings.tileUrl,
+      basemapUrl,
     },
   };
 }
 
-export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantService }): void {
+export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantService; basemapUrl: (slug: string) => string | null }): void {
   app.get(
     '/api/t/:tenant',
     {
@@ -33,6 +35,9 @@ export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantSe
         response: { 200: publicTenantSchema },
       },
     },
-    async (request) => toPublicTenant(await deps.tenants.resolveTenant(request.params.tenant)),
+    async (request) => {
+      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+      return toPublicTenant(tenant, deps.basemapUrl(tenant.slug));
+    },
   );
 }

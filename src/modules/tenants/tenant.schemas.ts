@@ -45,5 +45,5 @@ export const publicTenantSchema = z.object({
   contactInfo: z.object({ phone: z.string().optional(), email: z.string().optional(), url: z.string().optional() }),
   bbox: z.array(z.number()).length(4),
   serviceArea: z.unknown(),
-  branding: z.object({ brandColor: z.string(), logoUrl: z.string().nullable(), tileUrl: z.string().nullable() }),
+  branding: z.object({ brandColor: z.string(), logoUrl: z.string().nullable(), tileUrl: z.string().nullable(), basemapUrl: z.string().nullable() }),
 });

@@ -46,6 +46,8 @@ export interface Incident {
   postalCodes: string[];
   /** Every shape as one MultiPolygon. */
   geometry: MultiPolygon | null;
+  /** The shape of the streets and postal codes, from the addresses they match (drawn only). */
+  selectionGeometry: MultiPolygon | null;
   /** Recipients are frozen by the first message: the area no longer changes. */
   frozen: boolean;
   recipientCount: number | null;

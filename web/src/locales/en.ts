@@ -35,7 +35,9 @@ export const en = {
       zoomIn: 'Zoom in',
       zoomOut: 'Zoom out',
       serviceArea: 'Service area',
-      noTiles: 'Background map not in use: the map shows the service area and the marked places only.',
+      searchAddress: 'Find an address on the map',
+      noAddressFound: 'No such address',
+      noTiles: 'Background map not in use: the map shows the service area, the streets and the marked places.',
     },
     address: {
       postalCode: 'Postal code',
@@ -72,6 +74,7 @@ export const en = {
     disabled: 'The dev inbox is off: no channel is set to “inbox”.',
   },
   portal: {
+    disruptionMap: 'Current and planned disruptions on the map',
     title: 'Disruption notices',
     intro:
       '{{tenant}} sends an SMS, a voice message or an email before planned work and at once when a disruption hits the water, heating or other services at your address. Check and update your details here.',

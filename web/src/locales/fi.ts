@@ -36,7 +36,9 @@ export const fi: Texts = {
       zoomIn: 'Lähennä',
       zoomOut: 'Loitonna',
       serviceArea: 'Toiminta-alue',
-      noTiles: 'Taustakartta ei ole käytössä: kartalla näkyvät vain toiminta-alue ja merkityt kohteet.',
+      searchAddress: 'Etsi osoite kartalta',
+      noAddressFound: 'Osoitetta ei löytynyt',
+      noTiles: 'Taustakartta ei ole käytössä: kartalla näkyvät toiminta-alue, kadut ja merkityt kohteet.',
     },
     address: {
       postalCode: 'Postinumero',
@@ -73,6 +75,7 @@ export const fi: Texts = {
     disabled: 'Dev inbox ei ole käytössä: mikään kanava ei ole ”inbox”.',
   },
   portal: {
+    disruptionMap: 'Käynnissä olevat ja tulevat häiriöt kartalla',
     title: 'Häiriötiedotteet',
     intro:
       '{{tenant}} lähettää tekstiviestin, ääniviestin tai sähköpostin ennen suunniteltuja töitä ja heti, kun osoitteesi vesi, lämpö tai muu palvelu häiriintyy. Tarkista ja päivitä tietosi täällä.',

@@ -36,7 +36,9 @@ export const sv: Texts = {
       zoomIn: 'Zooma in',
       zoomOut: 'Zooma ut',
       serviceArea: 'Verksamhetsområde',
-      noTiles: 'Bakgrundskartan används inte: kartan visar endast verksamhetsområdet och de markerade platserna.',
+      searchAddress: 'Sök en adress på kartan',
+      noAddressFound: 'Adressen hittades inte',
+      noTiles: 'Bakgrundskartan används inte: kartan visar verksamhetsområdet, gatorna och de markerade platserna.',
     },
     address: {
       postalCode: 'Postnummer',
@@ -73,6 +75,7 @@ export const sv: Texts = {
     disabled: 'Dev inbox är avstängd: ingen kanal är ”inbox”.',
   },
   portal: {
+    disruptionMap: 'Pågående och kommande avbrott på kartan',
     title: 'Störningsmeddelanden',
     intro:
       '{{tenant}} skickar ett sms, ett röstmeddelande eller ett e-postmeddelande före planerade arbeten och genast när vattnet, värmen eller andra tjänster på din adress störs. Kontrollera och uppdatera dina uppgifter här.',

@@ -5,14 +5,24 @@ import { AddressPicker, type Address } from '../shared/components/AddressPicker'
 import { Alert } from '../shared/components/feedback';
 import { Form } from '../shared/components/Form';
 import { Button } from '../shared/components/forms';
-import { useT } from '../shared/i18n';
+import { formatDateTime, useT } from '../shared/i18n';
+import { StatusBadge } from '../shared/components/StatusBadge';
+
+/** An incident covering the address, as the check names it. */
+interface CoveringIncident {
+  id: string;
+  title?: string;
+  status?: string;
+  startsAt?: string | null;
+  endsAt?: string | null;
+}
 
 interface CheckAnswer {
   affected?: boolean;
-  incidents?: { id: string; title?: string }[];
+  incidents?: CoveringIncident[];
 }
 
-export type CheckResult = { address: Address; affected: boolean; incidentIds: string[] } | { address: Address; failed: true };
+export type CheckResult = { address: Address; affected: boolean; incidentIds: string[]; incidents: CoveringIncident[] } | { address: Address; failed: true };
 
 interface AddressCheckProps {
   api: ApiClient;
@@ -32,7 +42,7 @@ export function AddressCheck({ api, tenantSlug, onChecked, result }: AddressChec
     try {
       const answer = await api.get<CheckAnswer>(tenantPath(tenantSlug, `/public/check${query({ address: selected.id })}`));
       const incidentIds = (answer.incidents ?? []).map((i) => i.id);
-      onChecked({ address: selected, affected: answer.affected ?? incidentIds.length > 0, incidentIds });
+      onChecked({ address: selected, affected: answer.affected ?? incidentIds.length > 0, incidentIds, incidents: answer.incidents ?? [] });
     } catch {
       onChecked({ address: selected, failed: true });
     } finally {
@@ -59,7 +69,22 @@ function CheckMessage({ result }: { result: CheckResult }) {
   if ('failed' in result) return <Alert kind="error">{t('map.check.unavailable')}</Alert>;
   const address = result.address.label;
   return result.affected ? (
-    <Alert kind="warn">{t('map.check.affected', { address })}</Alert>
+    <Alert kind="warn">
+      {t('map.check.affected', { address })}
+      <ul class="address-check__incidents">
+        {result.incidents.map((incident) => (
+          <li key={incident.id}>
+            <strong>{incident.title}</strong> {incident.status ? <StatusBadge status={incident.status} /> : null}
+            {incident.startsAt || incident.endsAt ? (
+              <span class="address-check__times">
+                {' '}
+                {[incident.startsAt ? formatDateTime(incident.startsAt) : '', incident.endsAt ? formatDateTime(incident.endsAt) : ''].join(' – ')}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </Alert>
   ) : (
     <Alert kind="ok">{t('map.check.notAffected', { address })}</Alert>
   );

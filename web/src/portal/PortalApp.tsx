@@ -64,7 +64,18 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
   ) : null;
 
   return (
-    <Layout title={tenant.name} homeHref={`/t/${encodeURIComponent(tenant.slug)}`} logoUrl={tenant.branding.logoUrl} languages={tenant.languages} nav={nav}>
+    <Layout
+      title={tenant.name}
+      homeHref={`/t/${encodeURIComponent(tenant.slug)}`}
+      logoUrl={tenant.branding.logoUrl}
+      languages={tenant.languages}
+      nav={nav}
+      footer={
+        <>
+          <a href={`/t/${encodeURIComponent(tenant.slug)}/map`}>{t('portal.disruptionMap')}</a> · {t('common.poweredBy')}
+        </>
+      }
+    >
       <h1>{t('portal.title')}</h1>
       {view.name === 'loading' ? <Loading /> : null}
       {view.name === 'failed' ? <ErrorAlert error={view.error} /> : null}

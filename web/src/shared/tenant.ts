@@ -19,7 +19,7 @@ export interface PublicTenant {
   /** [minLon, minLat, maxLon, maxLat] */
   bbox: [number, number, number, number];
   serviceArea: Geometry;
-  branding: { brandColor: string; logoUrl: string | null; tileUrl: string | null };
+  branding: { brandColor: string; logoUrl: string | null; tileUrl: string | null; basemapUrl: string | null };
 }
 
 /** The slug of `/t/{slug}/…`, or null on pages outside a tenant. */

@@ -9,12 +9,14 @@ import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fitTo } from '../../shared/map/base-map';
 import '../../shared/map/map.css';
-import { useTenantMap } from '../../shared/map/use-tenant-map';
+import { useAddressLayer, useTenantMap } from '../../shared/map/use-tenant-map';
 import { currentLanguage, useT } from '../../shared/i18n';
 import type { PublicTenant } from '../../shared/tenant';
 import { Button, TextField } from '../../shared/components/forms';
 import type { AreaDraft, AreaShape } from './area';
+import type { AreaHighlight } from '../incident/use-area-preview';
 import { AreaUpload } from './AreaUpload';
+import { MapSearch } from './MapSearch';
 
 const DRAW_STYLE = { color: '#b3261e', weight: 3, fillOpacity: 0.2 };
 const TOOLS = [
@@ -63,11 +65,14 @@ interface AreaEditorProps {
   onChange: (area: AreaDraft) => void;
   /** Shows the shapes without the drawing tools (recipients frozen, or a viewer). */
   readOnly?: boolean;
+  /** The saved incident whose addresses the map highlights (a new version after each save), with its street shape. */
+  highlight?: AreaHighlight | null;
 }
 
-export function AreaEditor({ tenant, value, onChange, readOnly = false }: AreaEditorProps) {
+export function AreaEditor({ tenant, value, onChange, readOnly = false, highlight = null }: AreaEditorProps) {
   const t = useT();
   const { ref, map } = useTenantMap(tenant);
+  const addresses = useAddressLayer(map, tenant);
   const drawn = useRef<L.FeatureGroup | null>(null);
   const emitted = useRef<AreaDraft | null>(null);
   const [drawing, setDrawing] = useState<Tool['shape'] | null>(null);
@@ -116,6 +121,17 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false }: AreaEd
     emitted.current = value;
     if (value.length > 0) fitTo(map, group, tenant, 17);
   }, [map, value, readOnly]);
+
+  useEffect(() => {
+    addresses?.setIncident(highlight?.incidentId ?? null, highlight?.version);
+  }, [addresses, highlight?.incidentId, highlight?.version]);
+
+  // The shape of the streets and postal codes, as the public map and the feeds show it (not editable).
+  useEffect(() => {
+    if (!map || !highlight?.selectionGeometry) return undefined;
+    const shape = L.geoJSON(highlight.selectionGeometry, { interactive: false, pmIgnore: true, style: { ...DRAW_STYLE, dashArray: '6 4', fillOpacity: 0.1 } } as L.GeoJSONOptions).addTo(map);
+    return () => void shape.remove();
+  }, [map, highlight?.selectionGeometry]);
 
   useEffect(() => {
     if (readOnly && map) {
@@ -170,7 +186,8 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false }: AreaEd
           {t(drawing === 'Polygon' || drawing === 'Line' ? 'admin.area.hintVertices' : 'admin.area.hintDrag')}
         </p>
       ) : null}
-      <div ref={ref} class="map map--tall" role="region" aria-label={t('admin.area.map')} data-shapes={value.length} />
+      <MapSearch map={map} tenantSlug={tenant.slug} />
+      <div ref={ref} class="map map--tall" role="region" aria-label={t('admin.area.map')} data-shapes={value.length} data-street-shape={highlight?.selectionGeometry ? 'drawn' : undefined} />
       <div class="row" hidden={readOnly}>
         <TextField label={t('admin.area.buffer')} type="number" min="1" max="5000" value={buffer} onValue={applyBuffer} inputMode="numeric" />
         <AreaUpload defaultBuffer={bufferMetres} onShapes={(shapes) => onChange([...value, ...shapes])} />

@@ -19,7 +19,7 @@ export function AreaPanel({ tenant, value, onChange, preview, editable }: AreaPa
   return (
     <div class="area-layout">
       <div>
-        <AreaEditor tenant={tenant} value={value.shapes} readOnly={!editable} onChange={(shapes) => onChange({ ...value, shapes })} />
+        <AreaEditor tenant={tenant} value={value.shapes} readOnly={!editable} highlight={preview.highlight} onChange={(shapes) => onChange({ ...value, shapes })} />
         <AreaSelections streets={value.streets} postalCodes={value.postalCodes} disabled={!editable} onChange={(change) => onChange({ ...value, ...change })} />
       </div>
       <PreviewPanel preview={preview.preview} updating={preview.updating} error={preview.error} hasArea={!isEmptyArea(value)} />

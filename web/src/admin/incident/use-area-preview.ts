@@ -3,7 +3,8 @@
  * each change (debounced; one request at a time, the latest area wins).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AdminApi, Preview } from '../admin-api';
+import type { MultiPolygon } from 'geojson';
+import type { AdminApi, Incident, Preview } from '../admin-api';
 import { isEmptyArea, type AreaValue } from '../area/area';
 import { toApiArea, type ApiArea } from './area-format';
 
@@ -12,17 +13,28 @@ const SETTLE_MS = 400;
 interface AreaPreviewOptions {
   admin: AdminApi;
   area: AreaValue;
-  /** Saves the area (creating the incident if needed) and returns its id. */
-  saveArea: (area: ApiArea) => Promise<string>;
+  /** Saves the area (creating the incident if needed) and returns the incident as saved. */
+  saveArea: (area: ApiArea) => Promise<Pick<Incident, 'id' | 'selectionGeometry'>>;
   /** False once the recipients are frozen (the first message went out): the area no longer changes. */
   editable: boolean;
   incidentId: string | null;
+  /** The saved incident's street and postal-code shape, before any change. */
+  selectionGeometry?: MultiPolygon | null;
 }
 
-export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: AreaPreviewOptions) {
+/** What the map shows of the saved area: its addresses highlighted (a new version after each save) and the shape of its streets. */
+export interface AreaHighlight {
+  incidentId: string;
+  version: string;
+  selectionGeometry: MultiPolygon | null;
+}
+
+export function useAreaPreview({ admin, area, saveArea, editable, incidentId, selectionGeometry = null }: AreaPreviewOptions) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [updating, setUpdating] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** The incident whose saved area the map highlights, and a version that changes with each save. */
+  const [highlight, setHighlight] = useState<AreaHighlight | null>(incidentId ? { incidentId, version: '0', selectionGeometry } : null);
   const chain = useRef<Promise<void>>(Promise.resolve());
   const generation = useRef(0);
   const save = useRef(saveArea);
@@ -39,10 +51,12 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: 
       chain.current = chain.current.then(async () => {
         if (mine !== generation.current) return;
         try {
-          const id = editable ? await save.current(toApiArea(area)) : incidentId;
+          const saved = editable ? await save.current(toApiArea(area)) : null;
+          const id = saved?.id ?? incidentId;
           if (!id) return;
           const counts = await admin.preview(id);
           if (mine === generation.current) {
+            setHighlight({ incidentId: id, version: String(mine), selectionGeometry: saved ? saved.selectionGeometry : selectionGeometry });
             setPreview(counts);
             setError(null);
           }
@@ -56,5 +70,5 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: 
     return () => clearTimeout(timer);
   }, [area, editable]);
 
-  return { preview, updating, error };
+  return { preview, updating, error, highlight };
 }

@@ -70,7 +70,8 @@ function AreaSection({ console: c, incident, frozen }: { console: Console; incid
     area,
     editable,
     incidentId: incident.id,
-    saveArea: async (apiArea) => (await c.admin.updateIncident(incident.id, apiArea)).id,
+    selectionGeometry: incident.selectionGeometry,
+    saveArea: (apiArea) => c.admin.updateIncident(incident.id, apiArea),
   });
   return (
     <section aria-labelledby="area-heading">

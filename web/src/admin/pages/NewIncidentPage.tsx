@@ -10,6 +10,7 @@ import { useAction } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import { navigate } from '../../shared/router';
 import type { Console } from '../AdminApp';
+import type { Incident } from '../admin-api';
 import { EMPTY_AREA, isEmptyArea, type AreaValue } from '../area/area';
 import { AreaPanel } from '../incident/AreaPanel';
 import { toApiArea, type ApiArea } from '../incident/area-format';
@@ -33,15 +34,12 @@ export function NewIncidentPage({ console: c }: { console: Console }) {
   detailsRef.current = details;
 
   /** The first area creates the incident (unpublished); later ones update it. */
-  async function saveArea(apiArea: ApiArea): Promise<string> {
+  async function saveArea(apiArea: ApiArea): Promise<Incident> {
     const input = detailsToInput(detailsRef.current);
-    if (incidentId.current) {
-      await c.admin.updateIncident(incidentId.current, apiArea);
-      return incidentId.current;
-    }
+    if (incidentId.current) return c.admin.updateIncident(incidentId.current, apiArea);
     const created = await c.admin.createIncident({ ...input, title: input.title || t(`common.services.${input.service}`), ...apiArea, published: false, status: 'draft' });
     incidentId.current = created.id;
-    return created.id;
+    return created;
   }
 
   const preview = useAreaPreview({ admin: c.admin, area, saveArea, editable: true, incidentId: incidentId.current });

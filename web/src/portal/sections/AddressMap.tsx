@@ -27,7 +27,7 @@ export function AddressMap({ tenant, addresses }: { tenant: PublicTenant; addres
       <div ref={ref} class="map" role="region" aria-label={t('portal.addresses.map')} data-markers={addresses.length} />
       <figcaption class="map-legend">
         {t('portal.addresses.map')}
-        {tenant.branding.tileUrl ? '' : ` · ${t('common.map.noTiles')}`}
+        {tenant.branding.tileUrl || tenant.branding.basemapUrl ? '' : ` · ${t('common.map.noTiles')}`}
       </figcaption>
     </figure>
   );

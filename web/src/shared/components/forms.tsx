@@ -22,6 +22,7 @@ interface InputProps {
   spellcheck?: boolean;
   autoFocus?: boolean;
   onBlur?: () => void;
+  onKeyDown?: (event: KeyboardEvent) => void;
 }
 
 function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown): string | undefined {

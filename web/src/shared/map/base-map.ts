@@ -1,6 +1,8 @@
 /**
- * A Leaflet map of the tenant: its tile layer when the tenant has one (`branding.tileUrl`), else none —
- * the service area, incidents and addresses are vector layers and draw without any tiles (offline, tests).
+ * A Leaflet map of the tenant: its tile layer when the tenant has one (`branding.tileUrl`), else the
+ * installation's PMTiles basemap when it serves one (`branding.basemapUrl`, drawn by protomaps-leaflet,
+ * loaded only then), else none — the service area, incidents, streets and addresses are vector layers
+ * and draw without any tiles (offline, tests).
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -25,12 +27,28 @@ export function createTenantMap(element: HTMLElement, tenant: PublicTenant): L.M
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   const tileUrl = tenant.branding.tileUrl;
   if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19, attribution: tileAttribution(tileUrl) }).addTo(map);
+  else if (tenant.branding.basemapUrl) void addBasemap(map, tenant.branding.basemapUrl);
   L.geoJSON(tenant.serviceArea as GeoJsonObject, {
     interactive: false,
     style: { color: brandColor(), weight: 2, dashArray: '6 4', fillOpacity: 0.04 },
   }).addTo(map);
   map.fitBounds(boundsOf(tenant.bbox), { padding: [8, 8] });
   return map;
+}
+
+/**
+ * The PMTiles basemap under every other layer. protomaps-leaflet extends the global `L`, so it is set
+ * first; the map may be gone by the time the module arrives. The container says when tiles are drawn.
+ */
+async function addBasemap(map: L.Map, url: string): Promise<void> {
+  let removed = false;
+  map.once('unload', () => void (removed = true));
+  (globalThis as unknown as { L: typeof L }).L = L;
+  const { leafletLayer } = await import('protomaps-leaflet');
+  if (removed) return;
+  const layer = leafletLayer({ url, flavor: 'light', lang: document.documentElement.lang || 'fi', maxDataZoom: 15 } as Parameters<typeof leafletLayer>[0]);
+  (layer as unknown as L.GridLayer).on('load', () => void (map.getContainer().dataset.basemap = 'drawn'));
+  (layer as unknown as L.GridLayer).addTo(map);
 }
 
 /** Fits the map to a layer's bounds when it has any, else to the service area. */

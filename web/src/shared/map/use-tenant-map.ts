@@ -3,7 +3,10 @@ import type L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
 import type { PublicTenant } from '../tenant';
+import { tenantPath } from '../api';
+import { AddressLayer } from './address-layer';
 import { createTenantMap } from './base-map';
+import { StreetLayer } from './street-layer';
 
 export function useTenantMap(tenant: PublicTenant) {
   const t = useT();
@@ -12,8 +15,10 @@ export function useTenantMap(tenant: PublicTenant) {
   useEffect(() => {
     if (!ref.current) return undefined;
     const created = createTenantMap(ref.current, tenant);
+    const streets = new StreetLayer(created, (bbox) => tenantPath(tenant.slug, `/map/streets?bbox=${bbox}`));
     setMap(created);
     return () => {
+      streets.remove();
       created.stop();
       created.remove();
       setMap(null);
@@ -30,4 +35,21 @@ export function useTenantMap(tenant: PublicTenant) {
     name('.leaflet-control-zoom-out', t('common.map.zoomOut'));
   });
   return { ref, map };
+}
+
+/** The tenant's address points on an operator map (address-layer.ts), removed with the map. */
+export function useAddressLayer(map: L.Map | null, tenant: PublicTenant): AddressLayer | null {
+  const [layer, setLayer] = useState<AddressLayer | null>(null);
+  useEffect(() => {
+    if (!map) return undefined;
+    const tileUrl = (z: number, x: number, y: number, incident: string) =>
+      tenantPath(tenant.slug, `/map/addresses/${z}/${x}/${y}`) + (incident ? `?incident=${encodeURIComponent(incident)}` : '');
+    const created = new AddressLayer(map, tileUrl);
+    setLayer(created);
+    return () => {
+      created.remove();
+      setLayer(null);
+    };
+  }, [map]);
+  return layer;
 }
