@@ -142,8 +142,8 @@ export function renderTexts(given: Texts, kind: MessageKind, options: RenderOpti
     given[language]?.trim() || given[options.languages[0]!]?.trim() || provided[0]?.[1].trim() || TEMPLATES[kind][language];
   for (const [language, text] of provided) {
     const unknown = unknownVariables(text);
-    if (unknown.length) throw new ValidationError(`texts.${language}`, `unknown variable {${unknown[0]}}; use {service}, {start}, {end}, {address} or {tenant}`);
-    if (!options.allowLinks && containsLink(text)) throw new ValidationError(`texts.${language}`, 'links are not allowed in messages of this tenant (anti-smishing)');
+    if (unknown.length) throw new ValidationError(`texts.${language}`, 'text-variable', { variable: unknown[0]! });
+    if (!options.allowLinks && containsLink(text)) throw new ValidationError(`texts.${language}`, 'text-links');
   }
   const texts: Record<string, string> = {};
   for (const language of options.languages) {

@@ -66,7 +66,7 @@ export const settingsPatchSchema = z.strictObject({
   voicePinBudgetPercent: integer(0, 100).optional(),
   quietHours: z
     .strictObject({ start: hhmm, end: hhmm, timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Helsinki') })
-    .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'] })
+    .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'], params: { code: 'quiet-hours-equal' } })
     .nullable()
     .optional(),
   householdMode: z.boolean().optional(),

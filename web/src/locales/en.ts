@@ -1,4 +1,5 @@
 /** English texts: the master copy. fi.ts and sv.ts must have exactly the same keys (type-checked). */
+import { problemsEn } from './problems/en.js';
 export const en = {
   common: {
     language: 'Language',
@@ -111,7 +112,7 @@ export const en = {
       birthDateHint: 'Optional.',
       companyName: 'Company name',
       businessId: 'Business ID',
-      businessIdHint: 'Finnish Y-tunnus (1234567-8) or Swedish organisationsnummer.',
+      businessIdHint: 'Finnish Y-tunnus (0737546-2) or Swedish organisationsnummer (556036-0793).',
       contactPerson: 'Contact person',
       language: 'Language of the notices',
       submit: 'Register',
@@ -177,6 +178,12 @@ export const en = {
       submit: 'Register with the chosen ones',
       skip: 'No thanks',
       done: 'Registered.',
+      results: {
+        registered: 'Registered with {{tenant}}.',
+        'already-registered': 'Registered with {{tenant}} already.',
+        'address-not-found': '{{tenant}} does not have this address in its address register.',
+        'not-covering': '{{tenant}} does not serve this address.',
+      },
     },
     history: {
       heading: 'Notices sent to me',
@@ -473,6 +480,7 @@ export const en = {
     notAllowed: 'Your role does not allow this.',
     missingApi: 'This part of the console is not available on this server yet.',
   },
+  problems: problemsEn,
   map: {
     title: 'Disruptions – {{tenant}}',
     heading: 'Current and planned disruptions',

@@ -1,4 +1,5 @@
-import type { Texts } from './en';
+import type { Texts } from './en.js';
+import { problemsFi } from './problems/fi.js';
 
 export const fi: Texts = {
   common: {
@@ -112,7 +113,7 @@ export const fi: Texts = {
       birthDateHint: 'Vapaaehtoinen.',
       companyName: 'Yrityksen nimi',
       businessId: 'Y-tunnus',
-      businessIdHint: 'Suomalainen Y-tunnus (1234567-8) tai ruotsalainen organisationsnummer.',
+      businessIdHint: 'Suomalainen Y-tunnus (0737546-2) tai ruotsalainen organisationsnummer (556036-0793).',
       contactPerson: 'Yhteyshenkilö',
       language: 'Tiedotteiden kieli',
       submit: 'Rekisteröidy',
@@ -178,6 +179,12 @@ export const fi: Texts = {
       submit: 'Rekisteröi valittuihin',
       skip: 'Ei kiitos',
       done: 'Rekisteröity.',
+      results: {
+        registered: 'Rekisteröity palveluun {{tenant}}.',
+        'already-registered': 'Olit jo rekisteröitynyt palveluun {{tenant}}.',
+        'address-not-found': 'Palvelun {{tenant}} osoiterekisterissä ei ole tätä osoitetta.',
+        'not-covering': '{{tenant}} ei palvele tätä osoitetta.',
+      },
     },
     history: {
       heading: 'Minulle lähetetyt tiedotteet',
@@ -474,6 +481,7 @@ export const fi: Texts = {
     notAllowed: 'Roolisi ei salli tätä.',
     missingApi: 'Tämä konsolin osa ei ole vielä käytettävissä tällä palvelimella.',
   },
+  problems: problemsFi,
   map: {
     title: 'Häiriöt – {{tenant}}',
     heading: 'Käynnissä olevat ja tulevat häiriöt',

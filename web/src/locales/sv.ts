@@ -1,4 +1,5 @@
-import type { Texts } from './en';
+import type { Texts } from './en.js';
+import { problemsSv } from './problems/sv.js';
 
 export const sv: Texts = {
   common: {
@@ -112,7 +113,7 @@ export const sv: Texts = {
       birthDateHint: 'Frivilligt.',
       companyName: 'Företagets namn',
       businessId: 'Organisationsnummer',
-      businessIdHint: 'Svenskt organisationsnummer eller finskt FO-nummer (1234567-8).',
+      businessIdHint: 'Svenskt organisationsnummer (556036-0793) eller finskt FO-nummer (0737546-2).',
       contactPerson: 'Kontaktperson',
       language: 'Meddelandenas språk',
       submit: 'Registrera',
@@ -178,6 +179,12 @@ export const sv: Texts = {
       submit: 'Registrera hos de valda',
       skip: 'Nej tack',
       done: 'Registrerat.',
+      results: {
+        registered: 'Registrerad hos {{tenant}}.',
+        'already-registered': 'Redan registrerad hos {{tenant}}.',
+        'address-not-found': '{{tenant}} har inte den här adressen i sitt adressregister.',
+        'not-covering': '{{tenant}} betjänar inte den här adressen.',
+      },
     },
     history: {
       heading: 'Meddelanden till mig',
@@ -474,6 +481,7 @@ export const sv: Texts = {
     notAllowed: 'Din roll tillåter inte detta.',
     missingApi: 'Den här delen av konsolen finns inte ännu på den här servern.',
   },
+  problems: problemsSv,
   map: {
     title: 'Störningar – {{tenant}}',
     heading: 'Pågående och planerade störningar',
