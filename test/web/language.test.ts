@@ -52,13 +52,18 @@ describe('page language', () => {
 });
 
 /** The resident's login and registration, in `texts`' language, with reload, Back and Forward at the PIN step. */
+interface Street {
+  typed: string;
+  shown: string;
+}
+
 interface BirthDate {
   typed: string;
   shown: string;
   impossible: string;
 }
 
-function residentFlow(name: string, locale: string, path: () => string, texts: Texts, phone: string, e164: string, birthDate: BirthDate, viewport: Viewport) {
+function residentFlow(name: string, locale: string, path: () => string, texts: Texts, phone: string, e164: string, birthDate: BirthDate, street: Street, viewport: Viewport) {
   it(`${name}: every step and every refusal in the page's language, the PIN step surviving reload and Back`, async () => {
     const watched = await openPortal(locale, path(), texts, viewport);
     const { page } = watched;
@@ -75,6 +80,7 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
     await page.getByRole('button', { name: texts.portal.login.sendPin }).click();
     const pinHeading = page.getByRole('heading', { name: texts.portal.login.pinLabel });
     await pinHeading.waitFor();
+    await page.getByText(texts.portal.login.pinSent.replace('{{to}}', phone)).waitFor();
     expect(page.url()).toMatch(/#pin$/);
     const pin = await readPinFromInbox(watched, e164);
 
@@ -116,12 +122,30 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
     await page.getByText(`${texts.portal.register.birthDate}: ${birthDate.shown}`).waitFor();
     await noEnglish('my details');
     await expectAccessible(page);
+
+    // An address found and shown by its street name in the page's language.
+    const form = page.locator('form[aria-labelledby="add-address-heading"]');
+    await form.getByLabel(texts.common.address.postalCode).fill('35800');
+    await form.getByLabel(texts.common.address.street).fill(street.typed);
+    await form.getByLabel(texts.common.address.number).fill('5');
+    await form.getByLabel(`${street.shown} 5, 35800 Mänttä`, { exact: false }).check();
+    await form.getByRole('button', { name: texts.portal.addresses.submit }).click();
+    await page.locator('.my-address').getByText(`${street.shown} 5, 35800 Mänttä`).waitFor();
+
+    // Removing the only number warns first; after it, the address says no notice can reach it.
+    await page.locator(`[data-endpoint="${e164}"]`).getByRole('button', { name: texts.common.remove }).click();
+    await page.getByText(texts.portal.endpoints.removeLastConfirm.replace('{{value}}', e164)).waitFor();
+    await page.getByRole('group').getByRole('button', { name: texts.common.yes }).click();
+    await page.getByText(texts.portal.endpoints.unreachable).waitFor();
+    await page.locator('.my-address').getByText(texts.portal.addresses.unreachable).waitFor();
+    await noEnglish('no number left');
+    await expectAccessible(page);
     expectNoProblems(watched, { allowNotLoggedIn: true, allowRefused: true });
     await watched.context.close();
   }, 90_000);
 }
 
 describe('resident flow', () => {
-  residentFlow('Swedish by the browser', 'sv-SE', portal, sv, '040 111 2233', '+358401112233', { typed: '1980-02-01', shown: '1980-02-01', impossible: '1980-02-31' }, DESKTOP);
-  residentFlow('Finnish by ?lang=fi at 360 px', 'en-US', () => `${portal()}?lang=fi`, fi, '040 111 4455', '+358401114455', { typed: '1.2.1980', shown: '1.2.1980', impossible: '31.2.1980' }, PHONE);
+  residentFlow('Swedish by the browser', 'sv-SE', portal, sv, '040 111 2233', '+358401112233', { typed: '1980-02-01', shown: '1980-02-01', impossible: '1980-02-31' }, { typed: 'Skolg', shown: 'Skolgatan' }, DESKTOP);
+  residentFlow('Finnish by ?lang=fi at 360 px', 'en-US', () => `${portal()}?lang=fi`, fi, '040 111 4455', '+358401114455', { typed: '1.2.1980', shown: '1.2.1980', impossible: '31.2.1980' }, { typed: 'Skolg', shown: 'Koulukatu' }, PHONE);
 });
