@@ -53,7 +53,8 @@ export class ApiError extends Error {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiClient {
-  get<T>(path: string): Promise<T>;
+  /** `fresh`: past the browser's HTTP cache (a feed that proxies may keep for a while, read by its own page). */
+  get<T>(path: string, options?: { fresh?: boolean }): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
@@ -91,11 +92,11 @@ async function bodyOf<T>(response: Response): Promise<T> {
 export function createApiClient(): ApiClient {
   let csrfToken: string | null = null;
 
-  async function send<T>(method: Method, path: string, body?: BodyInit, contentType?: string): Promise<T> {
+  async function send<T>(method: Method, path: string, body?: BodyInit, contentType?: string, cache: RequestCache = 'default'): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (contentType) headers['content-type'] = contentType;
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-    const response = await fetch(path, { method, headers, body: body ?? null, credentials: 'same-origin' });
+    const response = await fetch(path, { method, headers, body: body ?? null, credentials: 'same-origin', cache });
     if (!response.ok) throw await toApiError(response);
     return bodyOf<T>(response);
   }
@@ -103,7 +104,7 @@ export function createApiClient(): ApiClient {
     body === undefined ? send<T>(method, path) : send<T>(method, path, JSON.stringify(body), 'application/json');
 
   return {
-    get: (path) => send('GET', path),
+    get: (path, options) => send('GET', path, undefined, undefined, options?.fresh ? 'no-cache' : 'default'),
     post: json('POST'),
     put: json('PUT'),
     patch: json('PATCH'),

@@ -91,11 +91,14 @@ interface DeliveryProgressProps {
   message: Message;
   role: Role;
   onChanged: (message: Message) => void;
+  /** The message's delivery status as it is shown and each time it changes (started, finished…): the incident's status may have changed too. */
+  onStatus?: (status: string) => void;
 }
 
-export function DeliveryProgress({ admin, message, role, onChanged }: DeliveryProgressProps) {
+export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: DeliveryProgressProps) {
   const t = useT();
   const counts = useLiveCounts(admin, message);
+  useEffect(() => onStatus?.(counts.status), [counts.status]);
   const percent = percentDone(counts);
   const rendered = Object.entries(message.rendered);
   return (

@@ -17,9 +17,11 @@ interface AreaPreviewOptions {
   /** False once the recipients are frozen (the first message went out): the area no longer changes. */
   editable: boolean;
   incidentId: string | null;
+  /** Asks again when this changes (the incident was frozen meanwhile). */
+  refresh?: unknown;
 }
 
-export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: AreaPreviewOptions) {
+export function useAreaPreview({ admin, area, saveArea, editable, incidentId, refresh }: AreaPreviewOptions) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [updating, setUpdating] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -54,7 +56,7 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId }: 
       });
     }, SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [area, editable]);
+  }, [area, editable, refresh]);
 
   return { preview, updating, error };
 }

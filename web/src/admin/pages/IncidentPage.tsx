@@ -19,6 +19,7 @@ import { messageTemplates } from '../compose/templates';
 import { fromApiArea } from '../incident/area-format';
 import { DeliveryProgress } from '../incident/DeliveryProgress';
 import { useAreaPreview } from '../incident/use-area-preview';
+import { shownStatus } from '../incident/incident-status';
 
 const FIRST: MessageKind[] = ['alert'];
 const FOLLOW_UPS: MessageKind[] = ['update', 'all-clear', 'cancel'];
@@ -35,7 +36,7 @@ function IncidentHeader({ console: c, incident, onChanged }: { console: Console;
       </p>
       <h1 id="incident-heading">{incident.title}</h1>
       <p>
-        <StatusBadge status={incident.status} /> {t(`common.services.${incident.service}`)} · {t(`common.kinds.${incident.kind}`)} ·{' '}
+        <StatusBadge status={shownStatus(incident)} /> {t(`common.services.${incident.service}`)} · {t(`common.kinds.${incident.kind}`)} ·{' '}
         <span class={incident.published ? 'badge badge--ok' : 'badge'}>{incident.published ? t('admin.incident.published') : t('admin.incident.notPublished')}</span>
       </p>
       <p class="muted">
@@ -70,6 +71,8 @@ function AreaSection({ console: c, incident, frozen }: { console: Console; incid
     area,
     editable,
     incidentId: incident.id,
+    // Once the first message has frozen the recipients, the counts are the frozen set's.
+    refresh: incident.frozen,
     saveArea: async (apiArea) => (await c.admin.updateIncident(incident.id, apiArea)).id,
   });
   return (
@@ -112,7 +115,14 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
         <ErrorAlert error={messages.error} />
         {messages.data && items.length === 0 ? <p>{t('admin.incident.noMessages')}</p> : null}
         {[...items].reverse().map((m) => (
-          <DeliveryProgress key={m.id} admin={c.admin} message={m} role={c.operator.role} onChanged={() => void messages.reload()} />
+          <DeliveryProgress
+            key={m.id}
+            admin={c.admin}
+            message={m}
+            role={c.operator.role}
+            onChanged={() => void messages.reload()}
+            onStatus={() => void loaded.reload()}
+          />
         ))}
       </section>
     </div>

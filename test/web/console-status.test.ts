@@ -1,0 +1,71 @@
+/**
+ * The console and the public map say the same about an incident: planned work before its start is
+ * "planned" (not "active") in both, and after the all-clear the console's incident page says
+ * "resolved" as soon as the message has gone — without a reload — as the public map does.
+ */
+import { expect, it } from 'vitest';
+import { fi } from '../../web/src/locales/fi.js';
+import { CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
+import { waitFor } from '../wait.js';
+import { openPage } from './browser.js';
+import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
+
+const ADMIN = { email: 'tila@mantanvesi.fi', password: 'tila-salasana-2025' };
+const TITLE = 'Vesijohdon huolto';
+let incidentId = '';
+
+const suite = browserSuite({
+  setUp: async ({ server, tenant }) => {
+    await server.context.operators.createOperator(tenant, { email: ADMIN.email, role: 'admin', password: ADMIN.password }, null);
+    const headers = await tokenHeaders(server.context, tenant);
+    const url = `/api/t/${tenant.slug}/incidents`;
+    const startsAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const created = await server.app.inject({
+      method: 'POST', url, headers,
+      payload: { service: 'water', kind: 'planned', title: TITLE, startsAt, area: square(CENTER.lon, CENTER.lat, 0.01), published: true },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    incidentId = created.json().id;
+    const alert = await server.app.inject({ method: 'POST', url: `${url}/${incidentId}/messages`, headers, payload: { kind: 'alert', texts: { fi: 'Vesikatko ylihuomenna' } } });
+    expect(alert.statusCode, alert.body).toBe(201);
+    await waitFor('the alert to freeze the recipients', async () => {
+      const answer = await server.app.inject({ url: `${url}/${incidentId}`, headers });
+      return answer.json().frozen ? true : undefined;
+    });
+  },
+});
+
+it('shows planned work as planned, and the all-clear as resolved at once, in the console and on the public map', async () => {
+  const watched = await openPage(suite.browser, suite.server.url);
+  const { page } = watched;
+  const statuses = fi.common.statuses;
+
+  await page.goto(`/t/${suite.tenant.slug}/map`);
+  await page.locator('.incident-list').getByText(statuses.planned).waitFor();
+
+  await page.goto('/admin');
+  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
+  await page.getByLabel('Sähköposti').fill(ADMIN.email);
+  await page.getByLabel('Salasana', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await page.getByRole('heading', { name: fi.admin.incidents.heading }).waitFor();
+  await page.getByRole('button', { name: new RegExp(`^${fi.admin.incidents.tabs.planned}`) }).click();
+  const row = page.getByRole('row').filter({ hasText: TITLE });
+  await row.getByText(statuses.planned, { exact: true }).waitFor();
+  await row.getByRole('link', { name: TITLE }).click();
+  const header = page.locator('section[aria-labelledby="incident-heading"]');
+  await header.getByText(statuses.planned, { exact: true }).waitFor();
+  expect(await header.getByText(statuses.active, { exact: true }).count()).toBe(0);
+
+  // The all-clear from the console: the page follows the incident to "resolved" by itself.
+  await page.getByLabel(fi.admin.compose.kind).selectOption('all-clear');
+  await page.getByRole('button', { name: fi.admin.compose.template }).click();
+  await page.getByRole('button', { name: fi.admin.compose.send, exact: true }).click();
+  await header.getByText(statuses.resolved, { exact: true }).waitFor({ timeout: 20_000 });
+  await expectAccessible(page);
+
+  await page.goto(`/t/${suite.tenant.slug}/map`);
+  await page.locator('.incident-list').getByText(statuses.resolved).waitFor();
+  expectNoProblems(watched);
+  await watched.context.close();
+}, 60_000);
