@@ -1,7 +1,8 @@
 /**
  * The console and the public map say the same about an incident: planned work before its start is
  * "planned" (not "active") in both, and after the all-clear the console's incident page says
- * "resolved" as soon as the message has gone — without a reload — as the public map does.
+ * "resolved" as soon as the message has gone — without a reload — as the public map does. The SMS
+ * counter counts the text as it will be sent and shows the link rule while typing.
  */
 import { expect, it } from 'vitest';
 import { fi } from '../../web/src/locales/fi.js';
@@ -35,7 +36,7 @@ const suite = browserSuite({
   },
 });
 
-it('shows planned work as planned, and the all-clear as resolved at once, in the console and on the public map', async () => {
+it('shows planned work as planned, the all-clear as resolved at once, in the console and on the public map; counts the SMS as sent', async () => {
   const watched = await openPage(suite.browser, suite.server.url);
   const { page } = watched;
   const statuses = fi.common.statuses;
@@ -62,6 +63,17 @@ it('shows planned work as planned, and the all-clear as resolved at once, in the
   await page.getByRole('button', { name: fi.admin.compose.template }).click();
   await page.getByRole('button', { name: fi.admin.compose.send, exact: true }).click();
   await header.getByText(statuses.resolved, { exact: true }).waitFor({ timeout: 20_000 });
+  await expectAccessible(page);
+
+  // The counter counts what will be sent (the en dash goes out as a hyphen: GSM-7, one part) and shows
+  // the link rule while typing.
+  const text = page.locator('textarea[data-language="fi"]');
+  const counter = page.locator('.sms-counter').first();
+  await text.fill('Vesikatko klo 8–12 Koulukadulla. Lisätietoja huomenna.');
+  await counter.and(page.locator('[data-encoding="GSM-7"][data-segments="1"]')).waitFor();
+  await counter.getByText(fi.admin.compose.replaced.replace('{{characters}}', '–')).waitFor();
+  await text.fill('Lisätietoja www.mantanvesi.fi');
+  await counter.getByText(fi.problems['text-links']).waitFor();
   await expectAccessible(page);
 
   await page.goto(`/t/${suite.tenant.slug}/map`);

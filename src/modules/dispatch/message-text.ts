@@ -6,19 +6,16 @@
  * Pure.
  */
 import { SegmentedMessage } from 'sms-segments-calculator';
-import smartEncodingModule from 'sms-segments-calculator/dist/libs/SmartEncodingMap.js';
 import { ValidationError } from '../../errors.js';
-import { smsEncoding } from '../../channels/sms/sms-encoding.js';
+import { containsLink, normaliseForSms } from '../../channels/sms/sms-normalise.js';
+
+export { containsLink, normaliseForSms };
 import type { Language, Service } from '../tenants/tenant.types.js';
 import { DEFAULT_TIME_ZONE } from './local-time.js';
 
 export const MESSAGE_KINDS = ['alert', 'update', 'all-clear', 'cancel'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export type Texts = Partial<Record<Language, string>>;
-
-/** Twilio's "smart encoding" table: typographic character → GSM-7 look-alike (a CommonJS default export). */
-const smartModule = smartEncodingModule as unknown as Record<string, string> & { default?: Record<string, string> };
-const SMART_ENCODING: Record<string, string> = typeof smartModule.default === 'object' ? smartModule.default : smartModule;
 
 const SERVICE_NAMES: Record<Language, Record<Service, string>> = {
   fi: { water: 'Vesikatko', sewer: 'Viemärikatko', 'district-heating': 'Kaukolämpökatko', electricity: 'Sähkökatko', waste: 'Jätehuollon häiriö', other: 'Häiriö' },
@@ -85,26 +82,6 @@ export function unknownVariables(text: string): string[] {
 }
 
 export const fillAddress = (text: string, label: string): string => text.replaceAll('{address}', label);
-
-/** Replaces typographic characters outside GSM-7 by their plain look-alikes; lists what it replaced. */
-export function normaliseForSms(text: string): { text: string; replaced: string[] } {
-  const replaced = new Set<string>();
-  let out = '';
-  for (const char of text) {
-    const plain = smsEncoding(char) === 'UCS-2' ? SMART_ENCODING[char] : undefined;
-    if (plain !== undefined) {
-      replaced.add(char);
-      out += plain;
-    } else {
-      out += char;
-    }
-  }
-  return { text: out, replaced: [...replaced] };
-}
-
-const LINK = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fi|se|ax|com|net|org|eu|info|io|ly|me)(?:\/\S*)?\b/i;
-
-export const containsLink = (text: string): boolean => LINK.test(text);
 
 export interface SmsFigures {
   encoding: 'GSM-7' | 'UCS-2';

@@ -323,6 +323,7 @@ export const en = {
       counter_one: '{{characters}} characters · {{encoding}} · {{count}} SMS',
       counter_other: '{{characters}} characters · {{encoding}} · {{count}} SMS parts',
       ucs2: 'Characters outside the GSM alphabet ({{characters}}) make every part shorter (70 characters).',
+      replaced: 'Typographic characters ({{characters}}) are sent as their plain look-alikes.',
       template: 'Use the template',
       when: 'When',
       now: 'Send now',

@@ -324,6 +324,7 @@ export const fi: Texts = {
       counter_one: '{{characters}} merkkiä · {{encoding}} · {{count}} tekstiviesti',
       counter_other: '{{characters}} merkkiä · {{encoding}} · {{count}} viestin osaa',
       ucs2: 'GSM-merkistön ulkopuoliset merkit ({{characters}}) lyhentävät jokaisen osan 70 merkkiin.',
+      replaced: 'Typografiset merkit ({{characters}}) lähetetään tavallisina vastineinaan.',
       template: 'Käytä mallipohjaa',
       when: 'Milloin',
       now: 'Lähetä nyt',

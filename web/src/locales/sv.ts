@@ -324,6 +324,7 @@ export const sv: Texts = {
       counter_one: '{{characters}} tecken · {{encoding}} · {{count}} sms',
       counter_other: '{{characters}} tecken · {{encoding}} · {{count}} sms-delar',
       ucs2: 'Tecken utanför GSM-alfabetet ({{characters}}) gör varje del kortare (70 tecken).',
+      replaced: 'Typografiska tecken ({{characters}}) skickas som sina vanliga motsvarigheter.',
       template: 'Använd mallen',
       when: 'När',
       now: 'Skicka nu',

@@ -89,6 +89,7 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
   const [incident, setIncident] = useState<Incident | null>(null);
   useEffect(() => setIncident(loaded.data ?? null), [loaded.data]);
   const messages = useLoad(() => c.admin.messages(id), [id]);
+  const settings = useLoad(() => c.admin.settings(), [c.admin]);
   const items = messages.data?.items ?? [];
 
   if (!incident) return loaded.error ? <ErrorAlert error={loaded.error} /> : <Loading />;
@@ -103,6 +104,7 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
           heading={frozen ? t('admin.compose.followUp') : t('admin.compose.heading')}
           languages={c.tenant.languages}
           kinds={frozen ? FOLLOW_UPS : FIRST}
+          allowLinks={settings.data?.allowLinksInSms !== false}
           templates={(kind) => messageTemplates(c.tenant, incident, kind)}
           onSend={async (message) => {
             await c.admin.send(incident.id, message);
