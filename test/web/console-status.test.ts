@@ -2,7 +2,8 @@
  * The console and the public map say the same about an incident: planned work before its start is
  * "planned" (not "active") in both, and after the all-clear the console's incident page says
  * "resolved" as soon as the message has gone — without a reload — as the public map does. The SMS
- * counter counts the text as it will be sent and shows the link rule while typing.
+ * counter counts the text as it will be sent and shows the link rule while typing; the public map's
+ * address check names the disruption and its times.
  */
 import { expect, it } from 'vitest';
 import { fi } from '../../web/src/locales/fi.js';
@@ -43,6 +44,16 @@ it('shows planned work as planned, the all-clear as resolved at once, in the con
 
   await page.goto(`/t/${suite.tenant.slug}/map`);
   await page.locator('.incident-list').getByText(statuses.planned).waitFor();
+  // "Is my address affected?" names the disruption and when it starts.
+  await page.getByLabel(fi.common.address.postalCode).fill('35800');
+  await page.getByLabel(fi.common.address.street).fill('Koulukatu');
+  await page.getByLabel(fi.common.address.number).fill('5');
+  await page.getByLabel('Koulukatu 5, 35800 Mänttä').check();
+  await page.getByRole('button', { name: fi.map.check.check }).click();
+  const answer = page.locator('.address-check .alert');
+  await answer.getByText(TITLE).waitFor();
+  expect(await answer.textContent()).toContain(fi.map.starts);
+  await expectAccessible(page);
 
   await page.goto('/admin');
   await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
