@@ -119,6 +119,7 @@ export const historyView = z.object({
       service: z.string(),
       text: z.string(),
       address: z.string().optional(),
+      status: z.enum(['delivered', 'sent', 'failed']),
     }),
   ),
 });

@@ -194,6 +194,8 @@ export const en = {
       heading: 'Notices sent to me',
       intro: 'The notices of the last 12 months.',
       none: 'No notices in the last 12 months.',
+      channels: { sms: 'SMS', voice: 'Voice call', email: 'Email', push: 'Browser notification' },
+      statuses: { delivered: 'Delivered', sent: 'Sent', failed: 'Not delivered' },
     },
     data: {
       heading: 'My data',

@@ -195,6 +195,8 @@ export const fi: Texts = {
       heading: 'Minulle lähetetyt tiedotteet',
       intro: 'Viimeisten 12 kuukauden tiedotteet.',
       none: 'Ei tiedotteita viimeisten 12 kuukauden ajalta.',
+      channels: { sms: 'Tekstiviesti', voice: 'Puhelu', email: 'Sähköposti', push: 'Selainilmoitus' },
+      statuses: { delivered: 'Toimitettu', sent: 'Lähetetty', failed: 'Ei toimitettu' },
     },
     data: {
       heading: 'Omat tietoni',

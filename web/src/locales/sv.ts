@@ -195,6 +195,8 @@ export const sv: Texts = {
       heading: 'Meddelanden till mig',
       intro: 'Meddelandena från de senaste 12 månaderna.',
       none: 'Inga meddelanden de senaste 12 månaderna.',
+      channels: { sms: 'Sms', voice: 'Röstsamtal', email: 'E-post', push: 'Webbläsarnotis' },
+      statuses: { delivered: 'Levererat', sent: 'Skickat', failed: 'Inte levererat' },
     },
     data: {
       heading: 'Mina data',
