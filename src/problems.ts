@@ -135,6 +135,7 @@ export const PROBLEMS = {
   'end-before-start': 'the end is before the start',
   'service-not-offered': 'this tenant offers {services}',
   'area-frozen': 'the recipients were frozen by the first message: the area can no longer change',
+  'incident-not-draft': 'only a draft that no message was sent or scheduled for can be deleted',
   'send-time-passed': 'the time has passed',
   'incident-cancelled': 'the incident is cancelled',
   'alert-first': 'an {kind} follows a first message; send an alert first',

@@ -3,8 +3,10 @@
  * "planned" (not "active") in both, and after the all-clear the console's incident page says
  * "resolved" as soon as the message has gone — without a reload — as the public map does. The SMS
  * counter counts the text as it will be sent and shows the link rule while typing; the public map's
- * address check names the disruption and its times.
+ * address check names the disruption and its times. The new-incident page keeps unsaved work as one
+ * draft across a reload, and deletes it when discarded.
  */
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { fi } from '../../web/src/locales/fi.js';
 import { CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
@@ -37,6 +39,48 @@ const suite = browserSuite({
   },
 });
 
+async function logIn(page: Page): Promise<void> {
+  await page.goto('/admin');
+  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
+  await page.getByLabel('Sähköposti').fill(ADMIN.email);
+  await page.getByLabel('Salasana', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await page.getByRole('heading', { name: fi.admin.incidents.heading }).waitFor();
+}
+
+/** The tenant's draft incidents, by the API. */
+async function drafts(): Promise<string[]> {
+  const answer = await suite.server.app.inject({ url: `/api/t/${suite.tenant.slug}/incidents?status=draft`, headers: await tokenHeaders(suite.server.context, suite.tenant, 'viewer') });
+  return (answer.json().items as Array<{ title: string }>).map((i) => i.title);
+}
+
+it('keeps unsaved work as one draft across a reload, and discarding it deletes it', async () => {
+  const watched = await openPage(suite.browser, suite.server.url);
+  const { page } = watched;
+  await logIn(page);
+  await page.goto('/admin/incidents/new');
+  await page.getByLabel(fi.admin.incident.title).fill('Luonnos keskustaan');
+  await page.locator('summary').getByText(fi.admin.area.byAddress).click();
+  await page.getByLabel(fi.admin.area.postalCodes).fill('35800');
+  await page.getByText(fi.admin.incident.draftKept).waitFor();
+  await page.locator('[data-figure="addresses"]').waitFor();
+  expect(await drafts()).toEqual(['Luonnos keskustaan']);
+
+  await page.reload();
+  await page.getByText(fi.admin.incident.draftKept).waitFor();
+  expect(await page.getByLabel(fi.admin.incident.title).inputValue()).toBe('Luonnos keskustaan');
+  await page.locator('[data-figure="addresses"]').waitFor();
+  expect(await drafts()).toEqual(['Luonnos keskustaan']);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: fi.admin.incident.discard }).click();
+  await page.getByRole('group', { name: fi.admin.incident.discardConfirm }).getByRole('button', { name: fi.common.yes }).click();
+  await waitFor('the draft to be deleted', async () => ((await drafts()).length === 0 ? true : undefined), 10_000);
+  expect(await page.getByLabel(fi.admin.incident.title).inputValue()).toBe('');
+  expectNoProblems(watched);
+  await watched.context.close();
+}, 60_000);
+
 it('shows planned work as planned, the all-clear as resolved at once, in the console and on the public map; counts the SMS as sent', async () => {
   const watched = await openPage(suite.browser, suite.server.url);
   const { page } = watched;
@@ -55,12 +99,7 @@ it('shows planned work as planned, the all-clear as resolved at once, in the con
   expect(await answer.textContent()).toContain(fi.map.starts);
   await expectAccessible(page);
 
-  await page.goto('/admin');
-  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
-  await page.getByLabel('Sähköposti').fill(ADMIN.email);
-  await page.getByLabel('Salasana', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Kirjaudu' }).click();
-  await page.getByRole('heading', { name: fi.admin.incidents.heading }).waitFor();
+  await logIn(page);
   await page.getByRole('button', { name: new RegExp(`^${fi.admin.incidents.tabs.planned}`) }).click();
   const row = page.getByRole('row').filter({ hasText: TITLE });
   await row.getByText(statuses.planned, { exact: true }).waitFor();

@@ -119,6 +119,13 @@ export function incidentService(deps: IncidentServiceDeps) {
       await deps.audit.record(tenant.id, next.updatedAt, { actorType: actor.type, actorId: actor.id, action: 'incident.update', subjectType: 'incident', subjectId: id, detail: { fields: Object.keys(patch) } });
       return next;
     },
+
+    /** Deletes a draft (work that was abandoned or discarded); an incident anything was sent for stays. */
+    async deleteDraft(tenant: Tenant, id: string, actor: Actor): Promise<void> {
+      await getIncident(tenant, id);
+      if (!(await deps.incidents.deleteDraft(tenant.id, id))) throw new ConflictError('incident-not-draft', {}, 'id');
+      await deps.audit.record(tenant.id, deps.clock.now(), { actorType: actor.type, actorId: actor.id, action: 'incident.delete', subjectType: 'incident', subjectId: id, detail: {} });
+    },
   };
 }
 

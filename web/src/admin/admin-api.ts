@@ -178,6 +178,7 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     incident: authed((id: string) => api.get<Incident>(path(`/incidents/${id}`))),
     createIncident: authed((body: IncidentInput) => api.post<Incident>(path('/incidents'), body)),
     updateIncident: authed((id: string, body: Partial<IncidentInput>) => api.patch<Incident>(path(`/incidents/${id}`), body)),
+    deleteDraft: authed((id: string) => api.delete<void>(path(`/incidents/${id}`))),
     preview: authed((id: string, body: { texts?: Partial<Record<Language, string>>; kind?: MessageKind } = {}) => api.post<Preview>(path(`/incidents/${id}/preview`), body)),
     messages: authed((id: string) => api.get<{ items: Message[] }>(path(`/incidents/${id}/messages`))),
     send: authed((id: string, body: { texts: Partial<Record<Language, string>>; kind: MessageKind; sendAt?: string }) =>

@@ -128,6 +128,7 @@ export const problemsEn = {
   'end-before-start': 'The end is before the start.',
   'service-not-offered': 'Choose one of the services offered: {{services}}.',
   'area-frozen': 'The recipients were fixed by the first message: the area can no longer change.',
+  'incident-not-draft': 'Only a draft that no message was sent or scheduled for can be deleted.',
   'send-time-passed': 'This time has passed.',
   'incident-cancelled': 'The disruption is cancelled.',
   'alert-first': 'Send the first notice before this one.',

@@ -127,6 +127,7 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'end-before-start': 'Loppu on ennen alkua.',
   'service-not-offered': 'Valitse jokin tarjotuista palveluista: {{services}}.',
   'area-frozen': 'Ensimmäinen viesti kiinnitti vastaanottajat: aluetta ei voi enää muuttaa.',
+  'incident-not-draft': 'Vain luonnoksen, jolle ei ole lähetetty tai ajastettu viestiä, voi poistaa.',
   'send-time-passed': 'Tämä aika on jo mennyt.',
   'incident-cancelled': 'Häiriö on peruttu.',
   'alert-first': 'Lähetä ensin ensimmäinen ilmoitus.',

@@ -127,6 +127,7 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'end-before-start': 'Slutet är före början.',
   'service-not-offered': 'Välj en av tjänsterna som erbjuds: {{services}}.',
   'area-frozen': 'Mottagarna fastställdes av det första meddelandet: området kan inte längre ändras.',
+  'incident-not-draft': 'Bara ett utkast som inget meddelande har skickats eller schemalagts för kan tas bort.',
   'send-time-passed': 'Den tiden har redan passerat.',
   'incident-cancelled': 'Störningen är inställd.',
   'alert-first': 'Skicka först det första meddelandet.',
