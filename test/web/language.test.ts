@@ -2,13 +2,15 @@
  * The portal in the resident's language, and a login that survives reload, Back and Forward: the page
  * language follows the remembered choice, then `?lang=`, then the browser's languages, then the
  * tenant's first language; every refusal is shown in the page's language (by its problem code), and
- * no English sentence appears on the Finnish or Swedish pages at any step.
+ * no English sentence appears on the Finnish or Swedish pages at any step. The landing page lists the
+ * tenants once there is more than one.
  */
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/locales/en.js';
 import { fi } from '../../web/src/locales/fi.js';
 import { sv } from '../../web/src/locales/sv.js';
 import { DESKTOP, openPage, PHONE, type Viewport, type WatchedPage } from './browser.js';
+import { buildTown } from './fixtures.js';
 import { englishOnPage, readPinFromInbox } from './portal-helpers.js';
 import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
 
@@ -148,4 +150,25 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
 describe('resident flow', () => {
   residentFlow('Swedish by the browser', 'sv-SE', portal, sv, '040 111 2233', '+358401112233', { typed: '1980-02-01', shown: '1980-02-01', impossible: '1980-02-31' }, { typed: 'Skolg', shown: 'Skolgatan' }, DESKTOP);
   residentFlow('Finnish by ?lang=fi at 360 px', 'en-US', () => `${portal()}?lang=fi`, fi, '040 111 4455', '+358401114455', { typed: '1.2.1980', shown: '1.2.1980', impossible: '31.2.1980' }, { typed: 'Skolg', shown: 'Koulukatu' }, PHONE);
+});
+
+describe('landing page', () => {
+  it('lists the tenants with their service areas, in the browser\'s language, with no English', async () => {
+    await buildTown(suite.server.context, 'kaukolampo', 'Mäntän Kaukolämpö');
+    const watched = await openPage(suite.browser, suite.server.url, PHONE, 'sv-SE');
+    const { page } = watched;
+    await page.goto('/');
+    await page.getByRole('heading', { name: sv.landing.title }).waitFor();
+    await page.locator('[data-tenant="kaukolampo"] svg path').waitFor();
+    expect(await page.locator('.tenant-card').count()).toBe(2);
+    expect(await englishOnPage(watched)).toEqual([]);
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Mäntän Kaukolämpö' }).click();
+    await page.getByRole('heading', { name: sv.portal.login.heading }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/t/kaukolampo');
+    expectNoProblems(watched, { allowNotLoggedIn: true });
+    await watched.context.close();
+  });
 });

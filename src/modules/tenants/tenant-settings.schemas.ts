@@ -86,6 +86,7 @@ export const settingsPatchSchema = z.strictObject({
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb').optional(),
   logoUrl: httpsOrPath('logoUrl').nullable().optional(),
   embedOrigins: z.array(origin).max(20).refine(unique, 'origins must not repeat').optional(),
+  listed: z.boolean().optional(),
 });
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -117,6 +118,7 @@ export const settingsViewSchema = publicTenantSchema.pick({ slug: true, name: tr
   brandColor: z.string(),
   logoUrl: z.string().nullable(),
   embedOrigins: z.array(z.string()),
+  listed: z.boolean(),
 });
 
 export type SettingsView = z.infer<typeof settingsViewSchema>;

@@ -492,6 +492,13 @@ export const en = {
     missingApi: 'This part of the console is not available on this server yet.',
   },
   problems: problemsEn,
+  landing: {
+    title: 'Disruption notices',
+    intro: 'Choose your municipality or utility to get its notices of water, heating and other disruptions at your address.',
+    none: 'No services yet.',
+    map: 'Current disruptions on the map',
+    area: 'Service area of {{tenant}}',
+  },
   map: {
     title: 'Disruptions – {{tenant}}',
     heading: 'Current and planned disruptions',

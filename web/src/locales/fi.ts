@@ -493,6 +493,13 @@ export const fi: Texts = {
     missingApi: 'Tämä konsolin osa ei ole vielä käytettävissä tällä palvelimella.',
   },
   problems: problemsFi,
+  landing: {
+    title: 'Häiriötiedotteet',
+    intro: 'Valitse kuntasi tai laitoksesi saadaksesi sen tiedotteet osoitteesi vesi-, lämpö- ja muista katkoista.',
+    none: 'Palveluja ei vielä ole.',
+    map: 'Ajankohtaiset häiriöt kartalla',
+    area: 'Palvelun {{tenant}} toiminta-alue',
+  },
   map: {
     title: 'Häiriöt – {{tenant}}',
     heading: 'Käynnissä olevat ja tulevat häiriöt',

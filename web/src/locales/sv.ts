@@ -493,6 +493,13 @@ export const sv: Texts = {
     missingApi: 'Den här delen av konsolen finns inte ännu på den här servern.',
   },
   problems: problemsSv,
+  landing: {
+    title: 'Störningsmeddelanden',
+    intro: 'Välj din kommun eller ditt bolag för att få dess meddelanden om vatten-, värme- och andra avbrott på din adress.',
+    none: 'Inga tjänster ännu.',
+    map: 'Aktuella störningar på kartan',
+    area: 'Verksamhetsområde för {{tenant}}',
+  },
   map: {
     title: 'Störningar – {{tenant}}',
     heading: 'Pågående och planerade störningar',
