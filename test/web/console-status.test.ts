@@ -4,7 +4,8 @@
  * "resolved" as soon as the message has gone — without a reload — as the public map does. The SMS
  * counter counts the text as it will be sent and shows the link rule while typing; the public map's
  * address check names the disruption and its times. The new-incident page keeps unsaved work as one
- * draft across a reload, and deletes it when discarded.
+ * draft across a reload, and deletes it when discarded; a new operator's first-login set-up survives a
+ * reload.
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
@@ -77,6 +78,27 @@ it('keeps unsaved work as one draft across a reload, and discarding it deletes i
   await page.getByRole('group', { name: fi.admin.incident.discardConfirm }).getByRole('button', { name: fi.common.yes }).click();
   await waitFor('the draft to be deleted', async () => ((await drafts()).length === 0 ? true : undefined), 10_000);
   expect(await page.getByLabel(fi.admin.incident.title).inputValue()).toBe('');
+  expectNoProblems(watched);
+  await watched.context.close();
+}, 60_000);
+
+it('keeps a new operator on the first-login set-up across a reload', async () => {
+  const created = await suite.server.context.operators.createOperator(suite.tenant, { email: 'uusi@mantanvesi.fi', role: 'operator' }, null);
+  const watched = await openPage(suite.browser, suite.server.url);
+  const { page } = watched;
+  await page.goto('/admin');
+  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
+  await page.getByLabel('Sähköposti').fill('uusi@mantanvesi.fi');
+  await page.getByLabel('Salasana', { exact: true }).fill(created.oneTimePassword!);
+  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await page.getByRole('heading', { name: fi.admin.setup.passwordHeading }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: fi.admin.setup.passwordHeading }).waitFor();
+  await page.getByLabel(fi.admin.setup.currentPassword).fill(created.oneTimePassword!);
+  await page.getByLabel(fi.admin.setup.newPassword).fill('uusi-salasana-2025');
+  await page.getByRole('button', { name: fi.admin.setup.savePassword }).click();
+  await page.getByRole('heading', { name: fi.admin.incidents.heading }).waitFor();
+  await expectAccessible(page);
   expectNoProblems(watched);
   await watched.context.close();
 }, 60_000);
