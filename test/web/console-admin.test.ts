@@ -75,7 +75,13 @@ function adminPages(viewport: Viewport) {
     await expectAccessible(page);
 
     await open(page, 'Tapahtumaloki', 'Tapahtumaloki');
-    await page.getByRole('cell', { name: 'operator.create' }).first().waitFor();
+    // For people: the action in words, the operator by name or email, the raw entry only behind "Näytä".
+    const created = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'lisäsi käyttäjän', exact: true }) }).first();
+    await created.waitFor();
+    await created.getByRole('cell', { name: ADMIN.email }).waitFor();
+    expect(await created.locator('code.audit-detail').isVisible()).toBe(false);
+    await created.getByText('Näytä').click();
+    expect(await created.locator('code.audit-detail').isVisible()).toBe(true);
     await expectAccessible(page);
 
     // Residents search (by name, by number in national form), an address's notices off and on again.
