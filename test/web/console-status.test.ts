@@ -55,13 +55,21 @@ async function drafts(): Promise<string[]> {
   return (answer.json().items as Array<{ title: string }>).map((i) => i.title);
 }
 
-it('keeps unsaved work as one draft across a reload, and discarding it deletes it', async () => {
+it('keeps unsaved work as one draft across a reload, and discarding it deletes it; suggests streets', async () => {
   const watched = await openPage(suite.browser, suite.server.url);
   const { page } = watched;
   await logIn(page);
   await page.goto('/admin/incidents/new');
   await page.getByLabel(fi.admin.incident.title).fill('Luonnos keskustaan');
   await page.locator('summary').getByText(fi.admin.area.byAddress).click();
+  // The street field suggests the register's streets, and says when none begins with what was typed.
+  await page.getByRole('button', { name: fi.admin.area.addStreet }).click();
+  const street = page.getByLabel(fi.admin.area.street, { exact: true });
+  await street.fill('Koul');
+  await page.locator('.street-row datalist option[value="Koulukatu"]').waitFor({ state: 'attached' });
+  await street.fill('Xyz');
+  await page.getByText(fi.admin.area.noStreet.replace('{{prefix}}', 'Xyz')).waitFor();
+  await page.locator('.street-row').getByRole('button', { name: fi.common.remove }).click();
   await page.getByLabel(fi.admin.area.postalCodes).fill('35800');
   await page.getByText(fi.admin.incident.draftKept).waitFor();
   await page.locator('[data-figure="addresses"]').waitFor();

@@ -293,6 +293,7 @@ export const en = {
       addStreet: 'Add a street',
       postalCodes: 'Whole postal code areas',
       postalCodesHint: 'Five digits each, separated by commas.',
+      noStreet: 'No street of the address register begins with “{{prefix}}”.',
       byAddress: 'By street, number range or postal code',
     },
     preview: {

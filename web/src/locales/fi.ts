@@ -294,6 +294,7 @@ export const fi: Texts = {
       addStreet: 'Lisää katu',
       postalCodes: 'Kokonaiset postinumeroalueet',
       postalCodesHint: 'Viisi numeroa kukin, pilkuilla erotettuina.',
+      noStreet: 'Osoiterekisterissä ei ole katua, joka alkaa ”{{prefix}}”.',
       byAddress: 'Kadun, numerovälin tai postinumeron mukaan',
     },
     preview: {

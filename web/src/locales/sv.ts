@@ -294,6 +294,7 @@ export const sv: Texts = {
       addStreet: 'Lägg till gata',
       postalCodes: 'Hela postnummerområden',
       postalCodesHint: 'Fem siffror vardera, åtskilda med kommatecken.',
+      noStreet: 'Ingen gata i adressregistret börjar med ”{{prefix}}”.',
       byAddress: 'Efter gata, nummerintervall eller postnummer',
     },
     preview: {

@@ -78,7 +78,7 @@ function AreaSection({ console: c, incident, frozen }: { console: Console; incid
   return (
     <section aria-labelledby="area-heading">
       <h2 id="area-heading">{t('admin.incident.area')}</h2>
-      <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable={editable} />
+      <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable={editable} findStreets={c.admin.findStreets} />
     </section>
   );
 }

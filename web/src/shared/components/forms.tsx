@@ -22,6 +22,8 @@ interface InputProps {
   spellcheck?: boolean;
   autoFocus?: boolean;
   onBlur?: () => void;
+  /** The id of a <datalist> of suggestions. */
+  list?: string;
 }
 
 function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown): string | undefined {
