@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, DESKTOP, openPage, PHONE, screenshot, type Viewport } from './browser.js';
-import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
+import { browserSuite, expectAccessible, expectNoProblems, overflowingText } from './suite.js';
 
 const ADMIN = { email: 'paakayttaja@mantanvesi.fi', password: 'hallinta-salasana-2025' };
 
@@ -63,6 +63,7 @@ function adminPages(viewport: Viewport) {
     await page.getByRole('heading', { name: 'Raportti', exact: true }).waitFor();
     await page.locator('[data-status="done"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-count="protected"]').textContent()).toBe('1');
+    expect(await overflowingText(page)).toEqual([]);
     await screenshot(page, `console-import-${viewport.width}`);
 
     await open(page, 'Operaattorit', 'Operaattorit');

@@ -12,7 +12,7 @@ import { sv } from '../../web/src/locales/sv.js';
 import { DESKTOP, openPage, PHONE, type Viewport, type WatchedPage } from './browser.js';
 import { buildTown } from './fixtures.js';
 import { englishOnPage, readPinFromInbox } from './portal-helpers.js';
-import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
+import { browserSuite, expectAccessible, expectNoProblems, overflowingText } from './suite.js';
 
 const suite = browserSuite();
 const portal = () => `/t/${suite.tenant.slug}`;
@@ -141,6 +141,7 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
     await page.getByText(texts.portal.endpoints.unreachable).waitFor();
     await page.locator('.my-address').getByText(texts.portal.addresses.unreachable).waitFor();
     await noEnglish('no number left');
+    expect(await overflowingText(page)).toEqual([]);
     await expectAccessible(page);
     expectNoProblems(watched, { allowNotLoggedIn: true, allowRefused: true });
     await watched.context.close();
@@ -164,6 +165,7 @@ describe('landing page', () => {
     expect(await englishOnPage(watched)).toEqual([]);
     const width = await page.evaluate('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(PHONE.width);
+    expect(await overflowingText(page)).toEqual([]);
     await expectAccessible(page);
     await page.getByRole('link', { name: 'Mäntän Kaukolämpö' }).click();
     await page.getByRole('heading', { name: sv.portal.login.heading }).waitFor();

@@ -49,3 +49,15 @@ export function expectNoProblems(watched: WatchedPage, options: { allowNotLogged
   expect(problems).toEqual([]);
   expect(watched.foreignRequests).toEqual([]);
 }
+
+/**
+ * Elements whose content is wider than they are (text running out of its card), outside the containers
+ * meant to scroll sideways (wide tables); described by tag, class and the start of their text.
+ */
+export async function overflowingText(page: Page): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('main *')]
+    .filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+    .filter((el) => !['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX))
+    .filter((el) => !el.closest('.leaflet-container, .table-scroll, pre'))
+    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ' + (el.textContent || '').trim().slice(0, 40))`) as Promise<string[]>;
+}
