@@ -141,8 +141,11 @@ it('shows planned work as planned, the all-clear as resolved at once, in the con
   // The all-clear from the console: the page follows the incident to "resolved" by itself.
   await page.getByLabel(fi.admin.compose.kind).selectOption('all-clear');
   await page.getByRole('button', { name: fi.admin.compose.template }).click();
+  await page.locator('textarea[data-language="fi"]').fill('Vesikatko ohi klo 8–12. Mäntän Vesi');
   await page.getByRole('button', { name: fi.admin.compose.send, exact: true }).click();
   await header.getByText(statuses.resolved, { exact: true }).waitFor({ timeout: 20_000 });
+  // The server's note that the en dash went out as a hyphen, in the page's language.
+  await page.getByText(fi.admin.delivery.replacedIn.replace('{{language}}', fi.common.languageNames.fi).replace('{{characters}}', '–')).waitFor();
   await expectAccessible(page);
 
   // The counter counts what will be sent (the en dash goes out as a hyphen: GSM-7, one part) and shows

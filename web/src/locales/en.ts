@@ -366,6 +366,7 @@ export const en = {
       retry: 'Send the failed again',
       csv: 'Deliveries as CSV',
       warnings: 'Note',
+      replacedIn: '{{language}}: typographic characters {{characters}} were sent as plain ones (GSM-7).',
     },
     residents: {
       heading: 'Residents',

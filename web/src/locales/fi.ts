@@ -367,6 +367,7 @@ export const fi: Texts = {
       retry: 'Lähetä epäonnistuneet uudelleen',
       csv: 'Toimitukset CSV-tiedostona',
       warnings: 'Huomio',
+      replacedIn: '{{language}}: typografiset merkit {{characters}} lähetettiin tavallisina (GSM-7).',
     },
     residents: {
       heading: 'Asukkaat',

@@ -367,6 +367,7 @@ export const sv: Texts = {
       retry: 'Skicka de misslyckade igen',
       csv: 'Leveranser som CSV',
       warnings: 'Obs',
+      replacedIn: '{{language}}: typografiska tecken {{characters}} skickades som vanliga (GSM-7).',
     },
     residents: {
       heading: 'Invånare',
