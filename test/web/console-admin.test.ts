@@ -109,12 +109,14 @@ function adminPages(viewport: Viewport) {
     await page.getByLabel('PIN-koodin pituus').fill('5');
     await page.getByLabel('Kielet (tärkeysjärjestyksessä)').fill('fi, sv, en');
     await page.getByLabel('Toinen operaattori hyväksyy jokaisen lähetyksen').check();
+    await page.getByLabel('Näytä palvelu tämän Avison etusivun luettelossa').uncheck();
     await page.getByRole('button', { name: 'Tallenna', exact: true }).click();
     await page.getByText('Asetukset tallennettiin.').waitFor();
     const saved = await suite.server.context.tenants.findTenant(suite.tenant.slug);
     expect(saved?.settings.pinLength).toBe(5);
     expect(saved?.languages).toEqual(['fi', 'sv', 'en']);
     expect(saved?.settings.requireApproval).toBe(true);
+    expect(saved?.settings.listed).toBe(false);
     await expectAccessible(page);
     expectNoProblems(watched);
     await watched.context.close();

@@ -496,6 +496,7 @@ export const en = {
       requireApproval: 'A second operator approves every send',
       requireTotp: 'Operators must use an authenticator app (TOTP)',
       householdMode: 'Household mode: one message per address',
+      listed: 'List this service on the landing page of this Aviso',
       saved: 'Settings saved.',
       portalLink: 'Direct link to the portal',
       mapLink: 'Public map',

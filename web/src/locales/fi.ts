@@ -497,6 +497,7 @@ export const fi: Texts = {
       requireApproval: 'Toinen operaattori hyväksyy jokaisen lähetyksen',
       requireTotp: 'Operaattoreilta vaaditaan todennussovellus (TOTP)',
       householdMode: 'Kotitaloustila: yksi viesti osoitetta kohden',
+      listed: 'Näytä palvelu tämän Avison etusivun luettelossa',
       saved: 'Asetukset tallennettiin.',
       portalLink: 'Suora linkki portaaliin',
       mapLink: 'Julkinen kartta',

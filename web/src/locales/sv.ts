@@ -497,6 +497,7 @@ export const sv: Texts = {
       requireApproval: 'En andra operatör godkänner varje utskick',
       requireTotp: 'Operatörer måste använda en autentiseringsapp (TOTP)',
       householdMode: 'Hushållsläge: ett meddelande per adress',
+      listed: 'Visa tjänsten i listan på den här Avisos startsida',
       saved: 'Inställningarna sparades.',
       portalLink: 'Direktlänk till portalen',
       mapLink: 'Offentlig karta',
