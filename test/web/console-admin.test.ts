@@ -54,6 +54,8 @@ function adminPages(viewport: Viewport) {
     await page.getByRole('button', { name: 'Tuo' }).click();
     await page.locator('[data-status="done"]').waitFor({ timeout: 20_000 });
     await page.getByRole('heading', { name: 'Raportti (koeajo)' }).waitFor();
+    // The report's reasons in the page's language, not the server's English.
+    await page.getByRole('cell', { name: 'osoitetta ei löydy: postinumeroalueella 35800 ei ole tätä katua', exact: true }).waitFor();
     expect(await page.locator('[data-count="rows"]').textContent()).toBe('4');
     expect(await page.locator('[data-count="protected"]').textContent()).toBe('1');
     await expectAccessible(page);

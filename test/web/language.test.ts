@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/locales/en.js';
 import { fi } from '../../web/src/locales/fi.js';
 import { sv } from '../../web/src/locales/sv.js';
-import { DESKTOP, openPage, PHONE, type Viewport, type WatchedPage } from './browser.js';
+import { DESKTOP, openPage, PHONE, screenshot, type Viewport, type WatchedPage } from './browser.js';
 import { buildTown } from './fixtures.js';
 import { englishOnPage, readPinFromInbox } from './portal-helpers.js';
 import { browserSuite, expectAccessible, expectNoProblems, overflowingText } from './suite.js';
@@ -143,6 +143,7 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
     await noEnglish('no number left');
     expect(await overflowingText(page)).toEqual([]);
     await expectAccessible(page);
+    await screenshot(page, `portal-${name.split(' ')[0]!.toLowerCase()}-${viewport.width}`);
     expectNoProblems(watched, { allowNotLoggedIn: true, allowRefused: true });
     await watched.context.close();
   }, 90_000);
@@ -167,6 +168,7 @@ describe('landing page', () => {
     expect(width).toBeLessThanOrEqual(PHONE.width);
     expect(await overflowingText(page)).toEqual([]);
     await expectAccessible(page);
+    await screenshot(page, 'landing-360');
     await page.getByRole('link', { name: 'Mäntän Kaukolämpö' }).click();
     await page.getByRole('heading', { name: sv.portal.login.heading }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/t/kaukolampo');
