@@ -1,11 +1,17 @@
 /**
- * Copies the three main screenshots of the last browser-test run (test-artifacts/, gitignored) to
+ * Copies the main screenshots of the last browser-test run (test-artifacts/, gitignored) to
  * docs/screenshots/ for the README: `npm test -- test/web && npm run screenshots`.
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MAIN = { 'portal-360.png': 'portal.png', 'console-incident-1280.png': 'console.png', 'public-map-1280.png': 'public-map.png' } as const;
+const MAIN = {
+  'portal-360.png': 'portal.png',
+  'portal-swedish-1280.png': 'portal-sv.png',
+  'console-incident-1280.png': 'console.png',
+  'public-map-1280.png': 'public-map.png',
+  'landing-360.png': 'landing.png',
+} as const;
 const from = join(process.cwd(), 'test-artifacts');
 const to = join(process.cwd(), 'docs', 'screenshots');
 mkdirSync(to, { recursive: true });
