@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, DESKTOP, openPage, PHONE, screenshot, type Viewport } from './browser.js';
-import { browserSuite, expectAccessible, expectNoProblems, overflowingText } from './suite.js';
+import { browserSuite, expectAccessible, expectNoProblems, overflowingText, submitConsoleLogin } from './suite.js';
 
 const ADMIN = { email: 'paakayttaja@mantanvesi.fi', password: 'hallinta-salasana-2025' };
 
@@ -27,11 +27,7 @@ const suite = browserSuite({
 });
 
 async function logIn(page: Page): Promise<void> {
-  await page.goto('/admin');
-  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
-  await page.getByLabel('Sähköposti').fill(ADMIN.email);
-  await page.getByLabel('Salasana', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await submitConsoleLogin(page, suite.tenant.slug, ADMIN.email, ADMIN.password);
   await page.getByRole('heading', { name: 'Häiriöt' }).waitFor();
 }
 

@@ -13,7 +13,7 @@ import { fi } from '../../web/src/locales/fi.js';
 import { CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
 import { waitFor } from '../wait.js';
 import { openPage } from './browser.js';
-import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
+import { browserSuite, expectAccessible, expectNoProblems, submitConsoleLogin } from './suite.js';
 
 const ADMIN = { email: 'tila@mantanvesi.fi', password: 'tila-salasana-2025' };
 const TITLE = 'Vesijohdon huolto';
@@ -41,11 +41,7 @@ const suite = browserSuite({
 });
 
 async function logIn(page: Page): Promise<void> {
-  await page.goto('/admin');
-  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
-  await page.getByLabel('Sähköposti').fill(ADMIN.email);
-  await page.getByLabel('Salasana', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await submitConsoleLogin(page, suite.tenant.slug, ADMIN.email, ADMIN.password);
   await page.getByRole('heading', { name: fi.admin.incidents.heading }).waitFor();
 }
 
@@ -94,11 +90,7 @@ it('keeps a new operator on the first-login set-up across a reload', async () =>
   const created = await suite.server.context.operators.createOperator(suite.tenant, { email: 'uusi@mantanvesi.fi', role: 'operator' }, null);
   const watched = await openPage(suite.browser, suite.server.url);
   const { page } = watched;
-  await page.goto('/admin');
-  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
-  await page.getByLabel('Sähköposti').fill('uusi@mantanvesi.fi');
-  await page.getByLabel('Salasana', { exact: true }).fill(created.oneTimePassword!);
-  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await submitConsoleLogin(page, suite.tenant.slug, 'uusi@mantanvesi.fi', created.oneTimePassword!);
   await page.getByRole('heading', { name: fi.admin.setup.passwordHeading }).waitFor();
   await page.reload();
   await page.getByRole('heading', { name: fi.admin.setup.passwordHeading }).waitFor();

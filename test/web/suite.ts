@@ -61,3 +61,12 @@ export async function overflowingText(page: Page): Promise<string[]> {
     .filter((el) => !el.closest('.leaflet-container, .table-scroll, pre'))
     .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ' + (el.textContent || '').trim().slice(0, 40))`) as Promise<string[]>;
 }
+
+/** Fills the console's login form (tenant, email, password) and sends it; the caller waits for what comes next. */
+export async function submitConsoleLogin(page: Page, slug: string, email: string, password: string): Promise<void> {
+  await page.goto('/admin');
+  await page.getByLabel('Organisaatio').fill(slug);
+  await page.getByLabel('Sähköposti').fill(email);
+  await page.getByLabel('Salasana', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+}
