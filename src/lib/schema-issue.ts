@@ -16,7 +16,9 @@ export interface SchemaIssue {
 export function schemaIssueProblem(field: string, issue: SchemaIssue): FieldProblem {
   const { keyword, params } = issue;
   const number = (value: unknown) => (typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined);
-  if (keyword === 'invalid_type' && params.input === undefined) return fieldProblem(field, 'required');
+  // zod reports no input by default: a missing value is told by its message ("… received undefined").
+  const missing = 'input' in params ? params.input === undefined : /received undefined$/.test(issue.message ?? '');
+  if (keyword === 'invalid_type' && missing) return fieldProblem(field, 'required');
   if (keyword === 'too_small' && number(params.minimum) !== undefined) {
     return fieldProblem(field, params.origin === 'string' ? 'too-short' : 'too-small', { minimum: number(params.minimum)! });
   }

@@ -4,6 +4,8 @@
  * only parameters the server sends, and the Finnish and Swedish texts are not the English one.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { zodIssueProblem } from '../../src/lib/schema-issue.js';
 import { PROBLEM_CODES, PROBLEMS, problemText } from '../../src/problems.js';
 import { en } from '../../web/src/locales/en.js';
 import { fi } from '../../web/src/locales/fi.js';
@@ -37,5 +39,19 @@ describe('problem codes', () => {
   it('fills the parameters of the English detail and keeps literal braces', () => {
     expect(problemText('pin-cooldown', { seconds: 42 })).toBe('a PIN was sent a moment ago; a new one can be asked for in 42 seconds');
     expect(problemText('text-variable', { variable: 'x' })).toBe('unknown variable {x}; use {service}, {start}, {end}, {address} or {tenant}');
+  });
+
+  it('turns schema issues into codes with their limits', () => {
+    const schema = z.object({ a: z.string(), b: z.string().min(12), c: z.enum(['x', 'y']), d: z.string().email(), e: z.number().max(5) });
+    const parsed = schema.safeParse({ b: 'short', c: 'q', d: 'nope', e: 9 });
+    const problems = parsed.error!.issues.map((issue) => zodIssueProblem(issue.path.join('.'), issue));
+    expect(problems.map(({ field, code, params }) => ({ field, code, params }))).toEqual([
+      { field: 'a', code: 'required', params: undefined },
+      { field: 'b', code: 'too-short', params: { minimum: 12 } },
+      { field: 'c', code: 'invalid-choice', params: { options: 'x, y' } },
+      { field: 'd', code: 'email-invalid', params: undefined },
+      { field: 'e', code: 'too-big', params: { maximum: 5 } },
+    ]);
+    expect(zodIssueProblem('a', { code: 'invalid_type', message: 'Invalid input: expected string, received number' }).code).toBe('invalid');
   });
 });
