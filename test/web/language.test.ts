@@ -108,6 +108,11 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
     expect(new URL(page.url()).pathname).toBe(portal());
     await page.goForward();
     await pinHeading.waitFor();
+    // Back again, and to the PIN step by the way the page offers while the PIN lives.
+    await page.goBack();
+    await page.getByRole('button', { name: texts.portal.login.havePin.replace('{{to}}', phone) }).click();
+    await pinHeading.waitFor();
+    expect(page.url()).toMatch(/#pin$/);
 
     await page.getByLabel(texts.portal.login.pinLabel).fill(pin);
     await page.getByRole('button', { name: texts.portal.login.logIn, exact: true }).click();

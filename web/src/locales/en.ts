@@ -100,6 +100,7 @@ export const en = {
       resendIn: 'You can ask for a new PIN in {{seconds}} s.',
       noPin: 'If no PIN arrives, check the number, go back and try again.',
       otherNumber: 'Use another number or email',
+      havePin: 'I already have a PIN sent to {{to}}',
       privacy:
         'Your number and email are used only for disruption notices and information important to society. They are never sold or handed on. {{tenant}} is the data controller.',
       smishing: '{{tenant}} never asks for payment details or sends invoices by SMS. Such a message is a scam.',

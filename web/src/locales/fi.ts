@@ -101,6 +101,7 @@ export const fi: Texts = {
       resendIn: 'Voit pyytää uuden PIN-koodin {{seconds}} sekunnin kuluttua.',
       noPin: 'Jos PIN-koodia ei tule, tarkista numero, palaa takaisin ja yritä uudelleen.',
       otherNumber: 'Käytä toista numeroa tai sähköpostia',
+      havePin: 'Minulla on jo PIN-koodi, joka lähetettiin: {{to}}',
       privacy:
         'Numeroasi ja sähköpostiasi käytetään vain häiriötiedotteisiin ja yhteiskunnan kannalta tärkeään tiedottamiseen. Niitä ei myydä eikä luovuteta eteenpäin. Rekisterinpitäjä on {{tenant}}.',
       smishing: '{{tenant}} ei koskaan pyydä maksutietoja eikä lähetä laskuja tekstiviestillä. Sellainen viesti on huijaus.',

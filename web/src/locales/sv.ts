@@ -101,6 +101,7 @@ export const sv: Texts = {
       resendIn: 'Du kan be om en ny PIN-kod om {{seconds}} s.',
       noPin: 'Om ingen PIN-kod kommer, kontrollera numret, gå tillbaka och försök igen.',
       otherNumber: 'Använd ett annat nummer eller en annan e-postadress',
+      havePin: 'Jag har redan en PIN-kod som skickades till {{to}}',
       privacy:
         'Ditt nummer och din e-post används endast för störningsmeddelanden och samhällsviktig information. De säljs aldrig och lämnas inte vidare. Personuppgiftsansvarig är {{tenant}}.',
       smishing: '{{tenant}} ber aldrig om betalningsuppgifter och skickar inga fakturor per sms. Ett sådant meddelande är bedrägeri.',

@@ -95,6 +95,7 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
             initial={view.last ? { kind: view.last.kind, login: view.last.login } : null}
             onRequested={showPinStep}
           />
+          <HavePin slug={tenant.slug} onPin={showPinStep} />
           <PrivacyNotice tenantName={tenant.name} />
         </>
       ) : null}
@@ -126,6 +127,20 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
         />
       ) : null}
     </Layout>
+  );
+}
+
+/** Back on the number while the PIN sent to it still lives: a way to the PIN step without asking for a new one. */
+function HavePin({ slug, onPin }: { slug: string; onPin: (request: PinRequested) => void }) {
+  const t = useT();
+  const pending = storedPinRequest(slug);
+  if (!pending) return null;
+  return (
+    <p>
+      <button type="button" class="link" onClick={() => onPin(pending)}>
+        {t('portal.login.havePin', { to: pending.login.phone ?? pending.login.email ?? '' })}
+      </button>
+    </p>
   );
 }
 
