@@ -12,6 +12,8 @@ const MAIN = {
   'map-drawn-1280.png': 'drawing-map.png',
   'basemap-drawing-1280.png': 'basemap.png',
   'map-public-street-1280.png': 'public-map-street.png',
+  'portal-swedish-1280.png': 'portal-sv.png',
+  'landing-360.png': 'landing.png',
 } as const;
 const from = join(process.cwd(), 'test-artifacts');
 const to = join(process.cwd(), 'docs', 'screenshots');

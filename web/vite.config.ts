@@ -25,6 +25,7 @@ export default defineConfig({
         admin: `${root}admin.html`,
         map: `${root}map.html`,
         inbox: `${root}inbox.html`,
+        landing: `${root}landing.html`,
       },
       output: {
         // Named shared chunks; Leaflet's stays lazy in the portal (loaded with the address map only).

@@ -36,7 +36,7 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookRouteDeps):
         const outcome = webhook.handle({ url: base + request.url, headers: request.headers, body: request.body, token });
         if (!outcome.ok) {
           request.log.warn({ webhook: key, reason: outcome.reason }, 'provider callback refused');
-          throw new ForbiddenError(`callback refused: ${outcome.reason}`);
+          throw new ForbiddenError('webhook-refused', { reason: outcome.reason });
         }
         deps.acceptReceipts(outcome.receipts);
         return reply.code(204).send();

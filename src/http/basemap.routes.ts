@@ -8,7 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AppInstance } from '../app.js';
-import { AppError, NotFoundError } from '../errors.js';
+import { AppError, fieldProblem, NotFoundError } from '../errors.js';
 import type { TenantService } from '../modules/tenants/tenant.service.js';
 
 /** The archive a tenant's maps draw, from the AVISO_BASEMAP setting; null for none. */
@@ -56,7 +56,7 @@ export function registerBasemapRoutes(app: AppInstance, deps: { setting: string 
       const range = parseRange(request.headers.range, size);
       if (range === 'bad') {
         reply.header('content-range', `bytes */${size}`);
-        throw new AppError('range-not-satisfiable', 416, `range: the archive has ${size} bytes`, [{ field: 'range', message: `the archive has ${size} bytes` }]);
+        throw new AppError('range-not-satisfiable', 416, { bytes: size }, [fieldProblem('range', 'range-not-satisfiable', { bytes: size })]);
       }
       if (!range) return reply.header('content-length', size).send(createReadStream(file));
       return reply

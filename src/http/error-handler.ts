@@ -7,6 +7,8 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldProblem } from '../errors.js';
+import { schemaIssueProblem } from '../lib/schema-issue.js';
+import { problemText, type ProblemCode, type ProblemParams } from '../problems.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -31,7 +33,9 @@ export interface Problem {
   status: number;
   detail: string;
   instance: string;
-  code: string;
+  /** One of PROBLEMS (problems.ts): what the pages translate, with `params`. */
+  code: ProblemCode;
+  params?: ProblemParams;
   errors?: FieldProblem[];
   [extra: string]: unknown;
 }
@@ -45,20 +49,27 @@ function fieldFromPath(path: string): string {
  * full, the file or server is read-only, or (SQLite) another process held the write lock too long. Nothing
  * of the request was saved — its transaction rolled back — and the answer says so, instead of a bare 500.
  */
-function storageProblem(error: unknown): { status: number; code: string; detail: string } | undefined {
+function storageProblem(error: unknown): { status: number; code: ProblemCode } | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
-  if (code === 'SQLITE_FULL' || code === '53100') {
-    return { status: 507, code: 'storage-full', detail: 'The database is out of disk space: nothing of this request was saved. Free space on the server and try again.' };
-  }
-  if (code.startsWith('SQLITE_READONLY') || code === '25006') {
-    return { status: 503, code: 'storage-read-only', detail: 'The database is read-only: nothing of this request was saved. Check the permissions of the database file.' };
-  }
-  if (code.startsWith('SQLITE_BUSY')) {
-    return { status: 503, code: 'storage-busy', detail: 'The database was busy with another write: nothing of this request was saved. Try again in a moment.' };
-  }
+  if (code === 'SQLITE_FULL' || code === '53100') return { status: 507, code: 'storage-full' };
+  if (code.startsWith('SQLITE_READONLY') || code === '25006') return { status: 503, code: 'storage-read-only' };
+  if (code.startsWith('SQLITE_BUSY')) return { status: 503, code: 'storage-busy' };
   return undefined;
 }
+
+/** What the framework refuses (a body too large, a media type it does not parse), by status. */
+const FRAMEWORK_CODES: Record<number, ProblemCode> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  408: 'timeout',
+  413: 'payload-too-large',
+  414: 'uri-too-long',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+  431: 'headers-too-large',
+};
 
 export function toProblem(error: unknown, instance: string): Problem {
   if (error instanceof AppError) {
@@ -69,16 +80,14 @@ export function toProblem(error: unknown, instance: string): Problem {
       detail: error.message,
       instance,
       code: error.code,
+      ...(Object.keys(error.params).length ? { params: error.params } : {}),
       ...(error.fields.length ? { errors: error.fields } : {}),
       ...error.extra,
     };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
-    const errors = error.validation.map((v) => ({
-      field: v.instancePath ? fieldFromPath(v.instancePath) : context,
-      message: v.message ?? 'invalid',
-    }));
+    const errors = error.validation.map((v) => schemaIssueProblem(v.instancePath ? fieldFromPath(v.instancePath) : context, v));
     return {
       type: 'https://aviso.dev/problems/validation',
       title: TITLES[400]!,
@@ -91,7 +100,7 @@ export function toProblem(error: unknown, instance: string): Problem {
   }
   const storage = storageProblem(error);
   if (storage) {
-    return { type: `https://aviso.dev/problems/${storage.code}`, title: TITLES[storage.status]!, status: storage.status, detail: storage.detail, instance, code: storage.code };
+    return { type: `https://aviso.dev/problems/${storage.code}`, title: TITLES[storage.status]!, status: storage.status, detail: problemText(storage.code), instance, code: storage.code };
   }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode && fastifyError.statusCode >= 400 ? fastifyError.statusCode : 500;
@@ -99,9 +108,9 @@ export function toProblem(error: unknown, instance: string): Problem {
     type: 'about:blank',
     title: TITLES[status] ?? 'Error',
     status,
-    detail: status >= 500 ? 'Something went wrong on our side; the request id identifies it in the log.' : fastifyError.message,
+    detail: status >= 500 ? problemText('internal') : fastifyError.message,
     instance,
-    code: status >= 500 ? 'internal' : (fastifyError.code ?? 'error').toLowerCase(),
+    code: status >= 500 ? 'internal' : (FRAMEWORK_CODES[status] ?? 'bad-request'),
   };
 }
 
@@ -125,6 +134,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         detail: `No route ${request.method} ${request.url.split('?')[0]}`,
         instance: request.url.split('?')[0],
         code: 'not-found',
+        params: { what: 'route' },
       });
   });
 }
@@ -147,7 +157,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const detail = status === 431 ? 'The request headers are larger than the server accepts' : status === 408 ? 'The request took too long to arrive' : 'The request could not be parsed as HTTP';
+  const detail = status === 431 ? problemText('headers-too-large') : status === 408 ? problemText('timeout') : 'The request could not be parsed as HTTP';
   const body = JSON.stringify({ type: 'about:blank', title: TITLES[status], status, detail, code: status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-request' });
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`);

@@ -23,7 +23,7 @@ export function registerNulByteGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
       const field = findNul(value, '');
-      if (field !== undefined) throw new ValidationError(field || part, 'must not contain a NUL character');
+      if (field !== undefined) throw new ValidationError(field || part, 'nul-character');
     }
   });
 }

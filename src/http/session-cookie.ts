@@ -80,11 +80,11 @@ export function requireSession(app: CookieCapableApp, deps: SessionGuardDeps, su
     const token = sessionTokenOf(request);
     if (!token) throw new UnauthorizedError();
     const session = await deps.sessions.read(tenant.id, token);
-    if (!session || session.subject.type !== subjectType) throw new UnauthorizedError('Not logged in (or the session has ended)');
+    if (!session || session.subject.type !== subjectType) throw new UnauthorizedError('session-ended');
     if (STATE_CHANGING.has(request.method)) {
       const given = request.headers[CSRF_HEADER];
       if (typeof given !== 'string' || !safeEqual(given, session.csrfToken)) {
-        throw new ForbiddenError(`missing or wrong ${CSRF_HEADER} header`);
+        throw new ForbiddenError('csrf', { header: CSRF_HEADER });
       }
     }
     request.auth = { tenant, session, token };

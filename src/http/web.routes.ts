@@ -13,9 +13,10 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppInstance } from '../app.js';
 import { NotFoundError } from '../errors.js';
+import { listedTenants } from '../modules/tenants/tenant.routes.js';
 import type { TenantService } from '../modules/tenants/tenant.service.js';
 
-type Page = 'portal' | 'admin' | 'map' | 'inbox';
+type Page = 'portal' | 'admin' | 'map' | 'inbox' | 'landing';
 
 export interface WebRoutesDeps {
   tenants: TenantService;
@@ -99,6 +100,12 @@ export async function registerWebRoutes(app: AppInstance, deps: WebRoutesDeps, d
     return sendPage(reply, page, tenant ? 200 : 404);
   }
 
+  // The landing page lists the tenants; with only one, it is that tenant's portal.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    const listed = await listedTenants(deps.tenants);
+    if (listed.length === 1) return reply.redirect(`/t/${encodeURIComponent(listed[0]!.slug)}`, 302);
+    return sendPage(reply, 'landing');
+  });
   app.get('/t/:tenant', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'portal'));
   app.get('/t/:tenant/map', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map'));
   app.get('/t/:tenant/embed', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map', true));

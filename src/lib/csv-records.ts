@@ -88,7 +88,7 @@ export class CsvRecordSplitter {
         for (;;) {
           const close = text.indexOf(QUOTE, pos);
           if (close === -1) {
-            if (last) throw new ValidationError('file', `line ${this.#line + lines + 1}: a quoted field is not closed`);
+            if (last) throw new ValidationError('file', 'csv-quote-open', { line: this.#line + lines + 1 });
             return undefined;
           }
           const part = text.slice(pos, close);

@@ -28,21 +28,21 @@ function unwrapGeometry(value: unknown): unknown {
  */
 export function parseArea(input: unknown, field: string): Area {
   const geometry = unwrapGeometry(typeof input === 'string' ? safeJson(input, field) : input);
-  if (typeof geometry !== 'object' || geometry === null) throw new ValidationError(field, 'expected a GeoJSON Polygon or MultiPolygon');
+  if (typeof geometry !== 'object' || geometry === null) throw new ValidationError(field, 'polygon-expected', { type: 'nothing' });
   const type = (geometry as { type?: unknown }).type;
   if (type !== 'Polygon' && type !== 'MultiPolygon') {
-    throw new ValidationError(field, `expected a GeoJSON Polygon or MultiPolygon, got ${String(type)}`);
+    throw new ValidationError(field, 'polygon-expected', { type: String(type) });
   }
   const positions = countPositions((geometry as { coordinates?: unknown }).coordinates, MAX_AREA_POSITIONS);
-  if (positions > MAX_AREA_POSITIONS) throw new ValidationError(field, `more than ${MAX_AREA_POSITIONS} positions; simplify the area`);
+  if (positions > MAX_AREA_POSITIONS) throw new ValidationError(field, 'area-positions', { max: MAX_AREA_POSITIONS });
   const issues = getIssues(JSON.stringify(geometry));
-  if (issues.length > 0) throw new ValidationError(field, `invalid GeoJSON: ${issues[0]!.message}`);
+  if (issues.length > 0) throw new ValidationError(field, 'geojson-invalid', { reason: issues[0]!.message });
   const area = geometry as Area;
   const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
-  if (polygons.length === 0 || polygons.some((p) => p.length === 0)) throw new ValidationError(field, 'the area is empty: give at least one ring of positions');
+  if (polygons.length === 0 || polygons.some((p) => p.length === 0)) throw new ValidationError(field, 'area-empty');
   for (const ring of rings(area)) checkRing(ring, field);
   for (const polygon of polygons) checkHoles(polygon, field);
-  if (kinks(area).features.length > 0) throw new ValidationError(field, 'the area intersects itself');
+  if (kinks(area).features.length > 0) throw new ValidationError(field, 'area-self-intersects');
   return area;
 }
 
@@ -68,7 +68,7 @@ function safeJson(text: string, field: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ValidationError(field, 'not valid JSON');
+    throw new ValidationError(field, 'json-invalid');
   }
 }
 
@@ -77,12 +77,12 @@ function rings(area: Area): Position[][] {
 }
 
 function checkRing(ring: Position[], field: string): void {
-  if (ring.length < 4) throw new ValidationError(field, 'a ring needs at least 4 positions');
+  if (ring.length < 4) throw new ValidationError(field, 'ring-short');
   const first = ring[0]!;
   const last = ring[ring.length - 1]!;
-  if (first[0] !== last[0] || first[1] !== last[1]) throw new ValidationError(field, 'a ring must be closed (first position = last)');
+  if (first[0] !== last[0] || first[1] !== last[1]) throw new ValidationError(field, 'ring-open');
   for (const [lon, lat] of ring) {
-    if (!isLonLat(lon, lat)) throw new ValidationError(field, `position ${lon},${lat} is outside WGS84 ranges (lon −180…180, lat −90…90)`);
+    if (!isLonLat(lon, lat)) throw new ValidationError(field, 'position-range', { lon: String(lon), lat: String(lat) });
   }
 }
 
@@ -91,7 +91,7 @@ function checkHoles(polygon: Position[][], field: string): void {
   const [shell, ...holes] = polygon;
   const inShell = pointInAreaTest({ type: 'Polygon', coordinates: [shell!] });
   for (const hole of holes) {
-    if (!hole.every(([lon, lat]) => inShell(lon!, lat!))) throw new ValidationError(field, 'a hole of the area lies outside its outer ring');
+    if (!hole.every(([lon, lat]) => inShell(lon!, lat!))) throw new ValidationError(field, 'hole-outside');
   }
 }
 

@@ -10,10 +10,11 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker_threads';
 import { AppError, ValidationError, type FieldProblem } from '../errors.js';
+import { isProblemCode, type ProblemParams } from '../problems.js';
 
 type ToWorker = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'ack' } | { type: 'start'; data: unknown };
 
-export type SerialisedError = { code?: string; status?: number; message: string; fields?: FieldProblem[] };
+export type SerialisedError = { code?: string; status?: number; message: string; params?: ProblemParams; fields?: FieldProblem[] };
 
 type FromWorker<H, B> =
   | { type: 'header'; header: H }
@@ -47,14 +48,14 @@ export function workerModule(base: string, name: string): URL {
 /** An error the worker posted, as the class it was (our errors keep their code, status and fields). */
 export function revive(error: SerialisedError, name: string): Error {
   const [field] = error.fields ?? [];
-  if (error.code === 'validation' && field) return new ValidationError(field.field, field.message);
-  if (error.code && error.status) return new AppError(error.code, error.status, error.message, error.fields ?? []);
+  if (error.code === 'validation' && field) return new ValidationError(field.field, field.code, field.params, (error.fields ?? []).slice(1));
+  if (isProblemCode(error.code) && error.status) return new AppError(error.code, error.status, error.params ?? {}, error.fields ?? [], {}, error.message);
   return new Error(`${name}: ${error.message}`);
 }
 
 /** An error as a worker posts it (see `revive`). */
 export function serialise(error: unknown): SerialisedError {
-  if (error instanceof AppError) return { code: error.code, status: error.status, message: error.message, fields: error.fields };
+  if (error instanceof AppError) return { code: error.code, status: error.status, message: error.message, params: error.params, fields: error.fields };
   return { message: String((error as Error)?.message ?? error) };
 }
 

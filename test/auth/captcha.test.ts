@@ -57,7 +57,7 @@ describeEachDatabase(
       const tenant = await buildTown(context);
       const missing = await requestPin(app, tenant.slug, { phone: nextPhone().national }, '10.30.0.1');
       expect(missing.statusCode).toBe(400);
-      expect(missing.json().errors).toEqual([{ field: 'captcha', message: 'confirm that you are not a robot' }]);
+      expect(missing.json().errors).toEqual([{ field: 'captcha', code: 'captcha-missing', message: 'confirm that you are not a robot' }]);
       expect((await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: 'bm9wZQ==' }, '10.30.0.1')).json().errors[0].field).toBe('captcha');
 
       const challenge = (await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json() as Challenge;
@@ -70,7 +70,7 @@ describeEachDatabase(
       expect(accepted.statusCode, accepted.body).toBe(202);
       const replay = await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.1');
       expect(replay.statusCode).toBe(400);
-      expect(replay.json().errors[0]).toEqual({ field: 'captcha', message: 'this CAPTCHA solution was used already; solve a new one' });
+      expect(replay.json().errors[0]).toEqual({ field: 'captcha', code: 'captcha-used', message: 'this CAPTCHA solution was used already; solve a new one' });
     });
 
     it('takes a solution at the tenant that issued the challenge only', async () => {
@@ -79,7 +79,7 @@ describeEachDatabase(
       const two = await buildTown(context, { name: 'Kaksi' });
       const payload = solveFast((await app.inject({ url: `/api/t/${one.slug}/captcha` })).json());
       const elsewhere = await requestPin(app, two.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3');
-      expect(elsewhere.json().errors[0]).toEqual({ field: 'captcha', message: 'the CAPTCHA solution is not valid' });
+      expect(elsewhere.json().errors[0]).toEqual({ field: 'captcha', code: 'captcha-wrong', message: 'the CAPTCHA solution is not valid' });
       expect((await requestPin(app, one.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3')).statusCode).toBe(202);
     });
 
@@ -115,7 +115,7 @@ describeEachDatabase(
       }
       clock.advance(5_000);
       const refused = await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: stockpiled }, '10.32.1.1');
-      expect(refused.json().errors[0]).toEqual({ field: 'captcha', message: 'the CAPTCHA has expired; solve a new one' });
+      expect(refused.json().errors[0]).toEqual({ field: 'captcha', code: 'captcha-expired', message: 'the CAPTCHA has expired; solve a new one' });
     });
 
     it('refuses an expired solution', async () => {

@@ -116,7 +116,7 @@ describeEachDatabase('PIN login', (t) => {
     clock.advance(31 * 60_000);
     const ended = await second.call('GET', '/me');
     expect(ended.statusCode).toBe(401);
-    expect(ended.json()).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(ended.json()).toMatchObject({ status: 401, code: 'session-ended' });
   });
 
   it('opens the contact a number belongs to — own registration first, then the public register — and audits that login only', async () => {

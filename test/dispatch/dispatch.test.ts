@@ -213,12 +213,24 @@ describeEachDatabase('dispatch', (t) => {
     expect((await t().app.inject({ url: url('/incidents'), headers: foreign })).statusCode).toBe(401);
   });
 
-  it('lists a resident\'s notices for the history', async () => {
+  it('lists a resident\'s notices for the history, once per channel with its status', async () => {
+    const twoPhones = await addPerson(t().context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000061' }, { type: 'mobile', value: '+358401000062' }, { type: 'email', value: 'kaksi@example.fi' }], addresses: ['pk-6'] });
     const { messageId } = await sendTo({ postalCodes: ['35820'] });
+    const notices2 = async () =>
+      (await t().context.dispatch.listNoticesForContact(tenant.id, twoPhones, NOW - 86_400_000)).filter((n) => n.id.startsWith(messageId)).map((n) => [n.channel, n.status]).sort();
+    expect(await notices2()).toEqual([['email', 'delivered'], ['sms', 'delivered']]);
+    // One of the two phones failed: the SMS line stays delivered (the best of them); both failed: failed.
+    const db = t().context.db.kysely;
+    const smsSeqs = db.selectFrom('incident_recipients').select('seq').where('tenant_id', '=', tenant.id).where('contact_id', '=', twoPhones).where('channel', '=', 'sms');
+    const failSms = (limit: number) => db.updateTable('deliveries').set({ status: 'failed' }).where('tenant_id', '=', tenant.id).where('message_id', '=', messageId).where('seq', 'in', smsSeqs.orderBy('seq').limit(limit)).execute();
+    await failSms(1);
+    expect(await notices2()).toEqual([['email', 'delivered'], ['sms', 'delivered']]);
+    await failSms(2);
+    expect(await notices2()).toEqual([['email', 'delivered'], ['sms', 'failed']]);
     const contact = await t().context.db.kysely
       .selectFrom('contact_endpoints').select('contact_id').where('tenant_id', '=', tenant.id).where('value', '=', '+358401000021').executeTakeFirstOrThrow();
     const notices = await t().context.dispatch.listNoticesForContact(tenant.id, contact.contact_id, NOW - 86_400_000);
-    expect(notices.find((n) => n.id.startsWith(messageId))).toMatchObject({ channel: 'sms', kind: 'alert', service: 'water', address: 'Puistokatu 1' });
+    expect(notices.find((n) => n.id.startsWith(messageId))).toMatchObject({ channel: 'sms', kind: 'alert', service: 'water', address: 'Puistokatu 1', status: 'delivered' });
     // The resident sees it too, logged in over HTTP: the history route and the data export. (A week later,
     // after every message of the tests above, so that the PIN is the newest line of the inbox for that number.)
     t().clock.set(NOW + 7 * 86_400_000);

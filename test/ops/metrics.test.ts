@@ -82,7 +82,7 @@ describeEachDatabase(
       expect((await ask()).statusCode).toBe(429);
       const samples = await scrape();
       expect(valueOf(samples, 'aviso_pin_requests_total', { outcome: 'sent' })).toBe(1);
-      expect(valueOf(samples, 'aviso_pin_requests_total', { outcome: 'rate-limited' })).toBe(1);
+      expect(valueOf(samples, 'aviso_pin_requests_total', { outcome: 'pin-cooldown' })).toBe(1);
       // The PIN went out through the same provider counters.
       expect(valueOf(samples, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' })).toBe(6);
     });

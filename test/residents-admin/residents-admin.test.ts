@@ -115,7 +115,7 @@ describeEachDatabase('residents for operators', (t) => {
       await t().app.inject({ method: 'PATCH', url, headers: viewer, payload: { active: false } }),
       await t().app.inject({ method: 'DELETE', url: `/api/t/${tenant.slug}/residents/${aino}`, headers: viewer }),
     ];
-    for (const answer of denied) expect(answer.json()).toMatchObject({ status: 403, code: 'forbidden' });
+    for (const answer of denied) expect(answer.json()).toMatchObject({ status: 403, code: 'role-needed', params: { role: 'operator' } });
 
     const off = await t().app.inject({ method: 'PATCH', url, headers: operator, payload: { active: false } });
     expect(off.statusCode, off.body).toBe(200);

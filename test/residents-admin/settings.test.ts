@@ -27,7 +27,7 @@ describeEachDatabase('tenant settings', (t) => {
     expect(read.json().serviceArea.type).toBe('Polygon');
     for (const headers of [viewer, operator]) {
       const denied = await app.inject({ method: 'PATCH', url, headers, payload: { pinLength: 4 } });
-      expect(denied.json()).toMatchObject({ status: 403, code: 'forbidden' });
+      expect(denied.json()).toMatchObject({ status: 403, code: 'role-needed', params: { role: 'admin' } });
     }
     expect((await app.inject({ method: 'PATCH', url, payload: { pinLength: 4 } })).statusCode).toBe(401);
     expect((await app.inject({ url, headers: viewer })).json().pinLength).toBe(6);

@@ -39,9 +39,9 @@ export interface WatchedPage {
   foreignRequests: string[];
 }
 
-/** A fresh context (own cookies and storage) with a page whose console errors and foreign requests are kept. */
-export async function openPage(browser: Browser, baseUrl: string, viewport: Viewport = DESKTOP): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
+/** A fresh context (own cookies and storage; the browser's language `locale`) with a page whose console errors and foreign requests are kept. */
+export async function openPage(browser: Browser, baseUrl: string, viewport: Viewport = DESKTOP, locale = 'fi-FI'): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl, locale, timezoneId: 'Europe/Helsinki' });
   const page = await context.newPage();
   const problems: string[] = [];
   const foreignRequests: string[] = [];

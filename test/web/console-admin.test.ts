@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, DESKTOP, openPage, PHONE, screenshot, type Viewport } from './browser.js';
-import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
+import { browserSuite, expectAccessible, expectNoProblems, overflowingText, submitConsoleLogin } from './suite.js';
 
 const ADMIN = { email: 'paakayttaja@mantanvesi.fi', password: 'hallinta-salasana-2025' };
 
@@ -27,11 +27,7 @@ const suite = browserSuite({
 });
 
 async function logIn(page: Page): Promise<void> {
-  await page.goto('/admin');
-  await page.getByLabel('Organisaatio').fill(suite.tenant.slug);
-  await page.getByLabel('Sähköposti').fill(ADMIN.email);
-  await page.getByLabel('Salasana', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await submitConsoleLogin(page, suite.tenant.slug, ADMIN.email, ADMIN.password);
   await page.getByRole('heading', { name: 'Häiriöt' }).waitFor();
 }
 
@@ -54,6 +50,8 @@ function adminPages(viewport: Viewport) {
     await page.getByRole('button', { name: 'Tuo' }).click();
     await page.locator('[data-status="done"]').waitFor({ timeout: 20_000 });
     await page.getByRole('heading', { name: 'Raportti (koeajo)' }).waitFor();
+    // The report's reasons in the page's language, not the server's English.
+    await page.getByRole('cell', { name: 'osoitetta ei löydy: postinumeroalueella 35800 ei ole tätä katua', exact: true }).waitFor();
     expect(await page.locator('[data-count="rows"]').textContent()).toBe('4');
     expect(await page.locator('[data-count="protected"]').textContent()).toBe('1');
     await expectAccessible(page);
@@ -63,6 +61,7 @@ function adminPages(viewport: Viewport) {
     await page.getByRole('heading', { name: 'Raportti', exact: true }).waitFor();
     await page.locator('[data-status="done"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-count="protected"]').textContent()).toBe('1');
+    expect(await overflowingText(page)).toEqual([]);
     await screenshot(page, `console-import-${viewport.width}`);
 
     await open(page, 'Operaattorit', 'Operaattorit');
@@ -75,7 +74,13 @@ function adminPages(viewport: Viewport) {
     await expectAccessible(page);
 
     await open(page, 'Tapahtumaloki', 'Tapahtumaloki');
-    await page.getByRole('cell', { name: 'operator.create' }).first().waitFor();
+    // For people: the action in words, the operator by name or email, the raw entry only behind "Näytä".
+    const created = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'lisäsi käyttäjän', exact: true }) }).first();
+    await created.waitFor();
+    await created.getByRole('cell', { name: ADMIN.email }).waitFor();
+    expect(await created.locator('code.audit-detail').isVisible()).toBe(false);
+    await created.getByText('Näytä').click();
+    expect(await created.locator('code.audit-detail').isVisible()).toBe(true);
     await expectAccessible(page);
 
     // Residents search (by name, by number in national form), an address's notices off and on again.
@@ -105,6 +110,7 @@ function adminPages(viewport: Viewport) {
     await page.getByLabel('PIN-koodin pituus').fill('5');
     await page.getByLabel('Kielet (tärkeysjärjestyksessä)').fill('fi, sv, en');
     await page.getByLabel('Toinen operaattori hyväksyy jokaisen lähetyksen').check();
+    await page.getByLabel('Näytä palvelu tämän Avison etusivun luettelossa').uncheck();
     await page.getByRole('button', { name: 'Tallenna', exact: true }).click();
     await page.getByText('Asetukset tallennettiin.').waitFor();
     const saved = await suite.server.context.tenants.findTenant(suite.tenant.slug);
@@ -112,6 +118,7 @@ function adminPages(viewport: Viewport) {
     expect(saved?.languages).toEqual(['fi', 'sv', 'en']);
     expect(saved?.settings.requireApproval).toBe(true);
     expect(saved?.settings.country).toBeNull();
+    expect(saved?.settings.listed).toBe(false);
     await expectAccessible(page);
     expectNoProblems(watched);
     await watched.context.close();

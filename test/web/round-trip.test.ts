@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/modules/operators/totp.js';
 import { DESKTOP, openPage, PHONE, screenshot, type Viewport, type WatchedPage } from './browser.js';
 import { buildTown } from './fixtures.js';
+import { readPinFromInbox } from './portal-helpers.js';
 import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
 
 
@@ -17,19 +18,6 @@ const suite = browserSuite({
   // A second utility covering the same streets: the register-once offer.
   setUp: async ({ server }) => void (await buildTown(server.context, 'mantan-energia', 'Mäntän Energia')),
 });
-
-/** The PIN in the newest message the dev inbox page shows for `to`. */
-async function readPinFromInbox(watched: WatchedPage, to: string): Promise<string> {
-  const inbox = await watched.context.newPage();
-  await inbox.goto('/dev/inbox');
-  const device = inbox.locator(`[data-to="${to}"]`);
-  await device.waitFor({ timeout: 15_000 });
-  const text = (await device.locator('.inbox-message__text').first().textContent()) ?? '';
-  await inbox.close();
-  const pin = /\b(\d{4,8})\b/.exec(text)?.[1];
-  if (!pin) throw new Error(`no PIN in "${text}"`);
-  return pin;
-}
 
 async function addAddress(page: Page, postalCode: string, street: string, number: string, pick: string, label?: string): Promise<void> {
   const form = page.locator('form[aria-labelledby="add-address-heading"]');

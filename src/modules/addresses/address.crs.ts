@@ -20,7 +20,7 @@ export type Projector = (x: number, y: number) => [number, number];
 export function checkCrs(crs: string | undefined): void {
   const code = (crs ?? 'EPSG:4326').toUpperCase();
   if (code !== 'EPSG:4326' && code !== 'WGS84' && !DEFINITIONS[code]) {
-    throw new ValidationError('crs', `unsupported CRS ${crs}; use one of ${SUPPORTED_CRS.join(', ')}`);
+    throw new ValidationError('crs', 'crs-unsupported', { crs: String(crs), supported: SUPPORTED_CRS.join(', ') });
   }
 }
 

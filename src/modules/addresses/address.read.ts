@@ -41,7 +41,7 @@ export async function* readRows(input: Readable, format: AddressFormat, project:
     if (!columns) {
       columns = records[0]![1];
       const missing = REQUIRED_COLUMNS[format].filter((c) => !columns!.includes(c));
-      if (missing.length > 0) throw new ValidationError('file', `not a ${format} address file: missing column(s) ${missing.join(', ')}`);
+      if (missing.length > 0) throw new ValidationError('file', 'address-columns', { format, columns: missing.join(', ') });
       records = records.slice(1);
     }
     const header = columns;

@@ -14,6 +14,7 @@ import { ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { keyedHash, safeEqual } from '../../lib/crypto.js';
 import type { RateLimitRepository } from './rate-limit.repository.js';
+import type { ProblemCode } from '../../problems.js';
 
 /**
  * The search space. A phone's browser tries roughly 100–200 k SHA-256 per second in a worker, and the
@@ -78,7 +79,7 @@ export interface SolutionClaim {
 }
 
 /** A solution that was claimed before. */
-export const usedSolutionError = () => new ValidationError('captcha', 'this CAPTCHA solution was used already; solve a new one');
+export const usedSolutionError = () => new ValidationError('captcha', 'captcha-used');
 
 /** Where a challenge is issued: the tenant, and its share of the hourly PIN budget used so far. */
 export interface ChallengeScope {
@@ -97,7 +98,7 @@ export interface CaptchaServiceDeps {
 export function captchaService(deps: CaptchaServiceDeps) {
   const hmacKey = captchaHmacKey(deps.secret);
   const maxNumber = deps.maxNumber ?? CAPTCHA_MAX_NUMBER;
-  const refuse = (message: string) => new ValidationError('captcha', message);
+  const refuse = (code: ProblemCode) => new ValidationError('captcha', code);
   const enabled = deps.mode === 'altcha';
 
   const costs = new Map<string, { factor: number; at: number }>();
@@ -119,24 +120,24 @@ export function captchaService(deps: CaptchaServiceDeps) {
    */
   function check(payload: string | undefined, tenantId: string, factor = 1): SolutionClaim | undefined {
     if (!enabled) return undefined;
-    if (!payload) throw refuse('confirm that you are not a robot');
+    if (!payload) throw refuse('captcha-missing');
     let decoded: unknown;
     try {
       decoded = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
     } catch {
-      throw refuse('not a CAPTCHA solution');
+      throw refuse('captcha-invalid');
     }
-    if (!isSolution(decoded)) throw refuse('not a CAPTCHA solution');
+    if (!isSolution(decoded)) throw refuse('captcha-invalid');
     // Expiry against our clock (altcha-lib would use the system clock).
     const params = extractParams({ salt: decoded.salt } as Parameters<typeof extractParams>[0]);
     const expires = Number(params.expires) * 1000;
     const now = deps.clock.now();
-    if (!Number.isFinite(expires) || expires < now) throw refuse('the CAPTCHA has expired; solve a new one');
+    if (!Number.isFinite(expires) || expires < now) throw refuse('captcha-expired');
     // The salt (and with it the tenant) is under the signature: a solution checked here was issued here.
     if (!verifyAltchaSolution(decoded, hmacKey) || params.tenant !== tenantId) {
-      throw refuse('the CAPTCHA solution is not valid');
+      throw refuse('captcha-wrong');
     }
-    if (Number(params.cost) * 2 < factor) throw refuse('the CAPTCHA has expired; solve a new one');
+    if (Number(params.cost) * 2 < factor) throw refuse('captcha-expired');
     return { key: `captcha:${decoded.signature}`, until: expires };
   }
 

@@ -42,7 +42,7 @@ export function pinDelivery(deps: { channels: Channels }) {
       language: delivery.language,
     });
     // The provider's reason stays out of the answer: it could name the number.
-    if (result.status === 'failed') throw new AppError('pin-not-sent', 503, 'the PIN could not be sent just now; try again in a moment');
+    if (result.status === 'failed') throw new AppError('pin-not-sent', 503);
   };
 }
 

@@ -13,7 +13,8 @@
  *   and per day (tenant settings), across all tenants per hour and per day (`AVISO_PIN_BUDGET`). Voice
  *   PINs stop first, at `voicePinBudgetPercent` of each budget.
  */
-import { AppError, RateLimitedError } from '../../errors.js';
+import { AppError, FieldError, fieldProblem, RateLimitedError } from '../../errors.js';
+import { problemText } from '../../problems.js';
 import type { Clock } from '../../lib/clock.js';
 import { keyedHash, randomDigits, safeEqual } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
@@ -81,16 +82,18 @@ export interface PinBudgetStatus {
   alert: boolean;
 }
 
-/** A spent PIN budget: 429, no PIN sent. */
-export class PinBudgetSpentError extends RateLimitedError {
-  override readonly code = 'pin-budget-spent';
+/** A spent PIN budget: 429, no PIN sent. By voice, the `phone` field says that a mobile number or an email still works. */
+export class PinBudgetSpentError extends AppError {
+  constructor(voice: boolean, retryAfterSeconds: number) {
+    const problems = voice ? [fieldProblem('phone', 'pin-budget-voice')] : [];
+    super('pin-budget-spent', 429, {}, problems, { retryAfter: retryAfterSeconds }, problemText(voice ? 'pin-budget-voice' : 'pin-budget-spent'));
+  }
 }
 
 /** A wrong, expired, spent or already used PIN: 400 naming the `pin` field. */
-export class PinRejectedError extends AppError {
+export class PinRejectedError extends FieldError {
   constructor(attemptsLeft: number) {
-    const message = attemptsLeft > 0 ? 'wrong or expired PIN' : 'wrong or expired PIN; ask for a new one';
-    super('pin-rejected', 400, `pin: ${message}`, [{ field: 'pin', message }], { attemptsLeft });
+    super(400, 'pin', attemptsLeft > 0 ? 'pin-rejected' : 'pin-rejected-last', undefined, { attemptsLeft }, 'pin-rejected');
   }
 }
 
@@ -135,11 +138,11 @@ export function pinService(deps: PinServiceDeps) {
     const k = keys(tenant, target);
     if ((fails.get(k.endpointFailed) ?? 0) >= MAX_FAILURES_PER_ENDPOINT_PER_DAY) {
       const wait = rateLimits.retryAfter(DAY, now);
-      throw new RateLimitedError(`too many wrong PINs for this number or email from this network; try again in ${minutes(wait)} minutes`, wait);
+      throw new RateLimitedError('pin-guesses-target', { minutes: minutes(wait) }, wait);
     }
     if ((fails.get(k.ipFailed) ?? 0) >= failuresPerIpPerHour(tenant)) {
       const wait = rateLimits.retryAfter(HOUR, now);
-      throw new RateLimitedError(`too many wrong PINs from this network; try again in ${minutes(wait)} minutes`, wait);
+      throw new RateLimitedError('pin-guesses-network', { minutes: minutes(wait) }, wait);
     }
   }
 
@@ -156,7 +159,7 @@ export function pinService(deps: PinServiceDeps) {
     const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
     if (issuedAt !== undefined && issuedAt > now - cooldownMs) {
       const wait = Math.max(1, Math.ceil((issuedAt + cooldownMs - now) / 1000));
-      throw new RateLimitedError(`a PIN was sent a moment ago; a new one can be asked for in ${wait} seconds`, wait);
+      throw new RateLimitedError('pin-cooldown', { seconds: wait }, wait);
     }
   }
 
@@ -164,8 +167,8 @@ export function pinService(deps: PinServiceDeps) {
   const issueCounters = (tenant: Tenant, target: PinTarget, now: number) => {
     const k = keys(tenant, target);
     return [
-      { key: k.ipIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerIpPerHour, what: 'from this network' },
-      { key: k.endpointIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerEndpointPerHour, what: 'for this number or email' },
+      { key: k.ipIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerIpPerHour, code: 'pin-limit-network' as const },
+      { key: k.endpointIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerEndpointPerHour, code: 'pin-limit-target' as const },
     ];
   };
 
@@ -224,14 +227,13 @@ export function pinService(deps: PinServiceDeps) {
       for (const [i, counter] of counters.entries()) {
         if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
         const wait = rateLimits.retryAfter(HOUR, now);
-        throw new RateLimitedError(`too many PINs ${counter.what} this hour; try again in ${minutes(wait)} minutes`, wait);
+        throw new RateLimitedError(counter.code, { minutes: minutes(wait) }, wait);
       }
       if (!outcome.withinBudget) {
         const wait = rateLimits.retryAfter(HOUR, now);
-        const message = target.channel === 'voice' ? 'PINs by voice call are paused for now; give a mobile number or an email, or try again later' : 'too many PINs are being sent just now; try again later';
-        throw new PinBudgetSpentError(message, wait);
+        throw new PinBudgetSpentError(target.channel === 'voice', wait);
       }
-      if (!outcome.stored) throw new RateLimitedError('a PIN was sent a moment ago', tenant.settings.pinResendCooldownSeconds);
+      if (!outcome.stored) throw new RateLimitedError('pin-cooldown', { seconds: tenant.settings.pinResendCooldownSeconds }, tenant.settings.pinResendCooldownSeconds);
       return { code, expiresAt };
     },
 

@@ -6,19 +6,16 @@
  * Pure.
  */
 import { SegmentedMessage } from 'sms-segments-calculator';
-import smartEncodingModule from 'sms-segments-calculator/dist/libs/SmartEncodingMap.js';
 import { ValidationError } from '../../errors.js';
-import { smsEncoding } from '../../channels/sms/sms-encoding.js';
+import { containsLink, normaliseForSms } from '../../channels/sms/sms-normalise.js';
+
+export { containsLink, normaliseForSms };
 import type { Language, Service } from '../tenants/tenant.types.js';
 import { DEFAULT_TIME_ZONE } from './local-time.js';
 
 export const MESSAGE_KINDS = ['alert', 'update', 'all-clear', 'cancel'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export type Texts = Partial<Record<Language, string>>;
-
-/** Twilio's "smart encoding" table: typographic character → GSM-7 look-alike (a CommonJS default export). */
-const smartModule = smartEncodingModule as unknown as Record<string, string> & { default?: Record<string, string> };
-const SMART_ENCODING: Record<string, string> = typeof smartModule.default === 'object' ? smartModule.default : smartModule;
 
 const SERVICE_NAMES: Record<Language, Record<Service, string>> = {
   fi: { water: 'Vesikatko', sewer: 'Viemärikatko', 'district-heating': 'Kaukolämpökatko', electricity: 'Sähkökatko', waste: 'Jätehuollon häiriö', other: 'Häiriö' },
@@ -86,26 +83,6 @@ export function unknownVariables(text: string): string[] {
 
 export const fillAddress = (text: string, label: string): string => text.replaceAll('{address}', label);
 
-/** Replaces typographic characters outside GSM-7 by their plain look-alikes; lists what it replaced. */
-export function normaliseForSms(text: string): { text: string; replaced: string[] } {
-  const replaced = new Set<string>();
-  let out = '';
-  for (const char of text) {
-    const plain = smsEncoding(char) === 'UCS-2' ? SMART_ENCODING[char] : undefined;
-    if (plain !== undefined) {
-      replaced.add(char);
-      out += plain;
-    } else {
-      out += char;
-    }
-  }
-  return { text: out, replaced: [...replaced] };
-}
-
-const LINK = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fi|se|ax|com|net|org|eu|info|io|ly|me)(?:\/\S*)?\b/i;
-
-export const containsLink = (text: string): boolean => LINK.test(text);
-
 export interface SmsFigures {
   encoding: 'GSM-7' | 'UCS-2';
   segments: number;
@@ -142,8 +119,8 @@ export function renderTexts(given: Texts, kind: MessageKind, options: RenderOpti
     given[language]?.trim() || given[options.languages[0]!]?.trim() || provided[0]?.[1].trim() || TEMPLATES[kind][language];
   for (const [language, text] of provided) {
     const unknown = unknownVariables(text);
-    if (unknown.length) throw new ValidationError(`texts.${language}`, `unknown variable {${unknown[0]}}; use {service}, {start}, {end}, {address} or {tenant}`);
-    if (!options.allowLinks && containsLink(text)) throw new ValidationError(`texts.${language}`, 'links are not allowed in messages of this tenant (anti-smishing)');
+    if (unknown.length) throw new ValidationError(`texts.${language}`, 'text-variable', { variable: unknown[0]! });
+    if (!options.allowLinks && containsLink(text)) throw new ValidationError(`texts.${language}`, 'text-links');
   }
   const texts: Record<string, string> = {};
   for (const language of options.languages) {

@@ -66,8 +66,8 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 function parseSendAt(value: string | number | undefined, now: number): number {
   if (value === undefined) return now;
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ValidationError('sendAt', 'expected an ISO 8601 time, e.g. 2025-03-01T08:00:00+02:00');
-  if (ms < now - PAST_TOLERANCE_MS) throw new ValidationError('sendAt', 'the time has passed');
+  if (!Number.isFinite(ms)) throw new ValidationError('sendAt', 'time-format');
+  if (ms < now - PAST_TOLERANCE_MS) throw new ValidationError('sendAt', 'send-time-passed');
   return Math.max(ms, now);
 }
 
@@ -128,8 +128,8 @@ export function messageService(deps: MessageServiceDeps) {
     async createMessage(tenant: Tenant, incidentId: string, input: NewMessageInput, actor: Actor): Promise<MessageView> {
       const incident = await deps.incidents.getIncident(tenant, incidentId);
       const kind = input.kind ?? 'alert';
-      if (incident.status === 'cancelled') throw new ConflictError('the incident is cancelled');
-      if (kind !== 'alert' && incident.frozenAt === null) throw new ValidationError('kind', `an ${kind} follows a first message; send an alert first`);
+      if (incident.status === 'cancelled') throw new ConflictError('incident-cancelled');
+      if (kind !== 'alert' && incident.frozenAt === null) throw new ValidationError('kind', 'alert-first', { kind });
       const rendered = renderTexts(input.texts ?? {}, kind, {
         languages: tenant.languages,
         context: { service: incident.service, startsAt: incident.startsAt, endsAt: incident.endsAt, tenantName: tenant.name },
@@ -174,9 +174,9 @@ export function messageService(deps: MessageServiceDeps) {
 
     async approveMessage(tenant: Tenant, id: string, actor: Actor): Promise<MessageView> {
       const row = await requireMessage(tenant, id);
-      if (row.status !== 'awaiting-approval') throw new ConflictError(`the message is ${row.status}, not awaiting approval`);
-      if (actor.type !== 'operator' || actor.id === row.created_by) throw new ForbiddenError('a second operator (not the author, not a token) must approve');
-      if (!(await messages.update(tenant.id, id, { status: 'scheduled', approved_by: actor.id }, ['awaiting-approval']))) throw new ConflictError('approved already');
+      if (row.status !== 'awaiting-approval') throw new ConflictError('message-not-awaiting', { status: row.status });
+      if (actor.type !== 'operator' || actor.id === row.created_by) throw new ForbiddenError('approver-other');
+      if (!(await messages.update(tenant.id, id, { status: 'scheduled', approved_by: actor.id }, ['awaiting-approval']))) throw new ConflictError('approved-already');
       await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.approve', subjectType: 'message', subjectId: id });
       await startIfDue(tenant, { ...row, status: 'scheduled' });
       return view(tenant, await requireMessage(tenant, id));
@@ -186,7 +186,7 @@ export function messageService(deps: MessageServiceDeps) {
     async cancelMessage(tenant: Tenant, id: string, actor: Actor): Promise<MessageView> {
       const row = await requireMessage(tenant, id);
       if (!(await messages.update(tenant.id, id, { status: 'cancelled', finished_at: clock.now() }, ['awaiting-approval', 'scheduled', 'starting', 'sending']))) {
-        throw new ConflictError(`the message is ${row.status}`);
+        throw new ConflictError('message-status', { status: row.status });
       }
       await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.cancel', subjectType: 'message', subjectId: id });
       return view(tenant, await requireMessage(tenant, id));
@@ -194,7 +194,7 @@ export function messageService(deps: MessageServiceDeps) {
 
     async retryFailed(tenant: Tenant, id: string, actor: Actor): Promise<MessageView> {
       const row = await requireMessage(tenant, id);
-      if (row.status === 'cancelled') throw new ConflictError('the message is cancelled');
+      if (row.status === 'cancelled') throw new ConflictError('message-status', { status: 'cancelled' });
       const batches = await deliveries.requeueFailed(tenant.id, id, clock.now());
       await deps.queue.enqueue('dispatch-batch', batches.map((b) => ({ payload: { tenantId: tenant.id, messageId: id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })));
       await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.retry', subjectType: 'message', subjectId: id, detail: { batches: batches.length } });

@@ -40,7 +40,11 @@ export interface ContactNotice {
   text: string;
   /** The affected address(es) of this contact the notice named. */
   address?: string;
+  /** The best of its deliveries on this channel: delivered, sent (no receipt yet) or failed. */
+  status: 'delivered' | 'sent' | 'failed';
 }
+
+const STATUS_RANK = { delivered: 2, sent: 1, failed: 0 } as const;
 
 export function recipientRepository(db: Kysely<Database>, dialect: DialectInfo) {
   return {
@@ -107,26 +111,37 @@ export function recipientRepository(db: Kysely<Database>, dialect: DialectInfo) 
         .innerJoin('messages as m', (j) => j.onRef('m.incident_id', '=', 'r.incident_id').on('m.tenant_id', '=', tenantId))
         .innerJoin('deliveries as d', (j) => j.onRef('d.message_id', '=', 'm.id').onRef('d.seq', '=', 'r.seq'))
         .innerJoin('incidents as i', 'i.id', 'r.incident_id')
-        .select(['m.id', 'd.seq', 'd.sent_at', 'm.started_at', 'r.channel', 'm.kind', 'i.service', 'r.language', 'm.rendered', 'r.address_label'])
+        .select(['m.id', 'd.seq', 'd.sent_at', 'd.status', 'm.started_at', 'r.channel', 'm.kind', 'i.service', 'r.language', 'm.rendered', 'r.address_label'])
         .where('r.tenant_id', '=', tenantId)
         .where('r.contact_id', '=', contactId)
-        .where('d.status', 'in', ['sent', 'delivered'])
+        .where('d.status', 'in', ['sent', 'delivered', 'failed', 'expired'])
         .where('m.started_at', '>=', since)
         .orderBy('m.started_at', 'desc')
         .limit(500)
         .execute();
-      return rows.map((r) => {
+      // One notice per message and channel (two numbers got the same SMS: one line), with its best status.
+      const notices = new Map<string, ContactNotice>();
+      for (const r of rows) {
+        const status = r.status === 'delivered' || r.status === 'sent' ? r.status : 'failed';
+        const key = `${r.id}:${r.channel}`;
+        const seen = notices.get(key);
+        if (seen) {
+          if (STATUS_RANK[status] > STATUS_RANK[seen.status]) seen.status = status;
+          continue;
+        }
         const rendered = JSON.parse(r.rendered) as Record<string, string>;
-        return {
-          id: `${r.id}:${r.seq}`,
+        notices.set(key, {
+          id: key,
           sentAt: new Date(r.sent_at ?? r.started_at ?? 0).toISOString(),
           channel: r.channel,
           kind: r.kind,
           service: r.service,
           text: fillAddress(rendered[r.language] ?? Object.values(rendered)[0] ?? '', r.address_label ?? ''),
           ...(r.address_label ? { address: r.address_label } : {}),
-        };
-      });
+          status,
+        });
+      }
+      return [...notices.values()];
     },
   };
 }

@@ -4,7 +4,7 @@
  * thread with a time budget and a memory limit. A small area (most of them) is parsed at once: a worker
  * costs more than it saves there.
  */
-import { AppError } from '../../errors.js';
+import { FieldError } from '../../errors.js';
 import { workerModule } from '../../lib/worker-stream.js';
 import { runWorkerTask, type WorkerTaskLimits } from '../../lib/worker-task.js';
 import { parseAffectedArea, type AffectedArea, type AreaInput, type AreaLimits } from './area.js';
@@ -17,10 +17,9 @@ const INLINE_MAX_POSITIONS = 500;
 const AREA_WORKER = workerModule(import.meta.url, 'area.worker');
 
 /** An area whose geometry overran its time or memory budget: 400 naming `area`. */
-export class AreaTooComplexError extends AppError {
+export class AreaTooComplexError extends FieldError {
   constructor() {
-    const message = 'the area is too complex to work out; simplify it (fewer positions, a smaller buffer)';
-    super('area-too-complex', 400, `area: ${message}`, [{ field: 'area', message }]);
+    super(400, 'area', 'area-too-complex');
   }
 }
 

@@ -65,9 +65,9 @@ type Shape = { feature: Feature; polygon: Polygon | MultiPolygon; vertices: numb
 
 function unwrapFeatures(input: unknown, field: string): Feature[] {
   const value = (typeof input === 'string' ? safeJson(input, field) : input) as { type?: unknown; features?: unknown };
-  if (typeof value !== 'object' || value === null) throw new ValidationError(field, 'expected GeoJSON');
+  if (typeof value !== 'object' || value === null) throw new ValidationError(field, 'geojson-expected');
   if (value.type === 'FeatureCollection') {
-    if (!Array.isArray(value.features)) throw new ValidationError(field, 'a FeatureCollection needs features');
+    if (!Array.isArray(value.features)) throw new ValidationError(field, 'features-needed');
     return value.features as Feature[];
   }
   if (value.type === 'Feature') return [value as Feature];
@@ -78,27 +78,27 @@ function safeJson(text: string, field: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ValidationError(field, 'not valid JSON');
+    throw new ValidationError(field, 'json-invalid');
   }
 }
 
 function metres(value: unknown, name: string, max: number, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
-    throw new ValidationError(field, `${name} must be a number of metres between 1 and ${max}`);
+    throw new ValidationError(field, 'distance-range', { name, max });
   }
   return value;
 }
 
 function checkPositions(positions: Position[], field: string): void {
   for (const [lon, lat] of positions) {
-    if (!isLonLat(lon, lat)) throw new ValidationError(field, `position ${lon},${lat} is outside WGS84 ranges (lon −180…180, lat −90…90)`);
+    if (!isLonLat(lon, lat)) throw new ValidationError(field, 'position-range', { lon: String(lon), lat: String(lat) });
   }
 }
 
 function parseShape(feature: Feature, field: string): Shape {
   const geometry = feature?.geometry as Geometry | null | undefined;
   const properties = (feature?.properties ?? {}) as { radius?: unknown; buffer?: unknown };
-  if (!geometry || typeof geometry !== 'object') throw new ValidationError(field, 'a feature needs a geometry');
+  if (!geometry || typeof geometry !== 'object') throw new ValidationError(field, 'geometry-needed');
   switch (geometry.type) {
     case 'Polygon':
     case 'MultiPolygon': {
@@ -107,7 +107,7 @@ function parseShape(feature: Feature, field: string): Shape {
       return { feature: { type: 'Feature', geometry: polygon, properties: { shape: 'polygon' } }, polygon, vertices };
     }
     case 'Point': {
-      if (properties.radius === undefined) throw new ValidationError(field, 'a point is a circle: give properties.radius in metres');
+      if (properties.radius === undefined) throw new ValidationError(field, 'point-radius');
       const radius = metres(properties.radius, 'radius', MAX_RADIUS_METRES, `${field}.properties.radius`);
       checkPositions([geometry.coordinates], field);
       const polygon = circle(geometry.coordinates, radius, { units: 'meters', steps: CIRCLE_STEPS }).geometry;
@@ -115,27 +115,27 @@ function parseShape(feature: Feature, field: string): Shape {
     }
     case 'LineString':
     case 'MultiLineString': {
-      if (properties.buffer === undefined) throw new ValidationError(field, 'a line needs properties.buffer: the distance in metres along it');
+      if (properties.buffer === undefined) throw new ValidationError(field, 'line-buffer');
       const distance = metres(properties.buffer, 'buffer', MAX_BUFFER_METRES, `${field}.properties.buffer`);
       const lines = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.coordinates;
       for (const line of lines) {
-        if (line.length < 2) throw new ValidationError(field, 'a line needs at least 2 positions');
+        if (line.length < 2) throw new ValidationError(field, 'line-short');
         checkPositions(line, field);
       }
       const buffered = buffer(geometry as LineString | MultiLineString, distance, { units: 'meters' });
-      if (!buffered) throw new ValidationError(field, 'the line could not be buffered');
+      if (!buffered) throw new ValidationError(field, 'line-unbuffered');
       const vertices = lines.reduce((n, l) => n + l.length, 0);
       return { feature: { type: 'Feature', geometry, properties: { shape: 'line', buffer: distance } }, polygon: buffered.geometry, vertices };
     }
     default:
-      throw new ValidationError(field, `expected a Polygon, MultiPolygon, a Point with a radius or a line with a buffer, got ${String(geometry.type)}`);
+      throw new ValidationError(field, 'geometry-type', { type: String(geometry.type) });
   }
 }
 
 function parseStreets(streets: StreetSelection[]): StreetSelection[] {
   return streets.map((s, i) => {
-    if (!foldText(s.street ?? '')) throw new ValidationError(`streets.${i}.street`, 'a street name is needed');
-    if (s.from !== undefined && s.to !== undefined && s.from > s.to) throw new ValidationError(`streets.${i}.from`, 'from must not exceed to');
+    if (!foldText(s.street ?? '')) throw new ValidationError(`streets.${i}.street`, 'street-needed');
+    if (s.from !== undefined && s.to !== undefined && s.from > s.to) throw new ValidationError(`streets.${i}.from`, 'range-reversed');
     return { street: s.street.trim(), from: s.from, to: s.to, side: s.side ?? 'both', ...(s.postalCode ? { postalCode: s.postalCode } : {}) };
   });
 }
@@ -170,10 +170,10 @@ function checkSize(features: Feature[], maxVertices: number): void {
     const geometry = feature?.geometry as { type?: unknown; coordinates?: unknown } | null | undefined;
     const positions = geometry?.type === 'Point' ? 1 : countVertices(geometry?.type, geometry?.coordinates, maxVertices - all);
     all += positions;
-    if (all > maxVertices) throw new ValidationError('area', `the area has more than ${maxVertices} vertices, the most this tenant allows`);
+    if (all > maxVertices) throw new ValidationError('area', 'area-vertices', { max: maxVertices });
     if (geometry?.type === 'LineString' || geometry?.type === 'MultiLineString') buffered += positions;
     if (buffered > MAX_BUFFERED_LINE_POSITIONS) {
-      throw new ValidationError('area', `buffered lines may have at most ${MAX_BUFFERED_LINE_POSITIONS} positions in all; simplify the line`);
+      throw new ValidationError('area', 'buffered-line-positions', { max: MAX_BUFFERED_LINE_POSITIONS });
     }
   }
 }
@@ -186,18 +186,18 @@ export function parseAffectedArea(input: AreaInput, limits: AreaLimits): Affecte
   const streets = parseStreets(input.streets ?? []);
   const postalCodes = [...new Set((input.postalCodes ?? []).map((p) => p.trim()))];
   postalCodes.forEach((p, i) => {
-    if (!/^\d{5}$/.test(p)) throw new ValidationError(`postalCodes.${i}`, 'a postal code has 5 digits');
+    if (!/^\d{5}$/.test(p)) throw new ValidationError(`postalCodes.${i}`, 'postal-code-format');
   });
   if (shapes.length === 0 && streets.length === 0 && postalCodes.length === 0) {
-    throw new ValidationError('area', 'give an area, streets or postal codes');
+    throw new ValidationError('area', 'area-needed');
   }
   const vertices = shapes.reduce((n, s) => n + s.vertices, 0);
   if (vertices > limits.maxVertices) {
-    throw new ValidationError('area', `the area has ${vertices} vertices; this tenant allows at most ${limits.maxVertices}`);
+    throw new ValidationError('area', 'area-vertices-tenant', { vertices, max: limits.maxVertices });
   }
   const polygons = shapes.map((s) => s.polygon);
   if (polygons.length > 0 && !polygons.some((p) => booleanIntersects(p, limits.serviceArea))) {
-    throw new ValidationError('area', 'the area lies entirely outside the service area');
+    throw new ValidationError('area', 'area-outside');
   }
   return {
     shapes: shapes.length ? { type: 'FeatureCollection', features: shapes.map((s) => s.feature) } : null,

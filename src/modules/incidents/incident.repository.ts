@@ -115,6 +115,19 @@ export function incidentRepository(db: Kysely<Database>) {
     async setStatus(tenantId: TenantId, id: string, status: IncidentStatus, at: number): Promise<void> {
       await db.updateTable('incidents').set({ status, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
+
+    /** Deletes the incident if it is a draft that nothing was sent or scheduled for; false otherwise. */
+    async deleteDraft(tenantId: TenantId, id: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('incidents')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('status', '=', 'draft')
+        .where('frozen_at', 'is', null)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').where('messages.tenant_id', '=', tenantId).where('messages.incident_id', '=', id))))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-/** Incidents over HTTP: list, open, read, change. Operators (session or API token) only. */
+/** Incidents over HTTP: list, open, read, change, discard a draft. Operators (session or API token) only. */
 import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
 import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
@@ -78,6 +78,24 @@ export function registerIncidentRoutes(app: AppInstance, deps: { incidents: Inci
     async (request) => {
       const { tenant, actor } = operatorOf(request);
       return toIncidentView(await incidents.updateIncident(tenant, request.params.id, request.body, actor));
+    },
+  );
+
+  app.delete(
+    '/api/t/:tenant/incidents/:id',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags: ['incidents'],
+        summary: 'Discard a draft (409 incident-not-draft once it is open or a message was sent or scheduled)',
+        security,
+        params: incidentParams,
+      },
+    },
+    async (request, reply) => {
+      const { tenant, actor } = operatorOf(request);
+      await incidents.deleteDraft(tenant, request.params.id, actor);
+      return reply.status(204).send();
     },
   );
 }

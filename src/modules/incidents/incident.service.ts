@@ -29,12 +29,12 @@ export interface IncidentServiceDeps {
 function parseTime(value: string | number | null | undefined, field: string): number | null | undefined {
   if (value === undefined || value === null) return value;
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ValidationError(field, 'expected an ISO 8601 time, e.g. 2025-03-01T08:00:00+02:00');
+  if (!Number.isFinite(ms)) throw new ValidationError(field, 'time-format');
   return ms;
 }
 
 function checkTimes(startsAt: number | null, endsAt: number | null): void {
-  if (startsAt !== null && endsAt !== null && endsAt < startsAt) throw new ValidationError('endsAt', 'the end is before the start');
+  if (startsAt !== null && endsAt !== null && endsAt < startsAt) throw new ValidationError('endsAt', 'end-before-start');
 }
 
 function withArea(incident: Incident, area: AffectedArea, selectionGeometry: MultiPolygon | null): Incident {
@@ -63,7 +63,7 @@ export function incidentService(deps: IncidentServiceDeps) {
       deps.incidents.list(tenant.id, { status: options.status, limit: options.limit ?? 100 }),
 
     async createIncident(tenant: Tenant, input: IncidentInput, actor: Actor): Promise<Incident> {
-      if (!tenant.services.includes(input.service)) throw new ValidationError('service', `this tenant offers ${tenant.services.join(', ')}`);
+      if (!tenant.services.includes(input.service)) throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
       const startsAt = parseTime(input.startsAt, 'startsAt') ?? null;
       const endsAt = parseTime(input.endsAt, 'endsAt') ?? null;
       checkTimes(startsAt, endsAt);
@@ -103,9 +103,9 @@ export function incidentService(deps: IncidentServiceDeps) {
       const current = await getIncident(tenant, id);
       const areaChanged = patch.area !== undefined || patch.streets !== undefined || patch.postalCodes !== undefined;
       if (areaChanged && current.frozenAt !== null) {
-        throw new ConflictError('the recipients were frozen by the first message: the area can no longer change', 'area');
+        throw new ConflictError('area-frozen', {}, 'area');
       }
-      if (patch.service && !tenant.services.includes(patch.service)) throw new ValidationError('service', `this tenant offers ${tenant.services.join(', ')}`);
+      if (patch.service && !tenant.services.includes(patch.service)) throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
       const startsAt = patch.startsAt === undefined ? current.startsAt : (parseTime(patch.startsAt, 'startsAt') ?? null);
       const endsAt = patch.endsAt === undefined ? current.endsAt : (parseTime(patch.endsAt, 'endsAt') ?? null);
       checkTimes(startsAt, endsAt);
@@ -132,6 +132,13 @@ export function incidentService(deps: IncidentServiceDeps) {
       await deps.incidents.update(tenant.id, next);
       await deps.audit.record(tenant.id, next.updatedAt, { actorType: actor.type, actorId: actor.id, action: 'incident.update', subjectType: 'incident', subjectId: id, detail: { fields: Object.keys(patch) } });
       return next;
+    },
+
+    /** Deletes a draft (work that was abandoned or discarded); an incident anything was sent for stays. */
+    async deleteDraft(tenant: Tenant, id: string, actor: Actor): Promise<void> {
+      await getIncident(tenant, id);
+      if (!(await deps.incidents.deleteDraft(tenant.id, id))) throw new ConflictError('incident-not-draft', {}, 'id');
+      await deps.audit.record(tenant.id, deps.clock.now(), { actorType: actor.type, actorId: actor.id, action: 'incident.delete', subjectType: 'incident', subjectId: id, detail: {} });
     },
   };
 }

@@ -68,8 +68,8 @@ export function registerMapRoutes(app: AppInstance, deps: { maps: MapService; gu
     async (request, reply) => {
       const { z: zoom, x, y } = request.params;
       const tiles = 2 ** zoom;
-      if (x >= tiles) throw new ValidationError('x', `a tile column at zoom ${zoom} is below ${tiles}`);
-      if (y >= tiles) throw new ValidationError('y', `a tile row at zoom ${zoom} is below ${tiles}`);
+      if (x >= tiles) throw new ValidationError('x', 'tile-out-of-range', { axis: 'x', zoom, tiles });
+      if (y >= tiles) throw new ValidationError('y', 'tile-out-of-range', { axis: 'y', zoom, tiles });
       const tile = await deps.maps.addressTile(operatorOf(request).tenant, zoom, x, y, request.query.incident);
       // Private: the register is the tenant's; a short time because an import changes it.
       return reply.header('cache-control', 'private, max-age=60').send(tile);

@@ -67,24 +67,24 @@ export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
 
   async function fromToken(tenant: Tenant, bearer: string): Promise<OperatorCaller> {
     const token = await deps.operators.authenticateToken(tenant, bearer);
-    if (!token) throw new UnauthorizedError('unknown or revoked API token');
+    if (!token) throw new UnauthorizedError('token-unknown');
     return { tenant, actor: { type: 'token', id: token.id }, role: token.role };
   }
 
   async function fromSession(request: FastifyRequest, tenant: Tenant, options: GuardOptions): Promise<OperatorCaller> {
     const token = sessionTokenOf(request);
     const session = token ? await deps.sessions.read(tenant.id, token) : undefined;
-    if (!token || !session || session.subject.type !== 'operator') throw new UnauthorizedError('Not logged in (or the session has ended)');
+    if (!token || !session || session.subject.type !== 'operator') throw new UnauthorizedError('session-ended');
     if (STATE_CHANGING.has(request.method)) {
       const given = request.headers[CSRF_HEADER];
-      if (typeof given !== 'string' || !safeEqual(given, session.csrfToken)) throw new ForbiddenError(`missing or wrong ${CSRF_HEADER} header`);
+      if (typeof given !== 'string' || !safeEqual(given, session.csrfToken)) throw new ForbiddenError('csrf', { header: CSRF_HEADER });
     }
     const operator = await deps.operators.requireOperator(tenant, session.subject.id).catch(() => {
-      throw new UnauthorizedError('the account no longer exists');
+      throw new UnauthorizedError('account-gone');
     });
     const pending = session.data as OperatorSessionData;
-    if (!options.allowPending && pending.mustChangePassword) throw new AppError('password-change-required', 403, 'choose a new password first');
-    if (!options.allowPending && pending.totpSetupRequired) throw new AppError('totp-setup-required', 403, 'set up the second factor (TOTP) first');
+    if (!options.allowPending && pending.mustChangePassword) throw new AppError('password-change-required', 403);
+    if (!options.allowPending && pending.totpSetupRequired) throw new AppError('totp-setup-required', 403);
     return { tenant, actor: { type: 'operator', id: operator.id }, role: operator.role, sessionToken: token, csrfToken: session.csrfToken };
   }
 
@@ -96,7 +96,7 @@ export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
       const tenant = await deps.tenants.resolveTenant(slug);
       const bearer = bearerOf(request);
       const caller = bearer ? await fromToken(tenant, bearer) : await fromSession(request, tenant, options);
-      if (RANK[caller.role] < RANK[role]) throw new ForbiddenError(`this needs the ${role} role`);
+      if (RANK[caller.role] < RANK[role]) throw new ForbiddenError('role-needed', { role });
       request.operator = caller;
     });
 }

@@ -3,7 +3,7 @@
  * changed at first login), password + TOTP login throttled (never locked) after repeated failures, server-side
  * sessions (the residents' session core), and API tokens for integrations.
  */
-import { AppError, ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../../errors.js';
+import { AppError, ConflictError, fieldProblem, NotFoundError, RateLimitedError, ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { keyedHash, randomToken, sha256 } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
@@ -14,6 +14,7 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import type { OperatorRepository, OperatorRow } from './operator.repository.js';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { newTotpSecret, openSecret, sealSecret, totpStep, totpUri } from './totp.js';
+import { problemText, type ProblemCode } from '../../problems.js';
 
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -63,8 +64,8 @@ export const toOperatorView = (row: OperatorRow): OperatorView => ({
   totpEnabled: row.totp_enabled === 1,
 });
 
-const loginFailed = (field: string, message: string, code = 'unauthorized') =>
-  new AppError(code, 401, message, [{ field, message }]);
+const loginFailed = (field: string, code: ProblemCode, topCode: ProblemCode = 'unauthorized') =>
+  new AppError(topCode, 401, {}, [fieldProblem(field, code)], {}, problemText(code));
 
 export function operatorService(deps: OperatorServiceDeps) {
   const { operators, clock } = deps;
@@ -89,7 +90,7 @@ export function operatorService(deps: OperatorServiceDeps) {
   };
   type Attempt = ReturnType<typeof attemptOf>;
 
-  const tooMany = (seconds: number) => new RateLimitedError(`too many failed logins; try again in ${seconds} seconds`, seconds);
+  const tooMany = (seconds: number) => new RateLimitedError('login-throttled', { seconds }, seconds);
 
   /** Refuses a source past its failures at the account; past the account's, lets one attempt a minute through. */
   async function throttle(attempt: Attempt, now: number): Promise<void> {
@@ -101,11 +102,11 @@ export function operatorService(deps: OperatorServiceDeps) {
     if (!slot.allowed) throw tooMany(slot.retryAfterSeconds);
   }
 
-  async function failLogin(attempt: Attempt, row: OperatorRow | undefined, field: 'password' | 'totp', message: string): Promise<never> {
+  async function failLogin(attempt: Attempt, row: OperatorRow | undefined, field: 'password' | 'totp', code: ProblemCode): Promise<never> {
     const now = clock.now();
     await deps.rateLimits.hitMany(attempt.failures, now);
     if (row) await deps.audit.record(attempt.tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.login-failed', subjectType: 'operator', subjectId: row.id, detail: { field } });
-    throw loginFailed(field, message);
+    throw loginFailed(field, code);
   }
 
   /** Refuses a code already used for this operator (a replayed TOTP). */
@@ -116,9 +117,9 @@ export function operatorService(deps: OperatorServiceDeps) {
 
   async function checkTotp(attempt: Attempt, row: OperatorRow, code: string | undefined): Promise<void> {
     if (!row.totp_enabled || !row.totp_secret) return;
-    if (!code) throw loginFailed('totp', 'enter the code of your authenticator app', 'totp-required');
+    if (!code) throw loginFailed('totp', 'totp-required', 'totp-required');
     const step = totpStep(openSecret(deps.secret, row.totp_secret), code.trim(), clock.now());
-    if (step === null || !(await claimStep(row, step))) await failLogin(attempt, row, 'totp', 'wrong or already used code');
+    if (step === null || !(await claimStep(row, step))) await failLogin(attempt, row, 'totp', 'totp-failed');
   }
 
   return {
@@ -126,11 +127,11 @@ export function operatorService(deps: OperatorServiceDeps) {
 
     async createOperator(tenant: Tenant, input: { email: string; role: Role; name?: string | null; password?: string }, actorId: string | null) {
       const email = input.email.trim().toLowerCase();
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ValidationError('email', 'not an email address');
-      if (!ROLES.includes(input.role)) throw new ValidationError('role', `one of ${ROLES.join(', ')}`);
-      if (await operators.findByEmail(tenant.id, email)) throw new ConflictError(`operator ${email} exists already`, 'email');
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ValidationError('email', 'email-invalid');
+      if (!ROLES.includes(input.role)) throw new ValidationError('role', 'role-invalid', { roles: ROLES.join(', ') });
+      if (await operators.findByEmail(tenant.id, email)) throw new ConflictError('operator-exists', { email }, 'email');
       const problem = input.password !== undefined ? passwordProblem(input.password) : null;
-      if (problem) throw new ValidationError('password', problem);
+      if (problem) throw new ValidationError('password', problem.code, problem.params);
       const oneTime = input.password === undefined ? generatePassword() : undefined;
       const now = clock.now();
       const row = {
@@ -157,14 +158,14 @@ export function operatorService(deps: OperatorServiceDeps) {
     async login(tenant: Tenant, input: { email: string; password: string; totp?: string | undefined }, ip: string) {
       const now = clock.now();
       const perIp = await deps.rateLimits.hit(`operator-login:${tenant.id}:${ip}`, IP_WINDOW_MS, LOGINS_PER_IP, now);
-      if (!perIp.allowed) throw new RateLimitedError('too many login attempts from this address', perIp.retryAfterSeconds);
+      if (!perIp.allowed) throw new RateLimitedError('login-throttled-network', {}, perIp.retryAfterSeconds);
       const email = input.email.trim().toLowerCase();
       const attempt = attemptOf(tenant, email, ip);
       await throttle(attempt, now);
       const row = await operators.findByEmail(tenant.id, email);
       const passwordOk = await verifyPassword(input.password, row?.password_hash ?? null);
-      if (!row || row.disabled) return failLogin(attempt, undefined, 'password', 'wrong email or password');
-      if (!passwordOk) await failLogin(attempt, row, 'password', 'wrong email or password');
+      if (!row || row.disabled) return failLogin(attempt, undefined, 'password', 'login-failed');
+      if (!passwordOk) await failLogin(attempt, row, 'password', 'login-failed');
       await checkTotp(attempt, row, input.totp);
       await operators.update(tenant.id, row.id, { failed_logins: 0, locked_until: null, last_login_at: now, updated_at: now });
       const data: OperatorSessionData = {
@@ -178,10 +179,10 @@ export function operatorService(deps: OperatorServiceDeps) {
 
     async changePassword(tenant: Tenant, operatorId: string, current: string, next: string, sessionToken: string | undefined): Promise<void> {
       const row = await requireOperator(tenant, operatorId);
-      if (!(await verifyPassword(current, row.password_hash))) throw new ValidationError('currentPassword', 'wrong password');
+      if (!(await verifyPassword(current, row.password_hash))) throw new ValidationError('currentPassword', 'password-wrong');
       const problem = passwordProblem(next);
-      if (problem) throw new ValidationError('newPassword', problem);
-      if (next === current) throw new ValidationError('newPassword', 'choose a password different from the current one');
+      if (problem) throw new ValidationError('newPassword', problem.code, problem.params);
+      if (next === current) throw new ValidationError('newPassword', 'password-same');
       const now = clock.now();
       await operators.update(tenant.id, row.id, { password_hash: await hashPassword(next), must_change_password: 0, updated_at: now });
       await deps.sessions.revokeAll(tenant.id, { type: 'operator', id: row.id }, sessionToken);
@@ -192,7 +193,7 @@ export function operatorService(deps: OperatorServiceDeps) {
     /** Starts TOTP enrolment: a new secret, active once a code from it is confirmed. */
     async beginTotp(tenant: Tenant, operatorId: string): Promise<{ secret: string; uri: string }> {
       const row = await requireOperator(tenant, operatorId);
-      if (row.totp_enabled) throw new ConflictError('the second factor is set up already');
+      if (row.totp_enabled) throw new ConflictError('totp-set-already');
       const secret = newTotpSecret();
       await operators.update(tenant.id, row.id, { totp_secret: sealSecret(deps.secret, secret), updated_at: clock.now() });
       return { secret, uri: totpUri(secret, row.email, `Aviso ${tenant.name}`) };
@@ -200,9 +201,9 @@ export function operatorService(deps: OperatorServiceDeps) {
 
     async confirmTotp(tenant: Tenant, operatorId: string, code: string, sessionToken: string | undefined): Promise<void> {
       const row = await requireOperator(tenant, operatorId);
-      if (!row.totp_secret || row.totp_enabled) throw new ConflictError('start the set-up first');
+      if (!row.totp_secret || row.totp_enabled) throw new ConflictError('totp-start-first');
       const step = totpStep(openSecret(deps.secret, row.totp_secret), code.trim(), clock.now());
-      if (step === null || !(await claimStep(row, step))) throw new ValidationError('code', 'wrong code');
+      if (step === null || !(await claimStep(row, step))) throw new ValidationError('code', 'totp-wrong');
       const now = clock.now();
       await operators.update(tenant.id, row.id, { totp_enabled: 1, updated_at: now });
       if (sessionToken) await deps.sessions.update(tenant.id, sessionToken, { data: row.must_change_password ? { mustChangePassword: true } : {} });

@@ -4,6 +4,7 @@
  * raised later without invalidating the stored ones.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { ProblemCode, ProblemParams } from '../../problems.js';
 
 const N = 16_384;
 const R = 8;
@@ -36,9 +37,9 @@ export async function verifyPassword(password: string, stored: string | null): P
 }
 
 /** Rules for a chosen password: long rather than clever. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 12) return 'at least 12 characters';
-  if (password.length > 200) return 'at most 200 characters';
+export function passwordProblem(password: string): { code: ProblemCode; params: ProblemParams } | null {
+  if (password.length < 12) return { code: 'password-short', params: { minimum: 12 } };
+  if (password.length > 200) return { code: 'password-long', params: { maximum: 200 } };
   return null;
 }
 

@@ -39,12 +39,12 @@ export function parseColumnMapping(text: string): ColumnMapping {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ValidationError('columns', `not JSON: ${(error as Error).message}`);
+    throw new ValidationError('columns', 'columns-json', { reason: (error as Error).message });
   }
   const parsed = columnMappingSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ValidationError('columns', `${issue.path.join('.') || 'mapping'}: ${issue.message} (keys: ${REGISTER_COLUMNS.join(', ')})`);
+    throw new ValidationError('columns', 'columns-invalid', { path: issue.path.join('.') || 'mapping', reason: issue.message, keys: REGISTER_COLUMNS.join(', ') });
   }
   return parsed.data;
 }
@@ -66,7 +66,7 @@ const ENCODING_ALIASES: Record<string, RegisterEncoding> = {
 
 export function parseEncoding(value: string): RegisterEncoding {
   const encoding = ENCODING_ALIASES[value.trim().toLowerCase()];
-  if (!encoding) throw new ValidationError('encoding', `unknown encoding ${value}: use utf8, latin1 (ISO-8859-1) or windows-1252`);
+  if (!encoding) throw new ValidationError('encoding', 'encoding-unknown', { value });
   return encoding;
 }
 
@@ -76,7 +76,7 @@ export type RegisterDelimiter = (typeof REGISTER_DELIMITERS)[number];
 /** `,` `;` or a tab, also written `tab` or `\t` (what a shell makes easy to type). */
 export function parseDelimiter(value: string): RegisterDelimiter {
   const normalised = value === 'tab' || value === '\\t' ? '\t' : value;
-  if (!(REGISTER_DELIMITERS as readonly string[]).includes(normalised)) throw new ValidationError('delimiter', 'use , ; or tab');
+  if (!(REGISTER_DELIMITERS as readonly string[]).includes(normalised)) throw new ValidationError('delimiter', 'delimiter-invalid');
   return normalised as RegisterDelimiter;
 }
 
@@ -112,7 +112,7 @@ export function resolveColumns(headerLine: string, delimiter: RegisterDelimiter,
   if (missing.length > 0) {
     const named = missing.map((c) => (mapping[c] ? `${c} (mapped to "${mapping[c]}")` : c));
     const hint = header.length <= 1 ? `; the header has one field: is the delimiter ${JSON.stringify(delimiter)} right?` : '; map other headers with a column-mapping file';
-    throw new ValidationError('file', `not a population register file: missing column(s) ${named.join(', ')}${hint}`);
+    throw new ValidationError('file', 'register-columns', { columns: named.join(', '), hint });
   }
   return { index, fieldCount: header.length };
 }

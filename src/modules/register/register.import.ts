@@ -188,11 +188,7 @@ function noteSuppressed(reference: Reference, parsed: ParsedLine & { kind: 'ok' 
 function guardMassRemoval(run: ImportRun, removed: number, before: number): boolean {
   const massRemoval = before >= MASS_REMOVAL_MIN_PERSONS && removed * 2 > before;
   if (massRemoval && run.write && !run.options.allowMassRemoval) {
-    throw new ConflictError(
-      `the file would remove ${removed} of the ${before} persons in the register: is it the right file, in the right layout? ` +
-        'If it is, import it again allowing mass removal (--allow-mass-removal)',
-      'allowMassRemoval',
-    );
+    throw new ConflictError('mass-removal', { removed, before }, 'allowMassRemoval');
   }
   return massRemoval;
 }

@@ -36,7 +36,7 @@ const ignore = (): void => {};
 const REPLACEMENT = '\uFFFD';
 
 function notUtf8(line: number): ValidationError {
-  return new ValidationError('encoding', `line ${line} is not UTF-8 text: give the file's encoding (latin1 for ISO-8859-1, or windows-1252)`);
+  return new ValidationError('encoding', 'not-utf8', { line });
 }
 
 /** Reads up to the end of the header line; the text read so far and the rest of the stream. */
@@ -50,7 +50,7 @@ async function readHead(chunks: AsyncIterator<string>): Promise<{ head: string; 
     end = head.indexOf('\n');
   }
   const headerLine = (end < 0 ? head : head.slice(0, end)).replace(/\r$/, '').replace(/^\uFEFF/, '');
-  if (headerLine.trim() === '') throw new ValidationError('file', 'the file is empty: a header line is needed');
+  if (headerLine.trim() === '') throw new ValidationError('file', 'file-empty');
   return { head, headerLine };
 }
 
@@ -81,7 +81,7 @@ export async function openRegisterFile(input: Readable, options: RegisterFileOpt
       }
     } catch (error) {
       // csv-parse's own messages may quote the row: only its code and line leave this function.
-      if (error instanceof CsvError) throw new ValidationError('file', `malformed CSV at line ${(error as CsvError & { lines?: number }).lines ?? '?'} (${error.code})`);
+      if (error instanceof CsvError) throw new ValidationError('file', 'csv-malformed', { line: (error as CsvError & { lines?: number }).lines ?? '?', reason: error.code });
       throw error;
     }
   }

@@ -21,6 +21,7 @@ import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/oper
 import { parseColumnMapping, parseDelimiter, parseEncoding } from './register.columns.js';
 import { runViewSchema, uploadFieldsSchema } from './register.schemas.js';
 import type { RegisterService, RunOptions } from './register.service.js';
+import { zodIssueProblem } from '../../lib/schema-issue.js';
 
 const tenantParams = z.object({ tenant: z.string() });
 const runParams = z.object({ tenant: z.string(), id: z.string().max(100) });
@@ -38,7 +39,7 @@ interface Upload {
 /** The client stopped sending its upload (the connection open, the body unfinished). */
 class UploadStalledError extends AppError {
   constructor(idleMs: number) {
-    super('upload-stalled', 408, `no part of the upload arrived for ${Math.round(idleMs / 1000)} s: it was dropped`);
+    super('upload-stalled', 408, { seconds: Math.round(idleMs / 1000) });
   }
 }
 
@@ -75,18 +76,18 @@ async function receive(request: FastifyRequest, idleMs: number): Promise<Upload>
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file' || upload.fileName !== null) throw new ValidationError(part.fieldname, 'one file part, named "file"');
+        if (part.fieldname !== 'file' || upload.fileName !== null) throw new ValidationError(part.fieldname, 'upload-one-file');
         upload.fileName = part.filename || 'register.csv';
         // The parser destroys the part when the body ended before it did, possibly before we got here; a
         // pipeline from a stream destroyed already would wait forever.
-        if (part.file.destroyed) throw new ValidationError('body', 'not a complete multipart/form-data body (the file part is cut short)');
+        if (part.file.destroyed) throw new ValidationError('body', 'upload-cut-short');
         await pipeline(part.file, createWriteStream(upload.path, { mode: 0o600 }));
-        if (part.file.truncated) throw new ValidationError('file', `larger than ${MAX_UPLOAD_BYTES} bytes`);
+        if (part.file.truncated) throw new ValidationError('file', 'upload-too-large', { bytes: MAX_UPLOAD_BYTES });
       } else {
         upload.fields[part.fieldname] = String(part.value);
       }
     }
-    if (upload.fileName === null) throw new ValidationError('file', 'the register file is missing (multipart part "file")');
+    if (upload.fileName === null) throw new ValidationError('file', 'upload-file-missing');
     return upload;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
@@ -102,7 +103,7 @@ const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of|Malformed|Part term
 /** A body the multipart parser could not read is the client's error (400), not ours. */
 function unreadableBody(error: unknown): unknown {
   const cutShort = (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
-  if (error instanceof Error && (cutShort || MALFORMED_MULTIPART.test(error.message))) return new ValidationError('body', `not a complete multipart/form-data body (${error.message})`);
+  if (error instanceof Error && (cutShort || MALFORMED_MULTIPART.test(error.message))) return new ValidationError('body', 'upload-malformed', { reason: error.message });
   return error;
 }
 
@@ -110,7 +111,7 @@ function runOptions(upload: Upload, size: number | null, actor: RunOptions['acto
   const parsed = uploadFieldsSchema.safeParse(upload.fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ValidationError(issue.path.join('.') || 'body', issue.message);
+    throw ValidationError.of(zodIssueProblem(issue.path.join('.') || 'body', issue));
   }
   const fields = parsed.data;
   return {

@@ -237,8 +237,8 @@ export function registerService(deps: RegisterServiceDeps) {
     async retry(tenant: Tenant, id: string): Promise<void> {
       const row = await deps.runs.find(tenant.id, id);
       if (!row) throw new NotFoundError('register import');
-      if (row.status !== 'failed' || !(await deps.runs.hasFile(tenant.id, id))) throw new ConflictError('only a failed upload import can be retried', 'id');
-      if (!(await deps.runs.requeue(tenant.id, id))) throw new ConflictError('the import is not failed any more', 'id');
+      if (row.status !== 'failed' || !(await deps.runs.hasFile(tenant.id, id))) throw new ConflictError('import-retry-failed', {}, 'id');
+      if (!(await deps.runs.requeue(tenant.id, id))) throw new ConflictError('import-not-failed', {}, 'id');
       await deps.queue.enqueue('register-import', [{ payload: { tenantId: tenant.id, runId: id } }]);
     },
 

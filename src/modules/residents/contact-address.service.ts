@@ -69,11 +69,11 @@ export function contactAddressService(deps: ContactAddressServiceDeps) {
     async add(me: ResidentIdentity, input: NewAddressInput): Promise<{ address: MyAddressView; otherTenants: OtherTenant[] }> {
       const contact = await requireContact(store, me);
       const address = await deps.addresses.findById(me.tenant.id, input.addressId);
-      if (!address) throw new ValidationError('addressId', 'no such address in the address register; pick one from the search');
+      if (!address) throw new ValidationError('addressId', 'address-unknown');
       if (!pointInAreaTest(me.tenant.serviceArea)(address.lon, address.lat)) {
-        throw new ValidationError('addressId', `the address is outside the service area of ${me.tenant.name}`);
+        throw new ValidationError('addressId', 'address-outside', { tenant: me.tenant.name });
       }
-      if (await store.places.findByAddress(me.tenant.id, contact.id, address.id)) throw new ConflictError('this address is yours already', 'addressId');
+      if (await store.places.findByAddress(me.tenant.id, contact.id, address.id)) throw new ConflictError('address-exists', {}, 'addressId');
       const now = clock.now();
       const current = await store.places.listForContact(me.tenant.id, contact.id);
       const role = input.role ?? (current.some((p) => p.link.role === 'main') ? 'extra' : 'main');
@@ -117,7 +117,7 @@ export function contactAddressService(deps: ContactAddressServiceDeps) {
     /** Removes a self-registered address; one from the public register is deactivated instead. */
     async remove(me: ResidentIdentity, id: string): Promise<void> {
       const { contact, link } = await linkOf(me, id);
-      if (link.source === 'register') throw new ConflictError('this address comes from the population register: deactivate its alerts instead', 'id');
+      if (link.source === 'register') throw new ConflictError('address-from-register', {}, 'id');
       const now = clock.now();
       await store.transaction(async (repos) => {
         await repos.places.delete(me.tenant.id, link.id);

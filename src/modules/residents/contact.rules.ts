@@ -7,19 +7,19 @@ const FIRST_YEAR = 1900;
 /** `YYYY-MM-DD` or `YYYYMMDD` → `YYYY-MM-DD`; an impossible or future date is refused naming `field`. */
 export function parseBirthDate(input: string, today: number, field = 'birthDate'): string {
   const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(input.trim());
-  if (!match) throw new ValidationError(field, 'a date as YYYY-MM-DD or YYYYMMDD');
+  if (!match) throw new ValidationError(field, 'birth-date-format');
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new ValidationError(field, 'no such date');
+    throw new ValidationError(field, 'date-not-exist');
   }
-  if (year < FIRST_YEAR || date.getTime() > today) throw new ValidationError(field, `a date between ${FIRST_YEAR} and today`);
+  if (year < FIRST_YEAR || date.getTime() > today) throw new ValidationError(field, 'birth-date-range', { first: FIRST_YEAR });
   return `${match[1]}-${match[2]}-${match[3]}`;
 }
 
 export function canonicalBusinessId(input: string, field = 'businessId'): string {
   const parsed = parseBusinessId(input);
-  if (!parsed) throw new ValidationError(field, 'not a valid Finnish Y-tunnus (1234567-8) or Swedish organisationsnummer (556036-0793)');
+  if (!parsed) throw new ValidationError(field, 'business-id-invalid');
   return parsed.value;
 }
 

@@ -5,9 +5,10 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { AppError, ValidationError } from '../../errors.js';
+import { FieldError, ValidationError } from '../../errors.js';
 import { numberingCountries, tenantCountry } from '../tenants/tenant.country.js';
 import type { PhoneNumberType, Tenant } from '../tenants/tenant.types.js';
+import type { ProblemCode, ProblemParams } from '../../problems.js';
 
 export type EndpointKind = 'mobile' | 'landline' | 'email';
 
@@ -31,9 +32,9 @@ export function phonePolicyOf(tenant: Pick<Tenant, 'languages' | 'settings' | 'b
 }
 
 /** A number outside the tenant's policy (a premium, shared-cost or satellite range, another country): 400 naming the field. */
-export class PhoneNotAllowedError extends AppError {
-  constructor(field: string, message: string) {
-    super('phone-not-allowed', 400, `${field}: ${message}`, [{ field, message }]);
+export class PhoneNotAllowedError extends FieldError {
+  constructor(field: string, code: ProblemCode, params?: ProblemParams) {
+    super(400, field, code, params, {}, 'phone-not-allowed');
   }
 }
 
@@ -58,9 +59,9 @@ function parsePhoneFacts(text: string, country: CountryCode, field: string): Par
   const cacheKey = `${country}:${text}`;
   const hit = parsedPhones.get(cacheKey);
   if (hit) return hit;
-  if (!/^\+?[0-9 ()./-]{3,30}$/.test(text)) throw new ValidationError(field, 'not a phone number (digits, spaces and - only, e.g. 0401234567 or +358401234567)');
+  if (!/^\+?[0-9 ()./-]{3,30}$/.test(text)) throw new ValidationError(field, 'phone-format');
   const phone = parsePhoneNumberFromString(text, country);
-  if (!phone || !phone.isValid()) throw new ValidationError(field, 'not a valid phone number');
+  if (!phone || !phone.isValid()) throw new ValidationError(field, 'phone-invalid');
   const numberType = phone.getType();
   const parsed: ParsedPhone = { type: numberType && LANDLINE_TYPES.has(numberType) ? 'landline' : 'mobile', value: phone.number, region: phone.country, numberType, formatted: phone.formatInternational() };
   if (parsedPhones.size >= PARSED_PHONES_KEPT) parsedPhones.clear();
@@ -71,10 +72,10 @@ function parsePhoneFacts(text: string, country: CountryCode, field: string): Par
 /** Refuses a number outside `policy`: another country, an international network, a number type not allowed. */
 function requireAllowed(phone: ParsedPhone, policy: PhonePolicy, field: string): void {
   if (phone.region === undefined || !policy.countries.includes(phone.region)) {
-    throw new PhoneNotAllowedError(field, `numbers of this country are not accepted here (accepted: ${policy.countries.join(', ')})`);
+    throw new PhoneNotAllowedError(field, 'phone-country', { countries: policy.countries.join(', ') });
   }
   if (phone.numberType === undefined || !policy.types.includes(phone.numberType)) {
-    throw new PhoneNotAllowedError(field, 'this kind of number (premium-rate, shared-cost, personal or another special range) is not accepted; give a mobile or landline number');
+    throw new PhoneNotAllowedError(field, 'phone-not-allowed');
   }
 }
 
@@ -106,7 +107,7 @@ const emailSchema = z.email().max(254);
 
 export function parseEmail(input: string, field: string): ParsedEndpoint {
   const value = input.trim().toLowerCase();
-  if (!emailSchema.safeParse(value).success) throw new ValidationError(field, 'not a valid email address');
+  if (!emailSchema.safeParse(value).success) throw new ValidationError(field, 'email-invalid');
   return { type: 'email', value };
 }
 
@@ -117,8 +118,8 @@ export function parseEndpoint(input: string, policy: PhonePolicy, field: string)
 
 /** The one of `phone` / `email` that was given (exactly one), parsed; a phone one `policy` allows; the error names the field. */
 export function parseLoginEndpoint(body: { phone?: string | undefined; email?: string | undefined }, policy: PhonePolicy): ParsedEndpoint {
-  if (body.phone && body.email) throw new ValidationError('phone', 'give a phone number or an email, not both');
+  if (body.phone && body.email) throw new ValidationError('phone', 'phone-or-email-both');
   if (body.phone) return parsePhone(body.phone, policy.country, 'phone', policy);
   if (body.email) return parseEmail(body.email, 'email');
-  throw new ValidationError('phone', 'give a phone number or an email');
+  throw new ValidationError('phone', 'phone-or-email-missing');
 }

@@ -36,7 +36,7 @@ export interface NewEndpointInput {
 /** The parsed endpoint with the resident's own mobile/landline choice, which must fit the value. */
 function withChosenType(parsed: ParsedEndpoint, type: NewEndpointInput['type']): ParsedEndpoint {
   if (!type) return parsed;
-  if ((type === 'email') !== (parsed.type === 'email')) throw new ValidationError('type', parsed.type === 'email' ? 'an email address is of type email' : 'a phone number is mobile or landline');
+  if ((type === 'email') !== (parsed.type === 'email')) throw new ValidationError('type', parsed.type === 'email' ? 'endpoint-type-email' : 'endpoint-type-phone');
   return { ...parsed, type };
 }
 
@@ -69,7 +69,7 @@ export function endpointService(deps: EndpointServiceDeps) {
     async add(me: ResidentIdentity, input: NewEndpointInput): Promise<EndpointView> {
       const contact = await requireContact(store, me);
       const parsed = withChosenType(parseEndpoint(input.value, phonePolicyOf(me.tenant), 'value'), input.type);
-      if (await store.contacts.findEndpointByValue(me.tenant.id, contact.id, parsed.value)) throw new ConflictError('this number or email is yours already', 'value');
+      if (await store.contacts.findEndpointByValue(me.tenant.id, contact.id, parsed.value)) throw new ConflictError('endpoint-exists', {}, 'value');
       const now = clock.now();
       const proved = parsed.value === me.login.value;
       const row = { id: newId(), contact_id: contact.id, type: parsed.type, value: parsed.value, source: 'self' as const, verified: (proved ? 1 : 0) as 0 | 1, created_at: now, updated_at: now };
@@ -93,7 +93,7 @@ export function endpointService(deps: EndpointServiceDeps) {
 
     async resendPin(me: ResidentIdentity, id: string): Promise<void> {
       const { contactId, endpoint } = await endpointOf(me, id);
-      if (endpoint.verified === 1) throw new ConflictError('verified already');
+      if (endpoint.verified === 1) throw new ConflictError('endpoint-verified');
       const contact = await store.contacts.find(me.tenant.id, contactId);
       await sendVerificationPin(me, endpoint, languageOf(me, contact?.language ?? null));
     },
@@ -104,7 +104,7 @@ export function endpointService(deps: EndpointServiceDeps) {
      */
     async change(me: ResidentIdentity, id: string, input: { value?: string | undefined; type?: NewEndpointInput['type'] }): Promise<EndpointView> {
       const { contactId, endpoint } = await endpointOf(me, id);
-      if (endpoint.type === 'push') throw new ValidationError('type', 'a push subscription cannot be changed here');
+      if (endpoint.type === 'push') throw new ValidationError('type', 'endpoint-push');
       const now = clock.now();
       const parsed = input.value === undefined ? { type: endpoint.type, value: endpoint.value } : parseEndpoint(input.value, phonePolicyOf(me.tenant), 'value');
       const wanted = withChosenType(parsed, input.type);
@@ -113,7 +113,7 @@ export function endpointService(deps: EndpointServiceDeps) {
         await record(me, contactId, 'endpoint.update', { id: endpoint.id, type: wanted.type });
         return toEndpointView({ ...endpoint, type: wanted.type, updated_at: now });
       }
-      if (await store.contacts.findEndpointByValue(me.tenant.id, contactId, wanted.value)) throw new ConflictError('this number or email is yours already', 'value');
+      if (await store.contacts.findEndpointByValue(me.tenant.id, contactId, wanted.value)) throw new ConflictError('endpoint-exists', {}, 'value');
       const proved = wanted.value === me.login.value;
       // The old number's PIN (and its resend cooldown) does not carry over to the new one; the IP and
       // per-number hourly limits still count.

@@ -16,9 +16,11 @@ export interface NoticeView {
   text: string;
   /** The affected address of this contact, as a label, when the notice named one. */
   address?: string;
+  /** The best of its deliveries on this channel. */
+  status: 'delivered' | 'sent' | 'failed';
 }
 
 export interface NoticeHistory {
-  /** Notices sent or delivered to `contactId`'s endpoints since `since` (epoch ms), newest first. */
+  /** Notices sent to `contactId`'s endpoints since `since` (epoch ms), newest first, one per message and channel. */
   noticesFor(tenantId: TenantId, contactId: string, since: number): Promise<NoticeView[]>;
 }

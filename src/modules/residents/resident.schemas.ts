@@ -36,7 +36,7 @@ export const endpointBody = z.strictObject({
 });
 export const endpointChangeBody = z
   .strictObject({ value: z.string().trim().min(1, 'required').max(254).optional(), type: z.enum(['mobile', 'landline', 'email']).optional() })
-  .refine((b) => b.value !== undefined || b.type !== undefined, { message: 'give a new value or type', path: ['value'] });
+  .refine((b) => b.value !== undefined || b.type !== undefined, { message: 'give a new value or type', path: ['value'], params: { code: 'endpoint-change-empty' } });
 export const pinBody = z.strictObject({ pin });
 
 export const addressBody = z.strictObject({
@@ -119,6 +119,7 @@ export const historyView = z.object({
       service: z.string(),
       text: z.string(),
       address: z.string().optional(),
+      status: z.enum(['delivered', 'sent', 'failed']),
     }),
   ),
 });

@@ -32,7 +32,7 @@ const YEAR_MS = 365 * 24 * 3_600_000;
 /** The registered contact of a session; ConflictError when the resident has not registered yet. */
 export async function requireContact(store: ResidentStore, me: ResidentIdentity): Promise<ContactRow> {
   const contact = me.contactId ? await store.contacts.find(me.tenant.id, me.contactId) : undefined;
-  if (!contact) throw new ConflictError('register first: this number or email is not in any contact yet');
+  if (!contact) throw new ConflictError('register-first');
   return contact;
 }
 
@@ -48,9 +48,9 @@ function contactChanges(contact: ContactRow, change: ContactChangeInput, today: 
   const given = Object.keys(change).filter((k) => change[k as keyof ContactChangeInput] !== undefined);
   const foreign = contact.kind === 'person' ? COMPANY_FIELDS : PERSON_FIELDS;
   for (const field of given) {
-    if ((foreign as readonly string[]).includes(field)) throw new ValidationError(field, `not a field of a ${contact.kind === 'person' ? 'private person' : 'company contact'}`);
+    if ((foreign as readonly string[]).includes(field)) throw new ValidationError(field, contact.kind === 'person' ? 'field-not-person' : 'field-not-company');
     if (contact.source === 'register' && (REGISTER_FIELDS as readonly string[]).includes(field)) {
-      throw new ValidationError(field, 'comes from the population register: it can be hidden here, not changed');
+      throw new ValidationError(field, 'field-from-register');
     }
   }
   return {
@@ -82,7 +82,7 @@ export function residentService(deps: ResidentServiceDeps) {
 
     /** Creates the contact (supplementary register) with the number or email proved at login. */
     async register(me: ResidentIdentity, input: RegisterInput): Promise<MeView> {
-      if (me.contactId && (await store.contacts.find(me.tenant.id, me.contactId))) throw new ConflictError('registered already', 'kind');
+      if (me.contactId && (await store.contacts.find(me.tenant.id, me.contactId))) throw new ConflictError('registered-already', {}, 'kind');
       const now = clock.now();
       const id = newId();
       const person = input.kind === 'person' ? input : undefined;

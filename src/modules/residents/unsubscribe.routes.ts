@@ -53,7 +53,7 @@ export function registerUnsubscribeRoutes(app: AppInstance, deps: UnsubscribeRou
         const { t } = request.query as z.infer<typeof querystring>;
         const tenant = await deps.tenants.resolveTenant(slug);
         const outcome = await deps.unsubscribe.unsubscribe(tenant, t);
-        if (!outcome) throw new ValidationError('t', 'not a valid unsubscribe link');
+        if (!outcome) throw new ValidationError('t', 'unsubscribe-link-invalid');
         // The page's own button (a browser) gets a page back; a mail client, JSON.
         if (request.headers.accept?.includes('text/html')) {
           const text = PAGE[tenant.languages[0] ?? 'fi'];
@@ -71,7 +71,7 @@ export function registerUnsubscribeRoutes(app: AppInstance, deps: UnsubscribeRou
         const { t } = request.query as z.infer<typeof querystring>;
         const tenant = await deps.tenants.resolveTenant(slug);
         const email = readUnsubscribeToken(deps.secret, tenant.id, t);
-        if (email === null) throw new ValidationError('t', 'not a valid unsubscribe link');
+        if (email === null) throw new ValidationError('t', 'unsubscribe-link-invalid');
         const language = tenant.languages[0] ?? 'fi';
         const text = PAGE[language];
         const action = `/api/t/${encodeURIComponent(tenant.slug)}/unsubscribe?t=${encodeURIComponent(t)}`;

@@ -66,7 +66,7 @@ export const settingsPatchSchema = z.strictObject({
   voicePinBudgetPercent: integer(0, 100).optional(),
   quietHours: z
     .strictObject({ start: hhmm, end: hhmm, timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Helsinki') })
-    .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'] })
+    .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'], params: { code: 'quiet-hours-equal' } })
     .nullable()
     .optional(),
   householdMode: z.boolean().optional(),
@@ -86,6 +86,7 @@ export const settingsPatchSchema = z.strictObject({
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb').optional(),
   logoUrl: httpsOrPath('logoUrl').nullable().optional(),
   embedOrigins: z.array(origin).max(20).refine(unique, 'origins must not repeat').optional(),
+  listed: z.boolean().optional(),
 });
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -118,6 +119,7 @@ export const settingsViewSchema = publicTenantSchema.pick({ slug: true, name: tr
   brandColor: z.string(),
   logoUrl: z.string().nullable(),
   embedOrigins: z.array(z.string()),
+  listed: z.boolean(),
 });
 
 export type SettingsView = z.infer<typeof settingsViewSchema>;

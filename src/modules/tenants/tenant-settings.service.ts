@@ -12,6 +12,7 @@ import { settingsPatchSchema, type SettingsPatch, type SettingsView } from './te
 import { tenantCountry } from './tenant.country.js';
 import type { TenantService } from './tenant.service.js';
 import type { Tenant, TenantSettings } from './tenant.types.js';
+import { zodIssueProblem } from '../../lib/schema-issue.js';
 
 export interface TenantSettingsDeps {
   tenants: Pick<TenantService, 'saveTenant'>;
@@ -37,7 +38,7 @@ function parsePatch(input: unknown): SettingsPatch {
   const parsed = settingsPatchSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new ValidationError(issue.path.join('.') || 'body', issue.message);
+  throw ValidationError.of(zodIssueProblem(issue.path.join('.') || 'body', issue));
 }
 
 /** The tenant with the patch applied; the service area parsed and its bounding box recomputed. */

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { TenantRepository } from './tenant.repository.js';
 import { tenantInputSchema, type TenantInput } from './tenant.schemas.js';
 import { DEFAULT_SETTINGS, type Tenant, type TenantSettings } from './tenant.types.js';
+import { zodIssueProblem } from '../../lib/schema-issue.js';
 
 export interface TenantServiceDeps {
   tenants: TenantRepository;
@@ -36,11 +37,11 @@ export function tenantService(deps: TenantServiceDeps) {
       const parsed = tenantInputSchema.safeParse(input);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw new ValidationError(issue.path.join('.') || 'tenant', issue.message);
+        throw ValidationError.of(zodIssueProblem(issue.path.join('.') || 'tenant', issue));
       }
       const value = parsed.data;
       const serviceArea = parseArea(value.serviceArea, 'serviceArea');
-      if (await deps.tenants.findBySlug(value.slug)) throw new ConflictError(`tenant ${value.slug} exists already`, 'slug');
+      if (await deps.tenants.findBySlug(value.slug)) throw new ConflictError('tenant-exists', { slug: value.slug }, 'slug');
       const tenant: Tenant = {
         id: asTenantId(newId()),
         slug: value.slug,

@@ -52,6 +52,8 @@ export interface TenantSettings {
   logoUrl: string | null;
   /** Origins allowed to frame the public map embed. */
   embedOrigins: string[];
+  /** Whether the landing page (`/`) lists the tenant. */
+  listed: boolean;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -81,6 +83,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   brandColor: '#005a8c',
   logoUrl: null,
   embedOrigins: [],
+  listed: true,
 };
 
 export interface ContactInfo {

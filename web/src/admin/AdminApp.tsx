@@ -96,14 +96,15 @@ export function AdminApp({ api }: { api: ApiClient }) {
       const admin = adminApi(api, slug, () => setState({ name: 'login', sessionEnded: true }));
       const current = session ?? (await admin.session());
       api.setCsrfToken(current.csrfToken);
-      if (current.mustChangePassword || current.totpSetupRequired) return setState({ name: 'setup', admin, session: current, slug });
-      const [tenant, features] = await Promise.all([loadTenant(api, slug), loadFeatures(api)]);
-      applyBranding(tenant.branding.brandColor);
+      // Remembered from the login on, so that a reload during the first-login set-up comes back to it.
       try {
         localStorage.setItem(TENANT_KEY, slug);
       } catch {
         // No storage: the tenant is asked again next time.
       }
+      if (current.mustChangePassword || current.totpSetupRequired) return setState({ name: 'setup', admin, session: current, slug });
+      const [tenant, features] = await Promise.all([loadTenant(api, slug), loadFeatures(api)]);
+      applyBranding(tenant.branding.brandColor);
       setState({ name: 'in', console: { admin, operator: current.operator, tenant, api, features } });
     },
     [api],

@@ -180,6 +180,14 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     incident: authed((id: string) => api.get<Incident>(path(`/incidents/${id}`))),
     createIncident: authed((body: IncidentInput) => api.post<Incident>(path('/incidents'), body)),
     updateIncident: authed((id: string, body: Partial<IncidentInput>) => api.patch<Incident>(path(`/incidents/${id}`), body)),
+    deleteDraft: authed((id: string) => api.delete<void>(path(`/incidents/${id}`))),
+    /** Street names (Finnish and Swedish) of the address register beginning with `prefix`, from the address search. */
+    findStreets: async (prefix: string): Promise<string[]> => {
+      const found = await api.get<{ items: Array<{ street: string; streetSv: string | null }> }>(path(`/addresses${query({ q: prefix })}`));
+      const wanted = prefix.trim().toLocaleLowerCase('fi');
+      const names = found.items.flatMap((a) => [a.street, a.streetSv ?? '']).filter((n) => n.toLocaleLowerCase('fi').startsWith(wanted));
+      return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'fi'));
+    },
     preview: authed((id: string, body: { texts?: Partial<Record<Language, string>>; kind?: MessageKind } = {}) => api.post<Preview>(path(`/incidents/${id}/preview`), body)),
     messages: authed((id: string) => api.get<{ items: Message[] }>(path(`/incidents/${id}/messages`))),
     send: authed((id: string, body: { texts: Partial<Record<Language, string>>; kind: MessageKind; sendAt?: string }) =>

@@ -1,28 +1,21 @@
-/** "Is my address affected?": pick an address, ask `GET …/public/check?address=…`. */
+/** "Is my address affected?": pick an address, ask `GET …/public/check?address=…`; the answer names each disruption and its times. */
 import { useState } from 'preact/hooks';
 import { query, tenantPath, type ApiClient } from '../shared/api';
 import { AddressPicker, type Address } from '../shared/components/AddressPicker';
 import { Alert } from '../shared/components/feedback';
 import { Form } from '../shared/components/Form';
 import { Button } from '../shared/components/forms';
-import { formatDateTime, useT } from '../shared/i18n';
+import { addressLine } from '../shared/address-text';
+import { currentLanguage, formatDateTime, useT } from '../shared/i18n';
+import { toPublicIncident, type PublicIncident } from './incidents';
 import { StatusBadge } from '../shared/components/StatusBadge';
-
-/** An incident covering the address, as the check names it. */
-interface CoveringIncident {
-  id: string;
-  title?: string;
-  status?: string;
-  startsAt?: string | null;
-  endsAt?: string | null;
-}
 
 interface CheckAnswer {
   affected?: boolean;
-  incidents?: CoveringIncident[];
+  incidents?: Record<string, unknown>[];
 }
 
-export type CheckResult = { address: Address; affected: boolean; incidentIds: string[]; incidents: CoveringIncident[] } | { address: Address; failed: true };
+export type CheckResult = { address: Address; affected: boolean; incidentIds: string[]; incidents: PublicIncident[] } | { address: Address; failed: true };
 
 interface AddressCheckProps {
   api: ApiClient;
@@ -41,8 +34,9 @@ export function AddressCheck({ api, tenantSlug, onChecked, result }: AddressChec
     setBusy(true);
     try {
       const answer = await api.get<CheckAnswer>(tenantPath(tenantSlug, `/public/check${query({ address: selected.id })}`));
-      const incidentIds = (answer.incidents ?? []).map((i) => i.id);
-      onChecked({ address: selected, affected: answer.affected ?? incidentIds.length > 0, incidentIds, incidents: answer.incidents ?? [] });
+      const incidents = (answer.incidents ?? []).map((properties, i) => toPublicIncident({ type: 'Feature', properties, geometry: null as never }, i));
+      const incidentIds = incidents.map((i) => i.id);
+      onChecked({ address: selected, affected: answer.affected ?? incidentIds.length > 0, incidentIds, incidents });
     } catch {
       onChecked({ address: selected, failed: true });
     } finally {
@@ -67,20 +61,17 @@ export function AddressCheck({ api, tenantSlug, onChecked, result }: AddressChec
 function CheckMessage({ result }: { result: CheckResult }) {
   const t = useT();
   if ('failed' in result) return <Alert kind="error">{t('map.check.unavailable')}</Alert>;
-  const address = result.address.label;
+  const address = addressLine(result.address, currentLanguage());
+  type Key = 'common.services.other';
   return result.affected ? (
     <Alert kind="warn">
-      {t('map.check.affected', { address })}
-      <ul class="address-check__incidents">
+      <p>{t('map.check.affected', { address })}</p>
+      <ul class="check-incidents">
         {result.incidents.map((incident) => (
           <li key={incident.id}>
-            <strong>{incident.title}</strong> {incident.status ? <StatusBadge status={incident.status} /> : null}
-            {incident.startsAt || incident.endsAt ? (
-              <span class="address-check__times">
-                {' '}
-                {[incident.startsAt ? formatDateTime(incident.startsAt) : '', incident.endsAt ? formatDateTime(incident.endsAt) : ''].join(' – ')}
-              </span>
-            ) : null}
+            <strong>{incident.title || t(`common.services.${incident.service}` as Key, { defaultValue: incident.service })}</strong> <StatusBadge status={incident.status} />
+            {incident.startsAt ? ` · ${t('map.starts')} ${formatDateTime(incident.startsAt)}` : ''}
+            {incident.endsAt ? ` · ${t('map.ends')} ${formatDateTime(incident.endsAt)}` : ''}
           </li>
         ))}
       </ul>

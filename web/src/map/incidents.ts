@@ -52,7 +52,8 @@ export function sortIncidents(incidents: PublicIncident[]): PublicIncident[] {
 /** The tenant's published incidents; an empty list while the feed is not there (404). */
 export async function loadPublicIncidents(api: ApiClient, slug: string): Promise<PublicIncident[]> {
   try {
-    const collection = await api.get<FeatureCollection>(tenantPath(slug, '/public/incidents.geojson'));
+    // Fresh: the feed may be cached for 30 s, and the map must say what the console says now.
+    const collection = await api.get<FeatureCollection>(tenantPath(slug, '/public/incidents.geojson'), { fresh: true });
     return sortIncidents((collection.features ?? []).map(toPublicIncident));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return [];

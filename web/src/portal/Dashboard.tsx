@@ -27,7 +27,7 @@ export function Dashboard({ tenant, api, portal, me, kind, reload, onDeleted }: 
     <div class="dashboard">
       <ContactSection portal={portal} me={me} contact={me.contact} languages={tenant.languages} reload={reload} />
       <EndpointsSection portal={portal} endpoints={me.endpoints} reload={reload} />
-      <AddressesSection tenant={tenant} api={api} portal={portal} addresses={me.addresses} reload={reload} />
+      <AddressesSection tenant={tenant} api={api} portal={portal} addresses={me.addresses} reachable={me.endpoints.some((e) => e.verified)} reload={reload} />
       <HistorySection portal={portal} />
       <DataSection portal={portal} onDeleted={onDeleted} />
     </div>

@@ -1,6 +1,7 @@
 /**
  * The resident portal (/t/{tenant}, the tenant's direct link): log in with a PIN, then see and keep
- * up to date what the register knows. One page whose view follows the session.
+ * up to date what the register knows. One page whose view follows the session; the PIN step survives
+ * a reload and is an entry of the browser's history (Back returns to the number, Forward to the PIN).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../shared/api';
@@ -11,6 +12,7 @@ import type { PublicTenant } from '../shared/tenant';
 import { Dashboard } from './Dashboard';
 import { LoginStart, type PinRequested } from './login/LoginStart';
 import { PinStep } from './login/PinStep';
+import { clearPinStep, isPinAddress, restorePinStep, savePinStep, storedPinRequest } from './login/pin-session';
 import { portalApi, type Me } from './portal-api';
 
 type Notice = 'loggedOff' | 'sessionEnded' | 'deleted';
@@ -40,13 +42,30 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
         if (me.csrfToken) api.setCsrfToken(me.csrfToken);
         setView({ name: 'me', me, kind });
       } catch (error) {
-        setView(error instanceof ApiError && error.status === 401 ? { name: 'login' } : { name: 'failed', error });
+        if (!(error instanceof ApiError && error.status === 401)) return setView({ name: 'failed', error });
+        const pending = restorePinStep(tenant.slug);
+        setView(pending ? { name: 'pin', request: pending } : { name: 'login' });
       }
     },
-    [portal, api],
+    [portal, api, tenant.slug],
   );
 
   useEffect(() => void showMe(), [showMe]);
+  // Back from the PIN step shows the number again; Forward, the PIN step (while its PIN lives).
+  useEffect(() => {
+    const onPop = () =>
+      setView((current) => {
+        if (current.name === 'pin' && !isPinAddress()) return { name: 'login', last: current.request };
+        const pending = current.name === 'login' && isPinAddress() ? storedPinRequest(tenant.slug) : null;
+        return pending ? { name: 'pin', request: pending } : current;
+      });
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, [tenant.slug]);
+  const showPinStep = (request: PinRequested) => {
+    savePinStep(tenant.slug, request);
+    setView({ name: 'pin', request });
+  };
   // Keyboard and screen-reader users land at the top of the new view when it changes.
   const firstView = useRef(true);
   useEffect(() => {
@@ -85,8 +104,9 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
           <LoginStart
             portal={portal}
             initial={view.last ? { kind: view.last.kind, login: view.last.login } : null}
-            onRequested={(request) => setView({ name: 'pin', request })}
+            onRequested={showPinStep}
           />
+          <HavePin slug={tenant.slug} onPin={showPinStep} />
           <PrivacyNotice tenantName={tenant.name} />
         </>
       ) : null}
@@ -94,9 +114,13 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
         <PinStep
           portal={portal}
           request={view.request}
-          onResent={(request) => setView({ name: 'pin', request })}
-          onBack={() => setView({ name: 'login', last: view.request })}
+          onResent={showPinStep}
+          onBack={() => {
+            clearPinStep(tenant.slug);
+            setView({ name: 'login', last: view.request });
+          }}
           onLoggedIn={(csrf) => {
+            clearPinStep(tenant.slug);
             api.setCsrfToken(csrf);
             void showMe(view.request.kind);
           }}
@@ -114,6 +138,20 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
         />
       ) : null}
     </Layout>
+  );
+}
+
+/** Back on the number while the PIN sent to it still lives: a way to the PIN step without asking for a new one. */
+function HavePin({ slug, onPin }: { slug: string; onPin: (request: PinRequested) => void }) {
+  const t = useT();
+  const pending = storedPinRequest(slug);
+  if (!pending) return null;
+  return (
+    <p>
+      <button type="button" class="link" onClick={() => onPin(pending)}>
+        {t('portal.login.havePin', { to: pending.login.phone ?? pending.login.email ?? '' })}
+      </button>
+    </p>
   );
 }
 

@@ -8,18 +8,13 @@ import { currentLanguage, useT } from '../shared/i18n';
 import type { Language } from '../shared/tenant';
 import type { ContactKind, Me, PortalApi, RegistrationInput } from './portal-api';
 import { Form } from '../shared/components/Form';
+import { isoDateFromInput } from '../shared/dates';
 
 interface RegisterFormProps {
   portal: PortalApi;
   languages: readonly Language[];
   initialKind: ContactKind;
   onRegistered: (me: Me) => void;
-}
-
-/** `19800131` or `1980-01-31` → `1980-01-31`; anything else is passed on for the server to name. */
-function isoDate(value: string): string {
-  const digits = value.replace(/\D/g, '');
-  return digits.length === 8 ? `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6)}` : value.trim();
 }
 
 export function RegisterForm({ portal, languages, initialKind, onRegistered }: RegisterFormProps) {
@@ -32,7 +27,7 @@ export function RegisterForm({ portal, languages, initialKind, onRegistered }: R
   const register = useAction(async () => {
     const body: RegistrationInput =
       kind === 'person'
-        ? { kind, firstName: fields.firstName.trim(), lastName: fields.lastName.trim(), language, ...(fields.birthDate.trim() ? { birthDate: isoDate(fields.birthDate) } : {}) }
+        ? { kind, firstName: fields.firstName.trim(), lastName: fields.lastName.trim(), language, ...(fields.birthDate.trim() ? { birthDate: isoDateFromInput(fields.birthDate) } : {}) }
         : { kind, companyName: fields.companyName.trim(), businessId: fields.businessId.trim(), contactPerson: fields.contactPerson.trim(), language };
     onRegistered(await portal.register(body));
   });
@@ -61,7 +56,7 @@ export function RegisterForm({ portal, languages, initialKind, onRegistered }: R
             hint={t('portal.register.birthDateHint')}
             value={fields.birthDate}
             onValue={set('birthDate')}
-            inputMode="numeric"
+            inputMode="text"
             autoComplete="bday"
             maxLength={10}
             error={error('birthDate')}

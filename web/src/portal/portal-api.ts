@@ -133,6 +133,7 @@ export interface Notice {
   service: string;
   text: string;
   address?: string;
+  status: 'delivered' | 'sent' | 'failed';
 }
 
 /**

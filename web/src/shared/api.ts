@@ -1,11 +1,25 @@
 /**
  * The one way pages talk to the server: JSON in and out, RFC 9457 problems turned into `ApiError`
- * (with the fields the server named), and the CSRF token sent on every state-changing request.
+ * (with the fields the server named), and the CSRF token sent on every state-changing request. A
+ * problem is shown by its `code` and `params`, translated (`problems` in the locales): the server's
+ * English `detail` is for logs and API clients, never for the page.
  */
+import i18next from 'i18next';
+
+export type ProblemParams = Record<string, string | number>;
 
 export interface FieldProblem {
   field: string;
+  code?: string;
+  params?: ProblemParams;
   message: string;
+}
+
+/** The page's text for a problem code; a generic one by status for a code the page has no text for. */
+export function problemText(code: string | undefined, params: ProblemParams = {}, status = 400): string {
+  const key = `problems.${code ?? ''}`;
+  if (code && i18next.exists(key)) return i18next.t(key as 'problems.invalid', params);
+  return i18next.t(status >= 500 ? 'common.error' : status === 429 ? 'problems.rate-limited' : 'problems.invalid', params);
 }
 
 export class ApiError extends Error {
@@ -17,20 +31,30 @@ export class ApiError extends Error {
     readonly fields: FieldProblem[] = [],
     /** Seconds to wait before trying again (429 answers). */
     readonly retryAfter?: number,
+    readonly params: ProblemParams = {},
   ) {
     super(message);
   }
 
-  /** The server's message for one field, if it named it. */
+  /** The page's text for one field's problem, if the server named the field. */
   fieldMessage(field: string): string | undefined {
-    return this.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`))?.message;
+    const problem = this.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`));
+    return problem ? problemText(problem.code, problem.params, this.status) : undefined;
+  }
+
+  /** The page's text for the whole problem: its first field's, else its own code's. */
+  text(): string {
+    const [first] = this.fields;
+    if (first) return problemText(first.code, first.params, this.status);
+    return problemText(this.code, { ...this.params, ...(this.retryAfter ? { seconds: this.params.seconds ?? this.retryAfter } : {}) }, this.status);
   }
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiClient {
-  get<T>(path: string): Promise<T>;
+  /** `fresh`: past the browser's HTTP cache (a feed that proxies may keep for a while, read by its own page). */
+  get<T>(path: string, options?: { fresh?: boolean }): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
@@ -41,7 +65,7 @@ export interface ApiClient {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let problem: { code?: string; detail?: string; title?: string; errors?: FieldProblem[]; retryAfter?: number } = {};
+  let problem: { code?: string; detail?: string; title?: string; params?: ProblemParams; errors?: FieldProblem[]; retryAfter?: number } = {};
   try {
     problem = (await response.json()) as typeof problem;
   } catch {
@@ -55,6 +79,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     problem.detail ?? problem.title ?? response.statusText,
     problem.errors ?? [],
     retryAfter,
+    problem.params ?? {},
   );
 }
 
@@ -67,11 +92,11 @@ async function bodyOf<T>(response: Response): Promise<T> {
 export function createApiClient(): ApiClient {
   let csrfToken: string | null = null;
 
-  async function send<T>(method: Method, path: string, body?: BodyInit, contentType?: string): Promise<T> {
+  async function send<T>(method: Method, path: string, body?: BodyInit, contentType?: string, cache: RequestCache = 'default'): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (contentType) headers['content-type'] = contentType;
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-    const response = await fetch(path, { method, headers, body: body ?? null, credentials: 'same-origin' });
+    const response = await fetch(path, { method, headers, body: body ?? null, credentials: 'same-origin', cache });
     if (!response.ok) throw await toApiError(response);
     return bodyOf<T>(response);
   }
@@ -79,7 +104,7 @@ export function createApiClient(): ApiClient {
     body === undefined ? send<T>(method, path) : send<T>(method, path, JSON.stringify(body), 'application/json');
 
   return {
-    get: (path) => send('GET', path),
+    get: (path, options) => send('GET', path, undefined, undefined, options?.fresh ? 'no-cache' : 'default'),
     post: json('POST'),
     put: json('PUT'),
     patch: json('PATCH'),

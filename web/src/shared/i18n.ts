@@ -1,6 +1,7 @@
 /**
- * Texts in Finnish, Swedish and English (i18next). The language is the one the user picked last
- * (remembered in localStorage), else the tenant's first language; `useT()` re-renders on a switch.
+ * Texts in Finnish, Swedish and English (i18next). The language is, among those the page offers: the
+ * one the user picked last (remembered in localStorage), else `?lang=` of the link, else the first of
+ * the browser's languages, else the page's (the tenant's) first language. `useT()` re-renders on a switch.
  */
 import i18next, { type TFunction } from 'i18next';
 import { useEffect, useState } from 'preact/hooks';
@@ -30,10 +31,36 @@ function storedLanguage(): Language | null {
   }
 }
 
-/** The remembered choice if the page offers it, else the page's first language. */
-export function pickLanguage(offered: readonly Language[]): Language {
-  const remembered = storedLanguage();
-  return remembered && offered.includes(remembered) ? remembered : (offered[0] ?? 'fi');
+export interface LanguageHints {
+  /** The user's own choice, remembered. */
+  remembered: string | null;
+  /** `?lang=` of the page's address. */
+  query: string | null;
+  /** The browser's languages, most wanted first (`navigator.languages`: `sv-SE`, `en-US`, …). */
+  browser: readonly string[];
+}
+
+/** The language of a tag (`sv-SE` → `sv`), if it is one of ours. */
+function languageOf(tag: string | null | undefined): Language | null {
+  const base = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return isLanguage(base) ? base : null;
+}
+
+/** The first of remembered choice, `?lang=`, the browser's languages that the page offers; else its first language. */
+export function pickLanguage(offered: readonly Language[], hints: LanguageHints = pageHints()): Language {
+  for (const tag of [hints.remembered, hints.query, ...hints.browser]) {
+    const language = languageOf(tag);
+    if (language && offered.includes(language)) return language;
+  }
+  return offered[0] ?? 'fi';
+}
+
+function pageHints(): LanguageHints {
+  return {
+    remembered: storedLanguage(),
+    query: new URLSearchParams(location.search).get('lang'),
+    browser: navigator.languages?.length ? navigator.languages : [navigator.language],
+  };
 }
 
 export async function initI18n(offered: readonly Language[]): Promise<void> {

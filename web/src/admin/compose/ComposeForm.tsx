@@ -24,9 +24,11 @@ interface ComposeFormProps {
   heading: string;
   templates?: (kind: MessageKind) => Partial<Record<Language, string>>;
   onSend: (message: Outgoing) => Promise<void>;
+  /** The tenant's rule on links in SMS (anti-smishing): shown while typing when they are not allowed. */
+  allowLinks?: boolean;
 }
 
-export function ComposeForm({ languages, kinds, heading, templates, onSend }: ComposeFormProps) {
+export function ComposeForm({ languages, kinds, heading, templates, onSend, allowLinks = true }: ComposeFormProps) {
   const t = useT();
   const [kind, setKind] = useState<MessageKind>(kinds[0] ?? 'alert');
   const [texts, setTexts] = useState<Partial<Record<Language, string>>>({});
@@ -68,7 +70,7 @@ export function ComposeForm({ languages, kinds, heading, templates, onSend }: Co
           label={t('admin.compose.text', { language: t(`common.languageNames.${language}`) })}
           value={texts[language] ?? ''}
           onValue={(value) => setTexts((all) => ({ ...all, [language]: value }))}
-          hint={<SmsCounter text={texts[language] ?? ''} />}
+          hint={<SmsCounter text={texts[language] ?? ''} allowLinks={allowLinks} />}
           data-language={language}
         />
       ))}

@@ -3,7 +3,7 @@ import type { PublicTenant } from '../../shared/tenant';
 import type { AreaValue } from '../area/area';
 import { isEmptyArea } from '../area/area';
 import { AreaEditor } from '../area/AreaEditor';
-import { AreaSelections } from '../area/AreaSelections';
+import { AreaSelections, type FindStreets } from '../area/AreaSelections';
 import { PreviewPanel } from './PreviewPanel';
 import type { useAreaPreview } from './use-area-preview';
 
@@ -13,14 +13,15 @@ interface AreaPanelProps {
   onChange: (value: AreaValue) => void;
   preview: ReturnType<typeof useAreaPreview>;
   editable: boolean;
+  findStreets?: FindStreets;
 }
 
-export function AreaPanel({ tenant, value, onChange, preview, editable }: AreaPanelProps) {
+export function AreaPanel({ tenant, value, onChange, preview, editable, findStreets }: AreaPanelProps) {
   return (
     <div class="area-layout">
       <div>
         <AreaEditor tenant={tenant} value={value.shapes} readOnly={!editable} highlight={preview.highlight} onChange={(shapes) => onChange({ ...value, shapes })} />
-        <AreaSelections streets={value.streets} postalCodes={value.postalCodes} disabled={!editable} onChange={(change) => onChange({ ...value, ...change })} />
+        <AreaSelections streets={value.streets} postalCodes={value.postalCodes} disabled={!editable} onChange={(change) => onChange({ ...value, ...change })} findStreets={findStreets} />
       </div>
       <PreviewPanel preview={preview.preview} updating={preview.updating} error={preview.error} hasArea={!isEmptyArea(value)} />
     </div>

@@ -91,11 +91,24 @@ interface DeliveryProgressProps {
   message: Message;
   role: Role;
   onChanged: (message: Message) => void;
+  /** The message's delivery status as it is shown and each time it changes (started, finished…): the incident's status may have changed too. */
+  onStatus?: (status: string) => void;
 }
 
-export function DeliveryProgress({ admin, message, role, onChanged }: DeliveryProgressProps) {
+/**
+ * A message's warning in the page's language. The server words it as "fi: typographic characters – ” were
+ * replaced by plain ones (GSM-7)" (kept with the message); anything else is shown as it came.
+ */
+export function warningText(t: ReturnType<typeof useT>, warning: string): string {
+  const replaced = /^(fi|sv|en): typographic characters (.+) were replaced by plain ones \(GSM-7\)$/.exec(warning);
+  if (!replaced) return warning;
+  return t('admin.delivery.replacedIn', { language: t(`common.languageNames.${replaced[1] as 'fi'}`), characters: replaced[2] });
+}
+
+export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: DeliveryProgressProps) {
   const t = useT();
   const counts = useLiveCounts(admin, message);
+  useEffect(() => onStatus?.(counts.status), [counts.status]);
   const percent = percentDone(counts);
   const rendered = Object.entries(message.rendered);
   return (
@@ -125,7 +138,7 @@ export function DeliveryProgress({ admin, message, role, onChanged }: DeliveryPr
       </dl>
       {message.warnings.length ? (
         <p class="muted">
-          {t('admin.delivery.warnings')}: {message.warnings.join(' ')}
+          {t('admin.delivery.warnings')}: {message.warnings.map((w) => warningText(t, w)).join(' ')}
         </p>
       ) : null}
       {rendered.length ? (

@@ -1,13 +1,13 @@
 /** Who is inside the area: addresses, contacts, recipients per channel, exclusions, cost. */
 import { ErrorAlert } from '../../shared/components/feedback';
-import { useT } from '../../shared/i18n';
+import { currentLanguage, useT } from '../../shared/i18n';
 import { EXCLUSION_REASONS, type Preview } from '../admin-api';
 
 const CHANNELS = ['sms', 'voice', 'email', 'push'] as const;
 
 function costText(cost: Preview['cost']): string | null {
   if (!cost.segments) return null;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: cost.currency }).format(cost.cents / 100);
+  return new Intl.NumberFormat(currentLanguage(), { style: 'currency', currency: cost.currency }).format(cost.cents / 100);
 }
 
 interface PreviewPanelProps {

@@ -20,6 +20,8 @@ interface AreaPreviewOptions {
   incidentId: string | null;
   /** The saved incident's street and postal-code shape, before any change. */
   selectionGeometry?: MultiPolygon | null;
+  /** Asks again when this changes (the incident was frozen meanwhile). */
+  refresh?: unknown;
 }
 
 /** What the map shows of the saved area: its addresses highlighted (a new version after each save) and the shape of its streets. */
@@ -29,7 +31,7 @@ export interface AreaHighlight {
   selectionGeometry: MultiPolygon | null;
 }
 
-export function useAreaPreview({ admin, area, saveArea, editable, incidentId, selectionGeometry = null }: AreaPreviewOptions) {
+export function useAreaPreview({ admin, area, saveArea, editable, incidentId, selectionGeometry = null, refresh }: AreaPreviewOptions) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [updating, setUpdating] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -68,7 +70,7 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
       });
     }, SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [area, editable]);
+  }, [area, editable, refresh]);
 
   return { preview, updating, error, highlight };
 }

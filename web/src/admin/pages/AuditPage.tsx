@@ -1,16 +1,45 @@
-/** The audit log: who did what, when, to what — never numbers or emails (the server leaves them out). */
+/**
+ * The audit log for people: who (the operator's name, or what kind of actor), what in words, the subject
+ * linked where it has a page (an incident, the incident of a message) — and the raw entry only behind
+ * "details". Never numbers or emails of residents (the server leaves them out).
+ */
 import { useState } from 'preact/hooks';
 import { ErrorAlert, Loading } from '../../shared/components/feedback';
 import { Button } from '../../shared/components/forms';
+import { Link } from '../../shared/components/Link';
 import { useAction, useLoad } from '../../shared/hooks';
 import { formatDateTime, useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
 import type { Console } from '../AdminApp';
-import type { AuditEntry } from '../admin-api';
+import type { AuditEntry, Operator } from '../admin-api';
+
+type ActionKey = 'admin.audit.actions.deny';
+type ActorKey = 'admin.audit.actorTypes.system';
+type SubjectKey = 'admin.audit.subjectTypes.incident';
+
+function Actor({ entry, operators }: { entry: AuditEntry; operators: Map<string, Operator> }) {
+  const t = useT();
+  const operator = entry.actorType === 'operator' && entry.actorId ? operators.get(entry.actorId) : undefined;
+  if (operator) return <>{operator.name ?? operator.email}</>;
+  return <>{t(`admin.audit.actorTypes.${entry.actorType}` as ActorKey, { defaultValue: entry.actorType })}</>;
+}
+
+function Subject({ entry, operators }: { entry: AuditEntry; operators: Map<string, Operator> }) {
+  const t = useT();
+  if (!entry.subjectType) return null;
+  const kind = t(`admin.audit.subjectTypes.${entry.subjectType}` as SubjectKey, { defaultValue: entry.subjectType });
+  const detail = (entry.detail ?? {}) as { incidentId?: unknown };
+  const incidentId = entry.subjectType === 'incident' ? entry.subjectId : typeof detail.incidentId === 'string' ? detail.incidentId : null;
+  if (incidentId && entry.action !== 'incident.delete') return <Link href={`/admin/incidents/${encodeURIComponent(incidentId)}`}>{kind}</Link>;
+  const operator = entry.subjectType === 'operator' && entry.subjectId ? operators.get(entry.subjectId) : undefined;
+  return <>{operator ? `${kind}: ${operator.name ?? operator.email}` : kind}</>;
+}
 
 export function AuditPage({ console: c }: { console: Console }) {
   const t = useT();
   const first = useLoad(() => c.admin.audit(), [c.admin]);
+  const people = useLoad(() => c.admin.operators().catch(() => ({ items: [] as Operator[] })), [c.admin]);
+  const operators = new Map((people.data?.items ?? []).map((o) => [o.id, o]));
   const [more, setMore] = useState<AuditEntry[]>([]);
   const entries = [...(first.data?.items ?? []), ...more];
   const loadMore = useAction(async () => {
@@ -32,10 +61,19 @@ export function AuditPage({ console: c }: { console: Console }) {
           rowKey={(e) => e.id}
           columns={[
             { header: t('admin.audit.at'), cell: (e) => formatDateTime(e.at) },
-            { header: t('admin.audit.actor'), cell: (e) => [e.actorType, e.actorId].filter(Boolean).join(' ') },
-            { header: t('admin.audit.action'), cell: (e) => e.action },
-            { header: t('admin.audit.subject'), cell: (e) => [e.subjectType, e.subjectId].filter(Boolean).join(' ') },
-            { header: t('admin.audit.detail'), cell: (e) => <code class="audit-detail">{e.detail ? JSON.stringify(e.detail) : ''}</code> },
+            { header: t('admin.audit.actor'), cell: (e) => <Actor entry={e} operators={operators} /> },
+            { header: t('admin.audit.action'), cell: (e) => t(`admin.audit.actions.${e.action}` as ActionKey, { defaultValue: e.action }) },
+            { header: t('admin.audit.subject'), cell: (e) => <Subject entry={e} operators={operators} /> },
+            {
+              header: t('admin.audit.detail'),
+              cell: (e) =>
+                e.detail ? (
+                  <details>
+                    <summary>{t('admin.audit.show')}</summary>
+                    <code class="audit-detail">{JSON.stringify(e.detail)}</code>
+                  </details>
+                ) : null,
+            },
           ]}
         />
       ) : null}

@@ -11,6 +11,7 @@ import { DataTable } from '../../shared/components/DataTable';
 import type { Console } from '../AdminApp';
 import { IMPORT_COUNTS, type ImportRun } from '../admin-api';
 import { Form } from '../../shared/components/Form';
+import { importReasonText } from '../import-reasons';
 
 const POLL_MS = 1000;
 
@@ -66,7 +67,7 @@ function Report({ console: c, run }: { console: Console; run: ImportRun }) {
           columns={[
             { header: t('admin.import.line'), cell: (r) => r.line },
             { header: t('admin.import.outcome'), cell: (r) => t(`admin.import.outcomes.${r.outcome}`) },
-            { header: t('admin.import.reason'), cell: (r) => r.reason },
+            { header: t('admin.import.reason'), cell: (r) => importReasonText(t, r.reason) },
             { header: t('admin.import.candidate'), cell: (r) => r.candidate ?? '' },
           ]}
         />

@@ -19,6 +19,7 @@ import { messageTemplates } from '../compose/templates';
 import { fromApiArea } from '../incident/area-format';
 import { DeliveryProgress } from '../incident/DeliveryProgress';
 import { useAreaPreview } from '../incident/use-area-preview';
+import { shownStatus } from '../incident/incident-status';
 
 const FIRST: MessageKind[] = ['alert'];
 const FOLLOW_UPS: MessageKind[] = ['update', 'all-clear', 'cancel'];
@@ -35,7 +36,7 @@ function IncidentHeader({ console: c, incident, onChanged }: { console: Console;
       </p>
       <h1 id="incident-heading">{incident.title}</h1>
       <p>
-        <StatusBadge status={incident.status} /> {t(`common.services.${incident.service}`)} · {t(`common.kinds.${incident.kind}`)} ·{' '}
+        <StatusBadge status={shownStatus(incident)} /> {t(`common.services.${incident.service}`)} · {t(`common.kinds.${incident.kind}`)} ·{' '}
         <span class={incident.published ? 'badge badge--ok' : 'badge'}>{incident.published ? t('admin.incident.published') : t('admin.incident.notPublished')}</span>
       </p>
       <p class="muted">
@@ -71,12 +72,14 @@ function AreaSection({ console: c, incident, frozen }: { console: Console; incid
     editable,
     incidentId: incident.id,
     selectionGeometry: incident.selectionGeometry,
+    // Once the first message has frozen the recipients, the counts are the frozen set's.
+    refresh: incident.frozen,
     saveArea: (apiArea) => c.admin.updateIncident(incident.id, apiArea),
   });
   return (
     <section aria-labelledby="area-heading">
       <h2 id="area-heading">{t('admin.incident.area')}</h2>
-      <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable={editable} />
+      <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable={editable} findStreets={c.admin.findStreets} />
     </section>
   );
 }
@@ -87,6 +90,7 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
   const [incident, setIncident] = useState<Incident | null>(null);
   useEffect(() => setIncident(loaded.data ?? null), [loaded.data]);
   const messages = useLoad(() => c.admin.messages(id), [id]);
+  const settings = useLoad(() => c.admin.settings(), [c.admin]);
   const items = messages.data?.items ?? [];
 
   if (!incident) return loaded.error ? <ErrorAlert error={loaded.error} /> : <Loading />;
@@ -101,6 +105,7 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
           heading={frozen ? t('admin.compose.followUp') : t('admin.compose.heading')}
           languages={c.tenant.languages}
           kinds={frozen ? FOLLOW_UPS : FIRST}
+          allowLinks={settings.data?.allowLinksInSms !== false}
           templates={(kind) => messageTemplates(c.tenant, incident, kind)}
           onSend={async (message) => {
             await c.admin.send(incident.id, message);
@@ -113,7 +118,14 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
         <ErrorAlert error={messages.error} />
         {messages.data && items.length === 0 ? <p>{t('admin.incident.noMessages')}</p> : null}
         {[...items].reverse().map((m) => (
-          <DeliveryProgress key={m.id} admin={c.admin} message={m} role={c.operator.role} onChanged={() => void messages.reload()} />
+          <DeliveryProgress
+            key={m.id}
+            admin={c.admin}
+            message={m}
+            role={c.operator.role}
+            onChanged={() => void messages.reload()}
+            onStatus={() => void loaded.reload()}
+          />
         ))}
       </section>
     </div>

@@ -7,7 +7,7 @@ import { useLoad } from '../../shared/hooks';
 import { formatDateTime, useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
 import type { Console } from '../AdminApp';
-import { incidentTab, type IncidentTab } from '../incident/incident-status';
+import { incidentTab, shownStatus, type IncidentTab } from '../incident/incident-status';
 
 const TABS: IncidentTab[] = ['active', 'planned', 'past', 'draft'];
 
@@ -45,7 +45,7 @@ export function IncidentsPage({ console: c }: { console: Console }) {
           columns={[
             { header: t('admin.incidents.title'), cell: (i) => <Link href={`/admin/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link> },
             { header: t('admin.incidents.service'), cell: (i) => `${t(`common.services.${i.service}`)} · ${t(`common.kinds.${i.kind}`)}` },
-            { header: t('admin.incidents.status'), cell: (i) => <StatusBadge status={i.status} /> },
+            { header: t('admin.incidents.status'), cell: (i) => <StatusBadge status={shownStatus(i)} /> },
             { header: t('admin.incidents.starts'), cell: (i) => formatDateTime(i.startsAt) },
             { header: t('admin.incidents.ends'), cell: (i) => formatDateTime(i.endsAt) },
             { header: t('admin.incidents.published'), cell: (i) => (i.published ? t('common.yes') : t('common.no')) },

@@ -13,7 +13,7 @@ import type { Console } from '../AdminApp';
 import { Form } from '../../shared/components/Form';
 
 type TextKey = 'name' | 'languages' | 'serviceArea' | 'country' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
-type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode';
+type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
 function toForm(settings: Record<string, unknown>): Form {
@@ -28,6 +28,7 @@ function toForm(settings: Record<string, unknown>): Form {
     requireTotp: settings.requireTotp === true,
     householdMode: settings.householdMode === true,
     country: text(settings.country),
+    listed: settings.listed !== false,
     smsSender: text(settings.smsSender),
     smsFooter: text(settings.smsFooter),
     quietStart: quiet?.start ?? '',
@@ -58,6 +59,7 @@ function fromForm(form: Form): Record<string, unknown> {
     requireTotp: form.requireTotp,
     householdMode: form.householdMode,
     country: form.country.trim().toUpperCase() || null,
+    listed: form.listed,
     smsSender: form.smsSender.trim(),
     smsFooter: form.smsFooter,
     quietHours: form.quietStart && form.quietEnd ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : null,
@@ -147,6 +149,7 @@ export function SettingsPage({ console: c }: { console: Console }) {
           <Checkbox label={t('admin.settings.requireApproval')} checked={form.requireApproval} onChange={flag('requireApproval')} />
           <Checkbox label={t('admin.settings.requireTotp')} checked={form.requireTotp} onChange={flag('requireTotp')} />
           <Checkbox label={t('admin.settings.householdMode')} checked={form.householdMode} onChange={flag('householdMode')} />
+          <Checkbox label={t('admin.settings.listed')} checked={form.listed} onChange={flag('listed')} />
           <TextField label={t('admin.settings.brandColor')} type="color" value={form.brandColor || '#005a8c'} onValue={set('brandColor')} />
           <TextField label={t('admin.settings.tileUrl')} hint={t('admin.settings.tileUrlHint')} type="url" value={form.tileUrl} onValue={set('tileUrl')} />
           <TextArea label={t('admin.settings.embedOrigins')} value={form.embedOrigins} onValue={set('embedOrigins')} />

@@ -66,7 +66,7 @@ export function PinStep({ portal, request, onResent, onBack, onLoggedIn }: PinSt
       <h2 ref={heading} tabIndex={-1}>
         {t('portal.login.pinLabel')}
       </h2>
-      <Alert kind="info">{t('portal.login.pinSent', { to })}</Alert>
+      <Alert kind="info">{t(request.login.email ? 'portal.login.pinSentEmail' : 'portal.login.pinSent', { to })}</Alert>
       <Form onSubmit={() => void login.run()}>
         <TextField
           name="pin"

@@ -9,7 +9,8 @@ import { ConfirmButton } from '../../shared/components/ConfirmButton';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
 import { Button } from '../../shared/components/forms';
 import { useAction } from '../../shared/hooks';
-import { useT } from '../../shared/i18n';
+import { currentLanguage, useT } from '../../shared/i18n';
+import { addressLine } from '../../shared/address-text';
 import type { PublicTenant } from '../../shared/tenant';
 import type { AddedAddress, MyAddress, PortalApi } from '../portal-api';
 import { AddAddressForm } from './AddAddressForm';
@@ -23,10 +24,12 @@ interface ItemProps {
   portal: PortalApi;
   item: MyAddress;
   index: number;
+  /** Whether the resident has a confirmed number or email that notices can go to. */
+  reachable: boolean;
   reload: () => Promise<void>;
 }
 
-function AddressItem({ portal, item, index, reload }: ItemProps) {
+function AddressItem({ portal, item, index, reachable, reload }: ItemProps) {
   const t = useT();
   const change = useAction(async (body: Parameters<PortalApi['updateAddress']>[1]) => {
     await portal.updateAddress(item.id, body);
@@ -37,7 +40,7 @@ function AddressItem({ portal, item, index, reload }: ItemProps) {
     await reload();
   });
   const a = item.address;
-  const label = `${a.street} ${a.number}, ${a.postalCode} ${a.postalTown}`;
+  const label = addressLine(a, currentLanguage());
   return (
     <li class={item.active ? 'my-address' : 'my-address my-address--inactive'} data-address-id={item.addressId}>
       <p class="my-address__title">
@@ -48,7 +51,11 @@ function AddressItem({ portal, item, index, reload }: ItemProps) {
       </p>
       <p>
         <SourceBadge source={item.source} />{' '}
-        <span class={item.active ? 'badge badge--ok' : 'badge'}>{item.active ? t('portal.addresses.active') : t('portal.addresses.inactive')}</span>
+        {item.active && !reachable ? (
+          <span class="badge badge--warn">{t('portal.addresses.unreachable')}</span>
+        ) : (
+          <span class={item.active ? 'badge badge--ok' : 'badge'}>{item.active ? t('portal.addresses.active') : t('portal.addresses.inactive')}</span>
+        )}
         {a.propertyId ? <span class="muted"> · {t('portal.addresses.property', { id: a.propertyId })}</span> : null}
       </p>
       <div class="row">
@@ -74,10 +81,11 @@ interface SectionProps {
   api: ApiClient;
   portal: PortalApi;
   addresses: MyAddress[];
+  reachable: boolean;
   reload: () => Promise<void>;
 }
 
-export function AddressesSection({ tenant, api, portal, addresses, reload }: SectionProps) {
+export function AddressesSection({ tenant, api, portal, addresses, reachable, reload }: SectionProps) {
   const t = useT();
   const [adding, setAdding] = useState(addresses.length === 0);
   const [added, setAdded] = useState<AddedAddress | null>(null);
@@ -88,7 +96,7 @@ export function AddressesSection({ tenant, api, portal, addresses, reload }: Sec
   const main = addresses.filter((a) => a.role === 'main');
   const extra = addresses.filter((a) => a.role === 'extra');
   const ordered = [...main, ...extra];
-  const item = (a: MyAddress) => <AddressItem key={a.id} portal={portal} item={a} index={ordered.indexOf(a)} reload={reload} />;
+  const item = (a: MyAddress) => <AddressItem key={a.id} portal={portal} item={a} index={ordered.indexOf(a)} reachable={reachable} reload={reload} />;
 
   return (
     <section class="card" aria-labelledby="addresses-heading">

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { ErrorAlert } from '../../shared/components/feedback';
 import { Checkbox, SelectField } from '../../shared/components/forms';
 import { useAction } from '../../shared/hooks';
-import { useT } from '../../shared/i18n';
+import { currentLanguage, useT } from '../../shared/i18n';
+import { formatIsoDate } from '../../shared/dates';
 import type { Language } from '../../shared/tenant';
 import type { Contact, Me, PortalApi } from '../portal-api';
 import { SourceBadge } from './SourceBadge';
@@ -45,6 +46,11 @@ export function ContactSection({ portal, me, contact, languages, reload }: Conta
         <strong>{displayName(contact) || '—'}</strong>
         {contact.nameHidden ? <span class="badge">{t('portal.me.hiddenName')}</span> : null}
       </p>
+      {contact.kind === 'person' && contact.birthDate ? (
+        <p class="contact-birth-date">
+          {t('portal.register.birthDate')}: {formatIsoDate(contact.birthDate, currentLanguage())}
+        </p>
+      ) : null}
       <p>
         {t(contact.kind === 'company' ? 'portal.me.company' : 'portal.me.person')} · {t('portal.me.source')}: <SourceBadge source={contact.source} />
       </p>

@@ -33,7 +33,7 @@ function VerifyForm({ portal, endpoint, reload }: { portal: PortalApi; endpoint:
   const pinError = verify.error instanceof ApiError ? verify.error.fieldMessage('pin') : undefined;
   return (
     <Form class="verify-form" onSubmit={() => void verify.run()}>
-      <p class="muted">{t('portal.endpoints.verifyHint', { to: endpoint.value })}</p>
+      <p class="muted">{t(endpoint.type === 'email' ? 'portal.endpoints.verifyHintEmail' : 'portal.endpoints.verifyHint', { to: endpoint.value })}</p>
       <div class="row">
         <TextField
           label={t('portal.login.pinLabel')}
@@ -58,7 +58,15 @@ function VerifyForm({ portal, endpoint, reload }: { portal: PortalApi; endpoint:
   );
 }
 
-function EndpointItem({ portal, endpoint, reload }: { portal: PortalApi; endpoint: Endpoint; reload: () => Promise<void> }) {
+interface EndpointItemProps {
+  portal: PortalApi;
+  endpoint: Endpoint;
+  /** This is the only confirmed number or email: without it no notice reaches the resident. */
+  last: boolean;
+  reload: () => Promise<void>;
+}
+
+function EndpointItem({ portal, endpoint, last, reload }: EndpointItemProps) {
   const t = useT();
   const remove = useAction(async () => {
     await portal.removeEndpoint(endpoint.id);
@@ -88,7 +96,7 @@ function EndpointItem({ portal, endpoint, reload }: { portal: PortalApi; endpoin
           />
         ) : null}
         <div class="field">
-          <ConfirmButton question={t('portal.endpoints.removeConfirm', { value: endpoint.value })} onConfirm={() => remove.run()} busy={remove.busy}>
+          <ConfirmButton question={t(last ? 'portal.endpoints.removeLastConfirm' : 'portal.endpoints.removeConfirm', { value: endpoint.value })} onConfirm={() => remove.run()} busy={remove.busy}>
             {t('common.remove')}
           </ConfirmButton>
         </div>
@@ -131,13 +139,15 @@ function AddEndpointForm({ portal, reload }: { portal: PortalApi; reload: () => 
 
 export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
   const t = useT();
+  const verified = endpoints.filter((e) => e.verified);
   return (
     <section class="card" aria-labelledby="endpoints-heading">
       <h2 id="endpoints-heading">{t('portal.endpoints.heading')}</h2>
       {endpoints.length === 0 ? <p>{t('portal.endpoints.none')}</p> : null}
+      {verified.length === 0 ? <Alert kind="warn">{t('portal.endpoints.unreachable')}</Alert> : null}
       <ul class="list-plain">
         {endpoints.map((e) => (
-          <EndpointItem key={e.id} portal={portal} endpoint={e} reload={reload} />
+          <EndpointItem key={e.id} portal={portal} endpoint={e} last={e.verified && verified.length === 1} reload={reload} />
         ))}
       </ul>
       <AddEndpointForm portal={portal} reload={reload} />

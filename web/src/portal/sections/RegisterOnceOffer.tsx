@@ -25,7 +25,7 @@ export function RegisterOnceOffer({ portal, added, onDone }: { portal: PortalApi
         <ul>
           {results.map((r) => (
             <li key={r.slug}>
-              {r.name ?? r.slug}: {r.message}
+              {t(`portal.registerOnce.results.${r.status}`, { tenant: r.name ?? r.slug })}
             </li>
           ))}
         </ul>

@@ -5,7 +5,8 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { query, tenantPath, type ApiClient } from '../api';
 import { useDebounced } from '../hooks';
-import { useT } from '../i18n';
+import { currentLanguage, useT } from '../i18n';
+import { addressLine, streetNames } from '../address-text';
 import { Button, TextField } from './forms';
 import { ErrorAlert } from './feedback';
 
@@ -62,6 +63,7 @@ function useAddressSearch(api: ApiClient, tenantSlug: string, postalCode: string
 
 export function AddressPicker({ api, tenantSlug, selected, onSelect }: AddressPickerProps) {
   const t = useT();
+  const language = currentLanguage();
   const id = useId();
   const [postalCode, setPostalCode] = useState('');
   const [street, setStreet] = useState('');
@@ -98,8 +100,8 @@ export function AddressPicker({ api, tenantSlug, selected, onSelect }: AddressPi
                 <label class="choice">
                   <input type="radio" name={`${id}-match`} value={m.id} checked={selected?.id === m.id} onChange={() => onSelect(m)} />
                   <span>
-                    {m.street} {m.number}, {m.postalCode} {m.postalTown}
-                    {m.streetSv && m.streetSv !== m.street ? <span class="muted"> ({m.streetSv} {m.number})</span> : null}
+                    {addressLine(m, language)}
+                    {streetNames(m, language).other ? <span class="muted"> ({streetNames(m, language).other} {m.number})</span> : null}
                   </span>
                 </label>
               </li>

@@ -11,9 +11,9 @@ export function Alert({ kind, children }: { kind: 'error' | 'ok' | 'info' | 'war
   );
 }
 
-/** The server's own message for a 4xx problem; a generic one for anything else (5xx details stay in the log). */
+/** A 4xx problem in the page's language, by its code; a generic text for anything else (5xx details stay in the log). */
 export function errorMessage(error: unknown, fallback: string): string {
-  if (error instanceof ApiError && error.status < 500 && error.message) return error.message;
+  if (error instanceof ApiError && error.status < 500) return error.text();
   return fallback;
 }
 

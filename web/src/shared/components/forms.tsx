@@ -23,6 +23,8 @@ interface InputProps {
   autoFocus?: boolean;
   onBlur?: () => void;
   onKeyDown?: (event: KeyboardEvent) => void;
+  /** The id of a <datalist> of suggestions. */
+  list?: string;
 }
 
 function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown): string | undefined {
