@@ -63,7 +63,8 @@ async function bareLoop(port: number, count: number): Promise<number> {
   return rate;
 }
 
-async function seed(context: Context, count: number): Promise<Tenant> {
+/** A tenant with `count` people with a mobile each (`+35840…1`) on one address, written in bulk. */
+export async function seed(context: Context, count: number): Promise<Tenant> {
   const db = context.db.kysely;
   const now = context.clock.now();
   const area = { type: 'Polygon' as const, coordinates: [[[24.5, 62.0], [24.7, 62.0], [24.7, 62.1], [24.5, 62.1], [24.5, 62.0]]] };

@@ -1,7 +1,7 @@
 /**
  * The SMSC of the SMPP benchmark in a process of its own (`aviso smsc`'s simulator), so that its work
  * does not share the event loop of the client being measured. Reports its port, then the count of
- * messages it took whenever asked.
+ * messages it took (and how many numbers got more than one) whenever asked.
  */
 import { childInput, sendToParent } from '../lib/child.js';
 import { startSmsc } from '../../src/channels/sms/smsc-simulator.js';
@@ -16,12 +16,22 @@ export interface SmscReady {
 export interface SmscCount {
   type: 'count';
   messages: number;
+  /** Numbers that were sent more than one message. */
+  doubled: number;
+  /** Every number it took a message for. */
+  numbers: string[];
+}
+
+function countOf(messages: ReadonlyArray<{ to: string }>): SmscCount {
+  const seen = new Map<string, number>();
+  for (const m of messages) seen.set(m.to, (seen.get(m.to) ?? 0) + 1);
+  return { type: 'count', messages: messages.length, doubled: [...seen.values()].filter((n) => n > 1).length, numbers: [...seen.keys()] };
 }
 
 const input = childInput<SmscInput>();
 const smsc = await startSmsc(0, { receiptDelayMs: input.receiptDelayMs });
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'count') void sendToParent({ type: 'count', messages: smsc.messages.length } as SmscCount);
+  if (message.type === 'count') void sendToParent(countOf(smsc.messages));
 });
 process.on('SIGTERM', () => void smsc.close().then(() => process.exit(0)));
 await sendToParent({ type: 'ready', port: smsc.port } as SmscReady);

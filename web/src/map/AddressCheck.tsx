@@ -66,7 +66,7 @@ function CheckMessage({ result }: { result: CheckResult }) {
   return result.affected ? (
     <Alert kind="warn">
       <p>{t('map.check.affected', { address })}</p>
-      <ul class="check-incidents">
+      <ul class="address-check__incidents">
         {result.incidents.map((incident) => (
           <li key={incident.id}>
             <strong>{incident.title || t(`common.services.${incident.service}` as Key, { defaultValue: incident.service })}</strong> <StatusBadge status={incident.status} />
