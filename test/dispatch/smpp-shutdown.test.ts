@@ -90,6 +90,9 @@ for (const kind of TEST_DATABASES) {
       await until(() => smsc.of('unbind').length === 1);
       const counts = await context.dispatch.messages.getMessage(tenant, messageId);
       expect(counts).toMatchObject({ queued: counts.total, failed: 0 });
+      // A clean stop leaves nothing in doubt: the next process sends all of it.
+      const marked = await database.db.kysely.selectFrom('deliveries').select('seq').where('message_id', '=', messageId).where('submitting', 'is not', null).execute();
+      expect(marked).toEqual([]);
     }, 60_000);
 
     it('aviso serve, the SMSC gone and the link backing off: exits at once', async () => {

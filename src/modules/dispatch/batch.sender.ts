@@ -92,6 +92,9 @@ async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[],
   await Promise.all(messages.map((m, i) => provider.send(m).catch((error: unknown) => broken(m, error)).then((r) => answered(i, r))));
 }
 
+/** The most deliveries marked as handed over at once (a crash leaves at most two such chunks in doubt). */
+export const MARKED_CHUNK_SIZE = 100;
+
 /** Why a delivery in doubt is not sent again. */
 export const IN_DOUBT_ERROR = 'in doubt: the process sending it stopped before the provider\'s answer was recorded; not sent again, to send no one a message twice';
 
@@ -120,26 +123,44 @@ export function batchSender(deps: BatchSenderDeps) {
   async function sendChannel(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, batchNo: number, claim: BatchClaim, channel: ChannelName, rows: QueuedDelivery[]): Promise<RetryOutlook> {
     const provider = deps.channels[channel];
     const rate = Math.min(provider.maxPerSecond, deps.maxPerSecond ?? Infinity);
-    const size = chunkSizeFor(rate);
+    // Chunks are marked as handed over before they go: smaller ones leave fewer in doubt after a crash.
+    const size = provider.idempotent ? chunkSizeFor(rate) : Math.min(chunkSizeFor(rate), MARKED_CHUNK_SIZE);
+    const chunks: QueuedDelivery[][] = [];
+    for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+    const mark = (chunk: QueuedDelivery[] | undefined): Promise<void> =>
+      chunk && !provider.idempotent ? deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk.map((d) => d.seq), clock.now(), lease()) : Promise.resolve();
     const outlook: RetryOutlook = { soon: 0, later: [] };
-    for (let i = 0; i < rows.length; i += size) {
-      if (stopping) return { ...outlook, soon: outlook.soon + rows.length - i };
-      const chunk = rows.slice(i, i + size);
-      await deps.pacer.take(provider.name, chunk.length, rate);
-      // Marked before they go: should this process die before their answers are written, whoever
-      // takes the batch next knows they may have gone out.
-      if (!provider.idempotent) await deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk.map((d) => d.seq), clock.now(), lease());
-      const recorder = resultRecorder((results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()));
-      const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
-      await sendChunk(provider, outbound, (j, answer) => {
-        const now = clock.now();
-        const result = toResult(chunk[j]!, provider.name, answer, { now, expiresAt: message.expires_at });
-        if (result.status === 'queued') {
-          if (result.error?.startsWith(SLOW_RETRY_PREFIX)) outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
-          else outlook.soon++;
+    // Answers are written as they come, whichever chunk they belong to.
+    const recorder = resultRecorder((results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()));
+    // The next chunk is marked while this one is sent: should this process die, whoever takes the batch
+    // next finds at most these two chunks in doubt.
+    let marked = mark(chunks[0]);
+    try {
+      for (const [n, chunk] of chunks.entries()) {
+        if (stopping) {
+          // Not sent: marked or not, they are simply queued for the next process.
+          const left = chunks.slice(n).flat();
+          await marked;
+          if (!provider.idempotent) await deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, left.map((d) => d.seq), clock.now(), lease(), false);
+          outlook.soon += left.length;
+          break;
         }
-        recorder.add(result);
-      });
+        await deps.pacer.take(provider.name, chunk.length, rate);
+        await marked;
+        marked = mark(chunks[n + 1]);
+        const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
+        await sendChunk(provider, outbound, (j, answer) => {
+          const now = clock.now();
+          const result = toResult(chunk[j]!, provider.name, answer, { now, expiresAt: message.expires_at });
+          if (result.status === 'queued') {
+            if (result.error?.startsWith(SLOW_RETRY_PREFIX)) outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
+            else outlook.soon++;
+          }
+          recorder.add(result);
+        });
+      }
+    } finally {
+      await marked.catch(() => {});
       await recorder.close();
     }
     return outlook;

@@ -199,9 +199,10 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
     /**
      * Marks deliveries of a claimed batch as being handed to their provider now (checking the claim is
      * still this worker's, and extending it). Their answers clear the mark; a mark left by a process
-     * that died makes them in doubt for whoever takes the batch next.
+     * that died makes them in doubt for whoever takes the batch next. With `handedOver` false, takes the
+     * mark off deliveries that were marked but did not go (the process is stopping).
      */
-    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[], now: number, leaseUntil: number): Promise<void> {
+    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[], now: number, leaseUntil: number, handedOver = true): Promise<void> {
       if (seqs.length === 0) return;
       await db.transaction().execute(async (trx) => {
         await holdClaim(trx, tenantId, messageId, batchNo, claim, now, leaseUntil);
@@ -209,7 +210,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
           const part = seqs.slice(i, i + 500);
           await trx
             .updateTable('deliveries')
-            .set({ submitting: claim.attempt })
+            .set({ submitting: handedOver ? claim.attempt : null })
             .where('tenant_id', '=', tenantId)
             .where('message_id', '=', messageId)
             .where('seq', '>=', Math.min(...part))
