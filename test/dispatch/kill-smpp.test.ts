@@ -92,7 +92,8 @@ for (const kind of TEST_DATABASES) {
       const others = rows.filter((r) => r.error !== IN_DOUBT_ERROR);
       expect(inDoubt.filter((r) => r.status !== 'failed')).toEqual([]);
       expect(others.filter((r) => r.status !== 'sent' && r.status !== 'delivered')).toEqual([]);
-      // What the dead worker had handed over without a recorded answer: at most two marked chunks per batch it held.
+      // What the dead worker had handed over without a recorded answer: its chunk on the way, and answers of
+      // the chunk before not yet written, per batch it held.
       expect(inDoubt.length).toBeLessThanOrEqual(CONCURRENCY * 2 * MARKED_CHUNK_SIZE);
       expect(done.failed).toBe(inDoubt.length);
       // Everyone not in doubt reached the SMSC exactly once.

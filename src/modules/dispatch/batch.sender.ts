@@ -92,7 +92,7 @@ async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[],
   await Promise.all(messages.map((m, i) => provider.send(m).catch((error: unknown) => broken(m, error)).then((r) => answered(i, r))));
 }
 
-/** The most deliveries marked as handed over at once (a crash leaves at most two such chunks in doubt). */
+/** The most deliveries marked as handed over at once: what a crash can leave in doubt per batch in flight. */
 export const MARKED_CHUNK_SIZE = 100;
 
 /** Why a delivery in doubt is not sent again. */
@@ -127,27 +127,21 @@ export function batchSender(deps: BatchSenderDeps) {
     const size = provider.idempotent ? chunkSizeFor(rate) : Math.min(chunkSizeFor(rate), MARKED_CHUNK_SIZE);
     const chunks: QueuedDelivery[][] = [];
     for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
-    const mark = (chunk: QueuedDelivery[] | undefined): Promise<void> =>
-      chunk && !provider.idempotent ? deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk.map((d) => d.seq), clock.now(), lease()) : Promise.resolve();
+    const mark = (chunk: QueuedDelivery[]): Promise<void> =>
+      provider.idempotent ? Promise.resolve() : deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk.map((d) => d.seq));
     const outlook: RetryOutlook = { soon: 0, later: [] };
     // Answers are written as they come, whichever chunk they belong to.
     const recorder = resultRecorder((results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()));
-    // The next chunk is marked while this one is sent: should this process die, whoever takes the batch
-    // next finds at most these two chunks in doubt.
-    let marked = mark(chunks[0]);
     try {
       for (const [n, chunk] of chunks.entries()) {
         if (stopping) {
-          // Not sent: marked or not, they are simply queued for the next process.
-          const left = chunks.slice(n).flat();
-          await marked;
-          if (!provider.idempotent) await deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, left.map((d) => d.seq), clock.now(), lease(), false);
-          outlook.soon += left.length;
+          outlook.soon += chunks.slice(n).reduce((sum, c) => sum + c.length, 0);
           break;
         }
         await deps.pacer.take(provider.name, chunk.length, rate);
-        await marked;
-        marked = mark(chunks[n + 1]);
+        // Marked when it is about to go, not before its turn: should this process die, whoever takes the
+        // batch next finds in doubt only what was on its way (this chunk, and answers not yet written).
+        await mark(chunk);
         const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
         await sendChunk(provider, outbound, (j, answer) => {
           const now = clock.now();
@@ -160,7 +154,6 @@ export function batchSender(deps: BatchSenderDeps) {
         });
       }
     } finally {
-      await marked.catch(() => {});
       await recorder.close();
     }
     return outlook;

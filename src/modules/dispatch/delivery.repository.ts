@@ -199,17 +199,16 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
     /**
      * Marks deliveries of a claimed batch as being handed to their provider now, if the claim is still
      * this worker's (else LostClaimError). Their answers clear the mark; a mark left by a process
-     * that died makes them in doubt for whoever takes the batch next. With `handedOver` false, takes the
-     * mark off deliveries that were marked but did not go (the process is stopping).
+     * that died makes them in doubt for whoever takes the batch next.
      */
-    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[], _now: number, _leaseUntil: number, handedOver = true): Promise<void> {
+    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[], ): Promise<void> {
       // One statement that reads the claim rather than locking it: the answers of the chunk before are
       // being written (and the claim extended) at the same time, and a lock would serialise the two.
       for (let i = 0; i < seqs.length; i += 500) {
         const part = seqs.slice(i, i + 500);
         const marked = await db
           .updateTable('deliveries')
-          .set({ submitting: handedOver ? claim.attempt : null })
+          .set({ submitting: claim.attempt })
           .where('tenant_id', '=', tenantId)
           .where('message_id', '=', messageId)
           .where('seq', '>=', Math.min(...part))
@@ -229,7 +228,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
             ),
           )
           .executeTakeFirst();
-        if (handedOver && Number(marked.numUpdatedRows) === 0) throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
+        if (Number(marked.numUpdatedRows) === 0) throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
       }
     },
 
