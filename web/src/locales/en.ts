@@ -303,6 +303,7 @@ export const en = {
         duplicate: 'Same endpoint twice',
         household: 'Same household',
         'no-endpoint': 'No number or email',
+        'opted-out': 'Answered STOP',
       },
       cost: 'Estimated cost {{cost}}',
       sample: 'Some addresses inside',

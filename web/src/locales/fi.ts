@@ -304,6 +304,7 @@ export const fi: Texts = {
         duplicate: 'Sama vastaanottaja kahdesti',
         household: 'Sama kotitalous',
         'no-endpoint': 'Ei numeroa eikä sähköpostia',
+        'opted-out': 'Vastasi LOPETA',
       },
       cost: 'Arvioitu hinta {{cost}}',
       sample: 'Esimerkkejä osoitteista',

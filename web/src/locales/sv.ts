@@ -304,6 +304,7 @@ export const sv: Texts = {
         duplicate: 'Samma mottagare två gånger',
         household: 'Samma hushåll',
         'no-endpoint': 'Inget nummer eller e-post',
+        'opted-out': 'Svarade SLUTA',
       },
       cost: 'Beräknad kostnad {{cost}}',
       sample: 'Några adresser i området',
