@@ -110,6 +110,16 @@ describe('resident portal', () => {
     await email.getByRole('button', { name: 'Vahvista' }).click();
     await email.getByText('Vahvistettu').waitFor();
 
+    // The number answered LOPETA by SMS (as the SMS replies handle it): the portal says so, and takes it back.
+    await suite.server.context.db.kysely.insertInto('sms_opt_outs').values({ tenant_id: suite.tenant.id, number: '+358451234567', created_at: Date.now() }).execute();
+    await page.reload();
+    const mobile = page.locator('[data-endpoint="+358451234567"]');
+    await mobile.getByText('Vastasit tekstiviestillä LOPETA').waitFor();
+    await expectAccessible(page);
+    await mobile.getByRole('button', { name: 'Lähetä tiedotteet tähän numeroon taas' }).click();
+    await mobile.getByText('Vastasit tekstiviestillä LOPETA').waitFor({ state: 'detached' });
+    expect(await suite.server.context.db.kysely.selectFrom('sms_opt_outs').selectAll().where('tenant_id', '=', suite.tenant.id).execute()).toEqual([]);
+
     // Notices off for the address, and the name hidden.
     const address = page.locator('.my-address').first();
     await address.getByRole('button', { name: 'Poista tiedotteet käytöstä' }).click();

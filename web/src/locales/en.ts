@@ -147,6 +147,8 @@ export const en = {
       added: 'Added. Enter the PIN we sent to verify it.',
       removeConfirm: 'Remove {{value}}?',
       removed: 'Removed.',
+      optedOut: 'You answered STOP by SMS: no notices go to this number.',
+      undoOptOut: 'Send notices to this number again',
     },
     addresses: {
       heading: 'My addresses',

@@ -147,6 +147,8 @@ export const fi: Texts = {
       addLabel: 'Puhelinnumero tai sähköposti',
       added: 'Lisätty. Vahvista se lähettämällämme PIN-koodilla.',
       removeConfirm: 'Poistetaanko {{value}}?',
+      optedOut: 'Vastasit tekstiviestillä LOPETA: tähän numeroon ei lähetetä tiedotteita.',
+      undoOptOut: 'Lähetä tiedotteet tähän numeroon taas',
       removed: 'Poistettu.',
     },
     addresses: {

@@ -147,6 +147,8 @@ export const sv: Texts = {
       addLabel: 'Telefonnummer eller e-post',
       added: 'Tillagt. Verifiera med PIN-koden vi skickade.',
       removeConfirm: 'Ta bort {{value}}?',
+      optedOut: 'Du svarade SLUTA med sms: inga meddelanden skickas till det här numret.',
+      undoOptOut: 'Skicka meddelanden till det här numret igen',
       removed: 'Borttaget.',
     },
     addresses: {

@@ -1,13 +1,13 @@
 /**
  * Numbers and emails: add (a PIN goes to the new one and it counts only once verified), verify,
- * correct mobile/landline, remove.
+ * correct mobile/landline, remove; a number that answered STOP by SMS says so and can be taken back.
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { ConfirmButton } from '../../shared/components/ConfirmButton';
 import { Alert, ErrorAlert } from '../../shared/components/feedback';
 import { Button, SelectField, TextField } from '../../shared/components/forms';
-import { useAction } from '../../shared/hooks';
+import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import type { Endpoint, PortalApi } from '../portal-api';
 
@@ -58,7 +58,24 @@ function VerifyForm({ portal, endpoint, reload }: { portal: PortalApi; endpoint:
   );
 }
 
-function EndpointItem({ portal, endpoint, reload }: { portal: PortalApi; endpoint: Endpoint; reload: () => Promise<void> }) {
+function OptedOut({ portal, number, reload }: { portal: PortalApi; number: string; reload: () => Promise<void> }) {
+  const t = useT();
+  const undo = useAction(async () => {
+    await portal.undoSmsOptOut(number);
+    await reload();
+  });
+  return (
+    <div class="opted-out">
+      <Alert kind="warn">{t('portal.endpoints.optedOut')}</Alert>
+      <Button small variant="secondary" busy={undo.busy} onClick={() => void undo.run()}>
+        {t('portal.endpoints.undoOptOut')}
+      </Button>
+      <ErrorAlert error={undo.error} />
+    </div>
+  );
+}
+
+function EndpointItem({ portal, endpoint, reload, optedOut, reloadOptOuts }: { portal: PortalApi; endpoint: Endpoint; reload: () => Promise<void>; optedOut: boolean; reloadOptOuts: () => Promise<void> }) {
   const t = useT();
   const remove = useAction(async () => {
     await portal.removeEndpoint(endpoint.id);
@@ -78,6 +95,7 @@ function EndpointItem({ portal, endpoint, reload }: { portal: PortalApi; endpoin
         </span>
       </p>
       {endpoint.verified ? null : <VerifyForm portal={portal} endpoint={endpoint} reload={reload} />}
+      {optedOut ? <OptedOut portal={portal} number={endpoint.value} reload={reloadOptOuts} /> : null}
       <div class="row">
         {isPhone ? (
           <SelectField<PhoneType>
@@ -131,13 +149,15 @@ function AddEndpointForm({ portal, reload }: { portal: PortalApi; reload: () => 
 
 export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
   const t = useT();
+  const optOuts = useLoad(() => portal.smsOptOuts(), [endpoints]);
+  const stopped = new Set(optOuts.data?.items.map((o) => o.number));
   return (
     <section class="card" aria-labelledby="endpoints-heading">
       <h2 id="endpoints-heading">{t('portal.endpoints.heading')}</h2>
       {endpoints.length === 0 ? <p>{t('portal.endpoints.none')}</p> : null}
       <ul class="list-plain">
         {endpoints.map((e) => (
-          <EndpointItem key={e.id} portal={portal} endpoint={e} reload={reload} />
+          <EndpointItem key={e.id} portal={portal} endpoint={e} reload={reload} optedOut={stopped.has(e.value)} reloadOptOuts={optOuts.reload} />
         ))}
       </ul>
       <AddEndpointForm portal={portal} reload={reload} />
