@@ -210,6 +210,13 @@ function operatorFlow(viewport: Viewport, oneTimePassword: () => string | undefi
     expect(await page.locator('.delivery [data-state="delivered"]').textContent()).toBe('2');
     await page.getByRole('button', { name: 'Julkaise julkisella kartalla' }).click();
     await page.getByRole('button', { name: 'Poista julkiselta kartalta' }).waitFor();
+    if (viewport === DESKTOP) {
+      // A resident texts back (as an SMS provider hands it over): the reply is listed on the incident.
+      await page.getByText('Ei vastauksia vielä.').waitFor();
+      expect(await suite.server.context.dispatch.replies.receive({ provider: 'inbox', from: '+358401234567', to: 'MantanVesi', text: 'Milloin vesi palaa?', receivedAt: Date.now() })).toBe(true);
+      await page.reload();
+      await page.locator('.sms-reply', { hasText: 'Milloin vesi palaa?' }).getByText('+358401234567').waitFor();
+    }
     await expectAccessible(page);
     await screenshot(page, `console-incident-${viewport.width}`);
     expectNoProblems(watched);

@@ -96,6 +96,14 @@ export interface DeliveryCounts {
   total: number;
 }
 
+export interface SmsReply {
+  id: string;
+  from: string;
+  text: string;
+  receivedAt: string;
+  messageId: string | null;
+}
+
 export interface Message extends DeliveryCounts {
   id: string;
   incidentId: string;
@@ -182,6 +190,8 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     updateIncident: authed((id: string, body: Partial<IncidentInput>) => api.patch<Incident>(path(`/incidents/${id}`), body)),
     preview: authed((id: string, body: { texts?: Partial<Record<Language, string>>; kind?: MessageKind } = {}) => api.post<Preview>(path(`/incidents/${id}/preview`), body)),
     messages: authed((id: string) => api.get<{ items: Message[] }>(path(`/incidents/${id}/messages`))),
+    /** SMS residents sent back to this incident's notices, newest first. */
+    replies: authed((id: string) => api.get<{ items: SmsReply[] }>(path(`/incidents/${id}/replies`))),
     send: authed((id: string, body: { texts: Partial<Record<Language, string>>; kind: MessageKind; sendAt?: string }) =>
       api.post<Message>(path(`/incidents/${id}/messages`), body),
     ),

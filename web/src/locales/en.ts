@@ -258,6 +258,8 @@ export const en = {
       areaNeeded: 'Draw the affected area or upload it.',
       messages: 'Messages',
       noMessages: 'No messages sent yet.',
+      replies: 'Replies by SMS',
+      noReplies: 'No replies yet.',
       back: 'All incidents',
     },
     area: {

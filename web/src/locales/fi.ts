@@ -259,6 +259,8 @@ export const fi: Texts = {
       areaNeeded: 'Piirrä häiriöalue tai lataa se tiedostosta.',
       messages: 'Viestit',
       noMessages: 'Viestejä ei ole vielä lähetetty.',
+      replies: 'Tekstiviestivastaukset',
+      noReplies: 'Ei vastauksia vielä.',
       back: 'Kaikki häiriöt',
     },
     area: {

@@ -259,6 +259,8 @@ export const sv: Texts = {
       areaNeeded: 'Rita det berörda området eller ladda upp det.',
       messages: 'Meddelanden',
       noMessages: 'Inga meddelanden skickade ännu.',
+      replies: 'Svar per sms',
+      noReplies: 'Inga svar ännu.',
       back: 'Alla störningar',
     },
     area: {
