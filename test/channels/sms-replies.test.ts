@@ -3,7 +3,7 @@
  * a notice with mobile-originated deliver_sm. LOPETA / SLUTA (any case and accents, also with the
  * tenant's sender name) opt the number out of the tenant's notices, confirmed by one SMS; the number is
  * then left out of recipient sets, also after the register is imported again, until the resident takes
- * it back in the portal. Any other text is listed for the operators of the incident it answers.
+ * it back in the portal; a follow-up to an incident whose set was frozen before the STOP skips it too. Any other text is listed for the operators of the incident it answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
@@ -101,6 +101,19 @@ for (const kind of TEST_DATABASES) {
       const replies = await app.inject({ url: `/api/t/${tenant.slug}/incidents/${incident.id}/replies`, headers });
       expect(replies.statusCode, replies.body).toBe(200);
       expect(replies.json().items).toEqual([expect.objectContaining({ from: ASKER, text: 'Milloin vesi palaa? Kiitos 🙂', messageId: message.id })]);
+
+      // A follow-up to the same incident (its recipient set frozen before the STOP) texts only the one who asked.
+      const followUp = await context.dispatch.messages.createMessage(tenant, incident.id, { kind: 'update', texts: { fi: 'Vesi palaa klo 18' } }, ACTOR);
+      const settled = await waitFor('the follow-up settled', async () => {
+        await context.dispatch.runtime.drain();
+        const m = await context.dispatch.messages.getMessage(tenant, followUp.id);
+        return m.queued === 0 && m.sent === 0 && m.status === 'sent' ? m : undefined;
+      }, 20_000);
+      expect(settled).toMatchObject({ total: 4, delivered: 2, failed: 2 });
+      await peerSaw(() => smsc.of('submit').length === 6, 20_000);
+      expect(smsc.of('submit').slice(5).map((e) => `+${e.destination_addr}`)).toEqual([ASKER]);
+      const stopped = await context.db.kysely.selectFrom('deliveries').select(['status', 'error', 'attempts']).where('message_id', '=', followUp.id).where('status', '=', 'failed').execute();
+      expect(stopped).toEqual(Array(2).fill({ status: 'failed', error: 'opted out (STOP)', attempts: 0 }));
 
       // A new incident over the same street: the numbers that stopped are left out, also after a re-import.
       const next = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Toinen', area: KOULUKATU }, ACTOR);
