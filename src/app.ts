@@ -126,7 +126,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   registerResidentAdminApi(app, context);
   registerTenantSettingsApi(app, context);
   if (context.inboxEnabled) registerInboxRoutes(app, context);
-  registerWebhookRoutes(app, { channels: context.channels, publicUrl: context.config.publicUrl, acceptReceipts: (receipts) => context.dispatch.runtime.acceptReceipts(receipts) });
+  registerWebhookRoutes(app, { channels: context.channels, publicUrl: context.config.publicUrl, acceptReceipts: (receipts) => context.dispatch.runtime.acceptReceipts(receipts), acceptInbound: (sms) => context.dispatch.runtime.acceptInbound(sms) });
   await registerWebRoutes(app, context);
   return app;
 }

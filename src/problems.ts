@@ -170,6 +170,7 @@ export const PROBLEMS = {
   'range-not-satisfiable': 'the requested range is outside the file ({bytes} bytes)',
   'tile-out-of-range': 'a tile {axis} at zoom {zoom} is below {tiles}',
   'unsubscribe-link-invalid': 'not a valid unsubscribe link',
+  'speech-unavailable': 'audio cannot be rendered here: {missing} not installed (apt-get install espeak-ng sox)',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

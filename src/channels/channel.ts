@@ -58,7 +58,18 @@ export interface DeliveryReceipt {
   at: number;
 }
 
-/** A callback a provider posts to (delivery reports), as the webhook route hands it over. */
+/** An SMS a resident sent to the tenant's sender (a reply, or STOP), as a provider handed it over. */
+export interface InboundSms {
+  provider: string;
+  /** The resident's number in E.164. */
+  from: string;
+  /** The number or name it was sent to, as the provider gives it. */
+  to: string;
+  text: string;
+  receivedAt: number;
+}
+
+/** A callback a provider posts to (delivery reports, inbound SMS), as the webhook route hands it over. */
 export interface WebhookRequest {
   /** The URL the provider posted to, as the public sees it (signatures cover it). */
   url: string;
@@ -72,7 +83,7 @@ export interface WebhookRequest {
 /** A provider's webhook: its key in `/api/webhooks/sms/{key}` and how to read (and check) what arrives. */
 export interface ProviderWebhook {
   key: string;
-  handle(request: WebhookRequest): { ok: true; receipts: DeliveryReceipt[] } | { ok: false; reason: string };
+  handle(request: WebhookRequest): { ok: true; receipts: DeliveryReceipt[]; inbound?: InboundSms[] } | { ok: false; reason: string };
 }
 
 export interface ChannelProvider {
@@ -85,6 +96,8 @@ export interface ChannelProvider {
   sendBatch?(messages: OutboundMessage[]): Promise<SendResult[]>;
   /** Delivery receipts pushed by the provider (SMPP deliver_sm, HTTP callbacks). */
   onReceipt?(handler: (receipt: DeliveryReceipt) => void): void;
+  /** SMS residents send to the tenant's sender over the provider's own connection (SMPP deliver_sm). */
+  onInbound?(handler: (sms: InboundSms) => void): void;
   /**
    * Names of the providers (this one, or those of a failover chain) whose `sent` answers wait for a
    * receipt: what gets none before the message's validity ends is expired.

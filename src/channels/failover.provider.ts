@@ -5,7 +5,7 @@
  * passed over; a final refusal (bad number) does not travel on. What a batch leaves behind goes on as a
  * batch, so a provider with a batch API gets one call for all of it.
  */
-import type { ChannelProvider, DeliveryReceipt, OutboundMessage, SendResult } from './channel.js';
+import type { ChannelProvider, DeliveryReceipt, InboundSms, OutboundMessage, SendResult } from './channel.js';
 
 const sendAll = async (provider: ChannelProvider, messages: OutboundMessage[]): Promise<SendResult[]> =>
   provider.sendBatch ? provider.sendBatch(messages) : Promise.all(messages.map((m) => provider.send(m)));
@@ -43,6 +43,9 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
     sendBatch,
     onReceipt: (handler: (receipt: DeliveryReceipt) => void) => {
       for (const p of providers) p.onReceipt?.(handler);
+    },
+    onInbound: (handler: (sms: InboundSms) => void) => {
+      for (const p of providers) p.onInbound?.(handler);
     },
     /** Takes messages while any provider in the list does; the detail names each. */
     async health() {

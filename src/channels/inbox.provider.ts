@@ -1,6 +1,8 @@
 /**
  * The dev inbox: a provider for every channel that stores messages in the database instead of sending
- * them, listed at GET /api/dev/inbox and shown at /dev/inbox. Delivery is immediate.
+ * them, listed at GET /api/dev/inbox and shown at /dev/inbox. Delivery is immediate. A voice message is
+ * stored as its text; its audio is rendered when first played (GET /api/dev/inbox/:id/audio), so that a
+ * machine without espeak-ng or sox still takes voice messages and PINs by voice.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -20,14 +22,8 @@ export interface InboxMessageView {
   time: string;
 }
 
-/** Voice messages get their rendered audio, as a phone would play it. */
-async function audioFor(channel: ChannelName, message: OutboundMessage): Promise<string | null> {
-  if (channel !== 'voice') return null;
-  return (await renderSpeech(message.text, message.language)).toString('base64');
-}
-
 export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: ChannelName): ChannelProvider {
-  const rowOf = (m: OutboundMessage, audio: string | null = null) => ({
+  const rowOf = (m: OutboundMessage) => ({
     id: m.id,
     tenant_id: m.tenantId,
     channel,
@@ -35,14 +31,14 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     from: m.from ?? null,
     subject: m.subject ?? null,
     text: m.text,
-    audio,
+    audio: null,
     language: m.language ?? null,
     created_at: clock.now(),
   });
   const delivered = (m: OutboundMessage): SendResult => ({ id: m.id, providerId: `inbox-${m.id}`, status: 'delivered' });
   const send = async (message: OutboundMessage): Promise<SendResult> => {
     // Idempotent by our message id: a dispatch job re-run after a crash must not deliver twice.
-    await db.insertInto('inbox_messages').values(rowOf(message, await audioFor(channel, message))).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await db.insertInto('inbox_messages').values(rowOf(message)).onConflict((oc) => oc.column('id').doNothing()).execute();
     return delivered(message);
   };
   return {
@@ -53,8 +49,6 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     idempotent: true,
     send,
     async sendBatch(messages) {
-      // A dispatch batch of voice messages: stored now, the audio rendered when first played (rendering
-      // thousands at once would make espeak the bottleneck of a send).
       // 10 columns; stay well under SQLite's parameter limit.
       for (let i = 0; i < messages.length; i += 1000) {
         await db
@@ -89,6 +83,7 @@ export function inboxRepository(db: Kysely<Database>) {
         time: new Date(r.created_at).toISOString(),
       }));
     },
+    /** The voice message's WAV (base64), rendered and kept on first play; SpeechToolsMissingError without the tools. */
     async audio(id: string): Promise<string | null> {
       const row = await db.selectFrom('inbox_messages').select(['audio', 'channel', 'text', 'language']).where('id', '=', id).executeTakeFirst();
       if (!row || row.audio !== null || row.channel !== 'voice') return row?.audio ?? null;

@@ -62,6 +62,7 @@ export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, 
             }),
         }
       : {}),
+    ...(provider.onInbound ? { onInbound: provider.onInbound.bind(provider) } : {}),
     ...(provider.health ? { health: provider.health.bind(provider) } : {}),
     ...(provider.close ? { close: provider.close.bind(provider) } : {}),
   };

@@ -7,13 +7,14 @@
 import { z } from 'zod';
 import type { AppInstance } from '../app.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import type { Channels, DeliveryReceipt, ProviderWebhook } from './channel.js';
+import type { Channels, DeliveryReceipt, InboundSms, ProviderWebhook } from './channel.js';
 
 export interface WebhookRouteDeps {
   channels: Channels;
   /** The public base URL: signatures cover the URL the provider posted to, as it knows it. */
   publicUrl: string | undefined;
   acceptReceipts(receipts: DeliveryReceipt[]): void;
+  acceptInbound(sms: InboundSms[]): Promise<void>;
 }
 
 export function registerWebhookRoutes(app: AppInstance, deps: WebhookRouteDeps): void {
@@ -39,6 +40,7 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookRouteDeps):
           throw new ForbiddenError('webhook-refused', { reason: outcome.reason });
         }
         deps.acceptReceipts(outcome.receipts);
+        if (outcome.inbound?.length) await deps.acceptInbound(outcome.inbound);
         return reply.code(204).send();
       });
     }

@@ -401,6 +401,26 @@ export interface RegisterChangesTable {
 }
 
 /** A receipt not yet matched to its delivery (it came before the delivery was recorded as sent). */
+/** A number that answered STOP to a tenant's notices: none go to it until the resident undoes it. */
+export interface SmsOptOutsTable {
+  tenant_id: string;
+  /** E.164. */
+  number: string;
+  created_at: number;
+}
+
+/** A text a resident sent back; `incident_id` and `message_id` of the last notice sent to that number. */
+export interface SmsRepliesTable {
+  id: string;
+  tenant_id: string;
+  incident_id: string | null;
+  message_id: string | null;
+  from_number: string;
+  text: string;
+  provider: string;
+  received_at: number;
+}
+
 export interface DeliveryReceiptsTable {
   provider: string;
   provider_id: string;
@@ -449,4 +469,6 @@ export interface Database {
   register_revisions: RegisterRevisionsTable;
   register_changes: RegisterChangesTable;
   register_bulk_writes: RegisterBulkWritesTable;
+  sms_opt_outs: SmsOptOutsTable;
+  sms_replies: SmsRepliesTable;
 }

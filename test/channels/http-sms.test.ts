@@ -3,7 +3,8 @@
  * (form POST /a1/sms, Basic auth, `whendelivered` reports), Twilio (form POST …/Messages.json, Basic
  * auth, signed status callbacks), GatewayAPI (JSON POST /rest/mtsms with many recipients, `Token` auth,
  * JWT-signed statuses) — and a send on both databases that fails over from one to the next and gets its
- * receipts through the webhook.
+ * receipts through the webhook; SMS residents send back (each provider's inbound format) reach the replies
+ * and STOP only through the same checked webhook.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -13,6 +14,7 @@ import type { OutboundMessage } from '../../src/channels/channel.js';
 import { elks46Provider } from '../../src/channels/sms/elks46.provider.js';
 import { gatewayApiProvider } from '../../src/channels/sms/gatewayapi.provider.js';
 import { twilioProvider, twilioSignature } from '../../src/channels/sms/twilio.provider.js';
+import { webhookToken } from '../../src/channels/sms/http-sms.js';
 import { parseChannelUrl } from '../../src/lib/channel-url.js';
 import { describeEachDatabase } from '../app.js';
 import { addPerson, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
@@ -91,6 +93,11 @@ describe('HTTP SMS providers against stand-ins of their published APIs', () => {
     const token = callback.split('/').pop();
     expect(webhook!.handle({ url: callback, headers: {}, body: { id: 's1', status: 'delivered', delivered: '2026-12-02T10:00:00Z' }, token })).toMatchObject({ ok: true, receipts: [{ providerId: 's1', status: 'delivered' }] });
     expect(webhook!.handle({ url: callback, headers: {}, body: { id: 's1', status: 'delivered' }, token: 'guessed' })).toEqual({ ok: false, reason: 'wrong or missing webhook token' });
+
+    // An incoming SMS as 46elks posts it to the number's sms_url.
+    const incoming = { direction: 'incoming', id: 'sf8425555e5d8db61dda7a7b3f1b91bdb', from: '+358401234567', to: '+358451110000', created: '2026-12-02 10:00:00.000000', message: 'Lopeta' };
+    expect(webhook!.handle({ url: callback, headers: {}, body: incoming, token })).toEqual({ ok: true, receipts: [], inbound: [{ provider: ok!.provider, from: '+358401234567', to: '+358451110000', text: 'Lopeta', receivedAt: deps.now() }] });
+    expect(webhook!.handle({ url: callback, headers: {}, body: incoming, token: undefined })).toEqual({ ok: false, reason: 'wrong or missing webhook token' });
   });
 
   it('Twilio: form fields, Basic auth, StatusCallback; error codes kept; a callback counts only with a valid X-Twilio-Signature', async () => {
@@ -121,6 +128,14 @@ describe('HTTP SMS providers against stand-ins of their published APIs', () => {
     });
     expect(webhook!.handle({ url: callback, headers: { 'x-twilio-signature': signature }, body: { ...form, MessageStatus: 'delivered' }, token: undefined })).toEqual({ ok: false, reason: 'bad X-Twilio-Signature' });
     expect(webhook!.handle({ url: callback, headers: {}, body: form, token: undefined })).toEqual({ ok: false, reason: 'unsigned callback' });
+
+    // An incoming message as Twilio posts it to the number's Messaging webhook, signed alike.
+    const incoming = { ToCountry: 'FI', SmsMessageSid: 'SM11', NumMedia: '0', SmsSid: 'SM11', SmsStatus: 'received', Body: 'Milloin vesi palaa?', To: '+358401110000', NumSegments: '1', MessageSid: 'SM11', AccountSid: 'AC0123456789abcdef0123456789abcdef', From: '+358401234567', ApiVersion: '2010-04-01' };
+    const signed = twilioSignature('authtoken123', callback, incoming);
+    expect(webhook!.handle({ url: callback, headers: { 'x-twilio-signature': signed }, body: incoming, token: undefined })).toEqual({
+      ok: true, receipts: [], inbound: [{ provider: ok!.provider, from: '+358401234567', to: '+358401110000', text: 'Milloin vesi palaa?', receivedAt: deps.now() }],
+    });
+    expect(webhook!.handle({ url: callback, headers: { 'x-twilio-signature': signed }, body: { ...incoming, Body: 'STOP' }, token: undefined })).toEqual({ ok: false, reason: 'bad X-Twilio-Signature' });
   });
 
   it('GatewayAPI: one JSON request per text with all its recipients, Token auth; statuses count only with a valid JWT', async () => {
@@ -140,6 +155,13 @@ describe('HTTP SMS providers against stand-ins of their published APIs', () => {
       ok: true, receipts: [{ providerId: '1001:358401234568', status: 'failed', error: 'UNDELIVERED: Absent subscriber (0x01)' }],
     });
     expect(webhook!.handle({ url: '', headers: { 'x-gwapi-signature': jwtHs256({ ...status, status: 'DELIVERED' }, 'guessed') }, body: status, token: undefined })).toEqual({ ok: false, reason: 'missing or bad X-Gwapi-Signature' });
+
+    // An incoming SMS (MO) as GatewayAPI posts it, with the same JWT.
+    const mo = { id: 1000001, msisdn: 358401234567, receiver: 4512345678, message: 'SLUTA', senttime: 1_700_000_000, webhook_label: 'aviso' };
+    expect(webhook!.handle({ url: '', headers: { 'x-gwapi-signature': jwtHs256(mo, 'whsecret') }, body: mo, token: undefined })).toEqual({
+      ok: true, receipts: [], inbound: [{ provider: results[0]!.provider, from: '+358401234567', to: '4512345678', text: 'SLUTA', receivedAt: deps.now() }],
+    });
+    expect(webhook!.handle({ url: '', headers: { 'x-gwapi-signature': jwtHs256(mo, 'guessed') }, body: mo, token: undefined })).toEqual({ ok: false, reason: 'missing or bad X-Gwapi-Signature' });
   });
 });
 
@@ -152,7 +174,7 @@ afterAll(async () => {
 });
 
 describeEachDatabase('a send over HTTP SMS with failover and webhook receipts', (t) => {
-  it('moves on to the next provider, says so in the message status, and takes signed receipts only', async () => {
+  it('moves on to the next provider, says so in the message status, takes signed receipts only, and residents\' STOP and replies by each webhook', async () => {
     elks.seen.length = 0;
     gateway.seen.length = 0;
     const { context, app } = t();
@@ -181,6 +203,23 @@ describeEachDatabase('a send over HTTP SMS with failover and webhook receipts', 
     expect(signed.statusCode).toBe(204);
     await expect.poll(async () => (await status()).delivered, { timeout: 5000 }).toBe(1);
     expect(await status()).toMatchObject({ sent: 1, delivered: 1 });
+
+    // Residents answer: LOPETA through GatewayAPI's MO webhook (signed), a question through 46elks' (path token).
+    const stop = { id: 77, msisdn: 358401230101, receiver: 358401110000, message: 'LOPETA', senttime: 1_700_000_000 };
+    expect((await app.inject({ method: 'POST', url: `/api/webhooks/sms/${key}`, headers: { 'x-gwapi-signature': jwtHs256(stop, 'not-the-secret') }, payload: stop })).statusCode).toBe(403);
+    expect(await context.db.kysely.selectFrom('sms_opt_outs').selectAll().execute()).toEqual([]);
+    expect((await app.inject({ method: 'POST', url: `/api/webhooks/sms/${key}`, headers: { 'x-gwapi-signature': jwtHs256(stop, 'whsecret') }, payload: stop })).statusCode).toBe(204);
+    expect(await context.db.kysely.selectFrom('sms_opt_outs').select(['tenant_id', 'number']).execute()).toEqual([{ tenant_id: tenant.id, number: '+358401230101' }]);
+    // Confirmed by one SMS (46elks still down: through GatewayAPI).
+    expect(gateway.seen.at(-1)!.body).toMatchObject({ recipients: [{ msisdn: 358401230101 }], message: expect.stringContaining('tiedotteita') });
+    const elksKey = '46elks-elks';
+    const question = new URLSearchParams({ direction: 'incoming', id: 's9', from: '+358401230102', to: '+358401110000', created: '2026-12-02 10:00:00', message: 'Milloin vesi palaa?' }).toString();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await app.inject({ method: 'POST', url: `/api/webhooks/sms/${elksKey}/guessed`, headers: form, payload: question })).statusCode).toBe(403);
+    const elksToken = webhookToken({ ...deps, secret: context.config.secret }, elksKey);
+    expect((await app.inject({ method: 'POST', url: `/api/webhooks/sms/${elksKey}/${elksToken}`, headers: form, payload: question })).statusCode).toBe(204);
+    const replies = await app.inject({ url: `/api/t/${tenant.slug}/incidents/${incident.json<{ id: string }>().id}/replies`, headers });
+    expect(replies.json().items).toEqual([expect.objectContaining({ from: '+358401230102', text: 'Milloin vesi palaa?', messageId })]);
   });
 }, {
   publicUrl: PUBLIC_URL,

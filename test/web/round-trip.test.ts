@@ -98,6 +98,16 @@ describe('resident portal', () => {
     await email.getByRole('button', { name: 'Vahvista' }).click();
     await email.getByText('Vahvistettu').waitFor();
 
+    // The number answered LOPETA by SMS (as the SMS replies handle it): the portal says so, and takes it back.
+    await suite.server.context.db.kysely.insertInto('sms_opt_outs').values({ tenant_id: suite.tenant.id, number: '+358451234567', created_at: Date.now() }).execute();
+    await page.reload();
+    const mobile = page.locator('[data-endpoint="+358451234567"]');
+    await mobile.getByText('Vastasit tekstiviestillä LOPETA').waitFor();
+    await expectAccessible(page);
+    await mobile.getByRole('button', { name: 'Lähetä tiedotteet tähän numeroon taas' }).click();
+    await mobile.getByText('Vastasit tekstiviestillä LOPETA').waitFor({ state: 'detached' });
+    expect(await suite.server.context.db.kysely.selectFrom('sms_opt_outs').selectAll().where('tenant_id', '=', suite.tenant.id).execute()).toEqual([]);
+
     // Notices off for the address, and the name hidden.
     const address = page.locator('.my-address').first();
     await address.getByRole('button', { name: 'Poista tiedotteet käytöstä' }).click();
@@ -188,6 +198,13 @@ function operatorFlow(viewport: Viewport, oneTimePassword: () => string | undefi
     expect(await page.locator('.delivery [data-state="delivered"]').textContent()).toBe('2');
     await page.getByRole('button', { name: 'Julkaise julkisella kartalla' }).click();
     await page.getByRole('button', { name: 'Poista julkiselta kartalta' }).waitFor();
+    if (viewport === DESKTOP) {
+      // A resident texts back (as an SMS provider hands it over): the reply is listed on the incident.
+      await page.getByText('Ei vastauksia vielä.').waitFor();
+      expect(await suite.server.context.dispatch.replies.receive({ provider: 'inbox', from: '+358401234567', to: 'MantanVesi', text: 'Milloin vesi palaa?', receivedAt: Date.now() })).toBe(true);
+      await page.reload();
+      await page.locator('.sms-reply', { hasText: 'Milloin vesi palaa?' }).getByText('+358401234567').waitFor();
+    }
     await expectAccessible(page);
     await screenshot(page, `console-incident-${viewport.width}`);
     expectNoProblems(watched);

@@ -4,11 +4,13 @@
  * (JSON: sender, message, recipients[].msisdn, callback_url), authenticated with `Authorization: Token`.
  * GatewayAPI posts one status per recipient (id, msisdn, status) and signs it with a JWT (HS256, the
  * webhook secret) in `X-Gwapi-Signature`, whose claims are the status: a callback without a valid one is
- * refused. Without `webhookSecret` the webhook's path carries a token only this server can make.
+ * refused. Without `webhookSecret` the webhook's path carries a token only this server can make. An SMS a
+ * resident sends (MO: id, msisdn, receiver, message) comes the same way to the same address, set as the
+ * account's MO webhook.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { failure, httpSmsOptions, httpSmsProvider, post, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import { failure, httpSmsOptions, httpSmsProvider, post, senderNumber, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
 
 const STATUSES: Record<string, DeliveryReceipt['status']> = { DELIVERED: 'delivered', UNDELIVERED: 'failed', REJECTED: 'failed', SKIPPED: 'failed', EXPIRED: 'expired' };
 const MAX_RECIPIENTS = 1000;
@@ -90,6 +92,12 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
       } else {
         if (request.token !== token) return { ok: false, reason: 'wrong or missing webhook token' };
         report = request.body as Record<string, unknown>;
+      }
+      // An SMS a resident sent (MO): id, msisdn, receiver, message, senttime; no status.
+      if (report && typeof report.message === 'string' && report.status === undefined) {
+        const from = senderNumber(report.msisdn);
+        if (!from) return { ok: false, reason: 'not a GatewayAPI incoming SMS (msisdn, message)' };
+        return { ok: true, receipts: [], inbound: [{ provider: name, from, to: String(report.receiver ?? ''), text: report.message, receivedAt: deps.now() }] };
       }
       if (report?.id === undefined || report.msisdn === undefined || typeof report.status !== 'string') return { ok: false, reason: 'not a GatewayAPI status (id, msisdn, status)' };
       const status = STATUSES[report.status];

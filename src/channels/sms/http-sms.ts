@@ -86,5 +86,12 @@ export function httpSmsProvider(parts: Pick<ChannelProvider, 'name' | 'send' | '
   };
 }
 
+/** A resident's number as an HTTP provider gives it (`+358…`, or digits without the plus) in E.164; null if it is none. */
+export function senderNumber(raw: unknown): string | null {
+  const digits = String(raw ?? '').replace(/[\s-]/g, '');
+  const e164 = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
+  return /^\+[1-9]\d{6,14}$/.test(e164) ? e164 : null;
+}
+
 /** Basic authentication header. */
 export const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${decodeURIComponent(user)}:${decodeURIComponent(password)}`).toString('base64')}`;

@@ -34,3 +34,12 @@ export function sourceAddress(sender: string, country: CountryCode): SmppAddress
 
 /** The recipient (destination_addr) of an E.164 number. */
 export const destinationAddress = (e164: string): SmppAddress => ({ ton: TON.international, npi: NPI.isdn, addr: e164.replace(/^\+/, '') });
+
+/** The E.164 form of an originator (source_addr of a mobile-originated SMS), or null for one that is no phone number. */
+export function originatorNumber(ton: number, addr: string, country: CountryCode): string | null {
+  const digits = addr.replace(/[\s-]/g, '');
+  if (!/^(\+|00)?\d+$/.test(digits)) return null;
+  const international = ton === TON.international && !digits.startsWith('+') ? `+${digits}` : digits.startsWith('00') ? `+${digits.slice(2)}` : digits;
+  const phone = parsePhoneNumberFromString(international, country);
+  return phone?.isValid() ? phone.number : null;
+}

@@ -6,14 +6,14 @@
  * out GSM-7 (data_coding 0) or UCS-2 (8), long ones concatenated with UDH; a response that does not come
  * within `timeout` seconds, a lost link, throttling and a full queue are temporary failures; other
  * refusals are final, with their SMPP status name. Receipts (deliver_sm) are matched by this provider's
- * name and the SMSC's message id.
+ * name and the SMSC's message id; any other deliver_sm is an SMS a resident sent (a reply, or STOP).
  */
 import { randomInt } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { PDU } from 'smpp';
-import type { ChannelProvider, DeliveryReceipt, OutboundMessage, SendResult } from '../channel.js';
+import type { ChannelProvider, DeliveryReceipt, InboundSms, OutboundMessage, SendResult } from '../channel.js';
 import type { Clock } from '../../lib/clock.js';
-import { destinationAddress, sourceAddress } from './smpp-address.js';
+import { destinationAddress, originatorNumber, sourceAddress } from './smpp-address.js';
 import { SmppBind } from './smpp-bind.js';
 import { isReceipt, parseReceipt } from './smpp-receipt.js';
 import { isTemporarySmppStatus, smppStatusName } from './smpp-status.js';
@@ -55,6 +55,7 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
   const systemId = decodeURIComponent(url.username);
   const name = `smpp://${systemId}@${url.hostname}:${url.port || 2775}`;
   const receiptHandlers: Array<(receipt: DeliveryReceipt) => void> = [];
+  const inboundHandlers: Array<(sms: InboundSms) => void> = [];
   // Receipts come per part: a long text is delivered when every part is; part ids map to the first part's id.
   const partsOf = new Map<string, { first: string; remaining: number }>();
   const binds = Array.from({ length: options.binds }, () =>
@@ -73,8 +74,19 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
   );
   let next = 0;
 
+  /** A mobile-originated SMS: its text as the smpp library decoded it (GSM-7, Latin-1 or UCS-2). */
+  function onMobileOriginated(pdu: PDU): void {
+    const from = originatorNumber(Number(pdu.source_addr_ton ?? 0), String(pdu.source_addr ?? ''), options.country);
+    if (!from) return;
+    const raw = pdu.short_message as { message?: unknown } | string | Buffer | undefined;
+    const message = raw && typeof raw === 'object' && !Buffer.isBuffer(raw) ? raw.message : raw;
+    const text = Buffer.isBuffer(message) ? message.toString('latin1') : String(message ?? '');
+    const sms: InboundSms = { provider: name, from, to: String(pdu.destination_addr ?? ''), text, receivedAt: deps.clock.now() };
+    for (const handler of inboundHandlers) handler(sms);
+  }
+
   function onDeliver(pdu: PDU): void {
-    if (!isReceipt(pdu.esm_class)) return;
+    if (!isReceipt(pdu.esm_class)) return onMobileOriginated(pdu);
     const parsed = parseReceipt(pdu as Record<string, unknown>, deps.clock.now());
     if (!parsed) return;
     const receipt: DeliveryReceipt = { ...parsed, provider: name };
@@ -136,6 +148,7 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
     send,
     sendBatch: (messages) => Promise.all(messages.map(send)),
     onReceipt: (handler) => void receiptHandlers.push(handler),
+    onInbound: (handler) => void inboundHandlers.push(handler),
     async health() {
       const bound = binds.filter((b) => b.bound).length;
       return { ok: bound > 0, detail: `${name}: ${bound} of ${binds.length} binds up` };

@@ -4,11 +4,12 @@
  * message (form fields To, From or MessagingServiceSid, Body, StatusCallback), HTTP Basic authentication.
  * Status callbacks (form fields MessageSid, MessageStatus, ErrorCode) are signed: `X-Twilio-Signature`
  * is Base64(HMAC-SHA1(auth token, the callback URL followed by each form field's name and value, sorted by
- * name)); a callback without a valid signature is refused.
+ * name)); a callback without a valid signature is refused. An SMS a resident sends to the number comes,
+ * signed the same way, to the same address set as the number's Messaging webhook (From, To, Body).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { basic, failure, httpSmsOptions, httpSmsProvider, post, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import { basic, failure, httpSmsOptions, httpSmsProvider, post, senderNumber, webhookUrl, type HttpSmsDeps } from './http-sms.js';
 
 // Final states of a Twilio message; queued, accepted, sending and sent are on the way.
 const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', undelivered: 'failed', failed: 'failed', canceled: 'failed' };
@@ -58,6 +59,12 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
       const expected = Buffer.from(twilioSignature(authToken, request.url, form));
       const actual = Buffer.from(given);
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { ok: false, reason: 'bad X-Twilio-Signature' };
+      // An SMS a resident sent to the number (its Messaging webhook): From, To, Body, no MessageStatus.
+      if (typeof form.Body === 'string' && form.MessageStatus === undefined) {
+        const from = senderNumber(form.From);
+        if (!from) return { ok: false, reason: 'not a Twilio incoming message (From, Body)' };
+        return { ok: true, receipts: [], inbound: [{ provider: name, from, to: form.To ?? '', text: form.Body, receivedAt: deps.now() }] };
+      }
       const status = STATUSES[form.MessageStatus ?? ''];
       if (!form.MessageSid || !form.MessageStatus) return { ok: false, reason: 'not a Twilio status callback (MessageSid, MessageStatus)' };
       if (!status) return { ok: true, receipts: [] };

@@ -30,6 +30,8 @@ export function pinDelivery(deps: { channels: Channels }) {
     const channel = CHANNEL_OF[endpoint.type];
     const input = { tenantName: tenant.name, code: delivery.code, purpose: delivery.purpose, language: delivery.language, ttlMinutes: tenant.settings.pinTtlMinutes };
     const { subject, text } = channel === 'voice' ? pinSpeech(input) : pinText(input);
+    const failed = () => new AppError('pin-not-sent', 503);
+    // A provider that throws (down, misconfigured) is the same to the resident as one that answers "failed".
     const result = await deps.channels[channel].send({
       id: newId(),
       tenantId: tenant.id,
@@ -40,9 +42,11 @@ export function pinDelivery(deps: { channels: Channels }) {
       ...(channel === 'email' ? { subject } : {}),
       text,
       language: delivery.language,
+    }).catch((error: unknown) => {
+      throw Object.assign(failed(), { cause: error });
     });
     // The provider's reason stays out of the answer: it could name the number.
-    if (result.status === 'failed') throw new AppError('pin-not-sent', 503);
+    if (result.status === 'failed') throw failed();
   };
 }
 

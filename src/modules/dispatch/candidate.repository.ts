@@ -4,6 +4,7 @@
  * the area's matcher looks at (number ranges and sides are the matcher's to decide). Shapes are the
  * register index's.
  */
+import { optedOutNumbers } from '../replies/sms-replies.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { foldText } from '../../lib/text.js';
@@ -22,6 +23,8 @@ export function candidateRepository(db: Kysely<Database>) {
   });
 
   return {
+    /** Numbers that answered STOP to the tenant's notices (read at each resolution: no index to invalidate). */
+    optedOut: (tenantId: string) => optedOutNumbers(db, tenantId),
     /** Addresses on the selected streets or in the selected postal codes (each once). */
     async onStreetsOrPostalCodes(tenantId: TenantId, area: StreetSelection): Promise<CandidateAddress[]> {
       const byId = new Map<string, CandidateAddress>();

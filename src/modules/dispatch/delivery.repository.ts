@@ -73,14 +73,16 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
 
     /**
      * One delivery per recipient of the frozen set, and the batches, in one transaction: a message has
-     * either all its deliveries or none.
+     * either all its deliveries or none. A number that answered STOP since the set was frozen is not
+     * texted or called: its delivery is failed at once, saying why.
      */
     async createDeliveries(tenantId: TenantId, messageId: string, incidentId: string, batchSize: number, now: number): Promise<{ recipients: number; batches: number }> {
       return db.transaction().execute(async (trx) => {
         await sql`
-          insert into deliveries (tenant_id, message_id, seq, channel, status, attempts, updated_at)
-          select tenant_id, ${messageId}, seq, channel, 'queued', 0, ${now}
-          from incident_recipients where tenant_id = ${tenantId} and incident_id = ${incidentId}`.execute(trx);
+          insert into deliveries (tenant_id, message_id, seq, channel, status, attempts, updated_at, error)
+          select r.tenant_id, ${messageId}, r.seq, r.channel, case when o.number is null then 'queued' else 'failed' end, 0, ${now}, case when o.number is null then null else 'opted out (STOP)' end
+          from incident_recipients r left join sms_opt_outs o on o.tenant_id = r.tenant_id and o.number = r.endpoint and r.channel <> 'email'
+          where r.tenant_id = ${tenantId} and r.incident_id = ${incidentId}`.execute(trx);
         const counted = await trx
           .selectFrom('incident_recipients')
           .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('last')])

@@ -14,6 +14,7 @@ import { candidateRepository } from './candidate.repository.js';
 import { messageRepository } from './message.repository.js';
 import { registerDispatchRoutes } from './dispatch.routes.js';
 import { registerMapRoutes } from '../maps/map.routes.js';
+import { registerReplyRoutes } from '../replies/replies.routes.js';
 
 export function registerDispatchApi(app: AppInstance, context: Context): void {
   const { dispatch, operators } = context;
@@ -21,6 +22,7 @@ export function registerDispatchApi(app: AppInstance, context: Context): void {
   registerOperatorRoutes(app, { operators, tenants: context.tenants, sessions: context.sessions, audit: context.audit, guard });
   registerIncidentRoutes(app, { incidents: dispatch.incidents, guard });
   registerDispatchRoutes(app, { incidents: dispatch.incidents, preview: dispatch.preview, messages: dispatch.messages, guard });
+  registerReplyRoutes(app, { replies: dispatch.replies, incidents: dispatch.incidents, guard, tenants: context.tenants, auth: context.auth, residents: context.residents });
   registerMapRoutes(app, { maps: dispatch.maps, guard, tenants: context.tenants });
   const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(context.db.kysely), messages: messageRepository(context.db.kysely), addresses: context.addresses, clock: context.clock });
   registerFeedRoutes(app, { tenants: context.tenants, feeds, publicUrl: context.config.publicUrl, now: () => context.clock.now() });

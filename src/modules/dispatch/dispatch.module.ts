@@ -23,6 +23,7 @@ import { recipientRepository } from './recipient.repository.js';
 import { registerCache } from './register-cache.js';
 import { registerIndexRepository } from './register-index.repository.js';
 import { registerChangesRepository } from '../addresses/register-changes.repository.js';
+import { smsReplies } from '../replies/sms-replies.js';
 
 export interface DispatchOptions {
   /** How long a worker holds a message it starts or a batch it sends before others presume it dead. */
@@ -81,8 +82,9 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
   const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond, unsubscribeUrl: deps.unsubscribeUrl });
+  const replies = smsReplies({ db: db.kysely, clock, channels: deps.channels, findTenant: (id) => tenantsById.findById(id) });
   const runtime = dispatchRuntime({
-    queue, sender, starter, messages, deliveries, channels: deps.channels, clock,
+    queue, sender, starter, messages, deliveries, channels: deps.channels, clock, receiveSms: replies.receive,
     // A register index older than this rebuilds whole instead of reading changes (the log has a gap).
     housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
   });
@@ -102,6 +104,8 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     },
     queue,
     runtime,
+    /** SMS residents sent back: STOP opt-outs and replies to incidents. */
+    replies,
     /** A resident's notices since `since` (the residents' history route). */
     listNoticesForContact: recipients.listNoticesForContact,
   };

@@ -8,7 +8,7 @@
  * closes the providers (messages in flight end as retryable failures) and waits for the workers.
  */
 import type { Logger } from 'pino';
-import type { Channels, DeliveryReceipt } from '../../channels/channel.js';
+import type { Channels, DeliveryReceipt, InboundSms } from '../../channels/channel.js';
 import type { Clock } from '../../lib/clock.js';
 import { asTenantId } from '../../lib/tenant-id.js';
 import type { JobQueue } from '../../jobs/queue.js';
@@ -26,6 +26,8 @@ export interface RuntimeDeps {
   deliveries: DeliveryRepository;
   channels: Channels;
   clock: Clock;
+  /** An SMS a resident sent (a reply or STOP); false when it answers no notice of ours. */
+  receiveSms?: (sms: InboundSms) => Promise<boolean>;
   /** Housekeeping run at most once an hour by a process with workers (old register changes). */
   housekeeping?: (now: number) => Promise<unknown>;
 }
@@ -80,6 +82,18 @@ export function dispatchRuntime(deps: RuntimeDeps) {
     if (listening) return;
     listening = true;
     for (const provider of providers) provider.onReceipt?.((receipt) => receipts.add(receipt));
+    for (const provider of providers) provider.onInbound?.((sms) => void receiveSms(sms));
+  }
+
+  /** Inbound SMS are handled as they come; one that fails is logged (the SMSC has its answer already). */
+  const inboundWork = new Set<Promise<unknown>>();
+  function receiveSms(sms: InboundSms): Promise<unknown> {
+    const work = (deps.receiveSms?.(sms) ?? Promise.resolve(false))
+      .then((matched) => void (matched || logger?.info({ provider: sms.provider }, 'inbound SMS answers no notice; dropped')))
+      .catch((error: unknown) => logger?.warn({ err: error, provider: sms.provider }, 'inbound SMS not handled'))
+      .finally(() => inboundWork.delete(work));
+    inboundWork.add(work);
+    return work;
   }
 
   return {
@@ -88,6 +102,16 @@ export function dispatchRuntime(deps: RuntimeDeps) {
     /** Receipts that reached this process some other way than a provider's own connection (webhooks). */
     acceptReceipts(received: readonly DeliveryReceipt[]): void {
       for (const receipt of received) receipts.add(receipt);
+    },
+
+    /** SMS residents sent that reached this process by a webhook; resolves once they are handled. */
+    async acceptInbound(received: readonly InboundSms[]): Promise<void> {
+      await Promise.all(received.map(receiveSms));
+    },
+
+    /** Waits for the inbound SMS being handled now (tests, shutdown). */
+    async settleInbound(): Promise<void> {
+      while (inboundWork.size > 0) await Promise.all([...inboundWork]);
     },
 
     async startWorkers(options: WorkerOptions): Promise<void> {

@@ -66,8 +66,9 @@ export function incidentAddresses(deps: Pick<PreviewDeps, 'candidates' | 'regist
 export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
   const addressesOf = incidentAddresses(deps);
   return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
-    const { index, inside } = await addressesOf(tenant, incident);
+    const [{ index, inside }, optedOut] = await Promise.all([addressesOf(tenant, incident), deps.candidates.optedOut(tenant.id)]);
     return resolveInIndex(index, inside, {
+      optedOut,
       today: localDate(now),
       householdMode: tenant.settings.householdMode,
       languages: tenant.languages,

@@ -69,9 +69,11 @@ export interface ResolutionRules {
   minimumAge: number;
   /** False when only counts are wanted (a preview): the recipients then come in no particular order. */
   ordered?: boolean;
+  /** Numbers that answered STOP to the tenant's notices: neither texted nor called. */
+  optedOut?: ReadonlySet<string>;
 }
 
-export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint'] as const;
+export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint', 'opted-out'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Recipient {
@@ -242,6 +244,10 @@ export function resolveInIndex(index: RegisterIndex, inside: readonly number[], 
     index.forEachEndpoint(c, (type, endpoint, fromRegister, verified) => {
       if (!fromRegister && !verified) {
         exclusions.unverified++;
+        return;
+      }
+      if (type !== 'email' && rules.optedOut?.has(endpoint)) {
+        exclusions['opted-out']++;
         return;
       }
       chosen.push({ channel: CHANNEL_OF[type], endpoint, contactId, language, priority, addressIds });

@@ -93,7 +93,7 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
     },
 
     /**
-     * The frozen recipient sets (numbers, emails) of incidents frozen before `before` whose messages are all
+     * The frozen recipient sets (numbers, emails), and the SMS replies, of incidents frozen before `before` whose messages are all
      * finished and older: a follow-up that late is not expected. How many rows went.
      */
     async deleteRecipients(tenantId: TenantId, before: number): Promise<number> {
@@ -127,6 +127,8 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
           .select((eb) => [eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')])
           .executeTakeFirstOrThrow();
         deleted += await deleteInRanges('incident_recipients', { column: 'incident_id', value: id }, tenantId, { first: Number(span.first), last: Number(span.last) });
+        // The replies residents sent to its notices hold their numbers too: they go with the set.
+        await db.deleteFrom('sms_replies').where('tenant_id', '=', tenantId).where('incident_id', '=', id).execute();
       }
       return deleted;
     },

@@ -76,7 +76,15 @@ export function endpointService(deps: EndpointServiceDeps) {
       // The PIN is issued before the row exists, so that a refused PIN (rate limits) leaves nothing behind.
       const pin = proved ? undefined : await deps.pins.issue(me.tenant, verifyTarget(me, row));
       await store.contacts.insertEndpoint(me.tenant.id, row);
-      if (pin) await deps.sendPin({ tenant: me.tenant, endpoint: parsed, code: pin.code, purpose: 'verify', language: languageOf(me, contact.language) });
+      if (pin) {
+        try {
+          await deps.sendPin({ tenant: me.tenant, endpoint: parsed, code: pin.code, purpose: 'verify', language: languageOf(me, contact.language) });
+        } catch (error) {
+          // A number whose PIN never left cannot be verified: take it back rather than keep it half-added.
+          await store.contacts.deleteEndpoint(me.tenant.id, row.id);
+          throw error;
+        }
+      }
       await record(me, contact.id, 'endpoint.add', row);
       return toEndpointView({ ...row, tenant_id: me.tenant.id });
     },

@@ -6,7 +6,9 @@
 #
 # Prints one JSON line per event on stdout (the first: {"event":"listen","port":N}); reads commands on
 # stdin: "enquire" (an enquire_link to every bound session), "unknown" (a PDU with an unknown command id
-# to every bound session), "stall" / "silent" / "normal" (switch mode). In stall mode submit_sm is read
+# to every bound session), "mo FROM TO TEXT" (a mobile-originated SMS, deliver_sm with esm_class 0 and the
+# UTF-8 text as UTF-16, as phones send data_coding 8, to one bound session), "stall" / "silent" / "normal"
+# (switch mode). In stall mode submit_sm is read
 # and never answered; in silent mode it is answered but no receipt follows. Otherwise receipts
 # (deliver_sm, esm_class 0x04) follow every answered submit_sm that asked for one: destinations ending in
 # 000 are undeliverable; destinations ending in 999 are refused at once (ESME_RINVDSTADR).
@@ -16,6 +18,7 @@ use IO::Select;
 use JSON::PP;
 use Net::SMPP;
 use POSIX qw(strftime);
+use Encode qw(decode encode);
 
 my %opt = (mode => 'normal', port => 0);
 while (@ARGV) {
@@ -117,6 +120,17 @@ sub on_pdu {
 sub command {
     my ($line) = @_;
     chomp $line;
+    if ($line =~ /^mo (\S+) (\S+) (.*)$/) {
+        my ($from, $to, $text) = ($1, $2, decode('UTF-8', $3));
+        my ($fd) = sort keys %bound;
+        my ($c) = grep { defined $fd && fileno($_) && fileno($_) == $fd } $select->handles;
+        return emit(event => 'mo_failed', reason => 'no bound session') unless $c;
+        my $seq = $c->deliver_sm(
+            source_addr_ton => 1, source_addr_npi => 1, source_addr => $from,
+            dest_addr_ton => 5, dest_addr_npi => 0, destination_addr => $to,
+            esm_class => 0x00, data_coding => 0x08, short_message => encode('UTF-16BE', $text), async => 1);
+        return emit(event => 'mo_sent', conn => $conn{$fd}, seq => $seq);
+    }
     for my $fd (keys %bound) {
         my ($c) = grep { fileno($_) && fileno($_) == $fd } $select->handles;
         next unless $c;

@@ -69,7 +69,7 @@ export interface IncidentInput {
   status?: IncidentStatus;
 }
 
-export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint'] as const;
+export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint', 'opted-out'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Preview {
@@ -94,6 +94,14 @@ export interface DeliveryCounts {
   failed: number;
   expired: number;
   total: number;
+}
+
+export interface SmsReply {
+  id: string;
+  from: string;
+  text: string;
+  receivedAt: string;
+  messageId: string | null;
 }
 
 export interface Message extends DeliveryCounts {
@@ -190,6 +198,8 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     },
     preview: authed((id: string, body: { texts?: Partial<Record<Language, string>>; kind?: MessageKind } = {}) => api.post<Preview>(path(`/incidents/${id}/preview`), body)),
     messages: authed((id: string) => api.get<{ items: Message[] }>(path(`/incidents/${id}/messages`))),
+    /** SMS residents sent back to this incident's notices, newest first. */
+    replies: authed((id: string) => api.get<{ items: SmsReply[] }>(path(`/incidents/${id}/replies`))),
     send: authed((id: string, body: { texts: Partial<Record<Language, string>>; kind: MessageKind; sendAt?: string }) =>
       api.post<Message>(path(`/incidents/${id}/messages`), body),
     ),

@@ -153,6 +153,8 @@ export const en = {
       removeLastConfirm: '{{value}} is your only confirmed number or email: without it you get no notices at all. Remove it anyway?',
       unreachable: 'No notices can reach you: add a number or an email and confirm it.',
       removed: 'Removed.',
+      optedOut: 'You answered STOP by SMS: no notices go to this number.',
+      undoOptOut: 'Send notices to this number again',
     },
     addresses: {
       heading: 'My addresses',
@@ -274,6 +276,8 @@ export const en = {
       discardConfirm: 'Discard this draft and start again?',
       messages: 'Messages',
       noMessages: 'No messages sent yet.',
+      replies: 'Replies by SMS',
+      noReplies: 'No replies yet.',
       back: 'All incidents',
     },
     area: {
@@ -322,6 +326,7 @@ export const en = {
         duplicate: 'Same endpoint twice',
         household: 'Same household',
         'no-endpoint': 'No number or email',
+        'opted-out': 'Answered STOP',
       },
       cost: 'Estimated cost {{cost}}',
       sample: 'Some addresses inside',

@@ -153,6 +153,8 @@ export const fi: Texts = {
       removeConfirm: 'Poistetaanko {{value}}?',
       removeLastConfirm: '{{value}} on ainoa vahvistettu numerosi tai sähköpostisi: ilman sitä et saa lainkaan tiedotteita. Poistetaanko silti?',
       unreachable: 'Tiedotteet eivät tavoita sinua: lisää numero tai sähköposti ja vahvista se.',
+      optedOut: 'Vastasit tekstiviestillä LOPETA: tähän numeroon ei lähetetä tiedotteita.',
+      undoOptOut: 'Lähetä tiedotteet tähän numeroon taas',
       removed: 'Poistettu.',
     },
     addresses: {
@@ -275,6 +277,8 @@ export const fi: Texts = {
       discardConfirm: 'Hylätäänkö luonnos ja aloitetaan alusta?',
       messages: 'Viestit',
       noMessages: 'Viestejä ei ole vielä lähetetty.',
+      replies: 'Tekstiviestivastaukset',
+      noReplies: 'Ei vastauksia vielä.',
       back: 'Kaikki häiriöt',
     },
     area: {
@@ -323,6 +327,7 @@ export const fi: Texts = {
         duplicate: 'Sama vastaanottaja kahdesti',
         household: 'Sama kotitalous',
         'no-endpoint': 'Ei numeroa eikä sähköpostia',
+        'opted-out': 'Vastasi LOPETA',
       },
       cost: 'Arvioitu hinta {{cost}}',
       sample: 'Esimerkkejä osoitteista',

@@ -153,6 +153,8 @@ export const sv: Texts = {
       removeConfirm: 'Ta bort {{value}}?',
       removeLastConfirm: '{{value}} är ditt enda bekräftade nummer eller e-postadress: utan det får du inga meddelanden alls. Ta bort det ändå?',
       unreachable: 'Inga meddelanden når dig: lägg till ett nummer eller en e-postadress och bekräfta det.',
+      optedOut: 'Du svarade SLUTA med sms: inga meddelanden skickas till det här numret.',
+      undoOptOut: 'Skicka meddelanden till det här numret igen',
       removed: 'Borttaget.',
     },
     addresses: {
@@ -275,6 +277,8 @@ export const sv: Texts = {
       discardConfirm: 'Kasta utkastet och börja om?',
       messages: 'Meddelanden',
       noMessages: 'Inga meddelanden skickade ännu.',
+      replies: 'Svar per sms',
+      noReplies: 'Inga svar ännu.',
       back: 'Alla störningar',
     },
     area: {
@@ -323,6 +327,7 @@ export const sv: Texts = {
         duplicate: 'Samma mottagare två gånger',
         household: 'Samma hushåll',
         'no-endpoint': 'Inget nummer eller e-post',
+        'opted-out': 'Svarade SLUTA',
       },
       cost: 'Beräknad kostnad {{cost}}',
       sample: 'Några adresser i området',

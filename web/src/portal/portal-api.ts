@@ -158,6 +158,9 @@ export function portalApi(api: ApiClient, slug: string, onSessionLost: () => voi
     resendEndpointPin: authed((id: string) => api.post<void>(path(`/me/endpoints/${id}/pin`))),
     updateEndpoint: authed((id: string, body: { type: 'mobile' | 'landline' }) => api.patch<Endpoint>(path(`/me/endpoints/${id}`), body)),
     removeEndpoint: authed((id: string) => api.delete<void>(path(`/me/endpoints/${id}`))),
+    /** My numbers that answered STOP by SMS: no notices go to them until taken back. */
+    smsOptOuts: authed(() => api.get<{ items: Array<{ number: string; since: string }> }>(path('/me/sms-opt-outs'))),
+    undoSmsOptOut: authed((number: string) => api.delete<void>(path(`/me/sms-opt-outs/${encodeURIComponent(number)}`))),
     addAddress: authed((body: { addressId: string; role: 'main' | 'extra'; label?: string }) => api.post<AddedAddress>(path('/me/addresses'), body)),
     updateAddress: authed((id: string, body: { role?: 'main'; label?: string | null; active?: boolean }) => api.patch<MyAddress>(path(`/me/addresses/${id}`), body)),
     removeAddress: authed((id: string) => api.delete<void>(path(`/me/addresses/${id}`))),

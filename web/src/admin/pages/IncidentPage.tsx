@@ -84,6 +84,30 @@ function AreaSection({ console: c, incident, frozen }: { console: Console; incid
   );
 }
 
+/** What residents texted back to the notices of this incident (polled while the page is open). */
+function RepliesSection({ console: c, incidentId }: { console: Console; incidentId: string }) {
+  const t = useT();
+  const replies = useLoad(() => c.admin.replies(incidentId), [incidentId], 15_000);
+  const list = replies.data?.items ?? [];
+  return (
+    <section class="card" aria-labelledby="replies-heading">
+      <h2 id="replies-heading">{t('admin.incident.replies')}</h2>
+      <ErrorAlert error={replies.error} />
+      {replies.data && list.length === 0 ? <p>{t('admin.incident.noReplies')}</p> : null}
+      <ul class="list-plain">
+        {list.map((r) => (
+          <li key={r.id} class="sms-reply">
+            <p>
+              <strong>{r.from}</strong> · <span class="muted">{formatDateTime(r.receivedAt)}</span>
+            </p>
+            <p class="sms-reply__text">{r.text}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function IncidentPage({ console: c, id }: { console: Console; id: string }) {
   const t = useT();
   const loaded = useLoad(() => c.admin.incident(id), [id]);
@@ -128,6 +152,7 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
           />
         ))}
       </section>
+      {items.length > 0 ? <RepliesSection console={c} incidentId={incident.id} /> : null}
     </div>
   );
 }

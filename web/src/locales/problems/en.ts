@@ -161,4 +161,5 @@ export const problemsEn = {
   'range-not-satisfiable': 'The requested part is outside the file ({{bytes}} bytes).',
   'tile-out-of-range': 'A map tile {{axis}} at zoom {{zoom}} must be below {{tiles}}.',
   'unsubscribe-link-invalid': 'This unsubscribe link is not valid. Use the link of a recent message.',
+  'speech-unavailable': 'The voice message cannot be played on this server: {{missing}} is not installed.',
 };

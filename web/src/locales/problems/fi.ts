@@ -160,4 +160,5 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'range-not-satisfiable': 'Pyydetty osa on tiedoston ulkopuolella ({{bytes}} tavua).',
   'tile-out-of-range': 'Karttaruudun {{axis}} zoomilla {{zoom}} on oltava alle {{tiles}}.',
   'unsubscribe-link-invalid': 'Peruutuslinkki ei kelpaa. Käytä tuoreen viestin linkkiä.',
+  'speech-unavailable': 'Puheviestiä ei voi toistaa tällä palvelimella: {{missing}} puuttuu.',
 };

@@ -160,4 +160,5 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'range-not-satisfiable': 'Den begärda delen ligger utanför filen ({{bytes}} byte).',
   'tile-out-of-range': 'Kartrutans {{axis}} på zoomnivå {{zoom}} måste vara under {{tiles}}.',
   'unsubscribe-link-invalid': 'Avregistreringslänken är inte giltig. Använd länken i ett nytt meddelande.',
+  'speech-unavailable': 'Röstmeddelandet kan inte spelas upp på den här servern: {{missing}} saknas.',
 };

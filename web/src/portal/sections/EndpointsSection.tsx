@@ -1,13 +1,13 @@
 /**
  * Numbers and emails: add (a PIN goes to the new one and it counts only once verified), verify,
- * correct mobile/landline, remove.
+ * correct mobile/landline, remove; a number that answered STOP by SMS says so and can be taken back.
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { ConfirmButton } from '../../shared/components/ConfirmButton';
 import { Alert, ErrorAlert } from '../../shared/components/feedback';
 import { Button, SelectField, TextField } from '../../shared/components/forms';
-import { useAction } from '../../shared/hooks';
+import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import type { Endpoint, PortalApi } from '../portal-api';
 
@@ -58,15 +58,35 @@ function VerifyForm({ portal, endpoint, reload }: { portal: PortalApi; endpoint:
   );
 }
 
+function OptedOut({ portal, number, reload }: { portal: PortalApi; number: string; reload: () => Promise<void> }) {
+  const t = useT();
+  const undo = useAction(async () => {
+    await portal.undoSmsOptOut(number);
+    await reload();
+  });
+  return (
+    <div class="opted-out">
+      <Alert kind="warn">{t('portal.endpoints.optedOut')}</Alert>
+      <Button small variant="secondary" busy={undo.busy} onClick={() => void undo.run()}>
+        {t('portal.endpoints.undoOptOut')}
+      </Button>
+      <ErrorAlert error={undo.error} />
+    </div>
+  );
+}
+
 interface EndpointItemProps {
   portal: PortalApi;
   endpoint: Endpoint;
   /** This is the only confirmed number or email: without it no notice reaches the resident. */
   last: boolean;
   reload: () => Promise<void>;
+  /** The number answered STOP: no notices go to it. */
+  optedOut: boolean;
+  reloadOptOuts: () => Promise<void>;
 }
 
-function EndpointItem({ portal, endpoint, last, reload }: EndpointItemProps) {
+function EndpointItem({ portal, endpoint, last, reload, optedOut, reloadOptOuts }: EndpointItemProps) {
   const t = useT();
   const remove = useAction(async () => {
     await portal.removeEndpoint(endpoint.id);
@@ -86,6 +106,7 @@ function EndpointItem({ portal, endpoint, last, reload }: EndpointItemProps) {
         </span>
       </p>
       {endpoint.verified ? null : <VerifyForm portal={portal} endpoint={endpoint} reload={reload} />}
+      {optedOut ? <OptedOut portal={portal} number={endpoint.value} reload={reloadOptOuts} /> : null}
       <div class="row">
         {isPhone ? (
           <SelectField<PhoneType>
@@ -140,6 +161,8 @@ function AddEndpointForm({ portal, reload }: { portal: PortalApi; reload: () => 
 export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
   const t = useT();
   const verified = endpoints.filter((e) => e.verified);
+  const optOuts = useLoad(() => portal.smsOptOuts(), [endpoints]);
+  const stopped = new Set(optOuts.data?.items.map((o) => o.number));
   return (
     <section class="card" aria-labelledby="endpoints-heading">
       <h2 id="endpoints-heading">{t('portal.endpoints.heading')}</h2>
@@ -147,7 +170,7 @@ export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
       {verified.length === 0 ? <Alert kind="warn">{t('portal.endpoints.unreachable')}</Alert> : null}
       <ul class="list-plain">
         {endpoints.map((e) => (
-          <EndpointItem key={e.id} portal={portal} endpoint={e} last={e.verified && verified.length === 1} reload={reload} />
+          <EndpointItem key={e.id} portal={portal} endpoint={e} last={e.verified && verified.length === 1} reload={reload} optedOut={stopped.has(e.value)} reloadOptOuts={optOuts.reload} />
         ))}
       </ul>
       <AddEndpointForm portal={portal} reload={reload} />
