@@ -2,6 +2,7 @@
  * What differs between the two engines, as capability flags in one place, so that services and
  * repositories never ask "is this PostgreSQL?".
  */
+import { sql, type RawBuilder } from 'kysely';
 import { postgresUpsert, sqliteUpsert, type UpsertCompiler } from './bulk-upsert.js';
 import { postgresJsonArrayFrom, sqliteJsonArrayFrom, type JsonArrayFrom } from './json.js';
 
@@ -32,7 +33,17 @@ export interface DialectInfo {
   readonly importBatchRows: number;
   /** A subquery's rows as one JSON array column (json_agg / json_group_array); read it with `jsonRows`. */
   readonly jsonArrayFrom: JsonArrayFrom;
+  /**
+   * `column IN (values)`: on PostgreSQL one array parameter (`= any($1)`), so that the statement's text is
+   * the same for any number of values and is prepared once; on SQLite a list of parameters.
+   */
+  inList(column: string, values: readonly string[] | readonly number[]): RawBuilder<boolean>;
 }
+
+const inArray = (column: string, values: readonly string[] | readonly number[]): RawBuilder<boolean> =>
+  typeof values[0] === 'number' ? sql<boolean>`${sql.ref(column)} = any(${values}::int[])` : sql<boolean>`${sql.ref(column)} = any(${values}::text[])`;
+const inParameters = (column: string, values: readonly string[] | readonly number[]): RawBuilder<boolean> =>
+  sql<boolean>`${sql.ref(column)} in (${sql.join(values as unknown[])})`;
 
 function info(name: DialectName, maxParameters: number, concurrentWriters: boolean, compileUpsert: UpsertCompiler): DialectInfo {
   return {
@@ -44,6 +55,7 @@ function info(name: DialectName, maxParameters: number, concurrentWriters: boole
     importBatchRows: name === 'postgres' ? 10_000 : 2000,
     jsonArrayFrom: name === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom,
     ilike: name === 'postgres' ? 'ilike' : 'like',
+    inList: name === 'postgres' ? inArray : inParameters,
     rowsPerInsert: (columns) => Math.max(1, Math.min(1000, Math.floor(maxParameters / columns))),
   };
 }

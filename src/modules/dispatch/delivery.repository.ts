@@ -215,7 +215,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
           .where('message_id', '=', messageId)
           .where('seq', '>=', Math.min(...part))
           .where('seq', '<=', Math.max(...part))
-          .where('seq', 'in', part)
+          .where(dialect.inList('seq', part))
           .where('status', '=', 'queued')
           .where((eb) =>
             eb.exists(
@@ -380,7 +380,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         const waiting: ReceiptRow[] = [];
         for (let i = 0; i < receipts.length; i += 500) {
           const chunk = receipts.slice(i, i + 500);
-          const hit = await matchReceipts(trx, chunk, now);
+          const hit = await matchReceipts(trx, dialect, chunk, now);
           matched += hit.size;
           waiting.push(...chunk.filter((r) => !hit.has(receiptKey(r.provider, r.providerId))));
         }
@@ -397,10 +397,10 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         const matched: ReceiptRow[] = [];
         for (let i = 0; i < receipts.length; i += 500) {
           const chunk = receipts.slice(i, i + 500);
-          const hit = await matchReceipts(trx, chunk, now);
+          const hit = await matchReceipts(trx, dialect, chunk, now);
           matched.push(...chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId))));
         }
-        await forgetReceipts(trx, matched);
+        await forgetReceipts(trx, dialect, matched);
         return matched;
       });
     },
@@ -415,9 +415,9 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         let matched = 0;
         for (let i = 0; i < kept.length; i += 500) {
           const chunk = kept.slice(i, i + 500);
-          const hit = await matchReceipts(trx, chunk, now);
+          const hit = await matchReceipts(trx, dialect, chunk, now);
           const done = chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId)));
-          await forgetReceipts(trx, done);
+          await forgetReceipts(trx, dialect, done);
           matched += done.length;
         }
         return matched;
@@ -565,7 +565,7 @@ export const FAILOVER_PREFIX = 'failover: ';
 const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
 
 /** Removes kept receipts that have been matched: one statement per provider. */
-async function forgetReceipts(trx: Transaction<Database>, receipts: readonly ReceiptRow[]): Promise<void> {
+async function forgetReceipts(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[]): Promise<void> {
   const byProvider = new Map<string, string[]>();
   for (const r of receipts) {
     const ids = byProvider.get(r.provider);
@@ -573,7 +573,7 @@ async function forgetReceipts(trx: Transaction<Database>, receipts: readonly Rec
     else byProvider.set(r.provider, [r.providerId]);
   }
   for (const [provider, ids] of byProvider) {
-    for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('delivery_receipts').where('provider', '=', provider).where('provider_id', 'in', ids.slice(i, i + 500)).execute();
+    for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('delivery_receipts').where('provider', '=', provider).where(dialect.inList('provider_id', ids.slice(i, i + 500))).execute();
   }
 }
 
@@ -584,7 +584,7 @@ async function forgetReceipts(trx: Transaction<Database>, receipts: readonly Rec
  * receipt with an IN list. A join with the receipts as a VALUES list was planned the same way but ran
  * a hundred times slower on SQLite (0.7 ms a row at 500 receipts, against 4 µs).
  */
-async function matchReceipts(trx: Transaction<Database>, receipts: readonly ReceiptRow[], now: number): Promise<Set<string>> {
+async function matchReceipts(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[], now: number): Promise<Set<string>> {
   const kinds = new Map<string, { provider: string; status: ReceiptRow['status']; error: string | null; ids: string[] }>();
   for (const r of receipts) {
     const error = r.status === 'delivered' ? null : r.error;
@@ -600,7 +600,7 @@ async function matchReceipts(trx: Transaction<Database>, receipts: readonly Rece
       .set((eb) => ({ status: kind.status, updated_at: now, error: kind.status === 'delivered' ? eb.ref('error') : kind.error }))
       .where('status', '=', 'sent')
       .where('provider', '=', kind.provider)
-      .where('provider_id', 'in', kind.ids)
+      .where(dialect.inList('provider_id', kind.ids))
       .returning('provider_id')
       .execute();
     for (const row of rows) hit.add(receiptKey(kind.provider, row.provider_id!));
