@@ -104,6 +104,7 @@ const schema = z.object({
   AVISO_DEMO: z.enum(['true', 'false']).default('false'),
   AVISO_DEV_INBOX: z.enum(['true', 'false']).optional(),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  AVISO_WORKER_ID: z.string().regex(/^[\w.:@-]{1,100}$/, 'expected letters, digits and . : @ - _ only (at most 100)').optional(),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   AVISO_BASEMAP: z
     .string()
@@ -161,6 +162,8 @@ export type Config = Readonly<{
    */
   devInbox: boolean | undefined;
   workers: number;
+  /** `aviso worker`'s stable id (AVISO_WORKER_ID; `--id` wins): restarted with it, it takes its batches back at once. */
+  workerId: string | undefined;
   /** HTTP server processes sharing the port (`aviso serve`); each is stateless, the database holds the state. */
   processes: number;
   metrics: MetricsSetting;
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     demo: v.AVISO_DEMO === 'true',
     devInbox: v.AVISO_DEV_INBOX === undefined ? undefined : v.AVISO_DEV_INBOX === 'true',
     workers: v.AVISO_WORKERS,
+    workerId: v.AVISO_WORKER_ID,
     processes: v.AVISO_PROCESSES,
     metrics: parseMetrics(v.AVISO_METRICS),
     basemap: v.AVISO_BASEMAP,

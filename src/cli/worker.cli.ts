@@ -20,8 +20,9 @@ export function workerCommand(): Command {
     .option('--concurrency <n>', 'batches this process sends at once', '2')
     .option('--rate <n>', 'cap on messages per second per channel in this process (below the providers\' own limits)')
     .option('--lease-seconds <n>', 'how long a batch stays this worker\'s without progress before others presume it dead', '60')
+    .option('--id <name>', 'a stable id unique to this worker process (default: AVISO_WORKER_ID): restarted with the same id, it takes back at once the batches its predecessor held')
     .option('--metrics <host:port>', 'serve this worker\'s /metrics there (default: AVISO_METRICS when it is a bind address)')
-    .action(async (options: { concurrency: string; rate?: string; leaseSeconds: string; metrics?: string }) => {
+    .action(async (options: { concurrency: string; rate?: string; leaseSeconds: string; metrics?: string; id?: string }) => {
       const concurrency = Math.floor(positive(options.concurrency, '--concurrency'));
       const leaseMs = positive(options.leaseSeconds, '--lease-seconds') * 1000;
       const maxPerSecond = options.rate ? positive(options.rate, '--rate') : undefined;
@@ -30,7 +31,9 @@ export function workerCommand(): Command {
       const logger = createLogger(config.logLevel);
       const db = openDatabase(config.databaseUrl, { logger });
       await migrateToLatest(db);
-      const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond } });
+      const workerId = options.id ?? config.workerId;
+      if (workerId !== undefined && !/^[\w.:@-]{1,100}$/.test(workerId)) throw new CliError(`--id: letters, digits and . : @ - _ only (at most 100), got ${workerId}`);
+      const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond, workerId } });
       // What start-up has opened so far, for a stop that may come before it is done.
       const opened: { metricsServer?: Awaited<ReturnType<typeof startMetricsListener>> } = {};
       let stopping = false;

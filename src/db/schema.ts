@@ -368,6 +368,8 @@ export interface DispatchBatchesTable {
   updated_at: number;
   /** A batch given back to wait for its deliveries' next try: when the sweep queues it again; null otherwise. */
   retry_at: number | null;
+  /** The worker process (`aviso worker --id`) holding the batch, when it has an id. */
+  claimed_by: string | null;
 }
 
 /** The embedded job queue (SQLite; PostgreSQL uses pg-boss). */

@@ -14,6 +14,7 @@ import { childDatabaseUrl } from '../cli.js';
 import { startNetSmppSmsc, type NetSmppSmsc } from '../channels/net-smpp.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { waitFor } from '../wait.js';
+import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { addMobilesInBulk, buildTown, CENTER, square } from './fixtures.js';
 
 const RECIPIENTS = 2000;
@@ -41,8 +42,8 @@ for (const kind of TEST_DATABASES) {
       await database?.drop();
     });
 
-    const startWorker = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker', '--lease-seconds', '2', '--concurrency', String(CONCURRENCY)], {
+    const startWorker = (args: string[] = ['--lease-seconds', '2']) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker', '--concurrency', String(CONCURRENCY), ...args], {
         env: {
           ...process.env,
           AVISO_DATABASE_URL: childDatabaseUrl(database),
@@ -56,15 +57,20 @@ for (const kind of TEST_DATABASES) {
       return child;
     };
 
+    /** A send of RECIPIENTS, frozen and queued; no worker runs in this process. */
+    async function queueSend(tenant: Tenant, title: string) {
+      const incident = await context.dispatch.incidents.createIncident(
+        tenant,
+        { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
+        { type: 'token', id: 'test' },
+      );
+      return context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: `${title} {address}` } }, { type: 'token', id: 'test' });
+    }
+
     it('sends nobody a message twice, and leaves at most what was in flight in doubt', async () => {
       const tenant = await buildTown(context);
       await addMobilesInBulk(context, tenant, RECIPIENTS, number);
-      const incident = await context.dispatch.incidents.createIncident(
-        tenant,
-        { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
-        { type: 'token', id: 'test' },
-      );
-      const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: 'Vesikatko {address}' } }, { type: 'token', id: 'test' });
+      const message = await queueSend(tenant, 'Vesikatko');
       const submits = () => smsc.of('submit');
 
       const first = startWorker();
@@ -98,6 +104,30 @@ for (const kind of TEST_DATABASES) {
       expect(done.failed).toBe(inDoubt.length);
       // Everyone not in doubt reached the SMSC exactly once.
       expect(perNumber.size).toBeGreaterThanOrEqual(others.length);
+    }, 180_000);
+
+    it('a worker restarted with the same id takes its batches back at once, long before their lease ends', async () => {
+      const tenant = (await context.tenants.listTenants())[0]!;
+      const message = await queueSend(tenant, 'Toinen katko');
+      const submitsBefore = smsc.of('submit').length;
+      // A lease of ten minutes: a send that finishes sooner was not left waiting for it.
+      const args = ['--lease-seconds', '600', '--id', 'worker-a'];
+      const first = startWorker(args);
+      await waitFor('a part of the send at the SMSC', async () => (smsc.of('submit').length >= submitsBefore + 500 ? true : undefined));
+      const exited = new Promise((resolve) => first.once('exit', resolve));
+      first.kill('SIGKILL');
+      await exited;
+
+      const second = startWorker(args);
+      const done = await waitFor('the send to finish', async () => {
+        const current = await context.dispatch.messages.getMessage(tenant, message.id);
+        return current.status === 'sent' && current.queued === 0 ? current : undefined;
+      }, 120_000);
+      second.kill('SIGTERM');
+      expect(done.total).toBe(RECIPIENTS);
+      const perNumber = new Map<string, number>();
+      for (const e of smsc.of('submit').slice(submitsBefore)) perNumber.set(String(e.destination_addr), (perNumber.get(String(e.destination_addr)) ?? 0) + 1);
+      expect([...perNumber].filter(([, n]) => n > 1)).toEqual([]);
     }, 180_000);
   });
 }

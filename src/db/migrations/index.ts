@@ -24,6 +24,7 @@ import * as registerLogAndImportJobs from './017-register-log-and-import-jobs.js
 import * as deferredBatches from './018-deferred-batches.js';
 import * as incidentSelectionShapes from './020-incident-selection-shapes.js';
 import * as submittingDeliveries from './021-submitting-deliveries.js';
+import * as batchOwners from './023-batch-owners.js';
 import * as smsReplies from './022-sms-replies.js';
 
 export interface MigrationModule {
@@ -51,5 +52,6 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['018-deferred-batches', deferredBatches],
   ['020-incident-selection-shapes', incidentSelectionShapes],
   ['021-submitting-deliveries', submittingDeliveries],
+  ['023-batch-owners', batchOwners],
   ['022-sms-replies', smsReplies],
 ];

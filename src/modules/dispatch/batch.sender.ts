@@ -55,6 +55,8 @@ export interface BatchSenderDeps {
   maxPerSecond?: number | undefined;
   /** The one-click unsubscribe address of an email recipient (List-Unsubscribe); none without a public URL. */
   unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
+  /** This worker process's stable id, kept with the batches it takes. */
+  workerId?: string | undefined;
 }
 
 /** Thrown to have the queue try the batch again later (retryable failures remain). */
@@ -213,7 +215,7 @@ export function batchSender(deps: BatchSenderDeps) {
     /** The job handler of `dispatch-batch`. */
     async runBatch(job: DispatchBatchJob): Promise<void> {
       const tenantId = asTenantId(job.tenantId);
-      const claim = await deliveries.claimBatch(tenantId, job.messageId, job.batchNo, clock.now(), lease());
+      const claim = await deliveries.claimBatch(tenantId, job.messageId, job.batchNo, clock.now(), lease(), deps.workerId ?? null);
       if (!claim) return;
       const message = await messages.find(tenantId, job.messageId);
       if (!message) return;

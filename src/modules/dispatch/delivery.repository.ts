@@ -121,11 +121,26 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         .execute();
     },
 
+    /**
+     * Gives back the batches a worker process of this id still holds: it was restarted, so whatever it
+     * held died with the old process, and waiting for the leases to run out would only delay the send.
+     */
+    async releaseOwnBatches(owner: string, now: number): Promise<Array<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>> {
+      return db
+        .updateTable('dispatch_batches')
+        .set({ claimed_until: 0, updated_at: now })
+        .where('claimed_by', '=', owner)
+        .where('status', '=', 'pending')
+        .where('claimed_until', '>=', now)
+        .returning(['tenant_id', 'message_id', 'batch_no', 'priority'])
+        .execute();
+    },
+
     /** Takes a batch for sending unless it is done or held by a live worker. */
-    async claimBatch(tenantId: TenantId, messageId: string, batchNo: number, now: number, leaseUntil: number): Promise<BatchClaim | undefined> {
+    async claimBatch(tenantId: TenantId, messageId: string, batchNo: number, now: number, leaseUntil: number, owner: string | null = null): Promise<BatchClaim | undefined> {
       const row = await db
         .updateTable('dispatch_batches')
-        .set((eb) => ({ claimed_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+        .set((eb) => ({ claimed_until: leaseUntil, claimed_by: owner, attempts: eb('attempts', '+', 1), updated_at: now }))
         .where('tenant_id', '=', tenantId)
         .where('message_id', '=', messageId)
         .where('batch_no', '=', batchNo)

@@ -34,6 +34,8 @@ export interface DispatchOptions {
   maxPerSecond?: number | undefined;
   /** Addresses this process keeps in its register indexes, over all tenants. */
   registerCacheAddresses?: number | undefined;
+  /** This worker process's stable, unique id (`aviso worker --id`), if it has one. */
+  workerId?: string | undefined;
 }
 
 export interface DispatchDeps {
@@ -81,12 +83,13 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
-  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond, unsubscribeUrl: deps.unsubscribeUrl });
+  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond, unsubscribeUrl: deps.unsubscribeUrl, workerId: options.workerId });
   const replies = smsReplies({ db: db.kysely, clock, channels: deps.channels, findTenant: (id) => tenantsById.findById(id) });
   const runtime = dispatchRuntime({
     queue, sender, starter, messages, deliveries, channels: deps.channels, clock, receiveSms: replies.receive,
     // A register index older than this rebuilds whole instead of reading changes (the log has a gap).
     housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
+    workerId: options.workerId,
   });
   return {
     incidents,

@@ -30,6 +30,8 @@ export interface RuntimeDeps {
   receiveSms?: (sms: InboundSms) => Promise<boolean>;
   /** Housekeeping run at most once an hour by a process with workers (old register changes). */
   housekeeping?: (now: number) => Promise<unknown>;
+  /** This worker process's stable id (`aviso worker --id`): its batches are taken back at start. */
+  workerId?: string | undefined;
 }
 
 const HOUSEKEEPING_MS = 3_600_000;
@@ -117,6 +119,12 @@ export function dispatchRuntime(deps: RuntimeDeps) {
     async startWorkers(options: WorkerOptions): Promise<void> {
       logger = options.logger;
       listenForReceipts();
+      if (deps.workerId) {
+        // The process of this id that held these batches is gone (this one replaced it): take them back now.
+        const own = await deps.deliveries.releaseOwnBatches(deps.workerId, deps.clock.now());
+        await deps.queue.enqueue('dispatch-batch', own.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })));
+        if (own.length > 0) options.logger?.info({ batches: own.length, workerId: deps.workerId }, 'took back the batches of this worker id');
+      }
       await deps.queue.work('dispatch-batch', (job) => deps.sender.runBatch(job), { concurrency: options.concurrency });
       let keptAt = 0;
       const tick = () => {
