@@ -128,6 +128,13 @@ export type MetricsSetting =
   | { mode: 'token'; token: string };
 
 /** AVISO_METRICS's value as a setting (also `aviso worker --metrics`); ConfigError when it is none of the forms. */
+/** A worker id as AVISO_WORKER_ID takes it (`aviso worker --id`), checked by the same rule. */
+export function parseWorkerId(value: string, name = 'AVISO_WORKER_ID'): string {
+  const checked = schema.shape.AVISO_WORKER_ID.safeParse(value);
+  if (!checked.success) throw new ConfigError(`${name}: ${checked.error.issues[0]!.message}`);
+  return value;
+}
+
 export function parseMetrics(value: string, name = 'AVISO_METRICS'): MetricsSetting {
   const checked = schema.shape.AVISO_METRICS.safeParse(value);
   if (!checked.success) throw new ConfigError(`${name}: ${checked.error.issues[0]!.message}`);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig, parseMetrics } from '../config.js';
+import { loadConfig, parseMetrics, parseWorkerId } from '../config.js';
 import { createContext } from '../context.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -31,8 +31,7 @@ export function workerCommand(): Command {
       const logger = createLogger(config.logLevel);
       const db = openDatabase(config.databaseUrl, { logger });
       await migrateToLatest(db);
-      const workerId = options.id ?? config.workerId;
-      if (workerId !== undefined && !/^[\w.:@-]{1,100}$/.test(workerId)) throw new CliError(`--id: letters, digits and . : @ - _ only (at most 100), got ${workerId}`);
+      const workerId = options.id === undefined ? config.workerId : parseWorkerId(options.id, '--id');
       const context = createContext(config, db, { dispatch: { leaseMs, maxPerSecond, workerId } });
       // What start-up has opened so far, for a stop that may come before it is done.
       const opened: { metricsServer?: Awaited<ReturnType<typeof startMetricsListener>> } = {};

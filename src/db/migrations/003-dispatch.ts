@@ -1,5 +1,5 @@
 /**
- * Tables of the dispatch issue (#4): operators and API tokens, incidents, the frozen recipient set of an
+ * Tables of dispatch: operators and API tokens, incidents, the frozen recipient set of an
  * incident, messages with one delivery row per recipient, the batches a send is cut into, and the
  * embedded job queue (used on SQLite; PostgreSQL runs pg-boss in its own schema).
  * Deliveries are keyed by (message, recipient seq): the rows of a send are written by one

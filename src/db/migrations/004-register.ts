@@ -1,5 +1,5 @@
 /**
- * Tables of the register import issue (#5): one row per import run (CLI or upload), with its options,
+ * Tables of the register import: one row per import run (CLI or upload), with its options,
  * counts and the report of rejected rows, so that an operator can follow an upload and read its report.
  * Never the register's rows themselves: those live in contacts, contact_endpoints and contact_addresses.
  */

@@ -179,12 +179,13 @@ export function batchSender(deps: BatchSenderDeps) {
     const rendered = JSON.parse(message.rendered) as Record<string, string>;
     const queued = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
     const started = clock.now();
-    const doubted = queued.filter((d) => d.inDoubt && !deps.channels[d.channel].idempotent);
+    const doubtful = (d: QueuedDelivery) => d.inDoubt && !deps.channels[d.channel].idempotent;
+    const doubted = queued.filter(doubtful);
     if (doubted.length > 0) {
       const results = doubted.map((d) => ({ seq: d.seq, status: 'failed' as const, provider: deps.channels[d.channel].name, providerId: null, error: IN_DOUBT_ERROR, attempted: true, answer: null }));
       await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, started, lease());
     }
-    const sendable = doubted.length > 0 ? queued.filter((d) => !doubted.includes(d)) : queued;
+    const sendable = queued.filter((d) => !doubtful(d));
     const waiting = sendable.map(slowRetryAt).filter((at): at is number => at !== null && at > started);
     const rows = sendable.filter((d) => (slowRetryAt(d) ?? 0) <= started);
     const byChannel = new Map<ChannelName, QueuedDelivery[]>();

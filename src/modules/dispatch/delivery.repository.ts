@@ -218,7 +218,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
      * this worker's (else LostClaimError). Their answers clear the mark; a mark left by a process
      * that died makes them in doubt for whoever takes the batch next.
      */
-    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[], ): Promise<void> {
+    async markSubmitting(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, seqs: readonly number[]): Promise<void> {
       // One statement that reads the claim rather than locking it: the answers of the chunk before are
       // being written (and the claim extended) at the same time, and a lock would serialise the two.
       for (let i = 0; i < seqs.length; i += 500) {
@@ -408,16 +408,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
     /** Matches these kept receipts (the ones a process just stored) if their deliveries are recorded now; those that matched. */
     async matchKeptReceipts(receipts: readonly ReceiptRow[], now: number): Promise<ReceiptRow[]> {
       if (receipts.length === 0) return [];
-      return db.transaction().execute(async (trx) => {
-        const matched: ReceiptRow[] = [];
-        for (let i = 0; i < receipts.length; i += 500) {
-          const chunk = receipts.slice(i, i + 500);
-          const hit = await matchReceipts(trx, dialect, chunk, now);
-          matched.push(...chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId))));
-        }
-        await forgetReceipts(trx, dialect, matched);
-        return matched;
-      });
+      return db.transaction().execute((trx) => matchAndForget(trx, dialect, receipts, now));
     },
 
     /** Matches kept receipts whose deliveries have been recorded since; drops those kept too long. How many matched. */
@@ -427,15 +418,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         const rows = await trx.selectFrom('delivery_receipts').selectAll().orderBy('received_at').limit(limit).execute();
         if (rows.length === 0) return 0;
         const kept = rows.map((r) => ({ provider: r.provider, providerId: r.provider_id, status: r.status, error: r.error, at: r.received_at }));
-        let matched = 0;
-        for (let i = 0; i < kept.length; i += 500) {
-          const chunk = kept.slice(i, i + 500);
-          const hit = await matchReceipts(trx, dialect, chunk, now);
-          const done = chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId)));
-          await forgetReceipts(trx, dialect, done);
-          matched += done.length;
-        }
-        return matched;
+        return (await matchAndForget(trx, dialect, kept, now)).length;
       });
     },
 
@@ -578,6 +561,18 @@ const writeResultsArrays: WriteResults = async (trx, tenantId, messageId, result
 export const FAILOVER_PREFIX = 'failover: ';
 
 const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
+
+/** Matches kept receipts to their deliveries and removes those that matched; the ones that did. */
+async function matchAndForget(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[], now: number): Promise<ReceiptRow[]> {
+  const matched: ReceiptRow[] = [];
+  for (let i = 0; i < receipts.length; i += 500) {
+    const chunk = receipts.slice(i, i + 500);
+    const hit = await matchReceipts(trx, dialect, chunk, now);
+    matched.push(...chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId))));
+  }
+  await forgetReceipts(trx, dialect, matched);
+  return matched;
+}
 
 /** Removes kept receipts that have been matched: one statement per provider. */
 async function forgetReceipts(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[]): Promise<void> {

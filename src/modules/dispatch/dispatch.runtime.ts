@@ -44,6 +44,10 @@ export interface WorkerOptions {
   logger?: Logger;
 }
 
+/** The jobs that send these batches (priority subscribers' batches first). */
+const batchJobs = (batches: ReadonlyArray<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>) =>
+  batches.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 }));
+
 export function dispatchRuntime(deps: RuntimeDeps) {
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
@@ -67,10 +71,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
       ...(await deps.deliveries.releaseAbandonedBatches(now, 1000)),
       ...(await deps.deliveries.requeueStalledBatches(now, STALLED_BATCH_MS, 1000)),
     ];
-    await deps.queue.enqueue(
-      'dispatch-batch',
-      released.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })),
-    );
+    await deps.queue.enqueue('dispatch-batch', batchJobs(released));
     const settled = await deps.deliveries.finishSettledMessages(now, 100);
     const matched = await deps.deliveries.matchWaitingReceipts(now, 5000);
     const expired = await deps.deliveries.expireUnreceipted(now, receiptProviders, 50);
@@ -122,7 +123,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
       if (deps.workerId) {
         // The process of this id that held these batches is gone (this one replaced it): take them back now.
         const own = await deps.deliveries.releaseOwnBatches(deps.workerId, deps.clock.now());
-        await deps.queue.enqueue('dispatch-batch', own.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })));
+        await deps.queue.enqueue('dispatch-batch', batchJobs(own));
         if (own.length > 0) options.logger?.info({ batches: own.length, workerId: deps.workerId }, 'took back the batches of this worker id');
       }
       await deps.queue.work('dispatch-batch', (job) => deps.sender.runBatch(job), { concurrency: options.concurrency });
