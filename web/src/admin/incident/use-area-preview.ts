@@ -41,6 +41,11 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
   const generation = useRef(0);
   const save = useRef(saveArea);
   save.current = saveArea;
+  // Read when a queued save runs, not when it was queued: a send may have frozen the area meanwhile.
+  const editableNow = useRef(editable);
+  editableNow.current = editable;
+  // A page left (e.g. for the incident's own page after Send) saves nothing it had queued.
+  useEffect(() => () => void generation.current++, []);
 
   useEffect(() => {
     if (isEmptyArea(area)) {
@@ -53,7 +58,7 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
       chain.current = chain.current.then(async () => {
         if (mine !== generation.current) return;
         try {
-          const saved = editable ? await save.current(toApiArea(area)) : null;
+          const saved = editableNow.current ? await save.current(toApiArea(area)) : null;
           const id = saved?.id ?? incidentId;
           if (!id) return;
           const counts = await admin.preview(id);
