@@ -98,8 +98,10 @@ sub on_pdu {
             return;
         }
         my $msg_id = 'p' . ++$next_id;
-        $c->submit_sm_resp(seq => $pdu->{seq}, message_id => $msg_id);
+        # Logged before it is answered: killed in between, the log still holds every message a client was told
+        # was taken (one logged but unanswered is sent again by the client, as SMPP allows).
         emit(event => 'submit', conn => $id, seq => $pdu->{seq}, message_id => $msg_id, %f);
+        $c->submit_sm_resp(seq => $pdu->{seq}, message_id => $msg_id);
         receipt($c, $pdu, $msg_id) if ($pdu->{registered_delivery} & 1) && $bound{fileno($c)} ne 'transmitter' && $opt{mode} ne 'silent';
     } elsif ($cmd eq 'enquire_link') {
         $c->enquire_link_resp(seq => $pdu->{seq});
