@@ -3,11 +3,11 @@
  * broken multipart uploads (which also leave no temporary files behind), and what the HTTP framework
  * itself refuses (a long id, bad %-encoding, bad JSON, a body over the limit, headers over the limit).
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { buildApp } from '../../src/app.js';
 import { createContext } from '../../src/context.js';
@@ -25,8 +25,18 @@ function exchange(address: string, request: string, end: boolean): Promise<strin
   });
 }
 
-const uploadDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('aviso-register-')).sort();
-/** Upload folders there now that were not there `before` (other test files remove their own meanwhile). */
+// This file's uploads go to a temporary directory of its own (os.tmpdir() reads TMPDIR on every call; each
+// test file runs in its own process): other files' imports keep their files in the shared one while they run.
+const sharedTmp = tmpdir();
+const ownTmp = mkdtempSync(`${sharedTmp}/aviso-bad-input-`);
+process.env.TMPDIR = ownTmp;
+afterAll(() => {
+  process.env.TMPDIR = sharedTmp;
+  rmSync(ownTmp, { recursive: true, force: true });
+});
+
+const uploadDirs = () => readdirSync(ownTmp).filter((name) => name.startsWith('aviso-register-')).sort();
+/** Upload folders there now that were not there `before`. */
 const leftSince = (before: string[]) => uploadDirs().filter((name) => !before.includes(name));
 
 describeEachDatabase('bad input', (t) => {

@@ -37,6 +37,8 @@ export interface WatchedPage {
   problems: string[];
   /** Requests that left for another origin (there must be none). */
   foreignRequests: string[];
+  /** Answers of 400 and above, as `METHOD path → status`: the console says only the status, this says which request. */
+  failedResponses: string[];
 }
 
 /** A fresh context (own cookies and storage; the browser's language `locale`) with a page whose console errors and foreign requests are kept. */
@@ -45,6 +47,7 @@ export async function openPage(browser: Browser, baseUrl: string, viewport: View
   const page = await context.newPage();
   const problems: string[] = [];
   const foreignRequests: string[] = [];
+  const failedResponses: string[] = [];
   const origin = new URL(baseUrl).origin;
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -54,7 +57,12 @@ export async function openPage(browser: Browser, baseUrl: string, viewport: View
     const url = request.url();
     if (/^https?:/.test(url) && new URL(url).origin !== origin) foreignRequests.push(url);
   });
-  return { context, page, problems, foreignRequests };
+  page.on('response', (response) => {
+    if (response.status() < 400) return;
+    const url = new URL(response.url());
+    failedResponses.push(`${response.request().method()} ${url.pathname}${url.search} → ${response.status()}`);
+  });
+  return { context, page, problems, foreignRequests, failedResponses };
 }
 
 export interface AxeViolation {

@@ -156,3 +156,38 @@ it('shows planned work as planned, the all-clear as resolved at once, in the con
   expectNoProblems(watched);
   await watched.context.close();
 }, 60_000);
+
+it('saves back no area it only loaded, and a Send right after an area change goes to the changed area', async () => {
+  const headers = await tokenHeaders(suite.server.context, suite.tenant);
+  const url = `/api/t/${suite.tenant.slug}/incidents`;
+  const created = await suite.server.app.inject({
+    method: 'POST', url, headers,
+    payload: { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon, CENTER.lat, 0.002), published: false },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+
+  const watched = await openPage(suite.browser, suite.server.url);
+  const { page } = watched;
+  const writes: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (request.method() !== 'GET' && path.includes(`/incidents/${id}`) && !path.endsWith('/preview')) writes.push(`${request.method()} ${path}`);
+  });
+  await logIn(page);
+  await page.goto(`/admin/incidents/${id}`);
+  await page.locator('[data-figure="addresses"]').waitFor();
+  expect(writes).toEqual([]);
+
+  // The postal code is typed and Send pressed before the change had settled: the change is saved first.
+  await page.locator('summary').getByText(fi.admin.area.byAddress).click();
+  await page.getByLabel(fi.admin.area.postalCodes).fill('35800');
+  await page.getByRole('button', { name: fi.admin.compose.template }).click();
+  await page.getByRole('button', { name: fi.admin.compose.send, exact: true }).click();
+  await page.locator('.delivery').first().waitFor();
+  const saved = await suite.server.app.inject({ url: `${url}/${id}`, headers });
+  expect(saved.json().postalCodes).toEqual(['35800']);
+  expect(writes.slice(0, 2)).toEqual([`PATCH /api/t/${suite.tenant.slug}/incidents/${id}`, `POST /api/t/${suite.tenant.slug}/incidents/${id}/messages`]);
+  expectNoProblems(watched);
+  await watched.context.close();
+}, 60_000);

@@ -46,7 +46,7 @@ export async function expectAccessible(page: Page): Promise<void> {
 export function expectNoProblems(watched: WatchedPage, options: { allowNotLoggedIn?: boolean; allowRefused?: boolean } = {}): void {
   const allowed = [...(options.allowNotLoggedIn ? ['status of 401'] : []), ...(options.allowRefused ? ['status of 400'] : [])];
   const problems = watched.problems.filter((p) => !allowed.some((note) => p.includes(note)));
-  expect(problems).toEqual([]);
+  expect(problems, `answers of 400 and above: ${watched.failedResponses.join(', ') || 'none'}`).toEqual([]);
   expect(watched.foreignRequests).toEqual([]);
 }
 

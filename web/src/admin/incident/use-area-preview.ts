@@ -2,7 +2,7 @@
  * Keeps the server's copy of the area in step with the drawing and asks for the preview counts after
  * each change (debounced; one request at a time, the latest area wins).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { MultiPolygon } from 'geojson';
 import type { AdminApi, Incident, Preview } from '../admin-api';
 import { isEmptyArea, type AreaValue } from '../area/area';
@@ -44,6 +44,10 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
   // Read when a queued save runs, not when it was queued: a send may have frozen the area meanwhile.
   const editableNow = useRef(editable);
   editableNow.current = editable;
+  // The area as the server has it: the one loaded is not saved back (a save of it racing a Send was refused).
+  const lastSaved = useRef<AreaValue | null>(incidentId ? area : null);
+  /** The save waiting for the drawing to settle, if any. */
+  const pending = useRef<(() => void) | null>(null);
   // A page left (e.g. for the incident's own page after Send) saves nothing it had queued.
   useEffect(() => () => void generation.current++, []);
 
@@ -53,12 +57,17 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
       return undefined;
     }
     const mine = ++generation.current;
-    const timer = setTimeout(() => {
+    let started = false;
+    const run = () => {
+      if (started) return;
+      started = true;
+      if (pending.current === run) pending.current = null;
       setUpdating(true);
       chain.current = chain.current.then(async () => {
         if (mine !== generation.current) return;
         try {
-          const saved = editableNow.current ? await save.current(toApiArea(area)) : null;
+          const saved = editableNow.current && area !== lastSaved.current ? await save.current(toApiArea(area)) : null;
+          if (saved) lastSaved.current = area;
           const id = saved?.id ?? incidentId;
           if (!id) return;
           const counts = await admin.preview(id);
@@ -73,9 +82,20 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
           if (mine === generation.current) setUpdating(false);
         }
       });
-    }, SETTLE_MS);
-    return () => clearTimeout(timer);
+    };
+    pending.current = run;
+    const timer = setTimeout(run, SETTLE_MS);
+    return () => {
+      clearTimeout(timer);
+      if (pending.current === run) pending.current = null;
+    };
   }, [area, editable, refresh]);
 
-  return { preview, updating, error, highlight };
+  /** Saves a change still waiting for the drawing to settle now, and resolves once every save has answered. */
+  const settle = useCallback(async () => {
+    pending.current?.();
+    await chain.current;
+  }, []);
+
+  return { preview, updating, error, highlight, settle };
 }

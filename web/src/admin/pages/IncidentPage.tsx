@@ -3,7 +3,7 @@
  * message freezes the recipients) with its preview, the message composer, and every message's live
  * delivery. Follow-ups (update, all clear, cancel) go to the same recipients.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Link } from '../../shared/components/Link';
 import { StatusBadge } from '../../shared/components/StatusBadge';
 import { ErrorAlert, Loading } from '../../shared/components/feedback';
@@ -61,7 +61,10 @@ function IncidentHeader({ console: c, incident, onChanged }: { console: Console;
   );
 }
 
-function AreaSection({ console: c, incident, frozen }: { console: Console; incident: Incident; frozen: boolean }) {
+/** Set by the area section: saves an area change still waiting to settle, so a Send goes to the area as drawn. */
+type AreaSettle = { current: () => Promise<void> };
+
+function AreaSection({ console: c, incident, frozen, settle }: { console: Console; incident: Incident; frozen: boolean; settle: AreaSettle }) {
   const t = useT();
   const initial = useMemo(() => fromApiArea(incident), [incident.id]);
   const [area, setArea] = useState<AreaValue>(initial);
@@ -76,6 +79,7 @@ function AreaSection({ console: c, incident, frozen }: { console: Console; incid
     refresh: incident.frozen,
     saveArea: (apiArea) => c.admin.updateIncident(incident.id, apiArea),
   });
+  settle.current = preview.settle;
   return (
     <section aria-labelledby="area-heading">
       <h2 id="area-heading">{t('admin.incident.area')}</h2>
@@ -116,13 +120,14 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
   const messages = useLoad(() => c.admin.messages(id), [id]);
   const settings = useLoad(() => c.admin.settings(), [c.admin]);
   const items = messages.data?.items ?? [];
+  const areaSettle = useRef<() => Promise<void>>(async () => {});
 
   if (!incident) return loaded.error ? <ErrorAlert error={loaded.error} /> : <Loading />;
   const frozen = incident.frozen || items.length > 0;
   return (
     <div class="incident-page">
       <IncidentHeader console={c} incident={incident} onChanged={setIncident} />
-      <AreaSection console={c} incident={incident} frozen={frozen} />
+      <AreaSection console={c} incident={incident} frozen={frozen} settle={areaSettle} />
       {c.operator.role !== 'viewer' ? (
         <ComposeForm
           key={items.length}
@@ -132,6 +137,7 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
           allowLinks={settings.data?.allowLinksInSms !== false}
           templates={(kind) => messageTemplates(c.tenant, incident, kind)}
           onSend={async (message) => {
+            await areaSettle.current();
             await c.admin.send(incident.id, message);
             await messages.reload();
           }}

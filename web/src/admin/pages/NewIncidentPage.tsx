@@ -75,6 +75,8 @@ function NewIncidentForm({ console: c, draft, onDiscarded }: { console: Console;
 
   const preview = useAreaPreview({ admin: c.admin, area, saveArea, editable: true, incidentId: incidentId.current });
   const save = useAction(async () => {
+    // A draft save still queued or under way would otherwise create a second incident beside this one.
+    await preview.settle();
     const input = { ...detailsToInput(details), ...toApiArea(area), status: 'active' as const };
     const id = incidentId.current ? (await c.admin.updateIncident(incidentId.current, input)).id : (await c.admin.createIncident({ ...input, published: false })).id;
     storage(() => sessionStorage.removeItem(draftKey(c.tenant.slug)));
