@@ -56,6 +56,21 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     expect(smsc.bound()).toBe(1);
   });
 
+  it('closing while the SMSC dies during the unbind: closed within the unbind timeout, not waiting forever', async () => {
+    const smsc = await peer();
+    const p = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&timeout=1`), { clock: systemClock });
+    expect((await p.send(sms('a', '+358401234567', 'hei'))).status).toBe('sent');
+    smsc.command('mute');
+    await until(() => smsc.of('command').length === 1);
+    const started = performance.now();
+    const closed = p.close!();
+    // The unbind is written and left unanswered; the SMSC dies while the client waits for its answer.
+    await until(() => smsc.of('ignored').some((e) => e.command === 'unbind'));
+    await smsc.kill();
+    await closed;
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it('an SMSC killed and restarted mid-send: exactly the configured binds, every message taken', async () => {
     const first = await peer();
     const port = first.port;

@@ -96,8 +96,10 @@ export class SmppBind {
         if (!this.write(session, new smpp.PDU('unbind', {}), done)) done();
       });
     }
+    // The SMSC may have gone meanwhile (the socket closed already fires no 'close' again): never wait past the timer.
+    if (session.socket.closed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => session.destroy(), 500);
+      const timer = setTimeout(() => (session.destroy(), resolve()), 500);
       session.close(() => (clearTimeout(timer), resolve()));
     });
   }

@@ -2,14 +2,14 @@
 # An SMSC built on Debian's Net::SMPP (libnet-smpp-perl): an SMPP 3.4 implementation nobody on Aviso
 # wrote, for testing Aviso's SMPP client against. One process, many connections (IO::Select).
 #
-#   net-smpp-smsc.pl [--mode normal|stall|silent] [--port N]
+#   net-smpp-smsc.pl [--mode normal|stall|silent|mute] [--port N]
 #
 # Prints one JSON line per event on stdout (the first: {"event":"listen","port":N}); reads commands on
 # stdin: "enquire" (an enquire_link to every bound session), "unknown" (a PDU with an unknown command id
 # to every bound session), "mo FROM TO TEXT" (a mobile-originated SMS, deliver_sm with esm_class 0 and the
-# UTF-8 text as UTF-16, as phones send data_coding 8, to one bound session), "stall" / "silent" / "normal"
-# (switch mode). In stall mode submit_sm is read
-# and never answered; in silent mode it is answered but no receipt follows. Otherwise receipts
+# UTF-8 text as UTF-16, as phones send data_coding 8, to one bound session), "stall" / "silent" / "mute" /
+# "normal" (switch mode). In stall mode submit_sm is read and never answered; in mute mode no PDU is
+# answered (unbind neither); in silent mode submit_sm is answered but no receipt follows. Otherwise receipts
 # (deliver_sm, esm_class 0x04) follow every answered submit_sm that asked for one: destinations ending in
 # 000 are undeliverable; destinations ending in 999 are refused at once (ESME_RINVDSTADR).
 use strict;
@@ -78,6 +78,10 @@ sub on_pdu {
     my ($c, $pdu) = @_;
     my $id = $conn{fileno($c)};
     my $cmd = $pdu->{known_pdu} ? Net::SMPP::pdu_tab->{$pdu->{cmd}}{cmd} : sprintf('0x%08x', $pdu->{cmd});
+    if ($opt{mode} eq 'mute') {
+        emit(event => 'ignored', conn => $id, command => $cmd);
+        return;
+    }
     if (my $resp = $bind_resp{$cmd}) {
         (my $kind = $cmd) =~ s/^bind_//;
         $c->$resp(seq => $pdu->{seq}, system_id => 'net-smpp');
@@ -145,7 +149,7 @@ sub command {
             emit(event => 'unknown_sent', conn => $conn{$fd}, seq => 4242);
         }
     }
-    $opt{mode} = $line if $line eq 'stall' || $line eq 'normal' || $line eq 'silent';
+    $opt{mode} = $line if $line =~ /^(stall|normal|silent|mute)$/;
     emit(event => 'command', command => $line);
 }
 
