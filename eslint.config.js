@@ -13,6 +13,13 @@ export default tseslint.config(
     },
   },
   {
+    // Routes translate HTTP and call services: they get what they use from app.ts (src/http/route-plugin.ts).
+    files: ['src/**/*.routes.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/*.repository.js', '**/context.js', '**/app.js'], message: 'Route plugins receive services, never repositories, the Context or the app.' }] }],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/**', 'bench/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off' },
   },

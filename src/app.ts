@@ -3,7 +3,7 @@
  * It never listens: the CLI's `serve` does, and tests use `app.inject()`.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,33 +11,34 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import type { TrustProxy } from './config.js';
 import type { Context } from './context.js';
+import type { AppInstance } from './http/app-instance.js';
 import { registerAuthFirst } from './http/auth-first.js';
-import { basemapUrl, registerBasemapRoutes } from './http/basemap.routes.js';
+import { authPlugin } from './http/auth.plugin.js';
+import { basemapRoutes, basemapUrl } from './http/basemap.routes.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { registerNulByteGuard } from './http/nul-bytes.js';
+import { completeOpenApi } from './http/openapi-document.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerWebRoutes } from './http/web.routes.js';
-import { registerInboxRoutes } from './channels/inbox.routes.js';
-import { registerWebhookRoutes } from './channels/webhook.routes.js';
-import { registerOpsRoutes } from './modules/ops/ops.routes.js';
-import { registerAddressRoutes } from './modules/addresses/address.routes.js';
-import { registerDispatchApi } from './modules/dispatch/dispatch.api.js';
-import { registerRegisterApi } from './modules/register/register.routes.js';
-import { registerAuthRoutes } from './modules/auth/auth.routes.js';
-import { registerResidentAdminApi } from './modules/residents/resident-admin.routes.js';
-import { registerResidentRoutes } from './modules/residents/resident.routes.js';
-import { completeOpenApi } from './http/openapi-document.js';
-import { registerUnsubscribeRoutes } from './modules/residents/unsubscribe.routes.js';
-import { registerTenantSettingsApi } from './modules/tenants/tenant-settings.routes.js';
-import { registerTenantRoutes } from './modules/tenants/tenant.routes.js';
+import { inboxRoutes } from './channels/inbox.routes.js';
+import { webhookRoutes } from './channels/webhook.routes.js';
+import { addressRoutes } from './modules/addresses/address.routes.js';
+import { loginRoutes } from './modules/auth/auth.routes.js';
+import { messageRoutes } from './modules/dispatch/dispatch.routes.js';
+import { feedRoutes } from './modules/feeds/feed.routes.js';
+import { incidentRoutes } from './modules/incidents/incident.routes.js';
+import { mapRoutes } from './modules/maps/map.routes.js';
+import { operatorRoutes } from './modules/operators/operator.routes.js';
+import { opsRoutes } from './modules/ops/ops.routes.js';
+import { registerImportRoutes } from './modules/register/register.routes.js';
+import { replyRoutes } from './modules/replies/replies.routes.js';
+import { residentAdminRoutes } from './modules/residents/resident-admin.routes.js';
+import { residentRoutes } from './modules/residents/resident.routes.js';
+import { unsubscribeRoutes } from './modules/residents/unsubscribe.routes.js';
+import { pinBudgetRoutes, tenantSettingsRoutes } from './modules/tenants/tenant-settings.routes.js';
+import { tenantRoutes } from './modules/tenants/tenant.routes.js';
 
-export type AppInstance = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
+export type { AppInstance };
 
 /**
  * AVISO_TRUST_PROXY as Fastify takes it: a hop count as proxy-addr counts hops (the N nearest are
@@ -114,19 +115,37 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerOpsRoutes(app, context);
-  registerTenantRoutes(app, { tenants: context.tenants, basemapUrl: (slug) => basemapUrl(context.config.basemap, slug) });
-  registerBasemapRoutes(app, { setting: context.config.basemap, tenants: context.tenants });
-  registerAddressRoutes(app, context);
-  registerAuthRoutes(app, context);
-  registerResidentRoutes(app, context);
-  registerUnsubscribeRoutes(app, { tenants: context.tenants, unsubscribe: context.residents.unsubscribe, secret: context.config.secret });
-  registerDispatchApi(app, context);
-  registerRegisterApi(app, context, options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs });
-  registerResidentAdminApi(app, context);
-  registerTenantSettingsApi(app, context);
-  if (context.inboxEnabled) registerInboxRoutes(app, context);
-  registerWebhookRoutes(app, { channels: context.channels, publicUrl: context.config.publicUrl, acceptReceipts: (receipts) => context.dispatch.runtime.acceptReceipts(receipts), acceptInbound: (sms) => context.dispatch.runtime.acceptInbound(sms) });
+  const { tenants, dispatch, residents } = context;
+  await app.register(authPlugin, { tenants, sessions: context.sessions, operators: context.operators });
+  await app.register(opsRoutes, { readiness: context.readiness, metrics: context.metrics, setting: context.config.metrics, database: context.db.dialect.name });
+  await app.register(tenantRoutes, { tenants, basemapUrl: (slug: string) => basemapUrl(context.config.basemap, slug) });
+  await app.register(basemapRoutes, { setting: context.config.basemap, tenants });
+  await app.register(addressRoutes, { tenants, addresses: context.addressSearch });
+  await app.register(loginRoutes, { tenants, auth: context.auth, residents });
+  await app.register(residentRoutes, { residents });
+  await app.register(unsubscribeRoutes, { tenants, unsubscribe: residents.unsubscribe, secret: context.config.secret });
+  await app.register(operatorRoutes, { operators: context.operators, tenants, sessions: context.sessions });
+  await app.register(incidentRoutes, { incidents: dispatch.incidents });
+  await app.register(messageRoutes, { incidents: dispatch.incidents, preview: dispatch.preview, messages: dispatch.messages });
+  await app.register(replyRoutes, { replies: dispatch.replies, incidents: dispatch.incidents, residents });
+  await app.register(mapRoutes, { maps: dispatch.maps, tenants });
+  await app.register(feedRoutes, { tenants, feeds: context.feeds, publicUrl: context.config.publicUrl, now: () => context.clock.now() });
+  await app.register(registerImportRoutes, { register: context.register, ...(options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs }) });
+  await app.register(residentAdminRoutes, { residents: residents.admin });
+  await app.register(tenantSettingsRoutes, { settings: context.tenantSettings });
+  await app.register(pinBudgetRoutes, { pins: context.auth.pins });
+  if (context.inboxEnabled) await app.register(inboxRoutes, { inbox: context.inbox });
+  await app.register(webhookRoutes, {
+    channels: context.channels,
+    publicUrl: context.config.publicUrl,
+    acceptReceipts: (receipts) => dispatch.runtime.acceptReceipts(receipts),
+    acceptInbound: (sms) => dispatch.runtime.acceptInbound(sms),
+  });
+  // The workers and the import runner this process started end with the app.
+  app.addHook('onClose', async () => {
+    await context.register.stop();
+    await dispatch.runtime.stop();
+  });
   await registerWebRoutes(app, context);
   return app;
 }

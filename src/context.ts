@@ -8,11 +8,15 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { buildChannels } from './channels/channels.js';
 import { inboxRepository } from './channels/inbox.provider.js';
 import { addressRepository } from './modules/addresses/address.repository.js';
+import { addressSearch } from './modules/addresses/address.search.js';
 import { auditRepository } from './modules/audit/audit.repository.js';
 import { createAuth } from './modules/auth/auth.module.js';
 import { createResidents } from './modules/residents/residents.module.js';
 import { unsubscribeUrl } from './modules/residents/unsubscribe.service.js';
 import { createDispatch, type DispatchOptions } from './modules/dispatch/dispatch.module.js';
+import { candidateRepository } from './modules/dispatch/candidate.repository.js';
+import { messageRepository } from './modules/dispatch/message.repository.js';
+import { feedService } from './modules/feeds/feed.service.js';
 import { createOperators } from './modules/operators/operators.module.js';
 import { createRegister, type RegisterModuleOptions } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
@@ -46,6 +50,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email) : undefined;
   const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe }, options.dispatch);
+  const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(db.kysely), messages: messageRepository(db.kysely), addresses, clock });
   const history = { noticesFor: dispatch.listNoticesForContact };
   const residents = createResidents({ db: db.kysely, dialect: db.dialect, clock, secret: config.secret, auth, tenants, addresses, audit, history });
   const register = createRegister({ db, clock, secret: config.secret }, options.register);
@@ -58,8 +63,8 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const readiness = readinessService({ ops, migrationStatus: () => migrationStatus(db), channels, registerRevisions });
   metrics.observeReadiness(() => readiness.check(), clock);
   return {
-    config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: devInboxServed(config),
-    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness, retention,
+    config, db, clock, tenants, tenantSettings, addresses, addressSearch: addressSearch(addresses), audit, channels, inbox, inboxEnabled: devInboxServed(config),
+    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, feeds, metrics, readiness, retention,
   };
 }
 

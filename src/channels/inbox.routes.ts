@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AppInstance } from '../app.js';
+import { routePlugin } from '../http/route-plugin.js';
 import { NotFoundError } from '../errors.js';
 import type { inboxRepository } from './inbox.provider.js';
 
-export function registerInboxRoutes(app: AppInstance, deps: { inbox: ReturnType<typeof inboxRepository> }): void {
+export const inboxRoutes = routePlugin('inbox', (app, deps: { inbox: ReturnType<typeof inboxRepository> }) => {
   app.get(
     '/api/dev/inbox',
     {
@@ -48,4 +48,4 @@ export function registerInboxRoutes(app: AppInstance, deps: { inbox: ReturnType<
       return reply.type('audio/wav').send(Buffer.from(audio, 'base64'));
     },
   );
-}
+});

@@ -5,7 +5,7 @@
  * not it runs dispatch workers.
  */
 import { z } from 'zod';
-import type { AppInstance } from '../app.js';
+import { routePlugin } from '../http/route-plugin.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Channels, DeliveryReceipt, InboundSms, ProviderWebhook } from './channel.js';
 
@@ -17,7 +17,7 @@ export interface WebhookRouteDeps {
   acceptInbound(sms: InboundSms[]): Promise<void>;
 }
 
-export function registerWebhookRoutes(app: AppInstance, deps: WebhookRouteDeps): void {
+export const webhookRoutes = routePlugin('webhooks', (app, deps: WebhookRouteDeps) => {
   const webhooks = new Map<string, ProviderWebhook>();
   for (const provider of new Set(Object.values(deps.channels))) for (const w of provider.webhooks ?? []) webhooks.set(w.key, w);
   if (webhooks.size === 0) return;
@@ -45,4 +45,4 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookRouteDeps):
       });
     }
   });
-}
+});

@@ -7,7 +7,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AppInstance } from '../app.js';
+import { routePlugin } from './route-plugin.js';
 import { AppError, fieldProblem, NotFoundError } from '../errors.js';
 import type { TenantService } from '../modules/tenants/tenant.service.js';
 
@@ -41,7 +41,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return start < size && start <= end ? { start, end } : 'bad';
 }
 
-export function registerBasemapRoutes(app: AppInstance, deps: { setting: string | undefined; tenants: Pick<TenantService, 'resolveTenant'> }): void {
+export const basemapRoutes = routePlugin('basemap', (app, deps: { setting: string | undefined; tenants: Pick<TenantService, 'resolveTenant'> }) => {
   if (!deps.setting) return;
   app.get(
     '/api/t/:tenant/basemap.pmtiles',
@@ -66,4 +66,4 @@ export function registerBasemapRoutes(app: AppInstance, deps: { setting: string 
         .send(createReadStream(file, { start: range.start, end: range.end }));
     },
   );
-}
+});

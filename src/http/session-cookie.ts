@@ -31,11 +31,6 @@ declare module 'fastify' {
   }
 }
 
-interface CookieCapableApp {
-  hasRequestDecorator(name: string): boolean;
-  decorateRequest(name: string, value: null): unknown;
-}
-
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
@@ -52,6 +47,13 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 export function sessionTokenOf(request: FastifyRequest): string | undefined {
   const token = request.cookies[SESSION_COOKIE];
   return token && token.length <= 100 ? token : undefined;
+}
+
+/** A state-changing request authenticated by a session cookie must carry its session's CSRF token. */
+export function requireCsrf(request: FastifyRequest, csrfToken: string): void {
+  if (!STATE_CHANGING.has(request.method)) return;
+  const given = request.headers[CSRF_HEADER];
+  if (typeof given !== 'string' || !safeEqual(given, csrfToken)) throw new ForbiddenError('csrf', { header: CSRF_HEADER });
 }
 
 /** The caller of a guarded route; throws when the route forgot its guard. */
@@ -71,8 +73,7 @@ export interface SessionGuardDeps {
  * subject type and, on state-changing methods, the CSRF header; puts `{ tenant, session, token }` on
  * `request.auth`.
  */
-export function requireSession(app: CookieCapableApp, deps: SessionGuardDeps, subjectType: SubjectType): preHandlerAsyncHookHandler {
-  if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null);
+export function requireSession(deps: SessionGuardDeps, subjectType: SubjectType): preHandlerAsyncHookHandler {
   return authGuard(async (request) => {
     const slug = (request.params as { tenant?: unknown }).tenant;
     if (typeof slug !== 'string') throw new UnauthorizedError();
@@ -81,12 +82,7 @@ export function requireSession(app: CookieCapableApp, deps: SessionGuardDeps, su
     if (!token) throw new UnauthorizedError();
     const session = await deps.sessions.read(tenant.id, token);
     if (!session || session.subject.type !== subjectType) throw new UnauthorizedError('session-ended');
-    if (STATE_CHANGING.has(request.method)) {
-      const given = request.headers[CSRF_HEADER];
-      if (typeof given !== 'string' || !safeEqual(given, session.csrfToken)) {
-        throw new ForbiddenError('csrf', { header: CSRF_HEADER });
-      }
-    }
+    requireCsrf(request, session.csrfToken);
     request.auth = { tenant, session, token };
   });
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from './app-instance.js';
 import { NotFoundError } from '../errors.js';
 import { listedTenants } from '../modules/tenants/tenant.routes.js';
 import type { TenantService } from '../modules/tenants/tenant.service.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type Context } from '../../src/context.js';
-import { asTenantId } from '../../src/lib/tenant-id.js';
+import { asTenantId } from '../../src/kernel/tenant-id.js';
 import { batchSender, IN_DOUBT_ERROR } from '../../src/modules/dispatch/batch.sender.js';
 import { deliveryRepository } from '../../src/modules/dispatch/delivery.repository.js';
 import { messageRepository } from '../../src/modules/dispatch/message.repository.js';

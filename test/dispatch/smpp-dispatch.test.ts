@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
-import { asTenantId } from '../../src/lib/tenant-id.js';
+import { asTenantId } from '../../src/kernel/tenant-id.js';
 import { deliveryRepository } from '../../src/modules/dispatch/delivery.repository.js';
 import { sharedPacer } from '../../src/modules/dispatch/pacer.js';
 import { receiptWriter } from '../../src/modules/dispatch/receipt-writer.js';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import { keyedHash } from '../../src/lib/crypto.js';
-import type { TenantId } from '../../src/lib/tenant-id.js';
+import type { TenantId } from '../../src/kernel/tenant-id.js';
 import { importRegister, personKey, type RegisterImportOptions } from '../../src/modules/register/register.import.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { AVISO_HEADER, buildTenant, importCsv } from '../factories.js';

@@ -5,7 +5,7 @@ import type { SharedInsertShape } from '../../db/bulk-insert.js';
 import { compileInsert } from '../../db/compiled-insert.js';
 import { bulkUpsert, type ColumnType, type UpsertShape } from '../../db/bulk-upsert.js';
 import { analyzeColumns } from '../../db/statistics.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type AddressRow = Selectable<AddressesTable>;
 export type NewAddressRow = Omit<AddressRow, 'tenant_id'>;

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import type { TenantService } from '../tenants/tenant.service.js';
-import type { AddressRepository } from './address.repository.js';
 import { addressViewSchema } from './address.schemas.js';
-import { parseAddressQuery, searchAddresses, toAddressView } from './address.search.js';
+import type { AddressSearch } from './address.search.js';
 
-export function registerAddressRoutes(app: AppInstance, deps: { tenants: TenantService; addresses: AddressRepository }): void {
+export const addressRoutes = routePlugin('addresses', (app, deps: { tenants: TenantService; addresses: AddressSearch }) => {
   app.get(
     '/api/t/:tenant/addresses',
     {
@@ -26,9 +25,7 @@ export function registerAddressRoutes(app: AppInstance, deps: { tenants: TenantS
     },
     async (request) => {
       const tenant = await deps.tenants.resolveTenant(request.params.tenant);
-      const query = parseAddressQuery(request.query.q, request.query.postalCode);
-      const rows = await searchAddresses(deps.addresses, tenant.id, query, request.query.limit);
-      return { items: rows.map(toAddressView) };
+      return { items: await deps.addresses.search(tenant.id, request.query.q, request.query.postalCode, request.query.limit) };
     },
   );
-}
+});

@@ -4,7 +4,7 @@
  * case-insensitive; the exact number before `117a`/`117b`; top 10.
  */
 import { foldHouseNumber, foldText, houseNumberInt, streetWords } from '../../lib/text.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AddressFilter, AddressRepository, AddressRow, SearchWord, StreetLanguage } from './address.repository.js';
 
 export interface AddressQuery {
@@ -186,3 +186,15 @@ export async function searchAddresses(
   const placed = towns ? { ...filter, postalTowns: towns } : filter;
   return streets ? searchStreets(repo, tenantId, rankStreets(streets, query.words), placed) : repo.search(tenantId, placed);
 }
+
+/** Address autocomplete over one register: what the typed text and postal code find, as views. */
+export function addressSearch(repo: AddressRepository) {
+  return {
+    async search(tenantId: TenantId, text: string, postalCode: string | undefined, limit: number): Promise<AddressView[]> {
+      const rows = await searchAddresses(repo, tenantId, parseAddressQuery(text, postalCode), limit);
+      return rows.map(toAddressView);
+    },
+  };
+}
+
+export type AddressSearch = ReturnType<typeof addressSearch>;

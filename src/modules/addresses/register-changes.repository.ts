@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 /** `null`: a bulk change (an import) — the whole register is to be read again. */
 export type ChangedContacts = readonly string[] | null;

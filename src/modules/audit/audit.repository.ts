@@ -6,7 +6,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export interface AuditEntry {
   actorType: AuditLogTable['actor_type'];

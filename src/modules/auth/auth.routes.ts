@@ -1,7 +1,7 @@
 /** Resident login over HTTP: the CAPTCHA challenge, asking for a PIN, logging in with it, logging out. */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
-import { authOf, clearSessionCookie, requireSession, setSessionCookie } from '../../http/session-cookie.js';
+import { routePlugin } from '../../http/route-plugin.js';
+import { authOf, clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
 import type { Residents } from '../residents/residents.module.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { LANGUAGES } from '../tenants/tenant.types.js';
@@ -17,8 +17,8 @@ const params = z.object({ tenant: z.string().max(63) });
 const phone = z.string().max(40).optional().describe('national (0401234567, 070-123 45 67) or E.164 (+358401234567)');
 const email = z.string().max(254).optional();
 
-export function registerAuthRoutes(app: AppInstance, deps: AuthRouteDeps): void {
-  const guard = requireSession(app, { tenants: deps.tenants, sessions: deps.auth.sessions }, 'resident');
+export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
+  const guard = app.requireResident;
 
   app.get(
     '/api/t/:tenant/captcha',
@@ -116,4 +116,4 @@ export function registerAuthRoutes(app: AppInstance, deps: AuthRouteDeps): void 
       return reply.status(204).send();
     },
   );
-}
+});

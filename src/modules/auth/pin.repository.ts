@@ -4,7 +4,7 @@ import type { DialectInfo } from '../../db/dialect.js';
 import { precompile, type Param, type PrecompiledQuery } from '../../db/precompiled.js';
 import type { Database, PinsTable } from '../../db/schema.js';
 import { claimRow } from './rate-limit.repository.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import { loginContactColumns, toLoginContact, type LoginContact } from '../residents/contact.repository.js';
 
 export type PinPurpose = PinsTable['purpose'];

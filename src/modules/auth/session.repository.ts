@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectInfo } from '../../db/dialect.js';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { Database, SessionsTable } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AuditRow } from '../audit/audit.repository.js';
 
 export type SessionRow = Selectable<SessionsTable>;

@@ -9,7 +9,7 @@ import type { DialectInfo } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AuditRow } from '../audit/audit.repository.js';
 import { sessionRepository, type SessionRow } from './session.repository.js';
 

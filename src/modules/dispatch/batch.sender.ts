@@ -10,7 +10,7 @@
  */
 import type { ChannelName, ChannelProvider, Channels, OutboundMessage, SendResult } from '../../channels/channel.js';
 import type { Clock } from '../../lib/clock.js';
-import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
+import { asTenantId, type TenantId } from '../../kernel/tenant-id.js';
 import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { smsSenderOf } from '../tenants/tenant.country.js';

@@ -8,7 +8,7 @@ import { optedOutNumbers } from '../replies/sms-replies.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { foldText } from '../../lib/text.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AffectedArea } from '../incidents/area.js';
 import type { CandidateAddress } from './recipients.js';
 

@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DeliveryStatus } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'expired'] as const;
 export type DeliveryCounts = Record<DeliveryStatus, number>;

@@ -2,7 +2,7 @@
 import type { Channels } from '../../channels/channel.js';
 import type { Db } from '../../db/connection.js';
 import type { Clock } from '../../lib/clock.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import { createJobQueue } from '../../jobs/queue.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { incidentRepository } from '../incidents/incident.repository.js';

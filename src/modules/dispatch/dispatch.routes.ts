@@ -5,9 +5,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { LANGUAGES } from '../tenants/tenant.types.js';
-import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import type { IncidentService } from '../incidents/incident.service.js';
 import { MESSAGE_KINDS } from './message-text.js';
 import type { MessageService, MessageView } from './message.service.js';
@@ -54,15 +54,15 @@ export interface DispatchRouteDeps {
   incidents: IncidentService;
   preview: PreviewService;
   messages: MessageService;
-  guard: OperatorGuard;
 }
 
 /** A message is finished for its watchers when nothing is queued or waiting for a receipt. */
 const finished = (m: MessageView) => (m.status === 'sent' || m.status === 'cancelled') && m.queued === 0 && m.sent === 0;
 const counts = (m: MessageView) => ({ status: m.status, queued: m.queued, sent: m.sent, delivered: m.delivered, failed: m.failed, expired: m.expired, total: m.total });
 
-export function registerDispatchRoutes(app: AppInstance, deps: DispatchRouteDeps): void {
-  const { guard, messages } = deps;
+export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDeps) => {
+  const { messages } = deps;
+  const guard = app.requireOperator;
 
   app.post(
     '/api/t/:tenant/incidents/:id/preview',
@@ -178,4 +178,4 @@ export function registerDispatchRoutes(app: AppInstance, deps: DispatchRouteDeps
         .send(csv);
     },
   );
-}
+});

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Channels, DeliveryReceipt, InboundSms } from '../../channels/channel.js';
 import type { Clock } from '../../lib/clock.js';
-import { asTenantId } from '../../lib/tenant-id.js';
+import { asTenantId } from '../../kernel/tenant-id.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { BatchSender } from './batch.sender.js';
 import type { DispatchStarter } from './dispatch.starter.js';

@@ -6,7 +6,7 @@
  * every step finds what is already done.
  */
 import type { Clock } from '../../lib/clock.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { IncidentRepository } from '../incidents/incident.repository.js';

@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { IncidentService } from '../incidents/incident.service.js';
-import type { Actor } from '../incidents/incident.types.js';
+import type { Actor } from '../../kernel/actor.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { DispatchStarter } from './dispatch.starter.js';
 import { afterQuietHours, DEFAULT_TIME_ZONE } from './local-time.js';

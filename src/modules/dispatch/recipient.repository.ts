@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import { bulkInsertShared, type SharedInsertShape } from '../../db/bulk-insert.js';
 import { fillAddress } from './message-text.js';
 import { recipientAddressLabel, type Recipient } from './recipients.js';

@@ -5,7 +5,7 @@
  * (pruned) or too many patches build a new index. Uses of one tenant's index are serialised, so a caller sees every change committed before it asked.
  * The least recently used tenants are dropped when the copies hold more addresses than the limit.
  */
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { RegisterChangesRepository } from '../addresses/register-changes.repository.js';
 import type { RegisterIndex } from './register-index.js';
 import type { RegisterIndexRepository } from './register-index.repository.js';

@@ -3,7 +3,7 @@
  * incident, and the CAP feed listing them), Atom, and "is my address affected?".
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { NotFoundError } from '../../errors.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { rfc7946Feature } from '../../lib/geojson-output.js';
@@ -41,7 +41,7 @@ export interface FeedRouteDeps {
   now: () => number;
 }
 
-export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void {
+export const feedRoutes = routePlugin('feeds', (app, deps: FeedRouteDeps) => {
   // Links from the configured public URL, else relative: never from the request's Host (anyone sets that, and the answer is cached).
   const base = deps.publicUrl ?? '';
   const load = async (slug: string) => {
@@ -125,4 +125,4 @@ export function registerFeedRoutes(app: AppInstance, deps: FeedRouteDeps): void 
       };
     },
   );
-}
+});

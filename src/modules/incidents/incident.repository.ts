@@ -1,7 +1,7 @@
 /** The SQL of incidents. Tenant id first, always. */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, IncidentsTable } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { Service } from '../tenants/tenant.types.js';
 import { polygonsBBox } from './area.js';
 import type { Incident, IncidentStatus } from './incident.types.js';

@@ -1,7 +1,7 @@
 /** Incidents over HTTP: list, open, read, change, discard a draft. Operators (session or API token) only. */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
-import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { routePlugin } from '../../http/route-plugin.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import { incidentInputSchema, incidentPatchSchema, incidentViewSchema, toIncidentView } from './incident.schemas.js';
 import type { IncidentService } from './incident.service.js';
 import { INCIDENT_STATUSES } from './incident.types.js';
@@ -10,8 +10,9 @@ const tenantParams = z.object({ tenant: z.string() });
 const incidentParams = z.object({ tenant: z.string(), id: z.string().max(100) });
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
-export function registerIncidentRoutes(app: AppInstance, deps: { incidents: IncidentService; guard: OperatorGuard }): void {
-  const { incidents, guard } = deps;
+export const incidentRoutes = routePlugin('incidents', (app, deps: { incidents: IncidentService }) => {
+  const { incidents } = deps;
+  const guard = app.requireOperator;
 
   app.get(
     '/api/t/:tenant/incidents',
@@ -98,4 +99,4 @@ export function registerIncidentRoutes(app: AppInstance, deps: { incidents: Inci
       return reply.status(204).send();
     },
   );
-}
+});

@@ -13,9 +13,10 @@ import { parseAffectedAreaOffThread } from './area.off-thread.js';
 import type { IncidentRepository } from './incident.repository.js';
 import { selectionShape } from './selection-shape.js';
 import type { AreaAddress } from './area.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { IncidentInput, IncidentPatch } from './incident.schemas.js';
-import type { Actor, Incident, IncidentStatus } from './incident.types.js';
+import type { Incident, IncidentStatus } from './incident.types.js';
+import type { Actor } from '../../kernel/actor.js';
 
 export interface IncidentServiceDeps {
   incidents: IncidentRepository;

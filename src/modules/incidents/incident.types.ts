@@ -33,9 +33,3 @@ export interface Incident {
   createdAt: number;
   updatedAt: number;
 }
-
-/** Who acts: an operator (session) or an API token. */
-export interface Actor {
-  type: 'operator' | 'token';
-  id: string;
-}

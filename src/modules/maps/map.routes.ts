@@ -3,9 +3,9 @@
  * derived from its addresses (public, like the address search: names and centrelines, no one's data).
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { ValidationError } from '../../errors.js';
-import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { MapService } from './map.service.js';
 
@@ -25,7 +25,7 @@ const bboxSchema = z
     return [w, s, e, n] as const;
   });
 
-export function registerMapRoutes(app: AppInstance, deps: { maps: MapService; guard: OperatorGuard; tenants: Pick<TenantService, 'resolveTenant'> }): void {
+export const mapRoutes = routePlugin('maps', (app, deps: { maps: MapService; tenants: Pick<TenantService, 'resolveTenant'> }) => {
   app.get(
     '/api/t/:tenant/map/streets',
     {
@@ -51,7 +51,7 @@ export function registerMapRoutes(app: AppInstance, deps: { maps: MapService; gu
   app.get(
     '/api/t/:tenant/map/addresses/:z/:x/:y',
     {
-      preHandler: deps.guard('viewer'),
+      preHandler: app.requireOperator('viewer'),
       schema: {
         tags: ['maps'],
         summary: 'The address points of one map tile (Web Mercator z/x/y): below zoom 16 binned in 8 × 8 cells [lon, lat, count, inside], from 16 on the points [lon, lat, label, inside, number]; with `incident`, its addresses counted as inside',
@@ -75,4 +75,4 @@ export function registerMapRoutes(app: AppInstance, deps: { maps: MapService; gu
       return reply.header('cache-control', 'private, max-age=60').send(tile);
     },
   );
-}
+});

@@ -4,7 +4,7 @@
  * process's register index (current as of each call), so the map shows what a preview would count.
  */
 import { NotFoundError } from '../../errors.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { RegisterIndex } from '../dispatch/register-index.js';
 import type { Incident } from '../incidents/incident.types.js';
 import type { Tenant } from '../tenants/tenant.types.js';

@@ -1,7 +1,7 @@
 /** The SQL of operator accounts and API tokens. Tenant id first, always. */
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { ApiTokensTable, Database, OperatorsTable } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type OperatorRow = Selectable<OperatorsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -3,12 +3,11 @@
  * password change, TOTP set-up; for admins the accounts, API tokens and the audit log.
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
 import type { TenantService } from '../tenants/tenant.service.js';
-import { operatorOf, type OperatorGuard } from './operator-auth.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import { ROLES, toOperatorView, type OperatorService } from './operator.service.js';
 
 const tenantParams = z.object({ tenant: z.string() });
@@ -25,12 +24,11 @@ export interface OperatorRouteDeps {
   operators: OperatorService;
   tenants: Pick<TenantService, 'resolveTenant'>;
   sessions: Pick<SessionService, 'read' | 'revoke'>;
-  audit: AuditRepository;
-  guard: OperatorGuard;
 }
 
-export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps): void {
-  const { operators, guard } = deps;
+export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRouteDeps) => {
+  const { operators } = deps;
+  const guard = app.requireOperator;
   const pending = { allowPending: true };
 
   app.post(
@@ -187,7 +185,7 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
     },
     async (request) => {
       const { tenant } = operatorOf(request);
-      return { items: await deps.audit.list(tenant.id, { limit: request.query.limit, ...(request.query.before ? { before: request.query.before } : {}) }) };
+      return { items: await operators.auditLog(tenant, { limit: request.query.limit, ...(request.query.before ? { before: request.query.before } : {}) }) };
     },
   );
-}
+});

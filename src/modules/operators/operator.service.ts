@@ -125,6 +125,9 @@ export function operatorService(deps: OperatorServiceDeps) {
   return {
     requireOperator,
 
+    /** The tenant's audit log, newest first (for admins). */
+    auditLog: (tenant: Tenant, options: { before?: number; limit: number }) => deps.audit.list(tenant.id, options),
+
     async createOperator(tenant: Tenant, input: { email: string; role: Role; name?: string | null; password?: string }, actorId: string | null) {
       const email = input.email.trim().toLowerCase();
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ValidationError('email', 'email-invalid');

@@ -6,9 +6,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppInstance } from '../../app.js';
-import type { Context } from '../../context.js';
+import type { MetricsSetting } from '../../config.js';
+import type { AppInstance } from '../../http/app-instance.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import type { Metrics } from './metrics.js';
+import type { ReadinessService } from './readiness.service.js';
 
 const PIN_REQUEST = '/api/t/:tenant/login/pin';
 const PIN_LOGIN = '/api/t/:tenant/login';
@@ -44,30 +46,39 @@ const sameToken = (given: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-export function registerOpsRoutes(app: AppInstance, context: Pick<Context, 'config' | 'db' | 'metrics' | 'readiness'>): void {
+export interface OpsRouteDeps {
+  readiness: ReadinessService;
+  metrics: Metrics;
+  /** AVISO_METRICS as read. */
+  setting: MetricsSetting;
+  /** The database engine's name, for /healthz. */
+  database: string;
+}
+
+export const opsRoutes = routePlugin('ops', (app, deps: OpsRouteDeps) => {
   app.get('/healthz', { schema: { hide: true } }, async () => {
-    await context.db.kysely.selectFrom('tenants').select('id').limit(1).execute();
-    return { status: 'ok', database: context.db.dialect.name };
+    await deps.readiness.alive();
+    return { status: 'ok', database: deps.database };
   });
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const { ready, checks } = await context.readiness.check();
+    const { ready, checks } = await deps.readiness.check();
     reply.header('cache-control', 'no-store');
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  const setting = context.config.metrics;
+  const setting = deps.setting;
   if (setting.mode === 'off') return;
-  countRequests(app, context.metrics);
+  countRequests(app, deps.metrics);
   if (setting.mode !== 'token') return;
   app.get('/metrics', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = request.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), setting.token)) {
       return reply.status(401).header('www-authenticate', 'Bearer').type('text/plain').send('metrics need the AVISO_METRICS token\n');
     }
-    return reply.type(context.metrics.registry.contentType).send(await context.metrics.registry.metrics());
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-}
+}, { dependencies: [] });
 
 /** AVISO_METRICS=HOST:PORT: a listener of its own that serves GET /metrics and nothing else. */
 export async function listenForMetrics(metrics: Metrics, host: string, port: number): Promise<Server> {

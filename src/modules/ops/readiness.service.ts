@@ -65,6 +65,8 @@ export function readinessService(deps: ReadinessDeps) {
     });
 
   return {
+    /** Resolves when the database answers (the liveness check). */
+    alive: () => deps.ops.ping(),
     async check(): Promise<{ ready: boolean; checks: ReadinessCheck[] }> {
       const checks = await Promise.all([database(), migrations(), registerIndexes(), ...channelNames.map(channel)]);
       return { ready: checks.every((c) => c.ok), checks };

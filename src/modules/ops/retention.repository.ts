@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, DeliveryStatus } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 /** Rows per delete statement, unless the caller says otherwise. */
 export const RETENTION_BATCH = 2000;

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RegisterImportsTable } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type RegisterRunRow = Selectable<RegisterImportsTable>;
 export type NewRegisterRun = Omit<RegisterRunRow, 'tenant_id' | 'counts' | 'report' | 'error' | 'finished_at' | 'status' | 'started_at' | 'progress_rows' | 'progress_bytes'>;

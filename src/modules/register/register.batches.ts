@@ -6,7 +6,7 @@
  */
 import type { IndexDeferral } from '../../db/deferred-indexes.js';
 import { newId } from '../../lib/ids.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import { diffPerson, emptyPlan, type DiffContext, type PreparedPerson, type StoredPerson } from './register.diff.js';
 import type { RegisterRepository } from './register.repository.js';
 import type { RegisterImportCounts } from './register.report.js';

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { bulkUpsert, type UpsertShape } from '../../db/bulk-upsert.js';
 import type { DialectInfo } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AddressKeyRow } from './register.address-index.js';
 import type { NewContact, StoredContact, StoredEndpoint, StoredLink, WritePlan } from './register.diff.js';
 import { bulkInsertTogether, type SharedInsertShape } from '../../db/bulk-insert.js';

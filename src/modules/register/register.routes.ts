@@ -14,10 +14,9 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { AppError, ValidationError } from '../../errors.js';
-import type { Context } from '../../context.js';
-import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import { parseColumnMapping, parseDelimiter, parseEncoding } from './register.columns.js';
 import { runViewSchema, uploadFieldsSchema } from './register.schemas.js';
 import type { RegisterService, RunOptions } from './register.service.js';
@@ -135,8 +134,9 @@ function runQueuedNow(register: RegisterService, request: FastifyRequest): void 
 /** How long an upload may stop arriving before it is dropped (408). */
 const UPLOAD_IDLE_MS = 60_000;
 
-export function registerRegisterRoutes(app: AppInstance, deps: { register: RegisterService; guard: OperatorGuard; uploadIdleMs?: number }): void {
-  const { register, guard } = deps;
+export const registerImportRoutes = routePlugin('register-imports', (app, deps: { register: RegisterService; uploadIdleMs?: number }) => {
+  const { register } = deps;
+  const guard = app.requireOperator;
   const idleMs = deps.uploadIdleMs ?? UPLOAD_IDLE_MS;
 
   // Multipart parsing only for these routes: everywhere else a multipart body stays unsupported.
@@ -214,11 +214,5 @@ export function registerRegisterRoutes(app: AppInstance, deps: { register: Regis
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="register-import-${request.params.id}.csv"`).send(csv);
     },
   );
-}
+});
 
-/** From app.ts: the register routes behind the operator guard (admin role). */
-export function registerRegisterApi(app: AppInstance, context: Context, options: { uploadIdleMs?: number } = {}): void {
-  const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
-  registerRegisterRoutes(app, { register: context.register, guard, ...options });
-  app.addHook('onClose', () => context.register.stop());
-}

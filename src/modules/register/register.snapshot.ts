@@ -5,7 +5,7 @@
  * and costs no query; only new and changed persons go to the batches. After the rows, the persons never
  * met are the ones the file no longer has. About 60 bytes a person.
  */
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import { PersonTable } from './register.person-table.js';
 import type { RegisterRepository } from './register.repository.js';
 

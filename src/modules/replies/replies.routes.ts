@@ -3,33 +3,28 @@
  * numbers answered STOP (no notices go to them) and takes a number back.
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { NotFoundError } from '../../errors.js';
-import { authOf, requireSession } from '../../http/session-cookie.js';
-import type { Auth } from '../auth/auth.module.js';
+import { authOf } from '../../http/session-cookie.js';
 import type { IncidentService } from '../incidents/incident.service.js';
-import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import { residentIdentity } from '../residents/resident.identity.js';
 import type { Residents } from '../residents/residents.module.js';
-import type { TenantService } from '../tenants/tenant.service.js';
 import type { SmsReplies } from './sms-replies.js';
 
 export interface ReplyRouteDeps {
   replies: SmsReplies;
   incidents: IncidentService;
-  guard: OperatorGuard;
-  tenants: TenantService;
-  auth: Pick<Auth, 'sessions'>;
   residents: Residents;
 }
 
 const optOutsView = z.object({ items: z.array(z.object({ number: z.string(), since: z.string() })) });
 
-export function registerReplyRoutes(app: AppInstance, deps: ReplyRouteDeps): void {
+export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) => {
   app.get(
     '/api/t/:tenant/incidents/:id/replies',
     {
-      preHandler: deps.guard('viewer'),
+      preHandler: app.requireOperator('viewer'),
       schema: {
         tags: ['messages'],
         summary: 'SMS residents sent back to the notices of this incident (the last notice each number was sent), newest first',
@@ -45,7 +40,7 @@ export function registerReplyRoutes(app: AppInstance, deps: ReplyRouteDeps): voi
     },
   );
 
-  const preHandler = requireSession(app, { tenants: deps.tenants, sessions: deps.auth.sessions }, 'resident');
+  const preHandler = app.requireResident;
   const tags = ['resident'];
   const security = [{ session: [] }];
   const numbersOf = async (request: Parameters<typeof authOf>[0]) => {
@@ -73,4 +68,4 @@ export function registerReplyRoutes(app: AppInstance, deps: ReplyRouteDeps): voi
       return reply.status(204).send();
     },
   );
-}
+});

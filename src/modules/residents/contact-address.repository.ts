@@ -2,7 +2,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { ContactAddressesTable, Database } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AddressRow } from '../addresses/address.repository.js';
 import { ADDRESS_VIEW_COLUMNS, type AddressViewRow } from '../addresses/address.search.js';
 

@@ -8,7 +8,7 @@ import type { DialectInfo } from '../../db/dialect.js';
 import { jsonRows } from '../../db/json.js';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import { PLACE_COLUMNS, toPlace, type ContactAddressWithAddress } from './contact-address.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { ContactEndpointsTable, ContactsTable, Database } from '../../db/schema.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type EndpointRow = Selectable<ContactEndpointsTable>;

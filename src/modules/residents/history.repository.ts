@@ -3,7 +3,7 @@
  * Dispatch owns the tables (the frozen recipient sets and their deliveries) and answers the query; the
  * residents module sees only this port.
  */
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export interface NoticeView {
   id: string;

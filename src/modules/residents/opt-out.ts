@@ -5,7 +5,7 @@
  * address lifts the contact's entries.
  */
 import { keyedHash } from '../../lib/crypto.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 import type { ResidentRepositories } from './resident.store.js';
 

@@ -4,9 +4,8 @@
  * and admins. Routes translate HTTP; resident-admin.service.ts holds the rules.
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
-import type { Context } from '../../context.js';
-import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { routePlugin } from '../../http/route-plugin.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import type { ResidentAdminService } from './resident-admin.service.js';
 
 const tenantParams = z.object({ tenant: z.string().max(63) });
@@ -30,8 +29,9 @@ const residentView = z.object({
   addresses: z.array(addressEntry),
 });
 
-export function registerResidentAdminRoutes(app: AppInstance, deps: { residents: ResidentAdminService; guard: OperatorGuard }): void {
-  const { residents, guard } = deps;
+export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { residents: ResidentAdminService }) => {
+  const { residents } = deps;
+  const guard = app.requireOperator;
 
   app.get(
     '/api/t/:tenant/residents',
@@ -89,10 +89,5 @@ export function registerResidentAdminRoutes(app: AppInstance, deps: { residents:
       return reply.status(204).send();
     },
   );
-}
+});
 
-/** From app.ts: the residents routes for operators behind the operator guard. */
-export function registerResidentAdminApi(app: AppInstance, context: Context): void {
-  const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
-  registerResidentAdminRoutes(app, { residents: context.residents.admin, guard });
-}

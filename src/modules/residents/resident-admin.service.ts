@@ -10,7 +10,7 @@ import type { AddressRepository } from '../addresses/address.repository.js';
 import { parseAddressQuery, searchAddresses, toAddressView } from '../addresses/address.search.js';
 import type { AuditEntry, AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
-import type { Actor } from '../incidents/incident.types.js';
+import type { Actor } from '../../kernel/actor.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { parseBusinessId } from './business-id.js';
 import type { ContactAddressWithAddress } from './contact-address.repository.js';

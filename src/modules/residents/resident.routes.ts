@@ -3,10 +3,8 @@
  * that tenant, and a CSRF header on changes. Routes translate HTTP; the services hold the rules.
  */
 import type { FastifyRequest } from 'fastify';
-import type { AppInstance } from '../../app.js';
-import { authOf, clearSessionCookie, requireSession } from '../../http/session-cookie.js';
-import type { Auth } from '../auth/auth.module.js';
-import type { TenantService } from '../tenants/tenant.service.js';
+import { routePlugin } from '../../http/route-plugin.js';
+import { authOf, clearSessionCookie } from '../../http/session-cookie.js';
 import { residentIdentity } from './resident.identity.js';
 import {
   addedAddressView,
@@ -29,16 +27,14 @@ import {
 import type { Residents } from './residents.module.js';
 
 export interface ResidentRouteDeps {
-  tenants: TenantService;
-  auth: Pick<Auth, 'sessions'>;
   residents: Residents;
 }
 
 const security = [{ session: [] }];
 const me = (request: FastifyRequest) => residentIdentity(authOf(request), request.ip);
 
-export function registerResidentRoutes(app: AppInstance, deps: ResidentRouteDeps): void {
-  const preHandler = requireSession(app, { tenants: deps.tenants, sessions: deps.auth.sessions }, 'resident');
+export const residentRoutes = routePlugin('residents', (app, deps: ResidentRouteDeps) => {
+  const preHandler = app.requireResident;
   const { contacts, endpoints, places, registerOnce } = deps.residents;
   const tags = ['resident'];
 
@@ -112,4 +108,4 @@ export function registerResidentRoutes(app: AppInstance, deps: ResidentRouteDeps
   app.post('/api/t/:tenant/me/addresses/:id/register-once', { schema: { tags, security, summary: 'With consent, register this address with other tenants that cover it', params: itemParams, body: registerOnceBody, response: { 200: registerOnceView } }, preHandler }, async (request) => ({
     results: await registerOnce.register(me(request), request.params.id, request.body.tenants),
   }));
-}
+});

@@ -6,7 +6,7 @@
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
 import type { ContactChanges, ContactRow } from './contact.repository.js';

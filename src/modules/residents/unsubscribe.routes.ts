@@ -5,7 +5,7 @@
  * posts, so that fetching the link never unsubscribes anyone.
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { ValidationError } from '../../errors.js';
 import { escapeHtml } from '../../lib/html.js';
 import type { TenantService } from '../tenants/tenant.service.js';
@@ -30,7 +30,7 @@ const PAGE: Record<Language, { title: string; ask: (email: string, tenant: strin
 const page = (language: Language, title: string, body: string) =>
   `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 
-export function registerUnsubscribeRoutes(app: AppInstance, deps: UnsubscribeRouteDeps): void {
+export const unsubscribeRoutes = routePlugin('unsubscribe', (app, deps: UnsubscribeRouteDeps) => {
   void app.register(async (scope) => {
     // RFC 8058: the client posts the form body `List-Unsubscribe=One-Click`.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4 * 1024 }, (_request, body, done) => {
@@ -81,4 +81,4 @@ export function registerUnsubscribeRoutes(app: AppInstance, deps: UnsubscribeRou
       },
     );
   });
-}
+});

@@ -8,7 +8,7 @@
  */
 import { keyedHash, safeEqual } from '../../lib/crypto.js';
 import type { Clock } from '../../lib/clock.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { OptOut } from './opt-out.js';

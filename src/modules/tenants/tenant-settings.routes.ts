@@ -3,10 +3,9 @@
  * session with the CSRF header). Routes translate HTTP; tenant-settings.service.ts holds the rules.
  */
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
-import type { Context } from '../../context.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import type { PinService } from '../auth/pin.service.js';
-import { operatorGuard, operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { operatorOf } from '../../http/operator-guard.js';
 import { settingsPatchSchema, settingsViewSchema } from './tenant-settings.schemas.js';
 import type { TenantSettingsService } from './tenant-settings.service.js';
 
@@ -14,8 +13,9 @@ const tenantParams = z.object({ tenant: z.string().max(63) });
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 const tags = ['tenants'];
 
-export function registerTenantSettingsRoutes(app: AppInstance, deps: { settings: TenantSettingsService; guard: OperatorGuard }): void {
-  const { settings, guard } = deps;
+export const tenantSettingsRoutes = routePlugin('tenant-settings', (app, deps: { settings: TenantSettingsService }) => {
+  const { settings } = deps;
+  const guard = app.requireOperator;
 
   app.get(
     '/api/t/:tenant/settings',
@@ -37,7 +37,7 @@ export function registerTenantSettingsRoutes(app: AppInstance, deps: { settings:
       return settings.update(caller.tenant, request.body, caller.actor);
     },
   );
-}
+});
 
 const budgetWindow = z.object({ count: z.number(), limit: z.number() });
 const pinBudgetSchema = z.object({
@@ -48,11 +48,11 @@ const pinBudgetSchema = z.object({
 });
 
 /** The PIN budgets as they stand, for operators (the counts an alert watches). */
-export function registerPinBudgetRoute(app: AppInstance, deps: { pins: Pick<PinService, 'budgetStatus'>; guard: OperatorGuard }): void {
+export const pinBudgetRoutes = routePlugin('pin-budget', (app, deps: { pins: Pick<PinService, 'budgetStatus'> }) => {
   app.get(
     '/api/t/:tenant/pin-budget',
     {
-      preHandler: deps.guard('viewer'),
+      preHandler: app.requireOperator('viewer'),
       schema: {
         tags, security, params: tenantParams, response: { 200: pinBudgetSchema },
         summary: 'PINs sent by SMS or voice this hour and today, against the tenant\'s and the global budgets; `alert` from 80 %, `voicePaused` once voice PINs have stopped',
@@ -60,11 +60,4 @@ export function registerPinBudgetRoute(app: AppInstance, deps: { pins: Pick<PinS
     },
     async (request) => deps.pins.budgetStatus(operatorOf(request).tenant),
   );
-}
-
-/** From app.ts: the settings routes behind the operator guard. */
-export function registerTenantSettingsApi(app: AppInstance, context: Context): void {
-  const guard = operatorGuard(app, { tenants: context.tenants, sessions: context.sessions, operators: context.operators });
-  registerTenantSettingsRoutes(app, { settings: context.tenantSettings, guard });
-  registerPinBudgetRoute(app, { pins: context.auth.pins, guard });
-}
+});

@@ -7,7 +7,7 @@ import { ValidationError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { areaBBox, parseArea } from '../../lib/geo.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
-import type { Actor } from '../incidents/incident.types.js';
+import type { Actor } from '../../kernel/actor.js';
 import { settingsPatchSchema, type SettingsPatch, type SettingsView } from './tenant-settings.schemas.js';
 import { tenantCountry } from './tenant.country.js';
 import type { TenantService } from './tenant.service.js';

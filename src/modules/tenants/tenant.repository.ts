@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TenantsTable } from '../../db/schema.js';
-import { asTenantId, type TenantId } from '../../lib/tenant-id.js';
+import { asTenantId, type TenantId } from '../../kernel/tenant-id.js';
 import { DEFAULT_SETTINGS, type Tenant } from './tenant.types.js';
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.js';
+import { routePlugin } from '../../http/route-plugin.js';
 import { publicTenantSchema } from './tenant.schemas.js';
 import type { TenantService } from './tenant.service.js';
 import type { Tenant } from './tenant.types.js';
@@ -31,7 +31,7 @@ export async function listedTenants(tenants: TenantService): Promise<Tenant[]> {
 
 const listedTenantSchema = publicTenantSchema.pick({ slug: true, name: true, services: true, bbox: true, serviceArea: true });
 
-export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantService; basemapUrl: (slug: string) => string | null }): void {
+export const tenantRoutes = routePlugin('tenants', (app, deps: { tenants: TenantService; basemapUrl: (slug: string) => string | null }) => {
   app.get(
     '/api/tenants',
     {
@@ -61,4 +61,4 @@ export function registerTenantRoutes(app: AppInstance, deps: { tenants: TenantSe
       return toPublicTenant(tenant, deps.basemapUrl(tenant.slug));
     },
   );
-}
+});

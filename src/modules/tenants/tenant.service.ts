@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { areaBBox, parseArea, pointInAreaTest } from '../../lib/geo.js';
 import { newId } from '../../lib/ids.js';
-import { asTenantId } from '../../lib/tenant-id.js';
+import { asTenantId } from '../../kernel/tenant-id.js';
 import type { Clock } from '../../lib/clock.js';
 import type { TenantRepository } from './tenant.repository.js';
 import { tenantInputSchema, type TenantInput } from './tenant.schemas.js';

@@ -1,5 +1,5 @@
 import type { Area, BBox } from '../../lib/geo.js';
-import type { TenantId } from '../../lib/tenant-id.js';
+import type { TenantId } from '../../kernel/tenant-id.js';
 
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

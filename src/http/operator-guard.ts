@@ -5,18 +5,16 @@
  * its one-time password or set up TOTP may only do that. Puts the caller on `request.operator`.
  */
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { authGuard } from '../../http/auth-first.js';
-import { AppError, ForbiddenError, UnauthorizedError } from '../../errors.js';
-import { CSRF_HEADER, sessionTokenOf } from '../../http/session-cookie.js';
-import { safeEqual } from '../../lib/crypto.js';
-import type { SessionService } from '../auth/session.service.js';
-import type { Actor } from '../incidents/incident.types.js';
-import type { TenantService } from '../tenants/tenant.service.js';
-import type { Tenant } from '../tenants/tenant.types.js';
-import type { OperatorService, OperatorSessionData, Role } from './operator.service.js';
+import { authGuard } from './auth-first.js';
+import { AppError, ForbiddenError, UnauthorizedError } from '../errors.js';
+import { requireCsrf, sessionTokenOf } from './session-cookie.js';
+import type { SessionService } from '../modules/auth/session.service.js';
+import type { Actor } from '../kernel/actor.js';
+import type { TenantService } from '../modules/tenants/tenant.service.js';
+import type { Tenant } from '../modules/tenants/tenant.types.js';
+import type { OperatorService, OperatorSessionData, Role } from '../modules/operators/operator.service.js';
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface OperatorCaller {
   tenant: Tenant;
@@ -39,11 +37,6 @@ export interface OperatorAuthDeps {
   operators: Pick<OperatorService, 'authenticateToken' | 'requireOperator'>;
 }
 
-interface DecoratableApp {
-  hasRequestDecorator(name: string): boolean;
-  decorateRequest(name: string, value: null): unknown;
-}
-
 export interface GuardOptions {
   /** Allowed while the session must still change its password or set up TOTP. */
   allowPending?: boolean;
@@ -62,9 +55,7 @@ export function operatorOf(request: FastifyRequest): OperatorCaller {
   return request.operator;
 }
 
-export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
-  if (!app.hasRequestDecorator('operator')) app.decorateRequest('operator', null);
-
+export function operatorGuard(deps: OperatorAuthDeps) {
   async function fromToken(tenant: Tenant, bearer: string): Promise<OperatorCaller> {
     const token = await deps.operators.authenticateToken(tenant, bearer);
     if (!token) throw new UnauthorizedError('token-unknown');
@@ -75,10 +66,7 @@ export function operatorGuard(app: DecoratableApp, deps: OperatorAuthDeps) {
     const token = sessionTokenOf(request);
     const session = token ? await deps.sessions.read(tenant.id, token) : undefined;
     if (!token || !session || session.subject.type !== 'operator') throw new UnauthorizedError('session-ended');
-    if (STATE_CHANGING.has(request.method)) {
-      const given = request.headers[CSRF_HEADER];
-      if (typeof given !== 'string' || !safeEqual(given, session.csrfToken)) throw new ForbiddenError('csrf', { header: CSRF_HEADER });
-    }
+    requireCsrf(request, session.csrfToken);
     const operator = await deps.operators.requireOperator(tenant, session.subject.id).catch(() => {
       throw new UnauthorizedError('account-gone');
     });
