@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import smpp, { type PDU, type Session } from 'smpp';
-import { registerChangesRepository } from '../src/modules/addresses/register-changes.repository.js';
+import { registerChangesRepository } from '../src/modules/register/register-changes.repository.js';
 import { loadConfig } from '../src/config.js';
 import { createContext, type Context } from '../src/context.js';
 import { openDatabase } from '../src/db/connection.js';

@@ -23,7 +23,8 @@ import { registerWebRoutes } from './http/web.routes.js';
 import { inboxRoutes } from './channels/inbox.routes.js';
 import { webhookRoutes } from './channels/webhook.routes.js';
 import { addressRoutes } from './modules/addresses/address.routes.js';
-import { loginRoutes } from './modules/auth/auth.routes.js';
+import { loginRoutes } from './modules/residents/login.routes.js';
+import { pinBudgetRoutes } from './modules/auth/pin-budget.routes.js';
 import { messageRoutes } from './modules/dispatch/dispatch.routes.js';
 import { feedRoutes } from './modules/feeds/feed.routes.js';
 import { incidentRoutes } from './modules/incidents/incident.routes.js';
@@ -35,7 +36,7 @@ import { replyRoutes } from './modules/replies/replies.routes.js';
 import { residentAdminRoutes } from './modules/residents/resident-admin.routes.js';
 import { residentRoutes } from './modules/residents/resident.routes.js';
 import { unsubscribeRoutes } from './modules/residents/unsubscribe.routes.js';
-import { pinBudgetRoutes, tenantSettingsRoutes } from './modules/tenants/tenant-settings.routes.js';
+import { tenantSettingsRoutes } from './modules/tenants/tenant-settings.routes.js';
 import { tenantRoutes } from './modules/tenants/tenant.routes.js';
 
 export type { AppInstance };

@@ -14,7 +14,7 @@ import { createAuth } from './modules/auth/auth.module.js';
 import { createResidents } from './modules/residents/residents.module.js';
 import { unsubscribeUrl } from './modules/residents/unsubscribe.service.js';
 import { createDispatch, type DispatchOptions } from './modules/dispatch/dispatch.module.js';
-import { candidateRepository } from './modules/dispatch/candidate.repository.js';
+import { candidateRepository } from './modules/recipients/candidate.repository.js';
 import { messageRepository } from './modules/dispatch/message.repository.js';
 import { feedService } from './modules/feeds/feed.service.js';
 import { createOperators } from './modules/operators/operators.module.js';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
+import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
 import { isStopRequest } from '../../src/modules/replies/sms-replies.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { createTestApp, type TestApp } from '../app.js';

@@ -6,7 +6,7 @@
 import { contactRepository } from '../../src/modules/residents/contact.repository.js';
 import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
-import { localDate } from '../../src/modules/dispatch/local-time.js';
+import { localDate } from '../../src/lib/local-time.js';
 import { describeEachDatabase } from '../app.js';
 import { logIn } from '../residents/resident-client.js';
 import { addPerson, bornYearsAgo, buildTown, CENTER, inboxOf, inboxTexts, square, tokenHeaders } from './fixtures.js';

@@ -3,7 +3,7 @@
  * two addresses, a 15- and a 16-year-old from the public register, a deactivated address, an unverified
  * number, a shared number, a priority subscriber, Swedish speakers, …), and API tokens for the routes.
  */
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
+import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
 import type { Context } from '../../src/context.js';
 import type { EndpointType } from '../../src/db/schema.js';
 import { newId } from '../../src/lib/ids.js';

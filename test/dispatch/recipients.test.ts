@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { areaMatcher } from '../../src/modules/incidents/area.js';
 import {
   recipientAddressLabel, resolveRecipients, type AddressLabelParts, type CandidateAddress, type Candidates, type ResolutionRules,
-} from '../../src/modules/dispatch/recipients.js';
+} from '../../src/modules/recipients/recipients.js';
 import type { ContactKind, DataSource, EndpointType } from '../../src/db/schema.js';
 import { square } from '../factories.js';
 

@@ -6,7 +6,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import type { Incident } from '../../src/modules/incidents/incident.types.js';
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
+import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
 import { residentStore } from '../../src/modules/residents/resident.store.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';

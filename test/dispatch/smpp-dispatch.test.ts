@@ -5,7 +5,7 @@
  * message's status; early receipts are kept until their delivery is recorded; pacing is shared.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
+import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import { asTenantId } from '../../src/kernel/tenant-id.js';

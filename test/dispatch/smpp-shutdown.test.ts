@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerChangesRepository } from '../../src/modules/addresses/register-changes.repository.js';
+import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';

@@ -1,7 +1,7 @@
 /** Message texts (variables, GSM-7 normalisation, footer, links, segments) and local-time rules. Pure. */
 import { describe, expect, it } from 'vitest';
-import { afterQuietHours, birthdayOf, inQuietHours, localDate } from '../../src/modules/dispatch/local-time.js';
-import { normaliseForSms, recipientText, renderTexts, smsFigures } from '../../src/modules/dispatch/message-text.js';
+import { afterQuietHours, birthdayOf, inQuietHours, localDate } from '../../src/lib/local-time.js';
+import { normaliseForSms, recipientText, renderTexts, smsFigures } from '../../src/modules/incidents/notice-text.js';
 
 const quiet = { start: '21:00', end: '07:00', timeZone: 'Europe/Helsinki' };
 const helsinki = (iso: string) => Date.parse(iso);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/demo/random.js';
 import { AppError } from '../../src/errors.js';
-import { parsePhone } from '../../src/modules/residents/endpoint.parse.js';
+import { parsePhone } from '../../src/modules/auth/endpoint.parse.js';
 import { houseNumberKeys } from '../../src/modules/register/register.address-index.js';
 import { detectDelimiter, parseColumnMapping, parseDelimiter, parseEncoding, resolveColumns } from '../../src/modules/register/register.columns.js';
 import { phoneNormaliser } from '../../src/modules/register/register.phone.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pinSpeech, pinText } from '../../src/modules/auth/pin-message.js';
 import { luhnValid, parseBusinessId, parseOrganisationsnummer, parseYTunnus, yTunnusCheckDigit } from '../../src/modules/residents/business-id.js';
 import { parseBirthDate } from '../../src/modules/residents/contact.rules.js';
-import { parseEndpoint, parseLoginEndpoint, parsePhone, phonePolicyOf } from '../../src/modules/residents/endpoint.parse.js';
+import { parseEndpoint, parseLoginEndpoint, parsePhone, phonePolicyOf } from '../../src/modules/auth/endpoint.parse.js';
 import { languageCountry } from '../../src/modules/tenants/tenant.country.js';
 import { DEFAULT_SETTINGS } from '../../src/modules/tenants/tenant.types.js';
 

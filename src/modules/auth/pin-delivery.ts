@@ -5,7 +5,7 @@
 import type { Channels } from '../../channels/channel.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../lib/ids.js';
-import type { ParsedEndpoint } from '../residents/endpoint.parse.js';
+import type { ParsedEndpoint } from './endpoint.parse.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import { smsSenderOf } from '../tenants/tenant.country.js';
 import type { PinPurpose } from './pin.repository.js';

@@ -5,7 +5,7 @@ import { precompile, type Param, type PrecompiledQuery } from '../../db/precompi
 import type { Database, PinsTable } from '../../db/schema.js';
 import { claimRow } from './rate-limit.repository.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
-import { loginContactColumns, toLoginContact, type LoginContact } from '../residents/contact.repository.js';
+import { loginContactColumns, toLoginContact, type LoginContact } from './login-contact.js';
 
 export type PinPurpose = PinsTable['purpose'];
 

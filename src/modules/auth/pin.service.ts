@@ -18,7 +18,7 @@ import { problemText } from '../../problems.js';
 import type { Clock } from '../../lib/clock.js';
 import { keyedHash, randomDigits, safeEqual } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
-import type { LoginContact } from '../residents/contact.repository.js';
+import type { LoginContact } from './login-contact.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { PinPurpose, PinRepository } from './pin.repository.js';
 import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';

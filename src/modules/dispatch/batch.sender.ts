@@ -14,7 +14,7 @@ import { asTenantId, type TenantId } from '../../kernel/tenant-id.js';
 import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { smsSenderOf } from '../tenants/tenant.country.js';
-import { recipientText, subjectIn } from './message-text.js';
+import { recipientText, subjectIn } from '../incidents/notice-text.js';
 import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';

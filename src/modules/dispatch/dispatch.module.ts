@@ -10,19 +10,19 @@ import { incidentService } from '../incidents/incident.service.js';
 import { tenantRepository } from '../tenants/tenant.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { batchSender } from './batch.sender.js';
-import { candidateRepository } from './candidate.repository.js';
+import { candidateRepository } from '../recipients/candidate.repository.js';
 import { dispatchRuntime } from './dispatch.runtime.js';
 import { dispatchStarter } from './dispatch.starter.js';
 import { deliveryRepository } from './delivery.repository.js';
 import { messageRepository } from './message.repository.js';
 import { messageService } from './message.service.js';
 import { sharedPacer } from './pacer.js';
-import { incidentAddresses, previewService } from './preview.service.js';
+import { incidentAddresses, previewService } from '../recipients/preview.service.js';
 import { mapService } from '../maps/map.service.js';
-import { recipientRepository } from './recipient.repository.js';
-import { registerCache } from './register-cache.js';
-import { registerIndexRepository } from './register-index.repository.js';
-import { registerChangesRepository } from '../addresses/register-changes.repository.js';
+import { recipientRepository } from '../recipients/recipient.repository.js';
+import { registerCache } from '../recipients/register-cache.js';
+import { registerIndexRepository } from '../recipients/register-index.repository.js';
+import { registerChangesRepository } from '../register/register-changes.repository.js';
 import { smsReplies } from '../replies/sms-replies.js';
 
 export interface DispatchOptions {

@@ -9,9 +9,9 @@ import { routePlugin } from '../../http/route-plugin.js';
 import { LANGUAGES } from '../tenants/tenant.types.js';
 import { operatorOf } from '../../http/operator-guard.js';
 import type { IncidentService } from '../incidents/incident.service.js';
-import { MESSAGE_KINDS } from './message-text.js';
+import { MESSAGE_KINDS } from '../incidents/notice-text.js';
 import type { MessageService, MessageView } from './message.service.js';
-import type { PreviewService } from './preview.service.js';
+import type { PreviewService } from '../recipients/preview.service.js';
 
 const incidentParams = z.object({ tenant: z.string(), id: z.string().max(100) });
 const messageParams = incidentParams;

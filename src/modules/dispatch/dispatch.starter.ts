@@ -14,8 +14,8 @@ import type { Incident } from '../incidents/incident.types.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
-import type { IncidentResolver } from './preview.service.js';
-import type { RecipientRepository } from './recipient.repository.js';
+import type { IncidentResolver } from '../recipients/preview.service.js';
+import type { RecipientRepository } from '../recipients/recipient.repository.js';
 
 export interface StarterDeps {
   messages: MessageRepository;

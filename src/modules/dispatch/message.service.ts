@@ -13,8 +13,8 @@ import type { IncidentService } from '../incidents/incident.service.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { DispatchStarter } from './dispatch.starter.js';
-import { afterQuietHours, DEFAULT_TIME_ZONE } from './local-time.js';
-import { emailSubjects, renderTexts, type MessageKind, type Texts } from './message-text.js';
+import { afterQuietHours, DEFAULT_TIME_ZONE } from '../../lib/local-time.js';
+import { emailSubjects, renderTexts, type MessageKind, type Texts } from '../incidents/notice-text.js';
 import type { DeliveryCounts, DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 

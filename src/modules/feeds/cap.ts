@@ -12,7 +12,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { MultiPolygon } from 'geojson';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
-import { serviceName } from '../dispatch/message-text.js';
+import { serviceName } from '../incidents/notice-text.js';
 import type { PublicIncident } from './feed.service.js';
 import { xmlText } from '../../lib/xml-text.js';
 import type { Circle } from './circle.js';

@@ -10,9 +10,9 @@ import { areaMatcher } from '../incidents/area.js';
 import type { IncidentRepository } from '../incidents/incident.repository.js';
 import type { Incident } from '../incidents/incident.types.js';
 import type { MessageRepository } from '../dispatch/message.repository.js';
-import { fillAddress, type MessageKind } from '../dispatch/message-text.js';
+import { fillAddress, type MessageKind } from '../incidents/notice-text.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import type { CandidateRepository } from '../dispatch/candidate.repository.js';
+import type { CandidateRepository } from '../recipients/candidate.repository.js';
 import { circleAround, type Circle } from './circle.js';
 
 /** How long an ended incident stays in the feeds. */

@@ -5,7 +5,7 @@
  */
 import { NotFoundError } from '../../errors.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
-import type { RegisterIndex } from '../dispatch/register-index.js';
+import type { RegisterIndex } from '../recipients/register-index.js';
 import type { Incident } from '../incidents/incident.types.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import type { BBox } from '../../lib/geo.js';

@@ -13,7 +13,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../../errors.js';
-import { parsePhone } from '../residents/endpoint.parse.js';
+import { parsePhone } from '../auth/endpoint.parse.js';
 
 export type PhoneType = 'mobile' | 'landline';
 

@@ -11,7 +11,7 @@ import { pinChannelOf, type SendPin } from '../auth/pin-delivery.js';
 import { endpointKey, type PinService, type PinTarget } from '../auth/pin.service.js';
 import type { Language } from '../tenants/tenant.types.js';
 import type { EndpointRow } from './contact.repository.js';
-import { phonePolicyOf, parseEndpoint, type ParsedEndpoint } from './endpoint.parse.js';
+import { phonePolicyOf, parseEndpoint, type ParsedEndpoint } from '../auth/endpoint.parse.js';
 import type { OptOut } from './opt-out.js';
 import { requireContact } from './resident.service.js';
 import type { ResidentIdentity } from './resident.identity.js';

@@ -16,7 +16,7 @@ import { parseBusinessId } from './business-id.js';
 import type { ContactAddressWithAddress } from './contact-address.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 import { tenantCountry } from '../tenants/tenant.country.js';
-import { parseEmail, parsePhone, type ParsedEndpoint } from './endpoint.parse.js';
+import { parseEmail, parsePhone, type ParsedEndpoint } from '../auth/endpoint.parse.js';
 import type { OptOut } from './opt-out.js';
 import type { ResidentSearchRepository } from './resident-search.repository.js';
 import { residentSubject } from './resident.identity.js';

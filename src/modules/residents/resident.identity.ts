@@ -4,7 +4,7 @@
  */
 import type { Session, SessionSubject } from '../auth/session.service.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import type { ParsedEndpoint } from './endpoint.parse.js';
+import type { ParsedEndpoint } from '../auth/endpoint.parse.js';
 
 export interface ResidentSessionData {
   login: ParsedEndpoint;

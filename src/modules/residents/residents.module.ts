@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { AddressRepository } from '../addresses/address.repository.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Auth } from '../auth/auth.module.js';
-import { loginService } from '../auth/login.service.js';
+import { loginService } from './login.service.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { contactAddressService } from './contact-address.service.js';
 import { endpointService } from './endpoint.service.js';

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { routePlugin } from '../../http/route-plugin.js';
-import type { PinService } from '../auth/pin.service.js';
 import { operatorOf } from '../../http/operator-guard.js';
 import { settingsPatchSchema, settingsViewSchema } from './tenant-settings.schemas.js';
 import type { TenantSettingsService } from './tenant-settings.service.js';
@@ -36,28 +35,5 @@ export const tenantSettingsRoutes = routePlugin('tenant-settings', (app, deps: {
       const caller = operatorOf(request);
       return settings.update(caller.tenant, request.body, caller.actor);
     },
-  );
-});
-
-const budgetWindow = z.object({ count: z.number(), limit: z.number() });
-const pinBudgetSchema = z.object({
-  tenant: z.object({ hour: budgetWindow, day: budgetWindow }),
-  global: z.object({ hour: budgetWindow, day: budgetWindow }),
-  voicePaused: z.boolean(),
-  alert: z.boolean(),
-});
-
-/** The PIN budgets as they stand, for operators (the counts an alert watches). */
-export const pinBudgetRoutes = routePlugin('pin-budget', (app, deps: { pins: Pick<PinService, 'budgetStatus'> }) => {
-  app.get(
-    '/api/t/:tenant/pin-budget',
-    {
-      preHandler: app.requireOperator('viewer'),
-      schema: {
-        tags, security, params: tenantParams, response: { 200: pinBudgetSchema },
-        summary: 'PINs sent by SMS or voice this hour and today, against the tenant\'s and the global budgets; `alert` from 80 %, `voicePaused` once voice PINs have stopped',
-      },
-    },
-    async (request) => deps.pins.budgetStatus(operatorOf(request).tenant),
   );
 });

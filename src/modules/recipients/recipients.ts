@@ -16,7 +16,7 @@ import type { ContactKind, DataSource, EndpointType, Flag } from '../../db/schem
 import type { ChannelName } from '../../channels/channel.js';
 import type { Language } from '../tenants/tenant.types.js';
 import type { AreaAddress, AreaMatcher } from '../incidents/area.js';
-import { birthCutoff } from './local-time.js';
+import { birthCutoff } from '../../lib/local-time.js';
 import { RegisterIndexBuilder, type AddressLabels, type RegisterIndex } from './register-index.js';
 
 export interface CandidateAddress extends AreaAddress {

@@ -6,7 +6,7 @@ import type { Compilable, Kysely } from 'kysely';
 import { rowChunks } from '../../db/row-chunks.js';
 import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
-import type { RegisterChangesRepository } from '../addresses/register-changes.repository.js';
+import type { RegisterChangesRepository } from '../register/register-changes.repository.js';
 import { RegisterIndexBuilder, type ContactState, type RegisterIndex } from './register-index.js';
 import type { CandidateEndpoint } from './recipients.js';
 

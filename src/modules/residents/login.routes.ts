@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { routePlugin } from '../../http/route-plugin.js';
 import { authOf, clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
-import type { Residents } from '../residents/residents.module.js';
+import type { Residents } from './residents.module.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { LANGUAGES } from '../tenants/tenant.types.js';
-import type { Auth } from './auth.module.js';
+import type { Auth } from '../auth/auth.module.js';
 
 export interface AuthRouteDeps {
   tenants: TenantService;

@@ -6,7 +6,7 @@
  * The least recently used tenants are dropped when the copies hold more addresses than the limit.
  */
 import type { TenantId } from '../../kernel/tenant-id.js';
-import type { RegisterChangesRepository } from '../addresses/register-changes.repository.js';
+import type { RegisterChangesRepository } from '../register/register-changes.repository.js';
 import type { RegisterIndex } from './register-index.js';
 import type { RegisterIndexRepository } from './register-index.repository.js';
 

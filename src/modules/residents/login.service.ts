@@ -6,13 +6,13 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import { auditRow } from '../audit/audit.repository.js';
-import { describePhone, phonePolicyOf, parseLoginEndpoint, type PhoneDescription } from '../residents/endpoint.parse.js';
-import { pendingSubject, residentSubject, type ResidentSessionData } from '../residents/resident.identity.js';
+import { describePhone, phonePolicyOf, parseLoginEndpoint, type PhoneDescription } from '../auth/endpoint.parse.js';
+import { pendingSubject, residentSubject, type ResidentSessionData } from './resident.identity.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
-import { usedSolutionError, type CaptchaService } from './captcha.service.js';
-import { pinChannelOf, type SendPin } from './pin-delivery.js';
-import { endpointKey, type PinService } from './pin.service.js';
-import type { CreatedSession, SessionService } from './session.service.js';
+import { usedSolutionError, type CaptchaService } from '../auth/captcha.service.js';
+import { pinChannelOf, type SendPin } from '../auth/pin-delivery.js';
+import { endpointKey, type PinService } from '../auth/pin.service.js';
+import type { CreatedSession, SessionService } from '../auth/session.service.js';
 
 export interface LoginServiceDeps {
   captcha: Pick<CaptchaService, 'enabled' | 'check' | 'costFactor'>;

@@ -7,7 +7,7 @@ import type { Database } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import { bulkInsertShared, type SharedInsertShape } from '../../db/bulk-insert.js';
-import { fillAddress } from './message-text.js';
+import { fillAddress } from '../incidents/notice-text.js';
 import { recipientAddressLabel, type Recipient } from './recipients.js';
 import type { AddressLabels } from './register-index.js';
 

@@ -11,7 +11,7 @@ import { containsLink, normaliseForSms } from '../../channels/sms/sms-normalise.
 
 export { containsLink, normaliseForSms };
 import type { Language, Service } from '../tenants/tenant.types.js';
-import { DEFAULT_TIME_ZONE } from './local-time.js';
+import { DEFAULT_TIME_ZONE } from '../../lib/local-time.js';
 
 export const MESSAGE_KINDS = ['alert', 'update', 'all-clear', 'cancel'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
