@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import smpp, { type PDU, type Session } from 'smpp';
-import { registerChangesRepository } from '../src/modules/register/register-changes.repository.js';
+import { changeLogRepository } from '../src/modules/register/change-log.repository.js';
 import { loadConfig } from '../src/config.js';
 import { createContext, type Context } from '../src/context.js';
 import { openDatabase } from '../src/db/connection.js';
@@ -79,7 +79,7 @@ export async function seed(context: Context, count: number): Promise<Tenant> {
     await db.insertInto('contact_endpoints').values(ids.map((id, j) => ({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: `+35840${String(i + j).padStart(6, '0')}1`, source: 'self' as const, verified: 1 as const, created_at: now, updated_at: now }))).execute();
     await db.insertInto('contact_addresses').values(ids.map((id) => ({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addressId, role: 'main' as const, source: 'self' as const, active: 1 as const, created_at: now, updated_at: now }))).execute();
   }
-  await registerChangesRepository(db).record(tenant.id, null, now);
+  await changeLogRepository(db).record(tenant.id, null, now);
   return tenant;
 }
 

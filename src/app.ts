@@ -12,14 +12,14 @@ import type { Logger } from 'pino';
 import type { TrustProxy } from './config.js';
 import type { Context } from './context.js';
 import type { AppInstance } from './http/app-instance.js';
-import { registerAuthFirst } from './http/auth-first.js';
+import { installAuthFirst } from './http/auth-first.js';
 import { authPlugin } from './http/auth.plugin.js';
 import { basemapRoutes, basemapUrl } from './http/basemap.routes.js';
-import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
-import { registerNulByteGuard } from './http/nul-bytes.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler.js';
+import { installNulByteGuard } from './http/nul-bytes.js';
 import { completeOpenApi } from './http/openapi-document.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
-import { registerWebRoutes } from './http/web.routes.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { installWebRoutes } from './http/web.routes.js';
 import { inboxRoutes } from './channels/inbox.routes.js';
 import { webhookRoutes } from './channels/webhook.routes.js';
 import { addressRoutes } from './modules/addresses/address.routes.js';
@@ -70,13 +70,13 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
-  registerAuthFirst(app);
+  installAuthFirst(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
-  registerNulByteGuard(app);
+  installErrorHandler(app);
+  installNulByteGuard(app);
 
-  registerSecurityHeaders(app, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -147,6 +147,6 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
     await context.register.stop();
     await dispatch.runtime.stop();
   });
-  await registerWebRoutes(app, context);
+  await installWebRoutes(app, context);
   return app;
 }

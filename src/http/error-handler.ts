@@ -114,7 +114,7 @@ export function toProblem(error: unknown, instance: string): Problem {
   };
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url.split('?')[0]!);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');

@@ -19,7 +19,7 @@ function findNul(value: unknown, path: string, depth = 0): string | undefined {
   return undefined;
 }
 
-export function registerNulByteGuard(app: FastifyInstance): void {
+export function installNulByteGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
       const field = findNul(value, '');

@@ -22,7 +22,7 @@ export function securityHeaders(options: Readonly<HelmetOptions>): ReadonlyArray
 }
 
 /** Sets helmet's headers (computed once from `options`) on every response, before any route runs. */
-export function registerSecurityHeaders(app: Pick<FastifyInstance, 'addHook'>, options: Readonly<HelmetOptions>): void {
+export function installSecurityHeaders(app: Pick<FastifyInstance, 'addHook'>, options: Readonly<HelmetOptions>): void {
   const headers = securityHeaders(options);
   app.addHook('onRequest', (_request, reply, done) => {
     // On the raw response, as helmet does: kept on every answer, the error handler's included.

@@ -68,7 +68,7 @@ function allowFraming(reply: FastifyReply, origins: readonly string[]): void {
   reply.removeHeader('x-frame-options');
 }
 
-export async function registerWebRoutes(app: AppInstance, deps: WebRoutesDeps, distDir = defaultWebDist()): Promise<void> {
+export async function installWebRoutes(app: AppInstance, deps: WebRoutesDeps, distDir = defaultWebDist()): Promise<void> {
   const assets = join(distDir, 'assets');
   if (existsSync(assets)) {
     // File names carry a content hash, so browsers may keep them for good.

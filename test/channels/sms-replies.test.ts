@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
-import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
+import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { isStopRequest } from '../../src/modules/replies/sms-replies.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { createTestApp, type TestApp } from '../app.js';
@@ -37,7 +37,7 @@ async function addPerson(context: Context, tenant: Tenant, mobile: string, email
     await db.insertInto('contact_endpoints').values({ id: newId(), tenant_id: tenant.id, contact_id: id, type, value, source: 'self', verified: 1, created_at: now, updated_at: now }).execute();
   }
   await db.insertInto('contact_addresses').values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: address.id, role: 'main', source: 'self', active: 1, created_at: now, updated_at: now }).execute();
-  await registerChangesRepository(db).record(tenant.id, null, now);
+  await changeLogRepository(db).record(tenant.id, null, now);
 }
 
 describe('stop words', () => {

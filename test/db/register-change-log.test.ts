@@ -81,7 +81,7 @@ describeEachDatabase('register change log kept by triggers', (t) => {
     expect((await preview()).contacts).toBe(0);
     const revision = async () => t().context.db.kysely.selectFrom('register_revisions').select('revision').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
     const before = Number((await revision()).revision);
-    const { bulkRegisterWrite } = await import('../../src/modules/register/register-changes.repository.js');
+    const { bulkRegisterWrite } = await import('../../src/modules/register/change-log.repository.js');
     await t().context.db.kysely.transaction().execute((trx) =>
       bulkRegisterWrite(trx, tenant.id, async () => {
         for (let i = 0; i < 50; i++) {

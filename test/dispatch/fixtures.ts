@@ -3,7 +3,7 @@
  * two addresses, a 15- and a 16-year-old from the public register, a deactivated address, an unverified
  * number, a shared number, a priority subscriber, Swedish speakers, …), and API tokens for the routes.
  */
-import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
+import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import type { Context } from '../../src/context.js';
 import type { EndpointType } from '../../src/db/schema.js';
 import { newId } from '../../src/lib/ids.js';
@@ -70,7 +70,7 @@ export async function addPerson(context: Context, tenant: Tenant, input: PersonI
       .execute();
   }
   // As every writer of the register does: the dispatch index reads the change.
-  await registerChangesRepository(db).record(tenant.id, [id], now);
+  await changeLogRepository(db).record(tenant.id, [id], now);
   return id;
 }
 

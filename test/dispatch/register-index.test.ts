@@ -6,7 +6,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import type { Incident } from '../../src/modules/incidents/incident.types.js';
-import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
+import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { residentStore } from '../../src/modules/residents/resident.store.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';
@@ -64,7 +64,7 @@ describeEachDatabase('register index', (t) => {
     const { context } = t();
     const before = (await resolve()).endpoints;
     const id = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000055' }], addresses: ['kk-4'] });
-    await registerChangesRepository(context.db.kysely).prune(Date.now() + 60_000);
+    await changeLogRepository(context.db.kysely).prune(Date.now() + 60_000);
     expect((await resolve()).endpoints).toEqual([...before, 'sms:+358401000055'].sort());
     await residentStore(context.db.kysely, context.db.dialect).contacts.delete(tenant.id, id);
     expect((await resolve()).endpoints).toEqual(before);

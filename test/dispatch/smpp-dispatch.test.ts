@@ -5,7 +5,7 @@
  * message's status; early receipts are kept until their delivery is recorded; pacing is shared.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
+import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import { asTenantId } from '../../src/kernel/tenant-id.js';
@@ -39,7 +39,7 @@ async function addMobiles(context: Context, tenant: Tenant, street: string, numb
       .values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addresses[i % addresses.length]!.id, role: 'main', source: 'self', active: 1, created_at: now, updated_at: now })
       .execute();
   }
-  await registerChangesRepository(db).record(tenant.id, null, now);
+  await changeLogRepository(db).record(tenant.id, null, now);
 }
 
 /** Mobile numbers `+35840<prefix><i>1`; with `undeliverable`, ending in 000 (the SMSC's receipt says UNDELIV). */

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerChangesRepository } from '../../src/modules/register/register-changes.repository.js';
+import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
@@ -27,7 +27,7 @@ async function addMobiles(context: Context, tenant: Tenant, prefix: string): Pro
     await db.insertInto('contact_endpoints').values({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile', value: `+35840${prefix}${String(i).padStart(4, '0')}1`, source: 'self', verified: 1, created_at: now, updated_at: now }).execute();
     await db.insertInto('contact_addresses').values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: address!.id, role: 'main', source: 'self', active: 1, created_at: now, updated_at: now }).execute();
   }
-  await registerChangesRepository(db).record(tenant.id, null, now);
+  await changeLogRepository(db).record(tenant.id, null, now);
 }
 
 function start(database: FreshDatabase, command: string[], sms: string): ChildProcess {

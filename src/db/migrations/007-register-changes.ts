@@ -2,7 +2,7 @@
  * The register's change log, so that every process can keep an in-memory copy of a tenant's register
  * (what recipient resolution reads) and bring it up to date by reading only what changed: a revision per
  * tenant, raised in the transaction of every write to addresses, contacts, their endpoints or their
- * address links, and one row per revision naming the contact that changed — or none, when a bulk write
+ * places, and one row per revision naming the contact that changed — or none, when a bulk write
  * (an address or register import) changed too much to name, and a copy must be read again whole.
  */
 import type { Kysely } from 'kysely';

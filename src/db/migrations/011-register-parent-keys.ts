@@ -4,7 +4,7 @@
  * contact_addresses → addresses. PostgreSQL checks a foreign key with a trigger per inserted row that
  * looks the parent up and locks it (FOR KEY SHARE): for the address key that is a random address row
  * read, locked and written back per person. Measured at 200,000 persons: 19.6 s → 14.9 s without these
- * keys; inserting 200,000 address links into a register of a million: 10.7 s → 6.7 s without the
+ * keys; inserting 200,000 places into a register of a million: 10.7 s → 6.7 s without the
  * address key alone. Every row is written with the id of a tenant and an address the code has just read,
  * and no code deletes tenants or addresses, so the keys guarded nothing the code can break; what they
  * would cascade (a tenant or an address deleted by hand) now needs the rows referring to it deleted too

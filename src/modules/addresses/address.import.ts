@@ -11,7 +11,7 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import { checkCrs } from './address.crs.js';
 import type { AddressFormat } from './address.parse.js';
 import type { PrepareOptions, PreparedBatch, RejectedRow, SearchWordRow } from './address.prepare.js';
-import { bulkRegisterWrite } from '../register/register-changes.repository.js';
+import { bulkRegisterWrite } from '../register/change-log.repository.js';
 import { addressRepository, type NewAddressRow } from './address.repository.js';
 
 export interface AddressImportReport {

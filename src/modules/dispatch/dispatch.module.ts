@@ -22,7 +22,7 @@ import { mapService } from '../maps/map.service.js';
 import { recipientRepository } from '../recipients/recipient.repository.js';
 import { registerCache } from '../recipients/register-cache.js';
 import { registerIndexRepository } from '../recipients/register-index.repository.js';
-import { registerChangesRepository } from '../register/register-changes.repository.js';
+import { changeLogRepository } from '../register/change-log.repository.js';
 import { smsReplies } from '../replies/sms-replies.js';
 
 export interface DispatchOptions {
@@ -73,7 +73,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   const messages = messageRepository(db.kysely);
   const deliveries = deliveryRepository(db.kysely, db.dialect);
   const recipients = recipientRepository(db.kysely, db.dialect);
-  const changes = registerChangesRepository(db.kysely);
+  const changes = changeLogRepository(db.kysely);
   const registers = registerCache(registerIndexRepository(db.kysely, changes), changes, {
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
   });

@@ -79,7 +79,7 @@ export function createMetrics() {
     countPinLogin: (outcome: string) => pinLogins.inc({ outcome }),
     /** Gauges read when scraped; call once, when their sources exist. */
     observeAtScrape(sources: ScrapeSources): void {
-      registerScrapeGauges(registry, sources);
+      addScrapeGauges(registry, sources);
     },
     /**
      * The readiness checks as a gauge (1 passing, 0 failing) for alerting. Checked at most every
@@ -111,7 +111,7 @@ function sharedWhilePending<T>(read: () => Promise<T>): () => Promise<T> {
   return () => (pending ??= read().finally(() => (pending = undefined)));
 }
 
-function registerScrapeGauges(registry: Registry, sources: ScrapeSources): void {
+function addScrapeGauges(registry: Registry, sources: ScrapeSources): void {
   const { ops, clock } = sources;
   const seconds = (since: number | null) => (since === null ? 0 : Math.max(0, (clock.now() - since) / 1000));
   // The registry collects every metric at once: two gauges of one query share its answer.

@@ -6,7 +6,7 @@
  * The least recently used tenants are dropped when the copies hold more addresses than the limit.
  */
 import type { TenantId } from '../../kernel/tenant-id.js';
-import type { RegisterChangesRepository } from '../register/register-changes.repository.js';
+import type { ChangeLogRepository } from '../register/change-log.repository.js';
 import type { RegisterIndex } from './register-index.js';
 import type { RegisterIndexRepository } from './register-index.repository.js';
 
@@ -27,7 +27,7 @@ interface Entry {
   usedAt: number;
 }
 
-export function registerCache(repo: RegisterIndexRepository, changes: Pick<RegisterChangesRepository, 'since' | 'revision'>, options: RegisterCacheOptions = {}) {
+export function registerCache(repo: RegisterIndexRepository, changes: Pick<ChangeLogRepository, 'since' | 'revision'>, options: RegisterCacheOptions = {}) {
   const maxAddresses = options.maxAddresses ?? 5_000_000;
   const entries = new Map<TenantId, Entry>();
 

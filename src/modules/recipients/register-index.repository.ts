@@ -6,13 +6,13 @@ import type { Compilable, Kysely } from 'kysely';
 import { rowChunks } from '../../db/row-chunks.js';
 import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
-import type { RegisterChangesRepository } from '../register/register-changes.repository.js';
+import type { ChangeLogRepository } from '../register/change-log.repository.js';
 import { RegisterIndexBuilder, type ContactState, type RegisterIndex } from './register-index.js';
 import type { CandidateEndpoint } from './recipients.js';
 
 const CONTACT_FIELDS = ['id', 'kind', 'source', 'birth_date as birthDate', 'language', 'priority'] as const;
 
-export function registerIndexRepository(db: Kysely<Database>, changes: Pick<RegisterChangesRepository, 'revision'>) {
+export function registerIndexRepository(db: Kysely<Database>, changes: Pick<ChangeLogRepository, 'revision'>) {
   return {
     async load(tenantId: TenantId): Promise<RegisterIndex> {
       // The revision first: a change committed while the tables are read is then applied (again) later.

@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { ConflictError } from '../../errors.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
-import { bulkRegisterWrite } from './register-changes.repository.js';
+import { bulkRegisterWrite } from './change-log.repository.js';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { auditRepository } from '../audit/audit.repository.js';
 import { tenantCountry } from '../tenants/tenant.country.js';

@@ -73,7 +73,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export function registerRepository(db: Kysely<Database>, dialect: DialectInfo) {
   /**
-   * Removes persons' register data: their register endpoints and address links, and the contact itself
+   * Removes persons' register data: their register endpoints and places, and the contact itself
    * unless a resident added something of their own to it (then that stays, with the contact).
    */
   async function removePersons(tenantId: TenantId, contactIds: readonly string[]): Promise<void> {
@@ -171,7 +171,7 @@ export function registerRepository(db: Kysely<Database>, dialect: DialectInfo) {
       return new Set(rows.map((r) => r.person_id!));
     },
 
-    /** The register contacts of these persons, with all their endpoints and address links (any source). */
+    /** The register contacts of these persons, with all their endpoints and places (any source). */
     async storedPersons(tenantId: TenantId, personKeys: string[]) {
       const contacts: StoredContact[] = await db
         .selectFrom('contacts')

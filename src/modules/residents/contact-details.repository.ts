@@ -9,7 +9,7 @@ import { jsonRows } from '../../db/json.js';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
-import { PLACE_COLUMNS, toPlace, type ContactAddressWithAddress } from './contact-address.repository.js';
+import { PLACE_COLUMNS, toPlace, type PlaceWithAddress } from './place.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 
 export interface ContactDetails {
@@ -17,7 +17,7 @@ export interface ContactDetails {
   /** Oldest first. */
   endpoints: EndpointRow[];
   /** Main first, then by when added. */
-  places: ContactAddressWithAddress[];
+  places: PlaceWithAddress[];
 }
 
 const ENDPOINT_COLUMNS = ['e.id', 'e.tenant_id', 'e.contact_id', 'e.type', 'e.value', 'e.source', 'e.verified', 'e.created_at', 'e.updated_at'] as const;

@@ -37,7 +37,7 @@ export function contactRepository(db: Kysely<Database>) {
     },
 
     /**
-     * Hard delete: the contact's endpoints and address links first, then the contact (PostgreSQL has no
+     * Hard delete: the contact's endpoints and places first, then the contact (PostgreSQL has no
      * foreign key to cascade them: migration 014). Callers run it in a transaction.
      */
     async delete(tenantId: TenantId, id: string): Promise<void> {

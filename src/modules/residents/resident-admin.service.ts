@@ -13,7 +13,7 @@ import type { SessionService } from '../auth/session.service.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { parseBusinessId } from './business-id.js';
-import type { ContactAddressWithAddress } from './contact-address.repository.js';
+import type { PlaceWithAddress } from './place.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 import { tenantCountry } from '../tenants/tenant.country.js';
 import { parseEmail, parsePhone, type ParsedEndpoint } from '../auth/endpoint.parse.js';
@@ -69,11 +69,11 @@ function displayName(contact: ContactRow): string | null {
   return name.filter(Boolean).join(' ') || null;
 }
 
-function toAddressEntry({ link, address }: ContactAddressWithAddress): ResidentAddressEntry {
+function toAddressEntry({ link, address }: PlaceWithAddress): ResidentAddressEntry {
   return { id: link.id, addressId: link.address_id, label: toAddressView(address).label, role: link.role, source: link.source, active: link.active === 1 };
 }
 
-function toAdminView(contact: ContactRow, endpoints: EndpointRow[], places: ContactAddressWithAddress[]): ResidentAdminView {
+function toAdminView(contact: ContactRow, endpoints: EndpointRow[], places: PlaceWithAddress[]): ResidentAdminView {
   return {
     id: contact.id,
     kind: contact.kind,

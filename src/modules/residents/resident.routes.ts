@@ -19,9 +19,9 @@ import {
   meView,
   myAddressView,
   pinBody,
-  registerBody,
-  registerOnceBody,
-  registerOnceView,
+  signUpBody,
+  signUpOnceBody,
+  signUpOnceView,
   tenantParams,
 } from './resident.schemas.js';
 import type { Residents } from './residents.module.js';
@@ -35,14 +35,14 @@ const me = (request: FastifyRequest) => residentIdentity(authOf(request), reques
 
 export const residentRoutes = routePlugin('residents', (app, deps: ResidentRouteDeps) => {
   const preHandler = app.requireResident;
-  const { contacts, endpoints, places, registerOnce } = deps.residents;
+  const { contacts, endpoints, places, signUpOnce } = deps.residents;
   const tags = ['resident'];
 
   app.get('/api/t/:tenant/me', { schema: { tags, security, summary: 'The logged-in contact: names, numbers, emails, addresses, whether the number was known', params: tenantParams, response: { 200: meView } }, preHandler }, async (request) =>
     contacts.me(me(request)),
   );
 
-  app.post('/api/t/:tenant/me', { schema: { tags, security, summary: 'Register as a private person or a company contact', params: tenantParams, body: registerBody, response: { 201: meView } }, preHandler }, async (request, reply) =>
+  app.post('/api/t/:tenant/me', { schema: { tags, security, summary: 'Sign up as a private person or a company contact', params: tenantParams, body: signUpBody, response: { 201: meView } }, preHandler }, async (request, reply) =>
     reply.status(201).send(await contacts.register(me(request), request.body)),
   );
 
@@ -105,7 +105,7 @@ export const residentRoutes = routePlugin('residents', (app, deps: ResidentRoute
     return reply.status(204).send();
   });
 
-  app.post('/api/t/:tenant/me/addresses/:id/register-once', { schema: { tags, security, summary: 'With consent, register this address with other tenants that cover it', params: itemParams, body: registerOnceBody, response: { 200: registerOnceView } }, preHandler }, async (request) => ({
-    results: await registerOnce.register(me(request), request.params.id, request.body.tenants),
+  app.post('/api/t/:tenant/me/addresses/:id/register-once', { schema: { tags, security, summary: 'With consent, register this address with other tenants that cover it', params: itemParams, body: signUpOnceBody, response: { 200: signUpOnceView } }, preHandler }, async (request) => ({
+    results: await signUpOnce.register(me(request), request.params.id, request.body.tenants),
   }));
 });

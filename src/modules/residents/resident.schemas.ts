@@ -12,11 +12,11 @@ const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 export const tenantParams = z.object({ tenant: z.string().max(63) });
 export const itemParams = tenantParams.extend({ id: z.string().min(1).max(100) });
 
-export const registerBody = z.discriminatedUnion('kind', [
+export const signUpBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('person'), firstName: name, lastName: name, birthDate: birthDate.optional(), language: language.optional() }),
   z.strictObject({ kind: z.literal('company'), companyName: name, businessId, contactPerson: name, language: language.optional() }),
 ]);
-export type RegisterInput = z.infer<typeof registerBody>;
+export type SignUpInput = z.infer<typeof signUpBody>;
 
 export const contactChangeBody = z.strictObject({
   firstName: name.optional(),
@@ -49,7 +49,7 @@ export const addressChangeBody = z.strictObject({
   label: z.string().trim().max(60).nullable().optional(),
   active: z.boolean().optional(),
 });
-export const registerOnceBody = z.strictObject({ tenants: z.array(z.string().max(63)).min(1).max(20) });
+export const signUpOnceBody = z.strictObject({ tenants: z.array(z.string().max(63)).min(1).max(20) });
 
 // ---- answers ----
 
@@ -98,7 +98,7 @@ export const addedAddressView = z.object({
   otherTenants: z.array(z.object({ slug: z.string(), name: z.string(), services: z.array(z.enum(SERVICES)) })),
 });
 
-export const registerOnceView = z.object({
+export const signUpOnceView = z.object({
   results: z.array(
     z.object({
       slug: z.string(),

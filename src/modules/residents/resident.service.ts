@@ -13,7 +13,7 @@ import type { ContactChanges, ContactRow } from './contact.repository.js';
 import { canonicalBusinessId, COMPANY_FIELDS, parseBirthDate, PERSON_FIELDS, REGISTER_FIELDS } from './contact.rules.js';
 import type { NoticeHistory } from './history.repository.js';
 import { residentSubject, type ResidentIdentity, type ResidentSessionData } from './resident.identity.js';
-import type { ContactChangeInput, RegisterInput } from './resident.schemas.js';
+import type { ContactChangeInput, SignUpInput } from './resident.schemas.js';
 import type { OptOut } from './opt-out.js';
 import type { ResidentStore } from './resident.store.js';
 import { toContactView, toEndpointView, toMyAddressView, type MeView } from './resident.views.js';
@@ -81,7 +81,7 @@ export function residentService(deps: ResidentServiceDeps) {
     me: (me: ResidentIdentity) => view(me, me.contactId),
 
     /** Creates the contact (supplementary register) with the number or email proved at login. */
-    async register(me: ResidentIdentity, input: RegisterInput): Promise<MeView> {
+    async register(me: ResidentIdentity, input: SignUpInput): Promise<MeView> {
       if (me.contactId && (await store.contacts.find(me.tenant.id, me.contactId))) throw new ConflictError('registered-already', {}, 'kind');
       const now = clock.now();
       const id = newId();

@@ -5,12 +5,12 @@
 import type { Kysely } from 'kysely';
 import type { DialectInfo } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
-import { contactAddressRepository } from './contact-address.repository.js';
+import { placeRepository } from './place.repository.js';
 import { contactDetailsRepository } from './contact-details.repository.js';
 import { contactRepository } from './contact.repository.js';
 
 function repositories(db: Kysely<Database>) {
-  return { contacts: contactRepository(db), places: contactAddressRepository(db) };
+  return { contacts: contactRepository(db), places: placeRepository(db) };
 }
 
 export type ResidentRepositories = ReturnType<typeof repositories>;

@@ -1,7 +1,7 @@
 /** What residents see of their rows: camelCase views, flags as booleans. Pure. */
 import { toAddressView, type AddressView } from '../addresses/address.search.js';
 import type { Language } from '../tenants/tenant.types.js';
-import type { ContactAddressWithAddress } from './contact-address.repository.js';
+import type { PlaceWithAddress } from './place.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 
 export interface ContactView {
@@ -68,7 +68,7 @@ export function toEndpointView(row: EndpointRow): EndpointView {
   return { id: row.id, type: row.type, value: row.value, source: row.source, verified: row.verified === 1 || row.source === 'register' };
 }
 
-export function toMyAddressView({ link, address }: ContactAddressWithAddress): MyAddressView {
+export function toMyAddressView({ link, address }: PlaceWithAddress): MyAddressView {
   return {
     id: link.id,
     addressId: link.address_id,

@@ -8,11 +8,11 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Auth } from '../auth/auth.module.js';
 import { loginService } from './login.service.js';
 import type { TenantService } from '../tenants/tenant.service.js';
-import { contactAddressService } from './contact-address.service.js';
+import { placeService } from './place.service.js';
 import { endpointService } from './endpoint.service.js';
 import type { NoticeHistory } from './history.repository.js';
 import { optOut } from './opt-out.js';
-import { registerOnceService } from './register-once.service.js';
+import { signUpOnceService } from './sign-up-once.service.js';
 import { residentAdminService } from './resident-admin.service.js';
 import { residentSearchRepository } from './resident-search.repository.js';
 import { residentService } from './resident.service.js';
@@ -41,8 +41,8 @@ export function createResidents(deps: ResidentsDeps) {
     login: loginService({ captcha: auth.captcha, pins: auth.pins, sendPin: auth.sendPin, sessions: auth.sessions, clock, secret }),
     contacts: residentService({ store, history: deps.history, audit, sessions: auth.sessions, optOut: optOuts, clock }),
     endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
-    places: contactAddressService({ ...places, optOut: optOuts }),
-    registerOnce: registerOnceService(places),
+    places: placeService({ ...places, optOut: optOuts }),
+    signUpOnce: signUpOnceService(places),
     unsubscribe: unsubscribeService({ store, optOut: optOuts, audit, clock, secret }),
     /** The operators' side: search, view, alert switch, deletion. */
     admin: residentAdminService({ store, search: residentSearchRepository(deps.db), addresses: deps.addresses, audit, sessions: auth.sessions, optOut: optOuts, clock }),

@@ -11,14 +11,14 @@ import type { AddressRepository, AddressRow } from '../addresses/address.reposit
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { Service } from '../tenants/tenant.types.js';
-import type { ContactAddressRow } from './contact-address.repository.js';
+import type { PlaceLinkRow } from './place.repository.js';
 import type { OptOut } from './opt-out.js';
 import { requireContact } from './resident.service.js';
 import type { ResidentIdentity } from './resident.identity.js';
 import type { ResidentStore } from './resident.store.js';
 import { toMyAddressView, type MyAddressView } from './resident.views.js';
 
-export interface ContactAddressServiceDeps {
+export interface PlaceServiceDeps {
   store: ResidentStore;
   addresses: Pick<AddressRepository, 'findById'>;
   tenants: Pick<TenantService, 'tenantsCovering'>;
@@ -47,7 +47,7 @@ export interface OtherTenant {
 
 const emptyToNull = (label: string | null | undefined) => (label ? label : null);
 
-export function contactAddressService(deps: ContactAddressServiceDeps) {
+export function placeService(deps: PlaceServiceDeps) {
   const { store, clock } = deps;
   const record = (me: ResidentIdentity, contactId: string, action: string, linkId: string, detail: Record<string, unknown>) =>
     deps.audit.record(me.tenant.id, clock.now(), { actorType: 'resident', actorId: contactId, action, subjectType: 'contact_address', subjectId: linkId, detail });
@@ -59,7 +59,7 @@ export function contactAddressService(deps: ContactAddressServiceDeps) {
     return { contact, link };
   }
 
-  async function viewOf(me: ResidentIdentity, link: ContactAddressRow, address?: AddressRow): Promise<MyAddressView> {
+  async function viewOf(me: ResidentIdentity, link: PlaceLinkRow, address?: AddressRow): Promise<MyAddressView> {
     const row = address ?? (await deps.addresses.findById(me.tenant.id, link.address_id));
     if (!row) throw new NotFoundError('address');
     return toMyAddressView({ link, address: row });
@@ -77,7 +77,7 @@ export function contactAddressService(deps: ContactAddressServiceDeps) {
       const now = clock.now();
       const current = await store.places.listForContact(me.tenant.id, contact.id);
       const role = input.role ?? (current.some((p) => p.link.role === 'main') ? 'extra' : 'main');
-      const link: ContactAddressRow = {
+      const link: PlaceLinkRow = {
         id: newId(), tenant_id: me.tenant.id, contact_id: contact.id, address_id: address.id, role,
         label: emptyToNull(input.label), source: 'self', active: 1, created_at: now, updated_at: now,
       };
@@ -97,7 +97,7 @@ export function contactAddressService(deps: ContactAddressServiceDeps) {
     async update(me: ResidentIdentity, id: string, change: AddressChange): Promise<MyAddressView> {
       const { contact, link } = await linkOf(me, id);
       const now = clock.now();
-      const updated: ContactAddressRow = {
+      const updated: PlaceLinkRow = {
         ...link,
         ...(change.role ? { role: change.role } : {}),
         ...(change.label !== undefined ? { label: emptyToNull(change.label) } : {}),
@@ -128,4 +128,4 @@ export function contactAddressService(deps: ContactAddressServiceDeps) {
   };
 }
 
-export type ContactAddressService = ReturnType<typeof contactAddressService>;
+export type PlaceService = ReturnType<typeof placeService>;

@@ -6,11 +6,11 @@ import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AddressRow } from '../addresses/address.repository.js';
 import { ADDRESS_VIEW_COLUMNS, type AddressViewRow } from '../addresses/address.search.js';
 
-export type ContactAddressRow = Selectable<ContactAddressesTable>;
-export type ContactAddressChanges = Pick<Updateable<ContactAddressesTable>, 'role' | 'label' | 'active' | 'updated_at'>;
+export type PlaceLinkRow = Selectable<ContactAddressesTable>;
+export type PlaceChanges = Pick<Updateable<ContactAddressesTable>, 'role' | 'label' | 'active' | 'updated_at'>;
 
-export interface ContactAddressWithAddress {
-  link: ContactAddressRow;
+export interface PlaceWithAddress {
+  link: PlaceLinkRow;
   address: AddressViewRow;
 }
 
@@ -24,13 +24,13 @@ export const PLACE_COLUMNS = [
 ] as const;
 
 /** One row of PLACE_COLUMNS. */
-export type PlaceRow = Omit<ContactAddressRow, 'id' | 'tenant_id' | 'updated_at'> & AddressViewRow & { link_id: string; link_updated_at: number };
+export type PlaceRow = Omit<PlaceLinkRow, 'id' | 'tenant_id' | 'updated_at'> & AddressViewRow & { link_id: string; link_updated_at: number };
 
-export function toPlace(tenantId: TenantId, { link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }: PlaceRow): ContactAddressWithAddress {
+export function toPlace(tenantId: TenantId, { link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }: PlaceRow): PlaceWithAddress {
   return { link: { id: link_id, tenant_id: tenantId, contact_id, address_id, role, label, source, active, created_at, updated_at: link_updated_at }, address };
 }
 
-export function contactAddressRepository(db: Kysely<Database>) {
+export function placeRepository(db: Kysely<Database>) {
   // The operators' view of a resident reads it: compiled once.
   const linksOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
     db
@@ -45,12 +45,12 @@ export function contactAddressRepository(db: Kysely<Database>) {
   );
   return {
     /** The contact's addresses with the register rows they point at: main first, then by when added. */
-    async listForContact(tenantId: TenantId, contactId: string): Promise<ContactAddressWithAddress[]> {
+    async listForContact(tenantId: TenantId, contactId: string): Promise<PlaceWithAddress[]> {
       const { rows } = await linksOf({ tenantId, contactId });
       return rows.map((row) => toPlace(tenantId, row));
     },
 
-    async find(tenantId: TenantId, contactId: string, id: string): Promise<ContactAddressRow | undefined> {
+    async find(tenantId: TenantId, contactId: string, id: string): Promise<PlaceLinkRow | undefined> {
       return db
         .selectFrom('contact_addresses')
         .selectAll()
@@ -60,7 +60,7 @@ export function contactAddressRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
 
-    async findByAddress(tenantId: TenantId, contactId: string, addressId: string): Promise<ContactAddressRow | undefined> {
+    async findByAddress(tenantId: TenantId, contactId: string, addressId: string): Promise<PlaceLinkRow | undefined> {
       return db
         .selectFrom('contact_addresses')
         .selectAll()
@@ -74,7 +74,7 @@ export function contactAddressRepository(db: Kysely<Database>) {
       await db.insertInto('contact_addresses').values({ ...row, tenant_id: tenantId }).execute();
     },
 
-    async update(tenantId: TenantId, id: string, changes: ContactAddressChanges): Promise<void> {
+    async update(tenantId: TenantId, id: string, changes: PlaceChanges): Promise<void> {
       await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
 
@@ -123,4 +123,4 @@ export function contactAddressRepository(db: Kysely<Database>) {
   };
 }
 
-export type ContactAddressRepository = ReturnType<typeof contactAddressRepository>;
+export type PlaceRepository = ReturnType<typeof placeRepository>;

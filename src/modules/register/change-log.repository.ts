@@ -1,6 +1,6 @@
 /**
  * The register's change log (migration 007). Every write to a tenant's addresses, contacts, endpoints or
- * address links is logged by the database's own triggers (migration 017) in the transaction of the write,
+ * places is logged by the database's own triggers (migration 017) in the transaction of the write,
  * so that the revision is raised exactly when the write commits: a process holding a copy of the register
  * (dispatch's register index) then asks what changed since its revision and reads only that.
  */
@@ -11,7 +11,7 @@ import type { TenantId } from '../../kernel/tenant-id.js';
 /** `null`: a bulk change (an import) — the whole register is to be read again. */
 export type ChangedContacts = readonly string[] | null;
 
-export interface RegisterChange {
+export interface ChangeLogEntry {
   revision: number;
   contactId: string | null;
 }
@@ -27,7 +27,7 @@ export async function bulkRegisterWrite<T>(trx: Transaction<Database>, tenantId:
   return result;
 }
 
-export function registerChangesRepository(db: Kysely<Database>) {
+export function changeLogRepository(db: Kysely<Database>) {
   return {
     /**
      * Raises the tenant's revision once per named contact (or once for a bulk change). The triggers log
@@ -55,7 +55,7 @@ export function registerChangesRepository(db: Kysely<Database>) {
     },
 
     /** The changes after `revision`, in order (at most `limit`: more than that is as good as a reload). */
-    async since(tenantId: TenantId, revision: number, limit: number): Promise<RegisterChange[]> {
+    async since(tenantId: TenantId, revision: number, limit: number): Promise<ChangeLogEntry[]> {
       const rows = await db
         .selectFrom('register_changes')
         .select(['revision', 'contact_id'])
@@ -75,4 +75,4 @@ export function registerChangesRepository(db: Kysely<Database>) {
   };
 }
 
-export type RegisterChangesRepository = ReturnType<typeof registerChangesRepository>;
+export type ChangeLogRepository = ReturnType<typeof changeLogRepository>;

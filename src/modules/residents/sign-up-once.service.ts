@@ -11,7 +11,7 @@ import type { AddressRepository, AddressRow } from '../addresses/address.reposit
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { Tenant } from '../tenants/tenant.types.js';
-import type { ContactAddressRow } from './contact-address.repository.js';
+import type { PlaceLinkRow } from './place.repository.js';
 import type { ContactRow, EndpointRow } from './contact.repository.js';
 import { NotFoundError } from '../../errors.js';
 import { requireContact } from './resident.service.js';
@@ -19,16 +19,16 @@ import type { ResidentIdentity } from './resident.identity.js';
 import type { ResidentRepositories, ResidentStore } from './resident.store.js';
 import { toAddressView } from '../addresses/address.search.js';
 
-export type RegisterOnceStatus = 'registered' | 'already-registered' | 'address-not-found' | 'not-covering';
+export type SignUpOnceStatus = 'registered' | 'already-registered' | 'address-not-found' | 'not-covering';
 
-export interface RegisterOnceResult {
+export interface SignUpOnceResult {
   slug: string;
   name: string | null;
-  status: RegisterOnceStatus;
+  status: SignUpOnceStatus;
   message: string;
 }
 
-export interface RegisterOnceDeps {
+export interface SignUpOnceDeps {
   store: ResidentStore;
   addresses: Pick<AddressRepository, 'findById'>;
   tenants: Pick<TenantService, 'tenantsCovering'>;
@@ -39,7 +39,7 @@ export interface RegisterOnceDeps {
 interface Copy {
   contact: ContactRow;
   endpoints: EndpointRow[];
-  link: ContactAddressRow;
+  link: PlaceLinkRow;
   address: AddressRow;
 }
 
@@ -58,7 +58,7 @@ async function contactIn(repos: ResidentRepositories, target: Tenant, copy: Copy
   return { id, created: true };
 }
 
-async function registerWith(repos: ResidentRepositories, target: Tenant, copy: Copy, now: number): Promise<RegisterOnceStatus | { contactId: string }> {
+async function signUpWith(repos: ResidentRepositories, target: Tenant, copy: Copy, now: number): Promise<SignUpOnceStatus | { contactId: string }> {
   const match = await repos.places.findMatchingAddress(target.id, copy.address);
   if (!match) return 'address-not-found';
   const contact = await contactIn(repos, target, copy, now);
@@ -70,11 +70,11 @@ async function registerWith(repos: ResidentRepositories, target: Tenant, copy: C
   return { contactId: contact.id };
 }
 
-export function registerOnceService(deps: RegisterOnceDeps) {
+export function signUpOnceService(deps: SignUpOnceDeps) {
   const { store, clock } = deps;
 
   return {
-    async register(me: ResidentIdentity, linkId: string, slugs: string[]): Promise<RegisterOnceResult[]> {
+    async register(me: ResidentIdentity, linkId: string, slugs: string[]): Promise<SignUpOnceResult[]> {
       const contact = await requireContact(store, me);
       const link = await store.places.find(me.tenant.id, contact.id, linkId);
       const address = link && (await deps.addresses.findById(me.tenant.id, link.address_id));
@@ -84,7 +84,7 @@ export function registerOnceService(deps: RegisterOnceDeps) {
       const copy: Copy = { contact, endpoints, link, address };
       const covering = (await deps.tenants.tenantsCovering(address.lon, address.lat)).filter((t) => t.id !== me.tenant.id);
       const label = toAddressView(address).label;
-      const results: RegisterOnceResult[] = [];
+      const results: SignUpOnceResult[] = [];
       for (const slug of [...new Set(slugs)]) {
         const target = covering.find((t) => t.slug === slug);
         if (!target) {
@@ -92,7 +92,7 @@ export function registerOnceService(deps: RegisterOnceDeps) {
           continue;
         }
         const now = clock.now();
-        const outcome = await store.transaction((repos) => registerWith(repos, target, copy, now));
+        const outcome = await store.transaction((repos) => signUpWith(repos, target, copy, now));
         if (typeof outcome === 'string') {
           const message = outcome === 'address-not-found' ? `${target.name} has no ${label} in its address register` : `registered with ${target.name} already`;
           results.push({ slug, name: target.name, status: outcome, message });
@@ -112,4 +112,4 @@ export function registerOnceService(deps: RegisterOnceDeps) {
   };
 }
 
-export type RegisterOnceService = ReturnType<typeof registerOnceService>;
+export type SignUpOnceService = ReturnType<typeof signUpOnceService>;
