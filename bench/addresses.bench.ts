@@ -1,5 +1,5 @@
 /**
- * Issue 2's figures: import 1,000,000 generated addresses (20 tenants × 50,000) through the real
+ * Figures of the address import: import 1,000,000 generated addresses (20 tenants × 50,000) through the real
  * import code path, then search them through the real HTTP server under load, on each database.
  *
  *   npm run bench -- addresses [--databases sqlite,postgres] [--duration 10] [--connections 10]

@@ -1,5 +1,5 @@
 /**
- * Issue 4's figures: on 1,000,000 generated addresses and 600,000 generated residents (with duplicates,
+ * Figures of preview and dispatch: on 1,000,000 generated addresses and 600,000 generated residents (with duplicates,
  * minors, deactivated addresses), the preview of an area holding 200,000 addresses, and a send to it —
  * recipients resolved and persisted, then delivered to the dev inbox end to end — with the server's
  * peak memory, on each database. The server (with its dispatch workers, the embedded default) runs in

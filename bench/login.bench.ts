@@ -1,5 +1,5 @@
 /**
- * Issue 3's figures: resident logins — PIN request (CAPTCHA verified) + login + GET /me — by 100
+ * Figures of resident logins — PIN request (CAPTCHA verified) + login + GET /me — by 100
  * concurrent clients against the real server, on each database (inbox channels).
  *
  *   npm run bench -- login [--databases sqlite,postgres] [--duration 10] [--warmup 3] [--connections 100]

@@ -1,5 +1,5 @@
 /**
- * Issue 5's figures: a 1,000,000-row population register imported against 1,000,000 addresses of one
+ * Figures of the register import: a 1,000,000-row population register imported against 1,000,000 addresses of one
  * tenant, then a re-import of the same register with 5 % of it changed, and a dry run of that, on each
  * database, through the real import code path (importRegister, what `aviso register import` runs).
  *

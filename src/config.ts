@@ -101,7 +101,6 @@ const schema = z.object({
     .string()
     .regex(/^\d{1,9}\/h,\d{1,9}\/d$/, 'expected PINs per hour and per day across all tenants, e.g. 1000/h,5000/d')
     .default('1000/h,5000/d'),
-  AVISO_DEMO: z.enum(['true', 'false']).default('false'),
   AVISO_DEV_INBOX: z.enum(['true', 'false']).optional(),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   AVISO_WORKER_ID: z.string().regex(/^[\w.:@-]{1,100}$/, 'expected letters, digits and . : @ - _ only (at most 100)').optional(),
@@ -162,7 +161,6 @@ export type Config = Readonly<{
   trustProxy: TrustProxy;
   /** PINs by SMS or voice across all tenants, per hour and per day. */
   pinBudget: Readonly<{ perHour: number; perDay: number }>;
-  demo: boolean;
   /**
    * The dev inbox's pages (`/dev/inbox`, `/api/dev/inbox`): they show every message, PINs included, to
    * anyone. Undefined = not set (off; `aviso serve --demo-if-empty` turns it on when every channel is `inbox`).
@@ -243,7 +241,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     logLevel: v.AVISO_LOG_LEVEL,
     trustProxy: v.AVISO_TRUST_PROXY as TrustProxy,
     pinBudget: parsePinBudget(v.AVISO_PIN_BUDGET),
-    demo: v.AVISO_DEMO === 'true',
     devInbox: v.AVISO_DEV_INBOX === undefined ? undefined : v.AVISO_DEV_INBOX === 'true',
     workers: v.AVISO_WORKERS,
     workerId: v.AVISO_WORKER_ID,

@@ -58,11 +58,6 @@ export function birthCutoff(today: string, years: number): string {
   return `${pad(year, 4)}-${pad(m)}-${pad(day)}`;
 }
 
-/** Whether someone born on `birthDate` is at least `years` old on `today` (both YYYY-MM-DD). */
-export function hasTurned(birthDate: string, years: number, today: string): boolean {
-  return birthDate <= birthCutoff(today, years);
-}
-
 export interface QuietHours {
   /** Local `HH:MM` when quiet hours begin (e.g. 21:00). */
   start: string;

@@ -1,5 +1,5 @@
 /**
- * The whole resident flow of issue 3 over HTTP, on both databases: PIN from the dev inbox, register, add
+ * The whole resident flow over HTTP, on both databases: PIN from the dev inbox, register, add
  * two addresses, deactivate one, add and verify a second number, export, delete.
  */
 import { expect, it } from 'vitest';

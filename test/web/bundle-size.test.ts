@@ -10,10 +10,12 @@ import { describe, expect, it } from 'vitest';
 
 const DIST = join(process.cwd(), 'web', 'dist');
 
-/** Script and modulepreload URLs of a built page. */
+/** Script and modulepreload URLs of a built page; none at all means the page or the pattern is wrong, never "weighs nothing". */
 function firstLoadScripts(page: string): string[] {
   const html = readFileSync(join(DIST, `${page}.html`), 'utf8');
-  return [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  if (scripts.length === 0) throw new Error(`${page}.html loads no script from /assets: nothing to weigh`);
+  return scripts;
 }
 
 export function firstLoadGzipBytes(page: string): number {

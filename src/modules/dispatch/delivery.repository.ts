@@ -8,7 +8,6 @@ import type { Database, DeliveryStatus } from '../../db/schema.js';
 import type { DialectInfo } from '../../db/dialect.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 
-export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'expired'] as const;
 export type DeliveryCounts = Record<DeliveryStatus, number>;
 
 export interface BatchClaim {
