@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { IN_DOUBT_ERROR } from '../src/modules/dispatch/batch.sender.js';
+import { IN_DOUBT_ERROR } from '../src/modules/dispatch/retry-policy.js';
 import { ask, nextMessage, startChild, stopChild } from './lib/child.js';
 import { freshBenchDatabase, parseDatabases, type BenchDatabaseKind } from './lib/databases.js';
 import type { BenchResult, Cell, Check } from './lib/report.js';

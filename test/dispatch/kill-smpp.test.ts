@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type Context } from '../../src/context.js';
-import { IN_DOUBT_ERROR, MARKED_CHUNK_SIZE } from '../../src/modules/dispatch/batch.sender.js';
+import { IN_DOUBT_ERROR, MARKED_CHUNK_SIZE } from '../../src/modules/dispatch/retry-policy.js';
 import { testConfig } from '../app.js';
 import { childDatabaseUrl } from '../cli.js';
 import { startNetSmppSmsc, type NetSmppSmsc } from '../channels/net-smpp.js';

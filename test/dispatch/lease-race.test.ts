@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type Context } from '../../src/context.js';
 import { asTenantId } from '../../src/kernel/tenant-id.js';
-import { batchSender, IN_DOUBT_ERROR } from '../../src/modules/dispatch/batch.sender.js';
+import { batchSender } from '../../src/modules/dispatch/batch.sender.js';
+import { IN_DOUBT_ERROR } from '../../src/modules/dispatch/retry-policy.js';
 import { deliveryRepository } from '../../src/modules/dispatch/delivery.repository.js';
 import { messageRepository } from '../../src/modules/dispatch/message.repository.js';
 import { sharedPacer } from '../../src/modules/dispatch/pacer.js';

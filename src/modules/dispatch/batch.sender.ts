@@ -19,20 +19,7 @@ import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryReposito
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
 import { resultRecorder } from './result-recorder.js';
-
-/** Tries of one delivery on retryable failures (throttling, lost connections) before it is failed. */
-export const MAX_DELIVERY_ATTEMPTS = 5;
-
-/** The error of a delivery waiting minutes for its next try (`retryLater`: an SMTP 4xx). */
-export const SLOW_RETRY_PREFIX = 'tried again later: ';
-const SLOW_RETRY_BASE_MS = 2 * 60_000;
-
-/**
- * The wait after the `attempts`-th try of a slow retry: 2, 4, 8, 16 minutes, so that the five tries are
- * at 0, 2, 6, 14 and 30 minutes — greylisting servers ask for 1 to 15 minutes (RFC 5321 §4.5.4.1 says
- * retry for days; a notice is worth less after its validity, which caps the schedule).
- */
-export const slowRetryDelayMs = (attempts: number): number => SLOW_RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
+import { IN_DOUBT_ERROR, MARKED_CHUNK_SIZE, MAX_DELIVERY_ATTEMPTS, SLOW_RETRY_PREFIX, slowRetryDelayMs } from './retry-policy.js';
 
 /** When a queued delivery waiting for a slow retry is due; null for one due at once. */
 const slowRetryAt = (d: QueuedDelivery): number | null => (d.error?.startsWith(SLOW_RETRY_PREFIX) ? d.updatedAt + slowRetryDelayMs(d.attempts) : null);
@@ -93,12 +80,6 @@ async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[],
   }
   await Promise.all(messages.map((m, i) => provider.send(m).catch((error: unknown) => broken(m, error)).then((r) => answered(i, r))));
 }
-
-/** The most deliveries marked as handed over at once: what a crash can leave in doubt per batch in flight. */
-export const MARKED_CHUNK_SIZE = 100;
-
-/** Why a delivery in doubt is not sent again. */
-export const IN_DOUBT_ERROR = 'in doubt: the process sending it stopped before the provider\'s answer was recorded; not sent again, to send no one a message twice';
 
 function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined, limits: { now: number; expiresAt: number }): DeliveryResult {
   if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true, answer: null };

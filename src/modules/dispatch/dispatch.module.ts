@@ -17,6 +17,7 @@ import { deliveryRepository } from './delivery.repository.js';
 import { messageRepository } from './message.repository.js';
 import { messageService } from './message.service.js';
 import { sharedPacer } from './pacer.js';
+import { BATCH_JOB_ATTEMPTS, LEASE_MS } from './retry-policy.js';
 import { incidentAddresses, previewService } from '../recipients/preview.service.js';
 import { mapService } from '../maps/map.service.js';
 import { recipientRepository } from '../recipients/recipient.repository.js';
@@ -47,7 +48,6 @@ export interface DispatchDeps {
   audit: AuditRepository;
 }
 
-export const DEFAULT_LEASE_MS = 60_000;
 export const DEFAULT_BATCH_SIZE = 1000;
 const TENANT_CACHE_MS = 5000;
 /** How long the register change log keeps a change. */
@@ -55,7 +55,7 @@ const REGISTER_CHANGES_KEPT_MS = 24 * 3_600_000;
 
 export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}) {
   const { db, clock, audit } = deps;
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   const tenantsById = tenantRepository(db.kysely);
   // Every batch needs its tenant (sender name, languages): read once every few seconds, not per batch.
   const tenantCache = new Map<string, { at: number; tenant: Promise<Tenant | undefined> }>();
@@ -78,7 +78,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
   });
   const preview = previewService({ candidates, registers, recipients, clock });
-  const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: 10 });
+  const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: BATCH_JOB_ATTEMPTS });
   const starter = dispatchStarter({
     messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,

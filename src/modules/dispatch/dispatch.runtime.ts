@@ -17,6 +17,7 @@ import type { DispatchStarter } from './dispatch.starter.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository } from './message.repository.js';
 import { receiptWriter } from './receipt-writer.js';
+import { STALLED_BATCH_MS } from './retry-policy.js';
 
 export interface RuntimeDeps {
   queue: JobQueue;
@@ -35,8 +36,6 @@ export interface RuntimeDeps {
 }
 
 const HOUSEKEEPING_MS = 3_600_000;
-/** A pending batch nobody touched for this long has no job left to run it (longer than any retry backoff). */
-const STALLED_BATCH_MS = 10 * 60_000;
 
 export interface WorkerOptions {
   concurrency: number;

@@ -1,0 +1,47 @@
+/**
+ * Who owns a batch, and how often and when anything of a send is tried again — in one place.
+ *
+ * Ownership: a batch (a slice of a message's deliveries) belongs to the worker that claimed it, for
+ * `LEASE_MS` after its last sign of life (each chunk it records renews the claim). A worker started again
+ * with the same `--id` takes its own batches back at once; another worker takes a batch only when its
+ * lease has run out. Before a chunk goes to a provider that could send it twice, its deliveries are marked
+ * as handed over (at most `MARKED_CHUNK_SIZE`), so a batch taken over never sends them again: those the
+ * dead worker left marked end failed with `IN_DOUBT_ERROR` (a notice missed is reported; one sent twice
+ * is not acceptable).
+ *
+ * Tries: a batch job is run up to `BATCH_JOB_ATTEMPTS` times (the queue backs off 1 s, 2 s, 4 s … up to a
+ * minute between runs). Within a batch, a delivery that failed retryably (throttling, a lost connection)
+ * is tried again at once through the failover chain, up to `MAX_DELIVERY_ATTEMPTS` tries in all; one the
+ * provider asked to be tried later (an SMTP 4xx) waits `slowRetryDelayMs` and counts the same way. A
+ * message's validity ends every try. A batch no job holds (all attempts spent, or its job lost) is found by
+ * the sweep after `STALLED_BATCH_MS` and queued again.
+ */
+
+/** How long a worker holds a message it starts or a batch it sends before others presume it dead. */
+export const LEASE_MS = 60_000;
+
+/** Runs of one batch job before the queue gives up on it (the sweep still finds its batch). */
+export const BATCH_JOB_ATTEMPTS = 10;
+
+/** Tries of one delivery on retryable failures (throttling, lost connections) before it is failed. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+/** The most deliveries marked as handed over at once: what a crash can leave in doubt per batch in flight. */
+export const MARKED_CHUNK_SIZE = 100;
+
+/** Why a delivery in doubt is not sent again. */
+export const IN_DOUBT_ERROR = "in doubt: the process sending it stopped before the provider's answer was recorded; not sent again, to send no one a message twice";
+
+/** The error of a delivery waiting minutes for its next try (`retryLater`: an SMTP 4xx). */
+export const SLOW_RETRY_PREFIX = 'tried again later: ';
+const SLOW_RETRY_BASE_MS = 2 * 60_000;
+
+/**
+ * The wait after the `attempts`-th try of a slow retry: 2, 4, 8, 16 minutes, so that the five tries are
+ * at 0, 2, 6, 14 and 30 minutes — greylisting servers ask for 1 to 15 minutes (RFC 5321 §4.5.4.1 says
+ * retry for days; a notice is worth less after its validity, which caps the schedule).
+ */
+export const slowRetryDelayMs = (attempts: number): number => SLOW_RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
+
+/** A pending batch nobody touched for this long has no job left to run it (longer than any retry backoff). */
+export const STALLED_BATCH_MS = 10 * 60_000;
