@@ -10,7 +10,7 @@ import { buildTenant } from '../factories.js';
 const MINUTE = 60_000;
 
 describeEachDatabase('sessions', (t) => {
-  const service = () => sessionService({ db: t().context.db.kysely, clock: t().clock });
+  const service = () => sessionService({ db: t().context.db.kysely, engine: t().context.db.engine, clock: t().clock });
 
   it('stores only the hash of a random token, and finds the session only in its own tenant', async () => {
     const [a, b] = [await buildTenant(t().context), await buildTenant(t().context)];

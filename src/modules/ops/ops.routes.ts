@@ -47,7 +47,7 @@ const sameToken = (given: string, expected: string): boolean => {
 export function registerOpsRoutes(app: AppInstance, context: Pick<Context, 'config' | 'db' | 'metrics' | 'readiness'>): void {
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await context.db.kysely.selectFrom('tenants').select('id').limit(1).execute();
-    return { status: 'ok', database: context.db.dialect.name };
+    return { status: 'ok', database: context.db.engine.name };
   });
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
