@@ -118,7 +118,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
 
   const { tenants, dispatch, residents } = context;
   await app.register(authPlugin, { tenants, sessions: context.sessions, operators: context.operators });
-  await app.register(opsRoutes, { readiness: context.readiness, metrics: context.metrics, setting: context.config.metrics, database: context.db.dialect.name });
+  await app.register(opsRoutes, { readiness: context.readiness, metrics: context.metrics, setting: context.config.metrics, database: context.db.engine.name });
   await app.register(tenantRoutes, { tenants, basemapUrl: (slug: string) => basemapUrl(context.config.basemap, slug) });
   await app.register(basemapRoutes, { setting: context.config.basemap, tenants });
   await app.register(addressRoutes, { tenants, addresses: context.addressSearch });

@@ -41,18 +41,18 @@ export interface ContextOptions {
 export function createContext(config: Config, db: Db, options: ContextOptions = {}) {
   const clock = options.clock ?? systemClock;
   const tenants = tenantService({ tenants: tenantRepository(db.kysely), clock });
-  const addresses = addressRepository(db.kysely, db.dialect);
+  const addresses = addressRepository(db.kysely, db.engine);
   const audit = auditRepository(db.kysely);
   const metrics = createMetrics();
   const channels = buildChannels(config, db, clock, metrics.meter);
   const inbox = inboxRepository(db.kysely);
-  const auth = createAuth({ config, db: db.ephemeral, dialect: db.dialect, clock, channels });
+  const auth = createAuth({ config, db: db.ephemeral, engine: db.engine, clock, channels });
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email) : undefined;
   const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe }, options.dispatch);
   const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(db.kysely), messages: messageRepository(db.kysely), addresses, clock });
   const history = { noticesFor: dispatch.listNoticesForContact };
-  const residents = createResidents({ db: db.kysely, dialect: db.dialect, clock, secret: config.secret, auth, tenants, addresses, audit, history });
+  const residents = createResidents({ db: db.kysely, engine: db.engine, clock, secret: config.secret, auth, tenants, addresses, audit, history });
   const register = createRegister({ db, clock, secret: config.secret }, options.register);
   const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });

@@ -64,9 +64,9 @@ if (!reused) {
   if (report.added !== input.addresses) throw new Error(`imported ${report.added} of ${input.addresses} addresses`);
   const ids = (await db.kysely.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).execute()).map((r) => r.id);
   for (const rows of generatePeople(tenant.id, ids, input.contacts, 77, Date.now())) {
-    await bulkInsert(db.kysely, db.dialect, { table: 'contacts', columns: CONTACT_COLUMNS }, rows.contacts);
-    await bulkInsert(db.kysely, db.dialect, { table: 'contact_endpoints', columns: ENDPOINT_COLUMNS }, rows.endpoints);
-    await bulkInsert(db.kysely, db.dialect, { table: 'contact_addresses', columns: LINK_COLUMNS }, rows.links);
+    await bulkInsert(db.kysely, db.engine, { table: 'contacts', columns: CONTACT_COLUMNS }, rows.contacts);
+    await bulkInsert(db.kysely, db.engine, { table: 'contact_endpoints', columns: ENDPOINT_COLUMNS }, rows.endpoints);
+    await bulkInsert(db.kysely, db.engine, { table: 'contact_addresses', columns: LINK_COLUMNS }, rows.links);
   }
   // Fresh tables: give the planners their statistics, as autovacuum (PostgreSQL) or a maintenance run would.
   await sql`analyze`.execute(db.kysely);

@@ -91,7 +91,7 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   );
   if (cluster.isWorker) return;
   const local = `http://localhost:${config.port}`;
-  logger.info({ address, database: db.dialect.name }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`);
+  logger.info({ address, database: db.engine.name }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`);
 }
 
 /**

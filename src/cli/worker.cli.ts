@@ -53,6 +53,6 @@ export function workerCommand(): Command {
       await context.dispatch.runtime.startWorkers({ concurrency, logger });
       opened.metricsServer = await startMetricsListener(config.metrics, context.metrics, logger);
       await context.register.startWorkers((error) => logger.error({ err: error }, 'register import failed'));
-      logger.info({ database: db.dialect.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
+      logger.info({ database: db.engine.name, queue: context.dispatch.queue.kind, concurrency }, 'dispatch worker running');
     });
 }

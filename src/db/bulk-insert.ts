@@ -1,21 +1,19 @@
 /**
  * Plain multi-row inserts of rows known to be new (a frozen recipient set, a register import's new
- * persons), with statement texts built once per shape: on SQLite a fixed-size multi-row VALUES (prepared
- * once by the connection's statement cache); on PostgreSQL one COPY … FROM STDIN (pg-copy.ts). The
+ * persons), with statement texts built once per shape by the engine (`Engine.insertStatements`): on
+ * SQLite a fixed-size multi-row VALUES (prepared once by the connection's statement cache); on
+ * PostgreSQL one COPY … FROM STDIN. The
  * insert-only sibling of bulk-upsert.ts: without the conflict clause and RETURNING, measured on SQLite, a
  * third less time per row. `bulkInsertShared` takes the values every row shares once.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ColumnType } from './bulk-upsert.js';
-import type { DialectInfo } from './dialect.js';
-import { copyRows, copyStatement } from './pg-copy.js';
+import type { Engine } from './engines/engine.js';
 
 export interface InsertShape {
   table: string;
   columns: ReadonlyArray<readonly [name: string, type: ColumnType]>;
 }
-
-const SQLITE_ROWS = 200;
 
 /**
  * A shape whose rows share some values (the tenant, a source, a timestamp): the caller passes them once;
@@ -31,7 +29,7 @@ export interface SharedInsertShape {
 
 const texts = new WeakMap<object, Map<string, string>>();
 
-/** The statement text of `shape` for `key` (a row count, a dialect…), built once. */
+/** The statement text of `shape` for `key` (a row count, an engine's…), built once. */
 export function textFor(shape: object, key: string, build: () => string): string {
   let byKey = texts.get(shape);
   if (!byKey) texts.set(shape, (byKey = new Map()));
@@ -40,50 +38,23 @@ export function textFor(shape: object, key: string, build: () => string): string
   return text;
 }
 
-/** `shared` of a shape that may have none. */
-const sharedOf = (shape: InsertShape | SharedInsertShape) => ('shared' in shape ? shape.shared : []);
+/** Every column a row of `shape` is inserted with: its own values, then the shared ones. */
+export const insertColumns = (shape: InsertShape | SharedInsertShape) => [...shape.columns, ...('shared' in shape ? shape.shared : [])];
 
-/** SQLite: the fixed-size multi-row VALUES statements of `rows`, each row's values followed by `shared`. */
-export function* valuesStatements(shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Generator<CompiledQuery> {
-  const columns = [...shape.columns, ...sharedOf(shape)];
-  const names = columns.map(([name]) => name).join(', ');
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
-    const end = Math.min(rows.length, i + SQLITE_ROWS);
-    const text = textFor(shape, String(end - i), () => `insert into ${shape.table} (${names}) values ${Array(end - i).fill(row).join(', ')}`);
-    // A plain loop: Array.prototype.flat took a sixth of a register import's JavaScript time.
-    const parameters: unknown[] = [];
-    for (let r = i; r < end; r++) {
-      for (const value of rows[r]!) parameters.push(value);
-      for (const value of shared) parameters.push(value);
-    }
-    yield CompiledQuery.raw(text, parameters);
-  }
-}
-
-/** PostgreSQL: the `copy … from stdin` statement of `shape` (its CopyRows lines: each row's values, then `shared`). */
-export function copyText(shape: InsertShape | SharedInsertShape): string {
-  return textFor(shape, 'copy', () => copyStatement(shape.table, [...shape.columns, ...sharedOf(shape)].map(([name]) => name)));
-}
-
-async function insertRows<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+async function insertRows<DB>(db: Kysely<DB>, engine: Engine, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
   if (rows.length === 0) return;
-  if (dialect.name === 'postgres') {
-    await db.executeQuery(CompiledQuery.raw(copyText(shape), [copyRows(rows, shared)]));
-    return;
-  }
-  for (const statement of valuesStatements(shape, shared, rows)) await db.executeQuery(statement);
+  for (const statement of engine.insertStatements(shape, shared, rows)) await db.executeQuery(statement);
 }
 
 /** Inserts rows whose `shared` values (in the order of `shape.shared`) are the same for every row. */
 export async function bulkInsertShared<DB>(
   db: Kysely<DB>,
-  dialect: DialectInfo,
+  engine: Engine,
   shape: SharedInsertShape,
   shared: readonly unknown[],
   rows: ReadonlyArray<readonly unknown[]>,
 ): Promise<void> {
-  await insertRows(db, dialect, shape, shared, rows);
+  await insertRows(db, engine, shape, shared, rows);
 }
 
 /** One table's rows of bulkInsertTogether. */
@@ -94,10 +65,10 @@ export interface InsertPart {
 }
 
 /** Inserts into several tables, parents first (contacts, then their endpoints and links). */
-export async function bulkInsertTogether<DB>(db: Kysely<DB>, dialect: DialectInfo, parts: readonly InsertPart[]): Promise<void> {
-  for (const { shape, shared, rows } of parts) await bulkInsertShared(db, dialect, shape, shared, rows);
+export async function bulkInsertTogether<DB>(db: Kysely<DB>, engine: Engine, parts: readonly InsertPart[]): Promise<void> {
+  for (const { shape, shared, rows } of parts) await bulkInsertShared(db, engine, shape, shared, rows);
 }
 
-export async function bulkInsert<DB>(db: Kysely<DB>, dialect: DialectInfo, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
-  await insertRows(db, dialect, shape, [], rows);
+export async function bulkInsert<DB>(db: Kysely<DB>, engine: Engine, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  await insertRows(db, engine, shape, [], rows);
 }

@@ -1,15 +1,10 @@
 /**
  * Large imports write through here: "insert these rows; where the key exists, update the row only if a
  * value changed; tell me which rows were written". Kysely's builder would compile a fresh 20,000-value
- * statement for every batch, which costs more than the database work, so the statement text is built
- * once per shape and only the values change:
- *  - SQLite: a multi-row VALUES statement of a fixed row count, which the connection's statement cache
- *    then prepares once (see sqlite-statements.ts);
- *  - PostgreSQL: one `INSERT … SELECT … FROM json_array_elements($1)` per batch: the whole batch is one
- *    JSON parameter, which JSON.stringify writes four times as fast as node-postgres writes the same
- *    values as one array literal per column (`unnest($1::text[], …)`, tried first).
+ * statement for every batch, which costs more than the database work, so the engine builds the statement
+ * text once per shape and only the values change (`Engine.compileUpsert`: engines/<engine>/upsert.ts).
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision';
 
@@ -31,7 +26,7 @@ export interface UpsertShape {
 /** One row's values, in the order of `UpsertShape.columns`. */
 export type UpsertRow = readonly unknown[];
 
-/** Compiles the statements that upsert `rows`; the dialect's capability (see dialect.ts). */
+/** Compiles the statements that upsert `rows`; the engine's (see engines/engine.ts). */
 export type UpsertCompiler = (shape: UpsertShape, rows: readonly UpsertRow[]) => CompiledQuery[];
 
 /** Runs an upsert and returns the `returning` value of each written row. */
@@ -49,14 +44,15 @@ export async function bulkUpsert<DB>(
   return written;
 }
 
-function conflictClause(shape: UpsertShape): string {
+/** `on conflict … do update … where changed returning …`: the end of both engines' statements. */
+export function conflictClause(shape: UpsertShape): string {
   const set = [...shape.compared, ...shape.touched].map((c) => `${c} = excluded.${c}`).join(', ');
   const changed = shape.compared.map((c) => `${shape.table}.${c} is distinct from excluded.${c}`).join(' or ');
   return `on conflict (${shape.conflict.join(', ')}) do update set ${set} where ${changed} returning ${shape.returning}`;
 }
 
 /** Memoises statement text per shape and row count: the same few texts are reused for a whole import. */
-function textCache(build: (shape: UpsertShape, rowCount: number) => string) {
+export function textCache(build: (shape: UpsertShape, rowCount: number) => string) {
   const cache = new WeakMap<UpsertShape, Map<number, string>>();
   return (shape: UpsertShape, rowCount: number): string => {
     let byCount = cache.get(shape);
@@ -66,32 +62,3 @@ function textCache(build: (shape: UpsertShape, rowCount: number) => string) {
     return text;
   };
 }
-
-// 100 rows × ~20 columns: far below SQLite's 32,766 parameters, and measured as fast as larger statements.
-const SQLITE_ROWS_PER_STATEMENT = 100;
-
-const sqliteText = textCache((shape, rowCount) => {
-  const row = `(${shape.columns.map(() => '?').join(', ')})`;
-  const names = shape.columns.map(([name]) => name).join(', ');
-  return `insert into ${shape.table} (${names}) values ${Array(rowCount).fill(row).join(', ')} ${conflictClause(shape)}`;
-});
-
-export const sqliteUpsert: UpsertCompiler = (shape, rows) => {
-  const queries: CompiledQuery[] = [];
-  for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_STATEMENT) {
-    const end = Math.min(rows.length, i + SQLITE_ROWS_PER_STATEMENT);
-    const parameters: unknown[] = [];
-    for (let r = i; r < end; r++) for (const value of rows[r]!) parameters.push(value);
-    queries.push(CompiledQuery.raw(sqliteText(shape, end - i), parameters));
-  }
-  return queries;
-};
-
-const postgresText = textCache((shape) => {
-  const names = shape.columns.map(([name]) => name).join(', ');
-  const values = shape.columns.map(([, type], i) => `(r ->> ${i})::${type}`).join(', ');
-  return `insert into ${shape.table} (${names}) select ${values} from json_array_elements($1::json) as r ${conflictClause(shape)}`;
-});
-
-export const postgresUpsert: UpsertCompiler = (shape, rows) =>
-  rows.length === 0 ? [] : [CompiledQuery.raw(postgresText(shape, 0), [JSON.stringify(rows)])];

@@ -54,7 +54,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   if (applied && migrations.every(([name]) => applied.has(name))) return [];
   const provided: Record<string, Migration> = {};
   for (const [name, module] of migrations) {
-    provided[name] = { up: (k: Kysely<unknown>) => module.up(k, db.dialect) };
+    provided[name] = { up: (k: Kysely<unknown>) => module.up(k, db.engine) };
   }
   const migrator = new Migrator({
     db: db.kysely,

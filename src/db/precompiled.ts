@@ -15,8 +15,13 @@ const MARK = '\u0000aviso-parameter:';
 /** Inside the builder, `param('name')` stands for the value given under that name at each call. */
 export type Param<P> = <K extends keyof P & string>(name: K) => P[K];
 
-/** Runs the compiled query with these parameter values. */
-export type PrecompiledQuery<P, R> = (params: P) => Promise<QueryResult<R>>;
+/** Where a compiled query may run: the database it was compiled for, or a transaction of it. */
+export interface QueryRunner {
+  executeQuery<O>(query: CompiledQuery<O>): Promise<QueryResult<O>>;
+}
+
+/** Runs the compiled query with these parameter values, on the database it was compiled for or on `on` (a transaction of it). */
+export type PrecompiledQuery<P, R> = (params: P, on?: QueryRunner) => Promise<QueryResult<R>>;
 
 /** The query `build` makes, compiled on first use; `build` receives the database and the placeholder function. */
 export function precompile<DB, P, R>(db: Kysely<DB>, build: (db: Kysely<DB>, param: Param<P>) => Compilable<R> | RawBuilder<R>): PrecompiledQuery<P, R> {
@@ -39,9 +44,9 @@ export function precompile<DB, P, R>(db: Kysely<DB>, build: (db: Kysely<DB>, par
     return { query, slots };
   };
 
-  return (params) => {
+  return (params, on = db) => {
     compiled ??= compile();
     const parameters = compiled.slots.map((s) => ('name' in s ? params[s.name] : s.value));
-    return db.executeQuery<R>({ ...compiled.query, parameters });
+    return on.executeQuery<R>({ ...compiled.query, parameters });
   };
 }

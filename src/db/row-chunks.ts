@@ -1,7 +1,7 @@
 /**
  * A large read in chunks of rows, so that a million of them never sit in memory as one array (nor linger
  * as garbage that grows the heap): on SQLite the statement is iterated and handed over `size` rows at a
- * time (sqlite-fifo.ts); on PostgreSQL a cursor (pg-cursor) fetches `size` rows per round trip.
+ * time (engines/sqlite/fifo-dialect.ts); on PostgreSQL a cursor (pg-cursor) fetches `size` rows per round trip.
  */
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from './schema.js';

@@ -109,7 +109,7 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
         created_at: now,
         updated_at: now,
       }));
-      const perStatement = db.dialect.rowsPerInsert(11);
+      const perStatement = db.engine.rowsPerInsert(11);
       for (let i = 0; i < rows.length; i += perStatement) await kysely.insertInto('jobs').values(rows.slice(i, i + perStatement)).execute();
       if (rows.length) wake.emit(name);
     },

@@ -66,7 +66,7 @@ export interface QueueOptions {
 
 /** PostgreSQL (several writers, several machines) gets pg-boss; SQLite the embedded queue. */
 export function createJobQueue(db: Db, options: QueueOptions): JobQueue {
-  return db.dialect.concurrentWriters ? pgBossQueue(db, options) : embeddedQueue(db, options);
+  return db.engine.concurrentWriters ? pgBossQueue(db, options) : embeddedQueue(db, options);
 }
 
 /** Retry delay after the n-th failed try: 1 s, 2 s, 4 s … at most a minute. */

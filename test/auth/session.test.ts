@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import { sha256 } from '../../src/lib/crypto.js';
 import { newId } from '../../src/lib/ids.js';
+import { auditRow } from '../../src/modules/audit/audit.repository.js';
 import { rateLimitRepository } from '../../src/modules/auth/rate-limit.repository.js';
 import { sessionService } from '../../src/modules/auth/session.service.js';
 import { describeEachDatabase } from '../app.js';
@@ -10,7 +11,7 @@ import { buildTenant } from '../factories.js';
 const MINUTE = 60_000;
 
 describeEachDatabase('sessions', (t) => {
-  const service = () => sessionService({ db: t().context.db.kysely, clock: t().clock });
+  const service = () => sessionService({ db: t().context.db.kysely, engine: t().context.db.engine, clock: t().clock });
 
   it('stores only the hash of a random token, and finds the session only in its own tenant', async () => {
     const [a, b] = [await buildTenant(t().context), await buildTenant(t().context)];
@@ -55,6 +56,32 @@ describeEachDatabase('sessions', (t) => {
     expect(await sessions.read(tenant.id, two.token)).toBeUndefined();
     expect(await sessions.read(tenant.id, three.token)).toBeDefined();
     expect(await sessions.read(tenant.id, other.token)).toBeDefined();
+  });
+
+  it('opens a session that consumes a PIN with its audit entry, or writes none of the three', async () => {
+    const tenant = await buildTenant(t().context);
+    const { kysely } = t().context.db;
+    const sessions = service();
+    const subject = { type: 'resident' as const, id: newId() };
+    const pinId = newId();
+    const now = t().clock.now();
+    await kysely.insertInto('pins').values({ id: pinId, tenant_id: tenant.id, purpose: 'login', subject: 'login-key', code_hash: 'hash', attempts: 0, created_at: now, expires_at: now + 10 * MINUTE }).execute();
+    const taken = auditRow(tenant.id, now, { actorType: 'resident', actorId: subject.id, action: 'resident.login' });
+    await kysely.insertInto('audit_log').values(taken).execute();
+    const stored = () => Promise.all([
+      kysely.selectFrom('pins').select('id').where('id', '=', pinId).execute(),
+      kysely.selectFrom('sessions').select('id').where('subject_id', '=', subject.id).execute(),
+      kysely.selectFrom('audit_log').select('id').where('actor_id', '=', subject.id).execute(),
+    ]).then(([pins, opened, audited]) => ({ pins: pins.length, sessions: opened.length, audit: audited.length }));
+
+    // The audit entry cannot be written (its id is taken): the PIN stays, and no session is opened.
+    await expect(sessions.createConsumingPin(tenant.id, pinId, subject, undefined, taken)).rejects.toThrow();
+    expect(await stored()).toEqual({ pins: 1, sessions: 0, audit: 1 });
+    const opened = await sessions.createConsumingPin(tenant.id, pinId, subject, undefined, { ...taken, id: newId() });
+    expect(opened).toBeDefined();
+    expect(await stored()).toEqual({ pins: 0, sessions: 1, audit: 2 });
+    expect(await sessions.createConsumingPin(tenant.id, pinId, subject, undefined, { ...taken, id: newId() })).toBeUndefined();
+    expect(await stored()).toEqual({ pins: 0, sessions: 1, audit: 2 });
   });
 
   it('re-points a session to another subject', async () => {

@@ -36,17 +36,17 @@ describe.each(TEST_DATABASES)('bulk inserts (%s)', (kind) => {
 
   it('stores every value as given, including separators, backslashes, empty strings and nulls', async () => {
     const rows = AWKWARD.map((label, i) => [i, label, i % 2 === 0 ? null : `note ${label}`]);
-    await bulkInsertShared(fresh.db.kysely, fresh.db.dialect, PROBE, ['tenant\twith\\tab'], rows);
-    await bulkInsertShared(fresh.db.kysely, fresh.db.dialect, PROBE, ['none'], []);
-    await compileInsert<Database>(fresh.db.dialect, PROBE, ['none'], [])(fresh.db.kysely);
+    await bulkInsertShared(fresh.db.kysely, fresh.db.engine, PROBE, ['tenant\twith\\tab'], rows);
+    await bulkInsertShared(fresh.db.kysely, fresh.db.engine, PROBE, ['none'], []);
+    await compileInsert<Database>(fresh.db.engine, PROBE, ['none'], [])(fresh.db.kysely);
     expect(await probeRows()).toEqual(rows.map(([id, label, note]) => ({ id, label, note, tenant_id: 'tenant\twith\\tab' })));
   });
 
   it('writes many rows in several chunks, in order, and the same through bulkInsert and compileInsert', async () => {
     const rows = Array.from({ length: 12_345 }, (_, i) => [i, `label ${i}`, null]);
-    await bulkInsertShared(fresh.db.kysely, fresh.db.dialect, PROBE, ['a'], rows);
-    await bulkInsert(fresh.db.kysely, fresh.db.dialect, PLAIN, rows.map(([id, label]) => [Number(id) + 100_000, label, 'plain', 'b']));
-    const run = compileInsert<Database>(fresh.db.dialect, PROBE, ['c'], rows.map(([id]) => [Number(id) + 200_000, 'compiled', AWKWARD[Number(id) % AWKWARD.length]]));
+    await bulkInsertShared(fresh.db.kysely, fresh.db.engine, PROBE, ['a'], rows);
+    await bulkInsert(fresh.db.kysely, fresh.db.engine, PLAIN, rows.map(([id, label]) => [Number(id) + 100_000, label, 'plain', 'b']));
+    const run = compileInsert<Database>(fresh.db.engine, PROBE, ['c'], rows.map(([id]) => [Number(id) + 200_000, 'compiled', AWKWARD[Number(id) % AWKWARD.length]]));
     await run(fresh.db.kysely);
     const counts = await sql<{ tenant_id: string; n: number; ids: number }>`select tenant_id, count(*) as n, sum(id) as ids from bulk_probe group by tenant_id order by tenant_id`.execute(fresh.db.kysely);
     const sum = (rows.length * (rows.length - 1)) / 2;
@@ -60,11 +60,11 @@ describe.each(TEST_DATABASES)('bulk inserts (%s)', (kind) => {
   });
 
   it('writes nothing when a row is refused inside the transaction, and the connection goes on working', async () => {
-    await bulkInsertShared(fresh.db.kysely, fresh.db.dialect, PROBE, ['kept'], [[1, 'kept', null]]);
+    await bulkInsertShared(fresh.db.kysely, fresh.db.engine, PROBE, ['kept'], [[1, 'kept', null]]);
     const rows = [[2, 'fine', null], [null, 'no id', null], [4, 'fine', null]];
     await expect(
       fresh.db.kysely.transaction().execute(async (trx) => {
-        await bulkInsertTogether<Database>(trx, fresh.db.dialect, [
+        await bulkInsertTogether<Database>(trx, fresh.db.engine, [
           { shape: OTHER, shared: ['t'], rows: [[10], [11]] },
           { shape: PROBE, shared: ['t'], rows },
         ]);
@@ -72,7 +72,7 @@ describe.each(TEST_DATABASES)('bulk inserts (%s)', (kind) => {
     ).rejects.toThrow();
     expect((await probeRows()).map((r) => r.label)).toEqual(['kept']);
     expect(Number((await sql<{ n: number }>`select count(*) as n from bulk_probe_other`.execute(fresh.db.kysely)).rows[0]?.n)).toBe(0);
-    await bulkInsertTogether(fresh.db.kysely, fresh.db.dialect, [
+    await bulkInsertTogether(fresh.db.kysely, fresh.db.engine, [
       { shape: OTHER, shared: ['t'], rows: [[12]] },
       { shape: PROBE, shared: ['t'], rows: [[5, 'after', null]] },
     ]);

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexDeferral } from '../../src/db/deferred-indexes.js';
 import { RANDOM_KEY_INDEXES } from '../../src/modules/register/register.repository.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 
@@ -26,7 +25,7 @@ describe.each(TEST_DATABASES)('deferred index builds (%s)', (kind) => {
     const all = await indexes();
     expect(all).toHaveLength(RANDOM_KEY_INDEXES.length);
     await fresh.db.kysely.transaction().execute(async (trx) => {
-      const deferral = indexDeferral(trx, fresh.db.dialect, RANDOM_KEY_INDEXES);
+      const deferral = fresh.db.engine.indexDeferral(trx, RANDOM_KEY_INDEXES);
       expect(await deferral.deferIfSmall(1000)).toBe(kind === 'sqlite');
       await deferral.rebuild();
     });
@@ -37,7 +36,7 @@ describe.each(TEST_DATABASES)('deferred index builds (%s)', (kind) => {
     const all = await indexes();
     await expect(
       fresh.db.kysely.transaction().execute(async (trx) => {
-        await indexDeferral(trx, fresh.db.dialect, RANDOM_KEY_INDEXES).deferIfSmall(1000);
+        await fresh.db.engine.indexDeferral(trx, RANDOM_KEY_INDEXES).deferIfSmall(1000);
         throw new Error('interrupted');
       }),
     ).rejects.toThrow('interrupted');
@@ -46,7 +45,7 @@ describe.each(TEST_DATABASES)('deferred index builds (%s)', (kind) => {
 
   it('keeps the indexes of tables that hold more rows than the write would be worth', async () => {
     await fresh.db.kysely.transaction().execute(async (trx) => {
-      expect(await indexDeferral(trx, fresh.db.dialect, RANDOM_KEY_INDEXES).deferIfSmall(-1)).toBe(false);
+      expect(await fresh.db.engine.indexDeferral(trx, RANDOM_KEY_INDEXES).deferIfSmall(-1)).toBe(false);
     });
   });
 });

@@ -58,7 +58,7 @@ describe.each(TEST_DATABASES)('precompiled queries (%s)', (kind) => {
         await insert({ id: 7, label: 'in transaction' });
         expect((await find({ id: 7 })).rows).toHaveLength(1);
         // One connection on SQLite: a read beside the transaction would wait for it.
-        if (fresh.db.dialect.concurrentWriters) expect((await queries(db).find({ id: 7 })).rows).toHaveLength(0);
+        if (fresh.db.engine.concurrentWriters) expect((await queries(db).find({ id: 7 })).rows).toHaveLength(0);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');

@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { withStatementCache } from '../../src/db/sqlite-statements.js';
+import { withStatementCache } from '../../src/db/engines/sqlite/statements.js';
 
 describe('SQLite statement cache', () => {
   const open = () => {

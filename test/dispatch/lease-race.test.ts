@@ -43,7 +43,7 @@ for (const kind of TEST_DATABASES) {
       contexts.push(context);
       const sender = batchSender({
         messages: messageRepository(database.db.kysely),
-        deliveries: deliveryRepository(database.db.kysely, database.db.dialect),
+        deliveries: deliveryRepository(database.db.kysely, database.db.engine),
         channels: context.channels,
         clock: context.clock,
         pacer: sharedPacer(database.db.kysely),
@@ -75,7 +75,7 @@ for (const kind of TEST_DATABASES) {
       await until(() => smsc.of('submit').length >= 40);
       expect([...reached()].filter(([, n]) => n > 1)).toEqual([]);
       expect(reached().size).toBe(40);
-      const counts = await deliveryRepository(database.db.kysely, database.db.dialect).counts(asTenantId(tenant.id), messageId);
+      const counts = await deliveryRepository(database.db.kysely, database.db.engine).counts(asTenantId(tenant.id), messageId);
       expect(counts.queued).toBe(0);
     }, 60_000);
 

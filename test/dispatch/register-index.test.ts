@@ -30,7 +30,7 @@ describeEachDatabase('register index', (t) => {
 
   it('sees every change a resident makes, a new person, a deleted contact and newly imported addresses', async () => {
     const { context } = t();
-    const store = residentStore(context.db.kysely, context.db.dialect);
+    const store = residentStore(context.db.kysely, context.db.engine);
     const maija = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000001' }], addresses: ['kk-1'] });
     expect(await resolve()).toEqual({ endpoints: ['sms:+358401000001'], deactivated: 0, addresses: 12 });
 
@@ -66,7 +66,7 @@ describeEachDatabase('register index', (t) => {
     const id = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000055' }], addresses: ['kk-4'] });
     await changeLogRepository(context.db.kysely).prune(Date.now() + 60_000);
     expect((await resolve()).endpoints).toEqual([...before, 'sms:+358401000055'].sort());
-    await residentStore(context.db.kysely, context.db.dialect).contacts.delete(tenant.id, id);
+    await residentStore(context.db.kysely, context.db.engine).contacts.delete(tenant.id, id);
     expect((await resolve()).endpoints).toEqual(before);
   });
 
@@ -74,7 +74,7 @@ describeEachDatabase('register index', (t) => {
     const { context } = t();
     const revision = async () =>
       Number((await context.db.kysely.selectFrom('register_revisions').select('revision').where('tenant_id', '=', tenant.id).executeTakeFirst())?.revision ?? 0);
-    const store = residentStore(context.db.kysely, context.db.dialect);
+    const store = residentStore(context.db.kysely, context.db.engine);
     const id = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000077' }], addresses: ['kk-5'] });
     const before = await revision();
     await expect(store.transaction(async (repos) => {

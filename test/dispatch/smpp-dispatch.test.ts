@@ -226,7 +226,7 @@ for (const kind of TEST_DATABASES) {
       const tenant = await buildTown(context);
       await addMobiles(context, tenant, 'Koulukatu', numbers('7', 1));
       const message = await send(context, tenant, KOULUKATU, 'Aikaisin');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.dialect);
+      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
       const tenantId = asTenantId(tenant.id);
       const now = Date.now();
       expect(await deliveries.applyReceipts([{ provider: 'smpp://x@h:1', providerId: 'early-1', status: 'delivered', error: null, at: now }], now)).toMatchObject({ matched: 0, waiting: [{ providerId: 'early-1' }] });
@@ -254,7 +254,7 @@ for (const kind of TEST_DATABASES) {
       const tenant = await buildTown(context);
       await addMobiles(context, tenant, 'Koulukatu', numbers('8', 3));
       const message = await send(context, tenant, KOULUKATU, 'Aikaisin');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.dialect);
+      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
       const tenantId = asTenantId(tenant.id);
       const writer = receiptWriter({ deliveries, now: () => Date.now(), onError: (error) => { throw error; } });
       const provider = 'smpp://early@h:1';

@@ -29,7 +29,7 @@ describeEachDatabase('contact details in one statement', (t) => {
 
   it('equals the contact, endpoint and address reads, in their order', async () => {
     const { context } = t();
-    const store = residentStore(context.db.kysely, context.db.dialect);
+    const store = residentStore(context.db.kysely, context.db.engine);
     const id = await addPerson(context, tenant, {
       endpoints: [{ type: 'mobile', value: '+358401000001' }, { type: 'email', value: 'maija@example.fi', verified: false }, { type: 'landline', value: '+35832000001' }],
       addresses: ['odd-1', 'kk-3', { id: 'pk-2', active: false }],
@@ -50,7 +50,7 @@ describeEachDatabase('contact details in one statement', (t) => {
 
   it('gives empty lists to a contact with no endpoints or addresses, and nothing for an unknown id', async () => {
     const { context } = t();
-    const store = residentStore(context.db.kysely, context.db.dialect);
+    const store = residentStore(context.db.kysely, context.db.engine);
     const id = await addPerson(context, tenant, { endpoints: [], addresses: [] });
     const details = await store.details.find(tenant.id, id);
     expect(details).toEqual(await separately(store, tenant.id, id));
@@ -60,7 +60,7 @@ describeEachDatabase('contact details in one statement', (t) => {
 
   it('does not read a contact of another tenant', async () => {
     const { context } = t();
-    const store = residentStore(context.db.kysely, context.db.dialect);
+    const store = residentStore(context.db.kysely, context.db.engine);
     const other = await buildTenant(context, { slug: 'toinen', serviceArea: square(CENTER.lon, CENTER.lat, 0.1) });
     await importCsv(context, other, [AVISO_HEADER, ['x-1', 'Toinen katu', '', '1', '35800', 'Mänttä', 'Mänttä-Vilppula', '', '', CENTER.lat, CENTER.lon].join(',')]);
     const theirs = await addPerson(context, other, { endpoints: [{ type: 'mobile', value: '+358401000099' }], addresses: ['x-1'] });

@@ -5,9 +5,9 @@
  * DOUBLE PRECISION real affinity), so one definition serves both engines.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema
     .createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -72,7 +72,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
   await db.schema
     .createTable('search_words')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('word', 'text', (c) => (dialect.name === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull()))
+    .addColumn('word', 'text', (c) => (engine.name === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull()))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('search_words_pk', ['tenant_id', 'word', 'kind', 'key'])

@@ -5,9 +5,9 @@
  * (verification), the code only as a keyed hash.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createTable('pins')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -6,9 +6,9 @@
  * INSERT … SELECT from the frozen set, and `message_id:seq` is the id providers and the inbox see.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createTable('operators')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -4,9 +4,9 @@
  * Never the register's rows themselves: those live in contacts, contact_endpoints and contact_addresses.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createTable('register_imports')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -5,9 +5,9 @@
  * more B-tree written for every person a register import adds.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.dropIndex('contact_endpoints_contact_idx').ifExists().execute();
   await db.schema.dropIndex('contact_addresses_address_idx').ifExists().execute();
 }

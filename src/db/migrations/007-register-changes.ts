@@ -6,9 +6,9 @@
  * (an address or register import) changed too much to name, and a copy must be read again whole.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createTable('register_revisions')
     .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))

@@ -7,9 +7,9 @@
  * they served (the import's person lookup, login by number or email) still uses them.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.dropIndex('contacts_dispatch_idx').ifExists().execute();
   await db.schema.dropIndex('contacts_person_idx').ifExists().execute();
   await db.schema

@@ -9,10 +9,10 @@
  * tenant_id). SQLite checks foreign keys inside the insert at no comparable cost and keeps them.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
-  if (dialect.name !== 'postgres') return;
+export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  if (engine.name !== 'postgres') return;
   await sql`alter table incident_recipients drop constraint if exists incident_recipients_incident_id_fkey`.execute(db);
   await sql`alter table deliveries drop constraint if exists deliveries_message_id_fkey`.execute(db);
 }

@@ -8,9 +8,9 @@
  * writes no entry of it.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createIndex('contact_endpoints_self_idx')
     .on('contact_endpoints')

@@ -13,10 +13,10 @@
  * SQLite checks foreign keys inside the insert at no comparable cost and keeps them all.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
-  if (dialect.name !== 'postgres') return;
+export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  if (engine.name !== 'postgres') return;
   await sql`alter table contacts drop constraint if exists contacts_tenant_id_fkey`.execute(db);
   await sql`alter table contact_endpoints drop constraint if exists contact_endpoints_tenant_id_fkey`.execute(db);
   await sql`alter table contact_addresses drop constraint if exists contact_addresses_tenant_id_fkey`.execute(db);

@@ -11,9 +11,9 @@
  *    keys inside the insert at no comparable cost and keeps them.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema.dropIndex('addresses_street_sv_idx').ifExists().execute();
   await db.schema
     .createIndex('addresses_street_sv_idx')
@@ -21,7 +21,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
     .columns(['tenant_id', 'street_key_sv', 'number_int'])
     .where(sql.ref('street_key_sv'), 'is not', null)
     .execute();
-  if (dialect.name !== 'postgres') return;
+  if (engine.name !== 'postgres') return;
   await sql`alter table addresses drop constraint if exists addresses_tenant_id_fkey`.execute(db);
   await sql`alter table search_words drop constraint if exists search_words_tenant_id_fkey`.execute(db);
 }

@@ -7,9 +7,9 @@
  * less to write for every person a register import adds.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.dropIndex('contact_endpoints_dispatch_idx').ifExists().execute();
   await db.schema.createIndex('contact_endpoints_contact_idx').on('contact_endpoints').column('contact_id').execute();
 }

@@ -4,9 +4,9 @@
  * in front, each of the ~130,000 entries a large send's freeze writes is half the size.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.dropIndex('incident_recipients_contact_idx').ifExists().execute();
   await db.schema.createIndex('incident_recipients_contact_idx').on('incident_recipients').column('contact_id').execute();
 }

@@ -10,9 +10,9 @@
  * - `deliveries.answer`: the provider's raw answer to the last try (JSON), kept with the delivery.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema
     .createTable('delivery_receipts')
     .addColumn('provider', 'text', (c) => c.notNull())

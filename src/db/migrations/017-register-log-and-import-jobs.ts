@@ -16,7 +16,7 @@
  * process running it died; a run is `queued` until a worker takes it, and its progress is kept on the row.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
 /** The table, and the column that names the changed contact (none: an address, logged as a bulk change). */
 const LOGGED: ReadonlyArray<readonly [table: string, contact: string | null]> = [
@@ -29,18 +29,18 @@ const LOGGED: ReadonlyArray<readonly [table: string, contact: string | null]> = 
 /** A statement changing more contacts than this logs one bulk change (the change log reads at most 5,000). */
 const MAX_NAMED_CONTACTS = 1000;
 
-export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema
     .createTable('register_bulk_writes')
     .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))
     .addColumn('dirty', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
-  if (dialect.name === 'postgres') await postgresTriggers(db);
+  if (engine.name === 'postgres') await postgresTriggers(db);
   else await sqliteTriggers(db);
-  await importJobs(db, dialect);
+  await importJobs(db, engine);
 }
 
-async function importJobs(db: Kysely<unknown>, dialect: DialectInfo): Promise<void> {
+async function importJobs(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema.alterTable('register_imports').addColumn('started_at', 'bigint').execute();
   await db.schema.alterTable('register_imports').addColumn('progress_rows', 'bigint').execute();
   await db.schema.alterTable('register_imports').addColumn('progress_bytes', 'bigint').execute();
@@ -49,7 +49,7 @@ async function importJobs(db: Kysely<unknown>, dialect: DialectInfo): Promise<vo
     .addColumn('import_id', 'text', (c) => c.notNull().references('register_imports.id').onDelete('cascade'))
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('data', dialect.name === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+    .addColumn('data', engine.name === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
     .addPrimaryKeyConstraint('register_import_files_pk', ['import_id', 'seq'])
     .execute();
 }

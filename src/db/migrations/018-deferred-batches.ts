@@ -4,8 +4,8 @@
  * queues it again then, rather than the job queue retrying it within seconds.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.alterTable('dispatch_batches').addColumn('retry_at', 'bigint').execute();
 }

@@ -5,8 +5,8 @@
  * shape is only drawn.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 
-export async function up(db: Kysely<unknown>, _dialect: DialectInfo): Promise<void> {
+export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.alterTable('incidents').addColumn('selection_geometry', 'text').execute();
 }

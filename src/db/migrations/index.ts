@@ -1,9 +1,9 @@
 /**
  * Every migration, in order. Add a new file and a line here; never edit a migration that has shipped.
- * Each receives the dialect flags so that engine-specific DDL stays inside src/db/.
+ * Each receives the engine (engines/engine.ts) so that engine-specific DDL stays inside src/db/.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.js';
+import type { Engine } from '../engines/engine.js';
 import * as foundation from './001-foundation.js';
 import * as residents from './002-residents.js';
 import * as dispatch from './003-dispatch.js';
@@ -28,7 +28,7 @@ import * as batchOwners from './023-batch-owners.js';
 import * as smsReplies from './022-sms-replies.js';
 
 export interface MigrationModule {
-  up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
+  up(db: Kysely<unknown>, engine: Engine): Promise<void>;
 }
 
 export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [

@@ -5,7 +5,6 @@
  */
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.js';
-import { withLargeWriteCache } from '../../db/large-write.js';
 import { reusableWorkerStream, workerModule } from '../../lib/worker-stream.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { checkCrs } from './address.crs.js';
@@ -74,8 +73,8 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
   try {
     // Addresses added or moved: copies of the register (dispatch's index) are read again whole.
     await db.kysely.transaction().execute((trx) =>
-      bulkRegisterWrite(trx, tenant.id, () => withLargeWriteCache(trx, db.dialect, async () => {
-        const repo = addressRepository(trx, db.dialect);
+      bulkRegisterWrite(trx, tenant.id, () => db.engine.withLargeWriteCache(trx, async () => {
+        const repo = addressRepository(trx, db.engine);
         // A first import only adds (the parser refuses a repeated source id), so it skips the upsert's work.
         const firstImport = (await repo.count(tenant.id)) === 0;
         const writer = batchWriter((rows, words) => {
@@ -110,6 +109,6 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
   } finally {
     await parsed.close();
   }
-  if (report.added + report.updated > 0) await addressRepository(db.kysely, db.dialect).refreshStatistics();
+  if (report.added + report.updated > 0) await addressRepository(db.kysely, db.engine).refreshStatistics();
   return report;
 }

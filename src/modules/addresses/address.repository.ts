@@ -1,10 +1,9 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { AddressesTable, Database, SearchWordsTable } from '../../db/schema.js';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { SharedInsertShape } from '../../db/bulk-insert.js';
 import { compileInsert } from '../../db/compiled-insert.js';
 import { bulkUpsert, type ColumnType, type UpsertShape } from '../../db/bulk-upsert.js';
-import { analyzeColumns } from '../../db/statistics.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type AddressRow = Selectable<AddressesTable>;
@@ -83,14 +82,14 @@ function applyFilter(query: AddressQuery, filter: AddressFilter): AddressQuery {
   return q;
 }
 
-export function addressRepository(db: Kysely<Database>, dialect: DialectInfo) {
+export function addressRepository(db: Kysely<Database>, engine: Engine) {
   return {
     /**
      * Inserts new rows and updates changed ones, keyed by (tenant, source id); an identical row is left
      * alone. An updated row keeps its id, so the ids the database returns tell inserted from updated.
      */
     async upsertBatch(tenantId: TenantId, rows: NewAddressRow[]): Promise<{ added: number; updated: number }> {
-      const written = await bulkUpsert(db, dialect.compileUpsert, ADDRESS_UPSERT, rows.map((r) => upsertValues(tenantId, r)));
+      const written = await bulkUpsert(db, engine.compileUpsert, ADDRESS_UPSERT, rows.map((r) => upsertValues(tenantId, r)));
       const newIds = new Set(rows.map((r) => r.id));
       const added = written.filter((id) => newIds.has(id as string)).length;
       return { added, updated: written.length - added };
@@ -103,12 +102,12 @@ export function addressRepository(db: Kysely<Database>, dialect: DialectInfo) {
      * statements while the database works on the previous batch.
      */
     prepareInsert(tenantId: TenantId, rows: NewAddressRow[]): () => Promise<void> {
-      const insert = compileInsert<Database>(dialect, ADDRESS_INSERT, [tenantId], rows.map(insertValues));
+      const insert = compileInsert<Database>(engine, ADDRESS_INSERT, [tenantId], rows.map(insertValues));
       return () => insert(db);
     },
 
     async addSearchWords(tenantId: TenantId, words: Array<Pick<SearchWordsTable, 'word' | 'kind' | 'key'>>): Promise<void> {
-      const perStatement = dialect.rowsPerInsert(4);
+      const perStatement = engine.rowsPerInsert(4);
       for (let i = 0; i < words.length; i += perStatement) {
         const chunk = words.slice(i, i + perStatement).map((w) => ({ ...w, tenant_id: tenantId }));
         await db
@@ -161,8 +160,8 @@ export function addressRepository(db: Kysely<Database>, dialect: DialectInfo) {
      * columns are those searches and dispatch filter and sort by.
      */
     async refreshStatistics(): Promise<void> {
-      await analyzeColumns(db, dialect, 'addresses', ['tenant_id', 'street_key', 'street_key_sv', 'number_int', 'postal_code', 'postal_town', 'lon', 'lat']);
-      await analyzeColumns(db, dialect, 'search_words', ['tenant_id', 'word']);
+      await engine.analyzeColumns(db, 'addresses', ['tenant_id', 'street_key', 'street_key_sv', 'number_int', 'postal_code', 'postal_town', 'lon', 'lat']);
+      await engine.analyzeColumns(db, 'search_words', ['tenant_id', 'word']);
     },
 
     async findById(tenantId: TenantId, id: string): Promise<AddressRow | undefined> {

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Channels } from '../../channels/channel.js';
 import type { Config } from '../../config.js';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { captchaService } from './captcha.service.js';
@@ -18,7 +18,7 @@ import { sessionService } from './session.service.js';
 export interface AuthDeps {
   config: Pick<Config, 'secret' | 'captcha' | 'pinBudget'>;
   db: Kysely<Database>;
-  dialect: Pick<DialectInfo, 'writableCtes'>;
+  engine: Pick<Engine, 'pinIssuer' | 'sessionFromPin'>;
   clock: Clock;
   channels: Channels;
 }
@@ -28,8 +28,8 @@ export function createAuth(deps: AuthDeps) {
   const rateLimits = rateLimitRepository(db);
   return {
     rateLimits,
-    sessions: sessionService({ db, dialect: deps.dialect, clock }),
-    pins: pinService({ pins: pinRepository(db, deps.dialect), rateLimits, secret: config.secret, clock, globalBudget: config.pinBudget }),
+    sessions: sessionService({ db, engine: deps.engine, clock }),
+    pins: pinService({ pins: pinRepository(db, deps.engine), rateLimits, secret: config.secret, clock, globalBudget: config.pinBudget }),
     sendPin: pinDelivery({ channels: deps.channels }),
     captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),
   };

@@ -5,7 +5,7 @@
  * server process reads any session and a revocation takes effect everywhere at once.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
@@ -39,8 +39,8 @@ export interface CreatedSession {
 
 export interface SessionServiceDeps {
   db: Kysely<Database>;
-  /** Whether a session and the PIN it consumes can be one statement (default: two). */
-  dialect?: Pick<DialectInfo, 'writableCtes'>;
+  /** The engine's login write (a session and the PIN it consumes, all or nothing). */
+  engine: Pick<Engine, 'sessionFromPin'>;
   clock: Clock;
   /** Idle expiry; every use pushes it forward. Default 30. */
   idleMinutes?: number;
@@ -58,7 +58,7 @@ const PRUNE_EVERY_MS = 60_000;
 export function sessionService(deps: SessionServiceDeps) {
   const idleMs = (deps.idleMinutes ?? 30) * 60_000;
   const maxMs = (deps.maxHours ?? 12) * 3_600_000;
-  const repo = sessionRepository(deps.db, deps.dialect);
+  const repo = sessionRepository(deps.db, deps.engine);
   let lastPrune = 0;
 
   const expiryFrom = (now: number, createdAt: number) => Math.min(now + idleMs, createdAt + maxMs);

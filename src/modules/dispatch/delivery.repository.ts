@@ -5,7 +5,8 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DeliveryStatus } from '../../db/schema.js';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
+import type { DeliveryResult } from '../../db/engines/writes.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type DeliveryCounts = Record<DeliveryStatus, number>;
@@ -32,18 +33,7 @@ export interface QueuedDelivery {
   inDoubt: boolean;
 }
 
-export interface DeliveryResult {
-  seq: number;
-  status: 'queued' | 'sent' | 'delivered' | 'failed' | 'expired';
-  /** The provider that answered (receipts are matched by it and the provider's id). */
-  provider: string;
-  providerId: string | null;
-  error: string | null;
-  /** Whether this result used up one of the delivery's attempts (a try that reached no provider does not). */
-  attempted: boolean;
-  /** The provider's raw answer (JSON), kept with the delivery. */
-  answer: string | null;
-}
+export type { DeliveryResult };
 
 /** A provider's final word on a message it took. */
 export interface ReceiptRow {
@@ -62,8 +52,7 @@ export class LostClaimError extends Error {
   override name = 'LostClaimError';
 }
 
-export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
-  const writeResults = dialect.name === 'postgres' ? writeResultsArrays : writeResultsValues;
+export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
   return {
     async hasDeliveries(tenantId: TenantId, messageId: string): Promise<boolean> {
       const row = await db.selectFrom('deliveries').select('seq').where('tenant_id', '=', tenantId).where('message_id', '=', messageId).limit(1).executeTakeFirst();
@@ -229,7 +218,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
           .where('message_id', '=', messageId)
           .where('seq', '>=', Math.min(...part))
           .where('seq', '<=', Math.max(...part))
-          .where(dialect.inList('seq', part))
+          .where(engine.inList('seq', part))
           .where('status', '=', 'queued')
           .where((eb) =>
             eb.exists(
@@ -256,7 +245,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
     async recordResults(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim, results: readonly DeliveryResult[], now: number, leaseUntil: number): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await holdClaim(trx, tenantId, messageId, batchNo, claim, now, leaseUntil);
-        for (let i = 0; i < results.length; i += 500) await writeResults(trx, tenantId, messageId, results.slice(i, i + 500), now);
+        for (let i = 0; i < results.length; i += 500) await engine.writeDeliveryResults(trx, tenantId, messageId, results.slice(i, i + 500), now);
       });
     },
 
@@ -394,7 +383,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         const waiting: ReceiptRow[] = [];
         for (let i = 0; i < receipts.length; i += 500) {
           const chunk = receipts.slice(i, i + 500);
-          const hit = await matchReceipts(trx, dialect, chunk, now);
+          const hit = await matchReceipts(trx, engine, chunk, now);
           matched += hit.size;
           waiting.push(...chunk.filter((r) => !hit.has(receiptKey(r.provider, r.providerId))));
         }
@@ -407,7 +396,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
     /** Matches these kept receipts (the ones a process just stored) if their deliveries are recorded now; those that matched. */
     async matchKeptReceipts(receipts: readonly ReceiptRow[], now: number): Promise<ReceiptRow[]> {
       if (receipts.length === 0) return [];
-      return db.transaction().execute((trx) => matchAndForget(trx, dialect, receipts, now));
+      return db.transaction().execute((trx) => matchAndForget(trx, engine, receipts, now));
     },
 
     /** Matches kept receipts whose deliveries have been recorded since; drops those kept too long. How many matched. */
@@ -417,7 +406,7 @@ export function deliveryRepository(db: Kysely<Database>, dialect: DialectInfo) {
         const rows = await trx.selectFrom('delivery_receipts').selectAll().orderBy('received_at').limit(limit).execute();
         if (rows.length === 0) return 0;
         const kept = rows.map((r) => ({ provider: r.provider, providerId: r.provider_id, status: r.status, error: r.error, at: r.received_at }));
-        return (await matchAndForget(trx, dialect, kept, now)).length;
+        return (await matchAndForget(trx, engine, kept, now)).length;
       });
     },
 
@@ -506,75 +495,25 @@ async function holdClaim(trx: Transaction<Database>, tenantId: TenantId, message
   if (Number(held.numUpdatedRows) !== 1) throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
 }
 
-type WriteResults = (trx: Transaction<Database>, tenantId: TenantId, messageId: string, results: readonly DeliveryResult[], now: number) => Promise<void>;
-
-/**
- * SQLite: one UPDATE … FROM (VALUES …) per chunk of results. The seq range of the chunk is spelled out:
- * without it SQLite (3.53, parameters bound) planned the message's deliveries as the outer loop — every
- * delivery of the message read for each chunk, 30 ms per 250 results at 130,000 recipients instead of 0.6.
- */
-const writeResultsValues: WriteResults = async (trx, tenantId, messageId, results, now) => {
-  if (results.length === 0) return;
-  const seqs = results.map((r) => r.seq);
-  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.provider}, ${r.providerId}, ${r.error}, ${r.attempted ? 1 : 0}, ${r.answer})`));
-  await sql`
-    with r (seq, status, provider, provider_id, error, attempted, answer) as (values ${values})
-    update deliveries set
-      status = r.status, provider_id = r.provider_id, error = r.error, provider = r.provider, answer = r.answer,
-      attempts = deliveries.attempts + r.attempted, updated_at = ${now}, submitting = null,
-      sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
-    from r
-    where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
-      and deliveries.seq >= ${Math.min(...seqs)} and deliveries.seq <= ${Math.max(...seqs)} and deliveries.seq = r.seq
-      and deliveries.status = 'queued'`.execute(trx);
-};
-
-/**
- * PostgreSQL: one UPDATE per chunk with the results as four array parameters (a short, constant text,
- * prepared once per connection), each row taking its values by its position in the seq array. No join:
- * a join of the results with a message's deliveries is planned from statistics taken before the send
- * (no row of this message, none queued) and came out as a nested loop over every delivery of the message
- * per chunk — seconds per chunk. Here the rows are found on the primary key by the seq range of the chunk.
- */
-const writeResultsArrays: WriteResults = async (trx, tenantId, messageId, results, now) => {
-  if (results.length === 0) return;
-  const seqs = results.map((r) => r.seq);
-  const at = sql`array_position(r.seqs, deliveries.seq)`;
-  await sql`
-    update deliveries set
-      status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = r.providers[${at}], answer = r.answers[${at}],
-      attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now}, submitting = null,
-      sent_at = case when r.statuses[${at}] in ('sent', 'delivered') then ${now} else deliveries.sent_at end
-    from (
-      select ${seqs}::int[] as seqs, ${results.map((r) => r.status)}::text[] as statuses,
-        ${results.map((r) => r.providerId)}::text[] as provider_ids, ${results.map((r) => r.error)}::text[] as errors,
-        ${results.map((r) => r.provider)}::text[] as providers, ${results.map((r) => (r.attempted ? 1 : 0))}::int[] as attempted,
-        ${results.map((r) => r.answer)}::text[] as answers
-    ) as r
-    where deliveries.tenant_id = ${tenantId} and deliveries.message_id = ${messageId}
-      and deliveries.seq >= ${Math.min(...seqs)} and deliveries.seq <= ${Math.max(...seqs)} and deliveries.seq = any(r.seqs)
-      and deliveries.status = 'queued'`.execute(trx);
-};
-
 /** Marks a delivery's error text as the reason it went to a later provider of a failover chain. */
 export const FAILOVER_PREFIX = 'failover: ';
 
 const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
 
 /** Matches kept receipts to their deliveries and removes those that matched; the ones that did. */
-async function matchAndForget(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[], now: number): Promise<ReceiptRow[]> {
+async function matchAndForget(trx: Transaction<Database>, engine: Engine, receipts: readonly ReceiptRow[], now: number): Promise<ReceiptRow[]> {
   const matched: ReceiptRow[] = [];
   for (let i = 0; i < receipts.length; i += 500) {
     const chunk = receipts.slice(i, i + 500);
-    const hit = await matchReceipts(trx, dialect, chunk, now);
+    const hit = await matchReceipts(trx, engine, chunk, now);
     matched.push(...chunk.filter((r) => hit.has(receiptKey(r.provider, r.providerId))));
   }
-  await forgetReceipts(trx, dialect, matched);
+  await forgetReceipts(trx, engine, matched);
   return matched;
 }
 
 /** Removes kept receipts that have been matched: one statement per provider. */
-async function forgetReceipts(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[]): Promise<void> {
+async function forgetReceipts(trx: Transaction<Database>, engine: Engine, receipts: readonly ReceiptRow[]): Promise<void> {
   const byProvider = new Map<string, string[]>();
   for (const r of receipts) {
     const ids = byProvider.get(r.provider);
@@ -582,7 +521,7 @@ async function forgetReceipts(trx: Transaction<Database>, dialect: DialectInfo, 
     else byProvider.set(r.provider, [r.providerId]);
   }
   for (const [provider, ids] of byProvider) {
-    for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('delivery_receipts').where('provider', '=', provider).where(dialect.inList('provider_id', ids.slice(i, i + 500))).execute();
+    for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('delivery_receipts').where('provider', '=', provider).where(engine.inList('provider_id', ids.slice(i, i + 500))).execute();
   }
 }
 
@@ -593,7 +532,7 @@ async function forgetReceipts(trx: Transaction<Database>, dialect: DialectInfo, 
  * receipt with an IN list. A join with the receipts as a VALUES list was planned the same way but ran
  * a hundred times slower on SQLite (0.7 ms a row at 500 receipts, against 4 µs).
  */
-async function matchReceipts(trx: Transaction<Database>, dialect: DialectInfo, receipts: readonly ReceiptRow[], now: number): Promise<Set<string>> {
+async function matchReceipts(trx: Transaction<Database>, engine: Engine, receipts: readonly ReceiptRow[], now: number): Promise<Set<string>> {
   const kinds = new Map<string, { provider: string; status: ReceiptRow['status']; error: string | null; ids: string[] }>();
   for (const r of receipts) {
     const error = r.status === 'delivered' ? null : r.error;
@@ -609,7 +548,7 @@ async function matchReceipts(trx: Transaction<Database>, dialect: DialectInfo, r
       .set((eb) => ({ status: kind.status, updated_at: now, error: kind.status === 'delivered' ? eb.ref('error') : kind.error }))
       .where('status', '=', 'sent')
       .where('provider', '=', kind.provider)
-      .where(dialect.inList('provider_id', kind.ids))
+      .where(engine.inList('provider_id', kind.ids))
       .returning('provider_id')
       .execute();
     for (const row of rows) hit.add(receiptKey(kind.provider, row.provider_id!));

@@ -71,8 +71,8 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   const candidates = candidateRepository(db.kysely);
   const incidents = incidentService({ incidents: incidentRepo, audit, clock, selectionPoints: candidates.onStreetsOrPostalCodes });
   const messages = messageRepository(db.kysely);
-  const deliveries = deliveryRepository(db.kysely, db.dialect);
-  const recipients = recipientRepository(db.kysely, db.dialect);
+  const deliveries = deliveryRepository(db.kysely, db.engine);
+  const recipients = recipientRepository(db.kysely, db.engine);
   const changes = changeLogRepository(db.kysely);
   const registers = registerCache(registerIndexRepository(db.kysely, changes), changes, {
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),

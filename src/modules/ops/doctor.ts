@@ -5,12 +5,13 @@
  * every check runs even when an earlier one failed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { buildChannels } from '../../channels/channels.js';
 import { CHANNELS, type ChannelName } from '../../channels/channel.js';
 import { ConfigError, loadConfig, secretSource, type Config } from '../../config.js';
 import { openDatabase, type Db } from '../../db/connection.js';
+import { engineFor } from '../../db/engines/index.js';
 import { migrationStatus } from '../../db/migrate.js';
 import { systemClock } from '../../lib/clock.js';
 import { renderSpeech } from '../../channels/voice/speech.js';
@@ -44,18 +45,16 @@ function checkSecret(env: NodeJS.ProcessEnv | undefined, envFile: string | undef
 }
 
 async function checkDatabase(config: Config): Promise<{ findings: Finding[]; db: Db | undefined }> {
-  const sqlitePath = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : undefined;
-  if (sqlitePath && sqlitePath !== ':memory:' && !existsSync(sqlitePath)) {
-    return { db: undefined, findings: [{ check: 'database', severity: 'fail', detail: `no database at ${sqlitePath}`, fix: 'aviso migrate creates it (aviso serve does too)' }] };
-  }
+  const missing = engineFor(config.databaseUrl).missingDatabase(config.databaseUrl);
+  if (missing) return { db: undefined, findings: [{ check: 'database', severity: 'fail', detail: missing, fix: 'aviso migrate creates it (aviso serve does too)' }] };
   const db = openDatabase(config.databaseUrl, { poolSize: 1 });
   try {
     await within(CHECK_TIMEOUT_MS, sql`select 1`.execute(db.kysely));
   } catch (error) {
     await db.close().catch(() => undefined);
-    return { db: undefined, findings: [{ check: 'database', severity: 'fail', detail: `${db.dialect.name}: ${(error as Error).message}`, fix: 'check AVISO_DATABASE_URL, that the server runs and accepts this user' }] };
+    return { db: undefined, findings: [{ check: 'database', severity: 'fail', detail: `${db.engine.name}: ${(error as Error).message}`, fix: 'check AVISO_DATABASE_URL, that the server runs and accepts this user' }] };
   }
-  const findings: Finding[] = [{ check: 'database', severity: 'ok', detail: `${db.dialect.name} answers` }];
+  const findings: Finding[] = [{ check: 'database', severity: 'ok', detail: `${db.engine.name} answers` }];
   const { pending, unknown } = await migrationStatus(db);
   if (unknown.length) findings.push({ check: 'migrations', severity: 'fail', detail: `migrated by a newer Aviso: ${unknown.join(', ')}`, fix: 'run that version, or restore a backup taken before the upgrade' });
   else if (pending.length) findings.push({ check: 'migrations', severity: 'fail', detail: `pending: ${pending.join(', ')}`, fix: 'aviso migrate (aviso migrate --dry-run lists them)' });
@@ -64,10 +63,10 @@ async function checkDatabase(config: Config): Promise<{ findings: Finding[]; db:
 }
 
 async function checkClock(db: Db | undefined): Promise<Finding> {
-  if (!db || db.dialect.name !== 'postgres') return checkNtp();
   const before = Date.now();
-  const { rows } = await sql<{ ms: number }>`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`.execute(db.kysely);
-  const skew = Math.abs(Number(rows[0]!.ms) - (before + Date.now()) / 2);
+  const server = db && (await db.engine.serverClock(db.kysely));
+  if (server === undefined) return checkNtp();
+  const skew = Math.abs(server - (before + Date.now()) / 2);
   const detail = `${Math.round(skew)} ms from the database server's clock`;
   if (skew >= SKEW_FAIL_MS) return { check: 'clock', severity: 'fail', detail, fix: 'synchronise both machines with NTP (PIN expiry, leases and schedules compare times)' };
   if (skew >= SKEW_WARN_MS) return { check: 'clock', severity: 'warn', detail, fix: 'synchronise both machines with NTP' };

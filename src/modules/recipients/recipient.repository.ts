@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import { bulkInsertShared, type SharedInsertShape } from '../../db/bulk-insert.js';
 import { fillAddress } from '../incidents/notice-text.js';
@@ -46,7 +46,7 @@ export interface ContactNotice {
 
 const STATUS_RANK = { delivered: 2, sent: 1, failed: 0 } as const;
 
-export function recipientRepository(db: Kysely<Database>, dialect: DialectInfo) {
+export function recipientRepository(db: Kysely<Database>, engine: Engine) {
   return {
     /**
      * Writes the set in sending order (seq 0 = first) in place of whatever a send cut short left: one
@@ -59,7 +59,7 @@ export function recipientRepository(db: Kysely<Database>, dialect: DialectInfo) 
       ]);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('incident_recipients').where('tenant_id', '=', tenantId).where('incident_id', '=', incidentId).execute();
-        await bulkInsertShared<Database>(trx, dialect, RECIPIENTS, [tenantId, incidentId], rows);
+        await bulkInsertShared<Database>(trx, engine, RECIPIENTS, [tenantId, incidentId], rows);
       });
     },
 

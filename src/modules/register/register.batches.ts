@@ -4,7 +4,7 @@
  * the database writes the previous one. At the end, the sweep removes the register persons the file no
  * longer has. With `write: false` (a dry run) every comparison and count is the same; nothing is written.
  */
-import type { IndexDeferral } from '../../db/deferred-indexes.js';
+import type { IndexDeferral } from '../../db/engines/engine.js';
 import { newId } from '../../lib/ids.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import { diffPerson, emptyPlan, type DiffContext, type PreparedPerson, type StoredPerson } from './register.diff.js';
@@ -105,7 +105,7 @@ const DEFER_INDEXES_RATIO = 4;
 
 /**
  * The `afterWrite` of a first import (no register persons stored): once it has added enough persons to
- * be large, its random-key indexes are built at the end instead of row by row (db/deferred-indexes.ts).
+ * be large, its random-key indexes are built at the end instead of row by row (db/engines/sqlite/deferred-indexes.ts).
  * Nothing of an import that has stored persons to look up by those indexes.
  */
 export function deferIndexesWhenLarge(indexes: IndexDeferral, counts: RegisterImportCounts, stored: number): (() => Promise<void>) | undefined {

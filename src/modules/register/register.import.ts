@@ -22,8 +22,7 @@ import { suppressionHash } from '../residents/opt-out.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { addressIndex, type AddressIndex } from './register.address-index.js';
 import { batchWriter, deferIndexesWhenLarge, sweepAbsent, type BatchDeps, type BatchPerson } from './register.batches.js';
-import { indexDeferral, type IndexDeferral } from '../../db/deferred-indexes.js';
-import { withLargeWriteCache } from '../../db/large-write.js';
+import type { IndexDeferral } from '../../db/engines/engine.js';
 import { parseInWorker, type ParsedFile, type ParsedLine } from './register.parser.js';
 import type { RegisterFileOptions } from './register.read.js';
 import { emptyCounts, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
@@ -219,7 +218,7 @@ async function importRows(run: ImportRun, reference: Reference, states: PersonSt
   };
   const afterWrite = write ? deferIndexesWhenLarge(run.indexes, counts, stored) : undefined;
   const batchDeps: BatchDeps = { repo, tenantId: tenant.id, write, now: options.now, counts, states, toRemove: state.toRemove, ...reference, ...(afterWrite ? { afterWrite } : {}) };
-  const writer = batchWriter(batchDeps, options.batchSize ?? run.deps.db.dialect.importBatchRows);
+  const writer = batchWriter(batchDeps, options.batchSize ?? run.deps.db.engine.importBatchRows);
   try {
     for await (const lines of file.batches) {
       for (const line of lines) {
@@ -261,7 +260,7 @@ export async function importRegister(
   // Parsing runs on a worker thread; the header is read (and a wrong file refused) before any transaction starts.
   const { encoding, delimiter, columns } = options;
   const { db } = deps;
-  const hashNumbers = await registerRepository(db.kysely, db.dialect).hasSuppressions(tenant.id);
+  const hashNumbers = await registerRepository(db.kysely, db.engine).hasSuppressions(tenant.id);
   const worker = { file: { encoding, delimiter, columns }, secret: deps.secret, country: tenantCountry(tenant), today: options.now, hashNumbers };
   const file = { ...(await parseInWorker(input, worker)), numbersHashed: hashNumbers };
   const on = (kysely: Kysely<Database>, write: boolean): ImportRun => ({
@@ -270,16 +269,16 @@ export async function importRegister(
     file,
     options,
     kysely,
-    repo: registerRepository(kysely, db.dialect),
+    repo: registerRepository(kysely, db.engine),
     write,
-    largeWrite: (work) => (write ? withLargeWriteCache(kysely, db.dialect, work) : work()),
-    indexes: indexDeferral(kysely, db.dialect, RANDOM_KEY_INDEXES),
+    largeWrite: (work) => (write ? db.engine.withLargeWriteCache(kysely, work) : work()),
+    indexes: db.engine.indexDeferral(kysely, RANDOM_KEY_INDEXES),
   });
   try {
     if (options.dryRun) return await runImport(on(db.kysely, false));
     // Too many contacts to name: copies of the register (dispatch's index) are read again whole.
     const report = await db.kysely.transaction().execute((trx) => bulkRegisterWrite(trx, tenant.id, () => runImport(on(trx, true))));
-    if (report.added + report.updated + report.removed > 0) await registerRepository(db.kysely, db.dialect).refreshStatistics();
+    if (report.added + report.updated + report.removed > 0) await registerRepository(db.kysely, db.engine).refreshStatistics();
     return report;
   } finally {
     await file.close();

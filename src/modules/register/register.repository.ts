@@ -5,13 +5,13 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { bulkUpsert, type UpsertShape } from '../../db/bulk-upsert.js';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AddressKeyRow } from './register.address-index.js';
 import type { NewContact, StoredContact, StoredEndpoint, StoredLink, WritePlan } from './register.diff.js';
 import { bulkInsertTogether, type SharedInsertShape } from '../../db/bulk-insert.js';
-import type { DeferrableIndex } from '../../db/deferred-indexes.js';
+import type { DeferrableIndex } from '../../db/engines/engine.js';
 
 const CONTACT_UPSERT: UpsertShape = {
   table: 'contacts',
@@ -47,7 +47,7 @@ const LINK_INSERT: SharedInsertShape = {
 
 /**
  * The indexes whose keys a register import writes in random order (a person id hash, a phone number, an
- * address id): the ones worth building in one sorted pass after a first import (db/deferred-indexes.ts).
+ * address id): the ones worth building in one sorted pass after a first import (db/engines/sqlite/deferred-indexes.ts).
  */
 export const RANDOM_KEY_INDEXES: readonly DeferrableIndex[] = [
   { table: 'contacts', index: 'contacts_person_idx' },
@@ -71,7 +71,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-export function registerRepository(db: Kysely<Database>, dialect: DialectInfo) {
+export function registerRepository(db: Kysely<Database>, engine: Engine) {
   /**
    * Removes persons' register data: their register endpoints and places, and the contact itself
    * unless a resident added something of their own to it (then that stays, with the contact).
@@ -267,8 +267,8 @@ export function registerRepository(db: Kysely<Database>, dialect: DialectInfo) {
         await db.deleteFrom('contact_addresses').where(ofTenant(tenantId)).where('source', '=', 'register').where('id', 'in', ids).execute();
       }
       const contactValues = (c: NewContact) => [c.id, tenantId, 'person', 'register', c.personKey, c.firstName, c.lastName, c.birthDate, c.language, now, now];
-      await bulkUpsert(db, dialect.compileUpsert, CONTACT_UPSERT, plan.contactsToUpdate.map(contactValues));
-      await bulkInsertTogether(db, dialect, [
+      await bulkUpsert(db, engine.compileUpsert, CONTACT_UPSERT, plan.contactsToUpdate.map(contactValues));
+      await bulkInsertTogether(db, engine, [
         { shape: CONTACT_INSERT, shared: [tenantId, 'person', 'register', now, now], rows: plan.contactsToInsert.map((c) => [c.id, c.personKey, c.firstName, c.lastName, c.birthDate, c.language]) },
         { shape: ENDPOINT_INSERT, shared: [tenantId, 'register', 0, now, now], rows: plan.endpointsToInsert.map((e) => [e.id, e.contactId, e.phone.type, e.phone.value]) },
         { shape: LINK_INSERT, shared: [tenantId, 'register', now, now], rows: plan.linksToInsert.map((l) => [l.id, l.contactId, l.addressId, l.role, l.active]) },

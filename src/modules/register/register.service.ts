@@ -145,7 +145,7 @@ export function registerService(deps: RegisterServiceDeps) {
 
   /** Progress where others can read it: the row, at most once a second, on an engine with concurrent writers. */
   function progressWriter(tenant: Tenant, id: string): (rows: number, bytes: number) => void {
-    if (!deps.db.dialect.concurrentWriters) return () => {};
+    if (!deps.db.engine.concurrentWriters) return () => {};
     let last = 0;
     return (rows, bytes) => {
       if (Date.now() - last < PROGRESS_EVERY_MS) return;

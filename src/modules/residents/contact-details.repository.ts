@@ -4,7 +4,7 @@
  * (a login's statements are most of its cost). The children come back as JSON arrays (src/db/json.ts).
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import { jsonRows } from '../../db/json.js';
 import { precompile, type Param } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
@@ -22,18 +22,18 @@ export interface ContactDetails {
 
 const ENDPOINT_COLUMNS = ['e.id', 'e.tenant_id', 'e.contact_id', 'e.type', 'e.value', 'e.source', 'e.verified', 'e.created_at', 'e.updated_at'] as const;
 
-export function contactDetailsRepository(db: Kysely<Database>, dialect: Pick<DialectInfo, 'jsonArrayFrom'>) {
+export function contactDetailsRepository(db: Kysely<Database>, engine: Pick<Engine, 'jsonArrayFrom'>) {
   const detailsOf = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
     db
       .selectFrom('contacts as c')
       .selectAll('c')
       .select((eb) => [
-        dialect
+        engine
           .jsonArrayFrom(
             eb.selectFrom('contact_endpoints as e').select(ENDPOINT_COLUMNS).whereRef('e.tenant_id', '=', 'c.tenant_id').whereRef('e.contact_id', '=', 'c.id').orderBy('e.created_at').orderBy('e.id'),
           )
           .as('endpoints'),
-        dialect
+        engine
           .jsonArrayFrom(
             eb
               .selectFrom('contact_addresses as l')

@@ -3,7 +3,7 @@
  * it: a change of several rows (a new main address demotes the old one) commits whole or not at all.
  */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import { placeRepository } from './place.repository.js';
 import { contactDetailsRepository } from './contact-details.repository.js';
@@ -15,11 +15,11 @@ function repositories(db: Kysely<Database>) {
 
 export type ResidentRepositories = ReturnType<typeof repositories>;
 
-export function residentStore(db: Kysely<Database>, dialect: Pick<DialectInfo, 'jsonArrayFrom'>) {
+export function residentStore(db: Kysely<Database>, engine: Pick<Engine, 'jsonArrayFrom'>) {
   return {
     ...repositories(db),
     /** A contact with its endpoints and addresses, one statement (reads only: not part of transactions). */
-    details: contactDetailsRepository(db, dialect),
+    details: contactDetailsRepository(db, engine),
     transaction<T>(work: (repos: ResidentRepositories) => Promise<T>): Promise<T> {
       return db.transaction().execute((trx) => work(repositories(trx)));
     },

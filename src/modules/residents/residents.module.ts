@@ -1,6 +1,6 @@
 /** Wires the residents' services once per process, from the repositories and auth pieces they use. */
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../../db/dialect.js';
+import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AddressRepository } from '../addresses/address.repository.js';
@@ -21,7 +21,7 @@ import { unsubscribeService } from './unsubscribe.service.js';
 
 export interface ResidentsDeps {
   db: Kysely<Database>;
-  dialect: DialectInfo;
+  engine: Engine;
   clock: Clock;
   secret: string;
   auth: Auth;
@@ -34,7 +34,7 @@ export interface ResidentsDeps {
 
 export function createResidents(deps: ResidentsDeps) {
   const { clock, auth, audit, secret } = deps;
-  const store = residentStore(deps.db, deps.dialect);
+  const store = residentStore(deps.db, deps.engine);
   const optOuts = optOut(secret);
   const places = { store, addresses: deps.addresses, tenants: deps.tenants, audit, clock };
   return {

@@ -1,7 +1,7 @@
 /**
  * better-sqlite3 as Kysely's SqliteDatabase, with prepared statements kept: Kysely prepares every query
  * anew, and for the short queries of a search request the parsing and planning cost as much as running
- * them; bulk imports (bulk-upsert.ts) reuse one statement for every chunk of rows.
+ * them; bulk imports (upsert.ts) reuse one statement for every chunk of rows.
  */
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { SqliteDatabase as KyselySqliteDatabase } from 'kysely';

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's COPY … FROM STDIN for bulk inserts of rows known to be new, through Kysely: the statement's
- * one parameter is a `CopyRows`, which the connection (pg-prepared.ts) streams as COPY data instead of
+ * one parameter is a `CopyRows`, which the connection (statements.ts) streams as COPY data instead of
  * binding it. Measured against `INSERT … SELECT FROM unnest(…)`: the rows go as plain text lines, which
  * the client writes with a string join and the server parses far cheaper than array elements.
  */

@@ -4,7 +4,7 @@
  * and plans it once per connection instead of on every call. On the login path (a dozen short statements
  * per login) that took about a third off PostgreSQL's CPU per statement (bench/login.bench.ts).
  *
- * A statement whose one parameter is a CopyRows runs as COPY … FROM STDIN with those rows (pg-copy.ts).
+ * A statement whose one parameter is a CopyRows runs as COPY … FROM STDIN with those rows (copy.ts).
  *
  * Bounded: at most MAX_NAMED statements per connection, and only texts up to MAX_LENGTH (a bulk insert of
  * many rows is a one-off text that would only fill the server's memory); the rest run unnamed as before.
@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import { CopyRows, copyIn } from './pg-copy.js';
+import { CopyRows, copyIn } from './copy.js';
 
 const MAX_NAMED = 500;
 const MAX_LENGTH = 4000;

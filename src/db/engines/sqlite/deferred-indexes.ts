@@ -7,26 +7,11 @@
  * The indexes are dropped inside the write's transaction and created again (from their own stored
  * definitions) before it commits: a failed or interrupted write rolls back to them as they were, and
  * other connections (WAL readers) never see them missing. Only SQLite: on PostgreSQL DROP INDEX locks
- * the whole table, every tenant's reads included, until the transaction ends.
+ * the whole table, every tenant's reads included, until the transaction ends (postgres/deferred-indexes.ts).
  */
 import { sql, type Kysely } from 'kysely';
-import type { DialectInfo } from './dialect.js';
-import type { Database } from './schema.js';
-
-export interface DeferrableIndex {
-  table: 'contacts' | 'contact_endpoints' | 'contact_addresses';
-  index: string;
-}
-
-export interface IndexDeferral {
-  /**
-   * Drops the indexes when the engine allows it and their tables hold at most `maxRows` rows each (the
-   * rebuild reads every row, other tenants' too); once. Returns whether they are deferred now.
-   */
-  deferIfSmall(maxRows: number): Promise<boolean>;
-  /** Builds the dropped indexes again; nothing when none were dropped. Call before the commit. */
-  rebuild(): Promise<void>;
-}
+import type { Database } from '../../schema.js';
+import type { DeferrableIndex, IndexDeferral } from '../engine.js';
 
 /** SQLite page cache while the indexes are built: what the sorter holds in memory before it writes a run to disk. */
 const SORTER_CACHE_KIB = 32_768;
@@ -50,7 +35,7 @@ async function withSmallSorter(db: Kysely<Database>, build: () => Promise<void>)
   }
 }
 
-export function indexDeferral(db: Kysely<Database>, dialect: DialectInfo, indexes: readonly DeferrableIndex[]): IndexDeferral {
+export function indexDeferral(db: Kysely<Database>, indexes: readonly DeferrableIndex[]): IndexDeferral {
   let dropped: Array<{ name: string; definition: string }> | undefined;
   let decided = false;
 
@@ -65,7 +50,7 @@ export function indexDeferral(db: Kysely<Database>, dialect: DialectInfo, indexe
   return {
     async deferIfSmall(maxRows) {
       if (decided) return dropped !== undefined;
-      if (dialect.name !== 'sqlite' || !(await tablesSmall(maxRows))) return false;
+      if (!(await tablesSmall(maxRows))) return false;
       decided = true;
       const names = indexes.map((i) => i.index);
       const { rows } = await sql<{ name: string; sql: string | null }>`

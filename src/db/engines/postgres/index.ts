@@ -1,0 +1,40 @@
+/** The PostgreSQL engine: its flags and operations, one file each (the same file set as the other engine's folder). */
+import { rowsPerInsertUnder, type Engine } from '../engine.js';
+import { backup, restore } from './backup.js';
+import { compileInsert, insertStatements } from './bulk-insert.js';
+import { missingDatabase, openPostgres, serverClock } from './connection.js';
+import { indexDeferral } from './deferred-indexes.js';
+import { ilike, inList, jsonArrayFrom } from './expressions.js';
+import { withLargeWriteCache } from './large-write.js';
+import { pinIssuer } from './pin-issue.js';
+import { writeDeliveryResults } from './result-writes.js';
+import { sessionFromPin } from './session-insert.js';
+import { analyzeColumns } from './statistics.js';
+import { compileUpsert } from './upsert.js';
+
+const MAX_PARAMETERS = 65535;
+
+export const postgresEngine: Engine = {
+  name: 'postgres',
+  maxParameters: MAX_PARAMETERS,
+  rowsPerInsert: rowsPerInsertUnder(MAX_PARAMETERS),
+  concurrentWriters: true,
+  ilike,
+  importBatchRows: 10_000,
+  jsonArrayFrom,
+  inList,
+  compileUpsert,
+  insertStatements,
+  compileInsert,
+  withLargeWriteCache,
+  indexDeferral,
+  analyzeColumns,
+  writeDeliveryResults,
+  pinIssuer,
+  sessionFromPin,
+  open: (url, options, faults) => openPostgres(postgresEngine, url, options, faults),
+  missingDatabase,
+  serverClock,
+  backup,
+  restore,
+};
