@@ -12,9 +12,9 @@ import { containsLink, normaliseForSms } from '../../channels/sms/sms-normalise.
 export { containsLink, normaliseForSms };
 import type { Language, Service } from '../tenants/tenant.types.js';
 import { DEFAULT_TIME_ZONE } from './local-time.js';
+import { MESSAGE_KINDS, type MessageKind } from '../../contracts/messages.contract.js';
 
-export const MESSAGE_KINDS = ['alert', 'update', 'all-clear', 'cancel'] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export { MESSAGE_KINDS, type MessageKind };
 export type Texts = Partial<Record<Language, string>>;
 
 const SERVICE_NAMES: Record<Language, Record<Service, string>> = {

@@ -9,17 +9,22 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { operatorOf, type OperatorGuard } from './operator-auth.js';
-import { ROLES, toOperatorView, type OperatorService } from './operator.service.js';
+import { toOperatorView, type OperatorService } from './operator.service.js';
+import {
+  createdOperatorSchema,
+  createdTokenSchema,
+  newOperatorBody,
+  newTokenBody,
+  operatorLoginBody,
+  operatorSchema,
+  operatorSessionSchema as sessionSchema,
+  passwordChangeBody,
+  totpConfirmBody,
+  totpSetupSchema,
+} from '../../contracts/operators.contract.js';
 
 const tenantParams = z.object({ tenant: z.string() });
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
-const operatorSchema = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES), totpEnabled: z.boolean() });
-const sessionSchema = z.object({
-  operator: operatorSchema,
-  csrfToken: z.string(),
-  mustChangePassword: z.boolean(),
-  totpSetupRequired: z.boolean(),
-});
 
 export interface OperatorRouteDeps {
   operators: OperatorService;
@@ -40,7 +45,7 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
         tags: ['operators'],
         summary: 'Log in with email, password and (when set up) the TOTP code; starts a session (cookie) and returns its CSRF token',
         params: tenantParams,
-        body: z.object({ email: z.string().max(320), password: z.string().max(200), totp: z.string().max(10).optional() }),
+        body: operatorLoginBody,
         response: { 200: sessionSchema },
       },
     },
@@ -84,7 +89,7 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
     '/api/t/:tenant/operators/me/password',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Change the password (required after a one-time password); ends the other sessions', security, params: tenantParams, body: z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }) },
+      schema: { tags: ['operators'], summary: 'Change the password (required after a one-time password); ends the other sessions', security, params: tenantParams, body: passwordChangeBody },
     },
     async (request, reply) => {
       const caller = operatorOf(request);
@@ -97,7 +102,7 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
     '/api/t/:tenant/operators/me/totp',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app', security, params: tenantParams, response: { 200: z.object({ secret: z.string(), uri: z.string() }) } },
+      schema: { tags: ['operators'], summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app', security, params: tenantParams, response: { 200: totpSetupSchema } },
     },
     async (request) => {
       const caller = operatorOf(request);
@@ -109,7 +114,7 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
     '/api/t/:tenant/operators/me/totp/confirm',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Finish setting up TOTP with a code from the app', security, params: tenantParams, body: z.object({ code: z.string().max(10) }) },
+      schema: { tags: ['operators'], summary: 'Finish setting up TOTP with a code from the app', security, params: tenantParams, body: totpConfirmBody },
     },
     async (request, reply) => {
       const caller = operatorOf(request);
@@ -133,8 +138,8 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
         summary: 'Add an operator; without a password a one-time password is returned (to be changed at first login)',
         security,
         params: tenantParams,
-        body: z.object({ email: z.string().max(320), role: z.enum(ROLES), name: z.string().max(200).optional(), password: z.string().max(200).optional() }),
-        response: { 201: z.object({ operator: operatorSchema, oneTimePassword: z.string().optional() }) },
+        body: newOperatorBody,
+        response: { 201: createdOperatorSchema },
       },
     },
     async (request, reply) => {
@@ -153,8 +158,8 @@ export function registerOperatorRoutes(app: AppInstance, deps: OperatorRouteDeps
         summary: 'Create an API token (shown once) for an integration',
         security,
         params: tenantParams,
-        body: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) }),
-        response: { 201: z.object({ id: z.string(), token: z.string() }) },
+        body: newTokenBody,
+        response: { 201: createdTokenSchema },
       },
     },
     async (request, reply) => {

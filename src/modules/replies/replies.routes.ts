@@ -13,6 +13,7 @@ import { residentIdentity } from '../residents/resident.identity.js';
 import type { Residents } from '../residents/residents.module.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { SmsReplies } from './sms-replies.js';
+import { smsOptOutsSchema, smsRepliesSchema } from '../../contracts/messages.contract.js';
 
 export interface ReplyRouteDeps {
   replies: SmsReplies;
@@ -22,8 +23,6 @@ export interface ReplyRouteDeps {
   auth: Pick<Auth, 'sessions'>;
   residents: Residents;
 }
-
-const optOutsView = z.object({ items: z.array(z.object({ number: z.string(), since: z.string() })) });
 
 export function registerReplyRoutes(app: AppInstance, deps: ReplyRouteDeps): void {
   app.get(
@@ -35,7 +34,7 @@ export function registerReplyRoutes(app: AppInstance, deps: ReplyRouteDeps): voi
         summary: 'SMS residents sent back to the notices of this incident (the last notice each number was sent), newest first',
         security: [{ bearer: [] }, { session: [] }],
         params: z.object({ tenant: z.string(), id: z.string().max(100) }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), from: z.string(), text: z.string(), receivedAt: z.string(), messageId: z.string().nullable() })) }) },
+        response: { 200: smsRepliesSchema },
       },
     },
     async (request) => {
@@ -56,7 +55,7 @@ export function registerReplyRoutes(app: AppInstance, deps: ReplyRouteDeps): voi
 
   app.get(
     '/api/t/:tenant/me/sms-opt-outs',
-    { schema: { tags, security, summary: 'My numbers that answered STOP: no notices go to them', params: z.object({ tenant: z.string() }), response: { 200: optOutsView } }, preHandler },
+    { schema: { tags, security, summary: 'My numbers that answered STOP: no notices go to them', params: z.object({ tenant: z.string() }), response: { 200: smsOptOutsSchema } }, preHandler },
     async (request) => {
       const { tenantId, numbers } = await numbersOf(request);
       return { items: await deps.replies.optedOut(tenantId, numbers) };
