@@ -561,7 +561,6 @@ export const en = {
     },
     roles: { admin: 'Administrator', operator: 'Operator', viewer: 'Viewer' },
     notAllowed: 'Your role does not allow this.',
-    missingApi: 'This part of the console is not available on this server yet.',
   },
   problems: problemsEn,
   landing: {

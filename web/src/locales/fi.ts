@@ -562,7 +562,6 @@ export const fi: Texts = {
     },
     roles: { admin: 'Pääkäyttäjä', operator: 'Operaattori', viewer: 'Katselija' },
     notAllowed: 'Roolisi ei salli tätä.',
-    missingApi: 'Tämä konsolin osa ei ole vielä käytettävissä tällä palvelimella.',
   },
   problems: problemsFi,
   landing: {

@@ -562,7 +562,6 @@ export const sv: Texts = {
     },
     roles: { admin: 'Administratör', operator: 'Operatör', viewer: 'Läsare' },
     notAllowed: 'Din roll tillåter inte detta.',
-    missingApi: 'Den här delen av konsolen finns inte ännu på den här servern.',
   },
   problems: problemsSv,
   landing: {

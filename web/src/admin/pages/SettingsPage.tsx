@@ -9,7 +9,7 @@ import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
 import { Button, Checkbox, TextArea, TextField } from '../../shared/components/forms';
 import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import { Form } from '../../shared/components/Form';
 
 type TextKey = 'name' | 'languages' | 'serviceArea' | 'country' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
@@ -88,10 +88,9 @@ function Links({ slug }: { slug: string }) {
   );
 }
 
-export function SettingsPage({ console: c }: { console: Console }) {
+export function SettingsPage({ session }: { session: ConsoleSession }) {
   const t = useT();
-  const editable = c.features.has('settings');
-  const loaded = useLoad(() => (editable ? c.admin.settings() : Promise.resolve(null)), [c.admin]);
+  const loaded = useLoad(() => session.admin.settings(), [session.admin]);
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
   // The country national numbers are read in now: the setting, or the service area's.
@@ -105,7 +104,7 @@ export function SettingsPage({ console: c }: { console: Console }) {
   }, [loaded.data]);
   const save = useAction(async () => {
     if (!form) return;
-    show(await c.admin.updateSettings(fromForm(form)));
+    show(await session.admin.updateSettings(fromForm(form)));
     setSaved(true);
   });
   const set = (key: TextKey) => (value: string) => setForm((f) => (f ? { ...f, [key]: value } : f));
@@ -114,8 +113,8 @@ export function SettingsPage({ console: c }: { console: Console }) {
   return (
     <section aria-labelledby="settings-heading">
       <h1 id="settings-heading">{t('admin.settings.heading')}</h1>
-      <Links slug={c.tenant.slug} />
-      {editable && loaded.loading && !loaded.data ? <Loading /> : null}
+      <Links slug={session.tenant.slug} />
+      {loaded.loading && !loaded.data ? <Loading /> : null}
       <ErrorAlert error={loaded.error} />
       {form ? (
         <Form
