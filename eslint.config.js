@@ -13,6 +13,19 @@ export default tseslint.config(
     },
   },
   {
+    // The web app takes only types from the server (erased from the bundle), besides the pure SMS counter it shares.
+    files: ['web/src/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+src/(?!channels/sms/sms-(encoding|normalise)$)',
+          allowTypeImports: true,
+          message: 'Import server code type-only (import type): the web bundle must not hold server code.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/**', 'bench/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off' },
   },
