@@ -13,6 +13,7 @@ import type { incidentInputSchema, incidentPatchSchema, incidentViewSchema, stre
 import type { runViewSchema } from '../modules/register/register.schemas.js';
 import type * as residents from '../modules/residents/resident.schemas.js';
 import type { publicTenantSchema } from '../modules/tenants/tenant.schemas.js';
+import type * as inbox from './inbox.contract.js';
 import type * as login from './login.contract.js';
 import type * as messages from './messages.contract.js';
 import type * as operators from './operators.contract.js';
@@ -30,6 +31,7 @@ export type { Role } from './operators.contract.js';
 // ---- public ----
 export type PublicTenant = Answer<typeof publicTenantSchema>;
 export type AddressView = Answer<typeof addressViewSchema>;
+export type InboxMessage = Item<typeof inbox.inboxMessagesSchema>;
 
 // ---- operators ----
 export type Operator = Answer<typeof operators.operatorSchema>;
