@@ -12,6 +12,7 @@ import type { addressViewSchema } from '../modules/addresses/address.schemas.js'
 import type { incidentInputSchema, incidentPatchSchema, incidentViewSchema, streetSelectionSchema } from '../modules/incidents/incident.schemas.js';
 import type { runViewSchema } from '../modules/register/register.schemas.js';
 import type * as residents from '../modules/residents/resident.schemas.js';
+import type { settingsPatchSchema, settingsViewSchema } from '../modules/tenants/tenant-settings.schemas.js';
 import type { publicTenantSchema } from '../modules/tenants/tenant.schemas.js';
 import type * as inbox from './inbox.contract.js';
 import type * as login from './login.contract.js';
@@ -55,10 +56,12 @@ export type SendInput = Body<typeof messages.sendBody>;
 export type MessageView = Answer<typeof messages.messageSchema>;
 export type SmsReply = Item<typeof messages.smsRepliesSchema>;
 
-// ---- residents and the register, for operators ----
+// ---- residents, the register and the settings, for operators ----
 export type ResidentView = Answer<typeof residentAdmin.residentSchema>;
 export type ResidentAddressView = Answer<typeof residentAdmin.residentAddressSchema>;
 export type ImportRunView = Answer<typeof runViewSchema>;
+export type SettingsView = Answer<typeof settingsViewSchema>;
+export type SettingsPatch = Body<typeof settingsPatchSchema>;
 
 // ---- the resident's own (portal) ----
 export type PhoneUnderstood = Answer<typeof login.phoneUnderstoodSchema>;

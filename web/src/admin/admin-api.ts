@@ -71,9 +71,17 @@ export interface AuditEntry {
   detail: unknown;
 }
 
+export type SettingsView = api.SettingsView;
+
 export type ImportRun = api.ImportRunView;
 type ImportCount = Exclude<keyof NonNullable<ImportRun['counts']>, 'byBuilding' | 'massRemoval'>;
 export const IMPORT_COUNTS = everyOf<ImportCount>()(['rows', 'added', 'updated', 'unchanged', 'removed', 'skipped', 'protected', 'rejected', 'unmatched', 'duplicates', 'warnings', 'suppressed', 'selfCovered']);
+
+/**
+ * A settings change as the form sends it: the server's field names, values as typed (the server
+ * validates each and names the bad one).
+ */
+export type SettingsChange = { [K in keyof api.SettingsPatch]?: unknown };
 
 export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void = () => {}) {
   const path = (p: string) => tenantPath(slug, p);
@@ -121,8 +129,8 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     importRun: authed((id: string) => api.get<ImportRun>(path(`/register/imports/${id}`))),
     importReportUrl: (id: string) => path(`/register/imports/${id}/report.csv`),
     audit: authed((before?: number) => api.get<{ items: AuditEntry[] }>(path(`/audit${query({ before })}`))),
-    settings: authed(() => api.get<Record<string, unknown>>(path('/settings'))),
-    updateSettings: authed((body: Record<string, unknown>) => api.patch<Record<string, unknown>>(path('/settings'), body)),
+    settings: authed(() => api.get<api.SettingsView>(path('/settings'))),
+    updateSettings: authed((body: SettingsChange) => api.patch<api.SettingsView>(path('/settings'), body)),
   };
 }
 

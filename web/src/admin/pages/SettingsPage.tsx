@@ -1,8 +1,7 @@
 /**
  * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
  * service area, sender, footer, quiet hours, PIN length, approval, TOTP, household mode, price, branding,
- * tiles, embed origins) when the server has a settings API. The server validates every field and names
- * the bad one, which the form shows.
+ * tiles, embed origins). The server validates every field and names the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
@@ -10,14 +9,15 @@ import { Button, Checkbox, TextArea, TextField } from '../../shared/components/f
 import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import type { ConsoleSession } from '../AdminApp';
+import type { SettingsChange, SettingsView } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 
 type TextKey = 'name' | 'languages' | 'serviceArea' | 'country' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
-function toForm(settings: Record<string, unknown>): Form {
-  const quiet = settings.quietHours as { start?: string; end?: string } | null | undefined;
+function toForm(settings: SettingsView): Form {
+  const quiet = settings.quietHours;
   const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   return {
     name: text(settings.name),
@@ -49,7 +49,7 @@ function areaOf(text: string): unknown {
   }
 }
 
-function fromForm(form: Form): Record<string, unknown> {
+function fromForm(form: Form): SettingsChange {
   return {
     name: form.name.trim(),
     languages: form.languages.split(/[\s,]+/).filter(Boolean),
@@ -95,7 +95,7 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
   const [saved, setSaved] = useState(false);
   // The country national numbers are read in now: the setting, or the service area's.
   const [countryInEffect, setCountryInEffect] = useState('');
-  const show = (settings: Record<string, unknown>) => {
+  const show = (settings: SettingsView) => {
     setForm(toForm(settings));
     setCountryInEffect(String(settings.countryInEffect ?? ''));
   };
