@@ -4,8 +4,10 @@
  * (`z.input`). The web app imports these type-only (`import type`), so a field renamed or retyped in a
  * schema fails `tsc -p web`, and neither zod nor server code reaches the bundle.
  *
- * The schemas live in this folder (src/contracts/*.contract.ts) or in a module's *.schemas.ts; either
- * way they import nothing but zod and constant lists, which keeps the web's type check small.
+ * The schemas live in this folder (src/contracts/*.contract.ts) or in a module's *.schemas.ts. `tsc -p web`
+ * reads them and what they import, so they import zod, constant lists and types, never a service,
+ * repository or route. The web narrows what a schema leaves loose (GeoJSON, string-keyed records) in
+ * web/src/shared/contracts.ts's checked way.
  */
 import type { z } from 'zod';
 import type { addressViewSchema } from '../modules/addresses/address.schemas.js';
