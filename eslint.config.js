@@ -26,6 +26,18 @@ export default tseslint.config(
     },
   },
   {
+    // The API's contracts are read by the web's type check too: zod, one another, and modules' constant lists and schemas only.
+    files: ['src/contracts/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^\\.\\./(?!modules/[^/]+/[^/]+\\.(types|schemas)\\.js$)',
+          message: 'A contract imports zod, another contract, or a module\'s *.types.ts / *.schemas.ts only.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/**', 'bench/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off' },
   },
