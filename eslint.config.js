@@ -44,6 +44,31 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The web app takes only types from the server (erased from the bundle), besides the pure SMS counter it shares.
+    files: ['web/src/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+src/(?!channels/sms/sms-(encoding|normalise)$)',
+          allowTypeImports: true,
+          message: 'Import server code type-only (import type): the web bundle must not hold server code.',
+        }],
+      }],
+    },
+  },
+  {
+    // The API's contracts are read by the web's type check too: zod, one another, and modules' constant lists and schemas only.
+    files: ['src/contracts/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^\\.\\./(?!modules/[^/]+/[^/]+\\.(types|schemas)\\.js$)',
+          message: 'A contract imports zod, another contract, or a module\'s *.types.ts / *.schemas.ts only.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/**', 'bench/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off' },
   },

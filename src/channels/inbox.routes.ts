@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { routePlugin } from '../http/route-plugin.js';
 import { NotFoundError } from '../errors.js';
 import type { inboxRepository } from './inbox.provider.js';
+import { inboxMessagesSchema } from '../contracts/inbox.contract.js';
 
 export const inboxRoutes = routePlugin('inbox', (app, deps: { inbox: ReturnType<typeof inboxRepository> }) => {
   app.get(
@@ -11,23 +12,7 @@ export const inboxRoutes = routePlugin('inbox', (app, deps: { inbox: ReturnType<
         tags: ['dev'],
         summary: 'Every message the dev inbox holds (while a channel is `inbox`), oldest first',
         querystring: z.object({ to: z.string().max(320).optional(), limit: z.coerce.number().int().min(1).max(10000).default(1000) }),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                tenantId: z.string().nullable(),
-                channel: z.enum(['sms', 'email', 'voice', 'push']),
-                to: z.string(),
-                from: z.string().nullable(),
-                subject: z.string().nullable(),
-                text: z.string(),
-                hasAudio: z.boolean(),
-                time: z.string(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: inboxMessagesSchema },
       },
     },
     async (request) => ({ items: await deps.inbox.list({ ...request.query }) }),

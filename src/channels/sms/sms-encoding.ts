@@ -1,7 +1,8 @@
 /**
  * SMS encoding and segmentation: GSM 03.38 (7-bit, 160 / 153 per part) when every character is in the
  * GSM alphabet, UCS-2 (70 / 67) otherwise. An en dash or a curly quote is enough to force UCS-2, which is
- * why message texts are normalised before sending.
+ * why message texts are normalised before sending. The one SMS counter: the sender splits by it, the
+ * preview counts by it, and the console's live counter imports it as is (pure, no imports).
  */
 const GSM_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
@@ -45,4 +46,18 @@ export function splitSms(text: string): { encoding: SmsEncoding; parts: string[]
   }
   if (current) parts.push(current);
   return { encoding, parts };
+}
+
+export interface SmsFigures {
+  encoding: SmsEncoding;
+  /** The parts the text goes out in; none for an empty text. */
+  segments: number;
+  /** Characters (code points) as typed. */
+  characters: number;
+}
+
+/** What a text costs as SMS, counted as splitSms sends it. */
+export function smsFigures(text: string): SmsFigures {
+  const { encoding, parts } = splitSms(text);
+  return { encoding, segments: text ? parts.length : 0, characters: [...text].length };
 }

@@ -6,49 +6,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { routePlugin } from '../../http/route-plugin.js';
-import { LANGUAGES } from '../tenants/tenant.types.js';
 import { operatorOf } from '../../http/operator-guard.js';
 import type { IncidentService } from '../incidents/incident.service.js';
-import { MESSAGE_KINDS } from '../incidents/notice-text.js';
+import { messageSchema, previewBody, previewSchema, sendBody } from '../../contracts/messages.contract.js';
 import type { MessageService, MessageView } from './message.service.js';
 import type { PreviewService } from '../recipients/preview.service.js';
 
 const incidentParams = z.object({ tenant: z.string(), id: z.string().max(100) });
 const messageParams = incidentParams;
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
-const texts = z.object(Object.fromEntries(LANGUAGES.map((l) => [l, z.string().max(2000).optional()])) as Record<(typeof LANGUAGES)[number], z.ZodOptional<z.ZodString>>);
-
-const countsSchema = { queued: z.number(), sent: z.number(), delivered: z.number(), failed: z.number(), expired: z.number(), total: z.number() };
-const messageSchema = z.object({
-  id: z.string(),
-  incidentId: z.string(),
-  kind: z.enum(MESSAGE_KINDS),
-  status: z.string(),
-  texts: z.record(z.string(), z.string()),
-  rendered: z.record(z.string(), z.string()),
-  warnings: z.array(z.string()),
-  sendAt: z.string(),
-  requestedAt: z.string().nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  approvedBy: z.string().nullable(),
-  ...countsSchema,
-  providers: z.array(z.object({ provider: z.string(), queued: z.number().optional(), sent: z.number().optional(), delivered: z.number().optional(), failed: z.number().optional(), expired: z.number().optional() })),
-  failovers: z.array(z.object({ reason: z.string(), count: z.number() })),
-});
-
-const previewSchema = z.object({
-  frozen: z.boolean(),
-  addresses: z.number(),
-  contacts: z.number(),
-  endpoints: z.object({ sms: z.number(), voice: z.number(), email: z.number(), push: z.number(), total: z.number() }),
-  excluded: z.record(z.string(), z.number()),
-  sample: z.array(z.object({ id: z.string(), label: z.string() })),
-  sms: z.record(z.string(), z.object({ encoding: z.string(), segments: z.number(), characters: z.number() })),
-  warnings: z.array(z.string()),
-  cost: z.object({ cents: z.number(), currency: z.string(), segments: z.number() }),
-});
 
 export interface DispatchRouteDeps {
   incidents: IncidentService;
@@ -73,7 +39,7 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
         summary: 'Who the incident reaches: addresses, contacts, endpoints per channel, exclusions with reasons, SMS segments and cost',
         security,
         params: incidentParams,
-        body: z.object({ texts: texts.optional(), kind: z.enum(MESSAGE_KINDS).optional() }).optional(),
+        body: previewBody,
         response: { 200: previewSchema },
       },
     },
@@ -102,7 +68,7 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
         summary: 'Send (or schedule) a message to the incident\'s recipients; follow-ups go to the set frozen by the first',
         security,
         params: incidentParams,
-        body: z.object({ texts: texts.optional(), kind: z.enum(MESSAGE_KINDS).optional(), sendAt: z.union([z.string().max(40), z.number().int()]).optional() }),
+        body: sendBody,
         response: { 201: messageSchema },
       },
     },

@@ -5,16 +5,16 @@
  * 70 characters a segment), the tenant's footer, the anti-smishing rule on links, and the segment count.
  * Pure.
  */
-import { SegmentedMessage } from 'sms-segments-calculator';
 import { ValidationError } from '../../errors.js';
 import { containsLink, normaliseForSms } from '../../channels/sms/sms-normalise.js';
 
 export { containsLink, normaliseForSms };
+export { smsFigures, type SmsFigures } from '../../channels/sms/sms-encoding.js';
 import type { Language, Service } from '../tenants/tenant.types.js';
 import { DEFAULT_TIME_ZONE } from '../../lib/local-time.js';
+import { MESSAGE_KINDS, type MessageKind } from '../../contracts/messages.contract.js';
 
-export const MESSAGE_KINDS = ['alert', 'update', 'all-clear', 'cancel'] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export { MESSAGE_KINDS, type MessageKind };
 export type Texts = Partial<Record<Language, string>>;
 
 const SERVICE_NAMES: Record<Language, Record<Service, string>> = {
@@ -82,17 +82,6 @@ export function unknownVariables(text: string): string[] {
 }
 
 export const fillAddress = (text: string, label: string): string => text.replaceAll('{address}', label);
-
-export interface SmsFigures {
-  encoding: 'GSM-7' | 'UCS-2';
-  segments: number;
-  characters: number;
-}
-
-export function smsFigures(text: string): SmsFigures {
-  const message = new SegmentedMessage(text, 'auto');
-  return { encoding: message.encodingName, segments: message.segmentsCount, characters: message.numberOfCharacters };
-}
 
 export interface RenderOptions {
   languages: readonly Language[];

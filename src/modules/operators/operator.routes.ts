@@ -8,17 +8,22 @@ import { clearSessionCookie, setSessionCookie } from '../../http/session-cookie.
 import type { SessionService } from '../auth/session.service.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import { operatorOf } from '../../http/operator-guard.js';
-import { ROLES, toOperatorView, type OperatorService } from './operator.service.js';
+import { toOperatorView, type OperatorService } from './operator.service.js';
+import {
+  createdOperatorSchema,
+  createdTokenSchema,
+  newOperatorBody,
+  newTokenBody,
+  operatorLoginBody,
+  operatorSchema,
+  operatorSessionSchema as sessionSchema,
+  passwordChangeBody,
+  totpConfirmBody,
+  totpSetupSchema,
+} from '../../contracts/operators.contract.js';
 
 const tenantParams = z.object({ tenant: z.string() });
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
-const operatorSchema = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES), totpEnabled: z.boolean() });
-const sessionSchema = z.object({
-  operator: operatorSchema,
-  csrfToken: z.string(),
-  mustChangePassword: z.boolean(),
-  totpSetupRequired: z.boolean(),
-});
 
 export interface OperatorRouteDeps {
   operators: OperatorService;
@@ -38,7 +43,7 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
         tags: ['operators'],
         summary: 'Log in with email, password and (when set up) the TOTP code; starts a session (cookie) and returns its CSRF token',
         params: tenantParams,
-        body: z.object({ email: z.string().max(320), password: z.string().max(200), totp: z.string().max(10).optional() }),
+        body: operatorLoginBody,
         response: { 200: sessionSchema },
       },
     },
@@ -82,7 +87,7 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     '/api/t/:tenant/operators/me/password',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Change the password (required after a one-time password); ends the other sessions', security, params: tenantParams, body: z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }) },
+      schema: { tags: ['operators'], summary: 'Change the password (required after a one-time password); ends the other sessions', security, params: tenantParams, body: passwordChangeBody },
     },
     async (request, reply) => {
       const caller = operatorOf(request);
@@ -95,7 +100,7 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     '/api/t/:tenant/operators/me/totp',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app', security, params: tenantParams, response: { 200: z.object({ secret: z.string(), uri: z.string() }) } },
+      schema: { tags: ['operators'], summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app', security, params: tenantParams, response: { 200: totpSetupSchema } },
     },
     async (request) => {
       const caller = operatorOf(request);
@@ -107,7 +112,7 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     '/api/t/:tenant/operators/me/totp/confirm',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Finish setting up TOTP with a code from the app', security, params: tenantParams, body: z.object({ code: z.string().max(10) }) },
+      schema: { tags: ['operators'], summary: 'Finish setting up TOTP with a code from the app', security, params: tenantParams, body: totpConfirmBody },
     },
     async (request, reply) => {
       const caller = operatorOf(request);
@@ -131,8 +136,8 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
         summary: 'Add an operator; without a password a one-time password is returned (to be changed at first login)',
         security,
         params: tenantParams,
-        body: z.object({ email: z.string().max(320), role: z.enum(ROLES), name: z.string().max(200).optional(), password: z.string().max(200).optional() }),
-        response: { 201: z.object({ operator: operatorSchema, oneTimePassword: z.string().optional() }) },
+        body: newOperatorBody,
+        response: { 201: createdOperatorSchema },
       },
     },
     async (request, reply) => {
@@ -151,8 +156,8 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
         summary: 'Create an API token (shown once) for an integration',
         security,
         params: tenantParams,
-        body: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) }),
-        response: { 201: z.object({ id: z.string(), token: z.string() }) },
+        body: newTokenBody,
+        response: { 201: createdTokenSchema },
       },
     },
     async (request, reply) => {

@@ -15,9 +15,9 @@ import type { OperatorRepository, OperatorRow } from './operator.repository.js';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { newTotpSecret, openSecret, sealSecret, totpStep, totpUri } from './totp.js';
 import { problemText, type ProblemCode } from '../../problems.js';
+import { ROLES, type Role } from '../../contracts/operators.contract.js';
 
-export const ROLES = ['admin', 'operator', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /**
  * Failed logins are throttled, never locked: per source and account (5 per 15 minutes, then that source

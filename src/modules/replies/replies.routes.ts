@@ -11,14 +11,13 @@ import { operatorOf } from '../../http/operator-guard.js';
 import { residentIdentity } from '../residents/resident.identity.js';
 import type { Residents } from '../residents/residents.module.js';
 import type { SmsReplies } from './sms-replies.js';
+import { smsOptOutsSchema, smsRepliesSchema } from '../../contracts/messages.contract.js';
 
 export interface ReplyRouteDeps {
   replies: SmsReplies;
   incidents: IncidentService;
   residents: Residents;
 }
-
-const optOutsView = z.object({ items: z.array(z.object({ number: z.string(), since: z.string() })) });
 
 export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) => {
   app.get(
@@ -30,7 +29,7 @@ export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) =>
         summary: 'SMS residents sent back to the notices of this incident (the last notice each number was sent), newest first',
         security: [{ bearer: [] }, { session: [] }],
         params: z.object({ tenant: z.string(), id: z.string().max(100) }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), from: z.string(), text: z.string(), receivedAt: z.string(), messageId: z.string().nullable() })) }) },
+        response: { 200: smsRepliesSchema },
       },
     },
     async (request) => {
@@ -51,7 +50,7 @@ export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) =>
 
   app.get(
     '/api/t/:tenant/me/sms-opt-outs',
-    { schema: { tags, security, summary: 'My numbers that answered STOP: no notices go to them', params: z.object({ tenant: z.string() }), response: { 200: optOutsView } }, preHandler },
+    { schema: { tags, security, summary: 'My numbers that answered STOP: no notices go to them', params: z.object({ tenant: z.string() }), response: { 200: smsOptOutsSchema } }, preHandler },
     async (request) => {
       const { tenantId, numbers } = await numbersOf(request);
       return { items: await deps.replies.optedOut(tenantId, numbers) };

@@ -4,8 +4,8 @@ import { routePlugin } from '../../http/route-plugin.js';
 import { authOf, clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
 import type { Residents } from './residents.module.js';
 import type { TenantService } from '../tenants/tenant.service.js';
-import { LANGUAGES } from '../tenants/tenant.types.js';
 import type { Auth } from '../auth/auth.module.js';
+import { loginAnswerSchema, loginBody, phoneBody, phoneUnderstoodSchema, pinAnswerSchema, pinRequestBody } from '../../contracts/login.contract.js';
 
 export interface AuthRouteDeps {
   tenants: TenantService;
@@ -14,8 +14,6 @@ export interface AuthRouteDeps {
 }
 
 const params = z.object({ tenant: z.string().max(63) });
-const phone = z.string().max(40).optional().describe('national (0401234567, 070-123 45 67) or E.164 (+358401234567)');
-const email = z.string().max(254).optional();
 
 export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
   const guard = app.requireResident;
@@ -44,16 +42,8 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
         tags: ['login'],
         summary: 'How a phone number reads here before a PIN goes to it: in the tenant\'s country, E.164, mobile (SMS) or landline (voice call); sends nothing',
         params,
-        body: z.object({ phone: z.string().max(40).describe('as typed: national (040 123 4567) or international (+46 70 123 45 67)') }),
-        response: {
-          200: z.object({
-            number: z.string().describe('E.164'),
-            formatted: z.string().describe('international format, for showing'),
-            country: z.string().describe('ISO 3166 alpha-2 (AX for Åland)'),
-            type: z.enum(['mobile', 'landline']),
-            channel: z.enum(['sms', 'voice']),
-          }),
-        },
+        body: phoneBody,
+        response: { 200: phoneUnderstoodSchema },
       },
     },
     async (request) => {
@@ -69,15 +59,8 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
         tags: ['login'],
         summary: 'Send a one-time PIN to a phone (SMS; voice call for a landline) or an email — 202 whether or not it is known',
         params,
-        body: z.object({ phone, email, captcha: z.string().max(4000).optional(), language: z.enum(LANGUAGES).optional() }),
-        response: {
-          202: z.object({
-            channel: z.enum(['sms', 'voice', 'email']),
-            pinLength: z.number(),
-            expiresInSeconds: z.number(),
-            resendAfterSeconds: z.number(),
-          }),
-        },
+        body: pinRequestBody,
+        response: { 202: pinAnswerSchema },
       },
     },
     async (request, reply) => {
@@ -94,8 +77,8 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
         tags: ['login'],
         summary: 'Log in with the PIN: starts a session (httpOnly cookie) and returns its CSRF token',
         params,
-        body: z.object({ phone, email, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }),
-        response: { 200: z.object({ csrfToken: z.string(), expiresAt: z.string(), known: z.boolean(), registered: z.boolean() }) },
+        body: loginBody,
+        response: { 200: loginAnswerSchema },
       },
     },
     async (request, reply) => {

@@ -7,27 +7,13 @@ import { z } from 'zod';
 import { routePlugin } from '../../http/route-plugin.js';
 import { operatorOf } from '../../http/operator-guard.js';
 import type { ResidentAdminService } from './resident-admin.service.js';
+import { residentAddressChangeBody, residentAddressSchema, residentSchema } from '../../contracts/resident-admin.contract.js';
 
 const tenantParams = z.object({ tenant: z.string().max(63) });
 const residentParams = tenantParams.extend({ id: z.string().min(1).max(100) });
 const addressParams = residentParams.extend({ addressId: z.string().min(1).max(100) });
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 const tags = ['residents (operators)'];
-const source = z.enum(['register', 'self']);
-
-const addressEntry = z.object({ id: z.string(), addressId: z.string(), label: z.string(), role: z.enum(['main', 'extra']), source, active: z.boolean() });
-const residentView = z.object({
-  id: z.string(),
-  kind: z.enum(['person', 'company']),
-  source,
-  name: z.string().nullable(),
-  nameHidden: z.boolean(),
-  businessId: z.string().nullable(),
-  language: z.string().nullable(),
-  priority: z.boolean(),
-  endpoints: z.array(z.object({ id: z.string(), type: z.enum(['mobile', 'landline', 'email', 'push']), value: z.string(), source, verified: z.boolean() })),
-  addresses: z.array(addressEntry),
-});
 
 export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { residents: ResidentAdminService }) => {
   const { residents } = deps;
@@ -43,7 +29,7 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
         summary: 'Search residents by name, phone number (national or E.164), email, address or business id; at most 50; every resident shown is audited',
         params: tenantParams,
         querystring: z.object({ q: z.string().trim().min(2, 'at least 2 characters').max(100) }),
-        response: { 200: z.object({ items: z.array(residentView) }) },
+        response: { 200: z.object({ items: z.array(residentSchema) }) },
       },
     },
     async (request) => {
@@ -54,7 +40,7 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
 
   app.get(
     '/api/t/:tenant/residents/:id',
-    { preHandler: guard('viewer'), schema: { tags, security, summary: 'One resident: names, numbers, emails, addresses with their alert switch (audited)', params: residentParams, response: { 200: residentView } } },
+    { preHandler: guard('viewer'), schema: { tags, security, summary: 'One resident: names, numbers, emails, addresses with their alert switch (audited)', params: residentParams, response: { 200: residentSchema } } },
     async (request) => {
       const caller = operatorOf(request);
       return residents.view(caller.tenant, request.params.id, caller.actor);
@@ -70,8 +56,8 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
         security,
         summary: "Deactivate or reactivate the alerts of one of a resident's addresses (addressId is the link id from the resident's addresses)",
         params: addressParams,
-        body: z.strictObject({ active: z.boolean() }),
-        response: { 200: addressEntry },
+        body: residentAddressChangeBody,
+        response: { 200: residentAddressSchema },
       },
     },
     async (request) => {

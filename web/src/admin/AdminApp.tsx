@@ -11,7 +11,6 @@ import { useT } from '../shared/i18n';
 import { matchPath, navigate, usePath } from '../shared/router';
 import { applyBranding, LANGUAGES, loadTenant, type PublicTenant } from '../shared/tenant';
 import { adminApi, type AdminApi, type Operator, type OperatorSession } from './admin-api';
-import { loadFeatures, type Feature } from './api-routes';
 import { LoginPage } from './LoginPage';
 import { SetupPage } from './SetupPage';
 import { OperatorsPage } from './pages/OperatorsPage';
@@ -25,20 +24,18 @@ import { SettingsPage } from './pages/SettingsPage';
 
 const TENANT_KEY = 'aviso.admin.tenant';
 
-export interface Console {
+export interface ConsoleSession {
   admin: AdminApi;
   operator: Operator;
   tenant: PublicTenant;
   api: ApiClient;
-  /** The optional parts this server has an API for. */
-  features: Set<Feature>;
 }
 
 type State =
   | { name: 'loading' }
   | { name: 'login'; sessionEnded?: boolean }
   | { name: 'setup'; admin: AdminApi; session: OperatorSession; slug: string }
-  | { name: 'in'; console: Console };
+  | { name: 'in'; session: ConsoleSession };
 
 function rememberedTenant(): string {
   const fromQuery = new URLSearchParams(location.search).get('tenant');
@@ -49,23 +46,23 @@ function rememberedTenant(): string {
   }
 }
 
-function Routes({ console: c }: { console: Console }) {
+function Routes({ session }: { session: ConsoleSession }) {
   const path = usePath();
   const incident = matchPath('/admin/incidents/:id', path);
-  if (path === '/admin/incidents/new') return <NewIncidentPage console={c} />;
-  if (incident?.id) return <IncidentPage console={c} id={incident.id} />;
-  if (path.startsWith('/admin/residents') && c.features.has('residents')) return <ResidentsPage console={c} />;
-  if (path.startsWith('/admin/import') && c.features.has('import')) return <ImportPage console={c} />;
-  if (path.startsWith('/admin/audit')) return <AuditPage console={c} />;
-  if (path.startsWith('/admin/operators')) return <OperatorsPage console={c} />;
-  if (path.startsWith('/admin/settings')) return <SettingsPage console={c} />;
-  return <IncidentsPage console={c} />;
+  if (path === '/admin/incidents/new') return <NewIncidentPage session={session} />;
+  if (incident?.id) return <IncidentPage session={session} id={incident.id} />;
+  if (path.startsWith('/admin/residents')) return <ResidentsPage session={session} />;
+  if (path.startsWith('/admin/import')) return <ImportPage session={session} />;
+  if (path.startsWith('/admin/audit')) return <AuditPage session={session} />;
+  if (path.startsWith('/admin/operators')) return <OperatorsPage session={session} />;
+  if (path.startsWith('/admin/settings')) return <SettingsPage session={session} />;
+  return <IncidentsPage session={session} />;
 }
 
-function Nav({ console: c, onLogout }: { console: Console; onLogout: () => void }) {
+function Nav({ session, onLogout }: { session: ConsoleSession; onLogout: () => void }) {
   const t = useT();
   const path = usePath();
-  const admin = c.operator.role === 'admin';
+  const admin = session.operator.role === 'admin';
   const link = (href: string, label: string, current: boolean) => (
     <Link href={href} current={current}>
       {label}
@@ -74,9 +71,9 @@ function Nav({ console: c, onLogout }: { console: Console; onLogout: () => void 
   return (
     <>
       {link('/admin', t('admin.nav.incidents'), path === '/admin' || (path.startsWith('/admin/incidents') && path !== '/admin/incidents/new'))}
-      {c.operator.role !== 'viewer' ? link('/admin/incidents/new', t('admin.nav.newIncident'), path === '/admin/incidents/new') : null}
-      {c.features.has('residents') ? link('/admin/residents', t('admin.nav.residents'), path.startsWith('/admin/residents')) : null}
-      {admin && c.features.has('import') ? link('/admin/import', t('admin.nav.import'), path.startsWith('/admin/import')) : null}
+      {session.operator.role !== 'viewer' ? link('/admin/incidents/new', t('admin.nav.newIncident'), path === '/admin/incidents/new') : null}
+      {link('/admin/residents', t('admin.nav.residents'), path.startsWith('/admin/residents'))}
+      {admin ? link('/admin/import', t('admin.nav.import'), path.startsWith('/admin/import')) : null}
       {admin ? link('/admin/operators', t('admin.nav.operators'), path.startsWith('/admin/operators')) : null}
       {admin ? link('/admin/audit', t('admin.nav.audit'), path.startsWith('/admin/audit')) : null}
       {admin ? link('/admin/settings', t('admin.nav.settings'), path.startsWith('/admin/settings')) : null}
@@ -103,9 +100,9 @@ export function AdminApp({ api }: { api: ApiClient }) {
         // No storage: the tenant is asked again next time.
       }
       if (current.mustChangePassword || current.totpSetupRequired) return setState({ name: 'setup', admin, session: current, slug });
-      const [tenant, features] = await Promise.all([loadTenant(api, slug), loadFeatures(api)]);
+      const tenant = await loadTenant(api, slug);
       applyBranding(tenant.branding.brandColor);
-      setState({ name: 'in', console: { admin, operator: current.operator, tenant, api, features } });
+      setState({ name: 'in', session: { admin, operator: current.operator, tenant, api } });
     },
     [api],
   );
@@ -117,7 +114,7 @@ export function AdminApp({ api }: { api: ApiClient }) {
   }, [enter]);
   useEffect(() => void (document.title = t('admin.title')), [t]);
 
-  const loggedIn = state.name === 'in' ? state.console : null;
+  const loggedIn = state.name === 'in' ? state.session : null;
   const logout = () => {
     const admin = loggedIn?.admin ?? (state.name === 'setup' ? state.admin : undefined);
     void admin?.logout().catch(() => undefined);
@@ -133,7 +130,7 @@ export function AdminApp({ api }: { api: ApiClient }) {
       languages={LANGUAGES}
       nav={
         loggedIn ? (
-          <Nav console={loggedIn} onLogout={logout} />
+          <Nav session={loggedIn} onLogout={logout} />
         ) : state.name === 'setup' ? (
           <button type="button" class="link" onClick={logout}>
             {t('admin.nav.logOut')}
@@ -147,7 +144,7 @@ export function AdminApp({ api }: { api: ApiClient }) {
         <LoginPage api={api} initialTenant={rememberedTenant()} sessionEnded={state.sessionEnded ?? false} onLoggedIn={(slug, session) => enter(slug, session)} />
       ) : null}
       {state.name === 'setup' ? <SetupPage admin={state.admin} session={state.session} onDone={() => enter(state.slug)} /> : null}
-      {loggedIn ? <Routes console={loggedIn} /> : null}
+      {loggedIn ? <Routes session={loggedIn} /> : null}
     </Layout>
   );
 }

@@ -1,18 +1,8 @@
 /** The dev inbox's messages (`GET /api/dev/inbox`), grouped into one device per recipient. */
+import type * as api from '../../../src/contracts';
 
-export type InboxChannel = 'sms' | 'email' | 'voice' | 'push';
-
-export interface InboxMessage {
-  id: string;
-  tenantId: string | null;
-  channel: InboxChannel;
-  to: string;
-  from: string | null;
-  subject: string | null;
-  text: string;
-  hasAudio: boolean;
-  time: string;
-}
+export type InboxMessage = api.InboxMessage;
+export type InboxChannel = InboxMessage['channel'];
 
 export type DeviceKind = 'phone' | 'mailbox' | 'other';
 

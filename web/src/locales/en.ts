@@ -183,7 +183,7 @@ export const en = {
       outside: 'The address must be inside the service area of {{tenant}}.',
       map: 'My addresses on the map',
     },
-    registerOnce: {
+    signUpOnce: {
       heading: 'Register the same address elsewhere too?',
       intro:
         'These services also cover {{address}}. With your consent, your details and this address are registered with them as well; each keeps its own copy and is its own data controller.',
@@ -561,7 +561,6 @@ export const en = {
     },
     roles: { admin: 'Administrator', operator: 'Operator', viewer: 'Viewer' },
     notAllowed: 'Your role does not allow this.',
-    missingApi: 'This part of the console is not available on this server yet.',
   },
   problems: problemsEn,
   landing: {

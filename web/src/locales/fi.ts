@@ -184,7 +184,7 @@ export const fi: Texts = {
       outside: 'Osoitteen on oltava palvelun {{tenant}} toiminta-alueella.',
       map: 'Osoitteeni kartalla',
     },
-    registerOnce: {
+    signUpOnce: {
       heading: 'Rekisteröidäänkö sama osoite myös muualle?',
       intro:
         'Myös nämä palvelut kattavat osoitteen {{address}}. Suostumuksellasi tietosi ja tämä osoite rekisteröidään myös niihin; kukin säilyttää oman kopionsa ja on itse rekisterinpitäjä.',
@@ -562,7 +562,6 @@ export const fi: Texts = {
     },
     roles: { admin: 'Pääkäyttäjä', operator: 'Operaattori', viewer: 'Katselija' },
     notAllowed: 'Roolisi ei salli tätä.',
-    missingApi: 'Tämä konsolin osa ei ole vielä käytettävissä tällä palvelimella.',
   },
   problems: problemsFi,
   landing: {

@@ -184,7 +184,7 @@ export const sv: Texts = {
       outside: 'Adressen måste ligga inom verksamhetsområdet för {{tenant}}.',
       map: 'Mina adresser på kartan',
     },
-    registerOnce: {
+    signUpOnce: {
       heading: 'Registrera samma adress även på andra ställen?',
       intro:
         'Även dessa tjänster täcker {{address}}. Med ditt samtycke registreras dina uppgifter och adressen även hos dem; var och en har sin egen kopia och är själv personuppgiftsansvarig.',
@@ -562,7 +562,6 @@ export const sv: Texts = {
     },
     roles: { admin: 'Administratör', operator: 'Operatör', viewer: 'Läsare' },
     notAllowed: 'Din roll tillåter inte detta.',
-    missingApi: 'Den här delen av konsolen finns inte ännu på den här servern.',
   },
   problems: problemsSv,
   landing: {

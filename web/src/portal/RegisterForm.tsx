@@ -6,7 +6,7 @@ import { Button, Choice, SelectField, TextField } from '../shared/components/for
 import { useAction } from '../shared/hooks';
 import { currentLanguage, useT } from '../shared/i18n';
 import type { Language } from '../shared/tenant';
-import type { ContactKind, Me, PortalApi, RegistrationInput } from './portal-api';
+import type { ContactKind, Me, PortalApi, SignUpInput } from './portal-api';
 import { Form } from '../shared/components/Form';
 import { isoDateFromInput } from '../shared/dates';
 
@@ -25,7 +25,7 @@ export function RegisterForm({ portal, languages, initialKind, onRegistered }: R
   const set = (name: keyof typeof fields) => (value: string) => setFields((f) => ({ ...f, [name]: value }));
 
   const register = useAction(async () => {
-    const body: RegistrationInput =
+    const body: SignUpInput =
       kind === 'person'
         ? { kind, firstName: fields.firstName.trim(), lastName: fields.lastName.trim(), language, ...(fields.birthDate.trim() ? { birthDate: isoDateFromInput(fields.birthDate) } : {}) }
         : { kind, companyName: fields.companyName.trim(), businessId: fields.businessId.trim(), contactPerson: fields.contactPerson.trim(), language };

@@ -1,26 +1,22 @@
 /** The tenant's public profile (`GET /api/t/{tenant}`) and its branding applied to the page. */
 import type { Geometry } from 'geojson';
+import type * as api from '../../../src/contracts';
 import { tenantPath, type ApiClient } from './api';
 import { readableOn, textColorOnWhite } from './color';
+import { everyOf, type Narrow } from './contracts';
 
-export const LANGUAGES = ['fi', 'sv', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export type { Language, Service } from '../../../src/contracts';
+export const LANGUAGES = everyOf<api.Language>()(['fi', 'sv', 'en']);
+export const SERVICES = everyOf<api.Service>()(['water', 'sewer', 'district-heating', 'electricity', 'waste', 'other']);
 
-export const SERVICES = ['water', 'sewer', 'district-heating', 'electricity', 'waste', 'other'] as const;
-export type Service = (typeof SERVICES)[number];
-
-export interface PublicTenant {
-  slug: string;
-  name: string;
-  languages: Language[];
-  services: Service[];
-  smsSender: string;
-  contactInfo: { phone?: string; email?: string; url?: string };
-  /** [minLon, minLat, maxLon, maxLat] */
-  bbox: [number, number, number, number];
-  serviceArea: Geometry;
-  branding: { brandColor: string; logoUrl: string | null; tileUrl: string | null; basemapUrl: string | null };
-}
+export type PublicTenant = Narrow<
+  api.PublicTenant,
+  {
+    /** [minLon, minLat, maxLon, maxLat] */
+    bbox: [number, number, number, number];
+    serviceArea: Geometry;
+  }
+>;
 
 /** The slug of `/t/{slug}/…`, or null on pages outside a tenant. */
 export function tenantSlugFromPath(pathname: string): string | null {

@@ -2,6 +2,7 @@
  * The affected area as the operator drew it: polygons and rectangles as polygons, a circle as its
  * centre and radius, a line with its buffer distance. One Feature per shape.
  */
+import type * as api from '../../../../src/contracts';
 import type { Feature, FeatureCollection, Geometry, LineString, Point, Polygon, MultiPolygon } from 'geojson';
 
 export type AreaShape =
@@ -11,13 +12,8 @@ export type AreaShape =
 
 export type AreaDraft = AreaShape[];
 
-export interface StreetSelection {
-  street: string;
-  from?: number;
-  to?: number;
-  side?: 'both' | 'odd' | 'even';
-  postalCode?: string;
-}
+/** A street, or a stretch of its numbers (odd, even or both sides), as the incident API takes it. */
+export type StreetSelection = api.StreetSelection;
 
 /** Everything that makes the affected area: drawn shapes, street stretches, whole postal codes. */
 export interface AreaValue {

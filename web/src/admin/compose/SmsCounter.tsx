@@ -3,7 +3,7 @@
  * sent — after the server's normalisation (an en dash goes out as a hyphen) — with the same rules the
  * server sends by (src/channels/sms/, imported as is: one source for both); and the link rule while typing.
  */
-import { smsEncoding, splitSms } from '../../../../src/channels/sms/sms-encoding';
+import { smsEncoding, smsFigures } from '../../../../src/channels/sms/sms-encoding';
 import { containsLink, normaliseForSms } from '../../../../src/channels/sms/sms-normalise';
 import { useT } from '../../shared/i18n';
 
@@ -13,15 +13,14 @@ export function nonGsmCharacters(text: string): string[] {
 }
 
 /** The figures of `text` as it will be sent: normalised first, as the server does. */
-export function smsFigures(text: string) {
+export function sentFigures(text: string) {
   const sent = normaliseForSms(text);
-  const { encoding, parts } = splitSms(sent.text);
-  return { encoding, segments: sent.text ? parts.length : 0, characters: [...sent.text].length, replaced: sent.replaced, sent: sent.text };
+  return { ...smsFigures(sent.text), replaced: sent.replaced, sent: sent.text };
 }
 
 export function SmsCounter({ text, id, allowLinks = true }: { text: string; id?: string; allowLinks?: boolean }) {
   const t = useT();
-  const { encoding, segments, characters, replaced, sent } = smsFigures(text);
+  const { encoding, segments, characters, replaced, sent } = sentFigures(text);
   const offending = nonGsmCharacters(sent);
   const link = !allowLinks && containsLink(text);
   return (

@@ -10,7 +10,7 @@ import { Link } from '../../shared/components/Link';
 import { useAction, useLoad } from '../../shared/hooks';
 import { formatDateTime, useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import type { AuditEntry, Operator } from '../admin-api';
 
 type ActionKey = 'admin.audit.actions.deny';
@@ -35,17 +35,17 @@ function Subject({ entry, operators }: { entry: AuditEntry; operators: Map<strin
   return <>{operator ? `${kind}: ${operator.name ?? operator.email}` : kind}</>;
 }
 
-export function AuditPage({ console: c }: { console: Console }) {
+export function AuditPage({ session }: { session: ConsoleSession }) {
   const t = useT();
-  const first = useLoad(() => c.admin.audit(), [c.admin]);
-  const people = useLoad(() => c.admin.operators().catch(() => ({ items: [] as Operator[] })), [c.admin]);
+  const first = useLoad(() => session.admin.audit(), [session.admin]);
+  const people = useLoad(() => session.admin.operators().catch(() => ({ items: [] as Operator[] })), [session.admin]);
   const operators = new Map((people.data?.items ?? []).map((o) => [o.id, o]));
   const [more, setMore] = useState<AuditEntry[]>([]);
   const entries = [...(first.data?.items ?? []), ...more];
   const loadMore = useAction(async () => {
     const last = entries[entries.length - 1];
     if (!last) return;
-    const page = await c.admin.audit(Number(last.at));
+    const page = await session.admin.audit(Number(last.at));
     setMore((m) => [...m, ...page.items]);
   });
   return (

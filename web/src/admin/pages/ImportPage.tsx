@@ -8,7 +8,7 @@ import { Button, Checkbox, SelectField } from '../../shared/components/forms';
 import { useAction } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import { IMPORT_COUNTS, type ImportRun } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 import { importReasonText } from '../import-reasons';
@@ -19,18 +19,18 @@ const POLL_MS = 1000;
 const inProgress = (run: ImportRun | null): boolean => run?.status === 'queued' || run?.status === 'running';
 
 /** Follows a running import until it is done or failed. */
-function useRun(c: Console, initial: ImportRun | null): ImportRun | null {
+function useRun(session: ConsoleSession, initial: ImportRun | null): ImportRun | null {
   const [run, setRun] = useState(initial);
   useEffect(() => setRun(initial), [initial]);
   useEffect(() => {
     if (!run || !inProgress(run)) return undefined;
-    const timer = setTimeout(() => void c.admin.importRun(run.id).then(setRun).catch(() => undefined), POLL_MS);
+    const timer = setTimeout(() => void session.admin.importRun(run.id).then(setRun).catch(() => undefined), POLL_MS);
     return () => clearTimeout(timer);
   }, [run]);
   return run;
 }
 
-function Report({ console: c, run }: { console: Console; run: ImportRun }) {
+function Report({ session, run }: { session: ConsoleSession; run: ImportRun }) {
   const t = useT();
   const progress = run.fileBytes && run.progress ? Math.floor((run.progress.bytesRead / run.fileBytes) * 100) : undefined;
   return (
@@ -74,7 +74,7 @@ function Report({ console: c, run }: { console: Console; run: ImportRun }) {
       ) : null}
       {!inProgress(run) ? (
         <p>
-          <a href={c.admin.importReportUrl(run.id)} download>
+          <a href={session.admin.importReportUrl(run.id)} download>
             {t('admin.import.reportCsv')}
           </a>
         </p>
@@ -83,7 +83,7 @@ function Report({ console: c, run }: { console: Console; run: ImportRun }) {
   );
 }
 
-export function ImportPage({ console: c }: { console: Console }) {
+export function ImportPage({ session }: { session: ConsoleSession }) {
   const t = useT();
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(true);
@@ -91,7 +91,7 @@ export function ImportPage({ console: c }: { console: Console }) {
   const [encoding, setEncoding] = useState('utf8');
   const [delimiter, setDelimiter] = useState('auto');
   const [started, setStarted] = useState<ImportRun | null>(null);
-  const run = useRun(c, started);
+  const run = useRun(session, started);
   const upload = useAction(async () => {
     if (!file) return;
     const form = new FormData();
@@ -100,7 +100,7 @@ export function ImportPage({ console: c }: { console: Console }) {
     form.append('dryRun', String(dryRun));
     form.append('allowMassRemoval', String(allowMassRemoval));
     form.append('file', file);
-    setStarted(await c.admin.importRegister(form));
+    setStarted(await session.admin.importRegister(form));
   });
 
   return (
@@ -142,7 +142,7 @@ export function ImportPage({ console: c }: { console: Console }) {
           {t('admin.import.submit')}
         </Button>
       </Form>
-      {run ? <Report console={c} run={run} /> : null}
+      {run ? <Report session={session} run={run} /> : null}
     </section>
   );
 }

@@ -10,7 +10,7 @@ import { ErrorAlert, Loading } from '../../shared/components/feedback';
 import { Button } from '../../shared/components/forms';
 import { useAction, useLoad } from '../../shared/hooks';
 import { formatDateTime, useT } from '../../shared/i18n';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import type { Incident, IncidentStatus, MessageKind } from '../admin-api';
 import type { AreaValue } from '../area/area';
 import { AreaPanel } from '../incident/AreaPanel';
@@ -24,10 +24,10 @@ import { shownStatus } from '../incident/incident-status';
 const FIRST: MessageKind[] = ['alert'];
 const FOLLOW_UPS: MessageKind[] = ['update', 'all-clear', 'cancel'];
 
-function IncidentHeader({ console: c, incident, onChanged }: { console: Console; incident: Incident; onChanged: (i: Incident) => void }) {
+function IncidentHeader({ session, incident, onChanged }: { session: ConsoleSession; incident: Incident; onChanged: (i: Incident) => void }) {
   const t = useT();
-  const change = useAction(async (body: { published?: boolean; status?: IncidentStatus }) => onChanged(await c.admin.updateIncident(incident.id, body)));
-  const canEdit = c.operator.role !== 'viewer';
+  const change = useAction(async (body: { published?: boolean; status?: IncidentStatus }) => onChanged(await session.admin.updateIncident(incident.id, body)));
+  const canEdit = session.operator.role !== 'viewer';
   const open = incident.status === 'active' || incident.status === 'draft';
   return (
     <section class="card" aria-labelledby="incident-heading">
@@ -64,34 +64,34 @@ function IncidentHeader({ console: c, incident, onChanged }: { console: Console;
 /** Set by the area section: saves an area change still waiting to settle, so a Send goes to the area as drawn. */
 type AreaSettle = { current: () => Promise<void> };
 
-function AreaSection({ console: c, incident, frozen, settle }: { console: Console; incident: Incident; frozen: boolean; settle: AreaSettle }) {
+function AreaSection({ session, incident, frozen, settle }: { session: ConsoleSession; incident: Incident; frozen: boolean; settle: AreaSettle }) {
   const t = useT();
   const initial = useMemo(() => fromApiArea(incident), [incident.id]);
   const [area, setArea] = useState<AreaValue>(initial);
-  const editable = !frozen && c.operator.role !== 'viewer';
+  const editable = !frozen && session.operator.role !== 'viewer';
   const preview = useAreaPreview({
-    admin: c.admin,
+    admin: session.admin,
     area,
     editable,
     incidentId: incident.id,
     selectionGeometry: incident.selectionGeometry,
     // Once the first message has frozen the recipients, the counts are the frozen set's.
     refresh: incident.frozen,
-    saveArea: (apiArea) => c.admin.updateIncident(incident.id, apiArea),
+    saveArea: (apiArea) => session.admin.updateIncident(incident.id, apiArea),
   });
   settle.current = preview.settle;
   return (
     <section aria-labelledby="area-heading">
       <h2 id="area-heading">{t('admin.incident.area')}</h2>
-      <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable={editable} findStreets={c.admin.findStreets} />
+      <AreaPanel tenant={session.tenant} value={area} onChange={setArea} preview={preview} editable={editable} findStreets={session.admin.findStreets} />
     </section>
   );
 }
 
 /** What residents texted back to the notices of this incident (polled while the page is open). */
-function RepliesSection({ console: c, incidentId }: { console: Console; incidentId: string }) {
+function RepliesSection({ session, incidentId }: { session: ConsoleSession; incidentId: string }) {
   const t = useT();
-  const replies = useLoad(() => c.admin.replies(incidentId), [incidentId], 15_000);
+  const replies = useLoad(() => session.admin.replies(incidentId), [incidentId], 15_000);
   const list = replies.data?.items ?? [];
   return (
     <section class="card" aria-labelledby="replies-heading">
@@ -112,13 +112,13 @@ function RepliesSection({ console: c, incidentId }: { console: Console; incident
   );
 }
 
-export function IncidentPage({ console: c, id }: { console: Console; id: string }) {
+export function IncidentPage({ session, id }: { session: ConsoleSession; id: string }) {
   const t = useT();
-  const loaded = useLoad(() => c.admin.incident(id), [id]);
+  const loaded = useLoad(() => session.admin.incident(id), [id]);
   const [incident, setIncident] = useState<Incident | null>(null);
   useEffect(() => setIncident(loaded.data ?? null), [loaded.data]);
-  const messages = useLoad(() => c.admin.messages(id), [id]);
-  const settings = useLoad(() => c.admin.settings(), [c.admin]);
+  const messages = useLoad(() => session.admin.messages(id), [id]);
+  const settings = useLoad(() => session.admin.settings(), [session.admin]);
   const items = messages.data?.items ?? [];
   const areaSettle = useRef<() => Promise<void>>(async () => {});
 
@@ -126,19 +126,19 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
   const frozen = incident.frozen || items.length > 0;
   return (
     <div class="incident-page">
-      <IncidentHeader console={c} incident={incident} onChanged={setIncident} />
-      <AreaSection console={c} incident={incident} frozen={frozen} settle={areaSettle} />
-      {c.operator.role !== 'viewer' ? (
+      <IncidentHeader session={session} incident={incident} onChanged={setIncident} />
+      <AreaSection session={session} incident={incident} frozen={frozen} settle={areaSettle} />
+      {session.operator.role !== 'viewer' ? (
         <ComposeForm
           key={items.length}
           heading={frozen ? t('admin.compose.followUp') : t('admin.compose.heading')}
-          languages={c.tenant.languages}
+          languages={session.tenant.languages}
           kinds={frozen ? FOLLOW_UPS : FIRST}
           allowLinks={settings.data?.allowLinksInSms !== false}
-          templates={(kind) => messageTemplates(c.tenant, incident, kind)}
+          templates={(kind) => messageTemplates(session.tenant, incident, kind)}
           onSend={async (message) => {
             await areaSettle.current();
-            await c.admin.send(incident.id, message);
+            await session.admin.send(incident.id, message);
             await messages.reload();
           }}
         />
@@ -150,15 +150,15 @@ export function IncidentPage({ console: c, id }: { console: Console; id: string 
         {[...items].reverse().map((m) => (
           <DeliveryProgress
             key={m.id}
-            admin={c.admin}
+            admin={session.admin}
             message={m}
-            role={c.operator.role}
+            role={session.operator.role}
             onChanged={() => void messages.reload()}
             onStatus={() => void loaded.reload()}
           />
         ))}
       </section>
-      {items.length > 0 ? <RepliesSection console={c} incidentId={incident.id} /> : null}
+      {items.length > 0 ? <RepliesSection session={session} incidentId={incident.id} /> : null}
     </div>
   );
 }

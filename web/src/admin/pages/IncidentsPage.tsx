@@ -6,22 +6,22 @@ import { ErrorAlert, Loading } from '../../shared/components/feedback';
 import { useLoad } from '../../shared/hooks';
 import { formatDateTime, useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import { incidentTab, shownStatus, type IncidentTab } from '../incident/incident-status';
 
 const TABS: IncidentTab[] = ['active', 'planned', 'past', 'draft'];
 
-export function IncidentsPage({ console: c }: { console: Console }) {
+export function IncidentsPage({ session }: { session: ConsoleSession }) {
   const t = useT();
   const [tab, setTab] = useState<IncidentTab>('active');
-  const incidents = useLoad(() => c.admin.incidents(), [c.admin], 15_000);
+  const incidents = useLoad(() => session.admin.incidents(), [session.admin], 15_000);
   const shown = (incidents.data?.items ?? []).filter((i) => incidentTab(i) === tab);
 
   return (
     <section aria-labelledby="incidents-heading">
       <div class="page-head">
         <h1 id="incidents-heading">{t('admin.incidents.heading')}</h1>
-        {c.operator.role !== 'viewer' ? (
+        {session.operator.role !== 'viewer' ? (
           <Link href="/admin/incidents/new" class="button">
             {t('admin.nav.newIncident')}
           </Link>

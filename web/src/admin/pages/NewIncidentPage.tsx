@@ -10,7 +10,7 @@ import { Button } from '../../shared/components/forms';
 import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import { navigate } from '../../shared/router';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import type { Incident } from '../admin-api';
 import { EMPTY_AREA, isEmptyArea, type AreaValue } from '../area/area';
 import { AreaPanel } from '../incident/AreaPanel';
@@ -32,28 +32,28 @@ function storage<T>(run: () => T): T | null {
 }
 
 /** The draft this tab was working on, if it is still a draft. */
-async function storedDraft(c: Console): Promise<Incident | null> {
-  const id = storage(() => sessionStorage.getItem(draftKey(c.tenant.slug)));
+async function storedDraft(session: ConsoleSession): Promise<Incident | null> {
+  const id = storage(() => sessionStorage.getItem(draftKey(session.tenant.slug)));
   if (!id) return null;
-  const incident = await c.admin.incident(id).catch(() => null);
+  const incident = await session.admin.incident(id).catch(() => null);
   if (incident?.status === 'draft' && !incident.frozen) return incident;
-  storage(() => sessionStorage.removeItem(draftKey(c.tenant.slug)));
+  storage(() => sessionStorage.removeItem(draftKey(session.tenant.slug)));
   return null;
 }
 
-export function NewIncidentPage({ console: c }: { console: Console }) {
+export function NewIncidentPage({ session }: { session: ConsoleSession }) {
   const [generation, setGeneration] = useState(0);
-  const draft = useLoad(() => storedDraft(c), [c.tenant.slug, generation]);
+  const draft = useLoad(() => storedDraft(session), [session.tenant.slug, generation]);
   if (draft.loading) return <Loading />;
-  return <NewIncidentForm key={`${generation}:${draft.data?.id ?? ''}`} console={c} draft={draft.data ?? null} onDiscarded={() => setGeneration((g) => g + 1)} />;
+  return <NewIncidentForm key={`${generation}:${draft.data?.id ?? ''}`} session={session} draft={draft.data ?? null} onDiscarded={() => setGeneration((g) => g + 1)} />;
 }
 
-function NewIncidentForm({ console: c, draft, onDiscarded }: { console: Console; draft: Incident | null; onDiscarded: () => void }) {
+function NewIncidentForm({ session, draft, onDiscarded }: { session: ConsoleSession; draft: Incident | null; onDiscarded: () => void }) {
   const t = useT();
   const [details, setDetails] = useState<DetailsValue>(
     draft
       ? { service: draft.service, kind: draft.kind, title: draft.title, description: draft.description ?? '', startsAt: toLocalInput(draft.startsAt), endsAt: toLocalInput(draft.endsAt) }
-      : { service: c.tenant.services[0] ?? 'water', kind: 'sudden', title: '', description: '', startsAt: '', endsAt: '' },
+      : { service: session.tenant.services[0] ?? 'water', kind: 'sudden', title: '', description: '', startsAt: '', endsAt: '' },
   );
   const [area, setArea] = useState<AreaValue>(draft ? fromApiArea(draft) : EMPTY_AREA);
   const incidentId = useRef<string | null>(draft?.id ?? null);
@@ -65,26 +65,26 @@ function NewIncidentForm({ console: c, draft, onDiscarded }: { console: Console;
   async function saveArea(apiArea: ApiArea): Promise<Incident> {
     const input = detailsToInput(detailsRef.current);
     const withTitle = { ...input, title: input.title || t(`common.services.${input.service}`) };
-    if (incidentId.current) return c.admin.updateIncident(incidentId.current, { ...withTitle, ...apiArea });
-    const created = await c.admin.createIncident({ ...withTitle, ...apiArea, published: false, status: 'draft' });
+    if (incidentId.current) return session.admin.updateIncident(incidentId.current, { ...withTitle, ...apiArea });
+    const created = await session.admin.createIncident({ ...withTitle, ...apiArea, published: false, status: 'draft' });
     incidentId.current = created.id;
-    storage(() => sessionStorage.setItem(draftKey(c.tenant.slug), created.id));
+    storage(() => sessionStorage.setItem(draftKey(session.tenant.slug), created.id));
     setHasDraft(true);
     return created;
   }
 
-  const preview = useAreaPreview({ admin: c.admin, area, saveArea, editable: true, incidentId: incidentId.current });
+  const preview = useAreaPreview({ admin: session.admin, area, saveArea, editable: true, incidentId: incidentId.current });
   const save = useAction(async () => {
     // A draft save still queued or under way would otherwise create a second incident beside this one.
     await preview.settle();
     const input = { ...detailsToInput(details), ...toApiArea(area), status: 'active' as const };
-    const id = incidentId.current ? (await c.admin.updateIncident(incidentId.current, input)).id : (await c.admin.createIncident({ ...input, published: false })).id;
-    storage(() => sessionStorage.removeItem(draftKey(c.tenant.slug)));
+    const id = incidentId.current ? (await session.admin.updateIncident(incidentId.current, input)).id : (await session.admin.createIncident({ ...input, published: false })).id;
+    storage(() => sessionStorage.removeItem(draftKey(session.tenant.slug)));
     navigate(`/admin/incidents/${encodeURIComponent(id)}`);
   });
   const discard = useAction(async () => {
-    if (incidentId.current) await c.admin.deleteDraft(incidentId.current);
-    storage(() => sessionStorage.removeItem(draftKey(c.tenant.slug)));
+    if (incidentId.current) await session.admin.deleteDraft(incidentId.current);
+    storage(() => sessionStorage.removeItem(draftKey(session.tenant.slug)));
     onDiscarded();
   });
   const fieldError = (field: string) => (save.error instanceof ApiError ? save.error.fieldMessage(field) : undefined);
@@ -94,9 +94,9 @@ function NewIncidentForm({ console: c, draft, onDiscarded }: { console: Console;
       <h1>{t('admin.incident.newHeading')}</h1>
       {hasDraft ? <Alert kind="info">{t('admin.incident.draftKept')}</Alert> : null}
       <Form class="card" aria-label={t('admin.incident.details')} onSubmit={() => void save.run()}>
-        <IncidentDetails services={c.tenant.services} value={details} onChange={setDetails} errors={fieldError} />
+        <IncidentDetails services={session.tenant.services} value={details} onChange={setDetails} errors={fieldError} />
         <h2>{t('admin.incident.area')}</h2>
-        <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={c.admin.findStreets} />
+        <AreaPanel tenant={session.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={session.admin.findStreets} />
         {save.error && fieldError('area') ? <Alert kind="error">{fieldError('area')}</Alert> : <ErrorAlert error={save.error ?? discard.error} />}
         <div class="row">
           <Button type="submit" busy={save.busy} disabled={isEmptyArea(area) || !details.title.trim()}>

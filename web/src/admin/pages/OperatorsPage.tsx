@@ -5,7 +5,7 @@ import { Button, SelectField, TextField } from '../../shared/components/forms';
 import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import { ROLES, type Role } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 
@@ -14,13 +14,13 @@ function useRoleOptions() {
   return ROLES.map((r) => ({ value: r, label: t(`admin.roles.${r}`) }));
 }
 
-function AddOperator({ console: c, onAdded }: { console: Console; onAdded: () => Promise<void> }) {
+function AddOperator({ session, onAdded }: { session: ConsoleSession; onAdded: () => Promise<void> }) {
   const t = useT();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('operator');
   const [oneTime, setOneTime] = useState<string | null>(null);
   const add = useAction(async () => {
-    const created = await c.admin.createOperator({ email: email.trim(), role });
+    const created = await session.admin.createOperator({ email: email.trim(), role });
     setOneTime(created.oneTimePassword ?? null);
     setEmail('');
     await onAdded();
@@ -45,12 +45,12 @@ function AddOperator({ console: c, onAdded }: { console: Console; onAdded: () =>
   );
 }
 
-function CreateToken({ console: c }: { console: Console }) {
+function CreateToken({ session }: { session: ConsoleSession }) {
   const t = useT();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('operator');
   const [token, setToken] = useState<string | null>(null);
-  const create = useAction(async () => setToken((await c.admin.createToken({ name: name.trim(), role })).token));
+  const create = useAction(async () => setToken((await session.admin.createToken({ name: name.trim(), role })).token));
   return (
     <Form class="card" aria-labelledby="tokens-heading" onSubmit={() => void create.run()}>
       <h2 id="tokens-heading">{t('admin.operators.tokens')}</h2>
@@ -71,9 +71,9 @@ function CreateToken({ console: c }: { console: Console }) {
   );
 }
 
-export function OperatorsPage({ console: c }: { console: Console }) {
+export function OperatorsPage({ session }: { session: ConsoleSession }) {
   const t = useT();
-  const list = useLoad(() => c.admin.operators(), [c.admin]);
+  const list = useLoad(() => session.admin.operators(), [session.admin]);
   return (
     <section aria-labelledby="operators-heading">
       <h1 id="operators-heading">{t('admin.operators.heading')}</h1>
@@ -93,8 +93,8 @@ export function OperatorsPage({ console: c }: { console: Console }) {
           ]}
         />
       ) : null}
-      <AddOperator console={c} onAdded={list.reload} />
-      <CreateToken console={c} />
+      <AddOperator session={session} onAdded={list.reload} />
+      <CreateToken session={session} />
     </section>
   );
 }

@@ -9,14 +9,14 @@ import { Button, TextField } from '../../shared/components/forms';
 import { useAction } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
 import { DataTable } from '../../shared/components/DataTable';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
 import type { ResidentAddress, ResidentRow } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 
-function AddressCell({ console: c, row, onChange }: { console: Console; row: ResidentRow; onChange: (address: ResidentAddress) => void }) {
+function AddressCell({ session, row, onChange }: { session: ConsoleSession; row: ResidentRow; onChange: (address: ResidentAddress) => void }) {
   const t = useT();
-  const toggle = useAction(async (address: ResidentAddress) => onChange(await c.admin.setResidentAddressActive(row.id, address.id, !address.active)));
-  const canChange = c.operator.role !== 'viewer';
+  const toggle = useAction(async (address: ResidentAddress) => onChange(await session.admin.setResidentAddressActive(row.id, address.id, !address.active)));
+  const canChange = session.operator.role !== 'viewer';
   return (
     <>
       {row.addresses.map((a) => (
@@ -37,23 +37,23 @@ function AddressCell({ console: c, row, onChange }: { console: Console; row: Res
   );
 }
 
-export function ResidentsPage({ console: c }: { console: Console }) {
+export function ResidentsPage({ session }: { session: ConsoleSession }) {
   const t = useT();
   const [q, setQ] = useState('');
   const [rows, setRows] = useState<ResidentRow[] | null>(null);
   const [deleted, setDeleted] = useState(false);
   const search = useAction(async () => {
     setDeleted(false);
-    setRows((await c.admin.residents(q.trim())).items);
+    setRows((await session.admin.residents(q.trim())).items);
   });
   const remove = useAction(async (id: string) => {
-    await c.admin.deleteResident(id);
+    await session.admin.deleteResident(id);
     setRows((current) => current && current.filter((r) => r.id !== id));
     setDeleted(true);
   });
   const replaceAddress = (id: string) => (address: ResidentAddress) =>
     setRows((current) => current && current.map((r) => (r.id === id ? { ...r, addresses: r.addresses.map((a) => (a.id === address.id ? address : a)) } : r)));
-  const canChange = c.operator.role !== 'viewer';
+  const canChange = session.operator.role !== 'viewer';
   return (
     <section aria-labelledby="residents-heading">
       <h1 id="residents-heading">{t('admin.residents.heading')}</h1>
@@ -77,7 +77,7 @@ export function ResidentsPage({ console: c }: { console: Console }) {
           columns={[
             { header: t('admin.residents.name'), cell: (r) => r.name ?? t('admin.residents.nameHidden') },
             { header: t('admin.residents.phones'), cell: (r) => r.endpoints.map((e) => <div key={e.id}>{e.value}</div>) },
-            { header: t('admin.residents.addresses'), cell: (r) => <AddressCell console={c} row={r} onChange={replaceAddress(r.id)} /> },
+            { header: t('admin.residents.addresses'), cell: (r) => <AddressCell session={session} row={r} onChange={replaceAddress(r.id)} /> },
             { header: t('admin.residents.source'), cell: (r) => t(`admin.residents.sources.${r.source}`) },
             ...(canChange
               ? [

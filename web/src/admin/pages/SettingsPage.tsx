@@ -1,23 +1,23 @@
 /**
  * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
  * service area, sender, footer, quiet hours, PIN length, approval, TOTP, household mode, price, branding,
- * tiles, embed origins) when the server has a settings API. The server validates every field and names
- * the bad one, which the form shows.
+ * tiles, embed origins). The server validates every field and names the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
 import { Button, Checkbox, TextArea, TextField } from '../../shared/components/forms';
 import { useAction, useLoad } from '../../shared/hooks';
 import { useT } from '../../shared/i18n';
-import type { Console } from '../AdminApp';
+import type { ConsoleSession } from '../AdminApp';
+import type { SettingsChange, SettingsView } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 
 type TextKey = 'name' | 'languages' | 'serviceArea' | 'country' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
-function toForm(settings: Record<string, unknown>): Form {
-  const quiet = settings.quietHours as { start?: string; end?: string } | null | undefined;
+function toForm(settings: SettingsView): Form {
+  const quiet = settings.quietHours;
   const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   return {
     name: text(settings.name),
@@ -49,7 +49,7 @@ function areaOf(text: string): unknown {
   }
 }
 
-function fromForm(form: Form): Record<string, unknown> {
+function fromForm(form: Form): SettingsChange {
   return {
     name: form.name.trim(),
     languages: form.languages.split(/[\s,]+/).filter(Boolean),
@@ -88,15 +88,14 @@ function Links({ slug }: { slug: string }) {
   );
 }
 
-export function SettingsPage({ console: c }: { console: Console }) {
+export function SettingsPage({ session }: { session: ConsoleSession }) {
   const t = useT();
-  const editable = c.features.has('settings');
-  const loaded = useLoad(() => (editable ? c.admin.settings() : Promise.resolve(null)), [c.admin]);
+  const loaded = useLoad(() => session.admin.settings(), [session.admin]);
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
   // The country national numbers are read in now: the setting, or the service area's.
   const [countryInEffect, setCountryInEffect] = useState('');
-  const show = (settings: Record<string, unknown>) => {
+  const show = (settings: SettingsView) => {
     setForm(toForm(settings));
     setCountryInEffect(String(settings.countryInEffect ?? ''));
   };
@@ -105,7 +104,7 @@ export function SettingsPage({ console: c }: { console: Console }) {
   }, [loaded.data]);
   const save = useAction(async () => {
     if (!form) return;
-    show(await c.admin.updateSettings(fromForm(form)));
+    show(await session.admin.updateSettings(fromForm(form)));
     setSaved(true);
   });
   const set = (key: TextKey) => (value: string) => setForm((f) => (f ? { ...f, [key]: value } : f));
@@ -114,8 +113,8 @@ export function SettingsPage({ console: c }: { console: Console }) {
   return (
     <section aria-labelledby="settings-heading">
       <h1 id="settings-heading">{t('admin.settings.heading')}</h1>
-      <Links slug={c.tenant.slug} />
-      {editable && loaded.loading && !loaded.data ? <Loading /> : null}
+      <Links slug={session.tenant.slug} />
+      {loaded.loading && !loaded.data ? <Loading /> : null}
       <ErrorAlert error={loaded.error} />
       {form ? (
         <Form

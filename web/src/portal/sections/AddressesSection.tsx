@@ -14,7 +14,7 @@ import { addressLine } from '../../shared/address-text';
 import type { PublicTenant } from '../../shared/tenant';
 import type { AddedAddress, MyAddress, PortalApi } from '../portal-api';
 import { AddAddressForm } from './AddAddressForm';
-import { RegisterOnceOffer } from './RegisterOnceOffer';
+import { SignUpOnceOffer } from './SignUpOnceOffer';
 import { SourceBadge } from './SourceBadge';
 
 // Leaflet stays out of the portal's first load: the map comes when there is an address to show.
@@ -107,7 +107,7 @@ export function AddressesSection({ tenant, api, portal, addresses, reachable, re
       <h3>{t('portal.addresses.extra')}</h3>
       {extra.length ? <ul class="list-plain">{extra.map(item)}</ul> : <p class="muted">{t('portal.addresses.noneExtra')}</p>}
       {added ? <Alert kind="ok">{t('portal.addresses.added')}</Alert> : null}
-      {added && added.otherTenants.length > 0 ? <RegisterOnceOffer portal={portal} added={added} onDone={() => setAdded(null)} /> : null}
+      {added && added.otherTenants.length > 0 ? <SignUpOnceOffer portal={portal} added={added} onDone={() => setAdded(null)} /> : null}
       {ordered.length > 0 ? (
         <Suspense fallback={<Loading />}>
           <AddressMap tenant={tenant} addresses={ordered} />

@@ -3,6 +3,7 @@
  * while typing (and on "Find matches"), and the resident picks the right one ("131a" vs "131b").
  */
 import { useEffect, useId, useState } from 'preact/hooks';
+import type * as api from '../../../../src/contracts';
 import { query, tenantPath, type ApiClient } from '../api';
 import { useDebounced } from '../hooks';
 import { currentLanguage, useT } from '../i18n';
@@ -10,20 +11,8 @@ import { addressLine, streetNames } from '../address-text';
 import { Button, TextField } from './forms';
 import { ErrorAlert } from './feedback';
 
-export interface Address {
-  id: string;
-  label: string;
-  street: string;
-  streetSv: string | null;
-  number: string;
-  postalCode: string;
-  postalTown: string;
-  municipality?: string;
-  propertyId?: string | null;
-  buildingId?: string | null;
-  lat: number;
-  lon: number;
-}
+/** An address as the address search answers it. */
+export type Address = api.AddressView;
 
 interface AddressPickerProps {
   api: ApiClient;
