@@ -31,6 +31,8 @@ export const messageSchema = z.object({
   ...countsSchema,
   providers: z.array(z.object({ provider: z.string(), queued: z.number().optional(), sent: z.number().optional(), delivered: z.number().optional(), failed: z.number().optional(), expired: z.number().optional() })),
   failovers: z.array(z.object({ reason: z.string(), count: z.number() })),
+  outcome: z.enum(['sent', 'partly-failed', 'failed']).nullable().describe('how the send ended once every delivery was tried; null before'),
+  failures: z.array(z.object({ reason: z.string(), count: z.number() })).describe('why deliveries failed or expired, the most frequent first'),
 });
 
 export const previewSchema = z.object({

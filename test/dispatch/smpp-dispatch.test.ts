@@ -179,6 +179,11 @@ for (const kind of TEST_DATABASES) {
       expect(silent.of('submit').map((e) => e.message_id)).toEqual(['p1', 'p2', 'p3']);
       expect(failing.of('submit').map((e) => e.message_id)).toEqual(['p1', 'p2', 'p3']);
       expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({ sent: 3, failed: 1 });
+      // Each send ends with its outcome and the reasons counted: one number refused of four; all three undeliverable.
+      await until(a, tenant, viaA.id, (m) => m.outcome !== null);
+      expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({ status: 'sent', outcome: 'partly-failed', failures: [{ reason: 'submit_sm refused: ESME_RINVDSTADR', count: 1 }] });
+      await until(b, tenant, viaB.id, (m) => m.outcome !== null);
+      expect(await b.dispatch.messages.getMessage(tenant, viaB.id)).toMatchObject({ outcome: 'failed', failures: [{ reason: expect.stringMatching(/UNDELIV/), count: 3 }] });
       // Each delivery keeps the provider's answer; a final refusal its SMPP status, tried once.
       const rows = await a.db.kysely.selectFrom('deliveries').select(['status', 'error', 'attempts', 'answer', 'provider_id']).where('message_id', '=', viaA.id).orderBy('seq').execute();
       const refused = rows.find((r) => r.status === 'failed')!;

@@ -442,8 +442,14 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
       return due.map((m) => m.id);
     },
 
-    /** Deliveries per provider and status, and why messages moved to another provider (failover), for the message's status. */
-    async providerCounts(tenantId: TenantId, messageId: string): Promise<{ providers: Array<{ provider: string; status: DeliveryStatus; n: number }>; failovers: Array<{ reason: string; n: number }> }> {
+    /**
+     * Deliveries per provider and status, why messages moved to another provider (failover), and why
+     * deliveries failed or expired, for the message's status.
+     */
+    async providerCounts(
+      tenantId: TenantId,
+      messageId: string,
+    ): Promise<{ providers: Array<{ provider: string; status: DeliveryStatus; n: number }>; failovers: Array<{ reason: string; n: number }>; failures: Array<{ reason: string; n: number }> }> {
       const providers = await db
         .selectFrom('deliveries')
         .select((eb) => ['provider', 'status', eb.fn.countAll<number>().as('n')])
@@ -462,9 +468,20 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         .groupBy('error')
         .limit(20)
         .execute();
+      const failures = await db
+        .selectFrom('deliveries')
+        .select((eb) => ['error', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('status', 'in', ['failed', 'expired'])
+        .groupBy('error')
+        .orderBy('n', 'desc')
+        .limit(20)
+        .execute();
       return {
         providers: providers.map((p) => ({ provider: p.provider!, status: p.status, n: Number(p.n) })),
         failovers: failovers.map((f) => ({ reason: f.error!.slice(FAILOVER_PREFIX.length), n: Number(f.n) })),
+        failures: failures.map((f) => ({ reason: f.error ?? 'unknown', n: Number(f.n) })),
       };
     },
 

@@ -24,7 +24,7 @@ export interface DispatchRouteDeps {
 
 /** A message is finished for its watchers when nothing is queued or waiting for a receipt. */
 const finished = (m: MessageView) => (m.status === 'sent' || m.status === 'cancelled') && m.queued === 0 && m.sent === 0;
-const counts = (m: MessageView) => ({ status: m.status, queued: m.queued, sent: m.sent, delivered: m.delivered, failed: m.failed, expired: m.expired, total: m.total });
+const counts = (m: MessageView) => ({ status: m.status, outcome: m.outcome, queued: m.queued, sent: m.sent, delivered: m.delivered, failed: m.failed, expired: m.expired, total: m.total });
 
 export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDeps) => {
   const { messages } = deps;

@@ -49,6 +49,21 @@ export interface MessageView extends DeliveryCounts {
   providers: Array<{ provider: string } & Partial<DeliveryCounts>>;
   /** Why deliveries moved on to a later provider of a failover chain, and how many. */
   failovers: Array<{ reason: string; count: number }>;
+  /** How the send ended once every delivery was tried: all went out, some failed, all failed; null before. */
+  outcome: MessageOutcome | null;
+  /** Why deliveries failed or expired, and how many (the most frequent reasons first). */
+  failures: Array<{ reason: string; count: number }>;
+}
+
+export type MessageOutcome = 'sent' | 'partly-failed' | 'failed';
+
+/** A finished send's outcome from its counts: failed and expired deliveries against all of them. */
+export function messageOutcome(status: MessageRow['status'], counts: DeliveryCounts): MessageOutcome | null {
+  if (status !== 'sent') return null;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const failed = counts.failed + counts.expired;
+  if (failed === 0) return 'sent';
+  return failed === total ? 'failed' : 'partly-failed';
 }
 
 export interface MessageServiceDeps {
@@ -74,9 +89,10 @@ function parseSendAt(value: string | number | undefined, now: number): number {
 export interface ProviderCounts {
   providers: Array<{ provider: string; status: keyof DeliveryCounts; n: number }>;
   failovers: Array<{ reason: string; n: number }>;
+  failures: Array<{ reason: string; n: number }>;
 }
 
-export function toMessageView(row: MessageRow, counts: DeliveryCounts, byProvider: ProviderCounts = { providers: [], failovers: [] }): MessageView {
+export function toMessageView(row: MessageRow, counts: DeliveryCounts, byProvider: ProviderCounts = { providers: [], failovers: [], failures: [] }): MessageView {
   const providers = new Map<string, { provider: string } & Partial<DeliveryCounts>>();
   for (const p of byProvider.providers) {
     const entry = providers.get(p.provider) ?? { provider: p.provider };
@@ -101,6 +117,8 @@ export function toMessageView(row: MessageRow, counts: DeliveryCounts, byProvide
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     providers: [...providers.values()],
     failovers: byProvider.failovers.map((f) => ({ reason: f.reason, count: f.n })),
+    outcome: messageOutcome(row.status, counts),
+    failures: byProvider.failures.map((f) => ({ reason: f.reason, count: f.n })),
   };
 }
 

@@ -53,7 +53,7 @@ export type Message = Narrow<
 >;
 
 /** What the message's live events carry. */
-export type DeliveryCounts = Pick<Message, 'status' | 'queued' | 'sent' | 'delivered' | 'failed' | 'expired' | 'total'>;
+export type DeliveryCounts = Pick<Message, 'status' | 'outcome' | 'queued' | 'sent' | 'delivered' | 'failed' | 'expired' | 'total'>;
 
 export type SmsReply = api.SmsReply;
 export type ResidentAddress = api.ResidentAddressView;

@@ -354,6 +354,8 @@ export const en = {
       recipients: 'Goes to {{count}} recipients.',
     },
     delivery: {
+      outcomes: { sent: 'Sent', 'partly-failed': 'Partly failed: some recipients were not reached', failed: 'Failed: no recipient was reached' },
+      failureReasons: 'Why',
       heading: 'Delivery',
       progress: '{{percent}} % done',
       queued: 'Queued',

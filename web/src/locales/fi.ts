@@ -355,6 +355,8 @@ export const fi: Texts = {
       recipients: 'Vastaanottajia {{count}}.',
     },
     delivery: {
+      outcomes: { sent: 'Lähetetty', 'partly-failed': 'Osittain epäonnistui: kaikkia vastaanottajia ei tavoitettu', failed: 'Epäonnistui: yhtäkään vastaanottajaa ei tavoitettu' },
+      failureReasons: 'Syyt',
       heading: 'Toimitus',
       progress: '{{percent}} % valmis',
       queued: 'Jonossa',

@@ -355,6 +355,8 @@ export const sv: Texts = {
       recipients: 'Går till {{count}} mottagare.',
     },
     delivery: {
+      outcomes: { sent: 'Skickat', 'partly-failed': 'Delvis misslyckat: alla mottagare nåddes inte', failed: 'Misslyckat: ingen mottagare nåddes' },
+      failureReasons: 'Orsaker',
       heading: 'Leverans',
       progress: '{{percent}} % klart',
       queued: 'I kö',

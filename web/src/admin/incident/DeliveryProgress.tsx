@@ -109,6 +109,10 @@ export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: 
   const t = useT();
   const counts = useLiveCounts(admin, message);
   useEffect(() => onStatus?.(counts.status), [counts.status]);
+  // The reasons of failures come with the message, not with the live counts: read it again once it has ended.
+  useEffect(() => {
+    if (counts.outcome && counts.outcome !== message.outcome) void admin.message(message.id).then(onChanged);
+  }, [counts.outcome]);
   const percent = percentDone(counts);
   const rendered = Object.entries(message.rendered);
   return (
@@ -136,6 +140,26 @@ export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: 
           <dd data-state="total">{counts.total}</dd>
         </div>
       </dl>
+      {counts.outcome && counts.outcome !== 'sent' ? (
+        <div class="delivery__outcome" data-outcome={counts.outcome}>
+          <p>
+            <strong>{t(`admin.delivery.outcomes.${counts.outcome}`)}</strong>
+          </p>
+          {message.failures.length ? (
+            <>
+              <p class="muted">{t('admin.delivery.failureReasons')}</p>
+              {/* The providers' own words, as they answered. */}
+              <ul class="list-plain delivery__failures">
+                {message.failures.map((f) => (
+                  <li key={f.reason}>
+                    {f.count} × <span class="muted" lang="en">{f.reason}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
+      ) : null}
       {message.warnings.length ? (
         <p class="muted">
           {t('admin.delivery.warnings')}: {message.warnings.map((w) => warningText(t, w)).join(' ')}
