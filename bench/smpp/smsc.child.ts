@@ -3,11 +3,16 @@
  * does not share the event loop of the client being measured. Reports its port, then the count of
  * messages it took (and how many numbers got more than one) whenever asked.
  */
+import { appendFileSync } from 'node:fs';
 import { childInput, sendToParent } from '../lib/child.js';
 import { startSmsc } from '../../src/channels/sms/smsc-simulator.js';
 
 export interface SmscInput {
   receiptDelayMs: number;
+  /** Listen here (a restarted SMSC takes its predecessor's port); any free port if unset. */
+  port?: number;
+  /** Append each number it takes a message for to this file as it takes it, so a count outlives a kill -9. */
+  logFile?: string;
 }
 export interface SmscReady {
   type: 'ready';
@@ -29,7 +34,11 @@ function countOf(messages: ReadonlyArray<{ to: string }>): SmscCount {
 }
 
 const input = childInput<SmscInput>();
-const smsc = await startSmsc(0, { receiptDelayMs: input.receiptDelayMs });
+const logFile = input.logFile;
+const smsc = await startSmsc(input.port ?? 0, {
+  receiptDelayMs: input.receiptDelayMs,
+  ...(logFile ? { onMessage: (sms: { to: string }) => appendFileSync(logFile, `${sms.to}\n`) } : {}),
+});
 process.on('message', (message: { type: string }) => {
   if (message.type === 'count') void sendToParent(countOf(smsc.messages));
 });

@@ -53,7 +53,8 @@ async function prepareDatabase(config: Config, db: Db, logger: Logger, options: 
 async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Promise<void> {
   const db = openDatabase(config.databaseUrl, { logger });
   if (prepare) await prepareDatabase(config, db, logger, prepare);
-  const context = createContext(config, db);
+  // With an id (AVISO_WORKER_ID), a server started again after a crash takes its own batches back at once.
+  const context = createContext(config, db, { dispatch: { workerId: config.workerId } });
   const app = await buildApp(context, { logger });
   // What start-up has opened so far, for a shutdown that may come before it is done.
   const opened: { metricsServer?: Awaited<ReturnType<typeof startMetricsListener>>; stopRetention?: (() => void) | undefined } = {};
@@ -107,14 +108,20 @@ async function supervise(config: Config, logger: Logger, processes: number): Pro
   });
   const stopRetention = retention.startDaily(logger);
   cluster.setupPrimary({ execArgv: serverExecArgv() });
-  const fork = () => cluster.fork();
+  // Each server keeps a slot: one replacing a dead server has its worker id (`AVISO_WORKER_ID-slot`), so it
+  // takes the dead one's batches back at once.
+  const slots = new Map<number, number>();
+  const fork = (slot: number) => {
+    const worker = cluster.fork(config.workerId ? { AVISO_WORKER_ID: `${config.workerId}-${slot}` } : {});
+    slots.set(worker.id, slot);
+  };
   cluster.on('exit', (worker, code, signal) => {
     if (closing) {
       if (Object.keys(cluster.workers ?? {}).length === 0) void db.close().finally(() => process.exit(0));
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'server process ended; starting another');
-    fork();
+    fork(slots.get(worker.id) ?? 0);
   });
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -125,7 +132,7 @@ async function supervise(config: Config, logger: Logger, processes: number): Pro
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  for (let i = 0; i < processes; i++) fork();
+  for (let slot = 1; slot <= processes; slot++) fork(slot);
   const local = `http://localhost:${config.port}`;
   cluster.once('listening', () => logger.info({ processes }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`));
 }
