@@ -14,6 +14,8 @@ import { createResidents } from './modules/residents/residents.module.js';
 import { unsubscribeUrl } from './modules/residents/unsubscribe.service.js';
 import { createDispatch, type DispatchOptions } from './modules/dispatch/dispatch.module.js';
 import { createOperators } from './modules/operators/operators.module.js';
+import { networkRepository } from './modules/network/network.repository.js';
+import { networkService } from './modules/network/network.service.js';
 import { createRegister, type RegisterModuleOptions } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
 import { tenantService } from './modules/tenants/tenant.service.js';
@@ -45,7 +47,8 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const auth = createAuth({ config, db: db.ephemeral, dialect: db.dialect, clock, channels });
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email) : undefined;
-  const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe }, options.dispatch);
+  const networks = networkService({ networks: networkRepository(db.kysely) });
+  const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe, network: networks }, options.dispatch);
   const history = { noticesFor: dispatch.listNoticesForContact };
   const residents = createResidents({ db: db.kysely, dialect: db.dialect, clock, secret: config.secret, auth, tenants, addresses, audit, history });
   const register = createRegister({ db, clock, secret: config.secret }, options.register);
@@ -59,7 +62,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   metrics.observeReadiness(() => readiness.check(), clock);
   return {
     config, db, clock, tenants, tenantSettings, addresses, audit, channels, inbox, inboxEnabled: devInboxServed(config),
-    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, metrics, readiness, retention,
+    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, networks, metrics, readiness, retention,
   };
 }
 

@@ -15,6 +15,7 @@ import { messageRepository } from './message.repository.js';
 import { registerDispatchRoutes } from './dispatch.routes.js';
 import { registerMapRoutes } from '../maps/map.routes.js';
 import { registerReplyRoutes } from '../replies/replies.routes.js';
+import { registerNetworkRoutes } from '../network/network.routes.js';
 
 export function registerDispatchApi(app: AppInstance, context: Context): void {
   const { dispatch, operators } = context;
@@ -24,6 +25,7 @@ export function registerDispatchApi(app: AppInstance, context: Context): void {
   registerDispatchRoutes(app, { incidents: dispatch.incidents, preview: dispatch.preview, messages: dispatch.messages, guard });
   registerReplyRoutes(app, { replies: dispatch.replies, incidents: dispatch.incidents, guard, tenants: context.tenants, auth: context.auth, residents: context.residents });
   registerMapRoutes(app, { maps: dispatch.maps, guard, tenants: context.tenants });
+  registerNetworkRoutes(app, { networks: context.networks, guard });
   const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(context.db.kysely), messages: messageRepository(context.db.kysely), addresses: context.addresses, clock: context.clock });
   registerFeedRoutes(app, { tenants: context.tenants, feeds, publicUrl: context.config.publicUrl, now: () => context.clock.now() });
   app.addHook('onClose', async () => dispatch.runtime.stop());

@@ -1,0 +1,52 @@
+/**
+ * Pipe networks over HTTP: the isolation trace (stable, for integrations such as a SCADA alarm) and the
+ * list of a tenant's networks with their import counts. Behind the operator guard.
+ */
+import { z } from 'zod';
+import type { AppInstance } from '../../app.js';
+import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { NETWORK_SERVICES, traceInputSchema, traceViewSchema } from './network.schemas.js';
+import type { NetworkService } from './network.service.js';
+
+export interface NetworkRouteDeps {
+  networks: Pick<NetworkService, 'traceView' | 'listNetworks'>;
+  guard: OperatorGuard;
+}
+
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+
+export function registerNetworkRoutes(app: AppInstance, deps: NetworkRouteDeps): void {
+  app.post(
+    '/api/t/:tenant/network/:service/trace',
+    {
+      preHandler: deps.guard('viewer'),
+      schema: {
+        tags: ['network'],
+        summary:
+          'Isolation trace from a break at `at` ([lon, lat], on the nearest pipe within 50 m), or the pipes downstream of the valve `downstreamOf`: the valves to close, the isolated and cut-off pipes, the connected addresses (count and a sample) and the outline. Valves in `failedValves` do not close: the trace goes on past them',
+        security,
+        params: z.object({ tenant: z.string(), service: z.enum(NETWORK_SERVICES) }),
+        body: traceInputSchema,
+        response: { 200: traceViewSchema },
+      },
+    },
+    async (request) => deps.networks.traceView(operatorOf(request).tenant, request.params.service, request.body),
+  );
+
+  app.get(
+    '/api/t/:tenant/network',
+    {
+      preHandler: deps.guard('viewer'),
+      schema: {
+        tags: ['network'],
+        summary: 'The tenant’s pipe networks: per service the revision, when it was imported and what the import counted',
+        security,
+        params: z.object({ tenant: z.string() }),
+      },
+    },
+    async (request) => {
+      const items = await deps.networks.listNetworks(operatorOf(request).tenant);
+      return { items: items.map((n) => ({ ...n, importedAt: new Date(n.importedAt).toISOString() })) };
+    },
+  );
+}
