@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';
 import { buildTenant, square } from '../factories.js';
-import { tokenHeaders } from '../dispatch/fixtures.js';
+import { addPerson, inboxOf, tokenHeaders } from '../dispatch/fixtures.js';
 import { at, CENTRE, collection, EXPLICIT, importHouses, networkFeatures } from './fixtures.js';
 
 const sorted = (ids: string[]) => [...ids].sort();
@@ -139,6 +139,34 @@ describeEachDatabase('pipe network', (t) => {
     expect((await trace({ at: at(350, 0), failedValves: ['NOPE'] })).json()).toMatchObject({ errors: [{ field: 'failedValves.0', code: 'network-valve-unknown' }] });
     expect((await trace({ at: at(350, 0) }, 'sewer')).statusCode).toBe(404);
     expect((await trace({ at: at(350, 0), downstreamOf: 'V6' })).statusCode).toBe(400);
+  });
+
+  it('an incident whose area is a trace: the preview counts and the frozen recipients are the traced households', async () => {
+    const { context } = t();
+    context.clock.set(Date.parse('2025-06-15T10:00:00+03:00'));
+    const operator = await tokenHeaders(context, tenant, 'operator');
+    const post = (path: string, payload: unknown) => t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${path}`, headers: operator, payload: payload as object });
+    const person = (address: string, mobile: string) => addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: mobile }], addresses: [address] });
+    await person('h-p2b', '+358401000001');
+    await person('h-p3a', '+358401000002');
+    await person('h-p6b', '+358401000003');
+    await person('h-p2a', '+358401000004'); // the other side of V2: keeps water
+    await person('h-p4a', '+358401000005');
+    const created = await post('/incidents', { service: 'water', kind: 'sudden', title: 'Putkirikko', network: { service: 'water', at: at(350, 0), failedValves: [] } });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ network: { service: 'water', at: at(350, 0) }, selectionGeometry: { type: 'MultiPolygon' }, geometry: null });
+    const id = created.json().id as string;
+    const preview = await post(`/incidents/${id}/preview`, {});
+    expect(preview.json()).toMatchObject({ frozen: false, addresses: 5, endpoints: { sms: 3, total: 3 } });
+    // A failed valve widens the trace: V3 fails, so V4 closes and D's side is cut off too.
+    const widened = await t().app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/incidents/${id}`, headers: operator, payload: { network: { service: 'water', at: at(350, 0), failedValves: ['V3'] } } });
+    expect(widened.statusCode, widened.body).toBe(200);
+    expect((await post(`/incidents/${id}/preview`, {})).json()).toMatchObject({ endpoints: { total: 4 } });
+    const sent = await post(`/incidents/${id}/messages`, { texts: { fi: 'Vesikatko {address}' } });
+    expect(sent.statusCode, sent.body).toBe(201);
+    await context.dispatch.runtime.drain();
+    expect(await inboxOf(context, sent.json().id)).toEqual(['sms +358401000001', 'sms +358401000002', 'sms +358401000003', 'sms +358401000005']);
+    expect((await post(`/incidents/${id}/preview`, {})).json()).toMatchObject({ frozen: true, endpoints: { total: 4 } });
   });
 
   it('a re-import replaces the network whole, and traces see it at once', async () => {
