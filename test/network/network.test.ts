@@ -143,7 +143,7 @@ describeEachDatabase('pipe network', (t) => {
 
   it('an incident whose area is a trace: the preview counts and the frozen recipients are the traced households', async () => {
     const { context } = t();
-    context.clock.set(Date.parse('2025-06-15T10:00:00+03:00'));
+    t().clock.set(Date.parse('2025-06-15T10:00:00+03:00'));
     const operator = await tokenHeaders(context, tenant, 'operator');
     const post = (path: string, payload: unknown) => t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${path}`, headers: operator, payload: payload as object });
     const person = (address: string, mobile: string) => addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: mobile }], addresses: [address] });
