@@ -15,7 +15,7 @@ export type NumberedRow = [line: number, row: ParsedRow];
 type CsvRow = Record<string, string>;
 
 /** `a.pipe(b)` that also fails `b` when `a` fails (plain pipe leaves the reader waiting forever). */
-export function pipeWithErrors<T extends Duplex>(source: Readable, target: T): T {
+function pipeWithErrors<T extends Duplex>(source: Readable, target: T): T {
   source.once('error', (error) => target.destroy(error));
   return source.pipe(target);
 }

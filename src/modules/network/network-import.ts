@@ -7,13 +7,13 @@
  */
 import type { Readable } from 'node:stream';
 import type { Position } from 'geojson';
-import { pipeWithErrors } from '../addresses/address.read.js';
 import { checkCrs, loadProjector, type Projector } from '../addresses/address.crs.js';
 import type { TenantId } from '../../lib/tenant-id.js';
 import { connectAddresses, type ConnectionAddress } from './connections.js';
 import type { NetworkRepository } from './network.repository.js';
 import type { PipeService, NetworkSummary } from './network.schemas.js';
 import { encodeSnapshot } from './network-snapshot.js';
+import { GeoJsonShapeError, readFeatures } from './geojson-features.js';
 import { buildTopology, localFrame, type PipeInput, type SourceInput, type ValveInput } from './topology.js';
 
 export const DEFAULT_TOLERANCE_METRES = 0.5;
@@ -126,11 +126,6 @@ async function collectFeature(feature: Feature, n: number, into: Collected, proj
 }
 
 async function collect(input: Readable, crs: string): Promise<Collected> {
-  const [{ default: streamJson }, { default: pickModule }, { default: streamArrayModule }] = await Promise.all([
-    import('stream-json'),
-    import('stream-json/filters/Pick.js'),
-    import('stream-json/streamers/StreamArray.js'),
-  ]);
   const projectors = new Map<string, Promise<Projector | string>>();
   const projectorOf = (code: string): Promise<Projector | string> => {
     let found = projectors.get(code);
@@ -144,9 +139,12 @@ async function collect(input: Readable, crs: string): Promise<Collected> {
     return found;
   };
   const into: Collected = { pipes: [], valves: [], sources: [], featureOf: new Map(), rejections: [] };
-  const features = pipeWithErrors(pipeWithErrors(pipeWithErrors(input, streamJson.parser()), pickModule.pick({ filter: 'features' })), streamArrayModule.streamArray());
-  for await (const { key, value } of features as AsyncIterable<{ key: number; value: Feature }>) {
-    await collectFeature(value, key + 1, into, projectorOf, crs);
+  let n = 0;
+  try {
+    for await (const feature of readFeatures(input)) await collectFeature(feature as Feature, ++n, into, projectorOf, crs);
+  } catch (error) {
+    if (!(error instanceof GeoJsonShapeError || error instanceof SyntaxError)) throw error;
+    into.rejections.push({ feature: n + 1, id: null, reason: `not a GeoJSON FeatureCollection: ${error.message}` });
   }
   return into;
 }

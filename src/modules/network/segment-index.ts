@@ -23,62 +23,86 @@ export interface EdgeLines {
   coords: Float64Array;
 }
 
-const CELL_KEY = 1 << 21;
+/** Cells the grid may have: past this the cells grow (a country-wide network with a tiny cell size). */
+const MAX_CELLS = 1 << 24;
 
 export class SegmentIndex {
-  private readonly cells = new Map<number, number[]>();
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private readonly edgeOf: Int32Array;
+  private readonly cellMetres: number;
+  private readonly minX: number;
+  private readonly minY: number;
+  private readonly columns: number;
+  private readonly rows: number;
+  /** The segments (their first positions) of cell c: items[start[c] … start[c + 1] − 1]. */
+  private readonly start: Uint32Array;
+  private readonly items: Int32Array;
 
   constructor(
     private readonly lines: EdgeLines,
     private readonly frame: LocalFrame,
-    private readonly cellMetres = 50,
+    cellMetres = 50,
   ) {
     const positions = lines.coords.length / 2;
     this.xs = new Float64Array(positions);
     this.ys = new Float64Array(positions);
     this.edgeOf = new Int32Array(positions).fill(-1);
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
     for (let p = 0; p < positions; p++) {
-      this.xs[p] = (lines.coords[2 * p]! - frame.lon0) * frame.kx;
-      this.ys[p] = (lines.coords[2 * p + 1]! - frame.lat0) * frame.ky;
+      const x = (this.xs[p] = (lines.coords[2 * p]! - frame.lon0) * frame.kx);
+      const y = (this.ys[p] = (lines.coords[2 * p + 1]! - frame.lat0) * frame.ky);
+      [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
     }
+    if (positions === 0) [minX, minY, maxX, maxY] = [0, 0, 0, 0];
+    const area = ((maxX - minX) / cellMetres + 1) * ((maxY - minY) / cellMetres + 1);
+    this.cellMetres = area > MAX_CELLS ? cellMetres * Math.sqrt(area / MAX_CELLS) * 1.01 : cellMetres;
+    [this.minX, this.minY] = [minX, minY];
+    this.columns = Math.floor((maxX - minX) / this.cellMetres) + 1;
+    this.rows = Math.floor((maxY - minY) / this.cellMetres) + 1;
+    const counts = new Uint32Array(this.columns * this.rows + 1);
     for (let e = 0; e < lines.count; e++) {
       for (let p = lines.start[e]!; p + 1 < lines.start[e + 1]!; p++) {
         this.edgeOf[p] = e;
-        this.addSegment(p);
+        this.forEachCell(p, (c) => counts[c + 1]!++);
       }
     }
+    for (let c = 0; c < this.columns * this.rows; c++) counts[c + 1]! += counts[c]!;
+    this.start = counts;
+    this.items = new Int32Array(counts[this.columns * this.rows]!);
+    const fill = counts.slice(0, this.columns * this.rows);
+    for (let p = 0; p < positions; p++) if (this.edgeOf[p]! >= 0) this.forEachCell(p, (c) => (this.items[fill[c]!++] = p));
   }
 
-  private cell(x: number): number {
-    return Math.floor(x / this.cellMetres);
+  private column(x: number): number {
+    return Math.max(0, Math.min(this.columns - 1, Math.floor((x - this.minX) / this.cellMetres)));
   }
 
-  private addSegment(p: number): void {
-    const [x0, x1] = [Math.min(this.xs[p]!, this.xs[p + 1]!), Math.max(this.xs[p]!, this.xs[p + 1]!)];
-    const [y0, y1] = [Math.min(this.ys[p]!, this.ys[p + 1]!), Math.max(this.ys[p]!, this.ys[p + 1]!)];
-    for (let i = this.cell(x0); i <= this.cell(x1); i++) {
-      for (let j = this.cell(y0); j <= this.cell(y1); j++) {
-        const key = (i + CELL_KEY) * 2 * CELL_KEY + (j + CELL_KEY);
-        const list = this.cells.get(key);
-        if (list) list.push(p);
-        else this.cells.set(key, [p]);
-      }
-    }
+  private row(y: number): number {
+    return Math.max(0, Math.min(this.rows - 1, Math.floor((y - this.minY) / this.cellMetres)));
+  }
+
+  /** The cells the bounding box of segment p covers. */
+  private forEachCell(p: number, visit: (cell: number) => void): void {
+    const [i0, i1] = [this.column(Math.min(this.xs[p]!, this.xs[p + 1]!)), this.column(Math.max(this.xs[p]!, this.xs[p + 1]!))];
+    const [j0, j1] = [this.row(Math.min(this.ys[p]!, this.ys[p + 1]!)), this.row(Math.max(this.ys[p]!, this.ys[p + 1]!))];
+    for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) visit(j * this.columns + i);
   }
 
   /** The nearest segment within `maxMetres` of (lon, lat), or null; `skip` leaves edges out. */
   nearest(lon: number, lat: number, maxMetres: number, skip?: (edge: number) => boolean): NearestSegment | null {
     const x = (lon - this.frame.lon0) * this.frame.kx;
     const y = (lat - this.frame.lat0) * this.frame.ky;
-    let best: { p: number; t: number; d: number } | null = null;
-    for (let i = this.cell(x - maxMetres); i <= this.cell(x + maxMetres); i++) {
-      for (let j = this.cell(y - maxMetres); j <= this.cell(y + maxMetres); j++) {
-        const list = this.cells.get((i + CELL_KEY) * 2 * CELL_KEY + (j + CELL_KEY));
-        if (!list) continue;
-        for (const p of list) {
+    const limit = maxMetres * maxMetres;
+    let [bestP, bestT, bestD] = [-1, 0, Infinity];
+    // A point beyond the grid by more than the distance has nothing near.
+    if (x < this.minX - maxMetres || y < this.minY - maxMetres || x > this.minX + this.columns * this.cellMetres + maxMetres || y > this.minY + this.rows * this.cellMetres + maxMetres) return null;
+    const [i0, i1, j0, j1] = [this.column(x - maxMetres), this.column(x + maxMetres), this.row(y - maxMetres), this.row(y + maxMetres)];
+    for (let j = j0; j <= j1; j++) {
+      for (let i = i0; i <= i1; i++) {
+        const cell = j * this.columns + i;
+        for (let k = this.start[cell]!; k < this.start[cell + 1]!; k++) {
+          const p = this.items[k]!;
           if (skip?.(this.edgeOf[p]!)) continue;
           const ax = this.xs[p]!;
           const ay = this.ys[p]!;
@@ -86,20 +110,22 @@ export class SegmentIndex {
           const dy = this.ys[p + 1]! - ay;
           const squared = dx * dx + dy * dy;
           const t = squared === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / squared));
-          const d = Math.hypot(ax + t * dx - x, ay + t * dy - y);
+          const ex = ax + t * dx - x;
+          const ey = ay + t * dy - y;
+          const d = ex * ex + ey * ey;
           // Ties go to the lower position, so that the answer does not depend on the order of the cells.
-          if (d <= maxMetres && (!best || d < best.d || (d === best.d && p < best.p))) best = { p, t, d };
+          if (d <= limit && (d < bestD || (d === bestD && p < bestP))) [bestP, bestT, bestD] = [p, t, d];
         }
       }
     }
-    if (!best) return null;
+    if (bestP < 0) return null;
     const c = this.lines.coords;
-    const { p, t } = best;
+    const [p, t] = [bestP, bestT];
     return {
       edge: this.edgeOf[p]!,
       position: p,
       t,
-      distance: best.d,
+      distance: Math.sqrt(bestD),
       lon: c[2 * p]! + t * (c[2 * p + 2]! - c[2 * p]!),
       lat: c[2 * p + 1]! + t * (c[2 * p + 3]! - c[2 * p + 1]!),
     };

@@ -118,21 +118,22 @@ function snapEnds(parts: Part[], frame: LocalFrame, tolerance: number): { endNod
     }
   });
   const cell = Math.max(tolerance, 1e-6);
-  const grid = new Map<string, number[]>();
+  // Cells by a hash of their column and row (a small integer key is fast): a collision costs a distance check.
+  const key = (i: number, j: number) => (Math.imul(i, 73_856_093) ^ Math.imul(j, 19_349_663)) & 0x3fffffff;
+  const grid = new Map<number, number[]>();
   const sets = new UnionFind(ends);
   for (let e = 0; e < ends; e++) {
     const [i, j] = [Math.floor(x[e]! / cell), Math.floor(y[e]! / cell)];
     for (let di = -1; di <= 1; di++) {
       for (let dj = -1; dj <= 1; dj++) {
-        for (const other of grid.get(`${i + di},${j + dj}`) ?? []) {
+        for (const other of grid.get(key(i + di, j + dj)) ?? []) {
           if (Math.hypot(x[e]! - x[other]!, y[e]! - y[other]!) <= tolerance) sets.union(e, other);
         }
       }
     }
-    const key = `${i},${j}`;
-    const list = grid.get(key);
+    const list = grid.get(key(i, j));
     if (list) list.push(e);
-    else grid.set(key, [e]);
+    else grid.set(key(i, j), [e]);
   }
   const endNode = new Int32Array(ends);
   const nodeOfRoot = new Map<number, number>();
@@ -253,7 +254,7 @@ export function buildTopology(input: TopologyInput, frame: LocalFrame): { graph:
   const parts: Part[] = input.pipes.flatMap((pipe, i) => pipe.parts.map((line) => ({ pipe: i, line })));
   const { endNode, nodeLon, nodeLat, joinedEnds } = snapEnds(parts, frame, tolerance);
   const lines = partLines(parts);
-  const index = new SegmentIndex(lines, frame, Math.max(10, tolerance * 4));
+  const index = new SegmentIndex(lines, frame, Math.max(50, tolerance * 4));
   const splits: Split[][] = parts.map(() => []);
   // Ends a point can land on: the nodes of the part it is nearest.
   const nodeNear = (lon: number, lat: number): number => {

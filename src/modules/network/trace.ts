@@ -45,21 +45,26 @@ export interface TraceOutcome {
 export function fedEdges(graph: NetworkGraph, blocked: Uint8Array, removed?: Uint8Array): Uint8Array {
   const fed = new Uint8Array(graph.edges.count);
   const seen = new Uint8Array(graph.nodes.count);
-  const stack: number[] = [];
-  for (const node of graph.sources.node) if (node >= 0) stack.push(node);
-  const starts = new Set(stack);
+  // Each node is pushed at most once per edge that reaches it: the stack never holds more than the edge ends.
+  const stack = new Int32Array(graph.edges.count * 2 + graph.sources.node.length);
+  let top = 0;
+  for (const node of graph.sources.node) if (node >= 0) stack[top++] = node;
   const { start, edge } = graph.adjacency;
-  while (stack.length > 0) {
-    const n = stack.pop()!;
+  const { from, to } = graph.edges;
+  const valveOf = graph.nodes.valve;
+  const closed = graph.valves.closed;
+  const isSource = graph.nodes.source;
+  while (top > 0) {
+    const n = stack[--top]!;
     if (seen[n]) continue;
     seen[n] = 1;
-    const valve = graph.nodes.valve[n]!;
-    if (!starts.has(n) && (blocked[n] || (valve >= 0 && graph.valves.closed[valve]))) continue;
+    const valve = valveOf[n]!;
+    if (isSource[n]! < 0 && (blocked[n] || (valve >= 0 && closed[valve]))) continue;
     for (let k = start[n]!; k < start[n + 1]!; k++) {
       const e = edge[k]!;
-      if (fed[e] || removed?.[e]) continue;
+      if (fed[e] || (removed !== undefined && removed[e])) continue;
       fed[e] = 1;
-      stack.push(graph.edges.from[e] === n ? graph.edges.to[e]! : graph.edges.from[e]!);
+      stack[top++] = from[e] === n ? to[e]! : from[e]!;
     }
   }
   return fed;
