@@ -74,6 +74,20 @@ describeEachDatabase('pipe network', (t) => {
     expect(result.summary.connections).toEqual({ explicit: 1, inferred: 15, unconnected: 1, unknownPipes: 0 });
   });
 
+  it('draws the network in a box: pipes split at the valves, with their diameter, and the valves', async () => {
+    const [w, s] = at(-10, -10);
+    const [e, n] = at(810, 310);
+    const response = await t().app.inject({ url: `/api/t/${tenant.slug}/network/water/features?bbox=${w},${s},${e},${n}`, headers: auth });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json() as { truncated: boolean; features: Array<{ properties: { kind: string; id: string; diameter?: number; state?: string } }> };
+    const pipes = body.features.filter((f) => f.properties.kind === 'pipe');
+    expect(pipes).toHaveLength(18);
+    expect(pipes[0]!.properties.diameter).toBe(150);
+    expect(body.features.filter((f) => f.properties.kind === 'valve').map((f) => f.properties.id).sort()).toEqual(['V1', 'V12', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7']);
+    expect(body.features.find((f) => f.properties.id === 'V7')!.properties.state).toBe('closed');
+    expect(body.truncated).toBe(false);
+  });
+
   it('a loop fed from two sides: the valves either side of the break, the dead end beyond the third one cut off', async () => {
     const body = await traced({ at: at(350, 0) });
     expect(valveIds(body)).toEqual(['V2', 'V3', 'V6']);

@@ -50,49 +50,87 @@ function nearestEdgeOfPipe(graph: NetworkGraph, edges: readonly number[], lon: n
   return best;
 }
 
-export function connectAddresses(graph: NetworkGraph, addresses: Iterable<ConnectionAddress>, options: ConnectionOptions, index?: SegmentIndex): { connections: Connections; report: ConnectionReport } {
-  const lines = { count: graph.edges.count, start: graph.edges.start, coords: graph.edges.coords };
-  const segments = index ?? new SegmentIndex(lines, graph.frame, Math.max(25, options.maxMetres));
-  const pipeIndex = new Map(graph.pipes.ids.map((id, i) => [id, i]));
-  const edgesOfPipe = new Map<number, number[]>();
-  for (let e = 0; e < graph.edges.count; e++) {
-    const list = edgesOfPipe.get(graph.edges.pipe[e]!);
-    if (list) list.push(e);
-    else edgesOfPipe.set(graph.edges.pipe[e]!, [e]);
-  }
-  const report: ConnectionReport = { explicit: 0, inferred: 0, unconnected: 0, unknownPipes: [] };
-  const found: Array<{ edge: number; address: ConnectionAddress; inferred: boolean }> = [];
-  for (const address of addresses) {
-    const named = options.explicit.get(address.sourceId);
-    const pipe = named === undefined ? undefined : pipeIndex.get(named);
-    if (named !== undefined && pipe === undefined) report.unknownPipes.push({ address: address.sourceId, pipe: named });
-    if (pipe !== undefined) {
-      found.push({ edge: nearestEdgeOfPipe(graph, edgesOfPipe.get(pipe)!, address.lon, address.lat), address, inferred: false });
-      report.explicit++;
-      continue;
+/**
+ * Connects addresses chunk by chunk (as they are read from the database), keeping only columns: a million
+ * addresses are a few arrays, not a million objects.
+ */
+export class AddressConnector {
+  readonly report: ConnectionReport = { explicit: 0, inferred: 0, unconnected: 0, unknownPipes: [] };
+  private readonly segments: SegmentIndex;
+  private readonly pipeIndex: Map<string, number>;
+  private readonly edgesOfPipe = new Map<number, number[]>();
+  private readonly edges: number[] = [];
+  private readonly ids: string[] = [];
+  private readonly lons: number[] = [];
+  private readonly lats: number[] = [];
+  private readonly inferred: number[] = [];
+
+  constructor(
+    private readonly graph: NetworkGraph,
+    private readonly options: ConnectionOptions,
+    index?: SegmentIndex,
+  ) {
+    this.segments = index ?? new SegmentIndex({ count: graph.edges.count, start: graph.edges.start, coords: graph.edges.coords }, graph.frame, Math.max(25, options.maxMetres));
+    this.pipeIndex = new Map(graph.pipes.ids.map((id, i) => [id, i]));
+    for (let e = 0; e < graph.edges.count; e++) {
+      const list = this.edgesOfPipe.get(graph.edges.pipe[e]!);
+      if (list) list.push(e);
+      else this.edgesOfPipe.set(graph.edges.pipe[e]!, [e]);
     }
-    const hit = segments.nearest(address.lon, address.lat, options.maxMetres);
-    if (!hit) {
-      report.unconnected++;
-      continue;
+  }
+
+  add(addresses: Iterable<ConnectionAddress>): void {
+    for (const address of addresses) {
+      const named = this.options.explicit.get(address.sourceId);
+      const pipe = named === undefined ? undefined : this.pipeIndex.get(named);
+      if (named !== undefined && pipe === undefined) this.report.unknownPipes.push({ address: address.sourceId, pipe: named });
+      let edge: number;
+      if (pipe !== undefined) {
+        edge = nearestEdgeOfPipe(this.graph, this.edgesOfPipe.get(pipe)!, address.lon, address.lat);
+        this.report.explicit++;
+      } else {
+        const hit = this.segments.nearest(address.lon, address.lat, this.options.maxMetres);
+        if (!hit) {
+          this.report.unconnected++;
+          continue;
+        }
+        edge = hit.edge;
+        this.report.inferred++;
+      }
+      this.edges.push(edge);
+      this.ids.push(address.id);
+      this.lons.push(address.lon);
+      this.lats.push(address.lat);
+      this.inferred.push(pipe === undefined ? 1 : 0);
     }
-    found.push({ edge: hit.edge, address, inferred: true });
-    report.inferred++;
   }
-  const start = new Uint32Array(graph.edges.count + 1);
-  for (const f of found) start[f.edge + 1]!++;
-  for (let e = 0; e < graph.edges.count; e++) start[e + 1]! += start[e]!;
-  const fill = start.slice(0, graph.edges.count);
-  const addressIds = new Array<string>(found.length);
-  const lon = new Float64Array(found.length);
-  const lat = new Float64Array(found.length);
-  const inferred = new Uint8Array(found.length);
-  for (const f of found) {
-    const k = fill[f.edge]!++;
-    addressIds[k] = f.address.id;
-    lon[k] = f.address.lon;
-    lat[k] = f.address.lat;
-    inferred[k] = f.inferred ? 1 : 0;
+
+  /** The connections grouped by edge. */
+  finish(): Connections {
+    const count = this.graph.edges.count;
+    const start = new Uint32Array(count + 1);
+    for (const e of this.edges) start[e + 1]!++;
+    for (let e = 0; e < count; e++) start[e + 1]! += start[e]!;
+    const fill = start.slice(0, count);
+    const n = this.edges.length;
+    const addressIds = new Array<string>(n);
+    const lon = new Float64Array(n);
+    const lat = new Float64Array(n);
+    const inferred = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = fill[this.edges[i]!]!++;
+      addressIds[k] = this.ids[i]!;
+      lon[k] = this.lons[i]!;
+      lat[k] = this.lats[i]!;
+      inferred[k] = this.inferred[i]!;
+    }
+    return { start, addressIds, lon, lat, inferred };
   }
-  return { connections: { start, addressIds, lon, lat, inferred }, report };
+}
+
+/** Connects every address at once (small networks, tests). */
+export function connectAddresses(graph: NetworkGraph, addresses: Iterable<ConnectionAddress>, options: ConnectionOptions): { connections: Connections; report: ConnectionReport } {
+  const connector = new AddressConnector(graph, options);
+  connector.add(addresses);
+  return { connections: connector.finish(), report: connector.report };
 }

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { Position } from 'geojson';
 import { checkCrs, loadProjector, type Projector } from '../addresses/address.crs.js';
 import type { TenantId } from '../../lib/tenant-id.js';
-import { connectAddresses, type ConnectionAddress } from './connections.js';
+import { AddressConnector } from './connections.js';
 import type { NetworkRepository } from './network.repository.js';
 import type { PipeService, NetworkSummary } from './network.schemas.js';
 import { encodeSnapshot } from './network-snapshot.js';
@@ -162,9 +162,10 @@ export async function importNetwork(repo: NetworkRepository, tenantId: TenantId,
   if (rejections.length > 0) {
     return { stored: false, rejections: rejections.map((r) => ({ feature: collected.featureOf.get(r.id) ?? 0, id: r.id, reason: r.reason })) };
   }
-  const addresses: ConnectionAddress[] = [];
-  for await (const chunk of repo.addressPoints(tenantId)) for (const a of chunk) addresses.push(a);
-  const { connections, report: connected } = connectAddresses(graph, addresses, { explicit: options.explicit ?? new Map(), maxMetres: connectWithinMetres });
+  const connector = new AddressConnector(graph, { explicit: options.explicit ?? new Map(), maxMetres: connectWithinMetres });
+  for await (const chunk of repo.addressPoints(tenantId)) connector.add(chunk);
+  const connections = connector.finish();
+  const connected = connector.report;
   const summary: NetworkSummary = {
     pipes: collected.pipes.length,
     valves: collected.valves.length,

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
 import { operatorOf, type OperatorGuard } from '../operators/operator-auth.js';
+import { bboxSchema } from '../maps/map.routes.js';
 import { NETWORK_SERVICES, traceInputSchema, traceViewSchema } from './network.schemas.js';
 import type { NetworkService } from './network.service.js';
 
 export interface NetworkRouteDeps {
-  networks: Pick<NetworkService, 'traceView' | 'listNetworks'>;
+  networks: Pick<NetworkService, 'traceView' | 'listNetworks' | 'networkFeatures'>;
   guard: OperatorGuard;
 }
 
@@ -31,6 +32,24 @@ export function registerNetworkRoutes(app: AppInstance, deps: NetworkRouteDeps):
       },
     },
     async (request) => deps.networks.traceView(operatorOf(request).tenant, request.params.service, request.body),
+  );
+
+  app.get(
+    '/api/t/:tenant/network/:service/features',
+    {
+      preHandler: deps.guard('viewer'),
+      schema: {
+        tags: ['network'],
+        summary: 'The pipes (pieces between junctions and valves, with their diameter) and valves that meet the box, as GeoJSON, for drawing the network; at most 5,000 pipes (`truncated` when more)',
+        security,
+        params: z.object({ tenant: z.string(), service: z.enum(NETWORK_SERVICES) }),
+        querystring: z.object({ bbox: bboxSchema }),
+      },
+    },
+    async (request, reply) => {
+      const collection = await deps.networks.networkFeatures(operatorOf(request).tenant, request.params.service, request.query.bbox);
+      return reply.type('application/geo+json').header('cache-control', 'private, max-age=60').send(JSON.stringify(collection));
+    },
   );
 
   app.get(

@@ -124,6 +124,38 @@ export function networkService(deps: NetworkServiceDeps) {
       };
     },
 
+    /** The pipes (pieces between nodes, with diameter) and valves inside a box, for drawing; at most `limit` pipes. */
+    async networkFeatures(tenant: Tenant, service: PipeService, box: readonly [number, number, number, number], limit = 5000) {
+      const { network, revision } = await current(tenant, service);
+      const { graph } = network;
+      const [w, s, e, n] = box;
+      const inside = (lon: number, lat: number) => lon >= w && lon <= e && lat >= s && lat <= n;
+      const features: object[] = [];
+      let truncated = false;
+      for (let edge = 0; edge < graph.edges.count; edge++) {
+        const coordinates: Array<[number, number]> = [];
+        let meets = false;
+        for (let p = graph.edges.start[edge]!; p < graph.edges.start[edge + 1]!; p++) {
+          const position: [number, number] = [graph.edges.coords[2 * p]!, graph.edges.coords[2 * p + 1]!];
+          meets ||= inside(...position);
+          coordinates.push(position);
+        }
+        if (!meets) continue;
+        if (features.length >= limit) {
+          truncated = true;
+          break;
+        }
+        const pipe = graph.edges.pipe[edge]!;
+        const diameter = graph.pipes.diameter[pipe]!;
+        features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates }, properties: { kind: 'pipe', id: graph.pipes.ids[pipe], diameter: Number.isNaN(diameter) ? null : diameter } });
+      }
+      for (let v = 0; v < graph.valves.ids.length; v++) {
+        if (!inside(graph.valves.lon[v]!, graph.valves.lat[v]!)) continue;
+        features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [graph.valves.lon[v], graph.valves.lat[v]] }, properties: { kind: 'valve', id: graph.valves.ids[v], state: graph.valves.closed[v] ? 'closed' : 'open', operable: graph.valves.operable[v] === 1 } });
+      }
+      return { type: 'FeatureCollection' as const, revision, truncated, features };
+    },
+
     /** The outline drawn for an incident whose area is a trace (refuses a trace that cannot be made). */
     async traceOutline(tenant: Tenant, selection: NetworkSelection): Promise<MultiPolygon | null> {
       return outlineOf(await trace(tenant, selection.service, selection));
