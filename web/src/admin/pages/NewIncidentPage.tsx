@@ -96,7 +96,7 @@ function NewIncidentForm({ console: c, draft, onDiscarded }: { console: Console;
       <Form class="card" aria-label={t('admin.incident.details')} onSubmit={() => void save.run()}>
         <IncidentDetails services={c.tenant.services} value={details} onChange={setDetails} errors={fieldError} />
         <h2>{t('admin.incident.area')}</h2>
-        <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={c.admin.findStreets} />
+        <AreaPanel tenant={c.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={c.admin.findStreets} network={c.admin} />
         {save.error && fieldError('area') ? <Alert kind="error">{fieldError('area')}</Alert> : <ErrorAlert error={save.error ?? discard.error} />}
         <div class="row">
           <Button type="submit" busy={save.busy} disabled={isEmptyArea(area) || !details.title.trim()}>
