@@ -170,6 +170,8 @@ describeEachDatabase('pipe network', (t) => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ network: { service: 'water', at: at(350, 0) }, selectionGeometry: { type: 'MultiPolygon' }, geometry: null });
     const id = created.json().id as string;
+    const far = await post('/incidents', { service: 'water', kind: 'sudden', title: 'Ohi', network: { service: 'water', at: at(1000, 1000), failedValves: [] } });
+    expect(far.json()).toMatchObject({ code: 'validation', errors: [{ field: 'network.at', code: 'network-no-pipe-near' }] });
     const preview = await post(`/incidents/${id}/preview`, {});
     expect(preview.json()).toMatchObject({ frozen: false, addresses: 5, endpoints: { sms: 3, total: 3 } });
     // A failed valve widens the trace: V3 fails, so V4 closes and D's side is cut off too.

@@ -44,12 +44,20 @@ function withArea(incident: Incident, area: AffectedArea, network: NetworkSelect
   return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, network, geometry: asMultiPolygon(area.polygons), selectionGeometry };
 }
 
+/** A trace's refusal names the incident's field (`network.at`, `network.failedValves.0`). */
+function inNetworkField(error: unknown): never {
+  if (!(error instanceof ValidationError)) throw error;
+  // A trace refuses one field at a time.
+  const problem = error.fields[0]!;
+  throw ValidationError.of({ ...problem, field: `network.${problem.field}` });
+}
+
 export function incidentService(deps: IncidentServiceDeps) {
   const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes' | 'network'>) =>
     parseAffectedAreaOffThread(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
 
   async function shapeOfSelection(tenant: Tenant, area: AffectedArea, network: NetworkSelection | null): Promise<MultiPolygon | null> {
-    const traced = network && deps.traceOutline ? await deps.traceOutline(tenant, network) : null;
+    const traced = network && deps.traceOutline ? await deps.traceOutline(tenant, network).catch(inNetworkField) : null;
     if (!deps.selectionPoints || (area.streets.length === 0 && area.postalCodes.length === 0)) return traced;
     return asMultiPolygon([selectionShape(area, await deps.selectionPoints(tenant.id, area)), traced].filter((g) => g !== null));
   }
