@@ -29,6 +29,7 @@ import { messageRoutes } from './modules/dispatch/dispatch.routes.js';
 import { feedRoutes } from './modules/feeds/feed.routes.js';
 import { incidentRoutes } from './modules/incidents/incident.routes.js';
 import { mapRoutes } from './modules/maps/map.routes.js';
+import { networkRoutes } from './modules/network/network.routes.js';
 import { operatorRoutes } from './modules/operators/operator.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { registerImportRoutes } from './modules/register/register.routes.js';
@@ -130,6 +131,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   await app.register(messageRoutes, { incidents: dispatch.incidents, preview: dispatch.preview, messages: dispatch.messages });
   await app.register(replyRoutes, { replies: dispatch.replies, incidents: dispatch.incidents, residents });
   await app.register(mapRoutes, { maps: dispatch.maps, tenants });
+  await app.register(networkRoutes, { networks: context.networks });
   await app.register(feedRoutes, { tenants, feeds: context.feeds, publicUrl: context.config.publicUrl, now: () => context.clock.now() });
   await app.register(registerImportRoutes, { register: context.register, ...(options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs }) });
   await app.register(residentAdminRoutes, { residents: residents.admin });

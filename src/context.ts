@@ -18,6 +18,8 @@ import { candidateRepository } from './modules/recipients/candidate.repository.j
 import { messageRepository } from './modules/dispatch/message.repository.js';
 import { feedService } from './modules/feeds/feed.service.js';
 import { createOperators } from './modules/operators/operators.module.js';
+import { networkRepository } from './modules/network/network.repository.js';
+import { networkService } from './modules/network/network.service.js';
 import { createRegister, type RegisterModuleOptions } from './modules/register/register.module.js';
 import { tenantRepository } from './modules/tenants/tenant.repository.js';
 import { tenantService } from './modules/tenants/tenant.service.js';
@@ -49,7 +51,8 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const auth = createAuth({ config, db: db.ephemeral, engine: db.engine, clock, channels });
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email) : undefined;
-  const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe }, options.dispatch);
+  const networks = networkService({ networks: networkRepository(db.kysely) });
+  const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe, network: networks }, options.dispatch);
   const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(db.kysely), messages: messageRepository(db.kysely), addresses, clock });
   const history = { noticesFor: dispatch.listNoticesForContact };
   const residents = createResidents({ db: db.kysely, engine: db.engine, clock, secret: config.secret, auth, tenants, addresses, audit, history });
@@ -64,7 +67,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   metrics.observeReadiness(() => readiness.check(), clock);
   return {
     config, db, clock, tenants, tenantSettings, addresses, addressSearch: addressSearch(addresses), audit, channels, inbox, inboxEnabled: devInboxServed(config),
-    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, feeds, metrics, readiness, retention,
+    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, feeds, networks, metrics, readiness, retention,
   };
 }
 

@@ -7,6 +7,7 @@ import { AppError } from './errors.js';
 import { NewerDatabaseError } from './db/migrate.js';
 import { addressesCommand } from './cli/addresses.cli.js';
 import { registerCommand } from './cli/register.cli.js';
+import { networkCommand } from './cli/network.cli.js';
 import { demoCommand, migrateCommand } from './cli/db.cli.js';
 import { backupCommand, restoreCommand } from './cli/backup.cli.js';
 import { doctorCommand } from './cli/doctor.cli.js';
@@ -33,6 +34,7 @@ export function buildCli(): Command {
     .addCommand(tokenCommand())
     .addCommand(addressesCommand())
     .addCommand(registerCommand())
+    .addCommand(networkCommand())
     .addCommand(smscCommand())
     .addCommand(doctorCommand())
     .addCommand(retentionCommand())

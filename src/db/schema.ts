@@ -274,6 +274,8 @@ export interface IncidentsTable {
   geometry: string | null;
   /** The shape of the streets and postal codes, from the address points they match (MultiPolygon); drawn, never matched against. */
   selection_geometry: string | null;
+  /** The area as a trace of the pipe network (JSON: service, break point, failed valves); null without. */
+  network: string | null;
   min_lon: number | null;
   min_lat: number | null;
   max_lon: number | null;
@@ -443,6 +445,19 @@ export interface RegisterBulkWritesTable {
   dirty: 0 | 1;
 }
 
+/** A tenant's pipe network of one service, as last imported (see migration 024). */
+export interface PipeNetworksTable {
+  tenant_id: string;
+  service: string;
+  /** Raised by every import: in-memory copies of an older revision are stale. */
+  revision: number;
+  imported_at: number;
+  /** The import's counts (JSON). */
+  summary: string;
+  /** The graph and connections, compressed (network-snapshot.ts). */
+  data: Buffer;
+}
+
 export interface Database {
   tenants: TenantsTable;
   addresses: AddressesTable;
@@ -473,4 +488,5 @@ export interface Database {
   register_bulk_writes: RegisterBulkWritesTable;
   sms_opt_outs: SmsOptOutsTable;
   sms_replies: SmsRepliesTable;
+  pipe_networks: PipeNetworksTable;
 }

@@ -5,21 +5,34 @@
 import { Readable } from 'node:stream';
 import type { Context } from '../context.js';
 import { importAddresses, type AddressImportReport } from '../modules/addresses/address.import.js';
+import type { NetworkImportResult } from '../modules/network/network-import.js';
 import type { Tenant } from '../modules/tenants/tenant.types.js';
 import { postalCodesOfMunicipality } from './postal-codes.js';
+import { generatePipeGrid } from './pipe-grid.js';
 import { generateTown, toAvisoCsv, townServiceArea } from './town.js';
 
 export const DEMO_SLUG = 'mantta';
 const CENTRE = [24.6226, 62.0296] as const;
 const RADIUS = 4500;
 
+/**
+ * The town's water network: mains on a 150 m grid over the built-up area (loops, some lines left out,
+ * so dead ends), a valve on most lines (a few closed, a few that cannot be operated), four sources on
+ * its southern edge. Houses lie up to 75 m from a main: they connect to the nearest within 80 m.
+ */
+function demoNetwork(): string {
+  const features = [...generatePipeGrid({ seed: 508, centre: CENTRE, nodesPerSide: 51, spacingMetres: 150, piecesPerBlock: 1, dropShare: 0.08, valveShare: 0.85, closedShare: 0.02, inoperableShare: 0.06, sources: 4 })];
+  return JSON.stringify({ type: 'FeatureCollection', features });
+}
+
 export interface DemoResult {
   tenant: Tenant;
   created: boolean;
   report?: AddressImportReport;
+  network?: NetworkImportResult;
 }
 
-export async function createDemo(context: Pick<Context, 'db' | 'tenants' | 'clock'>, addresses = 3000): Promise<DemoResult> {
+export async function createDemo(context: Pick<Context, 'db' | 'tenants' | 'clock' | 'networks'>, addresses = 3000): Promise<DemoResult> {
   const existing = await context.tenants.findTenant(DEMO_SLUG);
   if (existing) return { tenant: existing, created: false };
   const tenant = await context.tenants.createTenant({
@@ -47,5 +60,6 @@ export async function createDemo(context: Pick<Context, 'db' | 'tenants' | 'cloc
     format: 'aviso',
     now: context.clock.now(),
   });
-  return { tenant, created: true, report };
+  const network = await context.networks.importNetwork(tenant, 'water', Readable.from([demoNetwork()]), { now: context.clock.now(), connectWithinMetres: 80 });
+  return { tenant, created: true, report, network };
 }

@@ -26,6 +26,7 @@ import * as incidentSelectionShapes from './020-incident-selection-shapes.js';
 import * as submittingDeliveries from './021-submitting-deliveries.js';
 import * as batchOwners from './023-batch-owners.js';
 import * as smsReplies from './022-sms-replies.js';
+import * as pipeNetworks from './024-pipe-networks.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -54,4 +55,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['021-submitting-deliveries', submittingDeliveries],
   ['023-batch-owners', batchOwners],
   ['022-sms-replies', smsReplies],
+  ['024-pipe-networks', pipeNetworks],
 ];

@@ -6,7 +6,7 @@ import type { TenantId } from '../../kernel/tenant-id.js';
 import { createJobQueue } from '../../jobs/queue.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { incidentRepository } from '../incidents/incident.repository.js';
-import { incidentService } from '../incidents/incident.service.js';
+import { incidentService, type IncidentServiceDeps } from '../incidents/incident.service.js';
 import { tenantRepository } from '../tenants/tenant.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { batchSender } from './batch.sender.js';
@@ -18,7 +18,7 @@ import { messageRepository } from './message.repository.js';
 import { messageService } from './message.service.js';
 import { sharedPacer } from './pacer.js';
 import { BATCH_JOB_ATTEMPTS, LEASE_MS } from './retry-policy.js';
-import { incidentAddresses, previewService } from '../recipients/preview.service.js';
+import { incidentAddresses, previewService, type PreviewDeps } from '../recipients/preview.service.js';
 import { mapService } from '../maps/map.service.js';
 import { recipientRepository } from '../recipients/recipient.repository.js';
 import { registerCache } from '../recipients/register-cache.js';
@@ -46,6 +46,8 @@ export interface DispatchDeps {
   /** The one-click unsubscribe address of an email at a tenant; undefined without a public URL to make it from. */
   unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
   audit: AuditRepository;
+  /** Pipe network traces, for incidents whose area is one. */
+  network?: { traceOutline: IncidentServiceDeps['traceOutline']; tracedAddressIds: PreviewDeps['tracedAddressIds'] } | undefined;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -69,7 +71,8 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   };
   const incidentRepo = incidentRepository(db.kysely);
   const candidates = candidateRepository(db.kysely);
-  const incidents = incidentService({ incidents: incidentRepo, audit, clock, selectionPoints: candidates.onStreetsOrPostalCodes });
+  const incidents = incidentService({ incidents: incidentRepo, audit, clock, selectionPoints: candidates.onStreetsOrPostalCodes, traceOutline: deps.network?.traceOutline });
+  const tracedAddressIds = deps.network?.tracedAddressIds;
   const messages = messageRepository(db.kysely);
   const deliveries = deliveryRepository(db.kysely, db.engine);
   const recipients = recipientRepository(db.kysely, db.engine);
@@ -77,7 +80,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   const registers = registerCache(registerIndexRepository(db.kysely, changes), changes, {
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
   });
-  const preview = previewService({ candidates, registers, recipients, clock });
+  const preview = previewService({ candidates, registers, recipients, clock, tracedAddressIds });
   const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: BATCH_JOB_ATTEMPTS });
   const starter = dispatchStarter({
     messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
@@ -95,7 +98,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     incidents,
     incidentRepository: incidentRepo,
     preview,
-    maps: mapService({ registers, findIncident: (tenantId, id) => incidentRepo.find(tenantId, id), addressesOf: incidentAddresses({ candidates, registers }) }),
+    maps: mapService({ registers, findIncident: (tenantId, id) => incidentRepo.find(tenantId, id), addressesOf: incidentAddresses({ candidates, registers, tracedAddressIds }) }),
     messages: messageService({ messages, deliveries, incidents, starter, queue, audit, clock }),
     recipients,
     registers,

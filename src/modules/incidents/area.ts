@@ -32,6 +32,8 @@ export interface AreaInput {
   area?: unknown;
   streets?: StreetSelection[] | undefined;
   postalCodes?: string[] | undefined;
+  /** A pipe network trace (worked out elsewhere): an area of only a trace needs no shapes. */
+  network?: unknown;
 }
 
 export interface AreaLimits {
@@ -188,7 +190,7 @@ export function parseAffectedArea(input: AreaInput, limits: AreaLimits): Affecte
   postalCodes.forEach((p, i) => {
     if (!/^\d{5}$/.test(p)) throw new ValidationError(`postalCodes.${i}`, 'postal-code-format');
   });
-  if (shapes.length === 0 && streets.length === 0 && postalCodes.length === 0) {
+  if (shapes.length === 0 && streets.length === 0 && postalCodes.length === 0 && !input.network) {
     throw new ValidationError('area', 'area-needed');
   }
   const vertices = shapes.reduce((n, s) => n + s.vertices, 0);

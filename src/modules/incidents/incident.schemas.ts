@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasNonXmlCharacters } from '../../lib/xml-text.js';
+import { networkSelectionSchema } from '../network/network.schemas.js';
 import { SERVICES } from '../tenants/tenant.types.js';
 import { INCIDENT_KINDS, INCIDENT_STATUSES, type Incident } from './incident.types.js';
 
@@ -25,6 +26,8 @@ export const incidentInputSchema = z.object({
   area: z.unknown().optional(),
   streets: z.array(streetSelectionSchema).max(200).optional(),
   postalCodes: z.array(z.string().max(10)).max(200).optional(),
+  /** A trace of the pipe network (break point, failed valves): its connected addresses are the recipients. */
+  network: networkSelectionSchema.nullable().optional(),
   startsAt: time.optional(),
   endsAt: time.optional(),
   published: z.boolean().optional(),
@@ -51,6 +54,7 @@ export const incidentViewSchema = z.object({
   area: z.unknown(),
   streets: z.array(z.unknown()),
   postalCodes: z.array(z.string()),
+  network: z.unknown(),
   geometry: z.unknown(),
   /** The shape of the streets and postal codes (from the addresses they match), drawn on maps; null without them. */
   selectionGeometry: z.unknown(),
@@ -74,6 +78,7 @@ export function toIncidentView(incident: Incident): z.infer<typeof incidentViewS
     area: incident.area,
     streets: incident.streets,
     postalCodes: incident.postalCodes,
+    network: incident.network,
     geometry: incident.geometry,
     selectionGeometry: incident.selectionGeometry,
     frozen: incident.frozenAt !== null,

@@ -17,6 +17,7 @@ import type { TenantId } from '../../kernel/tenant-id.js';
 import type { IncidentInput, IncidentPatch } from './incident.schemas.js';
 import type { Incident, IncidentStatus } from './incident.types.js';
 import type { Actor } from '../../kernel/actor.js';
+import type { NetworkSelection } from '../network/network.schemas.js';
 
 export interface IncidentServiceDeps {
   incidents: IncidentRepository;
@@ -24,6 +25,8 @@ export interface IncidentServiceDeps {
   clock: Clock;
   /** The addresses on the given streets or in the given postal codes (their shape is drawn from them). */
   selectionPoints?: (tenantId: TenantId, area: Pick<AffectedArea, 'streets' | 'postalCodes'>) => Promise<AreaAddress[]>;
+  /** The outline of a pipe network trace (refusing a trace that cannot be made: no network, no pipe near). */
+  traceOutline?: (tenant: Tenant, selection: NetworkSelection) => Promise<MultiPolygon | null>;
 }
 
 /** An ISO time (with offset) or epoch milliseconds; null clears it. */
@@ -38,17 +41,26 @@ function checkTimes(startsAt: number | null, endsAt: number | null): void {
   if (startsAt !== null && endsAt !== null && endsAt < startsAt) throw new ValidationError('endsAt', 'end-before-start');
 }
 
-function withArea(incident: Incident, area: AffectedArea, selectionGeometry: MultiPolygon | null): Incident {
-  return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, geometry: asMultiPolygon(area.polygons), selectionGeometry };
+function withArea(incident: Incident, area: AffectedArea, network: NetworkSelection | null, selectionGeometry: MultiPolygon | null): Incident {
+  return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, network, geometry: asMultiPolygon(area.polygons), selectionGeometry };
+}
+
+/** A trace's refusal names the incident's field (`network.at`, `network.failedValves.0`). */
+function inNetworkField(error: unknown): never {
+  if (!(error instanceof ValidationError)) throw error;
+  // A trace refuses one field at a time.
+  const problem = error.fields[0]!;
+  throw ValidationError.of({ ...problem, field: `network.${problem.field}` });
 }
 
 export function incidentService(deps: IncidentServiceDeps) {
-  const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes'>) =>
+  const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes' | 'network'>) =>
     parseAffectedAreaOffThread(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
 
-  async function shapeOfSelection(tenant: Tenant, area: AffectedArea): Promise<MultiPolygon | null> {
-    if (!deps.selectionPoints || (area.streets.length === 0 && area.postalCodes.length === 0)) return null;
-    return selectionShape(area, await deps.selectionPoints(tenant.id, area));
+  async function shapeOfSelection(tenant: Tenant, area: AffectedArea, network: NetworkSelection | null): Promise<MultiPolygon | null> {
+    const traced = network && deps.traceOutline ? await deps.traceOutline(tenant, network).catch(inNetworkField) : null;
+    if (!deps.selectionPoints || (area.streets.length === 0 && area.postalCodes.length === 0)) return traced;
+    return asMultiPolygon([selectionShape(area, await deps.selectionPoints(tenant.id, area)), traced].filter((g) => g !== null));
   }
 
   async function getIncident(tenant: Tenant, id: string): Promise<Incident> {
@@ -84,6 +96,7 @@ export function incidentService(deps: IncidentServiceDeps) {
           area: null,
           streets: [],
           postalCodes: [],
+          network: null,
           geometry: null,
           selectionGeometry: null,
           frozenAt: null,
@@ -93,7 +106,8 @@ export function incidentService(deps: IncidentServiceDeps) {
           updatedAt: now,
         },
         area,
-        await shapeOfSelection(tenant, area),
+        input.network ?? null,
+        await shapeOfSelection(tenant, area, input.network ?? null),
       );
       await deps.incidents.insert(tenant.id, incident);
       await deps.audit.record(tenant.id, now, { actorType: actor.type, actorId: actor.id, action: 'incident.create', subjectType: 'incident', subjectId: incident.id, detail: { service: incident.service, kind: incident.kind } });
@@ -102,7 +116,7 @@ export function incidentService(deps: IncidentServiceDeps) {
 
     async updateIncident(tenant: Tenant, id: string, patch: IncidentPatch, actor: Actor): Promise<Incident> {
       const current = await getIncident(tenant, id);
-      const areaChanged = patch.area !== undefined || patch.streets !== undefined || patch.postalCodes !== undefined;
+      const areaChanged = patch.area !== undefined || patch.streets !== undefined || patch.postalCodes !== undefined || patch.network !== undefined;
       if (areaChanged && current.frozenAt !== null) {
         throw new ConflictError('area-frozen', {}, 'area');
       }
@@ -127,8 +141,10 @@ export function incidentService(deps: IncidentServiceDeps) {
           area: patch.area === undefined ? current.area : patch.area,
           streets: patch.streets ?? current.streets,
           postalCodes: patch.postalCodes ?? current.postalCodes,
+          network: patch.network === undefined ? current.network : patch.network,
         });
-        next = withArea(next, area, await shapeOfSelection(tenant, area));
+        const network = patch.network === undefined ? current.network : patch.network;
+        next = withArea(next, area, network, await shapeOfSelection(tenant, area, network));
       }
       await deps.incidents.update(tenant.id, next);
       await deps.audit.record(tenant.id, next.updatedAt, { actorType: actor.type, actorId: actor.id, action: 'incident.update', subjectType: 'incident', subjectId: id, detail: { fields: Object.keys(patch) } });

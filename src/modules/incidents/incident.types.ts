@@ -1,5 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import type { Service } from '../tenants/tenant.types.js';
+import type { NetworkSelection } from '../network/network.schemas.js';
 import type { StreetSelection } from './area.js';
 
 export const INCIDENT_KINDS = ['planned', 'sudden'] as const;
@@ -22,9 +23,11 @@ export interface Incident {
   area: FeatureCollection | null;
   streets: StreetSelection[];
   postalCodes: string[];
+  /** The area as a trace of a pipe network: the recipients are the addresses connected to the traced pipes. */
+  network: NetworkSelection | null;
   /** Every shape as polygons, for the map, the feeds and point-in-polygon. */
   geometry: MultiPolygon | null;
-  /** The shape of the streets and postal codes, from the address points they matched when saved (drawn, never matched against). */
+  /** The shape of the streets, postal codes and network trace, from the address points they matched when saved (drawn, never matched against). */
   selectionGeometry: MultiPolygon | null;
   /** When the recipient set was frozen by the first send. */
   frozenAt: number | null;

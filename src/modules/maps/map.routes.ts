@@ -12,7 +12,8 @@ import type { MapService } from './map.service.js';
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 const MAX_ZOOM = 22;
 
-const bboxSchema = z
+/** `west,south,east,north` in degrees (WGS84). */
+export const bboxSchema = z
   .string()
   .max(100)
   .transform((text, ctx) => {

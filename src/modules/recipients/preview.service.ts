@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import { areaMatcher, polygonsBBox } from '../incidents/area.js';
 import { polygonsTest } from '../incidents/polygon-index.js';
 import type { Incident } from '../incidents/incident.types.js';
+import type { NetworkSelection } from '../network/network.schemas.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import type { CandidateRepository } from './candidate.repository.js';
 import { localDate } from '../../lib/local-time.js';
@@ -35,13 +36,15 @@ export interface Preview {
 
 export interface PreviewDeps {
   candidates: CandidateRepository;
+  /** The ids of the addresses a pipe network trace reaches (an incident whose area is a trace). */
+  tracedAddressIds?: ((tenant: Tenant, selection: NetworkSelection) => Promise<string[]>) | undefined;
   registers: RegisterCache;
   recipients: RecipientRepository;
   clock: Clock;
 }
 
 /** The addresses an incident's area holds (indexes into the tenant's register index), each once. */
-export function incidentAddresses(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
+export function incidentAddresses(deps: Pick<PreviewDeps, 'candidates' | 'registers' | 'tracedAddressIds'>) {
   return async (tenant: Tenant, incident: Incident): Promise<{ index: RegisterIndex; inside: number[] }> => {
     const polygons = incident.geometry ? [incident.geometry] : [];
     const index = await deps.registers.get(tenant.id);
@@ -59,11 +62,20 @@ export function incidentAddresses(deps: Pick<PreviewDeps, 'candidates' | 'regist
         inside.push(i);
       }
     }
+    if (incident.network && deps.tracedAddressIds) {
+      const taken = new Set(inside);
+      for (const id of await deps.tracedAddressIds(tenant, incident.network)) {
+        const i = index.indexOfAddress(id);
+        if (i === undefined || taken.has(i)) continue;
+        taken.add(i);
+        inside.push(i);
+      }
+    }
     return { index, inside };
   };
 }
 
-export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers'>) {
+export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers' | 'tracedAddressIds'>) {
   const addressesOf = incidentAddresses(deps);
   return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
     const [{ index, inside }, optedOut] = await Promise.all([addressesOf(tenant, incident), deps.candidates.optedOut(tenant.id)]);

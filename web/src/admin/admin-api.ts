@@ -7,7 +7,7 @@ import { query, sessionGuard, tenantPath, type ApiClient } from '../shared/api';
 import { everyOf, type Narrow } from '../shared/contracts';
 import type { Language } from '../shared/tenant';
 import type { MultiPolygon } from 'geojson';
-import type { StreetSelection } from './area/area';
+import type { NetworkArea, NetworkService, StreetSelection } from './area/area';
 
 export type { IncidentKind, IncidentStatus, MessageKind, Role } from '../../../src/contracts';
 export const ROLES = everyOf<api.Role>()(['admin', 'operator', 'viewer']);
@@ -25,9 +25,36 @@ export type Incident = Narrow<
     geometry: MultiPolygon | null;
     /** The shape of the streets and postal codes, from the addresses they match (drawn only). */
     selectionGeometry: MultiPolygon | null;
+    /** The area as a pipe network trace, if it is one. */
+    network: NetworkArea | null;
   }
 >;
 export type IncidentInput = api.IncidentInput;
+
+/** A valve of a trace. */
+export interface TracedValve {
+  id: string;
+  position: [number, number];
+  operable: boolean;
+}
+
+/** The isolation trace of a break (POST …/network/{service}/trace). */
+export interface NetworkTrace {
+  valvesToClose: TracedValve[];
+  passedValves: Array<TracedValve & { reason: 'inoperable' | 'failed' }>;
+  sourcesReached: Array<{ id: string; position: [number, number] }>;
+  isolatedPipes: string[];
+  cutOffPipes: string[];
+  addresses: { count: number; inferred: number; sample: Array<{ id: string; label: string }> };
+  outline: MultiPolygon | null;
+}
+
+/** Pipes and valves in a box (GeoJSON), for drawing the network. */
+export interface NetworkFeatures {
+  type: 'FeatureCollection';
+  truncated: boolean;
+  features: Array<GeoJSON.Feature<GeoJSON.LineString | GeoJSON.Point, { kind: 'pipe' | 'valve'; id: string; diameter?: number | null; state?: 'open' | 'closed'; operable?: boolean }>>;
+}
 
 /** In the order the preview lists them. */
 export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint', 'opted-out'] as const;
@@ -102,6 +129,8 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     createIncident: authed((body: IncidentInput) => api.post<Incident>(path('/incidents'), body)),
     updateIncident: authed((id: string, body: api.IncidentPatch) => api.patch<Incident>(path(`/incidents/${id}`), body)),
     deleteDraft: authed((id: string) => api.delete<void>(path(`/incidents/${id}`))),
+    networkFeatures: authed((service: NetworkService, bbox: string) => api.get<NetworkFeatures>(path(`/network/${service}/features${query({ bbox })}`))),
+    traceNetwork: authed((service: NetworkService, body: { at: [number, number]; failedValves: string[] }) => api.post<NetworkTrace>(path(`/network/${service}/trace`), body)),
     /** Street names (Finnish and Swedish) of the address register beginning with `prefix`, from the address search. */
     findStreets: async (prefix: string): Promise<string[]> => {
       const found = await api.get<{ items: api.AddressView[] }>(path(`/addresses${query({ q: prefix })}`));

@@ -15,17 +15,28 @@ export type AreaDraft = AreaShape[];
 /** A street, or a stretch of its numbers (odd, even or both sides), as the incident API takes it. */
 export type StreetSelection = api.StreetSelection;
 
-/** Everything that makes the affected area: drawn shapes, street stretches, whole postal codes. */
+export const NETWORK_SERVICES = ['water', 'district-heating', 'sewer'] as const;
+export type NetworkService = (typeof NETWORK_SERVICES)[number];
+
+/** A trace of the pipe network from a break: its connected addresses are the recipients. */
+export interface NetworkArea {
+  service: NetworkService;
+  at: [number, number];
+  failedValves: string[];
+}
+
+/** Everything that makes the affected area: drawn shapes, street stretches, whole postal codes, a network trace. */
 export interface AreaValue {
   shapes: AreaDraft;
   streets: StreetSelection[];
   postalCodes: string[];
+  network: NetworkArea | null;
 }
 
-export const EMPTY_AREA: AreaValue = { shapes: [], streets: [], postalCodes: [] };
+export const EMPTY_AREA: AreaValue = { shapes: [], streets: [], postalCodes: [], network: null };
 
 export function isEmptyArea(area: AreaValue): boolean {
-  return area.shapes.length === 0 && area.streets.length === 0 && area.postalCodes.length === 0;
+  return area.shapes.length === 0 && area.streets.length === 0 && area.postalCodes.length === 0 && area.network === null;
 }
 
 /** Shapes from an uploaded GeoJSON (any of Feature, FeatureCollection, bare geometry) or KML features. */

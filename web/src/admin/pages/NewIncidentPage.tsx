@@ -96,7 +96,7 @@ function NewIncidentForm({ session, draft, onDiscarded }: { session: ConsoleSess
       <Form class="card" aria-label={t('admin.incident.details')} onSubmit={() => void save.run()}>
         <IncidentDetails services={session.tenant.services} value={details} onChange={setDetails} errors={fieldError} />
         <h2>{t('admin.incident.area')}</h2>
-        <AreaPanel tenant={session.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={session.admin.findStreets} />
+        <AreaPanel tenant={session.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={session.admin.findStreets} network={session.admin} />
         {save.error && fieldError('area') ? <Alert kind="error">{fieldError('area')}</Alert> : <ErrorAlert error={save.error ?? discard.error} />}
         <div class="row">
           <Button type="submit" busy={save.busy} disabled={isEmptyArea(area) || !details.title.trim()}>
