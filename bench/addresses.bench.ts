@@ -79,7 +79,10 @@ interface CaseFigures {
 
 async function runImport(database: BenchDatabase, towns: BenchTown[]): Promise<ImportResult> {
   const input: ImportInput = { databaseUrl: database.url, schema: database.schema, towns };
-  return nextMessage<ImportResult>(startChild(new URL('./addresses/import.child.ts', import.meta.url), input), 'imported');
+  return nextMessage<ImportResult>(
+    startChild(new URL('./addresses/import.child.ts', import.meta.url), input),
+    'imported',
+  );
 }
 
 /** Each distinct query once, before the load: all must answer 200, and most should find something. */
@@ -118,7 +121,8 @@ async function runSearch(database: BenchDatabase, towns: BenchTown[], options: O
     const loadAverage = loadavg()[0]!;
     const result = await load(base, paths, options, options.duration);
     const times = await ask<ServerTimes>(server, { type: 'times' }, 'times');
-    if (result.errors > 0 || result.non2xx > 0) throw new Error(`load: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
+    if (result.errors > 0 || result.non2xx > 0)
+      throw new Error(`load: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
     return { queriesWithHits, loadAverage, load: result, server: times };
   } finally {
     await stopChild(server);
@@ -170,16 +174,36 @@ function checks({ kind, imported, searched }: CaseFigures): Check[] {
   const importTarget = kind === 'sqlite' ? TARGETS.sqliteImportRowsPerSecond : TARGETS.postgresImportRowsPerSecond;
   const reimport = imported.reimport.report;
   return [
-    { name: `${kind}: import rows/s`, target: `≥ ${formatNumber(importTarget)}`, actual: Math.round(imported.rowsPerSecond), ok: imported.rowsPerSecond >= importTarget },
-    { name: `${kind}: import peak RSS MB`, target: `< ${TARGETS.peakRssMb}`, actual: Math.round(imported.peakRssMb), ok: imported.peakRssMb < TARGETS.peakRssMb },
+    {
+      name: `${kind}: import rows/s`,
+      target: `≥ ${formatNumber(importTarget)}`,
+      actual: Math.round(imported.rowsPerSecond),
+      ok: imported.rowsPerSecond >= importTarget,
+    },
+    {
+      name: `${kind}: import peak RSS MB`,
+      target: `< ${TARGETS.peakRssMb}`,
+      actual: Math.round(imported.peakRssMb),
+      ok: imported.peakRssMb < TARGETS.peakRssMb,
+    },
     {
       name: `${kind}: re-import of an unchanged file`,
       target: '0 added, 0 updated',
       actual: `${reimport.added} added, ${reimport.updated} updated`,
       ok: reimport.added === 0 && reimport.updated === 0,
     },
-    { name: `${kind}: searches/s`, target: `≥ ${formatNumber(TARGETS.searchesPerSecond)}`, actual: Math.round(searched.load.requests.average), ok: searched.load.requests.average >= TARGETS.searchesPerSecond },
-    { name: `${kind}: server-side p99 ms`, target: `≤ ${TARGETS.serverP99Ms}`, actual: Number(searched.server.latency.p99.toFixed(2)), ok: searched.server.latency.p99 <= TARGETS.serverP99Ms },
+    {
+      name: `${kind}: searches/s`,
+      target: `≥ ${formatNumber(TARGETS.searchesPerSecond)}`,
+      actual: Math.round(searched.load.requests.average),
+      ok: searched.load.requests.average >= TARGETS.searchesPerSecond,
+    },
+    {
+      name: `${kind}: server-side p99 ms`,
+      target: `≤ ${TARGETS.serverP99Ms}`,
+      actual: Number(searched.server.latency.p99.toFixed(2)),
+      ok: searched.server.latency.p99 <= TARGETS.serverP99Ms,
+    },
   ];
 }
 
@@ -196,7 +220,12 @@ export async function run(args: string[]): Promise<BenchResult> {
       cases: cases.map(({ kind, imported, searched }) => ({
         kind,
         imported,
-        searched: { queriesWithHits: searched.queriesWithHits, loadAverage: searched.loadAverage, server: searched.server, load: summariseLoad(searched.load) },
+        searched: {
+          queriesWithHits: searched.queriesWithHits,
+          loadAverage: searched.loadAverage,
+          server: searched.server,
+          load: summariseLoad(searched.load),
+        },
       })),
     },
   };

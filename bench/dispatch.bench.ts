@@ -22,7 +22,8 @@ import { percentiles } from './lib/stats.js';
 import type { Seeded, SeedInput } from './dispatch/seed.child.js';
 import type { ServerInput, ServerMemory, ServerReady } from './dispatch/server.child.js';
 
-export const description = 'preview and send to an area of 200,000 addresses among 1,000,000 (600,000 residents), to the dev inbox (SQLite and PostgreSQL)';
+export const description =
+  'preview and send to an area of 200,000 addresses among 1,000,000 (600,000 residents), to the dev inbox (SQLite and PostgreSQL)';
 
 const TARGETS = { previewSeconds: 1, persistSeconds: 3, messagesPerSecond: 10_000, serverRssMb: 1024 };
 
@@ -109,7 +110,13 @@ interface CaseFigures {
   serverPeakRssMb: number;
 }
 
-async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+async function call(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const response = await fetch(base + path, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -123,27 +130,58 @@ async function call(base: string, token: string, method: string, path: string, b
 async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseFigures> {
   const db = await database(kind, options);
   try {
-    console.log(`${kind}: seeding ${formatNumber(options.addresses)} addresses and ${formatNumber(options.contacts)} residents (reused with --keep)…`);
-    const seedInput: SeedInput = { databaseUrl: db.url, schema: db.schema, addresses: options.addresses, contacts: options.contacts, areaAddresses: options.area };
-    const seeded = await nextMessage<Seeded>(startChild(new URL('./dispatch/seed.child.ts', import.meta.url), seedInput), 'seeded');
-    console.log(`${kind}: ${seeded.reused ? 'reused' : 'seeded'} in ${seeded.seconds.toFixed(0)} s; area holds ${formatNumber(seeded.addressesInArea)} addresses`);
-    const serverInput: ServerInput = { databaseUrl: db.url, schema: db.schema, slug: seeded.slug, workers: options.workers };
+    console.log(
+      `${kind}: seeding ${formatNumber(options.addresses)} addresses and ${formatNumber(options.contacts)} residents (reused with --keep)…`,
+    );
+    const seedInput: SeedInput = {
+      databaseUrl: db.url,
+      schema: db.schema,
+      addresses: options.addresses,
+      contacts: options.contacts,
+      areaAddresses: options.area,
+    };
+    const seeded = await nextMessage<Seeded>(
+      startChild(new URL('./dispatch/seed.child.ts', import.meta.url), seedInput),
+      'seeded',
+    );
+    console.log(
+      `${kind}: ${seeded.reused ? 'reused' : 'seeded'} in ${seeded.seconds.toFixed(0)} s; area holds ${formatNumber(seeded.addressesInArea)} addresses`,
+    );
+    const serverInput: ServerInput = {
+      databaseUrl: db.url,
+      schema: db.schema,
+      slug: seeded.slug,
+      workers: options.workers,
+    };
     const server = startChild(new URL('./dispatch/server.child.ts', import.meta.url), serverInput);
     try {
       const { port, token, warmMs } = await nextMessage<ServerReady>(server, 'listening');
       console.log(`${kind}: register index built in ${(warmMs / 1000).toFixed(1)} s`);
       const base = `http://127.0.0.1:${port}/api/t/${seeded.slug}`;
-      const incident = await call(base, token, 'POST', '/incidents', { service: 'water', kind: 'sudden', title: 'Bench: main pipe burst', area: seeded.area });
+      const incident = await call(base, token, 'POST', '/incidents', {
+        service: 'water',
+        kind: 'sudden',
+        title: 'Bench: main pipe burst',
+        area: seeded.area,
+      });
       const previewMs: number[] = [];
       let preview: CaseFigures['preview'] | undefined;
       for (let i = 0; i < options.previews; i++) {
         const started = performance.now();
-        preview = (await call(base, token, 'POST', `/incidents/${String(incident.id)}/preview`, {})) as unknown as CaseFigures['preview'];
+        preview = (await call(
+          base,
+          token,
+          'POST',
+          `/incidents/${String(incident.id)}/preview`,
+          {},
+        )) as unknown as CaseFigures['preview'];
         previewMs.push(performance.now() - started);
       }
       console.log(`${kind}: preview ${previewMs.map((ms) => ms.toFixed(0)).join(', ')} ms; sending…`);
       const sendStarted = performance.now();
-      const message = await call(base, token, 'POST', `/incidents/${String(incident.id)}/messages`, { texts: { fi: 'Vesikatko {address}. Korjaamme.', sv: 'Vattenavbrott {address}. Vi reparerar.' } });
+      const message = await call(base, token, 'POST', `/incidents/${String(incident.id)}/messages`, {
+        texts: { fi: 'Vesikatko {address}. Korjaamme.', sv: 'Vattenavbrott {address}. Vi reparerar.' },
+      });
       const persistSeconds = (performance.now() - sendStarted) / 1000;
       let status = message;
       while (status.status !== 'sent') {
@@ -153,8 +191,16 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
       const sendSeconds = (performance.now() - sendStarted) / 1000;
       const memory = await ask<ServerMemory>(server, { type: 'memory' }, 'memory');
       return {
-        kind, seeded, warmSeconds: warmMs / 1000, previewMs, preview: preview!, persistSeconds, sendSeconds,
-        recipients: Number(status.total), delivered: Number(status.delivered), serverPeakRssMb: memory.peakRssMb,
+        kind,
+        seeded,
+        warmSeconds: warmMs / 1000,
+        previewMs,
+        preview: preview!,
+        persistSeconds,
+        sendSeconds,
+        recipients: Number(status.total),
+        delivered: Number(status.delivered),
+        serverPeakRssMb: memory.peakRssMb,
       };
     } finally {
       await stopChild(server);
@@ -185,11 +231,36 @@ function checks(c: CaseFigures): Check[] {
   const worstPreview = Math.max(...c.previewMs) / 1000;
   const rate = c.delivered / c.sendSeconds;
   return [
-    { name: `${c.kind}: addresses in the area`, target: `≈ ${formatNumber(c.seeded.addressesInArea)}`, actual: c.preview.addresses, ok: c.preview.addresses === c.seeded.addressesInArea },
-    { name: `${c.kind}: slowest preview s`, target: `≤ ${TARGETS.previewSeconds}`, actual: Number(worstPreview.toFixed(2)), ok: worstPreview <= TARGETS.previewSeconds },
-    { name: `${c.kind}: recipients resolved and persisted s`, target: `≤ ${TARGETS.persistSeconds}`, actual: Number(c.persistSeconds.toFixed(2)), ok: c.persistSeconds <= TARGETS.persistSeconds },
-    { name: `${c.kind}: delivered end to end, messages/s`, target: `≥ ${formatNumber(TARGETS.messagesPerSecond)}`, actual: Math.round(rate), ok: rate >= TARGETS.messagesPerSecond && c.delivered === c.recipients },
-    { name: `${c.kind}: server peak RSS MB`, target: `≤ ${TARGETS.serverRssMb}`, actual: Math.round(c.serverPeakRssMb), ok: c.serverPeakRssMb <= TARGETS.serverRssMb },
+    {
+      name: `${c.kind}: addresses in the area`,
+      target: `≈ ${formatNumber(c.seeded.addressesInArea)}`,
+      actual: c.preview.addresses,
+      ok: c.preview.addresses === c.seeded.addressesInArea,
+    },
+    {
+      name: `${c.kind}: slowest preview s`,
+      target: `≤ ${TARGETS.previewSeconds}`,
+      actual: Number(worstPreview.toFixed(2)),
+      ok: worstPreview <= TARGETS.previewSeconds,
+    },
+    {
+      name: `${c.kind}: recipients resolved and persisted s`,
+      target: `≤ ${TARGETS.persistSeconds}`,
+      actual: Number(c.persistSeconds.toFixed(2)),
+      ok: c.persistSeconds <= TARGETS.persistSeconds,
+    },
+    {
+      name: `${c.kind}: delivered end to end, messages/s`,
+      target: `≥ ${formatNumber(TARGETS.messagesPerSecond)}`,
+      actual: Math.round(rate),
+      ok: rate >= TARGETS.messagesPerSecond && c.delivered === c.recipients,
+    },
+    {
+      name: `${c.kind}: server peak RSS MB`,
+      target: `≤ ${TARGETS.serverRssMb}`,
+      actual: Math.round(c.serverPeakRssMb),
+      ok: c.serverPeakRssMb <= TARGETS.serverRssMb,
+    },
   ];
 }
 
@@ -200,6 +271,9 @@ export async function run(args: string[]): Promise<BenchResult> {
   return {
     rows: cases.map(tableRow),
     checks: cases.flatMap(checks),
-    details: { options, cases: cases.map(({ seeded, ...rest }) => ({ ...rest, seeded: { ...seeded, area: undefined } })) },
+    details: {
+      options,
+      cases: cases.map(({ seeded, ...rest }) => ({ ...rest, seeded: { ...seeded, area: undefined } })),
+    },
   };
 }

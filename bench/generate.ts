@@ -72,7 +72,10 @@ export interface GenerateOptions {
 
 export function benchTowns(options: GenerateOptions): BenchTown[] {
   if (options.towns > SITES.length) throw new Error(`at most ${SITES.length} towns`);
-  const dir = join(options.dir ?? join(tmpdir(), 'aviso-bench'), `addresses-v1-${options.towns}x${options.addressesPerTown}`);
+  const dir = join(
+    options.dir ?? join(tmpdir(), 'aviso-bench'),
+    `addresses-v1-${options.towns}x${options.addressesPerTown}`,
+  );
   const byCode = new Map(municipalities().map((m) => [m.code, m]));
   return SITES.slice(0, options.towns).map((site) => {
     const municipality = byCode.get(site.code);
@@ -130,6 +133,10 @@ function* inChunks(lines: Iterable<string>, size: number): Generator<string> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const towns = await generateBenchData({ towns: SITES.length, addressesPerTown: 50_000, ...(process.argv[2] ? { dir: process.argv[2] } : {}) });
+  const towns = await generateBenchData({
+    towns: SITES.length,
+    addressesPerTown: 50_000,
+    ...(process.argv[2] ? { dir: process.argv[2] } : {}),
+  });
   console.log(`${towns.length} towns in ${join(towns[0]!.file, '..')}`);
 }

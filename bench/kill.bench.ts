@@ -26,7 +26,8 @@ import type { BenchResult, Cell, Check } from './lib/report.js';
 import { seed } from './smpp.bench.js';
 import type { SmscReady } from './smpp/smsc.child.js';
 
-export const description = 'kill -9 of aviso worker, aviso serve and the SMSC mid-send through SMPP, N times each: numbers sent twice, deliveries in doubt, lost, time to recover';
+export const description =
+  'kill -9 of aviso worker, aviso serve and the SMSC mid-send through SMPP, N times each: numbers sent twice, deliveries in doubt, lost, time to recover';
 
 /** The default lease: the restarted worker has the killed one's id and takes its batches back without waiting for it. */
 const LEASE_SECONDS = 60;
@@ -46,10 +47,17 @@ function parseOptions(args: string[]) {
     },
   });
   const targets = values.targets.split(',').map((t) => {
-    if (!(TARGETS as readonly string[]).includes(t)) throw new Error(`--targets: ${t} is none of ${TARGETS.join(', ')}`);
+    if (!(TARGETS as readonly string[]).includes(t))
+      throw new Error(`--targets: ${t} is none of ${TARGETS.join(', ')}`);
     return t as Target;
   });
-  return { databases: parseDatabases(values.databases), targets, kills: Number(values.kills), messages: Number(values.messages), tps: Number(values.tps) };
+  return {
+    databases: parseDatabases(values.databases),
+    targets,
+    kills: Number(values.kills),
+    messages: Number(values.messages),
+    tps: Number(values.tps),
+  };
 }
 
 /** What the SMSCs of a round took: every number once per message, from their log file. */
@@ -57,11 +65,19 @@ function taken(logFile: string): { messages: number; doubled: number; numbers: S
   const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : [];
   const seen = new Map<string, number>();
   for (const to of lines) seen.set(to, (seen.get(to) ?? 0) + 1);
-  return { messages: lines.length, doubled: [...seen.values()].filter((n) => n > 1).length, numbers: new Set([...seen.keys()].map((to) => (to.startsWith('+') ? to : `+${to}`))) };
+  return {
+    messages: lines.length,
+    doubled: [...seen.values()].filter((n) => n > 1).length,
+    numbers: new Set([...seen.keys()].map((to) => (to.startsWith('+') ? to : `+${to}`))),
+  };
 }
 
 async function startSmscChild(logFile: string, port?: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = startChild(new URL('./smpp/smsc.child.ts', import.meta.url), { receiptDelayMs: 5, logFile, ...(port ? { port } : {}) });
+  const child = startChild(new URL('./smpp/smsc.child.ts', import.meta.url), {
+    receiptDelayMs: 5,
+    logFile,
+    ...(port ? { port } : {}),
+  });
   return { child, port: (await nextMessage<SmscReady>(child, 'ready')).port };
 }
 
@@ -86,7 +102,10 @@ function startSender(kind: 'worker' | 'serve', env: Record<string, string>): Chi
       ? ['worker', '--concurrency', '2', '--lease-seconds', String(LEASE_SECONDS), '--id', 'bench-worker']
       : ['serve'];
   const extra = kind === 'serve' ? { AVISO_PORT: '0', AVISO_WORKERS: '2', AVISO_WORKER_ID: 'bench-serve' } : {};
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    env: { ...process.env, ...env, ...extra },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function round(kind: BenchDatabaseKind, target: Target, messages: number, tps: number, n: number) {
@@ -96,15 +115,29 @@ async function round(kind: BenchDatabaseKind, target: Target, messages: number, 
   rmSync(logFile, { force: true });
   const smscs = [await startSmscChild(logFile)];
   const port = smscs[0]!.port;
-  const env = { AVISO_DATABASE_URL: url, AVISO_SECRET: 'bench-secret-bench-secret-bench-secret-01', AVISO_LOG_LEVEL: 'silent', AVISO_SMS: `smpp://bench:bench@127.0.0.1:${port}?tps=${tps}&binds=1` };
+  const env = {
+    AVISO_DATABASE_URL: url,
+    AVISO_SECRET: 'bench-secret-bench-secret-bench-secret-01',
+    AVISO_LOG_LEVEL: 'silent',
+    AVISO_SMS: `smpp://bench:bench@127.0.0.1:${port}?tps=${tps}&binds=1`,
+  };
   const db = openDatabase(url);
   await migrateToLatest(db);
   const context = createContext(loadConfig(env, '/nonexistent'), db);
   const senders: ChildProcess[] = [];
   try {
     const tenant = await seed(context, messages);
-    const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Putkirikko', area: tenant.serviceArea }, { type: 'token', id: 'bench' });
-    const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: 'Vesikatko' } }, { type: 'token', id: 'bench' });
+    const incident = await context.dispatch.incidents.createIncident(
+      tenant,
+      { service: 'water', kind: 'sudden', title: 'Putkirikko', area: tenant.serviceArea },
+      { type: 'token', id: 'bench' },
+    );
+    const message = await context.dispatch.messages.createMessage(
+      tenant,
+      incident.id,
+      { texts: { fi: 'Vesikatko' } },
+      { type: 'token', id: 'bench' },
+    );
     const senderKind = target === 'serve' ? 'serve' : 'worker';
     senders.push(startSender(senderKind, env));
     // Killed somewhere between a quarter and three quarters of the send.
@@ -124,10 +157,23 @@ async function round(kind: BenchDatabaseKind, target: Target, messages: number, 
     });
     const recovery = (performance.now() - killed) / 1000;
     const got = taken(logFile);
-    const rows = await db.kysely.selectFrom('deliveries as d').innerJoin('incident_recipients as r', (j) => j.on('r.incident_id', '=', incident.id).onRef('r.seq', '=', 'd.seq')).select(['r.endpoint', 'd.error']).where('d.message_id', '=', message.id).execute();
+    const rows = await db.kysely
+      .selectFrom('deliveries as d')
+      .innerJoin('incident_recipients as r', (j) =>
+        j.on('r.incident_id', '=', incident.id).onRef('r.seq', '=', 'd.seq'),
+      )
+      .select(['r.endpoint', 'd.error'])
+      .where('d.message_id', '=', message.id)
+      .execute();
     const inDoubt = rows.filter((r) => r.error === IN_DOUBT_ERROR);
     const lost = rows.filter((r) => r.error !== IN_DOUBT_ERROR && !got.numbers.has(r.endpoint)).length;
-    return { doubled: got.doubled, inDoubt: inDoubt.length, inDoubtReached: inDoubt.filter((r) => got.numbers.has(r.endpoint)).length, lost, recovery };
+    return {
+      doubled: got.doubled,
+      inDoubt: inDoubt.length,
+      inDoubtReached: inDoubt.filter((r) => got.numbers.has(r.endpoint)).length,
+      lost,
+      recovery,
+    };
   } finally {
     for (const w of senders) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     for (const smsc of smscs) await stopChild(smsc.child);
@@ -143,23 +189,47 @@ export async function run(args: string[]): Promise<BenchResult> {
   const rows: Array<Record<string, Cell>> = [];
   const checks: Check[] = [];
   const details: Record<string, unknown> = {};
-  for (const kind of options.databases) for (const target of options.targets) {
-    // Every round its own SMSC and log, so that its counts are the round's.
-    const results: Array<Awaited<ReturnType<typeof round>>> = [];
-    for (let n = 1; n <= options.kills; n++) results.push(await round(kind, target, options.messages, options.tps, n));
-    const sum = (pick: (r: (typeof results)[number]) => number) => results.reduce((total, r) => total + pick(r), 0);
-    const recoveries = results.map((r) => r.recovery).sort((a, b) => a - b);
-    rows.push({
-      database: kind, killed: target, kills: results.length, messages: options.messages, 'numbers doubled': sum((r) => r.doubled), lost: sum((r) => r.lost),
-      'in doubt (max per kill)': Math.max(...results.map((r) => r.inDoubt)), 'in doubt that had reached the SMSC': `${sum((r) => r.inDoubtReached)} of ${sum((r) => r.inDoubt)}`,
-      'recovery s (median)': Number(recoveries[Math.floor(recoveries.length / 2)]!.toFixed(1)), 'recovery s (max)': Number(recoveries.at(-1)!.toFixed(1)),
-    });
-    details[`${kind} ${target}`] = results;
-    checks.push(
-      { name: `${kind}, ${target} killed: numbers sent twice over ${results.length} kills`, target: '0', actual: sum((r) => r.doubled), ok: sum((r) => r.doubled) === 0 },
-      { name: `${kind}, ${target} killed: deliveries lost (neither sent nor in doubt)`, target: '0', actual: sum((r) => r.lost), ok: sum((r) => r.lost) === 0 },
-      { name: `${kind}, ${target} killed: recovery after a kill (max)`, target: `< 10 s (not waiting for the ${LEASE_SECONDS} s lease)`, actual: `${recoveries.at(-1)!.toFixed(1)} s`, ok: recoveries.at(-1)! < 10 },
-    );
-  }
+  for (const kind of options.databases)
+    for (const target of options.targets) {
+      // Every round its own SMSC and log, so that its counts are the round's.
+      const results: Array<Awaited<ReturnType<typeof round>>> = [];
+      for (let n = 1; n <= options.kills; n++)
+        results.push(await round(kind, target, options.messages, options.tps, n));
+      const sum = (pick: (r: (typeof results)[number]) => number) => results.reduce((total, r) => total + pick(r), 0);
+      const recoveries = results.map((r) => r.recovery).sort((a, b) => a - b);
+      rows.push({
+        database: kind,
+        killed: target,
+        kills: results.length,
+        messages: options.messages,
+        'numbers doubled': sum((r) => r.doubled),
+        lost: sum((r) => r.lost),
+        'in doubt (max per kill)': Math.max(...results.map((r) => r.inDoubt)),
+        'in doubt that had reached the SMSC': `${sum((r) => r.inDoubtReached)} of ${sum((r) => r.inDoubt)}`,
+        'recovery s (median)': Number(recoveries[Math.floor(recoveries.length / 2)]!.toFixed(1)),
+        'recovery s (max)': Number(recoveries.at(-1)!.toFixed(1)),
+      });
+      details[`${kind} ${target}`] = results;
+      checks.push(
+        {
+          name: `${kind}, ${target} killed: numbers sent twice over ${results.length} kills`,
+          target: '0',
+          actual: sum((r) => r.doubled),
+          ok: sum((r) => r.doubled) === 0,
+        },
+        {
+          name: `${kind}, ${target} killed: deliveries lost (neither sent nor in doubt)`,
+          target: '0',
+          actual: sum((r) => r.lost),
+          ok: sum((r) => r.lost) === 0,
+        },
+        {
+          name: `${kind}, ${target} killed: recovery after a kill (max)`,
+          target: `< 10 s (not waiting for the ${LEASE_SECONDS} s lease)`,
+          actual: `${recoveries.at(-1)!.toFixed(1)} s`,
+          ok: recoveries.at(-1)! < 10,
+        },
+      );
+    }
   return { rows, checks, details };
 }

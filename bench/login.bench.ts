@@ -44,7 +44,8 @@ import { freshBenchDatabase, parseDatabases, POSTGRES_URL, type BenchDatabaseKin
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 import { percentiles } from './lib/stats.js';
 
-export const description = 'resident logins (PIN request with CAPTCHA + login + GET /me) by 100 concurrent clients (SQLite and PostgreSQL)';
+export const description =
+  'resident logins (PIN request with CAPTCHA + login + GET /me) by 100 concurrent clients (SQLite and PostgreSQL)';
 
 const TARGETS = { loginsPerSecond: 500, serverP99Ms: 25 };
 /** Server processes unless `--processes` says: one per core where writers run concurrently (PostgreSQL), else one. */
@@ -113,7 +114,11 @@ async function captchaSolutions(count: number): Promise<() => string> {
     const number = randomInt(CAPTCHA_MAX_NUMBER);
     const challenge = await createChallenge({ hmacKey, maxNumber: CAPTCHA_MAX_NUMBER, number, expires });
     const { algorithm, salt, signature } = challenge;
-    payloads.push(Buffer.from(JSON.stringify({ algorithm, challenge: challenge.challenge, number, salt, signature, took: 900 })).toString('base64'));
+    payloads.push(
+      Buffer.from(
+        JSON.stringify({ algorithm, challenge: challenge.challenge, number, salt, signature, took: 900 }),
+      ).toString('base64'),
+    );
   }
   let next = 0;
   return () => {
@@ -141,7 +146,15 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
   const [town] = await generateBenchData({ towns: 1, addressesPerTown: 5000 });
   const database = await freshBenchDatabase(kind, 'login');
   const processes = options.processes ?? defaultProcesses(kind);
-  const input: LoginServerInput = { databaseUrl: database.url, schema: database.schema, poolSize: POOL_SIZE, processes, town: town!, knownContacts: options.known, knownBase: KNOWN_BASE };
+  const input: LoginServerInput = {
+    databaseUrl: database.url,
+    schema: database.schema,
+    poolSize: POOL_SIZE,
+    processes,
+    town: town!,
+    knownContacts: options.known,
+    knownBase: KNOWN_BASE,
+  };
   const server = startChild(new URL('./login/server.child.ts', import.meta.url), input);
   try {
     const { port, slug } = await nextMessage<LoginServerReady>(server, 'listening');
@@ -164,18 +177,23 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
       });
       // Numbers are never reused within a run (a known one comes round again only after `known` logins).
       nextLogin += 2 * (figures.logins + figures.failures + options.connections);
-      if (figures.failures > 0) throw new Error(`${kind}: ${figures.failures} failed logins, first: ${figures.firstFailure}`);
+      if (figures.failures > 0)
+        throw new Error(`${kind}: ${figures.failures} failed logins, first: ${figures.firstFailure}`);
       return figures;
     };
     const timed = async (rate?: number): Promise<RunFigures> => {
       await clients(options.warmup, rate);
       await ask(server, { type: 'reset' }, 'reset-done');
-      const cpuWindow = await startCpuWindow(kind === 'postgres' ? () => postgresBackends(POSTGRES_URL, LOGIN_SERVER_APPLICATION) : undefined);
+      const cpuWindow = await startCpuWindow(
+        kind === 'postgres' ? () => postgresBackends(POSTGRES_URL, LOGIN_SERVER_APPLICATION) : undefined,
+      );
       const client = await clients(options.duration, rate);
       const cpu = await cpuWindow();
       return { client, server: await ask<LoginServerTimes>(server, { type: 'times' }, 'times'), cpu };
     };
-    console.log(`${kind}, ${processes} server process${processes === 1 ? '' : 'es'}: ${options.connections} clients (nice ${options.clientNice}) as fast as they go, then paced to ${options.rate} logins/s (${options.warmup} s warm-up + ${options.duration} s each)…`);
+    console.log(
+      `${kind}, ${processes} server process${processes === 1 ? '' : 'es'}: ${options.connections} clients (nice ${options.clientNice}) as fast as they go, then paced to ${options.rate} logins/s (${options.warmup} s warm-up + ${options.duration} s each)…`,
+    );
     const max = await timed();
     const paced = await timed(options.rate);
     return { kind, max, paced };
@@ -184,7 +202,9 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
     try {
       setPriority(0);
     } catch {
-      console.warn(`could not return to niceness 0: a next server would run at ${options.clientNice} too (run as root, or --client-nice 0)`);
+      console.warn(
+        `could not return to niceness 0: a next server would run at ${options.clientNice} too (run as root, or --client-nice 0)`,
+      );
     }
     await stopChild(server);
     await database.drop();
@@ -220,17 +240,41 @@ function checks({ kind, max, paced }: CaseFigures, options: Options): Check[] {
   const worstRoute = Math.max(...Object.values(paced.server.routes).map((r) => r.p99));
   const at = `at ${formatNumber(options.rate)} logins/s, ${options.connections} clients`;
   return [
-    { name: `${kind}: logins/s, ${options.connections} clients as fast as they go`, target: `≥ ${TARGETS.loginsPerSecond}`, actual: Math.round(rate), ok: rate >= TARGETS.loginsPerSecond },
-    { name: `${kind}: paced run kept the rate`, target: `≥ ${formatNumber(options.rate * 0.97)}`, actual: Math.round(pacedRate), ok: pacedRate >= options.rate * 0.97 },
-    { name: `${kind}: server-side p99 ms per request (worst of the three) ${at}`, target: `≤ ${TARGETS.serverP99Ms}`, actual: ms(worstRoute), ok: worstRoute <= TARGETS.serverP99Ms },
-    { name: `${kind}: server-side p99 ms per login (three requests summed) ${at}`, target: `≤ ${TARGETS.serverP99Ms}`, actual: ms(paced.server.perLogin.p99), ok: paced.server.perLogin.p99 <= TARGETS.serverP99Ms },
+    {
+      name: `${kind}: logins/s, ${options.connections} clients as fast as they go`,
+      target: `≥ ${TARGETS.loginsPerSecond}`,
+      actual: Math.round(rate),
+      ok: rate >= TARGETS.loginsPerSecond,
+    },
+    {
+      name: `${kind}: paced run kept the rate`,
+      target: `≥ ${formatNumber(options.rate * 0.97)}`,
+      actual: Math.round(pacedRate),
+      ok: pacedRate >= options.rate * 0.97,
+    },
+    {
+      name: `${kind}: server-side p99 ms per request (worst of the three) ${at}`,
+      target: `≤ ${TARGETS.serverP99Ms}`,
+      actual: ms(worstRoute),
+      ok: worstRoute <= TARGETS.serverP99Ms,
+    },
+    {
+      name: `${kind}: server-side p99 ms per login (three requests summed) ${at}`,
+      target: `≤ ${TARGETS.serverP99Ms}`,
+      actual: ms(paced.server.perLogin.p99),
+      ok: paced.server.perLogin.p99 <= TARGETS.serverP99Ms,
+    },
   ];
 }
 
 const runDetails = ({ client, server, cpu }: RunFigures) => ({
   cpu,
   server,
-  client: { ...client, loginMs: percentiles(client.loginMs), stepMs: Object.fromEntries(Object.entries(client.stepMs).map(([k, v]) => [k, percentiles(v)])) },
+  client: {
+    ...client,
+    loginMs: percentiles(client.loginMs),
+    stepMs: Object.fromEntries(Object.entries(client.stepMs).map(([k, v]) => [k, percentiles(v)])),
+  },
 });
 
 export async function run(args: string[]): Promise<BenchResult> {
@@ -240,6 +284,9 @@ export async function run(args: string[]): Promise<BenchResult> {
   return {
     rows: cases.flatMap((c) => [tableRow(c.kind, 'max', c.max), tableRow(c.kind, `${options.rate}/s`, c.paced)]),
     checks: cases.flatMap((c) => checks(c, options)),
-    details: { options, cases: cases.map((c) => ({ kind: c.kind, max: runDetails(c.max), paced: runDetails(c.paced) })) },
+    details: {
+      options,
+      cases: cases.map((c) => ({ kind: c.kind, max: runDetails(c.max), paced: runDetails(c.paced) })),
+    },
   };
 }

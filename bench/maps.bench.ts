@@ -24,7 +24,8 @@ import { freshBenchDatabase, parseDatabases, type BenchDatabaseKind } from './li
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 import { percentiles, type Percentiles } from './lib/stats.js';
 
-export const description = 'address tiles of operator maps (bins and labelled points, an incident marked inside) at 1,000,000 addresses (SQLite and PostgreSQL)';
+export const description =
+  'address tiles of operator maps (bins and labelled points, an incident marked inside) at 1,000,000 addresses (SQLite and PostgreSQL)';
 
 const TARGET_P95_MS = 50;
 const CENTRE = [24.94, 60.17] as const;
@@ -57,7 +58,11 @@ function parseOptions(args: string[]): Options {
       requests: { type: 'string', default: '3000' },
     },
   });
-  return { databases: parseDatabases(values.databases), addresses: Number(values.addresses), requests: Number(values.requests) };
+  return {
+    databases: parseDatabases(values.databases),
+    addresses: Number(values.addresses),
+    requests: Number(values.requests),
+  };
 }
 
 async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseFigures> {
@@ -66,15 +71,37 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
   try {
     await migrateToLatest(db);
     const context = createContext(benchConfig(database.url), db);
-    const tenant = await context.tenants.createTenant({ slug: 'metro', name: 'Metro (bench)', languages: ['fi', 'sv'], serviceArea: townServiceArea(CENTRE, RADIUS_METRES * 1.3) });
-    const town = () => generateTown({
-      seed: 4242, centre: CENTRE, radiusMetres: RADIUS_METRES, streets: Math.ceil(options.addresses / 40), addresses: options.addresses,
-      postalCodes: [['00100', 'Helsinki'], ['00200', 'Helsinki'], ['00500', 'Helsinki'], ['00700', 'Helsinki']], municipality: 'Helsinki', idPrefix: 'm-', swedish: true,
+    const tenant = await context.tenants.createTenant({
+      slug: 'metro',
+      name: 'Metro (bench)',
+      languages: ['fi', 'sv'],
+      serviceArea: townServiceArea(CENTRE, RADIUS_METRES * 1.3),
     });
+    const town = () =>
+      generateTown({
+        seed: 4242,
+        centre: CENTRE,
+        radiusMetres: RADIUS_METRES,
+        streets: Math.ceil(options.addresses / 40),
+        addresses: options.addresses,
+        postalCodes: [
+          ['00100', 'Helsinki'],
+          ['00200', 'Helsinki'],
+          ['00500', 'Helsinki'],
+          ['00700', 'Helsinki'],
+        ],
+        municipality: 'Helsinki',
+        idPrefix: 'm-',
+        swedish: true,
+      });
     console.log(`${kind}: importing ${formatNumber(options.addresses)} addresses…`);
     let started = performance.now();
-    const report = await importAddresses(db, tenant, Readable.from(toAvisoCsv(town())), { format: 'aviso', now: Date.now() });
-    if (report.added !== options.addresses) throw new Error(`imported ${report.added} of ${options.addresses} addresses`);
+    const report = await importAddresses(db, tenant, Readable.from(toAvisoCsv(town())), {
+      format: 'aviso',
+      now: Date.now(),
+    });
+    if (report.added !== options.addresses)
+      throw new Error(`imported ${report.added} of ${options.addresses} addresses`);
     const importSeconds = (performance.now() - started) / 1000;
     // The positions requests are made at: addresses of the generated town, so that tiles hold points.
     const records = [...town()];
@@ -126,7 +153,16 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
     );
     const marked = await run(incident.id);
     await app.close();
-    return { kind, importSeconds, indexSeconds, firstTileMs: plain.first, plain: plain.rest, firstMarkedMs: marked.first, marked: marked.rest, meanFeatures };
+    return {
+      kind,
+      importSeconds,
+      indexSeconds,
+      firstTileMs: plain.first,
+      plain: plain.rest,
+      firstMarkedMs: marked.first,
+      marked: marked.rest,
+      meanFeatures,
+    };
   } finally {
     await db.close();
     await database.drop();
@@ -148,8 +184,18 @@ export async function run(args: string[]): Promise<BenchResult> {
     'features per tile': formatNumber(c.meanFeatures, 1),
   }));
   const checks: Check[] = cases.flatMap((c) => [
-    { name: `${c.kind}: tile p95, server-side`, target: `≤ ${TARGET_P95_MS} ms`, actual: `${ms(c.plain.p95)} ms`, ok: c.plain.p95 <= TARGET_P95_MS },
-    { name: `${c.kind}: tile with an incident p95, server-side`, target: `≤ ${TARGET_P95_MS} ms`, actual: `${ms(c.marked.p95)} ms`, ok: c.marked.p95 <= TARGET_P95_MS },
+    {
+      name: `${c.kind}: tile p95, server-side`,
+      target: `≤ ${TARGET_P95_MS} ms`,
+      actual: `${ms(c.plain.p95)} ms`,
+      ok: c.plain.p95 <= TARGET_P95_MS,
+    },
+    {
+      name: `${c.kind}: tile with an incident p95, server-side`,
+      target: `≤ ${TARGET_P95_MS} ms`,
+      actual: `${ms(c.marked.p95)} ms`,
+      ok: c.marked.p95 <= TARGET_P95_MS,
+    },
   ]);
   return { rows, checks, details: { options, cases } };
 }

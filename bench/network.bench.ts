@@ -30,7 +30,8 @@ import { nextMessage, startChild } from './lib/child.js';
 import type { NetworkImported, NetworkImportInput } from './network/import.child.js';
 import { percentiles, type Percentiles } from './lib/stats.js';
 
-export const description = 'pipe network import (topology, connections) and isolation trace at 200,000 pipes, 60,000 valves, 1,000,000 addresses (SQLite and PostgreSQL)';
+export const description =
+  'pipe network import (topology, connections) and isolation trace at 200,000 pipes, 60,000 valves, 1,000,000 addresses (SQLite and PostgreSQL)';
 
 const TARGET_IMPORT_SECONDS = 30;
 const TARGET_IMPORT_MB = 1024;
@@ -68,11 +69,27 @@ function parseOptions(args: string[]): Options {
       requests: { type: 'string', default: '300' },
     },
   });
-  return { databases: parseDatabases(values.databases), side: Number(values.side), perPipe: Number(values['per-pipe']), requests: Number(values.requests) };
+  return {
+    databases: parseDatabases(values.databases),
+    side: Number(values.side),
+    perPipe: Number(values['per-pipe']),
+    requests: Number(values.requests),
+  };
 }
 
 function gridOptions(side: number): PipeGridOptions {
-  return { seed: 2323, centre: CENTRE, nodesPerSide: side, spacingMetres: 100, piecesPerBlock: 3, dropShare: 0.05, valveShare: 0.9, closedShare: 0.02, inoperableShare: 0.05, sources: 8 };
+  return {
+    seed: 2323,
+    centre: CENTRE,
+    nodesPerSide: side,
+    spacingMetres: 100,
+    piecesPerBlock: 3,
+    dropShare: 0.05,
+    valveShare: 0.9,
+    closedShare: 0.02,
+    inoperableShare: 0.05,
+    sources: 8,
+  };
 }
 
 /** The network as a GeoJSON file (the import streams it from disk, as the CLI does). */
@@ -103,17 +120,34 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
     await migrateToLatest(db);
     const context = createContext(benchConfig(database.url), db);
     const radius = (options.side * grid.spacingMetres) / 2;
-    const tenant = await context.tenants.createTenant({ slug: 'grid', name: 'Grid (bench)', languages: ['fi'], serviceArea: townServiceArea(CENTRE, radius * 1.6) });
+    const tenant = await context.tenants.createTenant({
+      slug: 'grid',
+      name: 'Grid (bench)',
+      languages: ['fi'],
+      serviceArea: townServiceArea(CENTRE, radius * 1.6),
+    });
     console.log(`${kind}: importing the addresses…`);
-    const report = await importAddresses(db, tenant, Readable.from(toAvisoCsv(gridHouses(grid, options.perPipe))), { format: 'aviso', now: Date.now() });
+    const report = await importAddresses(db, tenant, Readable.from(toAvisoCsv(gridHouses(grid, options.perPipe))), {
+      format: 'aviso',
+      now: Date.now(),
+    });
     const { pipes, valves } = await writeNetworkFile(file, grid);
-    console.log(`${kind}: ${formatNumber(report.added)} addresses; importing ${formatNumber(pipes)} pipes and ${formatNumber(valves)} valves…`);
+    console.log(
+      `${kind}: ${formatNumber(report.added)} addresses; importing ${formatNumber(pipes)} pipes and ${formatNumber(valves)} valves…`,
+    );
     const imported = await nextMessage<NetworkImported>(
-      startChild(new URL('./network/import.child.ts', import.meta.url), { databaseUrl: database.url, schema: database.schema, slug: tenant.slug, file } satisfies NetworkImportInput),
+      startChild(new URL('./network/import.child.ts', import.meta.url), {
+        databaseUrl: database.url,
+        schema: database.schema,
+        slug: tenant.slug,
+        file,
+      } satisfies NetworkImportInput),
       'imported',
     );
     const { seconds: importSeconds, peakRssMb: peakMb, summary } = imported;
-    console.log(`${kind}: imported in ${importSeconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(0)} MB (${imported.startRssMb.toFixed(0)} MB before); ${summary.topology.components} connected piece(s)`);
+    console.log(
+      `${kind}: imported in ${importSeconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(0)} MB (${imported.startRssMb.toFixed(0)} MB before); ${summary.topology.components} connected piece(s)`,
+    );
 
     const app = await buildApp(context, { logger: false });
     const times = new Map<string, number[]>();
@@ -140,14 +174,23 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
     const previewTimes: number[] = [];
     for (let i = 0; i < options.requests; i++) {
       const at = houses[Math.floor(random() * houses.length)]!;
-      const traced = (await post('/api/t/grid/network/water/trace', { at })) as { valvesToClose: Array<{ id: string }>; addresses: { count: number } };
+      const traced = (await post('/api/t/grid/network/water/trace', { at })) as {
+        valvesToClose: Array<{ id: string }>;
+        addresses: { count: number };
+      };
       addressTotal += traced.addresses.count;
       const failed = traced.valvesToClose[0]?.id;
       const before = times.get('/api/t/:tenant/network/:service/trace')!.length;
       await post('/api/t/grid/network/water/trace', { at, failedValves: failed ? [failed] : [] });
       retraceTimes.push(times.get('/api/t/:tenant/network/:service/trace')!.splice(before, 1)[0]!);
       if (i % 3 === 0) {
-        const incident = (await post('/api/t/grid/incidents', { service: 'water', kind: 'sudden', title: 'Bench', status: 'draft', network: { service: 'water', at, failedValves: [] } })) as { id: string };
+        const incident = (await post('/api/t/grid/incidents', {
+          service: 'water',
+          kind: 'sudden',
+          title: 'Bench',
+          status: 'draft',
+          network: { service: 'water', at, failedValves: [] },
+        })) as { id: string };
         await post(`/api/t/grid/incidents/${incident.id}/preview`, {});
         previewTimes.push(times.get('/api/t/:tenant/incidents/:id/preview')!.pop()!);
       }
@@ -155,8 +198,16 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
     await app.close();
     const connected = summary.connections.explicit + summary.connections.inferred;
     return {
-      kind, pipes, valves, addresses: report.added, connected, importSeconds, importPeakMb: peakMb,
-      trace: percentiles(times.get('/api/t/:tenant/network/:service/trace')!), retrace: percentiles(retraceTimes), preview: percentiles(previewTimes),
+      kind,
+      pipes,
+      valves,
+      addresses: report.added,
+      connected,
+      importSeconds,
+      importPeakMb: peakMb,
+      trace: percentiles(times.get('/api/t/:tenant/network/:service/trace')!),
+      retrace: percentiles(retraceTimes),
+      preview: percentiles(previewTimes),
       meanAddresses: addressTotal / options.requests,
     };
   } finally {
@@ -183,11 +234,36 @@ export async function run(args: string[]): Promise<BenchResult> {
     'addresses per trace': formatNumber(c.meanAddresses, 1),
   }));
   const checks: Check[] = cases.flatMap((c) => [
-    { name: `${c.kind}: import with topology`, target: `≤ ${TARGET_IMPORT_SECONDS} s`, actual: `${c.importSeconds.toFixed(1)} s`, ok: c.importSeconds <= TARGET_IMPORT_SECONDS },
-    { name: `${c.kind}: import peak RSS (its own process)`, target: `< ${TARGET_IMPORT_MB} MB`, actual: `${formatNumber(c.importPeakMb)} MB`, ok: c.importPeakMb < TARGET_IMPORT_MB },
-    { name: `${c.kind}: trace p95, server-side`, target: `≤ ${TARGET_P95_MS} ms`, actual: `${ms(c.trace.p95)} ms`, ok: c.trace.p95 <= TARGET_P95_MS },
-    { name: `${c.kind}: re-trace after a failed valve p95`, target: `≤ ${TARGET_P95_MS} ms`, actual: `${ms(c.retrace.p95)} ms`, ok: c.retrace.p95 <= TARGET_P95_MS },
-    { name: `${c.kind}: incident preview (trace + recipients) p95`, target: `≤ ${TARGET_P95_MS} ms`, actual: `${ms(c.preview.p95)} ms`, ok: c.preview.p95 <= TARGET_P95_MS },
+    {
+      name: `${c.kind}: import with topology`,
+      target: `≤ ${TARGET_IMPORT_SECONDS} s`,
+      actual: `${c.importSeconds.toFixed(1)} s`,
+      ok: c.importSeconds <= TARGET_IMPORT_SECONDS,
+    },
+    {
+      name: `${c.kind}: import peak RSS (its own process)`,
+      target: `< ${TARGET_IMPORT_MB} MB`,
+      actual: `${formatNumber(c.importPeakMb)} MB`,
+      ok: c.importPeakMb < TARGET_IMPORT_MB,
+    },
+    {
+      name: `${c.kind}: trace p95, server-side`,
+      target: `≤ ${TARGET_P95_MS} ms`,
+      actual: `${ms(c.trace.p95)} ms`,
+      ok: c.trace.p95 <= TARGET_P95_MS,
+    },
+    {
+      name: `${c.kind}: re-trace after a failed valve p95`,
+      target: `≤ ${TARGET_P95_MS} ms`,
+      actual: `${ms(c.retrace.p95)} ms`,
+      ok: c.retrace.p95 <= TARGET_P95_MS,
+    },
+    {
+      name: `${c.kind}: incident preview (trace + recipients) p95`,
+      target: `≤ ${TARGET_P95_MS} ms`,
+      actual: `${ms(c.preview.p95)} ms`,
+      ok: c.preview.p95 <= TARGET_P95_MS,
+    },
   ]);
   return { rows, checks, details: { options, cases } };
 }

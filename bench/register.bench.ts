@@ -23,7 +23,8 @@ import { benchConfig } from './lib/config.js';
 import { freshBenchDatabase, parseDatabases, type BenchDatabase, type BenchDatabaseKind } from './lib/databases.js';
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 
-export const description = 'import a 1,000,000-row population register against 1,000,000 addresses, re-import it with 5 % changed (SQLite and PostgreSQL)';
+export const description =
+  'import a 1,000,000-row population register against 1,000,000 addresses, re-import it with 5 % changed (SQLite and PostgreSQL)';
 
 const TARGETS = { importSeconds: 60, reimportSeconds: 60, peakRssMb: 1024 };
 const TENANT = 'helsinki';
@@ -54,12 +55,32 @@ async function prepare(database: BenchDatabase, data: RegisterBenchData): Promis
     await migrateToLatest(db);
     const config = benchConfig(database.url);
     const context = createContext(config, db);
-    const tenant = await context.tenants.createTenant({ slug: TENANT, name: 'Helsinki (bench)', languages: ['fi', 'sv'], serviceArea: data.serviceArea });
+    const tenant = await context.tenants.createTenant({
+      slug: TENANT,
+      name: 'Helsinki (bench)',
+      languages: ['fi', 'sv'],
+      serviceArea: data.serviceArea,
+    });
     const started = performance.now();
-    const report = await importAddresses(db, tenant, createReadStream(data.addressesFile), { format: 'aviso', now: Date.now() });
-    if (report.rejected > 0) throw new Error(`address import: ${report.rejected} rows rejected, first: ${JSON.stringify(report.rejections[0])}`);
-    const rows = data.suppressed.map((e164) => ({ tenant_id: tenant.id, endpoint_hash: keyedHash(config.secret, e164), created_at: Date.now() }));
-    for (let i = 0; i < rows.length; i += 500) await db.kysely.insertInto('suppressions').values(rows.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+    const report = await importAddresses(db, tenant, createReadStream(data.addressesFile), {
+      format: 'aviso',
+      now: Date.now(),
+    });
+    if (report.rejected > 0)
+      throw new Error(
+        `address import: ${report.rejected} rows rejected, first: ${JSON.stringify(report.rejections[0])}`,
+      );
+    const rows = data.suppressed.map((e164) => ({
+      tenant_id: tenant.id,
+      endpoint_hash: keyedHash(config.secret, e164),
+      created_at: Date.now(),
+    }));
+    for (let i = 0; i < rows.length; i += 500)
+      await db.kysely
+        .insertInto('suppressions')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     return (performance.now() - started) / 1000;
   } finally {
     await db.close();
@@ -67,8 +88,17 @@ async function prepare(database: BenchDatabase, data: RegisterBenchData): Promis
 }
 
 function importOnce(database: BenchDatabase, file: string, dryRun: boolean): Promise<RegisterImportResult> {
-  const input: RegisterImportInput = { databaseUrl: database.url, schema: database.schema, tenant: TENANT, file, dryRun };
-  return nextMessage<RegisterImportResult>(startChild(new URL('./register/import.child.ts', import.meta.url), input), 'register-imported');
+  const input: RegisterImportInput = {
+    databaseUrl: database.url,
+    schema: database.schema,
+    tenant: TENANT,
+    file,
+    dryRun,
+  };
+  return nextMessage<RegisterImportResult>(
+    startChild(new URL('./register/import.child.ts', import.meta.url), input),
+    'register-imported',
+  );
 }
 
 interface CaseFigures {
@@ -124,9 +154,24 @@ function checks({ kind, imported, reimported, dryRun }: CaseFigures): Check[] {
   const rss = Math.max(imported.peakRssMb, reimported.peakRssMb, dryRun.peakRssMb);
   const changed = reimported.counts.added + reimported.counts.updated + reimported.counts.removed;
   return [
-    { name: `${kind}: import s`, target: `≤ ${TARGETS.importSeconds}`, actual: Number(imported.seconds.toFixed(1)), ok: imported.seconds <= TARGETS.importSeconds },
-    { name: `${kind}: re-import (5 % changed) s`, target: `≤ ${TARGETS.reimportSeconds}`, actual: Number(reimported.seconds.toFixed(1)), ok: reimported.seconds <= TARGETS.reimportSeconds },
-    { name: `${kind}: peak RSS MB`, target: `≤ ${TARGETS.peakRssMb}`, actual: Math.round(rss), ok: rss <= TARGETS.peakRssMb },
+    {
+      name: `${kind}: import s`,
+      target: `≤ ${TARGETS.importSeconds}`,
+      actual: Number(imported.seconds.toFixed(1)),
+      ok: imported.seconds <= TARGETS.importSeconds,
+    },
+    {
+      name: `${kind}: re-import (5 % changed) s`,
+      target: `≤ ${TARGETS.reimportSeconds}`,
+      actual: Number(reimported.seconds.toFixed(1)),
+      ok: reimported.seconds <= TARGETS.reimportSeconds,
+    },
+    {
+      name: `${kind}: peak RSS MB`,
+      target: `≤ ${TARGETS.peakRssMb}`,
+      actual: Math.round(rss),
+      ok: rss <= TARGETS.peakRssMb,
+    },
     {
       name: `${kind}: persons changed by the re-import`,
       target: '3–8 % of the rows',
@@ -144,7 +189,9 @@ function checks({ kind, imported, reimported, dryRun }: CaseFigures): Check[] {
 
 export async function run(args: string[]): Promise<BenchResult> {
   const options = parseOptions(args);
-  console.log(`generating ${formatNumber(options.addresses)} addresses and a register of ${formatNumber(options.persons)} (once; kept in the temp directory)…`);
+  console.log(
+    `generating ${formatNumber(options.addresses)} addresses and a register of ${formatNumber(options.persons)} (once; kept in the temp directory)…`,
+  );
   const data = await generateRegisterData({ addresses: options.addresses, persons: options.persons });
   const cases: CaseFigures[] = [];
   for (const kind of options.databases) cases.push(await measure(kind, data, options));

@@ -45,7 +45,12 @@ async function main(): Promise<void> {
 
   const out = join(benchDir, 'out', `${name}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   const command = ['npm run bench --', name, ...args].join(' ');
   writeFileSync(out, JSON.stringify({ name, command, startedAt, seconds, machine, ...result }, null, 2) + '\n');
   console.log(`figures written to ${out}`);

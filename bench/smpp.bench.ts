@@ -22,15 +22,27 @@ import { freshBenchDatabase, parseDatabases, type BenchDatabaseKind } from './li
 import { formatNumber, type BenchResult, type Cell, type Check } from './lib/report.js';
 import type { SmscCount, SmscReady } from './smpp/smsc.child.js';
 
-export const description = 'dispatch through SMPP to aviso smsc (window 10, no throttle) against a bare submit_sm loop of the same library';
+export const description =
+  'dispatch through SMPP to aviso smsc (window 10, no throttle) against a bare submit_sm loop of the same library';
 
 const TARGETS = { submitsPerSecond: 5000, ratio: 0.8 };
 const WINDOW = 10;
 const TEXT = 'Vesikatko Koulukatu 5: vesi on poikki huomenna 9.00-12.00. Mantan Vesi';
 
 function parseOptions(args: string[]) {
-  const { values } = parseArgs({ args, options: { databases: { type: 'string', default: 'sqlite,postgres' }, messages: { type: 'string', default: '20000' }, workers: { type: 'string', default: '2' } } });
-  return { databases: parseDatabases(values.databases), messages: Number(values.messages), workers: Number(values.workers) };
+  const { values } = parseArgs({
+    args,
+    options: {
+      databases: { type: 'string', default: 'sqlite,postgres' },
+      messages: { type: 'string', default: '20000' },
+      workers: { type: 'string', default: '2' },
+    },
+  });
+  return {
+    databases: parseDatabases(values.databases),
+    messages: Number(values.messages),
+    workers: Number(values.workers),
+  };
 }
 
 /** Submits `count` messages over one bound session, `WINDOW` outstanding at a time; messages per second. */
@@ -49,7 +61,16 @@ async function bareLoop(port: number, count: number): Promise<number> {
       const i = next++;
       if (i >= count) return;
       session.submit_sm(
-        { source_addr_ton: 5, source_addr: 'MantanVesi', dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: `35840${String(i).padStart(6, '0')}1`, registered_delivery: 1, data_coding: 0, short_message: TEXT },
+        {
+          source_addr_ton: 5,
+          source_addr: 'MantanVesi',
+          dest_addr_ton: 1,
+          dest_addr_npi: 1,
+          destination_addr: `35840${String(i).padStart(6, '0')}1`,
+          registered_delivery: 1,
+          data_coding: 0,
+          short_message: TEXT,
+        },
         () => {
           if (++done === count) resolve();
           else submit();
@@ -67,17 +88,84 @@ async function bareLoop(port: number, count: number): Promise<number> {
 export async function seed(context: Context, count: number): Promise<Tenant> {
   const db = context.db.kysely;
   const now = context.clock.now();
-  const area = { type: 'Polygon' as const, coordinates: [[[24.5, 62.0], [24.7, 62.0], [24.7, 62.1], [24.5, 62.1], [24.5, 62.0]]] };
-  const tenant = await context.tenants.createTenant({ slug: `bench${Date.now()}`, name: 'Mäntän Vesi', serviceArea: area, languages: ['fi'], smsSender: 'MantanVesi' });
-  const csv = 'id,street,street_sv,number,postal_code,postal_town,municipality,property_id,building_id,lat,lon\na1,Koulukatu,,5,35800,Mänttä,,,,62.05,24.6\n';
+  const area = {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [24.5, 62.0],
+        [24.7, 62.0],
+        [24.7, 62.1],
+        [24.5, 62.1],
+        [24.5, 62.0],
+      ],
+    ],
+  };
+  const tenant = await context.tenants.createTenant({
+    slug: `bench${Date.now()}`,
+    name: 'Mäntän Vesi',
+    serviceArea: area,
+    languages: ['fi'],
+    smsSender: 'MantanVesi',
+  });
+  const csv =
+    'id,street,street_sv,number,postal_code,postal_town,municipality,property_id,building_id,lat,lon\na1,Koulukatu,,5,35800,Mänttä,,,,62.05,24.6\n';
   await importAddresses(context.db, tenant, Readable.from([csv]), { format: 'aviso', now });
-  const { id: addressId } = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
+  const { id: addressId } = await db
+    .selectFrom('addresses')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .executeTakeFirstOrThrow();
   const perStatement = 500;
   for (let i = 0; i < count; i += perStatement) {
     const ids = Array.from({ length: Math.min(perStatement, count - i) }, () => newId());
-    await db.insertInto('contacts').values(ids.map((id) => ({ id, tenant_id: tenant.id, kind: 'person' as const, source: 'self' as const, language: 'fi', name_hidden: 0 as const, priority: 0 as const, created_at: now, updated_at: now }))).execute();
-    await db.insertInto('contact_endpoints').values(ids.map((id, j) => ({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: `+35840${String(i + j).padStart(6, '0')}1`, source: 'self' as const, verified: 1 as const, created_at: now, updated_at: now }))).execute();
-    await db.insertInto('contact_addresses').values(ids.map((id) => ({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addressId, role: 'main' as const, source: 'self' as const, active: 1 as const, created_at: now, updated_at: now }))).execute();
+    await db
+      .insertInto('contacts')
+      .values(
+        ids.map((id) => ({
+          id,
+          tenant_id: tenant.id,
+          kind: 'person' as const,
+          source: 'self' as const,
+          language: 'fi',
+          name_hidden: 0 as const,
+          priority: 0 as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    await db
+      .insertInto('contact_endpoints')
+      .values(
+        ids.map((id, j) => ({
+          id: newId(),
+          tenant_id: tenant.id,
+          contact_id: id,
+          type: 'mobile' as const,
+          value: `+35840${String(i + j).padStart(6, '0')}1`,
+          source: 'self' as const,
+          verified: 1 as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    await db
+      .insertInto('contact_addresses')
+      .values(
+        ids.map((id) => ({
+          id: newId(),
+          tenant_id: tenant.id,
+          contact_id: id,
+          address_id: addressId,
+          role: 'main' as const,
+          source: 'self' as const,
+          active: 1 as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
   }
   await changeLogRepository(db).record(tenant.id, null, now);
   return tenant;
@@ -92,18 +180,44 @@ async function waitFor(probe: () => Promise<boolean>): Promise<void> {
 async function dispatchRun(kind: BenchDatabaseKind, port: number, count: number, workers: number) {
   const database = await freshBenchDatabase(kind, 'smpp');
   const url = database.schema ? `${database.url}?schema=${database.schema}` : database.url;
-  const config = loadConfig({ AVISO_DATABASE_URL: url, AVISO_SECRET: 'bench-secret-bench-secret-bench-secret-01', AVISO_LOG_LEVEL: 'silent', AVISO_SMS: `smpp://bench:bench@127.0.0.1:${port}?tps=0&window=${WINDOW}&binds=1` }, '/nonexistent');
+  const config = loadConfig(
+    {
+      AVISO_DATABASE_URL: url,
+      AVISO_SECRET: 'bench-secret-bench-secret-bench-secret-01',
+      AVISO_LOG_LEVEL: 'silent',
+      AVISO_SMS: `smpp://bench:bench@127.0.0.1:${port}?tps=0&window=${WINDOW}&binds=1`,
+    },
+    '/nonexistent',
+  );
   const db = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const context = createContext(config, db);
   try {
     const tenant = await seed(context, count);
-    const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Putkirikko', area: tenant.serviceArea }, { type: 'token', id: 'bench' });
-    const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: TEXT } }, { type: 'token', id: 'bench' });
+    const incident = await context.dispatch.incidents.createIncident(
+      tenant,
+      { service: 'water', kind: 'sudden', title: 'Putkirikko', area: tenant.serviceArea },
+      { type: 'token', id: 'bench' },
+    );
+    const message = await context.dispatch.messages.createMessage(
+      tenant,
+      incident.id,
+      { texts: { fi: TEXT } },
+      { type: 'token', id: 'bench' },
+    );
     if (message.total !== count) throw new Error(`expected ${count} recipients, froze ${message.total}`);
     const counts = () => context.dispatch.messages.getMessage(tenant, message.id);
     const inStatus = async (status: 'queued' | 'delivered') =>
-      Number((await db.kysely.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('message_id', '=', message.id).where('status', '=', status).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db.kysely
+            .selectFrom('deliveries')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('message_id', '=', message.id)
+            .where('status', '=', status)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const started = performance.now();
     await context.dispatch.runtime.startWorkers({ concurrency: workers, sweepMs: 200 });
     await waitFor(async () => (await inStatus('queued')) === 0);
@@ -135,17 +249,43 @@ export async function run(args: string[]): Promise<BenchResult> {
       const receiptRate = options.messages / delivered;
       const ratio = submitRate / bare;
       rows.push({
-        database: kind, messages: options.messages, 'bare submit_sm/s': Math.round(bare), 'dispatch submits/s': Math.round(submitRate),
-        ratio: Number(ratio.toFixed(2)), 'all submitted s': Number(submitted.toFixed(2)), 'all delivered s': Number(delivered.toFixed(2)), 'receipts/s': Math.round(receiptRate),
+        database: kind,
+        messages: options.messages,
+        'bare submit_sm/s': Math.round(bare),
+        'dispatch submits/s': Math.round(submitRate),
+        ratio: Number(ratio.toFixed(2)),
+        'all submitted s': Number(submitted.toFixed(2)),
+        'all delivered s': Number(delivered.toFixed(2)),
+        'receipts/s': Math.round(receiptRate),
       });
       details[kind] = { bare, submitted, delivered, final, smscTook: taken };
       checks.push(
-        { name: `${kind}: dispatch submits/s`, target: `≥ ${formatNumber(TARGETS.submitsPerSecond)}`, actual: Math.round(submitRate), ok: submitRate >= TARGETS.submitsPerSecond },
-        { name: `${kind}: dispatch / bare submit_sm loop`, target: `≥ ${TARGETS.ratio}`, actual: Number(ratio.toFixed(2)), ok: ratio >= TARGETS.ratio },
+        {
+          name: `${kind}: dispatch submits/s`,
+          target: `≥ ${formatNumber(TARGETS.submitsPerSecond)}`,
+          actual: Math.round(submitRate),
+          ok: submitRate >= TARGETS.submitsPerSecond,
+        },
+        {
+          name: `${kind}: dispatch / bare submit_sm loop`,
+          target: `≥ ${TARGETS.ratio}`,
+          actual: Number(ratio.toFixed(2)),
+          ok: ratio >= TARGETS.ratio,
+        },
         // Receipts keep up when the last one is written no later than the last submit plus the SMSC's
         // own receipt delay and one write batch (50 ms): they never pile up behind the submits.
-        { name: `${kind}: receipts written as fast as submits`, target: 'last receipt ≤ last submit + 0.25 s', actual: `+${(delivered - submitted).toFixed(2)} s`, ok: delivered - submitted <= 0.25 },
-        { name: `${kind}: messages the SMSC took from the dispatcher`, target: `= ${formatNumber(options.messages)}`, actual: taken, ok: taken === options.messages },
+        {
+          name: `${kind}: receipts written as fast as submits`,
+          target: 'last receipt ≤ last submit + 0.25 s',
+          actual: `+${(delivered - submitted).toFixed(2)} s`,
+          ok: delivered - submitted <= 0.25,
+        },
+        {
+          name: `${kind}: messages the SMSC took from the dispatcher`,
+          target: `= ${formatNumber(options.messages)}`,
+          actual: taken,
+          ok: taken === options.messages,
+        },
       );
     } finally {
       await stopChild(child);

@@ -7,7 +7,12 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { TrustProxy } from './config.js';
 import type { Context } from './context.js';
@@ -108,18 +113,29 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
       openapi: '3.1.0',
       info: { title: 'Aviso API', version: '1', description: 'Disruption notices to residents, by address.' },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'aviso_session' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'aviso_session' },
+        },
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: (document) => completeOpenApi('openapiObject' in document ? document.openapiObject : document.swaggerObject, { publicUrl: context.config.publicUrl }),
+    transformObject: (document) =>
+      completeOpenApi('openapiObject' in document ? document.openapiObject : document.swaggerObject, {
+        publicUrl: context.config.publicUrl,
+      }),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { tenants, dispatch, residents } = context;
   await app.register(authPlugin, { tenants, sessions: context.sessions, operators: context.operators });
-  await app.register(opsRoutes, { readiness: context.readiness, metrics: context.metrics, setting: context.config.metrics, database: context.db.engine.name });
+  await app.register(opsRoutes, {
+    readiness: context.readiness,
+    metrics: context.metrics,
+    setting: context.config.metrics,
+    database: context.db.engine.name,
+  });
   await app.register(tenantRoutes, { tenants, basemapUrl: (slug: string) => basemapUrl(context.config.basemap, slug) });
   await app.register(basemapRoutes, { setting: context.config.basemap, tenants });
   await app.register(addressRoutes, { tenants, addresses: context.addressSearch });
@@ -128,12 +144,24 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   await app.register(unsubscribeRoutes, { tenants, unsubscribe: residents.unsubscribe, secret: context.config.secret });
   await app.register(operatorRoutes, { operators: context.operators, tenants, sessions: context.sessions });
   await app.register(incidentRoutes, { incidents: dispatch.incidents });
-  await app.register(messageRoutes, { incidents: dispatch.incidents, preview: dispatch.preview, messages: dispatch.messages });
+  await app.register(messageRoutes, {
+    incidents: dispatch.incidents,
+    preview: dispatch.preview,
+    messages: dispatch.messages,
+  });
   await app.register(replyRoutes, { replies: dispatch.replies, incidents: dispatch.incidents, residents });
   await app.register(mapRoutes, { maps: dispatch.maps, tenants });
   await app.register(networkRoutes, { networks: context.networks });
-  await app.register(feedRoutes, { tenants, feeds: context.feeds, publicUrl: context.config.publicUrl, now: () => context.clock.now() });
-  await app.register(registerImportRoutes, { register: context.register, ...(options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs }) });
+  await app.register(feedRoutes, {
+    tenants,
+    feeds: context.feeds,
+    publicUrl: context.config.publicUrl,
+    now: () => context.clock.now(),
+  });
+  await app.register(registerImportRoutes, {
+    register: context.register,
+    ...(options.uploadIdleMs === undefined ? {} : { uploadIdleMs: options.uploadIdleMs }),
+  });
   await app.register(residentAdminRoutes, { residents: residents.admin });
   await app.register(tenantSettingsRoutes, { settings: context.tenantSettings });
   await app.register(pinBudgetRoutes, { pins: context.auth.pins });

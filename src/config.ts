@@ -44,11 +44,13 @@ function isAddressOrCidr(entry: string): boolean {
 export function parseTrustProxy(value: string): TrustProxy | string {
   const text = value.trim();
   if (text === 'false' || text === '' || text === '0') return false;
-  if (text === 'true') return 'trusting every address would let any client forge its address: give the hop count (1 for one proxy in front) or the proxies\' addresses/CIDRs (e.g. 10.0.0.0/8)';
+  if (text === 'true')
+    return "trusting every address would let any client forge its address: give the hop count (1 for one proxy in front) or the proxies' addresses/CIDRs (e.g. 10.0.0.0/8)";
   if (/^\d+$/.test(text)) return Number(text) <= 10 ? Number(text) : 'a hop count from 1 to 10';
   const entries = text.split(',').map((e) => e.trim());
   const bad = entries.find((e) => !isAddressOrCidr(e));
-  if (bad !== undefined) return `"${bad}" is not an address or CIDR (expected false, a hop count, or addresses/CIDRs such as 10.0.0.0/8,192.0.2.7)`;
+  if (bad !== undefined)
+    return `"${bad}" is not an address or CIDR (expected false, a hop count, or addresses/CIDRs such as 10.0.0.0/8,192.0.2.7)`;
   return Object.freeze(entries);
 }
 
@@ -92,28 +94,38 @@ const schema = z.object({
   AVISO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AVISO_SECRET_FILE: z.string().default('./data/secret'),
   AVISO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AVISO_TRUST_PROXY: z.string().default('false').transform((value, ctx) => {
-    const parsed = parseTrustProxy(value);
-    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-    return parsed;
-  }),
+  AVISO_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      return parsed;
+    }),
   AVISO_PIN_BUDGET: z
     .string()
     .regex(/^\d{1,9}\/h,\d{1,9}\/d$/, 'expected PINs per hour and per day across all tenants, e.g. 1000/h,5000/d')
     .default('1000/h,5000/d'),
   AVISO_DEV_INBOX: z.enum(['true', 'false']).optional(),
   AVISO_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
-  AVISO_WORKER_ID: z.string().regex(/^[\w.:@-]{1,100}$/, 'expected letters, digits and . : @ - _ only (at most 100)').optional(),
+  AVISO_WORKER_ID: z
+    .string()
+    .regex(/^[\w.:@-]{1,100}$/, 'expected letters, digits and . : @ - _ only (at most 100)')
+    .optional(),
   AVISO_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   AVISO_BASEMAP: z
     .string()
     .optional()
-    .refine((v) => v === undefined || isPmtiles(v) || isDirectory(v), { message: 'expected the path of a readable PMTiles (v3) archive, or of a directory of them ({tenant}.pmtiles, default.pmtiles)' }),
+    .refine((v) => v === undefined || isPmtiles(v) || isDirectory(v), {
+      message:
+        'expected the path of a readable PMTiles (v3) archive, or of a directory of them ({tenant}.pmtiles, default.pmtiles)',
+    }),
   AVISO_METRICS: z
     .string()
     .default('off')
     .refine((v) => v === 'off' || BIND_ADDRESS.test(v) || TOKEN.test(v), {
-      message: '"off", a bind address HOST:PORT (e.g. 127.0.0.1:9464) or a bearer token of 24+ characters [A-Za-z0-9._~+/=-]',
+      message:
+        '"off", a bind address HOST:PORT (e.g. 127.0.0.1:9464) or a bearer token of 24+ characters [A-Za-z0-9._~+/=-]',
     }),
 });
 
@@ -122,9 +134,7 @@ const schema = z.object({
  * or an internal interface, and never on the public port), or on the public port to a bearer token.
  */
 export type MetricsSetting =
-  | { mode: 'off' }
-  | { mode: 'listen'; host: string; port: number }
-  | { mode: 'token'; token: string };
+  { mode: 'off' } | { mode: 'listen'; host: string; port: number } | { mode: 'token'; token: string };
 
 /** AVISO_METRICS's value as a setting (also `aviso worker --metrics`); ConfigError when it is none of the forms. */
 /** A worker id as AVISO_WORKER_ID takes it (`aviso worker --id`), checked by the same rule. */
@@ -209,7 +219,10 @@ export interface LoadOptions {
 }
 
 /** Where the secret comes from: the environment, its file, or nowhere yet (the first start writes the file). */
-export function secretSource(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): { from: 'environment' | 'file' | 'missing'; file: string } {
+export function secretSource(
+  env: NodeJS.ProcessEnv = process.env,
+  envFile = '.env',
+): { from: 'environment' | 'file' | 'missing'; file: string } {
   const merged = readEnvironment(env, envFile);
   const file = merged.AVISO_SECRET_FILE ?? './data/secret';
   if (merged.AVISO_SECRET) return { from: 'environment', file };
@@ -226,7 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   const v = parsed.data;
   const real = realChannels({ sms: v.AVISO_SMS, email: v.AVISO_EMAIL, voice: v.AVISO_VOICE });
   if (v.AVISO_DEV_INBOX === 'true' && real.length > 0) {
-    throw new ConfigError(`AVISO_DEV_INBOX: the dev inbox shows every message (PINs too) to anyone; it cannot be on beside a real channel (${real.join(', ')}): set AVISO_DEV_INBOX=false`);
+    throw new ConfigError(
+      `AVISO_DEV_INBOX: the dev inbox shows every message (PINs too) to anyone; it cannot be on beside a real channel (${real.join(', ')}): set AVISO_DEV_INBOX=false`,
+    );
   }
   return Object.freeze({
     databaseUrl: v.AVISO_DATABASE_URL,
@@ -237,7 +252,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     email: v.AVISO_EMAIL,
     voice: v.AVISO_VOICE,
     captcha: v.AVISO_CAPTCHA,
-    secret: options.generateSecret === false && !v.AVISO_SECRET && !existsSync(v.AVISO_SECRET_FILE) ? '' : resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
+    secret:
+      options.generateSecret === false && !v.AVISO_SECRET && !existsSync(v.AVISO_SECRET_FILE)
+        ? ''
+        : resolveSecret(v.AVISO_SECRET, v.AVISO_SECRET_FILE),
     logLevel: v.AVISO_LOG_LEVEL,
     trustProxy: v.AVISO_TRUST_PROXY as TrustProxy,
     pinBudget: parsePinBudget(v.AVISO_PIN_BUDGET),
@@ -256,10 +274,13 @@ const isInbox = (spec: string) => spec.split(',').some((s) => s.trim() === 'inbo
 
 /** The variables of the channels set to a real provider (not only the dev inbox). */
 export const realChannels = (config: ChannelSettings): string[] =>
-  (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>).filter((c) => !isInbox(config[c])).map((c) => CHANNEL_VARIABLES[c]);
+  (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
+    .filter((c) => !isInbox(config[c]))
+    .map((c) => CHANNEL_VARIABLES[c]);
 
 /** Whether the dev inbox's pages are served: asked for, and no channel is real (else they would show real residents' PINs). */
-export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean => config.devInbox === true && realChannels(config).length === 0;
+export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean =>
+  config.devInbox === true && realChannels(config).length === 0;
 
 /**
  * What to tell at start-up about the channels: a channel left at `inbox` beside a real one keeps its
@@ -270,11 +291,17 @@ export function channelWarnings(config: ChannelSettings): string[] {
   if (real.length === 0) return [];
   return (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
     .filter((c) => isInbox(config[c]))
-    .map((c) => `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`);
+    .map(
+      (c) =>
+        `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`,
+    );
 }
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
 export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';
 
 /** The environment a helper program (pg_dump, pg_restore) runs with: this process's (PATH, PG* variables), plus `extra`. */
-export const childEnvironment = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...extra });
+export const childEnvironment = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...extra,
+});

@@ -50,24 +50,78 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const inbox = inboxRepository(db.kysely);
   const auth = createAuth({ config, db: db.ephemeral, engine: db.engine, clock, channels });
   const publicUrl = config.publicUrl;
-  const unsubscribe = publicUrl ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email) : undefined;
+  const unsubscribe = publicUrl
+    ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email)
+    : undefined;
   const networks = networkService({ networks: networkRepository(db.kysely) });
-  const dispatch = createDispatch({ db, clock, channels, audit, unsubscribeUrl: unsubscribe, network: networks }, options.dispatch);
-  const feeds = feedService({ incidents: dispatch.incidentRepository, candidates: candidateRepository(db.kysely), messages: messageRepository(db.kysely), addresses, clock });
+  const dispatch = createDispatch(
+    { db, clock, channels, audit, unsubscribeUrl: unsubscribe, network: networks },
+    options.dispatch,
+  );
+  const feeds = feedService({
+    incidents: dispatch.incidentRepository,
+    candidates: candidateRepository(db.kysely),
+    messages: messageRepository(db.kysely),
+    addresses,
+    clock,
+  });
   const history = { noticesFor: dispatch.listNoticesForContact };
-  const residents = createResidents({ db: db.kysely, engine: db.engine, clock, secret: config.secret, auth, tenants, addresses, audit, history });
+  const residents = createResidents({
+    db: db.kysely,
+    engine: db.engine,
+    clock,
+    secret: config.secret,
+    auth,
+    tenants,
+    addresses,
+    audit,
+    history,
+  });
   const register = createRegister({ db, clock, secret: config.secret }, options.register);
-  const operators = createOperators({ db: db.kysely, clock, sessions: auth.sessions, rateLimits: auth.rateLimits, audit, secret: config.secret });
+  const operators = createOperators({
+    db: db.kysely,
+    clock,
+    sessions: auth.sessions,
+    rateLimits: auth.rateLimits,
+    audit,
+    secret: config.secret,
+  });
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });
   const ops = opsRepository(db.kysely);
   const registerRevisions = () => dispatch.registers.revisions();
   metrics.observeAtScrape({ ops, db, clock, registerRevisions });
-  const retention = retentionService({ repo: retentionRepository(db.kysely), listTenants: () => tenants.listTenants(), audit, clock });
+  const retention = retentionService({
+    repo: retentionRepository(db.kysely),
+    listTenants: () => tenants.listTenants(),
+    audit,
+    clock,
+  });
   const readiness = readinessService({ ops, migrationStatus: () => migrationStatus(db), channels, registerRevisions });
   metrics.observeReadiness(() => readiness.check(), clock);
   return {
-    config, db, clock, tenants, tenantSettings, addresses, addressSearch: addressSearch(addresses), audit, channels, inbox, inboxEnabled: devInboxServed(config),
-    auth, sessions: auth.sessions, rateLimits: auth.rateLimits, residents, register, operators, dispatch, feeds, networks, metrics, readiness, retention,
+    config,
+    db,
+    clock,
+    tenants,
+    tenantSettings,
+    addresses,
+    addressSearch: addressSearch(addresses),
+    audit,
+    channels,
+    inbox,
+    inboxEnabled: devInboxServed(config),
+    auth,
+    sessions: auth.sessions,
+    rateLimits: auth.rateLimits,
+    residents,
+    register,
+    operators,
+    dispatch,
+    feeds,
+    networks,
+    metrics,
+    readiness,
+    retention,
   };
 }
 

@@ -52,7 +52,14 @@ export class ValidationError extends AppError {
 
 /** A refusal of one field with a code of its own at the top level too (e.g. `phone-not-allowed`, `pin-rejected`). */
 export class FieldError extends AppError {
-  constructor(status: number, field: string, code: ProblemCode, params?: ProblemParams, extra: Record<string, unknown> = {}, topCode: ProblemCode = code) {
+  constructor(
+    status: number,
+    field: string,
+    code: ProblemCode,
+    params?: ProblemParams,
+    extra: Record<string, unknown> = {},
+    topCode: ProblemCode = code,
+  ) {
     const problem = fieldProblem(field, code, params);
     super(topCode, status, params, [problem], extra, `${field}: ${problem.message}`);
   }

@@ -46,7 +46,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError || error instanceof NewerDatabaseError;
+    const known =
+      error instanceof CliError ||
+      error instanceof ConfigError ||
+      error instanceof AppError ||
+      error instanceof NewerDatabaseError;
     console.error(`aviso: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
     process.exit(1);
   }

@@ -32,8 +32,10 @@ export const PROBLEMS = {
   timeout: 'The request took too long to arrive',
   'upload-stalled': 'no part of the upload arrived for {seconds} s: it was dropped',
   internal: 'Something went wrong on our side; the request id identifies it in the log.',
-  'storage-full': 'The database is out of disk space: nothing of this request was saved. Free space on the server and try again.',
-  'storage-read-only': 'The database is read-only: nothing of this request was saved. Check the permissions of the database file.',
+  'storage-full':
+    'The database is out of disk space: nothing of this request was saved. Free space on the server and try again.',
+  'storage-read-only':
+    'The database is read-only: nothing of this request was saved. Check the permissions of the database file.',
   'storage-busy': 'The database was busy with another write: nothing of this request was saved. Try again in a moment.',
   'nul-character': 'must not contain a NUL character',
   'json-invalid': 'not valid JSON',
@@ -42,7 +44,8 @@ export const PROBLEMS = {
   // PINs and the CAPTCHA.
   'pin-rejected': 'wrong or expired PIN',
   'pin-rejected-last': 'wrong or expired PIN; ask for a new one',
-  'pin-guesses-target': 'too many wrong PINs for this number or email from this network; try again in {minutes} minutes',
+  'pin-guesses-target':
+    'too many wrong PINs for this number or email from this network; try again in {minutes} minutes',
   'pin-guesses-network': 'too many wrong PINs from this network; try again in {minutes} minutes',
   'pin-cooldown': 'a PIN was sent a moment ago; a new one can be asked for in {seconds} seconds',
   'pin-limit-network': 'too many PINs from this network this hour; try again in {minutes} minutes',
@@ -59,7 +62,8 @@ export const PROBLEMS = {
   // Residents: numbers, addresses, their own details.
   'phone-format': 'not a phone number (digits, spaces and - only, e.g. 0401234567 or +358401234567)',
   'phone-invalid': 'not a valid phone number',
-  'phone-not-allowed': 'this kind of number (premium-rate, shared-cost, personal or another special range) is not accepted; give a mobile or landline number',
+  'phone-not-allowed':
+    'this kind of number (premium-rate, shared-cost, personal or another special range) is not accepted; give a mobile or landline number',
   'phone-country': 'numbers of this country are not accepted here (accepted: {countries})',
   'email-invalid': 'not a valid email address',
   'phone-or-email-both': 'give a phone number or an email, not both',
@@ -125,7 +129,8 @@ export const PROBLEMS = {
   'area-outside': 'the area lies entirely outside the service area',
   'network-no-pipe-near': 'no pipe of the network within {metres} m of this point',
   'network-valve-unknown': 'the network has no valve {id}',
-  'network-no-sources': 'the network has no sources, so what lies downstream of a valve is not known; import it with its sources (Points with kind "source")',
+  'network-no-sources':
+    'the network has no sources, so what lies downstream of a valve is not known; import it with its sources (Points with kind "source")',
   'area-too-complex': 'the area is too complex to work out; simplify it (fewer positions, a smaller buffer)',
   'polygon-expected': 'expected a GeoJSON Polygon or MultiPolygon, got {type}',
   'area-positions': 'more than {max} positions; simplify the area',
@@ -187,9 +192,12 @@ export function isProblemCode(value: unknown): value is ProblemCode {
 
 /** The English text of `code` with its parameters filled in (`{{`…`}}` stays a literal brace). */
 export function problemText(code: ProblemCode, params: ProblemParams = {}): string {
-  return PROBLEMS[code].replace(/\{\{(\w+)\}\}|\{(\w+)\}/g, (whole, literal: string | undefined, name: string | undefined) => {
-    if (literal !== undefined) return `{${params[literal] ?? literal}}`;
-    const value = params[name!];
-    return value === undefined ? whole : String(value);
-  });
+  return PROBLEMS[code].replace(
+    /\{\{(\w+)\}\}|\{(\w+)\}/g,
+    (whole, literal: string | undefined, name: string | undefined) => {
+      if (literal !== undefined) return `{${params[literal] ?? literal}}`;
+      const value = params[name!];
+      return value === undefined ? whole : String(value);
+    },
+  );
 }

@@ -32,7 +32,15 @@ export function mutableClock(): MutableClock {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_CAPTCHA: 'off', AVISO_LOG_LEVEL: 'silent', AVISO_DEV_INBOX: 'true' }, '/nonexistent');
+  const base = loadConfig(
+    {
+      AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+      AVISO_CAPTCHA: 'off',
+      AVISO_LOG_LEVEL: 'silent',
+      AVISO_DEV_INBOX: 'true',
+    },
+    '/nonexistent',
+  );
   return Object.freeze({ ...base, ...overrides });
 }
 
@@ -48,7 +56,11 @@ export async function createTestApp(kind: TestDatabase, overrides: Partial<Confi
 /**
  * `describe` once per database, each with its own app on a fresh schema: `describeEachDatabase('x', (t) => { it(…, () => t().app …) })`.
  */
-export function describeEachDatabase(name: string, body: (get: () => TestApp) => void, overrides: Partial<Config> = {}): void {
+export function describeEachDatabase(
+  name: string,
+  body: (get: () => TestApp) => void,
+  overrides: Partial<Config> = {},
+): void {
   for (const kind of TEST_DATABASES) {
     describe(`${name} [${kind}]`, () => {
       let testApp: TestApp | undefined;

@@ -18,7 +18,12 @@ export function childDatabaseUrl(database: FreshDatabase): string {
 export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, AVISO_LOG_LEVEL: 'silent', AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', ...env },
+    env: {
+      ...process.env,
+      AVISO_LOG_LEVEL: 'silent',
+      AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+      ...env,
+    },
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -27,7 +32,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
 /** As runCli, without blocking this process: for tests whose servers (SMTP, SMPP, HTTP) the CLI talks to. */
 export function runCliAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   // A variable given as undefined is left out of the child's environment.
-  const merged = { ...process.env, AVISO_LOG_LEVEL: 'silent', AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', ...env };
+  const merged = {
+    ...process.env,
+    AVISO_LOG_LEVEL: 'silent',
+    AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ...env,
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),

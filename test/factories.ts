@@ -12,7 +12,15 @@ let counter = 0;
 export function square(lon: number, lat: number, half: number): Polygon {
   return {
     type: 'Polygon',
-    coordinates: [[[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half], [lon - half, lat + half], [lon - half, lat - half]]],
+    coordinates: [
+      [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+      ],
+    ],
   };
 }
 
@@ -27,9 +35,16 @@ export async function buildTenant(context: Context, input: Partial<TenantInput> 
   });
 }
 
-export const AVISO_HEADER = 'id,street,street_sv,number,postal_code,postal_town,municipality,property_id,building_id,lat,lon';
+export const AVISO_HEADER =
+  'id,street,street_sv,number,postal_code,postal_town,municipality,property_id,building_id,lat,lon';
 
-export async function importCsv(context: Context, tenant: Tenant, lines: string[], format: 'aviso' | 'openaddresses' = 'aviso', crs?: string) {
+export async function importCsv(
+  context: Context,
+  tenant: Tenant,
+  lines: string[],
+  format: 'aviso' | 'openaddresses' = 'aviso',
+  crs?: string,
+) {
   return importAddresses(context.db, tenant, Readable.from([lines.join('\n') + '\n']), {
     format,
     now: context.clock.now(),

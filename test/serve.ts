@@ -17,7 +17,15 @@ export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 /** Starts `aviso serve` with this environment; resolves once it listens, or rejects with its output if it ends first. */
 export async function startServe(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', ...args], {
-    env: { ...process.env, AVISO_SECRET: TEST_SECRET, AVISO_CAPTCHA: 'off', AVISO_LOG_LEVEL: 'info', AVISO_PORT: '0', AVISO_HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      AVISO_SECRET: TEST_SECRET,
+      AVISO_CAPTCHA: 'off',
+      AVISO_LOG_LEVEL: 'info',
+      AVISO_PORT: '0',
+      AVISO_HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,7 +38,9 @@ export async function startServe(env: Record<string, string>, args: string[] = [
       if (match) resolve(match[1]!);
     };
     child.stdout!.on('data', look);
-    child.once('exit', (code, signal) => reject(new Error(`aviso serve ended (${code ?? signal}) before listening:\n${output}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`aviso serve ended (${code ?? signal}) before listening:\n${output}`)),
+    );
   });
   return {
     child,

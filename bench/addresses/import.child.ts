@@ -44,8 +44,14 @@ const context = createContext(benchConfig(input.databaseUrl), db);
 
 async function timedImport(tenant: Tenant, file: string): Promise<TimedImport> {
   const started = performance.now();
-  const { rejections, ...report } = await importAddresses(db, tenant, createReadStream(file), { format: 'aviso', now: Date.now() });
-  if (rejections.length > 0) throw new Error(`${tenant.slug}: ${report.rejected} rejected rows, first: line ${rejections[0]!.line}: ${rejections[0]!.reason}`);
+  const { rejections, ...report } = await importAddresses(db, tenant, createReadStream(file), {
+    format: 'aviso',
+    now: Date.now(),
+  });
+  if (rejections.length > 0)
+    throw new Error(
+      `${tenant.slug}: ${report.rejected} rejected rows, first: line ${rejections[0]!.line}: ${rejections[0]!.reason}`,
+    );
   return { slug: tenant.slug, seconds: (performance.now() - started) / 1000, report };
 }
 

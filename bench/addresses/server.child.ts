@@ -53,7 +53,10 @@ process.on('message', (message: Message) => {
   }
 });
 process.once('SIGTERM', () => {
-  void app.close().then(() => db.close()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => db.close())
+    .then(() => process.exit(0));
 });
 
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -18,7 +18,11 @@ const INPUT_VARIABLE = 'AVISO_BENCH_CHILD_INPUT';
 export function startChild(file: URL, input: unknown): ChildProcess {
   return fork(fileURLToPath(file), [], {
     // Resolved here so that the child finds tsx whatever its working directory.
-    execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.AVISO_BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    execArgv: [
+      '--import',
+      import.meta.resolve('tsx'),
+      ...(process.env.AVISO_BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
     env: { ...process.env, [INPUT_VARIABLE]: JSON.stringify(input) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -9,7 +9,8 @@ export type BenchDatabaseKind = 'sqlite' | 'postgres';
 /** The `--databases` option: a comma-separated list of `sqlite` and `postgres`. */
 export function parseDatabases(value: string): BenchDatabaseKind[] {
   const databases = value.split(',').map((d) => d.trim());
-  for (const d of databases) if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
+  for (const d of databases)
+    if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--databases: unknown database ${d}`);
   return databases as BenchDatabaseKind[];
 }
 

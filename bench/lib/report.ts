@@ -39,22 +39,37 @@ const decimalsFor = (value: number): number => (Number.isInteger(value) ? 0 : Ma
 /** Columns are the union of the rows' keys, in first-seen order; numbers right-aligned. */
 export function renderTable(rows: ReadonlyArray<Record<string, Cell>>): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const text = (cell: Cell | undefined) => (cell === undefined ? '' : typeof cell === 'number' ? formatNumber(cell, decimalsFor(cell)) : cell);
+  const text = (cell: Cell | undefined) =>
+    cell === undefined ? '' : typeof cell === 'number' ? formatNumber(cell, decimalsFor(cell)) : cell;
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((row) => text(row[c]).length)));
   const line = (cells: string[], numeric: boolean[]) =>
-    '│ ' + cells.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' │ ') + ' │';
-  const rule = (left: string, mid: string, right: string) => left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right;
+    '│ ' +
+    cells.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' │ ') +
+    ' │';
+  const rule = (left: string, mid: string, right: string) =>
+    left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right;
   return [
     rule('┌', '┬', '┐'),
-    line(columns, columns.map(() => false)),
+    line(
+      columns,
+      columns.map(() => false),
+    ),
     rule('├', '┼', '┤'),
-    ...rows.map((row) => line(columns.map((c) => text(row[c])), columns.map((c) => typeof row[c] === 'number'))),
+    ...rows.map((row) =>
+      line(
+        columns.map((c) => text(row[c])),
+        columns.map((c) => typeof row[c] === 'number'),
+      ),
+    ),
     rule('└', '┴', '┘'),
   ].join('\n');
 }
 
 export function renderChecks(checks: readonly Check[]): string {
   return checks
-    .map((c) => `${c.ok ? 'ok    ' : 'MISSED'}  ${c.name}: ${typeof c.actual === 'number' ? formatNumber(c.actual, decimalsFor(c.actual)) : c.actual} (target ${c.target})`)
+    .map(
+      (c) =>
+        `${c.ok ? 'ok    ' : 'MISSED'}  ${c.name}: ${typeof c.actual === 'number' ? formatNumber(c.actual, decimalsFor(c.actual)) : c.actual} (target ${c.target})`,
+    )
     .join('\n');
 }

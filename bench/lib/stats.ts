@@ -12,7 +12,8 @@ export interface Percentiles {
 /** Nearest-rank percentiles (no interpolation): p99 is a time some request really took. */
 export function percentiles(values: readonly number[]): Percentiles {
   const sorted = Float64Array.from(values).sort();
-  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
   const sum = sorted.reduce((a, b) => a + b, 0);
   return {
     count: sorted.length,

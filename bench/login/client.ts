@@ -60,14 +60,32 @@ export function httpClient(base: string, connections: number, localAddress?: str
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
-        { agent, host: url.hostname, port: url.port, ...(localAddress ? { localAddress } : {}), method, path, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          ...(localAddress ? { localAddress } : {}),
+          method,
+          path,
+          headers: {
+            ...headers,
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+              : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const setCookie = res.headers['set-cookie']?.find((c) => c.startsWith('aviso_session='));
             const pin = res.headers['x-bench-pin'];
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookie: setCookie?.split(';')[0], pin: typeof pin === 'string' ? pin : undefined });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              cookie: setCookie?.split(';')[0],
+              pin: typeof pin === 'string' ? pin : undefined,
+            });
           });
           res.on('error', reject);
         },
@@ -138,5 +156,13 @@ export async function runClients(options: ClientOptions): Promise<ClientFigures>
 
   await Promise.all(Array.from({ length: options.connections }, resident));
   const cpu = process.cpuUsage(cpuAtStart);
-  return { logins, failures, firstFailure, seconds: (performance.now() - started) / 1000, loginMs, stepMs, cpuMsPerLogin: (cpu.user + cpu.system) / 1000 / Math.max(1, logins) };
+  return {
+    logins,
+    failures,
+    firstFailure,
+    seconds: (performance.now() - started) / 1000,
+    loginMs,
+    stepMs,
+    cpuMsPerLogin: (cpu.user + cpu.system) / 1000 / Math.max(1, logins),
+  };
 }

@@ -25,7 +25,10 @@ export async function postgresBackends(url: string, applicationName: string): Pr
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where application_name = $1',
+      [applicationName],
+    );
     return rows.map((r) => r.pid);
   } finally {
     await client.end();
@@ -35,7 +38,10 @@ export async function postgresBackends(url: string, applicationName: string): Pr
 /** CPU milliseconds used so far by each of the given PostgreSQL processes (or of every process named `postgres`). */
 function postgresMsByPid(pids: readonly number[] | undefined): Map<number, number> {
   const used = new Map<number, number>();
-  for (const pid of pids ?? readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
+  for (const pid of pids ??
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;

@@ -80,32 +80,97 @@ const input = childInput<LoginServerInput>();
 // Names this server's PostgreSQL connections, so that the benchmark counts the CPU of their backends only.
 process.env.PGAPPNAME = LOGIN_SERVER_APPLICATION;
 const config = { ...benchConfig(input.databaseUrl), captcha: 'altcha' as const };
-const openDb = () => openDatabase(input.databaseUrl, input.schema ? { schema: input.schema, poolSize: input.poolSize } : {});
+const openDb = () =>
+  openDatabase(input.databaseUrl, input.schema ? { schema: input.schema, poolSize: input.poolSize } : {});
 
 async function seed(db: Db, context: Context): Promise<Tenant> {
-  const created = await context.tenants.createTenant({ slug: input.town.slug, name: input.town.name, languages: ['fi', 'sv'], serviceArea: input.town.serviceArea });
+  const created = await context.tenants.createTenant({
+    slug: input.town.slug,
+    name: input.town.name,
+    languages: ['fi', 'sv'],
+    serviceArea: input.town.serviceArea,
+  });
   const tenant = await context.tenants.updateSettings(created, { pinsPerIpPerHour: 100_000_000 });
   await importAddresses(db, tenant, createReadStream(input.town.file), { format: 'aviso', now: Date.now() });
-  const addresses = await db.kysely.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).orderBy('id').limit(input.knownContacts).execute();
+  const addresses = await db.kysely
+    .selectFrom('addresses')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .orderBy('id')
+    .limit(input.knownContacts)
+    .execute();
   const now = Date.now();
   for (let start = 0; start < input.knownContacts; start += 1000) {
-    const batch = Array.from({ length: Math.min(1000, input.knownContacts - start) }, (_, i) => ({ i: start + i, id: newId() }));
-    await db.kysely.insertInto('contacts').values(batch.map(({ i, id }) => ({
-      id, tenant_id: tenant.id, kind: 'person' as const, source: 'register' as const, person_id: `p${i}`, first_name: 'Bench', last_name: `Person ${i}`,
-      company_name: null, business_id: null, contact_person: null, birth_date: '1970-01-01', language: 'fi', name_hidden: 0 as const, priority: 0 as const, created_at: now, updated_at: now,
-    }))).execute();
-    await db.kysely.insertInto('contact_endpoints').values(batch.map(({ i, id }) => ({
-      id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: `+35840${input.knownBase + i}`, source: 'register' as const, verified: 0 as const, created_at: now, updated_at: now,
-    }))).execute();
-    await db.kysely.insertInto('contact_addresses').values(batch.map(({ i, id }) => ({
-      id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addresses[i % addresses.length]!.id, role: 'main' as const, label: null, source: 'register' as const, active: 1 as const, created_at: now, updated_at: now,
-    }))).execute();
+    const batch = Array.from({ length: Math.min(1000, input.knownContacts - start) }, (_, i) => ({
+      i: start + i,
+      id: newId(),
+    }));
+    await db.kysely
+      .insertInto('contacts')
+      .values(
+        batch.map(({ i, id }) => ({
+          id,
+          tenant_id: tenant.id,
+          kind: 'person' as const,
+          source: 'register' as const,
+          person_id: `p${i}`,
+          first_name: 'Bench',
+          last_name: `Person ${i}`,
+          company_name: null,
+          business_id: null,
+          contact_person: null,
+          birth_date: '1970-01-01',
+          language: 'fi',
+          name_hidden: 0 as const,
+          priority: 0 as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    await db.kysely
+      .insertInto('contact_endpoints')
+      .values(
+        batch.map(({ i, id }) => ({
+          id: newId(),
+          tenant_id: tenant.id,
+          contact_id: id,
+          type: 'mobile' as const,
+          value: `+35840${input.knownBase + i}`,
+          source: 'register' as const,
+          verified: 0 as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    await db.kysely
+      .insertInto('contact_addresses')
+      .values(
+        batch.map(({ i, id }) => ({
+          id: newId(),
+          tenant_id: tenant.id,
+          contact_id: id,
+          address_id: addresses[i % addresses.length]!.id,
+          role: 'main' as const,
+          label: null,
+          source: 'register' as const,
+          active: 1 as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
   }
   return tenant;
 }
 
 /** The app on the shared port, timing every login request; answers `reset` and `times` with its own figures. */
-async function serve(db: Db, context: Context, onMessage: (handle: (message: Message) => ProcessTimes | undefined) => void) {
+async function serve(
+  db: Db,
+  context: Context,
+  onMessage: (handle: (message: Message) => ProcessTimes | undefined) => void,
+) {
   // PINs for the client: the SMS provider is wrapped (a plain object), the inbox still stores every message.
   const pins = new Map<string, string>();
   const sms = context.channels.sms as { send: ChannelProvider['send'] };
@@ -160,7 +225,10 @@ async function serve(db: Db, context: Context, onMessage: (handle: (message: Mes
     };
   });
   process.once('SIGTERM', () => {
-    void app.close().then(() => db.close()).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => db.close())
+      .then(() => process.exit(0));
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -216,12 +284,21 @@ async function runPrimary(): Promise<void> {
   // As `aviso serve --processes N` forks them (src/cli/server-flags.ts).
   cluster.setupPrimary({ execArgv: serverExecArgv() });
   const workers: Worker[] = Array.from({ length: input.processes }, () => cluster.fork());
-  const port = await Promise.all(workers.map((w) => new Promise<number>((resolve) => w.once('listening', (address) => resolve(address.port)))));
+  const port = await Promise.all(
+    workers.map((w) => new Promise<number>((resolve) => w.once('listening', (address) => resolve(address.port)))),
+  );
   const askAll = (message: Message) =>
-    Promise.all(workers.map((w) => new Promise<ProcessTimes | undefined>((resolve) => {
-      w.once('message', (answer: ProcessTimes | { type: 'reset-done' }) => resolve(answer.type === 'process-times' ? answer : undefined));
-      w.send(message);
-    })));
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<ProcessTimes | undefined>((resolve) => {
+            w.once('message', (answer: ProcessTimes | { type: 'reset-done' }) =>
+              resolve(answer.type === 'process-times' ? answer : undefined),
+            );
+            w.send(message);
+          }),
+      ),
+    );
   let cpuAtReset = process.cpuUsage();
   process.on('message', (message: Message) => {
     if (message.type === 'reset') {
@@ -229,12 +306,21 @@ async function runPrimary(): Promise<void> {
       void askAll(message).then(() => sendToParent({ type: 'reset-done' }));
     } else if (message.type === 'times') {
       const own = process.cpuUsage(cpuAtReset);
-      void askAll(message).then((parts) => sendToParent(merge(parts.filter((p) => p !== undefined), (own.user + own.system) / 1000)));
+      void askAll(message).then((parts) =>
+        sendToParent(
+          merge(
+            parts.filter((p) => p !== undefined),
+            (own.user + own.system) / 1000,
+          ),
+        ),
+      );
     }
   });
   process.once('SIGTERM', () => {
     for (const w of workers) w.process.kill('SIGTERM');
-    void Promise.all(workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : w.once('exit', resolve))))).then(() => process.exit(0));
+    void Promise.all(
+      workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : w.once('exit', resolve)))),
+    ).then(() => process.exit(0));
   });
   const ready: LoginServerReady = { type: 'listening', port: port[0]!, slug: tenant.slug };
   await sendToParent(ready);

@@ -38,6 +38,12 @@ const result = await context.networks.importNetwork(tenant, 'water', createReadS
 const seconds = (performance.now() - started) / 1000;
 await db.close();
 if (!result.stored) throw new Error(`import refused: ${JSON.stringify(result.rejections.slice(0, 5))}`);
-const message: NetworkImported = { type: 'imported', seconds, summary: result.summary, peakRssMb: peakRssMb(), startRssMb };
+const message: NetworkImported = {
+  type: 'imported',
+  seconds,
+  summary: result.summary,
+  peakRssMb: peakRssMb(),
+  startRssMb,
+};
 await sendToParent(message);
 process.disconnect();

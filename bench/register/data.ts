@@ -20,14 +20,86 @@ import type { AddressRecord } from '../../src/modules/addresses/address.parse.js
 const CENTRE = [24.94, 60.17] as const;
 const RADIUS_METRES = 20_000;
 const ADDRESSES_PER_STREET = 40;
-const HEADER = 'person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected\n';
+const HEADER =
+  'person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected\n';
 
-const FIRST = ['Matti', 'Juha', 'Mikko', 'Timo', 'Kari', 'Antti', 'Jari', 'Pekka', 'Ville', 'Eino', 'Onni', 'Väinö', 'Leo', 'Oliver', 'Elias',
-  'Maria', 'Helena', 'Anna', 'Johanna', 'Kaisa', 'Liisa', 'Aino', 'Sofia', 'Eveliina', 'Ella', 'Olivia', 'Aada', 'Siiri', 'Päivi', 'Tuula',
-  'Sari', 'Minna', 'Jönsson', 'Åsa', 'Björn', 'Göran', 'Ulla-Maija', 'Jean-Pierre'] as const;
-const LAST = ['Korhonen', 'Virtanen', 'Mäkinen', 'Nieminen', 'Mäkelä', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen', 'Järvinen', 'Lehtonen',
-  'Lehtinen', 'Saarinen', 'Salminen', 'Heinonen', 'Niemi', 'Heikkilä', 'Kinnunen', 'Salonen', 'Turunen', 'Salo', 'Laitinen', 'Tuominen',
-  'Rantanen', 'Karjalainen', 'Jokinen', 'Mattila', 'Savolainen', 'Lahtinen', 'Ahonen', 'Lindqvist', 'Öhman', 'Åström', 'Grönroos', 'Šarić'] as const;
+const FIRST = [
+  'Matti',
+  'Juha',
+  'Mikko',
+  'Timo',
+  'Kari',
+  'Antti',
+  'Jari',
+  'Pekka',
+  'Ville',
+  'Eino',
+  'Onni',
+  'Väinö',
+  'Leo',
+  'Oliver',
+  'Elias',
+  'Maria',
+  'Helena',
+  'Anna',
+  'Johanna',
+  'Kaisa',
+  'Liisa',
+  'Aino',
+  'Sofia',
+  'Eveliina',
+  'Ella',
+  'Olivia',
+  'Aada',
+  'Siiri',
+  'Päivi',
+  'Tuula',
+  'Sari',
+  'Minna',
+  'Jönsson',
+  'Åsa',
+  'Björn',
+  'Göran',
+  'Ulla-Maija',
+  'Jean-Pierre',
+] as const;
+const LAST = [
+  'Korhonen',
+  'Virtanen',
+  'Mäkinen',
+  'Nieminen',
+  'Mäkelä',
+  'Hämäläinen',
+  'Laine',
+  'Heikkinen',
+  'Koskinen',
+  'Järvinen',
+  'Lehtonen',
+  'Lehtinen',
+  'Saarinen',
+  'Salminen',
+  'Heinonen',
+  'Niemi',
+  'Heikkilä',
+  'Kinnunen',
+  'Salonen',
+  'Turunen',
+  'Salo',
+  'Laitinen',
+  'Tuominen',
+  'Rantanen',
+  'Karjalainen',
+  'Jokinen',
+  'Mattila',
+  'Savolainen',
+  'Lahtinen',
+  'Ahonen',
+  'Lindqvist',
+  'Öhman',
+  'Åström',
+  'Grönroos',
+  'Šarić',
+] as const;
 const MOBILE_PREFIXES = ['40', '41', '44', '45', '46', '50'] as const;
 const AREA_CODES = ['9', '2', '3', '5', '6', '8', '13', '14', '15', '17', '19'] as const;
 const CHECK_CHARS = '0123456789ABCDEFHJKLMNPRSTUVWXY';
@@ -88,12 +160,18 @@ interface Person {
 function written(random: () => number, national: string, areaLength: number): string {
   const roll = random();
   if (roll < 0.4) return national;
-  if (roll < 0.7) return `${national.slice(0, areaLength + 1)}-${national.slice(areaLength + 1, areaLength + 4)} ${national.slice(areaLength + 4)}`;
+  if (roll < 0.7)
+    return `${national.slice(0, areaLength + 1)}-${national.slice(areaLength + 1, areaLength + 4)} ${national.slice(areaLength + 4)}`;
   if (roll < 0.85) return `${national.slice(0, areaLength + 1)} ${national.slice(areaLength + 1)}`;
   return `+358${national.slice(1)}`;
 }
 
-function newPerson(random: () => number, address: AddressRecord, individuals: Map<string, number>, firstIndividual = 1): Person {
+function newPerson(
+  random: () => number,
+  address: AddressRecord,
+  individuals: Map<string, number>,
+  firstIndividual = 1,
+): Person {
   // Ages 0–99, a population pyramid flattened: about a fifth are minors.
   const age = Math.floor(random() ** 1.1 * 100);
   const birth = new Date(Date.UTC(2025 - age, 0, 1) + Math.floor(random() * 365) * 86_400_000);
@@ -101,7 +179,8 @@ function newPerson(random: () => number, address: AddressRecord, individuals: Ma
   const individual = (individuals.get(day) ?? firstIndividual) + 1;
   individuals.set(day, individual);
   const phones = random();
-  const mobile = phones < 0.88 ? `0${pick(random, MOBILE_PREFIXES)}${String(Math.floor(random() * 1e7)).padStart(7, '0')}` : null;
+  const mobile =
+    phones < 0.88 ? `0${pick(random, MOBILE_PREFIXES)}${String(Math.floor(random() * 1e7)).padStart(7, '0')}` : null;
   const area = pick(random, AREA_CODES);
   const landline = phones > 0.85 ? `0${area}${String(1_000_000 + Math.floor(random() * 8_999_999))}` : null;
   const language = random();
@@ -123,10 +202,27 @@ function csvLine(random: () => number, p: Person): string {
   const unmatched = random() < 0.01;
   const street = a.streetSv && random() < 0.07 ? a.streetSv : random() < 0.02 ? a.street.toUpperCase() : a.street;
   // Flats: `12 B 5` (staircase and flat) is how a register writes a home in a block of flats.
-  const number = unmatched ? `${Number.parseInt(a.number, 10) + 1000}` : random() < 0.2 ? `${a.number} ${1 + Math.floor(random() * 40)}` : a.number;
+  const number = unmatched
+    ? `${Number.parseInt(a.number, 10) + 1000}`
+    : random() < 0.2
+      ? `${a.number} ${1 + Math.floor(random() * 40)}`
+      : a.number;
   const mobile = p.mobile ? written(random, p.mobile, 2) : '';
   const landline = p.landline ? written(random, p.landline, p.landline.length === 9 ? 1 : 2) : '';
-  const fields = [p.id, p.first, p.last, p.birth, street, number, a.postalCode, a.postalTown, mobile, landline, p.language, p.protected ? '1' : '0'];
+  const fields = [
+    p.id,
+    p.first,
+    p.last,
+    p.birth,
+    street,
+    number,
+    a.postalCode,
+    a.postalTown,
+    mobile,
+    landline,
+    p.language,
+    p.protected ? '1' : '0',
+  ];
   return fields.map((f) => (/[",]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',') + '\n';
 }
 
@@ -169,7 +265,11 @@ function* registerLines(options: RegisterDataOptions, change: Change, suppressed
       if (roll < slice) continue; // gone: moved away or died
       if (roll < 2 * slice) person.address = pick(changes, recent);
       else if (roll < 3 * slice) person.mobile = `050${String(Math.floor(changes() * 1e7)).padStart(7, '0')}`;
-      else if (roll < 4 * slice) person.last = pick(changes, LAST.filter((l) => l !== person.last));
+      else if (roll < 4 * slice)
+        person.last = pick(
+          changes,
+          LAST.filter((l) => l !== person.last),
+        );
       else if (roll < 5 * slice) yield csvLine(changes, newPerson(changes, pick(changes, recent), newcomers, 600));
       yield csvLine(format, person);
     }
@@ -209,5 +309,11 @@ export async function generateRegisterData(options: RegisterDataOptions): Promis
   // A file from an earlier run: the lines are generated again (a few seconds) for the suppressed numbers.
   for (const _ of lines);
   await write(changedFile, registerLines(options, { rate: 0.05 }, []));
-  return { addressesFile, registerFile, changedFile, serviceArea: townServiceArea(CENTRE, RADIUS_METRES * 1.2), suppressed };
+  return {
+    addressesFile,
+    registerFile,
+    changedFile,
+    serviceArea: townServiceArea(CENTRE, RADIUS_METRES * 1.2),
+    suppressed,
+  };
 }

@@ -33,7 +33,11 @@ const tenant = await context.tenants.findTenant(input.tenant);
 if (!tenant) throw new Error(`no tenant ${input.tenant}`);
 
 const started = performance.now();
-const { entries: _entries, dryRun: _dryRun, ...counts } = await importRegister({ db, secret: config.secret }, tenant, createReadStream(input.file), {
+const {
+  entries: _entries,
+  dryRun: _dryRun,
+  ...counts
+} = await importRegister({ db, secret: config.secret }, tenant, createReadStream(input.file), {
   encoding: 'utf8',
   dryRun: input.dryRun,
   now: Date.now(),

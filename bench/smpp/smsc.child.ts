@@ -30,7 +30,12 @@ export interface SmscCount {
 function countOf(messages: ReadonlyArray<{ to: string }>): SmscCount {
   const seen = new Map<string, number>();
   for (const m of messages) seen.set(m.to, (seen.get(m.to) ?? 0) + 1);
-  return { type: 'count', messages: messages.length, doubled: [...seen.values()].filter((n) => n > 1).length, numbers: [...seen.keys()] };
+  return {
+    type: 'count',
+    messages: messages.length,
+    doubled: [...seen.values()].filter((n) => n > 1).length,
+    numbers: [...seen.keys()],
+  };
 }
 
 const input = childInput<SmscInput>();

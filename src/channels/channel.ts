@@ -83,7 +83,9 @@ export interface WebhookRequest {
 /** A provider's webhook: its key in `/api/webhooks/sms/{key}` and how to read (and check) what arrives. */
 export interface ProviderWebhook {
   key: string;
-  handle(request: WebhookRequest): { ok: true; receipts: DeliveryReceipt[]; inbound?: InboundSms[] } | { ok: false; reason: string };
+  handle(
+    request: WebhookRequest,
+  ): { ok: true; receipts: DeliveryReceipt[]; inbound?: InboundSms[] } | { ok: false; reason: string };
 }
 
 export interface ChannelProvider {

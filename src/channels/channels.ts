@@ -25,12 +25,18 @@ export interface ProviderDeps {
 }
 export type ProviderFactory = (url: URL, deps: ProviderDeps) => ChannelProvider;
 
-const httpDeps = (deps: ProviderDeps): HttpSmsDeps => ({ publicUrl: deps.config.publicUrl, secret: deps.config.secret, now: () => deps.clock.now() });
+const httpDeps = (deps: ProviderDeps): HttpSmsDeps => ({
+  publicUrl: deps.config.publicUrl,
+  secret: deps.config.secret,
+  now: () => deps.clock.now(),
+});
 /** Only SMS: these schemes send text messages, not email or calls. */
-const smsOnly = (scheme: string, build: ProviderFactory): ProviderFactory => (url, deps) => {
-  if (deps.channel !== 'sms') throw new Error(`${scheme}:// sends SMS; it cannot be the ${deps.channel} channel`);
-  return build(url, deps);
-};
+const smsOnly =
+  (scheme: string, build: ProviderFactory): ProviderFactory =>
+  (url, deps) => {
+    if (deps.channel !== 'sms') throw new Error(`${scheme}:// sends SMS; it cannot be the ${deps.channel} channel`);
+    return build(url, deps);
+  };
 
 /** Provider factories by URL scheme. */
 export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
@@ -52,7 +58,10 @@ function buildProvider(spec: string, deps: ProviderDeps): ChannelProvider {
 
 /** One provider, or several in failover order when the setting lists them comma-separated; each counted by `meter`. */
 function buildChannel(setting: string, deps: ProviderDeps, meter?: ChannelMeter): ChannelProvider {
-  const specs = setting.split(',').map((s) => s.trim()).filter(Boolean);
+  const specs = setting
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const providers = specs.map((spec) => buildProvider(spec, deps));
   return failoverProvider(meter ? providers.map((p) => meteredProvider(p, meter, deps.clock)) : providers);
 }

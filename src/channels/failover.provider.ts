@@ -23,10 +23,17 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
       const waiting = results.flatMap((r, j) => (movesOn(r) ? [j] : []));
       if (waiting.length === 0) break;
       const provider = providers[i]!;
-      const answers = await sendAll(provider, waiting.map((j) => messages[j]!));
+      const answers = await sendAll(
+        provider,
+        waiting.map((j) => messages[j]!),
+      );
       waiting.forEach((j, k) => {
         const earlier = results[j]!;
-        results[j] = { provider: provider.name, ...answers[k]!, failover: `${earlier.provider}: ${earlier.error ?? 'failed'}` };
+        results[j] = {
+          provider: provider.name,
+          ...answers[k]!,
+          failover: `${earlier.provider}: ${earlier.error ?? 'failed'}`,
+        };
       });
     }
     return results;
@@ -49,7 +56,9 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
     },
     /** Takes messages while any provider in the list does; the detail names each. */
     async health() {
-      const each = await Promise.all(providers.map(async (p) => ({ name: p.name, health: p.health ? await p.health() : undefined })));
+      const each = await Promise.all(
+        providers.map(async (p) => ({ name: p.name, health: p.health ? await p.health() : undefined })),
+      );
       const ok = each.some((e) => e.health?.ok !== false);
       return { ok, detail: each.map((e) => `${e.name}: ${e.health ? e.health.detail : 'not checked'}`).join('; ') };
     },

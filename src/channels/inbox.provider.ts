@@ -35,10 +35,18 @@ export function inboxProvider(db: Kysely<Database>, clock: Clock, channel: Chann
     language: m.language ?? null,
     created_at: clock.now(),
   });
-  const delivered = (m: OutboundMessage): SendResult => ({ id: m.id, providerId: `inbox-${m.id}`, status: 'delivered' });
+  const delivered = (m: OutboundMessage): SendResult => ({
+    id: m.id,
+    providerId: `inbox-${m.id}`,
+    status: 'delivered',
+  });
   const send = async (message: OutboundMessage): Promise<SendResult> => {
     // Idempotent by our message id: a dispatch job re-run after a crash must not deliver twice.
-    await db.insertInto('inbox_messages').values(rowOf(message)).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await db
+      .insertInto('inbox_messages')
+      .values(rowOf(message))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
     return delivered(message);
   };
   return {
@@ -85,7 +93,11 @@ export function inboxRepository(db: Kysely<Database>) {
     },
     /** The voice message's WAV (base64), rendered and kept on first play; SpeechToolsMissingError without the tools. */
     async audio(id: string): Promise<string | null> {
-      const row = await db.selectFrom('inbox_messages').select(['audio', 'channel', 'text', 'language']).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('inbox_messages')
+        .select(['audio', 'channel', 'text', 'language'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!row || row.audio !== null || row.channel !== 'voice') return row?.audio ?? null;
       const audio = (await renderSpeech(row.text, row.language ?? undefined)).toString('base64');
       await db.updateTable('inbox_messages').set({ audio }).where('id', '=', id).execute();

@@ -11,7 +11,10 @@ export const inboxRoutes = routePlugin('inbox', (app, deps: { inbox: ReturnType<
       schema: {
         tags: ['dev'],
         summary: 'Every message the dev inbox holds (while a channel is `inbox`), oldest first',
-        querystring: z.object({ to: z.string().max(320).optional(), limit: z.coerce.number().int().min(1).max(10000).default(1000) }),
+        querystring: z.object({
+          to: z.string().max(320).optional(),
+          limit: z.coerce.number().int().min(1).max(10000).default(1000),
+        }),
         response: { 200: inboxMessagesSchema },
       },
     },

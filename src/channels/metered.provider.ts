@@ -23,17 +23,19 @@ export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, 
     map.set(key, value);
     if (map.size > REMEMBERED_SENDS) map.delete(map.keys().next().value!);
   };
-  const record = (startedAt: number) => (result: SendResult): SendResult => {
-    meter.sent(provider.channel, provider.name, result);
-    if (provider.onReceipt && result.status === 'sent' && result.providerId) {
-      const early = earlyReceipts.get(result.providerId);
-      if (early) {
-        earlyReceipts.delete(result.providerId);
-        meter.receipt(provider.channel, provider.name, early.receipt, early.at - startedAt);
-      } else remember(sentAt, result.providerId, startedAt);
-    }
-    return result;
-  };
+  const record =
+    (startedAt: number) =>
+    (result: SendResult): SendResult => {
+      meter.sent(provider.channel, provider.name, result);
+      if (provider.onReceipt && result.status === 'sent' && result.providerId) {
+        const early = earlyReceipts.get(result.providerId);
+        if (early) {
+          earlyReceipts.delete(result.providerId);
+          meter.receipt(provider.channel, provider.name, early.receipt, early.at - startedAt);
+        } else remember(sentAt, result.providerId, startedAt);
+      }
+      return result;
+    };
   const sendBatch = provider.sendBatch?.bind(provider);
   const onReceipt = provider.onReceipt?.bind(provider);
   return {
@@ -44,10 +46,14 @@ export function meteredProvider(provider: ChannelProvider, meter: ChannelMeter, 
     ...(provider.idempotent ? { idempotent: true } : {}),
     ...(provider.webhooks ? { webhooks: provider.webhooks } : {}),
     send: async (message: OutboundMessage) => record(clock.now())(await provider.send(message)),
-    ...(sendBatch ? { sendBatch: async (messages: OutboundMessage[]) => {
-      const startedAt = clock.now();
-      return (await sendBatch(messages)).map(record(startedAt));
-    } } : {}),
+    ...(sendBatch
+      ? {
+          sendBatch: async (messages: OutboundMessage[]) => {
+            const startedAt = clock.now();
+            return (await sendBatch(messages)).map(record(startedAt));
+          },
+        }
+      : {}),
     ...(onReceipt
       ? {
           onReceipt: (handler: (receipt: DeliveryReceipt) => void) =>

@@ -19,30 +19,51 @@ export interface WebhookRouteDeps {
 
 export const webhookRoutes = routePlugin('webhooks', (app, deps: WebhookRouteDeps) => {
   const webhooks = new Map<string, ProviderWebhook>();
-  for (const provider of new Set(Object.values(deps.channels))) for (const w of provider.webhooks ?? []) webhooks.set(w.key, w);
+  for (const provider of new Set(Object.values(deps.channels)))
+    for (const w of provider.webhooks ?? []) webhooks.set(w.key, w);
   if (webhooks.size === 0) return;
   const base = (deps.publicUrl ?? '').replace(/\/$/, '');
 
   void app.register(async (scope) => {
     // Providers post forms (46elks, Twilio) or JSON (GatewayAPI); a form becomes an object of strings.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    });
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
     const params = z.object({ key: z.string().max(100), token: z.string().max(100).optional() });
     for (const path of ['/api/webhooks/sms/:key', '/api/webhooks/sms/:key/:token']) {
-      scope.post(path, { schema: { tags: ['webhooks'], summary: 'Delivery reports of an HTTP SMS provider (signed, or with the path token)', params, hide: path.endsWith(':token') } }, async (request, reply) => {
-        const { key, token } = request.params as z.infer<typeof params>;
-        const webhook = webhooks.get(key);
-        if (!webhook) throw new NotFoundError(`webhook ${key}`);
-        const outcome = webhook.handle({ url: base + request.url, headers: request.headers, body: request.body, token });
-        if (!outcome.ok) {
-          request.log.warn({ webhook: key, reason: outcome.reason }, 'provider callback refused');
-          throw new ForbiddenError('webhook-refused', { reason: outcome.reason });
-        }
-        deps.acceptReceipts(outcome.receipts);
-        if (outcome.inbound?.length) await deps.acceptInbound(outcome.inbound);
-        return reply.code(204).send();
-      });
+      scope.post(
+        path,
+        {
+          schema: {
+            tags: ['webhooks'],
+            summary: 'Delivery reports of an HTTP SMS provider (signed, or with the path token)',
+            params,
+            hide: path.endsWith(':token'),
+          },
+        },
+        async (request, reply) => {
+          const { key, token } = request.params as z.infer<typeof params>;
+          const webhook = webhooks.get(key);
+          if (!webhook) throw new NotFoundError(`webhook ${key}`);
+          const outcome = webhook.handle({
+            url: base + request.url,
+            headers: request.headers,
+            body: request.body,
+            token,
+          });
+          if (!outcome.ok) {
+            request.log.warn({ webhook: key, reason: outcome.reason }, 'provider callback refused');
+            throw new ForbiddenError('webhook-refused', { reason: outcome.reason });
+          }
+          deps.acceptReceipts(outcome.receipts);
+          if (outcome.inbound?.length) await deps.acceptInbound(outcome.inbound);
+          return reply.code(204).send();
+        },
+      );
     }
   });
 });

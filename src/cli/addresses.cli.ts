@@ -14,7 +14,9 @@ export function addressesCommand(): Command {
     .argument('<file>', 'CSV (aviso or OpenAddresses layout) or GeoJSON FeatureCollection of points')
     .requiredOption('--tenant <slug>', 'tenant slug')
     .addOption(new Option('--format <format>', 'file layout').choices(ADDRESS_FORMATS).default('aviso'))
-    .addOption(new Option('--crs <code>', `coordinate system of the file (${SUPPORTED_CRS.join(', ')})`).default('EPSG:4326'))
+    .addOption(
+      new Option('--crs <code>', `coordinate system of the file (${SUPPORTED_CRS.join(', ')})`).default('EPSG:4326'),
+    )
     .option('--report <file>', 'write every rejected row (line,reason) to this CSV file')
     .action(async (file: string, options: { tenant: string; format: AddressFormat; crs: string; report?: string }) => {
       const size = statSync(file, { throwIfNoEntry: false })?.size;
@@ -41,7 +43,10 @@ export function addressesCommand(): Command {
             `${result.unchanged} unchanged, ${result.rejected} rejected`,
         );
         for (const r of result.rejections.slice(0, 20)) console.log(`  line ${r.line}: ${r.reason}`);
-        if (result.rejected > 20) console.log(`  … ${result.rejected - 20} more${options.report ? ` in ${options.report}` : ' (use --report FILE)'}`);
+        if (result.rejected > 20)
+          console.log(
+            `  … ${result.rejected - 20} more${options.report ? ` in ${options.report}` : ' (use --report FILE)'}`,
+          );
       });
     });
   return command;

@@ -13,7 +13,9 @@ const oneLine = async (work: () => Promise<void>): Promise<void> => {
 
 export function backupCommand(): Command {
   return new Command('backup')
-    .description('write a consistent backup of the database to FILE, while Aviso runs (SQLite: online backup; PostgreSQL: pg_dump)')
+    .description(
+      'write a consistent backup of the database to FILE, while Aviso runs (SQLite: online backup; PostgreSQL: pg_dump)',
+    )
     .argument('<file>', 'where to write it (replaced once complete)')
     .action(async (file: string) => {
       const url = loadConfig().databaseUrl;
@@ -24,7 +26,9 @@ export function backupCommand(): Command {
 
 export function restoreCommand(): Command {
   return new Command('restore')
-    .description('restore a backup into AVISO_DATABASE_URL, which must be new or empty (stop Aviso first); then aviso migrate')
+    .description(
+      'restore a backup into AVISO_DATABASE_URL, which must be new or empty (stop Aviso first); then aviso migrate',
+    )
     .argument('<file>', 'a file written by aviso backup')
     .option('--force', 'SQLite: replace an existing database file')
     .action(async (file: string, options: { force?: boolean }) => {

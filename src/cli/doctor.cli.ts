@@ -9,8 +9,12 @@ export function doctorCommand(): Command {
     .description('check the configuration, database, channels, speech tools, secret and clock; exit 1 on a problem')
     .action(async () => {
       const findings = await diagnose();
-      for (const f of findings) console.log(`${MARK[f.severity]}  ${f.check}: ${f.detail}${f.fix ? `\n      → ${f.fix}` : ''}`);
+      for (const f of findings)
+        console.log(`${MARK[f.severity]}  ${f.check}: ${f.detail}${f.fix ? `\n      → ${f.fix}` : ''}`);
       const failed = findings.filter((f) => f.severity === 'fail');
-      if (failed.length) throw new CliError(`${failed.length} problem${failed.length > 1 ? 's' : ''}: ${failed.map((f) => f.check).join(', ')}`);
+      if (failed.length)
+        throw new CliError(
+          `${failed.length} problem${failed.length > 1 ? 's' : ''}: ${failed.map((f) => f.check).join(', ')}`,
+        );
     });
 }

@@ -6,7 +6,11 @@ import { listenForMetrics } from '../modules/ops/ops.routes.js';
 import { CliError } from './runtime.js';
 
 /** AVISO_METRICS=HOST:PORT (or a command's own --metrics): this process's metrics on their own listener. */
-export async function startMetricsListener(setting: MetricsSetting, metrics: Metrics, logger: Logger): Promise<Server | undefined> {
+export async function startMetricsListener(
+  setting: MetricsSetting,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<Server | undefined> {
   if (setting.mode !== 'listen') return undefined;
   try {
     const server = await listenForMetrics(metrics, setting.host, setting.port);

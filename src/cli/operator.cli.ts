@@ -18,7 +18,12 @@ export function operatorCommand(): Command {
         if (!tenant) throw new CliError(`no tenant ${options.tenant}`);
         const { operator, oneTimePassword } = await context.operators.createOperator(
           tenant,
-          { email: options.email, role: options.role, name: options.name ?? null, ...(options.password ? { password: options.password } : {}) },
+          {
+            email: options.email,
+            role: options.role,
+            name: options.name ?? null,
+            ...(options.password ? { password: options.password } : {}),
+          },
           null,
         );
         console.log(`operator ${operator.email} (${operator.role}) added to ${tenant.slug}`);
@@ -33,7 +38,8 @@ export function operatorCommand(): Command {
       await withContext(async (context) => {
         const tenant = await context.tenants.findTenant(options.tenant);
         if (!tenant) throw new CliError(`no tenant ${options.tenant}`);
-        for (const o of await context.operators.listOperators(tenant)) console.log(`${o.email}\t${o.role}\t${o.totpEnabled ? 'totp' : 'no totp'}`);
+        for (const o of await context.operators.listOperators(tenant))
+          console.log(`${o.email}\t${o.role}\t${o.totpEnabled ? 'totp' : 'no totp'}`);
       });
     });
   return command;

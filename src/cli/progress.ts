@@ -9,7 +9,11 @@ export interface Progress {
 export function progressBar(total: number, unit: string): Progress {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: `{bar} {percentage}% | {value}/{total} ${unit} | {rows} rows | eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `{bar} {percentage}% | {value}/{total} ${unit} | {rows} rows | eta {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { rows: 0 });

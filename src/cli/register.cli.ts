@@ -64,9 +64,15 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
         report?.end();
       });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`${tenant.slug}: ${result.dryRun ? 'dry run, nothing written — ' : ''}${summarise(result)} (${seconds} s)`);
-    if (result.massRemoval) console.log(`  warning: more than half of the register's persons would be removed${result.dryRun ? '' : ' (allowed)'}`);
-    for (const e of result.entries.slice(0, 20)) console.log(`  line ${e.line}: ${e.outcome}: ${e.reason}${e.candidate ? ` (closest: ${e.candidate})` : ''}`);
+    console.log(
+      `${tenant.slug}: ${result.dryRun ? 'dry run, nothing written — ' : ''}${summarise(result)} (${seconds} s)`,
+    );
+    if (result.massRemoval)
+      console.log(
+        `  warning: more than half of the register's persons would be removed${result.dryRun ? '' : ' (allowed)'}`,
+      );
+    for (const e of result.entries.slice(0, 20))
+      console.log(`  line ${e.line}: ${e.outcome}: ${e.reason}${e.candidate ? ` (closest: ${e.candidate})` : ''}`);
     const more = result.entries.length > 20 || result.rejected + result.warnings > 20;
     if (more) console.log(`  … more${flags.report ? ` in ${flags.report}` : ' (use --report FILE)'}`);
   });
@@ -80,12 +86,18 @@ export function registerCommand(): Command {
       'import (or re-import) a register file: a snapshot of the register-sourced data; self-registered data ' +
         'always wins; protected rows are never stored; all-or-nothing',
     )
-    .argument('<file>', 'CSV: person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected')
+    .argument(
+      '<file>',
+      'CSV: person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected',
+    )
     .requiredOption('--tenant <slug>', 'tenant slug')
     .option('--dry-run', 'print the diff (added, updated, removed, unmatched, protected, suppressed) and write nothing')
     .option('--encoding <name>', 'utf8, latin1 (ISO-8859-1) or windows-1252', 'utf8')
     .option('--delimiter <char>', "',' ';' or tab (default: read from the header line)")
-    .option('--columns <file>', 'JSON column mapping for other layouts: {"person_id": "HETU", "first_name": "Etunimi", …}')
+    .option(
+      '--columns <file>',
+      'JSON column mapping for other layouts: {"person_id": "HETU", "first_name": "Etunimi", …}',
+    )
     .option('--report <file>', 'write every rejected row (line,outcome,reason,candidate) to this CSV file')
     .option('--allow-mass-removal', 'allow an import that removes more than half of the register (refused otherwise)')
     .action(importAction);

@@ -3,7 +3,7 @@ import { withContext } from './runtime.js';
 
 export function retentionCommand(): Command {
   return new Command('retention')
-    .description('delete what the tenants\' retention settings no longer allow to keep, now (aviso serve does it daily)')
+    .description("delete what the tenants' retention settings no longer allow to keep, now (aviso serve does it daily)")
     .action(async () => {
       await withContext(async (context) => {
         const r = await context.retention.runOnce();

@@ -57,7 +57,10 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   const context = createContext(config, db, { dispatch: { workerId: config.workerId } });
   const app = await buildApp(context, { logger });
   // What start-up has opened so far, for a shutdown that may come before it is done.
-  const opened: { metricsServer?: Awaited<ReturnType<typeof startMetricsListener>>; stopRetention?: (() => void) | undefined } = {};
+  const opened: {
+    metricsServer?: Awaited<ReturnType<typeof startMetricsListener>>;
+    stopRetention?: (() => void) | undefined;
+  } = {};
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -92,7 +95,10 @@ async function serve(config: Config, logger: Logger, prepare?: ServeOptions): Pr
   );
   if (cluster.isWorker) return;
   const local = `http://localhost:${config.port}`;
-  logger.info({ address, database: db.engine.name }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`);
+  logger.info(
+    { address, database: db.engine.name },
+    `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`,
+  );
 }
 
 /**
@@ -104,7 +110,10 @@ async function supervise(config: Config, logger: Logger, processes: number): Pro
   // The primary's own connection, for the daily retention job only (idempotent: several servers may each run it).
   const db = openDatabase(config.databaseUrl, { poolSize: 2 });
   const retention = retentionService({
-    repo: retentionRepository(db.kysely), listTenants: () => tenantRepository(db.kysely).list(), audit: auditRepository(db.kysely), clock: systemClock,
+    repo: retentionRepository(db.kysely),
+    listTenants: () => tenantRepository(db.kysely).list(),
+    audit: auditRepository(db.kysely),
+    clock: systemClock,
   });
   const stopRetention = retention.startDaily(logger);
   cluster.setupPrimary({ execArgv: serverExecArgv() });
@@ -134,18 +143,26 @@ async function supervise(config: Config, logger: Logger, processes: number): Pro
   process.on('SIGINT', () => shutdown('SIGINT'));
   for (let slot = 1; slot <= processes; slot++) fork(slot);
   const local = `http://localhost:${config.port}`;
-  cluster.once('listening', () => logger.info({ processes }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`));
+  cluster.once('listening', () =>
+    logger.info({ processes }, `Aviso is running: ${local}/t/mantta (portal), ${local}/admin, ${local}/api/docs`),
+  );
 }
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the HTTP server (API, portal, console, public map)')
     .option('--demo-if-empty', 'create the demo tenant when the database has no tenant yet')
-    .option('--processes <n>', 'server processes sharing the port, e.g. one per core (default AVISO_PROCESSES or 1)', processCount)
+    .option(
+      '--processes <n>',
+      'server processes sharing the port, e.g. one per core (default AVISO_PROCESSES or 1)',
+      processCount,
+    )
     .action(async (options: ServeOptions) => {
       const config = withDemoInbox(loadConfig(), options);
       const logger = createLogger(config.logLevel);
-      if (!cluster.isWorker) for (const warning of [...channelWarnings(config), ...optionalToolWarnings(config.databaseUrl)]) logger.warn(warning);
+      if (!cluster.isWorker)
+        for (const warning of [...channelWarnings(config), ...optionalToolWarnings(config.databaseUrl)])
+          logger.warn(warning);
       if (cluster.isWorker) return serve(config, logger);
       const processes = options.processes ?? config.processes;
       if (processes === 1) return serve(config, logger, options);

@@ -15,9 +15,14 @@ export function smscCommand(): Command {
         ...(options.systemId ? { systemId: options.systemId } : {}),
         ...(options.password ? { password: options.password } : {}),
         ...(options.tps ? { tps: Number(options.tps) } : {}),
-        onMessage: (sms) => console.log(`${new Date().toISOString()} ${sms.from} → +${sms.to} (${sms.parts} part${sms.parts > 1 ? 's' : ''}): ${sms.text}`),
+        onMessage: (sms) =>
+          console.log(
+            `${new Date().toISOString()} ${sms.from} → +${sms.to} (${sms.parts} part${sms.parts > 1 ? 's' : ''}): ${sms.text}`,
+          ),
       });
-      console.log(`SMSC simulator on smpp://${options.host}:${smsc.port} — set AVISO_SMS=smpp://user:pass@127.0.0.1:${smsc.port}?source=Aviso`);
+      console.log(
+        `SMSC simulator on smpp://${options.host}:${smsc.port} — set AVISO_SMS=smpp://user:pass@127.0.0.1:${smsc.port}?source=Aviso`,
+      );
       const stop = () => void smsc.close().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

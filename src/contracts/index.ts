@@ -11,7 +11,12 @@
  */
 import type { z } from 'zod';
 import type { addressViewSchema } from '../modules/addresses/address.schemas.js';
-import type { incidentInputSchema, incidentPatchSchema, incidentViewSchema, streetSelectionSchema } from '../modules/incidents/incident.schemas.js';
+import type {
+  incidentInputSchema,
+  incidentPatchSchema,
+  incidentViewSchema,
+  streetSelectionSchema,
+} from '../modules/incidents/incident.schemas.js';
 import type { runViewSchema } from '../modules/register/register.schemas.js';
 import type * as residents from '../modules/residents/resident.schemas.js';
 import type { settingsPatchSchema, settingsViewSchema } from '../modules/tenants/tenant-settings.schemas.js';

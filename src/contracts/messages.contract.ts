@@ -7,13 +7,29 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** The operator's text per tenant language. */
 export const messageTextsSchema = z.object(
-  Object.fromEntries(LANGUAGES.map((l) => [l, z.string().max(2000).optional()])) as Record<(typeof LANGUAGES)[number], z.ZodOptional<z.ZodString>>,
+  Object.fromEntries(LANGUAGES.map((l) => [l, z.string().max(2000).optional()])) as Record<
+    (typeof LANGUAGES)[number],
+    z.ZodOptional<z.ZodString>
+  >,
 );
 
-export const previewBody = z.object({ texts: messageTextsSchema.optional(), kind: z.enum(MESSAGE_KINDS).optional() }).optional();
-export const sendBody = z.object({ texts: messageTextsSchema.optional(), kind: z.enum(MESSAGE_KINDS).optional(), sendAt: z.union([z.string().max(40), z.number().int()]).optional() });
+export const previewBody = z
+  .object({ texts: messageTextsSchema.optional(), kind: z.enum(MESSAGE_KINDS).optional() })
+  .optional();
+export const sendBody = z.object({
+  texts: messageTextsSchema.optional(),
+  kind: z.enum(MESSAGE_KINDS).optional(),
+  sendAt: z.union([z.string().max(40), z.number().int()]).optional(),
+});
 
-const countsSchema = { queued: z.number(), sent: z.number(), delivered: z.number(), failed: z.number(), expired: z.number(), total: z.number() };
+const countsSchema = {
+  queued: z.number(),
+  sent: z.number(),
+  delivered: z.number(),
+  failed: z.number(),
+  expired: z.number(),
+  total: z.number(),
+};
 export const messageSchema = z.object({
   id: z.string(),
   incidentId: z.string(),
@@ -29,10 +45,24 @@ export const messageSchema = z.object({
   finishedAt: z.string().nullable(),
   approvedBy: z.string().nullable(),
   ...countsSchema,
-  providers: z.array(z.object({ provider: z.string(), queued: z.number().optional(), sent: z.number().optional(), delivered: z.number().optional(), failed: z.number().optional(), expired: z.number().optional() })),
+  providers: z.array(
+    z.object({
+      provider: z.string(),
+      queued: z.number().optional(),
+      sent: z.number().optional(),
+      delivered: z.number().optional(),
+      failed: z.number().optional(),
+      expired: z.number().optional(),
+    }),
+  ),
   failovers: z.array(z.object({ reason: z.string(), count: z.number() })),
-  outcome: z.enum(['sent', 'partly-failed', 'failed']).nullable().describe('how the send ended once every delivery was tried; null before'),
-  failures: z.array(z.object({ reason: z.string(), count: z.number() })).describe('why deliveries failed or expired, the most frequent first'),
+  outcome: z
+    .enum(['sent', 'partly-failed', 'failed'])
+    .nullable()
+    .describe('how the send ended once every delivery was tried; null before'),
+  failures: z
+    .array(z.object({ reason: z.string(), count: z.number() }))
+    .describe('why deliveries failed or expired, the most frequent first'),
 });
 
 export const previewSchema = z.object({
@@ -48,7 +78,17 @@ export const previewSchema = z.object({
 });
 
 /** SMS residents sent back to an incident's notices. */
-export const smsRepliesSchema = z.object({ items: z.array(z.object({ id: z.string(), from: z.string(), text: z.string(), receivedAt: z.string(), messageId: z.string().nullable() })) });
+export const smsRepliesSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      from: z.string(),
+      text: z.string(),
+      receivedAt: z.string(),
+      messageId: z.string().nullable(),
+    }),
+  ),
+});
 
 /** A resident's numbers that answered STOP. */
 export const smsOptOutsSchema = z.object({ items: z.array(z.object({ number: z.string(), since: z.string() })) });

@@ -4,7 +4,14 @@ import { z } from 'zod';
 const source = z.enum(['register', 'self']);
 
 /** A resident's link to an address: its `id` is what the alert switch changes. */
-export const residentAddressSchema = z.object({ id: z.string(), addressId: z.string(), label: z.string(), role: z.enum(['main', 'extra']), source, active: z.boolean() });
+export const residentAddressSchema = z.object({
+  id: z.string(),
+  addressId: z.string(),
+  label: z.string(),
+  role: z.enum(['main', 'extra']),
+  source,
+  active: z.boolean(),
+});
 
 export const residentSchema = z.object({
   id: z.string(),
@@ -16,7 +23,15 @@ export const residentSchema = z.object({
   businessId: z.string().nullable(),
   language: z.string().nullable(),
   priority: z.boolean(),
-  endpoints: z.array(z.object({ id: z.string(), type: z.enum(['mobile', 'landline', 'email', 'push']), value: z.string(), source, verified: z.boolean() })),
+  endpoints: z.array(
+    z.object({
+      id: z.string(),
+      type: z.enum(['mobile', 'landline', 'email', 'push']),
+      value: z.string(),
+      source,
+      verified: z.boolean(),
+    }),
+  ),
   addresses: z.array(residentAddressSchema),
 });
 

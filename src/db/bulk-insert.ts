@@ -39,9 +39,18 @@ export function textFor(shape: object, key: string, build: () => string): string
 }
 
 /** Every column a row of `shape` is inserted with: its own values, then the shared ones. */
-export const insertColumns = (shape: InsertShape | SharedInsertShape) => [...shape.columns, ...('shared' in shape ? shape.shared : [])];
+export const insertColumns = (shape: InsertShape | SharedInsertShape) => [
+  ...shape.columns,
+  ...('shared' in shape ? shape.shared : []),
+];
 
-async function insertRows<DB>(db: Kysely<DB>, engine: Engine, shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+async function insertRows<DB>(
+  db: Kysely<DB>,
+  engine: Engine,
+  shape: InsertShape | SharedInsertShape,
+  shared: readonly unknown[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> {
   if (rows.length === 0) return;
   for (const statement of engine.insertStatements(shape, shared, rows)) await db.executeQuery(statement);
 }
@@ -65,10 +74,19 @@ export interface InsertPart {
 }
 
 /** Inserts into several tables, parents first (contacts, then their endpoints and links). */
-export async function bulkInsertTogether<DB>(db: Kysely<DB>, engine: Engine, parts: readonly InsertPart[]): Promise<void> {
+export async function bulkInsertTogether<DB>(
+  db: Kysely<DB>,
+  engine: Engine,
+  parts: readonly InsertPart[],
+): Promise<void> {
   for (const { shape, shared, rows } of parts) await bulkInsertShared(db, engine, shape, shared, rows);
 }
 
-export async function bulkInsert<DB>(db: Kysely<DB>, engine: Engine, shape: InsertShape, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+export async function bulkInsert<DB>(
+  db: Kysely<DB>,
+  engine: Engine,
+  shape: InsertShape,
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> {
   await insertRows(db, engine, shape, [], rows);
 }

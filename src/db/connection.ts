@@ -52,4 +52,3 @@ export interface OpenOptions {
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
   return engineFor(url).open(url, options, faultReporter(options.logger));
 }
-

@@ -20,8 +20,14 @@ export function faultReporter(logger?: Pick<Logger, 'warn'>): Faults {
     report(kind, error) {
       counts[kind]++;
       // The message and code only: pg hangs the client (its connection settings, the socket) on the error.
-      const cause = error instanceof Error ? { message: error.message, code: (error as { code?: unknown }).code } : { message: String(error) };
-      logger?.warn({ fault: kind, cause }, kind === 'connection' ? 'database connection lost; another is opened when needed' : 'job queue error');
+      const cause =
+        error instanceof Error
+          ? { message: error.message, code: (error as { code?: unknown }).code }
+          : { message: String(error) };
+      logger?.warn(
+        { fault: kind, cause },
+        kind === 'connection' ? 'database connection lost; another is opened when needed' : 'job queue error',
+      );
     },
   };
 }

@@ -41,7 +41,9 @@ export async function migrationStatus(db: Db): Promise<MigrationStatus> {
 export class NewerDatabaseError extends Error {
   override name = 'NewerDatabaseError';
   constructor(readonly unknown: string[]) {
-    super(`the database was migrated by a newer Aviso (${unknown.join(', ')} unknown here): run that version, or restore a backup taken before the upgrade`);
+    super(
+      `the database was migrated by a newer Aviso (${unknown.join(', ')} unknown here): run that version, or restore a backup taken before the upgrade`,
+    );
   }
 }
 

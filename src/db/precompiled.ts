@@ -24,7 +24,10 @@ export interface QueryRunner {
 export type PrecompiledQuery<P, R> = (params: P, on?: QueryRunner) => Promise<QueryResult<R>>;
 
 /** The query `build` makes, compiled on first use; `build` receives the database and the placeholder function. */
-export function precompile<DB, P, R>(db: Kysely<DB>, build: (db: Kysely<DB>, param: Param<P>) => Compilable<R> | RawBuilder<R>): PrecompiledQuery<P, R> {
+export function precompile<DB, P, R>(
+  db: Kysely<DB>,
+  build: (db: Kysely<DB>, param: Param<P>) => Compilable<R> | RawBuilder<R>,
+): PrecompiledQuery<P, R> {
   let compiled: { query: CompiledQuery<R>; slots: Array<{ name: keyof P } | { value: unknown }> } | undefined;
 
   const compile = () => {
@@ -37,9 +40,12 @@ export function precompile<DB, P, R>(db: Kysely<DB>, build: (db: Kysely<DB>, par
     const built: { compile(db: Kysely<DB>): CompiledQuery<R> } = build(db, param);
     const query = built.compile(db);
     if (query.sql.includes(MARK)) throw new Error('precompile: a parameter was written into the SQL text');
-    const slots = query.parameters.map((value) => (typeof value === 'string' && value.startsWith(MARK) ? { name: value.slice(MARK.length) as keyof P } : { value }));
+    const slots = query.parameters.map((value) =>
+      typeof value === 'string' && value.startsWith(MARK) ? { name: value.slice(MARK.length) as keyof P } : { value },
+    );
     for (const name of names) {
-      if (!slots.some((s) => 'name' in s && s.name === name)) throw new Error(`precompile: parameter ${name} is not among the query's parameters`);
+      if (!slots.some((s) => 'name' in s && s.name === name))
+        throw new Error(`precompile: parameter ${name} is not among the query's parameters`);
     }
     return { query, slots };
   };

@@ -21,7 +21,20 @@ const RADIUS = 4500;
  * its southern edge. Houses lie up to 75 m from a main: they connect to the nearest within 80 m.
  */
 function demoNetwork(): string {
-  const features = [...generatePipeGrid({ seed: 508, centre: CENTRE, nodesPerSide: 51, spacingMetres: 150, piecesPerBlock: 1, dropShare: 0.08, valveShare: 0.85, closedShare: 0.02, inoperableShare: 0.06, sources: 4 })];
+  const features = [
+    ...generatePipeGrid({
+      seed: 508,
+      centre: CENTRE,
+      nodesPerSide: 51,
+      spacingMetres: 150,
+      piecesPerBlock: 1,
+      dropShare: 0.08,
+      valveShare: 0.85,
+      closedShare: 0.02,
+      inoperableShare: 0.06,
+      sources: 4,
+    }),
+  ];
   return JSON.stringify({ type: 'FeatureCollection', features });
 }
 
@@ -32,7 +45,10 @@ export interface DemoResult {
   network?: NetworkImportResult;
 }
 
-export async function createDemo(context: Pick<Context, 'db' | 'tenants' | 'clock' | 'networks'>, addresses = 3000): Promise<DemoResult> {
+export async function createDemo(
+  context: Pick<Context, 'db' | 'tenants' | 'clock' | 'networks'>,
+  addresses = 3000,
+): Promise<DemoResult> {
   const existing = await context.tenants.findTenant(DEMO_SLUG);
   if (existing) return { tenant: existing, created: false };
   const tenant = await context.tenants.createTenant({
@@ -60,6 +76,9 @@ export async function createDemo(context: Pick<Context, 'db' | 'tenants' | 'cloc
     format: 'aviso',
     now: context.clock.now(),
   });
-  const network = await context.networks.importNetwork(tenant, 'water', Readable.from([demoNetwork()]), { now: context.clock.now(), connectWithinMetres: 80 });
+  const network = await context.networks.importNetwork(tenant, 'water', Readable.from([demoNetwork()]), {
+    now: context.clock.now(),
+    connectWithinMetres: 80,
+  });
   return { tenant, created: true, report, network };
 }

@@ -39,7 +39,10 @@ function frame(options: Pick<PipeGridOptions, 'centre' | 'nodesPerSide' | 'spaci
   const [lon0, lat0] = options.centre;
   const kx = Math.cos((lat0 * Math.PI) / 180) * 111_320;
   const half = ((options.nodesPerSide - 1) * options.spacingMetres) / 2;
-  return (x: number, y: number): [number, number] => [round(lon0 + (x - half) / kx), round(lat0 + (y - half) / 111_320)];
+  return (x: number, y: number): [number, number] => [
+    round(lon0 + (x - half) / kx),
+    round(lat0 + (y - half) / 111_320),
+  ];
 }
 
 /** The grid's pipes, as positions in metres, with the left-out ones gone. */
@@ -49,13 +52,20 @@ function* gridPipes(options: PipeGridOptions): Generator<GridPipe> {
   const s = options.spacingMetres;
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) {
-      for (const [di, dj, axis] of [[1, 0, 'e'], [0, 1, 'n']] as const) {
+      for (const [di, dj, axis] of [
+        [1, 0, 'e'],
+        [0, 1, 'n'],
+      ] as const) {
         if (i + di >= n || j + dj >= n) continue;
         // Row 0 is where the sources stand: kept whole, so that every source feeds the grid.
         if (j > 0 && random() < options.dropShare) continue;
         const k = options.piecesPerBlock;
         const point = (t: number): [number, number] => [(i + di * t) * s, (j + dj * t) * s];
-        const pieces = Array.from({ length: k }, (_, p) => ({ id: `p-${i}-${j}-${axis}${k > 1 ? `-${p + 1}` : ''}`, from: point(p / k), to: point((p + 1) / k) }));
+        const pieces = Array.from({ length: k }, (_, p) => ({
+          id: `p-${i}-${j}-${axis}${k > 1 ? `-${p + 1}` : ''}`,
+          from: point(p / k),
+          to: point((p + 1) / k),
+        }));
         yield { id: `${i}-${j}-${axis}`, from: point(0), to: point(1), pieces };
       }
     }
@@ -71,7 +81,11 @@ export function* generatePipeGrid(options: PipeGridOptions): Generator<object> {
     const diameter = random() < 0.2 ? 300 : 150;
     const material = random() < 0.5 ? 'PE' : 'cast iron';
     for (const piece of pipe.pieces) {
-      yield { type: 'Feature', properties: { id: piece.id, diameter, material }, geometry: { type: 'LineString', coordinates: [place(...piece.from), place(...piece.to)] } };
+      yield {
+        type: 'Feature',
+        properties: { id: piece.id, diameter, material },
+        geometry: { type: 'LineString', coordinates: [place(...piece.from), place(...piece.to)] },
+      };
     }
     if (random() >= options.valveShare) continue;
     const roll = random();
@@ -80,13 +94,21 @@ export function* generatePipeGrid(options: PipeGridOptions): Generator<object> {
     // The middle of the middle piece (never on a joint between pieces).
     const piece = pipe.pieces[Math.floor(pipe.pieces.length / 2)]!;
     const middle = place((piece.from[0] + piece.to[0]) / 2, (piece.from[1] + piece.to[1]) / 2);
-    valves.push({ type: 'Feature', properties: { id: `v-${pipe.id}`, state, operable }, geometry: { type: 'Point', coordinates: middle } });
+    valves.push({
+      type: 'Feature',
+      properties: { id: `v-${pipe.id}`, state, operable },
+      geometry: { type: 'Point', coordinates: middle },
+    });
   }
   yield* valves;
   const n = options.nodesPerSide;
   for (let k = 0; k < options.sources; k++) {
     const i = Math.round(((k + 0.5) / options.sources) * (n - 1));
-    yield { type: 'Feature', properties: { id: `source-${k + 1}`, kind: 'source' }, geometry: { type: 'Point', coordinates: place(i * options.spacingMetres, 0) } };
+    yield {
+      type: 'Feature',
+      properties: { id: `source-${k + 1}`, kind: 'source' },
+      geometry: { type: 'Point', coordinates: place(i * options.spacingMetres, 0) },
+    };
   }
 }
 

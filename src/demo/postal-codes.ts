@@ -21,7 +21,8 @@ function load(): Record<string, PostcodeEntry> {
   return cache;
 }
 
-const titleCase = (name: string): string => name.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
+const titleCase = (name: string): string =>
+  name.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
 
 /** Street-address postal codes (type 1) of one municipality, as [code, town] pairs. */
 export function postalCodesOfMunicipality(municipalCode: string): Array<[string, string]> {
@@ -36,7 +37,11 @@ export function municipalities(): Array<{ code: string; name: string; postalCode
   const byCode = new Map<string, { code: string; name: string; postalCodes: Array<[string, string]> }>();
   for (const e of Object.values(load())) {
     if (e.type_code !== '1') continue;
-    const entry = byCode.get(e.municipal_code) ?? { code: e.municipal_code, name: e.municipal_name_fi, postalCodes: [] };
+    const entry = byCode.get(e.municipal_code) ?? {
+      code: e.municipal_code,
+      name: e.municipal_name_fi,
+      postalCodes: [],
+    };
     entry.postalCodes.push([e.postcode, titleCase(e.postcode_fi_name)]);
     byCode.set(e.municipal_code, entry);
   }

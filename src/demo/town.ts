@@ -9,19 +9,63 @@ import { pick, seededRandom } from './random.js';
 
 // Finnish stem → Swedish stem; suffix pairs below. Real names in Finnish towns are built this way.
 const STEMS: ReadonlyArray<readonly [string, string]> = [
-  ['Koulu', 'Skol'], ['Kirkko', 'Kyrko'], ['Puisto', 'Park'], ['Koivu', 'Björk'], ['Ranta', 'Strand'],
-  ['Mylly', 'Kvarn'], ['Tehtaan', 'Fabriks'], ['Asema', 'Stations'], ['Järvi', 'Sjö'], ['Mänty', 'Tall'],
-  ['Kallio', 'Berg'], ['Niitty', 'Ängs'], ['Pelto', 'Åker'], ['Metsä', 'Skogs'], ['Kuusi', 'Gran'],
-  ['Lähde', 'Käll'], ['Satama', 'Hamn'], ['Silta', 'Bro'], ['Tori', 'Torg'], ['Linna', 'Slotts'],
-  ['Pappila', 'Prästgårds'], ['Sairaala', 'Sjukhus'], ['Kanava', 'Kanal'], ['Kauppa', 'Handels'],
-  ['Rauta', 'Järn'], ['Paja', 'Smedje'], ['Sauna', 'Bastu'], ['Vuori', 'Bergs'], ['Harju', 'Ås'],
-  ['Lampi', 'Tjärn'], ['Saari', 'Holms'], ['Niemi', 'Udds'], ['Joki', 'Å'], ['Kivi', 'Sten'],
-  ['Tammi', 'Ek'], ['Pihlaja', 'Rönn'], ['Haapa', 'Asp'], ['Leppä', 'Al'], ['Vaahtera', 'Lönn'],
-  ['Kataja', 'En'], ['Kukkula', 'Kulle'], ['Laakso', 'Dal'], ['Kontti', 'Kont'], ['Honka', 'Fur'],
-  ['Sepän', 'Smeds'], ['Mäntän', 'Mänttä'], ['Seppälän', 'Seppälä'], ['Uusi', 'Ny'], ['Vanha', 'Gamla'],
+  ['Koulu', 'Skol'],
+  ['Kirkko', 'Kyrko'],
+  ['Puisto', 'Park'],
+  ['Koivu', 'Björk'],
+  ['Ranta', 'Strand'],
+  ['Mylly', 'Kvarn'],
+  ['Tehtaan', 'Fabriks'],
+  ['Asema', 'Stations'],
+  ['Järvi', 'Sjö'],
+  ['Mänty', 'Tall'],
+  ['Kallio', 'Berg'],
+  ['Niitty', 'Ängs'],
+  ['Pelto', 'Åker'],
+  ['Metsä', 'Skogs'],
+  ['Kuusi', 'Gran'],
+  ['Lähde', 'Käll'],
+  ['Satama', 'Hamn'],
+  ['Silta', 'Bro'],
+  ['Tori', 'Torg'],
+  ['Linna', 'Slotts'],
+  ['Pappila', 'Prästgårds'],
+  ['Sairaala', 'Sjukhus'],
+  ['Kanava', 'Kanal'],
+  ['Kauppa', 'Handels'],
+  ['Rauta', 'Järn'],
+  ['Paja', 'Smedje'],
+  ['Sauna', 'Bastu'],
+  ['Vuori', 'Bergs'],
+  ['Harju', 'Ås'],
+  ['Lampi', 'Tjärn'],
+  ['Saari', 'Holms'],
+  ['Niemi', 'Udds'],
+  ['Joki', 'Å'],
+  ['Kivi', 'Sten'],
+  ['Tammi', 'Ek'],
+  ['Pihlaja', 'Rönn'],
+  ['Haapa', 'Asp'],
+  ['Leppä', 'Al'],
+  ['Vaahtera', 'Lönn'],
+  ['Kataja', 'En'],
+  ['Kukkula', 'Kulle'],
+  ['Laakso', 'Dal'],
+  ['Kontti', 'Kont'],
+  ['Honka', 'Fur'],
+  ['Sepän', 'Smeds'],
+  ['Mäntän', 'Mänttä'],
+  ['Seppälän', 'Seppälä'],
+  ['Uusi', 'Ny'],
+  ['Vanha', 'Gamla'],
 ];
 const SUFFIXES: ReadonlyArray<readonly [string, string]> = [
-  ['katu', 'gatan'], ['tie', 'vägen'], ['kuja', 'gränden'], ['polku', 'stigen'], ['raitti', 'gången'], ['väylä', 'leden'],
+  ['katu', 'gatan'],
+  ['tie', 'vägen'],
+  ['kuja', 'gränden'],
+  ['polku', 'stigen'],
+  ['raitti', 'gången'],
+  ['väylä', 'leden'],
 ];
 
 export interface TownOptions {
@@ -86,14 +130,22 @@ export function* generateTown(options: TownOptions): Generator<AddressRecord> {
     const bearing = random() * 2 * Math.PI;
     const startX = Math.cos(a) * r;
     const startY = Math.sin(a) * r;
-    const [postalCode, postalTown] = options.postalCodes[Math.floor(((a + Math.PI) / (2 * Math.PI)) * options.postalCodes.length) % options.postalCodes.length]!;
+    const [postalCode, postalTown] =
+      options.postalCodes[
+        Math.floor(((a + Math.PI) / (2 * Math.PI)) * options.postalCodes.length) % options.postalCodes.length
+      ]!;
     for (let n = 1; n <= perStreet && emitted < options.addresses; n++) {
       const along = Math.ceil(n / 2) * 25;
       const side = n % 2 === 0 ? 12 : -12;
       const x = startX + Math.cos(bearing) * along - Math.sin(bearing) * side;
       const y = startY + Math.sin(bearing) * along + Math.cos(bearing) * side;
       const roll = random();
-      const number = roll < 0.06 ? `${n}${pick(random, ['a', 'b', 'c'])}` : roll < 0.1 ? `${n} ${pick(random, ['A', 'B', 'C'])}` : String(n);
+      const number =
+        roll < 0.06
+          ? `${n}${pick(random, ['a', 'b', 'c'])}`
+          : roll < 0.1
+            ? `${n} ${pick(random, ['A', 'B', 'C'])}`
+            : String(n);
       emitted++;
       yield {
         sourceId: `${options.idPrefix}${emitted}`,
@@ -123,8 +175,22 @@ function csvField(value: string | number | null): string {
 export function* toAvisoCsv(records: Iterable<AddressRecord>): Generator<string> {
   yield CSV_HEADER + '\n';
   for (const r of records) {
-    yield [r.sourceId, r.street, r.streetSv, r.number, r.postalCode, r.postalTown, r.municipality, r.propertyId, r.buildingId, r.lat, r.lon]
-      .map(csvField)
-      .join(',') + '\n';
+    yield (
+      [
+        r.sourceId,
+        r.street,
+        r.streetSv,
+        r.number,
+        r.postalCode,
+        r.postalTown,
+        r.municipality,
+        r.propertyId,
+        r.buildingId,
+        r.lat,
+        r.lon,
+      ]
+        .map(csvField)
+        .join(',') + '\n'
+    );
   }
 }

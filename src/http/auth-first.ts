@@ -16,10 +16,12 @@ export function authGuard<T extends preHandlerAsyncHookHandler>(guard: T): T {
 
 export function installAuthFirst(app: Pick<FastifyInstance, 'addHook'>): void {
   app.addHook('onRoute', (route) => {
-    const handlers = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    const handlers =
+      route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
     const guards = handlers.filter((h) => GUARDS.has(h));
     if (guards.length === 0) return;
-    const onRequest = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    const onRequest =
+      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [...onRequest, ...(guards as unknown as onRequestAsyncHookHandler[])];
     route.preHandler = handlers.filter((h) => !GUARDS.has(h));
   });

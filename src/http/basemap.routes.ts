@@ -41,29 +41,44 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return start < size && start <= end ? { start, end } : 'bad';
 }
 
-export const basemapRoutes = routePlugin('basemap', (app, deps: { setting: string | undefined; tenants: Pick<TenantService, 'resolveTenant'> }) => {
-  if (!deps.setting) return;
-  app.get(
-    '/api/t/:tenant/basemap.pmtiles',
-    { schema: { tags: ['maps'], summary: "The tenant's basemap, a PMTiles archive, with HTTP range requests (Range: bytes=…)", params: z.object({ tenant: z.string() }) } },
-    async (request, reply) => {
-      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
-      const file = basemapFile(deps.setting, tenant.slug);
-      if (!file) throw new NotFoundError(`a basemap of ${tenant.slug}`);
-      const { size, mtimeMs } = statSync(file);
-      const etag = `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
-      reply.header('accept-ranges', 'bytes').header('etag', etag).header('cache-control', 'public, max-age=3600').type('application/vnd.pmtiles');
-      const range = parseRange(request.headers.range, size);
-      if (range === 'bad') {
-        reply.header('content-range', `bytes */${size}`);
-        throw new AppError('range-not-satisfiable', 416, { bytes: size }, [fieldProblem('range', 'range-not-satisfiable', { bytes: size })]);
-      }
-      if (!range) return reply.header('content-length', size).send(createReadStream(file));
-      return reply
-        .status(206)
-        .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
-        .header('content-length', range.end - range.start + 1)
-        .send(createReadStream(file, { start: range.start, end: range.end }));
-    },
-  );
-});
+export const basemapRoutes = routePlugin(
+  'basemap',
+  (app, deps: { setting: string | undefined; tenants: Pick<TenantService, 'resolveTenant'> }) => {
+    if (!deps.setting) return;
+    app.get(
+      '/api/t/:tenant/basemap.pmtiles',
+      {
+        schema: {
+          tags: ['maps'],
+          summary: "The tenant's basemap, a PMTiles archive, with HTTP range requests (Range: bytes=…)",
+          params: z.object({ tenant: z.string() }),
+        },
+      },
+      async (request, reply) => {
+        const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+        const file = basemapFile(deps.setting, tenant.slug);
+        if (!file) throw new NotFoundError(`a basemap of ${tenant.slug}`);
+        const { size, mtimeMs } = statSync(file);
+        const etag = `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
+        reply
+          .header('accept-ranges', 'bytes')
+          .header('etag', etag)
+          .header('cache-control', 'public, max-age=3600')
+          .type('application/vnd.pmtiles');
+        const range = parseRange(request.headers.range, size);
+        if (range === 'bad') {
+          reply.header('content-range', `bytes */${size}`);
+          throw new AppError('range-not-satisfiable', 416, { bytes: size }, [
+            fieldProblem('range', 'range-not-satisfiable', { bytes: size }),
+          ]);
+        }
+        if (!range) return reply.header('content-length', size).send(createReadStream(file));
+        return reply
+          .status(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+          .header('content-length', range.end - range.start + 1)
+          .send(createReadStream(file, { start: range.start, end: range.end }));
+      },
+    );
+  },
+);

@@ -87,7 +87,9 @@ export function toProblem(error: unknown, instance: string): Problem {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
-    const errors = error.validation.map((v) => schemaIssueProblem(v.instancePath ? fieldFromPath(v.instancePath) : context, v));
+    const errors = error.validation.map((v) =>
+      schemaIssueProblem(v.instancePath ? fieldFromPath(v.instancePath) : context, v),
+    );
     return {
       type: 'https://aviso.dev/problems/validation',
       title: TITLES[400]!,
@@ -100,7 +102,14 @@ export function toProblem(error: unknown, instance: string): Problem {
   }
   const storage = storageProblem(error);
   if (storage) {
-    return { type: `https://aviso.dev/problems/${storage.code}`, title: TITLES[storage.status]!, status: storage.status, detail: problemText(storage.code), instance, code: storage.code };
+    return {
+      type: `https://aviso.dev/problems/${storage.code}`,
+      title: TITLES[storage.status]!,
+      status: storage.status,
+      detail: problemText(storage.code),
+      instance,
+      code: storage.code,
+    };
   }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode && fastifyError.statusCode >= 400 ? fastifyError.statusCode : 500;
@@ -157,10 +166,23 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const detail = status === 431 ? problemText('headers-too-large') : status === 408 ? problemText('timeout') : 'The request could not be parsed as HTTP';
-  const body = JSON.stringify({ type: 'about:blank', title: TITLES[status], status, detail, code: status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-request' });
+  const detail =
+    status === 431
+      ? problemText('headers-too-large')
+      : status === 408
+        ? problemText('timeout')
+        : 'The request could not be parsed as HTTP';
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title: TITLES[status],
+    status,
+    detail,
+    code: status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-request',
+  });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }

@@ -21,7 +21,11 @@ function findNul(value: unknown, path: string, depth = 0): string | undefined {
 
 export function installNulByteGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
       const field = findNul(value, '');
       if (field !== undefined) throw new ValidationError(field || part, 'nul-character');
     }

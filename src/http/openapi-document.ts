@@ -38,7 +38,14 @@ const problemSchema = {
     detail: { type: 'string' },
     instance: { type: 'string' },
     code: { type: 'string', description: 'stable machine-readable code, e.g. phone-not-allowed' },
-    errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
     retryAfter: { type: 'integer', description: 'seconds to wait (429)' },
   },
 };
@@ -56,16 +63,48 @@ const problemContent = { 'application/problem+json': { schema: { $ref: '#/compon
 
 /** Answers that are not JSON, by method and path: status, media type, what it is. */
 const NON_JSON: Record<string, { status: string; type?: string; description: string }> = {
-  'GET /api/t/{tenant}/public/incidents.geojson': { status: '200', type: 'application/geo+json', description: 'GeoJSON FeatureCollection' },
-  'GET /api/t/{tenant}/public/cap.atom': { status: '200', type: 'application/atom+xml', description: 'Atom feed of CAP 1.2 alerts' },
-  'GET /api/t/{tenant}/public/incidents/{id}/cap.xml': { status: '200', type: 'application/cap+xml', description: 'CAP 1.2 alert' },
+  'GET /api/t/{tenant}/public/incidents.geojson': {
+    status: '200',
+    type: 'application/geo+json',
+    description: 'GeoJSON FeatureCollection',
+  },
+  'GET /api/t/{tenant}/public/cap.atom': {
+    status: '200',
+    type: 'application/atom+xml',
+    description: 'Atom feed of CAP 1.2 alerts',
+  },
+  'GET /api/t/{tenant}/public/incidents/{id}/cap.xml': {
+    status: '200',
+    type: 'application/cap+xml',
+    description: 'CAP 1.2 alert',
+  },
   'GET /api/t/{tenant}/public/feed.atom': { status: '200', type: 'application/atom+xml', description: 'Atom feed' },
-  'GET /api/t/{tenant}/messages/{id}/deliveries.csv': { status: '200', type: 'text/csv', description: 'Deliveries as CSV' },
-  'GET /api/t/{tenant}/register/imports/{id}/report.csv': { status: '200', type: 'text/csv', description: 'The import report as CSV' },
-  'GET /api/t/{tenant}/messages/{id}/events': { status: '200', type: 'text/event-stream', description: 'Server-sent events' },
+  'GET /api/t/{tenant}/messages/{id}/deliveries.csv': {
+    status: '200',
+    type: 'text/csv',
+    description: 'Deliveries as CSV',
+  },
+  'GET /api/t/{tenant}/register/imports/{id}/report.csv': {
+    status: '200',
+    type: 'text/csv',
+    description: 'The import report as CSV',
+  },
+  'GET /api/t/{tenant}/messages/{id}/events': {
+    status: '200',
+    type: 'text/event-stream',
+    description: 'Server-sent events',
+  },
   'GET /api/dev/inbox/{id}/audio': { status: '200', type: 'audio/wav', description: 'The voice message, 8 kHz WAV' },
-  'GET /api/t/{tenant}/unsubscribe': { status: '200', type: 'text/html', description: 'A page whose button unsubscribes' },
-  'GET /api/t/{tenant}/me/export': { status: '200', type: 'application/json', description: 'All my data, as a download' },
+  'GET /api/t/{tenant}/unsubscribe': {
+    status: '200',
+    type: 'text/html',
+    description: 'A page whose button unsubscribes',
+  },
+  'GET /api/t/{tenant}/me/export': {
+    status: '200',
+    type: 'application/json',
+    description: 'All my data, as a download',
+  },
   'POST /api/t/{tenant}/logout': { status: '204', description: 'Logged out' },
   'DELETE /api/t/{tenant}/me': { status: '204', description: 'Deleted' },
   'POST /api/t/{tenant}/me/endpoints/{id}/pin': { status: '204', description: 'A new PIN was sent' },
@@ -89,7 +128,10 @@ export function operationIdOf(method: string, path: string): string {
     .split('/')
     .filter(Boolean)
     .flatMap((segment) => (segment.startsWith('{') ? ['by', segment.slice(1, -1)] : segment.split(/[^A-Za-z0-9]+/)));
-  const body = words.filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  const body = words
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
   return `${method}${body}`;
 }
 
@@ -100,8 +142,11 @@ function completeOperation(method: string, path: string, operation: Operation, u
   const responses = (operation.responses ??= {});
   const special = NON_JSON[`${method.toUpperCase()} ${path}`];
   if (special) {
-    for (const [status, response] of Object.entries(responses)) if (/^2/.test(status) && !response.content) delete responses[status];
-    responses[special.status] = special.type ? { description: special.description, content: { [special.type]: { schema: { type: 'string' } } } } : { description: special.description };
+    for (const [status, response] of Object.entries(responses))
+      if (/^2/.test(status) && !response.content) delete responses[status];
+    responses[special.status] = special.type
+      ? { description: special.description, content: { [special.type]: { schema: { type: 'string' } } } }
+      : { description: special.description };
   }
   const secured = operation.security.length > 0;
   const statuses = [
@@ -125,9 +170,15 @@ export function completeOpenApi<T extends object>(document: T, options: { public
   components.schemas = { ...components.schemas, Problem: problemSchema };
   const used = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item)) if (METHODS.has(method)) completeOperation(method, path, operation, used);
+    for (const [method, operation] of Object.entries(item))
+      if (METHODS.has(method)) completeOperation(method, path, operation, used);
   }
   const problems = Object.entries(PROBLEMS).filter(([status]) => used.has(status));
-  components.responses = { ...components.responses, ...Object.fromEntries(problems.map(([, { name, description }]) => [name, { description, content: problemContent }])) };
+  components.responses = {
+    ...components.responses,
+    ...Object.fromEntries(
+      problems.map(([, { name, description }]) => [name, { description, content: problemContent }]),
+    ),
+  };
   return document;
 }

@@ -73,7 +73,13 @@ export function operatorGuard(deps: OperatorAuthDeps) {
     const pending = session.data as OperatorSessionData;
     if (!options.allowPending && pending.mustChangePassword) throw new AppError('password-change-required', 403);
     if (!options.allowPending && pending.totpSetupRequired) throw new AppError('totp-setup-required', 403);
-    return { tenant, actor: { type: 'operator', id: operator.id }, role: operator.role, sessionToken: token, csrfToken: session.csrfToken };
+    return {
+      tenant,
+      actor: { type: 'operator', id: operator.id },
+      role: operator.role,
+      sessionToken: token,
+      csrfToken: session.csrfToken,
+    };
   }
 
   /** A guard admitting callers with at least `role` (run before the body is validated: see auth-first.ts). */

@@ -41,7 +41,12 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', path: '/' });
+  reply.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    path: '/',
+  });
 }
 
 export function sessionTokenOf(request: FastifyRequest): string | undefined {
@@ -53,7 +58,8 @@ export function sessionTokenOf(request: FastifyRequest): string | undefined {
 export function requireCsrf(request: FastifyRequest, csrfToken: string): void {
   if (!STATE_CHANGING.has(request.method)) return;
   const given = request.headers[CSRF_HEADER];
-  if (typeof given !== 'string' || !safeEqual(given, csrfToken)) throw new ForbiddenError('csrf', { header: CSRF_HEADER });
+  if (typeof given !== 'string' || !safeEqual(given, csrfToken))
+    throw new ForbiddenError('csrf', { header: CSRF_HEADER });
 }
 
 /** The caller of a guarded route; throws when the route forgot its guard. */

@@ -58,21 +58,38 @@ export function imageSource(url: string | null): string | null {
 function allowTenantImages(reply: FastifyReply, urls: ReadonlyArray<string | null>): void {
   const csp = String(reply.getHeader('content-security-policy') ?? '');
   const sources = [...new Set(urls.map(imageSource).filter((s) => s !== null))];
-  reply.header('content-security-policy', csp.replace(/img-src [^;]*/, ["img-src 'self' data: blob:", ...sources].join(' ')));
+  reply.header(
+    'content-security-policy',
+    csp.replace(/img-src [^;]*/, ["img-src 'self' data: blob:", ...sources].join(' ')),
+  );
 }
 
 /** Lets the tenant's origins frame this answer: CSP frame-ancestors instead of 'none', no X-Frame-Options. */
 function allowFraming(reply: FastifyReply, origins: readonly string[]): void {
   const csp = String(reply.getHeader('content-security-policy') ?? '');
-  reply.header('content-security-policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${frameAncestors(origins)}`));
+  reply.header(
+    'content-security-policy',
+    csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${frameAncestors(origins)}`),
+  );
   reply.removeHeader('x-frame-options');
 }
 
-export async function installWebRoutes(app: AppInstance, deps: WebRoutesDeps, distDir = defaultWebDist()): Promise<void> {
+export async function installWebRoutes(
+  app: AppInstance,
+  deps: WebRoutesDeps,
+  distDir = defaultWebDist(),
+): Promise<void> {
   const assets = join(distDir, 'assets');
   if (existsSync(assets)) {
     // File names carry a content hash, so browsers may keep them for good.
-    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', index: false });
+    await app.register(fastifyStatic, {
+      root: assets,
+      prefix: '/assets/',
+      decorateReply: false,
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+    });
   } else {
     app.log.warn({ distDir }, 'web pages not built: run `npm run build`');
   }
@@ -82,7 +99,10 @@ export async function installWebRoutes(app: AppInstance, deps: WebRoutesDeps, di
     try {
       html = await readFile(join(distDir, `${page}.html`), 'utf8');
     } catch {
-      return reply.code(503).type('text/plain; charset=utf-8').send('The web pages are not built: run `npm run build`.');
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web pages are not built: run `npm run build`.');
     }
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   }
@@ -111,5 +131,6 @@ export async function installWebRoutes(app: AppInstance, deps: WebRoutesDeps, di
   app.get('/t/:tenant/embed', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map', true));
   app.get('/admin', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'admin'));
   app.get('/admin/*', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'admin'));
-  if (deps.inboxEnabled) app.get('/dev/inbox', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'inbox'));
+  if (deps.inboxEnabled)
+    app.get('/dev/inbox', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'inbox'));
 }

@@ -9,7 +9,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { newId } from '../lib/ids.js';
-import { backoffMs, QUEUE_NAMES, type JobHandler, type JobPayloads, type JobQueue, type NewJob, type QueueName, type QueueOptions, type WorkOptions } from './queue.js';
+import {
+  backoffMs,
+  QUEUE_NAMES,
+  type JobHandler,
+  type JobPayloads,
+  type JobQueue,
+  type NewJob,
+  type QueueName,
+  type QueueOptions,
+  type WorkOptions,
+} from './queue.js';
 
 interface TakenJob {
   id: string;
@@ -50,7 +60,12 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
     const final = job.attempts >= job.max_attempts;
     await kysely
       .updateTable('jobs')
-      .set({ state: final ? 'failed' : 'ready', available_at: final ? null : now + backoffMs(job.attempts), last_error: message.slice(0, 2000), updated_at: now })
+      .set({
+        state: final ? 'failed' : 'ready',
+        available_at: final ? null : now + backoffMs(job.attempts),
+        last_error: message.slice(0, 2000),
+        updated_at: now,
+      })
       .where('id', '=', job.id)
       .execute();
   }
@@ -110,7 +125,11 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
         updated_at: now,
       }));
       const perStatement = db.engine.rowsPerInsert(11);
-      for (let i = 0; i < rows.length; i += perStatement) await kysely.insertInto('jobs').values(rows.slice(i, i + perStatement)).execute();
+      for (let i = 0; i < rows.length; i += perStatement)
+        await kysely
+          .insertInto('jobs')
+          .values(rows.slice(i, i + perStatement))
+          .execute();
       if (rows.length) wake.emit(name);
     },
 

@@ -9,7 +9,8 @@ import type { Db } from '../db/connection.js';
 import { QUEUE_NAMES, type JobQueue, type QueueName, type QueueOptions } from './queue.js';
 
 /** The schema pg-boss keeps its tables in, for Aviso's schema. */
-export const pgBossSchemaFor = (schema: string | undefined): string => (!schema || schema === 'public' ? 'pgboss' : `${schema}_pgboss`);
+export const pgBossSchemaFor = (schema: string | undefined): string =>
+  !schema || schema === 'public' ? 'pgboss' : `${schema}_pgboss`;
 
 /**
  * Runs one of pg-boss's statements on one pooled connection. Some are whole transactions in one string
@@ -65,13 +66,23 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
       for (const name of QUEUE_NAMES) {
         await retryDeadlocks(async () => {
           if (!(await boss.getQueue(name))) {
-            await boss.createQueue(name, { name, retryLimit: options.maxAttempts - 1, retryDelay: 1, retryBackoff: true, expireInSeconds: leaseSeconds });
+            await boss.createQueue(name, {
+              name,
+              retryLimit: options.maxAttempts - 1,
+              retryDelay: 1,
+              retryBackoff: true,
+              expireInSeconds: leaseSeconds,
+            });
           }
         });
       }
     })());
 
-  async function runJobs(name: QueueName, jobs: Array<PgBoss.Job<unknown>>, handler: (payload: never) => Promise<void>): Promise<void> {
+  async function runJobs(
+    name: QueueName,
+    jobs: Array<PgBoss.Job<unknown>>,
+    handler: (payload: never) => Promise<void>,
+  ): Promise<void> {
     for (const job of jobs) {
       try {
         await handler(job.data as never);
@@ -88,7 +99,14 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
     async enqueue(name, jobs) {
       if (jobs.length === 0) return;
       await ready();
-      await boss.insert(jobs.map((job) => ({ name, data: job.payload as object, priority: job.priority ?? 0, expireInSeconds: leaseSeconds })));
+      await boss.insert(
+        jobs.map((job) => ({
+          name,
+          data: job.payload as object,
+          priority: job.priority ?? 0,
+          expireInSeconds: leaseSeconds,
+        })),
+      );
       for (const id of workers) boss.notifyWorker(id);
     },
 

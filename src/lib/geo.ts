@@ -28,7 +28,8 @@ function unwrapGeometry(value: unknown): unknown {
  */
 export function parseArea(input: unknown, field: string): Area {
   const geometry = unwrapGeometry(typeof input === 'string' ? safeJson(input, field) : input);
-  if (typeof geometry !== 'object' || geometry === null) throw new ValidationError(field, 'polygon-expected', { type: 'nothing' });
+  if (typeof geometry !== 'object' || geometry === null)
+    throw new ValidationError(field, 'polygon-expected', { type: 'nothing' });
   const type = (geometry as { type?: unknown }).type;
   if (type !== 'Polygon' && type !== 'MultiPolygon') {
     throw new ValidationError(field, 'polygon-expected', { type: String(type) });
@@ -97,13 +98,22 @@ function checkHoles(polygon: Position[][], field: string): void {
 
 export function isLonLat(lon: unknown, lat: unknown): lon is number {
   return (
-    typeof lon === 'number' && typeof lat === 'number' && Number.isFinite(lon) && Number.isFinite(lat) &&
-    lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+    typeof lon === 'number' &&
+    typeof lat === 'number' &&
+    Number.isFinite(lon) &&
+    Number.isFinite(lat) &&
+    lon >= -180 &&
+    lon <= 180 &&
+    lat >= -90 &&
+    lat <= 90
   );
 }
 
 export function areaBBox(area: Area): BBox {
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    minLat = Infinity,
+    maxLon = -Infinity,
+    maxLat = -Infinity;
   for (const ring of rings(area)) {
     for (const [lon, lat] of ring) {
       if (lon! < minLon) minLon = lon!;
@@ -124,7 +134,10 @@ export function pointInAreaTest(area: Area): (lon: number, lat: number) => boole
 
 /** Bounding box of the polygons' positions, null when they have none. */
 export function polygonsBBox(polygons: ReadonlyArray<Polygon | MultiPolygon>): BBox | null {
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    minLat = Infinity,
+    maxLon = -Infinity,
+    maxLat = -Infinity;
   for (const p of polygons) {
     for (const ring of p.type === 'Polygon' ? p.coordinates : p.coordinates.flat()) {
       for (const [lon, lat] of ring) {

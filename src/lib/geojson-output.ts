@@ -11,7 +11,8 @@ const round = (v: number): number => Math.round(v * 1e6) / 1e6;
 /** Twice the signed area of a ring (shoelace): positive when counter-clockwise. */
 function signedArea(ring: readonly Position[]): number {
   let sum = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    sum += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
   return sum;
 }
 
@@ -34,7 +35,10 @@ function outputPolygon(rings: readonly Position[][]): Position[][] {
 /** A (multi)polygon as RFC 7946 wants it; rings that rounding left with fewer than 4 positions are dropped. */
 export function rfc7946Geometry<G extends Polygon | MultiPolygon>(geometry: G): G {
   if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: outputPolygon(geometry.coordinates) } as G;
-  return { type: 'MultiPolygon', coordinates: geometry.coordinates.map(outputPolygon).filter((p) => p.length > 0) } as G;
+  return {
+    type: 'MultiPolygon',
+    coordinates: geometry.coordinates.map(outputPolygon).filter((p) => p.length > 0),
+  } as G;
 }
 
 /** [west, south, east, north] of a geometry's positions. */

@@ -41,10 +41,19 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Query strings can hold phone numbers or emails (e.g. a resident search); log the path only.
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        method: req.method,
+        url: req.url.split('?')[0],
+        id: req.id,
+      }),
     },
   };
   if (destination) return pino(options, destination);
   const pretty = prettyTarget();
-  return pretty ? pino({ ...options, transport: { target: pretty, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }) : pino(options);
+  return pretty
+    ? pino({
+        ...options,
+        transport: { target: pretty, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+      })
+    : pino(options);
 }

@@ -19,7 +19,10 @@ export function streetWords(folded: string): string[] {
 
 /** House number folded for matching: `12 B` → `12b`, `131a` → `131a`, `5–7` → `5-7`. */
 export function foldHouseNumber(value: string): string {
-  return value.toLowerCase().replace(/[\u2010-\u2015]/g, '-').replace(/\s+/g, '');
+  return value
+    .toLowerCase()
+    .replace(/[\u2010-\u2015]/g, '-')
+    .replace(/\s+/g, '');
 }
 
 /** The leading integer of a house number (`131a` → 131), null when there is none. */

@@ -12,9 +12,16 @@ import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker
 import { AppError, ValidationError, type FieldProblem } from '../errors.js';
 import { isProblemCode, type ProblemParams } from '../problems.js';
 
-type ToWorker = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'ack' } | { type: 'start'; data: unknown };
+type ToWorker =
+  { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'ack' } | { type: 'start'; data: unknown };
 
-export type SerialisedError = { code?: string; status?: number; message: string; params?: ProblemParams; fields?: FieldProblem[] };
+export type SerialisedError = {
+  code?: string;
+  status?: number;
+  message: string;
+  params?: ProblemParams;
+  fields?: FieldProblem[];
+};
 
 type FromWorker<H, B> =
   | { type: 'header'; header: H }
@@ -48,14 +55,23 @@ export function workerModule(base: string, name: string): URL {
 /** An error the worker posted, as the class it was (our errors keep their code, status and fields). */
 export function revive(error: SerialisedError, name: string): Error {
   const [field] = error.fields ?? [];
-  if (error.code === 'validation' && field) return new ValidationError(field.field, field.code, field.params, (error.fields ?? []).slice(1));
-  if (isProblemCode(error.code) && error.status) return new AppError(error.code, error.status, error.params ?? {}, error.fields ?? [], {}, error.message);
+  if (error.code === 'validation' && field)
+    return new ValidationError(field.field, field.code, field.params, (error.fields ?? []).slice(1));
+  if (isProblemCode(error.code) && error.status)
+    return new AppError(error.code, error.status, error.params ?? {}, error.fields ?? [], {}, error.message);
   return new Error(`${name}: ${error.message}`);
 }
 
 /** An error as a worker posts it (see `revive`). */
 export function serialise(error: unknown): SerialisedError {
-  if (error instanceof AppError) return { code: error.code, status: error.status, message: error.message, params: error.params, fields: error.fields };
+  if (error instanceof AppError)
+    return {
+      code: error.code,
+      status: error.status,
+      message: error.message,
+      params: error.params,
+      fields: error.fields,
+    };
   return { message: String((error as Error)?.message ?? error) };
 }
 
@@ -94,7 +110,12 @@ export function startWorker(entry: URL, data: unknown, options: { resourceLimits
 }
 
 /** Starts `entry` on a worker thread with `data` and feeds it `input`; resolves once it sent its header. */
-export async function streamThroughWorker<H, B>(input: Readable, entry: URL, data: unknown, name = 'parser'): Promise<WorkerStream<H, B>> {
+export async function streamThroughWorker<H, B>(
+  input: Readable,
+  entry: URL,
+  data: unknown,
+  name = 'parser',
+): Promise<WorkerStream<H, B>> {
   const worker = startWorker(entry, data);
   return attach<H, B>(worker, input, name, async () => {
     await worker.terminate();
@@ -146,7 +167,12 @@ export function reusableWorkerStream<H, B>(entry: URL, name: string, idleMs = 30
  * Feeds `input` to the worker and reads its header and batches; `release` is called once, when the
  * stream is closed, with whether the worker finished it (and so is free for another).
  */
-async function attach<H, B>(worker: Worker, input: Readable, name: string, release: (finished: boolean) => Promise<void>): Promise<WorkerStream<H, B>> {
+async function attach<H, B>(
+  worker: Worker,
+  input: Readable,
+  name: string,
+  release: (finished: boolean) => Promise<void>,
+): Promise<WorkerStream<H, B>> {
   const messages = inbox<H, B>();
   let credits = CHUNKS_IN_FLIGHT;
   let creditWaiter: (() => void) | undefined;

@@ -14,8 +14,15 @@ export interface WorkerTaskLimits {
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerialisedError };
 
 /** Runs the worker module `entry` on `data`; rejects with `overrun()` when it takes too long or too much memory. */
-export function runWorkerTask<T>(entry: URL, data: unknown, limits: WorkerTaskLimits, overrun: () => Error): Promise<T> {
-  const worker = startWorker(entry, data, { resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb, maxYoungGenerationSizeMb: 32 } });
+export function runWorkerTask<T>(
+  entry: URL,
+  data: unknown,
+  limits: WorkerTaskLimits,
+  overrun: () => Error,
+): Promise<T> {
+  const worker = startWorker(entry, data, {
+    resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb, maxYoungGenerationSizeMb: 32 },
+  });
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const settle = (finish: () => void) => {
@@ -26,8 +33,12 @@ export function runWorkerTask<T>(entry: URL, data: unknown, limits: WorkerTaskLi
       finish();
     };
     const timer = setTimeout(() => settle(() => reject(overrun())), limits.budgetMs);
-    worker.once('message', (outcome: Outcome<T>) => settle(() => (outcome.ok ? resolve(outcome.value) : reject(revive(outcome.error, 'worker task')))));
-    worker.once('error', (error: Error & { code?: string }) => settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? overrun() : error)));
+    worker.once('message', (outcome: Outcome<T>) =>
+      settle(() => (outcome.ok ? resolve(outcome.value) : reject(revive(outcome.error, 'worker task')))),
+    );
+    worker.once('error', (error: Error & { code?: string }) =>
+      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? overrun() : error)),
+    );
     worker.once('exit', () => settle(() => reject(new Error('worker task: the thread ended without an answer'))));
   });
 }

@@ -16,7 +16,9 @@ describeEachDatabase('address import', (t) => {
 
   const count = () => t().context.addresses.count(tenant.id);
   const search = async (q: string) =>
-    (await t().app.inject({ url: `/api/t/${tenant.slug}/addresses?q=${encodeURIComponent(q)}` })).json().items as Array<Record<string, unknown>>;
+    (await t().app.inject({ url: `/api/t/${tenant.slug}/addresses?q=${encodeURIComponent(q)}` })).json().items as Array<
+      Record<string, unknown>
+    >;
 
   it('imports the aviso layout and reports every rejected row with its line and reason', async () => {
     const report = await importCsv(t().context, tenant, [
@@ -38,13 +40,20 @@ describeEachDatabase('address import', (t) => {
       { line: 8, reason: 'missing house number' },
     ]);
     expect(await count()).toBe(2);
-    expect((await search('parkg 1'))[0]).toMatchObject({ propertyId: '508-1-2-3', buildingId: '100A', streetSv: 'Parkgatan' });
+    expect((await search('parkg 1'))[0]).toMatchObject({
+      propertyId: '508-1-2-3',
+      buildingId: '100A',
+      streetSv: 'Parkgatan',
+    });
   });
 
   it('re-importing the same file changes nothing; a changed row updates', async () => {
     const lines = [AVISO_HEADER, 'a1,Puistokatu,Parkgatan,1,35800,Mänttä,Mänttä-Vilppula,508-1-2-3,100A,62.03,24.62'];
     expect(await importCsv(t().context, tenant, lines)).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
-    const changed = [AVISO_HEADER, 'a1,Puistokatu,Parkgatan,1 A,35800,Mänttä,Mänttä-Vilppula,508-1-2-3,100A,62.03,24.62'];
+    const changed = [
+      AVISO_HEADER,
+      'a1,Puistokatu,Parkgatan,1 A,35800,Mänttä,Mänttä-Vilppula,508-1-2-3,100A,62.03,24.62',
+    ];
     expect(await importCsv(t().context, tenant, changed)).toMatchObject({ added: 0, updated: 1, unchanged: 0 });
     expect((await search('puistokatu 1a'))[0]).toMatchObject({ number: '1 A' });
     expect(await count()).toBe(2);
@@ -54,13 +63,29 @@ describeEachDatabase('address import', (t) => {
     // 1,234 rows in batches of 500: several multi-row statements per batch and a short last one.
     const rows = (n: number, changed: (i: number) => boolean) => [
       AVISO_HEADER,
-      ...Array.from({ length: n }, (_, i) => `b${i},Pitkäkatu,Långgatan,${changed(i) ? `${i + 1} A` : i + 1},35800,Mänttä,Mänttä,,,62.03,24.62`),
+      ...Array.from(
+        { length: n },
+        (_, i) => `b${i},Pitkäkatu,Långgatan,${changed(i) ? `${i + 1} A` : i + 1},35800,Mänttä,Mänttä,,,62.03,24.62`,
+      ),
     ];
     const importRows = (lines: string[]) =>
-      importAddresses(t().context.db, tenant, Readable.from([lines.join('\n') + '\n']), { format: 'aviso', now: Date.now(), batchSize: 500 });
+      importAddresses(t().context.db, tenant, Readable.from([lines.join('\n') + '\n']), {
+        format: 'aviso',
+        now: Date.now(),
+        batchSize: 500,
+      });
     const before = await count();
-    expect(await importRows(rows(1234, () => false))).toMatchObject({ rows: 1234, added: 1234, updated: 0, unchanged: 0 });
-    expect(await importRows(rows(1300, (i) => i % 100 === 7))).toMatchObject({ added: 66, updated: 13, unchanged: 1221 });
+    expect(await importRows(rows(1234, () => false))).toMatchObject({
+      rows: 1234,
+      added: 1234,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(await importRows(rows(1300, (i) => i % 100 === 7))).toMatchObject({
+      added: 66,
+      updated: 13,
+      unchanged: 1221,
+    });
     expect(await count()).toBe(before + 1300);
     expect((await search('pitkakatu 108'))[0]).toMatchObject({ number: '108 A' });
     expect((await search('langg 1300'))[0]).toMatchObject({ number: '1300', streetSv: 'Långgatan' });
@@ -70,7 +95,11 @@ describeEachDatabase('address import', (t) => {
     const report = await importCsv(
       t().context,
       tenant,
-      [OA_HEADER, '24.61,62.02,7,Tehtaankatu,B,Mänttä,Mänttä-Vilppula,,35800,oa-1,h1', '24.61,62.021,9,Tehtaankatu,,Mänttä,,,35800,,h2'],
+      [
+        OA_HEADER,
+        '24.61,62.02,7,Tehtaankatu,B,Mänttä,Mänttä-Vilppula,,35800,oa-1,h1',
+        '24.61,62.021,9,Tehtaankatu,,Mänttä,,,35800,,h2',
+      ],
       'openaddresses',
     );
     expect(report).toMatchObject({ added: 2, rejected: 0 });
@@ -79,12 +108,24 @@ describeEachDatabase('address import', (t) => {
 
   it('reprojects ETRS-TM35FIN (EPSG:3067) and SWEREF 99 TM (EPSG:3006) coordinates', async () => {
     // Mänttä centre, 62.0296 N 24.6226 E: in EPSG:3067 (N, E) = (6879757, 375619); the `lat,lon` columns hold `y,x`.
-    await importCsv(t().context, tenant, [AVISO_HEADER, 'tm1,Kirkkoranta,,1,35800,Mänttä,Mänttä,,,6879757,375619'], 'aviso', 'EPSG:3067');
+    await importCsv(
+      t().context,
+      tenant,
+      [AVISO_HEADER, 'tm1,Kirkkoranta,,1,35800,Mänttä,Mänttä,,,6879757,375619'],
+      'aviso',
+      'EPSG:3067',
+    );
     const [fin] = await search('kirkkoranta 1');
     expect(fin!.lat as number).toBeCloseTo(62.0296, 4);
     expect(fin!.lon as number).toBeCloseTo(24.6226, 4);
     // SWEREF 99 TM is UTM zone 33 on the same ellipsoid: the same spot is (E, N) = (1002184, 6914848).
-    await importCsv(t().context, tenant, [OA_HEADER, '1002184,6914848,2,Kirkkoranta,,Mänttä,,,35800,tm2,'], 'openaddresses', 'EPSG:3006');
+    await importCsv(
+      t().context,
+      tenant,
+      [OA_HEADER, '1002184,6914848,2,Kirkkoranta,,Mänttä,,,35800,tm2,'],
+      'openaddresses',
+      'EPSG:3006',
+    );
     const [swe] = await search('kirkkoranta 2');
     expect(swe!.lat as number).toBeCloseTo(62.0296, 4);
     expect(swe!.lon as number).toBeCloseTo(24.6226, 4);
@@ -94,12 +135,34 @@ describeEachDatabase('address import', (t) => {
     const collection = {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', id: 'g1', geometry: { type: 'Point', coordinates: [24.63, 62.04] }, properties: { street: 'Järvitie', number: '4', postal_code: '35800', postal_town: 'Mänttä' } },
-        { type: 'Feature', geometry: { type: 'LineString', coordinates: [[24.6, 62], [24.7, 62]] }, properties: { id: 'g2', street: 'Järvitie', number: '6' } },
+        {
+          type: 'Feature',
+          id: 'g1',
+          geometry: { type: 'Point', coordinates: [24.63, 62.04] },
+          properties: { street: 'Järvitie', number: '4', postal_code: '35800', postal_town: 'Mänttä' },
+        },
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [24.6, 62],
+              [24.7, 62],
+            ],
+          },
+          properties: { id: 'g2', street: 'Järvitie', number: '6' },
+        },
       ],
     };
-    const report = await importAddresses(t().context.db, tenant, Readable.from([JSON.stringify(collection)]), { format: 'geojson', now: Date.now() });
-    expect(report).toMatchObject({ added: 1, rejected: 1, rejections: [{ line: 2, reason: 'bad coordinates: geometry is not a Point' }] });
+    const report = await importAddresses(t().context.db, tenant, Readable.from([JSON.stringify(collection)]), {
+      format: 'geojson',
+      now: Date.now(),
+    });
+    expect(report).toMatchObject({
+      added: 1,
+      rejected: 1,
+      rejections: [{ line: 2, reason: 'bad coordinates: geometry is not a Point' }],
+    });
   });
 
   it('refuses a file without the needed columns, and a failed import leaves the register as it was', async () => {
@@ -111,7 +174,11 @@ describeEachDatabase('address import', (t) => {
       throw new Error('disk read error');
     }
     await expect(
-      importAddresses(t().context.db, tenant, Readable.from(breaksHalfway()), { format: 'aviso', now: Date.now(), batchSize: 500 }),
+      importAddresses(t().context.db, tenant, Readable.from(breaksHalfway()), {
+        format: 'aviso',
+        now: Date.now(),
+        batchSize: 500,
+      }),
     ).rejects.toThrow('disk read error');
     expect(await count()).toBe(before);
     expect(await search('rikkinainenkatu')).toEqual([]);

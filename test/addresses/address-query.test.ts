@@ -9,13 +9,26 @@ describe('address query parsing', () => {
   });
 
   it('splits street words, number and postal code in any order', () => {
-    expect(parseAddressQuery('35800 Koulukatu 5')).toEqual({ words: ['koulukatu'], postalCode: '35800', numberKey: '5', numberInt: 5 });
+    expect(parseAddressQuery('35800 Koulukatu 5')).toEqual({
+      words: ['koulukatu'],
+      postalCode: '35800',
+      numberKey: '5',
+      numberInt: 5,
+    });
     expect(parseAddressQuery('eriksg 117')).toEqual({ words: ['eriksg'], numberKey: '117', numberInt: 117 });
-    expect(parseAddressQuery('Sankt Eriksgatan 117a')).toEqual({ words: ['sankt', 'eriksgatan'], numberKey: '117a', numberInt: 117 });
+    expect(parseAddressQuery('Sankt Eriksgatan 117a')).toEqual({
+      words: ['sankt', 'eriksgatan'],
+      numberKey: '117a',
+      numberInt: 117,
+    });
   });
 
   it('joins a staircase letter to its number', () => {
-    expect(parseAddressQuery('Koulukatu 12 B')).toMatchObject({ words: ['koulukatu'], numberKey: '12b', numberInt: 12 });
+    expect(parseAddressQuery('Koulukatu 12 B')).toMatchObject({
+      words: ['koulukatu'],
+      numberKey: '12b',
+      numberInt: 12,
+    });
   });
 
   it('takes the postal code from its own parameter first', () => {

@@ -32,7 +32,9 @@ describeEachDatabase('address search', (t) => {
   const search = async (q: string, extra = '', slug = tenant.slug) => {
     const response = await t().app.inject({ url: `/api/t/${slug}/addresses?q=${encodeURIComponent(q)}${extra}` });
     expect(response.statusCode).toBe(200);
-    return (response.json() as { items: Array<{ label: string; street: string; number: string; lat: number; lon: number }> }).items;
+    return (
+      response.json() as { items: Array<{ label: string; street: string; number: string; lat: number; lon: number }> }
+    ).items;
   };
 
   it('finds a word inside the street name by prefix, exact number first', async () => {
@@ -82,7 +84,7 @@ describeEachDatabase('address search', (t) => {
     expect(items[0]).toMatchObject({ lat: 62.03, lon: 24.62 });
   });
 
-  it('never shows another tenant\'s addresses', async () => {
+  it("never shows another tenant's addresses", async () => {
     expect(await search('eriksg', '', other.slug)).toEqual([]);
   });
 

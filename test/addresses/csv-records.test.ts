@@ -10,7 +10,9 @@ async function records(chunks: Array<string | Buffer>): Promise<CsvRecord[]> {
 
 describe('CSV records', () => {
   it('splits lines into trimmed fields with the line each record ends on, skipping blank lines', async () => {
-    expect(await records(['\uFEFFid, street ,n\r\n', 'a1,Puistokatu,1\r\n\r\n', '  \n', 'a2,Kuja\n', 'a3,Tie,3,extra'])).toEqual([
+    expect(
+      await records(['\uFEFFid, street ,n\r\n', 'a1,Puistokatu,1\r\n\r\n', '  \n', 'a2,Kuja\n', 'a3,Tie,3,extra']),
+    ).toEqual([
       [1, ['id', 'street', 'n']],
       [2, ['a1', 'Puistokatu', '1']],
       [5, ['a2', 'Kuja']],

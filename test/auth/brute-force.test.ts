@@ -17,7 +17,11 @@ function expectRefused(answer: InjectAnswer, retryAfterAtMost: number): void {
   expect(answer.statusCode, answer.body).toBe(429);
   expect(answer.headers['content-type']).toContain('application/problem+json');
   const problem = answer.json();
-  expect(problem).toMatchObject({ status: 429, code: expect.stringMatching(/^pin-(cooldown|guesses|limit)/), title: 'Too many requests' });
+  expect(problem).toMatchObject({
+    status: 429,
+    code: expect.stringMatching(/^pin-(cooldown|guesses|limit)/),
+    title: 'Too many requests',
+  });
   expect(problem.retryAfter).toBeGreaterThan(0);
   expect(problem.retryAfter).toBeLessThanOrEqual(retryAfterAtMost);
   expect(answer.headers['retry-after']).toBe(String(problem.retryAfter));
@@ -51,24 +55,34 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     const pin = await readPin(app, phone.e164);
     const guesses = Array.from({ length: 30 }, (_, i) => String(i).padStart(6, '9')).filter((g) => g !== pin);
     await Promise.all(guesses.map((g) => submitPin(app, tenant.slug, { phone: phone.e164, pin: g }, '10.11.0.1')));
-    const row = await context.db.kysely.selectFrom('pins').select('attempts').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
+    const row = await context.db.kysely
+      .selectFrom('pins')
+      .select('attempts')
+      .where('tenant_id', '=', tenant.id)
+      .executeTakeFirstOrThrow();
     expect(row.attempts).toBe(5);
     // The right PIN no longer works: void (400), or — after 29 counted failures — the number is locked (429).
-    expect([400, 429]).toContain((await submitPin(app, tenant.slug, { phone: phone.e164, pin }, '10.11.0.1')).statusCode);
+    expect([400, 429]).toContain(
+      (await submitPin(app, tenant.slug, { phone: phone.e164, pin }, '10.11.0.1')).statusCode,
+    );
   });
 
   it('opens one session for one PIN however many right answers race, and sends one PIN to racing requests', async () => {
     const { app, context } = t();
     const tenant = await buildTown(context);
     const phone = nextPhone();
-    const asked = await Promise.all(Array.from({ length: 4 }, () => requestPin(app, tenant.slug, { phone: phone.national }, '10.11.1.1')));
+    const asked = await Promise.all(
+      Array.from({ length: 4 }, () => requestPin(app, tenant.slug, { phone: phone.national }, '10.11.1.1')),
+    );
     expect(asked.map((a) => a.statusCode).sort()).toEqual([202, 429, 429, 429]);
     const pin = await readPin(app, phone.e164);
-    const answers = await Promise.all(Array.from({ length: 4 }, () => submitPin(app, tenant.slug, { phone: phone.e164, pin }, '10.11.1.1')));
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => submitPin(app, tenant.slug, { phone: phone.e164, pin }, '10.11.1.1')),
+    );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 400, 400, 400]);
   });
 
-  it('keeps counting a source\'s failures per number across new PINs, and locks that source out of the number for the day at 20', async () => {
+  it("keeps counting a source's failures per number across new PINs, and locks that source out of the number for the day at 20", async () => {
     const { app, context, clock } = t();
     clock.set(Date.UTC(2030, 0, 1, 0, 0, 0));
     const tenant = await buildTown(context);
@@ -76,7 +90,8 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     for (let round = 0; round < 4; round++) {
       expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.1')).statusCode).toBe(202);
       const pin = await readPin(app, phone.e164);
-      for (let i = 0; i < 5; i++) await submitPin(app, tenant.slug, { phone: phone.e164, pin: wrongPin(pin) }, '10.12.0.1');
+      for (let i = 0; i < 5; i++)
+        await submitPin(app, tenant.slug, { phone: phone.e164, pin: wrongPin(pin) }, '10.12.0.1');
       clock.advance(61_000);
     }
     // 20 failures: neither a new PIN nor a login attempt for this number today from that source.
@@ -84,7 +99,10 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     expectRefused(await submitPin(app, tenant.slug, { phone: phone.e164, pin: '123456' }, '10.12.0.1'), 24 * 3600);
     // The number's owner, elsewhere, is not locked out; the next day the source may try again.
     expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.2')).statusCode).toBe(202);
-    expect((await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.12.0.2')).statusCode).toBe(200);
+    expect(
+      (await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.12.0.2'))
+        .statusCode,
+    ).toBe(200);
     clock.advance(24 * HOUR);
     expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.12.0.1')).statusCode).toBe(202);
   });
@@ -95,11 +113,19 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     const tenant = await buildTown(context);
     const phone = nextPhone();
     for (let i = 0; i < 25; i++) {
-      const answer = await submitPin(app, tenant.slug, { phone: phone.e164, pin: String(100_000 + i) }, `10.16.0.${i % 2}`);
+      const answer = await submitPin(
+        app,
+        tenant.slug,
+        { phone: phone.e164, pin: String(100_000 + i) },
+        `10.16.0.${i % 2}`,
+      );
       expect(answer.statusCode).toBe(400);
     }
     expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.16.1.1')).statusCode).toBe(202);
-    expect((await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.16.1.1')).statusCode).toBe(200);
+    expect(
+      (await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.16.1.1'))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('sends at most 5 PINs per number per hour and waits out the resend cooldown', async () => {
@@ -122,14 +148,17 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     clock.advance(HOUR);
     expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.13.2.1')).statusCode).toBe(202);
     // Five PINs went out in the first hour, one in the next: a refusal sends nothing.
-    expect((await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(phone.e164)}` })).json().items).toHaveLength(6);
+    expect(
+      (await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(phone.e164)}` })).json().items,
+    ).toHaveLength(6);
   });
 
-  it('sends at most the tenant\'s PINs per client IP per hour', async () => {
+  it("sends at most the tenant's PINs per client IP per hour", async () => {
     const { app, context, clock } = t();
     clock.set(Date.UTC(2030, 2, 1, 10, 0, 0));
     const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerIpPerHour: 3 });
-    for (let i = 0; i < 3; i++) expect((await requestPin(app, tenant.slug, { phone: nextPhone().national }, '10.14.0.1')).statusCode).toBe(202);
+    for (let i = 0; i < 3; i++)
+      expect((await requestPin(app, tenant.slug, { phone: nextPhone().national }, '10.14.0.1')).statusCode).toBe(202);
     const refused = await requestPin(app, tenant.slug, { phone: nextPhone().national }, '10.14.0.1');
     expectRefused(refused, 3600);
     expect(refused.json().detail).toContain('from this network');
@@ -141,7 +170,10 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerIpPerHour: 1_000_000_000 });
     const phone = nextPhone();
     expect((await requestPin(app, tenant.slug, { phone: phone.national }, '10.15.0.1')).statusCode).toBe(202);
-    expect((await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.15.0.1')).statusCode).toBe(200);
+    expect(
+      (await submitPin(app, tenant.slug, { phone: phone.e164, pin: await readPin(app, phone.e164) }, '10.15.0.1'))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('shares the limits between server processes (they live in the database)', async () => {
@@ -152,7 +184,9 @@ describeEachDatabase('brute force and SMS pumping', (t) => {
     const { rateLimitRepository } = await import('../../src/modules/auth/rate-limit.repository.js');
     const a = rateLimitRepository(context.db.kysely);
     const b = rateLimitRepository(context.db.kysely);
-    const hits = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit(key, HOUR, 25, clock.now())));
+    const hits = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit(key, HOUR, 25, clock.now())),
+    );
     expect(hits.map((h) => h.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(hits.filter((h) => h.allowed)).toHaveLength(25);
   });
@@ -165,13 +199,37 @@ describeEachDatabase('enumeration', (t) => {
     await context.db.kysely
       .insertInto('contacts')
       .values({
-        id: contactId, tenant_id: tenant.id, kind: 'person', source: 'register', person_id: 'p-1', first_name: 'Eino', last_name: 'Leino',
-        company_name: null, business_id: null, contact_person: null, birth_date: '1950-07-06', language: 'fi', name_hidden: 0, priority: 0, created_at: now, updated_at: now,
+        id: contactId,
+        tenant_id: tenant.id,
+        kind: 'person',
+        source: 'register',
+        person_id: 'p-1',
+        first_name: 'Eino',
+        last_name: 'Leino',
+        company_name: null,
+        business_id: null,
+        contact_person: null,
+        birth_date: '1950-07-06',
+        language: 'fi',
+        name_hidden: 0,
+        priority: 0,
+        created_at: now,
+        updated_at: now,
       })
       .execute();
     await context.db.kysely
       .insertInto('contact_endpoints')
-      .values({ id: newId(), tenant_id: tenant.id, contact_id: contactId, type: 'mobile', value: e164, source: 'register', verified: 0, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: contactId,
+        type: 'mobile',
+        value: e164,
+        source: 'register',
+        verified: 0,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
 
@@ -181,9 +239,15 @@ describeEachDatabase('enumeration', (t) => {
     const timed = async (national: string) => {
       const started = performance.now();
       const answer = await requestPin(app, tenant.slug, { phone: national }, '10.20.0.1');
-      return { ms: performance.now() - started, status: answer.statusCode, body: answer.body, headers: Object.keys(answer.headers).sort() };
+      return {
+        ms: performance.now() - started,
+        status: answer.statusCode,
+        body: answer.body,
+        headers: Object.keys(answer.headers).sort(),
+      };
     };
-    const median = (runs: Array<{ ms: number }>) => runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+    const median = (runs: Array<{ ms: number }>) =>
+      runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
     await timed(nextPhone().national);
 
     // One round: 25 known and 25 unknown numbers, interleaved so that drift in machine load hits both alike.
@@ -196,7 +260,9 @@ describeEachDatabase('enumeration', (t) => {
         knownRuns.push(await timed(phone.national));
         unknownRuns.push(await timed(nextPhone().national));
       }
-      expect(new Set([...knownRuns, ...unknownRuns].map((r) => `${r.status} ${r.body} ${r.headers.join(',')}`)).size).toBe(1);
+      expect(
+        new Set([...knownRuns, ...unknownRuns].map((r) => `${r.status} ${r.body} ${r.headers.join(',')}`)).size,
+      ).toBe(1);
       return [median(knownRuns), median(unknownRuns)] as const;
     }
     // The code path is the same for both, so a real difference shows in every round; a busy machine
@@ -208,7 +274,10 @@ describeEachDatabase('enumeration', (t) => {
       if (Math.abs(k - u) < Math.max(2, 0.5 * Math.min(k, u))) break;
     }
     const [k, u] = rounds.at(-1)!;
-    expect(Math.abs(k - u), `medians known/unknown per round: ${rounds.map(([a, b]) => `${a.toFixed(2)}/${b.toFixed(2)} ms`).join(', ')}`).toBeLessThan(Math.max(2, 0.5 * Math.min(k, u)));
+    expect(
+      Math.abs(k - u),
+      `medians known/unknown per round: ${rounds.map(([a, b]) => `${a.toFixed(2)}/${b.toFixed(2)} ms`).join(', ')}`,
+    ).toBeLessThan(Math.max(2, 0.5 * Math.min(k, u)));
   });
 
   it('shows a number from the public register its contact (known) only after the PIN', async () => {
@@ -217,11 +286,19 @@ describeEachDatabase('enumeration', (t) => {
     const phone = nextPhone();
     await knownNumber(context, tenant, phone.e164);
     await requestPin(app, tenant.slug, { phone: phone.national }, '10.21.0.1');
-    const login = await submitPin(app, tenant.slug, { phone: phone.national, pin: await readPin(app, phone.e164) }, '10.21.0.1');
+    const login = await submitPin(
+      app,
+      tenant.slug,
+      { phone: phone.national, pin: await readPin(app, phone.e164) },
+      '10.21.0.1',
+    );
     expect(login.json()).toMatchObject({ known: true, registered: true });
     const cookie = String(login.headers['set-cookie']).split(';')[0]!;
     const me = (await app.inject({ url: `/api/t/${tenant.slug}/me`, headers: { cookie } })).json();
-    expect(me).toMatchObject({ known: true, contact: { source: 'register', firstName: 'Eino', lastName: 'Leino', birthDate: '1950-07-06' } });
+    expect(me).toMatchObject({
+      known: true,
+      contact: { source: 'register', firstName: 'Eino', lastName: 'Leino', birthDate: '1950-07-06' },
+    });
     expect(me.endpoints).toEqual([expect.objectContaining({ value: phone.e164, source: 'register', verified: true })]);
   });
 });

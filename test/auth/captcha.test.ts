@@ -20,12 +20,15 @@ interface Challenge {
 
 const payloadOf = (challenge: Challenge, number: number) => {
   const { algorithm, salt, signature } = challenge;
-  return Buffer.from(JSON.stringify({ algorithm, challenge: challenge.challenge, number, salt, signature })).toString('base64');
+  return Buffer.from(JSON.stringify({ algorithm, challenge: challenge.challenge, number, salt, signature })).toString(
+    'base64',
+  );
 };
 
 /** Solved with altcha-lib's own solver, the one the widget runs (slow in Node: a promise per hash). */
 async function solve(challenge: Challenge): Promise<string> {
-  const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise;
+  const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber)
+    .promise;
   if (!solution) throw new Error('unsolvable challenge');
   return payloadOf(challenge, solution.number);
 }
@@ -33,7 +36,12 @@ async function solve(challenge: Challenge): Promise<string> {
 /** The same search with Node's synchronous SHA-256: a real solution, found in tens of milliseconds. */
 function solveFast(challenge: Challenge): string {
   for (let n = 0; n <= challenge.maxnumber; n++) {
-    if (createHash('sha256').update(challenge.salt + n).digest('hex') === challenge.challenge) return payloadOf(challenge, n);
+    if (
+      createHash('sha256')
+        .update(challenge.salt + n)
+        .digest('hex') === challenge.challenge
+    )
+      return payloadOf(challenge, n);
   }
   throw new Error('unsolvable challenge');
 }
@@ -57,20 +65,33 @@ describeEachDatabase(
       const tenant = await buildTown(context);
       const missing = await requestPin(app, tenant.slug, { phone: nextPhone().national }, '10.30.0.1');
       expect(missing.statusCode).toBe(400);
-      expect(missing.json().errors).toEqual([{ field: 'captcha', code: 'captcha-missing', message: 'confirm that you are not a robot' }]);
-      expect((await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: 'bm9wZQ==' }, '10.30.0.1')).json().errors[0].field).toBe('captcha');
+      expect(missing.json().errors).toEqual([
+        { field: 'captcha', code: 'captcha-missing', message: 'confirm that you are not a robot' },
+      ]);
+      expect(
+        (await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: 'bm9wZQ==' }, '10.30.0.1')).json()
+          .errors[0].field,
+      ).toBe('captcha');
 
       const challenge = (await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json() as Challenge;
       const payload = await solve(challenge);
-      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64').toString()), number: 1 })).toString('base64');
-      expect((await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: forged }, '10.30.0.1')).statusCode).toBe(400);
+      const forged = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64').toString()), number: 1 }),
+      ).toString('base64');
+      expect(
+        (await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: forged }, '10.30.0.1')).statusCode,
+      ).toBe(400);
 
       const phone = nextPhone();
       const accepted = await requestPin(app, tenant.slug, { phone: phone.national, captcha: payload }, '10.30.0.1');
       expect(accepted.statusCode, accepted.body).toBe(202);
       const replay = await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.1');
       expect(replay.statusCode).toBe(400);
-      expect(replay.json().errors[0]).toEqual({ field: 'captcha', code: 'captcha-used', message: 'this CAPTCHA solution was used already; solve a new one' });
+      expect(replay.json().errors[0]).toEqual({
+        field: 'captcha',
+        code: 'captcha-used',
+        message: 'this CAPTCHA solution was used already; solve a new one',
+      });
     });
 
     it('takes a solution at the tenant that issued the challenge only', async () => {
@@ -79,20 +100,33 @@ describeEachDatabase(
       const two = await buildTown(context, { name: 'Kaksi' });
       const payload = solveFast((await app.inject({ url: `/api/t/${one.slug}/captcha` })).json());
       const elsewhere = await requestPin(app, two.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3');
-      expect(elsewhere.json().errors[0]).toEqual({ field: 'captcha', code: 'captcha-wrong', message: 'the CAPTCHA solution is not valid' });
-      expect((await requestPin(app, one.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3')).statusCode).toBe(202);
+      expect(elsewhere.json().errors[0]).toEqual({
+        field: 'captcha',
+        code: 'captcha-wrong',
+        message: 'the CAPTCHA solution is not valid',
+      });
+      expect(
+        (await requestPin(app, one.slug, { phone: nextPhone().national, captcha: payload }, '10.30.0.3')).statusCode,
+      ).toBe(202);
     });
 
     it('costs more the more PINs the tenant sends this hour, up to 20 times', async () => {
       const { app, context, clock } = t();
       clock.set(Date.UTC(2030, 0, 1, 10, 0, 0));
       const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerTenantPerHour: 10 });
-      const cost = async () => ((await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json() as Challenge).maxnumber;
+      const cost = async () =>
+        ((await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json() as Challenge).maxnumber;
       const costs = [await cost()];
       // The PINs straight from the service: solving the dearer challenges would take seconds each here.
       for (let i = 0; i < 10; i++) {
         const key = `cost-${i}-${Math.random()}`;
-        await context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip: `10.31.0.${i}`, channel: 'sms' });
+        await context.auth.pins.issue(tenant, {
+          purpose: 'login',
+          subject: key,
+          endpointKey: key,
+          ip: `10.31.0.${i}`,
+          channel: 'sms',
+        });
         // The rate is read again every 5 seconds.
         clock.advance(5_000);
         costs.push(await cost());
@@ -104,18 +138,33 @@ describeEachDatabase(
       for (let i = 1; i < costs.length; i++) expect(costs[i]).toBeGreaterThanOrEqual(costs[i - 1]!);
     });
 
-    it('refuses a solution fetched cheaply before the tenant\'s PIN rate surged', async () => {
+    it("refuses a solution fetched cheaply before the tenant's PIN rate surged", async () => {
       const { app, context, clock } = t();
       clock.set(Date.UTC(2030, 0, 1, 12, 0, 0));
       const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerTenantPerHour: 10 });
       const stockpiled = solveFast((await app.inject({ url: `/api/t/${tenant.slug}/captcha` })).json());
       for (let i = 0; i < 9; i++) {
         const key = `surge-${i}-${Math.random()}`;
-        await context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip: `10.32.0.${i}`, channel: 'sms' });
+        await context.auth.pins.issue(tenant, {
+          purpose: 'login',
+          subject: key,
+          endpointKey: key,
+          ip: `10.32.0.${i}`,
+          channel: 'sms',
+        });
       }
       clock.advance(5_000);
-      const refused = await requestPin(app, tenant.slug, { phone: nextPhone().national, captcha: stockpiled }, '10.32.1.1');
-      expect(refused.json().errors[0]).toEqual({ field: 'captcha', code: 'captcha-expired', message: 'the CAPTCHA has expired; solve a new one' });
+      const refused = await requestPin(
+        app,
+        tenant.slug,
+        { phone: nextPhone().national, captcha: stockpiled },
+        '10.32.1.1',
+      );
+      expect(refused.json().errors[0]).toEqual({
+        field: 'captcha',
+        code: 'captcha-expired',
+        message: 'the CAPTCHA has expired; solve a new one',
+      });
     });
 
     it('refuses an expired solution', async () => {
@@ -140,13 +189,26 @@ describeEachDatabase('CAPTCHA off (AVISO_CAPTCHA=off)', (t) => {
 });
 
 describe('the synchronous verification', () => {
-  it('agrees with altcha-lib\'s verifySolution', async () => {
+  it("agrees with altcha-lib's verifySolution", async () => {
     for (const algorithm of ['SHA-1', 'SHA-256', 'SHA-512'] as const) {
       const challenge = await createChallenge({ hmacKey: 'key', algorithm, number: 4242, maxNumber: 10_000 });
-      const good = { algorithm, challenge: challenge.challenge, number: 4242, salt: challenge.salt, signature: challenge.signature };
-      const cases = [good, { ...good, number: 4243 }, { ...good, signature: good.signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) }, { ...good, salt: good.salt + 'x' }];
+      const good = {
+        algorithm,
+        challenge: challenge.challenge,
+        number: 4242,
+        salt: challenge.salt,
+        signature: challenge.signature,
+      };
+      const cases = [
+        good,
+        { ...good, number: 4243 },
+        { ...good, signature: good.signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) },
+        { ...good, salt: good.salt + 'x' },
+      ];
       for (const solution of cases) {
-        expect(verifyAltchaSolution(solution, 'key'), `${algorithm} ${JSON.stringify(solution)}`).toBe(await verifySolution(solution, 'key', false));
+        expect(verifyAltchaSolution(solution, 'key'), `${algorithm} ${JSON.stringify(solution)}`).toBe(
+          await verifySolution(solution, 'key', false),
+        );
       }
       expect(verifyAltchaSolution(good, 'other key')).toBe(false);
     }

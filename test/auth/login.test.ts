@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTestApp, describeEachDatabase } from '../app.js';
-import { buildTown, inboxFor, logIn, readPin, requestPin, sessionCookieOf, submitPin } from '../residents/resident-client.js';
+import {
+  buildTown,
+  inboxFor,
+  logIn,
+  readPin,
+  requestPin,
+  sessionCookieOf,
+  submitPin,
+} from '../residents/resident-client.js';
 import { nextPhone } from './phones.js';
 
 describeEachDatabase('PIN login', (t) => {
@@ -16,25 +24,33 @@ describeEachDatabase('PIN login', (t) => {
     expect(answer.json()).toEqual({ channel: 'sms', pinLength: 6, expiresInSeconds: 600, resendAfterSeconds: 60 });
     const [message] = await inboxFor(app, '+358401234567');
     expect(message).toMatchObject({ channel: 'sms', from: tenant.smsSender });
-    expect(message!.text).toMatch(/^Mäntän Vesi: kirjautumiskoodisi on \d{6}\. Koodi on voimassa 10 minuuttia\. Mäntän Vesi ei koskaan pyydä maksu- tai pankkitietoja viestillä\.$/);
+    expect(message!.text).toMatch(
+      /^Mäntän Vesi: kirjautumiskoodisi on \d{6}\. Koodi on voimassa 10 minuuttia\. Mäntän Vesi ei koskaan pyydä maksu- tai pankkitietoja viestillä\.$/,
+    );
     expect(message!.text.length).toBeLessThanOrEqual(160);
   });
 
   it('calls a landline (voice), mails an email, and writes in the language asked for', async () => {
     const { app, context } = t();
-    const tenant = await context.tenants.updateSettings(await buildTown(context, { languages: ['sv', 'fi', 'en'] }), { country: 'SE' });
+    const tenant = await context.tenants.updateSettings(await buildTown(context, { languages: ['sv', 'fi', 'en'] }), {
+      country: 'SE',
+    });
     expect((await requestPin(app, tenant.slug, { phone: '08-123 456 78' })).json().channel).toBe('voice');
     const [call] = await inboxFor(app, '+46812345678');
     expect(call).toMatchObject({ channel: 'voice', hasAudio: true });
-    expect(call!.text).toMatch(/^Det här är Mäntän Vesi\. Din inloggningskod är (\d, ){5}\d\. Jag upprepar: (\d, ){5}\d\./);
+    expect(call!.text).toMatch(
+      /^Det här är Mäntän Vesi\. Din inloggningskod är (\d, ){5}\d\. Jag upprepar: (\d, ){5}\d\./,
+    );
 
-    expect((await requestPin(app, tenant.slug, { email: ' Anna@Example.FI ', language: 'en' })).json().channel).toBe('email');
+    expect((await requestPin(app, tenant.slug, { email: ' Anna@Example.FI ', language: 'en' })).json().channel).toBe(
+      'email',
+    );
     const [mail] = await inboxFor(app, 'anna@example.fi');
     expect(mail).toMatchObject({ channel: 'email', subject: 'Mäntän Vesi: login code' });
     expect(mail!.text).toContain('never asks for payment or bank details');
   });
 
-  it('uses the tenant\'s PIN length (4 like the Finnish service)', async () => {
+  it("uses the tenant's PIN length (4 like the Finnish service)", async () => {
     const { app, context } = t();
     const tenant = await context.tenants.updateSettings(await buildTown(context), { pinLength: 4 });
     const phone = nextPhone();
@@ -59,7 +75,11 @@ describeEachDatabase('PIN login', (t) => {
     expect(cookie).not.toMatch(/Max-Age|Expires/i);
     // Only a hash of the token is stored.
     const token = sessionCookieOf(answer).split('=')[1]!;
-    const rows = await context.db.kysely.selectFrom('sessions').selectAll().where('tenant_id', '=', tenant.id).execute();
+    const rows = await context.db.kysely
+      .selectFrom('sessions')
+      .selectAll()
+      .where('tenant_id', '=', tenant.id)
+      .execute();
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(token);
   });
@@ -78,7 +98,12 @@ describeEachDatabase('PIN login', (t) => {
     const later = nextPhone();
     await requestPin(app, tenant.slug, { phone: later.national }, '10.1.0.1');
     clock.advance(10 * 60_000 + 1000);
-    const expired = await submitPin(app, tenant.slug, { phone: later.e164, pin: await readPin(app, later.e164) }, '10.1.0.1');
+    const expired = await submitPin(
+      app,
+      tenant.slug,
+      { phone: later.e164, pin: await readPin(app, later.e164) },
+      '10.1.0.1',
+    );
     expect(expired.statusCode).toBe(400);
   });
 
@@ -125,14 +150,47 @@ describeEachDatabase('PIN login', (t) => {
     const at = context.clock.now();
     const contact = async (source: 'register' | 'self', updatedAt: number, phone: string, verified: 0 | 1) => {
       const id = `c-${source}-${updatedAt}-${phone}`;
-      await context.db.kysely.insertInto('contacts').values({
-        id, tenant_id: tenant.id, kind: 'person', source, person_id: source === 'register' ? id : null, first_name: 'A', last_name: 'B', company_name: null, business_id: null,
-        contact_person: null, birth_date: null, language: 'fi', name_hidden: 0, priority: 0, created_at: at, updated_at: updatedAt,
-      }).execute();
-      await context.db.kysely.insertInto('contact_endpoints').values({ id: `e-${id}`, tenant_id: tenant.id, contact_id: id, type: 'mobile', value: phone, source, verified, created_at: at, updated_at: at }).execute();
+      await context.db.kysely
+        .insertInto('contacts')
+        .values({
+          id,
+          tenant_id: tenant.id,
+          kind: 'person',
+          source,
+          person_id: source === 'register' ? id : null,
+          first_name: 'A',
+          last_name: 'B',
+          company_name: null,
+          business_id: null,
+          contact_person: null,
+          birth_date: null,
+          language: 'fi',
+          name_hidden: 0,
+          priority: 0,
+          created_at: at,
+          updated_at: updatedAt,
+        })
+        .execute();
+      await context.db.kysely
+        .insertInto('contact_endpoints')
+        .values({
+          id: `e-${id}`,
+          tenant_id: tenant.id,
+          contact_id: id,
+          type: 'mobile',
+          value: phone,
+          source,
+          verified,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
       return id;
     };
-    const logins = async () => (await context.audit.list(tenant.id, { limit: 100 })).filter((e) => e.action === 'resident.login').map((e) => e.subjectId);
+    const logins = async () =>
+      (await context.audit.list(tenant.id, { limit: 100 }))
+        .filter((e) => e.action === 'resident.login')
+        .map((e) => e.subjectId);
 
     // Held by the public register and by two own registrations: the newer own one opens; the number is known.
     const shared = nextPhone();
@@ -147,7 +205,10 @@ describeEachDatabase('PIN login', (t) => {
     // Only the public register: it opens that contact.
     const listed = nextPhone();
     const registerContact = await contact('register', at, listed.e164, 0);
-    expect((await logIn(app, tenant.slug, { phone: listed.national }, listed.e164)).login).toEqual({ known: true, registered: true });
+    expect((await logIn(app, tenant.slug, { phone: listed.national }, listed.e164)).login).toEqual({
+      known: true,
+      registered: true,
+    });
     expect((await logins()).sort()).toEqual([own, registerContact].sort());
 
     // A number somebody typed in but never verified opens nothing: a registration to be, not audited.
@@ -160,7 +221,10 @@ describeEachDatabase('PIN login', (t) => {
     // A wrong PIN opens nothing and writes nothing.
     await requestPin(app, tenant.slug, { phone: listed.national });
     const pin = await readPin(app, listed.e164);
-    const wrong = await submitPin(app, tenant.slug, { phone: listed.national, pin: pin === '000000' ? '000001' : '000000' });
+    const wrong = await submitPin(app, tenant.slug, {
+      phone: listed.national,
+      pin: pin === '000000' ? '000001' : '000000',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(await logins()).toHaveLength(2);
   });
@@ -194,9 +258,19 @@ describe('the session cookie behind TLS', () => {
       const tenant = await buildTown(testApp.context);
       const phone = nextPhone();
       const headers = { 'x-forwarded-proto': 'https' };
-      await testApp.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login/pin`, payload: { phone: phone.national }, headers });
+      await testApp.app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/login/pin`,
+        payload: { phone: phone.national },
+        headers,
+      });
       const pin = await readPin(testApp.app, phone.e164);
-      const answer = await testApp.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login`, payload: { phone: phone.e164, pin }, headers });
+      const answer = await testApp.app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/login`,
+        payload: { phone: phone.e164, pin },
+        headers,
+      });
       expect(String(answer.headers['set-cookie'])).toContain('Secure');
     } finally {
       await testApp.app.close();

@@ -21,49 +21,83 @@ async function inboxCount(t: TestApp, channel: string): Promise<number> {
   return items.filter((i) => i.channel === channel).length;
 }
 
-const statuses = (answers: InjectAnswer[]) => answers.map((a) => (a.statusCode === 202 ? 202 : `${a.statusCode} ${a.json().code}`));
+const statuses = (answers: InjectAnswer[]) =>
+  answers.map((a) => (a.statusCode === 202 ? 202 : `${a.statusCode} ${a.json().code}`));
 const countOf = (list: unknown[], value: unknown) => list.filter((v) => v === value).length;
 
 describeEachDatabase('SMS and voice pumping', (t) => {
   it('refuses premium, shared-cost, satellite and foreign numbers from every address, sending nothing', async () => {
     const { app, context } = t();
     const tenant = await buildTown(context);
-    const numbers = ['+979 123456789', '+1 900 555 0123', '+44 909 879 0000', '0600 123 456', '0700 123 456', '+46 900 123 456 7', '+7 912 345 6789', '+234 803 123 4567', '+882 16 1234 5678', '+883 5100 1234 5678'];
-    const answers = await Promise.all(SOURCES.flatMap((ip) => numbers.map((phone) => requestPin(app, tenant.slug, { phone }, ip))));
+    const numbers = [
+      '+979 123456789',
+      '+1 900 555 0123',
+      '+44 909 879 0000',
+      '0600 123 456',
+      '0700 123 456',
+      '+46 900 123 456 7',
+      '+7 912 345 6789',
+      '+234 803 123 4567',
+      '+882 16 1234 5678',
+      '+883 5100 1234 5678',
+    ];
+    const answers = await Promise.all(
+      SOURCES.flatMap((ip) => numbers.map((phone) => requestPin(app, tenant.slug, { phone }, ip))),
+    );
     expect(new Set(statuses(answers))).toEqual(new Set(['400 phone-not-allowed']));
     expect(answers[0]!.json().errors[0].field).toBe('phone');
-    expect(await inboxCount(t(), 'sms') + (await inboxCount(t(), 'voice'))).toBe(0);
+    expect((await inboxCount(t(), 'sms')) + (await inboxCount(t(), 'voice'))).toBe(0);
   });
 
   it('holds the tenant budget from 20 addresses at once, stopping voice calls first', async () => {
     const { app, context } = t();
-    const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerTenantPerHour: 40, voicePinBudgetPercent: 50 });
+    const tenant = await context.tenants.updateSettings(await buildTown(context), {
+      pinsPerTenantPerHour: 40,
+      voicePinBudgetPercent: 50,
+    });
     const sms0 = await inboxCount(t(), 'sms');
     const voice0 = await inboxCount(t(), 'voice');
     // Two landlines from each of 20 addresses: the voice share (20 of 40) goes out, the rest is refused.
-    const calls = statuses(await Promise.all(SOURCES.flatMap((ip) => [landline(), landline()].map((phone) => requestPin(app, tenant.slug, { phone }, ip)))));
+    const calls = statuses(
+      await Promise.all(
+        SOURCES.flatMap((ip) => [landline(), landline()].map((phone) => requestPin(app, tenant.slug, { phone }, ip))),
+      ),
+    );
     expect(countOf(calls, 202)).toBe(20);
     expect(countOf(calls, '429 pin-budget-spent')).toBe(20);
     // Three mobiles from each: the rest of the budget (20) goes out, by SMS; a landline is still refused.
-    const texts = statuses(await Promise.all(SOURCES.flatMap((ip) => [1, 2, 3].map(() => requestPin(app, tenant.slug, { phone: nextPhone().national }, ip)))));
+    const texts = statuses(
+      await Promise.all(
+        SOURCES.flatMap((ip) => [1, 2, 3].map(() => requestPin(app, tenant.slug, { phone: nextPhone().national }, ip))),
+      ),
+    );
     expect(countOf(texts, 202)).toBe(20);
     expect(countOf(texts, '429 pin-budget-spent')).toBe(40);
-    expect((await requestPin(app, tenant.slug, { phone: landline() }, '198.51.100.99')).json().code).toBe('pin-budget-spent');
-    expect(await inboxCount(t(), 'voice') - voice0).toBe(20);
-    expect(await inboxCount(t(), 'sms') - sms0).toBe(20);
+    expect((await requestPin(app, tenant.slug, { phone: landline() }, '198.51.100.99')).json().code).toBe(
+      'pin-budget-spent',
+    );
+    expect((await inboxCount(t(), 'voice')) - voice0).toBe(20);
+    expect((await inboxCount(t(), 'sms')) - sms0).toBe(20);
     // Email PINs cost nothing and are not held to the budget.
     expect((await requestPin(app, tenant.slug, { email: 'anna@example.fi' }, '198.51.100.99')).statusCode).toBe(202);
 
     const viewer = await tokenHeaders(context, tenant, 'viewer');
     const budget = await app.inject({ url: `/api/t/${tenant.slug}/pin-budget`, headers: viewer });
-    expect(budget.json()).toMatchObject({ tenant: { hour: { count: 40, limit: 40 }, day: { count: 40, limit: 1000 } }, voicePaused: true, alert: true });
+    expect(budget.json()).toMatchObject({
+      tenant: { hour: { count: 40, limit: 40 }, day: { count: 40, limit: 1000 } },
+      voicePaused: true,
+      alert: true,
+    });
     expect((await app.inject({ url: `/api/t/${tenant.slug}/pin-budget` })).statusCode).toBe(401);
   });
 
   it('holds the daily budget across hours, and opens again the next day', async () => {
     const { app, context, clock } = t();
     clock.set(Date.UTC(2026, 0, 10, 6));
-    const tenant = await context.tenants.updateSettings(await buildTown(context), { pinsPerTenantPerHour: 3, pinsPerTenantPerDay: 5 });
+    const tenant = await context.tenants.updateSettings(await buildTown(context), {
+      pinsPerTenantPerHour: 3,
+      pinsPerTenantPerDay: 5,
+    });
     const ask = (ip: string) => requestPin(app, tenant.slug, { phone: nextPhone().national }, ip);
     const askEach = async (ips: string[]) => {
       const answers = [];
@@ -83,11 +117,18 @@ describeEachDatabase('SMS and voice pumping', (t) => {
     // Straight to the service, all started at once, so that their statements interleave.
     const issues = SOURCES.slice(0, 12).map((ip, i) => {
       const key = `race-${i}-${Math.random()}`;
-      return context.auth.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip, channel: 'sms' }).then(() => 'issued', (error: { code?: string; message?: string }) => error.code ?? error.message);
+      return context.auth.pins
+        .issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip, channel: 'sms' })
+        .then(
+          () => 'issued',
+          (error: { code?: string; message?: string }) => error.code ?? error.message,
+        );
     });
     const outcomes = await Promise.all(issues);
     expect(outcomes.sort()).toEqual([...Array(4).fill('issued'), ...Array(8).fill('pin-budget-spent')]);
-    expect(await context.db.kysely.selectFrom('pins').select('id').where('tenant_id', '=', tenant.id).execute()).toHaveLength(4);
+    expect(
+      await context.db.kysely.selectFrom('pins').select('id').where('tenant_id', '=', tenant.id).execute(),
+    ).toHaveLength(4);
   });
 
   it('counts numbers a logged-in resident adds against the same budget', async () => {
@@ -95,7 +136,9 @@ describeEachDatabase('SMS and voice pumping', (t) => {
     const tenant = await buildTown(context);
     const phone = nextPhone();
     const me = await logIn(app, tenant.slug, { phone: phone.national }, phone.e164, '198.51.100.50');
-    expect((await me.call('POST', '/me', { kind: 'person', firstName: 'Anna', lastName: 'Virtanen' })).statusCode).toBeLessThan(300);
+    expect(
+      (await me.call('POST', '/me', { kind: 'person', firstName: 'Anna', lastName: 'Virtanen' })).statusCode,
+    ).toBeLessThan(300);
     await context.tenants.updateSettings(tenant, { pinsPerTenantPerHour: 3 });
     const added = [];
     for (let i = 0; i < 3; i++) added.push(await me.call('POST', '/me/endpoints', { value: nextPhone().national }));

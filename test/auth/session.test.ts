@@ -19,9 +19,18 @@ describeEachDatabase('sessions', (t) => {
     const created = await sessions.create(a.id, { type: 'operator', id: 'op-1' }, { role: 'admin' });
     expect(created.token).toMatch(/^[\w-]{43}$/);
     expect(created.csrfToken).not.toBe(created.token);
-    const row = await t().context.db.kysely.selectFrom('sessions').selectAll().where('id', '=', sha256(created.token)).executeTakeFirstOrThrow();
+    const row = await t()
+      .context.db.kysely.selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', sha256(created.token))
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(created.token);
-    expect(await sessions.read(a.id, created.token)).toMatchObject({ tenantId: a.id, subject: { type: 'operator', id: 'op-1' }, csrfToken: created.csrfToken, data: { role: 'admin' } });
+    expect(await sessions.read(a.id, created.token)).toMatchObject({
+      tenantId: a.id,
+      subject: { type: 'operator', id: 'op-1' },
+      csrfToken: created.csrfToken,
+      data: { role: 'admin' },
+    });
     expect(await sessions.read(b.id, created.token)).toBeUndefined();
     expect(await sessions.read(a.id, created.token + 'x')).toBeUndefined();
   });
@@ -48,7 +57,11 @@ describeEachDatabase('sessions', (t) => {
     const tenant = await buildTenant(t().context);
     const sessions = service();
     const subject = { type: 'operator' as const, id: newId() };
-    const [one, two, three] = [await sessions.create(tenant.id, subject), await sessions.create(tenant.id, subject), await sessions.create(tenant.id, subject)];
+    const [one, two, three] = [
+      await sessions.create(tenant.id, subject),
+      await sessions.create(tenant.id, subject),
+      await sessions.create(tenant.id, subject),
+    ];
     const other = await sessions.create(tenant.id, { type: 'operator', id: newId() });
     await sessions.revoke(tenant.id, one.token);
     expect(await sessions.read(tenant.id, one.token)).toBeUndefined();
@@ -65,14 +78,27 @@ describeEachDatabase('sessions', (t) => {
     const subject = { type: 'resident' as const, id: newId() };
     const pinId = newId();
     const now = t().clock.now();
-    await kysely.insertInto('pins').values({ id: pinId, tenant_id: tenant.id, purpose: 'login', subject: 'login-key', code_hash: 'hash', attempts: 0, created_at: now, expires_at: now + 10 * MINUTE }).execute();
+    await kysely
+      .insertInto('pins')
+      .values({
+        id: pinId,
+        tenant_id: tenant.id,
+        purpose: 'login',
+        subject: 'login-key',
+        code_hash: 'hash',
+        attempts: 0,
+        created_at: now,
+        expires_at: now + 10 * MINUTE,
+      })
+      .execute();
     const taken = auditRow(tenant.id, now, { actorType: 'resident', actorId: subject.id, action: 'resident.login' });
     await kysely.insertInto('audit_log').values(taken).execute();
-    const stored = () => Promise.all([
-      kysely.selectFrom('pins').select('id').where('id', '=', pinId).execute(),
-      kysely.selectFrom('sessions').select('id').where('subject_id', '=', subject.id).execute(),
-      kysely.selectFrom('audit_log').select('id').where('actor_id', '=', subject.id).execute(),
-    ]).then(([pins, opened, audited]) => ({ pins: pins.length, sessions: opened.length, audit: audited.length }));
+    const stored = () =>
+      Promise.all([
+        kysely.selectFrom('pins').select('id').where('id', '=', pinId).execute(),
+        kysely.selectFrom('sessions').select('id').where('subject_id', '=', subject.id).execute(),
+        kysely.selectFrom('audit_log').select('id').where('actor_id', '=', subject.id).execute(),
+      ]).then(([pins, opened, audited]) => ({ pins: pins.length, sessions: opened.length, audit: audited.length }));
 
     // The audit entry cannot be written (its id is taken): the PIN stays, and no session is opened.
     await expect(sessions.createConsumingPin(tenant.id, pinId, subject, undefined, taken)).rejects.toThrow();
@@ -80,7 +106,9 @@ describeEachDatabase('sessions', (t) => {
     const opened = await sessions.createConsumingPin(tenant.id, pinId, subject, undefined, { ...taken, id: newId() });
     expect(opened).toBeDefined();
     expect(await stored()).toEqual({ pins: 0, sessions: 1, audit: 2 });
-    expect(await sessions.createConsumingPin(tenant.id, pinId, subject, undefined, { ...taken, id: newId() })).toBeUndefined();
+    expect(
+      await sessions.createConsumingPin(tenant.id, pinId, subject, undefined, { ...taken, id: newId() }),
+    ).toBeUndefined();
     expect(await stored()).toEqual({ pins: 0, sessions: 1, audit: 2 });
   });
 
@@ -98,18 +126,32 @@ describeEachDatabase('rate counters', (t) => {
     const limits = rateLimitRepository(t().context.db.kysely);
     const start = Date.UTC(2030, 6, 1, 10, 0, 0);
     const key = `k-${newId()}`;
-    const hits = await Promise.all(Array.from({ length: 12 }, () => limits.hit(key, 60 * MINUTE, 10, start + 15 * MINUTE)));
+    const hits = await Promise.all(
+      Array.from({ length: 12 }, () => limits.hit(key, 60 * MINUTE, 10, start + 15 * MINUTE)),
+    );
     expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(hits.filter((h) => !h.allowed)).toHaveLength(2);
     expect(hits[0]!.retryAfterSeconds).toBe(45 * 60);
-    expect((await limits.peek([{ key, windowMs: 60 * MINUTE }, { key: 'nothing', windowMs: MINUTE }], start)).get(key)).toBe(12);
+    expect(
+      (
+        await limits.peek(
+          [
+            { key, windowMs: 60 * MINUTE },
+            { key: 'nothing', windowMs: MINUTE },
+          ],
+          start,
+        )
+      ).get(key),
+    ).toBe(12);
     expect(await limits.hit(key, 60 * MINUTE, 10, start + 61 * MINUTE)).toMatchObject({ allowed: true, count: 1 });
   });
 
   it('let exactly one of many racing callers claim a key', async () => {
     const limits = rateLimitRepository(t().context.db.kysely);
     const key = `once-${newId()}`;
-    const claims = await Promise.all(Array.from({ length: 10 }, () => limits.claimOnce(key, Date.now() + MINUTE, Date.now())));
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () => limits.claimOnce(key, Date.now() + MINUTE, Date.now())),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 });

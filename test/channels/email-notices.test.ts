@@ -16,7 +16,8 @@ import { waitFor } from '../wait.js';
 const PUBLIC_URL = 'https://aviso.example.fi';
 
 /** A header exactly as it arrived (unfolded), e.g. `List-Unsubscribe: <https://…>`. */
-const headerLine = (mail: ParsedMail, key: string) => (mail.headerLines.find((h) => h.key === key)?.line ?? '').replace(/\r?\n\s+/g, ' ');
+const headerLine = (mail: ParsedMail, key: string) =>
+  (mail.headerLines.find((h) => h.key === key)?.line ?? '').replace(/\r?\n\s+/g, ' ');
 
 for (const kind of TEST_DATABASES) {
   describe(`notice emails [${kind}]`, () => {
@@ -34,8 +35,13 @@ for (const kind of TEST_DATABASES) {
         onRcptTo: (address, _session, callback) => {
           const times = (tries.get(address.address) ?? []).concat(t.clock.now());
           tries.set(address.address, times);
-          const greylisted = address.address.startsWith('never') || (address.address.startsWith('grey') && times.length <= 3);
-          callback(greylisted ? Object.assign(new Error('4.7.1 Greylisted, please try again later'), { responseCode: 451 }) : undefined);
+          const greylisted =
+            address.address.startsWith('never') || (address.address.startsWith('grey') && times.length <= 3);
+          callback(
+            greylisted
+              ? Object.assign(new Error('4.7.1 Greylisted, please try again later'), { responseCode: 451 })
+              : undefined,
+          );
         },
         onData: (stream, _session, callback) => {
           simpleParser(stream).then((mail) => (received.push(mail), callback()), callback);
@@ -43,7 +49,10 @@ for (const kind of TEST_DATABASES) {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const port = (server.server.address() as AddressInfo).port;
-      t = await createTestApp(kind, { email: `smtp://127.0.0.1:${port}?from=hairiot@example.fi`, publicUrl: PUBLIC_URL });
+      t = await createTestApp(kind, {
+        email: `smtp://127.0.0.1:${port}?from=hairiot@example.fi`,
+        publicUrl: PUBLIC_URL,
+      });
     });
     afterAll(async () => {
       await t?.app.close();
@@ -51,20 +60,47 @@ for (const kind of TEST_DATABASES) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    const mailTo = (address: string) => received.filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === address);
+    const mailTo = (address: string) =>
+      received.filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === address);
     /** Waits until `address` has received `count` mails. */
-    const mailsFor = (address: string, count: number) => waitFor(`${count} mail(s) to ${address}`, async () => (mailTo(address).length >= count ? mailTo(address) : undefined));
+    const mailsFor = (address: string, count: number) =>
+      waitFor(`${count} mail(s) to ${address}`, async () =>
+        mailTo(address).length >= count ? mailTo(address) : undefined,
+      );
 
-    it('sends text and HTML with the tenant\'s name, the subject in the recipient\'s language, Auto-Submitted and a one-click unsubscribe that removes the address', async () => {
+    it("sends text and HTML with the tenant's name, the subject in the recipient's language, Auto-Submitted and a one-click unsubscribe that removes the address", async () => {
       const { app, context } = t;
       const tenant = await buildTown(context);
       const auth = await tokenHeaders(context, tenant);
-      await addPerson(context, tenant, { language: 'sv', endpoints: [{ type: 'email', value: 'anna@example.fi' }], addresses: ['kk-1'] });
-      await addPerson(context, tenant, { language: 'fi', endpoints: [{ type: 'email', value: 'matti@example.fi' }], addresses: ['kk-2'] });
+      await addPerson(context, tenant, {
+        language: 'sv',
+        endpoints: [{ type: 'email', value: 'anna@example.fi' }],
+        addresses: ['kk-1'],
+      });
+      await addPerson(context, tenant, {
+        language: 'fi',
+        endpoints: [{ type: 'email', value: 'matti@example.fi' }],
+        addresses: ['kk-2'],
+      });
       const send = async (title: string) => {
-        const incident = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0003, 0.0006) } });
+        const incident = await app.inject({
+          method: 'POST',
+          url: `/api/t/${tenant.slug}/incidents`,
+          headers: auth,
+          payload: {
+            service: 'water',
+            kind: 'sudden',
+            title,
+            area: square(CENTER.lon - 0.002, CENTER.lat + 0.0003, 0.0006),
+          },
+        });
         expect(incident.statusCode, incident.body).toBe(201);
-        const message = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents/${incident.json().id}/messages`, headers: auth, payload: { kind: 'alert', texts: { fi: 'Vesikatko {address}.', sv: 'Vattenavbrott {address}.' } } });
+        const message = await app.inject({
+          method: 'POST',
+          url: `/api/t/${tenant.slug}/incidents/${incident.json().id}/messages`,
+          headers: auth,
+          payload: { kind: 'alert', texts: { fi: 'Vesikatko {address}.', sv: 'Vattenavbrott {address}.' } },
+        });
         expect(message.statusCode, message.body).toBe(201);
         await context.dispatch.runtime.drain();
       };
@@ -80,7 +116,9 @@ for (const kind of TEST_DATABASES) {
       expect(swedish!.html).toContain(`<strong>${tenant.name}</strong>`);
       expect(swedish!.html).toContain('Vattenavbrott Skolgatan 1');
       const unsubscribe = /^List-Unsubscribe: <([^>]+)>$/.exec(headerLine(swedish!, 'list-unsubscribe'))![1]!;
-      expect(unsubscribe).toMatch(new RegExp(`^${PUBLIC_URL}/api/t/${tenant.slug}/unsubscribe\\?t=[\\w-]+\\.[0-9a-f]{32}$`));
+      expect(unsubscribe).toMatch(
+        new RegExp(`^${PUBLIC_URL}/api/t/${tenant.slug}/unsubscribe\\?t=[\\w-]+\\.[0-9a-f]{32}$`),
+      );
       expect(headerLine(swedish!, 'list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
       expect(swedish!.html).toContain(unsubscribe);
 
@@ -89,19 +127,47 @@ for (const kind of TEST_DATABASES) {
       const page = await app.inject({ url: path });
       expect(page.headers['content-type']).toContain('text/html');
       expect(page.body).toContain('anna@example.fi');
-      const forged = await app.inject({ method: 'POST', url: path.replace(/\.[0-9a-f]{32}$/, `.${'0'.repeat(32)}`), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+      const forged = await app.inject({
+        method: 'POST',
+        url: path.replace(/\.[0-9a-f]{32}$/, `.${'0'.repeat(32)}`),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
       expect(forged.statusCode).toBe(400);
       expect(forged.json()).toMatchObject({ errors: [{ field: 't' }] });
       const other = await buildTown(context);
-      expect((await app.inject({ method: 'POST', url: path.replace(`/t/${tenant.slug}/`, `/t/${other.slug}/`), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })).statusCode).toBe(400);
-      const done = await app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: path.replace(`/t/${tenant.slug}/`, `/t/${other.slug}/`),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: 'List-Unsubscribe=One-Click',
+          })
+        ).statusCode,
+      ).toBe(400);
+      const done = await app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
       expect(done.statusCode, done.body).toBe(200);
       expect(done.json()).toEqual({ unsubscribed: true, removed: 1 });
 
       // Gone from the contact (what the portal lists), audited, and the next notice goes to Matti only.
-      const endpoints = await context.db.kysely.selectFrom('contact_endpoints').select('value').where('tenant_id', '=', tenant.id).execute();
+      const endpoints = await context.db.kysely
+        .selectFrom('contact_endpoints')
+        .select('value')
+        .where('tenant_id', '=', tenant.id)
+        .execute();
       expect(endpoints.map((e) => e.value)).toEqual(['matti@example.fi']);
-      const audit = await context.db.kysely.selectFrom('audit_log').select(['action', 'actor_type']).where('tenant_id', '=', tenant.id).where('action', '=', 'endpoint.unsubscribe').execute();
+      const audit = await context.db.kysely
+        .selectFrom('audit_log')
+        .select(['action', 'actor_type'])
+        .where('tenant_id', '=', tenant.id)
+        .where('action', '=', 'endpoint.unsubscribe')
+        .execute();
       expect(audit).toEqual([{ action: 'endpoint.unsubscribe', actor_type: 'resident' }]);
       await send('Toinen vuoto');
       await mailsFor('matti@example.fi', 2);
@@ -111,25 +177,52 @@ for (const kind of TEST_DATABASES) {
     it('marks PIN emails Auto-Submitted too, without an unsubscribe link', async () => {
       const { app, context } = t;
       const tenant = await buildTown(context);
-      expect((await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login/pin`, payload: { email: 'pin@example.fi' } })).statusCode).toBe(202);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: `/api/t/${tenant.slug}/login/pin`,
+            payload: { email: 'pin@example.fi' },
+          })
+        ).statusCode,
+      ).toBe(202);
       const [mail] = await mailsFor('pin@example.fi', 1);
       expect(mail!.headers.get('auto-submitted')).toBe('auto-generated');
       expect(mail!.headerLines.map((h) => h.key)).not.toContain('list-unsubscribe');
       expect(mail!.html).toContain(tenant.name);
     });
 
-    it('tries a greylisted address again after 2, 6, 14 and 30 minutes, and not past the message\'s validity', async () => {
+    it("tries a greylisted address again after 2, 6, 14 and 30 minutes, and not past the message's validity", async () => {
       const { app, context, clock } = t;
       const start = Date.UTC(2026, 0, 12, 8);
       clock.set(start);
       const tenant = await buildTown(context);
       const auth = await tokenHeaders(context, tenant);
-      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'grey@example.fi' }], addresses: ['kk-5'] });
-      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'never@example.fi' }], addresses: ['kk-6'] });
-      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'never-short@example.fi' }], addresses: ['pk-5'] });
+      await addPerson(context, tenant, {
+        endpoints: [{ type: 'email', value: 'grey@example.fi' }],
+        addresses: ['kk-5'],
+      });
+      await addPerson(context, tenant, {
+        endpoints: [{ type: 'email', value: 'never@example.fi' }],
+        addresses: ['kk-6'],
+      });
+      await addPerson(context, tenant, {
+        endpoints: [{ type: 'email', value: 'never-short@example.fi' }],
+        addresses: ['pk-5'],
+      });
       const send = async (street: string) => {
-        const incident = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'sudden', title: 'Vuoto', streets: [{ street, from: 5, to: 6 }] } });
-        const message = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents/${incident.json().id}/messages`, headers: auth, payload: { kind: 'alert', texts: { fi: 'Vesikatko {address}.' } } });
+        const incident = await app.inject({
+          method: 'POST',
+          url: `/api/t/${tenant.slug}/incidents`,
+          headers: auth,
+          payload: { service: 'water', kind: 'sudden', title: 'Vuoto', streets: [{ street, from: 5, to: 6 }] },
+        });
+        const message = await app.inject({
+          method: 'POST',
+          url: `/api/t/${tenant.slug}/incidents/${incident.json().id}/messages`,
+          headers: auth,
+          payload: { kind: 'alert', texts: { fi: 'Vesikatko {address}.' } },
+        });
         expect(message.statusCode, message.body).toBe(201);
         return message.json().id as string;
       };
@@ -137,7 +230,9 @@ for (const kind of TEST_DATABASES) {
         const rows = await context.db.kysely
           .selectFrom('deliveries as d')
           .innerJoin('messages as m', 'm.id', 'd.message_id')
-          .innerJoin('incident_recipients as r', (j) => j.onRef('r.incident_id', '=', 'm.incident_id').onRef('r.seq', '=', 'd.seq'))
+          .innerJoin('incident_recipients as r', (j) =>
+            j.onRef('r.incident_id', '=', 'm.incident_id').onRef('r.seq', '=', 'd.seq'),
+          )
           .select(['r.endpoint', 'd.status', 'd.error'])
           .where('d.message_id', '=', messageId)
           .execute();
@@ -153,9 +248,15 @@ for (const kind of TEST_DATABASES) {
       const short = await send('Puistokatu');
       await at(0);
       expect(minutes('grey@example.fi')).toEqual([0]);
-      expect(await states(first)).toMatchObject({ 'grey@example.fi': expect.stringMatching(/^queued: tried again later: .*451/) });
+      expect(await states(first)).toMatchObject({
+        'grey@example.fi': expect.stringMatching(/^queued: tried again later: .*451/),
+      });
       // Puistokatu's message is valid for five minutes only: one more try fits (at 2), the next (at 6) does not.
-      await context.db.kysely.updateTable('messages').set({ expires_at: start + 5 * 60_000 }).where('id', '=', short).execute();
+      await context.db.kysely
+        .updateTable('messages')
+        .set({ expires_at: start + 5 * 60_000 })
+        .where('id', '=', short)
+        .execute();
 
       for (const minute of [1, 1.99]) {
         await at(minute);
@@ -164,7 +265,9 @@ for (const kind of TEST_DATABASES) {
       await at(2);
       expect(minutes('grey@example.fi')).toEqual([0, 2]);
       expect(minutes('never-short@example.fi')).toEqual([0, 2]);
-      expect((await states(short))['never-short@example.fi']).toMatch(/^failed: .*451.*not tried again: the message expires first/);
+      expect((await states(short))['never-short@example.fi']).toMatch(
+        /^failed: .*451.*not tried again: the message expires first/,
+      );
       for (const minute of [5, 6, 13, 14]) await at(minute);
       expect(minutes('grey@example.fi')).toEqual([0, 2, 6, 14]);
       expect((await states(first))['grey@example.fi']).toMatch(/^sent/);

@@ -6,10 +6,30 @@ import { describeEachDatabase } from '../app.js';
 describeEachDatabase('dev inbox', (t) => {
   it('keeps what every channel sent, oldest first, and renders voice messages as playable audio', async () => {
     const { channels } = t().context;
-    await channels.sms.send({ id: 'm1', tenantId: null, channel: 'sms', to: '+358401234567', from: 'MantanVesi', text: 'Vesikatko huomenna' });
-    await channels.email.sendBatch!([{ id: 'm2', tenantId: null, channel: 'email', to: 'a@example.fi', subject: 'Katko', text: 'Vesikatko' }]);
-    await channels.voice.send({ id: 'm3', tenantId: null, channel: 'voice', to: '+35831234567', text: 'Vesikatko huomenna kello yhdeksän', language: 'fi' });
-    const items = (await t().app.inject({ url: '/api/dev/inbox' })).json().items as Array<{ id: string; channel: string; hasAudio: boolean }>;
+    await channels.sms.send({
+      id: 'm1',
+      tenantId: null,
+      channel: 'sms',
+      to: '+358401234567',
+      from: 'MantanVesi',
+      text: 'Vesikatko huomenna',
+    });
+    await channels.email.sendBatch!([
+      { id: 'm2', tenantId: null, channel: 'email', to: 'a@example.fi', subject: 'Katko', text: 'Vesikatko' },
+    ]);
+    await channels.voice.send({
+      id: 'm3',
+      tenantId: null,
+      channel: 'voice',
+      to: '+35831234567',
+      text: 'Vesikatko huomenna kello yhdeksän',
+      language: 'fi',
+    });
+    const items = (await t().app.inject({ url: '/api/dev/inbox' })).json().items as Array<{
+      id: string;
+      channel: string;
+      hasAudio: boolean;
+    }>;
     expect(items.map((i) => [i.id, i.channel, i.hasAudio])).toEqual([
       ['m1', 'sms', false],
       ['m2', 'email', false],
@@ -31,8 +51,16 @@ describeEachDatabase(
   (t) => {
     it('keeps its pages off: no one reads PINs over HTTP', async () => {
       const { app, context } = t();
-      await context.channels.email.send({ id: 'pin-1', tenantId: null, channel: 'email', to: 'a@example.fi', subject: 'PIN', text: 'Koodisi on 123456' });
-      for (const url of ['/api/dev/inbox', '/api/dev/inbox/pin-1/audio', '/dev/inbox']) expect((await app.inject({ url })).statusCode, url).toBe(404);
+      await context.channels.email.send({
+        id: 'pin-1',
+        tenantId: null,
+        channel: 'email',
+        to: 'a@example.fi',
+        subject: 'PIN',
+        text: 'Koodisi on 123456',
+      });
+      for (const url of ['/api/dev/inbox', '/api/dev/inbox/pin-1/audio', '/dev/inbox'])
+        expect((await app.inject({ url })).statusCode, url).toBe(404);
     });
   },
   { devInbox: undefined },
@@ -52,14 +80,22 @@ describeEachDatabase(
 describe('dev inbox settings', () => {
   const base = { AVISO_SECRET: 'test-secret-test-secret-test-secret-0123' };
   it('refuses AVISO_DEV_INBOX=true beside a real channel, naming the variable', () => {
-    expect(() => loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso', AVISO_DEV_INBOX: 'true' }, '/nonexistent')).toThrow(/^AVISO_DEV_INBOX: .*AVISO_SMS.*set AVISO_DEV_INBOX=false/);
+    expect(() =>
+      loadConfig(
+        { ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso', AVISO_DEV_INBOX: 'true' },
+        '/nonexistent',
+      ),
+    ).toThrow(/^AVISO_DEV_INBOX: .*AVISO_SMS.*set AVISO_DEV_INBOX=false/);
     expect(loadConfig({ ...base, AVISO_DEV_INBOX: 'true' }, '/nonexistent').devInbox).toBe(true);
     expect(loadConfig(base, '/nonexistent').devInbox).toBeUndefined();
   });
 
   it('warns of a channel left at inbox beside a real one, saying what to set', () => {
     const config = loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso' }, '/nonexistent');
-    expect(channelWarnings(config)).toEqual([expect.stringMatching(/^AVISO_EMAIL is "inbox" beside a real AVISO_SMS.*set AVISO_EMAIL/), expect.stringMatching(/^AVISO_VOICE is "inbox"/)]);
+    expect(channelWarnings(config)).toEqual([
+      expect.stringMatching(/^AVISO_EMAIL is "inbox" beside a real AVISO_SMS.*set AVISO_EMAIL/),
+      expect.stringMatching(/^AVISO_VOICE is "inbox"/),
+    ]);
     expect(channelWarnings(loadConfig(base, '/nonexistent'))).toEqual([]);
   });
 
@@ -67,7 +103,13 @@ describe('dev inbox settings', () => {
     const all = loadConfig(base, '/nonexistent');
     expect(withDemoInbox(all, { demoIfEmpty: true }).devInbox).toBe(true);
     expect(withDemoInbox(all, {}).devInbox).toBeUndefined();
-    expect(withDemoInbox(loadConfig({ ...base, AVISO_DEV_INBOX: 'false' }, '/nonexistent'), { demoIfEmpty: true }).devInbox).toBe(false);
-    expect(withDemoInbox(loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775' }, '/nonexistent'), { demoIfEmpty: true }).devInbox).toBeUndefined();
+    expect(
+      withDemoInbox(loadConfig({ ...base, AVISO_DEV_INBOX: 'false' }, '/nonexistent'), { demoIfEmpty: true }).devInbox,
+    ).toBe(false);
+    expect(
+      withDemoInbox(loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775' }, '/nonexistent'), {
+        demoIfEmpty: true,
+      }).devInbox,
+    ).toBeUndefined();
   });
 });

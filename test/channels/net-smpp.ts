@@ -32,9 +32,15 @@ export function requireNetSmpp(): void {
   if (probe.status !== 0) throw new Error('Net::SMPP is missing: apt-get install -y libnet-smpp-perl');
 }
 
-export async function startNetSmppSmsc(options: { mode?: 'normal' | 'stall' | 'silent' | 'mute'; port?: number } = {}): Promise<NetSmppSmsc> {
+export async function startNetSmppSmsc(
+  options: { mode?: 'normal' | 'stall' | 'silent' | 'mute'; port?: number } = {},
+): Promise<NetSmppSmsc> {
   requireNetSmpp();
-  const child: ChildProcess = spawn('perl', [SCRIPT, '--mode', options.mode ?? 'normal', '--port', String(options.port ?? 0)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(
+    'perl',
+    [SCRIPT, '--mode', options.mode ?? 'normal', '--port', String(options.port ?? 0)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const events: PeerEvent[] = [];
   let bound = 0;
   const port = await new Promise<number>((resolve, reject) => {

@@ -9,7 +9,14 @@ import { smppProvider } from '../../src/channels/sms/smpp.provider.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { startNetSmppSmsc, until, type NetSmppSmsc } from './net-smpp.js';
 
-const sms = (id: string, to: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({ id, tenantId: 't', channel: 'sms', to, text, ...extra });
+const sms = (id: string, to: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
+  id,
+  tenantId: 't',
+  channel: 'sms',
+  to,
+  text,
+  ...extra,
+});
 
 describe('SMPP client against the Net::SMPP SMSC', () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -22,7 +29,9 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     return smsc;
   }
   function provider(port: number, query = ''): ChannelProvider {
-    const p = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${port}?source=MantanVesi${query}`), { clock: systemClock });
+    const p = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${port}?source=MantanVesi${query}`), {
+      clock: systemClock,
+    });
     cleanup.push(() => p.close!());
     return p;
   }
@@ -52,13 +61,17 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
 
     smsc.command('normal');
     await until(() => smsc.of('command').length === 1);
-    await expect.poll(async () => (await p.send(sms('6', '+358401234566', 'perillä'))).status, { timeout: 10_000, interval: 200 }).toBe('sent');
+    await expect
+      .poll(async () => (await p.send(sms('6', '+358401234566', 'perillä'))).status, { timeout: 10_000, interval: 200 })
+      .toBe('sent');
     expect(smsc.bound()).toBe(1);
   });
 
   it('closing while the SMSC dies during the unbind: closed within the unbind timeout, not waiting forever', async () => {
     const smsc = await peer();
-    const p = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&timeout=1`), { clock: systemClock });
+    const p = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&timeout=1`), {
+      clock: systemClock,
+    });
     expect((await p.send(sms('a', '+358401234567', 'hei'))).status).toBe('sent');
     smsc.command('mute');
     await until(() => smsc.of('command').length === 1);
@@ -77,7 +90,10 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     const p = provider(port, '&binds=2&timeout=1');
     const receipts: DeliveryReceipt[] = [];
     p.onReceipt!((r) => receipts.push(r));
-    const batch = (from: number) => Array.from({ length: 50 }, (_, i) => sms(`m${from + i}`, `+3584010${String(from + i).padStart(5, '0')}`, `viesti ${from + i}`));
+    const batch = (from: number) =>
+      Array.from({ length: 50 }, (_, i) =>
+        sms(`m${from + i}`, `+3584010${String(from + i).padStart(5, '0')}`, `viesti ${from + i}`),
+      );
     expect((await p.sendBatch!(batch(0))).every((r) => r.status === 'sent')).toBe(true);
     expect(first.bound()).toBe(2);
 
@@ -123,9 +139,22 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
 
     const [gsm] = byDestination('358401234567');
     // GSM 03.38: ä 7B, ö 7C, å 0F, € ESC 65, [ ESC 3C, ] ESC 3E — one octet per septet, data_coding 0.
-    expect(gsm).toMatchObject({ data_coding: 0, short_message_hex: '7b207c200f201b65201b3c201b3e', validity_period: '261224183000000+' });
-    expect(gsm).toMatchObject({ source_addr: 'MantanVesi', source_addr_ton: 5, source_addr_npi: 0, dest_addr_ton: 1, dest_addr_npi: 1 });
-    expect(byDestination('358401234568')[0]).toMatchObject({ data_coding: 8, short_message_hex: Buffer.from('Klo 9–12', 'utf16le').swap16().toString('hex') });
+    expect(gsm).toMatchObject({
+      data_coding: 0,
+      short_message_hex: '7b207c200f201b65201b3c201b3e',
+      validity_period: '261224183000000+',
+    });
+    expect(gsm).toMatchObject({
+      source_addr: 'MantanVesi',
+      source_addr_ton: 5,
+      source_addr_npi: 0,
+      dest_addr_ton: 1,
+      dest_addr_npi: 1,
+    });
+    expect(byDestination('358401234568')[0]).toMatchObject({
+      data_coding: 8,
+      short_message_hex: Buffer.from('Klo 9–12', 'utf16le').swap16().toString('hex'),
+    });
 
     const parts = byDestination('358401234569');
     expect(parts).toHaveLength(2);
@@ -139,8 +168,16 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     }
     expect(String(parts[0]!.short_message_hex).length / 2 - 6).toBe(153);
 
-    expect(byDestination('358401234570')[0]).toMatchObject({ source_addr: '358401234567', source_addr_ton: 1, source_addr_npi: 1 });
-    expect(byDestination('358401234571')[0]).toMatchObject({ source_addr: '16123', source_addr_ton: 3, source_addr_npi: 0 });
+    expect(byDestination('358401234570')[0]).toMatchObject({
+      source_addr: '358401234567',
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+    });
+    expect(byDestination('358401234571')[0]).toMatchObject({
+      source_addr: '16123',
+      source_addr_ton: 3,
+      source_addr_npi: 0,
+    });
   });
 
   it('a final refusal keeps its SMPP status name and is not retried; receipts carry the provider they came from', async () => {
@@ -148,9 +185,21 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     const p = provider(smsc.port);
     const receipts: DeliveryReceipt[] = [];
     p.onReceipt!((r) => receipts.push(r));
-    const [refused, undeliverable] = await p.sendBatch!([sms('r', '+358401234999', 'x'), sms('u', '+358401230000', 'y')]);
-    expect(refused).toMatchObject({ status: 'failed', retryable: false, error: 'submit_sm refused: ESME_RINVDSTADR', raw: { command_status: 0x0b, status_name: 'ESME_RINVDSTADR' } });
+    const [refused, undeliverable] = await p.sendBatch!([
+      sms('r', '+358401234999', 'x'),
+      sms('u', '+358401230000', 'y'),
+    ]);
+    expect(refused).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      error: 'submit_sm refused: ESME_RINVDSTADR',
+      raw: { command_status: 0x0b, status_name: 'ESME_RINVDSTADR' },
+    });
     await until(() => receipts.length === 1);
-    expect(receipts[0]).toMatchObject({ provider: `smpp://aviso@127.0.0.1:${smsc.port}`, providerId: undeliverable!.providerId, status: 'failed' });
+    expect(receipts[0]).toMatchObject({
+      provider: `smpp://aviso@127.0.0.1:${smsc.port}`,
+      providerId: undeliverable!.providerId,
+      status: 'failed',
+    });
   });
 });

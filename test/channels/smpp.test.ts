@@ -34,7 +34,9 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
   afterAll(() => smsc.close());
 
   it('submits GSM-7 and UCS-2 texts, long ones concatenated, and turns receipts into delivered / failed', async () => {
-    const provider = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=100&binds=2`), { clock: systemClock });
+    const provider = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=100&binds=2`), {
+      clock: systemClock,
+    });
     const receipts: DeliveryReceipt[] = [];
     provider.onReceipt!((r) => receipts.push(r));
     const long = 'Vesikatko Koulukatu 5, Mänttä: vesi on poikki huomenna 9.00-12.00 putkityön vuoksi. '.repeat(3);
@@ -48,7 +50,11 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
     await expect.poll(() => receipts.length, { timeout: 5000 }).toBe(4);
 
     const byTo = new Map(smsc.messages.map((m) => [m.to, m]));
-    expect(byTo.get('358401234567')).toMatchObject({ from: 'MantanVesi', text: 'Vesikatko huomenna, Åbo', dataCoding: 0 });
+    expect(byTo.get('358401234567')).toMatchObject({
+      from: 'MantanVesi',
+      text: 'Vesikatko huomenna, Åbo',
+      dataCoding: 0,
+    });
     expect(byTo.get('358401234568')).toMatchObject({ text: 'Lämpökatko klo 9–12', dataCoding: 8 });
     expect(byTo.get('358401234569')).toMatchObject({ text: long, parts: 2 });
 
@@ -68,8 +74,12 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
 
     const slow = await startSmsc(0, { tps: 2 });
     const provider = smppProvider(new URL(`smpp://a:b@127.0.0.1:${slow.port}`), { clock: systemClock });
-    const results = await provider.sendBatch!(['1', '2', '3', '4'].map((id) => ({ id, tenantId: 't', channel: 'sms' as const, to: '+358401234567', text: id })));
-    expect(results.filter((r) => r.status === 'failed').every((r) => r.retryable && r.error?.includes('ESME_RTHROTTLED'))).toBe(true);
+    const results = await provider.sendBatch!(
+      ['1', '2', '3', '4'].map((id) => ({ id, tenantId: 't', channel: 'sms' as const, to: '+358401234567', text: id })),
+    );
+    expect(
+      results.filter((r) => r.status === 'failed').every((r) => r.retryable && r.error?.includes('ESME_RTHROTTLED')),
+    ).toBe(true);
     expect(results.filter((r) => r.status === 'failed').length).toBeGreaterThanOrEqual(2);
     await provider.close!();
     await slow.close();
@@ -85,9 +95,13 @@ describe('failover between SMS providers', () => {
       smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${primary.port}`), { clock: systemClock }),
       smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${backup.port}`), { clock: systemClock }),
     ]);
-    const [result] = await provider.sendBatch!([{ id: 'f1', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'varalla' }]);
+    const [result] = await provider.sendBatch!([
+      { id: 'f1', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'varalla' },
+    ]);
     expect(result).toMatchObject({ status: 'sent', provider: `smpp://aviso@127.0.0.1:${backup.port}` });
-    expect(result!.failover).toMatch(new RegExp(`^smpp://aviso@127.0.0.1:${primary.port}: no SMPP bind .*bind refused \\(ESME_RBINDFAIL\\)`));
+    expect(result!.failover).toMatch(
+      new RegExp(`^smpp://aviso@127.0.0.1:${primary.port}: no SMPP bind .*bind refused \\(ESME_RBINDFAIL\\)`),
+    );
     expect(primary.messages).toHaveLength(0);
     expect(backup.messages.map((m) => m.text)).toEqual(['varalla']);
     await provider.close!();
@@ -102,9 +116,15 @@ describe('aviso smsc against a Net::SMPP client (binds as Kannel does: a transmi
     const smsc = await startSmsc(0, { systemId: 'kannel', password: 'pw' });
     const script = fileURLToPath(new URL('./peers/net-smpp-client.pl', import.meta.url));
     // Asynchronously: the simulator answers from this process's event loop.
-    const { stdout } = await promisify(execFile)('perl', [script, String(smsc.port), 'kannel', 'pw'], { encoding: 'utf8', timeout: 20_000 });
+    const { stdout } = await promisify(execFile)('perl', [script, String(smsc.port), 'kannel', 'pw'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     await smsc.close();
-    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const of = (name: string) => events.filter((e) => e.event === name);
     expect(of('bound').map((e) => e.kind)).toEqual(['transmitter', 'receiver']);
     expect(of('submit_sm_resp').map((e) => e.status)).toEqual([0, 0, 0]);
@@ -126,7 +146,12 @@ describe('aviso smsc against a Net::SMPP client (binds as Kannel does: a transmi
     expect(String(receipts[1]!.text)).toContain('stat:DELIVRD');
     expect(String(receipts[2]!.text)).toContain('stat:UNDELIV');
     expect(of('query_sm_resp')[0]).toMatchObject({ status: 0, message_id: 'sim1', message_state: 2 });
-    expect(of('answer_to_unknown')[0]).toEqual({ event: 'answer_to_unknown', command_id: '0x80000000', status: 3, seq: 777 });
+    expect(of('answer_to_unknown')[0]).toEqual({
+      event: 'answer_to_unknown',
+      command_id: '0x80000000',
+      status: 3,
+      seq: 777,
+    });
     expect(of('unbind_resp').map((e) => e.status)).toEqual([0, 0]);
   });
 });

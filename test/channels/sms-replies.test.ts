@@ -30,21 +30,79 @@ const STOPPER_EMAIL = 'stopper@example.fi';
 async function addPerson(context: Context, tenant: Tenant, mobile: string, email?: string): Promise<void> {
   const db = context.db.kysely;
   const now = context.clock.now();
-  const address = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).where('street', '=', 'Koulukatu').executeTakeFirstOrThrow();
+  const address = await db
+    .selectFrom('addresses')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .where('street', '=', 'Koulukatu')
+    .executeTakeFirstOrThrow();
   const id = newId();
-  await db.insertInto('contacts').values({ id, tenant_id: tenant.id, kind: 'person', source: 'self', language: 'fi', name_hidden: 0, priority: 0, created_at: now, updated_at: now }).execute();
-  for (const [type, value] of [['mobile', mobile], ...(email ? [['email', email]] : [])] as Array<['mobile' | 'email', string]>) {
-    await db.insertInto('contact_endpoints').values({ id: newId(), tenant_id: tenant.id, contact_id: id, type, value, source: 'self', verified: 1, created_at: now, updated_at: now }).execute();
+  await db
+    .insertInto('contacts')
+    .values({
+      id,
+      tenant_id: tenant.id,
+      kind: 'person',
+      source: 'self',
+      language: 'fi',
+      name_hidden: 0,
+      priority: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  for (const [type, value] of [['mobile', mobile], ...(email ? [['email', email]] : [])] as Array<
+    ['mobile' | 'email', string]
+  >) {
+    await db
+      .insertInto('contact_endpoints')
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        type,
+        value,
+        source: 'self',
+        verified: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   }
-  await db.insertInto('contact_addresses').values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: address.id, role: 'main', source: 'self', active: 1, created_at: now, updated_at: now }).execute();
+  await db
+    .insertInto('contact_addresses')
+    .values({
+      id: newId(),
+      tenant_id: tenant.id,
+      contact_id: id,
+      address_id: address.id,
+      role: 'main',
+      source: 'self',
+      active: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   await changeLogRepository(db).record(tenant.id, null, now);
 }
 
 describe('stop words', () => {
-  it('are STOP, LOPETA and SLUTA in any case and accents, alone or with one of the tenant\'s names', () => {
+  it("are STOP, LOPETA and SLUTA in any case and accents, alone or with one of the tenant's names", () => {
     const names = ['MantanVesi', 'Mäntän Vesi'];
-    for (const text of ['STOP', 'stop', ' Lopeta ', 'LOPETÄ', 'lopetá!', 'sluta', 'SLUTA MantanVesi', 'stop mäntän vesi', 'Lopeta MANTAN VESI.']) expect(isStopRequest(text, names), text).toBe(true);
-    for (const text of ['', 'stoppi', 'STOP please', 'Lopeta Kuoreveden Vesi', 'milloin vesi palaa', 'ei stop']) expect(isStopRequest(text, names), text).toBe(false);
+    for (const text of [
+      'STOP',
+      'stop',
+      ' Lopeta ',
+      'LOPETÄ',
+      'lopetá!',
+      'sluta',
+      'SLUTA MantanVesi',
+      'stop mäntän vesi',
+      'Lopeta MANTAN VESI.',
+    ])
+      expect(isStopRequest(text, names), text).toBe(true);
+    for (const text of ['', 'stoppi', 'STOP please', 'Lopeta Kuoreveden Vesi', 'milloin vesi palaa', 'ei stop'])
+      expect(isStopRequest(text, names), text).toBe(false);
   });
 });
 
@@ -69,13 +127,26 @@ for (const kind of TEST_DATABASES) {
       await addPerson(context, tenant, STOPPER, STOPPER_EMAIL);
       await addPerson(context, tenant, SLUTA);
       await addPerson(context, tenant, ASKER);
-      const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Vesikatko', area: KOULUKATU }, ACTOR);
-      const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: 'Vesikatko Koulukadulla' } }, ACTOR);
-      await waitFor('the notice delivered', async () => {
-        await context.dispatch.runtime.drain();
-        const m = await context.dispatch.messages.getMessage(tenant, message.id);
-        return m.delivered === 4 ? m : undefined;
-      }, 20_000);
+      const incident = await context.dispatch.incidents.createIncident(
+        tenant,
+        { service: 'water', kind: 'sudden', title: 'Vesikatko', area: KOULUKATU },
+        ACTOR,
+      );
+      const message = await context.dispatch.messages.createMessage(
+        tenant,
+        incident.id,
+        { texts: { fi: 'Vesikatko Koulukadulla' } },
+        ACTOR,
+      );
+      await waitFor(
+        'the notice delivered',
+        async () => {
+          await context.dispatch.runtime.drain();
+          const m = await context.dispatch.messages.getMessage(tenant, message.id);
+          return m.delivered === 4 ? m : undefined;
+        },
+        20_000,
+      );
 
       smsc.command(`mo ${STOPPER.slice(1)} MantanVesi Lopetä`);
       smsc.command(`mo ${SLUTA.slice(1)} MantanVesi sluta MantanVesi`);
@@ -87,9 +158,16 @@ for (const kind of TEST_DATABASES) {
       const moSeqs = smsc.of('mo_sent').map((e) => e.seq);
       await peerSaw(() => moSeqs.every((seq) => smsc.of('deliver_sm_resp').some((e) => e.seq === seq)), 20_000);
       await context.dispatch.runtime.settleInbound();
-      const outs = await context.db.kysely.selectFrom('sms_opt_outs').select('number').where('tenant_id', '=', tenant.id).orderBy('number').execute();
+      const outs = await context.db.kysely
+        .selectFrom('sms_opt_outs')
+        .select('number')
+        .where('tenant_id', '=', tenant.id)
+        .orderBy('number')
+        .execute();
       expect(outs.map((o) => o.number)).toEqual([STOPPER, SLUTA]);
-      expect(await context.db.kysely.selectFrom('sms_replies').select('from_number').execute()).toEqual([{ from_number: ASKER }]);
+      expect(await context.db.kysely.selectFrom('sms_replies').select('from_number').execute()).toEqual([
+        { from_number: ASKER },
+      ]);
 
       // One confirmation SMS to each number that stopped, none to the one that asked.
       await peerSaw(() => smsc.of('submit').length === 5, 20_000);
@@ -100,23 +178,48 @@ for (const kind of TEST_DATABASES) {
       const headers = await tokenHeaders(context, tenant, 'viewer');
       const replies = await app.inject({ url: `/api/t/${tenant.slug}/incidents/${incident.id}/replies`, headers });
       expect(replies.statusCode, replies.body).toBe(200);
-      expect(replies.json().items).toEqual([expect.objectContaining({ from: ASKER, text: 'Milloin vesi palaa? Kiitos 🙂', messageId: message.id })]);
+      expect(replies.json().items).toEqual([
+        expect.objectContaining({ from: ASKER, text: 'Milloin vesi palaa? Kiitos 🙂', messageId: message.id }),
+      ]);
 
       // A follow-up to the same incident (its recipient set frozen before the STOP) texts only the one who asked.
-      const followUp = await context.dispatch.messages.createMessage(tenant, incident.id, { kind: 'update', texts: { fi: 'Vesi palaa klo 18' } }, ACTOR);
-      const settled = await waitFor('the follow-up settled', async () => {
-        await context.dispatch.runtime.drain();
-        const m = await context.dispatch.messages.getMessage(tenant, followUp.id);
-        return m.queued === 0 && m.sent === 0 && m.status === 'sent' ? m : undefined;
-      }, 20_000);
+      const followUp = await context.dispatch.messages.createMessage(
+        tenant,
+        incident.id,
+        { kind: 'update', texts: { fi: 'Vesi palaa klo 18' } },
+        ACTOR,
+      );
+      const settled = await waitFor(
+        'the follow-up settled',
+        async () => {
+          await context.dispatch.runtime.drain();
+          const m = await context.dispatch.messages.getMessage(tenant, followUp.id);
+          return m.queued === 0 && m.sent === 0 && m.status === 'sent' ? m : undefined;
+        },
+        20_000,
+      );
       expect(settled).toMatchObject({ total: 4, delivered: 2, failed: 2 });
       await peerSaw(() => smsc.of('submit').length === 6, 20_000);
-      expect(smsc.of('submit').slice(5).map((e) => `+${e.destination_addr}`)).toEqual([ASKER]);
-      const stopped = await context.db.kysely.selectFrom('deliveries').select(['status', 'error', 'attempts']).where('message_id', '=', followUp.id).where('status', '=', 'failed').execute();
+      expect(
+        smsc
+          .of('submit')
+          .slice(5)
+          .map((e) => `+${e.destination_addr}`),
+      ).toEqual([ASKER]);
+      const stopped = await context.db.kysely
+        .selectFrom('deliveries')
+        .select(['status', 'error', 'attempts'])
+        .where('message_id', '=', followUp.id)
+        .where('status', '=', 'failed')
+        .execute();
       expect(stopped).toEqual(Array(2).fill({ status: 'failed', error: 'opted out (STOP)', attempts: 0 }));
 
       // A new incident over the same street: the numbers that stopped are left out, also after a re-import.
-      const next = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Toinen', area: KOULUKATU }, ACTOR);
+      const next = await context.dispatch.incidents.createIncident(
+        tenant,
+        { service: 'water', kind: 'sudden', title: 'Toinen', area: KOULUKATU },
+        ACTOR,
+      );
       const preview = async () => context.dispatch.preview.previewIncident(tenant, next, {}, 'alert');
       expect(await preview()).toMatchObject({ endpoints: { sms: 1, email: 1 }, excluded: { 'opted-out': 2 } });
       await importCsv(context, tenant, [AVISO_HEADER, ...townRows()]);
@@ -125,8 +228,16 @@ for (const kind of TEST_DATABASES) {
       // The resident sees it in the portal and takes the number back.
       // Beside a real SMS channel the dev inbox is not served over HTTP: the emailed PIN is read from its table.
       expect((await requestPin(app, tenant.slug, { email: STOPPER_EMAIL })).statusCode).toBe(202);
-      const mail = await context.db.kysely.selectFrom('inbox_messages').select('text').where('to', '=', STOPPER_EMAIL).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-      const loggedIn = await submitPin(app, tenant.slug, { email: STOPPER_EMAIL, pin: /\b(\d{4,8})\b/.exec(mail.text)![1] });
+      const mail = await context.db.kysely
+        .selectFrom('inbox_messages')
+        .select('text')
+        .where('to', '=', STOPPER_EMAIL)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      const loggedIn = await submitPin(app, tenant.slug, {
+        email: STOPPER_EMAIL,
+        pin: /\b(\d{4,8})\b/.exec(mail.text)![1],
+      });
       expect(loggedIn.statusCode, loggedIn.body).toBe(200);
       const session = sessionFor(app, tenant.slug, sessionCookieOf(loggedIn), loggedIn.json().csrfToken);
       const listed = await session.call('GET', '/me/sms-opt-outs');

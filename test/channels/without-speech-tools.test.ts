@@ -36,12 +36,16 @@ describeEachDatabase('without espeak-ng and sox', (t) => {
     const { app, context } = t();
     const tenant = await buildTown(context);
     const session = await logIn(app, tenant.slug, { phone: '040 123 4567' }, '+358401234567');
-    expect((await session.call('POST', '/me', { kind: 'person', firstName: 'Anna', lastName: 'Virtanen', language: 'fi' })).statusCode).toBe(201);
+    expect(
+      (await session.call('POST', '/me', { kind: 'person', firstName: 'Anna', lastName: 'Virtanen', language: 'fi' }))
+        .statusCode,
+    ).toBe(201);
 
     const added = await session.call('POST', '/me/endpoints', { value: '03 1234 567' });
     expect(added.statusCode, added.body).toBe(201);
     expect(added.json()).toMatchObject({ type: 'landline', value: LANDLINE, verified: false });
-    const call = (await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(LANDLINE)}` })).json().items as Array<{ id: string; channel: string; hasAudio: boolean }>;
+    const call = (await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(LANDLINE)}` })).json()
+      .items as Array<{ id: string; channel: string; hasAudio: boolean }>;
     expect(call.map((m) => [m.channel, m.hasAudio])).toEqual([['voice', true]]);
 
     const audio = await app.inject({ url: `/api/dev/inbox/${call[0]!.id}/audio` });
@@ -50,23 +54,33 @@ describeEachDatabase('without espeak-ng and sox', (t) => {
     expect(audio.json()).toMatchObject({ status: 503, code: 'speech-unavailable', missing: ['espeak-ng', 'sox'] });
     expect(audio.json().detail).toMatch(/espeak-ng and sox not installed/);
 
-    const verified = await session.call('POST', `/me/endpoints/${added.json().id}/verify`, { pin: await readPin(app, LANDLINE) });
+    const verified = await session.call('POST', `/me/endpoints/${added.json().id}/verify`, {
+      pin: await readPin(app, LANDLINE),
+    });
     expect(verified.statusCode, verified.body).toBe(200);
 
     // A PIN to log in with the landline goes out by voice too.
     expect((await requestPin(app, tenant.slug, { phone: '03 1234 567' }, '10.0.0.2')).statusCode).toBe(202);
-    expect((await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(LANDLINE)}` })).json().items).toHaveLength(2);
+    expect((await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(LANDLINE)}` })).json().items).toHaveLength(
+      2,
+    );
   });
 
   it('keeps no landline whose PIN call failed, and answers 503 pin-not-sent', async () => {
     const { app, context } = t();
     const tenant = await buildTown(context, { name: 'Kuoreveden Vesi' });
     const session = await logIn(app, tenant.slug, { phone: '040 765 4321' }, '+358407654321');
-    expect((await session.call('POST', '/me', { kind: 'person', firstName: 'Eino', lastName: 'Leino', language: 'fi' })).statusCode).toBe(201);
+    expect(
+      (await session.call('POST', '/me', { kind: 'person', firstName: 'Eino', lastName: 'Leino', language: 'fi' }))
+        .statusCode,
+    ).toBe(201);
     // A voice provider that cannot be reached (no voice provider runs here: this one throws as one would).
     const channels = context.channels as { voice: ChannelProvider };
     const voice = channels.voice;
-    const down: ChannelProvider = { ...voice, send: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) };
+    const down: ChannelProvider = {
+      ...voice,
+      send: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')),
+    };
     channels.voice = down;
     try {
       const added = await session.call('POST', '/me/endpoints', { value: '03 7654 321' });

@@ -30,12 +30,20 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
   let worker: ChildProcess | undefined;
 
   const backends = async (name = appName): Promise<number> =>
-    Number((await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where application_name = $1', [name])).rows[0]!.n);
+    Number(
+      (
+        await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where application_name = $1', [
+          name,
+        ])
+      ).rows[0]!.n,
+    );
   const terminate = async (name = appName): Promise<number> =>
-    (await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [name])).rowCount ?? 0;
+    (await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [name]))
+      .rowCount ?? 0;
   const health = async (): Promise<number> => (await fetch(`${server.url}/healthz`)).status;
 
-  const until = (what: string, probe: () => Promise<boolean>) => waitFor(what, async () => (await probe()) || undefined, 20_000);
+  const until = (what: string, probe: () => Promise<boolean>) =>
+    waitFor(what, async () => (await probe()) || undefined, 20_000);
 
   beforeAll(async () => {
     database = await freshDatabase('postgres');
@@ -55,7 +63,10 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
     expect(await health()).toBe(200);
     await until('the server to hold connections', async () => (await backends()) > 0);
     expect(await terminate()).toBeGreaterThan(0);
-    await until('the cut connections to be gone', async () => (await backends()) === 0 || server.output().includes('database connection lost'));
+    await until(
+      'the cut connections to be gone',
+      async () => (await backends()) === 0 || server.output().includes('database connection lost'),
+    );
     expect(await health()).toBe(200);
     expect(alive(server.child)).toBe(true);
     expect(server.output()).toContain('database connection lost');
@@ -77,7 +88,10 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
     running = false;
     await Promise.all(load);
     expect(alive(server.child)).toBe(true);
-    expect(statuses.filter((s) => s !== 200), server.output()).toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 200),
+      server.output(),
+    ).toEqual([]);
   });
 
   it('aviso worker: its connections cut while it polls, it stays up and takes and finishes the next job', async () => {
@@ -86,7 +100,13 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
     const workerName = `${appName}-w`;
     let output = '';
     worker = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-      env: { ...process.env, AVISO_DATABASE_URL: childDatabaseUrl(database), AVISO_SECRET: TEST_SECRET, AVISO_LOG_LEVEL: 'warn', PGAPPNAME: workerName },
+      env: {
+        ...process.env,
+        AVISO_DATABASE_URL: childDatabaseUrl(database),
+        AVISO_SECRET: TEST_SECRET,
+        AVISO_LOG_LEVEL: 'warn',
+        PGAPPNAME: workerName,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -104,8 +124,17 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
     try {
       const path = join(dir, 'register.csv');
       writeFileSync(path, registerCsv([row({ person_id: 'cut-1', mobile: '0401234001' })]));
-      const { id } = await context.register.startUpload(tenant, path, { encoding: 'utf8', actor: { type: 'token', id: null }, fileName: 'register.csv', fileBytes: statSync(path).size });
-      await waitFor('the worker to import the upload', async () => ((await context.register.findRun(tenant, id)).status === 'done' ? true : undefined), 60_000);
+      const { id } = await context.register.startUpload(tenant, path, {
+        encoding: 'utf8',
+        actor: { type: 'token', id: null },
+        fileName: 'register.csv',
+        fileBytes: statSync(path).size,
+      });
+      await waitFor(
+        'the worker to import the upload',
+        async () => ((await context.register.findRun(tenant, id)).status === 'done' ? true : undefined),
+        60_000,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await context.register.stop();

@@ -16,8 +16,12 @@ describe.each(TEST_DATABASES)('deferred index builds (%s)', (kind) => {
     const names = RANDOM_KEY_INDEXES.map((i) => i.index);
     const query =
       kind === 'sqlite'
-        ? sql<{ name: string }>`select name from sqlite_master where type = 'index' and name in (${sql.join(names)}) order by name`
-        : sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = ${fresh.schema} and indexname in (${sql.join(names)}) order by indexname`;
+        ? sql<{
+            name: string;
+          }>`select name from sqlite_master where type = 'index' and name in (${sql.join(names)}) order by name`
+        : sql<{
+            name: string;
+          }>`select indexname as name from pg_indexes where schemaname = ${fresh.schema} and indexname in (${sql.join(names)}) order by indexname`;
     return (await query.execute(fresh.db.kysely)).rows.map((r) => r.name);
   };
 

@@ -28,14 +28,25 @@ describe.each(TEST_DATABASES)('precompiled queries (%s)', (kind) => {
   });
 
   const queries = (on: Kysely<ProbeDb>) => ({
-    insert: precompile(on, (db, p: Param<{ id: number; label: string | null }>) => db.insertInto('precompiled_probe').values({ id: p('id'), label: p('label') })),
-    find: precompile(on, (db, p: Param<{ id: number }>) => db.selectFrom('precompiled_probe').selectAll().where('id', '=', p('id'))),
-    relabel: precompile(on, (db, p: Param<{ from: number; label: string }>) => db.updateTable('precompiled_probe').set({ label: p('label') }).where('id', '>=', p('from')).returning('id')),
+    insert: precompile(on, (db, p: Param<{ id: number; label: string | null }>) =>
+      db.insertInto('precompiled_probe').values({ id: p('id'), label: p('label') }),
+    ),
+    find: precompile(on, (db, p: Param<{ id: number }>) =>
+      db.selectFrom('precompiled_probe').selectAll().where('id', '=', p('id')),
+    ),
+    relabel: precompile(on, (db, p: Param<{ from: number; label: string }>) =>
+      db
+        .updateTable('precompiled_probe')
+        .set({ label: p('label') })
+        .where('id', '>=', p('from'))
+        .returning('id'),
+    ),
   });
 
   it('returns rows and counts of affected rows as Kysely does', async () => {
     const { insert, find, relabel } = queries(db);
-    for (const id of [1, 2, 3]) expect((await insert({ id, label: id === 2 ? null : `label ${id}` })).numAffectedRows).toBe(1n);
+    for (const id of [1, 2, 3])
+      expect((await insert({ id, label: id === 2 ? null : `label ${id}` })).numAffectedRows).toBe(1n);
     expect((await find({ id: 2 })).rows).toEqual([{ id: 2, label: null }]);
     expect((await find({ id: 9 })).rows).toEqual([]);
     expect((await find({ id: 1 })).numAffectedRows).toBeUndefined();
@@ -48,7 +59,9 @@ describe.each(TEST_DATABASES)('precompiled queries (%s)', (kind) => {
     const { insert, find } = queries(db);
     await insert({ id: 1, label: 'first' });
     for (let i = 0; i < 25; i++) await expect(insert({ id: 1, label: 'again' })).rejects.toThrow(/unique|UNIQUE/);
-    expect((await Promise.all(Array.from({ length: 25 }, () => find({ id: 1 })))).every((r) => r.rows[0]?.label === 'first')).toBe(true);
+    expect(
+      (await Promise.all(Array.from({ length: 25 }, () => find({ id: 1 })))).every((r) => r.rows[0]?.label === 'first'),
+    ).toBe(true);
   });
 
   it('inside a transaction, runs in it: sees its uncommitted rows, and they go with a rollback', async () => {

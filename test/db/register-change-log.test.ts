@@ -22,7 +22,9 @@ describeEachDatabase('register change log kept by triggers', (t) => {
 
   beforeAll(async () => {
     tenant = await buildTown(t().context);
-    auth = { authorization: `Bearer ${(await t().context.operators.createToken(tenant, { name: 'log', role: 'operator' }, null)).token}` };
+    auth = {
+      authorization: `Bearer ${(await t().context.operators.createToken(tenant, { name: 'log', role: 'operator' }, null)).token}`,
+    };
     const created = await t().app.inject({
       method: 'POST',
       url: `/api/t/${tenant.slug}/incidents`,
@@ -34,8 +36,17 @@ describeEachDatabase('register change log kept by triggers', (t) => {
     addressId = await addressIdOf(t().context, tenant, 'kk-1');
   });
 
-  async function preview(): Promise<{ contacts: number; endpoints: { sms: number; voice: number }; excluded: Record<string, number> }> {
-    const answer = await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents/${incidentId}/preview`, headers: auth, payload: {} });
+  async function preview(): Promise<{
+    contacts: number;
+    endpoints: { sms: number; voice: number };
+    excluded: Record<string, number>;
+  }> {
+    const answer = await t().app.inject({
+      method: 'POST',
+      url: `/api/t/${tenant.slug}/incidents/${incidentId}/preview`,
+      headers: auth,
+      payload: {},
+    });
     expect(answer.statusCode, answer.body).toBe(200);
     return answer.json();
   }
@@ -61,7 +72,9 @@ describeEachDatabase('register change log kept by triggers', (t) => {
   });
 
   it('contacts: a contact updated with SQL reaches the next preview', async () => {
-    await run(sql`update contacts set source = 'register', birth_date = ${`${new Date().getUTCFullYear() - 10}-01-01`} where id = ${contactId}`);
+    await run(
+      sql`update contacts set source = 'register', birth_date = ${`${new Date().getUTCFullYear() - 10}-01-01`} where id = ${contactId}`,
+    );
     const seen = await preview();
     expect(seen.contacts).toBe(0);
     expect(seen.excluded['under-16']).toBe(1);
@@ -79,19 +92,31 @@ describeEachDatabase('register change log kept by triggers', (t) => {
     expect((await preview()).contacts).toBe(1);
     await run(sql`delete from contact_addresses where id = ${linkId}`);
     expect((await preview()).contacts).toBe(0);
-    const revision = async () => t().context.db.kysely.selectFrom('register_revisions').select('revision').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
+    const revision = async () =>
+      t()
+        .context.db.kysely.selectFrom('register_revisions')
+        .select('revision')
+        .where('tenant_id', '=', tenant.id)
+        .executeTakeFirstOrThrow();
     const before = Number((await revision()).revision);
     const { bulkRegisterWrite } = await import('../../src/modules/register/change-log.repository.js');
-    await t().context.db.kysely.transaction().execute((trx) =>
-      bulkRegisterWrite(trx, tenant.id, async () => {
-        for (let i = 0; i < 50; i++) {
-          await sql`insert into contacts (id, tenant_id, kind, source, language, name_hidden, priority, created_at, updated_at)
+    await t()
+      .context.db.kysely.transaction()
+      .execute((trx) =>
+        bulkRegisterWrite(trx, tenant.id, async () => {
+          for (let i = 0; i < 50; i++) {
+            await sql`insert into contacts (id, tenant_id, kind, source, language, name_hidden, priority, created_at, updated_at)
             values (${newId()}, ${tenant.id}, 'person', 'self', 'fi', 0, 0, ${now}, ${now})`.execute(trx);
-        }
-      }),
-    );
+          }
+        }),
+      );
     expect(Number((await revision()).revision)).toBe(before + 1);
-    const last = await t().context.db.kysely.selectFrom('register_changes').select('contact_id').where('tenant_id', '=', tenant.id).orderBy('revision', 'desc').executeTakeFirstOrThrow();
+    const last = await t()
+      .context.db.kysely.selectFrom('register_changes')
+      .select('contact_id')
+      .where('tenant_id', '=', tenant.id)
+      .orderBy('revision', 'desc')
+      .executeTakeFirstOrThrow();
     expect(last.contact_id).toBeNull();
   });
 });

@@ -17,7 +17,12 @@ const RECIPIENTS = 1000;
 
 function startWorker(database: FreshDatabase, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker', '--lease-seconds', '2', ...args], {
-    env: { ...process.env, AVISO_DATABASE_URL: childDatabaseUrl(database), AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      AVISO_DATABASE_URL: childDatabaseUrl(database),
+      AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+      AVISO_LOG_LEVEL: 'silent',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -31,7 +36,9 @@ for (const kind of TEST_DATABASES) {
     beforeAll(async () => {
       database = await freshDatabase(kind);
       // Batches of 50: the send is 20 jobs, several of them in flight when the worker dies.
-      context = createContext(testConfig({ databaseUrl: database.url }), database.db, { dispatch: { batchSize: 50, leaseMs: 2000 } });
+      context = createContext(testConfig({ databaseUrl: database.url }), database.db, {
+        dispatch: { batchSize: 50, leaseMs: 2000 },
+      });
     });
 
     afterAll(async () => {
@@ -45,15 +52,29 @@ for (const kind of TEST_DATABASES) {
       await addMobilesInBulk(context, tenant, RECIPIENTS, (i) => `+3584050${String(i).padStart(5, '0')}`);
       const incident = await context.dispatch.incidents.createIncident(
         tenant,
-        { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
+        {
+          service: 'water',
+          kind: 'sudden',
+          title: 'Putkirikko',
+          area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+        },
         { type: 'token', id: 'test' },
       );
       // Created and started here (recipients frozen, deliveries and jobs written); no worker runs in this process.
-      const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: 'Vesikatko {address}' } }, { type: 'token', id: 'test' });
+      const message = await context.dispatch.messages.createMessage(
+        tenant,
+        incident.id,
+        { texts: { fi: 'Vesikatko {address}' } },
+        { type: 'token', id: 'test' },
+      );
       expect(message).toMatchObject({ status: 'sending', queued: RECIPIENTS });
 
       const inboxCount = async () => {
-        const row = await context.db.kysely.selectFrom('inbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'like', `${message.id}:%`).executeTakeFirstOrThrow();
+        const row = await context.db.kysely
+          .selectFrom('inbox_messages')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('id', 'like', `${message.id}:%`)
+          .executeTakeFirstOrThrow();
         return Number(row.n);
       };
 
@@ -78,10 +99,19 @@ for (const kind of TEST_DATABASES) {
       second.kill('SIGTERM');
 
       expect(done).toMatchObject({ queued: 0, sent: 0, delivered: RECIPIENTS, failed: 0, expired: 0 });
-      const inbox = await context.db.kysely.selectFrom('inbox_messages').select(['id', 'to']).where('id', 'like', `${message.id}:%`).execute();
+      const inbox = await context.db.kysely
+        .selectFrom('inbox_messages')
+        .select(['id', 'to'])
+        .where('id', 'like', `${message.id}:%`)
+        .execute();
       expect(inbox).toHaveLength(RECIPIENTS);
       expect(new Set(inbox.map((m) => m.to)).size).toBe(RECIPIENTS);
-      const attempts = await context.db.kysely.selectFrom('deliveries').select('attempts').where('message_id', '=', message.id).where('attempts', '!=', 1).execute();
+      const attempts = await context.db.kysely
+        .selectFrom('deliveries')
+        .select('attempts')
+        .where('message_id', '=', message.id)
+        .where('attempts', '!=', 1)
+        .execute();
       expect(attempts).toEqual([]);
     }, 180_000);
   });

@@ -15,12 +15,25 @@ export const CENTER = { lon: 24.62, lat: 62.03 } as const;
 /** `kk-N` Koulukatu N (west column), `pk-N` Puistokatu N (east column), `far-N` 2 km east. */
 export function townRows(): string[] {
   const rows: string[] = [];
-  const row = (id: string, street: string, streetSv: string, number: string, postal: string, lat: number, lon: number) =>
-    [id, street, streetSv, number, postal, 'Mänttä', 'Mänttä-Vilppula', '', '', lat, lon].join(',');
+  const row = (
+    id: string,
+    street: string,
+    streetSv: string,
+    number: string,
+    postal: string,
+    lat: number,
+    lon: number,
+  ) => [id, street, streetSv, number, postal, 'Mänttä', 'Mänttä-Vilppula', '', '', lat, lon].join(',');
   for (let n = 1; n <= 12; n++) {
-    rows.push(row(`kk-${n}`, 'Koulukatu', 'Skolgatan', String(n), '35800', CENTER.lat + n * 0.0002, CENTER.lon - 0.002));
-    rows.push(row(`pk-${n}`, 'Puistokatu', 'Parkgatan', String(n), '35820', CENTER.lat + n * 0.0002, CENTER.lon + 0.002));
-    rows.push(row(`far-${n}`, 'Kaukotie', 'Fjärrvägen', String(n), '35840', CENTER.lat + n * 0.0002, CENTER.lon + 0.04));
+    rows.push(
+      row(`kk-${n}`, 'Koulukatu', 'Skolgatan', String(n), '35800', CENTER.lat + n * 0.0002, CENTER.lon - 0.002),
+    );
+    rows.push(
+      row(`pk-${n}`, 'Puistokatu', 'Parkgatan', String(n), '35820', CENTER.lat + n * 0.0002, CENTER.lon + 0.002),
+    );
+    rows.push(
+      row(`far-${n}`, 'Kaukotie', 'Fjärrvägen', String(n), '35840', CENTER.lat + n * 0.0002, CENTER.lon + 0.04),
+    );
   }
   return rows;
 }
@@ -37,7 +50,11 @@ export interface PersonInput {
 }
 
 export async function addressIds(context: Context, tenant: Tenant): Promise<Map<string, string>> {
-  const rows = await context.db.kysely.selectFrom('addresses').select(['id', 'source_id']).where('tenant_id', '=', tenant.id).execute();
+  const rows = await context.db.kysely
+    .selectFrom('addresses')
+    .select(['id', 'source_id'])
+    .where('tenant_id', '=', tenant.id)
+    .execute();
   return new Map(rows.map((r) => [r.source_id, r.id]));
 }
 
@@ -49,16 +66,38 @@ export async function addPerson(context: Context, tenant: Tenant, input: PersonI
   await db
     .insertInto('contacts')
     .values({
-      id, tenant_id: tenant.id, kind: input.kind ?? 'person', source, person_id: source === 'register' ? `p-${id}` : null,
-      first_name: 'Test', last_name: 'Person', company_name: null, business_id: null, contact_person: null,
-      birth_date: input.birthDate ?? null, language: input.language === undefined ? 'fi' : input.language, name_hidden: 0, priority: input.priority ? 1 : 0,
-      created_at: now, updated_at: now,
+      id,
+      tenant_id: tenant.id,
+      kind: input.kind ?? 'person',
+      source,
+      person_id: source === 'register' ? `p-${id}` : null,
+      first_name: 'Test',
+      last_name: 'Person',
+      company_name: null,
+      business_id: null,
+      contact_person: null,
+      birth_date: input.birthDate ?? null,
+      language: input.language === undefined ? 'fi' : input.language,
+      name_hidden: 0,
+      priority: input.priority ? 1 : 0,
+      created_at: now,
+      updated_at: now,
     })
     .execute();
   for (const e of input.endpoints) {
     await db
       .insertInto('contact_endpoints')
-      .values({ id: newId(), tenant_id: tenant.id, contact_id: id, type: e.type, value: e.value, source: e.source ?? source, verified: e.verified === false ? 0 : 1, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        type: e.type,
+        value: e.value,
+        source: e.source ?? source,
+        verified: e.verified === false ? 0 : 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
   const ids = await addressIds(context, tenant);
@@ -66,7 +105,18 @@ export async function addPerson(context: Context, tenant: Tenant, input: PersonI
     const { id: sourceId, active } = typeof a === 'string' ? { id: a, active: true } : a;
     await db
       .insertInto('contact_addresses')
-      .values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: ids.get(sourceId)!, role: i === 0 ? 'main' : 'extra', label: null, source, active: active ? 1 : 0, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        address_id: ids.get(sourceId)!,
+        role: i === 0 ? 'main' : 'extra',
+        label: null,
+        source,
+        active: active ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
   // As every writer of the register does: the dispatch index reads the change.
@@ -82,46 +132,115 @@ export function bornYearsAgo(today: string, years: number, days = 0): string {
 }
 
 export async function buildTown(context: Context, settings: Partial<Tenant['settings']> = {}): Promise<Tenant> {
-  const tenant = await buildTenant(context, { languages: ['fi', 'sv'], serviceArea: square(CENTER.lon, CENTER.lat, 0.1), smsSender: 'MantanVesi' });
+  const tenant = await buildTenant(context, {
+    languages: ['fi', 'sv'],
+    serviceArea: square(CENTER.lon, CENTER.lat, 0.1),
+    smsSender: 'MantanVesi',
+  });
   await importCsv(context, tenant, [AVISO_HEADER, ...townRows()]);
   return Object.keys(settings).length ? context.tenants.updateSettings(tenant, settings) : tenant;
 }
 
 /** An API token of `role` as request headers. */
-export async function tokenHeaders(context: Context, tenant: Tenant, role: 'admin' | 'operator' | 'viewer' = 'operator'): Promise<Record<string, string>> {
+export async function tokenHeaders(
+  context: Context,
+  tenant: Tenant,
+  role: 'admin' | 'operator' | 'viewer' = 'operator',
+): Promise<Record<string, string>> {
   const { token } = await context.operators.createToken(tenant, { name: `test ${role}`, role }, null);
   return { authorization: `Bearer ${token}` };
 }
 
 /** What the dev inbox holds for one message: "channel to" lines, sorted. */
 export async function inboxOf(context: Context, messageId: string): Promise<string[]> {
-  const rows = await context.db.kysely.selectFrom('inbox_messages').select(['channel', 'to']).where('id', 'like', `${messageId}:%`).execute();
+  const rows = await context.db.kysely
+    .selectFrom('inbox_messages')
+    .select(['channel', 'to'])
+    .where('id', 'like', `${messageId}:%`)
+    .execute();
   return rows.map((r) => `${r.channel} ${r.to}`).sort();
 }
 
-export async function inboxTexts(context: Context, messageId: string): Promise<Array<{ channel: string; to: string; text: string; from: string | null }>> {
-  return context.db.kysely.selectFrom('inbox_messages').select(['channel', 'to', 'text', 'from']).where('id', 'like', `${messageId}:%`).orderBy('to').execute();
+export async function inboxTexts(
+  context: Context,
+  messageId: string,
+): Promise<Array<{ channel: string; to: string; text: string; from: string | null }>> {
+  return context.db.kysely
+    .selectFrom('inbox_messages')
+    .select(['channel', 'to', 'text', 'from'])
+    .where('id', 'like', `${messageId}:%`)
+    .orderBy('to')
+    .execute();
 }
 
 /** A square polygon of `half` degrees around a point. */
 /** `count` people with a mobile each (`numberOf(i)`), spread over the twelve Koulukatu addresses, written in bulk. */
-export async function addMobilesInBulk(context: Context, tenant: Tenant, count: number, numberOf: (i: number) => string): Promise<void> {
+export async function addMobilesInBulk(
+  context: Context,
+  tenant: Tenant,
+  count: number,
+  numberOf: (i: number) => string,
+): Promise<void> {
   const db = context.db.kysely;
   const now = context.clock.now();
-  const addresses = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).where('street', '=', 'Koulukatu').execute();
+  const addresses = await db
+    .selectFrom('addresses')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .where('street', '=', 'Koulukatu')
+    .execute();
   const contacts = [];
   const endpoints = [];
   const links = [];
   for (let i = 0; i < count; i++) {
     const id = newId();
-    contacts.push({ id, tenant_id: tenant.id, kind: 'person' as const, source: 'self' as const, language: 'fi', name_hidden: 0 as const, priority: 0 as const, created_at: now, updated_at: now });
-    endpoints.push({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile' as const, value: numberOf(i), source: 'self' as const, verified: 1 as const, created_at: now, updated_at: now });
-    links.push({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addresses[i % addresses.length]!.id, role: 'main' as const, source: 'self' as const, active: 1 as const, created_at: now, updated_at: now });
+    contacts.push({
+      id,
+      tenant_id: tenant.id,
+      kind: 'person' as const,
+      source: 'self' as const,
+      language: 'fi',
+      name_hidden: 0 as const,
+      priority: 0 as const,
+      created_at: now,
+      updated_at: now,
+    });
+    endpoints.push({
+      id: newId(),
+      tenant_id: tenant.id,
+      contact_id: id,
+      type: 'mobile' as const,
+      value: numberOf(i),
+      source: 'self' as const,
+      verified: 1 as const,
+      created_at: now,
+      updated_at: now,
+    });
+    links.push({
+      id: newId(),
+      tenant_id: tenant.id,
+      contact_id: id,
+      address_id: addresses[i % addresses.length]!.id,
+      role: 'main' as const,
+      source: 'self' as const,
+      active: 1 as const,
+      created_at: now,
+      updated_at: now,
+    });
   }
   for (let i = 0; i < count; i += 200) {
-    await db.insertInto('contacts').values(contacts.slice(i, i + 200)).execute();
-    await db.insertInto('contact_endpoints').values(endpoints.slice(i, i + 200)).execute();
-    await db.insertInto('contact_addresses').values(links.slice(i, i + 200)).execute();
+    await db
+      .insertInto('contacts')
+      .values(contacts.slice(i, i + 200))
+      .execute();
+    await db
+      .insertInto('contact_endpoints')
+      .values(endpoints.slice(i, i + 200))
+      .execute();
+    await db
+      .insertInto('contact_addresses')
+      .values(links.slice(i, i + 200))
+      .execute();
   }
 }
 

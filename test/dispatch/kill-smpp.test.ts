@@ -43,16 +43,20 @@ for (const kind of TEST_DATABASES) {
     });
 
     const startWorker = (args: string[] = ['--lease-seconds', '2']) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker', '--concurrency', String(CONCURRENCY), ...args], {
-        env: {
-          ...process.env,
-          AVISO_DATABASE_URL: childDatabaseUrl(database),
-          AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
-          AVISO_LOG_LEVEL: 'silent',
-          AVISO_SMS: `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=${TPS}`,
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/main.ts', 'worker', '--concurrency', String(CONCURRENCY), ...args],
+        {
+          env: {
+            ...process.env,
+            AVISO_DATABASE_URL: childDatabaseUrl(database),
+            AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+            AVISO_LOG_LEVEL: 'silent',
+            AVISO_SMS: `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=${TPS}`,
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
         },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      );
       children.push(child);
       return child;
     };
@@ -64,7 +68,12 @@ for (const kind of TEST_DATABASES) {
         { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
         { type: 'token', id: 'test' },
       );
-      return context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: `${title} {address}` } }, { type: 'token', id: 'test' });
+      return context.dispatch.messages.createMessage(
+        tenant,
+        incident.id,
+        { texts: { fi: `${title} {address}` } },
+        { type: 'token', id: 'test' },
+      );
     }
 
     it('sends nobody a message twice, and leaves at most what was in flight in doubt', async () => {
@@ -89,10 +98,15 @@ for (const kind of TEST_DATABASES) {
       second.kill('SIGTERM');
 
       const perNumber = new Map<string, number>();
-      for (const s of submits()) perNumber.set(String(s.destination_addr), (perNumber.get(String(s.destination_addr)) ?? 0) + 1);
+      for (const s of submits())
+        perNumber.set(String(s.destination_addr), (perNumber.get(String(s.destination_addr)) ?? 0) + 1);
       expect([...perNumber].filter(([, n]) => n > 1)).toEqual([]);
 
-      const rows = await context.db.kysely.selectFrom('deliveries').select(['seq', 'status', 'error']).where('message_id', '=', message.id).execute();
+      const rows = await context.db.kysely
+        .selectFrom('deliveries')
+        .select(['seq', 'status', 'error'])
+        .where('message_id', '=', message.id)
+        .execute();
       expect(rows).toHaveLength(RECIPIENTS);
       const inDoubt = rows.filter((r) => r.error === IN_DOUBT_ERROR);
       const others = rows.filter((r) => r.error !== IN_DOUBT_ERROR);
@@ -113,20 +127,27 @@ for (const kind of TEST_DATABASES) {
       // A lease of ten minutes: a send that finishes sooner was not left waiting for it.
       const args = ['--lease-seconds', '600', '--id', 'worker-a'];
       const first = startWorker(args);
-      await waitFor('a part of the send at the SMSC', async () => (smsc.of('submit').length >= submitsBefore + 500 ? true : undefined));
+      await waitFor('a part of the send at the SMSC', async () =>
+        smsc.of('submit').length >= submitsBefore + 500 ? true : undefined,
+      );
       const exited = new Promise((resolve) => first.once('exit', resolve));
       first.kill('SIGKILL');
       await exited;
 
       const second = startWorker(args);
-      const done = await waitFor('the send to finish', async () => {
-        const current = await context.dispatch.messages.getMessage(tenant, message.id);
-        return current.status === 'sent' && current.queued === 0 ? current : undefined;
-      }, 120_000);
+      const done = await waitFor(
+        'the send to finish',
+        async () => {
+          const current = await context.dispatch.messages.getMessage(tenant, message.id);
+          return current.status === 'sent' && current.queued === 0 ? current : undefined;
+        },
+        120_000,
+      );
       second.kill('SIGTERM');
       expect(done.total).toBe(RECIPIENTS);
       const perNumber = new Map<string, number>();
-      for (const e of smsc.of('submit').slice(submitsBefore)) perNumber.set(String(e.destination_addr), (perNumber.get(String(e.destination_addr)) ?? 0) + 1);
+      for (const e of smsc.of('submit').slice(submitsBefore))
+        perNumber.set(String(e.destination_addr), (perNumber.get(String(e.destination_addr)) ?? 0) + 1);
       expect([...perNumber].filter(([, n]) => n > 1)).toEqual([]);
     }, 180_000);
   });

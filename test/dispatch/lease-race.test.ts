@@ -39,7 +39,13 @@ for (const kind of TEST_DATABASES) {
 
     /** A worker of its own: its own SMPP session, the batch sender as `aviso worker` runs it. */
     function worker() {
-      const context = createContext(testConfig({ databaseUrl: database.url, sms: `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=0&timeout=30` }), database.db);
+      const context = createContext(
+        testConfig({
+          databaseUrl: database.url,
+          sms: `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=0&timeout=30`,
+        }),
+        database.db,
+      );
       contexts.push(context);
       const sender = batchSender({
         messages: messageRepository(database.db.kysely),
@@ -54,14 +60,24 @@ for (const kind of TEST_DATABASES) {
     }
 
     async function queueSend(context: Context, tenant: Tenant, title: string): Promise<string> {
-      const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) }, { type: 'token', id: 't' });
-      const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: title } }, { type: 'token', id: 't' });
+      const incident = await context.dispatch.incidents.createIncident(
+        tenant,
+        { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
+        { type: 'token', id: 't' },
+      );
+      const message = await context.dispatch.messages.createMessage(
+        tenant,
+        incident.id,
+        { texts: { fi: title } },
+        { type: 'token', id: 't' },
+      );
       return message.id;
     }
 
     const reached = () => {
       const per = new Map<string, number>();
-      for (const e of [...smsc.of('submit'), ...smsc.of('stalled')]) per.set(String(e.destination_addr), (per.get(String(e.destination_addr)) ?? 0) + 1);
+      for (const e of [...smsc.of('submit'), ...smsc.of('stalled')])
+        per.set(String(e.destination_addr), (per.get(String(e.destination_addr)) ?? 0) + 1);
       return per;
     };
 
@@ -75,7 +91,10 @@ for (const kind of TEST_DATABASES) {
       await until(() => smsc.of('submit').length >= 40);
       expect([...reached()].filter(([, n]) => n > 1)).toEqual([]);
       expect(reached().size).toBe(40);
-      const counts = await deliveryRepository(database.db.kysely, database.db.engine).counts(asTenantId(tenant.id), messageId);
+      const counts = await deliveryRepository(database.db.kysely, database.db.engine).counts(
+        asTenantId(tenant.id),
+        messageId,
+      );
       expect(counts.queued).toBe(0);
     }, 60_000);
 
@@ -91,7 +110,10 @@ for (const kind of TEST_DATABASES) {
       const switches = smsc.of('command').length;
       smsc.command('stall');
       await until(() => smsc.of('command').length > switches);
-      const slowRun = slow.sender.runBatch(job).then(() => 'ended', (error: unknown) => error);
+      const slowRun = slow.sender.runBatch(job).then(
+        () => 'ended',
+        (error: unknown) => error,
+      );
       // A window of 10 submits goes out unanswered; the other 20 wait for a free slot in the window.
       await until(() => smsc.of('stalled').length >= before + 10);
       smsc.command('normal');
@@ -103,7 +125,11 @@ for (const kind of TEST_DATABASES) {
       expect(await slowRun).toBe('ended');
 
       expect([...reached()].filter(([, n]) => n > 1)).toEqual([]);
-      const rows = await database.db.kysely.selectFrom('deliveries').select(['status', 'error']).where('message_id', '=', messageId).execute();
+      const rows = await database.db.kysely
+        .selectFrom('deliveries')
+        .select(['status', 'error'])
+        .where('message_id', '=', messageId)
+        .execute();
       expect(rows).toHaveLength(30);
       // The slow worker's whole chunk was marked as handed over: all in doubt, failed with that reason,
       // never sent again (20 of them had not left its window yet: the price of marking chunk by chunk).

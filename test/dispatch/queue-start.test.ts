@@ -25,17 +25,26 @@ for (const kind of TEST_DATABASES) {
     it('all start on a new database, run their jobs and keep their connections usable', async () => {
       fresh = await freshDatabase(kind);
       for (let i = 0; i < 4; i++) {
-        const db = kind === 'sqlite' ? openDatabase(fresh.url) : openDatabase(fresh.url, { schema: fresh.schema, poolSize: 1 });
+        const db =
+          kind === 'sqlite' ? openDatabase(fresh.url) : openDatabase(fresh.url, { schema: fresh.schema, poolSize: 1 });
         handles.push(db);
         queues.push(createJobQueue(db, { clock: systemClock, leaseMs: 60_000, maxAttempts: 3 }));
       }
 
-      await Promise.all(queues.map((queue, i) => queue.enqueue('register-import', [{ payload: { tenantId: 't', runId: `run-${i}` } }])));
+      await Promise.all(
+        queues.map((queue, i) => queue.enqueue('register-import', [{ payload: { tenantId: 't', runId: `run-${i}` } }])),
+      );
 
       const ran: string[] = [];
       for (const queue of queues) await queue.drain('register-import', async (job) => void ran.push(job.runId));
       expect(ran.sort()).toEqual(['run-0', 'run-1', 'run-2', 'run-3']);
-      for (const db of handles) expect(await db.kysely.selectFrom('tenants').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()).toEqual({ n: expect.anything() });
+      for (const db of handles)
+        expect(
+          await db.kysely
+            .selectFrom('tenants')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst(),
+        ).toEqual({ n: expect.anything() });
     });
   });
 }

@@ -2,19 +2,39 @@
 import { describe, expect, it } from 'vitest';
 import { areaMatcher } from '../../src/modules/incidents/area.js';
 import {
-  recipientAddressLabel, resolveRecipients, type AddressLabelParts, type CandidateAddress, type Candidates, type ResolutionRules,
+  recipientAddressLabel,
+  resolveRecipients,
+  type AddressLabelParts,
+  type CandidateAddress,
+  type Candidates,
+  type ResolutionRules,
 } from '../../src/modules/recipients/recipients.js';
 import type { ContactKind, DataSource, EndpointType } from '../../src/db/schema.js';
 import { square } from '../factories.js';
 
 const inside = square(24.6, 62.0, 0.01);
 const matcher = areaMatcher({ polygons: [inside], streets: [], postalCodes: [] });
-const rules: ResolutionRules = { today: '2025-06-15', householdMode: false, languages: ['fi', 'sv', 'en'], minimumAge: 16 };
+const rules: ResolutionRules = {
+  today: '2025-06-15',
+  householdMode: false,
+  languages: ['fi', 'sv', 'en'],
+  minimumAge: 16,
+};
 
 function address(id: string, lon: number, lat: number): CandidateAddress {
-  return { id, lon, lat, numberInt: Number.parseInt(id, 10) || null, postalCode: '35800', streetKey: 'koulukatu', streetKeySv: 'skolgatan' };
+  return {
+    id,
+    lon,
+    lat,
+    numberInt: Number.parseInt(id, 10) || null,
+    postalCode: '35800',
+    streetKey: 'koulukatu',
+    streetKeySv: 'skolgatan',
+  };
 }
-const labels = new Map<string, AddressLabelParts>(['1', '2', '3'].map((id) => [id, { street: 'Koulukatu', streetSv: 'Skolgatan', number: id }]));
+const labels = new Map<string, AddressLabelParts>(
+  ['1', '2', '3'].map((id) => [id, { street: 'Koulukatu', streetSv: 'Skolgatan', number: id }]),
+);
 
 const IN1 = address('1', 24.6, 62.0);
 const IN2 = address('2', 24.605, 62.005);
@@ -39,25 +59,69 @@ interface Row {
 
 function link(contactId: string, addressId: string, over: Partial<Row> = {}): Row {
   return {
-    addressId, contactId, active: true, contactKind: 'person', contactSource: 'self', birthDate: null, language: 'fi', priority: false,
-    endpointType: 'mobile', endpointValue: `+35840000${contactId.padStart(4, '0')}`, endpointSource: 'self', endpointVerified: true, ...over,
+    addressId,
+    contactId,
+    active: true,
+    contactKind: 'person',
+    contactSource: 'self',
+    birthDate: null,
+    language: 'fi',
+    priority: false,
+    endpointType: 'mobile',
+    endpointValue: `+35840000${contactId.padStart(4, '0')}`,
+    endpointSource: 'self',
+    endpointVerified: true,
+    ...over,
   };
 }
 
 /** Rows → the register tables the resolver reads (links, contacts, endpoints), duplicates merged. */
 function candidatesOf(rows: Row[], all: readonly CandidateAddress[] = addresses): Candidates {
-  const links = new Map(rows.map((r) => [`${r.contactId}|${r.addressId}`, { addressId: r.addressId, contactId: r.contactId, active: r.active ? 1 : 0 } as const]));
-  const contacts = new Map(rows.map((r) => [r.contactId, { id: r.contactId, kind: r.contactKind, source: r.contactSource, birthDate: r.birthDate, language: r.language, priority: r.priority ? 1 : 0 } as const]));
+  const links = new Map(
+    rows.map((r) => [
+      `${r.contactId}|${r.addressId}`,
+      { addressId: r.addressId, contactId: r.contactId, active: r.active ? 1 : 0 } as const,
+    ]),
+  );
+  const contacts = new Map(
+    rows.map((r) => [
+      r.contactId,
+      {
+        id: r.contactId,
+        kind: r.contactKind,
+        source: r.contactSource,
+        birthDate: r.birthDate,
+        language: r.language,
+        priority: r.priority ? 1 : 0,
+      } as const,
+    ]),
+  );
   const endpoints = new Map(
     rows
       .filter((r) => r.endpointType && r.endpointValue)
-      .map((r) => [`${r.contactId}|${r.endpointType}|${r.endpointValue}`, { contactId: r.contactId, type: r.endpointType!, value: r.endpointValue!, source: r.endpointSource ?? r.contactSource, verified: r.endpointVerified ? 1 : 0 } as const]),
+      .map((r) => [
+        `${r.contactId}|${r.endpointType}|${r.endpointValue}`,
+        {
+          contactId: r.contactId,
+          type: r.endpointType!,
+          value: r.endpointValue!,
+          source: r.endpointSource ?? r.contactSource,
+          verified: r.endpointVerified ? 1 : 0,
+        } as const,
+      ]),
   );
-  return { addresses: all, links: [...links.values()], contacts: [...contacts.values()], endpoints: [...endpoints.values()] };
+  return {
+    addresses: all,
+    links: [...links.values()],
+    contacts: [...contacts.values()],
+    endpoints: [...endpoints.values()],
+  };
 }
 
-const resolve = (rows: Row[], r: Partial<ResolutionRules> = {}) => resolveRecipients(matcher, candidatesOf(rows), { ...rules, ...r });
-const endpoints = (rows: Row[], r: Partial<ResolutionRules> = {}) => resolve(rows, r).recipients.map((x) => `${x.channel}:${x.endpoint}`);
+const resolve = (rows: Row[], r: Partial<ResolutionRules> = {}) =>
+  resolveRecipients(matcher, candidatesOf(rows), { ...rules, ...r });
+const endpoints = (rows: Row[], r: Partial<ResolutionRules> = {}) =>
+  resolve(rows, r).recipients.map((x) => `${x.channel}:${x.endpoint}`);
 
 describe('recipient resolution', () => {
   it('takes the addresses whose point is inside the area, and nobody outside', () => {
@@ -87,7 +151,9 @@ describe('recipient resolution', () => {
     ['16 today', '2009-06-15', true],
     ['16 since yesterday', '2009-06-14', true],
   ])('public-register person %s: included = %s', (_name, birthDate, included) => {
-    const result = resolve([link('a', '1', { contactSource: 'register', birthDate, endpointSource: 'register', endpointVerified: false })]);
+    const result = resolve([
+      link('a', '1', { contactSource: 'register', birthDate, endpointSource: 'register', endpointVerified: false }),
+    ]);
     expect(result.recipients.length).toBe(included ? 1 : 0);
     expect(result.exclusions['under-16']).toBe(included ? 0 : 1);
   });
@@ -102,11 +168,14 @@ describe('recipient resolution', () => {
   });
 
   it('does not age-check self-registered persons or companies', () => {
-    const result = resolve([link('a', '1', { birthDate: '2015-01-01' }), link('c', '2', { contactKind: 'company', contactSource: 'register', birthDate: null })]);
+    const result = resolve([
+      link('a', '1', { birthDate: '2015-01-01' }),
+      link('c', '2', { contactKind: 'company', contactSource: 'register', birthDate: null }),
+    ]);
     expect(result.recipients.map((r) => r.contactId).sort()).toEqual(['a', 'c']);
   });
 
-  it('leaves out deactivated addresses, but not the person\'s other active one', () => {
+  it("leaves out deactivated addresses, but not the person's other active one", () => {
     const off = resolve([link('a', '1', { active: false })]);
     expect(off.recipients).toHaveLength(0);
     expect(off.exclusions.deactivated).toBe(1);
@@ -117,7 +186,12 @@ describe('recipient resolution', () => {
   it('leaves out unverified self-entered endpoints; register endpoints count as verified', () => {
     const result = resolve([
       link('a', '1', { endpointVerified: false }),
-      link('b', '1', { endpointSource: 'register', endpointVerified: false, contactSource: 'register', birthDate: '1980-01-01' }),
+      link('b', '1', {
+        endpointSource: 'register',
+        endpointVerified: false,
+        contactSource: 'register',
+        birthDate: '1980-01-01',
+      }),
     ]);
     expect(result.recipients.map((r) => r.contactId)).toEqual(['b']);
     expect(result.exclusions.unverified).toBe(1);
@@ -144,10 +218,22 @@ describe('recipient resolution', () => {
     expect(result.recipients.map((r) => `${r.channel}:${r.contactId}`)).toEqual(['sms:p', 'voice:p', 'sms:a']);
   });
 
-  it('picks the contact\'s language when the tenant has it, else the tenant\'s first', () => {
-    const result = resolve([link('a', '1', { language: 'sv' }), link('b', '1', { language: 'de' }), link('c', '1', { language: null })], { languages: ['fi', 'sv'] });
-    expect(Object.fromEntries(result.recipients.map((r) => [r.contactId, r.language]))).toEqual({ a: 'sv', b: 'fi', c: 'fi' });
-    expect(recipientAddressLabel(result.recipients.find((r) => r.contactId === 'a')!, labels)).toBe('Skolgatan 1');
+  it("picks the contact's language when the tenant has it, else the tenant's first", () => {
+    const result = resolve(
+      [link('a', '1', { language: 'sv' }), link('b', '1', { language: 'de' }), link('c', '1', { language: null })],
+      { languages: ['fi', 'sv'] },
+    );
+    expect(Object.fromEntries(result.recipients.map((r) => [r.contactId, r.language]))).toEqual({
+      a: 'sv',
+      b: 'fi',
+      c: 'fi',
+    });
+    expect(
+      recipientAddressLabel(
+        result.recipients.find((r) => r.contactId === 'a')!,
+        labels,
+      ),
+    ).toBe('Skolgatan 1');
   });
 
   it('household mode: one message per address (a priority contact is still called too)', () => {

@@ -12,13 +12,34 @@ describeEachDatabase('settled messages', (t) => {
     const tenant = await buildTown(context);
     await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401000001' }], addresses: ['kk-1'] });
     const actor = { type: 'token' as const, id: 'test' };
-    const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) }, actor);
-    const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: 'Vesikatko {address}' } }, actor);
+    const incident = await context.dispatch.incidents.createIncident(
+      tenant,
+      {
+        service: 'water',
+        kind: 'sudden',
+        title: 'Putkirikko',
+        area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+      },
+      actor,
+    );
+    const message = await context.dispatch.messages.createMessage(
+      tenant,
+      incident.id,
+      { texts: { fi: 'Vesikatko {address}' } },
+      actor,
+    );
     await context.dispatch.runtime.drain();
     expect((await context.dispatch.messages.getMessage(tenant, message.id)).status).toBe('sent');
 
-    await context.db.kysely.updateTable('messages').set({ status: 'sending', finished_at: null }).where('id', '=', message.id).execute();
+    await context.db.kysely
+      .updateTable('messages')
+      .set({ status: 'sending', finished_at: null })
+      .where('id', '=', message.id)
+      .execute();
     await context.dispatch.runtime.drain();
-    expect(await context.dispatch.messages.getMessage(tenant, message.id)).toMatchObject({ status: 'sent', delivered: 1 });
+    expect(await context.dispatch.messages.getMessage(tenant, message.id)).toMatchObject({
+      status: 'sent',
+      delivered: 1,
+    });
   });
 });

@@ -25,18 +25,65 @@ const KOULUKATU = square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012);
 const PUISTOKATU = square(CENTER.lon + 0.002, CENTER.lat + 0.0013, 0.0012);
 
 /** People with one mobile each on a street's twelve addresses, written in bulk. */
-async function addMobiles(context: Context, tenant: Tenant, street: string, numbers: string[], email = false): Promise<void> {
+async function addMobiles(
+  context: Context,
+  tenant: Tenant,
+  street: string,
+  numbers: string[],
+  email = false,
+): Promise<void> {
   const db = context.db.kysely;
   const now = context.clock.now();
-  const addresses = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).where('street', '=', street).execute();
+  const addresses = await db
+    .selectFrom('addresses')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .where('street', '=', street)
+    .execute();
   for (const [i, value] of numbers.entries()) {
     const id = newId();
-    await db.insertInto('contacts').values({ id, tenant_id: tenant.id, kind: 'person', source: 'self', language: 'fi', name_hidden: 0, priority: 0, created_at: now, updated_at: now }).execute();
+    await db
+      .insertInto('contacts')
+      .values({
+        id,
+        tenant_id: tenant.id,
+        kind: 'person',
+        source: 'self',
+        language: 'fi',
+        name_hidden: 0,
+        priority: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     const type = email ? ('email' as const) : ('mobile' as const);
-    await db.insertInto('contact_endpoints').values({ id: newId(), tenant_id: tenant.id, contact_id: id, type, value, source: 'self', verified: 1, created_at: now, updated_at: now }).execute();
+    await db
+      .insertInto('contact_endpoints')
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        type,
+        value,
+        source: 'self',
+        verified: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     await db
       .insertInto('contact_addresses')
-      .values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addresses[i % addresses.length]!.id, role: 'main', source: 'self', active: 1, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        address_id: addresses[i % addresses.length]!.id,
+        role: 'main',
+        source: 'self',
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
   await changeLogRepository(db).record(tenant.id, null, now);
@@ -47,12 +94,22 @@ const numbers = (prefix: string, count: number, undeliverable = false) =>
   Array.from({ length: count }, (_, i) => `+35840${prefix}${String(i).padStart(4, '0')}${undeliverable ? '000' : '1'}`);
 
 async function send(context: Context, tenant: Tenant, area: object, text: string): Promise<MessageView> {
-  const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: text, area }, ACTOR);
+  const incident = await context.dispatch.incidents.createIncident(
+    tenant,
+    { service: 'water', kind: 'sudden', title: text, area },
+    ACTOR,
+  );
   return context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: text } }, ACTOR);
 }
 
 /** Runs the dispatch of `context` until `done` holds for the message (state, not time). */
-async function until(context: Context, tenant: Tenant, id: string, done: (m: MessageView) => boolean, timeout = 30_000): Promise<MessageView> {
+async function until(
+  context: Context,
+  tenant: Tenant,
+  id: string,
+  done: (m: MessageView) => boolean,
+  timeout = 30_000,
+): Promise<MessageView> {
   const end = Date.now() + timeout;
   for (;;) {
     await context.dispatch.runtime.drain();
@@ -84,18 +141,28 @@ for (const kind of TEST_DATABASES) {
       return smsc;
     }
     function contextFor(sms: string, clock: MutableClock = mutableClock()): Context {
-      const context = createContext(testConfig({ databaseUrl: database.url, sms }), database.db, { clock, dispatch: { batchSize: 50 } });
+      const context = createContext(testConfig({ databaseUrl: database.url, sms }), database.db, {
+        clock,
+        dispatch: { batchSize: 50 },
+      });
       contexts.push(context);
       return context;
     }
-    const url = (smsc: NetSmppSmsc, query = '') => `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=0${query}`;
+    const url = (smsc: NetSmppSmsc, query = '') =>
+      `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=MantanVesi&tps=0${query}`;
 
     it('a stalled SMSC holds back neither the email of the same send nor other channels; the SMS goes when it answers again', async () => {
       const smsc = await peer({ mode: 'stall' });
       const context = contextFor(url(smsc, '&timeout=0.3'));
       const tenant = await buildTown(context);
       await addMobiles(context, tenant, 'Koulukatu', numbers('1', 20));
-      await addMobiles(context, tenant, 'Koulukatu', Array.from({ length: 5 }, (_, i) => `asukas${i}@example.fi`), true);
+      await addMobiles(
+        context,
+        tenant,
+        'Koulukatu',
+        Array.from({ length: 5 }, (_, i) => `asukas${i}@example.fi`),
+        true,
+      );
       const message = await send(context, tenant, KOULUKATU, 'Vesikatko');
       expect(message.total).toBe(25);
 
@@ -128,7 +195,13 @@ for (const kind of TEST_DATABASES) {
       const second = await peer({ port: first.port });
 
       // Receipts the first SMSC owed when it died never come: those deliveries stay sent (until they expire).
-      const done = await until(context, tenant, message.id, (m) => m.status === 'sent' && m.queued === 0 && m.delivered + m.sent === 300, 60_000);
+      const done = await until(
+        context,
+        tenant,
+        message.id,
+        (m) => m.status === 'sent' && m.queued === 0 && m.delivered + m.sent === 300,
+        60_000,
+      );
       await context.dispatch.runtime.stop();
       expect(done).toMatchObject({ failed: 0, expired: 0 });
       await peerSaw(() => second.of('submit').length + first.of('submit').length >= 300);
@@ -152,18 +225,24 @@ for (const kind of TEST_DATABASES) {
       const sent = await until(context, tenant, message.id, (m) => m.sent === 3);
       expect(sent).toMatchObject({ status: 'sent', sent: 3, delivered: 0 });
       await peerSaw(() => smsc.of('submit').length === 3);
-      expect(smsc.of('submit').map((e) => e.validity_period)).toEqual(Array(3).fill(expect.stringMatching(/^\d{12}000\+$/)));
+      expect(smsc.of('submit').map((e) => e.validity_period)).toEqual(
+        Array(3).fill(expect.stringMatching(/^\d{12}000\+$/)),
+      );
 
       clock.set(Date.now() + 23 * 3_600_000);
       expect(await until(context, tenant, message.id, () => true)).toMatchObject({ sent: 3, expired: 0 });
       clock.set(Date.now() + 25 * 3_600_000);
       const expired = await until(context, tenant, message.id, (m) => m.expired === 3);
       expect(expired).toMatchObject({ sent: 0, expired: 3 });
-      const errors = await context.db.kysely.selectFrom('deliveries').select('error').where('message_id', '=', message.id).execute();
+      const errors = await context.db.kysely
+        .selectFrom('deliveries')
+        .select('error')
+        .where('message_id', '=', message.id)
+        .execute();
       expect(errors.map((e) => e.error)).toEqual(Array(3).fill('no delivery receipt before the message expired'));
     });
 
-    it('receipts match by provider and id: two SMSCs giving the same ids do not touch each other\'s deliveries', async () => {
+    it("receipts match by provider and id: two SMSCs giving the same ids do not touch each other's deliveries", async () => {
       const silent = await peer({ mode: 'silent' });
       const failing = await peer();
       const a = contextFor(url(silent));
@@ -181,15 +260,28 @@ for (const kind of TEST_DATABASES) {
       expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({ sent: 3, failed: 1 });
       // Each send ends with its outcome and the reasons counted: one number refused of four; all three undeliverable.
       await until(a, tenant, viaA.id, (m) => m.outcome !== null);
-      expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({ status: 'sent', outcome: 'partly-failed', failures: [{ reason: 'submit_sm refused: ESME_RINVDSTADR', count: 1 }] });
+      expect(await a.dispatch.messages.getMessage(tenant, viaA.id)).toMatchObject({
+        status: 'sent',
+        outcome: 'partly-failed',
+        failures: [{ reason: 'submit_sm refused: ESME_RINVDSTADR', count: 1 }],
+      });
       await until(b, tenant, viaB.id, (m) => m.outcome !== null);
-      expect(await b.dispatch.messages.getMessage(tenant, viaB.id)).toMatchObject({ outcome: 'failed', failures: [{ reason: expect.stringMatching(/UNDELIV/), count: 3 }] });
+      expect(await b.dispatch.messages.getMessage(tenant, viaB.id)).toMatchObject({
+        outcome: 'failed',
+        failures: [{ reason: expect.stringMatching(/UNDELIV/), count: 3 }],
+      });
       // Each delivery keeps the provider's answer; a final refusal its SMPP status, tried once.
-      const rows = await a.db.kysely.selectFrom('deliveries').select(['status', 'error', 'attempts', 'answer', 'provider_id']).where('message_id', '=', viaA.id).orderBy('seq').execute();
+      const rows = await a.db.kysely
+        .selectFrom('deliveries')
+        .select(['status', 'error', 'attempts', 'answer', 'provider_id'])
+        .where('message_id', '=', viaA.id)
+        .orderBy('seq')
+        .execute();
       const refused = rows.find((r) => r.status === 'failed')!;
       expect(refused).toMatchObject({ error: 'submit_sm refused: ESME_RINVDSTADR', attempts: 1 });
       expect(JSON.parse(refused.answer!)).toMatchObject({ command_status: 11, status_name: 'ESME_RINVDSTADR' });
-      for (const row of rows.filter((r) => r.status === 'sent')) expect(JSON.parse(row.answer!)).toEqual({ message_ids: [row.provider_id], data_coding: 0 });
+      for (const row of rows.filter((r) => r.status === 'sent'))
+        expect(JSON.parse(row.answer!)).toEqual({ message_ids: [row.provider_id], data_coding: 0 });
     });
 
     it('failover: the primary SMSC killed mid-send, the rest goes to the backup, and the message says so', async () => {
@@ -234,17 +326,42 @@ for (const kind of TEST_DATABASES) {
       const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
       const tenantId = asTenantId(tenant.id);
       const now = Date.now();
-      expect(await deliveries.applyReceipts([{ provider: 'smpp://x@h:1', providerId: 'early-1', status: 'delivered', error: null, at: now }], now)).toMatchObject({ matched: 0, waiting: [{ providerId: 'early-1' }] });
+      expect(
+        await deliveries.applyReceipts(
+          [{ provider: 'smpp://x@h:1', providerId: 'early-1', status: 'delivered', error: null, at: now }],
+          now,
+        ),
+      ).toMatchObject({ matched: 0, waiting: [{ providerId: 'early-1' }] });
       const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
-      await deliveries.recordResults(tenantId, message.id, 0, claim!, [{ seq: 0, status: 'sent', provider: 'smpp://x@h:1', providerId: 'early-1', error: null, attempted: true, answer: null }], now, now + 60_000);
+      await deliveries.recordResults(
+        tenantId,
+        message.id,
+        0,
+        claim!,
+        [
+          {
+            seq: 0,
+            status: 'sent',
+            provider: 'smpp://x@h:1',
+            providerId: 'early-1',
+            error: null,
+            attempted: true,
+            answer: null,
+          },
+        ],
+        now,
+        now + 60_000,
+      );
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 1 });
       // Another provider's receipt with the same id matches nothing.
-      await deliveries.applyReceipts([{ provider: 'smpp://y@h:2', providerId: 'early-1', status: 'failed', error: 'UNDELIV', at: now }], now);
+      await deliveries.applyReceipts(
+        [{ provider: 'smpp://y@h:2', providerId: 'early-1', status: 'failed', error: 'UNDELIV', at: now }],
+        now,
+      );
       expect(await deliveries.matchWaitingReceipts(now, 100)).toBe(1);
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 0, delivered: 1, failed: 0 });
       await context.dispatch.runtime.stop();
     });
-
   });
 
   describe(`early receipts in one process [${kind}]`, () => {
@@ -261,22 +378,48 @@ for (const kind of TEST_DATABASES) {
       const message = await send(context, tenant, KOULUKATU, 'Aikaisin');
       const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
       const tenantId = asTenantId(tenant.id);
-      const writer = receiptWriter({ deliveries, now: () => Date.now(), onError: (error) => { throw error; } });
+      const writer = receiptWriter({
+        deliveries,
+        now: () => Date.now(),
+        onError: (error) => {
+          throw error;
+        },
+      });
       const provider = 'smpp://early@h:1';
       const now = Date.now();
       writer.add({ provider, providerId: 'w-0', status: 'delivered', at: now });
       writer.add({ provider, providerId: 'w-1', status: 'failed', error: 'UNDELIV', at: now });
       writer.add({ provider, providerId: 'w-2', status: 'failed', error: 'EXPIRED', at: now });
       await writer.flush();
-      const kept = () => database.db.kysely.selectFrom('delivery_receipts').select('provider_id').where('provider', '=', provider).execute();
+      const kept = () =>
+        database.db.kysely
+          .selectFrom('delivery_receipts')
+          .select('provider_id')
+          .where('provider', '=', provider)
+          .execute();
       expect(await kept()).toHaveLength(3);
 
       const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
-      const result = (seq: number) => ({ seq, status: 'sent' as const, provider, providerId: `w-${seq}`, error: null, attempted: true, answer: null });
+      const result = (seq: number) => ({
+        seq,
+        status: 'sent' as const,
+        provider,
+        providerId: `w-${seq}`,
+        error: null,
+        attempted: true,
+        answer: null,
+      });
       await deliveries.recordResults(tenantId, message.id, 0, claim!, [0, 1, 2].map(result), now, now + 60_000);
-      await waitFor('the early receipts matched', async () => ((await deliveries.counts(tenantId, message.id)).sent === 0 ? true : undefined));
+      await waitFor('the early receipts matched', async () =>
+        (await deliveries.counts(tenantId, message.id)).sent === 0 ? true : undefined,
+      );
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ delivered: 1, failed: 2 });
-      const errors = await database.db.kysely.selectFrom('deliveries').select(['seq', 'error']).where('message_id', '=', message.id).orderBy('seq').execute();
+      const errors = await database.db.kysely
+        .selectFrom('deliveries')
+        .select(['seq', 'error'])
+        .where('message_id', '=', message.id)
+        .orderBy('seq')
+        .execute();
       expect(errors.map((e) => e.error)).toEqual([null, 'UNDELIV', 'EXPIRED']);
       expect(await kept()).toEqual([]);
       writer.stop();
@@ -294,9 +437,11 @@ for (const kind of TEST_DATABASES) {
       const [one, two] = [sharedPacer(database.db.kysely), sharedPacer(database.db.kysely)];
       const started = performance.now();
       // 2 × 10 chunks of 5 at 100 messages/s: 100 messages take at least 0.95 s, however they interleave.
-      await Promise.all([one, two].map(async (pacer) => {
-        for (let i = 0; i < 10; i++) await pacer.take('smpp://shared@h:1', 5, 100);
-      }));
+      await Promise.all(
+        [one, two].map(async (pacer) => {
+          for (let i = 0; i < 10; i++) await pacer.take('smpp://shared@h:1', 5, 100);
+        }),
+      );
       expect(performance.now() - started).toBeGreaterThanOrEqual(940);
     });
   });

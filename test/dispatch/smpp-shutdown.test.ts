@@ -20,12 +20,56 @@ const RECIPIENTS = 40;
 async function addMobiles(context: Context, tenant: Tenant, prefix: string): Promise<void> {
   const db = context.db.kysely;
   const now = context.clock.now();
-  const [address] = await db.selectFrom('addresses').select('id').where('tenant_id', '=', tenant.id).where('street', '=', 'Koulukatu').execute();
+  const [address] = await db
+    .selectFrom('addresses')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .where('street', '=', 'Koulukatu')
+    .execute();
   for (let i = 0; i < RECIPIENTS; i++) {
     const id = newId();
-    await db.insertInto('contacts').values({ id, tenant_id: tenant.id, kind: 'person', source: 'self', language: 'fi', name_hidden: 0, priority: 0, created_at: now, updated_at: now }).execute();
-    await db.insertInto('contact_endpoints').values({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile', value: `+35840${prefix}${String(i).padStart(4, '0')}1`, source: 'self', verified: 1, created_at: now, updated_at: now }).execute();
-    await db.insertInto('contact_addresses').values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: address!.id, role: 'main', source: 'self', active: 1, created_at: now, updated_at: now }).execute();
+    await db
+      .insertInto('contacts')
+      .values({
+        id,
+        tenant_id: tenant.id,
+        kind: 'person',
+        source: 'self',
+        language: 'fi',
+        name_hidden: 0,
+        priority: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('contact_endpoints')
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        type: 'mobile',
+        value: `+35840${prefix}${String(i).padStart(4, '0')}1`,
+        source: 'self',
+        verified: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('contact_addresses')
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        address_id: address!.id,
+        role: 'main',
+        source: 'self',
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   }
   await changeLogRepository(db).record(tenant.id, null, now);
 }
@@ -33,8 +77,14 @@ async function addMobiles(context: Context, tenant: Tenant, prefix: string): Pro
 function start(database: FreshDatabase, command: string[], sms: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...command], {
     env: {
-      ...process.env, AVISO_DATABASE_URL: childDatabaseUrl(database), AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_LOG_LEVEL: 'silent',
-      AVISO_SMS: sms, AVISO_PORT: '0', AVISO_HOST: '127.0.0.1', AVISO_CAPTCHA: 'off',
+      ...process.env,
+      AVISO_DATABASE_URL: childDatabaseUrl(database),
+      AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+      AVISO_LOG_LEVEL: 'silent',
+      AVISO_SMS: sms,
+      AVISO_PORT: '0',
+      AVISO_HOST: '127.0.0.1',
+      AVISO_CAPTCHA: 'off',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -72,8 +122,17 @@ for (const kind of TEST_DATABASES) {
     async function queueSend(prefix: string): Promise<string> {
       await addMobiles(context, tenant, prefix);
       const area = square(CENTER.lon - 0.002, CENTER.lat + 0.0002, 0.0001);
-      const incident = await context.dispatch.incidents.createIncident(tenant, { service: 'water', kind: 'sudden', title: prefix, area }, { type: 'token', id: 't' });
-      const message = await context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: 'Vesikatko' } }, { type: 'token', id: 't' });
+      const incident = await context.dispatch.incidents.createIncident(
+        tenant,
+        { service: 'water', kind: 'sudden', title: prefix, area },
+        { type: 'token', id: 't' },
+      );
+      const message = await context.dispatch.messages.createMessage(
+        tenant,
+        incident.id,
+        { texts: { fi: 'Vesikatko' } },
+        { type: 'token', id: 't' },
+      );
       return message.id;
     }
 
@@ -91,7 +150,12 @@ for (const kind of TEST_DATABASES) {
       const counts = await context.dispatch.messages.getMessage(tenant, messageId);
       expect(counts).toMatchObject({ queued: counts.total, failed: 0 });
       // A clean stop leaves nothing in doubt: the next process sends all of it.
-      const marked = await database.db.kysely.selectFrom('deliveries').select('seq').where('message_id', '=', messageId).where('submitting', 'is not', null).execute();
+      const marked = await database.db.kysely
+        .selectFrom('deliveries')
+        .select('seq')
+        .where('message_id', '=', messageId)
+        .where('submitting', 'is not', null)
+        .execute();
       expect(marked).toEqual([]);
     }, 60_000);
 
@@ -104,7 +168,19 @@ for (const kind of TEST_DATABASES) {
       children.push(server);
       // Running, its workers trying the SMSC that is not there: the deliveries record the failed tries.
       await expect
-        .poll(async () => (await context.db.kysely.selectFrom('deliveries').select('error').where('message_id', '=', messageId).where('error', 'like', 'no SMPP bind%').limit(1).execute()).length, { timeout: 30_000, interval: 100 })
+        .poll(
+          async () =>
+            (
+              await context.db.kysely
+                .selectFrom('deliveries')
+                .select('error')
+                .where('message_id', '=', messageId)
+                .where('error', 'like', 'no SMPP bind%')
+                .limit(1)
+                .execute()
+            ).length,
+          { timeout: 30_000, interval: 100 },
+        )
         .toBe(1);
       const { ms, code } = await terminate(server);
       expect(code).toBe(0);

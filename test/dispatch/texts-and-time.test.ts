@@ -7,14 +7,22 @@ const quiet = { start: '21:00', end: '07:00', timeZone: 'Europe/Helsinki' };
 const helsinki = (iso: string) => Date.parse(iso);
 const options = {
   languages: ['fi', 'sv'] as const,
-  context: { service: 'water' as const, startsAt: helsinki('2025-03-04T09:00:00+02:00'), endsAt: helsinki('2025-03-04T15:00:00+02:00'), tenantName: 'Mäntän Vesi' },
+  context: {
+    service: 'water' as const,
+    startsAt: helsinki('2025-03-04T09:00:00+02:00'),
+    endsAt: helsinki('2025-03-04T15:00:00+02:00'),
+    tenantName: 'Mäntän Vesi',
+  },
   footer: 'Mäntän Vesi, älä vastaa',
   allowLinks: false,
 };
 
 describe('message texts', () => {
   it('fills the variables per language, keeps {address} for each recipient, adds the footer', () => {
-    const { texts } = renderTexts({ fi: '{service} {address} {start}–{end}. {tenant}' }, 'alert', { ...options, languages: ['fi', 'sv'] });
+    const { texts } = renderTexts({ fi: '{service} {address} {start}–{end}. {tenant}' }, 'alert', {
+      ...options,
+      languages: ['fi', 'sv'],
+    });
     expect(texts.fi).toBe('Vesikatko {address} 4.3. klo 9.00-4.3. klo 15.00. Mäntän Vesi\nMäntän Vesi, älä vastaa');
     // No Swedish text given: the Finnish one is used, with Swedish values.
     expect(texts.sv).toContain('Vattenavbrott');
@@ -22,16 +30,23 @@ describe('message texts', () => {
   });
 
   it('turns typographic punctuation into GSM-7 and says so', () => {
-    expect(normaliseForSms('“Katko” – huomenna’')).toEqual({ text: '"Katko" - huomenna\'', replaced: ['“', '”', '–', '’'] });
+    expect(normaliseForSms('“Katko” – huomenna’')).toEqual({
+      text: '"Katko" - huomenna\'',
+      replaced: ['“', '”', '–', '’'],
+    });
     const { warnings, texts } = renderTexts({ fi: 'Katko – huomenna' }, 'alert', options);
     expect(warnings[0]).toMatch(/fi: typographic characters – were replaced/);
     expect(smsFigures(texts.fi!).encoding).toBe('GSM-7');
   });
 
   it('refuses links unless the tenant allows them, and unknown variables', () => {
-    expect(() => renderTexts({ fi: 'Lue lisää https://evil.example.com' }, 'alert', options)).toThrow(/links are not allowed/);
+    expect(() => renderTexts({ fi: 'Lue lisää https://evil.example.com' }, 'alert', options)).toThrow(
+      /links are not allowed/,
+    );
     expect(() => renderTexts({ fi: 'katso www.mantta.fi' }, 'alert', options)).toThrow(/links/);
-    expect(renderTexts({ fi: 'Lue lisää https://mantta.fi' }, 'alert', { ...options, allowLinks: true }).texts.fi).toContain('https://mantta.fi');
+    expect(
+      renderTexts({ fi: 'Lue lisää https://mantta.fi' }, 'alert', { ...options, allowLinks: true }).texts.fi,
+    ).toContain('https://mantta.fi');
     expect(() => renderTexts({ fi: 'Hei {name}' }, 'alert', options)).toThrow(/unknown variable \{name\}/);
   });
 

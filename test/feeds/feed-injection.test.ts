@@ -38,18 +38,44 @@ describeEachDatabase('feeds whatever the title', (t) => {
     const tenant = await buildTown(context);
     const auth = await tokenHeaders(context, tenant);
     const created = await app.inject({
-      method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth,
-      payload: { service: 'water', kind: 'sudden', title: HOSTILE, description: HOSTILE, area: square(CENTER.lon, CENTER.lat, 0.001), published: true },
+      method: 'POST',
+      url: `/api/t/${tenant.slug}/incidents`,
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'sudden',
+        title: HOSTILE,
+        description: HOSTILE,
+        area: square(CENTER.lon, CENTER.lat, 0.001),
+        published: true,
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     // Control characters are refused on the way in (XML cannot hold them, PostgreSQL cannot store NUL);
     // any already stored (written before that rule) are left out of the feeds.
     for (const title of ['a\u0000b', 'a\u0001b', 'a\uFFFEb']) {
-      const refused = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'sudden', title, postalCodes: ['35800'] } });
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents`,
+        headers: auth,
+        payload: { service: 'water', kind: 'sudden', title, postalCodes: ['35800'] },
+      });
       // NUL is refused before validation (PostgreSQL cannot store it), the other control characters by the field rule.
-      expect(refused.json()).toMatchObject({ status: 400, errors: [{ field: 'title', message: expect.stringMatching(/^(control characters are not allowed|must not contain a NUL character)$/) }] });
+      expect(refused.json()).toMatchObject({
+        status: 400,
+        errors: [
+          {
+            field: 'title',
+            message: expect.stringMatching(/^(control characters are not allowed|must not contain a NUL character)$/),
+          },
+        ],
+      });
     }
-    await context.db.kysely.updateTable('incidents').set({ description: `${HOSTILE}\u0001\u0008\uFFFE.` }).where('id', '=', created.json().id).execute();
+    await context.db.kysely
+      .updateTable('incidents')
+      .set({ description: `${HOSTILE}\u0001\u0008\uFFFE.` })
+      .where('id', '=', created.json().id)
+      .execute();
     const cap = (await app.inject({ url: `/api/t/${tenant.slug}/public/cap.atom` })).body;
     expect(xmllint(cap)).toBe('');
     const one = (await app.inject({ url: `/api/t/${tenant.slug}/public/incidents/${created.json().id}/cap.xml` })).body;
@@ -57,16 +83,24 @@ describeEachDatabase('feeds whatever the title', (t) => {
     const atom = (await app.inject({ url: `/api/t/${tenant.slug}/public/feed.atom` })).body;
     expect(xmllint(atom)).toBe('');
     // Read back by an XML parser, the text is what was typed: markup-looking text stays text.
-    const headline = execFileSync('xmllint', ['--xpath', 'string(//*[local-name()="headline"])', '-'], { input: cap }).toString();
+    const headline = execFileSync('xmllint', ['--xpath', 'string(//*[local-name()="headline"])', '-'], {
+      input: cap,
+    }).toString();
     expect(headline.trimEnd()).toBe(HOSTILE);
-    const description = execFileSync('xmllint', ['--xpath', 'string(//*[local-name()="info"][1]/*[local-name()="description"])', '-'], { input: cap }).toString();
+    const description = execFileSync(
+      'xmllint',
+      ['--xpath', 'string(//*[local-name()="info"][1]/*[local-name()="description"])', '-'],
+      { input: cap },
+    ).toString();
     expect(description.trimEnd()).toBe(`${HOSTILE}.`);
   });
 
   it('links the Atom feed relative to itself, never to the Host a request names', async () => {
     const { app, context } = t();
     const tenant = await buildTown(context);
-    const atom = (await app.inject({ url: `/api/t/${tenant.slug}/public/feed.atom`, headers: { host: 'evil.example' } })).body;
+    const atom = (
+      await app.inject({ url: `/api/t/${tenant.slug}/public/feed.atom`, headers: { host: 'evil.example' } })
+    ).body;
     expect(atom).not.toContain('evil.example');
     expect(atom).toContain(`href="/api/t/${tenant.slug}/public/feed.atom"`);
     expect(atom).toContain(`href="/t/${tenant.slug}/map"`);
@@ -82,10 +116,22 @@ describe('feed links and CSV cells', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas, in every CSV Aviso writes', () => {
-    expect(['=1+1', '+358401234567', '-2', '@SUM(A1)', '\tx', '\rx', 'plain', 'a,b', '=HYPERLINK("x")'].map(csvCell)).toEqual([
-      "'=1+1", "'+358401234567", "'-2", "'@SUM(A1)", "'\tx", `"'\rx"`, 'plain', '"a,b"', `"'=HYPERLINK(""x"")"`,
+    expect(
+      ['=1+1', '+358401234567', '-2', '@SUM(A1)', '\tx', '\rx', 'plain', 'a,b', '=HYPERLINK("x")'].map(csvCell),
+    ).toEqual([
+      "'=1+1",
+      "'+358401234567",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tx",
+      `"'\rx"`,
+      'plain',
+      '"a,b"',
+      `"'=HYPERLINK(""x"")"`,
     ]);
     expect([csvCell(-2), csvCell(null)]).toEqual(['-2', '']);
-    expect(reportLine({ line: 3, outcome: 'rejected', reason: 'bad birth date', candidate: '=cmd|\'/c calc\'!A1' })).toBe("3,rejected,bad birth date,'=cmd|'/c calc'!A1\n");
+    expect(reportLine({ line: 3, outcome: 'rejected', reason: 'bad birth date', candidate: "=cmd|'/c calc'!A1" })).toBe(
+      "3,rejected,bad birth date,'=cmd|'/c calc'!A1\n",
+    );
   });
 });

@@ -14,13 +14,21 @@ import { describeEachDatabase } from '../app.js';
 import { addPerson, addressIds, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
 import { validateCap } from './validators.js';
 
-const tag = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
-const blocks = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>[\\s\\S]*?</${name}>`, 'g'))].map((m) => m[0]);
+const tag = (xml: string, name: string) =>
+  [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
+const blocks = (xml: string, name: string) =>
+  [...xml.matchAll(new RegExp(`<${name}>[\\s\\S]*?</${name}>`, 'g'))].map((m) => m[0]);
 const infos = (xml: string) => blocks(xml, 'info');
 
 /** Koulukatu 1–12 (postal code 35800) and Puistokatu 6–9, as the fixtures place them. */
-const koulukatu = Array.from({ length: 12 }, (_, i) => ({ lat: CENTER.lat + (i + 1) * 0.0002, lon: CENTER.lon - 0.002 }));
-const puistokatu6to9 = Array.from({ length: 4 }, (_, i) => ({ lat: CENTER.lat + (i + 6) * 0.0002, lon: CENTER.lon + 0.002 }));
+const koulukatu = Array.from({ length: 12 }, (_, i) => ({
+  lat: CENTER.lat + (i + 1) * 0.0002,
+  lon: CENTER.lon - 0.002,
+}));
+const puistokatu6to9 = Array.from({ length: 4 }, (_, i) => ({
+  lat: CENTER.lat + (i + 6) * 0.0002,
+  lon: CENTER.lon + 0.002,
+}));
 
 /** CAP polygons ("lat,lon lat,lon …") that together hold every point, and not much more (under 0.5 km across). */
 function expectPolygonsAround(polygons: string[], points: Array<{ lat: number; lon: number }>): void {
@@ -29,7 +37,9 @@ function expectPolygonsAround(polygons: string[], points: Array<{ lat: number; l
   const shape: MultiPolygon = { type: 'MultiPolygon', coordinates: rings.map((ring) => [ring]) };
   for (const p of points) expect(booleanPointInPolygon([p.lon, p.lat], shape), `${p.lat},${p.lon}`).toBe(true);
   const corners = rings.flat();
-  for (const a of corners) for (const b of corners) expect(distanceKm({ lat: a[1]!, lon: a[0]! }, { lat: b[1]!, lon: b[0]! })).toBeLessThan(0.5);
+  for (const a of corners)
+    for (const b of corners)
+      expect(distanceKm({ lat: a[1]!, lon: a[0]! }, { lat: b[1]!, lon: b[0]! })).toBeLessThan(0.5);
 }
 
 describeEachDatabase('public feeds', (t) => {
@@ -38,8 +48,17 @@ describeEachDatabase('public feeds', (t) => {
   let incidentId: string;
   const url = (path: string) => `/api/t/${tenant.slug}${path}`;
   const alertOf = async (id: string) => (await t().app.inject({ url: url(`/public/incidents/${id}/cap.xml`) })).body;
-  const send = async (kind: string, texts: Record<string, string> = { fi: `${kind}: vesikatko {address}`, sv: `${kind}: vattenavbrott {address}` }, incident = incidentId) => {
-    const response = await t().app.inject({ method: 'POST', url: url(`/incidents/${incident}/messages`), headers: auth, payload: { kind, texts } });
+  const send = async (
+    kind: string,
+    texts: Record<string, string> = { fi: `${kind}: vesikatko {address}`, sv: `${kind}: vattenavbrott {address}` },
+    incident = incidentId,
+  ) => {
+    const response = await t().app.inject({
+      method: 'POST',
+      url: url(`/incidents/${incident}/messages`),
+      headers: auth,
+      payload: { kind, texts },
+    });
     expect(response.statusCode, response.body).toBe(201);
     await t().context.dispatch.runtime.drain();
   };
@@ -47,13 +66,33 @@ describeEachDatabase('public feeds', (t) => {
   beforeAll(async () => {
     tenant = await buildTown(t().context);
     auth = await tokenHeaders(t().context, tenant);
-    await addPerson(t().context, tenant, { endpoints: [{ type: 'mobile', value: '+358401777777' }], addresses: ['kk-1'] });
+    await addPerson(t().context, tenant, {
+      endpoints: [{ type: 'mobile', value: '+358401777777' }],
+      addresses: ['kk-1'],
+    });
     const created = await t().app.inject({
-      method: 'POST', url: url('/incidents'), headers: auth,
-      payload: { service: 'water', kind: 'sudden', title: 'Vesijohtovuoto', description: 'Koulukadun vesijohto korjataan.', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012), postalCodes: ['35800'], published: true, startsAt: '2025-06-15T08:00:00+03:00', endsAt: '2030-06-15T16:00:00+03:00' },
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'sudden',
+        title: 'Vesijohtovuoto',
+        description: 'Koulukadun vesijohto korjataan.',
+        area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+        postalCodes: ['35800'],
+        published: true,
+        startsAt: '2025-06-15T08:00:00+03:00',
+        endsAt: '2030-06-15T16:00:00+03:00',
+      },
     });
     incidentId = created.json().id;
-    await t().app.inject({ method: 'POST', url: url('/incidents'), headers: auth, payload: { service: 'water', kind: 'sudden', title: 'Internal', postalCodes: ['35820'] } });
+    await t().app.inject({
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: { service: 'water', kind: 'sudden', title: 'Internal', postalCodes: ['35820'] },
+    });
   });
 
   it('lists published incidents as GeoJSON, without recipients', async () => {
@@ -65,12 +104,20 @@ describeEachDatabase('public feeds', (t) => {
     expect(collection.features[0]).toMatchObject({
       type: 'Feature',
       geometry: { type: 'MultiPolygon' },
-      properties: { id: incidentId, service: 'water', kind: 'sudden', status: 'active', title: 'Vesijohtovuoto', publicText: 'Koulukadun vesijohto korjataan.', lastMessage: 'alert' },
+      properties: {
+        id: incidentId,
+        service: 'water',
+        kind: 'sudden',
+        status: 'active',
+        title: 'Vesijohtovuoto',
+        publicText: 'Koulukadun vesijohto korjataan.',
+        lastMessage: 'alert',
+      },
     });
     expect(response.body).not.toContain('+358');
   });
 
-  it('publishes each incident\'s current alert as CAP 1.2 that xmllint validates: msgType, references to every earlier alert, areas with shapes', async () => {
+  it("publishes each incident's current alert as CAP 1.2 that xmllint validates: msgType, references to every earlier alert, areas with shapes", async () => {
     const first = await alertOf(incidentId);
     validateCap(first);
     expect(tag(first, 'msgType')).toEqual(['Alert']);
@@ -113,12 +160,25 @@ describeEachDatabase('public feeds', (t) => {
 
   it('lists the current alerts in the CAP feed, each with its own identifier, msgType and references, streets as the shape of their houses', async () => {
     const created = await t().app.inject({
-      method: 'POST', url: url('/incidents'), headers: auth,
-      payload: { service: 'water', kind: 'planned', title: 'Puistokadun työ', streets: [{ street: 'Puistokatu', from: 6, to: 9 }], published: true, startsAt: '2030-06-15T08:00:00+03:00' },
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'planned',
+        title: 'Puistokadun työ',
+        streets: [{ street: 'Puistokatu', from: 6, to: 9 }],
+        published: true,
+        startsAt: '2030-06-15T08:00:00+03:00',
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     const streetIncident = created.json().id as string;
-    await send('alert', { fi: 'Työ: vesikatko {address}', sv: 'Arbete: vattenavbrott {address}', en: 'Works: water outage at {address}' }, streetIncident);
+    await send(
+      'alert',
+      { fi: 'Työ: vesikatko {address}', sv: 'Arbete: vattenavbrott {address}', en: 'Works: water outage at {address}' },
+      streetIncident,
+    );
 
     const response = await t().app.inject({ url: url('/public/cap.atom') });
     expect(response.headers['content-type']).toContain('application/atom+xml');
@@ -133,7 +193,9 @@ describeEachDatabase('public feeds', (t) => {
       validateCap(`<?xml version="1.0" encoding="UTF-8"?>\n${alert}`);
       // The entry is the alert: its id the identifier, and it links the alert's own document.
       expect(tag(entry, 'id')[0]).toBe(tag(alert, 'identifier')[0]);
-      expect(entry).toMatch(/<link rel="alternate" type="application\/cap\+xml" href="[^"]+\/incidents\/[\w-]+\/cap\.xml"\/>/);
+      expect(entry).toMatch(
+        /<link rel="alternate" type="application\/cap\+xml" href="[^"]+\/incidents\/[\w-]+\/cap\.xml"\/>/,
+      );
     }
     expect(tag(cancelled, 'msgType')).toEqual(['Cancel']);
     expect(tag(cancelled, 'references')[0]!.split(' ')).toHaveLength(2);
@@ -154,19 +216,28 @@ describeEachDatabase('public feeds', (t) => {
 
   it('closes an incident cancelled without a cancel message with a Cancel alert of its own that references its alerts', async () => {
     const created = await t().app.inject({
-      method: 'POST', url: url('/incidents'), headers: auth,
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
       payload: { service: 'sewer', kind: 'sudden', title: 'Viemäritukos', postalCodes: ['35840'], published: true },
     });
     const id = created.json().id as string;
     await send('alert', { fi: 'Viemäritukos {address}' }, id);
     const alert = await alertOf(id);
-    const cancelled = await t().app.inject({ method: 'PATCH', url: url(`/incidents/${id}`), headers: auth, payload: { status: 'cancelled' } });
+    const cancelled = await t().app.inject({
+      method: 'PATCH',
+      url: url(`/incidents/${id}`),
+      headers: auth,
+      payload: { status: 'cancelled' },
+    });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const closing = await alertOf(id);
     validateCap(closing);
     expect(tag(closing, 'msgType')).toEqual(['Cancel']);
     expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:cancelled`]);
-    expect(tag(closing, 'references')).toEqual([`aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`]);
+    expect(tag(closing, 'references')).toEqual([
+      `aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`,
+    ]);
     // The postal code 35840 (Kaukotie, 2 km east) has its shape and its geocode.
     expect(tag(closing, 'value')).toEqual(['35840']);
     expect(tag(closing, 'polygon').length).toBeGreaterThan(0);
@@ -185,13 +256,33 @@ describeEachDatabase('public feeds', (t) => {
   });
 
   it('checks an address by id or by text', async () => {
-    const reopened = await t().app.inject({ method: 'POST', url: url('/incidents'), headers: auth, payload: { service: 'district-heating', kind: 'planned', title: 'Kaukolämpö', postalCodes: ['35820'], published: true, startsAt: '2030-01-01T08:00:00+02:00' } });
+    const reopened = await t().app.inject({
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: {
+        service: 'district-heating',
+        kind: 'planned',
+        title: 'Kaukolämpö',
+        postalCodes: ['35820'],
+        published: true,
+        startsAt: '2030-01-01T08:00:00+02:00',
+      },
+    });
     expect(reopened.statusCode).toBe(201);
     const ids = await addressIds(t().context, tenant);
     const byId = await t().app.inject({ url: url(`/public/check?address=${ids.get('pk-3')}`) });
-    expect(byId.json()).toMatchObject({ address: { label: 'Puistokatu 3, 35820 Mänttä' }, affected: true, incidents: [{ title: 'Kaukolämpö', status: 'planned' }] });
+    expect(byId.json()).toMatchObject({
+      address: { label: 'Puistokatu 3, 35820 Mänttä' },
+      affected: true,
+      incidents: [{ title: 'Kaukolämpö', status: 'planned' }],
+    });
     const byText = await t().app.inject({ url: url(`/public/check?address=${encodeURIComponent('Kaukotie 2')}`) });
-    expect(byText.json()).toMatchObject({ address: { label: 'Kaukotie 2, 35840 Mänttä' }, affected: false, incidents: [] });
+    expect(byText.json()).toMatchObject({
+      address: { label: 'Kaukotie 2, 35840 Mänttä' },
+      affected: false,
+      incidents: [],
+    });
     const none = await t().app.inject({ url: url('/public/check?address=nowhere%20street%20999') });
     expect(none.json()).toMatchObject({ address: null, affected: false });
   });

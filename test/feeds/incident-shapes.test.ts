@@ -18,7 +18,8 @@ const puistokatu = (n: number): Position => [CENTER.lon + 0.002, CENTER.lat + n 
 const kaukotie = (n: number): Position => [CENTER.lon + 0.04, CENTER.lat + n * 0.0002];
 
 /** Shoelace sum, positive for a counter-clockwise ring (computed here, not with the code under test). */
-const signedArea = (ring: Position[]) => ring.slice(1).reduce((sum, p, i) => sum + (ring[i]![0]! * p[1]! - p[0]! * ring[i]![1]!), 0);
+const signedArea = (ring: Position[]) =>
+  ring.slice(1).reduce((sum, p, i) => sum + (ring[i]![0]! * p[1]! - p[0]! * ring[i]![1]!), 0);
 
 const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
 
@@ -27,7 +28,12 @@ describeEachDatabase('incident shapes', (t) => {
   let auth: Record<string, string>;
   const url = (path: string) => `/api/t/${tenant.slug}${path}`;
   const open = async (payload: Record<string, unknown>) => {
-    const response = await t().app.inject({ method: 'POST', url: url('/incidents'), headers: auth, payload: { service: 'water', kind: 'sudden', published: true, ...payload } });
+    const response = await t().app.inject({
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: { service: 'water', kind: 'sudden', published: true, ...payload },
+    });
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as { id: string; geometry: MultiPolygon | null; selectionGeometry: MultiPolygon | null };
   };
@@ -57,7 +63,10 @@ describeEachDatabase('incident shapes', (t) => {
     const check = await t().app.inject({ url: url(`/public/check?address=${encodeURIComponent('Koulukatu 2')}`) });
     expect(check.json()).toMatchObject({ affected: false });
     const affected = await t().app.inject({ url: url(`/public/check?address=${encodeURIComponent('Koulukatu 4')}`) });
-    expect(affected.json()).toMatchObject({ affected: true, incidents: [{ title: 'Koulukatu 3–8', status: 'active' }] });
+    expect(affected.json()).toMatchObject({
+      affected: true,
+      incidents: [{ title: 'Koulukatu 3–8', status: 'active' }],
+    });
 
     const unmatched = await open({ title: 'Nowhere', streets: [{ street: 'Olematontie' }] });
     expect(unmatched.selectionGeometry).toBeNull();
@@ -65,12 +74,26 @@ describeEachDatabase('incident shapes', (t) => {
 
   it('publishes every shape in incidents.geojson as RFC 7946 wants it, and GDAL reads it', async () => {
     // A drawn polygon given clockwise with a hole given counter-clockwise, and over-precise positions.
-    const shell = [[24.6101234567, 62.02], [24.6101234567, 62.025], [24.615, 62.025], [24.615, 62.02], [24.6101234567, 62.02]];
-    const hole = [[24.611, 62.021], [24.614, 62.021], [24.614, 62.024], [24.611, 62.024], [24.611, 62.021]];
+    const shell = [
+      [24.6101234567, 62.02],
+      [24.6101234567, 62.025],
+      [24.615, 62.025],
+      [24.615, 62.02],
+      [24.6101234567, 62.02],
+    ];
+    const hole = [
+      [24.611, 62.021],
+      [24.614, 62.021],
+      [24.614, 62.024],
+      [24.611, 62.024],
+      [24.611, 62.021],
+    ];
     await open({ title: 'Drawn', area: { type: 'Polygon', coordinates: [shell, hole] } });
     const response = await t().app.inject({ url: url('/public/incidents.geojson') });
     expect(response.headers['content-type']).toContain('application/geo+json');
-    const collection = response.json() as { features: Array<{ bbox: number[]; geometry: MultiPolygon | null; properties: { title: string } }> };
+    const collection = response.json() as {
+      features: Array<{ bbox: number[]; geometry: MultiPolygon | null; properties: { title: string } }>;
+    };
     const titles = collection.features.map((f) => f.properties.title);
     expect(titles).toEqual(expect.arrayContaining(['Koulukatu 3–8', '35840', 'Drawn']));
     for (const feature of collection.features.filter((f) => f.properties.title !== 'Nowhere')) {
@@ -102,10 +125,15 @@ describeEachDatabase('incident shapes', (t) => {
   });
 
   it('publishes a street stretch as a CAP polygon around its houses, valid against the schema', async () => {
-    const { id } = await open({ title: 'Puistokatu 2–6', streets: [{ street: 'Puistokatu', from: 2, to: 6, side: 'even' }] });
+    const { id } = await open({
+      title: 'Puistokatu 2–6',
+      streets: [{ street: 'Puistokatu', from: 2, to: 6, side: 'even' }],
+    });
     const alert = (await t().app.inject({ url: url(`/public/incidents/${id}/cap.xml`) })).body;
     validateCap(alert);
-    const polygons = [...alert.matchAll(/<polygon>([^<]*)<\/polygon>/g)].map((m) => m[1]!.split(' ').map((pair) => pair.split(',').map(Number).reverse()));
+    const polygons = [...alert.matchAll(/<polygon>([^<]*)<\/polygon>/g)].map((m) =>
+      m[1]!.split(' ').map((pair) => pair.split(',').map(Number).reverse()),
+    );
     expect(polygons.length).toBeGreaterThan(0);
     const shape: MultiPolygon = { type: 'MultiPolygon', coordinates: polygons.map((ring) => [ring]) };
     for (const n of [2, 4, 6]) expect(inside(shape, puistokatu(n)), `Puistokatu ${n}`).toBe(true);

@@ -25,7 +25,10 @@ export function validateCap(xml: string): void {
 /** ogrinfo's summary of a GeoJSON document (GDAL's GeoJSON driver); throws with its report when GDAL cannot read it. */
 export function ogrSummary(geojson: string): string {
   try {
-    return execFileSync('ogrinfo', ['-ro', '-al', '-so', fileOf('feed.geojson', geojson)], { stdio: 'pipe', encoding: 'utf8' });
+    return execFileSync('ogrinfo', ['-ro', '-al', '-so', fileOf('feed.geojson', geojson)], {
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
   } catch (error) {
     throw new Error(`GDAL cannot read the GeoJSON:\n${(error as { stderr?: Buffer }).stderr?.toString()}\n${geojson}`);
   }

@@ -40,12 +40,22 @@ for (const kind of TEST_DATABASES) {
     it('adds a tenant, imports addresses with a report of rejected rows, and lists it', () => {
       const area = join(dir, `area-${kind}.geojson`);
       writeFileSync(area, JSON.stringify({ type: 'Feature', properties: {}, geometry: square(24.62, 62.03, 0.1) }));
-      const added = runCli(['tenant', 'add', '--slug', 'mantta', '--name', 'Mäntän Vesi', '--area', area, '--languages', 'fi,sv'], env);
+      const added = runCli(
+        ['tenant', 'add', '--slug', 'mantta', '--name', 'Mäntän Vesi', '--area', area, '--languages', 'fi,sv'],
+        env,
+      );
       expect(added.stderr).toBe('');
       expect(added.stdout).toContain('tenant mantta added');
 
       const csv = join(dir, `addresses-${kind}.csv`);
-      writeFileSync(csv, [AVISO_HEADER, 'c1,Koulukatu,Skolgatan,1,35800,Mänttä,Mänttä,,,62.03,24.62', 'c2,,,2,35800,Mänttä,Mänttä,,,62.03,24.62'].join('\n'));
+      writeFileSync(
+        csv,
+        [
+          AVISO_HEADER,
+          'c1,Koulukatu,Skolgatan,1,35800,Mänttä,Mänttä,,,62.03,24.62',
+          'c2,,,2,35800,Mänttä,Mänttä,,,62.03,24.62',
+        ].join('\n'),
+      );
       const report = join(dir, `report-${kind}.csv`);
       const imported = runCli(['addresses', 'import', csv, '--tenant', 'mantta', '--report', report], env);
       expect(imported.status).toBe(0);
@@ -64,7 +74,21 @@ for (const kind of TEST_DATABASES) {
       expect(noTenant.status).toBe(1);
       expect(noTenant.stderr.trim()).toBe('aviso: no tenant nowhere');
       const area = join(dir, 'bowtie.geojson');
-      writeFileSync(area, JSON.stringify({ type: 'Polygon', coordinates: [[[24, 62], [25, 63], [25, 62], [24, 63], [24, 62]]] }));
+      writeFileSync(
+        area,
+        JSON.stringify({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [24, 62],
+              [25, 63],
+              [25, 62],
+              [24, 63],
+              [24, 62],
+            ],
+          ],
+        }),
+      );
       const bad = runCli(['tenant', 'add', '--slug', 'x', '--name', 'X', '--area', area], env);
       expect(bad.status).toBe(1);
       expect(bad.stderr.trim()).toBe('aviso: serviceArea: the area intersects itself');

@@ -10,14 +10,24 @@ const base = { AVISO_SECRET_FILE: join(dir, 'secret') };
 describe('configuration', () => {
   it('has the embedded defaults of SPEC', () => {
     const config = loadConfig(base, '/nonexistent');
-    expect(config).toMatchObject({ databaseUrl: 'sqlite:./data/aviso.db', port: 8080, sms: 'inbox', email: 'inbox', captcha: 'altcha' });
+    expect(config).toMatchObject({
+      databaseUrl: 'sqlite:./data/aviso.db',
+      port: 8080,
+      sms: 'inbox',
+      email: 'inbox',
+      captcha: 'altcha',
+    });
   });
 
   it('names the bad variable and what it expects', () => {
     expect(() => loadConfig({ ...base, AVISO_PORT: 'eighty' }, '/nonexistent')).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, AVISO_PORT: 'eighty' }, '/nonexistent')).toThrow(/^AVISO_PORT: /);
-    expect(() => loadConfig({ ...base, AVISO_DATABASE_URL: 'mysql://x' }, '/nonexistent')).toThrow(/AVISO_DATABASE_URL: expected sqlite:PATH or postgres/);
-    expect(() => loadConfig({ ...base, AVISO_SMS: 'carrier-pigeon://x' }, '/nonexistent')).toThrow(/AVISO_SMS: expected "inbox" or a URL/);
+    expect(() => loadConfig({ ...base, AVISO_DATABASE_URL: 'mysql://x' }, '/nonexistent')).toThrow(
+      /AVISO_DATABASE_URL: expected sqlite:PATH or postgres/,
+    );
+    expect(() => loadConfig({ ...base, AVISO_SMS: 'carrier-pigeon://x' }, '/nonexistent')).toThrow(
+      /AVISO_SMS: expected "inbox" or a URL/,
+    );
     expect(() => loadConfig({ ...base, AVISO_CAPTCHA: 'maybe' }, '/nonexistent')).toThrow(/AVISO_CAPTCHA/);
   });
 
@@ -28,12 +38,19 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, AVISO_BASEMAP: dir }, '/nonexistent').basemap).toBe(dir);
     const notAnArchive = join(dir, 'town.mbtiles');
     writeFileSync(notAnArchive, 'SQLite format 3');
-    expect(() => loadConfig({ ...base, AVISO_BASEMAP: notAnArchive }, '/nonexistent')).toThrow(/^AVISO_BASEMAP: expected the path of a readable PMTiles/);
-    expect(() => loadConfig({ ...base, AVISO_BASEMAP: join(dir, 'missing.pmtiles') }, '/nonexistent')).toThrow(/^AVISO_BASEMAP: /);
+    expect(() => loadConfig({ ...base, AVISO_BASEMAP: notAnArchive }, '/nonexistent')).toThrow(
+      /^AVISO_BASEMAP: expected the path of a readable PMTiles/,
+    );
+    expect(() => loadConfig({ ...base, AVISO_BASEMAP: join(dir, 'missing.pmtiles') }, '/nonexistent')).toThrow(
+      /^AVISO_BASEMAP: /,
+    );
   });
 
   it('accepts channel URLs, several for failover', () => {
-    const config = loadConfig({ ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso&tps=50,gatewayapi://token@gatewayapi.com' }, '/nonexistent');
+    const config = loadConfig(
+      { ...base, AVISO_SMS: 'smpp://u:p@127.0.0.1:2775?source=Aviso&tps=50,gatewayapi://token@gatewayapi.com' },
+      '/nonexistent',
+    );
     expect(config.sms).toContain('smpp://');
   });
 

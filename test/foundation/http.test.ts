@@ -35,7 +35,7 @@ describeEachDatabase('HTTP foundation', (t) => {
     expect(tenant.json()).toMatchObject({ status: 404, code: 'not-found', detail: 'tenant atlantis not found' });
   });
 
-  it('shows a tenant\'s public profile', async () => {
+  it("shows a tenant's public profile", async () => {
     const tenant = await buildTenant(t().context, { name: 'Mäntän Vesi', languages: ['fi', 'sv', 'en'] });
     const profile = (await t().app.inject({ url: `/api/t/${tenant.slug}` })).json();
     expect(profile).toMatchObject({ name: 'Mäntän Vesi', languages: ['fi', 'sv', 'en'], smsSender: 'MantanVesi' });
@@ -44,9 +44,40 @@ describeEachDatabase('HTTP foundation', (t) => {
 });
 
 describeEachDatabase('tenant rules', (t) => {
-  const bowtie = { type: 'Polygon', coordinates: [[[24, 62], [25, 63], [25, 62], [24, 63], [24, 62]]] };
-  const open = { type: 'Polygon', coordinates: [[[24, 62], [25, 62], [25, 63], [24, 63]]] };
-  const outOfRange = { type: 'Polygon', coordinates: [[[24, 62], [250, 62], [25, 63], [24, 62]]] };
+  const bowtie = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [24, 62],
+        [25, 63],
+        [25, 62],
+        [24, 63],
+        [24, 62],
+      ],
+    ],
+  };
+  const open = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [24, 62],
+        [25, 62],
+        [25, 63],
+        [24, 63],
+      ],
+    ],
+  };
+  const outOfRange = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [24, 62],
+        [250, 62],
+        [25, 63],
+        [24, 62],
+      ],
+    ],
+  };
 
   it.each([
     ['a self-intersecting ring', bowtie, /intersects itself/],

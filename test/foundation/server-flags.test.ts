@@ -4,7 +4,11 @@ import { SERVER_SEMI_SPACE_MB, serverExecArgv } from '../../src/cli/server-flags
 
 describe('serverExecArgv', () => {
   it('adds the semi-space size to the flags the primary runs with', () => {
-    expect(serverExecArgv(['--import', 'tsx'], '')).toEqual(['--import', 'tsx', `--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`]);
+    expect(serverExecArgv(['--import', 'tsx'], '')).toEqual([
+      '--import',
+      'tsx',
+      `--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`,
+    ]);
     expect(serverExecArgv([], '--enable-source-maps')).toEqual([`--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`]);
   });
 

@@ -17,7 +17,9 @@ import { buildTenant } from '../factories.js';
 /** Writes `request` to the server over a raw socket (then ends its side, or leaves it open) and reads all it answers until it closes. */
 function exchange(address: string, request: string, end: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(new URL(address).port), '127.0.0.1', () => (end ? socket.end(request) : socket.write(request)));
+    const socket = connect(Number(new URL(address).port), '127.0.0.1', () =>
+      end ? socket.end(request) : socket.write(request),
+    );
     let answer = '';
     socket.on('data', (chunk) => (answer += chunk.toString()));
     socket.on('close', () => resolve(answer));
@@ -35,7 +37,10 @@ afterAll(() => {
   rmSync(ownTmp, { recursive: true, force: true });
 });
 
-const uploadDirs = () => readdirSync(ownTmp).filter((name) => name.startsWith('aviso-register-')).sort();
+const uploadDirs = () =>
+  readdirSync(ownTmp)
+    .filter((name) => name.startsWith('aviso-register-'))
+    .sort();
 /** Upload folders there now that were not there `before`. */
 const leftSince = (before: string[]) => uploadDirs().filter((name) => !before.includes(name));
 
@@ -45,10 +50,15 @@ describeEachDatabase('bad input', (t) => {
 
   beforeAll(async () => {
     tenant = await buildTenant(t().context);
-    auth = { authorization: `Bearer ${(await t().context.operators.createToken(tenant, { name: 'fuzz', role: 'admin' }, null)).token}` };
+    auth = {
+      authorization: `Bearer ${(await t().context.operators.createToken(tenant, { name: 'fuzz', role: 'admin' }, null)).token}`,
+    };
   });
 
-  const expectProblem = (response: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number) => {
+  const expectProblem = (
+    response: { statusCode: number; headers: Record<string, unknown>; body: string },
+    status: number,
+  ) => {
     expect(response.statusCode, response.body).toBe(status);
     expect(response.headers['content-type']).toContain('application/problem+json');
     return JSON.parse(response.body) as { status: number; code: string; errors?: Array<{ field: string }> };
@@ -62,28 +72,65 @@ describeEachDatabase('bad input', (t) => {
       { type: 'Polygon', coordinates: [[]] },
       { type: 'MultiPolygon', coordinates: [] },
       { type: 'MultiPolygon', coordinates: [[]] },
-      { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: {} }] },
+      {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: {} }],
+      },
     ]) {
-      const problem = expectProblem(await t().app.inject({ method: 'POST', url, headers: auth, payload: { ...incident, area } }), 400);
+      const problem = expectProblem(
+        await t().app.inject({ method: 'POST', url, headers: auth, payload: { ...incident, area } }),
+        400,
+      );
       expect(problem.errors?.[0]?.field).toMatch(/^area/);
     }
-    const created = await t().app.inject({ method: 'POST', url, headers: auth, payload: { ...incident, postalCodes: ['35800'] } });
+    const created = await t().app.inject({
+      method: 'POST',
+      url,
+      headers: auth,
+      payload: { ...incident, postalCodes: ['35800'] },
+    });
     expect(created.statusCode, created.body).toBe(201);
-    const patch = await t().app.inject({ method: 'PATCH', url: `${url}/${created.json().id}`, headers: auth, payload: { area: { type: 'Polygon', coordinates: [] } } });
+    const patch = await t().app.inject({
+      method: 'PATCH',
+      url: `${url}/${created.json().id}`,
+      headers: auth,
+      payload: { area: { type: 'Polygon', coordinates: [] } },
+    });
     expect(expectProblem(patch, 400).errors?.[0]?.field).toBe('area');
   });
 
   it('a NUL character anywhere in the input is a 400 naming the field (PostgreSQL refuses it in text)', async () => {
-    const title = await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'planned', title: 'a\u0000b', postalCodes: ['35800'] } });
+    const title = await t().app.inject({
+      method: 'POST',
+      url: `/api/t/${tenant.slug}/incidents`,
+      headers: auth,
+      payload: { service: 'water', kind: 'planned', title: 'a\u0000b', postalCodes: ['35800'] },
+    });
     expect(expectProblem(title, 400).errors?.[0]?.field).toBe('title');
-    expect(expectProblem(await t().app.inject({ url: `/api/t/${tenant.slug}/incidents/%00`, headers: auth }), 400).errors?.[0]?.field).toBe('id');
+    expect(
+      expectProblem(await t().app.inject({ url: `/api/t/${tenant.slug}/incidents/%00`, headers: auth }), 400)
+        .errors?.[0]?.field,
+    ).toBe('id');
   });
 
   it('an area of more positions than the tenant allows is refused before its geometry is checked (that takes quadratic time)', async () => {
     const n = 100_000;
-    const ring = Array.from({ length: n }, (_, i) => [24.62 + 0.01 * Math.cos((2 * Math.PI * i) / n), 62.03 + 0.01 * Math.sin((2 * Math.PI * i) / n)]);
+    const ring = Array.from({ length: n }, (_, i) => [
+      24.62 + 0.01 * Math.cos((2 * Math.PI * i) / n),
+      62.03 + 0.01 * Math.sin((2 * Math.PI * i) / n),
+    ]);
     const started = performance.now();
-    const answer = await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: auth, payload: { service: 'water', kind: 'planned', title: 'Big', area: { type: 'Polygon', coordinates: [[...ring, ring[0]]] } } });
+    const answer = await t().app.inject({
+      method: 'POST',
+      url: `/api/t/${tenant.slug}/incidents`,
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'planned',
+        title: 'Big',
+        area: { type: 'Polygon', coordinates: [[...ring, ring[0]]] },
+      },
+    });
     expect(expectProblem(answer, 400).errors?.[0]?.field).toBe('area');
     expect(performance.now() - started).toBeLessThan(5000);
   });
@@ -91,7 +138,12 @@ describeEachDatabase('bad input', (t) => {
   it('a multipart upload without a boundary, or cut before its end, is a 4xx and leaves no temporary folder', async () => {
     const before = uploadDirs();
     const url = `/api/t/${tenant.slug}/register/imports`;
-    const noBoundary = await t().app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'multipart/form-data' }, payload: 'whatever' });
+    const noBoundary = await t().app.inject({
+      method: 'POST',
+      url,
+      headers: { ...auth, 'content-type': 'multipart/form-data' },
+      payload: 'whatever',
+    });
     expect(noBoundary.statusCode).toBeGreaterThanOrEqual(400);
     expect(noBoundary.statusCode).toBeLessThan(500);
     expect(noBoundary.headers['content-type']).toContain('application/problem+json');
@@ -136,9 +188,33 @@ describeEachDatabase('bad input', (t) => {
     expect(long.headers['content-type']).toContain('application/problem+json');
     expectProblem(await t().app.inject({ url: `/api/t/%E0%A4%A/addresses` }), 400);
     const json = { ...auth, 'content-type': 'application/json' };
-    expectProblem(await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: json, payload: '{"title":' }), 400);
-    expectProblem(await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: json, payload: `{"title":"${'x'.repeat(6 * 1024 * 1024)}"}` }), 413);
-    expectProblem(await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers: { ...auth, 'content-type': 'text/xml' }, payload: '<a/>' }), 415);
+    expectProblem(
+      await t().app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents`,
+        headers: json,
+        payload: '{"title":',
+      }),
+      400,
+    );
+    expectProblem(
+      await t().app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents`,
+        headers: json,
+        payload: `{"title":"${'x'.repeat(6 * 1024 * 1024)}"}`,
+      }),
+      413,
+    );
+    expectProblem(
+      await t().app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents`,
+        headers: { ...auth, 'content-type': 'text/xml' },
+        payload: '<a/>',
+      }),
+      415,
+    );
   });
 
   it('over the socket: headers over the limit (431) and a malformed request (400) are problem+json', async () => {
@@ -147,10 +223,13 @@ describeEachDatabase('bad input', (t) => {
     try {
       const { port } = new URL(address);
       const big = await new Promise<{ status: number; type: string }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/healthz', headers: { 'x-big': 'y'.repeat(20_000) } }, (res) => {
-          res.resume();
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']) });
-        });
+        const req = httpRequest(
+          { host: '127.0.0.1', port, path: '/healthz', headers: { 'x-big': 'y'.repeat(20_000) } },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']) });
+          },
+        );
         req.on('error', reject);
         req.end();
       });

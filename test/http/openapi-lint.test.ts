@@ -25,7 +25,10 @@ async function lint(document: unknown): Promise<LintReport> {
   const file = join(mkdtempSync(join(tmpdir(), 'aviso-openapi-')), 'openapi.json');
   writeFileSync(file, JSON.stringify(document));
   // Exit code 1 on errors: the report on stdout says which.
-  const run = promisify(execFile)(REDOCLY, ['lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format=json'], { cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+  const run = promisify(execFile)(REDOCLY, ['lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format=json'], {
+    cwd: ROOT,
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  });
   const { stdout } = await run.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   return JSON.parse(stdout) as LintReport;
 }
@@ -37,11 +40,18 @@ describeEachDatabase('OpenAPI document', (t) => {
     expect(report.problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
     expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
     // What the rules ask for, read back: ids, errors as problem+json, feeds' media types.
-    const operations = Object.values(document.paths as Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>).flatMap((item) => Object.values(item));
+    const operations = Object.values(
+      document.paths as Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>,
+    ).flatMap((item) => Object.values(item));
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
     expect(operations.every((o) => Object.keys(o.responses).some((status) => status.startsWith('4')))).toBe(true);
     expect(document.components.responses.BadRequest.content).toHaveProperty(['application/problem+json']);
-    expect(Object.keys(document.paths['/api/t/{tenant}/public/cap.atom'].get.responses['200'].content)).toEqual(['application/atom+xml']);
-    expect(document.paths['/api/t/{tenant}/login/pin'].post).toMatchObject({ operationId: 'postTenantLoginPin', security: [] });
+    expect(Object.keys(document.paths['/api/t/{tenant}/public/cap.atom'].get.responses['200'].content)).toEqual([
+      'application/atom+xml',
+    ]);
+    expect(document.paths['/api/t/{tenant}/login/pin'].post).toMatchObject({
+      operationId: 'postTenantLoginPin',
+      security: [],
+    });
   }, 60_000);
 });

@@ -14,21 +14,33 @@ const limits = { maxVertices: 10_000, serviceArea: square(24.62, 62.03, 0.1) };
 /** A line zig-zagging across itself: under a wide buffer every segment's buffer overlaps the others'. */
 const zigzag = (positions: number) => ({
   type: 'Feature',
-  geometry: { type: 'LineString', coordinates: Array.from({ length: positions }, (_, i) => [CENTER.lon + i * 0.0001, CENTER.lat + (i % 2) * 0.01]) },
+  geometry: {
+    type: 'LineString',
+    coordinates: Array.from({ length: positions }, (_, i) => [CENTER.lon + i * 0.0001, CENTER.lat + (i % 2) * 0.01]),
+  },
   properties: { buffer: 5_000 },
 });
 
 /** A closed ring of `n` vertices round the town centre. */
 const bigPolygon = (n: number) => {
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
-  const ring = Array.from({ length: n }, (_, i) => [round(CENTER.lon + 0.5 * Math.cos((2 * Math.PI * i) / n)), round(CENTER.lat + 0.5 * Math.sin((2 * Math.PI * i) / n))]);
+  const ring = Array.from({ length: n }, (_, i) => [
+    round(CENTER.lon + 0.5 * Math.cos((2 * Math.PI * i) / n)),
+    round(CENTER.lat + 0.5 * Math.sin((2 * Math.PI * i) / n)),
+  ]);
   return { type: 'Polygon', coordinates: [[...ring, ring[0]!]] };
 };
 
 /** Which settles first: `work`, or a turn of the event loop started with it. */
 async function firstToSettle(work: Promise<unknown>): Promise<'work' | 'event loop'> {
   const loop = new Promise<'event loop'>((resolve) => setImmediate(() => resolve('event loop')));
-  return Promise.race([work.then(() => 'work' as const, () => 'work' as const), loop]);
+  return Promise.race([
+    work.then(
+      () => 'work' as const,
+      () => 'work' as const,
+    ),
+    loop,
+  ]);
 }
 
 describe('hostile areas', () => {
@@ -36,23 +48,51 @@ describe('hostile areas', () => {
     expect(() => parseAffectedArea({ area: bigPolygon(200_000) }, limits)).toThrow(/more than 10000 vertices/);
     const deep = { type: 'MultiPolygon', coordinates: Array.from({ length: 3 }, () => bigPolygon(5_000).coordinates) };
     expect(() => parseAffectedArea({ area: deep }, limits)).toThrow(/more than 10000 vertices/);
-    expect(() => parseAffectedArea({ area: { ...zigzag(20_000), properties: { buffer: 5_000 } } }, limits)).toThrow(/more than 10000 vertices/);
+    expect(() => parseAffectedArea({ area: { ...zigzag(20_000), properties: { buffer: 5_000 } } }, limits)).toThrow(
+      /more than 10000 vertices/,
+    );
   });
 
   it('bounds buffered lines and their distance', () => {
-    expect(() => parseAffectedArea({ area: zigzag(5_000) }, limits)).toThrow(/buffered lines may have at most 1000 positions/);
-    expect(() => parseAffectedArea({ area: { ...zigzag(10), properties: { buffer: 50_000 } } }, limits)).toThrow(/buffer must be a number of metres between 1 and 5000/);
+    expect(() => parseAffectedArea({ area: zigzag(5_000) }, limits)).toThrow(
+      /buffered lines may have at most 1000 positions/,
+    );
+    expect(() => parseAffectedArea({ area: { ...zigzag(10), properties: { buffer: 50_000 } } }, limits)).toThrow(
+      /buffer must be a number of metres between 1 and 5000/,
+    );
   });
 
   it('works out a heavy area on a worker thread, and stops it at the time budget', async () => {
     const heavy = parseAffectedAreaOffThread({ area: zigzag(300) }, limits, { budgetMs: 300, maxMemoryMb: 256 });
     expect(await firstToSettle(heavy)).toBe('event loop');
-    await expect(heavy).rejects.toMatchObject({ code: 'area-too-complex', status: 400, fields: [{ field: 'area', message: expect.stringMatching(/too complex/) }] });
+    await expect(heavy).rejects.toMatchObject({
+      code: 'area-too-complex',
+      status: 400,
+      fields: [{ field: 'area', message: expect.stringMatching(/too complex/) }],
+    });
   });
 
-  it('hands back a worker\'s refusal as the same error', async () => {
-    await expect(parseAffectedAreaOffThread({ area: { ...zigzag(20), properties: { buffer: 10 }, geometry: { type: 'LineString', coordinates: [[200, 0], [201, 0]] } } }, limits)).rejects.toMatchObject({
-      code: 'validation', fields: [{ field: 'area', message: expect.stringMatching(/outside WGS84/) }],
+  it("hands back a worker's refusal as the same error", async () => {
+    await expect(
+      parseAffectedAreaOffThread(
+        {
+          area: {
+            ...zigzag(20),
+            properties: { buffer: 10 },
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [200, 0],
+                [201, 0],
+              ],
+            },
+          },
+        },
+        limits,
+      ),
+    ).rejects.toMatchObject({
+      code: 'validation',
+      fields: [{ field: 'area', message: expect.stringMatching(/outside WGS84/) }],
     });
     const line = await parseAffectedAreaOffThread({ area: { ...zigzag(600), properties: { buffer: 5 } } }, limits);
     expect(line.polygons).toHaveLength(1);
@@ -66,9 +106,17 @@ describeEachDatabase('hostile areas over HTTP', (t) => {
     const headers = await tokenHeaders(context, tenant, 'operator');
     // (200,000 vertices are more than the 5 MB a request body may have.)
     for (const area of [bigPolygon(100_000), zigzag(20_000)]) {
-      const answer = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers, payload: { service: 'water', kind: 'sudden', title: 'x', area } });
+      const answer = await app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents`,
+        headers,
+        payload: { service: 'water', kind: 'sudden', title: 'x', area },
+      });
       expect(answer.statusCode, answer.body).toBe(400);
-      expect(answer.json().errors[0]).toMatchObject({ field: 'area', message: expect.stringMatching(/more than 10000 vertices/) });
+      expect(answer.json().errors[0]).toMatchObject({
+        field: 'area',
+        message: expect.stringMatching(/more than 10000 vertices/),
+      });
     }
   });
 

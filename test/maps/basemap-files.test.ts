@@ -13,7 +13,8 @@ import { buildTenant } from '../factories.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aviso-basemaps-'));
 mkdirSync(dir, { recursive: true });
-const archive = (marker: string) => Buffer.concat([Buffer.from('PMTiles', 'latin1'), Buffer.from([3]), Buffer.from(marker.padEnd(119, '.'))]);
+const archive = (marker: string) =>
+  Buffer.concat([Buffer.from('PMTiles', 'latin1'), Buffer.from([3]), Buffer.from(marker.padEnd(119, '.'))]);
 writeFileSync(join(dir, 'kartta-oma.pmtiles'), archive('own'));
 
 describeEachDatabase(
@@ -21,9 +22,13 @@ describeEachDatabase(
   (t) => {
     let own: Tenant;
     let other: Tenant;
-    const profile = async (tenant: Tenant) => (await t().app.inject({ url: `/api/t/${tenant.slug}` })).json().branding.basemapUrl as string | null;
+    const profile = async (tenant: Tenant) =>
+      (await t().app.inject({ url: `/api/t/${tenant.slug}` })).json().branding.basemapUrl as string | null;
     const bytes = async (tenant: Tenant) => {
-      const response = await t().app.inject({ url: `/api/t/${tenant.slug}/basemap.pmtiles`, headers: { range: 'bytes=8-10' } });
+      const response = await t().app.inject({
+        url: `/api/t/${tenant.slug}/basemap.pmtiles`,
+        headers: { range: 'bytes=8-10' },
+      });
       return { status: response.statusCode, body: response.body };
     };
 
@@ -32,7 +37,7 @@ describeEachDatabase(
       other = await buildTenant(t().context, { slug: 'kartta-muu' });
     });
 
-    it("serves a tenant its own archive, and none to a tenant without one while there is no default", async () => {
+    it('serves a tenant its own archive, and none to a tenant without one while there is no default', async () => {
       expect(await profile(own)).toBe('/api/t/kartta-oma/basemap.pmtiles');
       expect(await bytes(own)).toEqual({ status: 206, body: 'own' });
       expect(await profile(other)).toBeNull();

@@ -22,7 +22,10 @@ describeEachDatabase('address tiles', (t) => {
   const url = (path: string) => `/api/t/${tenant.slug}${path}`;
   const tile = async (z: number, lon: number, lat: number, incident?: string) => {
     const { x, y } = tileOf(z, lon, lat);
-    const response = await t().app.inject({ url: url(`/map/addresses/${z}/${x}/${y}${incident ? `?incident=${incident}` : ''}`), headers: auth });
+    const response = await t().app.inject({
+      url: url(`/map/addresses/${z}/${x}/${y}${incident ? `?incident=${incident}` : ''}`),
+      headers: auth,
+    });
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as { bins?: Bin[]; points?: Point[] };
   };
@@ -56,18 +59,35 @@ describeEachDatabase('address tiles', (t) => {
 
   it("marks an incident's addresses inside, and marks them anew when its area changes", async () => {
     const created = await t().app.inject({
-      method: 'POST', url: url('/incidents'), headers: auth,
-      payload: { service: 'water', kind: 'sudden', title: 'Katko', status: 'draft', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0011, 0.0003) },
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'sudden',
+        title: 'Katko',
+        status: 'draft',
+        area: square(CENTER.lon - 0.002, CENTER.lat + 0.0011, 0.0003),
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
-    const inside = (points: Point[]) => points.filter((p) => p[3] === 1).map((p) => p[2]).sort();
+    const inside = (points: Point[]) =>
+      points
+        .filter((p) => p[3] === 1)
+        .map((p) => p[2])
+        .sort();
     const street = await tile(16, CENTER.lon - 0.002, CENTER.lat + 0.0012, id);
     expect(inside(street.points!)).toEqual(['Koulukatu 4', 'Koulukatu 5', 'Koulukatu 6', 'Koulukatu 7'].sort());
     const town = await tile(10, CENTER.lon, CENTER.lat, id);
     expect(town.bins!.reduce((n, b) => n + b[3], 0)).toBe(4);
 
-    const patched = await t().app.inject({ method: 'PATCH', url: url(`/incidents/${id}`), headers: auth, payload: { area: null, streets: [{ street: 'Puistokatu', from: 1, to: 3 }] } });
+    const patched = await t().app.inject({
+      method: 'PATCH',
+      url: url(`/incidents/${id}`),
+      headers: auth,
+      payload: { area: null, streets: [{ street: 'Puistokatu', from: 1, to: 3 }] },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     const east = await tile(16, CENTER.lon + 0.002, CENTER.lat + 0.0004, id);
     expect(inside(east.points!)).toEqual(['Puistokatu 1', 'Puistokatu 2', 'Puistokatu 3']);
@@ -89,7 +109,11 @@ describeEachDatabase('address tiles', (t) => {
     const response = await t().app.inject({ url: url(`/map/streets?bbox=${box}`) });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toContain('application/geo+json');
-    const lines = (response.json() as { features: Array<{ geometry: { type: string; coordinates: number[][] }; properties: { name: string } }> }).features;
+    const lines = (
+      response.json() as {
+        features: Array<{ geometry: { type: string; coordinates: number[][] }; properties: { name: string } }>;
+      }
+    ).features;
     expect(lines.map((l) => l.properties.name).sort()).toEqual(['Koulukatu', 'Puistokatu']);
     const koulukatu = lines.find((l) => l.properties.name === 'Koulukatu')!.geometry;
     // Houses 1–12 on one side of the street: six positions, each the mean of houses 2k−1 and 2k.

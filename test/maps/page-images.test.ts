@@ -23,10 +23,15 @@ describeEachDatabase('page image sources', (t) => {
     const page = await t().app.inject({ url: `/t/${plain.slug}/map` });
     expect(imgSrc(page.headers['content-security-policy'] as string)).toBe("'self' data: blob:");
 
-    const tiled = await t().context.tenants.updateSettings(await buildTenant(t().context), { tileUrl: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', logoUrl: 'https://www.example.fi/logo.svg' });
+    const tiled = await t().context.tenants.updateSettings(await buildTenant(t().context), {
+      tileUrl: 'https://{s}.tile.example.org/{z}/{x}/{y}.png',
+      logoUrl: 'https://www.example.fi/logo.svg',
+    });
     for (const path of [`/t/${tiled.slug}`, `/t/${tiled.slug}/map`, `/t/${tiled.slug}/embed`]) {
       const answer = await t().app.inject({ url: path });
-      expect(imgSrc(answer.headers['content-security-policy'] as string), path).toBe("'self' data: blob: https://*.tile.example.org https://www.example.fi");
+      expect(imgSrc(answer.headers['content-security-policy'] as string), path).toBe(
+        "'self' data: blob: https://*.tile.example.org https://www.example.fi",
+      );
     }
   });
 });

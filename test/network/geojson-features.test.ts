@@ -6,7 +6,17 @@ import { GeoJsonShapeError, readFeatures } from '../../src/modules/network/geojs
 const collection = {
   type: 'FeatureCollection',
   crs: { type: 'name', properties: { name: 'x{"[' } },
-  features: Array.from({ length: 300 }, (_, i) => ({ type: 'Feature', properties: { id: `a"}{[${i}`, q: '\\"', name: 'Äänekoski ✓' }, geometry: { type: 'LineString', coordinates: [[i, 1], [2, 3]] } })),
+  features: Array.from({ length: 300 }, (_, i) => ({
+    type: 'Feature',
+    properties: { id: `a"}{[${i}`, q: '\\"', name: 'Äänekoski ✓' },
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [i, 1],
+        [2, 3],
+      ],
+    },
+  })),
   bbox: [1, 2, 3, 4],
 };
 

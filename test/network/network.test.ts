@@ -16,7 +16,12 @@ describeEachDatabase('pipe network', (t) => {
   let auth: Record<string, string>;
 
   const trace = (body: unknown, service = 'water') =>
-    t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/network/${service}/trace`, headers: auth, payload: body as object });
+    t().app.inject({
+      method: 'POST',
+      url: `/api/t/${tenant.slug}/network/${service}/trace`,
+      headers: auth,
+      payload: body as object,
+    });
   const traced = async (body: unknown) => {
     const response = await trace(body);
     expect(response.statusCode, response.body).toBe(200);
@@ -24,7 +29,11 @@ describeEachDatabase('pipe network', (t) => {
   };
   const valveIds = (body: { valvesToClose: Array<{ id: string }> }) => sorted(body.valvesToClose.map((v) => v.id));
   const addressLabels = async (body: { addresses: { sample: Array<{ id: string }> } }) => {
-    const rows = await t().context.db.kysely.selectFrom('addresses').select(['id', 'source_id']).where('tenant_id', '=', tenant.id).execute();
+    const rows = await t()
+      .context.db.kysely.selectFrom('addresses')
+      .select(['id', 'source_id'])
+      .where('tenant_id', '=', tenant.id)
+      .execute();
     const source = new Map(rows.map((r) => [r.id, r.source_id]));
     return sorted(body.addresses.sample.map((a) => source.get(a.id)!));
   };
@@ -40,9 +49,28 @@ describeEachDatabase('pipe network', (t) => {
     const bad = [
       ...networkFeatures(),
       { type: 'Feature', properties: { id: 'NOGEO' }, geometry: null },
-      { type: 'Feature', properties: { id: 'CRS' }, crs: { type: 'name', properties: { name: 'EPSG:9999' } }, geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } },
-      { type: 'Feature', properties: { id: 'ZERO' }, geometry: { type: 'LineString', coordinates: [at(0, 500), at(0, 500)] } },
-      { type: 'Feature', properties: { id: 'P1' }, geometry: { type: 'LineString', coordinates: [at(0, 600), at(10, 600)] } },
+      {
+        type: 'Feature',
+        properties: { id: 'CRS' },
+        crs: { type: 'name', properties: { name: 'EPSG:9999' } },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+        },
+      },
+      {
+        type: 'Feature',
+        properties: { id: 'ZERO' },
+        geometry: { type: 'LineString', coordinates: [at(0, 500), at(0, 500)] },
+      },
+      {
+        type: 'Feature',
+        properties: { id: 'P1' },
+        geometry: { type: 'LineString', coordinates: [at(0, 600), at(10, 600)] },
+      },
     ];
     const result = await t().context.networks.importNetwork(tenant, 'water', collection(bad), { now: 1 });
     expect(result).toEqual({
@@ -54,14 +82,32 @@ describeEachDatabase('pipe network', (t) => {
         { feature: 24, id: 'P1', reason: 'id P1 is used by feature 3 too' },
       ],
     });
-    const offPipe = await t().context.networks.importNetwork(tenant, 'water', collection([...networkFeatures(), { type: 'Feature', properties: { id: 'VX', state: 'open' }, geometry: { type: 'Point', coordinates: at(300, 100) } }]), { now: 1 });
-    expect(offPipe).toEqual({ stored: false, rejections: [{ feature: 21, id: 'VX', reason: 'valve not on a pipe (none within 0.5 m)' }] });
+    const offPipe = await t().context.networks.importNetwork(
+      tenant,
+      'water',
+      collection([
+        ...networkFeatures(),
+        {
+          type: 'Feature',
+          properties: { id: 'VX', state: 'open' },
+          geometry: { type: 'Point', coordinates: at(300, 100) },
+        },
+      ]),
+      { now: 1 },
+    );
+    expect(offPipe).toEqual({
+      stored: false,
+      rejections: [{ feature: 21, id: 'VX', reason: 'valve not on a pipe (none within 0.5 m)' }],
+    });
     expect(await t().context.networks.listNetworks(tenant)).toEqual([]);
     expect((await trace({ at: at(350, 0) })).statusCode).toBe(404);
   });
 
   it('builds the topology: snapped ends join, a disconnected piece is found, addresses connect explicitly or to the nearest pipe', async () => {
-    const result = await t().context.networks.importNetwork(tenant, 'water', collection(networkFeatures()), { now: 1, explicit: EXPLICIT });
+    const result = await t().context.networks.importNetwork(tenant, 'water', collection(networkFeatures()), {
+      now: 1,
+      explicit: EXPLICIT,
+    });
     expect(result.stored).toBe(true);
     if (!result.stored) return;
     expect(result.summary).toMatchObject({ pipes: 10, valves: 8, sources: 2, toleranceMetres: 0.5 });
@@ -77,13 +123,24 @@ describeEachDatabase('pipe network', (t) => {
   it('draws the network in a box: pipes split at the valves, with their diameter, and the valves', async () => {
     const [w, s] = at(-10, -10);
     const [e, n] = at(810, 310);
-    const response = await t().app.inject({ url: `/api/t/${tenant.slug}/network/water/features?bbox=${w},${s},${e},${n}`, headers: auth });
+    const response = await t().app.inject({
+      url: `/api/t/${tenant.slug}/network/water/features?bbox=${w},${s},${e},${n}`,
+      headers: auth,
+    });
     expect(response.statusCode, response.body).toBe(200);
-    const body = response.json() as { truncated: boolean; features: Array<{ properties: { kind: string; id: string; diameter?: number; state?: string } }> };
+    const body = response.json() as {
+      truncated: boolean;
+      features: Array<{ properties: { kind: string; id: string; diameter?: number; state?: string } }>;
+    };
     const pipes = body.features.filter((f) => f.properties.kind === 'pipe');
     expect(pipes).toHaveLength(18);
     expect(pipes[0]!.properties.diameter).toBe(150);
-    expect(body.features.filter((f) => f.properties.kind === 'valve').map((f) => f.properties.id).sort()).toEqual(['V1', 'V12', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7']);
+    expect(
+      body.features
+        .filter((f) => f.properties.kind === 'valve')
+        .map((f) => f.properties.id)
+        .sort(),
+    ).toEqual(['V1', 'V12', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7']);
     expect(body.features.find((f) => f.properties.id === 'V7')!.properties.state).toBe('closed');
     expect(body.truncated).toBe(false);
   });
@@ -149,8 +206,13 @@ describeEachDatabase('pipe network', (t) => {
   });
 
   it('refuses a break far from any pipe, an unknown valve, a service without a network', async () => {
-    expect((await trace({ at: at(1000, 1000) })).json()).toMatchObject({ code: 'validation', errors: [{ field: 'at', code: 'network-no-pipe-near' }] });
-    expect((await trace({ at: at(350, 0), failedValves: ['NOPE'] })).json()).toMatchObject({ errors: [{ field: 'failedValves.0', code: 'network-valve-unknown' }] });
+    expect((await trace({ at: at(1000, 1000) })).json()).toMatchObject({
+      code: 'validation',
+      errors: [{ field: 'at', code: 'network-no-pipe-near' }],
+    });
+    expect((await trace({ at: at(350, 0), failedValves: ['NOPE'] })).json()).toMatchObject({
+      errors: [{ field: 'failedValves.0', code: 'network-valve-unknown' }],
+    });
     expect((await trace({ at: at(350, 0) }, 'sewer')).statusCode).toBe(404);
     expect((await trace({ at: at(350, 0), downstreamOf: 'V6' })).statusCode).toBe(400);
   });
@@ -159,34 +221,76 @@ describeEachDatabase('pipe network', (t) => {
     const { context } = t();
     t().clock.set(Date.parse('2025-06-15T10:00:00+03:00'));
     const operator = await tokenHeaders(context, tenant, 'operator');
-    const post = (path: string, payload: unknown) => t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${path}`, headers: operator, payload: payload as object });
-    const person = (address: string, mobile: string) => addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: mobile }], addresses: [address] });
+    const post = (path: string, payload: unknown) =>
+      t().app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}${path}`,
+        headers: operator,
+        payload: payload as object,
+      });
+    const person = (address: string, mobile: string) =>
+      addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: mobile }], addresses: [address] });
     await person('h-p2b', '+358401000001');
     await person('h-p3a', '+358401000002');
     await person('h-p6b', '+358401000003');
     await person('h-p2a', '+358401000004'); // the other side of V2: keeps water
     await person('h-p4a', '+358401000005');
-    const created = await post('/incidents', { service: 'water', kind: 'sudden', title: 'Putkirikko', network: { service: 'water', at: at(350, 0), failedValves: [] } });
+    const created = await post('/incidents', {
+      service: 'water',
+      kind: 'sudden',
+      title: 'Putkirikko',
+      network: { service: 'water', at: at(350, 0), failedValves: [] },
+    });
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ network: { service: 'water', at: at(350, 0) }, selectionGeometry: { type: 'MultiPolygon' }, geometry: null });
+    expect(created.json()).toMatchObject({
+      network: { service: 'water', at: at(350, 0) },
+      selectionGeometry: { type: 'MultiPolygon' },
+      geometry: null,
+    });
     const id = created.json().id as string;
-    const far = await post('/incidents', { service: 'water', kind: 'sudden', title: 'Ohi', network: { service: 'water', at: at(1000, 1000), failedValves: [] } });
-    expect(far.json()).toMatchObject({ code: 'validation', errors: [{ field: 'network.at', code: 'network-no-pipe-near' }] });
+    const far = await post('/incidents', {
+      service: 'water',
+      kind: 'sudden',
+      title: 'Ohi',
+      network: { service: 'water', at: at(1000, 1000), failedValves: [] },
+    });
+    expect(far.json()).toMatchObject({
+      code: 'validation',
+      errors: [{ field: 'network.at', code: 'network-no-pipe-near' }],
+    });
     const preview = await post(`/incidents/${id}/preview`, {});
     expect(preview.json()).toMatchObject({ frozen: false, addresses: 5, endpoints: { sms: 3, total: 3 } });
     // A failed valve widens the trace: V3 fails, so V4 closes and D's side is cut off too.
-    const widened = await t().app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/incidents/${id}`, headers: operator, payload: { network: { service: 'water', at: at(350, 0), failedValves: ['V3'] } } });
+    const widened = await t().app.inject({
+      method: 'PATCH',
+      url: `/api/t/${tenant.slug}/incidents/${id}`,
+      headers: operator,
+      payload: { network: { service: 'water', at: at(350, 0), failedValves: ['V3'] } },
+    });
     expect(widened.statusCode, widened.body).toBe(200);
     expect((await post(`/incidents/${id}/preview`, {})).json()).toMatchObject({ endpoints: { total: 4 } });
     const sent = await post(`/incidents/${id}/messages`, { texts: { fi: 'Vesikatko {address}' } });
     expect(sent.statusCode, sent.body).toBe(201);
     await context.dispatch.runtime.drain();
-    expect(await inboxOf(context, sent.json().id)).toEqual(['sms +358401000001', 'sms +358401000002', 'sms +358401000003', 'sms +358401000005']);
-    expect((await post(`/incidents/${id}/preview`, {})).json()).toMatchObject({ frozen: true, endpoints: { total: 4 } });
+    expect(await inboxOf(context, sent.json().id)).toEqual([
+      'sms +358401000001',
+      'sms +358401000002',
+      'sms +358401000003',
+      'sms +358401000005',
+    ]);
+    expect((await post(`/incidents/${id}/preview`, {})).json()).toMatchObject({
+      frozen: true,
+      endpoints: { total: 4 },
+    });
   });
 
   it('a re-import replaces the network whole, and traces see it at once', async () => {
-    const result = await t().context.networks.importNetwork(tenant, 'water', collection(networkFeatures({ withoutP10: true })), { now: 2 });
+    const result = await t().context.networks.importNetwork(
+      tenant,
+      'water',
+      collection(networkFeatures({ withoutP10: true })),
+      { now: 2 },
+    );
     expect(result).toMatchObject({ stored: true, revision: 2, summary: { pipes: 9 } });
     expect((await trace({ at: at(650, 40) })).json()).toMatchObject({ errors: [{ code: 'network-no-pipe-near' }] });
     const body = await traced({ at: at(500, 0) });

@@ -16,11 +16,27 @@ import { childDatabaseUrl, runCli, runCliAsync } from '../cli.js';
 import { POSTGRES_URL, TEST_DATABASES } from '../databases.js';
 import { addPerson, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
 
-const TABLES = ['contacts', 'contact_endpoints', 'contact_addresses', 'addresses', 'deliveries', 'incident_recipients', 'messages'] as const;
+const TABLES = [
+  'contacts',
+  'contact_endpoints',
+  'contact_addresses',
+  'addresses',
+  'deliveries',
+  'incident_recipients',
+  'messages',
+] as const;
 
 async function counts(db: Db): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
-  for (const table of TABLES) result[table] = Number((await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  for (const table of TABLES)
+    result[table] = Number(
+      (
+        await db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return result;
 }
 
@@ -37,7 +53,13 @@ for (const kind of TEST_DATABASES) {
       source = await createTestApp(kind);
       tenant = await buildTown(source.context);
       for (let n = 1; n <= 12; n++) {
-        await addPerson(source.context, tenant, { endpoints: [{ type: 'mobile', value: `+3584010000${String(n).padStart(2, '0')}` }, { type: 'email', value: `p${n}@example.fi` }], addresses: [`kk-${n}`] });
+        await addPerson(source.context, tenant, {
+          endpoints: [
+            { type: 'mobile', value: `+3584010000${String(n).padStart(2, '0')}` },
+            { type: 'email', value: `p${n}@example.fi` },
+          ],
+          addresses: [`kk-${n}`],
+        });
       }
       if (kind === 'sqlite') {
         restoredUrl = `sqlite:${join(dir, 'restored.db')}`;
@@ -67,8 +89,14 @@ for (const kind of TEST_DATABASES) {
 
     it('backs up while a send is under way and restores every contact, address and delivery', async () => {
       const auth = await tokenHeaders(source.context, tenant);
-      const post = (url: string, payload: object) => source.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
-      const incident = await post('/incidents', { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) });
+      const post = (url: string, payload: object) =>
+        source.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
+      const incident = await post('/incidents', {
+        service: 'water',
+        kind: 'sudden',
+        title: 'Putkirikko',
+        area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+      });
       const message = await post(`/incidents/${incident.json().id}/messages`, { texts: { fi: 'Vesikatko {address}' } });
       expect(message.statusCode, message.body).toBe(201);
       const env = { AVISO_DATABASE_URL: childDatabaseUrl(source.database) };
@@ -87,9 +115,18 @@ for (const kind of TEST_DATABASES) {
       const restored = openDatabase(restoredUrl);
       try {
         expect(await counts(restored)).toEqual(expected);
-        const statuses = await restored.kysely.selectFrom('deliveries').select('status').where('message_id', '=', message.json().id).execute();
+        const statuses = await restored.kysely
+          .selectFrom('deliveries')
+          .select('status')
+          .where('message_id', '=', message.json().id)
+          .execute();
         expect(statuses.every((s) => ['queued', 'sent', 'delivered'].includes(s.status))).toBe(true);
-        const emails = await restored.kysely.selectFrom('contact_endpoints').select('value').where('type', '=', 'email').orderBy('value').execute();
+        const emails = await restored.kysely
+          .selectFrom('contact_endpoints')
+          .select('value')
+          .where('type', '=', 'email')
+          .orderBy('value')
+          .execute();
         expect(emails.map((e) => e.value)).toContain('p12@example.fi');
       } finally {
         await restored.close();
@@ -99,7 +136,11 @@ for (const kind of TEST_DATABASES) {
     it('refuses to restore over a database that holds Aviso already, in one line', () => {
       const again = runCli(['restore', file], { AVISO_DATABASE_URL: restoredUrl });
       expect(again.status).toBe(1);
-      expect(again.stderr.trim()).toMatch(kind === 'sqlite' ? /^aviso: .*restored\.db exists: restore into a new path, or pass --force/ : /^aviso: schema test_\w+ already holds Aviso's tables/);
+      expect(again.stderr.trim()).toMatch(
+        kind === 'sqlite'
+          ? /^aviso: .*restored\.db exists: restore into a new path, or pass --force/
+          : /^aviso: schema test_\w+ already holds Aviso's tables/,
+      );
     });
   });
 }

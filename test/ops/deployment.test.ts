@@ -20,7 +20,10 @@ import { addPerson, buildTown, CENTER, square, tokenHeaders } from '../dispatch/
 import { parsePrometheus, valueOf } from './prometheus-text.js';
 import { freePort, until } from './wait.js';
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 for (const kind of TEST_DATABASES) {
   describe(`aviso migrate && aviso serve (+ workers) as processes [${kind}]`, () => {
@@ -29,7 +32,10 @@ for (const kind of TEST_DATABASES) {
     let schema: string | undefined;
     let env: Record<string, string>;
     const start = (args: string[], extra: Record<string, string> = {}) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+        env: { ...process.env, ...env, ...extra },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       processes.push(child);
       return child;
     };
@@ -45,7 +51,12 @@ for (const kind of TEST_DATABASES) {
         await admin.end();
         url = `${POSTGRES_URL}?schema=${schema}`;
       }
-      env = { AVISO_DATABASE_URL: url, AVISO_SECRET: 'test-secret-test-secret-test-secret-0123', AVISO_LOG_LEVEL: 'warn', AVISO_CAPTCHA: 'off' };
+      env = {
+        AVISO_DATABASE_URL: url,
+        AVISO_SECRET: 'test-secret-test-secret-test-secret-0123',
+        AVISO_LOG_LEVEL: 'warn',
+        AVISO_CAPTCHA: 'off',
+      };
     });
 
     afterAll(async () => {
@@ -67,31 +78,60 @@ for (const kind of TEST_DATABASES) {
       const db = openDatabase(url);
       const context = createContext(testConfig({ databaseUrl: url }), db);
       const tenant = await buildTown(context);
-      for (let n = 1; n <= 8; n++) await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: `+35840100000${n}` }], addresses: [`kk-${n}`] });
+      for (let n = 1; n <= 8; n++)
+        await addPerson(context, tenant, {
+          endpoints: [{ type: 'mobile', value: `+35840100000${n}` }],
+          addresses: [`kk-${n}`],
+        });
       const auth = await tokenHeaders(context, tenant);
       await db.close();
 
       const port = await freePort();
       const metricsPorts = [await freePort(), await freePort(), await freePort()];
-      const server = start(['serve'], { AVISO_PORT: String(port), AVISO_HOST: '127.0.0.1', AVISO_METRICS: `127.0.0.1:${metricsPorts[0]}`, AVISO_WORKERS: kind === 'sqlite' ? '1' : '0' });
-      const workers = kind === 'sqlite' ? [] : [1, 2].map((i) => start(['worker', '--metrics', `127.0.0.1:${metricsPorts[i]}`]));
+      const server = start(['serve'], {
+        AVISO_PORT: String(port),
+        AVISO_HOST: '127.0.0.1',
+        AVISO_METRICS: `127.0.0.1:${metricsPorts[0]}`,
+        AVISO_WORKERS: kind === 'sqlite' ? '1' : '0',
+      });
+      const workers =
+        kind === 'sqlite' ? [] : [1, 2].map((i) => start(['worker', '--metrics', `127.0.0.1:${metricsPorts[i]}`]));
       const base = `http://127.0.0.1:${port}`;
       const readiness = await until('/readyz 200', async () => {
         const response = await fetch(`${base}/readyz`);
-        return response.status === 200 ? ((await response.json()) as { checks: Array<{ name: string; ok: boolean }> }) : undefined;
+        return response.status === 200
+          ? ((await response.json()) as { checks: Array<{ name: string; ok: boolean }> })
+          : undefined;
       });
       expect(readiness.checks.every((c) => c.ok)).toBe(true);
       // Each worker is up once its metrics listener answers (it opens after the worker has started).
       for (const metricsPort of metricsPorts.slice(1, 1 + workers.length)) {
-        await until(`worker metrics on ${metricsPort}`, async () => ((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok ? true : undefined));
+        await until(`worker metrics on ${metricsPort}`, async () =>
+          (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok ? true : undefined,
+        );
       }
 
       const post = async (path: string, body: object) =>
-        fetch(`${base}/api/t/${tenant.slug}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const incident = (await (await post('/incidents', { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) })).json()) as { id: string };
-      const message = (await (await post(`/incidents/${incident.id}/messages`, { texts: { fi: 'Vesikatko {address}' } })).json()) as { id: string };
+        fetch(`${base}/api/t/${tenant.slug}${path}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const incident = (await (
+        await post('/incidents', {
+          service: 'water',
+          kind: 'sudden',
+          title: 'Putkirikko',
+          area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+        })
+      ).json()) as { id: string };
+      const message = (await (
+        await post(`/incidents/${incident.id}/messages`, { texts: { fi: 'Vesikatko {address}' } })
+      ).json()) as { id: string };
       const done = await until('every delivery delivered', async () => {
-        const view = (await (await fetch(`${base}/api/t/${tenant.slug}/messages/${message.id}`, { headers: auth })).json()) as { delivered: number; total: number };
+        const view = (await (
+          await fetch(`${base}/api/t/${tenant.slug}/messages/${message.id}`, { headers: auth })
+        ).json()) as { delivered: number; total: number };
         return view.total === 8 && view.delivered === 8 ? view : undefined;
       });
       expect(done.delivered).toBe(8);
@@ -101,7 +141,8 @@ for (const kind of TEST_DATABASES) {
       let delivered = 0;
       for (const metricsPort of senders) {
         const samples = parsePrometheus(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
-        delivered += valueOf(samples, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' }) ?? 0;
+        delivered +=
+          valueOf(samples, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' }) ?? 0;
       }
       expect(delivered).toBe(8);
 

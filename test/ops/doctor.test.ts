@@ -20,7 +20,8 @@ beforeAll(async () => {
   smtp = new SMTPServer({
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
-    onAuth: (auth, _session, callback) => (auth.password === 's3cret' ? callback(null, { user: auth.username }) : callback(new Error('bad login'))),
+    onAuth: (auth, _session, callback) =>
+      auth.password === 's3cret' ? callback(null, { user: auth.username }) : callback(new Error('bad login')),
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpPort = (smtp.server.address() as AddressInfo).port;
@@ -40,7 +41,9 @@ describe('aviso doctor, configuration', () => {
   it('names a database it cannot reach, or that is not there yet, and still checks the rest', async () => {
     const unreachable = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
     expect(unreachable.status).toBe(1);
-    expect(unreachable.stdout).toMatch(/^FAIL {2}database: postgres: .*ECONNREFUSED.*\n {6}→ check AVISO_DATABASE_URL/m);
+    expect(unreachable.stdout).toMatch(
+      /^FAIL {2}database: postgres: .*ECONNREFUSED.*\n {6}→ check AVISO_DATABASE_URL/m,
+    );
     expect(unreachable.stdout).toContain('ok    channel sms: dev inbox');
     const missing = join(mkdtempSync(join(tmpdir(), 'aviso-doctor-')), 'aviso.db');
     const absent = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: `sqlite:${missing}` });
@@ -79,7 +82,9 @@ for (const kind of TEST_DATABASES) {
           'ok    secret: AVISO_SECRET is set',
         ]),
       );
-      expect(found.find((l) => l.includes('clock:'))).toMatch(kind === 'postgres' ? /^ok {4}clock: \d+ ms from the database server's clock$/ : /^(ok {2}|warn) {2}clock: /);
+      expect(found.find((l) => l.includes('clock:'))).toMatch(
+        kind === 'postgres' ? /^ok {4}clock: \d+ ms from the database server's clock$/ : /^(ok {2}|warn) {2}clock: /,
+      );
     });
 
     it('fails on a refused SMTP login and a secret others can read, saying what to do', async () => {
@@ -87,15 +92,24 @@ for (const kind of TEST_DATABASES) {
       const secretFile = join(dir, 'secret');
       writeFileSync(secretFile, 'x'.repeat(43));
       chmodSync(secretFile, 0o644);
-      const result = await runCliAsync(['doctor'], { ...env, AVISO_SECRET: undefined, AVISO_SECRET_FILE: secretFile, AVISO_EMAIL: `smtp://aviso:wrong@127.0.0.1:${smtpPort}` });
+      const result = await runCliAsync(['doctor'], {
+        ...env,
+        AVISO_SECRET: undefined,
+        AVISO_SECRET_FILE: secretFile,
+        AVISO_EMAIL: `smtp://aviso:wrong@127.0.0.1:${smtpPort}`,
+      });
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/^FAIL {2}channel email: SMTP 127\.0\.0\.1:\d+: .*\n {6}→ check AVISO_EMAIL/m);
-      expect(result.stdout).toContain(`FAIL  secret: ${secretFile} is readable by others (mode 644)\n      → chmod 600 ${secretFile}`);
+      expect(result.stdout).toContain(
+        `FAIL  secret: ${secretFile} is readable by others (mode 644)\n      → chmod 600 ${secretFile}`,
+      );
       expect(result.stderr.trim()).toBe('aviso: 2 problems: secret, channel email');
     });
 
     it('refuses a database a newer Aviso migrated: doctor, migrate and migrate --dry-run', async () => {
-      await sql`insert into kysely_migration (name, timestamp) values ('999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(database.db.kysely);
+      await sql`insert into kysely_migration (name, timestamp) values ('999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(
+        database.db.kysely,
+      );
       try {
         const doctor = await runCliAsync(['doctor'], env);
         expect(doctor.status).toBe(1);
@@ -103,7 +117,9 @@ for (const kind of TEST_DATABASES) {
         for (const args of [['migrate'], ['migrate', '--dry-run']]) {
           const migrate = runCli(args, env);
           expect(migrate.status).toBe(1);
-          expect(migrate.stderr.trim()).toBe('aviso: the database was migrated by a newer Aviso (999-from-the-future unknown here): run that version, or restore a backup taken before the upgrade');
+          expect(migrate.stderr.trim()).toBe(
+            'aviso: the database was migrated by a newer Aviso (999-from-the-future unknown here): run that version, or restore a backup taken before the upgrade',
+          );
         }
       } finally {
         await sql`delete from kysely_migration where name = '999-from-the-future'`.execute(database.db.kysely);
@@ -119,6 +135,8 @@ describe('aviso migrate --dry-run', () => {
     const dry = runCli(['migrate', '--dry-run'], { AVISO_DATABASE_URL: url });
     expect(dry.status).toBe(0);
     expect(dry.stdout).toMatch(/^would apply: 001-foundation, 002-residents, .*015-recipient-contact-index/);
-    expect(runCli(['migrate', '--dry-run'], { AVISO_DATABASE_URL: url }).stdout).toMatch(/^would apply: 001-foundation/);
+    expect(runCli(['migrate', '--dry-run'], { AVISO_DATABASE_URL: url }).stdout).toMatch(
+      /^would apply: 001-foundation/,
+    );
   });
 });

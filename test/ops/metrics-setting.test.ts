@@ -13,11 +13,16 @@ describe('AVISO_METRICS', () => {
     expect(parseMetrics('127.0.0.1:9464')).toEqual({ mode: 'listen', host: '127.0.0.1', port: 9464 });
     expect(parseMetrics('[::1]:9464')).toEqual({ mode: 'listen', host: '::1', port: 9464 });
     expect(parseMetrics('metrics.internal:9100')).toEqual({ mode: 'listen', host: 'metrics.internal', port: 9100 });
-    expect(parseMetrics('c2VjcmV0LXRva2VuLWZvci1tZXRyaWNz')).toEqual({ mode: 'token', token: 'c2VjcmV0LXRva2VuLWZvci1tZXRyaWNz' });
+    expect(parseMetrics('c2VjcmV0LXRva2VuLWZvci1tZXRyaWNz')).toEqual({
+      mode: 'token',
+      token: 'c2VjcmV0LXRva2VuLWZvci1tZXRyaWNz',
+    });
   });
 
   it('names the variable (or the flag) when the value is neither', () => {
-    expect(() => loadConfig({ ...base, AVISO_METRICS: 'short' }, '/nonexistent')).toThrow(/^AVISO_METRICS: "off", a bind address HOST:PORT/);
+    expect(() => loadConfig({ ...base, AVISO_METRICS: 'short' }, '/nonexistent')).toThrow(
+      /^AVISO_METRICS: "off", a bind address HOST:PORT/,
+    );
     expect(() => parseMetrics('on', '--metrics')).toThrow(/^--metrics: /);
   });
 });

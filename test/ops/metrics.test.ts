@@ -26,13 +26,22 @@ describeEachDatabase(
       const { context } = t();
       tenant = await buildTown(context);
       auth = await tokenHeaders(context, tenant);
-      for (let n = 1; n <= 5; n++) await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: `+35840100000${n}` }], addresses: [`kk-${n}`] });
-      await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'eeva@example.fi' }], addresses: ['kk-6'] });
+      for (let n = 1; n <= 5; n++)
+        await addPerson(context, tenant, {
+          endpoints: [{ type: 'mobile', value: `+35840100000${n}` }],
+          addresses: [`kk-${n}`],
+        });
+      await addPerson(context, tenant, {
+        endpoints: [{ type: 'email', value: 'eeva@example.fi' }],
+        addresses: ['kk-6'],
+      });
     });
 
     it('refuses a scrape without the token', async () => {
       expect((await t().app.inject({ url: '/metrics' })).statusCode).toBe(401);
-      expect((await t().app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+      expect((await t().app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(
+        401,
+      );
     });
 
     it('is not ready until the register indexes are built, then names every check', async () => {
@@ -43,12 +52,20 @@ describeEachDatabase(
       await t().context.dispatch.warmRegisters();
       const after = await t().app.inject({ url: '/readyz' });
       expect(after.statusCode, after.body).toBe(200);
-      expect(after.json().checks.map((c: { name: string }) => c.name)).toEqual(['database', 'migrations', 'register-indexes', 'channel:sms', 'channel:email', 'channel:voice']);
+      expect(after.json().checks.map((c: { name: string }) => c.name)).toEqual([
+        'database',
+        'migrations',
+        'register-indexes',
+        'channel:sms',
+        'channel:email',
+        'channel:voice',
+      ]);
       expect((await t().app.inject({ url: '/healthz' })).json().status).toBe('ok');
     });
 
     it('shows a send queued, then delivered, per channel and provider', async () => {
-      const post = (url: string, payload: object) => t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
+      const post = (url: string, payload: object) =>
+        t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
       const area = square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012);
       const incident = await post('/incidents', { service: 'water', kind: 'sudden', title: 'Putkirikko', area });
       expect(incident.statusCode, incident.body).toBe(201);
@@ -58,33 +75,46 @@ describeEachDatabase(
       const during = await scrape();
       expect(valueOf(during, 'aviso_dispatch_queued_deliveries', { tenant: tenant.slug, channel: 'sms' })).toBe(5);
       expect(valueOf(during, 'aviso_dispatch_queued_deliveries', { tenant: tenant.slug, channel: 'email' })).toBe(1);
-      expect(valueOf(during, 'aviso_dispatch_oldest_queued_seconds', { tenant: tenant.slug, channel: 'sms' })).toBeGreaterThanOrEqual(0);
+      expect(
+        valueOf(during, 'aviso_dispatch_oldest_queued_seconds', { tenant: tenant.slug, channel: 'sms' }),
+      ).toBeGreaterThanOrEqual(0);
       expect(valueOf(during, 'aviso_dispatch_pending_batches')).toBeGreaterThanOrEqual(1);
-      expect(valueOf(during, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' })).toBeUndefined();
+      expect(
+        valueOf(during, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' }),
+      ).toBeUndefined();
       expect(valueOf(during, 'aviso_register_revision_lag', { tenant: tenant.slug })).toBe(0);
       expect(valueOf(during, 'aviso_readiness_check', { check: 'database' })).toBe(1);
       expect(valueOf(during, 'aviso_readiness_check', { check: 'channel:sms' })).toBe(1);
 
       await t().context.dispatch.runtime.drain();
       const after = await scrape();
-      expect(valueOf(after, 'aviso_dispatch_queued_deliveries', { tenant: tenant.slug, channel: 'sms' })).toBeUndefined();
+      expect(
+        valueOf(after, 'aviso_dispatch_queued_deliveries', { tenant: tenant.slug, channel: 'sms' }),
+      ).toBeUndefined();
       expect(valueOf(after, 'aviso_dispatch_pending_batches')).toBe(0);
-      expect(valueOf(after, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' })).toBe(5);
-      expect(valueOf(after, 'aviso_messages_total', { channel: 'email', provider: 'inbox', outcome: 'delivered' })).toBe(1);
+      expect(valueOf(after, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' })).toBe(
+        5,
+      );
+      expect(
+        valueOf(after, 'aviso_messages_total', { channel: 'email', provider: 'inbox', outcome: 'delivered' }),
+      ).toBe(1);
       const route = { method: 'POST', route: '/api/t/:tenant/incidents/:id/messages', status: '2xx' };
       expect(valueOf(after, 'aviso_http_request_duration_seconds_count', route)).toBe(1);
       expect(valueOf(after, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     });
 
     it('counts PIN requests and refusals by reason', async () => {
-      const ask = () => t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login/pin`, payload: { phone: '+358401000001' } });
+      const ask = () =>
+        t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login/pin`, payload: { phone: '+358401000001' } });
       expect((await ask()).statusCode).toBe(202);
       expect((await ask()).statusCode).toBe(429);
       const samples = await scrape();
       expect(valueOf(samples, 'aviso_pin_requests_total', { outcome: 'sent' })).toBe(1);
       expect(valueOf(samples, 'aviso_pin_requests_total', { outcome: 'pin-cooldown' })).toBe(1);
       // The PIN went out through the same provider counters.
-      expect(valueOf(samples, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' })).toBe(6);
+      expect(
+        valueOf(samples, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' }),
+      ).toBe(6);
     });
 
     it('reports the PostgreSQL pools (SQLite has none)', async () => {

@@ -22,7 +22,11 @@ const promtool = (...args: string[]) => spawnSync('promtool', args, { cwd: RULES
 
 describe('promtool on docs/ops/prometheus', () => {
   it('checks the rules, runs their unit tests and checks the example configuration', () => {
-    for (const args of [['check', 'rules', 'alerts.yml'], ['test', 'rules', 'alerts.test.yml'], ['check', 'config', 'prometheus.yml']]) {
+    for (const args of [
+      ['check', 'rules', 'alerts.yml'],
+      ['test', 'rules', 'alerts.test.yml'],
+      ['check', 'config', 'prometheus.yml'],
+    ]) {
       const result = promtool(...args);
       expect(result.status, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
     }
@@ -57,7 +61,15 @@ for (const kind of TEST_DATABASES) {
       );
       const port = await freePort();
       api = `http://127.0.0.1:${port}/api/v1`;
-      prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+      prometheus = spawn(
+        'prometheus',
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { stdio: 'ignore' },
+      );
     });
 
     afterAll(async () => {
@@ -67,8 +79,11 @@ for (const kind of TEST_DATABASES) {
       await aviso?.database.drop();
     });
 
-    it('scrapes the metrics listener, loads the alert rules and holds Aviso\'s series', async () => {
-      const json = async (path: string) => (await (await fetch(`${api}${path}`)).json()) as { data: Record<string, unknown> & { result?: Array<{ value: [number, string] }> } };
+    it("scrapes the metrics listener, loads the alert rules and holds Aviso's series", async () => {
+      const json = async (path: string) =>
+        (await (await fetch(`${api}${path}`)).json()) as {
+          data: Record<string, unknown> & { result?: Array<{ value: [number, string] }> };
+        };
       const health = await until('the scrape target up', async () => {
         const targets = (await json('/targets')).data.activeTargets as Array<{ health: string; lastError: string }>;
         return targets[0]?.health === 'up' ? targets[0] : undefined;
@@ -81,13 +96,17 @@ for (const kind of TEST_DATABASES) {
       expect(rules.map((r) => r.name)).toContain('AvisoDispatchQueueStuck');
       expect(rules).toHaveLength(10);
       const ready = await until('a readiness sample', async () => {
-        const result = (await json('/query?query=' + encodeURIComponent('aviso_readiness_check{job="aviso",check="database"}'))).data.result!;
+        const result = (
+          await json('/query?query=' + encodeURIComponent('aviso_readiness_check{job="aviso",check="database"}'))
+        ).data.result!;
         return result.length ? result[0]!.value[1] : undefined;
       });
       expect(ready).toBe('1');
       // Every rule evaluates without error once it has data to work on.
       const evaluated = await until('every rule evaluated', async () => {
-        const all = ((await json('/rules')).data.groups as Array<{ rules: Array<{ health: string; lastError?: string }> }>).flatMap((g) => g.rules);
+        const all = (
+          (await json('/rules')).data.groups as Array<{ rules: Array<{ health: string; lastError?: string }> }>
+        ).flatMap((g) => g.rules);
         return all.every((r) => r.health !== 'unknown') ? all : undefined;
       });
       expect(evaluated.filter((r) => r.health !== 'ok')).toEqual([]);
@@ -96,7 +115,10 @@ for (const kind of TEST_DATABASES) {
     it('exports every metric the dashboard and the alert rules name', async () => {
       const exported = (await aviso.context.metrics.registry.getMetricsAsJSON()).map((m) => m.name);
       const known = new Set(exported.flatMap((name) => [name, `${name}_bucket`, `${name}_count`, `${name}_sum`]));
-      const named = new Set([...namesIn(readFileSync('docs/ops/grafana/aviso-dashboard.json', 'utf8')), ...namesIn(readFileSync(join(RULES_DIR, 'alerts.yml'), 'utf8'))]);
+      const named = new Set([
+        ...namesIn(readFileSync('docs/ops/grafana/aviso-dashboard.json', 'utf8')),
+        ...namesIn(readFileSync(join(RULES_DIR, 'alerts.yml'), 'utf8')),
+      ]);
       expect([...named].filter((name) => !known.has(name))).toEqual([]);
       expect(named.size).toBeGreaterThan(15);
     });

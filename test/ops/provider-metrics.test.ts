@@ -23,7 +23,9 @@ describe('provider metrics against the SMSC simulator', () => {
   it('counts sends, receipts and their latency, and failures by code, per provider through failover', async () => {
     const metrics = createMetrics();
     const refusing = smppProvider(new URL(`smpp://refused:pw@127.0.0.1:${smsc.port}`), { clock: systemClock });
-    const working = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=Aviso&tps=100`), { clock: systemClock });
+    const working = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${smsc.port}?source=Aviso&tps=100`), {
+      clock: systemClock,
+    });
     const channel = failoverProvider([refusing, working].map((p) => meteredProvider(p, metrics.meter, systemClock)));
     const receipts: DeliveryReceipt[] = [];
     channel.onReceipt!((r) => receipts.push(r));
@@ -41,7 +43,9 @@ describe('provider metrics against the SMSC simulator', () => {
     expect(valueOf(samples, 'aviso_messages_total', { ...refused, outcome: 'failed' })).toBe(2);
     expect(valueOf(samples, 'aviso_messages_total', { ...sms, outcome: 'sent' })).toBe(2);
     const errors = samples.filter((s) => s.name === 'aviso_provider_errors_total');
-    expect(errors.map((s) => [s.labels.provider, s.labels.code, s.labels.retryable, s.value])).toEqual([[refused.provider, 'ESME_RBINDFAIL', 'true', 2]]);
+    expect(errors.map((s) => [s.labels.provider, s.labels.code, s.labels.retryable, s.value])).toEqual([
+      [refused.provider, 'ESME_RBINDFAIL', 'true', 2],
+    ]);
     expect(valueOf(samples, 'aviso_receipts_total', { ...sms, status: 'delivered' })).toBe(1);
     expect(valueOf(samples, 'aviso_receipts_total', { ...sms, status: 'failed' })).toBe(1);
     expect(valueOf(samples, 'aviso_receipt_latency_seconds_count', sms)).toBe(2);

@@ -19,15 +19,26 @@ describeEachDatabase('retention', (t) => {
   let oldMessage: string;
   let newMessage: string;
   const db = () => t().context.db.kysely;
-  const count = async (table: 'deliveries' | 'incident_recipients' | 'inbox_messages' | 'pins' | 'sessions', where?: { column: 'message_id'; value: string }) => {
-    let query = db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+  const count = async (
+    table: 'deliveries' | 'incident_recipients' | 'inbox_messages' | 'pins' | 'sessions',
+    where?: { column: 'message_id'; value: string },
+  ) => {
+    let query = db()
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'));
     if (where) query = query.where(where.column as never, '=', where.value as never);
     return Number((await query.executeTakeFirstOrThrow()).n);
   };
 
   async function send(title: string): Promise<string> {
-    const post = (url: string, payload: object) => t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
-    const incident = await post('/incidents', { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) });
+    const post = (url: string, payload: object) =>
+      t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
+    const incident = await post('/incidents', {
+      service: 'water',
+      kind: 'sudden',
+      title,
+      area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+    });
     expect(incident.statusCode, incident.body).toBe(201);
     const message = await post(`/incidents/${incident.json().id}/messages`, { texts: { fi: 'Vesikatko {address}' } });
     expect(message.statusCode, message.body).toBe(201);
@@ -40,23 +51,49 @@ describeEachDatabase('retention', (t) => {
     clock.set(T0);
     tenant = await buildTown(context);
     auth = await tokenHeaders(context, tenant, 'admin');
-    for (let n = 1; n <= 3; n++) await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: `+35840100000${n}` }], addresses: [`kk-${n}`] });
+    for (let n = 1; n <= 3; n++)
+      await addPerson(context, tenant, {
+        endpoints: [{ type: 'mobile', value: `+35840100000${n}` }],
+        addresses: [`kk-${n}`],
+      });
     oldMessage = await send('Putkirikko');
     // A PIN (expires in minutes) and its inbox message.
-    expect((await t().app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login/pin`, payload: { phone: '+358401000001' } })).statusCode).toBe(202);
+    expect(
+      (
+        await t().app.inject({
+          method: 'POST',
+          url: `/api/t/${tenant.slug}/login/pin`,
+          payload: { phone: '+358401000001' },
+        })
+      ).statusCode,
+    ).toBe(202);
     clock.set(at('2026-01-10'));
     newMessage = await send('Venttiilityö');
   });
 
   it('keeps everything while the tenant says so', async () => {
     const { app, clock, context } = t();
-    const longer = await app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/settings`, headers: auth, payload: { retentionMonths: 24 } });
+    const longer = await app.inject({
+      method: 'PATCH',
+      url: `/api/t/${tenant.slug}/settings`,
+      headers: auth,
+      payload: { retentionMonths: 24 },
+    });
     expect(longer.statusCode, longer.body).toBe(200);
     clock.set(at('2026-02-20'));
     const report = await context.retention.runOnce();
     expect(report).toMatchObject({ messagesReduced: 0, deliveries: 0, recipients: 0, pins: 1 });
     expect(await count('deliveries', { column: 'message_id', value: oldMessage })).toBe(3);
-    expect((await app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/settings`, headers: auth, payload: { retentionMonths: 13 } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/api/t/${tenant.slug}/settings`,
+          headers: auth,
+          payload: { retentionMonths: 13 },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('reduces a message older than retentionMonths to counts, keeps a younger one whole', async () => {
@@ -70,20 +107,38 @@ describeEachDatabase('retention', (t) => {
     expect(await count('pins')).toBe(0);
     // Every inbox message is older than 7 days by now.
     expect(await count('inbox_messages')).toBe(0);
-    const kept = await db().selectFrom('audit_log').select(['detail', 'actor_type']).where('action', '=', 'message.retention').where('subject_id', '=', oldMessage).execute();
+    const kept = await db()
+      .selectFrom('audit_log')
+      .select(['detail', 'actor_type'])
+      .where('action', '=', 'message.retention')
+      .where('subject_id', '=', oldMessage)
+      .execute();
     expect(kept).toHaveLength(1);
     expect(kept[0]!.actor_type).toBe('system');
     expect(JSON.parse(kept[0]!.detail!)).toMatchObject({ counts: { sms: { delivered: 3 } }, retentionMonths: 13 });
-    expect(await db().selectFrom('messages').select('id').where('id', '=', oldMessage).executeTakeFirst()).toBeDefined();
+    expect(
+      await db().selectFrom('messages').select('id').where('id', '=', oldMessage).executeTakeFirst(),
+    ).toBeDefined();
     // A second run finds nothing more to do.
-    expect(await context.retention.runOnce()).toMatchObject({ messagesReduced: 0, deliveries: 0, recipients: 0, inbox: 0 });
+    expect(await context.retention.runOnce()).toMatchObject({
+      messagesReduced: 0,
+      deliveries: 0,
+      recipients: 0,
+      inbox: 0,
+    });
   });
 
   it('deletes audit entries after auditRetentionYears, in batches', async () => {
     const { context, clock } = t();
     // Two rows per statement: every delete loop runs several rounds.
-    const retention = retentionService({ repo: retentionRepository(db(), 2), listTenants: () => context.tenants.listTenants(), audit: context.audit, clock });
-    const auditAt = async () => (await db().selectFrom('audit_log').select('at').where('tenant_id', '=', tenant.id).execute()).map((r) => r.at);
+    const retention = retentionService({
+      repo: retentionRepository(db(), 2),
+      listTenants: () => context.tenants.listTenants(),
+      audit: context.audit,
+      clock,
+    });
+    const auditAt = async () =>
+      (await db().selectFrom('audit_log').select('at').where('tenant_id', '=', tenant.id).execute()).map((r) => r.at);
     const fiveYearsOld = (await auditAt()).filter((a) => a < at('2025-01-16'));
     expect(fiveYearsOld.length).toBeGreaterThan(0);
     clock.set(at('2030-01-16'));

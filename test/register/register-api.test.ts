@@ -13,7 +13,11 @@ function multipart(fields: Record<string, string>, file: Buffer | string | null)
     parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file !== null) {
-    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="rekisteri.csv"\r\nContent-Type: text/csv\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="rekisteri.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+    );
     parts.push(Buffer.isBuffer(file) ? file : Buffer.from(file));
     parts.push(Buffer.from('\r\n'));
   }
@@ -41,13 +45,19 @@ describeEachDatabase('register upload API', (t) => {
     t().app.inject({
       method: 'POST',
       url: `/api/t/${tenant.slug}/register/imports`,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       payload: multipart(fields, file),
     });
 
   async function finished(id: string): Promise<Record<string, unknown>> {
     for (let i = 0; i < 200; i++) {
-      const response = await t().app.inject({ url: `/api/t/${tenant.slug}/register/imports/${id}`, headers: { authorization: `Bearer ${admin}` } });
+      const response = await t().app.inject({
+        url: `/api/t/${tenant.slug}/register/imports/${id}`,
+        headers: { authorization: `Bearer ${admin}` },
+      });
       expect(response.statusCode).toBe(200);
       const run = response.json();
       if (run.status !== 'running' && run.status !== 'queued') return run;
@@ -56,7 +66,9 @@ describeEachDatabase('register upload API', (t) => {
     throw new Error('the import did not finish');
   }
 
-  const contacts = async () => (await t().context.db.kysely.selectFrom('contacts').select('id').where('tenant_id', '=', tenant.id).execute()).length;
+  const contacts = async () =>
+    (await t().context.db.kysely.selectFrom('contacts').select('id').where('tenant_id', '=', tenant.id).execute())
+      .length;
 
   it('is for tenant admins only', async () => {
     expect((await upload(null, {}, registerCsv(rows))).statusCode).toBe(401);
@@ -66,10 +78,19 @@ describeEachDatabase('register upload API', (t) => {
   });
 
   it('dry run: shows the diff of the uploaded file and writes nothing to the register', async () => {
-    const response = await upload(admin, { dryRun: 'true', encoding: 'latin1', delimiter: ';' }, iconv.encode(registerCsv(rows, ';'), 'latin1'));
+    const response = await upload(
+      admin,
+      { dryRun: 'true', encoding: 'latin1', delimiter: ';' },
+      iconv.encode(registerCsv(rows, ';'), 'latin1'),
+    );
     expect(response.statusCode).toBe(202);
     const run = await finished(response.json().id);
-    expect(run).toMatchObject({ status: 'done', dryRun: true, fileName: 'rekisteri.csv', counts: { rows: 3, added: 1, unmatched: 1, protected: 1 } });
+    expect(run).toMatchObject({
+      status: 'done',
+      dryRun: true,
+      fileName: 'rekisteri.csv',
+      counts: { rows: 3, added: 1, unmatched: 1, protected: 1 },
+    });
     expect(await contacts()).toBe(0);
   });
 
@@ -79,15 +100,36 @@ describeEachDatabase('register upload API', (t) => {
     const { id } = response.json();
     expect(response.headers.location).toBe(`/api/t/${tenant.slug}/register/imports/${id}`);
     const run = await finished(id);
-    expect(run).toMatchObject({ status: 'done', dryRun: false, progress: null, error: null, counts: { rows: 3, added: 1, unmatched: 1, protected: 1, rejected: 1 } });
+    expect(run).toMatchObject({
+      status: 'done',
+      dryRun: false,
+      progress: null,
+      error: null,
+      counts: { rows: 3, added: 1, unmatched: 1, protected: 1, rejected: 1 },
+    });
     expect(run.report).toEqual([
-      { line: 3, outcome: 'rejected', reason: 'address not found: no such house number on the street in 35800', candidate: 'Puistokatu 20, 35800' },
+      {
+        line: 3,
+        outcome: 'rejected',
+        reason: 'address not found: no such house number on the street in 35800',
+        candidate: 'Puistokatu 20, 35800',
+      },
     ]);
     expect(await contacts()).toBe(1);
-    const report = await t().app.inject({ url: `/api/t/${tenant.slug}/register/imports/${id}/report.csv`, headers: { authorization: `Bearer ${admin}` } });
+    const report = await t().app.inject({
+      url: `/api/t/${tenant.slug}/register/imports/${id}/report.csv`,
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(report.headers['content-type']).toContain('text/csv');
-    expect(report.body).toBe('line,outcome,reason,candidate\n3,rejected,address not found: no such house number on the street in 35800,"Puistokatu 20, 35800"\n');
-    const audit = await t().context.db.kysely.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenant.id).where('action', '=', 'register.import').execute();
+    expect(report.body).toBe(
+      'line,outcome,reason,candidate\n3,rejected,address not found: no such house number on the street in 35800,"Puistokatu 20, 35800"\n',
+    );
+    const audit = await t()
+      .context.db.kysely.selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', tenant.id)
+      .where('action', '=', 'register.import')
+      .execute();
     expect(audit).toEqual([expect.objectContaining({ actor_type: 'token', subject_id: id })]);
   });
 
@@ -101,7 +143,10 @@ describeEachDatabase('register upload API', (t) => {
     expect(unknown.statusCode).toBe(400);
     const missing = await upload(admin, {}, null);
     expect(missing.json()).toMatchObject({ status: 400, errors: [{ field: 'file' }] });
-    const none = await t().app.inject({ url: `/api/t/${tenant.slug}/register/imports/nope`, headers: { authorization: `Bearer ${admin}` } });
+    const none = await t().app.inject({
+      url: `/api/t/${tenant.slug}/register/imports/nope`,
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(none.statusCode).toBe(404);
   });
 });

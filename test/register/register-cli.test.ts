@@ -15,16 +15,32 @@ for (const kind of TEST_DATABASES) {
     let database: FreshDatabase;
     let env: Record<string, string>;
     const count = async (table: 'contacts' | 'register_imports') =>
-      Number((await database.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await database.db.kysely
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     beforeAll(async () => {
       database = await freshDatabase(kind);
       env = { AVISO_DATABASE_URL: childDatabaseUrl(database) };
       const area = join(dir, `area-${kind}.geojson`);
       writeFileSync(area, JSON.stringify(square(24.62, 62.03, 0.1)));
-      expect(runCli(['tenant', 'add', '--slug', 'mantta', '--name', 'Mäntän Vesi', '--area', area], env).status).toBe(0);
+      expect(runCli(['tenant', 'add', '--slug', 'mantta', '--name', 'Mäntän Vesi', '--area', area], env).status).toBe(
+        0,
+      );
       const addresses = join(dir, `addresses-${kind}.csv`);
-      writeFileSync(addresses, [AVISO_HEADER, 'a1,Puistokatu,Parkgatan,12,35800,Mänttä,Mänttä,,,62.03,24.62', 'a2,Järvitie,,5,35800,Mänttä,Mänttä,,,62.031,24.62'].join('\n'));
+      writeFileSync(
+        addresses,
+        [
+          AVISO_HEADER,
+          'a1,Puistokatu,Parkgatan,12,35800,Mänttä,Mänttä,,,62.03,24.62',
+          'a2,Järvitie,,5,35800,Mänttä,Mänttä,,,62.031,24.62',
+        ].join('\n'),
+      );
       expect(runCli(['addresses', 'import', addresses, '--tenant', 'mantta'], env).status).toBe(0);
     });
     afterAll(() => database.drop());
@@ -42,21 +58,44 @@ for (const kind of TEST_DATABASES) {
       const dry = runCli(['register', 'import', file, '--tenant', 'mantta', '--encoding', 'latin1', '--dry-run'], env);
       expect(dry.stderr).toBe('');
       expect(dry.status).toBe(0);
-      expect(dry.stdout).toMatch(/mantta: dry run, nothing written — 4 rows: 2 added, 0 updated, 0 unchanged, 0 removed, 0 skipped, 1 unmatched, 1 protected/);
-      expect(dry.stdout).toContain('line 4: rejected: address not found: no such house number on the street in 35800 (closest: Puistokatu 12, 35800)');
+      expect(dry.stdout).toMatch(
+        /mantta: dry run, nothing written — 4 rows: 2 added, 0 updated, 0 unchanged, 0 removed, 0 skipped, 1 unmatched, 1 protected/,
+      );
+      expect(dry.stdout).toContain(
+        'line 4: rejected: address not found: no such house number on the street in 35800 (closest: Puistokatu 12, 35800)',
+      );
       expect(await count('contacts')).toBe(0);
       expect(await count('register_imports')).toBe(0);
     });
 
     it('imports with a report file, records the run, and re-imports as a snapshot', async () => {
       const report = join(dir, `report-${kind}.csv`);
-      const imported = runCli(['register', 'import', file, '--tenant', 'mantta', '--encoding', 'latin1', '--delimiter', ';', '--report', report], env);
+      const imported = runCli(
+        [
+          'register',
+          'import',
+          file,
+          '--tenant',
+          'mantta',
+          '--encoding',
+          'latin1',
+          '--delimiter',
+          ';',
+          '--report',
+          report,
+        ],
+        env,
+      );
       expect(imported.status).toBe(0);
       expect(imported.stdout).toMatch(/4 rows: 2 added/);
       expect(readFileSync(report, 'utf8')).toBe(
         'line,outcome,reason,candidate\n4,rejected,address not found: no such house number on the street in 35800,"Puistokatu 12, 35800"\n',
       );
-      const names = await database.db.kysely.selectFrom('contacts').select('first_name').orderBy('first_name').execute();
+      const names = await database.db.kysely
+        .selectFrom('contacts')
+        .select('first_name')
+        .orderBy('first_name')
+        .execute();
       expect(names.map((n) => n.first_name)).toEqual(['Jörö', 'Matti']);
       expect(await count('register_imports')).toBe(1);
 
@@ -73,7 +112,9 @@ for (const kind of TEST_DATABASES) {
       expect(bad.stderr.trim().split('\n')).toHaveLength(1);
       expect(bad.stderr).toContain('aviso: file: not a population register file: missing column(s) person_id');
       const encoding = runCli(['register', 'import', file, '--tenant', 'mantta', '--encoding', 'ebcdic'], env);
-      expect(encoding.stderr.trim()).toBe('aviso: encoding: unknown encoding ebcdic: use utf8, latin1 (ISO-8859-1) or windows-1252');
+      expect(encoding.stderr.trim()).toBe(
+        'aviso: encoding: unknown encoding ebcdic: use utf8, latin1 (ISO-8859-1) or windows-1252',
+      );
     });
   });
 }

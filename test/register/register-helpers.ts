@@ -8,7 +8,8 @@ import { importRegister, personKey, type RegisterImportOptions } from '../../src
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { AVISO_HEADER, buildTenant, importCsv } from '../factories.js';
 
-export const REGISTER_HEADER = 'person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected';
+export const REGISTER_HEADER =
+  'person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected';
 
 export interface RegisterRow {
   person_id: string;
@@ -42,15 +43,28 @@ const BASE: RegisterRow = {
 
 export const row = (fields: Partial<RegisterRow> & { person_id: string }): RegisterRow => ({ ...BASE, ...fields });
 
-const field = (value: string, delimiter: string) => (value.includes(delimiter) || value.includes('"') ? `"${value.replace(/"/g, '""')}"` : value);
+const field = (value: string, delimiter: string) =>
+  value.includes(delimiter) || value.includes('"') ? `"${value.replace(/"/g, '""')}"` : value;
 
 export function registerCsv(rows: RegisterRow[], delimiter = ','): string {
   const header = REGISTER_HEADER.split(',').join(delimiter);
-  return [header, ...rows.map((r) => Object.values(r).map((v) => field(v, delimiter)).join(delimiter))].join('\n') + '\n';
+  return (
+    [
+      header,
+      ...rows.map((r) =>
+        Object.values(r)
+          .map((v) => field(v, delimiter))
+          .join(delimiter),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Mänttä-like addresses: Puistokatu/Parkgatan 12, 12 B, 14, 20; Tehtaankatu 3; Koulukatu 7 (35820); Järvitie 5. */
-export async function buildRegisterTenant(context: Context, languages: Array<'fi' | 'sv' | 'en'> = ['fi', 'sv']): Promise<Tenant> {
+export async function buildRegisterTenant(
+  context: Context,
+  languages: Array<'fi' | 'sv' | 'en'> = ['fi', 'sv'],
+): Promise<Tenant> {
   const tenant = await buildTenant(context, { languages });
   await importCsv(context, tenant, [
     AVISO_HEADER,
@@ -75,11 +89,21 @@ export async function addressId(context: Context, tenant: Tenant, sourceId: stri
   return row.id;
 }
 
-export function importRows(context: Context, tenant: Tenant, rows: RegisterRow[], options: Partial<RegisterImportOptions> = {}) {
+export function importRows(
+  context: Context,
+  tenant: Tenant,
+  rows: RegisterRow[],
+  options: Partial<RegisterImportOptions> = {},
+) {
   return importText(context, tenant, registerCsv(rows), options);
 }
 
-export function importText(context: Context, tenant: Tenant, text: string | Buffer, options: Partial<RegisterImportOptions> = {}) {
+export function importText(
+  context: Context,
+  tenant: Tenant,
+  text: string | Buffer,
+  options: Partial<RegisterImportOptions> = {},
+) {
   return importRegister({ db: context.db, secret: context.config.secret }, tenant, Readable.from([text]), {
     encoding: 'utf8',
     now: context.clock.now(),
@@ -104,8 +128,18 @@ export interface StoredPersonView {
 /** The tenant's contacts with their numbers and addresses (by address source id), sorted for comparison. */
 export async function storedPersons(context: Context, tenantId: TenantId): Promise<Map<string, StoredPersonView[]>> {
   const db = context.db.kysely;
-  const contacts = await db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute();
-  const endpoints = await db.selectFrom('contact_endpoints').selectAll().where('tenant_id', '=', tenantId).orderBy('value').execute();
+  const contacts = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('id')
+    .execute();
+  const endpoints = await db
+    .selectFrom('contact_endpoints')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('value')
+    .execute();
   const links = await db
     .selectFrom('contact_addresses as ca')
     .innerJoin('addresses as a', 'a.id', 'ca.address_id')
@@ -122,8 +156,12 @@ export async function storedPersons(context: Context, tenantId: TenantId): Promi
       lastName: c.last_name,
       birthDate: c.birth_date,
       language: c.language,
-      phones: endpoints.filter((e) => e.contact_id === c.id).map((e) => ({ type: e.type, value: e.value, source: e.source })),
-      addresses: links.filter((l) => l.contact_id === c.id).map((l) => ({ source: l.source, sourceId: l.source_id, role: l.role, active: Number(l.active) })),
+      phones: endpoints
+        .filter((e) => e.contact_id === c.id)
+        .map((e) => ({ type: e.type, value: e.value, source: e.source })),
+      addresses: links
+        .filter((l) => l.contact_id === c.id)
+        .map((l) => ({ source: l.source, sourceId: l.source_id, role: l.role, active: Number(l.active) })),
       updatedAt: Number(c.updated_at),
     };
     const key = c.person_id ?? `self:${c.id}`;
@@ -136,8 +174,15 @@ export async function storedPersons(context: Context, tenantId: TenantId): Promi
 export async function tableSnapshot(context: Context, tenantId: TenantId): Promise<unknown> {
   const db = context.db.kysely;
   const all = async (table: 'contacts' | 'contact_endpoints' | 'contact_addresses' | 'audit_log') =>
-    (await db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute()).map((r) => JSON.stringify(r));
-  return { contacts: await all('contacts'), endpoints: await all('contact_endpoints'), links: await all('contact_addresses'), audit: await all('audit_log') };
+    (await db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute()).map((r) =>
+      JSON.stringify(r),
+    );
+  return {
+    contacts: await all('contacts'),
+    endpoints: await all('contact_endpoints'),
+    links: await all('contact_addresses'),
+    audit: await all('audit_log'),
+  };
 }
 
 /** A self-registered contact (supplementary register) with numbers at addresses, as the residents module makes one. */
@@ -151,18 +196,51 @@ export async function insertSelfContact(
   const db = context.db.kysely;
   await db
     .insertInto('contacts')
-    .values({ id, tenant_id: tenant.id, kind: 'person', source: 'self', person_id: input.personKey ?? null, first_name: 'Oma', last_name: 'Asukas', language: 'fi', name_hidden: 0, priority: 0, created_at: now, updated_at: now })
+    .values({
+      id,
+      tenant_id: tenant.id,
+      kind: 'person',
+      source: 'self',
+      person_id: input.personKey ?? null,
+      first_name: 'Oma',
+      last_name: 'Asukas',
+      language: 'fi',
+      name_hidden: 0,
+      priority: 0,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
   for (const value of input.phones) {
     await db
       .insertInto('contact_endpoints')
-      .values({ id: newId(), tenant_id: tenant.id, contact_id: id, type: 'mobile', value, source: 'self', verified: 1, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        type: 'mobile',
+        value,
+        source: 'self',
+        verified: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
   for (const addressId of input.addressIds) {
     await db
       .insertInto('contact_addresses')
-      .values({ id: newId(), tenant_id: tenant.id, contact_id: id, address_id: addressId, role: 'main', source: 'self', active: input.active ?? 1, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        tenant_id: tenant.id,
+        contact_id: id,
+        address_id: addressId,
+        role: 'main',
+        source: 'self',
+        active: input.active ?? 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
   return id;
@@ -171,7 +249,11 @@ export async function insertSelfContact(
 export async function suppress(context: Context, tenant: Tenant, e164: string): Promise<void> {
   await context.db.kysely
     .insertInto('suppressions')
-    .values({ tenant_id: tenant.id, endpoint_hash: keyedHash(context.config.secret, e164), created_at: context.clock.now() })
+    .values({
+      tenant_id: tenant.id,
+      endpoint_hash: keyedHash(context.config.secret, e164),
+      created_at: context.clock.now(),
+    })
     .execute();
 }
 

@@ -8,10 +8,33 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
     const tenant = await buildRegisterTenant(context);
     const report = await importRows(context, tenant, [
       row({ person_id: '010170-123A', mobile: '0401234567', landline: '03 4881234', birth_date: '1970-01-01' }),
-      row({ person_id: '020280-234B', first_name: 'Anna', mobile: '040-765 4321', birth_date: '19800202', number: '14', language: 'sv' }),
-      row({ person_id: '030390-345C', first_name: 'Liisa', mobile: '+358 50 111 2222', street: 'Tehtaankatu', number: '3', language: '' }),
+      row({
+        person_id: '020280-234B',
+        first_name: 'Anna',
+        mobile: '040-765 4321',
+        birth_date: '19800202',
+        number: '14',
+        language: 'sv',
+      }),
+      row({
+        person_id: '030390-345C',
+        first_name: 'Liisa',
+        mobile: '+358 50 111 2222',
+        street: 'Tehtaankatu',
+        number: '3',
+        language: '',
+      }),
     ]);
-    expect(report).toMatchObject({ rows: 3, added: 3, updated: 0, unchanged: 0, removed: 0, rejected: 0, protected: 0, dryRun: false });
+    expect(report).toMatchObject({
+      rows: 3,
+      added: 3,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      rejected: 0,
+      protected: 0,
+      dryRun: false,
+    });
 
     const stored = await storedPersons(context, tenant.id);
     expect(stored.get(keyOf(context, '010170-123A'))).toEqual([
@@ -27,16 +50,29 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
         addresses: [{ source: 'register', sourceId: 'p12', role: 'main', active: 1 }],
       }),
     ]);
-    expect(stored.get(keyOf(context, '020280-234B'))![0]).toMatchObject({ birthDate: '1980-02-02', language: 'sv', phones: [{ value: '+358407654321' }] });
-    expect(stored.get(keyOf(context, '030390-345C'))![0]).toMatchObject({ language: null, addresses: [{ sourceId: 't3' }] });
+    expect(stored.get(keyOf(context, '020280-234B'))![0]).toMatchObject({
+      birthDate: '1980-02-02',
+      language: 'sv',
+      phones: [{ value: '+358407654321' }],
+    });
+    expect(stored.get(keyOf(context, '030390-345C'))![0]).toMatchObject({
+      language: null,
+      addresses: [{ sourceId: 't3' }],
+    });
     // The personal identity code itself is nowhere: contacts.person_id holds a keyed hash of it.
-    const ids = await context.db.kysely.selectFrom('contacts').select('person_id').where('tenant_id', '=', tenant.id).execute();
+    const ids = await context.db.kysely
+      .selectFrom('contacts')
+      .select('person_id')
+      .where('tenant_id', '=', tenant.id)
+      .execute();
     expect(ids.map((r) => r.person_id)).not.toContain('010170-123A');
   });
 
-  it('reads national numbers as Swedish when the tenant\'s country is Sweden', async () => {
+  it("reads national numbers as Swedish when the tenant's country is Sweden", async () => {
     const { context } = t();
-    const tenant = await context.tenants.updateSettings(await buildRegisterTenant(context, ['sv', 'fi']), { country: 'SE' });
+    const tenant = await context.tenants.updateSettings(await buildRegisterTenant(context, ['sv', 'fi']), {
+      country: 'SE',
+    });
     await importRows(context, tenant, [row({ person_id: 'se-1', mobile: '070-123 45 67', landline: '08-123 456 78' })]);
     const [person] = (await storedPersons(context, tenant.id)).get(keyOf(context, 'se-1'))!;
     expect(person!.phones).toEqual([
@@ -74,11 +110,36 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
     ]);
     expect(report).toMatchObject({ rows: 5, added: 0, rejected: 5, unmatched: 5 });
     expect(report.entries).toEqual([
-      { line: 2, outcome: 'rejected', reason: 'address not found: no such house number on the street in 35800', candidate: 'Puistokatu 14, 35800' },
-      { line: 3, outcome: 'rejected', reason: 'address not found: the street and number are in postal code 35820, not 35800', candidate: 'Koulukatu 7, 35820' },
-      { line: 4, outcome: 'rejected', reason: 'address not found: no such street in 35800', candidate: 'Puistokatu 14, 35800' },
-      { line: 5, outcome: 'rejected', reason: 'address not found: no such street in 35800', candidate: 'Tehtaankatu 3, 35800' },
-      { line: 6, outcome: 'rejected', reason: 'address not found: postal code 99999 is not in the address register', candidate: null },
+      {
+        line: 2,
+        outcome: 'rejected',
+        reason: 'address not found: no such house number on the street in 35800',
+        candidate: 'Puistokatu 14, 35800',
+      },
+      {
+        line: 3,
+        outcome: 'rejected',
+        reason: 'address not found: the street and number are in postal code 35820, not 35800',
+        candidate: 'Koulukatu 7, 35820',
+      },
+      {
+        line: 4,
+        outcome: 'rejected',
+        reason: 'address not found: no such street in 35800',
+        candidate: 'Puistokatu 14, 35800',
+      },
+      {
+        line: 5,
+        outcome: 'rejected',
+        reason: 'address not found: no such street in 35800',
+        candidate: 'Tehtaankatu 3, 35800',
+      },
+      {
+        line: 6,
+        outcome: 'rejected',
+        reason: 'address not found: postal code 99999 is not in the address register',
+        candidate: null,
+      },
     ]);
     expect((await storedPersons(context, tenant.id)).size).toBe(0);
   });
@@ -117,7 +178,10 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
   it('never stores a protected row, not even partly, and removes a person who became protected', async () => {
     const { context } = t();
     const tenant = await buildRegisterTenant(context);
-    await importRows(context, tenant, [row({ person_id: 'p1', mobile: '0401000001' }), row({ person_id: 'p2', mobile: '0401000002' })]);
+    await importRows(context, tenant, [
+      row({ person_id: 'p1', mobile: '0401000001' }),
+      row({ person_id: 'p2', mobile: '0401000002' }),
+    ]);
     const report = await importRows(context, tenant, [
       row({ person_id: 'p1', mobile: '0401000001', protected: '1' }),
       row({ person_id: 'p2', mobile: '0401000002' }),
@@ -127,13 +191,24 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
     ]);
     expect(report).toMatchObject({ rows: 5, protected: 4, removed: 1, unchanged: 1, added: 0, rejected: 0 });
     // Only the unrecognised value is reported, by line number alone.
-    expect(report.entries).toEqual([{ line: 6, outcome: 'protected', reason: expect.stringContaining('unrecognised'), candidate: null }]);
+    expect(report.entries).toEqual([
+      { line: 6, outcome: 'protected', reason: expect.stringContaining('unrecognised'), candidate: null },
+    ]);
     const db = context.db.kysely;
     const names = await db.selectFrom('contacts').select('first_name').where('tenant_id', '=', tenant.id).execute();
     expect(names.map((n) => n.first_name)).toEqual(['Matti']);
-    const numbers = await db.selectFrom('contact_endpoints').select('value').where('tenant_id', '=', tenant.id).execute();
+    const numbers = await db
+      .selectFrom('contact_endpoints')
+      .select('value')
+      .where('tenant_id', '=', tenant.id)
+      .execute();
     expect(numbers.map((n) => n.value)).toEqual(['+358401000002']);
-    const audit = await db.selectFrom('audit_log').select('detail').where('tenant_id', '=', tenant.id).where('action', '=', 'register.import').execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('tenant_id', '=', tenant.id)
+      .where('action', '=', 'register.import')
+      .execute();
     expect(audit.map((a) => a.detail).join()).not.toMatch(/p3|Salainen|0401000003/);
   });
 
@@ -148,7 +223,10 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
     expect(report).toMatchObject({ added: 2, rejected: 0 });
     const stored = await storedPersons(context, tenant.id);
     // Aino turns 16 on 2025-06-15: dispatch reads the date on the day of sending.
-    expect(stored.get(keyOf(context, 'kid'))![0]).toMatchObject({ birthDate: '2009-06-15', phones: [{ value: '+358401000001' }] });
+    expect(stored.get(keyOf(context, 'kid'))![0]).toMatchObject({
+      birthDate: '2009-06-15',
+      phones: [{ value: '+358401000001' }],
+    });
     expect(stored.get(keyOf(context, 'baby'))![0]).toMatchObject({ birthDate: '2025-01-01' });
     clock.set(Date.UTC(2025, 5, 20));
     const again = await importRows(context, tenant, [
@@ -161,7 +239,9 @@ describeEachDatabase('register import: rows, matching, report', (t) => {
   it('refuses a file that is not a register file, naming what is missing', async () => {
     const { context } = t();
     const tenant = await buildRegisterTenant(context);
-    await expect(importText(context, tenant, 'id,name\n1,x\n')).rejects.toThrow(/missing column\(s\) person_id, first_name.*protected/);
+    await expect(importText(context, tenant, 'id,name\n1,x\n')).rejects.toThrow(
+      /missing column\(s\) person_id, first_name.*protected/,
+    );
     await expect(importText(context, tenant, '')).rejects.toThrow(/empty/);
     await expect(importText(context, tenant, 'person_id;first_name\n')).rejects.toThrow(/missing column/);
   });

@@ -4,7 +4,13 @@ import { seededRandom } from '../../src/demo/random.js';
 import { AppError } from '../../src/errors.js';
 import { parsePhone } from '../../src/modules/auth/endpoint.parse.js';
 import { houseNumberKeys } from '../../src/modules/register/register.address-index.js';
-import { detectDelimiter, parseColumnMapping, parseDelimiter, parseEncoding, resolveColumns } from '../../src/modules/register/register.columns.js';
+import {
+  detectDelimiter,
+  parseColumnMapping,
+  parseDelimiter,
+  parseEncoding,
+  resolveColumns,
+} from '../../src/modules/register/register.columns.js';
 import { phoneNormaliser } from '../../src/modules/register/register.phone.js';
 
 describe('register phone numbers', () => {
@@ -21,14 +27,43 @@ describe('register phone numbers', () => {
     const se = phoneNormaliser('SE');
     expect(se('070-123 45 67', 'mobile')).toEqual({ type: 'mobile', value: '+46701234567' });
     expect(se('08-123 456 78', 'landline')).toEqual({ type: 'landline', value: '+46812345678' });
-    for (const bad of ['12', 'call me', '040-12', '+358 00 000 0000', '0401234567890123']) expect(fi(bad, 'mobile')).toBeNull();
+    for (const bad of ['12', 'call me', '040-12', '+358 00 000 0000', '0401234567890123'])
+      expect(fi(bad, 'mobile')).toBeNull();
   });
 
   it('answers exactly as libphonenumber-js does for every number, also from what it learned of earlier ones', () => {
     const random = seededRandom(7);
     const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
-    const prefixes = ['040', '041', '044', '045', '046', '050', '0457', '09', '03', '013', '019', '020', '0800', '0600', '070', '08', '+35840', '+3589', '00358', '+4670', '+468', '0', ''];
-    const formats = [(s: string) => s, (s: string) => `${s.slice(0, 3)}-${s.slice(3)}`, (s: string) => `${s.slice(0, 3)} ${s.slice(3, 6)} ${s.slice(6)}`];
+    const prefixes = [
+      '040',
+      '041',
+      '044',
+      '045',
+      '046',
+      '050',
+      '0457',
+      '09',
+      '03',
+      '013',
+      '019',
+      '020',
+      '0800',
+      '0600',
+      '070',
+      '08',
+      '+35840',
+      '+3589',
+      '00358',
+      '+4670',
+      '+468',
+      '0',
+      '',
+    ];
+    const formats = [
+      (s: string) => s,
+      (s: string) => `${s.slice(0, 3)}-${s.slice(3)}`,
+      (s: string) => `${s.slice(0, 3)} ${s.slice(3, 6)} ${s.slice(6)}`,
+    ];
     for (const country of ['FI', 'SE'] as const) {
       const normalise = phoneNormaliser(country);
       for (let i = 0; i < 20_000; i++) {
@@ -70,7 +105,17 @@ describe('register house numbers and layout', () => {
     expect(parseEncoding('cp1252')).toBe('windows-1252');
     const header = 'HETU;Etunimi;Sukunimi;Syntynyt;Katu;Numero;Postinumero;GSM;Turvakielto';
     const mapping = parseColumnMapping(
-      JSON.stringify({ person_id: 'HETU', first_name: 'Etunimi', last_name: 'Sukunimi', birth_date: 'Syntynyt', street: 'Katu', number: 'Numero', postal_code: 'Postinumero', mobile: 'GSM', protected: 'Turvakielto' }),
+      JSON.stringify({
+        person_id: 'HETU',
+        first_name: 'Etunimi',
+        last_name: 'Sukunimi',
+        birth_date: 'Syntynyt',
+        street: 'Katu',
+        number: 'Numero',
+        postal_code: 'Postinumero',
+        mobile: 'GSM',
+        protected: 'Turvakielto',
+      }),
     );
     const { index, fieldCount } = resolveColumns(header, ';', mapping);
     expect(fieldCount).toBe(9);

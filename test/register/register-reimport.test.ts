@@ -35,7 +35,14 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     const report = await importRows(context, tenant, [
       row({ person_id: 'r1', first_name: 'Matti', mobile: '0401000001' }),
       row({ person_id: 'r2', first_name: 'Maija', mobile: '0409999999', landline: '03 4881234' }),
-      row({ person_id: 'r3', first_name: 'Pekka', mobile: '0401000003', street: 'Koulukatu', number: '7', postal_code: '35820' }),
+      row({
+        person_id: 'r3',
+        first_name: 'Pekka',
+        mobile: '0401000003',
+        street: 'Koulukatu',
+        number: '7',
+        postal_code: '35820',
+      }),
       row({ person_id: 'r5', first_name: 'Uusi', mobile: '0401000005' }),
     ]);
     expect(report).toMatchObject({ rows: 4, added: 1, updated: 2, unchanged: 1, removed: 1 });
@@ -63,9 +70,40 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     // Maija (register) logged in, added a number of her own and an extra address, switched her register address off.
     const maija = (await storedPersons(context, tenant.id)).get(keyOf(context, 'r2'))![0]!;
     const now = context.clock.now();
-    await db.insertInto('contact_endpoints').values({ id: 'own-e', tenant_id: tenant.id, contact_id: maija.contactId, type: 'mobile', value: '+358405555555', source: 'self', verified: 1, created_at: now, updated_at: now }).execute();
-    await db.insertInto('contact_addresses').values({ id: 'own-a', tenant_id: tenant.id, contact_id: maija.contactId, address_id: j5, role: 'extra', source: 'self', active: 1, created_at: now, updated_at: now }).execute();
-    await db.updateTable('contact_addresses').set({ active: 0 }).where('contact_id', '=', maija.contactId).where('address_id', '=', p12).execute();
+    await db
+      .insertInto('contact_endpoints')
+      .values({
+        id: 'own-e',
+        tenant_id: tenant.id,
+        contact_id: maija.contactId,
+        type: 'mobile',
+        value: '+358405555555',
+        source: 'self',
+        verified: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('contact_addresses')
+      .values({
+        id: 'own-a',
+        tenant_id: tenant.id,
+        contact_id: maija.contactId,
+        address_id: j5,
+        role: 'extra',
+        source: 'self',
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .updateTable('contact_addresses')
+      .set({ active: 0 })
+      .where('contact_id', '=', maija.contactId)
+      .where('address_id', '=', p12)
+      .execute();
     await db.updateTable('contacts').set({ language: 'sv' }).where('id', '=', maija.contactId).execute();
     const selfBefore = (await storedPersons(context, tenant.id)).get(`self:${selfId}`);
 
@@ -94,7 +132,11 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     });
 
     // Maija is gone from the register: her register data goes, her own number and address stay with her contact.
-    const gone = await importRows(context, tenant, family().filter((r) => r.person_id !== 'r2'));
+    const gone = await importRows(
+      context,
+      tenant,
+      family().filter((r) => r.person_id !== 'r2'),
+    );
     expect(gone).toMatchObject({ removed: 1 });
     expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'r2'))![0]).toMatchObject({
       phones: [{ value: '+358405555555', source: 'self' }],
@@ -106,10 +148,16 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     const { context } = t();
     const tenant = await buildRegisterTenant(context);
     await importRows(context, tenant, family());
-    const selfId = await insertSelfContact(context, tenant, { phones: ['+358407777777'], addressIds: [await addressId(context, tenant, 'p14')], personKey: keyOf(context, 'r4') });
+    const selfId = await insertSelfContact(context, tenant, {
+      phones: ['+358407777777'],
+      addressIds: [await addressId(context, tenant, 'p14')],
+      personKey: keyOf(context, 'r4'),
+    });
     const report = await importRows(context, tenant, family());
     expect(report).toMatchObject({ skipped: 1, removed: 1, unchanged: 3 });
-    expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'r4'))).toEqual([expect.objectContaining({ contactId: selfId, source: 'self' })]);
+    expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'r4'))).toEqual([
+      expect.objectContaining({ contactId: selfId, source: 'self' }),
+    ]);
   });
 
   it('does not re-add a suppressed number', async () => {
@@ -122,7 +170,12 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     const stored = await storedPersons(context, tenant.id);
     expect(stored.get(keyOf(context, 'r2'))![0]!.phones.map((p) => p.value)).toEqual(['+35834881234']);
     expect(stored.has(keyOf(context, 'r3'))).toBe(false);
-    expect(await importRows(context, tenant, family())).toMatchObject({ added: 0, unchanged: 3, skipped: 1, suppressed: 2 });
+    expect(await importRows(context, tenant, family())).toMatchObject({
+      added: 0,
+      unchanged: 3,
+      skipped: 1,
+      suppressed: 2,
+    });
   });
 
   it('dry run: prints the diff of a real import and writes nothing', async () => {
@@ -141,7 +194,17 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     const snapshotWithSuppression = await tableSnapshot(context, tenant.id);
     expect(snapshotWithSuppression).toEqual(snapshot);
     const dry = await importRows(context, tenant, next, { dryRun: true });
-    expect(dry).toMatchObject({ dryRun: true, added: 0, updated: 1, unchanged: 1, removed: 2, skipped: 1, unmatched: 1, protected: 1, suppressed: 1 });
+    expect(dry).toMatchObject({
+      dryRun: true,
+      added: 0,
+      updated: 1,
+      unchanged: 1,
+      removed: 2,
+      skipped: 1,
+      unmatched: 1,
+      protected: 1,
+      suppressed: 1,
+    });
     expect(await tableSnapshot(context, tenant.id)).toEqual(snapshot);
     const real = await importRows(context, tenant, next);
     const { dryRun: _dry, ...dryCounts } = dry;
@@ -156,11 +219,16 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     const snapshot = await tableSnapshot(context, tenant.id);
     async function* breaksHalfway() {
       yield REGISTER_HEADER + '\n';
-      for (let i = 0; i < 3000; i++) yield `x${i},Nimi,Sukunimi,1980-01-01,Puistokatu,12,35800,Mänttä,040${String(2000000 + i)},,fi,0\n`;
+      for (let i = 0; i < 3000; i++)
+        yield `x${i},Nimi,Sukunimi,1980-01-01,Puistokatu,12,35800,Mänttä,040${String(2000000 + i)},,fi,0\n`;
       throw new Error('disk read error');
     }
     await expect(
-      importRegister({ db: context.db, secret: context.config.secret }, tenant, Readable.from(breaksHalfway()), { encoding: 'utf8', now: Date.now(), batchSize: 500 }),
+      importRegister({ db: context.db, secret: context.config.secret }, tenant, Readable.from(breaksHalfway()), {
+        encoding: 'utf8',
+        now: Date.now(),
+        batchSize: 500,
+      }),
     ).rejects.toThrow('disk read error');
     expect(await tableSnapshot(context, tenant.id)).toEqual(snapshot);
   });
@@ -168,17 +236,37 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
   it('refuses to remove most of the register unless allowed, and audits each import with counts only', async () => {
     const { context } = t();
     const tenant = await buildRegisterTenant(context);
-    const many = Array.from({ length: 12 }, (_, i) => row({ person_id: `m${i}`, mobile: `04010000${String(i).padStart(2, '0')}` }));
+    const many = Array.from({ length: 12 }, (_, i) =>
+      row({ person_id: `m${i}`, mobile: `04010000${String(i).padStart(2, '0')}` }),
+    );
     await importRows(context, tenant, many);
     const snapshot = await tableSnapshot(context, tenant.id);
     await expect(importRows(context, tenant, many.slice(0, 4))).rejects.toThrow(/would remove 8 of the 12 persons/);
     expect(await tableSnapshot(context, tenant.id)).toEqual(snapshot);
-    expect(await importRows(context, tenant, many.slice(0, 4), { dryRun: true })).toMatchObject({ removed: 8, massRemoval: true });
-    expect(await importRows(context, tenant, many.slice(0, 4), { allowMassRemoval: true })).toMatchObject({ removed: 8, massRemoval: true });
+    expect(await importRows(context, tenant, many.slice(0, 4), { dryRun: true })).toMatchObject({
+      removed: 8,
+      massRemoval: true,
+    });
+    expect(await importRows(context, tenant, many.slice(0, 4), { allowMassRemoval: true })).toMatchObject({
+      removed: 8,
+      massRemoval: true,
+    });
 
-    const audit = await context.db.kysely.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenant.id).where('action', '=', 'register.import').orderBy('at').execute();
+    const audit = await context.db.kysely
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', tenant.id)
+      .where('action', '=', 'register.import')
+      .orderBy('at')
+      .execute();
     expect(audit).toHaveLength(2);
-    expect(JSON.parse(audit[1]!.detail!)).toMatchObject({ rows: 4, removed: 8, unchanged: 4, encoding: 'utf8', delimiter: ',' });
+    expect(JSON.parse(audit[1]!.detail!)).toMatchObject({
+      rows: 4,
+      removed: 8,
+      unchanged: 4,
+      encoding: 'utf8',
+      delimiter: ',',
+    });
     expect(audit.map((a) => a.detail).join()).not.toMatch(/Matti|Virtanen|\+358|m1/);
   });
 
@@ -186,26 +274,56 @@ describeEachDatabase('register import: re-import, self data, suppression, dry ru
     const { context } = t();
     const tenant = await buildRegisterTenant(context);
     const iconv = (await import('iconv-lite')).default;
-    const rows = [row({ person_id: 'e1', first_name: 'Jörö', last_name: 'Šimon', mobile: '0401000001', street: 'Järvitie', number: '5' })];
+    const rows = [
+      row({
+        person_id: 'e1',
+        first_name: 'Jörö',
+        last_name: 'Šimon',
+        mobile: '0401000001',
+        street: 'Järvitie',
+        number: '5',
+      }),
+    ];
     const latin1 = iconv.encode(registerCsv(rows, ';').replace('Šimon', 'Simon'), 'latin1');
     expect(await importRows(context, tenant, [], { dryRun: true })).toBeTruthy();
     const { importText } = await import('./register-helpers.js');
     expect(await importText(context, tenant, latin1, { encoding: 'latin1' })).toMatchObject({ added: 1 });
-    expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'e1'))![0]).toMatchObject({ firstName: 'Jörö', lastName: 'Simon' });
+    expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'e1'))![0]).toMatchObject({
+      firstName: 'Jörö',
+      lastName: 'Simon',
+    });
 
     const cp1252 = iconv.encode(registerCsv(rows, '\t').replace('Simon', 'Šimon'), 'windows-1252');
     expect(await importText(context, tenant, cp1252, { encoding: 'windows-1252' })).toMatchObject({ updated: 1 });
-    expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'e1'))![0]).toMatchObject({ firstName: 'Jörö', lastName: 'Šimon' });
+    expect((await storedPersons(context, tenant.id)).get(keyOf(context, 'e1'))![0]).toMatchObject({
+      firstName: 'Jörö',
+      lastName: 'Šimon',
+    });
 
-    await expect(importText(context, tenant, latin1, { encoding: 'utf8' })).rejects.toThrow(/line 2 is not UTF-8 text.*latin1/);
+    await expect(importText(context, tenant, latin1, { encoding: 'utf8' })).rejects.toThrow(
+      /line 2 is not UTF-8 text.*latin1/,
+    );
 
-    const theirs = 'HETU;ETUNIMI;SUKUNIMI;SYNTYMAPAIVA;KATU;NRO;POSTINRO;TOIMIPAIKKA;GSM;PUHELIN;KIELI;TURVAKIELTO\n' +
+    const theirs =
+      'HETU;ETUNIMI;SUKUNIMI;SYNTYMAPAIVA;KATU;NRO;POSTINRO;TOIMIPAIKKA;GSM;PUHELIN;KIELI;TURVAKIELTO\n' +
       'e1;Jörö;Šimon;19700517;Järvitie;5;35800;Mänttä;0401000001;;fi;0\n';
     const columns = {
-      person_id: 'HETU', first_name: 'ETUNIMI', last_name: 'SUKUNIMI', birth_date: 'SYNTYMAPAIVA', street: 'KATU', number: 'NRO',
-      postal_code: 'POSTINRO', postal_town: 'TOIMIPAIKKA', mobile: 'GSM', landline: 'PUHELIN', language: 'KIELI', protected: 'TURVAKIELTO',
+      person_id: 'HETU',
+      first_name: 'ETUNIMI',
+      last_name: 'SUKUNIMI',
+      birth_date: 'SYNTYMAPAIVA',
+      street: 'KATU',
+      number: 'NRO',
+      postal_code: 'POSTINRO',
+      postal_town: 'TOIMIPAIKKA',
+      mobile: 'GSM',
+      landline: 'PUHELIN',
+      language: 'KIELI',
+      protected: 'TURVAKIELTO',
     };
     expect(await importText(context, tenant, theirs, { columns })).toMatchObject({ unchanged: 1, rejected: 0 });
-    await expect(importText(context, tenant, theirs, { columns: { ...columns, protected: 'SALAINEN' } })).rejects.toThrow(/protected \(mapped to "SALAINEN"\)/);
+    await expect(
+      importText(context, tenant, theirs, { columns: { ...columns, protected: 'SALAINEN' } }),
+    ).rejects.toThrow(/protected \(mapped to "SALAINEN"\)/);
   });
 });

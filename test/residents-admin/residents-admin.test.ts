@@ -19,22 +19,57 @@ async function rename(context: Context, id: string, names: Updateable<ContactsTa
 }
 
 async function auditRows(context: Context, tenant: Tenant) {
-  return context.db.kysely.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenant.id).orderBy('at').execute();
+  return context.db.kysely
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('tenant_id', '=', tenant.id)
+    .orderBy('at')
+    .execute();
 }
 
 describeEachDatabase('residents for operators', (t) => {
   async function town() {
     const { context } = t();
     const tenant = await buildTown(context);
-    const aino = await addPerson(context, tenant, { source: 'register', endpoints: [{ type: 'mobile', value: '+358401110001' }], addresses: ['kk-3', { id: 'pk-5', active: false }] });
+    const aino = await addPerson(context, tenant, {
+      source: 'register',
+      endpoints: [{ type: 'mobile', value: '+358401110001' }],
+      addresses: ['kk-3', { id: 'pk-5', active: false }],
+    });
     await rename(context, aino, { first_name: 'Aino', last_name: 'Äijälä' });
-    const bo = await addPerson(context, tenant, { endpoints: [{ type: 'email', value: 'bo.berg@example.fi' }, { type: 'landline', value: '+35831234567' }], addresses: ['kk-4'] });
+    const bo = await addPerson(context, tenant, {
+      endpoints: [
+        { type: 'email', value: 'bo.berg@example.fi' },
+        { type: 'landline', value: '+35831234567' },
+      ],
+      addresses: ['kk-4'],
+    });
     await rename(context, bo, { first_name: 'Bo', last_name: 'Berg' });
-    const firm = await addPerson(context, tenant, { kind: 'company', endpoints: [{ type: 'mobile', value: '+358401110003' }], addresses: ['pk-7'] });
-    await rename(context, firm, { first_name: null, last_name: null, company_name: 'Vesihuolto Oy', business_id: '0737546-2' });
-    const hidden = await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401110004' }], addresses: ['kk-9'] });
+    const firm = await addPerson(context, tenant, {
+      kind: 'company',
+      endpoints: [{ type: 'mobile', value: '+358401110003' }],
+      addresses: ['pk-7'],
+    });
+    await rename(context, firm, {
+      first_name: null,
+      last_name: null,
+      company_name: 'Vesihuolto Oy',
+      business_id: '0737546-2',
+    });
+    const hidden = await addPerson(context, tenant, {
+      endpoints: [{ type: 'mobile', value: '+358401110004' }],
+      addresses: ['kk-9'],
+    });
     await rename(context, hidden, { first_name: 'Salli', last_name: 'Salainen', name_hidden: 1 });
-    return { tenant, aino, bo, firm, hidden, viewer: await tokenHeaders(context, tenant, 'viewer'), operator: await tokenHeaders(context, tenant, 'operator') };
+    return {
+      tenant,
+      aino,
+      bo,
+      firm,
+      hidden,
+      viewer: await tokenHeaders(context, tenant, 'viewer'),
+      operator: await tokenHeaders(context, tenant, 'operator'),
+    };
   }
 
   const searchIds = async (tenant: Tenant, headers: Record<string, string>, q: string): Promise<string[]> => {
@@ -63,10 +98,13 @@ describeEachDatabase('residents for operators', (t) => {
     expect(await searchIds(tenant, viewer, 'a%o')).toEqual([]);
     // A hidden name is not searched and not shown; the address still finds the resident.
     expect(await searchIds(tenant, viewer, 'salainen')).toEqual([]);
-    const byAddress = (await t().app.inject({ url: `/api/t/${tenant.slug}/residents?q=Koulukatu%209`, headers: viewer })).json().items;
+    const byAddress = (
+      await t().app.inject({ url: `/api/t/${tenant.slug}/residents?q=Koulukatu%209`, headers: viewer })
+    ).json().items;
     expect(byAddress).toEqual([expect.objectContaining({ id: hidden, name: null, nameHidden: true })]);
 
-    const row = (await t().app.inject({ url: `/api/t/${tenant.slug}/residents?q=aino`, headers: viewer })).json().items[0];
+    const row = (await t().app.inject({ url: `/api/t/${tenant.slug}/residents?q=aino`, headers: viewer })).json()
+      .items[0];
     expect(row).toMatchObject({
       name: 'Aino Äijälä',
       source: 'register',
@@ -89,7 +127,12 @@ describeEachDatabase('residents for operators', (t) => {
     const viewed = await t().app.inject({ url: `/api/t/${tenant.slug}/residents/${aino}`, headers: viewer });
     expect(viewed.statusCode).toBe(200);
     expect(viewed.json()).toMatchObject({ id: aino, name: 'Aino Äijälä' });
-    const token = await context.db.kysely.selectFrom('api_tokens').select('id').where('tenant_id', '=', tenant.id).where('role', '=', 'viewer').executeTakeFirstOrThrow();
+    const token = await context.db.kysely
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('tenant_id', '=', tenant.id)
+      .where('role', '=', 'viewer')
+      .executeTakeFirstOrThrow();
     const rows = (await auditRows(context, tenant)).slice(before);
     expect(rows.map((r) => [r.action, r.actor_type, r.actor_id, r.subject_id])).toEqual(
       expect.arrayContaining([
@@ -99,7 +142,10 @@ describeEachDatabase('residents for operators', (t) => {
       ]),
     );
     expect(rows).toHaveLength(3);
-    expect(JSON.parse(rows.find((r) => r.action === 'residents.search')!.detail!)).toEqual({ results: 1, matchedBy: ['endpoint'] });
+    expect(JSON.parse(rows.find((r) => r.action === 'residents.search')!.detail!)).toEqual({
+      results: 1,
+      matchedBy: ['endpoint'],
+    });
     const text = JSON.stringify(rows);
     for (const secret of ['0401110001', '+358401110001', 'Aino', 'Äijälä']) expect(text).not.toContain(secret);
   });
@@ -115,25 +161,59 @@ describeEachDatabase('residents for operators', (t) => {
       await t().app.inject({ method: 'PATCH', url, headers: viewer, payload: { active: false } }),
       await t().app.inject({ method: 'DELETE', url: `/api/t/${tenant.slug}/residents/${aino}`, headers: viewer }),
     ];
-    for (const answer of denied) expect(answer.json()).toMatchObject({ status: 403, code: 'role-needed', params: { role: 'operator' } });
+    for (const answer of denied)
+      expect(answer.json()).toMatchObject({ status: 403, code: 'role-needed', params: { role: 'operator' } });
 
     const off = await t().app.inject({ method: 'PATCH', url, headers: operator, payload: { active: false } });
     expect(off.statusCode, off.body).toBe(200);
     expect(off.json()).toMatchObject({ id: main, active: false });
     // A public-register resident with every address off is opted out of the next register import.
-    expect(await context.db.kysely.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenant.id).execute()).toHaveLength(1);
+    expect(
+      await context.db.kysely
+        .selectFrom('suppressions')
+        .select('endpoint_hash')
+        .where('tenant_id', '=', tenant.id)
+        .execute(),
+    ).toHaveLength(1);
     const on = await t().app.inject({ method: 'PATCH', url, headers: operator, payload: { active: true } });
     expect(on.json()).toMatchObject({ active: true });
-    expect(await context.db.kysely.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenant.id).execute()).toHaveLength(0);
+    expect(
+      await context.db.kysely
+        .selectFrom('suppressions')
+        .select('endpoint_hash')
+        .where('tenant_id', '=', tenant.id)
+        .execute(),
+    ).toHaveLength(0);
     const bad = await t().app.inject({ method: 'PATCH', url, headers: operator, payload: { active: 'no' } });
     expect(bad.json().errors[0].field).toBe('active');
-    expect((await t().app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/residents/${aino}/addresses/nope`, headers: operator, payload: { active: true } })).statusCode).toBe(404);
+    expect(
+      (
+        await t().app.inject({
+          method: 'PATCH',
+          url: `/api/t/${tenant.slug}/residents/${aino}/addresses/nope`,
+          headers: operator,
+          payload: { active: true },
+        })
+      ).statusCode,
+    ).toBe(404);
 
-    const deleted = await t().app.inject({ method: 'DELETE', url: `/api/t/${tenant.slug}/residents/${aino}`, headers: operator });
+    const deleted = await t().app.inject({
+      method: 'DELETE',
+      url: `/api/t/${tenant.slug}/residents/${aino}`,
+      headers: operator,
+    });
     expect(deleted.statusCode).toBe(204);
-    expect((await t().app.inject({ url: `/api/t/${tenant.slug}/residents/${aino}`, headers: viewer })).statusCode).toBe(404);
+    expect((await t().app.inject({ url: `/api/t/${tenant.slug}/residents/${aino}`, headers: viewer })).statusCode).toBe(
+      404,
+    );
     expect(await searchIds(tenant, viewer, 'aino')).toEqual([]);
-    expect(await context.db.kysely.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenant.id).execute()).toHaveLength(1);
+    expect(
+      await context.db.kysely
+        .selectFrom('suppressions')
+        .select('endpoint_hash')
+        .where('tenant_id', '=', tenant.id)
+        .execute(),
+    ).toHaveLength(1);
     const actions = (await auditRows(context, tenant)).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['address.update', 'resident.delete']));
   });
@@ -141,19 +221,45 @@ describeEachDatabase('residents for operators', (t) => {
   it('works with an operator session: a viewer account reads, changes need the operator role and the CSRF header', async () => {
     const { context, app } = t();
     const { tenant, aino } = await town();
-    await context.operators.createOperator(tenant, { email: 'katsoja@example.fi', role: 'viewer', password: PASSWORD }, null);
-    await context.operators.createOperator(tenant, { email: 'operaattori@example.fi', role: 'operator', password: PASSWORD }, null);
+    await context.operators.createOperator(
+      tenant,
+      { email: 'katsoja@example.fi', role: 'viewer', password: PASSWORD },
+      null,
+    );
+    await context.operators.createOperator(
+      tenant,
+      { email: 'operaattori@example.fi', role: 'operator', password: PASSWORD },
+      null,
+    );
     const session = async (email: string) => {
-      const answer = await app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/operators/login`, payload: { email, password: PASSWORD } });
-      return { cookies: { aviso_session: answer.cookies.find((c) => c.name === 'aviso_session')!.value }, csrf: answer.json().csrfToken as string, id: answer.json().operator.id as string };
+      const answer = await app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/operators/login`,
+        payload: { email, password: PASSWORD },
+      });
+      return {
+        cookies: { aviso_session: answer.cookies.find((c) => c.name === 'aviso_session')!.value },
+        csrf: answer.json().csrfToken as string,
+        id: answer.json().operator.id as string,
+      };
     };
     const viewer = await session('katsoja@example.fi');
     const found = await app.inject({ url: `/api/t/${tenant.slug}/residents?q=aino`, cookies: viewer.cookies });
     expect(found.json().items).toHaveLength(1);
-    const read = await context.db.kysely.selectFrom('audit_log').select(['actor_type', 'actor_id']).where('tenant_id', '=', tenant.id).where('action', '=', 'resident.read').executeTakeFirstOrThrow();
+    const read = await context.db.kysely
+      .selectFrom('audit_log')
+      .select(['actor_type', 'actor_id'])
+      .where('tenant_id', '=', tenant.id)
+      .where('action', '=', 'resident.read')
+      .executeTakeFirstOrThrow();
     expect(read).toEqual({ actor_type: 'operator', actor_id: viewer.id });
     const del = (s: { cookies: Record<string, string>; csrf: string }, csrf = true) =>
-      app.inject({ method: 'DELETE', url: `/api/t/${tenant.slug}/residents/${aino}`, cookies: s.cookies, headers: csrf ? { 'x-csrf-token': s.csrf } : {} });
+      app.inject({
+        method: 'DELETE',
+        url: `/api/t/${tenant.slug}/residents/${aino}`,
+        cookies: s.cookies,
+        headers: csrf ? { 'x-csrf-token': s.csrf } : {},
+      });
     expect((await del(viewer)).statusCode).toBe(403);
     const operator = await session('operaattori@example.fi');
     expect((await del(operator, false)).statusCode).toBe(403);
@@ -166,10 +272,16 @@ describeEachDatabase('residents for operators', (t) => {
     const other = await buildTenant(context, { serviceArea: square(27.0, 64.0, 0.1) });
     const otherOperator = await tokenHeaders(context, other, 'admin');
     const row = (await app.inject({ url: `/api/t/${tenant.slug}/residents/${aino}`, headers: viewer })).json();
-    for (const q of ['aino', '0401110001', 'Koulukatu 3', '0737546-2']) expect(await searchIds(other, otherOperator, q)).toEqual([]);
+    for (const q of ['aino', '0401110001', 'Koulukatu 3', '0737546-2'])
+      expect(await searchIds(other, otherOperator, q)).toEqual([]);
     const attempts = [
       app.inject({ url: `/api/t/${other.slug}/residents/${aino}`, headers: otherOperator }),
-      app.inject({ method: 'PATCH', url: `/api/t/${other.slug}/residents/${aino}/addresses/${row.addresses[0].id}`, headers: otherOperator, payload: { active: false } }),
+      app.inject({
+        method: 'PATCH',
+        url: `/api/t/${other.slug}/residents/${aino}/addresses/${row.addresses[0].id}`,
+        headers: otherOperator,
+        payload: { active: false },
+      }),
       app.inject({ method: 'DELETE', url: `/api/t/${other.slug}/residents/${aino}`, headers: otherOperator }),
     ];
     for (const answer of await Promise.all(attempts)) {

@@ -14,7 +14,12 @@ describeEachDatabase('tenant settings', (t) => {
   async function town() {
     const { context } = t();
     const tenant = await buildTown(context);
-    return { tenant, admin: await tokenHeaders(context, tenant, 'admin'), operator: await tokenHeaders(context, tenant, 'operator'), viewer: await tokenHeaders(context, tenant, 'viewer') };
+    return {
+      tenant,
+      admin: await tokenHeaders(context, tenant, 'admin'),
+      operator: await tokenHeaders(context, tenant, 'operator'),
+      viewer: await tokenHeaders(context, tenant, 'viewer'),
+    };
   }
 
   it('answers the tenant record and its settings to every role, and lets only admins change them', async () => {
@@ -23,7 +28,16 @@ describeEachDatabase('tenant settings', (t) => {
     const url = `/api/t/${tenant.slug}/settings`;
     const read = await app.inject({ url, headers: viewer });
     expect(read.statusCode, read.body).toBe(200);
-    expect(read.json()).toMatchObject({ slug: tenant.slug, name: tenant.name, languages: ['fi', 'sv'], smsSender: 'MantanVesi', pinLength: 6, quietHours: null, householdMode: false, embedOrigins: [] });
+    expect(read.json()).toMatchObject({
+      slug: tenant.slug,
+      name: tenant.name,
+      languages: ['fi', 'sv'],
+      smsSender: 'MantanVesi',
+      pinLength: 6,
+      quietHours: null,
+      householdMode: false,
+      embedOrigins: [],
+    });
     expect(read.json().serviceArea.type).toBe('Polygon');
     for (const headers of [viewer, operator]) {
       const denied = await app.inject({ method: 'PATCH', url, headers, payload: { pinLength: 4 } });
@@ -31,7 +45,12 @@ describeEachDatabase('tenant settings', (t) => {
     }
     expect((await app.inject({ method: 'PATCH', url, payload: { pinLength: 4 } })).statusCode).toBe(401);
     expect((await app.inject({ url, headers: viewer })).json().pinLength).toBe(6);
-    const changed = await app.inject({ method: 'PATCH', url, headers: admin, payload: { pinLength: 4, householdMode: true } });
+    const changed = await app.inject({
+      method: 'PATCH',
+      url,
+      headers: admin,
+      payload: { pinLength: 4, householdMode: true },
+    });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json()).toMatchObject({ pinLength: 4, householdMode: true, smsSender: 'MantanVesi' });
   });
@@ -53,7 +72,23 @@ describeEachDatabase('tenant settings', (t) => {
       [{ serviceArea: { type: 'Point', coordinates: [24.6, 62.0] } }, 'serviceArea'],
       [{ serviceArea: { type: 'Polygon', coordinates: [] } }, 'serviceArea'],
       [{ serviceArea: { type: 'MultiPolygon', coordinates: [[]] } }, 'serviceArea'],
-      [{ serviceArea: { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] } }, 'serviceArea'],
+      [
+        {
+          serviceArea: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 1],
+                [1, 0],
+                [0, 1],
+                [0, 0],
+              ],
+            ],
+          },
+        },
+        'serviceArea',
+      ],
       [{ contactInfo: { email: 'not-an-email' } }, 'contactInfo.email'],
       [{ contactInfo: { url: 'javascript:alert(1)' } }, 'contactInfo.url'],
       [{ contactInfo: { url: 'data:text/html,<script>alert(1)</script>' } }, 'contactInfo.url'],
@@ -78,16 +113,31 @@ describeEachDatabase('tenant settings', (t) => {
       [{ embedOrigins: ['javascript:alert(1)'] }, 'embedOrigins.0'],
     ];
     for (const [payload, field] of cases) {
-      const answer = await app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/settings`, headers: admin, payload });
+      const answer = await app.inject({
+        method: 'PATCH',
+        url: `/api/t/${tenant.slug}/settings`,
+        headers: admin,
+        payload,
+      });
       expect(answer.statusCode, JSON.stringify(payload)).toBe(400);
       expect(answer.headers['content-type']).toContain('application/problem+json');
       expect(answer.json().errors[0].field, JSON.stringify(payload)).toBe(field);
     }
-    const unknown = await app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/settings`, headers: admin, payload: { slug: 'other' } });
+    const unknown = await app.inject({
+      method: 'PATCH',
+      url: `/api/t/${tenant.slug}/settings`,
+      headers: admin,
+      payload: { slug: 'other' },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().detail).toContain('slug');
     // Nothing of it was stored.
-    expect((await app.inject({ url: `/api/t/${tenant.slug}/settings`, headers: admin })).json()).toMatchObject({ pinLength: 6, smsSender: 'MantanVesi', quietHours: null, brandColor: '#005a8c' });
+    expect((await app.inject({ url: `/api/t/${tenant.slug}/settings`, headers: admin })).json()).toMatchObject({
+      pinLength: 6,
+      smsSender: 'MantanVesi',
+      quietHours: null,
+      brandColor: '#005a8c',
+    });
   });
 
   it('takes effect at once: the next PIN has the new length, the public profile the new area and name', async () => {
@@ -109,7 +159,12 @@ describeEachDatabase('tenant settings', (t) => {
       embedOrigins: ['https://www.mantanvesi.fi'],
       brandColor: '#aa3300',
     };
-    const changed = await app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/settings`, headers: admin, payload: patch });
+    const changed = await app.inject({
+      method: 'PATCH',
+      url: `/api/t/${tenant.slug}/settings`,
+      headers: admin,
+      payload: patch,
+    });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json()).toMatchObject({ ...patch, serviceArea: area });
 
@@ -118,11 +173,20 @@ describeEachDatabase('tenant settings', (t) => {
     expect(next.json().pinLength).toBe(8);
     expect(await readPin(app, again.e164)).toMatch(/^\d{8}$/);
     const profile = (await app.inject({ url: `/api/t/${tenant.slug}` })).json();
-    expect(profile).toMatchObject({ name: 'Mäntän Vesi', bbox: [24.5, 62, 25, 62.5], branding: { brandColor: '#aa3300', tileUrl: patch.tileUrl } });
+    expect(profile).toMatchObject({
+      name: 'Mäntän Vesi',
+      bbox: [24.5, 62, 25, 62.5],
+      branding: { brandColor: '#aa3300', tileUrl: patch.tileUrl },
+    });
     const embed = await app.inject({ url: `/t/${tenant.slug}/embed` });
     expect(String(embed.headers['content-security-policy'] ?? '')).toContain('https://www.mantanvesi.fi');
 
-    const audit = await context.db.kysely.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenant.id).where('action', '=', 'tenant.settings').execute();
+    const audit = await context.db.kysely
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', tenant.id)
+      .where('action', '=', 'tenant.settings')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_type: 'token', subject_type: 'tenant', subject_id: tenant.id });
     expect(JSON.parse(audit[0]!.detail!).fields.sort()).toEqual(Object.keys(patch).sort());

@@ -21,7 +21,8 @@ describeEachDatabase('tenant isolation', (t) => {
     const phone = nextPhone();
     const inA = await logIn(app, a.slug, { phone: phone.national }, phone.e164, '10.60.0.1');
     await inA.call('POST', '/me', { kind: 'person', firstName: 'Anna', lastName: 'A' });
-    const link = (await inA.call('POST', '/me/addresses', { addressId: await addressIdOf(context, a, 'kk-1') })).json().address;
+    const link = (await inA.call('POST', '/me/addresses', { addressId: await addressIdOf(context, a, 'kk-1') })).json()
+      .address;
     const endpoint = (await inA.call('GET', '/me')).json().endpoints[0];
 
     const onB = sessionFor(app, b.slug, inA.cookie, inA.csrf);
@@ -73,7 +74,7 @@ describeEachDatabase('tenant isolation', (t) => {
     expect(answer.json().errors[0].field).toBe('addressId');
   });
 
-  it('one resident cannot touch another\'s addresses or numbers by id', async () => {
+  it("one resident cannot touch another's addresses or numbers by id", async () => {
     const { app, context } = t();
     const { a } = await twoTowns();
     const [p1, p2] = [nextPhone(), nextPhone()];
@@ -81,7 +82,9 @@ describeEachDatabase('tenant isolation', (t) => {
     const second = await logIn(app, a.slug, { phone: p2.national }, p2.e164, '10.63.0.2');
     await first.call('POST', '/me', { kind: 'person', firstName: 'Anna', lastName: 'A' });
     await second.call('POST', '/me', { kind: 'person', firstName: 'Mallory', lastName: 'M' });
-    const link = (await first.call('POST', '/me/addresses', { addressId: await addressIdOf(context, a, 'kk-1') })).json().address;
+    const link = (
+      await first.call('POST', '/me/addresses', { addressId: await addressIdOf(context, a, 'kk-1') })
+    ).json().address;
     const endpoint = (await first.call('GET', '/me')).json().endpoints[0];
     for (const answer of [
       await second.call('PATCH', `/me/addresses/${link.id}`, { active: false }),

@@ -37,7 +37,8 @@ const understood = (t: TestApp, tenant: Tenant, phone: string) =>
   t.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}/login/phone`, payload: { phone } });
 
 it('takes the country from the service area: Närpes, Korsholm, Raseborg and Åland in Finland, Malmö, Stockholm and Haparanda in Sweden', () => {
-  for (const area of [NARPES, KORSHOLM, RASEBORG, MARIEHAMN, MANTTA, TORNIO]) expect(countryOfArea(areaBBox(area))).toBe('FI');
+  for (const area of [NARPES, KORSHOLM, RASEBORG, MARIEHAMN, MANTTA, TORNIO])
+    expect(countryOfArea(areaBBox(area))).toBe('FI');
   for (const area of [MALMO, STOCKHOLM, HAPARANDA]) expect(countryOfArea(areaBBox(area))).toBe('SE');
   expect(countryOfArea(areaBBox(square(2.35, 48.85, 0.1)))).toBeNull();
 });
@@ -50,34 +51,69 @@ describeEachDatabase('phone numbers by country', (t) => {
     const answer = await understood(t(), narpes, phone);
     expect(answer.statusCode, answer.body).toBe(200);
     const e164 = `+35840123${phone.slice(-4)}`;
-    expect(answer.json()).toEqual({ number: e164, formatted: `+358 40 123${phone.slice(-4)}`, country: 'FI', type: 'mobile', channel: 'sms' });
+    expect(answer.json()).toEqual({
+      number: e164,
+      formatted: `+358 40 123${phone.slice(-4)}`,
+      country: 'FI',
+      type: 'mobile',
+      channel: 'sms',
+    });
     const asked = await requestPin(app, narpes.slug, { phone });
     expect(asked.statusCode, asked.body).toBe(202);
     expect(asked.json().channel).toBe('sms');
     expect((await inboxFor(app, e164)).map((m) => m.channel)).toEqual(['sms']);
     expect(await inboxFor(app, `+4640123${phone.slice(-4)}`)).toEqual([]);
-    const settings = await app.inject({ url: `/api/t/${narpes.slug}/settings`, headers: await tokenHeaders(context, narpes, 'viewer') });
+    const settings = await app.inject({
+      url: `/api/t/${narpes.slug}/settings`,
+      headers: await tokenHeaders(context, narpes, 'viewer'),
+    });
     expect(settings.json()).toMatchObject({ country: null, countryInEffect: 'FI' });
   });
 
   it('reads national numbers as Swedish in Sweden: 070 a mobile, 040 a Malmö landline called by voice', async () => {
     const { context } = t();
     const malmo = await town(context, MALMO, ['sv']);
-    expect((await understood(t(), malmo, '070-123 45 67')).json()).toMatchObject({ number: '+46701234567', country: 'SE', type: 'mobile', channel: 'sms' });
+    expect((await understood(t(), malmo, '070-123 45 67')).json()).toMatchObject({
+      number: '+46701234567',
+      country: 'SE',
+      type: 'mobile',
+      channel: 'sms',
+    });
     const landline = `040 123 ${unique()}`;
-    expect((await understood(t(), malmo, landline)).json()).toMatchObject({ number: `+4640123${landline.slice(-4)}`, country: 'SE', type: 'landline', channel: 'voice' });
+    expect((await understood(t(), malmo, landline)).json()).toMatchObject({
+      number: `+4640123${landline.slice(-4)}`,
+      country: 'SE',
+      type: 'landline',
+      channel: 'voice',
+    });
     // A Finnish-first tenant in Sweden reads them as Swedish too.
     const finnishFirst = await town(context, STOCKHOLM, ['fi', 'sv']);
-    expect((await understood(t(), finnishFirst, '070-123 45 67')).json()).toMatchObject({ number: '+46701234567', country: 'SE' });
+    expect((await understood(t(), finnishFirst, '070-123 45 67')).json()).toMatchObject({
+      number: '+46701234567',
+      country: 'SE',
+    });
   });
 
-  it('takes Åland\'s 018 numbers as Finnish: in an Åland town and in a mainland one', async () => {
+  it("takes Åland's 018 numbers as Finnish: in an Åland town and in a mainland one", async () => {
     const { context } = t();
     const mariehamn = await town(context, MARIEHAMN, ['sv']);
-    expect((await understood(t(), mariehamn, '018 123 456')).json()).toEqual({ number: '+35818123456', formatted: '+358 18 123456', country: 'AX', type: 'landline', channel: 'voice' });
-    expect((await understood(t(), mariehamn, '0457 123 4567')).json()).toMatchObject({ number: '+3584571234567', country: 'FI', type: 'mobile' });
+    expect((await understood(t(), mariehamn, '018 123 456')).json()).toEqual({
+      number: '+35818123456',
+      formatted: '+358 18 123456',
+      country: 'AX',
+      type: 'landline',
+      channel: 'voice',
+    });
+    expect((await understood(t(), mariehamn, '0457 123 4567')).json()).toMatchObject({
+      number: '+3584571234567',
+      country: 'FI',
+      type: 'mobile',
+    });
     const mantta = await town(context, MANTTA, ['fi', 'sv']);
-    expect((await understood(t(), mantta, '018 123 456')).json()).toMatchObject({ number: '+35818123456', country: 'AX' });
+    expect((await understood(t(), mantta, '018 123 456')).json()).toMatchObject({
+      number: '+35818123456',
+      country: 'AX',
+    });
   });
 
   it('keeps the country of a number written with its own prefix: refused where foreign numbers are, taken where they are allowed', async () => {
@@ -87,29 +123,57 @@ describeEachDatabase('phone numbers by country', (t) => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ code: 'phone-not-allowed', errors: [{ field: 'phone' }] });
     const nordic = await context.tenants.updateSettings(narpes, { phoneCountries: ['FI', 'SE'] });
-    expect((await understood(t(), nordic, '+46 70 123 45 67')).json()).toMatchObject({ number: '+46701234567', country: 'SE', type: 'mobile' });
-    expect((await understood(t(), nordic, '040 123 4567')).json()).toMatchObject({ number: '+358401234567', country: 'FI' });
+    expect((await understood(t(), nordic, '+46 70 123 45 67')).json()).toMatchObject({
+      number: '+46701234567',
+      country: 'SE',
+      type: 'mobile',
+    });
+    expect((await understood(t(), nordic, '040 123 4567')).json()).toMatchObject({
+      number: '+358401234567',
+      country: 'FI',
+    });
   });
 
   it('follows the country setting over the service area', async () => {
     const { app, context } = t();
     const narpes = await town(context, NARPES, ['sv', 'fi']);
     const admin = await tokenHeaders(context, narpes, 'admin');
-    const changed = await app.inject({ method: 'PATCH', url: `/api/t/${narpes.slug}/settings`, headers: admin, payload: { country: 'SE' } });
+    const changed = await app.inject({
+      method: 'PATCH',
+      url: `/api/t/${narpes.slug}/settings`,
+      headers: admin,
+      payload: { country: 'SE' },
+    });
     expect(changed.json()).toMatchObject({ country: 'SE', countryInEffect: 'SE' });
-    expect((await understood(t(), { ...narpes, settings: { ...narpes.settings, country: 'SE' } }, '070-123 45 67')).json()).toMatchObject({ number: '+46701234567' });
+    expect(
+      (await understood(t(), { ...narpes, settings: { ...narpes.settings, country: 'SE' } }, '070-123 45 67')).json(),
+    ).toMatchObject({ number: '+46701234567' });
     const refused = await understood(t(), narpes, 'not a number');
     expect(refused.json()).toMatchObject({ errors: [{ field: 'phone' }] });
   });
 
-  it('reads the register\'s national numbers in the tenant\'s country', async () => {
+  it("reads the register's national numbers in the tenant's country", async () => {
     const { context } = t();
     const narpes = await town(context, NARPES, ['sv', 'fi']);
     await importCsv(context, narpes, [AVISO_HEADER, 'n1,Närpesvägen,,1,64200,Närpes,Närpes,,,62.47,21.34']);
-    const report = await importRows(context, narpes, [row({ person_id: 'p-1', street: 'Närpesvägen', number: '1', postal_code: '64200', postal_town: 'Närpes', mobile: '040 765 4321', landline: '018 123 456', language: 'sv' })]);
+    const report = await importRows(context, narpes, [
+      row({
+        person_id: 'p-1',
+        street: 'Närpesvägen',
+        number: '1',
+        postal_code: '64200',
+        postal_town: 'Närpes',
+        mobile: '040 765 4321',
+        landline: '018 123 456',
+        language: 'sv',
+      }),
+    ]);
     expect(report).toMatchObject({ added: 1 });
     const [person] = (await storedPersons(context, narpes.id)).get(keyOf(context, 'p-1'))!;
-    expect(person!.phones.map((p) => [p.type, p.value])).toEqual([['landline', '+35818123456'], ['mobile', '+358407654321']]);
+    expect(person!.phones.map((p) => [p.type, p.value])).toEqual([
+      ['landline', '+35818123456'],
+      ['mobile', '+358407654321'],
+    ]);
   });
 
   it('sends from a national sender number in its E.164 form', async () => {

@@ -19,22 +19,37 @@ export interface InjectAnswer {
 
 /** The newest PIN the dev inbox holds for `to` (4–8 digits; a voice call reads them out one by one). */
 export async function readPin(app: AppInstance, to: string): Promise<string> {
-  const items = (await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(to)}` })).json().items as Array<{ text: string }>;
+  const items = (await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(to)}` })).json().items as Array<{
+    text: string;
+  }>;
   const text = items.at(-1)?.text ?? '';
   const match = /\b(\d{4,8})\b/.exec(text) ?? /((?:\d, ){3,7}\d)\./.exec(text);
   if (!match) throw new Error(`no PIN in the inbox for ${to}`);
   return match[1]!.replace(/, /g, '');
 }
 
-export async function inboxFor(app: AppInstance, to: string): Promise<Array<{ channel: string; text: string; subject: string | null; from: string | null; hasAudio: boolean }>> {
+export async function inboxFor(
+  app: AppInstance,
+  to: string,
+): Promise<Array<{ channel: string; text: string; subject: string | null; from: string | null; hasAudio: boolean }>> {
   return (await app.inject({ url: `/api/dev/inbox?to=${encodeURIComponent(to)}` })).json().items;
 }
 
-export function requestPin(app: AppInstance, slug: string, body: Record<string, unknown>, ip = '10.0.0.1'): Promise<InjectAnswer> {
+export function requestPin(
+  app: AppInstance,
+  slug: string,
+  body: Record<string, unknown>,
+  ip = '10.0.0.1',
+): Promise<InjectAnswer> {
   return app.inject({ method: 'POST', url: `/api/t/${slug}/login/pin`, payload: body, remoteAddress: ip });
 }
 
-export function submitPin(app: AppInstance, slug: string, body: Record<string, unknown>, ip = '10.0.0.1'): Promise<InjectAnswer> {
+export function submitPin(
+  app: AppInstance,
+  slug: string,
+  body: Record<string, unknown>,
+  ip = '10.0.0.1',
+): Promise<InjectAnswer> {
   return app.inject({ method: 'POST', url: `/api/t/${slug}/login`, payload: body, remoteAddress: ip });
 }
 
@@ -55,7 +70,13 @@ export function sessionCookieOf(answer: InjectAnswer): string {
   return pair;
 }
 
-export function sessionFor(app: AppInstance, slug: string, cookie: string, csrf: string, login = { known: false, registered: false }): ResidentSession {
+export function sessionFor(
+  app: AppInstance,
+  slug: string,
+  cookie: string,
+  csrf: string,
+  login = { known: false, registered: false },
+): ResidentSession {
   return {
     slug,
     cookie,
@@ -74,20 +95,32 @@ export function sessionFor(app: AppInstance, slug: string, cookie: string, csrf:
 }
 
 /** The whole login: PIN request, PIN from the inbox, login. `login` is `{ phone }` or `{ email }`; `to` its stored form. */
-export async function logIn(app: AppInstance, slug: string, login: { phone?: string; email?: string }, to: string, ip = '10.0.0.1'): Promise<ResidentSession> {
+export async function logIn(
+  app: AppInstance,
+  slug: string,
+  login: { phone?: string; email?: string },
+  to: string,
+  ip = '10.0.0.1',
+): Promise<ResidentSession> {
   const asked = await requestPin(app, slug, login, ip);
   expect(asked.statusCode, asked.body).toBe(202);
   const pin = await readPin(app, to);
   const answer = await submitPin(app, slug, { ...login, pin }, ip);
   expect(answer.statusCode, answer.body).toBe(200);
   const body = answer.json();
-  return sessionFor(app, slug, sessionCookieOf(answer), body.csrfToken, { known: body.known, registered: body.registered });
+  return sessionFor(app, slug, sessionCookieOf(answer), body.csrfToken, {
+    known: body.known,
+    registered: body.registered,
+  });
 }
 
 export const CENTER = { lon: 24.62, lat: 62.03 } as const;
 
 /** A tenant with a small square service area and a few addresses, one of them outside the area. */
-export async function buildTown(context: Context, input: { center?: { lon: number; lat: number }; name?: string; languages?: Array<'fi' | 'sv' | 'en'> } = {}): Promise<Tenant> {
+export async function buildTown(
+  context: Context,
+  input: { center?: { lon: number; lat: number }; name?: string; languages?: Array<'fi' | 'sv' | 'en'> } = {},
+): Promise<Tenant> {
   const center = input.center ?? CENTER;
   const tenant = await buildTenant(context, {
     name: input.name ?? 'Mäntän Vesi',
@@ -107,9 +140,24 @@ export async function buildTown(context: Context, input: { center?: { lon: numbe
   await context.db.kysely
     .insertInto('addresses')
     .values({
-      id: `far-${tenant.id}`, tenant_id: tenant.id, source_id: 'far-1', street: 'Kaukotie', street_sv: null, number: '1', number_int: 1,
-      number_key: '1', postal_code: '35800', postal_town: 'Mänttä', municipality: 'Mänttä-Vilppula', property_id: null, building_id: null,
-      lat: center.lat + 0.2, lon: center.lon, street_key: 'kaukotie', street_key_sv: null, updated_at: Date.now(),
+      id: `far-${tenant.id}`,
+      tenant_id: tenant.id,
+      source_id: 'far-1',
+      street: 'Kaukotie',
+      street_sv: null,
+      number: '1',
+      number_int: 1,
+      number_key: '1',
+      postal_code: '35800',
+      postal_town: 'Mänttä',
+      municipality: 'Mänttä-Vilppula',
+      property_id: null,
+      building_id: null,
+      lat: center.lat + 0.2,
+      lon: center.lon,
+      street_key: 'kaukotie',
+      street_key_sv: null,
+      updated_at: Date.now(),
     })
     .execute();
   return tenant;

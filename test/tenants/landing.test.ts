@@ -24,7 +24,9 @@ describeEachDatabase('landing page', (t) => {
     expect(page.body).toContain('/assets/');
 
     await context.tenants.updateSettings(second, { listed: false });
-    expect((await app.inject({ url: '/api/tenants' })).json().items.map((i: { name: string }) => i.name)).toEqual(['Mäntän Vesi']);
+    expect((await app.inject({ url: '/api/tenants' })).json().items.map((i: { name: string }) => i.name)).toEqual([
+      'Mäntän Vesi',
+    ]);
     expect((await app.inject({ url: '/' })).headers.location).toBe(`/t/${first.slug}`);
   });
 });

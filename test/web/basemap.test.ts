@@ -20,7 +20,11 @@ const OPERATOR = { email: 'pohjakartta@mantanvesi.fi', password: 'pohjakartta-ja
 const suite = browserSuite({
   config: { basemap: ARCHIVE },
   setUp: async ({ server, tenant }) => {
-    await server.context.operators.createOperator(tenant, { email: OPERATOR.email, role: 'operator', password: OPERATOR.password }, null);
+    await server.context.operators.createOperator(
+      tenant,
+      { email: OPERATOR.email, role: 'operator', password: OPERATOR.password },
+      null,
+    );
   },
 });
 
@@ -58,7 +62,9 @@ describe('a self-hosted PMTiles basemap', () => {
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-type')).toContain('application/problem+json');
     expect(beyond.headers.get('content-range')).toBe(`bytes */${size}`);
-    const tenant = (await (await fetch(`${suite.server.url}/api/t/${suite.tenant.slug}`)).json()) as { branding: { basemapUrl: string } };
+    const tenant = (await (await fetch(`${suite.server.url}/api/t/${suite.tenant.slug}`)).json()) as {
+      branding: { basemapUrl: string };
+    };
     expect(tenant.branding.basemapUrl).toBe(`/api/t/${suite.tenant.slug}/basemap.pmtiles`);
   });
 
@@ -76,7 +82,11 @@ describe('a self-hosted PMTiles basemap', () => {
     await page.locator('.leaflet-tooltip.address-label', { hasText: /^10$/ }).waitFor();
     await drawPolygon(page);
     await page.locator('[data-figure="addresses"]').waitFor({ timeout: 15_000 });
-    await expect.poll(async () => Number(await page.locator('.area-editor .map').getAttribute('data-address-inside')), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.locator('.area-editor .map').getAttribute('data-address-inside')), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
     expect(await page.locator('.area-editor .map').getAttribute('data-shapes')).toBe('1');
     await screenshot(page, 'basemap-drawing-1280');
     expectNoProblems(watched);

@@ -18,7 +18,16 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -42,7 +51,12 @@ export interface WatchedPage {
 }
 
 /** A fresh context (own cookies and storage; the browser's language `locale`) with a page whose console errors and foreign requests are kept. */
-export async function openPage(browser: Browser, baseUrl: string, viewport: Viewport = DESKTOP, locale = 'fi-FI'): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  viewport: Viewport = DESKTOP,
+  locale = 'fi-FI',
+): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, locale, timezoneId: 'Europe/Helsinki' });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -79,12 +93,22 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   // A string, evaluated in the page: the test code itself has no DOM types.
   const violations = await page.evaluate(`axe.run(document, ${JSON.stringify(AXE_OPTIONS)}).then((r) => r.violations)`);
-  return (violations as AxeViolation[]).map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  return (violations as AxeViolation[]).map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+  }));
 }
 
 /** A readable summary for assertion messages. */
 export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n  ')}`,
+    )
+    .join('\n');
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -29,13 +29,19 @@ function sharedSources(): string[] {
 export function webBuildIsFresh(): boolean {
   if (!existsSync(STAMP)) return false;
   const built = statSync(STAMP).mtimeMs;
-  return built >= newestSource(WEB) && sharedSources().every((file) => existsSync(file) && built >= statSync(file).mtimeMs);
+  return (
+    built >= newestSource(WEB) && sharedSources().every((file) => existsSync(file) && built >= statSync(file).mtimeMs)
+  );
 }
 
 function bundledOutsideWeb(output: Rollup.RollupOutput | Rollup.RollupOutput[] | Rollup.RollupWatcher): string[] {
   const outputs = Array.isArray(output) ? output : 'output' in output ? [output] : [];
-  const files = outputs.flatMap((o) => o.output.flatMap((chunk) => (chunk.type === 'chunk' ? Object.keys(chunk.modules) : [])));
-  return [...new Set(files)].filter((f) => f.startsWith('/') && !f.startsWith(`${WEB}/`) && !f.includes('/node_modules/')).sort();
+  const files = outputs.flatMap((o) =>
+    o.output.flatMap((chunk) => (chunk.type === 'chunk' ? Object.keys(chunk.modules) : [])),
+  );
+  return [...new Set(files)]
+    .filter((f) => f.startsWith('/') && !f.startsWith(`${WEB}/`) && !f.includes('/node_modules/'))
+    .sort();
 }
 
 export default async function setup(): Promise<void> {

@@ -30,6 +30,7 @@ describe('JavaScript weight', () => {
   });
 
   it('every page stays within a sane budget', () => {
-    for (const page of ['map', 'inbox', 'admin']) expect(firstLoadGzipBytes(page), page).toBeLessThanOrEqual(400 * 1024);
+    for (const page of ['map', 'inbox', 'admin'])
+      expect(firstLoadGzipBytes(page), page).toBeLessThanOrEqual(400 * 1024);
   });
 });

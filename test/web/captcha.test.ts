@@ -7,7 +7,6 @@ import { expect, it } from 'vitest';
 import { openPage, PHONE, screenshot } from './browser.js';
 import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
 
-
 const suite = browserSuite({ config: { captcha: 'altcha' } });
 
 it('solves the self-hosted ALTCHA proof of work in the browser before the PIN goes out (360 px)', async () => {
@@ -29,7 +28,9 @@ it('solves the self-hosted ALTCHA proof of work in the browser before the PIN go
   await page.getByRole('button', { name: 'Lähetä PIN-koodi' }).click();
   await page.getByText('Sen saapuminen voi kestää muutaman minuutin').waitFor();
 
-  const inbox = (await (await fetch(`${suite.server.url}/api/dev/inbox?to=%2B358401112223`)).json()) as { items: { text: string }[] };
+  const inbox = (await (await fetch(`${suite.server.url}/api/dev/inbox?to=%2B358401112223`)).json()) as {
+    items: { text: string }[];
+  };
   expect(inbox.items).toHaveLength(1);
   expectNoProblems(watched, { allowNotLoggedIn: true });
   await watched.context.close();

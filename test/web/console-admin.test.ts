@@ -23,7 +23,11 @@ const REGISTER = [
 
 const suite = browserSuite({
   setUp: async ({ server, tenant }) =>
-    void (await server.context.operators.createOperator(tenant, { email: ADMIN.email, role: 'admin', password: ADMIN.password }, null)),
+    void (await server.context.operators.createOperator(
+      tenant,
+      { email: ADMIN.email, role: 'admin', password: ADMIN.password },
+      null,
+    )),
 });
 
 async function logIn(page: Page): Promise<void> {
@@ -51,7 +55,9 @@ function adminPages(viewport: Viewport) {
     await page.locator('[data-status="done"]').waitFor({ timeout: 20_000 });
     await page.getByRole('heading', { name: 'Raportti (koeajo)' }).waitFor();
     // The report's reasons in the page's language, not the server's English.
-    await page.getByRole('cell', { name: 'osoitetta ei löydy: postinumeroalueella 35800 ei ole tätä katua', exact: true }).waitFor();
+    await page
+      .getByRole('cell', { name: 'osoitetta ei löydy: postinumeroalueella 35800 ei ole tätä katua', exact: true })
+      .waitFor();
     expect(await page.locator('[data-count="rows"]').textContent()).toBe('4');
     expect(await page.locator('[data-count="protected"]').textContent()).toBe('1');
     await expectAccessible(page);
@@ -75,7 +81,10 @@ function adminPages(viewport: Viewport) {
 
     await open(page, 'Tapahtumaloki', 'Tapahtumaloki');
     // For people: the action in words, the operator by name or email, the raw entry only behind "Näytä".
-    const created = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'lisäsi käyttäjän', exact: true }) }).first();
+    const created = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'lisäsi käyttäjän', exact: true }) })
+      .first();
     await created.waitFor();
     await created.getByRole('cell', { name: ADMIN.email }).waitFor();
     expect(await created.locator('code.audit-detail').isVisible()).toBe(false);
@@ -101,7 +110,9 @@ function adminPages(viewport: Viewport) {
     await screenshot(page, `console-residents-${viewport.width}`);
 
     await open(page, 'Asetukset', 'Asetukset');
-    expect(await page.getByRole('link', { name: `${suite.server.url}/t/${suite.tenant.slug}`, exact: true }).count()).toBe(1);
+    expect(
+      await page.getByRole('link', { name: `${suite.server.url}/t/${suite.tenant.slug}`, exact: true }).count(),
+    ).toBe(1);
     await expectAccessible(page);
     // The country of phone numbers: unset, the service area's (Mänttä: Finland), which the hint names.
     await page.getByText(/palvelualueen maa \(nyt FI\)/).waitFor();
@@ -165,6 +176,10 @@ describe('drawing tools', () => {
 });
 
 describe('console admin pages', () => {
-  it('register import (dry run and import), operators, tokens, audit log, residents, settings (desktop)', adminPages(DESKTOP), 90_000);
+  it(
+    'register import (dry run and import), operators, tokens, audit log, residents, settings (desktop)',
+    adminPages(DESKTOP),
+    90_000,
+  );
   it('the same at 360 px', adminPages(PHONE), 90_000);
 });

@@ -21,17 +21,35 @@ let incidentId = '';
 
 const suite = browserSuite({
   setUp: async ({ server, tenant }) => {
-    await server.context.operators.createOperator(tenant, { email: ADMIN.email, role: 'admin', password: ADMIN.password }, null);
+    await server.context.operators.createOperator(
+      tenant,
+      { email: ADMIN.email, role: 'admin', password: ADMIN.password },
+      null,
+    );
     const headers = await tokenHeaders(server.context, tenant);
     const url = `/api/t/${tenant.slug}/incidents`;
     const startsAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const created = await server.app.inject({
-      method: 'POST', url, headers,
-      payload: { service: 'water', kind: 'planned', title: TITLE, startsAt, area: square(CENTER.lon, CENTER.lat, 0.01), published: true },
+      method: 'POST',
+      url,
+      headers,
+      payload: {
+        service: 'water',
+        kind: 'planned',
+        title: TITLE,
+        startsAt,
+        area: square(CENTER.lon, CENTER.lat, 0.01),
+        published: true,
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     incidentId = created.json().id;
-    const alert = await server.app.inject({ method: 'POST', url: `${url}/${incidentId}/messages`, headers, payload: { kind: 'alert', texts: { fi: 'Vesikatko ylihuomenna' } } });
+    const alert = await server.app.inject({
+      method: 'POST',
+      url: `${url}/${incidentId}/messages`,
+      headers,
+      payload: { kind: 'alert', texts: { fi: 'Vesikatko ylihuomenna' } },
+    });
     expect(alert.statusCode, alert.body).toBe(201);
     await waitFor('the alert to freeze the recipients', async () => {
       const answer = await server.app.inject({ url: `${url}/${incidentId}`, headers });
@@ -47,7 +65,10 @@ async function logIn(page: Page): Promise<void> {
 
 /** The tenant's draft incidents, by the API. */
 async function drafts(): Promise<string[]> {
-  const answer = await suite.server.app.inject({ url: `/api/t/${suite.tenant.slug}/incidents?status=draft`, headers: await tokenHeaders(suite.server.context, suite.tenant, 'viewer') });
+  const answer = await suite.server.app.inject({
+    url: `/api/t/${suite.tenant.slug}/incidents?status=draft`,
+    headers: await tokenHeaders(suite.server.context, suite.tenant, 'viewer'),
+  });
   return (answer.json().items as Array<{ title: string }>).map((i) => i.title);
 }
 
@@ -79,7 +100,10 @@ it('keeps unsaved work as one draft across a reload, and discarding it deletes i
   await expectAccessible(page);
 
   await page.getByRole('button', { name: fi.admin.incident.discard }).click();
-  await page.getByRole('group', { name: fi.admin.incident.discardConfirm }).getByRole('button', { name: fi.common.yes }).click();
+  await page
+    .getByRole('group', { name: fi.admin.incident.discardConfirm })
+    .getByRole('button', { name: fi.common.yes })
+    .click();
   await waitFor('the draft to be deleted', async () => ((await drafts()).length === 0 ? true : undefined), 10_000);
   expect(await page.getByLabel(fi.admin.incident.title).inputValue()).toBe('');
   expectNoProblems(watched);
@@ -87,7 +111,11 @@ it('keeps unsaved work as one draft across a reload, and discarding it deletes i
 }, 60_000);
 
 it('keeps a new operator on the first-login set-up across a reload', async () => {
-  const created = await suite.server.context.operators.createOperator(suite.tenant, { email: 'uusi@mantanvesi.fi', role: 'operator' }, null);
+  const created = await suite.server.context.operators.createOperator(
+    suite.tenant,
+    { email: 'uusi@mantanvesi.fi', role: 'operator' },
+    null,
+  );
   const watched = await openPage(suite.browser, suite.server.url);
   const { page } = watched;
   await submitConsoleLogin(page, suite.tenant.slug, 'uusi@mantanvesi.fi', created.oneTimePassword!);
@@ -137,7 +165,11 @@ it('shows planned work as planned, the all-clear as resolved at once, in the con
   await page.getByRole('button', { name: fi.admin.compose.send, exact: true }).click();
   await header.getByText(statuses.resolved, { exact: true }).waitFor({ timeout: 20_000 });
   // The server's note that the en dash went out as a hyphen, in the page's language.
-  await page.getByText(fi.admin.delivery.replacedIn.replace('{{language}}', fi.common.languageNames.fi).replace('{{characters}}', '–')).waitFor();
+  await page
+    .getByText(
+      fi.admin.delivery.replacedIn.replace('{{language}}', fi.common.languageNames.fi).replace('{{characters}}', '–'),
+    )
+    .waitFor();
   await expectAccessible(page);
 
   // The counter counts what will be sent (the en dash goes out as a hyphen: GSM-7, one part) and shows
@@ -161,8 +193,16 @@ it('saves back no area it only loaded, and a Send right after an area change goe
   const headers = await tokenHeaders(suite.server.context, suite.tenant);
   const url = `/api/t/${suite.tenant.slug}/incidents`;
   const created = await suite.server.app.inject({
-    method: 'POST', url, headers,
-    payload: { service: 'water', kind: 'sudden', title: 'Putkirikko', area: square(CENTER.lon, CENTER.lat, 0.002), published: false },
+    method: 'POST',
+    url,
+    headers,
+    payload: {
+      service: 'water',
+      kind: 'sudden',
+      title: 'Putkirikko',
+      area: square(CENTER.lon, CENTER.lat, 0.002),
+      published: false,
+    },
   });
   expect(created.statusCode, created.body).toBe(201);
   const id = created.json().id as string;
@@ -172,7 +212,8 @@ it('saves back no area it only loaded, and a Send right after an area change goe
   const writes: string[] = [];
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
-    if (request.method() !== 'GET' && path.includes(`/incidents/${id}`) && !path.endsWith('/preview')) writes.push(`${request.method()} ${path}`);
+    if (request.method() !== 'GET' && path.includes(`/incidents/${id}`) && !path.endsWith('/preview'))
+      writes.push(`${request.method()} ${path}`);
   });
   await logIn(page);
   await page.goto(`/admin/incidents/${id}`);
@@ -187,7 +228,10 @@ it('saves back no area it only loaded, and a Send right after an area change goe
   await page.locator('.delivery').first().waitFor();
   const saved = await suite.server.app.inject({ url: `${url}/${id}`, headers });
   expect(saved.json().postalCodes).toEqual(['35800']);
-  expect(writes.slice(0, 2)).toEqual([`PATCH /api/t/${suite.tenant.slug}/incidents/${id}`, `POST /api/t/${suite.tenant.slug}/incidents/${id}/messages`]);
+  expect(writes.slice(0, 2)).toEqual([
+    `PATCH /api/t/${suite.tenant.slug}/incidents/${id}`,
+    `POST /api/t/${suite.tenant.slug}/incidents/${id}/messages`,
+  ]);
   expectNoProblems(watched);
   await watched.context.close();
 }, 60_000);

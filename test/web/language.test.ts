@@ -19,7 +19,12 @@ const portal = () => `/t/${suite.tenant.slug}`;
 type Texts = typeof fi;
 
 /** Opens the portal with the browser speaking `locale`, at `path`, and waits for its login heading in `texts`. */
-async function openPortal(locale: string, path: string, texts: Texts, viewport: Viewport = DESKTOP): Promise<WatchedPage> {
+async function openPortal(
+  locale: string,
+  path: string,
+  texts: Texts,
+  viewport: Viewport = DESKTOP,
+): Promise<WatchedPage> {
   const watched = await openPage(suite.browser, suite.server.url, viewport, locale);
   await watched.page.goto(path);
   await watched.page.getByRole('heading', { name: texts.portal.login.heading }).waitFor();
@@ -27,7 +32,7 @@ async function openPortal(locale: string, path: string, texts: Texts, viewport: 
 }
 
 describe('page language', () => {
-  it('is the remembered choice, else ?lang=, else the browser\'s, else the tenant\'s first', async () => {
+  it("is the remembered choice, else ?lang=, else the browser's, else the tenant's first", async () => {
     const cases: Array<[string, string, Texts, string]> = [
       ['sv-SE', portal(), sv, 'sv'],
       ['fi-FI', `${portal()}?lang=sv`, sv, 'sv'],
@@ -65,7 +70,17 @@ interface BirthDate {
   impossible: string;
 }
 
-function residentFlow(name: string, locale: string, path: () => string, texts: Texts, phone: string, e164: string, birthDate: BirthDate, street: Street, viewport: Viewport) {
+function residentFlow(
+  name: string,
+  locale: string,
+  path: () => string,
+  texts: Texts,
+  phone: string,
+  e164: string,
+  birthDate: BirthDate,
+  street: Street,
+  viewport: Viewport,
+) {
   it(`${name}: every step and every refusal in the page's language, the PIN step surviving reload and Back`, async () => {
     const watched = await openPortal(locale, path(), texts, viewport);
     const { page } = watched;
@@ -158,13 +173,43 @@ function residentFlow(name: string, locale: string, path: () => string, texts: T
 }
 
 describe('resident flow', () => {
-  residentFlow('Swedish by the browser', 'sv-SE', portal, sv, '040 111 2233', '+358401112233', { typed: '1980-02-01', shown: '1980-02-01', impossible: '1980-02-31' }, { typed: 'Skolg', shown: 'Skolgatan' }, DESKTOP);
-  residentFlow('English by ?lang=en', 'fi-FI', () => `${portal()}?lang=en`, en as Texts, '040 111 6677', '+358401116677', { typed: '1.2.1980', shown: '01/02/1980', impossible: '31.2.1980' }, { typed: 'Koul', shown: 'Koulukatu' }, DESKTOP);
-  residentFlow('Finnish by ?lang=fi at 360 px', 'en-US', () => `${portal()}?lang=fi`, fi, '040 111 4455', '+358401114455', { typed: '1.2.1980', shown: '1.2.1980', impossible: '31.2.1980' }, { typed: 'Skolg', shown: 'Koulukatu' }, PHONE);
+  residentFlow(
+    'Swedish by the browser',
+    'sv-SE',
+    portal,
+    sv,
+    '040 111 2233',
+    '+358401112233',
+    { typed: '1980-02-01', shown: '1980-02-01', impossible: '1980-02-31' },
+    { typed: 'Skolg', shown: 'Skolgatan' },
+    DESKTOP,
+  );
+  residentFlow(
+    'English by ?lang=en',
+    'fi-FI',
+    () => `${portal()}?lang=en`,
+    en as Texts,
+    '040 111 6677',
+    '+358401116677',
+    { typed: '1.2.1980', shown: '01/02/1980', impossible: '31.2.1980' },
+    { typed: 'Koul', shown: 'Koulukatu' },
+    DESKTOP,
+  );
+  residentFlow(
+    'Finnish by ?lang=fi at 360 px',
+    'en-US',
+    () => `${portal()}?lang=fi`,
+    fi,
+    '040 111 4455',
+    '+358401114455',
+    { typed: '1.2.1980', shown: '1.2.1980', impossible: '31.2.1980' },
+    { typed: 'Skolg', shown: 'Koulukatu' },
+    PHONE,
+  );
 });
 
 describe('landing page', () => {
-  it('lists the tenants with their service areas, in the browser\'s language, with no English', async () => {
+  it("lists the tenants with their service areas, in the browser's language, with no English", async () => {
     await buildTown(suite.server.context, 'kaukolampo', 'Mäntän Kaukolämpö');
     const watched = await openPage(suite.browser, suite.server.url, PHONE, 'sv-SE');
     const { page } = watched;

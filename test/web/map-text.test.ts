@@ -10,14 +10,22 @@ const suite = browserSuite({
   setUp: async ({ server, tenant }) => {
     const headers = await tokenHeaders(server.context, tenant);
     const created = await server.app.inject({
-      method: 'POST', url: `/api/t/${tenant.slug}/incidents`, headers,
-      payload: { service: 'water', kind: 'sudden', title: TITLE, area: square(CENTER.lon, CENTER.lat, 0.01), published: true },
+      method: 'POST',
+      url: `/api/t/${tenant.slug}/incidents`,
+      headers,
+      payload: {
+        service: 'water',
+        kind: 'sudden',
+        title: TITLE,
+        area: square(CENTER.lon, CENTER.lat, 0.01),
+        published: true,
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
   },
 });
 
-it('shows the title in the map\'s tooltip as text', async () => {
+it("shows the title in the map's tooltip as text", async () => {
   const watched = await openPage(suite.browser, suite.server.url);
   const { page } = watched;
   await page.goto(`/t/${suite.tenant.slug}/map`);

@@ -17,12 +17,22 @@ let streetIncidentId = '';
 
 const suite = browserSuite({
   setUp: async ({ server, tenant }) => {
-    await server.context.operators.createOperator(tenant, { email: OPERATOR.email, role: 'operator', password: OPERATOR.password }, null);
+    await server.context.operators.createOperator(
+      tenant,
+      { email: OPERATOR.email, role: 'operator', password: OPERATOR.password },
+      null,
+    );
     const { token } = await server.context.operators.createToken(tenant, { name: 'maps test', role: 'operator' }, null);
     const response = await fetch(`${server.url}/api/t/${tenant.slug}/incidents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ service: 'water', kind: 'planned', title: 'Puistokadun vesikatko', streets: [{ street: 'Puistokatu', from: 4, to: 12 }], published: true }),
+      body: JSON.stringify({
+        service: 'water',
+        kind: 'planned',
+        title: 'Puistokadun vesikatko',
+        streets: [{ street: 'Puistokatu', from: 4, to: 12 }],
+        published: true,
+      }),
     });
     if (response.status !== 201) throw new Error(`incident: ${response.status} ${await response.text()}`);
     streetIncidentId = ((await response.json()) as { id: string }).id;
@@ -61,7 +71,9 @@ function drawingMap(viewport: Viewport) {
     // Polled from here: a predicate string evaluated in the page would need the 'unsafe-eval' its CSP refuses.
     const insideDrawn = async () => Number(await mapOf(page).getAttribute('data-address-inside'));
     await expect.poll(insideDrawn, { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => String(await insideDrawn()) === (await counted.textContent())?.trim(), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(async () => String(await insideDrawn()) === (await counted.textContent())?.trim(), { timeout: 15_000 })
+      .toBe(true);
     const inside = Number(await mapOf(page).getAttribute('data-address-inside'));
     const points = Number(await mapOf(page).getAttribute('data-address-points'));
     expect(inside).toBeGreaterThan(0);
@@ -71,7 +83,9 @@ function drawingMap(viewport: Viewport) {
 
     // An incident given by street: its shape drawn, its nine houses (Puistokatu 4–12) highlighted.
     await page.goto(`/admin/incidents/${streetIncidentId}`);
-    await page.locator('.area-editor .map[data-street-shape="drawn"][data-address-inside="9"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('.area-editor .map[data-street-shape="drawn"][data-address-inside="9"]')
+      .waitFor({ timeout: 15_000 });
     expectNoProblems(watched);
     await watched.context.close();
   };
@@ -108,7 +122,11 @@ function publicMap(viewport: Viewport) {
 }
 
 describe('maps people can see', () => {
-  it('the drawing map shows the addresses, flies to one and highlights what a polygon catches (1280 px)', drawingMap(DESKTOP), 90_000);
+  it(
+    'the drawing map shows the addresses, flies to one and highlights what a polygon catches (1280 px)',
+    drawingMap(DESKTOP),
+    90_000,
+  );
   it('the same at 360 px', drawingMap(PHONE), 90_000);
   it('a street-range incident appears on the public map (1280 px)', publicMap(DESKTOP), 60_000);
   it('and at 360 px', publicMap(PHONE), 60_000);

@@ -16,17 +16,37 @@ const lonK = CENTER.lon - 0.0021; // 5 m west of Koulukatu's houses
 const lonP = CENTER.lon + 0.0021; // 5 m east of Puistokatu's
 const [bottom, middle, top] = [CENTER.lat + 0.0001, CENTER.lat + 0.00215, CENTER.lat + 0.0042];
 
-const pipe = (id: string, coordinates: number[][]) => ({ type: 'Feature', properties: { id, diameter: 150 }, geometry: { type: 'LineString', coordinates } });
-const valve = (id: string, coordinates: number[]) => ({ type: 'Feature', properties: { id, state: 'open', operable: true }, geometry: { type: 'Point', coordinates } });
+const pipe = (id: string, coordinates: number[][]) => ({
+  type: 'Feature',
+  properties: { id, diameter: 150 },
+  geometry: { type: 'LineString', coordinates },
+});
+const valve = (id: string, coordinates: number[]) => ({
+  type: 'Feature',
+  properties: { id, state: 'open', operable: true },
+  geometry: { type: 'Point', coordinates },
+});
 
 /** Koulukatu's main in two lengths with a valve between (houses 1–10 below it, 11–20 above), Puistokatu's, and a cross main with a valve. */
 const NETWORK = {
   type: 'FeatureCollection',
   features: [
-    pipe('K1', [[lonK, bottom], [lonK, middle]]),
-    pipe('K2', [[lonK, middle], [lonK + 0.0004, top]]), // leaning a little: a vertical line's box has no width to click in
-    pipe('P1', [[lonP, bottom], [lonP, top]]),
-    pipe('C1', [[lonK, bottom], [lonP, bottom]]),
+    pipe('K1', [
+      [lonK, bottom],
+      [lonK, middle],
+    ]),
+    pipe('K2', [
+      [lonK, middle],
+      [lonK + 0.0004, top],
+    ]), // leaning a little: a vertical line's box has no width to click in
+    pipe('P1', [
+      [lonP, bottom],
+      [lonP, top],
+    ]),
+    pipe('C1', [
+      [lonK, bottom],
+      [lonP, bottom],
+    ]),
     valve('VK', [lonK, middle]),
     valve('VC', [CENTER.lon, bottom]),
   ],
@@ -35,8 +55,14 @@ const NETWORK = {
 const suite = browserSuite({
   setUp: async ({ server, tenant }) => {
     const { context } = server;
-    await context.operators.createOperator(tenant, { email: OPERATOR.email, role: 'operator', password: OPERATOR.password }, null);
-    const imported = await context.networks.importNetwork(tenant, 'water', Readable.from([JSON.stringify(NETWORK)]), { now: Date.now() });
+    await context.operators.createOperator(
+      tenant,
+      { email: OPERATOR.email, role: 'operator', password: OPERATOR.password },
+      null,
+    );
+    const imported = await context.networks.importNetwork(tenant, 'water', Readable.from([JSON.stringify(NETWORK)]), {
+      now: Date.now(),
+    });
     if (!imported.stored) throw new Error(JSON.stringify(imported.rejections));
     await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401110015' }], addresses: ['kk-15'] });
     await addPerson(context, tenant, { endpoints: [{ type: 'mobile', value: '+358401110005' }], addresses: ['kk-5'] });
@@ -84,7 +110,12 @@ it('clicks the broken pipe, re-traces past a failed valve, and sends to the trac
   await page.locator('.delivery[data-percent="100"]').waitFor({ timeout: 30_000 });
   expect(await page.locator('.delivery [data-state="delivered"]').textContent()).toBe('2');
   const inbox = (await (await fetch(`${suite.server.url}/api/dev/inbox`)).json()) as { items: Array<{ to: string }> };
-  expect(inbox.items.map((m) => m.to).filter((to) => to.startsWith('+35840111')).sort()).toEqual(['+358401110005', '+358401110015']);
+  expect(
+    inbox.items
+      .map((m) => m.to)
+      .filter((to) => to.startsWith('+35840111'))
+      .sort(),
+  ).toEqual(['+358401110005', '+358401110015']);
   expectNoProblems(watched);
   await watched.context.close();
 }, 120_000);

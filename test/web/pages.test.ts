@@ -37,7 +37,9 @@ describe('security headers of the pages', () => {
     expect(map.headers.get('x-frame-options')).toBe('DENY');
     expect(map.headers.get('x-content-type-options')).toBe('nosniff');
 
-    await suite.server.context.tenants.updateSettings(suite.tenant, { embedOrigins: ['https://www.mantta.fi', 'javascript:alert(1)', 'https://x.example;script-src *'] });
+    await suite.server.context.tenants.updateSettings(suite.tenant, {
+      embedOrigins: ['https://www.mantta.fi', 'javascript:alert(1)', 'https://x.example;script-src *'],
+    });
     const embed = await get(`/t/${suite.tenant.slug}/embed`);
     const csp = embed.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("frame-ancestors 'self' https://www.mantta.fi;");
@@ -60,15 +62,36 @@ describe('security headers of the pages', () => {
 describe('dev inbox /dev/inbox', () => {
   it('shows one phone per number and one mailbox per address, with voice messages playable, and refreshes itself', async () => {
     const { channels } = suite.server.context;
-    await channels.sms.send({ id: 'w1', tenantId: null, channel: 'sms', to: '+358401111111', from: 'MantanVesi', text: 'Vesikatko huomenna klo 9-12.' });
-    await channels.voice.send({ id: 'w2', tenantId: null, channel: 'voice', to: '+35831111111', text: 'Vesikatko huomenna.', language: 'fi' });
+    await channels.sms.send({
+      id: 'w1',
+      tenantId: null,
+      channel: 'sms',
+      to: '+358401111111',
+      from: 'MantanVesi',
+      text: 'Vesikatko huomenna klo 9-12.',
+    });
+    await channels.voice.send({
+      id: 'w2',
+      tenantId: null,
+      channel: 'voice',
+      to: '+35831111111',
+      text: 'Vesikatko huomenna.',
+      language: 'fi',
+    });
     for (const viewport of [DESKTOP, PHONE]) {
       const watched = await visit('/dev/inbox', '[data-to="+358401111111"]', 'inbox', viewport);
       const { page } = watched;
       expect(await page.textContent('[data-to="+358401111111"]')).toContain('Vesikatko huomenna klo 9-12.');
       expect(await page.getAttribute('[data-to="+35831111111"] audio', 'src')).toBe('/api/dev/inbox/w2/audio');
       // A message that arrives while the page is open appears without a reload.
-      await channels.email.send({ id: `w3-${viewport.width}`, tenantId: null, channel: 'email', to: `anna${viewport.width}@example.fi`, subject: 'PIN', text: 'PIN 123456' });
+      await channels.email.send({
+        id: `w3-${viewport.width}`,
+        tenantId: null,
+        channel: 'email',
+        to: `anna${viewport.width}@example.fi`,
+        subject: 'PIN',
+        text: 'PIN 123456',
+      });
       await page.waitForSelector(`[data-to="anna${viewport.width}@example.fi"]`, { timeout: 10_000 });
       await expectCleanPage(watched, `inbox-${viewport.width}`);
       await watched.context.close();
@@ -79,7 +102,12 @@ describe('dev inbox /dev/inbox', () => {
 describe('public map /t/{tenant}/map and /embed', () => {
   for (const viewport of [DESKTOP, PHONE]) {
     it(`draws the service area with no tiles, lists the disruptions and offers the address check and feeds (${viewport.width} px)`, async () => {
-      const watched = await visit(`/t/${suite.tenant.slug}/map`, '.leaflet-overlay-pane path', `map-${viewport.width}`, viewport);
+      const watched = await visit(
+        `/t/${suite.tenant.slug}/map`,
+        '.leaflet-overlay-pane path',
+        `map-${viewport.width}`,
+        viewport,
+      );
       const { page } = watched;
       await page.waitForSelector('.incident-list');
       expect(await page.locator('.leaflet-tile').count()).toBe(0);

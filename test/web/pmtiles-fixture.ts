@@ -78,7 +78,12 @@ function tilePoint(lon: number, lat: number, z: number, x: number, y: number): [
 }
 
 function tile(z: number, x: number, y: number, centre: { lon: number; lat: number }): Buffer {
-  const earth: Array<[number, number]> = [[0, 0], [0, EXTENT], [EXTENT, EXTENT], [EXTENT, 0]];
+  const earth: Array<[number, number]> = [
+    [0, 0],
+    [0, EXTENT],
+    [EXTENT, EXTENT],
+    [EXTENT, 0],
+  ];
   const at = (dlon: number, dlat: number) => tilePoint(centre.lon + dlon, centre.lat + dlat, z, x, y);
   const lake = [at(0.004, -0.001), at(0.004, -0.003), at(0.009, -0.003), at(0.009, -0.001)];
   const road = [at(-0.03, 0.001), at(0.03, 0.001)];
@@ -111,7 +116,9 @@ export function writeTestPmtiles(file: string, centre: { lon: number; lat: numbe
   for (const _ of tiles) varint(1, directory);
   for (const t of tiles) varint(t.data.length, directory);
   tiles.forEach((_, i) => varint(i === 0 ? 1 : 0, directory));
-  const metadata = Buffer.from(JSON.stringify({ name: 'aviso test town', vector_layers: [{ id: 'earth' }, { id: 'water' }, { id: 'roads' }] }));
+  const metadata = Buffer.from(
+    JSON.stringify({ name: 'aviso test town', vector_layers: [{ id: 'earth' }, { id: 'water' }, { id: 'roads' }] }),
+  );
   const data = Buffer.concat(tiles.map((t) => t.data));
 
   const header = Buffer.alloc(127);

@@ -21,7 +21,9 @@ export async function readPinFromInbox(watched: WatchedPage, to: string): Promis
 type Tree = { [key: string]: string | Tree };
 
 function leaves(tree: Tree, prefix = ''): Array<[string, string]> {
-  return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : leaves(value, `${prefix}${key}.`)));
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : leaves(value, `${prefix}${key}.`),
+  );
 }
 
 /** Pieces of text long enough (two words, ten characters) to say a sentence is English, not a name or a unit. */
@@ -38,7 +40,9 @@ function sentencePieces(text: string, placeholder: RegExp): string[] {
  */
 export const ENGLISH_SENTENCES: string[] = (() => {
   const others = new Set([...leaves(fi as unknown as Tree), ...leaves(sv as unknown as Tree)].map(([, text]) => text));
-  const fromLocale = leaves(en as unknown as Tree).flatMap(([, text]) => (others.has(text) ? [] : sentencePieces(text, /\{\{\w+\}\}/)));
+  const fromLocale = leaves(en as unknown as Tree).flatMap(([, text]) =>
+    others.has(text) ? [] : sentencePieces(text, /\{\{\w+\}\}/),
+  );
   const fromServer = Object.values(PROBLEMS).flatMap((text) => sentencePieces(text, /\{\{?\w+\}\}?/));
   return [...new Set([...fromLocale, ...fromServer])];
 })();

@@ -13,13 +13,19 @@ import { buildTown } from './fixtures.js';
 import { readPinFromInbox } from './portal-helpers.js';
 import { browserSuite, expectAccessible, expectNoProblems } from './suite.js';
 
-
 const suite = browserSuite({
   // A second utility covering the same streets: the register-once offer.
   setUp: async ({ server }) => void (await buildTown(server.context, 'mantan-energia', 'Mäntän Energia')),
 });
 
-async function addAddress(page: Page, postalCode: string, street: string, number: string, pick: string, label?: string): Promise<void> {
+async function addAddress(
+  page: Page,
+  postalCode: string,
+  street: string,
+  number: string,
+  pick: string,
+  label?: string,
+): Promise<void> {
   const form = page.locator('form[aria-labelledby="add-address-heading"]');
   await form.getByLabel('Postinumero').fill(postalCode);
   await form.getByLabel('Katuosoite').fill(street);
@@ -74,7 +80,11 @@ function residentFlow(viewport: Viewport, phone: string, e164: string) {
 }
 
 describe('resident portal', () => {
-  it('a resident registers with a PIN from the dev inbox and adds two addresses (desktop)', residentFlow(DESKTOP, '040 123 4567', '+358401234567'), 90_000);
+  it(
+    'a resident registers with a PIN from the dev inbox and adds two addresses (desktop)',
+    residentFlow(DESKTOP, '040 123 4567', '+358401234567'),
+    90_000,
+  );
   it('the same at 360 px', residentFlow(PHONE, '0501234567', '+358501234567'), 90_000);
 
   it('keeps numbers, emails, addresses and data up to date, logs off, and deletes it all', async () => {
@@ -99,14 +109,23 @@ describe('resident portal', () => {
     await email.getByText('Vahvistettu').waitFor();
 
     // The number answered LOPETA by SMS (as the SMS replies handle it): the portal says so, and takes it back.
-    await suite.server.context.db.kysely.insertInto('sms_opt_outs').values({ tenant_id: suite.tenant.id, number: '+358451234567', created_at: Date.now() }).execute();
+    await suite.server.context.db.kysely
+      .insertInto('sms_opt_outs')
+      .values({ tenant_id: suite.tenant.id, number: '+358451234567', created_at: Date.now() })
+      .execute();
     await page.reload();
     const mobile = page.locator('[data-endpoint="+358451234567"]');
     await mobile.getByText('Vastasit tekstiviestillä LOPETA').waitFor();
     await expectAccessible(page);
     await mobile.getByRole('button', { name: 'Lähetä tiedotteet tähän numeroon taas' }).click();
     await mobile.getByText('Vastasit tekstiviestillä LOPETA').waitFor({ state: 'detached' });
-    expect(await suite.server.context.db.kysely.selectFrom('sms_opt_outs').selectAll().where('tenant_id', '=', suite.tenant.id).execute()).toEqual([]);
+    expect(
+      await suite.server.context.db.kysely
+        .selectFrom('sms_opt_outs')
+        .selectAll()
+        .where('tenant_id', '=', suite.tenant.id)
+        .execute(),
+    ).toEqual([]);
 
     // Notices off for the address, and the name hidden.
     const address = page.locator('.my-address').first();
@@ -128,7 +147,10 @@ describe('resident portal', () => {
     await logIn(watched, '0451234567', '+358451234567');
     await page.getByText('Nimi piilotettu').waitFor();
     await page.getByRole('button', { name: 'Poista kaikki tietoni' }).click();
-    await page.getByRole('group', { name: /Poistetaanko kaikki tietosi/ }).getByRole('button', { name: 'Kyllä' }).click();
+    await page
+      .getByRole('group', { name: /Poistetaanko kaikki tietosi/ })
+      .getByRole('button', { name: 'Kyllä' })
+      .click();
     await page.getByText('Tietosi poistettiin.').waitFor();
     expectNoProblems(watched, { allowNotLoggedIn: true });
     await watched.context.close();
@@ -145,7 +167,8 @@ async function operatorLogIn(page: Page, oneTimePassword?: string): Promise<void
   await page.getByLabel('Sähköposti').fill(OPERATOR.email);
   await page.getByLabel('Salasana', { exact: true }).fill(oneTimePassword ?? OPERATOR.password);
   // A code of the next 30-second step: the one the set-up used may not be used again.
-  if (!oneTimePassword) await page.getByLabel('Todennussovelluksen koodi').fill(totpCode(totpSecret, Date.now() + 30_000));
+  if (!oneTimePassword)
+    await page.getByLabel('Todennussovelluksen koodi').fill(totpCode(totpSecret, Date.now() + 30_000));
   await page.getByRole('button', { name: 'Kirjaudu' }).click();
   if (!oneTimePassword) return;
 
@@ -165,7 +188,13 @@ async function drawPolygon(page: Page): Promise<void> {
   await map.scrollIntoViewIfNeeded();
   const box = (await map.boundingBox())!;
   const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
-  for (const [fx, fy] of [[0.3, 0.25], [0.7, 0.25], [0.7, 0.75], [0.3, 0.75], [0.3, 0.25]] as const) {
+  for (const [fx, fy] of [
+    [0.3, 0.25],
+    [0.7, 0.25],
+    [0.7, 0.75],
+    [0.3, 0.75],
+    [0.3, 0.25],
+  ] as const) {
     const [x, y] = at(fx, fy);
     await page.mouse.click(x, y);
     await page.waitForTimeout(150);
@@ -201,7 +230,15 @@ function operatorFlow(viewport: Viewport, oneTimePassword: () => string | undefi
     if (viewport === DESKTOP) {
       // A resident texts back (as an SMS provider hands it over): the reply is listed on the incident.
       await page.getByText('Ei vastauksia vielä.').waitFor();
-      expect(await suite.server.context.dispatch.replies.receive({ provider: 'inbox', from: '+358401234567', to: 'MantanVesi', text: 'Milloin vesi palaa?', receivedAt: Date.now() })).toBe(true);
+      expect(
+        await suite.server.context.dispatch.replies.receive({
+          provider: 'inbox',
+          from: '+358401234567',
+          to: 'MantanVesi',
+          text: 'Milloin vesi palaa?',
+          receivedAt: Date.now(),
+        }),
+      ).toBe(true);
       await page.reload();
       await page.locator('.sms-reply', { hasText: 'Milloin vesi palaa?' }).getByText('+358401234567').waitFor();
     }
@@ -210,7 +247,9 @@ function operatorFlow(viewport: Viewport, oneTimePassword: () => string | undefi
     expectNoProblems(watched);
 
     // The residents' phones have the notice.
-    const inbox = (await (await fetch(`${suite.server.url}/api/dev/inbox?to=%2B358401234567`)).json()) as { items: { text: string }[] };
+    const inbox = (await (await fetch(`${suite.server.url}/api/dev/inbox?to=%2B358401234567`)).json()) as {
+      items: { text: string }[];
+    };
     expect(inbox.items.at(-1)?.text).toContain('on katkaistu alueellanne');
     await watched.context.close();
   };
@@ -244,14 +283,29 @@ describe('operator console and public map', () => {
   let oneTimePassword: string | undefined;
   beforeAll(async () => {
     await suite.server.context.tenants.updateSettings(suite.tenant, { requireTotp: true });
-    const created = await suite.server.context.operators.createOperator(suite.tenant, { email: OPERATOR.email, role: 'operator' }, null);
+    const created = await suite.server.context.operators.createOperator(
+      suite.tenant,
+      { email: OPERATOR.email, role: 'operator' },
+      null,
+    );
     oneTimePassword = created.oneTimePassword;
     await suite.server.context.dispatch.runtime.startWorkers({ concurrency: 2, sweepMs: 200 });
   });
 
-  it('an operator sets up the account, draws a polygon, sees the count, sends and watches delivery reach 100 % (desktop)', operatorFlow(DESKTOP, () => oneTimePassword, 'Vesikatko keskustassa'), 120_000);
-  it('the public map shows the incident and the address check finds it (desktop)', publicMapShows(DESKTOP, 'Vesikatko keskustassa'), 60_000);
-  it('the same at 360 px: log in with password and TOTP, draw, send, follow', operatorFlow(PHONE, () => undefined, 'Kaukolämpökatko'), 120_000);
+  it(
+    'an operator sets up the account, draws a polygon, sees the count, sends and watches delivery reach 100 % (desktop)',
+    operatorFlow(DESKTOP, () => oneTimePassword, 'Vesikatko keskustassa'),
+    120_000,
+  );
+  it(
+    'the public map shows the incident and the address check finds it (desktop)',
+    publicMapShows(DESKTOP, 'Vesikatko keskustassa'),
+    60_000,
+  );
+  it(
+    'the same at 360 px: log in with password and TOTP, draw, send, follow',
+    operatorFlow(PHONE, () => undefined, 'Kaukolämpökatko'),
+    120_000,
+  );
   it('the public map at 360 px', publicMapShows(PHONE, 'Kaukolämpökatko'), 60_000);
 });
-

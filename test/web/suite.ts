@@ -18,7 +18,9 @@ export interface BrowserSuite {
 }
 
 /** Registers the file's beforeAll/afterAll; the returned object is filled in before the first test. */
-export function browserSuite(options: { config?: Partial<Config>; setUp?: (suite: BrowserSuite) => Promise<void> } = {}): BrowserSuite {
+export function browserSuite(
+  options: { config?: Partial<Config>; setUp?: (suite: BrowserSuite) => Promise<void> } = {},
+): BrowserSuite {
   const suite = {} as BrowserSuite;
   beforeAll(async () => {
     [suite.server, suite.browser] = await Promise.all([startWebServer(options.config), launchBrowser()]);
@@ -43,8 +45,14 @@ export async function expectAccessible(page: Page): Promise<void> {
  * "am I logged in?" is answered 401 before a login: that one line is the only message allowed; a test
  * that sends refused input on purpose allows the browser's note of those 400 answers too.
  */
-export function expectNoProblems(watched: WatchedPage, options: { allowNotLoggedIn?: boolean; allowRefused?: boolean } = {}): void {
-  const allowed = [...(options.allowNotLoggedIn ? ['status of 401'] : []), ...(options.allowRefused ? ['status of 400'] : [])];
+export function expectNoProblems(
+  watched: WatchedPage,
+  options: { allowNotLoggedIn?: boolean; allowRefused?: boolean } = {},
+): void {
+  const allowed = [
+    ...(options.allowNotLoggedIn ? ['status of 401'] : []),
+    ...(options.allowRefused ? ['status of 400'] : []),
+  ];
   const problems = watched.problems.filter((p) => !allowed.some((note) => p.includes(note)));
   expect(problems, `answers of 400 and above: ${watched.failedResponses.join(', ') || 'none'}`).toEqual([]);
   expect(watched.foreignRequests).toEqual([]);
@@ -59,7 +67,9 @@ export async function overflowingText(page: Page): Promise<string[]> {
     .filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
     .filter((el) => !['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX))
     .filter((el) => !el.closest('.leaflet-container, .table-scroll, pre'))
-    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ' + (el.textContent || '').trim().slice(0, 40))`) as Promise<string[]>;
+    .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ' + (el.textContent || '').trim().slice(0, 40))`) as Promise<
+    string[]
+  >;
 }
 
 /** Fills the console's login form (tenant, email, password) and sends it; the caller waits for what comes next. */

@@ -17,7 +17,9 @@ export function smtpProvider(url: URL): ChannelProvider {
     secure: url.protocol === 'smtps:',
     pool: true,
     maxConnections: Number(url.searchParams.get('connections') ?? 5),
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     // Loopback and closed networks often run SMTP without a certificate a public CA signed.
     tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
   });
@@ -49,7 +51,14 @@ export function smtpProvider(url: URL): ChannelProvider {
       // later") is tried again minutes later, as mail servers do; a lost connection at once.
       const retryable = e.responseCode === undefined || e.responseCode < 500;
       const retryLater = e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500;
-      return { id: message.id, status: 'failed', error: e.response ?? e.message, retryable, retryLater, raw: e.response };
+      return {
+        id: message.id,
+        status: 'failed',
+        error: e.response ?? e.message,
+        retryable,
+        retryLater,
+        raw: e.response,
+      };
     }
   }
 

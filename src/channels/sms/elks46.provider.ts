@@ -7,7 +7,17 @@
  * address, set as the number's `sms_url`.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { basic, failure, httpSmsOptions, httpSmsProvider, post, senderNumber, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import {
+  basic,
+  failure,
+  httpSmsOptions,
+  httpSmsProvider,
+  post,
+  senderNumber,
+  webhookToken,
+  webhookUrl,
+  type HttpSmsDeps,
+} from './http-sms.js';
 
 const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', failed: 'failed' };
 
@@ -27,9 +37,18 @@ export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
       body: form.toString(),
       timeoutMs: options.timeoutMs,
     });
-    if ('error' in answer || answer.status !== 200) return failure(message.id, name, answer, (a) => a.text.slice(0, 200));
+    if ('error' in answer || answer.status !== 200)
+      return failure(message.id, name, answer, (a) => a.text.slice(0, 200));
     const body = answer.body as { id?: string; status?: string };
-    if (!body.id) return { id: message.id, provider: name, status: 'failed', error: `no message id in the answer: ${answer.text.slice(0, 200)}`, retryable: true, raw: answer.body };
+    if (!body.id)
+      return {
+        id: message.id,
+        provider: name,
+        status: 'failed',
+        error: `no message id in the answer: ${answer.text.slice(0, 200)}`,
+        retryable: true,
+        raw: answer.body,
+      };
     return { id: message.id, provider: name, providerId: body.id, status: 'sent', raw: answer.body };
   }
 
@@ -40,12 +59,28 @@ export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
       const form = request.body as Record<string, string | undefined>;
       if (form?.direction === 'incoming') {
         const from = senderNumber(form.from);
-        if (!from || typeof form.message !== 'string') return { ok: false, reason: 'not a 46elks incoming SMS (from, message)' };
-        return { ok: true, receipts: [], inbound: [{ provider: name, from, to: form.to ?? '', text: form.message, receivedAt: deps.now() }] };
+        if (!from || typeof form.message !== 'string')
+          return { ok: false, reason: 'not a 46elks incoming SMS (from, message)' };
+        return {
+          ok: true,
+          receipts: [],
+          inbound: [{ provider: name, from, to: form.to ?? '', text: form.message, receivedAt: deps.now() }],
+        };
       }
       const status = STATUSES[form.status ?? ''];
       if (!form.id || !status) return { ok: false, reason: 'not a 46elks delivery report (id, status)' };
-      return { ok: true, receipts: [{ provider: name, providerId: form.id, status, at: deps.now(), ...(status === 'failed' ? { error: 'failed (46elks)' } : {}) }] };
+      return {
+        ok: true,
+        receipts: [
+          {
+            provider: name,
+            providerId: form.id,
+            status,
+            at: deps.now(),
+            ...(status === 'failed' ? { error: 'failed (46elks)' } : {}),
+          },
+        ],
+      };
     },
   };
 

@@ -10,9 +10,24 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { failure, httpSmsOptions, httpSmsProvider, post, senderNumber, webhookToken, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import {
+  failure,
+  httpSmsOptions,
+  httpSmsProvider,
+  post,
+  senderNumber,
+  webhookToken,
+  webhookUrl,
+  type HttpSmsDeps,
+} from './http-sms.js';
 
-const STATUSES: Record<string, DeliveryReceipt['status']> = { DELIVERED: 'delivered', UNDELIVERED: 'failed', REJECTED: 'failed', SKIPPED: 'failed', EXPIRED: 'expired' };
+const STATUSES: Record<string, DeliveryReceipt['status']> = {
+  DELIVERED: 'delivered',
+  UNDELIVERED: 'failed',
+  REJECTED: 'failed',
+  SKIPPED: 'failed',
+  EXPIRED: 'expired',
+};
 const MAX_RECIPIENTS = 1000;
 
 /** The claims of an HS256 JWT signed with `secret`, or undefined when the signature does not hold. */
@@ -62,8 +77,22 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
     };
     if ('error' in answer || answer.status !== 200) return group.map((m) => failure(m.id, name, answer, reason));
     const id = (answer.body as { ids?: unknown[] }).ids?.[0];
-    if (id === undefined) return group.map((m) => ({ id: m.id, provider: name, status: 'failed' as const, error: `no message id in the answer: ${answer.text.slice(0, 200)}`, retryable: true, raw: answer.body }));
-    return group.map((m) => ({ id: m.id, provider: name, providerId: recipientId(id, m.to.replace(/^\+/, '')), status: 'sent' as const, raw: answer.body }));
+    if (id === undefined)
+      return group.map((m) => ({
+        id: m.id,
+        provider: name,
+        status: 'failed' as const,
+        error: `no message id in the answer: ${answer.text.slice(0, 200)}`,
+        retryable: true,
+        raw: answer.body,
+      }));
+    return group.map((m) => ({
+      id: m.id,
+      provider: name,
+      providerId: recipientId(id, m.to.replace(/^\+/, '')),
+      status: 'sent' as const,
+      raw: answer.body,
+    }));
   }
 
   async function sendBatch(messages: OutboundMessage[]): Promise<SendResult[]> {
@@ -74,7 +103,11 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
       if (list) list.push(m);
       else byText.set(groupKey, [m]);
     }
-    const groups = [...byText.values()].flatMap((list) => Array.from({ length: Math.ceil(list.length / MAX_RECIPIENTS) }, (_, i) => list.slice(i * MAX_RECIPIENTS, (i + 1) * MAX_RECIPIENTS)));
+    const groups = [...byText.values()].flatMap((list) =>
+      Array.from({ length: Math.ceil(list.length / MAX_RECIPIENTS) }, (_, i) =>
+        list.slice(i * MAX_RECIPIENTS, (i + 1) * MAX_RECIPIENTS),
+      ),
+    );
     const results = new Map<string, SendResult>();
     for (const group of await Promise.all(groups.map(sendGroup))) for (const r of group) results.set(r.id, r);
     return messages.map((m) => results.get(m.id)!);
@@ -97,15 +130,41 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
       if (report && typeof report.message === 'string' && report.status === undefined) {
         const from = senderNumber(report.msisdn);
         if (!from) return { ok: false, reason: 'not a GatewayAPI incoming SMS (msisdn, message)' };
-        return { ok: true, receipts: [], inbound: [{ provider: name, from, to: String(report.receiver ?? ''), text: report.message, receivedAt: deps.now() }] };
+        return {
+          ok: true,
+          receipts: [],
+          inbound: [
+            { provider: name, from, to: String(report.receiver ?? ''), text: report.message, receivedAt: deps.now() },
+          ],
+        };
       }
-      if (report?.id === undefined || report.msisdn === undefined || typeof report.status !== 'string') return { ok: false, reason: 'not a GatewayAPI status (id, msisdn, status)' };
+      if (report?.id === undefined || report.msisdn === undefined || typeof report.status !== 'string')
+        return { ok: false, reason: 'not a GatewayAPI status (id, msisdn, status)' };
       const status = STATUSES[report.status];
       if (!status) return { ok: true, receipts: [] };
-      const error = status === 'delivered' ? undefined : `${report.status}${report.error ? `: ${String(report.error)}` : ''}${report.code ? ` (${String(report.code)})` : ''}`;
-      return { ok: true, receipts: [{ provider: name, providerId: recipientId(report.id, report.msisdn), status, at: deps.now(), ...(error ? { error } : {}) }] };
+      const error =
+        status === 'delivered'
+          ? undefined
+          : `${report.status}${report.error ? `: ${String(report.error)}` : ''}${report.code ? ` (${String(report.code)})` : ''}`;
+      return {
+        ok: true,
+        receipts: [
+          {
+            provider: name,
+            providerId: recipientId(report.id, report.msisdn),
+            status,
+            at: deps.now(),
+            ...(error ? { error } : {}),
+          },
+        ],
+      };
     },
   };
 
-  return httpSmsProvider({ name, send: async (message) => (await sendBatch([message]))[0]!, sendBatch }, options.tps, callback, webhook);
+  return httpSmsProvider(
+    { name, send: async (message) => (await sendBatch([message]))[0]!, sendBatch },
+    options.tps,
+    callback,
+    webhook,
+  );
 }

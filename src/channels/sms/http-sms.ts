@@ -25,7 +25,8 @@ export function httpSmsOptions(url: URL, defaultBase: string) {
   const tps = Number(url.searchParams.get('tps') ?? 10);
   const timeout = Number(url.searchParams.get('timeout') ?? 10);
   if (!Number.isFinite(tps) || tps < 0) throw new Error(`${url.protocol} URL: tps must be a number ≥ 0`);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`${url.protocol} URL: timeout must be a number of seconds`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new Error(`${url.protocol} URL: timeout must be a number of seconds`);
   return {
     from: url.searchParams.get('from') ?? 'Aviso',
     tps,
@@ -35,9 +36,17 @@ export function httpSmsOptions(url: URL, defaultBase: string) {
 }
 
 /** POSTs and reads the answer; a connection that never opened is `attempted: false`. */
-export async function post(url: string, init: { headers: Record<string, string>; body: string; timeoutMs: number }): Promise<HttpAnswer | { error: string; attempted: boolean }> {
+export async function post(
+  url: string,
+  init: { headers: Record<string, string>; body: string; timeoutMs: number },
+): Promise<HttpAnswer | { error: string; attempted: boolean }> {
   try {
-    const response = await fetch(url, { method: 'POST', headers: init.headers, body: init.body, signal: AbortSignal.timeout(init.timeoutMs) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: init.headers,
+      body: init.body,
+      signal: AbortSignal.timeout(init.timeoutMs),
+    });
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -49,7 +58,12 @@ export async function post(url: string, init: { headers: Record<string, string>;
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     const timedOut = (error as Error).name === 'TimeoutError';
-    return { error: timedOut ? `no answer within ${init.timeoutMs / 1000} s` : `connection failed (${cause ?? (error as Error).message})`, attempted: timedOut };
+    return {
+      error: timedOut
+        ? `no answer within ${init.timeoutMs / 1000} s`
+        : `connection failed (${cause ?? (error as Error).message})`,
+      attempted: timedOut,
+    };
   }
 }
 
@@ -58,10 +72,23 @@ export async function post(url: string, init: { headers: Record<string, string>;
  * credentials (401, 403: the account, not the number) are worth another try — later or at the next
  * provider; other 4xx are about the message (a bad number) and final, with the provider's reason.
  */
-export function failure(id: string, provider: string, answer: HttpAnswer | { error: string; attempted: boolean }, reason: (a: HttpAnswer) => string): SendResult {
-  if ('error' in answer) return { id, provider, status: 'failed', error: answer.error, retryable: true, attempted: answer.attempted };
+export function failure(
+  id: string,
+  provider: string,
+  answer: HttpAnswer | { error: string; attempted: boolean },
+  reason: (a: HttpAnswer) => string,
+): SendResult {
+  if ('error' in answer)
+    return { id, provider, status: 'failed', error: answer.error, retryable: true, attempted: answer.attempted };
   const retryable = answer.status === 429 || answer.status >= 500 || answer.status === 401 || answer.status === 403;
-  return { id, provider, status: 'failed', error: `${answer.status} ${reason(answer)}`.trim(), retryable, raw: answer.body };
+  return {
+    id,
+    provider,
+    status: 'failed',
+    error: `${answer.status} ${reason(answer)}`.trim(),
+    retryable,
+    raw: answer.body,
+  };
 }
 
 /** Where a provider posts its receipts: `{publicUrl}/api/webhooks/sms/{key}[/{token}]`, or undefined without a public URL. */
@@ -71,13 +98,19 @@ export function webhookUrl(deps: HttpSmsDeps, key: string, token?: string): stri
 }
 
 /** An unguessable path token for a provider that does not sign its callbacks (keyed by the server's secret). */
-export const webhookToken = (deps: HttpSmsDeps, key: string): string => createHmac('sha256', deps.secret).update(`webhook:${key}`).digest('base64url').slice(0, 32);
+export const webhookToken = (deps: HttpSmsDeps, key: string): string =>
+  createHmac('sha256', deps.secret).update(`webhook:${key}`).digest('base64url').slice(0, 32);
 
 /**
  * The provider shape the HTTP SMS providers share. Without a public URL no report can come back: a
  * message the provider accepted is then as far as Aviso can know, so it waits for no receipt.
  */
-export function httpSmsProvider(parts: Pick<ChannelProvider, 'name' | 'send' | 'sendBatch'>, tps: number, callback: string | undefined, webhook: ProviderWebhook): ChannelProvider {
+export function httpSmsProvider(
+  parts: Pick<ChannelProvider, 'name' | 'send' | 'sendBatch'>,
+  tps: number,
+  callback: string | undefined,
+  webhook: ProviderWebhook,
+): ChannelProvider {
   return {
     ...parts,
     channel: 'sms',
@@ -94,4 +127,5 @@ export function senderNumber(raw: unknown): string | null {
 }
 
 /** Basic authentication header. */
-export const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${decodeURIComponent(user)}:${decodeURIComponent(password)}`).toString('base64')}`;
+export const basic = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${decodeURIComponent(user)}:${decodeURIComponent(password)}`).toString('base64')}`;

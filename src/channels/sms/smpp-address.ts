@@ -26,20 +26,30 @@ export function sourceAddress(sender: string, country: CountryCode): SmppAddress
     const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
     const phone = parsePhoneNumberFromString(international, country);
     if (phone?.isValid()) return { ton: TON.international, npi: NPI.isdn, addr: phone.number.slice(1) };
-    if (!international.startsWith('+') && international.length <= MAX_SHORT_CODE_DIGITS) return { ton: TON.networkSpecific, npi: NPI.unknown, addr: international };
+    if (!international.startsWith('+') && international.length <= MAX_SHORT_CODE_DIGITS)
+      return { ton: TON.networkSpecific, npi: NPI.unknown, addr: international };
     if (international.startsWith('+')) return { ton: TON.international, npi: NPI.isdn, addr: international.slice(1) };
   }
   return { ton: TON.alphanumeric, npi: NPI.unknown, addr: sender.slice(0, MAX_ALPHANUMERIC) };
 }
 
 /** The recipient (destination_addr) of an E.164 number. */
-export const destinationAddress = (e164: string): SmppAddress => ({ ton: TON.international, npi: NPI.isdn, addr: e164.replace(/^\+/, '') });
+export const destinationAddress = (e164: string): SmppAddress => ({
+  ton: TON.international,
+  npi: NPI.isdn,
+  addr: e164.replace(/^\+/, ''),
+});
 
 /** The E.164 form of an originator (source_addr of a mobile-originated SMS), or null for one that is no phone number. */
 export function originatorNumber(ton: number, addr: string, country: CountryCode): string | null {
   const digits = addr.replace(/[\s-]/g, '');
   if (!/^(\+|00)?\d+$/.test(digits)) return null;
-  const international = ton === TON.international && !digits.startsWith('+') ? `+${digits}` : digits.startsWith('00') ? `+${digits.slice(2)}` : digits;
+  const international =
+    ton === TON.international && !digits.startsWith('+')
+      ? `+${digits}`
+      : digits.startsWith('00')
+        ? `+${digits.slice(2)}`
+        : digits;
   const phone = parsePhoneNumberFromString(international, country);
   return phone?.isValid() ? phone.number : null;
 }

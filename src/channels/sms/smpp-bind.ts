@@ -207,7 +207,11 @@ export class SmppBind {
       clearTimeout(connectTimer);
       this.write(
         session,
-        new smpp.PDU('bind_transceiver', { system_id: this.options.systemId, password: this.options.password, interface_version: 0x34 }),
+        new smpp.PDU('bind_transceiver', {
+          system_id: this.options.systemId,
+          password: this.options.password,
+          interface_version: 0x34,
+        }),
         (response) => {
           clearTimeout(bindTimer);
           if (this.session !== session || this.state === 'closed') return;
@@ -225,7 +229,10 @@ export class SmppBind {
           this.settleWaiters();
         },
       );
-      const bindTimer = setTimeout(() => this.lose(session, 'no bind_transceiver_resp'), this.options.responseTimeoutMs);
+      const bindTimer = setTimeout(
+        () => this.lose(session, 'no bind_transceiver_resp'),
+        this.options.responseTimeoutMs,
+      );
     });
   }
 
@@ -242,7 +249,10 @@ export class SmppBind {
       this.write(session, pdu.response());
       this.lose(session, 'the SMSC unbound');
     } else if (!ANSWERED.has(pdu.command) && !UNANSWERED.has(pdu.command)) {
-      this.write(session, new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
+      this.write(
+        session,
+        new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }),
+      );
     }
   }
 

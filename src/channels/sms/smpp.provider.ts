@@ -58,19 +58,21 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
   const inboundHandlers: Array<(sms: InboundSms) => void> = [];
   // Receipts come per part: a long text is delivered when every part is; part ids map to the first part's id.
   const partsOf = new Map<string, { first: string; remaining: number }>();
-  const binds = Array.from({ length: options.binds }, () =>
-    new SmppBind({
-      host: url.hostname,
-      port: Number(url.port || 2775),
-      systemId,
-      password: decodeURIComponent(url.password),
-      window: options.window,
-      responseTimeoutMs: options.timeoutMs,
-      enquireLinkMs: options.enquireLinkMs,
-      backoffMs: { min: 500, max: 30_000 },
-      onDeliver,
-      onEvent: (event, detail) => deps.onEvent?.(event, `${name}: ${detail}`),
-    }),
+  const binds = Array.from(
+    { length: options.binds },
+    () =>
+      new SmppBind({
+        host: url.hostname,
+        port: Number(url.port || 2775),
+        systemId,
+        password: decodeURIComponent(url.password),
+        window: options.window,
+        responseTimeoutMs: options.timeoutMs,
+        enquireLinkMs: options.enquireLinkMs,
+        backoffMs: { min: 500, max: 30_000 },
+        onDeliver,
+        onEvent: (event, detail) => deps.onEvent?.(event, `${name}: ${detail}`),
+      }),
   );
   let next = 0;
 
@@ -81,7 +83,13 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
     const raw = pdu.short_message as { message?: unknown } | string | Buffer | undefined;
     const message = raw && typeof raw === 'object' && !Buffer.isBuffer(raw) ? raw.message : raw;
     const text = Buffer.isBuffer(message) ? message.toString('latin1') : String(message ?? '');
-    const sms: InboundSms = { provider: name, from, to: String(pdu.destination_addr ?? ''), text, receivedAt: deps.clock.now() };
+    const sms: InboundSms = {
+      provider: name,
+      from,
+      to: String(pdu.destination_addr ?? ''),
+      text,
+      receivedAt: deps.clock.now(),
+    };
     for (const handler of inboundHandlers) handler(sms);
   }
 
@@ -126,18 +134,39 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
       if (!outcome.ok) {
         // A text none of whose parts reached the SMSC was not tried: the SMSC was away.
         const attempted = outcome.written || ids.length > 0;
-        return { id: message.id, provider: name, status: 'failed', error: outcome.error, retryable: true, attempted, raw: { parts_accepted: ids } };
+        return {
+          id: message.id,
+          provider: name,
+          status: 'failed',
+          error: outcome.error,
+          retryable: true,
+          attempted,
+          raw: { parts_accepted: ids },
+        };
       }
       const status = outcome.pdu.command_status;
       if (status !== 0) {
         const statusName = smppStatusName(status);
-        return { id: message.id, provider: name, status: 'failed', error: `submit_sm refused: ${statusName}`, retryable: isTemporarySmppStatus(status), raw: { command_status: status, status_name: statusName, parts_accepted: ids } };
+        return {
+          id: message.id,
+          provider: name,
+          status: 'failed',
+          error: `submit_sm refused: ${statusName}`,
+          retryable: isTemporarySmppStatus(status),
+          raw: { command_status: status, status_name: statusName, parts_accepted: ids },
+        };
       }
       ids.push(String(outcome.pdu.message_id));
       group.first ||= ids[0]!;
       if (parts.length > 1) partsOf.set(ids[i]!, group);
     }
-    return { id: message.id, provider: name, providerId: ids[0]!, status: 'sent', raw: { message_ids: ids, data_coding: dataCoding } };
+    return {
+      id: message.id,
+      provider: name,
+      providerId: ids[0]!,
+      status: 'sent',
+      raw: { message_ids: ids, data_coding: dataCoding },
+    };
   }
 
   return {

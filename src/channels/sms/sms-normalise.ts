@@ -9,7 +9,8 @@ import { smsEncoding } from './sms-encoding.js';
 
 /** Twilio's "smart encoding" table: typographic character → GSM-7 look-alike (a CommonJS default export). */
 const smartModule = smartEncodingModule as unknown as Record<string, string> & { default?: Record<string, string> };
-const SMART_ENCODING: Record<string, string> = typeof smartModule.default === 'object' ? smartModule.default : smartModule;
+const SMART_ENCODING: Record<string, string> =
+  typeof smartModule.default === 'object' ? smartModule.default : smartModule;
 
 /** Replaces typographic characters outside GSM-7 by their plain look-alikes; lists what it replaced. */
 export function normaliseForSms(text: string): { text: string; replaced: string[] } {
@@ -27,7 +28,8 @@ export function normaliseForSms(text: string): { text: string; replaced: string[
   return { text: out, replaced: [...replaced] };
 }
 
-const LINK = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fi|se|ax|com|net|org|eu|info|io|ly|me)(?:\/\S*)?\b/i;
+const LINK =
+  /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fi|se|ax|com|net|org|eu|info|io|ly|me)(?:\/\S*)?\b/i;
 
 /** Whether the text holds a link (a URL, `www.…`, or a bare domain of a common ending), which tenants may refuse in SMS. */
 export const containsLink = (text: string): boolean => LINK.test(text);

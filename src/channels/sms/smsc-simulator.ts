@@ -51,7 +51,15 @@ interface Receipt {
 // message_state values of SMPP 3.4 §5.2.28.
 const DELIVERED = 2;
 const UNDELIVERABLE = 5;
-const REQUESTS = new Set(['bind_transmitter', 'bind_receiver', 'bind_transceiver', 'submit_sm', 'query_sm', 'enquire_link', 'unbind']);
+const REQUESTS = new Set([
+  'bind_transmitter',
+  'bind_receiver',
+  'bind_transceiver',
+  'submit_sm',
+  'query_sm',
+  'enquire_link',
+  'unbind',
+]);
 
 function decodeText(pdu: PDU): { text: string; udh: Buffer | undefined } {
   const sm = pdu.short_message as { message?: string | Buffer; udh?: Buffer[] } | undefined;
@@ -61,7 +69,14 @@ function decodeText(pdu: PDU): { text: string; udh: Buffer | undefined } {
 }
 
 /** Receipt text in IA5: what a client's parser matches, whatever the message's alphabet was. */
-const ia5 = (text: string): Buffer => Buffer.from(text.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/[@$_]/g, ' '), 'ascii');
+const ia5 = (text: string): Buffer =>
+  Buffer.from(
+    text
+      .normalize('NFD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/[@$_]/g, ' '),
+    'ascii',
+  );
 
 export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Smsc> {
   const messages: SimulatedSms[] = [];
@@ -96,7 +111,14 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
     const failed = receipt.to.endsWith('000');
     const done = new Date();
     states.set(receipt.messageId, { state: failed ? UNDELIVERABLE : DELIVERED, done });
-    const text = formatReceipt(receipt.messageId, failed ? 'UNDELIV' : 'DELIVRD', failed ? '001' : '000', receipt.submitted, done, receipt.text);
+    const text = formatReceipt(
+      receipt.messageId,
+      failed ? 'UNDELIV' : 'DELIVRD',
+      failed ? '001' : '000',
+      receipt.submitted,
+      done,
+      receipt.text,
+    );
     session.deliver_sm({
       source_addr: receipt.to,
       destination_addr: receipt.from,
@@ -113,7 +135,8 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
 
   function onBind(session: Session, pdu: PDU, kind: BindKind): void {
     const systemId = String(pdu.system_id);
-    const ok = (!options.systemId || systemId === options.systemId) && (!options.password || pdu.password === options.password);
+    const ok =
+      (!options.systemId || systemId === options.systemId) && (!options.password || pdu.password === options.password);
     session.send(pdu.response(ok ? { system_id: 'aviso-smsc' } : { command_status: smpp.ESME_RBINDFAIL }));
     if (!ok) return void session.close();
     bound.set(session, { kind, systemId });
@@ -125,7 +148,8 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
 
   function onSubmit(session: Session, pdu: PDU): void {
     const bind = bound.get(session);
-    if (!bind || bind.kind === 'receiver') return void session.send(pdu.response({ command_status: 0x04 /* ESME_RINVBNDSTS */ }));
+    if (!bind || bind.kind === 'receiver')
+      return void session.send(pdu.response({ command_status: 0x04 /* ESME_RINVBNDSTS */ }));
     if (throttled()) return void session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
     const messageId = `sim${++counter}`;
     session.send(pdu.response({ message_id: messageId }));
@@ -149,7 +173,16 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
       full = got.join('');
       parts = udh[3]!;
     }
-    const sms = { messageId, from, to, text: full, dataCoding: Number(pdu.data_coding), parts, sourceTon: Number(pdu.source_addr_ton), sourceNpi: Number(pdu.source_addr_npi) };
+    const sms = {
+      messageId,
+      from,
+      to,
+      text: full,
+      dataCoding: Number(pdu.data_coding),
+      parts,
+      sourceTon: Number(pdu.source_addr_ton),
+      sourceNpi: Number(pdu.source_addr_npi),
+    };
     messages.push(sms);
     options.onMessage?.(sms);
     scheduleReceipt(bind.systemId, { messageId, to, from, text: full, submitted });
@@ -158,7 +191,14 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
   function onQuery(session: Session, pdu: PDU): void {
     const state = states.get(String(pdu.message_id));
     if (!state) return void session.send(pdu.response({ command_status: smpp.ESME_RINVMSGID }));
-    session.send(pdu.response({ message_id: pdu.message_id, final_date: state.done, message_state: state.state, error_code: state.state === DELIVERED ? 0 : 1 }));
+    session.send(
+      pdu.response({
+        message_id: pdu.message_id,
+        final_date: state.done,
+        message_state: state.state,
+        error_code: state.state === DELIVERED ? 0 : 1,
+      }),
+    );
   }
 
   const server = smpp.createServer({}, (session) => {
@@ -177,7 +217,9 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
     session.on('query_sm', (pdu: PDU) => onQuery(session, pdu));
     session.on('pdu', (pdu: PDU) => {
       if (pdu.isResponse() || REQUESTS.has(pdu.command)) return;
-      session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
+      session.send(
+        new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(port, options.host ?? '127.0.0.1', resolve));

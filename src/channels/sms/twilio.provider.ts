@@ -9,14 +9,33 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { basic, failure, httpSmsOptions, httpSmsProvider, post, senderNumber, webhookUrl, type HttpSmsDeps } from './http-sms.js';
+import {
+  basic,
+  failure,
+  httpSmsOptions,
+  httpSmsProvider,
+  post,
+  senderNumber,
+  webhookUrl,
+  type HttpSmsDeps,
+} from './http-sms.js';
 
 // Final states of a Twilio message; queued, accepted, sending and sent are on the way.
-const STATUSES: Record<string, DeliveryReceipt['status']> = { delivered: 'delivered', undelivered: 'failed', failed: 'failed', canceled: 'failed' };
+const STATUSES: Record<string, DeliveryReceipt['status']> = {
+  delivered: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+  canceled: 'failed',
+};
 
 /** Twilio's request signature over a URL and form fields. */
 export function twilioSignature(authToken: string, url: string, form: Record<string, string>): string {
-  const data = url + Object.keys(form).sort().map((k) => k + form[k]).join('');
+  const data =
+    url +
+    Object.keys(form)
+      .sort()
+      .map((k) => k + form[k])
+      .join('');
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
@@ -44,9 +63,18 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
       const error = a.body as { code?: number; message?: string };
       return error.code ? `Twilio ${error.code}: ${error.message ?? ''}` : a.text.slice(0, 200);
     };
-    if ('error' in answer || (answer.status !== 201 && answer.status !== 200)) return failure(message.id, name, answer, reason);
+    if ('error' in answer || (answer.status !== 201 && answer.status !== 200))
+      return failure(message.id, name, answer, reason);
     const body = answer.body as { sid?: string };
-    if (!body.sid) return { id: message.id, provider: name, status: 'failed', error: `no message sid in the answer: ${answer.text.slice(0, 200)}`, retryable: true, raw: answer.body };
+    if (!body.sid)
+      return {
+        id: message.id,
+        provider: name,
+        status: 'failed',
+        error: `no message sid in the answer: ${answer.text.slice(0, 200)}`,
+        retryable: true,
+        raw: answer.body,
+      };
     return { id: message.id, provider: name, providerId: body.sid, status: 'sent', raw: answer.body };
   }
 
@@ -55,21 +83,34 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     handle(request) {
       const form = request.body as Record<string, string>;
       const given = request.headers['x-twilio-signature'];
-      if (typeof given !== 'string' || !form || typeof form !== 'object') return { ok: false, reason: 'unsigned callback' };
+      if (typeof given !== 'string' || !form || typeof form !== 'object')
+        return { ok: false, reason: 'unsigned callback' };
       const expected = Buffer.from(twilioSignature(authToken, request.url, form));
       const actual = Buffer.from(given);
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { ok: false, reason: 'bad X-Twilio-Signature' };
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
+        return { ok: false, reason: 'bad X-Twilio-Signature' };
       // An SMS a resident sent to the number (its Messaging webhook): From, To, Body, no MessageStatus.
       if (typeof form.Body === 'string' && form.MessageStatus === undefined) {
         const from = senderNumber(form.From);
         if (!from) return { ok: false, reason: 'not a Twilio incoming message (From, Body)' };
-        return { ok: true, receipts: [], inbound: [{ provider: name, from, to: form.To ?? '', text: form.Body, receivedAt: deps.now() }] };
+        return {
+          ok: true,
+          receipts: [],
+          inbound: [{ provider: name, from, to: form.To ?? '', text: form.Body, receivedAt: deps.now() }],
+        };
       }
       const status = STATUSES[form.MessageStatus ?? ''];
-      if (!form.MessageSid || !form.MessageStatus) return { ok: false, reason: 'not a Twilio status callback (MessageSid, MessageStatus)' };
+      if (!form.MessageSid || !form.MessageStatus)
+        return { ok: false, reason: 'not a Twilio status callback (MessageSid, MessageStatus)' };
       if (!status) return { ok: true, receipts: [] };
-      const error = status === 'failed' ? `${form.MessageStatus}${form.ErrorCode ? ` (Twilio ${form.ErrorCode})` : ''}` : undefined;
-      return { ok: true, receipts: [{ provider: name, providerId: form.MessageSid, status, at: deps.now(), ...(error ? { error } : {}) }] };
+      const error =
+        status === 'failed' ? `${form.MessageStatus}${form.ErrorCode ? ` (Twilio ${form.ErrorCode})` : ''}` : undefined;
+      return {
+        ok: true,
+        receipts: [
+          { provider: name, providerId: form.MessageSid, status, at: deps.now(), ...(error ? { error } : {}) },
+        ],
+      };
     },
   };
 

@@ -31,11 +31,15 @@ function run(command: string, args: string[], input?: Buffer): Promise<Buffer> {
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     // A program that is not installed: say which, as a 503 the caller can pass on.
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new SpeechToolsMissingError([command]) : error));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new SpeechToolsMissingError([command]) : error),
+    );
     // The child may be gone before it read its input (not installed, or failed at once): not our error.
     child.stdin.on('error', () => undefined);
     child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${command} exited ${code}: ${Buffer.concat(err).toString().trim()}`)),
+      code === 0
+        ? resolve(Buffer.concat(out))
+        : reject(new Error(`${command} exited ${code}: ${Buffer.concat(err).toString().trim()}`)),
     );
     child.stdin.end(input);
   });

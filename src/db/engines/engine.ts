@@ -72,9 +72,17 @@ export interface Engine {
    * The statements that insert `rows` known to be new (each row's values, then `shared`): fixed-size
    * multi-row VALUES on SQLite, one COPY on PostgreSQL whose lines are written as it is sent.
    */
-  insertStatements(shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Iterable<CompiledQuery>;
+  insertStatements(
+    shape: InsertShape | SharedInsertShape,
+    shared: readonly unknown[],
+    rows: ReadonlyArray<readonly unknown[]>,
+  ): Iterable<CompiledQuery>;
   /** As `insertStatements`, every statement written out now (run later, while the next batch is compiled). */
-  compileInsert(shape: SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): CompiledQuery[];
+  compileInsert(
+    shape: SharedInsertShape,
+    shared: readonly unknown[],
+    rows: ReadonlyArray<readonly unknown[]>,
+  ): CompiledQuery[];
   /** Runs a large write (inside its transaction) with the session settings it needs (SQLite: a larger page cache). */
   withLargeWriteCache<T>(db: Kysely<Database>, work: () => Promise<T>): Promise<T>;
   /** Indexes a large write may drop and build again at its end (SQLite only; PostgreSQL never defers). */
@@ -88,7 +96,13 @@ export interface Engine {
    * Records the providers' answers of one chunk (at most 500) of a claimed batch's deliveries, only rows
    * still queued; inside the caller's transaction.
    */
-  writeDeliveryResults(trx: Transaction<Database>, tenantId: TenantId, messageId: string, results: readonly DeliveryResult[], now: number): Promise<void>;
+  writeDeliveryResults(
+    trx: Transaction<Database>,
+    tenantId: TenantId,
+    messageId: string,
+    results: readonly DeliveryResult[],
+    now: number,
+  ): Promise<void>;
   /**
    * The PIN issue on `db`, its statements compiled once: the cooldown and locks read, the counters
    * counted, the PIN stored, all or nothing — one statement on PostgreSQL, steps in one transaction on SQLite.
@@ -115,4 +129,7 @@ export interface Engine {
 }
 
 /** `rowsPerInsert` of an engine with this parameter limit. */
-export const rowsPerInsertUnder = (maxParameters: number) => (columns: number): number => Math.max(1, Math.min(1000, Math.floor(maxParameters / columns)));
+export const rowsPerInsertUnder =
+  (maxParameters: number) =>
+  (columns: number): number =>
+    Math.max(1, Math.min(1000, Math.floor(maxParameters / columns)));

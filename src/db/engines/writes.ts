@@ -83,8 +83,15 @@ export type SessionFromPin = (row: SessionRow, pinId: string, audit: AuditRow | 
 export function sessionInsert(db: Kysely<Database>): PrecompiledQuery<SessionRow, unknown> {
   return precompile(db, (db, p: Param<SessionRow>) =>
     db.insertInto('sessions').values({
-      id: p('id'), tenant_id: p('tenant_id'), subject_type: p('subject_type'), subject_id: p('subject_id'), csrf_token: p('csrf_token'),
-      created_at: p('created_at'), last_seen_at: p('last_seen_at'), expires_at: p('expires_at'), data: p('data'),
+      id: p('id'),
+      tenant_id: p('tenant_id'),
+      subject_type: p('subject_type'),
+      subject_id: p('subject_id'),
+      csrf_token: p('csrf_token'),
+      created_at: p('created_at'),
+      last_seen_at: p('last_seen_at'),
+      expires_at: p('expires_at'),
+      data: p('data'),
     }),
   );
 }

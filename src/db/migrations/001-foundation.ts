@@ -49,7 +49,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('addresses_tenant_source_uq', ['tenant_id', 'source_id'])
     .execute();
-  await db.schema.createIndex('addresses_street_idx').on('addresses').columns(['tenant_id', 'street_key', 'number_int']).execute();
+  await db.schema
+    .createIndex('addresses_street_idx')
+    .on('addresses')
+    .columns(['tenant_id', 'street_key', 'number_int'])
+    .execute();
   await db.schema
     .createIndex('addresses_street_sv_idx')
     .on('addresses')
@@ -72,7 +76,9 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema
     .createTable('search_words')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
-    .addColumn('word', 'text', (c) => (engine.name === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull()))
+    .addColumn('word', 'text', (c) =>
+      engine.name === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull(),
+    )
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('search_words_pk', ['tenant_id', 'word', 'kind', 'key'])
@@ -97,7 +103,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('contacts_person_idx').on('contacts').columns(['tenant_id', 'source', 'person_id']).execute();
+  await db.schema
+    .createIndex('contacts_person_idx')
+    .on('contacts')
+    .columns(['tenant_id', 'source', 'person_id'])
+    .execute();
 
   await db.schema
     .createTable('contact_endpoints')
@@ -112,8 +122,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('contact_endpoints_uq', ['tenant_id', 'contact_id', 'type', 'value'])
     .execute();
-  await db.schema.createIndex('contact_endpoints_value_idx').on('contact_endpoints').columns(['tenant_id', 'value']).execute();
-  await db.schema.createIndex('contact_endpoints_contact_idx').on('contact_endpoints').columns(['contact_id']).execute();
+  await db.schema
+    .createIndex('contact_endpoints_value_idx')
+    .on('contact_endpoints')
+    .columns(['tenant_id', 'value'])
+    .execute();
+  await db.schema
+    .createIndex('contact_endpoints_contact_idx')
+    .on('contact_endpoints')
+    .columns(['contact_id'])
+    .execute();
 
   await db.schema
     .createTable('contact_addresses')
@@ -129,8 +147,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('contact_addresses_uq', ['tenant_id', 'contact_id', 'address_id'])
     .execute();
-  await db.schema.createIndex('contact_addresses_address_idx').on('contact_addresses').columns(['tenant_id', 'address_id']).execute();
-  await db.schema.createIndex('contact_addresses_contact_idx').on('contact_addresses').columns(['contact_id']).execute();
+  await db.schema
+    .createIndex('contact_addresses_address_idx')
+    .on('contact_addresses')
+    .columns(['tenant_id', 'address_id'])
+    .execute();
+  await db.schema
+    .createIndex('contact_addresses_contact_idx')
+    .on('contact_addresses')
+    .columns(['contact_id'])
+    .execute();
 
   await db.schema
     .createTable('suppressions')
@@ -166,7 +192,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('data', 'text')
     .execute();
-  await db.schema.createIndex('sessions_subject_idx').on('sessions').columns(['tenant_id', 'subject_type', 'subject_id']).execute();
+  await db.schema
+    .createIndex('sessions_subject_idx')
+    .on('sessions')
+    .columns(['tenant_id', 'subject_type', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('rate_counters')

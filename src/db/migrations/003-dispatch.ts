@@ -67,7 +67,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('incidents_tenant_idx').on('incidents').columns(['tenant_id', 'status', 'updated_at']).execute();
+  await db.schema
+    .createIndex('incidents_tenant_idx')
+    .on('incidents')
+    .columns(['tenant_id', 'status', 'updated_at'])
+    .execute();
 
   await db.schema
     .createTable('incident_recipients')
@@ -83,7 +87,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('address_label', 'text')
     .addPrimaryKeyConstraint('incident_recipients_pk', ['incident_id', 'seq'])
     .execute();
-  await db.schema.createIndex('incident_recipients_contact_idx').on('incident_recipients').columns(['tenant_id', 'contact_id']).execute();
+  await db.schema
+    .createIndex('incident_recipients_contact_idx')
+    .on('incident_recipients')
+    .columns(['tenant_id', 'contact_id'])
+    .execute();
 
   await db.schema
     .createTable('messages')
@@ -109,7 +117,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('started_at', 'bigint')
     .addColumn('finished_at', 'bigint')
     .execute();
-  await db.schema.createIndex('messages_incident_idx').on('messages').columns(['tenant_id', 'incident_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('messages_incident_idx')
+    .on('messages')
+    .columns(['tenant_id', 'incident_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('messages_due_idx').on('messages').columns(['status', 'send_at']).execute();
 
   await db.schema
@@ -149,7 +161,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('dispatch_batches_pk', ['message_id', 'batch_no'])
     .execute();
-  await db.schema.createIndex('dispatch_batches_status_idx').on('dispatch_batches').columns(['status', 'claimed_until']).execute();
+  await db.schema
+    .createIndex('dispatch_batches_status_idx')
+    .on('dispatch_batches')
+    .columns(['status', 'claimed_until'])
+    .execute();
 
   await db.schema
     .createTable('jobs')
@@ -169,8 +185,16 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
 
   // Recipient resolution reads up to 200,000 addresses and their contacts per preview: covering indexes
   // (tenant id last where the lookup is by id) make every step an index-only read in key order.
-  await db.schema.createIndex('addresses_dispatch_idx').on('addresses').columns(['tenant_id', 'lon', 'lat', 'id']).execute();
-  await db.schema.createIndex('contact_addresses_dispatch_idx').on('contact_addresses').columns(['tenant_id', 'address_id', 'contact_id', 'active']).execute();
+  await db.schema
+    .createIndex('addresses_dispatch_idx')
+    .on('addresses')
+    .columns(['tenant_id', 'lon', 'lat', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('contact_addresses_dispatch_idx')
+    .on('contact_addresses')
+    .columns(['tenant_id', 'address_id', 'contact_id', 'active'])
+    .execute();
   await db.schema
     .createIndex('contacts_dispatch_idx')
     .on('contacts')

@@ -24,5 +24,9 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('finished_at', 'bigint')
     .execute();
-  await db.schema.createIndex('register_imports_tenant_idx').on('register_imports').columns(['tenant_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('register_imports_tenant_idx')
+    .on('register_imports')
+    .columns(['tenant_id', 'created_at'])
+    .execute();
 }

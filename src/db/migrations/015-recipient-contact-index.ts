@@ -8,5 +8,9 @@ import type { Engine } from '../engines/engine.js';
 
 export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.dropIndex('incident_recipients_contact_idx').ifExists().execute();
-  await db.schema.createIndex('incident_recipients_contact_idx').on('incident_recipients').column('contact_id').execute();
+  await db.schema
+    .createIndex('incident_recipients_contact_idx')
+    .on('incident_recipients')
+    .column('contact_id')
+    .execute();
 }

@@ -21,7 +21,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('received_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('delivery_receipts_id_idx').on('delivery_receipts').columns(['provider_id', 'provider']).execute();
+  await db.schema
+    .createIndex('delivery_receipts_id_idx')
+    .on('delivery_receipts')
+    .columns(['provider_id', 'provider'])
+    .execute();
   await db.schema.createIndex('delivery_receipts_age_idx').on('delivery_receipts').column('received_at').execute();
   await db.schema
     .createTable('provider_pacing')

@@ -91,14 +91,27 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
         ? `select distinct tenant_id, ${column} as contact_id from ${rows}`
         : `select tenant_id, ${column} as contact_id from new_rows union select tenant_id, ${column} as contact_id from old_rows`;
       const name = `register_log_${table}_${event}`;
-      await sql.raw(`
+      await sql
+        .raw(
+          `
         create function ${name}() returns trigger language plpgsql set search_path from current as $$
         begin
           perform register_log(array_agg(c.tenant_id), array_agg(c.contact_id)) from (${changed}) c;
           return null;
-        end $$`).execute(db);
-      const referencing = event === 'insert' ? 'new table as new_rows' : event === 'delete' ? 'old table as old_rows' : 'new table as new_rows old table as old_rows';
-      await sql.raw(`create trigger ${name} after ${event} on ${table} referencing ${referencing} for each statement execute function ${name}()`).execute(db);
+        end $$`,
+        )
+        .execute(db);
+      const referencing =
+        event === 'insert'
+          ? 'new table as new_rows'
+          : event === 'delete'
+            ? 'old table as old_rows'
+            : 'new table as new_rows old table as old_rows';
+      await sql
+        .raw(
+          `create trigger ${name} after ${event} on ${table} referencing ${referencing} for each statement execute function ${name}()`,
+        )
+        .execute(db);
     }
   }
   await sql`
@@ -107,7 +120,9 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
       if old.dirty = 1 then perform register_log(array[old.tenant_id], array[null::text]); end if;
       return null;
     end $$`.execute(db);
-  await sql`create trigger register_bulk_end after delete on register_bulk_writes for each row execute function register_bulk_end()`.execute(db);
+  await sql`create trigger register_bulk_end after delete on register_bulk_writes for each row execute function register_bulk_end()`.execute(
+    db,
+  );
   await sql`
     create function register_bulk_left_open() returns trigger language plpgsql set search_path from current as $$
     begin
@@ -135,24 +150,37 @@ async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
     for (const event of ['insert', 'update', 'delete'] as const) {
       // The row as written (an insert or update) or as it was (a delete); an update moving an endpoint or
       // a link to another contact logs the one it left as well.
-      const sides = event === 'update' && contact === 'contact_id' ? ['new', 'old'] : [event === 'delete' ? 'old' : 'new'];
+      const sides =
+        event === 'update' && contact === 'contact_id' ? ['new', 'old'] : [event === 'delete' ? 'old' : 'new'];
       for (const side of sides) {
         const name = `register_log_${table}_${event}${sides.length > 1 ? `_${side}` : ''}`;
         const bulk = `select 1 from register_bulk_writes where tenant_id = ${side}.tenant_id`;
         const moved = side === 'old' && event === 'update' ? ` and old.contact_id is not new.contact_id` : '';
-        await sql.raw(`
+        await sql
+          .raw(
+            `
           create trigger ${name} after ${event} on ${table} when not exists (${bulk})${moved}
           begin ${sqliteLog(`${side}.tenant_id`, contact ? `${side}.${contact}` : 'null')}
-          end`).execute(db);
+          end`,
+          )
+          .execute(db);
         if (side === 'old' && event === 'update') continue;
-        await sql.raw(`
+        await sql
+          .raw(
+            `
           create trigger ${name}_bulk after ${event} on ${table} when exists (${bulk} and dirty = 0)
-          begin update register_bulk_writes set dirty = 1 where tenant_id = ${side}.tenant_id; end`).execute(db);
+          begin update register_bulk_writes set dirty = 1 where tenant_id = ${side}.tenant_id; end`,
+          )
+          .execute(db);
       }
     }
   }
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create trigger register_bulk_end after delete on register_bulk_writes when old.dirty = 1
     begin ${sqliteLog('old.tenant_id', 'null')}
-    end`).execute(db);
+    end`,
+    )
+    .execute(db);
 }

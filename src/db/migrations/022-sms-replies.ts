@@ -27,6 +27,14 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('provider', 'text', (c) => c.notNull())
     .addColumn('received_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('sms_replies_incident_idx').on('sms_replies').columns(['tenant_id', 'incident_id', 'received_at']).execute();
-  await db.schema.createIndex('incident_recipients_endpoint_idx').on('incident_recipients').columns(['endpoint', 'channel']).execute();
+  await db.schema
+    .createIndex('sms_replies_incident_idx')
+    .on('sms_replies')
+    .columns(['tenant_id', 'incident_id', 'received_at'])
+    .execute();
+  await db.schema
+    .createIndex('incident_recipients_endpoint_idx')
+    .on('incident_recipients')
+    .columns(['endpoint', 'channel'])
+    .execute();
 }

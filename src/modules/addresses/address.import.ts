@@ -36,7 +36,10 @@ export interface AddressImportOptions {
 
 const KEPT_REJECTIONS = 1000;
 /** The parsing thread, kept between imports (a server or a script importing many tenants' files). */
-const parseInWorker = reusableWorkerStream<null, PreparedBatch>(workerModule(import.meta.url, 'address.parse-worker'), 'address parser');
+const parseInWorker = reusableWorkerStream<null, PreparedBatch>(
+  workerModule(import.meta.url, 'address.parse-worker'),
+  'address parser',
+);
 
 /**
  * Writes batches with one write in flight: PostgreSQL works on a batch while the next one is taken
@@ -59,7 +62,12 @@ function batchWriter(prepare: (rows: NewAddressRow[], words: SearchWordRow[]) =>
   };
 }
 
-export async function importAddresses(db: Db, tenant: Tenant, input: Readable, options: AddressImportOptions): Promise<AddressImportReport> {
+export async function importAddresses(
+  db: Db,
+  tenant: Tenant,
+  input: Readable,
+  options: AddressImportOptions,
+): Promise<AddressImportReport> {
   checkCrs(options.crs); // an unknown CRS is refused before anything starts
   const report: AddressImportReport = { rows: 0, added: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
   const reject = (row: RejectedRow) => {
@@ -68,43 +76,51 @@ export async function importAddresses(db: Db, tenant: Tenant, input: Readable, o
     options.onReject?.(row);
   };
   // Parsing and checking run on a worker thread while this one writes: two cores for one import.
-  const prepare: PrepareOptions = { format: options.format, crs: options.crs, serviceArea: tenant.serviceArea, batchSize: options.batchSize ?? 2000, now: options.now };
+  const prepare: PrepareOptions = {
+    format: options.format,
+    crs: options.crs,
+    serviceArea: tenant.serviceArea,
+    batchSize: options.batchSize ?? 2000,
+    now: options.now,
+  };
   const parsed = await parseInWorker(input, prepare);
   try {
     // Addresses added or moved: copies of the register (dispatch's index) are read again whole.
     await db.kysely.transaction().execute((trx) =>
-      bulkRegisterWrite(trx, tenant.id, () => db.engine.withLargeWriteCache(trx, async () => {
-        const repo = addressRepository(trx, db.engine);
-        // A first import only adds (the parser refuses a repeated source id), so it skips the upsert's work.
-        const firstImport = (await repo.count(tenant.id)) === 0;
-        const writer = batchWriter((rows, words) => {
-          const insert = firstImport ? repo.prepareInsert(tenant.id, rows) : undefined;
-          return async () => {
-            if (insert) {
-              await insert();
-              report.added += rows.length;
-            } else {
-              const { added, updated } = await repo.upsertBatch(tenant.id, rows);
-              report.added += added;
-              report.updated += updated;
-              report.unchanged += rows.length - added - updated;
+      bulkRegisterWrite(trx, tenant.id, () =>
+        db.engine.withLargeWriteCache(trx, async () => {
+          const repo = addressRepository(trx, db.engine);
+          // A first import only adds (the parser refuses a repeated source id), so it skips the upsert's work.
+          const firstImport = (await repo.count(tenant.id)) === 0;
+          const writer = batchWriter((rows, words) => {
+            const insert = firstImport ? repo.prepareInsert(tenant.id, rows) : undefined;
+            return async () => {
+              if (insert) {
+                await insert();
+                report.added += rows.length;
+              } else {
+                const { added, updated } = await repo.upsertBatch(tenant.id, rows);
+                report.added += added;
+                report.updated += updated;
+                report.unchanged += rows.length - added - updated;
+              }
+              await repo.addSearchWords(tenant.id, words);
+            };
+          });
+          try {
+            for await (const batch of parsed.batches) {
+              report.rows = batch.rowsRead;
+              batch.rejected.forEach(reject);
+              await writer.submit(batch.rows, batch.words);
+              options.onProgress?.(report.rows);
             }
-            await repo.addSearchWords(tenant.id, words);
-          };
-        });
-        try {
-          for await (const batch of parsed.batches) {
-            report.rows = batch.rowsRead;
-            batch.rejected.forEach(reject);
-            await writer.submit(batch.rows, batch.words);
-            options.onProgress?.(report.rows);
+            await writer.drain();
+          } catch (error) {
+            await writer.settle();
+            throw error;
           }
-          await writer.drain();
-        } catch (error) {
-          await writer.settle();
-          throw error;
-        }
-      })),
+        }),
+      ),
     );
   } finally {
     await parsed.close();

@@ -90,7 +90,12 @@ export function parseOpenAddressesRow(row: Fields, project: Projector): ParsedRo
 
 /** A GeoJSON Feature with a Point geometry; properties named as in the aviso or OpenAddresses layout. */
 export function parseGeoJsonFeature(feature: unknown, project: Projector): ParsedRow {
-  const f = feature as { type?: unknown; id?: unknown; geometry?: { type?: unknown; coordinates?: unknown }; properties?: Fields };
+  const f = feature as {
+    type?: unknown;
+    id?: unknown;
+    geometry?: { type?: unknown; coordinates?: unknown };
+    properties?: Fields;
+  };
   if (f?.type !== 'Feature') return { ok: false, reason: 'not a GeoJSON Feature' };
   if (f.geometry?.type !== 'Point' || !Array.isArray(f.geometry.coordinates)) {
     return { ok: false, reason: 'bad coordinates: geometry is not a Point' };

@@ -87,7 +87,13 @@ function searchWordCollector(fold: Fold) {
   let last: NewAddressRow | undefined;
   return {
     addRow(row: NewAddressRow): void {
-      if (last && row.street_key === last.street_key && row.street_key_sv === last.street_key_sv && row.postal_town === last.postal_town) return;
+      if (
+        last &&
+        row.street_key === last.street_key &&
+        row.street_key_sv === last.street_key_sv &&
+        row.postal_town === last.postal_town
+      )
+        return;
       last = row;
       add('street', row.street_key, row.street_key);
       if (row.street_key_sv) add('street_sv', row.street_key_sv, row.street_key_sv);
@@ -109,7 +115,8 @@ function rowChecker(serviceArea: Area, now: number, fold: Fold, reject: (line: n
     if (!parsed.ok) return void reject(line, parsed.reason);
     const { record } = parsed;
     const firstLine = seenIds.get(record.sourceId);
-    if (firstLine !== undefined) return void reject(line, `duplicate id ${record.sourceId} (first on line ${firstLine})`);
+    if (firstLine !== undefined)
+      return void reject(line, `duplicate id ${record.sourceId} (first on line ${firstLine})`);
     if (!insideServiceArea(record.lon, record.lat)) {
       return void reject(line, `outside the service area (${record.lat.toFixed(5)}, ${record.lon.toFixed(5)})`);
     }

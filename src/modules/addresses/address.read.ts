@@ -7,7 +7,14 @@ import type { Duplex, Readable } from 'node:stream';
 import { ValidationError } from '../../errors.js';
 import { readCsvRecords } from '../../lib/csv-records.js';
 import type { Projector } from './address.crs.js';
-import { parseAvisoRow, parseGeoJsonFeature, parseOpenAddressesRow, REQUIRED_COLUMNS, type AddressFormat, type ParsedRow } from './address.parse.js';
+import {
+  parseAvisoRow,
+  parseGeoJsonFeature,
+  parseOpenAddressesRow,
+  REQUIRED_COLUMNS,
+  type AddressFormat,
+  type ParsedRow,
+} from './address.parse.js';
 
 /** A parsed row and the line of the file it ends on (for GeoJSON, the feature's number). */
 export type NumberedRow = [line: number, row: ParsedRow];
@@ -29,7 +36,11 @@ function byColumn(columns: string[], fields: string[]): CsvRow {
 }
 
 /** Yields runs of numbered, parsed rows from any of the three formats. */
-export async function* readRows(input: Readable, format: AddressFormat, project: Projector): AsyncGenerator<NumberedRow[]> {
+export async function* readRows(
+  input: Readable,
+  format: AddressFormat,
+  project: Projector,
+): AsyncGenerator<NumberedRow[]> {
   if (format === 'geojson') {
     yield* readGeoJson(input, project);
     return;
@@ -41,11 +52,13 @@ export async function* readRows(input: Readable, format: AddressFormat, project:
     if (!columns) {
       columns = records[0]![1];
       const missing = REQUIRED_COLUMNS[format].filter((c) => !columns!.includes(c));
-      if (missing.length > 0) throw new ValidationError('file', 'address-columns', { format, columns: missing.join(', ') });
+      if (missing.length > 0)
+        throw new ValidationError('file', 'address-columns', { format, columns: missing.join(', ') });
       records = records.slice(1);
     }
     const header = columns;
-    if (records.length > 0) yield records.map(([line, fields]): NumberedRow => [line, parseRow(byColumn(header, fields), project)]);
+    if (records.length > 0)
+      yield records.map(([line, fields]): NumberedRow => [line, parseRow(byColumn(header, fields), project)]);
   }
 }
 

@@ -45,14 +45,45 @@ const ADDRESS_INSERT: SharedInsertShape = {
 
 /** A row's values in ADDRESS_INSERT's column order. */
 const insertValues = (r: NewAddressRow): unknown[] => [
-  r.id, r.source_id, r.street, r.street_sv, r.number, r.number_int, r.number_key, r.postal_code, r.postal_town,
-  r.municipality, r.property_id, r.building_id, r.lat, r.lon, r.street_key, r.street_key_sv, r.updated_at,
+  r.id,
+  r.source_id,
+  r.street,
+  r.street_sv,
+  r.number,
+  r.number_int,
+  r.number_key,
+  r.postal_code,
+  r.postal_town,
+  r.municipality,
+  r.property_id,
+  r.building_id,
+  r.lat,
+  r.lon,
+  r.street_key,
+  r.street_key_sv,
+  r.updated_at,
 ];
 
 /** A row's values in ADDRESS_UPSERT's column order. */
 const upsertValues = (tenantId: TenantId, r: NewAddressRow): unknown[] => [
-  r.id, tenantId, r.source_id, r.street, r.street_sv, r.number, r.number_int, r.number_key, r.postal_code, r.postal_town,
-  r.municipality, r.property_id, r.building_id, r.lat, r.lon, r.street_key, r.street_key_sv, r.updated_at,
+  r.id,
+  tenantId,
+  r.source_id,
+  r.street,
+  r.street_sv,
+  r.number,
+  r.number_int,
+  r.number_key,
+  r.postal_code,
+  r.postal_town,
+  r.municipality,
+  r.property_id,
+  r.building_id,
+  r.lat,
+  r.lon,
+  r.street_key,
+  r.street_key_sv,
+  r.updated_at,
 ];
 
 export interface AddressFilter {
@@ -89,7 +120,12 @@ export function addressRepository(db: Kysely<Database>, engine: Engine) {
      * alone. An updated row keeps its id, so the ids the database returns tell inserted from updated.
      */
     async upsertBatch(tenantId: TenantId, rows: NewAddressRow[]): Promise<{ added: number; updated: number }> {
-      const written = await bulkUpsert(db, engine.compileUpsert, ADDRESS_UPSERT, rows.map((r) => upsertValues(tenantId, r)));
+      const written = await bulkUpsert(
+        db,
+        engine.compileUpsert,
+        ADDRESS_UPSERT,
+        rows.map((r) => upsertValues(tenantId, r)),
+      );
       const newIds = new Set(rows.map((r) => r.id));
       const added = written.filter((id) => newIds.has(id as string)).length;
       return { added, updated: written.length - added };
@@ -106,7 +142,10 @@ export function addressRepository(db: Kysely<Database>, engine: Engine) {
       return () => insert(db);
     },
 
-    async addSearchWords(tenantId: TenantId, words: Array<Pick<SearchWordsTable, 'word' | 'kind' | 'key'>>): Promise<void> {
+    async addSearchWords(
+      tenantId: TenantId,
+      words: Array<Pick<SearchWordsTable, 'word' | 'kind' | 'key'>>,
+    ): Promise<void> {
       const perStatement = engine.rowsPerInsert(4);
       for (let i = 0; i < words.length; i += perStatement) {
         const chunk = words.slice(i, i + perStatement).map((w) => ({ ...w, tenant_id: tenantId }));
@@ -141,10 +180,18 @@ export function addressRepository(db: Kysely<Database>, engine: Engine) {
      * when one is asked for, then by the streets' order, then by number. One street is a walk along
      * the (tenant, street key, number) index; several are index lookups and a sort of what they find.
      */
-    async onStreets(tenantId: TenantId, language: StreetLanguage, keys: string[], filter: AddressFilter): Promise<AddressRow[]> {
+    async onStreets(
+      tenantId: TenantId,
+      language: StreetLanguage,
+      keys: string[],
+      filter: AddressFilter,
+    ): Promise<AddressRow[]> {
       const column = STREET_COLUMN[language];
       let query = db.selectFrom('addresses').selectAll().where('tenant_id', '=', tenantId);
-      query = applyFilter(keys.length === 1 ? query.where(column, '=', keys[0]!) : query.where(column, 'in', keys), filter);
+      query = applyFilter(
+        keys.length === 1 ? query.where(column, '=', keys[0]!) : query.where(column, 'in', keys),
+        filter,
+      );
       if (keys.length > 1) {
         // Ranks are literals, not parameters, so the statement text repeats and stays prepared.
         const ranks = keys.map((key, rank) => sql`when ${key} then ${sql.lit(rank)}`);
@@ -160,12 +207,26 @@ export function addressRepository(db: Kysely<Database>, engine: Engine) {
      * columns are those searches and dispatch filter and sort by.
      */
     async refreshStatistics(): Promise<void> {
-      await engine.analyzeColumns(db, 'addresses', ['tenant_id', 'street_key', 'street_key_sv', 'number_int', 'postal_code', 'postal_town', 'lon', 'lat']);
+      await engine.analyzeColumns(db, 'addresses', [
+        'tenant_id',
+        'street_key',
+        'street_key_sv',
+        'number_int',
+        'postal_code',
+        'postal_town',
+        'lon',
+        'lat',
+      ]);
       await engine.analyzeColumns(db, 'search_words', ['tenant_id', 'word']);
     },
 
     async findById(tenantId: TenantId, id: string): Promise<AddressRow | undefined> {
-      return db.selectFrom('addresses').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return db
+        .selectFrom('addresses')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
 
     async findByIds(tenantId: TenantId, ids: string[]): Promise<AddressRow[]> {

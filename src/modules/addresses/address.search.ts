@@ -55,7 +55,19 @@ export interface AddressView {
 }
 
 /** The register columns an address view is made of (reads that only show addresses select just these). */
-export const ADDRESS_VIEW_COLUMNS = ['id', 'street', 'street_sv', 'number', 'postal_code', 'postal_town', 'municipality', 'property_id', 'building_id', 'lat', 'lon'] as const;
+export const ADDRESS_VIEW_COLUMNS = [
+  'id',
+  'street',
+  'street_sv',
+  'number',
+  'postal_code',
+  'postal_town',
+  'municipality',
+  'property_id',
+  'building_id',
+  'lat',
+  'lon',
+] as const;
 export type AddressViewRow = Pick<AddressRow, (typeof ADDRESS_VIEW_COLUMNS)[number]>;
 
 export function toAddressView(row: AddressViewRow): AddressView {
@@ -85,11 +97,18 @@ interface StreetRef {
 }
 
 const streetOf = (w: SearchWord): StreetRef | undefined =>
-  w.kind === 'street' ? { key: w.key, language: 'fi' } : w.kind === 'street_sv' ? { key: w.key, language: 'sv' } : undefined;
+  w.kind === 'street'
+    ? { key: w.key, language: 'fi' }
+    : w.kind === 'street_sv'
+      ? { key: w.key, language: 'sv' }
+      : undefined;
 const refId = (s: StreetRef): string => `${s.language}:${s.key}`;
 
 /** Streets (and towns) that satisfy every word: each word is a prefix of a word of the street or town. */
-function matchPlaces(words: string[], perWord: SearchWord[][]): { streets: StreetRef[] | undefined; towns: string[] | undefined } {
+function matchPlaces(
+  words: string[],
+  perWord: SearchWord[][],
+): { streets: StreetRef[] | undefined; towns: string[] | undefined } {
   const streetMaps = perWord.map((found) => {
     const byId = new Map<string, StreetRef>();
     for (const street of found.map(streetOf)) if (street) byId.set(refId(street), street);
@@ -122,13 +141,21 @@ function rankStreets(streets: StreetRef[], words: string[]): StreetRef[] {
   };
   return streets
     .map((street) => ({ street, score: score(street) }))
-    .sort((a, b) => a.score - b.score || a.street.key.length - b.street.key.length || (a.street.key < b.street.key ? -1 : 1))
+    .sort(
+      (a, b) =>
+        a.score - b.score || a.street.key.length - b.street.key.length || (a.street.key < b.street.key ? -1 : 1),
+    )
     .slice(0, STREETS_TO_SEARCH)
     .map((s) => s.street);
 }
 
 /** Addresses on ranked streets of either language, merged back into the streets' order. */
-async function onRankedStreets(repo: AddressRepository, tenantId: TenantId, streets: StreetRef[], filter: AddressFilter): Promise<AddressRow[]> {
+async function onRankedStreets(
+  repo: AddressRepository,
+  tenantId: TenantId,
+  streets: StreetRef[],
+  filter: AddressFilter,
+): Promise<AddressRow[]> {
   const rank = new Map(streets.map((s, i) => [refId(s), i]));
   const found = await Promise.all(
     (['fi', 'sv'] as const).map((language) => {
@@ -138,11 +165,20 @@ async function onRankedStreets(repo: AddressRepository, tenantId: TenantId, stre
   );
   if (found[1]!.length === 0) return found[0]!;
   const rankOf = (row: AddressRow) =>
-    Math.min(rank.get(`fi:${row.street_key}`) ?? Infinity, row.street_key_sv ? rank.get(`sv:${row.street_key_sv}`) ?? Infinity : Infinity);
+    Math.min(
+      rank.get(`fi:${row.street_key}`) ?? Infinity,
+      row.street_key_sv ? (rank.get(`sv:${row.street_key_sv}`) ?? Infinity) : Infinity,
+    );
   const exact = (row: AddressRow) => (filter.numberKey && row.number_key === filter.numberKey ? 0 : 1);
   const unique = new Map([...found[0]!, ...found[1]!].map((row) => [row.id, row]));
   return [...unique.values()]
-    .sort((a, b) => exact(a) - exact(b) || rankOf(a) - rankOf(b) || (a.number_int ?? 0) - (b.number_int ?? 0) || (a.number_key < b.number_key ? -1 : 1))
+    .sort(
+      (a, b) =>
+        exact(a) - exact(b) ||
+        rankOf(a) - rankOf(b) ||
+        (a.number_int ?? 0) - (b.number_int ?? 0) ||
+        (a.number_key < b.number_key ? -1 : 1),
+    )
     .slice(0, filter.limit);
 }
 
@@ -151,7 +187,12 @@ async function onRankedStreets(repo: AddressRepository, tenantId: TenantId, stre
  * one, the best street alone comes first: it usually fills the page by itself, and one street is a
  * cheap walk along the index where many would mean sorting every address they hold.
  */
-async function searchStreets(repo: AddressRepository, tenantId: TenantId, streets: StreetRef[], filter: AddressFilter): Promise<AddressRow[]> {
+async function searchStreets(
+  repo: AddressRepository,
+  tenantId: TenantId,
+  streets: StreetRef[],
+  filter: AddressFilter,
+): Promise<AddressRow[]> {
   if (filter.numberInt !== undefined) return onRankedStreets(repo, tenantId, streets, filter);
   const [best, ...rest] = streets;
   const first = await repo.onStreets(tenantId, best!.language, [best!.key], filter);
@@ -184,13 +225,20 @@ export async function searchAddresses(
   const { streets, towns } = matchPlaces(query.words, perWord);
   if ((streets && streets.length === 0) || (towns && towns.length === 0)) return [];
   const placed = towns ? { ...filter, postalTowns: towns } : filter;
-  return streets ? searchStreets(repo, tenantId, rankStreets(streets, query.words), placed) : repo.search(tenantId, placed);
+  return streets
+    ? searchStreets(repo, tenantId, rankStreets(streets, query.words), placed)
+    : repo.search(tenantId, placed);
 }
 
 /** Address autocomplete over one register: what the typed text and postal code find, as views. */
 export function addressSearch(repo: AddressRepository) {
   return {
-    async search(tenantId: TenantId, text: string, postalCode: string | undefined, limit: number): Promise<AddressView[]> {
+    async search(
+      tenantId: TenantId,
+      text: string,
+      postalCode: string | undefined,
+      limit: number,
+    ): Promise<AddressView[]> {
       const rows = await searchAddresses(repo, tenantId, parseAddressQuery(text, postalCode), limit);
       return rows.map(toAddressView);
     },

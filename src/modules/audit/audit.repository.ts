@@ -49,8 +49,15 @@ export function auditRepository(db: Kysely<Database>) {
   // Every resident login records one entry: compiled once.
   const insertEntry = precompile(db, (db, p: Param<Required<Insertable<AuditLogTable>>>) =>
     db.insertInto('audit_log').values({
-      id: p('id'), tenant_id: p('tenant_id'), at: p('at'), actor_type: p('actor_type'), actor_id: p('actor_id'), action: p('action'),
-      subject_type: p('subject_type'), subject_id: p('subject_id'), detail: p('detail'),
+      id: p('id'),
+      tenant_id: p('tenant_id'),
+      at: p('at'),
+      actor_type: p('actor_type'),
+      actor_id: p('actor_id'),
+      action: p('action'),
+      subject_type: p('subject_type'),
+      subject_id: p('subject_id'),
+      detail: p('detail'),
     }),
   );
   return {
@@ -61,10 +68,16 @@ export function auditRepository(db: Kysely<Database>) {
     /** Several entries in one statement (an operator's search reads many residents at once). */
     async recordMany(tenantId: TenantId, at: number, entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
-      await db.insertInto('audit_log').values(entries.map((entry) => auditRow(tenantId, at, entry))).execute();
+      await db
+        .insertInto('audit_log')
+        .values(entries.map((entry) => auditRow(tenantId, at, entry)))
+        .execute();
     },
 
-    async list(tenantId: TenantId, options: { before?: number; limit: number; subjectId?: string }): Promise<AuditView[]> {
+    async list(
+      tenantId: TenantId,
+      options: { before?: number; limit: number; subjectId?: string },
+    ): Promise<AuditView[]> {
       let query = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
       if (options.before) query = query.where('at', '<', options.before);
       if (options.subjectId) query = query.where('subject_id', '=', options.subjectId);

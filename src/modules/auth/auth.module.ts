@@ -29,7 +29,13 @@ export function createAuth(deps: AuthDeps) {
   return {
     rateLimits,
     sessions: sessionService({ db, engine: deps.engine, clock }),
-    pins: pinService({ pins: pinRepository(db, deps.engine), rateLimits, secret: config.secret, clock, globalBudget: config.pinBudget }),
+    pins: pinService({
+      pins: pinRepository(db, deps.engine),
+      rateLimits,
+      secret: config.secret,
+      clock,
+      globalBudget: config.pinBudget,
+    }),
     sendPin: pinDelivery({ channels: deps.channels }),
     captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),
   };

@@ -52,8 +52,15 @@ interface Solution {
 const isSolution = (value: unknown): value is Solution => {
   const v = value as Partial<Solution> | null;
   return (
-    typeof v === 'object' && v !== null && typeof v.algorithm === 'string' && typeof v.challenge === 'string' &&
-    typeof v.number === 'number' && Number.isInteger(v.number) && v.number >= 0 && typeof v.salt === 'string' && typeof v.signature === 'string'
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.algorithm === 'string' &&
+    typeof v.challenge === 'string' &&
+    typeof v.number === 'number' &&
+    Number.isInteger(v.number) &&
+    v.number >= 0 &&
+    typeof v.salt === 'string' &&
+    typeof v.signature === 'string'
   );
 };
 
@@ -66,7 +73,9 @@ const isSolution = (value: unknown): value is Solution => {
 export function verifyAltchaSolution(solution: Solution, hmacKey: string): boolean {
   const algorithm = NODE_ALGORITHMS[solution.algorithm];
   if (!algorithm) return false;
-  const challenge = createHash(algorithm).update(solution.salt + solution.number).digest('hex');
+  const challenge = createHash(algorithm)
+    .update(solution.salt + solution.number)
+    .digest('hex');
   const signature = createHmac(algorithm, hmacKey).update(challenge).digest('hex');
   return safeEqual(challenge, solution.challenge) && safeEqual(signature, solution.signature);
 }
@@ -148,7 +157,12 @@ export function captchaService(deps: CaptchaServiceDeps) {
     async challenge(scope: ChallengeScope): Promise<Challenge> {
       const factor = await costFactor(scope);
       const params = { tenant: scope.tenantId, cost: String(factor) };
-      return createChallenge({ hmacKey, maxNumber: maxNumber * factor, expires: new Date(deps.clock.now() + CAPTCHA_TTL_MS), params });
+      return createChallenge({
+        hmacKey,
+        maxNumber: maxNumber * factor,
+        expires: new Date(deps.clock.now() + CAPTCHA_TTL_MS),
+        params,
+      });
     },
 
     costFactor,
@@ -156,7 +170,8 @@ export function captchaService(deps: CaptchaServiceDeps) {
     /** Accepts a solution (the widget's base64 payload) of this tenant's once; throws ValidationError naming `captcha`. */
     async verify(payload: string | undefined, tenantId: string): Promise<void> {
       const claim = check(payload, tenantId);
-      if (claim && !(await deps.rateLimits.claimOnce(claim.key, claim.until, deps.clock.now()))) throw usedSolutionError();
+      if (claim && !(await deps.rateLimits.claimOnce(claim.key, claim.until, deps.clock.now())))
+        throw usedSolutionError();
     },
 
     /**

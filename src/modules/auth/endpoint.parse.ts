@@ -27,7 +27,9 @@ export interface PhonePolicy {
 /** The tenant's phone policy: its countries (default its own) and number types (default mobiles and fixed lines). */
 export function phonePolicyOf(tenant: Pick<Tenant, 'languages' | 'settings' | 'bbox'>): PhonePolicy {
   const country = tenantCountry(tenant);
-  const countries = numberingCountries(tenant.settings.phoneCountries.length > 0 ? tenant.settings.phoneCountries : [country]);
+  const countries = numberingCountries(
+    tenant.settings.phoneCountries.length > 0 ? tenant.settings.phoneCountries : [country],
+  );
   return { country, countries, types: tenant.settings.phoneNumberTypes };
 }
 
@@ -39,7 +41,15 @@ export class PhoneNotAllowedError extends FieldError {
 }
 
 // Number types that are reached by a voice call rather than an SMS.
-const LANDLINE_TYPES = new Set(['FIXED_LINE', 'VOIP', 'UAN', 'TOLL_FREE', 'SHARED_COST', 'PERSONAL_NUMBER', 'VOICEMAIL']);
+const LANDLINE_TYPES = new Set([
+  'FIXED_LINE',
+  'VOIP',
+  'UAN',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'PERSONAL_NUMBER',
+  'VOICEMAIL',
+]);
 
 /**
  * Numbers parsed lately, by country and text: a login parses its number twice (PIN request, then the
@@ -63,7 +73,13 @@ function parsePhoneFacts(text: string, country: CountryCode, field: string): Par
   const phone = parsePhoneNumberFromString(text, country);
   if (!phone || !phone.isValid()) throw new ValidationError(field, 'phone-invalid');
   const numberType = phone.getType();
-  const parsed: ParsedPhone = { type: numberType && LANDLINE_TYPES.has(numberType) ? 'landline' : 'mobile', value: phone.number, region: phone.country, numberType, formatted: phone.formatInternational() };
+  const parsed: ParsedPhone = {
+    type: numberType && LANDLINE_TYPES.has(numberType) ? 'landline' : 'mobile',
+    value: phone.number,
+    region: phone.country,
+    numberType,
+    formatted: phone.formatInternational(),
+  };
   if (parsedPhones.size >= PARSED_PHONES_KEPT) parsedPhones.clear();
   parsedPhones.set(cacheKey, parsed);
   return parsed;
@@ -100,7 +116,12 @@ export interface PhoneDescription {
 export function describePhone(input: string, policy: PhonePolicy, field: string): PhoneDescription {
   const phone = parsePhoneFacts(input.trim(), policy.country, field);
   requireAllowed(phone, policy, field);
-  return { number: phone.value, formatted: phone.formatted, country: phone.region ?? '', type: phone.type === 'landline' ? 'landline' : 'mobile' };
+  return {
+    number: phone.value,
+    formatted: phone.formatted,
+    country: phone.region ?? '',
+    type: phone.type === 'landline' ? 'landline' : 'mobile',
+  };
 }
 
 const emailSchema = z.email().max(254);
@@ -117,7 +138,10 @@ export function parseEndpoint(input: string, policy: PhonePolicy, field: string)
 }
 
 /** The one of `phone` / `email` that was given (exactly one), parsed; a phone one `policy` allows; the error names the field. */
-export function parseLoginEndpoint(body: { phone?: string | undefined; email?: string | undefined }, policy: PhonePolicy): ParsedEndpoint {
+export function parseLoginEndpoint(
+  body: { phone?: string | undefined; email?: string | undefined },
+  policy: PhonePolicy,
+): ParsedEndpoint {
   if (body.phone && body.email) throw new ValidationError('phone', 'phone-or-email-both');
   if (body.phone) return parsePhone(body.phone, policy.country, 'phone', policy);
   if (body.email) return parseEmail(body.email, 'email');

@@ -19,13 +19,20 @@ export interface LoginContact {
 export function loginContactColumns(tenantId: unknown, value: unknown) {
   const holders = sql`contact_endpoints e join contacts c on c.id = e.contact_id where e.tenant_id = ${tenantId} and e.value = ${value} and (e.source = 'register' or e.verified = 1)`;
   return [
-    sql<string | null>`(select c.id from ${holders} order by case when c.source = 'self' then 0 else 1 end, c.updated_at desc, c.id limit 1)`.as('login_contact_id'),
+    sql<
+      string | null
+    >`(select c.id from ${holders} order by case when c.source = 'self' then 0 else 1 end, c.updated_at desc, c.id limit 1)`.as(
+      'login_contact_id',
+    ),
     sql<boolean | number>`exists (select 1 from ${holders} and c.source = 'register')`.as('login_known'),
   ] as const;
 }
 
 /** The columns of `loginContactColumns` read back (SQLite answers exists with 0/1, PostgreSQL with a boolean). */
-export const toLoginContact = (row: { login_contact_id: string | null; login_known: boolean | number }): LoginContact => ({
+export const toLoginContact = (row: {
+  login_contact_id: string | null;
+  login_known: boolean | number;
+}): LoginContact => ({
   contactId: row.login_contact_id,
   known: row.login_known === true || row.login_known === 1,
 });

@@ -23,8 +23,12 @@ export const pinBudgetRoutes = routePlugin('pin-budget', (app, deps: { pins: Pic
     {
       preHandler: app.requireOperator('viewer'),
       schema: {
-        tags, security, params: tenantParams, response: { 200: pinBudgetSchema },
-        summary: 'PINs sent by SMS or voice this hour and today, against the tenant\'s and the global budgets; `alert` from 80 %, `voicePaused` once voice PINs have stopped',
+        tags,
+        security,
+        params: tenantParams,
+        response: { 200: pinBudgetSchema },
+        summary:
+          "PINs sent by SMS or voice this hour and today, against the tenant's and the global budgets; `alert` from 80 %, `voicePaused` once voice PINs have stopped",
       },
     },
     async (request) => deps.pins.budgetStatus(operatorOf(request).tenant),

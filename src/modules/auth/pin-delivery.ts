@@ -28,23 +28,31 @@ export function pinDelivery(deps: { channels: Channels }) {
   return async function sendPin(delivery: PinDelivery): Promise<void> {
     const { tenant, endpoint } = delivery;
     const channel = CHANNEL_OF[endpoint.type];
-    const input = { tenantName: tenant.name, code: delivery.code, purpose: delivery.purpose, language: delivery.language, ttlMinutes: tenant.settings.pinTtlMinutes };
+    const input = {
+      tenantName: tenant.name,
+      code: delivery.code,
+      purpose: delivery.purpose,
+      language: delivery.language,
+      ttlMinutes: tenant.settings.pinTtlMinutes,
+    };
     const { subject, text } = channel === 'voice' ? pinSpeech(input) : pinText(input);
     const failed = () => new AppError('pin-not-sent', 503);
     // A provider that throws (down, misconfigured) is the same to the resident as one that answers "failed".
-    const result = await deps.channels[channel].send({
-      id: newId(),
-      tenantId: tenant.id,
-      channel,
-      to: endpoint.value,
-      // An email comes from the tenant's name; an SMS or call from its sender (a number in E.164).
-      from: channel === 'email' ? tenant.name : smsSenderOf(tenant),
-      ...(channel === 'email' ? { subject } : {}),
-      text,
-      language: delivery.language,
-    }).catch((error: unknown) => {
-      throw Object.assign(failed(), { cause: error });
-    });
+    const result = await deps.channels[channel]
+      .send({
+        id: newId(),
+        tenantId: tenant.id,
+        channel,
+        to: endpoint.value,
+        // An email comes from the tenant's name; an SMS or call from its sender (a number in E.164).
+        from: channel === 'email' ? tenant.name : smsSenderOf(tenant),
+        ...(channel === 'email' ? { subject } : {}),
+        text,
+        language: delivery.language,
+      })
+      .catch((error: unknown) => {
+        throw Object.assign(failed(), { cause: error });
+      });
     // The provider's reason stays out of the answer: it could name the number.
     if (result.status === 'failed') throw failed();
   };

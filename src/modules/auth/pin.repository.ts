@@ -24,7 +24,13 @@ export interface ClaimedAttempt {
   login?: LoginContact;
 }
 
-type ClaimRow = { id: string; code_hash: string; attempts: number; login_contact_id?: string | null; login_known?: boolean | number };
+type ClaimRow = {
+  id: string;
+  code_hash: string;
+  attempts: number;
+  login_contact_id?: string | null;
+  login_known?: boolean | number;
+};
 
 export function pinRepository(db: Kysely<Database>, engine: Pick<Engine, 'pinIssuer'>) {
   const issuePin = engine.pinIssuer(db);
@@ -51,7 +57,17 @@ export function pinRepository(db: Kysely<Database>, engine: Pick<Engine, 'pinIss
               eb
                 .selectFrom('rate_counters')
                 .select('key')
-                .where((c) => c.or(locks.map((i) => c.and([c('key', '=', p(`key${i}`) as string), c('window_start', '=', p(`window${i}`) as number), c('count', '>=', p(`limit${i}`) as number)])))),
+                .where((c) =>
+                  c.or(
+                    locks.map((i) =>
+                      c.and([
+                        c('key', '=', p(`key${i}`) as string),
+                        c('window_start', '=', p(`window${i}`) as number),
+                        c('count', '>=', p(`limit${i}`) as number),
+                      ]),
+                    ),
+                  ),
+                ),
             ),
           ),
         );
@@ -62,7 +78,9 @@ export function pinRepository(db: Kysely<Database>, engine: Pick<Engine, 'pinIss
     claimStatements.set(shape, statement);
     return statement;
   };
-  const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) => db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')));
+  const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
+    db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')),
+  );
 
   const repo = {
     /**
@@ -90,12 +108,28 @@ export function pinRepository(db: Kysely<Database>, engine: Pick<Engine, 'pinIss
       locks: ReadonlyArray<{ key: string; windowStart: number; limit: number }> = [],
       loginValue?: string,
     ): Promise<ClaimedAttempt | undefined> {
-      const params: Record<string, string | number> = { tenantId, purpose, subject, maxAttempts, now, ...(loginValue === undefined ? {} : { loginValue }) };
-      for (const [i, l] of locks.entries()) Object.assign(params, { [`key${i}`]: l.key, [`window${i}`]: l.windowStart, [`limit${i}`]: l.limit });
+      const params: Record<string, string | number> = {
+        tenantId,
+        purpose,
+        subject,
+        maxAttempts,
+        now,
+        ...(loginValue === undefined ? {} : { loginValue }),
+      };
+      for (const [i, l] of locks.entries())
+        Object.assign(params, { [`key${i}`]: l.key, [`window${i}`]: l.windowStart, [`limit${i}`]: l.limit });
       const row = (await claimStatement(locks.length, loginValue !== undefined)(params)).rows[0];
       if (!row) return undefined;
       const attempt = { id: row.id, codeHash: row.code_hash, attempts: Number(row.attempts) };
-      return loginValue === undefined ? attempt : { ...attempt, login: toLoginContact({ login_contact_id: row.login_contact_id ?? null, login_known: row.login_known ?? false }) };
+      return loginValue === undefined
+        ? attempt
+        : {
+            ...attempt,
+            login: toLoginContact({
+              login_contact_id: row.login_contact_id ?? null,
+              login_known: row.login_known ?? false,
+            }),
+          };
     },
 
     /** Consumes the PIN (single use): true only for the one caller that removed it. */
@@ -105,7 +139,12 @@ export function pinRepository(db: Kysely<Database>, engine: Pick<Engine, 'pinIss
     },
 
     async deleteForSubject(tenantId: TenantId, purpose: PinPurpose, subject: string): Promise<void> {
-      await db.deleteFrom('pins').where('tenant_id', '=', tenantId).where('purpose', '=', purpose).where('subject', '=', subject).execute();
+      await db
+        .deleteFrom('pins')
+        .where('tenant_id', '=', tenantId)
+        .where('purpose', '=', purpose)
+        .where('subject', '=', subject)
+        .execute();
     },
 
     /** Housekeeping across tenants. */

@@ -29,7 +29,8 @@ export const MAX_FAILURES_PER_ENDPOINT_PER_DAY = 20;
 /** Counters are 32-bit integers in the database (a limit above that must not become an out-of-range parameter). */
 const MAX_COUNT = 2_147_483_647;
 /** Wrong guesses per client IP per hour: PINs per IP per hour × attempts per PIN, at least 50. */
-const failuresPerIpPerHour = (tenant: Tenant) => Math.min(MAX_COUNT, Math.max(50, tenant.settings.pinsPerIpPerHour * MAX_ATTEMPTS_PER_PIN));
+const failuresPerIpPerHour = (tenant: Tenant) =>
+  Math.min(MAX_COUNT, Math.max(50, tenant.settings.pinsPerIpPerHour * MAX_ATTEMPTS_PER_PIN));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -86,14 +87,28 @@ export interface PinBudgetStatus {
 export class PinBudgetSpentError extends AppError {
   constructor(voice: boolean, retryAfterSeconds: number) {
     const problems = voice ? [fieldProblem('phone', 'pin-budget-voice')] : [];
-    super('pin-budget-spent', 429, {}, problems, { retryAfter: retryAfterSeconds }, problemText(voice ? 'pin-budget-voice' : 'pin-budget-spent'));
+    super(
+      'pin-budget-spent',
+      429,
+      {},
+      problems,
+      { retryAfter: retryAfterSeconds },
+      problemText(voice ? 'pin-budget-voice' : 'pin-budget-spent'),
+    );
   }
 }
 
 /** A wrong, expired, spent or already used PIN: 400 naming the `pin` field. */
 export class PinRejectedError extends FieldError {
   constructor(attemptsLeft: number) {
-    super(400, 'pin', attemptsLeft > 0 ? 'pin-rejected' : 'pin-rejected-last', undefined, { attemptsLeft }, 'pin-rejected');
+    super(
+      400,
+      'pin',
+      attemptsLeft > 0 ? 'pin-rejected' : 'pin-rejected-last',
+      undefined,
+      { attemptsLeft },
+      'pin-rejected',
+    );
   }
 }
 
@@ -126,7 +141,11 @@ export function pinService(deps: PinServiceDeps) {
     const hour = windowStartOf(now, HOUR);
     const day = windowStartOf(now, DAY);
     return [
-      { key: pinBudgetKeys.tenantHour(tenant.id), windowStart: hour, limit: limit(tenant.settings.pinsPerTenantPerHour) },
+      {
+        key: pinBudgetKeys.tenantHour(tenant.id),
+        windowStart: hour,
+        limit: limit(tenant.settings.pinsPerTenantPerHour),
+      },
       { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: limit(tenant.settings.pinsPerTenantPerDay) },
       { key: pinBudgetKeys.globalHour, windowStart: hour, limit: limit(deps.globalBudget.perHour) },
       { key: pinBudgetKeys.globalDay, windowStart: day, limit: limit(deps.globalBudget.perDay) },
@@ -150,7 +169,12 @@ export function pinService(deps: PinServiceDeps) {
   const failureCounters = (tenant: Tenant, target: PinTarget, now: number) => {
     const k = keys(tenant, target);
     return [
-      { key: k.endpointFailed, windowMs: DAY, windowStart: windowStartOf(now, DAY), limit: MAX_FAILURES_PER_ENDPOINT_PER_DAY },
+      {
+        key: k.endpointFailed,
+        windowMs: DAY,
+        windowStart: windowStartOf(now, DAY),
+        limit: MAX_FAILURES_PER_ENDPOINT_PER_DAY,
+      },
       { key: k.ipFailed, windowMs: HOUR, windowStart: windowStartOf(now, HOUR), limit: failuresPerIpPerHour(tenant) },
     ];
   };
@@ -167,8 +191,18 @@ export function pinService(deps: PinServiceDeps) {
   const issueCounters = (tenant: Tenant, target: PinTarget, now: number) => {
     const k = keys(tenant, target);
     return [
-      { key: k.ipIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerIpPerHour, code: 'pin-limit-network' as const },
-      { key: k.endpointIssued, windowStart: windowStartOf(now, HOUR), limit: tenant.settings.pinsPerEndpointPerHour, code: 'pin-limit-target' as const },
+      {
+        key: k.ipIssued,
+        windowStart: windowStartOf(now, HOUR),
+        limit: tenant.settings.pinsPerIpPerHour,
+        code: 'pin-limit-network' as const,
+      },
+      {
+        key: k.endpointIssued,
+        windowStart: windowStartOf(now, HOUR),
+        limit: tenant.settings.pinsPerEndpointPerHour,
+        code: 'pin-limit-target' as const,
+      },
     ];
   };
 
@@ -178,11 +212,25 @@ export function pinService(deps: PinServiceDeps) {
    * already (a parallel request used it): that counts as a wrong guess. With `loginValue`, `use` also
    * gets what logging in with that endpoint opens, read by the claim's own statement.
    */
-  async function checkThen<T>(tenant: Tenant, target: PinTarget, code: string, use: (pinId: string, login: LoginContact | undefined) => Promise<T | undefined>, loginValue?: string): Promise<T> {
+  async function checkThen<T>(
+    tenant: Tenant,
+    target: PinTarget,
+    code: string,
+    use: (pinId: string, login: LoginContact | undefined) => Promise<T | undefined>,
+    loginValue?: string,
+  ): Promise<T> {
     const now = clock.now();
     const counters = failureCounters(tenant, target, now);
     // The lock is checked inside the claim (one statement on the way to a login); only a refusal asks why.
-    const attempt = await pins.claimAttempt(tenant.id, target.purpose, target.subject, MAX_ATTEMPTS_PER_PIN, now, counters, loginValue);
+    const attempt = await pins.claimAttempt(
+      tenant.id,
+      target.purpose,
+      target.subject,
+      MAX_ATTEMPTS_PER_PIN,
+      now,
+      counters,
+      loginValue,
+    );
     if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
     // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
     const candidate = hashOf(attempt?.id ?? 'none', code);
@@ -201,7 +249,11 @@ export function pinService(deps: PinServiceDeps) {
      * `claim` (a CAPTCHA solution) is claimed once first, in the same statement; when it was claimed
      * before, nothing else happens and `claim.taken()` is thrown.
      */
-    async issue(tenant: Tenant, target: PinTarget, claim?: { key: string; until: number; taken: () => Error }): Promise<{ code: string; expiresAt: number }> {
+    async issue(
+      tenant: Tenant,
+      target: PinTarget,
+      claim?: { key: string; until: number; taken: () => Error },
+    ): Promise<{ code: string; expiresAt: number }> {
       const now = clock.now();
       if (now - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = now;
@@ -219,7 +271,13 @@ export function pinService(deps: PinServiceDeps) {
       const outcome = await pins.issue(
         tenant.id,
         { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
-        { claim, notIssuedAfter: now - cooldownMs, locks, counters, budgets: budgetCounters(tenant, target.channel, now) },
+        {
+          claim,
+          notIssuedAfter: now - cooldownMs,
+          locks,
+          counters,
+          budgets: budgetCounters(tenant, target.channel, now),
+        },
       );
       if (!outcome.claimed) throw claim!.taken();
       refuseDuringCooldown(tenant, outcome.issuedAt, now);
@@ -233,13 +291,20 @@ export function pinService(deps: PinServiceDeps) {
         const wait = rateLimits.retryAfter(HOUR, now);
         throw new PinBudgetSpentError(target.channel === 'voice', wait);
       }
-      if (!outcome.stored) throw new RateLimitedError('pin-cooldown', { seconds: tenant.settings.pinResendCooldownSeconds }, tenant.settings.pinResendCooldownSeconds);
+      if (!outcome.stored)
+        throw new RateLimitedError(
+          'pin-cooldown',
+          { seconds: tenant.settings.pinResendCooldownSeconds },
+          tenant.settings.pinResendCooldownSeconds,
+        );
       return { code, expiresAt };
     },
 
     /** Accepts the PIN once (and then it is gone); throws PinRejectedError or RateLimitedError otherwise. */
     async check(tenant: Tenant, target: PinTarget, code: string): Promise<void> {
-      await checkThen(tenant, target, code, async (pinId) => ((await pins.consume(tenant.id, pinId)) ? true : undefined));
+      await checkThen(tenant, target, code, async (pinId) =>
+        (await pins.consume(tenant.id, pinId)) ? true : undefined,
+      );
     },
 
     checkThen,
@@ -260,7 +325,10 @@ export function pinService(deps: PinServiceDeps) {
       const now = clock.now();
       const counters = budgetCounters(tenant, 'sms', now);
       const voice = budgetCounters(tenant, 'voice', now);
-      const counts = await rateLimits.peek(counters.map((c, i) => ({ key: c.key, windowMs: i % 2 === 0 ? HOUR : DAY })), now);
+      const counts = await rateLimits.peek(
+        counters.map((c, i) => ({ key: c.key, windowMs: i % 2 === 0 ? HOUR : DAY })),
+        now,
+      );
       const window = (i: number) => ({ count: counts.get(counters[i]!.key) ?? 0, limit: counters[i]!.limit });
       const windows = counters.map((_, i) => window(i));
       return {
@@ -272,7 +340,8 @@ export function pinService(deps: PinServiceDeps) {
     },
 
     /** Drops the subject's PIN (the endpoint it verifies was removed). */
-    forget: (tenant: Tenant, purpose: PinPurpose, subject: string) => pins.deleteForSubject(tenant.id, purpose, subject),
+    forget: (tenant: Tenant, purpose: PinPurpose, subject: string) =>
+      pins.deleteForSubject(tenant.id, purpose, subject),
   };
 }
 

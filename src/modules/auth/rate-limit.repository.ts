@@ -45,8 +45,16 @@ export function rateLimitRepository(db: Kysely<Database>) {
   async function pruneNowAndThen(now: number): Promise<void> {
     if (now - lastPrune < PRUNE_EVERY_MS) return;
     lastPrune = now;
-    await db.deleteFrom('rate_counters').where('window_start', '>=', 0).where('window_start', '<', now - MAX_WINDOW_MS).execute();
-    await db.deleteFrom('rate_counters').where('window_start', '=', CLAIMS_WINDOW).where('count', '<', toMinutes(now)).execute();
+    await db
+      .deleteFrom('rate_counters')
+      .where('window_start', '>=', 0)
+      .where('window_start', '<', now - MAX_WINDOW_MS)
+      .execute();
+    await db
+      .deleteFrom('rate_counters')
+      .where('window_start', '=', CLAIMS_WINDOW)
+      .where('count', '<', toMinutes(now))
+      .execute();
   }
 
   return {
@@ -60,7 +68,9 @@ export function rateLimitRepository(db: Kysely<Database>) {
       const row = await db
         .insertInto('rate_counters')
         .values({ key, window_start: windowStart, count: 1 })
-        .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }))
+        .onConflict((oc) =>
+          oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }),
+        )
         .returning('count')
         .executeTakeFirstOrThrow();
       const count = Number(row.count);
@@ -71,18 +81,27 @@ export function rateLimitRepository(db: Kysely<Database>) {
      * Counts one hit of each key in one statement (several limits on one request), in the order given.
      * The keys must differ.
      */
-    async hitMany(limits: ReadonlyArray<{ key: string; windowMs: number; limit: number }>, now: number): Promise<RateHit[]> {
+    async hitMany(
+      limits: ReadonlyArray<{ key: string; windowMs: number; limit: number }>,
+      now: number,
+    ): Promise<RateHit[]> {
       await pruneNowAndThen(now);
       const rows = await db
         .insertInto('rate_counters')
         .values(limits.map((l) => ({ key: l.key, window_start: windowStartOf(now, l.windowMs), count: 1 })))
-        .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }))
+        .onConflict((oc) =>
+          oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }),
+        )
         .returning(['key', 'count'])
         .execute();
       const counts = new Map(rows.map((r) => [r.key, Number(r.count)]));
       return limits.map((l) => {
         const count = counts.get(l.key) ?? 1;
-        return { allowed: count <= l.limit, count, retryAfterSeconds: secondsUntil(windowStartOf(now, l.windowMs) + l.windowMs, now) };
+        return {
+          allowed: count <= l.limit,
+          count,
+          retryAfterSeconds: secondsUntil(windowStartOf(now, l.windowMs) + l.windowMs, now),
+        };
       });
     },
 
@@ -92,7 +111,11 @@ export function rateLimitRepository(db: Kysely<Database>) {
       const rows = await db
         .selectFrom('rate_counters')
         .select(['key', 'count'])
-        .where((eb) => eb.or(keys.map((k) => eb.and([eb('key', '=', k.key), eb('window_start', '=', windowStartOf(now, k.windowMs))]))))
+        .where((eb) =>
+          eb.or(
+            keys.map((k) => eb.and([eb('key', '=', k.key), eb('window_start', '=', windowStartOf(now, k.windowMs))])),
+          ),
+        )
         .execute();
       return new Map(rows.map((r) => [r.key, Number(r.count)]));
     },

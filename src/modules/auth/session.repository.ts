@@ -14,7 +14,12 @@ export function sessionRepository(db: Kysely<Database>, engine: Pick<Engine, 'se
   const insertSession = sessionInsert(db);
   const insertConsumingPin = engine.sessionFromPin(db);
   const findSession = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string; now: number }>) =>
-    db.selectFrom('sessions').selectAll().where('id', '=', p('id')).where('tenant_id', '=', p('tenantId')).where('expires_at', '>', p('now')),
+    db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', p('id'))
+      .where('tenant_id', '=', p('tenantId'))
+      .where('expires_at', '>', p('now')),
   );
 
   return {
@@ -27,8 +32,12 @@ export function sessionRepository(db: Kysely<Database>, engine: Pick<Engine, 'se
      * with `audit`, that entry too, only then. All or nothing (`Engine.sessionFromPin`: one statement on
      * PostgreSQL, one transaction on SQLite).
      */
-    insertConsumingPin: (tenantId: TenantId, row: Omit<SessionRow, 'tenant_id'>, pinId: string, audit?: AuditRow): Promise<boolean> =>
-      insertConsumingPin({ ...row, tenant_id: tenantId }, pinId, audit),
+    insertConsumingPin: (
+      tenantId: TenantId,
+      row: Omit<SessionRow, 'tenant_id'>,
+      pinId: string,
+      audit?: AuditRow,
+    ): Promise<boolean> => insertConsumingPin({ ...row, tenant_id: tenantId }, pinId, audit),
 
     /** The live session with this id in this tenant (a session of another tenant is not found). */
     async find(tenantId: TenantId, id: string, now: number): Promise<SessionRow | undefined> {

@@ -79,7 +79,10 @@ export function sessionService(deps: SessionServiceDeps) {
     await repo.deleteExpired(now);
   }
 
-  async function newSession(subject: SessionSubject, data: Record<string, unknown> | undefined): Promise<{ session: CreatedSession; row: Omit<SessionRow, 'tenant_id'> }> {
+  async function newSession(
+    subject: SessionSubject,
+    data: Record<string, unknown> | undefined,
+  ): Promise<{ session: CreatedSession; row: Omit<SessionRow, 'tenant_id'> }> {
     const now = deps.clock.now();
     await pruneNowAndThen(now);
     const token = randomToken(32);
@@ -111,7 +114,13 @@ export function sessionService(deps: SessionServiceDeps) {
      * Starts a session only if it consumes the one-time PIN `pinId` (see PinService.checkThen); undefined
      * when the PIN was gone. `audit` is written with the session (and only with it).
      */
-    async createConsumingPin(tenantId: TenantId, pinId: string, subject: SessionSubject, data?: Record<string, unknown>, audit?: AuditRow): Promise<CreatedSession | undefined> {
+    async createConsumingPin(
+      tenantId: TenantId,
+      pinId: string,
+      subject: SessionSubject,
+      data?: Record<string, unknown>,
+      audit?: AuditRow,
+    ): Promise<CreatedSession | undefined> {
       const { session, row } = await newSession(subject, data);
       return (await repo.insertConsumingPin(tenantId, row, pinId, audit)) ? session : undefined;
     },
@@ -129,7 +138,11 @@ export function sessionService(deps: SessionServiceDeps) {
     },
 
     /** Re-points a session (e.g. a resident who just registered now has a contact) or replaces its data. */
-    async update(tenantId: TenantId, token: string, change: { subject?: SessionSubject; data?: Record<string, unknown> }): Promise<void> {
+    async update(
+      tenantId: TenantId,
+      token: string,
+      change: { subject?: SessionSubject; data?: Record<string, unknown> },
+    ): Promise<void> {
       await repo.update(tenantId, sha256(token), {
         ...(change.subject ? { subject_type: change.subject.type, subject_id: change.subject.id } : {}),
         ...(change.data ? { data: JSON.stringify(change.data) } : {}),

@@ -15,14 +15,28 @@ import type { DispatchBatchJob } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { smsSenderOf } from '../tenants/tenant.country.js';
 import { recipientText, subjectIn } from '../incidents/notice-text.js';
-import { FAILOVER_PREFIX, LostClaimError, type BatchClaim, type DeliveryRepository, type DeliveryResult, type QueuedDelivery } from './delivery.repository.js';
+import {
+  FAILOVER_PREFIX,
+  LostClaimError,
+  type BatchClaim,
+  type DeliveryRepository,
+  type DeliveryResult,
+  type QueuedDelivery,
+} from './delivery.repository.js';
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
 import { resultRecorder } from './result-recorder.js';
-import { IN_DOUBT_ERROR, MARKED_CHUNK_SIZE, MAX_DELIVERY_ATTEMPTS, SLOW_RETRY_PREFIX, slowRetryDelayMs } from './retry-policy.js';
+import {
+  IN_DOUBT_ERROR,
+  MARKED_CHUNK_SIZE,
+  MAX_DELIVERY_ATTEMPTS,
+  SLOW_RETRY_PREFIX,
+  slowRetryDelayMs,
+} from './retry-policy.js';
 
 /** When a queued delivery waiting for a slow retry is due; null for one due at once. */
-const slowRetryAt = (d: QueuedDelivery): number | null => (d.error?.startsWith(SLOW_RETRY_PREFIX) ? d.updatedAt + slowRetryDelayMs(d.attempts) : null);
+const slowRetryAt = (d: QueuedDelivery): number | null =>
+  d.error?.startsWith(SLOW_RETRY_PREFIX) ? d.updatedAt + slowRetryDelayMs(d.attempts) : null;
 
 /** What is left of a channel's chunk after a try: deliveries to retry soon, and when the slow ones are due. */
 interface RetryOutlook {
@@ -51,9 +65,21 @@ export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
 }
 
-function outboundOf(deps: Pick<BatchSenderDeps, 'unsubscribeUrl'>, tenant: Tenant, message: MessageRow, rendered: Record<string, string>, d: QueuedDelivery): OutboundMessage {
+function outboundOf(
+  deps: Pick<BatchSenderDeps, 'unsubscribeUrl'>,
+  tenant: Tenant,
+  message: MessageRow,
+  rendered: Record<string, string>,
+  d: QueuedDelivery,
+): OutboundMessage {
   const text = recipientText(rendered, d.language, tenant.languages[0]!, d.addressLabel ?? '');
-  const email = d.channel === 'email' ? { subject: subjectIn(message.subject, d.language, tenant.languages[0]!), ...(deps.unsubscribeUrl ? { unsubscribeUrl: deps.unsubscribeUrl(tenant, d.endpoint) } : {}) } : {};
+  const email =
+    d.channel === 'email'
+      ? {
+          subject: subjectIn(message.subject, d.language, tenant.languages[0]!),
+          ...(deps.unsubscribeUrl ? { unsubscribeUrl: deps.unsubscribeUrl(tenant, d.endpoint) } : {}),
+        }
+      : {};
   return {
     id: `${message.id}:${d.seq}`,
     tenantId: tenant.id,
@@ -69,32 +95,88 @@ function outboundOf(deps: Pick<BatchSenderDeps, 'unsubscribeUrl'>, tenant: Tenan
 }
 
 /** A provider's answers to a chunk, each handed to `answered` as it comes (all at once for a batch send). */
-async function sendChunk(provider: ChannelProvider, messages: OutboundMessage[], answered: (index: number, result: SendResult | undefined) => void): Promise<void> {
+async function sendChunk(
+  provider: ChannelProvider,
+  messages: OutboundMessage[],
+  answered: (index: number, result: SendResult | undefined) => void,
+): Promise<void> {
   // The provider itself broke (connection gone): the message may be tried again.
-  const broken = (m: OutboundMessage, error: unknown): SendResult => ({ id: m.id, status: 'failed', error: error instanceof Error ? error.message : String(error), retryable: true });
+  const broken = (m: OutboundMessage, error: unknown): SendResult => ({
+    id: m.id,
+    status: 'failed',
+    error: error instanceof Error ? error.message : String(error),
+    retryable: true,
+  });
   if (provider.sendBatch) {
     const results = await provider.sendBatch(messages).catch((error: unknown) => messages.map((m) => broken(m, error)));
     const byId = new Map(results.map((r) => [r.id, r]));
     messages.forEach((m, i) => answered(i, byId.get(m.id)));
     return;
   }
-  await Promise.all(messages.map((m, i) => provider.send(m).catch((error: unknown) => broken(m, error)).then((r) => answered(i, r))));
+  await Promise.all(
+    messages.map((m, i) =>
+      provider
+        .send(m)
+        .catch((error: unknown) => broken(m, error))
+        .then((r) => answered(i, r)),
+    ),
+  );
 }
 
-function toResult(d: QueuedDelivery, provider: string, r: SendResult | undefined, limits: { now: number; expiresAt: number }): DeliveryResult {
-  if (!r) return { seq: d.seq, status: 'queued', provider, providerId: null, error: 'no answer from the provider', attempted: true, answer: null };
+function toResult(
+  d: QueuedDelivery,
+  provider: string,
+  r: SendResult | undefined,
+  limits: { now: number; expiresAt: number },
+): DeliveryResult {
+  if (!r)
+    return {
+      seq: d.seq,
+      status: 'queued',
+      provider,
+      providerId: null,
+      error: 'no answer from the provider',
+      attempted: true,
+      answer: null,
+    };
   const by = r.provider ?? provider;
   const answer = r.raw === undefined ? null : JSON.stringify(r.raw);
-  if (r.status !== 'failed') return { seq: d.seq, status: r.status, provider: by, providerId: r.providerId ?? null, error: r.failover ? `${FAILOVER_PREFIX}${r.failover}` : null, attempted: true, answer };
+  if (r.status !== 'failed')
+    return {
+      seq: d.seq,
+      status: r.status,
+      provider: by,
+      providerId: r.providerId ?? null,
+      error: r.failover ? `${FAILOVER_PREFIX}${r.failover}` : null,
+      attempted: true,
+      answer,
+    };
   // A try that never reached the provider (no connection) does not use up the delivery's attempts.
   const attempted = r.attempted !== false;
   const giveUp = !r.retryable || (attempted && d.attempts + 1 >= MAX_DELIVERY_ATTEMPTS);
   const error = r.error ?? 'failed';
-  if (giveUp || !r.retryLater) return { seq: d.seq, status: giveUp ? 'failed' : 'queued', provider: by, providerId: r.providerId ?? null, error, attempted, answer };
+  if (giveUp || !r.retryLater)
+    return {
+      seq: d.seq,
+      status: giveUp ? 'failed' : 'queued',
+      provider: by,
+      providerId: r.providerId ?? null,
+      error,
+      attempted,
+      answer,
+    };
   // The next slow try must fall within the message's validity, or there is none.
   const expired = limits.now + slowRetryDelayMs(d.attempts + 1) > limits.expiresAt;
   const status = expired ? 'failed' : 'queued';
-  return { seq: d.seq, status, provider: by, providerId: r.providerId ?? null, error: expired ? `${error} (not tried again: the message expires first)` : `${SLOW_RETRY_PREFIX}${error}`, attempted, answer };
+  return {
+    seq: d.seq,
+    status,
+    provider: by,
+    providerId: r.providerId ?? null,
+    error: expired ? `${error} (not tried again: the message expires first)` : `${SLOW_RETRY_PREFIX}${error}`,
+    attempted,
+    answer,
+  };
 }
 
 export function batchSender(deps: BatchSenderDeps) {
@@ -103,7 +185,15 @@ export function batchSender(deps: BatchSenderDeps) {
   // Set by stop(): no new chunk starts; what is left of a batch waits in the queue for the next process.
   let stopping = false;
 
-  async function sendChannel(tenant: Tenant, message: MessageRow, rendered: Record<string, string>, batchNo: number, claim: BatchClaim, channel: ChannelName, rows: QueuedDelivery[]): Promise<RetryOutlook> {
+  async function sendChannel(
+    tenant: Tenant,
+    message: MessageRow,
+    rendered: Record<string, string>,
+    batchNo: number,
+    claim: BatchClaim,
+    channel: ChannelName,
+    rows: QueuedDelivery[],
+  ): Promise<RetryOutlook> {
     const provider = deps.channels[channel];
     const rate = Math.min(provider.maxPerSecond, deps.maxPerSecond ?? Infinity);
     // Chunks are marked as handed over before they go: smaller ones leave fewer in doubt after a crash.
@@ -111,10 +201,20 @@ export function batchSender(deps: BatchSenderDeps) {
     const chunks: QueuedDelivery[][] = [];
     for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
     const mark = (chunk: QueuedDelivery[]): Promise<void> =>
-      provider.idempotent ? Promise.resolve() : deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk.map((d) => d.seq));
+      provider.idempotent
+        ? Promise.resolve()
+        : deliveries.markSubmitting(
+            tenant.id,
+            message.id,
+            batchNo,
+            claim,
+            chunk.map((d) => d.seq),
+          );
     const outlook: RetryOutlook = { soon: 0, later: [] };
     // Answers are written as they come, whichever chunk they belong to.
-    const recorder = resultRecorder((results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()));
+    const recorder = resultRecorder((results) =>
+      deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()),
+    );
     try {
       for (const [n, chunk] of chunks.entries()) {
         if (stopping) {
@@ -130,7 +230,8 @@ export function batchSender(deps: BatchSenderDeps) {
           const now = clock.now();
           const result = toResult(chunk[j]!, provider.name, answer, { now, expiresAt: message.expires_at });
           if (result.status === 'queued') {
-            if (result.error?.startsWith(SLOW_RETRY_PREFIX)) outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
+            if (result.error?.startsWith(SLOW_RETRY_PREFIX))
+              outlook.later.push(now + slowRetryDelayMs(chunk[j]!.attempts + 1));
             else outlook.soon++;
           }
           recorder.add(result);
@@ -142,9 +243,23 @@ export function batchSender(deps: BatchSenderDeps) {
     return outlook;
   }
 
-  async function expireAll(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim, reason: string): Promise<void> {
+  async function expireAll(
+    tenantId: TenantId,
+    message: MessageRow,
+    batchNo: number,
+    claim: BatchClaim,
+    reason: string,
+  ): Promise<void> {
     const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
-    const results = rows.map((d) => ({ seq: d.seq, status: 'expired' as const, provider: 'none', providerId: null, error: reason, attempted: false, answer: null }));
+    const results = rows.map((d) => ({
+      seq: d.seq,
+      status: 'expired' as const,
+      provider: 'none',
+      providerId: null,
+      error: reason,
+      attempted: false,
+      answer: null,
+    }));
     await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, clock.now(), lease());
   }
 
@@ -152,9 +267,18 @@ export function batchSender(deps: BatchSenderDeps) {
    * Sends what of the batch is due; `deferred` when deliveries wait minutes for their next try (the
    * batch is given back until the first of them is due), `done` when nothing is left to try.
    */
-  async function sendBatch(tenantId: TenantId, message: MessageRow, batchNo: number, claim: BatchClaim): Promise<'done' | 'deferred'> {
-    if (message.status === 'cancelled') return expireAll(tenantId, message, batchNo, claim, 'the message was cancelled').then(() => 'done' as const);
-    if (clock.now() > message.expires_at) return expireAll(tenantId, message, batchNo, claim, 'not sent before the message expired').then(() => 'done' as const);
+  async function sendBatch(
+    tenantId: TenantId,
+    message: MessageRow,
+    batchNo: number,
+    claim: BatchClaim,
+  ): Promise<'done' | 'deferred'> {
+    if (message.status === 'cancelled')
+      return expireAll(tenantId, message, batchNo, claim, 'the message was cancelled').then(() => 'done' as const);
+    if (clock.now() > message.expires_at)
+      return expireAll(tenantId, message, batchNo, claim, 'not sent before the message expired').then(
+        () => 'done' as const,
+      );
     const tenant = await deps.findTenant(tenantId);
     if (!tenant) return 'done';
     const rendered = JSON.parse(message.rendered) as Record<string, string>;
@@ -163,7 +287,15 @@ export function batchSender(deps: BatchSenderDeps) {
     const doubtful = (d: QueuedDelivery) => d.inDoubt && !deps.channels[d.channel].idempotent;
     const doubted = queued.filter(doubtful);
     if (doubted.length > 0) {
-      const results = doubted.map((d) => ({ seq: d.seq, status: 'failed' as const, provider: deps.channels[d.channel].name, providerId: null, error: IN_DOUBT_ERROR, attempted: true, answer: null }));
+      const results = doubted.map((d) => ({
+        seq: d.seq,
+        status: 'failed' as const,
+        provider: deps.channels[d.channel].name,
+        providerId: null,
+        error: IN_DOUBT_ERROR,
+        attempted: true,
+        answer: null,
+      }));
       await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, started, lease());
     }
     const sendable = queued.filter((d) => !doubtful(d));
@@ -176,7 +308,9 @@ export function batchSender(deps: BatchSenderDeps) {
       else byChannel.set(row.channel, [row]);
     }
     // Channels side by side: a slow or stalled provider of one never holds back the others.
-    const outlooks = await Promise.all([...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, batchNo, claim, channel, list)));
+    const outlooks = await Promise.all(
+      [...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, batchNo, claim, channel, list)),
+    );
     const soon = outlooks.reduce((sum, o) => sum + o.soon, 0);
     if (soon > 0) {
       await deliveries.releaseBatch(tenantId, message.id, batchNo, claim);
@@ -197,12 +331,20 @@ export function batchSender(deps: BatchSenderDeps) {
     /** The job handler of `dispatch-batch`. */
     async runBatch(job: DispatchBatchJob): Promise<void> {
       const tenantId = asTenantId(job.tenantId);
-      const claim = await deliveries.claimBatch(tenantId, job.messageId, job.batchNo, clock.now(), lease(), deps.workerId ?? null);
+      const claim = await deliveries.claimBatch(
+        tenantId,
+        job.messageId,
+        job.batchNo,
+        clock.now(),
+        lease(),
+        deps.workerId ?? null,
+      );
       if (!claim) return;
       const message = await messages.find(tenantId, job.messageId);
       if (!message) return;
       try {
-        if ((await sendBatch(tenantId, message, job.batchNo, claim)) === 'done') await deliveries.finishBatch(tenantId, message.id, job.batchNo, claim, clock.now());
+        if ((await sendBatch(tenantId, message, job.batchNo, claim)) === 'done')
+          await deliveries.finishBatch(tenantId, message.id, job.batchNo, claim, clock.now());
       } catch (error) {
         if (error instanceof LostClaimError) return;
         throw error;

@@ -47,7 +47,9 @@ export interface DispatchDeps {
   unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
   audit: AuditRepository;
   /** Pipe network traces, for incidents whose area is one. */
-  network?: { traceOutline: IncidentServiceDeps['traceOutline']; tracedAddressIds: PreviewDeps['tracedAddressIds'] } | undefined;
+  network?:
+    | { traceOutline: IncidentServiceDeps['traceOutline']; tracedAddressIds: PreviewDeps['tracedAddressIds'] }
+    | undefined;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -71,7 +73,13 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   };
   const incidentRepo = incidentRepository(db.kysely);
   const candidates = candidateRepository(db.kysely);
-  const incidents = incidentService({ incidents: incidentRepo, audit, clock, selectionPoints: candidates.onStreetsOrPostalCodes, traceOutline: deps.network?.traceOutline });
+  const incidents = incidentService({
+    incidents: incidentRepo,
+    audit,
+    clock,
+    selectionPoints: candidates.onStreetsOrPostalCodes,
+    traceOutline: deps.network?.traceOutline,
+  });
   const tracedAddressIds = deps.network?.tracedAddressIds;
   const messages = messageRepository(db.kysely);
   const deliveries = deliveryRepository(db.kysely, db.engine);
@@ -83,13 +91,45 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
   const preview = previewService({ candidates, registers, recipients, clock, tracedAddressIds });
   const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: BATCH_JOB_ATTEMPTS });
   const starter = dispatchStarter({
-    messages, deliveries, recipients, incidents: incidentRepo, resolve: preview.resolve, queue, audit, clock, findTenant, leaseMs,
+    messages,
+    deliveries,
+    recipients,
+    incidents: incidentRepo,
+    resolve: preview.resolve,
+    queue,
+    audit,
+    clock,
+    findTenant,
+    leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
-  const sender = batchSender({ messages, deliveries, channels: deps.channels, clock, pacer: sharedPacer(db.kysely), findTenant, leaseMs, maxPerSecond: options.maxPerSecond, unsubscribeUrl: deps.unsubscribeUrl, workerId: options.workerId });
-  const replies = smsReplies({ db: db.kysely, clock, channels: deps.channels, findTenant: (id) => tenantsById.findById(id) });
+  const sender = batchSender({
+    messages,
+    deliveries,
+    channels: deps.channels,
+    clock,
+    pacer: sharedPacer(db.kysely),
+    findTenant,
+    leaseMs,
+    maxPerSecond: options.maxPerSecond,
+    unsubscribeUrl: deps.unsubscribeUrl,
+    workerId: options.workerId,
+  });
+  const replies = smsReplies({
+    db: db.kysely,
+    clock,
+    channels: deps.channels,
+    findTenant: (id) => tenantsById.findById(id),
+  });
   const runtime = dispatchRuntime({
-    queue, sender, starter, messages, deliveries, channels: deps.channels, clock, receiveSms: replies.receive,
+    queue,
+    sender,
+    starter,
+    messages,
+    deliveries,
+    channels: deps.channels,
+    clock,
+    receiveSms: replies.receive,
     // A register index older than this rebuilds whole instead of reading changes (the log has a gap).
     housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
     workerId: options.workerId,
@@ -98,7 +138,11 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     incidents,
     incidentRepository: incidentRepo,
     preview,
-    maps: mapService({ registers, findIncident: (tenantId, id) => incidentRepo.find(tenantId, id), addressesOf: incidentAddresses({ candidates, registers, tracedAddressIds }) }),
+    maps: mapService({
+      registers,
+      findIncident: (tenantId, id) => incidentRepo.find(tenantId, id),
+      addressesOf: incidentAddresses({ candidates, registers, tracedAddressIds }),
+    }),
     messages: messageService({ messages, deliveries, incidents, starter, queue, audit, clock }),
     recipients,
     registers,

@@ -23,8 +23,18 @@ export interface DispatchRouteDeps {
 }
 
 /** A message is finished for its watchers when nothing is queued or waiting for a receipt. */
-const finished = (m: MessageView) => (m.status === 'sent' || m.status === 'cancelled') && m.queued === 0 && m.sent === 0;
-const counts = (m: MessageView) => ({ status: m.status, outcome: m.outcome, queued: m.queued, sent: m.sent, delivered: m.delivered, failed: m.failed, expired: m.expired, total: m.total });
+const finished = (m: MessageView) =>
+  (m.status === 'sent' || m.status === 'cancelled') && m.queued === 0 && m.sent === 0;
+const counts = (m: MessageView) => ({
+  status: m.status,
+  outcome: m.outcome,
+  queued: m.queued,
+  sent: m.sent,
+  delivered: m.delivered,
+  failed: m.failed,
+  expired: m.expired,
+  total: m.total,
+});
 
 export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDeps) => {
   const { messages } = deps;
@@ -36,7 +46,8 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
       preHandler: guard('viewer'),
       schema: {
         tags: ['messages'],
-        summary: 'Who the incident reaches: addresses, contacts, endpoints per channel, exclusions with reasons, SMS segments and cost',
+        summary:
+          'Who the incident reaches: addresses, contacts, endpoints per channel, exclusions with reasons, SMS segments and cost',
         security,
         params: incidentParams,
         body: previewBody,
@@ -54,7 +65,13 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
     '/api/t/:tenant/incidents/:id/messages',
     {
       preHandler: guard('viewer'),
-      schema: { tags: ['messages'], summary: "The incident's messages with their delivery counts", security, params: incidentParams, response: { 200: z.object({ items: z.array(messageSchema) }) } },
+      schema: {
+        tags: ['messages'],
+        summary: "The incident's messages with their delivery counts",
+        security,
+        params: incidentParams,
+        response: { 200: z.object({ items: z.array(messageSchema) }) },
+      },
     },
     async (request) => ({ items: await messages.listMessages(operatorOf(request).tenant, request.params.id) }),
   );
@@ -65,7 +82,8 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
       preHandler: guard('operator'),
       schema: {
         tags: ['messages'],
-        summary: 'Send (or schedule) a message to the incident\'s recipients; follow-ups go to the set frozen by the first',
+        summary:
+          "Send (or schedule) a message to the incident's recipients; follow-ups go to the set frozen by the first",
         security,
         params: incidentParams,
         body: sendBody,
@@ -82,7 +100,13 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
     '/api/t/:tenant/messages/:id',
     {
       preHandler: guard('viewer'),
-      schema: { tags: ['messages'], summary: 'A message and its delivery counts: queued, sent, delivered, failed, expired', security, params: messageParams, response: { 200: messageSchema } },
+      schema: {
+        tags: ['messages'],
+        summary: 'A message and its delivery counts: queued, sent, delivered, failed, expired',
+        security,
+        params: messageParams,
+        response: { 200: messageSchema },
+      },
     },
     async (request) => messages.getMessage(operatorOf(request).tenant, request.params.id),
   );
@@ -91,13 +115,23 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
     '/api/t/:tenant/messages/:id/events',
     {
       preHandler: guard('viewer'),
-      schema: { tags: ['messages'], summary: 'Live delivery counts as server-sent events (one a second until done)', security, params: messageParams },
+      schema: {
+        tags: ['messages'],
+        summary: 'Live delivery counts as server-sent events (one a second until done)',
+        security,
+        params: messageParams,
+      },
     },
     async (request, reply) => {
       const { tenant } = operatorOf(request);
       let current = await messages.getMessage(tenant, request.params.id);
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': request.id });
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-request-id': request.id,
+      });
       let closed = false;
       request.raw.on('close', () => (closed = true));
       const until = Date.now() + 3_600_000;
@@ -118,7 +152,10 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
   ] as const) {
     app.post(
       `/api/t/:tenant/messages/:id/${action}`,
-      { preHandler: guard('operator'), schema: { tags: ['messages'], summary, security, params: messageParams, response: { 200: messageSchema } } },
+      {
+        preHandler: guard('operator'),
+        schema: { tags: ['messages'], summary, security, params: messageParams, response: { 200: messageSchema } },
+      },
       async (request) => {
         const { tenant, actor } = operatorOf(request);
         if (action === 'approve') return messages.approveMessage(tenant, request.params.id, actor);
@@ -132,7 +169,12 @@ export const messageRoutes = routePlugin('messages', (app, deps: DispatchRouteDe
     '/api/t/:tenant/messages/:id/deliveries.csv',
     {
       preHandler: guard('operator'),
-      schema: { tags: ['messages'], summary: 'Every delivery of a message as CSV (numbers included: the read is audited)', security, params: messageParams },
+      schema: {
+        tags: ['messages'],
+        summary: 'Every delivery of a message as CSV (numbers included: the read is audited)',
+        security,
+        params: messageParams,
+      },
     },
     async (request, reply) => {
       const { tenant, actor } = operatorOf(request);

@@ -44,8 +44,13 @@ export interface WorkerOptions {
 }
 
 /** The jobs that send these batches (priority subscribers' batches first). */
-const batchJobs = (batches: ReadonlyArray<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>) =>
-  batches.map((b) => ({ payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 }));
+const batchJobs = (
+  batches: ReadonlyArray<{ tenant_id: string; message_id: string; batch_no: number; priority: number }>,
+) =>
+  batches.map((b) => ({
+    payload: { tenantId: b.tenant_id, messageId: b.message_id, batchNo: b.batch_no },
+    priority: b.priority ? 10 : 0,
+  }));
 
 export function dispatchRuntime(deps: RuntimeDeps) {
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -91,7 +96,10 @@ export function dispatchRuntime(deps: RuntimeDeps) {
   const inboundWork = new Set<Promise<unknown>>();
   function receiveSms(sms: InboundSms): Promise<unknown> {
     const work = (deps.receiveSms?.(sms) ?? Promise.resolve(false))
-      .then((matched) => void (matched || logger?.info({ provider: sms.provider }, 'inbound SMS answers no notice; dropped')))
+      .then(
+        (matched) =>
+          void (matched || logger?.info({ provider: sms.provider }, 'inbound SMS answers no notice; dropped')),
+      )
       .catch((error: unknown) => logger?.warn({ err: error, provider: sms.provider }, 'inbound SMS not handled'))
       .finally(() => inboundWork.delete(work));
     inboundWork.add(work);
@@ -123,7 +131,11 @@ export function dispatchRuntime(deps: RuntimeDeps) {
         // The process of this id that held these batches is gone (this one replaced it): take them back now.
         const own = await deps.deliveries.releaseOwnBatches(deps.workerId, deps.clock.now());
         await deps.queue.enqueue('dispatch-batch', batchJobs(own));
-        if (own.length > 0) options.logger?.info({ batches: own.length, workerId: deps.workerId }, 'took back the batches of this worker id');
+        if (own.length > 0)
+          options.logger?.info(
+            { batches: own.length, workerId: deps.workerId },
+            'took back the batches of this worker id',
+          );
       }
       await deps.queue.work('dispatch-batch', (job) => deps.sender.runBatch(job), { concurrency: options.concurrency });
       let keptAt = 0;
@@ -132,7 +144,9 @@ export function dispatchRuntime(deps: RuntimeDeps) {
         const now = deps.clock.now();
         if (deps.housekeeping && now - keptAt >= HOUSEKEEPING_MS) {
           keptAt = now;
-          void deps.housekeeping(now).catch((error: unknown) => options.logger?.warn({ err: error }, 'dispatch housekeeping failed'));
+          void deps
+            .housekeeping(now)
+            .catch((error: unknown) => options.logger?.warn({ err: error }, 'dispatch housekeeping failed'));
         }
       };
       tick();
@@ -158,7 +172,13 @@ export function dispatchRuntime(deps: RuntimeDeps) {
         sweeping?.catch(() => {}),
         deps.queue.stop(),
         // Closing ends the messages in flight at once, so that the workers above can finish their batches.
-        ...providers.map((p) => p.close?.().catch((error: unknown) => logger?.warn({ err: error, provider: p.name }, 'provider did not close cleanly'))),
+        ...providers.map((p) =>
+          p
+            .close?.()
+            .catch((error: unknown) =>
+              logger?.warn({ err: error, provider: p.name }, 'provider did not close cleanly'),
+            ),
+        ),
       ]);
       await receipts.flush().catch(() => {});
       receipts.stop();

@@ -31,7 +31,10 @@ export interface StarterDeps {
   batchSize: number;
 }
 
-const STATUS_AFTER: Partial<Record<MessageRow['kind'], Incident['status']>> = { 'all-clear': 'resolved', cancel: 'cancelled' };
+const STATUS_AFTER: Partial<Record<MessageRow['kind'], Incident['status']>> = {
+  'all-clear': 'resolved',
+  cancel: 'cancelled',
+};
 
 export function dispatchStarter(deps: StarterDeps) {
   const { messages, deliveries, clock } = deps;
@@ -68,14 +71,19 @@ export function dispatchStarter(deps: StarterDeps) {
       await enqueueBatches(tenantId, messageId);
       const counts = await deliveries.counts(tenantId, messageId);
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      await messages.update(tenantId, messageId, {
-        status: total === 0 ? 'sent' : 'sending',
-        started_at: message.started_at ?? now,
-        finished_at: total === 0 ? now : null,
-        lease_until: null,
-        recipient_count: total,
-        ...(created ? { batch_count: created.batches } : {}),
-      }, ['starting']);
+      await messages.update(
+        tenantId,
+        messageId,
+        {
+          status: total === 0 ? 'sent' : 'sending',
+          started_at: message.started_at ?? now,
+          finished_at: total === 0 ? now : null,
+          lease_until: null,
+          recipient_count: total,
+          ...(created ? { batch_count: created.batches } : {}),
+        },
+        ['starting'],
+      );
       const after = STATUS_AFTER[message.kind];
       if (after) await deps.incidents.setStatus(tenantId, incident.id, after, now);
       else if (incident.status === 'draft') await deps.incidents.setStatus(tenantId, incident.id, 'active', now);
@@ -85,7 +93,12 @@ export function dispatchStarter(deps: StarterDeps) {
         action: 'message.send',
         subjectType: 'message',
         subjectId: messageId,
-        detail: { incidentId: incident.id, kind: message.kind, recipients: total, ...(excluded ? { frozen: excluded } : {}) },
+        detail: {
+          incidentId: incident.id,
+          kind: message.kind,
+          recipients: total,
+          ...(excluded ? { frozen: excluded } : {}),
+        },
       });
       return true;
     },

@@ -11,18 +11,38 @@ export type MessageRow = Selectable<MessagesTable>;
 export function messageRepository(db: Kysely<Database>) {
   return {
     async insert(tenantId: TenantId, row: Omit<MessageRow, 'tenant_id'>): Promise<void> {
-      await db.insertInto('messages').values({ ...row, tenant_id: tenantId }).execute();
+      await db
+        .insertInto('messages')
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
     },
 
     async find(tenantId: TenantId, id: string): Promise<MessageRow | undefined> {
-      return db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return db
+        .selectFrom('messages')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
 
     async listForIncident(tenantId: TenantId, incidentId: string): Promise<MessageRow[]> {
-      return db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId).where('incident_id', '=', incidentId).orderBy('created_at').orderBy('id').execute();
+      return db
+        .selectFrom('messages')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
     },
 
-    async update(tenantId: TenantId, id: string, values: Partial<Omit<MessageRow, 'id' | 'tenant_id'>>, onlyIfStatus?: MessageRow['status'][]): Promise<boolean> {
+    async update(
+      tenantId: TenantId,
+      id: string,
+      values: Partial<Omit<MessageRow, 'id' | 'tenant_id'>>,
+      onlyIfStatus?: MessageRow['status'][],
+    ): Promise<boolean> {
       let query = db.updateTable('messages').set(values).where('tenant_id', '=', tenantId).where('id', '=', id);
       if (onlyIfStatus) query = query.where('status', 'in', onlyIfStatus);
       return Number((await query.executeTakeFirst()).numUpdatedRows) === 1;
@@ -60,7 +80,6 @@ export function messageRepository(db: Kysely<Database>) {
         .limit(limit)
         .execute();
     },
-
   };
 }
 

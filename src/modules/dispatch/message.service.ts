@@ -92,7 +92,11 @@ export interface ProviderCounts {
   failures: Array<{ reason: string; n: number }>;
 }
 
-export function toMessageView(row: MessageRow, counts: DeliveryCounts, byProvider: ProviderCounts = { providers: [], failovers: [], failures: [] }): MessageView {
+export function toMessageView(
+  row: MessageRow,
+  counts: DeliveryCounts,
+  byProvider: ProviderCounts = { providers: [], failovers: [], failures: [] },
+): MessageView {
   const providers = new Map<string, { provider: string } & Partial<DeliveryCounts>>();
   for (const p of byProvider.providers) {
     const entry = providers.get(p.provider) ?? { provider: p.provider };
@@ -143,20 +147,32 @@ export function messageService(deps: MessageServiceDeps) {
     requireMessage,
     view,
 
-    async createMessage(tenant: Tenant, incidentId: string, input: NewMessageInput, actor: Actor): Promise<MessageView> {
+    async createMessage(
+      tenant: Tenant,
+      incidentId: string,
+      input: NewMessageInput,
+      actor: Actor,
+    ): Promise<MessageView> {
       const incident = await deps.incidents.getIncident(tenant, incidentId);
       const kind = input.kind ?? 'alert';
       if (incident.status === 'cancelled') throw new ConflictError('incident-cancelled');
       if (kind !== 'alert' && incident.frozenAt === null) throw new ValidationError('kind', 'alert-first', { kind });
       const rendered = renderTexts(input.texts ?? {}, kind, {
         languages: tenant.languages,
-        context: { service: incident.service, startsAt: incident.startsAt, endsAt: incident.endsAt, tenantName: tenant.name },
+        context: {
+          service: incident.service,
+          startsAt: incident.startsAt,
+          endsAt: incident.endsAt,
+          tenantName: tenant.name,
+        },
         footer: tenant.settings.smsFooter,
         allowLinks: tenant.settings.allowLinksInSms,
       });
       const now = clock.now();
       const requested = parseSendAt(input.sendAt, now);
-      const quiet = tenant.settings.quietHours ? { ...tenant.settings.quietHours, timeZone: tenant.settings.quietHours.timeZone || DEFAULT_TIME_ZONE } : null;
+      const quiet = tenant.settings.quietHours
+        ? { ...tenant.settings.quietHours, timeZone: tenant.settings.quietHours.timeZone || DEFAULT_TIME_ZONE }
+        : null;
       const sendAt = incident.kind === 'planned' ? afterQuietHours(requested, quiet) : requested;
       const row: Omit<MessageRow, 'tenant_id'> = {
         id: newId(),
@@ -183,8 +199,19 @@ export function messageService(deps: MessageServiceDeps) {
       };
       await messages.insert(tenant.id, row);
       await deps.audit.record(tenant.id, now, {
-        actorType: actor.type, actorId: actor.id, action: 'message.create', subjectType: 'message', subjectId: row.id,
-        detail: { incidentId: incident.id, kind, languages: Object.keys(input.texts ?? {}), sendAt, held: row.held_until !== null, approval: row.status === 'awaiting-approval' },
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'message.create',
+        subjectType: 'message',
+        subjectId: row.id,
+        detail: {
+          incidentId: incident.id,
+          kind,
+          languages: Object.keys(input.texts ?? {}),
+          sendAt,
+          held: row.held_until !== null,
+          approval: row.status === 'awaiting-approval',
+        },
       });
       await startIfDue(tenant, { ...row, tenant_id: tenant.id });
       return view(tenant, await requireMessage(tenant, row.id));
@@ -194,8 +221,17 @@ export function messageService(deps: MessageServiceDeps) {
       const row = await requireMessage(tenant, id);
       if (row.status !== 'awaiting-approval') throw new ConflictError('message-not-awaiting', { status: row.status });
       if (actor.type !== 'operator' || actor.id === row.created_by) throw new ForbiddenError('approver-other');
-      if (!(await messages.update(tenant.id, id, { status: 'scheduled', approved_by: actor.id }, ['awaiting-approval']))) throw new ConflictError('approved-already');
-      await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.approve', subjectType: 'message', subjectId: id });
+      if (
+        !(await messages.update(tenant.id, id, { status: 'scheduled', approved_by: actor.id }, ['awaiting-approval']))
+      )
+        throw new ConflictError('approved-already');
+      await deps.audit.record(tenant.id, clock.now(), {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'message.approve',
+        subjectType: 'message',
+        subjectId: id,
+      });
       await startIfDue(tenant, { ...row, status: 'scheduled' });
       return view(tenant, await requireMessage(tenant, id));
     },
@@ -203,10 +239,23 @@ export function messageService(deps: MessageServiceDeps) {
     /** Stops a message: before it starts nothing goes; while sending, what is still queued expires. */
     async cancelMessage(tenant: Tenant, id: string, actor: Actor): Promise<MessageView> {
       const row = await requireMessage(tenant, id);
-      if (!(await messages.update(tenant.id, id, { status: 'cancelled', finished_at: clock.now() }, ['awaiting-approval', 'scheduled', 'starting', 'sending']))) {
+      if (
+        !(await messages.update(tenant.id, id, { status: 'cancelled', finished_at: clock.now() }, [
+          'awaiting-approval',
+          'scheduled',
+          'starting',
+          'sending',
+        ]))
+      ) {
         throw new ConflictError('message-status', { status: row.status });
       }
-      await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.cancel', subjectType: 'message', subjectId: id });
+      await deps.audit.record(tenant.id, clock.now(), {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'message.cancel',
+        subjectType: 'message',
+        subjectId: id,
+      });
       return view(tenant, await requireMessage(tenant, id));
     },
 
@@ -214,8 +263,21 @@ export function messageService(deps: MessageServiceDeps) {
       const row = await requireMessage(tenant, id);
       if (row.status === 'cancelled') throw new ConflictError('message-status', { status: 'cancelled' });
       const batches = await deliveries.requeueFailed(tenant.id, id, clock.now());
-      await deps.queue.enqueue('dispatch-batch', batches.map((b) => ({ payload: { tenantId: tenant.id, messageId: id, batchNo: b.batch_no }, priority: b.priority ? 10 : 0 })));
-      await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.retry', subjectType: 'message', subjectId: id, detail: { batches: batches.length } });
+      await deps.queue.enqueue(
+        'dispatch-batch',
+        batches.map((b) => ({
+          payload: { tenantId: tenant.id, messageId: id, batchNo: b.batch_no },
+          priority: b.priority ? 10 : 0,
+        })),
+      );
+      await deps.audit.record(tenant.id, clock.now(), {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'message.retry',
+        subjectType: 'message',
+        subjectId: id,
+        detail: { batches: batches.length },
+      });
       return view(tenant, await requireMessage(tenant, id));
     },
 
@@ -233,10 +295,32 @@ export function messageService(deps: MessageServiceDeps) {
     async exportDeliveries(tenant: Tenant, id: string, actor: Actor): Promise<string> {
       const row = await requireMessage(tenant, id);
       const rows = await deliveries.listDeliveries(tenant.id, id, row.incident_id);
-      await deps.audit.record(tenant.id, clock.now(), { actorType: actor.type, actorId: actor.id, action: 'message.export', subjectType: 'message', subjectId: id, detail: { rows: rows.length } });
+      await deps.audit.record(tenant.id, clock.now(), {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'message.export',
+        subjectType: 'message',
+        subjectId: id,
+        detail: { rows: rows.length },
+      });
       const lines = ['seq,channel,endpoint,language,address,status,error,attempts,sent_at,updated_at'];
       for (const d of rows) {
-        lines.push([d.seq, d.channel, d.endpoint, d.language, d.address_label, d.status, d.error, d.attempts, iso(d.sent_at), iso(d.updated_at)].map(csvCell).join(','));
+        lines.push(
+          [
+            d.seq,
+            d.channel,
+            d.endpoint,
+            d.language,
+            d.address_label,
+            d.status,
+            d.error,
+            d.attempts,
+            iso(d.sent_at),
+            iso(d.updated_at),
+          ]
+            .map(csvCell)
+            .join(','),
+        );
       }
       return lines.join('\n') + '\n';
     },

@@ -86,7 +86,13 @@ export function receiptWriter(deps: ReceiptWriterDeps) {
 
   return {
     add(receipt: DeliveryReceipt): void {
-      buffer.push({ provider: receipt.provider, providerId: receipt.providerId, status: receipt.status, error: receipt.error ?? null, at: receipt.at });
+      buffer.push({
+        provider: receipt.provider,
+        providerId: receipt.providerId,
+        status: receipt.status,
+        error: receipt.error ?? null,
+        at: receipt.at,
+      });
       schedule();
     },
     flush,

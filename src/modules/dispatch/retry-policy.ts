@@ -30,7 +30,8 @@ export const MAX_DELIVERY_ATTEMPTS = 5;
 export const MARKED_CHUNK_SIZE = 100;
 
 /** Why a delivery in doubt is not sent again. */
-export const IN_DOUBT_ERROR = "in doubt: the process sending it stopped before the provider's answer was recorded; not sent again, to send no one a message twice";
+export const IN_DOUBT_ERROR =
+  "in doubt: the process sending it stopped before the provider's answer was recorded; not sent again, to send no one a message twice";
 
 /** The error of a delivery waiting minutes for its next try (`retryLater`: an SMTP 4xx). */
 export const SLOW_RETRY_PREFIX = 'tried again later: ';

@@ -19,16 +19,26 @@ export function atomFeed(tenant: Tenant, incidents: readonly PublicIncident[], b
   feed.ele('updated').txt(xmlText(new Date(updated || now).toISOString()));
   feed.ele('author').ele('name').txt(xmlText(tenant.name));
   feed.ele('link', { rel: 'self', type: 'application/atom+xml', href: xmlText(`${base}/feed.atom`) });
-  feed.ele('link', { rel: 'alternate', type: 'text/html', href: xmlText(`${baseUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`) });
+  feed.ele('link', {
+    rel: 'alternate',
+    type: 'text/html',
+    href: xmlText(`${baseUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`),
+  });
   for (const p of incidents) {
     const entry = feed.ele('entry');
     entry.ele('id').txt(xmlText(`urn:aviso:${tenant.slug}:incident:${p.incident.id}`));
     entry.ele('title').txt(xmlText(`${p.incident.title} (${p.status})`));
-    entry.ele('updated').txt(xmlText(new Date(Math.max(p.incident.updatedAt, p.messages.at(-1)?.sentAt ?? 0)).toISOString()));
+    entry
+      .ele('updated')
+      .txt(xmlText(new Date(Math.max(p.incident.updatedAt, p.messages.at(-1)?.sentAt ?? 0)).toISOString()));
     if (p.incident.startsAt !== null) entry.ele('published').txt(xmlText(new Date(p.incident.createdAt).toISOString()));
     entry.ele('category', { term: p.incident.service });
     entry.ele('summary').txt(xmlText(p.publicText));
-    entry.ele('link', { rel: 'alternate', type: 'application/cap+xml', href: xmlText(`${base}/incidents/${p.incident.id}/cap.xml`) });
+    entry.ele('link', {
+      rel: 'alternate',
+      type: 'application/cap+xml',
+      href: xmlText(`${base}/incidents/${p.incident.id}/cap.xml`),
+    });
   }
   return doc.end({ prettyPrint: true });
 }

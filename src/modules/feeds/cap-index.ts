@@ -12,10 +12,17 @@ import type { PublicIncident } from './feed.service.js';
 
 const ATOM = 'http://www.w3.org/2005/Atom';
 
-export function capIndex(context: CapContext, incidents: readonly PublicIncident[], baseUrl: string, now: number): string {
+export function capIndex(
+  context: CapContext,
+  incidents: readonly PublicIncident[],
+  baseUrl: string,
+  now: number,
+): string {
   const { tenant } = context;
   const base = `${baseUrl.replace(/\/$/, '')}/api/t/${tenant.slug}/public`;
-  const entries = incidents.map((p) => ({ p, head: currentAlertHead(tenant, p) })).sort((a, b) => b.head.sent - a.head.sent);
+  const entries = incidents
+    .map((p) => ({ p, head: currentAlertHead(tenant, p) }))
+    .sort((a, b) => b.head.sent - a.head.sent);
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const feed = doc.ele(ATOM, 'feed');
   feed.ele('id').txt(xmlText(`urn:aviso:${tenant.slug}:cap`));
@@ -28,7 +35,11 @@ export function capIndex(context: CapContext, incidents: readonly PublicIncident
     entry.ele('id').txt(xmlText(head.identifier));
     entry.ele('title').txt(xmlText(p.incident.title));
     entry.ele('updated').txt(xmlText(new Date(Math.floor(head.sent / 1000) * 1000).toISOString()));
-    entry.ele('link', { rel: 'alternate', type: 'application/cap+xml', href: xmlText(`${base}/incidents/${p.incident.id}/cap.xml`) });
+    entry.ele('link', {
+      rel: 'alternate',
+      type: 'application/cap+xml',
+      href: xmlText(`${base}/incidents/${p.incident.id}/cap.xml`),
+    });
     appendIncidentAlert(entry.ele('content', { type: 'application/cap+xml' }), context, p);
   }
   return doc.end({ prettyPrint: true });

@@ -30,7 +30,9 @@ export function capTime(ms: number): string {
 /** Outer rings of every polygon as CAP polygons ("lat,lon" pairs, first = last). */
 export function capPolygons(geometry: MultiPolygon | null): string[] {
   if (!geometry) return [];
-  return geometry.coordinates.map((polygon) => polygon[0]!.map(([lon, lat]) => `${lat!.toFixed(6)},${lon!.toFixed(6)}`).join(' '));
+  return geometry.coordinates.map((polygon) =>
+    polygon[0]!.map(([lon, lat]) => `${lat!.toFixed(6)},${lon!.toFixed(6)}`).join(' '),
+  );
 }
 
 /** A CAP circle: "lat,lon radius" with the radius in kilometres. */
@@ -68,18 +70,26 @@ export function incidentAlertHeads(tenant: Tenant, p: PublicIncident): CapAlertH
   }));
   const last = p.messages.at(-1);
   if (p.incident.status === 'cancelled' && last?.kind !== 'cancel') {
-    heads.push({ identifier: `${incidentUrn(tenant, p)}:cancelled`, sent: p.incident.updatedAt, msgType: heads.length ? 'Cancel' : 'Alert' });
+    heads.push({
+      identifier: `${incidentUrn(tenant, p)}:cancelled`,
+      sent: p.incident.updatedAt,
+      msgType: heads.length ? 'Cancel' : 'Alert',
+    });
   } else if (p.incident.status === 'resolved' && last && last.kind !== 'all-clear') {
     heads.push({ identifier: `${incidentUrn(tenant, p)}:resolved`, sent: p.incident.updatedAt, msgType: 'Update' });
   } else if (heads.length === 0) {
     heads.push({ identifier: incidentUrn(tenant, p), sent: p.incident.updatedAt, msgType: 'Alert' });
   }
   const sender = senderOf(tenant);
-  return heads.map((head, i) => ({ ...head, references: heads.slice(0, i).map((h) => `${sender},${h.identifier},${capTime(h.sent)}`) }));
+  return heads.map((head, i) => ({
+    ...head,
+    references: heads.slice(0, i).map((h) => `${sender},${h.identifier},${capTime(h.sent)}`),
+  }));
 }
 
 /** The incident's current alert: the newest of its alerts. */
-export const currentAlertHead = (tenant: Tenant, p: PublicIncident): CapAlertHead => incidentAlertHeads(tenant, p).at(-1)!;
+export const currentAlertHead = (tenant: Tenant, p: PublicIncident): CapAlertHead =>
+  incidentAlertHeads(tenant, p).at(-1)!;
 
 function urgencyOf(p: PublicIncident): string {
   if (p.status === 'resolved' || p.status === 'cancelled') return 'Past';
@@ -124,7 +134,13 @@ function addAreas(info: XMLBuilder, context: CapContext, p: PublicIncident, lang
   }
   for (const shape of p.selectionShapes) {
     const area = info.ele('area');
-    area.ele('areaDesc').txt(xmlText(shape.postalCode ? `${POSTAL_AREA[language]} ${shape.postalCode}` : areaDescIn(context.tenant, p, language)));
+    area
+      .ele('areaDesc')
+      .txt(
+        xmlText(
+          shape.postalCode ? `${POSTAL_AREA[language]} ${shape.postalCode}` : areaDescIn(context.tenant, p, language),
+        ),
+      );
     area.ele('circle').txt(xmlText(capCircle(shape.circle)));
     if (shape.postalCode) {
       const geocode = area.ele('geocode');
@@ -141,15 +157,29 @@ function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, lang
   info.ele('language').txt(xmlText(CAP_LANGUAGE[language]));
   info.ele('category').txt(xmlText('Infra'));
   info.ele('event').txt(xmlText(serviceName(p.incident.service, language)));
-  info.ele('responseType').txt(xmlText(latest?.kind === 'all-clear' || p.status === 'resolved' ? 'AllClear' : p.status === 'cancelled' ? 'None' : 'Prepare'));
+  info
+    .ele('responseType')
+    .txt(
+      xmlText(
+        latest?.kind === 'all-clear' || p.status === 'resolved'
+          ? 'AllClear'
+          : p.status === 'cancelled'
+            ? 'None'
+            : 'Prepare',
+      ),
+    );
   info.ele('urgency').txt(xmlText(urgencyOf(p)));
-  info.ele('severity').txt(xmlText(p.incident.service === 'waste' || p.incident.service === 'other' ? 'Minor' : 'Moderate'));
+  info
+    .ele('severity')
+    .txt(xmlText(p.incident.service === 'waste' || p.incident.service === 'other' ? 'Minor' : 'Moderate'));
   info.ele('certainty').txt(xmlText(p.incident.kind === 'sudden' ? 'Observed' : 'Likely'));
   info.ele('effective').txt(xmlText(capTime(latest?.sentAt ?? p.incident.updatedAt)));
   if (p.incident.startsAt !== null) info.ele('onset').txt(xmlText(capTime(p.incident.startsAt)));
   if (p.incident.endsAt !== null) info.ele('expires').txt(xmlText(capTime(p.incident.endsAt)));
   info.ele('senderName').txt(xmlText(tenant.name));
-  info.ele('headline').txt(xmlText(language === tenant.languages[0] ? p.incident.title : serviceName(p.incident.service, language)));
+  info
+    .ele('headline')
+    .txt(xmlText(language === tenant.languages[0] ? p.incident.title : serviceName(p.incident.service, language)));
   info.ele('description').txt(xmlText(latest?.texts[language] ?? p.publicText));
   if (context.publicUrl) info.ele('web').txt(xmlText(`${context.publicUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`));
   const contact = [tenant.contactInfo.phone, tenant.contactInfo.email].filter(Boolean).join(', ');

@@ -24,7 +24,10 @@ export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lo
 /** The circle around `points`, or null for none. */
 export function circleAround(points: ReadonlyArray<{ lat: number; lon: number }>): Circle | null {
   if (points.length === 0) return null;
-  let minLat = Infinity, minLon = Infinity, maxLat = -Infinity, maxLon = -Infinity;
+  let minLat = Infinity,
+    minLon = Infinity,
+    maxLat = -Infinity,
+    maxLon = -Infinity;
   for (const p of points) {
     minLat = Math.min(minLat, p.lat);
     maxLat = Math.max(maxLat, p.lat);

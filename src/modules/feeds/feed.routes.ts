@@ -51,14 +51,23 @@ export const feedRoutes = routePlugin('feeds', (app, deps: FeedRouteDeps) => {
 
   app.get(
     '/api/t/:tenant/public/incidents.geojson',
-    { schema: { tags: ['public'], summary: 'Published incidents as a GeoJSON FeatureCollection (area, times, service, status, public text)', params: tenantParams } },
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Published incidents as a GeoJSON FeatureCollection (area, times, service, status, public text)',
+        params: tenantParams,
+      },
+    },
     async (request, reply) => {
       const { incidents } = await load(request.params.tenant);
       const collection = {
         type: 'FeatureCollection',
         features: incidents.map((p) => rfc7946Feature(p.incident.id, mapGeometry(p.incident), properties(p))),
       };
-      return reply.type('application/geo+json').header('cache-control', 'public, max-age=30').send(JSON.stringify(collection));
+      return reply
+        .type('application/geo+json')
+        .header('cache-control', 'public, max-age=30')
+        .send(JSON.stringify(collection));
     },
   );
 
@@ -67,7 +76,8 @@ export const feedRoutes = routePlugin('feeds', (app, deps: FeedRouteDeps) => {
     {
       schema: {
         tags: ['public'],
-        summary: 'The CAP feed: an Atom feed with one entry per current CAP 1.2 alert (its identifier as the entry id, linked and inline), as CAP aggregators read them',
+        summary:
+          'The CAP feed: an Atom feed with one entry per current CAP 1.2 alert (its identifier as the entry id, linked and inline), as CAP aggregators read them',
         params: tenantParams,
       },
     },
@@ -81,27 +91,56 @@ export const feedRoutes = routePlugin('feeds', (app, deps: FeedRouteDeps) => {
   app.get(
     '/api/t/:tenant/public/cap.xml',
     // Left out of the API document: an old address kept for readers that still poll it.
-    { schema: { tags: ['public'], summary: 'Moved to the CAP feed (cap.atom): one alert cannot stand for several incidents', params: tenantParams, hide: true } },
-    async (request, reply) => reply.redirect(`${base.replace(/\/$/, '')}/api/t/${encodeURIComponent(request.params.tenant)}/public/cap.atom`, 301),
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Moved to the CAP feed (cap.atom): one alert cannot stand for several incidents',
+        params: tenantParams,
+        hide: true,
+      },
+    },
+    async (request, reply) =>
+      reply.redirect(
+        `${base.replace(/\/$/, '')}/api/t/${encodeURIComponent(request.params.tenant)}/public/cap.atom`,
+        301,
+      ),
   );
 
   app.get(
     '/api/t/:tenant/public/incidents/:id/cap.xml',
-    { schema: { tags: ['public'], summary: 'One published incident as a CAP 1.2 alert', params: z.object({ tenant: z.string(), id: z.string().max(100) }) } },
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'One published incident as a CAP 1.2 alert',
+        params: z.object({ tenant: z.string(), id: z.string().max(100) }),
+      },
+    },
     async (request, reply) => {
       const { tenant, incidents } = await load(request.params.tenant);
       const found = incidents.find((p) => p.incident.id === request.params.id);
       if (!found) throw new NotFoundError(`published incident ${request.params.id}`);
-      return reply.type('application/cap+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(incidentAlert({ tenant, publicUrl: deps.publicUrl }, found));
+      return reply
+        .type('application/cap+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=30')
+        .send(incidentAlert({ tenant, publicUrl: deps.publicUrl }, found));
     },
   );
 
   app.get(
     '/api/t/:tenant/public/feed.atom',
-    { schema: { tags: ['public'], summary: 'Published incidents as an Atom feed (entries link their CAP alerts)', params: tenantParams } },
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Published incidents as an Atom feed (entries link their CAP alerts)',
+        params: tenantParams,
+      },
+    },
     async (request, reply) => {
       const { tenant, incidents } = await load(request.params.tenant);
-      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(atomFeed(tenant, incidents, base, deps.now()));
+      return reply
+        .type('application/atom+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=30')
+        .send(atomFeed(tenant, incidents, base, deps.now()));
     },
   );
 
@@ -119,7 +158,9 @@ export const feedRoutes = routePlugin('feeds', (app, deps: FeedRouteDeps) => {
       const tenant = await deps.tenants.resolveTenant(request.params.tenant);
       const result = await deps.feeds.checkAddress(tenant, request.query.address);
       return {
-        address: result.address ? { id: result.address.id, label: result.address.label, lat: result.address.lat, lon: result.address.lon } : null,
+        address: result.address
+          ? { id: result.address.id, label: result.address.label, lat: result.address.lat, lon: result.address.lon }
+          : null,
         affected: result.incidents.length > 0,
         incidents: result.incidents.map(properties),
       };

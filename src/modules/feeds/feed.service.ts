@@ -61,14 +61,24 @@ export interface FeedDeps {
 }
 
 function describeArea(incident: Incident): string {
-  const streets = incident.streets.map((s) => [s.street, s.from !== undefined || s.to !== undefined ? `${s.from ?? ''}-${s.to ?? ''}` : '', s.side && s.side !== 'both' ? `(${s.side})` : ''].filter(Boolean).join(' '));
+  const streets = incident.streets.map((s) =>
+    [
+      s.street,
+      s.from !== undefined || s.to !== undefined ? `${s.from ?? ''}-${s.to ?? ''}` : '',
+      s.side && s.side !== 'both' ? `(${s.side})` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
   const parts = [...streets, ...incident.postalCodes];
   return parts.length ? `${incident.title}: ${parts.join(', ')}` : incident.title;
 }
 
 /** The languages a message was written in; 'all' when none was given (every language had its template). */
 function ownLanguages(given: Record<string, unknown>): Set<string> | 'all' {
-  const written = Object.entries(given).filter(([, text]) => typeof text === 'string' && text.trim() !== '').map(([lang]) => lang);
+  const written = Object.entries(given)
+    .filter(([, text]) => typeof text === 'string' && text.trim() !== '')
+    .map(([lang]) => lang);
   return written.length ? new Set(written) : 'all';
 }
 
@@ -81,7 +91,10 @@ export function feedService(deps: FeedDeps) {
   /** A circle per postal code and one around the streets' addresses (the matcher decides numbers and sides). */
   async function selectionShapes(tenant: Tenant, incident: Incident): Promise<SelectionShape[]> {
     if (incident.streets.length === 0 && incident.postalCodes.length === 0) return [];
-    const candidates = await deps.candidates.onStreetsOrPostalCodes(tenant.id, { streets: incident.streets, postalCodes: incident.postalCodes });
+    const candidates = await deps.candidates.onStreetsOrPostalCodes(tenant.id, {
+      streets: incident.streets,
+      postalCodes: incident.postalCodes,
+    });
     const shapes: SelectionShape[] = [];
     for (const postalCode of incident.postalCodes) {
       const circle = circleAround(candidates.filter((a) => a.postalCode === postalCode));
@@ -111,7 +124,14 @@ export function feedService(deps: FeedDeps) {
           });
         const latest = messages.at(-1);
         const publicText = incident.description ?? latest?.texts[tenant.languages[0]!] ?? incident.title;
-        return { incident, selectionShapes: await selectionShapes(tenant, incident), status: publicStatus(incident, now), areaDescription, publicText, messages };
+        return {
+          incident,
+          selectionShapes: await selectionShapes(tenant, incident),
+          status: publicStatus(incident, now),
+          areaDescription,
+          publicText,
+          messages,
+        };
       }),
     );
   }
@@ -120,15 +140,29 @@ export function feedService(deps: FeedDeps) {
     publicIncidents,
 
     /** The address (by id, or the best match of a text) and the current or planned incidents covering it. */
-    async checkAddress(tenant: Tenant, address: string): Promise<{ address: AddressView | null; incidents: PublicIncident[] }> {
+    async checkAddress(
+      tenant: Tenant,
+      address: string,
+    ): Promise<{ address: AddressView | null; incidents: PublicIncident[] }> {
       const byId = await deps.addresses.findById(tenant.id, address);
       const row = byId ?? (await searchAddresses(deps.addresses, tenant.id, parseAddressQuery(address), 1))[0];
       if (!row) return { address: null, incidents: [] };
-      const point = { lon: row.lon, lat: row.lat, streetKey: row.street_key, streetKeySv: row.street_key_sv, numberInt: row.number_int, postalCode: row.postal_code };
+      const point = {
+        lon: row.lon,
+        lat: row.lat,
+        streetKey: row.street_key,
+        streetKeySv: row.street_key_sv,
+        numberInt: row.number_int,
+        postalCode: row.postal_code,
+      };
       const covering = (await publicIncidents(tenant)).filter(
         (p) =>
           (p.status === 'active' || p.status === 'planned') &&
-          areaMatcher({ polygons: p.incident.geometry ? [p.incident.geometry] : [], streets: p.incident.streets, postalCodes: p.incident.postalCodes })(point),
+          areaMatcher({
+            polygons: p.incident.geometry ? [p.incident.geometry] : [],
+            streets: p.incident.streets,
+            postalCodes: p.incident.postalCodes,
+          })(point),
       );
       return { address: toAddressView(row), incidents: covering };
     },

@@ -31,7 +31,11 @@ function isSmall(input: AreaInput): boolean {
 }
 
 /** parseAffectedArea, on a worker thread within `limits` unless the area is small. */
-export function parseAffectedAreaOffThread(input: AreaInput, limits: AreaLimits, taskLimits: WorkerTaskLimits = AREA_TASK_LIMITS): Promise<AffectedArea> {
+export function parseAffectedAreaOffThread(
+  input: AreaInput,
+  limits: AreaLimits,
+  taskLimits: WorkerTaskLimits = AREA_TASK_LIMITS,
+): Promise<AffectedArea> {
   if (isSmall(input)) return Promise.resolve().then(() => parseAffectedArea(input, limits));
   return runWorkerTask<AffectedArea>(AREA_WORKER, { input, limits }, taskLimits, () => new AreaTooComplexError());
 }

@@ -7,7 +7,16 @@
 import circle from '@turf/circle';
 import buffer from '@turf/buffer';
 import booleanIntersects from '@turf/boolean-intersects';
-import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type {
+  Feature,
+  FeatureCollection,
+  Geometry,
+  LineString,
+  MultiLineString,
+  MultiPolygon,
+  Polygon,
+  Position,
+} from 'geojson';
 import { ValidationError } from '../../errors.js';
 import { isLonLat, parseArea, type Area } from '../../lib/geo.js';
 import { foldText } from '../../lib/text.js';
@@ -105,7 +114,10 @@ function parseShape(feature: Feature, field: string): Shape {
     case 'Polygon':
     case 'MultiPolygon': {
       const polygon = parseArea(geometry, field);
-      const vertices = (polygon.type === 'Polygon' ? polygon.coordinates : polygon.coordinates.flat()).reduce((n, r) => n + r.length - 1, 0);
+      const vertices = (polygon.type === 'Polygon' ? polygon.coordinates : polygon.coordinates.flat()).reduce(
+        (n, r) => n + r.length - 1,
+        0,
+      );
       return { feature: { type: 'Feature', geometry: polygon, properties: { shape: 'polygon' } }, polygon, vertices };
     }
     case 'Point': {
@@ -127,7 +139,11 @@ function parseShape(feature: Feature, field: string): Shape {
       const buffered = buffer(geometry as LineString | MultiLineString, distance, { units: 'meters' });
       if (!buffered) throw new ValidationError(field, 'line-unbuffered');
       const vertices = lines.reduce((n, l) => n + l.length, 0);
-      return { feature: { type: 'Feature', geometry, properties: { shape: 'line', buffer: distance } }, polygon: buffered.geometry, vertices };
+      return {
+        feature: { type: 'Feature', geometry, properties: { shape: 'line', buffer: distance } },
+        polygon: buffered.geometry,
+        vertices,
+      };
     }
     default:
       throw new ValidationError(field, 'geometry-type', { type: String(geometry.type) });
@@ -137,8 +153,15 @@ function parseShape(feature: Feature, field: string): Shape {
 function parseStreets(streets: StreetSelection[]): StreetSelection[] {
   return streets.map((s, i) => {
     if (!foldText(s.street ?? '')) throw new ValidationError(`streets.${i}.street`, 'street-needed');
-    if (s.from !== undefined && s.to !== undefined && s.from > s.to) throw new ValidationError(`streets.${i}.from`, 'range-reversed');
-    return { street: s.street.trim(), from: s.from, to: s.to, side: s.side ?? 'both', ...(s.postalCode ? { postalCode: s.postalCode } : {}) };
+    if (s.from !== undefined && s.to !== undefined && s.from > s.to)
+      throw new ValidationError(`streets.${i}.from`, 'range-reversed');
+    return {
+      street: s.street.trim(),
+      from: s.from,
+      to: s.to,
+      side: s.side ?? 'both',
+      ...(s.postalCode ? { postalCode: s.postalCode } : {}),
+    };
   });
 }
 
@@ -170,7 +193,8 @@ function checkSize(features: Feature[], maxVertices: number): void {
   let buffered = 0;
   for (const feature of features) {
     const geometry = feature?.geometry as { type?: unknown; coordinates?: unknown } | null | undefined;
-    const positions = geometry?.type === 'Point' ? 1 : countVertices(geometry?.type, geometry?.coordinates, maxVertices - all);
+    const positions =
+      geometry?.type === 'Point' ? 1 : countVertices(geometry?.type, geometry?.coordinates, maxVertices - all);
     all += positions;
     if (all > maxVertices) throw new ValidationError('area', 'area-vertices', { max: maxVertices });
     if (geometry?.type === 'LineString' || geometry?.type === 'MultiLineString') buffered += positions;
@@ -242,16 +266,25 @@ export function areaMatcher(area: Pick<AffectedArea, 'polygons' | 'streets' | 'p
   const inPolygons = polygonsTest(area.polygons);
   const streets = area.streets.map(streetTest);
   const postal = new Set(area.postalCodes);
-  return (a) => inPolygons(a.lon, a.lat) || (a.postalCode !== undefined && postal.has(a.postalCode)) || streets.some((test) => test(a));
+  return (a) =>
+    inPolygons(a.lon, a.lat) ||
+    (a.postalCode !== undefined && postal.has(a.postalCode)) ||
+    streets.some((test) => test(a));
 }
 
 /** One MultiPolygon holding every shape (the stored geometry of the incident). */
 export function asMultiPolygon(polygons: ReadonlyArray<Polygon | MultiPolygon>): MultiPolygon | null {
   if (polygons.length === 0) return null;
-  return { type: 'MultiPolygon', coordinates: polygons.flatMap((p) => (p.type === 'Polygon' ? [p.coordinates] : p.coordinates)) };
+  return {
+    type: 'MultiPolygon',
+    coordinates: polygons.flatMap((p) => (p.type === 'Polygon' ? [p.coordinates] : p.coordinates)),
+  };
 }
 
 /** Everything of an incident a map draws: its shapes and the shape of its streets and postal codes. */
-export function mapGeometry(incident: { geometry: MultiPolygon | null; selectionGeometry: MultiPolygon | null }): MultiPolygon | null {
+export function mapGeometry(incident: {
+  geometry: MultiPolygon | null;
+  selectionGeometry: MultiPolygon | null;
+}): MultiPolygon | null {
   return asMultiPolygon([incident.geometry, incident.selectionGeometry].filter((g) => g !== null));
 }

@@ -56,8 +56,17 @@ function walk(start: Edge, outgoing: Map<string, Edge[]>): Array<[number, number
   edge.used = true;
   while (edge.to !== start.from) {
     const { dx, dy } = edge;
-    const turns = [[-dy, dx], [dx, dy], [dy, -dx]];
-    const next = (outgoing.get(edge.to) ?? []).filter((e) => !e.used).sort((a, b) => turns.findIndex(([x, y]) => x === a.dx && y === a.dy) - turns.findIndex(([x, y]) => x === b.dx && y === b.dy))[0];
+    const turns = [
+      [-dy, dx],
+      [dx, dy],
+      [dy, -dx],
+    ];
+    const next = (outgoing.get(edge.to) ?? [])
+      .filter((e) => !e.used)
+      .sort(
+        (a, b) =>
+          turns.findIndex(([x, y]) => x === a.dx && y === a.dy) - turns.findIndex(([x, y]) => x === b.dx && y === b.dy),
+      )[0];
     if (!next) break;
     // Corners only: a straight run adds no vertex.
     if (next.dx !== dx || next.dy !== dy) ring.push(point(edge.to));
@@ -91,5 +100,8 @@ export function gridOutline(cells: Iterable<Cell>, position: (i: number, j: numb
     const owner = polygons.find((p) => inside(probe[0], probe[1], p[0]!)) ?? polygons[0]!;
     owner.push(hole);
   }
-  return { type: 'MultiPolygon', coordinates: polygons.map((rings) => rings.map((ring) => ring.map(([i, j]) => position(i, j)))) };
+  return {
+    type: 'MultiPolygon',
+    coordinates: polygons.map((rings) => rings.map((ring) => ring.map(([i, j]) => position(i, j)))),
+  };
 }

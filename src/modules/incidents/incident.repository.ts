@@ -68,7 +68,10 @@ function toRow(incident: Incident): Omit<IncidentRow, 'tenant_id'> {
 export function incidentRepository(db: Kysely<Database>) {
   return {
     async insert(tenantId: TenantId, incident: Incident): Promise<void> {
-      await db.insertInto('incidents').values({ ...toRow(incident), tenant_id: tenantId }).execute();
+      await db
+        .insertInto('incidents')
+        .values({ ...toRow(incident), tenant_id: tenantId })
+        .execute();
     },
 
     async update(tenantId: TenantId, incident: Incident): Promise<void> {
@@ -77,11 +80,19 @@ export function incidentRepository(db: Kysely<Database>) {
     },
 
     async find(tenantId: TenantId, id: string): Promise<Incident | undefined> {
-      const row = await db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && toIncident(row);
     },
 
-    async list(tenantId: TenantId, options: { status?: IncidentStatus | undefined; limit: number }): Promise<Incident[]> {
+    async list(
+      tenantId: TenantId,
+      options: { status?: IncidentStatus | undefined; limit: number },
+    ): Promise<Incident[]> {
       let query = db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId);
       if (options.status) query = query.where('status', '=', options.status);
       const rows = await query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
@@ -95,7 +106,12 @@ export function incidentRepository(db: Kysely<Database>) {
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('published', '=', 1)
-        .where((eb) => eb.or([eb('status', '=', 'active'), eb.and([eb('status', 'in', ['resolved', 'cancelled']), eb('updated_at', '>=', since)])]))
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'active'),
+            eb.and([eb('status', 'in', ['resolved', 'cancelled']), eb('updated_at', '>=', since)]),
+          ]),
+        )
         .orderBy('starts_at')
         .orderBy('id')
         .execute();
@@ -115,7 +131,12 @@ export function incidentRepository(db: Kysely<Database>) {
     },
 
     async setStatus(tenantId: TenantId, id: string, status: IncidentStatus, at: number): Promise<void> {
-      await db.updateTable('incidents').set({ status, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await db
+        .updateTable('incidents')
+        .set({ status, updated_at: at })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
     },
 
     /** Deletes the incident if it is a draft that nothing was sent or scheduled for; false otherwise. */
@@ -126,7 +147,16 @@ export function incidentRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .where('status', '=', 'draft')
         .where('frozen_at', 'is', null)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').where('messages.tenant_id', '=', tenantId).where('messages.incident_id', '=', id))))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('messages')
+                .select('messages.id')
+                .where('messages.tenant_id', '=', tenantId)
+                .where('messages.incident_id', '=', id),
+            ),
+          ),
+        )
         .executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },

@@ -23,7 +23,10 @@ export const incidentRoutes = routePlugin('incidents', (app, deps: { incidents: 
         summary: 'Incidents, most recently changed first',
         security,
         params: tenantParams,
-        querystring: z.object({ status: z.enum(INCIDENT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        querystring: z.object({
+          status: z.enum(INCIDENT_STATUSES).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
         response: { 200: z.object({ items: z.array(incidentViewSchema) }) },
       },
     },
@@ -40,7 +43,8 @@ export const incidentRoutes = routePlugin('incidents', (app, deps: { incidents: 
       preHandler: guard('operator'),
       schema: {
         tags: ['incidents'],
-        summary: 'Open an incident: service, kind, title, times and the affected area (GeoJSON shapes, streets, postal codes)',
+        summary:
+          'Open an incident: service, kind, title, times and the affected area (GeoJSON shapes, streets, postal codes)',
         security,
         params: tenantParams,
         body: incidentInputSchema,
@@ -58,7 +62,13 @@ export const incidentRoutes = routePlugin('incidents', (app, deps: { incidents: 
     '/api/t/:tenant/incidents/:id',
     {
       preHandler: guard('viewer'),
-      schema: { tags: ['incidents'], summary: 'One incident', security, params: incidentParams, response: { 200: incidentViewSchema } },
+      schema: {
+        tags: ['incidents'],
+        summary: 'One incident',
+        security,
+        params: incidentParams,
+        response: { 200: incidentViewSchema },
+      },
     },
     async (request) => toIncidentView(await incidents.getIncident(operatorOf(request).tenant, request.params.id)),
   );

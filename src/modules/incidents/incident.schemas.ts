@@ -5,7 +5,11 @@ import { SERVICES } from '../tenants/tenant.types.js';
 import { INCIDENT_KINDS, INCIDENT_STATUSES, type Incident } from './incident.types.js';
 
 /** Text published as typed (feeds, map): no control characters, which XML cannot hold and PostgreSQL (NUL) cannot store. */
-const publishedText = (max: number) => z.string().max(max).refine((v) => !hasNonXmlCharacters(v), 'control characters are not allowed');
+const publishedText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !hasNonXmlCharacters(v), 'control characters are not allowed');
 
 const time = z.union([z.string().max(40), z.number().int()]).nullable();
 
@@ -14,7 +18,10 @@ export const streetSelectionSchema = z.object({
   from: z.number().int().min(0).max(100_000).optional(),
   to: z.number().int().min(0).max(100_000).optional(),
   side: z.enum(['both', 'odd', 'even']).optional(),
-  postalCode: z.string().regex(/^\d{5}$/).optional(),
+  postalCode: z
+    .string()
+    .regex(/^\d{5}$/)
+    .optional(),
 });
 
 export const incidentInputSchema = z.object({

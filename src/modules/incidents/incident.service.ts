@@ -38,11 +38,25 @@ function parseTime(value: string | number | null | undefined, field: string): nu
 }
 
 function checkTimes(startsAt: number | null, endsAt: number | null): void {
-  if (startsAt !== null && endsAt !== null && endsAt < startsAt) throw new ValidationError('endsAt', 'end-before-start');
+  if (startsAt !== null && endsAt !== null && endsAt < startsAt)
+    throw new ValidationError('endsAt', 'end-before-start');
 }
 
-function withArea(incident: Incident, area: AffectedArea, network: NetworkSelection | null, selectionGeometry: MultiPolygon | null): Incident {
-  return { ...incident, area: area.shapes, streets: area.streets, postalCodes: area.postalCodes, network, geometry: asMultiPolygon(area.polygons), selectionGeometry };
+function withArea(
+  incident: Incident,
+  area: AffectedArea,
+  network: NetworkSelection | null,
+  selectionGeometry: MultiPolygon | null,
+): Incident {
+  return {
+    ...incident,
+    area: area.shapes,
+    streets: area.streets,
+    postalCodes: area.postalCodes,
+    network,
+    geometry: asMultiPolygon(area.polygons),
+    selectionGeometry,
+  };
 }
 
 /** A trace's refusal names the incident's field (`network.at`, `network.failedValves.0`). */
@@ -55,12 +69,21 @@ function inNetworkField(error: unknown): never {
 
 export function incidentService(deps: IncidentServiceDeps) {
   const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes' | 'network'>) =>
-    parseAffectedAreaOffThread(input, { maxVertices: tenant.settings.maxAreaVertices, serviceArea: tenant.serviceArea });
+    parseAffectedAreaOffThread(input, {
+      maxVertices: tenant.settings.maxAreaVertices,
+      serviceArea: tenant.serviceArea,
+    });
 
-  async function shapeOfSelection(tenant: Tenant, area: AffectedArea, network: NetworkSelection | null): Promise<MultiPolygon | null> {
+  async function shapeOfSelection(
+    tenant: Tenant,
+    area: AffectedArea,
+    network: NetworkSelection | null,
+  ): Promise<MultiPolygon | null> {
     const traced = network && deps.traceOutline ? await deps.traceOutline(tenant, network).catch(inNetworkField) : null;
     if (!deps.selectionPoints || (area.streets.length === 0 && area.postalCodes.length === 0)) return traced;
-    return asMultiPolygon([selectionShape(area, await deps.selectionPoints(tenant.id, area)), traced].filter((g) => g !== null));
+    return asMultiPolygon(
+      [selectionShape(area, await deps.selectionPoints(tenant.id, area)), traced].filter((g) => g !== null),
+    );
   }
 
   async function getIncident(tenant: Tenant, id: string): Promise<Incident> {
@@ -76,7 +99,8 @@ export function incidentService(deps: IncidentServiceDeps) {
       deps.incidents.list(tenant.id, { status: options.status, limit: options.limit ?? 100 }),
 
     async createIncident(tenant: Tenant, input: IncidentInput, actor: Actor): Promise<Incident> {
-      if (!tenant.services.includes(input.service)) throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
+      if (!tenant.services.includes(input.service))
+        throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
       const startsAt = parseTime(input.startsAt, 'startsAt') ?? null;
       const endsAt = parseTime(input.endsAt, 'endsAt') ?? null;
       checkTimes(startsAt, endsAt);
@@ -110,18 +134,31 @@ export function incidentService(deps: IncidentServiceDeps) {
         await shapeOfSelection(tenant, area, input.network ?? null),
       );
       await deps.incidents.insert(tenant.id, incident);
-      await deps.audit.record(tenant.id, now, { actorType: actor.type, actorId: actor.id, action: 'incident.create', subjectType: 'incident', subjectId: incident.id, detail: { service: incident.service, kind: incident.kind } });
+      await deps.audit.record(tenant.id, now, {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'incident.create',
+        subjectType: 'incident',
+        subjectId: incident.id,
+        detail: { service: incident.service, kind: incident.kind },
+      });
       return incident;
     },
 
     async updateIncident(tenant: Tenant, id: string, patch: IncidentPatch, actor: Actor): Promise<Incident> {
       const current = await getIncident(tenant, id);
-      const areaChanged = patch.area !== undefined || patch.streets !== undefined || patch.postalCodes !== undefined || patch.network !== undefined;
+      const areaChanged =
+        patch.area !== undefined ||
+        patch.streets !== undefined ||
+        patch.postalCodes !== undefined ||
+        patch.network !== undefined;
       if (areaChanged && current.frozenAt !== null) {
         throw new ConflictError('area-frozen', {}, 'area');
       }
-      if (patch.service && !tenant.services.includes(patch.service)) throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
-      const startsAt = patch.startsAt === undefined ? current.startsAt : (parseTime(patch.startsAt, 'startsAt') ?? null);
+      if (patch.service && !tenant.services.includes(patch.service))
+        throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
+      const startsAt =
+        patch.startsAt === undefined ? current.startsAt : (parseTime(patch.startsAt, 'startsAt') ?? null);
       const endsAt = patch.endsAt === undefined ? current.endsAt : (parseTime(patch.endsAt, 'endsAt') ?? null);
       checkTimes(startsAt, endsAt);
       let next: Incident = {
@@ -147,7 +184,14 @@ export function incidentService(deps: IncidentServiceDeps) {
         next = withArea(next, area, network, await shapeOfSelection(tenant, area, network));
       }
       await deps.incidents.update(tenant.id, next);
-      await deps.audit.record(tenant.id, next.updatedAt, { actorType: actor.type, actorId: actor.id, action: 'incident.update', subjectType: 'incident', subjectId: id, detail: { fields: Object.keys(patch) } });
+      await deps.audit.record(tenant.id, next.updatedAt, {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'incident.update',
+        subjectType: 'incident',
+        subjectId: id,
+        detail: { fields: Object.keys(patch) },
+      });
       return next;
     },
 
@@ -155,7 +199,14 @@ export function incidentService(deps: IncidentServiceDeps) {
     async deleteDraft(tenant: Tenant, id: string, actor: Actor): Promise<void> {
       await getIncident(tenant, id);
       if (!(await deps.incidents.deleteDraft(tenant.id, id))) throw new ConflictError('incident-not-draft', {}, 'id');
-      await deps.audit.record(tenant.id, deps.clock.now(), { actorType: actor.type, actorId: actor.id, action: 'incident.delete', subjectType: 'incident', subjectId: id, detail: {} });
+      await deps.audit.record(tenant.id, deps.clock.now(), {
+        actorType: actor.type,
+        actorId: actor.id,
+        action: 'incident.delete',
+        subjectType: 'incident',
+        subjectId: id,
+        detail: {},
+      });
     },
   };
 }

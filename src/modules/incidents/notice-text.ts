@@ -18,9 +18,30 @@ export { MESSAGE_KINDS, type MessageKind };
 export type Texts = Partial<Record<Language, string>>;
 
 const SERVICE_NAMES: Record<Language, Record<Service, string>> = {
-  fi: { water: 'Vesikatko', sewer: 'Viemärikatko', 'district-heating': 'Kaukolämpökatko', electricity: 'Sähkökatko', waste: 'Jätehuollon häiriö', other: 'Häiriö' },
-  sv: { water: 'Vattenavbrott', sewer: 'Avloppsavbrott', 'district-heating': 'Fjärrvärmeavbrott', electricity: 'Elavbrott', waste: 'Störning i avfallshanteringen', other: 'Störning' },
-  en: { water: 'Water outage', sewer: 'Sewer outage', 'district-heating': 'District heating outage', electricity: 'Power outage', waste: 'Waste collection disruption', other: 'Disruption' },
+  fi: {
+    water: 'Vesikatko',
+    sewer: 'Viemärikatko',
+    'district-heating': 'Kaukolämpökatko',
+    electricity: 'Sähkökatko',
+    waste: 'Jätehuollon häiriö',
+    other: 'Häiriö',
+  },
+  sv: {
+    water: 'Vattenavbrott',
+    sewer: 'Avloppsavbrott',
+    'district-heating': 'Fjärrvärmeavbrott',
+    electricity: 'Elavbrott',
+    waste: 'Störning i avfallshanteringen',
+    other: 'Störning',
+  },
+  en: {
+    water: 'Water outage',
+    sewer: 'Sewer outage',
+    'district-heating': 'District heating outage',
+    electricity: 'Power outage',
+    waste: 'Waste collection disruption',
+    other: 'Disruption',
+  },
 };
 
 /** Starting texts per kind and language; the operator edits them. ASCII punctuation only. */
@@ -52,9 +73,20 @@ const DATE_LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: '
 const OPEN_START: Record<Language, string> = { fi: 'nyt', sv: 'nu', en: 'now' };
 const OPEN_END: Record<Language, string> = { fi: 'toistaiseksi', sv: 'tills vidare', en: 'until further notice' };
 
-export function formatLocalTime(ms: number | null, language: Language, timeZone = DEFAULT_TIME_ZONE, open: 'start' | 'end' = 'end'): string {
+export function formatLocalTime(
+  ms: number | null,
+  language: Language,
+  timeZone = DEFAULT_TIME_ZONE,
+  open: 'start' | 'end' = 'end',
+): string {
   if (ms === null) return (open === 'start' ? OPEN_START : OPEN_END)[language];
-  return new Intl.DateTimeFormat(DATE_LOCALES[language], { timeZone, day: 'numeric', month: 'numeric', hour: 'numeric', minute: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat(DATE_LOCALES[language], {
+    timeZone,
+    day: 'numeric',
+    month: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(ms);
 }
 
 export interface TextContext {
@@ -78,7 +110,9 @@ export function fillVariables(text: string, language: Language, context: TextCon
 }
 
 export function unknownVariables(text: string): string[] {
-  return [...text.matchAll(/\{([a-z]+)\}/gi)].map((m) => m[1]!).filter((v) => !(VARIABLES as readonly string[]).includes(v));
+  return [...text.matchAll(/\{([a-z]+)\}/gi)]
+    .map((m) => m[1]!)
+    .filter((v) => !(VARIABLES as readonly string[]).includes(v));
 }
 
 export const fillAddress = (text: string, label: string): string => text.replaceAll('{address}', label);
@@ -103,9 +137,14 @@ export interface RenderedTexts {
  */
 export function renderTexts(given: Texts, kind: MessageKind, options: RenderOptions): RenderedTexts {
   const warnings: string[] = [];
-  const provided = Object.entries(given).filter(([, t]) => typeof t === 'string' && t.trim()) as Array<[Language, string]>;
+  const provided = Object.entries(given).filter(([, t]) => typeof t === 'string' && t.trim()) as Array<
+    [Language, string]
+  >;
   const source = (language: Language): string =>
-    given[language]?.trim() || given[options.languages[0]!]?.trim() || provided[0]?.[1].trim() || TEMPLATES[kind][language];
+    given[language]?.trim() ||
+    given[options.languages[0]!]?.trim() ||
+    provided[0]?.[1].trim() ||
+    TEMPLATES[kind][language];
   for (const [language, text] of provided) {
     const unknown = unknownVariables(text);
     if (unknown.length) throw new ValidationError(`texts.${language}`, 'text-variable', { variable: unknown[0]! });
@@ -115,14 +154,20 @@ export function renderTexts(given: Texts, kind: MessageKind, options: RenderOpti
   for (const language of options.languages) {
     const filled = fillVariables(source(language), language, options.context);
     const { text, replaced } = normaliseForSms(filled);
-    if (replaced.length) warnings.push(`${language}: typographic characters ${replaced.join(' ')} were replaced by plain ones (GSM-7)`);
+    if (replaced.length)
+      warnings.push(`${language}: typographic characters ${replaced.join(' ')} were replaced by plain ones (GSM-7)`);
     texts[language] = options.footer ? `${text}\n${options.footer}` : text;
   }
   return { texts, warnings };
 }
 
 /** The text for one recipient: its language's version (falling back to the first) with its addresses. */
-export function recipientText(rendered: Record<string, string>, language: string, fallback: string, label: string): string {
+export function recipientText(
+  rendered: Record<string, string>,
+  language: string,
+  fallback: string,
+  label: string,
+): string {
   return fillAddress(rendered[language] ?? rendered[fallback] ?? Object.values(rendered)[0] ?? '', label);
 }
 
@@ -134,9 +179,17 @@ export function serviceName(service: Service, language: Language): string {
  * The email subject per language, stored as JSON: the tenant and the service in the recipient's
  * language; the operator's title (written in the first language) in the first language's only.
  */
-export function emailSubjects(tenant: { name: string; languages: readonly Language[] }, incident: { title: string; service: Service }): string {
+export function emailSubjects(
+  tenant: { name: string; languages: readonly Language[] },
+  incident: { title: string; service: Service },
+): string {
   const subjects = Object.fromEntries(
-    tenant.languages.map((language, i) => [language, i === 0 ? `${tenant.name}: ${incident.title} (${serviceName(incident.service, language)})` : `${tenant.name}: ${serviceName(incident.service, language)}`]),
+    tenant.languages.map((language, i) => [
+      language,
+      i === 0
+        ? `${tenant.name}: ${incident.title} (${serviceName(incident.service, language)})`
+        : `${tenant.name}: ${serviceName(incident.service, language)}`,
+    ]),
   );
   return JSON.stringify(subjects);
 }

@@ -19,7 +19,10 @@ interface IndexedPolygon {
 const MAX_BANDS = 2048;
 
 function indexPolygon(rings: Position[][]): IndexedPolygon {
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    minLat = Infinity,
+    maxLon = -Infinity,
+    maxLat = -Infinity;
   let edges = 0;
   for (const ring of rings) {
     edges += ring.length - 1;
@@ -65,7 +68,9 @@ export type PointTest = (lon: number, lat: number) => boolean;
 
 /** A test for "inside any of these polygons", built once per area. */
 export function polygonsTest(geometries: ReadonlyArray<Polygon | MultiPolygon>): PointTest {
-  const polygons = geometries.flatMap((g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates)).map(indexPolygon);
+  const polygons = geometries
+    .flatMap((g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates))
+    .map(indexPolygon);
   if (polygons.length === 0) return () => false;
   if (polygons.length === 1) {
     const only = polygons[0]!;

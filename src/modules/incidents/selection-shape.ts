@@ -82,12 +82,17 @@ function postalShape(points: AreaAddress[]): Shape[] {
   }
   const width = (e - w) * kx;
   const height = (n - s) * METRES_PER_DEGREE;
-  const cell = Math.max(MIN_CELL_METRES, Math.sqrt((width * height) / MAX_POSTAL_CELLS), Math.max(width, height) / MAX_POSTAL_CELLS);
+  const cell = Math.max(
+    MIN_CELL_METRES,
+    Math.sqrt((width * height) / MAX_POSTAL_CELLS),
+    Math.max(width, height) / MAX_POSTAL_CELLS,
+  );
   const cells = new Map<string, Cell>();
   for (const p of points) {
     const i = Math.floor((p.lon * kx) / cell);
     const j = Math.floor((p.lat * METRES_PER_DEGREE) / cell);
-    for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) cells.set(`${i + di},${j + dj}`, [i + di, j + dj]);
+    for (let di = -1; di <= 1; di++)
+      for (let dj = -1; dj <= 1; dj++) cells.set(`${i + di},${j + dj}`, [i + di, j + dj]);
   }
   const outline = gridOutline(cells.values(), (i, j) => [(i * cell) / kx, (j * cell) / METRES_PER_DEGREE]);
   return outline ? [outline] : [];
@@ -100,5 +105,8 @@ export function selectionShape(selection: SelectionInput, points: readonly AreaA
     ...selection.postalCodes.flatMap((code) => postalShape(points.filter((p) => p.postalCode === code))),
   ];
   if (shapes.length === 0) return null;
-  return { type: 'MultiPolygon', coordinates: shapes.flatMap((s) => (s.type === 'Polygon' ? [s.coordinates] : s.coordinates)) };
+  return {
+    type: 'MultiPolygon',
+    coordinates: shapes.flatMap((s) => (s.type === 'Polygon' ? [s.coordinates] : s.coordinates)),
+  };
 }

@@ -30,7 +30,8 @@ export type AddressBin = [lon: number, lat: number, count: number, inside: numbe
 /** A point of a street-level tile: position, "street number" (empty if none), 1 when inside the area, the number alone. */
 export type AddressPoint = [lon: number, lat: number, label: string, inside: 0 | 1, number: string];
 
-export type AddressTile = { z: number; x: number; y: number; bins: AddressBin[] } | { z: number; x: number; y: number; points: AddressPoint[] };
+export type AddressTile =
+  { z: number; x: number; y: number; bins: AddressBin[] } | { z: number; x: number; y: number; points: AddressPoint[] };
 
 /** Spreads the low 10 bits of v to the even bits of a 20-bit number. */
 function spread10(v: number): number {
@@ -155,7 +156,13 @@ export class AddressTileIndex {
       const lon = this.points.lon(i);
       const lat = this.points.lat(i);
       if (deeper && (tileX(lon, 2 ** z) !== x || tileY(lat, 2 ** z) !== y)) continue;
-      out.push([round(lon), round(lat), this.points.label(i) ?? '', inside?.flags[k] ? 1 : 0, this.points.number(i) ?? '']);
+      out.push([
+        round(lon),
+        round(lat),
+        this.points.label(i) ?? '',
+        inside?.flags[k] ? 1 : 0,
+        this.points.number(i) ?? '',
+      ]);
     }
     return out;
   }

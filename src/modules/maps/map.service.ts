@@ -26,7 +26,13 @@ const MAX_STREET_LINES = 3000;
 
 export function tileIndexOf(index: RegisterIndex): AddressTileIndex {
   const { lon, lat } = index.points;
-  return AddressTileIndex.build({ count: index.addressCount, lon: (i) => lon[i]!, lat: (i) => lat[i]!, label: (i) => index.labelOf(i), number: (i) => index.numberOf(i) });
+  return AddressTileIndex.build({
+    count: index.addressCount,
+    lon: (i) => lon[i]!,
+    lat: (i) => lat[i]!,
+    label: (i) => index.labelOf(i),
+    number: (i) => index.numberOf(i),
+  });
 }
 
 export function mapService(deps: MapServiceDeps) {
@@ -41,7 +47,12 @@ export function mapService(deps: MapServiceDeps) {
     return built;
   }
 
-  async function insideMarks(tenant: Tenant, incidentId: string, index: RegisterIndex, tileIndex: AddressTileIndex): Promise<InsideMarks> {
+  async function insideMarks(
+    tenant: Tenant,
+    incidentId: string,
+    index: RegisterIndex,
+    tileIndex: AddressTileIndex,
+  ): Promise<InsideMarks> {
     const incident = await deps.findIncident(tenant.id, incidentId);
     if (!incident) throw new NotFoundError(`incident ${incidentId}`);
     const key = `${tenant.id}\u0000${incident.id}\u0000${incident.updatedAt}`;
@@ -71,8 +82,12 @@ export function mapService(deps: MapServiceDeps) {
       if (!lines) {
         const { lon, lat } = index.points;
         lines = streetLines({
-          count: index.addressCount, lon: (i) => lon[i]!, lat: (i) => lat[i]!,
-          street: (i) => index.streetOf(i), number: (i) => index.numberOf(i), streetName: (n) => index.word(n),
+          count: index.addressCount,
+          lon: (i) => lon[i]!,
+          lat: (i) => lat[i]!,
+          street: (i) => index.streetOf(i),
+          number: (i) => index.numberOf(i),
+          streetName: (n) => index.word(n),
         });
         streets.set(index, lines);
       }

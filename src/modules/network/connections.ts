@@ -70,7 +70,13 @@ export class AddressConnector {
     private readonly options: ConnectionOptions,
     index?: SegmentIndex,
   ) {
-    this.segments = index ?? new SegmentIndex({ count: graph.edges.count, start: graph.edges.start, coords: graph.edges.coords }, graph.frame, Math.max(25, options.maxMetres));
+    this.segments =
+      index ??
+      new SegmentIndex(
+        { count: graph.edges.count, start: graph.edges.start, coords: graph.edges.coords },
+        graph.frame,
+        Math.max(25, options.maxMetres),
+      );
     this.pipeIndex = new Map(graph.pipes.ids.map((id, i) => [id, i]));
     for (let e = 0; e < graph.edges.count; e++) {
       const list = this.edgesOfPipe.get(graph.edges.pipe[e]!);
@@ -83,7 +89,8 @@ export class AddressConnector {
     for (const address of addresses) {
       const named = this.options.explicit.get(address.sourceId);
       const pipe = named === undefined ? undefined : this.pipeIndex.get(named);
-      if (named !== undefined && pipe === undefined) this.report.unknownPipes.push({ address: address.sourceId, pipe: named });
+      if (named !== undefined && pipe === undefined)
+        this.report.unknownPipes.push({ address: address.sourceId, pipe: named });
       let edge: number;
       if (pipe !== undefined) {
         edge = nearestEdgeOfPipe(this.graph, this.edgesOfPipe.get(pipe)!, address.lon, address.lat);
@@ -129,7 +136,11 @@ export class AddressConnector {
 }
 
 /** Connects every address at once (small networks, tests). */
-export function connectAddresses(graph: NetworkGraph, addresses: Iterable<ConnectionAddress>, options: ConnectionOptions): { connections: Connections; report: ConnectionReport } {
+export function connectAddresses(
+  graph: NetworkGraph,
+  addresses: Iterable<ConnectionAddress>,
+  options: ConnectionOptions,
+): { connections: Connections; report: ConnectionReport } {
   const connector = new AddressConnector(graph, options);
   connector.add(addresses);
   return { connections: connector.finish(), report: connector.report };

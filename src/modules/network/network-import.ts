@@ -70,9 +70,17 @@ function projectLine(raw: unknown, project: Projector): Position[] | string {
   if (!Array.isArray(raw) || raw.length < 2) return 'a pipe needs at least two positions';
   const line: Position[] = [];
   for (const p of raw) {
-    if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) return 'a position is not two numbers';
+    if (
+      !Array.isArray(p) ||
+      typeof p[0] !== 'number' ||
+      typeof p[1] !== 'number' ||
+      !Number.isFinite(p[0]) ||
+      !Number.isFinite(p[1])
+    )
+      return 'a position is not two numbers';
     const [lon, lat] = project(p[0], p[1]);
-    if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 90)) return `position ${p[0]}, ${p[1]} is not a place on Earth in this CRS`;
+    if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 90))
+      return `position ${p[0]}, ${p[1]} is not a place on Earth in this CRS`;
     line.push([round(lon), round(lat)]);
   }
   return line;
@@ -80,10 +88,22 @@ function projectLine(raw: unknown, project: Projector): Position[] | string {
 
 const text = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 
-type Feature = { type?: unknown; id?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null; crs?: { properties?: { name?: unknown } } };
+type Feature = {
+  type?: unknown;
+  id?: unknown;
+  geometry?: { type?: unknown; coordinates?: unknown } | null;
+  properties?: Record<string, unknown> | null;
+  crs?: { properties?: { name?: unknown } };
+};
 
 /** One feature into the collection, or its rejection. */
-async function collectFeature(feature: Feature, n: number, into: Collected, projectorOf: (crs: string) => Promise<Projector | string>, fallback: string): Promise<void> {
+async function collectFeature(
+  feature: Feature,
+  n: number,
+  into: Collected,
+  projectorOf: (crs: string) => Promise<Projector | string>,
+  fallback: string,
+): Promise<void> {
   const properties = feature?.properties ?? {};
   const id = text(properties.id ?? feature?.id);
   const reject = (reason: string) => void into.rejections.push({ feature: n, id, reason });
@@ -105,12 +125,23 @@ async function collectFeature(feature: Feature, n: number, into: Collected, proj
       if (lengthMetres(line) < 0.001) return reject('zero length');
       parts.push(line);
     }
-    const diameter = properties.diameter === undefined || properties.diameter === null || properties.diameter === '' ? null : Number(properties.diameter);
-    if (diameter !== null && !(diameter > 0)) return reject(`diameter ${String(properties.diameter)} is not a positive number`);
-    into.pipes.push({ id, diameter, material: text(properties.material), zone: text(properties.pressureZone ?? properties.pressure_zone ?? properties.zone), parts });
+    const diameter =
+      properties.diameter === undefined || properties.diameter === null || properties.diameter === ''
+        ? null
+        : Number(properties.diameter);
+    if (diameter !== null && !(diameter > 0))
+      return reject(`diameter ${String(properties.diameter)} is not a positive number`);
+    into.pipes.push({
+      id,
+      diameter,
+      material: text(properties.material),
+      zone: text(properties.pressureZone ?? properties.pressure_zone ?? properties.zone),
+      parts,
+    });
     return;
   }
-  if (geometry.type !== 'Point') return reject(`a ${String(geometry.type)} is neither a pipe (LineString) nor a valve (Point)`);
+  if (geometry.type !== 'Point')
+    return reject(`a ${String(geometry.type)} is neither a pipe (LineString) nor a valve (Point)`);
   const position = projectLine([geometry.coordinates, geometry.coordinates], project);
   if (typeof position === 'string') return reject(position);
   const [lon, lat] = position[0] as [number, number];
@@ -121,7 +152,8 @@ async function collectFeature(feature: Feature, n: number, into: Collected, proj
   const state = properties.state ?? 'open';
   if (state !== 'open' && state !== 'closed') return reject(`state ${String(state)} is neither open nor closed`);
   const operable = properties.operable ?? true;
-  if (![true, false, 'true', 'false'].includes(operable as string)) return reject(`operable ${String(operable)} is neither true nor false`);
+  if (![true, false, 'true', 'false'].includes(operable as string))
+    return reject(`operable ${String(operable)} is neither true nor false`);
   into.valves.push({ id, lon, lat, closed: state === 'closed', operable: operable === true || operable === 'true' });
 }
 
@@ -141,7 +173,8 @@ async function collect(input: Readable, crs: string): Promise<Collected> {
   const into: Collected = { pipes: [], valves: [], sources: [], featureOf: new Map(), rejections: [] };
   let n = 0;
   try {
-    for await (const feature of readFeatures(input)) await collectFeature(feature as Feature, ++n, into, projectorOf, crs);
+    for await (const feature of readFeatures(input))
+      await collectFeature(feature as Feature, ++n, into, projectorOf, crs);
   } catch (error) {
     if (!(error instanceof GeoJsonShapeError || error instanceof SyntaxError)) throw error;
     into.rejections.push({ feature: n + 1, id: null, reason: `not a GeoJSON FeatureCollection: ${error.message}` });
@@ -150,19 +183,35 @@ async function collect(input: Readable, crs: string): Promise<Collected> {
 }
 
 /** Reads, checks, builds and stores the network; on any rejection stores nothing. */
-export async function importNetwork(repo: NetworkRepository, tenantId: TenantId, service: PipeService, input: Readable, options: NetworkImportOptions): Promise<NetworkImportResult> {
+export async function importNetwork(
+  repo: NetworkRepository,
+  tenantId: TenantId,
+  service: PipeService,
+  input: Readable,
+  options: NetworkImportOptions,
+): Promise<NetworkImportResult> {
   checkCrs(options.crs);
   const collected = await collect(input, crsCode(options.crs ?? 'EPSG:4326'));
-  if (collected.pipes.length === 0 && collected.rejections.length === 0) collected.rejections.push({ feature: 0, id: null, reason: 'the collection has no pipes' });
+  if (collected.pipes.length === 0 && collected.rejections.length === 0)
+    collected.rejections.push({ feature: 0, id: null, reason: 'the collection has no pipes' });
   if (collected.rejections.length > 0) return { stored: false, rejections: collected.rejections };
   const toleranceMetres = options.toleranceMetres ?? DEFAULT_TOLERANCE_METRES;
   const connectWithinMetres = options.connectWithinMetres ?? DEFAULT_CONNECT_WITHIN_METRES;
   const first = collected.pipes[0]!.parts[0]![0]!;
-  const { graph, report, rejections } = buildTopology({ ...collected, toleranceMetres }, localFrame(first[0]!, first[1]!));
+  const { graph, report, rejections } = buildTopology(
+    { ...collected, toleranceMetres },
+    localFrame(first[0]!, first[1]!),
+  );
   if (rejections.length > 0) {
-    return { stored: false, rejections: rejections.map((r) => ({ feature: collected.featureOf.get(r.id) ?? 0, id: r.id, reason: r.reason })) };
+    return {
+      stored: false,
+      rejections: rejections.map((r) => ({ feature: collected.featureOf.get(r.id) ?? 0, id: r.id, reason: r.reason })),
+    };
   }
-  const connector = new AddressConnector(graph, { explicit: options.explicit ?? new Map(), maxMetres: connectWithinMetres });
+  const connector = new AddressConnector(graph, {
+    explicit: options.explicit ?? new Map(),
+    maxMetres: connectWithinMetres,
+  });
   for await (const chunk of repo.addressPoints(tenantId)) connector.add(chunk);
   const connections = connector.finish();
   const connected = connector.report;
@@ -177,6 +226,10 @@ export async function importNetwork(repo: NetworkRepository, tenantId: TenantId,
     topology: report,
     connections: { ...connected, unknownPipes: connected.unknownPipes.length },
   };
-  const revision = await repo.replace(tenantId, service, { importedAt: options.now, summary, data: encodeSnapshot({ graph, connections }) });
+  const revision = await repo.replace(tenantId, service, {
+    importedAt: options.now,
+    summary,
+    data: encodeSnapshot({ graph, connections }),
+  });
   return { stored: true, revision, summary, unknownPipes: connected.unknownPipes };
 }

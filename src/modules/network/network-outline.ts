@@ -12,7 +12,12 @@ const MIN_CELL_METRES = 15;
 /** Cells over the trace's extent, at most: the outline's steps (and vertices) follow them. */
 const MAX_CELLS = 2500;
 
-export function traceOutline(graph: NetworkGraph, connections: Connections, edges: readonly number[], addresses: readonly number[]): MultiPolygon | null {
+export function traceOutline(
+  graph: NetworkGraph,
+  connections: Connections,
+  edges: readonly number[],
+  addresses: readonly number[],
+): MultiPolygon | null {
   const { lon0, lat0, kx, ky } = graph.frame;
   let [minX, minY, maxX, maxY, points] = [Infinity, Infinity, -Infinity, -Infinity, 0];
   const add = (lon: number, lat: number) => {
@@ -20,7 +25,9 @@ export function traceOutline(graph: NetworkGraph, connections: Connections, edge
     [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
     points++;
   };
-  for (const e of edges) for (let p = graph.edges.start[e]!; p < graph.edges.start[e + 1]!; p++) add(graph.edges.coords[2 * p]!, graph.edges.coords[2 * p + 1]!);
+  for (const e of edges)
+    for (let p = graph.edges.start[e]!; p < graph.edges.start[e + 1]!; p++)
+      add(graph.edges.coords[2 * p]!, graph.edges.coords[2 * p + 1]!);
   for (const k of addresses) add(connections.lon[k]!, connections.lat[k]!);
   if (points === 0) return null;
   const width = maxX - minX;
@@ -29,7 +36,8 @@ export function traceOutline(graph: NetworkGraph, connections: Connections, edge
   const cells = new Map<string, Cell>();
   const fill = (x: number, y: number) => {
     const [i, j] = [Math.floor(x / cell), Math.floor(y / cell)];
-    for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) cells.set(`${i + di},${j + dj}`, [i + di, j + dj]);
+    for (let di = -1; di <= 1; di++)
+      for (let dj = -1; dj <= 1; dj++) cells.set(`${i + di},${j + dj}`, [i + di, j + dj]);
   };
   for (const e of edges) {
     for (let p = graph.edges.start[e]!; p + 1 < graph.edges.start[e + 1]!; p++) {
@@ -40,5 +48,8 @@ export function traceOutline(graph: NetworkGraph, connections: Connections, edge
     }
   }
   for (const k of addresses) fill((connections.lon[k]! - lon0) * kx, (connections.lat[k]! - lat0) * ky);
-  return gridOutline(cells.values(), (i, j) => [Math.round((lon0 + (i * cell) / kx) * 1e6) / 1e6, Math.round((lat0 + (j * cell) / ky) * 1e6) / 1e6]);
+  return gridOutline(cells.values(), (i, j) => [
+    Math.round((lon0 + (i * cell) / kx) * 1e6) / 1e6,
+    Math.round((lat0 + (j * cell) / ky) * 1e6) / 1e6,
+  ]);
 }

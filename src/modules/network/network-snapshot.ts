@@ -19,14 +19,59 @@ type Typed = Float64Array | Int32Array | Uint32Array | Uint8Array;
 function arraysOf(s: NetworkSnapshot): Typed[] {
   const { graph: g, connections: c } = s;
   return [
-    g.pipes.diameter, g.valves.lon, g.valves.lat, g.valves.closed, g.valves.operable, g.valves.node,
-    g.sources.lon, g.sources.lat, g.sources.node, g.nodes.lon, g.nodes.lat, g.nodes.valve, g.nodes.source,
-    g.edges.from, g.edges.to, g.edges.pipe, g.edges.start, g.edges.coords, g.adjacency.start, g.adjacency.edge,
-    c.start, c.lon, c.lat, c.inferred,
+    g.pipes.diameter,
+    g.valves.lon,
+    g.valves.lat,
+    g.valves.closed,
+    g.valves.operable,
+    g.valves.node,
+    g.sources.lon,
+    g.sources.lat,
+    g.sources.node,
+    g.nodes.lon,
+    g.nodes.lat,
+    g.nodes.valve,
+    g.nodes.source,
+    g.edges.from,
+    g.edges.to,
+    g.edges.pipe,
+    g.edges.start,
+    g.edges.coords,
+    g.adjacency.start,
+    g.adjacency.edge,
+    c.start,
+    c.lon,
+    c.lat,
+    c.inferred,
   ];
 }
 
-const KINDS = [Float64Array, Float64Array, Float64Array, Uint8Array, Uint8Array, Int32Array, Float64Array, Float64Array, Int32Array, Float64Array, Float64Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Uint32Array, Float64Array, Uint32Array, Int32Array, Uint32Array, Float64Array, Float64Array, Uint8Array] as const;
+const KINDS = [
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Uint8Array,
+  Uint8Array,
+  Int32Array,
+  Float64Array,
+  Float64Array,
+  Int32Array,
+  Float64Array,
+  Float64Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Uint32Array,
+  Float64Array,
+  Uint32Array,
+  Int32Array,
+  Uint32Array,
+  Float64Array,
+  Float64Array,
+  Uint8Array,
+] as const;
 
 export function encodeSnapshot(s: NetworkSnapshot): Buffer {
   const { graph: g, connections: c } = s;

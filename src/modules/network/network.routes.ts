@@ -39,15 +39,23 @@ export const networkRoutes = routePlugin('network', (app, deps: NetworkRouteDeps
       preHandler: app.requireOperator('viewer'),
       schema: {
         tags: ['network'],
-        summary: 'The pipes (pieces between junctions and valves, with their diameter) and valves that meet the box, as GeoJSON, for drawing the network; at most 5,000 pipes (`truncated` when more)',
+        summary:
+          'The pipes (pieces between junctions and valves, with their diameter) and valves that meet the box, as GeoJSON, for drawing the network; at most 5,000 pipes (`truncated` when more)',
         security,
         params: z.object({ tenant: z.string(), service: z.enum(NETWORK_SERVICES) }),
         querystring: z.object({ bbox: bboxSchema }),
       },
     },
     async (request, reply) => {
-      const collection = await deps.networks.networkFeatures(operatorOf(request).tenant, request.params.service, request.query.bbox);
-      return reply.type('application/geo+json').header('cache-control', 'private, max-age=60').send(JSON.stringify(collection));
+      const collection = await deps.networks.networkFeatures(
+        operatorOf(request).tenant,
+        request.params.service,
+        request.query.bbox,
+      );
+      return reply
+        .type('application/geo+json')
+        .header('cache-control', 'private, max-age=60')
+        .send(JSON.stringify(collection));
     },
   );
 
@@ -57,7 +65,8 @@ export const networkRoutes = routePlugin('network', (app, deps: NetworkRouteDeps
       preHandler: app.requireOperator('viewer'),
       schema: {
         tags: ['network'],
-        summary: 'The tenant’s pipe networks: per service the revision, when it was imported and what the import counted',
+        summary:
+          'The tenant’s pipe networks: per service the revision, when it was imported and what the import counted',
         security,
         params: z.object({ tenant: z.string() }),
       },

@@ -16,7 +16,10 @@ export const traceInputSchema = z
     downstreamOf: z.string().min(1).max(200).optional(),
     failedValves: z.array(z.string().min(1).max(200)).max(500).default([]),
   })
-  .refine((v) => (v.at === undefined) !== (v.downstreamOf === undefined), { message: 'give either at or downstreamOf', path: ['at'] });
+  .refine((v) => (v.at === undefined) !== (v.downstreamOf === undefined), {
+    message: 'give either at or downstreamOf',
+    path: ['at'],
+  });
 export type TraceInput = z.infer<typeof traceInputSchema>;
 
 /** An incident's area as a trace of a network: its recipients are the traced addresses. */
@@ -27,7 +30,10 @@ export const networkSelectionSchema = z
     downstreamOf: z.string().min(1).max(200).optional(),
     failedValves: z.array(z.string().min(1).max(200)).max(500).default([]),
   })
-  .refine((v) => (v.at === undefined) !== (v.downstreamOf === undefined), { message: 'give either at or downstreamOf', path: ['at'] });
+  .refine((v) => (v.at === undefined) !== (v.downstreamOf === undefined), {
+    message: 'give either at or downstreamOf',
+    path: ['at'],
+  });
 export type NetworkSelection = z.infer<typeof networkSelectionSchema>;
 
 const valveView = z.object({ id: z.string(), position: lonLat, operable: z.boolean() });
@@ -45,7 +51,11 @@ export const traceViewSchema = z.object({
   isolatedPipes: z.array(z.string()),
   /** Pipes that lose supply beyond the closed valves (cut off from every source); empty without sources. */
   cutOffPipes: z.array(z.string()),
-  addresses: z.object({ count: z.number(), inferred: z.number(), sample: z.array(z.object({ id: z.string(), label: z.string() })) }),
+  addresses: z.object({
+    count: z.number(),
+    inferred: z.number(),
+    sample: z.array(z.object({ id: z.string(), label: z.string() })),
+  }),
   /** The area of the isolated and cut-off pipes and their addresses (GeoJSON MultiPolygon), for maps. */
   outline: z.unknown(),
   warnings: z.array(z.string()),

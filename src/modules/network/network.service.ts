@@ -15,7 +15,14 @@ import type { NetworkRepository } from './network.repository.js';
 import type { NetworkSelection, PipeService, TraceInput, TraceView } from './network.schemas.js';
 import { decodeSnapshot } from './network-snapshot.js';
 import { SegmentIndex } from './segment-index.js';
-import { connectedAddresses, normallyFed, traceNetwork, type TracedNetwork, type TraceOutcome, type TraceRequest } from './trace.js';
+import {
+  connectedAddresses,
+  normallyFed,
+  traceNetwork,
+  type TracedNetwork,
+  type TraceOutcome,
+  type TraceRequest,
+} from './trace.js';
 
 const SAMPLE_SIZE = 10;
 
@@ -40,8 +47,15 @@ export interface NetworkTrace {
 
 function loadedFrom(revision: number, data: Uint8Array): Loaded {
   const { graph, connections } = decodeSnapshot(data);
-  const index = new SegmentIndex({ count: graph.edges.count, start: graph.edges.start, coords: graph.edges.coords }, graph.frame);
-  return { revision, network: { graph, connections, index, fed: normallyFed(graph) }, valveIndex: new Map(graph.valves.ids.map((id, i) => [id, i])) };
+  const index = new SegmentIndex(
+    { count: graph.edges.count, start: graph.edges.start, coords: graph.edges.coords },
+    graph.frame,
+  );
+  return {
+    revision,
+    network: { graph, connections, index, fed: normallyFed(graph) },
+    valveIndex: new Map(graph.valves.ids.map((id, i) => [id, i])),
+  };
 }
 
 function requestOf(loaded: Loaded, input: TraceInput): TraceRequest {
@@ -51,13 +65,19 @@ function requestOf(loaded: Loaded, input: TraceInput): TraceRequest {
     return found;
   };
   const failedValves = input.failedValves.map((id, i) => valve(id, `failedValves.${i}`));
-  return input.downstreamOf !== undefined ? { downstreamOf: valve(input.downstreamOf, 'downstreamOf'), failedValves } : { at: input.at!, failedValves };
+  return input.downstreamOf !== undefined
+    ? { downstreamOf: valve(input.downstreamOf, 'downstreamOf'), failedValves }
+    : { at: input.at!, failedValves };
 }
 
 export function networkService(deps: NetworkServiceDeps) {
   const cache = new Map<string, Promise<Loaded | undefined>>();
 
-  async function refresh(tenantId: TenantId, service: PipeService, current: Loaded | undefined): Promise<Loaded | undefined> {
+  async function refresh(
+    tenantId: TenantId,
+    service: PipeService,
+    current: Loaded | undefined,
+  ): Promise<Loaded | undefined> {
     const revision = await deps.networks.revision(tenantId, service);
     if (revision === undefined) return undefined;
     if (current?.revision === revision) return current;
@@ -67,7 +87,8 @@ export function networkService(deps: NetworkServiceDeps) {
 
   /** The network as stored now, from memory unless an import changed it. */
   async function current(tenant: Tenant, service: PipeService): Promise<Loaded> {
-    if (!tenant.services.includes(service)) throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
+    if (!tenant.services.includes(service))
+      throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
     const key = `${tenant.id}\u0000${service}`;
     const previous = cache.get(key) ?? Promise.resolve(undefined);
     const next = previous.catch(() => undefined).then((loaded) => refresh(tenant.id, service, loaded));
@@ -80,17 +101,31 @@ export function networkService(deps: NetworkServiceDeps) {
   async function trace(tenant: Tenant, service: PipeService, input: TraceInput): Promise<NetworkTrace> {
     const loaded = await current(tenant, service);
     const outcome = traceNetwork(loaded.network, requestOf(loaded, input));
-    const addresses = connectedAddresses(loaded.network.connections, [...outcome.isolatedEdges, ...outcome.cutOffEdges]);
+    const addresses = connectedAddresses(loaded.network.connections, [
+      ...outcome.isolatedEdges,
+      ...outcome.cutOffEdges,
+    ]);
     return { revision: loaded.revision, network: loaded.network, outcome, addresses };
   }
 
   function outlineOf(t: NetworkTrace): MultiPolygon | null {
-    return traceOutline(t.network.graph, t.network.connections, [...t.outcome.isolatedEdges, ...t.outcome.cutOffEdges], t.addresses);
+    return traceOutline(
+      t.network.graph,
+      t.network.connections,
+      [...t.outcome.isolatedEdges, ...t.outcome.cutOffEdges],
+      t.addresses,
+    );
   }
 
   return {
-    async importNetwork(tenant: Tenant, service: PipeService, input: Readable, options: NetworkImportOptions): Promise<NetworkImportResult> {
-      if (!tenant.services.includes(service)) throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
+    async importNetwork(
+      tenant: Tenant,
+      service: PipeService,
+      input: Readable,
+      options: NetworkImportOptions,
+    ): Promise<NetworkImportResult> {
+      if (!tenant.services.includes(service))
+        throw new ValidationError('service', 'service-not-offered', { services: tenant.services.join(', ') });
       return importNetwork(deps.networks, tenant.id, service, input, options);
     },
 
@@ -101,17 +136,31 @@ export function networkService(deps: NetworkServiceDeps) {
       const t = await trace(tenant, service, input);
       const { graph, connections } = t.network;
       const { outcome } = t;
-      const valve = (v: number) => ({ id: graph.valves.ids[v]!, position: [graph.valves.lon[v]!, graph.valves.lat[v]!] as [number, number], operable: graph.valves.operable[v] === 1 });
-      const pipeIds = (edges: readonly number[]) => [...new Set(edges.map((e) => graph.pipes.ids[graph.edges.pipe[e]!]!))];
+      const valve = (v: number) => ({
+        id: graph.valves.ids[v]!,
+        position: [graph.valves.lon[v]!, graph.valves.lat[v]!] as [number, number],
+        operable: graph.valves.operable[v] === 1,
+      });
+      const pipeIds = (edges: readonly number[]) => [
+        ...new Set(edges.map((e) => graph.pipes.ids[graph.edges.pipe[e]!]!)),
+      ];
       const sampleIds = t.addresses.slice(0, SAMPLE_SIZE).map((k) => connections.addressIds[k]!);
-      const labels = new Map((await deps.networks.addressLabels(tenant.id, sampleIds)).map((a) => [a.id, `${a.street} ${a.number}`]));
+      const labels = new Map(
+        (await deps.networks.addressLabels(tenant.id, sampleIds)).map((a) => [a.id, `${a.street} ${a.number}`]),
+      );
       return {
         service,
         revision: t.revision,
-        breakAt: outcome.breakAt && { position: [outcome.breakAt.lon, outcome.breakAt.lat], pipe: graph.pipes.ids[graph.edges.pipe[outcome.breakAt.edge]!]! },
+        breakAt: outcome.breakAt && {
+          position: [outcome.breakAt.lon, outcome.breakAt.lat],
+          pipe: graph.pipes.ids[graph.edges.pipe[outcome.breakAt.edge]!]!,
+        },
         valvesToClose: outcome.valvesToClose.map(valve),
         passedValves: outcome.passedValves.map((p) => ({ ...valve(p.valve), reason: p.reason })),
-        sourcesReached: outcome.sourcesReached.map((s) => ({ id: graph.sources.ids[s]!, position: [graph.sources.lon[s]!, graph.sources.lat[s]!] as [number, number] })),
+        sourcesReached: outcome.sourcesReached.map((s) => ({
+          id: graph.sources.ids[s]!,
+          position: [graph.sources.lon[s]!, graph.sources.lat[s]!] as [number, number],
+        })),
         isolatedPipes: pipeIds(outcome.isolatedEdges),
         cutOffPipes: pipeIds(outcome.cutOffEdges),
         addresses: {
@@ -125,7 +174,12 @@ export function networkService(deps: NetworkServiceDeps) {
     },
 
     /** The pipes (pieces between nodes, with diameter) and valves inside a box, for drawing; at most `limit` pipes. */
-    async networkFeatures(tenant: Tenant, service: PipeService, box: readonly [number, number, number, number], limit = 5000) {
+    async networkFeatures(
+      tenant: Tenant,
+      service: PipeService,
+      box: readonly [number, number, number, number],
+      limit = 5000,
+    ) {
       const { network, revision } = await current(tenant, service);
       const { graph } = network;
       const [w, s, e, n] = box;
@@ -147,11 +201,24 @@ export function networkService(deps: NetworkServiceDeps) {
         }
         const pipe = graph.edges.pipe[edge]!;
         const diameter = graph.pipes.diameter[pipe]!;
-        features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates }, properties: { kind: 'pipe', id: graph.pipes.ids[pipe], diameter: Number.isNaN(diameter) ? null : diameter } });
+        features.push({
+          type: 'Feature',
+          geometry: { type: 'LineString', coordinates },
+          properties: { kind: 'pipe', id: graph.pipes.ids[pipe], diameter: Number.isNaN(diameter) ? null : diameter },
+        });
       }
       for (let v = 0; v < graph.valves.ids.length; v++) {
         if (!inside(graph.valves.lon[v]!, graph.valves.lat[v]!)) continue;
-        features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [graph.valves.lon[v], graph.valves.lat[v]] }, properties: { kind: 'valve', id: graph.valves.ids[v], state: graph.valves.closed[v] ? 'closed' : 'open', operable: graph.valves.operable[v] === 1 } });
+        features.push({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [graph.valves.lon[v], graph.valves.lat[v]] },
+          properties: {
+            kind: 'valve',
+            id: graph.valves.ids[v],
+            state: graph.valves.closed[v] ? 'closed' : 'open',
+            operable: graph.valves.operable[v] === 1,
+          },
+        });
       }
       return { type: 'FeatureCollection' as const, revision, truncated, features };
     },

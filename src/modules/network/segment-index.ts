@@ -71,7 +71,8 @@ export class SegmentIndex {
     this.start = counts;
     this.items = new Int32Array(counts[this.columns * this.rows]!);
     const fill = counts.slice(0, this.columns * this.rows);
-    for (let p = 0; p < positions; p++) if (this.edgeOf[p]! >= 0) this.forEachCell(p, (c) => (this.items[fill[c]!++] = p));
+    for (let p = 0; p < positions; p++)
+      if (this.edgeOf[p]! >= 0) this.forEachCell(p, (c) => (this.items[fill[c]!++] = p));
   }
 
   private column(x: number): number {
@@ -84,8 +85,14 @@ export class SegmentIndex {
 
   /** The cells the bounding box of segment p covers. */
   private forEachCell(p: number, visit: (cell: number) => void): void {
-    const [i0, i1] = [this.column(Math.min(this.xs[p]!, this.xs[p + 1]!)), this.column(Math.max(this.xs[p]!, this.xs[p + 1]!))];
-    const [j0, j1] = [this.row(Math.min(this.ys[p]!, this.ys[p + 1]!)), this.row(Math.max(this.ys[p]!, this.ys[p + 1]!))];
+    const [i0, i1] = [
+      this.column(Math.min(this.xs[p]!, this.xs[p + 1]!)),
+      this.column(Math.max(this.xs[p]!, this.xs[p + 1]!)),
+    ];
+    const [j0, j1] = [
+      this.row(Math.min(this.ys[p]!, this.ys[p + 1]!)),
+      this.row(Math.max(this.ys[p]!, this.ys[p + 1]!)),
+    ];
     for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) visit(j * this.columns + i);
   }
 
@@ -96,8 +103,19 @@ export class SegmentIndex {
     const limit = maxMetres * maxMetres;
     let [bestP, bestT, bestD] = [-1, 0, Infinity];
     // A point beyond the grid by more than the distance has nothing near.
-    if (x < this.minX - maxMetres || y < this.minY - maxMetres || x > this.minX + this.columns * this.cellMetres + maxMetres || y > this.minY + this.rows * this.cellMetres + maxMetres) return null;
-    const [i0, i1, j0, j1] = [this.column(x - maxMetres), this.column(x + maxMetres), this.row(y - maxMetres), this.row(y + maxMetres)];
+    if (
+      x < this.minX - maxMetres ||
+      y < this.minY - maxMetres ||
+      x > this.minX + this.columns * this.cellMetres + maxMetres ||
+      y > this.minY + this.rows * this.cellMetres + maxMetres
+    )
+      return null;
+    const [i0, i1, j0, j1] = [
+      this.column(x - maxMetres),
+      this.column(x + maxMetres),
+      this.row(y - maxMetres),
+      this.row(y + maxMetres),
+    ];
     for (let j = j0; j <= j1; j++) {
       for (let i = i0; i <= i1; i++) {
         const cell = j * this.columns + i;

@@ -48,12 +48,26 @@ export interface SourceInput {
 export interface NetworkGraph {
   frame: LocalFrame;
   pipes: { ids: string[]; diameter: Float64Array; material: Array<string | null>; zone: Array<string | null> };
-  valves: { ids: string[]; lon: Float64Array; lat: Float64Array; closed: Uint8Array; operable: Uint8Array; node: Int32Array };
+  valves: {
+    ids: string[];
+    lon: Float64Array;
+    lat: Float64Array;
+    closed: Uint8Array;
+    operable: Uint8Array;
+    node: Int32Array;
+  };
   sources: { ids: string[]; lon: Float64Array; lat: Float64Array; node: Int32Array };
   /** Node positions; `valve`/`source` index at that node or −1. */
   nodes: { count: number; lon: Float64Array; lat: Float64Array; valve: Int32Array; source: Int32Array };
   /** Pieces of pipe between two nodes: `pipe` is the index of the pipe they are part of. */
-  edges: { count: number; from: Int32Array; to: Int32Array; pipe: Int32Array; start: Uint32Array; coords: Float64Array };
+  edges: {
+    count: number;
+    from: Int32Array;
+    to: Int32Array;
+    pipe: Int32Array;
+    start: Uint32Array;
+    coords: Float64Array;
+  };
   /** Edges at each node: adjacency.edge[start[n] … start[n + 1] − 1]. */
   adjacency: { start: Uint32Array; edge: Int32Array };
 }
@@ -107,12 +121,19 @@ interface Part {
 }
 
 /** Pipe ends within the tolerance as one node each: union-find over a grid of tolerance-sized cells. */
-function snapEnds(parts: Part[], frame: LocalFrame, tolerance: number): { endNode: Int32Array; nodeLon: number[]; nodeLat: number[]; joinedEnds: number } {
+function snapEnds(
+  parts: Part[],
+  frame: LocalFrame,
+  tolerance: number,
+): { endNode: Int32Array; nodeLon: number[]; nodeLat: number[]; joinedEnds: number } {
   const ends = parts.length * 2;
   const x = new Float64Array(ends);
   const y = new Float64Array(ends);
   parts.forEach((part, i) => {
-    for (const [k, position] of [[0, part.line[0]!], [1, part.line.at(-1)!]] as const) {
+    for (const [k, position] of [
+      [0, part.line[0]!],
+      [1, part.line.at(-1)!],
+    ] as const) {
       x[2 * i + k] = (position[0]! - frame.lon0) * frame.kx;
       y[2 * i + k] = (position[1]! - frame.lat0) * frame.ky;
     }
@@ -220,7 +241,16 @@ function components(graph: NetworkGraph): Pick<TopologyReport, 'components' | 'd
 function placePoints(
   points: ReadonlyArray<{ id: string; lon: number; lat: number }>,
   kind: 'valve' | 'source',
-  context: { index: SegmentIndex; frame: LocalFrame; tolerance: number; nodeLon: number[]; nodeLat: number[]; nodeNear: (lon: number, lat: number) => number; splits: Split[][]; taken: Map<number, string> },
+  context: {
+    index: SegmentIndex;
+    frame: LocalFrame;
+    tolerance: number;
+    nodeLon: number[];
+    nodeLat: number[];
+    nodeNear: (lon: number, lat: number) => number;
+    splits: Split[][];
+    taken: Map<number, string>;
+  },
   rejections: Rejection[],
 ): Int32Array {
   const nodes = new Int32Array(points.length).fill(-1);
@@ -249,7 +279,10 @@ function placePoints(
 }
 
 /** The graph of a network and what building it found; `rejections` name valves and sources off the pipes. */
-export function buildTopology(input: TopologyInput, frame: LocalFrame): { graph: NetworkGraph; report: TopologyReport; rejections: Rejection[] } {
+export function buildTopology(
+  input: TopologyInput,
+  frame: LocalFrame,
+): { graph: NetworkGraph; report: TopologyReport; rejections: Rejection[] } {
   const tolerance = input.toleranceMetres;
   const parts: Part[] = input.pipes.flatMap((pipe, i) => pipe.parts.map((line) => ({ pipe: i, line })));
   const { endNode, nodeLon, nodeLat, joinedEnds } = snapEnds(parts, frame, tolerance);
@@ -323,9 +356,27 @@ export function buildTopology(input: TopologyInput, frame: LocalFrame): { graph:
       operable: Uint8Array.from(input.valves, (v) => (v.operable ? 1 : 0)),
       node: valveNodes,
     },
-    sources: { ids: input.sources.map((s) => s.id), lon: Float64Array.from(input.sources, (s) => s.lon), lat: Float64Array.from(input.sources, (s) => s.lat), node: sourceNodes },
-    nodes: { count: nodeCount, lon: Float64Array.from(nodeLon), lat: Float64Array.from(nodeLat), valve: nodeValve, source: nodeSource },
-    edges: { count: from.length, from: Int32Array.from(from), to: Int32Array.from(to), pipe: Int32Array.from(pipeOf), start: Uint32Array.from(starts), coords: Float64Array.from(coords) },
+    sources: {
+      ids: input.sources.map((s) => s.id),
+      lon: Float64Array.from(input.sources, (s) => s.lon),
+      lat: Float64Array.from(input.sources, (s) => s.lat),
+      node: sourceNodes,
+    },
+    nodes: {
+      count: nodeCount,
+      lon: Float64Array.from(nodeLon),
+      lat: Float64Array.from(nodeLat),
+      valve: nodeValve,
+      source: nodeSource,
+    },
+    edges: {
+      count: from.length,
+      from: Int32Array.from(from),
+      to: Int32Array.from(to),
+      pipe: Int32Array.from(pipeOf),
+      start: Uint32Array.from(starts),
+      coords: Float64Array.from(coords),
+    },
     adjacency: adjacencyOf(nodeCount, from, to),
   };
   return { graph, report: { joinedEnds, ...components(graph) }, rejections };

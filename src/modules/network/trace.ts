@@ -22,7 +22,9 @@ export interface TracedNetwork {
   fed: Uint8Array | null;
 }
 
-export type TraceRequest = { at: readonly [number, number]; failedValves: readonly number[] } | { downstreamOf: number; failedValves: readonly number[] };
+export type TraceRequest =
+  | { at: readonly [number, number]; failedValves: readonly number[] }
+  | { downstreamOf: number; failedValves: readonly number[] };
 
 export interface PassedValve {
   valve: number;
@@ -91,7 +93,14 @@ function isolate(network: TracedNetwork, at: readonly [number, number], failed: 
   const edgeSeen = new Uint8Array(graph.edges.count);
   const nodeSeen = new Uint8Array(graph.nodes.count);
   const blocked = new Uint8Array(graph.nodes.count);
-  const outcome: TraceOutcome = { breakAt: { lon: hit.lon, lat: hit.lat, edge: hit.edge }, valvesToClose: [], passedValves: [], sourcesReached: [], isolatedEdges: [hit.edge], cutOffEdges: [] };
+  const outcome: TraceOutcome = {
+    breakAt: { lon: hit.lon, lat: hit.lat, edge: hit.edge },
+    valvesToClose: [],
+    passedValves: [],
+    sourcesReached: [],
+    isolatedEdges: [hit.edge],
+    cutOffEdges: [],
+  };
   edgeSeen[hit.edge] = 1;
   const stack = [graph.edges.from[hit.edge]!, graph.edges.to[hit.edge]!];
   const { start, edge } = graph.adjacency;
@@ -134,7 +143,14 @@ function downstream(network: TracedNetwork, valve: number): TraceOutcome {
   const blocked = new Uint8Array(graph.nodes.count);
   blocked[node] = 1;
   const lost = cutOff(network, blocked, new Uint8Array(graph.edges.count));
-  return { breakAt: null, valvesToClose: [valve], passedValves: [], sourcesReached: [], isolatedEdges: lost, cutOffEdges: [] };
+  return {
+    breakAt: null,
+    valvesToClose: [valve],
+    passedValves: [],
+    sourcesReached: [],
+    isolatedEdges: lost,
+    cutOffEdges: [],
+  };
 }
 
 /** The valves to close and the pipes without supply for a break at `at` (or the closing of one valve). */

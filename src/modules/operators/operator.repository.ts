@@ -10,15 +10,28 @@ export type OperatorChanges = Omit<Updateable<OperatorsTable>, 'id' | 'tenant_id
 export function operatorRepository(db: Kysely<Database>) {
   return {
     async insert(tenantId: TenantId, row: Omit<Insertable<OperatorsTable>, 'tenant_id'>): Promise<void> {
-      await db.insertInto('operators').values({ ...row, tenant_id: tenantId }).execute();
+      await db
+        .insertInto('operators')
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
     },
 
     async findByEmail(tenantId: TenantId, email: string): Promise<OperatorRow | undefined> {
-      return db.selectFrom('operators').selectAll().where('tenant_id', '=', tenantId).where('email', '=', email).executeTakeFirst();
+      return db
+        .selectFrom('operators')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('email', '=', email)
+        .executeTakeFirst();
     },
 
     async find(tenantId: TenantId, id: string): Promise<OperatorRow | undefined> {
-      return db.selectFrom('operators').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return db
+        .selectFrom('operators')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
 
     async list(tenantId: TenantId): Promise<OperatorRow[]> {
@@ -31,7 +44,10 @@ export function operatorRepository(db: Kysely<Database>) {
 
     /** Counts a failed login atomically; returns the new count. */
     async insertToken(tenantId: TenantId, row: Omit<Insertable<ApiTokensTable>, 'tenant_id'>): Promise<void> {
-      await db.insertInto('api_tokens').values({ ...row, tenant_id: tenantId }).execute();
+      await db
+        .insertInto('api_tokens')
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
     },
 
     async findToken(tenantId: TenantId, tokenHash: string): Promise<ApiTokenRow | undefined> {
@@ -45,7 +61,12 @@ export function operatorRepository(db: Kysely<Database>) {
     },
 
     async touchToken(tenantId: TenantId, id: string, now: number): Promise<void> {
-      await db.updateTable('api_tokens').set({ last_used_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
     },
 
     async listTokens(tenantId: TenantId): Promise<ApiTokenRow[]> {

@@ -41,7 +41,8 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     {
       schema: {
         tags: ['operators'],
-        summary: 'Log in with email, password and (when set up) the TOTP code; starts a session (cookie) and returns its CSRF token',
+        summary:
+          'Log in with email, password and (when set up) the TOTP code; starts a session (cookie) and returns its CSRF token',
         params: tenantParams,
         body: operatorLoginBody,
         response: { 200: sessionSchema },
@@ -62,19 +63,36 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
 
   app.get(
     '/api/t/:tenant/operators/me',
-    { preHandler: guard('viewer', pending), schema: { tags: ['operators'], summary: 'The logged-in operator', security, params: tenantParams, response: { 200: sessionSchema } } },
+    {
+      preHandler: guard('viewer', pending),
+      schema: {
+        tags: ['operators'],
+        summary: 'The logged-in operator',
+        security,
+        params: tenantParams,
+        response: { 200: sessionSchema },
+      },
+    },
     async (request) => {
       const caller = operatorOf(request);
       const row = await operators.requireOperator(caller.tenant, caller.actor.id);
       const session = caller.sessionToken ? await deps.sessions.read(caller.tenant.id, caller.sessionToken) : undefined;
       const data = (session?.data ?? {}) as { mustChangePassword?: boolean; totpSetupRequired?: boolean };
-      return { operator: toOperatorView(row), csrfToken: caller.csrfToken ?? '', mustChangePassword: data.mustChangePassword === true, totpSetupRequired: data.totpSetupRequired === true };
+      return {
+        operator: toOperatorView(row),
+        csrfToken: caller.csrfToken ?? '',
+        mustChangePassword: data.mustChangePassword === true,
+        totpSetupRequired: data.totpSetupRequired === true,
+      };
     },
   );
 
   app.post(
     '/api/t/:tenant/operators/logout',
-    { preHandler: guard('viewer', pending), schema: { tags: ['operators'], summary: 'End the session', security, params: tenantParams } },
+    {
+      preHandler: guard('viewer', pending),
+      schema: { tags: ['operators'], summary: 'End the session', security, params: tenantParams },
+    },
     async (request, reply) => {
       const caller = operatorOf(request);
       if (caller.sessionToken) await deps.sessions.revoke(caller.tenant.id, caller.sessionToken);
@@ -87,11 +105,23 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     '/api/t/:tenant/operators/me/password',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Change the password (required after a one-time password); ends the other sessions', security, params: tenantParams, body: passwordChangeBody },
+      schema: {
+        tags: ['operators'],
+        summary: 'Change the password (required after a one-time password); ends the other sessions',
+        security,
+        params: tenantParams,
+        body: passwordChangeBody,
+      },
     },
     async (request, reply) => {
       const caller = operatorOf(request);
-      await operators.changePassword(caller.tenant, caller.actor.id, request.body.currentPassword, request.body.newPassword, caller.sessionToken);
+      await operators.changePassword(
+        caller.tenant,
+        caller.actor.id,
+        request.body.currentPassword,
+        request.body.newPassword,
+        caller.sessionToken,
+      );
       return reply.status(204).send();
     },
   );
@@ -100,7 +130,13 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     '/api/t/:tenant/operators/me/totp',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app', security, params: tenantParams, response: { 200: totpSetupSchema } },
+      schema: {
+        tags: ['operators'],
+        summary: 'Start setting up TOTP: the secret and the otpauth:// URI for an authenticator app',
+        security,
+        params: tenantParams,
+        response: { 200: totpSetupSchema },
+      },
     },
     async (request) => {
       const caller = operatorOf(request);
@@ -112,7 +148,13 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
     '/api/t/:tenant/operators/me/totp/confirm',
     {
       preHandler: guard('viewer', pending),
-      schema: { tags: ['operators'], summary: 'Finish setting up TOTP with a code from the app', security, params: tenantParams, body: totpConfirmBody },
+      schema: {
+        tags: ['operators'],
+        summary: 'Finish setting up TOTP with a code from the app',
+        security,
+        params: tenantParams,
+        body: totpConfirmBody,
+      },
     },
     async (request, reply) => {
       const caller = operatorOf(request);
@@ -123,7 +165,16 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
 
   app.get(
     '/api/t/:tenant/operators',
-    { preHandler: guard('admin'), schema: { tags: ['operators'], summary: 'Operator accounts', security, params: tenantParams, response: { 200: z.object({ items: z.array(operatorSchema) }) } } },
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags: ['operators'],
+        summary: 'Operator accounts',
+        security,
+        params: tenantParams,
+        response: { 200: z.object({ items: z.array(operatorSchema) }) },
+      },
+    },
     async (request) => ({ items: await operators.listOperators(operatorOf(request).tenant) }),
   );
 
@@ -168,7 +219,15 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
 
   app.delete(
     '/api/t/:tenant/tokens/:id',
-    { preHandler: guard('admin'), schema: { tags: ['operators'], summary: 'Revoke an API token', security, params: z.object({ tenant: z.string(), id: z.string().max(100) }) } },
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags: ['operators'],
+        summary: 'Revoke an API token',
+        security,
+        params: z.object({ tenant: z.string(), id: z.string().max(100) }),
+      },
+    },
     async (request, reply) => {
       const caller = operatorOf(request);
       await operators.revokeToken(caller.tenant, request.params.id, caller.actor.id);
@@ -185,12 +244,20 @@ export const operatorRoutes = routePlugin('operators', (app, deps: OperatorRoute
         summary: 'The audit log, newest first (who did what; never numbers or emails)',
         security,
         params: tenantParams,
-        querystring: z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        querystring: z.object({
+          before: z.coerce.number().int().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
       },
     },
     async (request) => {
       const { tenant } = operatorOf(request);
-      return { items: await operators.auditLog(tenant, { limit: request.query.limit, ...(request.query.before ? { before: request.query.before } : {}) }) };
+      return {
+        items: await operators.auditLog(tenant, {
+          limit: request.query.limit,
+          ...(request.query.before ? { before: request.query.before } : {}),
+        }),
+      };
     },
   );
 });

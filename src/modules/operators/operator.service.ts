@@ -3,7 +3,14 @@
  * changed at first login), password + TOTP login throttled (never locked) after repeated failures, server-side
  * sessions (the residents' session core), and API tokens for integrations.
  */
-import { AppError, ConflictError, fieldProblem, NotFoundError, RateLimitedError, ValidationError } from '../../errors.js';
+import {
+  AppError,
+  ConflictError,
+  fieldProblem,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+} from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { keyedHash, randomToken, sha256 } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
@@ -96,16 +103,30 @@ export function operatorService(deps: OperatorServiceDeps) {
   async function throttle(attempt: Attempt, now: number): Promise<void> {
     const [source, account] = attempt.failures;
     const counts = await deps.rateLimits.peek(attempt.failures, now);
-    if ((counts.get(source!.key) ?? 0) >= source!.limit) throw tooMany(deps.rateLimits.retryAfter(source!.windowMs, now));
+    if ((counts.get(source!.key) ?? 0) >= source!.limit)
+      throw tooMany(deps.rateLimits.retryAfter(source!.windowMs, now));
     if ((counts.get(account!.key) ?? 0) < account!.limit) return;
     const slot = await deps.rateLimits.hit(attempt.backoffKey, BACKOFF_WINDOW_MS, 1, now);
     if (!slot.allowed) throw tooMany(slot.retryAfterSeconds);
   }
 
-  async function failLogin(attempt: Attempt, row: OperatorRow | undefined, field: 'password' | 'totp', code: ProblemCode): Promise<never> {
+  async function failLogin(
+    attempt: Attempt,
+    row: OperatorRow | undefined,
+    field: 'password' | 'totp',
+    code: ProblemCode,
+  ): Promise<never> {
     const now = clock.now();
     await deps.rateLimits.hitMany(attempt.failures, now);
-    if (row) await deps.audit.record(attempt.tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.login-failed', subjectType: 'operator', subjectId: row.id, detail: { field } });
+    if (row)
+      await deps.audit.record(attempt.tenant.id, now, {
+        actorType: 'operator',
+        actorId: row.id,
+        action: 'operator.login-failed',
+        subjectType: 'operator',
+        subjectId: row.id,
+        detail: { field },
+      });
     throw loginFailed(field, code);
   }
 
@@ -128,7 +149,11 @@ export function operatorService(deps: OperatorServiceDeps) {
     /** The tenant's audit log, newest first (for admins). */
     auditLog: (tenant: Tenant, options: { before?: number; limit: number }) => deps.audit.list(tenant.id, options),
 
-    async createOperator(tenant: Tenant, input: { email: string; role: Role; name?: string | null; password?: string }, actorId: string | null) {
+    async createOperator(
+      tenant: Tenant,
+      input: { email: string; role: Role; name?: string | null; password?: string },
+      actorId: string | null,
+    ) {
       const email = input.email.trim().toLowerCase();
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ValidationError('email', 'email-invalid');
       if (!ROLES.includes(input.role)) throw new ValidationError('role', 'role-invalid', { roles: ROLES.join(', ') });
@@ -154,7 +179,14 @@ export function operatorService(deps: OperatorServiceDeps) {
         updated_at: now,
       } as const;
       await operators.insert(tenant.id, row);
-      await deps.audit.record(tenant.id, now, { actorType: actorId ? 'operator' : 'system', actorId, action: 'operator.create', subjectType: 'operator', subjectId: row.id, detail: { role: row.role } });
+      await deps.audit.record(tenant.id, now, {
+        actorType: actorId ? 'operator' : 'system',
+        actorId,
+        action: 'operator.create',
+        subjectType: 'operator',
+        subjectId: row.id,
+        detail: { role: row.role },
+      });
       return { operator: toOperatorView({ ...row, tenant_id: tenant.id }), oneTimePassword: oneTime };
     },
 
@@ -170,27 +202,62 @@ export function operatorService(deps: OperatorServiceDeps) {
       if (!row || row.disabled) return failLogin(attempt, undefined, 'password', 'login-failed');
       if (!passwordOk) await failLogin(attempt, row, 'password', 'login-failed');
       await checkTotp(attempt, row, input.totp);
-      await operators.update(tenant.id, row.id, { failed_logins: 0, locked_until: null, last_login_at: now, updated_at: now });
+      await operators.update(tenant.id, row.id, {
+        failed_logins: 0,
+        locked_until: null,
+        last_login_at: now,
+        updated_at: now,
+      });
       const data: OperatorSessionData = {
         ...(row.must_change_password ? { mustChangePassword: true } : {}),
         ...(tenant.settings.requireTotp && !row.totp_enabled ? { totpSetupRequired: true } : {}),
       };
-      const session: CreatedSession = await deps.sessions.create(tenant.id, { type: 'operator', id: row.id }, data as Record<string, unknown>);
-      await deps.audit.record(tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.login', subjectType: 'operator', subjectId: row.id });
+      const session: CreatedSession = await deps.sessions.create(
+        tenant.id,
+        { type: 'operator', id: row.id },
+        data as Record<string, unknown>,
+      );
+      await deps.audit.record(tenant.id, now, {
+        actorType: 'operator',
+        actorId: row.id,
+        action: 'operator.login',
+        subjectType: 'operator',
+        subjectId: row.id,
+      });
       return { session, operator: toOperatorView(row), ...data };
     },
 
-    async changePassword(tenant: Tenant, operatorId: string, current: string, next: string, sessionToken: string | undefined): Promise<void> {
+    async changePassword(
+      tenant: Tenant,
+      operatorId: string,
+      current: string,
+      next: string,
+      sessionToken: string | undefined,
+    ): Promise<void> {
       const row = await requireOperator(tenant, operatorId);
-      if (!(await verifyPassword(current, row.password_hash))) throw new ValidationError('currentPassword', 'password-wrong');
+      if (!(await verifyPassword(current, row.password_hash)))
+        throw new ValidationError('currentPassword', 'password-wrong');
       const problem = passwordProblem(next);
       if (problem) throw new ValidationError('newPassword', problem.code, problem.params);
       if (next === current) throw new ValidationError('newPassword', 'password-same');
       const now = clock.now();
-      await operators.update(tenant.id, row.id, { password_hash: await hashPassword(next), must_change_password: 0, updated_at: now });
+      await operators.update(tenant.id, row.id, {
+        password_hash: await hashPassword(next),
+        must_change_password: 0,
+        updated_at: now,
+      });
       await deps.sessions.revokeAll(tenant.id, { type: 'operator', id: row.id }, sessionToken);
-      if (sessionToken) await deps.sessions.update(tenant.id, sessionToken, { data: tenant.settings.requireTotp && !row.totp_enabled ? { totpSetupRequired: true } : {} });
-      await deps.audit.record(tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.password-change', subjectType: 'operator', subjectId: row.id });
+      if (sessionToken)
+        await deps.sessions.update(tenant.id, sessionToken, {
+          data: tenant.settings.requireTotp && !row.totp_enabled ? { totpSetupRequired: true } : {},
+        });
+      await deps.audit.record(tenant.id, now, {
+        actorType: 'operator',
+        actorId: row.id,
+        action: 'operator.password-change',
+        subjectType: 'operator',
+        subjectId: row.id,
+      });
     },
 
     /** Starts TOTP enrolment: a new secret, active once a code from it is confirmed. */
@@ -198,37 +265,79 @@ export function operatorService(deps: OperatorServiceDeps) {
       const row = await requireOperator(tenant, operatorId);
       if (row.totp_enabled) throw new ConflictError('totp-set-already');
       const secret = newTotpSecret();
-      await operators.update(tenant.id, row.id, { totp_secret: sealSecret(deps.secret, secret), updated_at: clock.now() });
+      await operators.update(tenant.id, row.id, {
+        totp_secret: sealSecret(deps.secret, secret),
+        updated_at: clock.now(),
+      });
       return { secret, uri: totpUri(secret, row.email, `Aviso ${tenant.name}`) };
     },
 
-    async confirmTotp(tenant: Tenant, operatorId: string, code: string, sessionToken: string | undefined): Promise<void> {
+    async confirmTotp(
+      tenant: Tenant,
+      operatorId: string,
+      code: string,
+      sessionToken: string | undefined,
+    ): Promise<void> {
       const row = await requireOperator(tenant, operatorId);
       if (!row.totp_secret || row.totp_enabled) throw new ConflictError('totp-start-first');
       const step = totpStep(openSecret(deps.secret, row.totp_secret), code.trim(), clock.now());
       if (step === null || !(await claimStep(row, step))) throw new ValidationError('code', 'totp-wrong');
       const now = clock.now();
       await operators.update(tenant.id, row.id, { totp_enabled: 1, updated_at: now });
-      if (sessionToken) await deps.sessions.update(tenant.id, sessionToken, { data: row.must_change_password ? { mustChangePassword: true } : {} });
-      await deps.audit.record(tenant.id, now, { actorType: 'operator', actorId: row.id, action: 'operator.totp-enabled', subjectType: 'operator', subjectId: row.id });
+      if (sessionToken)
+        await deps.sessions.update(tenant.id, sessionToken, {
+          data: row.must_change_password ? { mustChangePassword: true } : {},
+        });
+      await deps.audit.record(tenant.id, now, {
+        actorType: 'operator',
+        actorId: row.id,
+        action: 'operator.totp-enabled',
+        subjectType: 'operator',
+        subjectId: row.id,
+      });
     },
 
     async listOperators(tenant: Tenant): Promise<OperatorView[]> {
       return (await operators.list(tenant.id)).filter((r) => !r.disabled).map(toOperatorView);
     },
 
-    async createToken(tenant: Tenant, input: { name: string; role: Role }, actorId: string | null): Promise<{ id: string; token: string }> {
+    async createToken(
+      tenant: Tenant,
+      input: { name: string; role: Role },
+      actorId: string | null,
+    ): Promise<{ id: string; token: string }> {
       const token = `avt_${randomToken(32)}`;
       const id = newId();
       const now = clock.now();
-      await operators.insertToken(tenant.id, { id, token_hash: sha256(token), name: input.name, role: input.role, created_at: now, last_used_at: null, revoked_at: null });
-      await deps.audit.record(tenant.id, now, { actorType: actorId ? 'operator' : 'system', actorId, action: 'token.create', subjectType: 'api_token', subjectId: id, detail: { role: input.role } });
+      await operators.insertToken(tenant.id, {
+        id,
+        token_hash: sha256(token),
+        name: input.name,
+        role: input.role,
+        created_at: now,
+        last_used_at: null,
+        revoked_at: null,
+      });
+      await deps.audit.record(tenant.id, now, {
+        actorType: actorId ? 'operator' : 'system',
+        actorId,
+        action: 'token.create',
+        subjectType: 'api_token',
+        subjectId: id,
+        detail: { role: input.role },
+      });
       return { id, token };
     },
 
     async revokeToken(tenant: Tenant, id: string, actorId: string): Promise<void> {
       if (!(await operators.revokeToken(tenant.id, id, clock.now()))) throw new NotFoundError('token');
-      await deps.audit.record(tenant.id, clock.now(), { actorType: 'operator', actorId, action: 'token.revoke', subjectType: 'api_token', subjectId: id });
+      await deps.audit.record(tenant.id, clock.now(), {
+        actorType: 'operator',
+        actorId,
+        action: 'token.revoke',
+        subjectType: 'api_token',
+        subjectId: id,
+      });
     },
 
     /** The live token behind a Bearer value in this tenant; its last use noted at most once a minute. */

@@ -18,5 +18,12 @@ export interface OperatorsDeps {
 }
 
 export function createOperators(deps: OperatorsDeps) {
-  return operatorService({ operators: operatorRepository(deps.db), sessions: deps.sessions, rateLimits: deps.rateLimits, audit: deps.audit, clock: deps.clock, secret: deps.secret });
+  return operatorService({
+    operators: operatorRepository(deps.db),
+    sessions: deps.sessions,
+    rateLimits: deps.rateLimits,
+    audit: deps.audit,
+    clock: deps.clock,
+    secret: deps.secret,
+  });
 }

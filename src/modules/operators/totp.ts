@@ -12,7 +12,9 @@ export function sealSecret(serverSecret: string, base32: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyOf(serverSecret), iv);
   const data = Buffer.concat([cipher.update(base32, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(
+    '.',
+  );
 }
 
 export function openSecret(serverSecret: string, sealed: string): string {
@@ -26,11 +28,19 @@ export function openSecret(serverSecret: string, sealed: string): string {
 export const newTotpSecret = (): string => new OTPAuth.Secret({ size: 20 }).base32;
 
 function totpOf(base32: string, label = 'operator', issuer = 'Aviso'): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(base32) });
+  return new OTPAuth.TOTP({
+    issuer,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: OTPAuth.Secret.fromBase32(base32),
+  });
 }
 
 /** The `otpauth://` URI an authenticator app scans. */
-export const totpUri = (base32: string, label: string, issuer: string): string => totpOf(base32, label, issuer).toString();
+export const totpUri = (base32: string, label: string, issuer: string): string =>
+  totpOf(base32, label, issuer).toString();
 
 /**
  * The time step the code belongs to (±1 step of clock drift), or null when wrong. The caller refuses a

@@ -32,32 +32,75 @@ const CHECK_TIMEOUT_MS = 10_000;
 const SKEW_WARN_MS = 2000;
 const SKEW_FAIL_MS = 30_000;
 
-
 function checkSecret(env: NodeJS.ProcessEnv | undefined, envFile: string | undefined): Finding {
   const source = secretSource(env, envFile);
   if (source.from === 'environment') return { check: 'secret', severity: 'ok', detail: 'AVISO_SECRET is set' };
   if (source.from === 'missing') {
-    return { check: 'secret', severity: 'warn', detail: `no AVISO_SECRET and no ${source.file}`, fix: 'the first aviso serve writes one; back it up with the database (sessions and PIN hashes depend on it)' };
+    return {
+      check: 'secret',
+      severity: 'warn',
+      detail: `no AVISO_SECRET and no ${source.file}`,
+      fix: 'the first aviso serve writes one; back it up with the database (sessions and PIN hashes depend on it)',
+    };
   }
   const mode = statSync(source.file).mode & 0o777;
-  if (mode & 0o077) return { check: 'secret', severity: 'fail', detail: `${source.file} is readable by others (mode ${mode.toString(8)})`, fix: `chmod 600 ${source.file}` };
+  if (mode & 0o077)
+    return {
+      check: 'secret',
+      severity: 'fail',
+      detail: `${source.file} is readable by others (mode ${mode.toString(8)})`,
+      fix: `chmod 600 ${source.file}`,
+    };
   return { check: 'secret', severity: 'ok', detail: `${source.file} (mode ${mode.toString(8)})` };
 }
 
 async function checkDatabase(config: Config): Promise<{ findings: Finding[]; db: Db | undefined }> {
   const missing = engineFor(config.databaseUrl).missingDatabase(config.databaseUrl);
-  if (missing) return { db: undefined, findings: [{ check: 'database', severity: 'fail', detail: missing, fix: 'aviso migrate creates it (aviso serve does too)' }] };
+  if (missing)
+    return {
+      db: undefined,
+      findings: [
+        {
+          check: 'database',
+          severity: 'fail',
+          detail: missing,
+          fix: 'aviso migrate creates it (aviso serve does too)',
+        },
+      ],
+    };
   const db = openDatabase(config.databaseUrl, { poolSize: 1 });
   try {
     await within(CHECK_TIMEOUT_MS, sql`select 1`.execute(db.kysely));
   } catch (error) {
     await db.close().catch(() => undefined);
-    return { db: undefined, findings: [{ check: 'database', severity: 'fail', detail: `${db.engine.name}: ${(error as Error).message}`, fix: 'check AVISO_DATABASE_URL, that the server runs and accepts this user' }] };
+    return {
+      db: undefined,
+      findings: [
+        {
+          check: 'database',
+          severity: 'fail',
+          detail: `${db.engine.name}: ${(error as Error).message}`,
+          fix: 'check AVISO_DATABASE_URL, that the server runs and accepts this user',
+        },
+      ],
+    };
   }
   const findings: Finding[] = [{ check: 'database', severity: 'ok', detail: `${db.engine.name} answers` }];
   const { pending, unknown } = await migrationStatus(db);
-  if (unknown.length) findings.push({ check: 'migrations', severity: 'fail', detail: `migrated by a newer Aviso: ${unknown.join(', ')}`, fix: 'run that version, or restore a backup taken before the upgrade' });
-  else if (pending.length) findings.push({ check: 'migrations', severity: 'fail', detail: `pending: ${pending.join(', ')}`, fix: 'aviso migrate (aviso migrate --dry-run lists them)' });
+  if (unknown.length)
+    findings.push({
+      check: 'migrations',
+      severity: 'fail',
+      detail: `migrated by a newer Aviso: ${unknown.join(', ')}`,
+      fix: 'run that version, or restore a backup taken before the upgrade',
+    });
+  else if (pending.length)
+    findings.push({
+      check: 'migrations',
+      severity: 'fail',
+      detail: `pending: ${pending.join(', ')}`,
+      fix: 'aviso migrate (aviso migrate --dry-run lists them)',
+    });
   else findings.push({ check: 'migrations', severity: 'ok', detail: 'current' });
   return { findings, db };
 }
@@ -68,8 +111,15 @@ async function checkClock(db: Db | undefined): Promise<Finding> {
   if (server === undefined) return checkNtp();
   const skew = Math.abs(server - (before + Date.now()) / 2);
   const detail = `${Math.round(skew)} ms from the database server's clock`;
-  if (skew >= SKEW_FAIL_MS) return { check: 'clock', severity: 'fail', detail, fix: 'synchronise both machines with NTP (PIN expiry, leases and schedules compare times)' };
-  if (skew >= SKEW_WARN_MS) return { check: 'clock', severity: 'warn', detail, fix: 'synchronise both machines with NTP' };
+  if (skew >= SKEW_FAIL_MS)
+    return {
+      check: 'clock',
+      severity: 'fail',
+      detail,
+      fix: 'synchronise both machines with NTP (PIN expiry, leases and schedules compare times)',
+    };
+  if (skew >= SKEW_WARN_MS)
+    return { check: 'clock', severity: 'warn', detail, fix: 'synchronise both machines with NTP' };
   return { check: 'clock', severity: 'ok', detail };
 }
 
@@ -77,27 +127,62 @@ async function checkClock(db: Db | undefined): Promise<Finding> {
 function checkNtp(): Promise<Finding> {
   return new Promise((resolve) =>
     execFile('timedatectl', ['show', '--property=NTPSynchronized', '--value'], { timeout: 5000 }, (error, stdout) => {
-      if (error) resolve({ check: 'clock', severity: 'ok', detail: 'no server clock to compare with, and no timedatectl here: make sure NTP runs' });
-      else if (stdout.trim() === 'yes') resolve({ check: 'clock', severity: 'ok', detail: 'synchronised (timedatectl)' });
-      else resolve({ check: 'clock', severity: 'warn', detail: 'not synchronised (timedatectl)', fix: 'enable NTP: timedatectl set-ntp true' });
+      if (error)
+        resolve({
+          check: 'clock',
+          severity: 'ok',
+          detail: 'no server clock to compare with, and no timedatectl here: make sure NTP runs',
+        });
+      else if (stdout.trim() === 'yes')
+        resolve({ check: 'clock', severity: 'ok', detail: 'synchronised (timedatectl)' });
+      else
+        resolve({
+          check: 'clock',
+          severity: 'warn',
+          detail: 'not synchronised (timedatectl)',
+          fix: 'enable NTP: timedatectl set-ntp true',
+        });
     }),
   );
 }
 
 async function checkChannels(config: Config, db: Db): Promise<Finding[]> {
   const channels = buildChannels(config, db, systemClock);
-  const settings: Record<ChannelName, string> = { sms: config.sms, email: config.email, voice: config.voice, push: 'inbox' };
+  const settings: Record<ChannelName, string> = {
+    sms: config.sms,
+    email: config.email,
+    voice: config.voice,
+    push: 'inbox',
+  };
   try {
     return await Promise.all(
       CHANNELS.filter((c) => c !== 'push').map(async (name): Promise<Finding> => {
         const provider = channels[name];
         const check = `channel ${name}`;
-        if (!provider.health) return { check, severity: 'warn', detail: `${settings[name]}: ${provider.name} has no health check`, fix: 'send a test message' };
+        if (!provider.health)
+          return {
+            check,
+            severity: 'warn',
+            detail: `${settings[name]}: ${provider.name} has no health check`,
+            fix: 'send a test message',
+          };
         try {
           const health = await within(CHECK_TIMEOUT_MS, provider.health());
-          return health.ok ? { check, severity: 'ok', detail: health.detail } : { check, severity: 'fail', detail: health.detail, fix: `check AVISO_${name.toUpperCase()} (host, port, user, password) and the provider's firewall` };
+          return health.ok
+            ? { check, severity: 'ok', detail: health.detail }
+            : {
+                check,
+                severity: 'fail',
+                detail: health.detail,
+                fix: `check AVISO_${name.toUpperCase()} (host, port, user, password) and the provider's firewall`,
+              };
         } catch (error) {
-          return { check, severity: 'fail', detail: (error as Error).message, fix: `check AVISO_${name.toUpperCase()}` };
+          return {
+            check,
+            severity: 'fail',
+            detail: (error as Error).message,
+            fix: `check AVISO_${name.toUpperCase()}`,
+          };
         }
       }),
     );
@@ -114,7 +199,12 @@ async function checkSpeech(): Promise<Finding> {
     }
     return { check: 'speech', severity: 'ok', detail: 'espeak-ng and sox render fi, sv and en' };
   } catch (error) {
-    return { check: 'speech', severity: 'warn', detail: (error as Error).message, fix: 'apt-get install espeak-ng sox (voice calls and their inbox audio need them)' };
+    return {
+      check: 'speech',
+      severity: 'warn',
+      detail: (error as Error).message,
+      fix: 'apt-get install espeak-ng sox (voice calls and their inbox audio need them)',
+    };
   }
 }
 
@@ -125,10 +215,18 @@ export async function diagnose(env?: NodeJS.ProcessEnv, envFile?: string): Promi
     config = loadConfig(env, envFile, { generateSecret: false });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return [{ check: 'config', severity: 'fail', detail: error.message, fix: 'see the configuration table in the README' }];
+    return [
+      { check: 'config', severity: 'fail', detail: error.message, fix: 'see the configuration table in the README' },
+    ];
   }
   const findings: Finding[] = [{ check: 'config', severity: 'ok', detail: 'every AVISO_ variable is valid' }];
-  if (!config.publicUrl) findings.push({ check: 'public URL', severity: 'warn', detail: 'AVISO_PUBLIC_URL is not set', fix: 'set it to the address residents use (feed and unsubscribe links come from it)' });
+  if (!config.publicUrl)
+    findings.push({
+      check: 'public URL',
+      severity: 'warn',
+      detail: 'AVISO_PUBLIC_URL is not set',
+      fix: 'set it to the address residents use (feed and unsubscribe links come from it)',
+    });
   findings.push(checkSecret(env, envFile));
   const database = await checkDatabase(config);
   findings.push(...database.findings);

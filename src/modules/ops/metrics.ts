@@ -38,16 +38,23 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
   const messages = counter(
     'aviso_messages_total',
     'Messages handed to a provider, by its answer (sent: accepted, receipt to follow; delivered; failed). PINs included.',
     ['channel', 'provider', 'outcome'],
   );
-  const providerErrors = counter('aviso_provider_errors_total', 'Failed sends by provider and error code (SMPP status, errno, SMTP reply code; other)', [
-    'channel', 'provider', 'code', 'retryable',
+  const providerErrors = counter(
+    'aviso_provider_errors_total',
+    'Failed sends by provider and error code (SMPP status, errno, SMTP reply code; other)',
+    ['channel', 'provider', 'code', 'retryable'],
+  );
+  const receipts = counter('aviso_receipts_total', 'Delivery receipts by final status', [
+    'channel',
+    'provider',
+    'status',
   ]);
-  const receipts = counter('aviso_receipts_total', 'Delivery receipts by final status', ['channel', 'provider', 'status']);
   const receiptLatency = new Histogram({
     name: 'aviso_receipt_latency_seconds',
     help: 'From the provider accepting a message to its delivery receipt',
@@ -55,13 +62,25 @@ export function createMetrics() {
     buckets: [1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
     registers: [registry],
   });
-  const pinRequests = counter('aviso_pin_requests_total', 'PIN requests by outcome: sent, or the refusal code (rate-limited, captcha, validation …)', ['outcome']);
-  const pinLogins = counter('aviso_pin_logins_total', 'Logins with a PIN by outcome: ok, or the refusal code', ['outcome']);
+  const pinRequests = counter(
+    'aviso_pin_requests_total',
+    'PIN requests by outcome: sent, or the refusal code (rate-limited, captcha, validation …)',
+    ['outcome'],
+  );
+  const pinLogins = counter('aviso_pin_logins_total', 'Logins with a PIN by outcome: ok, or the refusal code', [
+    'outcome',
+  ]);
 
   const meter: ChannelMeter = {
     sent(channel, provider, result) {
       messages.inc({ channel, provider, outcome: result.status });
-      if (result.status === 'failed') providerErrors.inc({ channel, provider, code: errorCode(result.error), retryable: String(Boolean(result.retryable)) });
+      if (result.status === 'failed')
+        providerErrors.inc({
+          channel,
+          provider,
+          code: errorCode(result.error),
+          retryable: String(Boolean(result.retryable)),
+        });
     },
     receipt(channel, provider, receipt, latencyMs) {
       receipts.inc({ channel, provider, status: receipt.status });
@@ -128,9 +147,15 @@ function addScrapeGauges(registry: Registry, sources: ScrapeSources): void {
         for (const row of await queuedRows()) this.set({ tenant: row.tenant, channel: row.channel }, value(row));
       },
     });
-  byTenantAndChannel('aviso_dispatch_queued_deliveries', 'Deliveries waiting to be sent, of messages being sent', (row) => row.depth);
-  byTenantAndChannel('aviso_dispatch_oldest_queued_seconds', 'How long the oldest message with deliveries still queued has been sending', (row) =>
-    seconds(row.oldestStartedAt),
+  byTenantAndChannel(
+    'aviso_dispatch_queued_deliveries',
+    'Deliveries waiting to be sent, of messages being sent',
+    (row) => row.depth,
+  );
+  byTenantAndChannel(
+    'aviso_dispatch_oldest_queued_seconds',
+    'How long the oldest message with deliveries still queued has been sending',
+    (row) => seconds(row.oldestStartedAt),
   );
   new Gauge({
     name: 'aviso_dispatch_pending_batches',

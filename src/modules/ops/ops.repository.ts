@@ -20,14 +20,25 @@ export function opsRepository(db: Kysely<Database>) {
     async queuedDeliveries(): Promise<QueuedDeliveries[]> {
       const rows = await db
         .selectFrom('messages as m')
-        .innerJoin('deliveries as d', (j) => j.onRef('d.tenant_id', '=', 'm.tenant_id').onRef('d.message_id', '=', 'm.id'))
+        .innerJoin('deliveries as d', (j) =>
+          j.onRef('d.tenant_id', '=', 'm.tenant_id').onRef('d.message_id', '=', 'm.id'),
+        )
         .innerJoin('tenants as t', 't.id', 'm.tenant_id')
         .where('m.status', 'in', ['starting', 'sending'])
         .where('d.status', '=', 'queued')
-        .select((eb) => ['t.slug as tenant', 'd.channel', eb.fn.countAll<number>().as('depth'), eb.fn.min('m.started_at').as('oldestStartedAt')])
+        .select((eb) => [
+          't.slug as tenant',
+          'd.channel',
+          eb.fn.countAll<number>().as('depth'),
+          eb.fn.min('m.started_at').as('oldestStartedAt'),
+        ])
         .groupBy(['t.slug', 'd.channel'])
         .execute();
-      return rows.map((r) => ({ ...r, depth: Number(r.depth), oldestStartedAt: r.oldestStartedAt === null ? null : Number(r.oldestStartedAt) }));
+      return rows.map((r) => ({
+        ...r,
+        depth: Number(r.depth),
+        oldestStartedAt: r.oldestStartedAt === null ? null : Number(r.oldestStartedAt),
+      }));
     },
 
     /** Batch jobs not done yet and the oldest of them (its last change). */

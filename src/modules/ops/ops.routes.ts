@@ -36,7 +36,12 @@ function countRequests(app: AppInstance, metrics: Metrics): void {
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
 }
 
@@ -55,30 +60,38 @@ export interface OpsRouteDeps {
   database: string;
 }
 
-export const opsRoutes = routePlugin('ops', (app, deps: OpsRouteDeps) => {
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await deps.readiness.alive();
-    return { status: 'ok', database: deps.database };
-  });
+export const opsRoutes = routePlugin(
+  'ops',
+  (app, deps: OpsRouteDeps) => {
+    app.get('/healthz', { schema: { hide: true } }, async () => {
+      await deps.readiness.alive();
+      return { status: 'ok', database: deps.database };
+    });
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const { ready, checks } = await deps.readiness.check();
-    reply.header('cache-control', 'no-store');
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
-  });
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      const { ready, checks } = await deps.readiness.check();
+      reply.header('cache-control', 'no-store');
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    });
 
-  const setting = deps.setting;
-  if (setting.mode === 'off') return;
-  countRequests(app, deps.metrics);
-  if (setting.mode !== 'token') return;
-  app.get('/metrics', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const auth = request.headers.authorization ?? '';
-    if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), setting.token)) {
-      return reply.status(401).header('www-authenticate', 'Bearer').type('text/plain').send('metrics need the AVISO_METRICS token\n');
-    }
-    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
-}, { dependencies: [] });
+    const setting = deps.setting;
+    if (setting.mode === 'off') return;
+    countRequests(app, deps.metrics);
+    if (setting.mode !== 'token') return;
+    app.get('/metrics', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const auth = request.headers.authorization ?? '';
+      if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), setting.token)) {
+        return reply
+          .status(401)
+          .header('www-authenticate', 'Bearer')
+          .type('text/plain')
+          .send('metrics need the AVISO_METRICS token\n');
+      }
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    });
+  },
+  { dependencies: [] },
+);
 
 /** AVISO_METRICS=HOST:PORT: a listener of its own that serves GET /metrics and nothing else. */
 export async function listenForMetrics(metrics: Metrics, host: string, port: number): Promise<Server> {
@@ -89,7 +102,8 @@ export async function listenForMetrics(metrics: Metrics, host: string, port: num
     }
     metrics.registry.metrics().then(
       (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-      (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`),
+      (error: unknown) =>
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()));

@@ -16,8 +16,18 @@ interface OptionalTool {
 }
 
 const TOOLS: OptionalTool[] = [
-  { programs: SPEECH_TOOLS, without: 'voice messages cannot be rendered as audio (dev inbox playback answers 503 speech-unavailable); texts and PINs by voice are still sent', install: 'apt-get install espeak-ng sox' },
-  { programs: ['pg_dump', 'pg_restore'], without: '`aviso backup` and `aviso restore` fail', install: 'apt-get install postgresql-client', postgresOnly: true },
+  {
+    programs: SPEECH_TOOLS,
+    without:
+      'voice messages cannot be rendered as audio (dev inbox playback answers 503 speech-unavailable); texts and PINs by voice are still sent',
+    install: 'apt-get install espeak-ng sox',
+  },
+  {
+    programs: ['pg_dump', 'pg_restore'],
+    without: '`aviso backup` and `aviso restore` fail',
+    install: 'apt-get install postgresql-client',
+    postgresOnly: true,
+  },
 ];
 
 export interface MissingTool {
@@ -37,4 +47,6 @@ export function missingOptionalTools(databaseUrl: string, path?: string): Missin
 
 /** One log line per missing group: `espeak-ng, sox not found on PATH: … (apt-get install …)`. */
 export const optionalToolWarnings = (databaseUrl: string, path?: string): string[] =>
-  missingOptionalTools(databaseUrl, path).map((t) => `${t.missing.join(', ')} not found on PATH: ${t.without} (${t.install})`);
+  missingOptionalTools(databaseUrl, path).map(
+    (t) => `${t.missing.join(', ')} not found on PATH: ${t.without} (${t.install})`,
+  );

@@ -25,7 +25,6 @@ export interface ReadinessDeps {
 
 const CHECK_TIMEOUT_MS = 5000;
 
-
 async function run(name: string, check: () => Promise<Omit<ReadinessCheck, 'name'>>): Promise<ReadinessCheck> {
   try {
     return { name, ...(await within(CHECK_TIMEOUT_MS, check())) };
@@ -54,14 +53,20 @@ export function readinessService(deps: ReadinessDeps) {
     run('register-indexes', async () => {
       for (const id of deps.registerRevisions().keys()) builtOnce.add(id);
       const missing = (await deps.ops.registerRevisions()).filter((t) => !builtOnce.has(t.id)).map((t) => t.slug);
-      if (missing.length) return { ok: false, detail: `not built yet: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}` };
+      if (missing.length)
+        return {
+          ok: false,
+          detail: `not built yet: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`,
+        };
       return { ok: true, detail: `${builtOnce.size} built` };
     });
 
   const channel = (name: ChannelName) =>
     run(`channel:${name}`, async () => {
       const provider = deps.channels[name];
-      return provider.health ? provider.health() : { ok: true, detail: `${provider.name}: not checked (no health check)` };
+      return provider.health
+        ? provider.health()
+        : { ok: true, detail: `${provider.name}: not checked (no health check)` };
     });
 
   return {

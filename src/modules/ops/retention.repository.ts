@@ -41,7 +41,12 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
   }
 
   /** Deletes up to `batch` rows at a time of `table` older than `before`, until none is left. */
-  async function deleteOlder(table: 'inbox_messages' | 'audit_log', tenantId: TenantId | null, column: 'created_at' | 'at', before: number): Promise<number> {
+  async function deleteOlder(
+    table: 'inbox_messages' | 'audit_log',
+    tenantId: TenantId | null,
+    column: 'created_at' | 'at',
+    before: number,
+  ): Promise<number> {
     let deleted = 0;
     for (;;) {
       const ids = await db
@@ -52,7 +57,14 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
         .limit(batch)
         .execute();
       if (ids.length === 0) return deleted;
-      await db.deleteFrom(table).where('id', 'in', ids.map((r) => r.id)).execute();
+      await db
+        .deleteFrom(table)
+        .where(
+          'id',
+          'in',
+          ids.map((r) => r.id),
+        )
+        .execute();
       deleted += ids.length;
     }
   }
@@ -62,15 +74,27 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
     async messagesToReduce(tenantId: TenantId, before: number, limit: number): Promise<MessageSpan[]> {
       const rows = await db
         .selectFrom('messages as m')
-        .innerJoin('deliveries as d', (j) => j.onRef('d.tenant_id', '=', 'm.tenant_id').onRef('d.message_id', '=', 'm.id'))
+        .innerJoin('deliveries as d', (j) =>
+          j.onRef('d.tenant_id', '=', 'm.tenant_id').onRef('d.message_id', '=', 'm.id'),
+        )
         .where('m.tenant_id', '=', tenantId)
         .where('m.created_at', '<', before)
         .where('m.status', 'in', ['sent', 'cancelled'])
-        .select((eb) => ['m.id', 'm.incident_id as incidentId', eb.fn.min('d.seq').as('firstSeq'), eb.fn.max('d.seq').as('lastSeq')])
+        .select((eb) => [
+          'm.id',
+          'm.incident_id as incidentId',
+          eb.fn.min('d.seq').as('firstSeq'),
+          eb.fn.max('d.seq').as('lastSeq'),
+        ])
         .groupBy(['m.id', 'm.incident_id'])
         .limit(limit)
         .execute();
-      return rows.map((r) => ({ id: r.id, incidentId: r.incidentId, firstSeq: Number(r.firstSeq), lastSeq: Number(r.lastSeq) }));
+      return rows.map((r) => ({
+        id: r.id,
+        incidentId: r.incidentId,
+        firstSeq: Number(r.firstSeq),
+        lastSeq: Number(r.lastSeq),
+      }));
     },
 
     async deliveryCounts(tenantId: TenantId, messageId: string): Promise<DeliveryCounts> {
@@ -87,8 +111,15 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
     },
 
     async deleteDeliveries(tenantId: TenantId, message: MessageSpan): Promise<number> {
-      const deleted = await deleteInRanges('deliveries', { column: 'message_id', value: message.id }, tenantId, { first: message.firstSeq, last: message.lastSeq });
-      await db.deleteFrom('dispatch_batches').where('tenant_id', '=', tenantId).where('message_id', '=', message.id).execute();
+      const deleted = await deleteInRanges('deliveries', { column: 'message_id', value: message.id }, tenantId, {
+        first: message.firstSeq,
+        last: message.lastSeq,
+      });
+      await db
+        .deleteFrom('dispatch_batches')
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', message.id)
+        .execute();
       return deleted;
     },
 
@@ -102,7 +133,12 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
         .where('i.tenant_id', '=', tenantId)
         .where('i.frozen_at', '<', before)
         .where(({ exists, selectFrom }) =>
-          exists(selectFrom('incident_recipients as r').select(sql`1`.as('one')).whereRef('r.tenant_id', '=', 'i.tenant_id').whereRef('r.incident_id', '=', 'i.id')),
+          exists(
+            selectFrom('incident_recipients as r')
+              .select(sql`1`.as('one'))
+              .whereRef('r.tenant_id', '=', 'i.tenant_id')
+              .whereRef('r.incident_id', '=', 'i.id'),
+          ),
         )
         .where(({ not, exists, selectFrom }) =>
           not(
@@ -111,7 +147,9 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
                 .select(sql`1`.as('one'))
                 .whereRef('m.tenant_id', '=', 'i.tenant_id')
                 .whereRef('m.incident_id', '=', 'i.id')
-                .where((eb) => eb.or([eb('m.created_at', '>=', before), eb('m.status', 'not in', ['sent', 'cancelled'])])),
+                .where((eb) =>
+                  eb.or([eb('m.created_at', '>=', before), eb('m.status', 'not in', ['sent', 'cancelled'])]),
+                ),
             ),
           ),
         )
@@ -126,22 +164,34 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
           .where('incident_id', '=', id)
           .select((eb) => [eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')])
           .executeTakeFirstOrThrow();
-        deleted += await deleteInRanges('incident_recipients', { column: 'incident_id', value: id }, tenantId, { first: Number(span.first), last: Number(span.last) });
+        deleted += await deleteInRanges('incident_recipients', { column: 'incident_id', value: id }, tenantId, {
+          first: Number(span.first),
+          last: Number(span.last),
+        });
         // The replies residents sent to its notices hold their numbers too: they go with the set.
         await db.deleteFrom('sms_replies').where('tenant_id', '=', tenantId).where('incident_id', '=', id).execute();
       }
       return deleted;
     },
 
-    deleteInbox: (tenantId: TenantId | null, before: number) => deleteOlder('inbox_messages', tenantId, 'created_at', before),
+    deleteInbox: (tenantId: TenantId | null, before: number) =>
+      deleteOlder('inbox_messages', tenantId, 'created_at', before),
     deleteAudit: (tenantId: TenantId, before: number) => deleteOlder('audit_log', tenantId, 'at', before),
 
     /** Expired PINs and sessions, and rate-limit windows older than a day: of no use to anyone any more. */
     async deleteExpired(now: number): Promise<{ pins: number; sessions: number; rateCounters: number }> {
       const pins = await db.deleteFrom('pins').where('expires_at', '<=', now).executeTakeFirst();
       const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
-      const counters = await db.deleteFrom('rate_counters').where('window_start', '>=', 0).where('window_start', '<', now - 86_400_000).executeTakeFirst();
-      return { pins: Number(pins.numDeletedRows), sessions: Number(sessions.numDeletedRows), rateCounters: Number(counters.numDeletedRows) };
+      const counters = await db
+        .deleteFrom('rate_counters')
+        .where('window_start', '>=', 0)
+        .where('window_start', '<', now - 86_400_000)
+        .executeTakeFirst();
+      return {
+        pins: Number(pins.numDeletedRows),
+        sessions: Number(sessions.numDeletedRows),
+        rateCounters: Number(counters.numDeletedRows),
+      };
     },
   };
 }

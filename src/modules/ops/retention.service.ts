@@ -52,7 +52,10 @@ export function retentionService(deps: RetentionDeps) {
         // The counts first: a job stopped between the two writes leaves the deliveries, never lost counts.
         const counts = await repo.deliveryCounts(tenant.id, message.id);
         await deps.audit.record(tenant.id, now, {
-          actorType: 'system', action: 'message.retention', subjectType: 'message', subjectId: message.id,
+          actorType: 'system',
+          action: 'message.retention',
+          subjectType: 'message',
+          subjectId: message.id,
           detail: { incidentId: message.incidentId, counts, retentionMonths: tenant.settings.retentionMonths },
         });
         report.deliveries += await repo.deleteDeliveries(tenant.id, message);
@@ -76,7 +79,16 @@ export function retentionService(deps: RetentionDeps) {
   return {
     async runOnce(): Promise<RetentionReport> {
       const now = clock.now();
-      const report: RetentionReport = { messagesReduced: 0, deliveries: 0, recipients: 0, inbox: 0, audit: 0, pins: 0, sessions: 0, rateCounters: 0 };
+      const report: RetentionReport = {
+        messagesReduced: 0,
+        deliveries: 0,
+        recipients: 0,
+        inbox: 0,
+        audit: 0,
+        pins: 0,
+        sessions: 0,
+        rateCounters: 0,
+      };
       for (const tenant of await deps.listTenants()) await runForTenant(tenant, now, report);
       // Inbox messages of no tenant (PINs of no tenant, tests) follow the default.
       report.inbox += await repo.deleteInbox(null, now - DEFAULT_SETTINGS.inboxRetentionDays * DAY_MS);

@@ -18,8 +18,22 @@ export function candidateRepository(db: Kysely<Database>) {
   const selected = db
     .selectFrom('addresses')
     .select(['id', 'lon', 'lat', 'number_int', 'postal_code', 'street_key', 'street_key_sv']);
-  const toAddress = (r: { id: string; lon: number; lat: number; number_int: number | null; postal_code: string; street_key: string; street_key_sv: string | null }): CandidateAddress => ({
-    id: r.id, lon: r.lon, lat: r.lat, numberInt: r.number_int, postalCode: r.postal_code, streetKey: r.street_key, streetKeySv: r.street_key_sv,
+  const toAddress = (r: {
+    id: string;
+    lon: number;
+    lat: number;
+    number_int: number | null;
+    postal_code: string;
+    street_key: string;
+    street_key_sv: string | null;
+  }): CandidateAddress => ({
+    id: r.id,
+    lon: r.lon,
+    lat: r.lat,
+    numberInt: r.number_int,
+    postalCode: r.postal_code,
+    streetKey: r.street_key,
+    streetKeySv: r.street_key_sv,
   });
 
   return {
@@ -30,11 +44,17 @@ export function candidateRepository(db: Kysely<Database>) {
       const byId = new Map<string, CandidateAddress>();
       const keys = [...new Set(area.streets.map((s) => foldText(s.street)))];
       if (keys.length) {
-        const rows = await selected.where('tenant_id', '=', tenantId).where((eb) => eb.or([eb('street_key', 'in', keys), eb('street_key_sv', 'in', keys)])).execute();
+        const rows = await selected
+          .where('tenant_id', '=', tenantId)
+          .where((eb) => eb.or([eb('street_key', 'in', keys), eb('street_key_sv', 'in', keys)]))
+          .execute();
         for (const r of rows) byId.set(r.id, toAddress(r));
       }
       if (area.postalCodes.length) {
-        const rows = await selected.where('tenant_id', '=', tenantId).where('postal_code', 'in', area.postalCodes).execute();
+        const rows = await selected
+          .where('tenant_id', '=', tenantId)
+          .where('postal_code', 'in', area.postalCodes)
+          .execute();
         for (const r of rows) byId.set(r.id, toAddress(r));
       }
       return [...byId.values()];

@@ -12,11 +12,27 @@ import type { NetworkSelection } from '../network/network.schemas.js';
 import type { Language, Tenant } from '../tenants/tenant.types.js';
 import type { CandidateRepository } from './candidate.repository.js';
 import { localDate } from '../../lib/local-time.js';
-import { recipientText, renderTexts, smsFigures, type MessageKind, type SmsFigures, type Texts } from '../incidents/notice-text.js';
+import {
+  recipientText,
+  renderTexts,
+  smsFigures,
+  type MessageKind,
+  type SmsFigures,
+  type Texts,
+} from '../incidents/notice-text.js';
 import type { RecipientRepository } from './recipient.repository.js';
 import type { RegisterCache } from './register-cache.js';
 import type { RegisterIndex } from './register-index.js';
-import { addressLabel, EXCLUSION_REASONS, inSendingOrder, recipientAddressLabel, resolveInIndex, type ExclusionReason, type Recipient, type Resolution } from './recipients.js';
+import {
+  addressLabel,
+  EXCLUSION_REASONS,
+  inSendingOrder,
+  recipientAddressLabel,
+  resolveInIndex,
+  type ExclusionReason,
+  type Recipient,
+  type Resolution,
+} from './recipients.js';
 
 export const MINIMUM_AGE = 16;
 const SAMPLE_SIZE = 10;
@@ -77,8 +93,16 @@ export function incidentAddresses(deps: Pick<PreviewDeps, 'candidates' | 'regist
 
 export function incidentResolver(deps: Pick<PreviewDeps, 'candidates' | 'registers' | 'tracedAddressIds'>) {
   const addressesOf = incidentAddresses(deps);
-  return async (tenant: Tenant, incident: Incident, now: number, options: { ordered?: boolean } = {}): Promise<Resolution> => {
-    const [{ index, inside }, optedOut] = await Promise.all([addressesOf(tenant, incident), deps.candidates.optedOut(tenant.id)]);
+  return async (
+    tenant: Tenant,
+    incident: Incident,
+    now: number,
+    options: { ordered?: boolean } = {},
+  ): Promise<Resolution> => {
+    const [{ index, inside }, optedOut] = await Promise.all([
+      addressesOf(tenant, incident),
+      deps.candidates.optedOut(tenant.id),
+    ]);
     return resolveInIndex(index, inside, {
       optedOut,
       today: localDate(now),
@@ -95,7 +119,12 @@ export type IncidentResolver = ReturnType<typeof incidentResolver>;
 function textsContext(tenant: Tenant, incident: Incident) {
   return {
     languages: tenant.languages,
-    context: { service: incident.service, startsAt: incident.startsAt, endsAt: incident.endsAt, tenantName: tenant.name },
+    context: {
+      service: incident.service,
+      startsAt: incident.startsAt,
+      endsAt: incident.endsAt,
+      tenantName: tenant.name,
+    },
     footer: tenant.settings.smsFooter,
     allowLinks: tenant.settings.allowLinksInSms,
   };
@@ -105,23 +134,40 @@ export function previewService(deps: PreviewDeps) {
   const resolve = incidentResolver(deps);
 
   /** SMS figures per language, and the cost over the SMS recipients of each language. */
-  function smsEstimate(tenant: Tenant, incident: Incident, texts: Texts, kind: MessageKind, smsByLanguage: Map<Language, { count: number; label: string }>) {
+  function smsEstimate(
+    tenant: Tenant,
+    incident: Incident,
+    texts: Texts,
+    kind: MessageKind,
+    smsByLanguage: Map<Language, { count: number; label: string }>,
+  ) {
     const rendered = renderTexts(texts, kind, textsContext(tenant, incident));
     const sms: Partial<Record<Language, SmsFigures>> = {};
     let segments = 0;
     for (const language of tenant.languages) {
       const group = smsByLanguage.get(language);
-      const figures = smsFigures(recipientText(rendered.texts, language, tenant.languages[0]!, group?.label ?? 'Esimerkkikatu 12 A'));
+      const figures = smsFigures(
+        recipientText(rendered.texts, language, tenant.languages[0]!, group?.label ?? 'Esimerkkikatu 12 A'),
+      );
       sms[language] = figures;
       segments += figures.segments * (group?.count ?? 0);
     }
-    return { sms, warnings: rendered.warnings, cost: { cents: segments * tenant.settings.pricePerSegmentCents, currency: 'EUR' as const, segments } };
+    return {
+      sms,
+      warnings: rendered.warnings,
+      cost: { cents: segments * tenant.settings.pricePerSegmentCents, currency: 'EUR' as const, segments },
+    };
   }
 
   return {
     resolve,
 
-    async previewIncident(tenant: Tenant, incident: Incident, texts: Texts = {}, kind: MessageKind = 'alert'): Promise<Preview> {
+    async previewIncident(
+      tenant: Tenant,
+      incident: Incident,
+      texts: Texts = {},
+      kind: MessageKind = 'alert',
+    ): Promise<Preview> {
       if (incident.frozenAt !== null) return this.frozenPreview(tenant, incident, texts, kind);
       // Counts need no sending order: the one recipient per language that names the SMS length is the
       // first of that language in sending order, found in one pass instead of sorting them all.
@@ -140,7 +186,12 @@ export function previewService(deps: PreviewDeps) {
       }
       const sampleIds = resolution.addressIds.slice(0, SAMPLE_SIZE);
       const { labels } = resolution;
-      const smsByLanguage = new Map([...firstSms].map(([language, g]) => [language, { count: g.count, label: recipientAddressLabel(g.recipient, labels) }]));
+      const smsByLanguage = new Map(
+        [...firstSms].map(([language, g]) => [
+          language,
+          { count: g.count, label: recipientAddressLabel(g.recipient, labels) },
+        ]),
+      );
       return {
         frozen: false,
         addresses: resolution.addressIds.length,
@@ -159,12 +210,20 @@ export function previewService(deps: PreviewDeps) {
     async frozenPreview(tenant: Tenant, incident: Incident, texts: Texts, kind: MessageKind): Promise<Preview> {
       const summary = await deps.recipients.summary(tenant.id, incident.id);
       const channels = { sms: 0, voice: 0, email: 0, push: 0, ...summary.byChannel };
-      const smsByLanguage = new Map<Language, { count: number; label: string }>([[tenant.languages[0]!, { count: channels.sms, label: 'Esimerkkikatu 12 A' }]]);
+      const smsByLanguage = new Map<Language, { count: number; label: string }>([
+        [tenant.languages[0]!, { count: channels.sms, label: 'Esimerkkikatu 12 A' }],
+      ]);
       return {
         frozen: true,
         addresses: summary.addresses,
         contacts: summary.contacts,
-        endpoints: { sms: channels.sms, voice: channels.voice, email: channels.email, push: channels.push, total: summary.recipients },
+        endpoints: {
+          sms: channels.sms,
+          voice: channels.voice,
+          email: channels.email,
+          push: channels.push,
+          total: summary.recipients,
+        },
         excluded: Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>,
         sample: [],
         ...smsEstimate(tenant, incident, texts, kind, smsByLanguage),

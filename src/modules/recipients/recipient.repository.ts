@@ -15,10 +15,19 @@ import type { AddressLabels } from './register-index.js';
 const RECIPIENTS: SharedInsertShape = {
   table: 'incident_recipients',
   columns: [
-    ['seq', 'integer'], ['channel', 'text'], ['endpoint', 'text'], ['contact_id', 'text'],
-    ['language', 'text'], ['priority', 'integer'], ['address_id', 'text'], ['address_label', 'text'],
+    ['seq', 'integer'],
+    ['channel', 'text'],
+    ['endpoint', 'text'],
+    ['contact_id', 'text'],
+    ['language', 'text'],
+    ['priority', 'integer'],
+    ['address_id', 'text'],
+    ['address_label', 'text'],
   ],
-  shared: [['tenant_id', 'text'], ['incident_id', 'text']],
+  shared: [
+    ['tenant_id', 'text'],
+    ['incident_id', 'text'],
+  ],
 };
 
 export interface FrozenSummary {
@@ -53,18 +62,38 @@ export function recipientRepository(db: Kysely<Database>, engine: Engine) {
      * transaction, so the set is there whole or not at all, and on SQLite its rows are committed once
      * instead of once per statement (measured at 13,000 recipients: about a quarter less time).
      */
-    async replaceRecipients(tenantId: TenantId, incidentId: string, recipients: readonly Recipient[], labels: AddressLabels): Promise<void> {
+    async replaceRecipients(
+      tenantId: TenantId,
+      incidentId: string,
+      recipients: readonly Recipient[],
+      labels: AddressLabels,
+    ): Promise<void> {
       const rows = recipients.map((r, seq) => [
-        seq, r.channel, r.endpoint, r.contactId, r.language, r.priority ? 1 : 0, r.addressIds[0] ?? null, recipientAddressLabel(r, labels),
+        seq,
+        r.channel,
+        r.endpoint,
+        r.contactId,
+        r.language,
+        r.priority ? 1 : 0,
+        r.addressIds[0] ?? null,
+        recipientAddressLabel(r, labels),
       ]);
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('incident_recipients').where('tenant_id', '=', tenantId).where('incident_id', '=', incidentId).execute();
+        await trx
+          .deleteFrom('incident_recipients')
+          .where('tenant_id', '=', tenantId)
+          .where('incident_id', '=', incidentId)
+          .execute();
         await bulkInsertShared<Database>(trx, engine, RECIPIENTS, [tenantId, incidentId], rows);
       });
     },
 
     async deleteRecipients(tenantId: TenantId, incidentId: string): Promise<void> {
-      await db.deleteFrom('incident_recipients').where('tenant_id', '=', tenantId).where('incident_id', '=', incidentId).execute();
+      await db
+        .deleteFrom('incident_recipients')
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .execute();
     },
 
     async countRecipients(tenantId: TenantId, incidentId: string): Promise<number> {
@@ -88,7 +117,10 @@ export function recipientRepository(db: Kysely<Database>, engine: Engine) {
         .execute();
       const distinct = await db
         .selectFrom('incident_recipients')
-        .select([sql<number>`count(distinct contact_id)`.as('contacts'), sql<number>`count(distinct address_id)`.as('addresses')])
+        .select([
+          sql<number>`count(distinct contact_id)`.as('contacts'),
+          sql<number>`count(distinct address_id)`.as('addresses'),
+        ])
         .where('tenant_id', '=', tenantId)
         .where('incident_id', '=', incidentId)
         .executeTakeFirstOrThrow();
@@ -108,10 +140,24 @@ export function recipientRepository(db: Kysely<Database>, engine: Engine) {
     async listNoticesForContact(tenantId: TenantId, contactId: string, since: number): Promise<ContactNotice[]> {
       const rows = await db
         .selectFrom('incident_recipients as r')
-        .innerJoin('messages as m', (j) => j.onRef('m.incident_id', '=', 'r.incident_id').on('m.tenant_id', '=', tenantId))
+        .innerJoin('messages as m', (j) =>
+          j.onRef('m.incident_id', '=', 'r.incident_id').on('m.tenant_id', '=', tenantId),
+        )
         .innerJoin('deliveries as d', (j) => j.onRef('d.message_id', '=', 'm.id').onRef('d.seq', '=', 'r.seq'))
         .innerJoin('incidents as i', 'i.id', 'r.incident_id')
-        .select(['m.id', 'd.seq', 'd.sent_at', 'd.status', 'm.started_at', 'r.channel', 'm.kind', 'i.service', 'r.language', 'm.rendered', 'r.address_label'])
+        .select([
+          'm.id',
+          'd.seq',
+          'd.sent_at',
+          'd.status',
+          'm.started_at',
+          'r.channel',
+          'm.kind',
+          'i.service',
+          'r.language',
+          'm.rendered',
+          'r.address_label',
+        ])
         .where('r.tenant_id', '=', tenantId)
         .where('r.contact_id', '=', contactId)
         .where('d.status', 'in', ['sent', 'delivered', 'failed', 'expired'])

@@ -73,7 +73,16 @@ export interface ResolutionRules {
   optedOut?: ReadonlySet<string>;
 }
 
-export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint', 'opted-out'] as const;
+export const EXCLUSION_REASONS = [
+  'under-16',
+  'age-unknown',
+  'deactivated',
+  'unverified',
+  'duplicate',
+  'household',
+  'no-endpoint',
+  'opted-out',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Recipient {
@@ -97,7 +106,12 @@ export interface Resolution {
   exclusions: Record<ExclusionReason, number>;
 }
 
-const CHANNEL_OF: Record<EndpointType, ChannelName> = { mobile: 'sms', landline: 'voice', email: 'email', push: 'push' };
+const CHANNEL_OF: Record<EndpointType, ChannelName> = {
+  mobile: 'sms',
+  landline: 'voice',
+  email: 'email',
+  push: 'push',
+};
 const CHANNEL_RANK: Record<ChannelName, number> = { sms: 0, voice: 1, email: 2, push: 3 };
 
 export interface AddressLabelParts {
@@ -115,7 +129,10 @@ export function addressLabel(address: AddressLabelParts, language: Language): st
 const LABEL_ORDER = new Intl.Collator('fi', { numeric: true });
 
 /** How a message names a recipient's addresses, in its language ("Koulukatu 1, Koulukatu 2"). */
-export function recipientAddressLabel(recipient: Pick<Recipient, 'addressIds' | 'language'>, labels: AddressLabels): string {
+export function recipientAddressLabel(
+  recipient: Pick<Recipient, 'addressIds' | 'language'>,
+  labels: AddressLabels,
+): string {
   const named = recipient.addressIds
     .map((id) => labels.get(id))
     .filter((parts): parts is AddressLabelParts => parts !== undefined)
@@ -239,7 +256,9 @@ export function resolveInIndex(index: RegisterIndex, inside: readonly number[], 
     }
     const language = (languages.includes(contact.language) ? contact.language : rules.languages[0]!) as Language;
     const more = moreAddresses.get(c);
-    const addressIds = more ? [firstAddress[c]!, ...more].map((a) => index.addressId(a)).sort() : [index.addressId(firstAddress[c]!)];
+    const addressIds = more
+      ? [firstAddress[c]!, ...more].map((a) => index.addressId(a)).sort()
+      : [index.addressId(firstAddress[c]!)];
     const { id: contactId, priority } = contact;
     index.forEachEndpoint(c, (type, endpoint, fromRegister, verified) => {
       if (!fromRegister && !verified) {
@@ -251,7 +270,8 @@ export function resolveInIndex(index: RegisterIndex, inside: readonly number[], 
         return;
       }
       chosen.push({ channel: CHANNEL_OF[type], endpoint, contactId, language, priority, addressIds });
-      if (priority && type === 'mobile') chosen.push({ channel: 'voice', endpoint, contactId, language, priority, addressIds });
+      if (priority && type === 'mobile')
+        chosen.push({ channel: 'voice', endpoint, contactId, language, priority, addressIds });
     });
   }
   if (rules.householdMode) chosen = onePerAddress(chosen, exclusions);

@@ -27,7 +27,11 @@ interface Entry {
   usedAt: number;
 }
 
-export function registerCache(repo: RegisterIndexRepository, changes: Pick<ChangeLogRepository, 'since' | 'revision'>, options: RegisterCacheOptions = {}) {
+export function registerCache(
+  repo: RegisterIndexRepository,
+  changes: Pick<ChangeLogRepository, 'since' | 'revision'>,
+  options: RegisterCacheOptions = {},
+) {
   const maxAddresses = options.maxAddresses ?? 5_000_000;
   const entries = new Map<TenantId, Entry>();
 
@@ -38,7 +42,11 @@ export function registerCache(repo: RegisterIndexRepository, changes: Pick<Chang
     const pending = await changes.since(tenantId, current.revision, MAX_CHANGES);
     const bulk = pending.some((c) => c.contactId === null);
     // Every revision up to the latest, none missing (the log forgets changes older than a day).
-    const complete = pending.length > 0 && pending.length < MAX_CHANGES && pending.every((c, i) => c.revision === current.revision + 1 + i) && pending.at(-1)!.revision >= latest;
+    const complete =
+      pending.length > 0 &&
+      pending.length < MAX_CHANGES &&
+      pending.every((c, i) => c.revision === current.revision + 1 + i) &&
+      pending.at(-1)!.revision >= latest;
     if (bulk || !complete || current.patchCount + pending.length > MAX_PATCHES) return repo.load(tenantId);
     current.patch(await repo.contactStates(tenantId, [...new Set(pending.map((c) => c.contactId!))]));
     current.revision = pending.at(-1)!.revision;

@@ -18,16 +18,42 @@ export function registerIndexRepository(db: Kysely<Database>, changes: Pick<Chan
       // The revision first: a change committed while the tables are read is then applied (again) later.
       const revision = await changes.revision(tenantId);
       const count = async (table: 'addresses' | 'contacts' | 'contact_addresses' | 'contact_endpoints') =>
-        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('tenant_id', '=', tenantId)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const builder = new RegisterIndexBuilder({
-        addresses: await count('addresses'), contacts: await count('contacts'), links: await count('contact_addresses'), endpoints: await count('contact_endpoints'),
+        addresses: await count('addresses'),
+        contacts: await count('contacts'),
+        links: await count('contact_addresses'),
+        endpoints: await count('contact_endpoints'),
       });
       const chunks = <O>(query: Compilable<O>) => rowChunks(db, query);
-      for await (const rows of chunks(db.selectFrom('addresses').select(['id', 'lon', 'lat', 'street', 'street_sv as streetSv', 'number']).where('tenant_id', '=', tenantId))) for (const r of rows) builder.addAddress(r);
-      for await (const rows of chunks(db.selectFrom('contacts').select(CONTACT_FIELDS).where('tenant_id', '=', tenantId))) for (const r of rows) builder.addContact(r);
-      const links = db.selectFrom('contact_addresses').select(['address_id as addressId', 'contact_id as contactId', 'active']).where('tenant_id', '=', tenantId);
+      for await (const rows of chunks(
+        db
+          .selectFrom('addresses')
+          .select(['id', 'lon', 'lat', 'street', 'street_sv as streetSv', 'number'])
+          .where('tenant_id', '=', tenantId),
+      ))
+        for (const r of rows) builder.addAddress(r);
+      for await (const rows of chunks(
+        db.selectFrom('contacts').select(CONTACT_FIELDS).where('tenant_id', '=', tenantId),
+      ))
+        for (const r of rows) builder.addContact(r);
+      const links = db
+        .selectFrom('contact_addresses')
+        .select(['address_id as addressId', 'contact_id as contactId', 'active'])
+        .where('tenant_id', '=', tenantId);
       for await (const rows of chunks(links)) for (const r of rows) builder.addLink(r);
-      const endpoints = db.selectFrom('contact_endpoints').select(['contact_id as contactId', 'type', 'value', 'source', 'verified']).where('tenant_id', '=', tenantId);
+      const endpoints = db
+        .selectFrom('contact_endpoints')
+        .select(['contact_id as contactId', 'type', 'value', 'source', 'verified'])
+        .where('tenant_id', '=', tenantId);
       for await (const rows of chunks(endpoints)) for (const r of rows) builder.addEndpoint(r);
       return builder.build(revision);
     },
@@ -36,7 +62,12 @@ export function registerIndexRepository(db: Kysely<Database>, changes: Pick<Chan
     async contactStates(tenantId: TenantId, ids: readonly string[]): Promise<ContactState[]> {
       if (ids.length === 0) return [];
       const list = [...ids];
-      const contacts = await db.selectFrom('contacts').select(CONTACT_FIELDS).where('tenant_id', '=', tenantId).where('id', 'in', list).execute();
+      const contacts = await db
+        .selectFrom('contacts')
+        .select(CONTACT_FIELDS)
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', list)
+        .execute();
       const endpoints = await db
         .selectFrom('contact_endpoints')
         .select(['contact_id as contactId', 'type', 'value', 'source', 'verified'])

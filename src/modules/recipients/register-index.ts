@@ -58,10 +58,16 @@ export interface ContactFields {
 
 export type EndpointVisitor = (type: EndpointType, value: string, fromRegister: boolean, verified: boolean) => void;
 
-const birthNumber = (date: string | null): number => (date ? Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10)) : 0);
-const contactFlags = (c: CandidateContact): number => (c.kind === 'company' ? COMPANY : 0) | (c.source === 'register' ? FROM_REGISTER : 0) | (c.priority === 1 ? PRIORITY : 0);
-const endpointFlags = (e: CandidateEndpoint): number => TYPE_CODE[e.type] | (e.source === 'register' ? ENDPOINT_FROM_REGISTER : 0) | (e.verified === 1 ? VERIFIED : 0);
-const languageCode = (language: string | null): number => Math.max(0, LANGUAGES.indexOf((language ?? '') as (typeof LANGUAGES)[number]));
+const birthNumber = (date: string | null): number =>
+  date ? Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10)) : 0;
+const contactFlags = (c: CandidateContact): number =>
+  (c.kind === 'company' ? COMPANY : 0) |
+  (c.source === 'register' ? FROM_REGISTER : 0) |
+  (c.priority === 1 ? PRIORITY : 0);
+const endpointFlags = (e: CandidateEndpoint): number =>
+  TYPE_CODE[e.type] | (e.source === 'register' ? ENDPOINT_FROM_REGISTER : 0) | (e.verified === 1 ? VERIFIED : 0);
+const languageCode = (language: string | null): number =>
+  Math.max(0, LANGUAGES.indexOf((language ?? '') as (typeof LANGUAGES)[number]));
 
 /** Compressed rows: `start[i]..start[i+1]` are the entries of owner i (counting sort, stable). */
 function grouped(owners: Uint32Array, count: number): { start: Uint32Array; order: Uint32Array } {
@@ -136,8 +142,16 @@ export class RegisterIndexBuilder {
     this.flags = new Column(new Uint8Array(sizes.contacts));
     this.birth = new Column(new Int32Array(sizes.contacts));
     this.language = new Column(new Uint8Array(sizes.contacts));
-    this.link = { address: new Column(new Uint32Array(sizes.links)), contact: new Column(new Uint32Array(sizes.links)), active: new Column(new Uint8Array(sizes.links)) };
-    this.endpoint = { contact: new Column(new Uint32Array(sizes.endpoints)), flags: new Column(new Uint8Array(sizes.endpoints)), value: [] };
+    this.link = {
+      address: new Column(new Uint32Array(sizes.links)),
+      contact: new Column(new Uint32Array(sizes.links)),
+      active: new Column(new Uint8Array(sizes.links)),
+    };
+    this.endpoint = {
+      contact: new Column(new Uint32Array(sizes.endpoints)),
+      flags: new Column(new Uint8Array(sizes.endpoints)),
+      value: [],
+    };
   }
 
   addAddress(r: IndexedAddress): void {
@@ -205,13 +219,22 @@ export class RegisterIndexBuilder {
       lon: this.lon.values(),
       lat: this.lat.values(),
       addressIndex: this.addressIndex,
-      labels: { street: this.street.values(), streetSv: this.streetSv.values(), number: this.number.values(), words: [...this.words.keys()] },
+      labels: {
+        street: this.street.values(),
+        streetSv: this.streetSv.values(),
+        number: this.number.values(),
+        words: [...this.words.keys()],
+      },
       contactIds: this.contactIds,
       contactIndex: this.contactIndex,
       flags: this.flags.values(),
       birth: this.birth.values(),
       language: this.language.values(),
-      links: { start: links.start, contact: byLink(new Uint32Array(links.order.length), linkContact), active: byLink(new Uint8Array(links.order.length), linkActive) },
+      links: {
+        start: links.start,
+        contact: byLink(new Uint32Array(links.order.length), linkContact),
+        active: byLink(new Uint8Array(links.order.length), linkActive),
+      },
       endpoints: { start: endpoints.start, flags, value },
     });
   }
@@ -281,7 +304,11 @@ export class RegisterIndex {
       if (a === undefined) return undefined;
       const { street, streetSv, number, words } = this.c.labels;
       if (street[a]! < 0 || number[a]! < 0) return undefined;
-      return { street: words[street[a]!]!, streetSv: streetSv[a]! < 0 ? null : words[streetSv[a]!]!, number: words[number[a]!]! };
+      return {
+        street: words[street[a]!]!,
+        streetSv: streetSv[a]! < 0 ? null : words[streetSv[a]!]!,
+        number: words[number[a]!]!,
+      };
     },
   };
 

@@ -20,7 +20,11 @@ export interface ChangeLogEntry {
  * Runs a large write of a tenant's register (an import) inside `trx`, a transaction: its rows are not
  * logged one by one, and one bulk change is logged at the end if it wrote anything.
  */
-export async function bulkRegisterWrite<T>(trx: Transaction<Database>, tenantId: TenantId, work: () => Promise<T>): Promise<T> {
+export async function bulkRegisterWrite<T>(
+  trx: Transaction<Database>,
+  tenantId: TenantId,
+  work: () => Promise<T>,
+): Promise<T> {
   await trx.insertInto('register_bulk_writes').values({ tenant_id: tenantId, dirty: 0 }).execute();
   const result = await work();
   await trx.deleteFrom('register_bulk_writes').where('tenant_id', '=', tenantId).execute();
@@ -39,18 +43,33 @@ export function changeLogRepository(db: Kysely<Database>) {
       const raised = await db
         .insertInto('register_revisions')
         .values({ tenant_id: tenantId, revision: ids.length })
-        .onConflict((oc) => oc.column('tenant_id').doUpdateSet((eb) => ({ revision: eb('register_revisions.revision', '+', ids.length) })))
+        .onConflict((oc) =>
+          oc
+            .column('tenant_id')
+            .doUpdateSet((eb) => ({ revision: eb('register_revisions.revision', '+', ids.length) })),
+        )
         .returning('revision')
         .executeTakeFirstOrThrow();
       const last = Number(raised.revision);
       await db
         .insertInto('register_changes')
-        .values(ids.map((contact_id, i) => ({ tenant_id: tenantId, revision: last - ids.length + 1 + i, contact_id, created_at: now })))
+        .values(
+          ids.map((contact_id, i) => ({
+            tenant_id: tenantId,
+            revision: last - ids.length + 1 + i,
+            contact_id,
+            created_at: now,
+          })),
+        )
         .execute();
     },
 
     async revision(tenantId: TenantId): Promise<number> {
-      const row = await db.selectFrom('register_revisions').select('revision').where('tenant_id', '=', tenantId).executeTakeFirst();
+      const row = await db
+        .selectFrom('register_revisions')
+        .select('revision')
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
       return row ? Number(row.revision) : 0;
     },
 

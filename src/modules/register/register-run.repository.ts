@@ -8,7 +8,18 @@ import type { Database, RegisterImportsTable } from '../../db/schema.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 
 export type RegisterRunRow = Selectable<RegisterImportsTable>;
-export type NewRegisterRun = Omit<RegisterRunRow, 'tenant_id' | 'counts' | 'report' | 'error' | 'finished_at' | 'status' | 'started_at' | 'progress_rows' | 'progress_bytes'>;
+export type NewRegisterRun = Omit<
+  RegisterRunRow,
+  | 'tenant_id'
+  | 'counts'
+  | 'report'
+  | 'error'
+  | 'finished_at'
+  | 'status'
+  | 'started_at'
+  | 'progress_rows'
+  | 'progress_bytes'
+>;
 type Outcome = Pick<RegisterRunRow, 'status' | 'counts' | 'report' | 'error' | 'finished_at'>;
 
 /** Bytes of an uploaded file per stored chunk. */
@@ -19,35 +30,78 @@ export function registerRunRepository(db: Kysely<Database>) {
     async insert(tenantId: TenantId, run: NewRegisterRun, status: 'queued' | 'running' = 'running'): Promise<void> {
       await db
         .insertInto('register_imports')
-        .values({ ...run, tenant_id: tenantId, status, counts: null, report: null, error: null, finished_at: null, started_at: status === 'running' ? run.created_at : null, progress_rows: null, progress_bytes: null })
+        .values({
+          ...run,
+          tenant_id: tenantId,
+          status,
+          counts: null,
+          report: null,
+          error: null,
+          finished_at: null,
+          started_at: status === 'running' ? run.created_at : null,
+          progress_rows: null,
+          progress_bytes: null,
+        })
         .execute();
     },
 
     /** Takes a queued run for this worker; false when it is not queued (taken, finished) any more. */
     async claim(tenantId: TenantId, id: string, now: number): Promise<boolean> {
-      const result = await db.updateTable('register_imports').set({ status: 'running', started_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+      const result = await db
+        .updateTable('register_imports')
+        .set({ status: 'running', started_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
     async progress(tenantId: TenantId, id: string, rows: number, bytes: number): Promise<void> {
-      await db.updateTable('register_imports').set({ progress_rows: rows, progress_bytes: bytes }).where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'running').execute();
+      await db
+        .updateTable('register_imports')
+        .set({ progress_rows: rows, progress_bytes: bytes })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .execute();
     },
 
     /** What the import did: written whatever the row said (the import's own outcome is the truth). */
     async finish(tenantId: TenantId, id: string, outcome: Outcome): Promise<void> {
-      await db.updateTable('register_imports').set(outcome).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await db
+        .updateTable('register_imports')
+        .set(outcome)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
     },
 
     /** Marks a run failed that is still `running` although the process running it is gone. */
     async failLost(tenantId: TenantId, id: string, outcome: Outcome): Promise<void> {
-      await db.updateTable('register_imports').set(outcome).where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'running').execute();
+      await db
+        .updateTable('register_imports')
+        .set(outcome)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .execute();
     },
 
     /** A failed run queued again (its file still stored); false when it was not failed. */
     async requeue(tenantId: TenantId, id: string): Promise<boolean> {
       const result = await db
         .updateTable('register_imports')
-        .set({ status: 'queued', counts: null, report: null, error: null, finished_at: null, started_at: null, progress_rows: null, progress_bytes: null })
+        .set({
+          status: 'queued',
+          counts: null,
+          report: null,
+          error: null,
+          finished_at: null,
+          started_at: null,
+          progress_rows: null,
+          progress_bytes: null,
+        })
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .where('status', '=', 'failed')
@@ -56,7 +110,12 @@ export function registerRunRepository(db: Kysely<Database>) {
     },
 
     async find(tenantId: TenantId, id: string): Promise<RegisterRunRow | undefined> {
-      return db.selectFrom('register_imports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return db
+        .selectFrom('register_imports')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
 
     /** Stores an uploaded file for its run, chunk by chunk (call inside the transaction that inserts the run). */
@@ -66,7 +125,10 @@ export function registerRunRepository(db: Kysely<Database>) {
       let size = 0;
       const flush = async () => {
         if (size === 0) return;
-        await db.insertInto('register_import_files').values({ import_id: id, tenant_id: tenantId, seq: seq++, data: Buffer.concat(pending) }).execute();
+        await db
+          .insertInto('register_import_files')
+          .values({ import_id: id, tenant_id: tenantId, seq: seq++, data: Buffer.concat(pending) })
+          .execute();
         pending = [];
         size = 0;
       };
@@ -79,20 +141,38 @@ export function registerRunRepository(db: Kysely<Database>) {
     },
 
     async hasFile(tenantId: TenantId, id: string): Promise<boolean> {
-      return (await db.selectFrom('register_import_files').select('seq').where('tenant_id', '=', tenantId).where('import_id', '=', id).limit(1).executeTakeFirst()) !== undefined;
+      return (
+        (await db
+          .selectFrom('register_import_files')
+          .select('seq')
+          .where('tenant_id', '=', tenantId)
+          .where('import_id', '=', id)
+          .limit(1)
+          .executeTakeFirst()) !== undefined
+      );
     },
 
     /** The stored file's chunks in order, one query each (a large file is never all in memory). */
     async *readFile(tenantId: TenantId, id: string): AsyncGenerator<Buffer> {
       for (let seq = 0; ; seq++) {
-        const row = await db.selectFrom('register_import_files').select('data').where('tenant_id', '=', tenantId).where('import_id', '=', id).where('seq', '=', seq).executeTakeFirst();
+        const row = await db
+          .selectFrom('register_import_files')
+          .select('data')
+          .where('tenant_id', '=', tenantId)
+          .where('import_id', '=', id)
+          .where('seq', '=', seq)
+          .executeTakeFirst();
         if (!row) return;
         yield Buffer.from(row.data);
       }
     },
 
     async deleteFile(tenantId: TenantId, id: string): Promise<void> {
-      await db.deleteFrom('register_import_files').where('tenant_id', '=', tenantId).where('import_id', '=', id).execute();
+      await db
+        .deleteFrom('register_import_files')
+        .where('tenant_id', '=', tenantId)
+        .where('import_id', '=', id)
+        .execute();
     },
   };
 }

@@ -19,7 +19,11 @@ export interface AddressKeyRow {
 }
 
 export type AddressMatch =
-  | { ok: true; addressId: string; /** Matched without the row's staircase or flat part (`12 B 5` → `12 B` or `12`). */ byBuilding: boolean }
+  | {
+      ok: true;
+      addressId: string;
+      /** Matched without the row's staircase or flat part (`12 B 5` → `12 B` or `12`). */ byBuilding: boolean;
+    }
   | { ok: false; reason: string; candidate: string | null };
 
 interface StreetEntry {
@@ -129,22 +133,39 @@ export function addressIndex() {
     return best;
   }
 
-  function explain(streetKey: string, number: string, keys: string[], postalCode: string): AddressMatch & { ok: false } {
+  function explain(
+    streetKey: string,
+    number: string,
+    keys: string[],
+    postalCode: string,
+  ): AddressMatch & { ok: false } {
     const wanted = houseNumberInt(number);
     const street = streets.get(postalCode + SEP + streetKey);
     if (street) {
-      return { ok: false, reason: `address not found: no such house number on the street in ${postalCode}`, candidate: describe(street, nearestNumber(street, wanted)) };
+      return {
+        ok: false,
+        reason: `address not found: no such house number on the street in ${postalCode}`,
+        candidate: describe(street, nearestNumber(street, wanted)),
+      };
     }
     if (!byPostal) buildLookups();
     const elsewhere = byStreet!.get(streetKey)?.find((entry) => keys.some((k) => entry.numbers.has(k)));
     if (elsewhere) {
       const key = keys.find((k) => elsewhere.numbers.has(k));
-      return { ok: false, reason: `address not found: the street and number are in postal code ${elsewhere.postalCode}, not ${postalCode}`, candidate: describe(elsewhere, key) };
+      return {
+        ok: false,
+        reason: `address not found: the street and number are in postal code ${elsewhere.postalCode}, not ${postalCode}`,
+        candidate: describe(elsewhere, key),
+      };
     }
     const similar = closestStreet(postalCode, streetKey);
     if (similar) {
       const key = keys.find((k) => similar.numbers.has(k)) ?? nearestNumber(similar, wanted);
-      return { ok: false, reason: `address not found: no such street in ${postalCode}`, candidate: describe(similar, key) };
+      return {
+        ok: false,
+        reason: `address not found: no such street in ${postalCode}`,
+        candidate: describe(similar, key),
+      };
     }
     const reason = byPostal!.has(postalCode)
       ? `address not found: no such street in ${postalCode}`

@@ -49,9 +49,17 @@ function groupStored(stored: Awaited<ReturnType<RegisterRepository['storedPerson
 
 async function writeBatch(deps: BatchDeps, batch: BatchPerson[]): Promise<void> {
   const storedKeys = batch.filter((b) => b.stored).map((b) => b.person.personKey);
-  const stored = storedKeys.length > 0 ? groupStored(await deps.repo.storedPersons(deps.tenantId, storedKeys)) : new Map<string, StoredPerson[]>();
+  const stored =
+    storedKeys.length > 0
+      ? groupStored(await deps.repo.storedPersons(deps.tenantId, storedKeys))
+      : new Map<string, StoredPerson[]>();
   const plan = emptyPlan();
-  const context: DiffContext = { newId, isSuppressed: deps.isSuppressed, isSelfCovered: deps.isSelfCovered, counts: deps.counts };
+  const context: DiffContext = {
+    newId,
+    isSuppressed: deps.isSuppressed,
+    isSelfCovered: deps.isSelfCovered,
+    counts: deps.counts,
+  };
   for (const { person, stored: wasStored } of batch) {
     const outcome = diffPerson(person, stored.get(person.personKey) ?? [], context, plan);
     deps.counts[outcome]++;
@@ -108,7 +116,11 @@ const DEFER_INDEXES_RATIO = 4;
  * be large, its random-key indexes are built at the end instead of row by row (db/engines/sqlite/deferred-indexes.ts).
  * Nothing of an import that has stored persons to look up by those indexes.
  */
-export function deferIndexesWhenLarge(indexes: IndexDeferral, counts: RegisterImportCounts, stored: number): (() => Promise<void>) | undefined {
+export function deferIndexesWhenLarge(
+  indexes: IndexDeferral,
+  counts: RegisterImportCounts,
+  stored: number,
+): (() => Promise<void>) | undefined {
   if (stored > 0) return undefined;
   let next = DEFER_INDEXES_AFTER;
   return async () => {

@@ -162,7 +162,11 @@ function updatePerson(person: PreparedPerson, stored: StoredPerson, context: Dif
   let changed = gone.length > 0 || added.length > 0;
   for (const endpoint of gone) plan.endpointsToDelete.push(endpoint.id);
   for (const phone of added) plan.endpointsToInsert.push({ id: context.newId(), contactId: contact.id, phone });
-  if (contact.first_name !== person.firstName || contact.last_name !== person.lastName || contact.birth_date !== person.birthDate) {
+  if (
+    contact.first_name !== person.firstName ||
+    contact.last_name !== person.lastName ||
+    contact.birth_date !== person.birthDate
+  ) {
     const { personKey, firstName, lastName, birthDate, language } = person;
     plan.contactsToUpdate.push({ id: contact.id, personKey, firstName, lastName, birthDate, language });
     changed = true;
@@ -176,7 +180,12 @@ function updatePerson(person: PreparedPerson, stored: StoredPerson, context: Dif
  * none). A 'skipped' person has nothing left to be reached by: any stored register data of theirs is
  * removed by the sweep at the end of the import.
  */
-export function diffPerson(person: PreparedPerson, stored: readonly StoredPerson[], context: DiffContext, plan: WritePlan): Outcome {
+export function diffPerson(
+  person: PreparedPerson,
+  stored: readonly StoredPerson[],
+  context: DiffContext,
+  plan: WritePlan,
+): Outcome {
   const [first, ...duplicates] = stored;
   for (const duplicate of duplicates) plan.duplicateContacts.push(duplicate.contact.id);
   if (first) return updatePerson(person, first, context, plan);

@@ -21,11 +21,22 @@ import { tenantCountry } from '../tenants/tenant.country.js';
 import { suppressionHash } from '../residents/opt-out.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { addressIndex, type AddressIndex } from './register.address-index.js';
-import { batchWriter, deferIndexesWhenLarge, sweepAbsent, type BatchDeps, type BatchPerson } from './register.batches.js';
+import {
+  batchWriter,
+  deferIndexesWhenLarge,
+  sweepAbsent,
+  type BatchDeps,
+  type BatchPerson,
+} from './register.batches.js';
 import type { IndexDeferral } from '../../db/engines/engine.js';
 import { parseInWorker, type ParsedFile, type ParsedLine } from './register.parser.js';
 import type { RegisterFileOptions } from './register.read.js';
-import { emptyCounts, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
+import {
+  emptyCounts,
+  type RegisterImportCounts,
+  type RegisterImportReport,
+  type ReportEntry,
+} from './register.report.js';
 import { RANDOM_KEY_INDEXES, registerRepository, type RegisterRepository } from './register.repository.js';
 import { fingerprint, loadPersonStates, type PersonStates } from './register.snapshot.js';
 
@@ -61,7 +72,7 @@ export { personKey } from './register.keys.js';
 
 async function loadAddresses(repo: RegisterRepository, tenantId: TenantId): Promise<AddressIndex> {
   const index = addressIndex();
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const page = await repo.addressKeys(tenantId, after, ADDRESS_PAGE);
     for (const row of page) index.add(row);
     if (page.length < ADDRESS_PAGE) return index;
@@ -103,7 +114,8 @@ async function referenceData(run: ImportRun) {
     // Hashing every number costs a second per million: done by the parser, and only when anything is
     // suppressed at all (here only for a row it did not hash: a first suppression added meanwhile).
     isSuppressed: (value: string) =>
-      suppressions.size > 0 && (run.file.numbersHashed ? suppressedNumbers.has(value) : suppressions.has(suppressionHash(deps.secret, value))),
+      suppressions.size > 0 &&
+      (run.file.numbersHashed ? suppressedNumbers.has(value) : suppressions.has(suppressionHash(deps.secret, value))),
     isSelfCovered: (addressId: string, value: string) => covered.has(`${addressId}\u0001${value}`),
   };
 }
@@ -141,7 +153,13 @@ function prepareRow(state: RowState, parsed: ParsedLine): BatchPerson | null {
   const { line } = parsed;
   if (parsed.kind === 'protected') {
     counts.protected++;
-    if (parsed.unrecognised) state.report({ line, outcome: 'protected', reason: 'unrecognised value in protected: read as protected, not imported', candidate: null });
+    if (parsed.unrecognised)
+      state.report({
+        line,
+        outcome: 'protected',
+        reason: 'unrecognised value in protected: read as protected, not imported',
+        candidate: null,
+      });
     return null;
   }
   if (parsed.kind === 'rejected') return reject(state, line, parsed.reason);
@@ -169,11 +187,26 @@ function prepareRow(state: RowState, parsed: ParsedLine): BatchPerson | null {
   }
   states.meet(key, line);
   const { firstName, lastName, birthDate, language, phones } = record;
-  if (stored && states.unchanged(key, fingerprint(firstName, lastName, birthDate, phones.map((p) => p.value), [match.addressId]))) {
+  if (
+    stored &&
+    states.unchanged(
+      key,
+      fingerprint(
+        firstName,
+        lastName,
+        birthDate,
+        phones.map((p) => p.value),
+        [match.addressId],
+      ),
+    )
+  ) {
     counts.unchanged++;
     return null;
   }
-  return { stored, person: { line, personKey: key, firstName, lastName, birthDate, language, addressId: match.addressId, phones } };
+  return {
+    stored,
+    person: { line, personKey: key, firstName, lastName, birthDate, language, addressId: match.addressId, phones },
+  };
 }
 
 /** Keeps the row's numbers whose parser-computed hash is suppressed (see isSuppressed). */
@@ -201,7 +234,12 @@ async function runImport(run: ImportRun): Promise<RegisterImportReport> {
   return run.largeWrite(() => importRows(run, reference, states, stored));
 }
 
-async function importRows(run: ImportRun, reference: Reference, states: PersonStates, stored: number): Promise<RegisterImportReport> {
+async function importRows(
+  run: ImportRun,
+  reference: Reference,
+  states: PersonStates,
+  stored: number,
+): Promise<RegisterImportReport> {
   const { repo, tenant, file, options, write } = run;
   const counts = emptyCounts();
   const entries: ReportEntry[] = [];
@@ -217,7 +255,17 @@ async function importRows(run: ImportRun, reference: Reference, states: PersonSt
     },
   };
   const afterWrite = write ? deferIndexesWhenLarge(run.indexes, counts, stored) : undefined;
-  const batchDeps: BatchDeps = { repo, tenantId: tenant.id, write, now: options.now, counts, states, toRemove: state.toRemove, ...reference, ...(afterWrite ? { afterWrite } : {}) };
+  const batchDeps: BatchDeps = {
+    repo,
+    tenantId: tenant.id,
+    write,
+    now: options.now,
+    counts,
+    states,
+    toRemove: state.toRemove,
+    ...reference,
+    ...(afterWrite ? { afterWrite } : {}),
+  };
   const writer = batchWriter(batchDeps, options.batchSize ?? run.deps.db.engine.importBatchRows);
   try {
     for await (const lines of file.batches) {
@@ -261,7 +309,13 @@ export async function importRegister(
   const { encoding, delimiter, columns } = options;
   const { db } = deps;
   const hashNumbers = await registerRepository(db.kysely, db.engine).hasSuppressions(tenant.id);
-  const worker = { file: { encoding, delimiter, columns }, secret: deps.secret, country: tenantCountry(tenant), today: options.now, hashNumbers };
+  const worker = {
+    file: { encoding, delimiter, columns },
+    secret: deps.secret,
+    country: tenantCountry(tenant),
+    today: options.now,
+    hashNumbers,
+  };
   const file = { ...(await parseInWorker(input, worker)), numbersHashed: hashNumbers };
   const on = (kysely: Kysely<Database>, write: boolean): ImportRun => ({
     deps,
@@ -277,8 +331,11 @@ export async function importRegister(
   try {
     if (options.dryRun) return await runImport(on(db.kysely, false));
     // Too many contacts to name: copies of the register (dispatch's index) are read again whole.
-    const report = await db.kysely.transaction().execute((trx) => bulkRegisterWrite(trx, tenant.id, () => runImport(on(trx, true))));
-    if (report.added + report.updated + report.removed > 0) await registerRepository(db.kysely, db.engine).refreshStatistics();
+    const report = await db.kysely
+      .transaction()
+      .execute((trx) => bulkRegisterWrite(trx, tenant.id, () => runImport(on(trx, true))));
+    if (report.added + report.updated + report.removed > 0)
+      await registerRepository(db.kysely, db.engine).refreshStatistics();
     return report;
   } finally {
     await file.close();

@@ -25,7 +25,12 @@ export interface RegisterModuleOptions {
 export function createRegister(deps: RegisterModuleDeps, options: RegisterModuleOptions = {}) {
   // A queue of its own: its lease is the import's, not a dispatch batch's. Two tries: the second finds the
   // run of a dead worker and marks it failed.
-  const queue = createJobQueue(deps.db, { clock: deps.clock, leaseMs: options.leaseMs ?? 3_600_000, maxAttempts: 2, ...(options.maintenanceSeconds ? { maintenanceSeconds: options.maintenanceSeconds } : {}) });
+  const queue = createJobQueue(deps.db, {
+    clock: deps.clock,
+    leaseMs: options.leaseMs ?? 3_600_000,
+    maxAttempts: 2,
+    ...(options.maintenanceSeconds ? { maintenanceSeconds: options.maintenanceSeconds } : {}),
+  });
   const tenants = tenantRepository(deps.db.kysely);
   return registerService({
     db: deps.db,

@@ -26,7 +26,12 @@ serveWorkerStream<RegisterFileHeader, ParsedLine[]>(async ({ data: raw, input, h
 
   const file = await openRegisterFile(input, data.file);
   header({ delimiter: file.delimiter, fieldCount: file.fieldCount });
-  const context: RowContext = { index: file.index, fieldCount: file.fieldCount, normalisePhone: phoneNormaliser(data.country), today: data.today };
+  const context: RowContext = {
+    index: file.index,
+    fieldCount: file.fieldCount,
+    normalisePhone: phoneNormaliser(data.country),
+    today: data.today,
+  };
   let lines: ParsedLine[] = [];
   for await (const [line, fields] of file.rows) {
     lines.push(toLine(line, fields, context));

@@ -58,7 +58,9 @@ export class PersonTable {
   /** Whether the person is stored once, with exactly this fingerprint. */
   unchanged(key: string, print: number): boolean {
     const slot = this.slotOf(key, false);
-    return slot >= 0 && (this.flags[slot]! & (FLAG_STORED | FLAG_DUPLICATE)) === FLAG_STORED && this.prints[slot] === print;
+    return (
+      slot >= 0 && (this.flags[slot]! & (FLAG_STORED | FLAG_DUPLICATE)) === FLAG_STORED && this.prints[slot] === print
+    );
   }
 
   /** Marks the person met on `line` (negative: not kept). */

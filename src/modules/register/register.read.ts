@@ -71,7 +71,15 @@ export async function openRegisterFile(input: Readable, options: RegisterFileOpt
   async function* rows(): AsyncGenerator<readonly [number, string[]]> {
     const parser = pipeline(
       Readable.from(text()),
-      parseCsv({ delimiter, bom: true, from_line: 2, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }),
+      parseCsv({
+        delimiter,
+        bom: true,
+        from_line: 2,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        info: true,
+      }),
       ignore,
     );
     try {
@@ -81,7 +89,11 @@ export async function openRegisterFile(input: Readable, options: RegisterFileOpt
       }
     } catch (error) {
       // csv-parse's own messages may quote the row: only its code and line leave this function.
-      if (error instanceof CsvError) throw new ValidationError('file', 'csv-malformed', { line: (error as CsvError & { lines?: number }).lines ?? '?', reason: error.code });
+      if (error instanceof CsvError)
+        throw new ValidationError('file', 'csv-malformed', {
+          line: (error as CsvError & { lines?: number }).lines ?? '?',
+          reason: error.code,
+        });
       throw error;
     }
   }

@@ -16,8 +16,17 @@ import type { DeferrableIndex } from '../../db/engines/engine.js';
 const CONTACT_UPSERT: UpsertShape = {
   table: 'contacts',
   columns: [
-    ['id', 'text'], ['tenant_id', 'text'], ['kind', 'text'], ['source', 'text'], ['person_id', 'text'], ['first_name', 'text'],
-    ['last_name', 'text'], ['birth_date', 'text'], ['language', 'text'], ['created_at', 'bigint'], ['updated_at', 'bigint'],
+    ['id', 'text'],
+    ['tenant_id', 'text'],
+    ['kind', 'text'],
+    ['source', 'text'],
+    ['person_id', 'text'],
+    ['first_name', 'text'],
+    ['last_name', 'text'],
+    ['birth_date', 'text'],
+    ['language', 'text'],
+    ['created_at', 'bigint'],
+    ['updated_at', 'bigint'],
   ],
   conflict: ['id'],
   compared: ['first_name', 'last_name', 'birth_date'],
@@ -29,20 +38,55 @@ const CONTACT_UPSERT: UpsertShape = {
 // the values every row of an import shares (tenant, source, times) given once (see db/bulk-insert.ts).
 const CONTACT_INSERT: SharedInsertShape = {
   table: 'contacts',
-  columns: [['id', 'text'], ['person_id', 'text'], ['first_name', 'text'], ['last_name', 'text'], ['birth_date', 'text'], ['language', 'text']],
-  shared: [['tenant_id', 'text'], ['kind', 'text'], ['source', 'text'], ['created_at', 'bigint'], ['updated_at', 'bigint']],
+  columns: [
+    ['id', 'text'],
+    ['person_id', 'text'],
+    ['first_name', 'text'],
+    ['last_name', 'text'],
+    ['birth_date', 'text'],
+    ['language', 'text'],
+  ],
+  shared: [
+    ['tenant_id', 'text'],
+    ['kind', 'text'],
+    ['source', 'text'],
+    ['created_at', 'bigint'],
+    ['updated_at', 'bigint'],
+  ],
 };
 
 const ENDPOINT_INSERT: SharedInsertShape = {
   table: 'contact_endpoints',
-  columns: [['id', 'text'], ['contact_id', 'text'], ['type', 'text'], ['value', 'text']],
-  shared: [['tenant_id', 'text'], ['source', 'text'], ['verified', 'integer'], ['created_at', 'bigint'], ['updated_at', 'bigint']],
+  columns: [
+    ['id', 'text'],
+    ['contact_id', 'text'],
+    ['type', 'text'],
+    ['value', 'text'],
+  ],
+  shared: [
+    ['tenant_id', 'text'],
+    ['source', 'text'],
+    ['verified', 'integer'],
+    ['created_at', 'bigint'],
+    ['updated_at', 'bigint'],
+  ],
 };
 
 const LINK_INSERT: SharedInsertShape = {
   table: 'contact_addresses',
-  columns: [['id', 'text'], ['contact_id', 'text'], ['address_id', 'text'], ['role', 'text'], ['active', 'integer']],
-  shared: [['tenant_id', 'text'], ['source', 'text'], ['created_at', 'bigint'], ['updated_at', 'bigint']],
+  columns: [
+    ['id', 'text'],
+    ['contact_id', 'text'],
+    ['address_id', 'text'],
+    ['role', 'text'],
+    ['active', 'integer'],
+  ],
+  shared: [
+    ['tenant_id', 'text'],
+    ['source', 'text'],
+    ['created_at', 'bigint'],
+    ['updated_at', 'bigint'],
+  ],
 };
 
 /**
@@ -78,8 +122,18 @@ export function registerRepository(db: Kysely<Database>, engine: Engine) {
    */
   async function removePersons(tenantId: TenantId, contactIds: readonly string[]): Promise<void> {
     for (const ids of chunks(contactIds, IDS_PER_STATEMENT)) {
-      await db.deleteFrom('contact_endpoints').where('tenant_id', '=', tenantId).where('source', '=', 'register').where('contact_id', 'in', ids).execute();
-      await db.deleteFrom('contact_addresses').where('tenant_id', '=', tenantId).where('source', '=', 'register').where('contact_id', 'in', ids).execute();
+      await db
+        .deleteFrom('contact_endpoints')
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', 'register')
+        .where('contact_id', 'in', ids)
+        .execute();
+      await db
+        .deleteFrom('contact_addresses')
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', 'register')
+        .where('contact_id', 'in', ids)
+        .execute();
       await db
         .deleteFrom('contacts')
         .where(ofTenant(tenantId))
@@ -87,8 +141,16 @@ export function registerRepository(db: Kysely<Database>, engine: Engine) {
         .where('id', 'in', ids)
         .where((eb) =>
           eb.and([
-            eb.not(eb.exists(eb.selectFrom('contact_endpoints as e').select('e.id').whereRef('e.contact_id', '=', 'contacts.id'))),
-            eb.not(eb.exists(eb.selectFrom('contact_addresses as ca').select('ca.id').whereRef('ca.contact_id', '=', 'contacts.id'))),
+            eb.not(
+              eb.exists(
+                eb.selectFrom('contact_endpoints as e').select('e.id').whereRef('e.contact_id', '=', 'contacts.id'),
+              ),
+            ),
+            eb.not(
+              eb.exists(
+                eb.selectFrom('contact_addresses as ca').select('ca.id').whereRef('ca.contact_id', '=', 'contacts.id'),
+              ),
+            ),
           ]),
         )
         .execute();
@@ -103,11 +165,19 @@ export function registerRepository(db: Kysely<Database>, engine: Engine) {
      * which a second import then waits on (PostgreSQL row lock; SQLite's one writer).
      */
     async lockTenant(tenantId: TenantId): Promise<void> {
-      await db.updateTable('tenants').set({ updated_at: sql<number>`updated_at` }).where('id', '=', tenantId).execute();
+      await db
+        .updateTable('tenants')
+        .set({ updated_at: sql<number>`updated_at` })
+        .where('id', '=', tenantId)
+        .execute();
     },
 
     /** One page of the address register, in source-id order (the tenant's unique index). */
-    async addressKeys(tenantId: TenantId, afterSourceId: string, limit: number): Promise<Array<AddressKeyRow & { source_id: string }>> {
+    async addressKeys(
+      tenantId: TenantId,
+      afterSourceId: string,
+      limit: number,
+    ): Promise<Array<AddressKeyRow & { source_id: string }>> {
       return db
         .selectFrom('addresses')
         .select(['id', 'source_id', 'postal_code', 'street', 'street_key', 'street_key_sv', 'number_key'])
@@ -120,12 +190,21 @@ export function registerRepository(db: Kysely<Database>, engine: Engine) {
 
     /** Whether the tenant has any suppression (the import then hashes every number). */
     async hasSuppressions(tenantId: TenantId): Promise<boolean> {
-      const row = await db.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom('suppressions')
+        .select('endpoint_hash')
+        .where('tenant_id', '=', tenantId)
+        .limit(1)
+        .executeTakeFirst();
       return row !== undefined;
     },
 
     async suppressionHashes(tenantId: TenantId): Promise<Set<string>> {
-      const rows = await db.selectFrom('suppressions').select('endpoint_hash').where('tenant_id', '=', tenantId).execute();
+      const rows = await db
+        .selectFrom('suppressions')
+        .select('endpoint_hash')
+        .where('tenant_id', '=', tenantId)
+        .execute();
       return new Set(rows.map((r) => r.endpoint_hash));
     },
 
@@ -249,29 +328,67 @@ export function registerRepository(db: Kysely<Database>, engine: Engine) {
           .where('source', '=', 'register')
           .where('person_id', 'in', keys)
           .execute();
-        await removePersons(tenantId, rows.map((r) => r.id));
+        await removePersons(
+          tenantId,
+          rows.map((r) => r.id),
+        );
       }
     },
 
     /** Fresh planner statistics after a large import (PostgreSQL's autovacuum would lag behind by a minute). */
     async refreshStatistics(): Promise<void> {
-      for (const table of ['contacts', 'contact_endpoints', 'contact_addresses'] as const) await sql`analyze ${sql.table(table)}`.execute(db);
+      for (const table of ['contacts', 'contact_endpoints', 'contact_addresses'] as const)
+        await sql`analyze ${sql.table(table)}`.execute(db);
     },
 
     async apply(tenantId: TenantId, plan: WritePlan, now: number): Promise<void> {
       await removePersons(tenantId, plan.duplicateContacts);
       for (const ids of chunks(plan.endpointsToDelete, IDS_PER_STATEMENT)) {
-        await db.deleteFrom('contact_endpoints').where(ofTenant(tenantId)).where('source', '=', 'register').where('id', 'in', ids).execute();
+        await db
+          .deleteFrom('contact_endpoints')
+          .where(ofTenant(tenantId))
+          .where('source', '=', 'register')
+          .where('id', 'in', ids)
+          .execute();
       }
       for (const ids of chunks(plan.linksToDelete, IDS_PER_STATEMENT)) {
-        await db.deleteFrom('contact_addresses').where(ofTenant(tenantId)).where('source', '=', 'register').where('id', 'in', ids).execute();
+        await db
+          .deleteFrom('contact_addresses')
+          .where(ofTenant(tenantId))
+          .where('source', '=', 'register')
+          .where('id', 'in', ids)
+          .execute();
       }
-      const contactValues = (c: NewContact) => [c.id, tenantId, 'person', 'register', c.personKey, c.firstName, c.lastName, c.birthDate, c.language, now, now];
+      const contactValues = (c: NewContact) => [
+        c.id,
+        tenantId,
+        'person',
+        'register',
+        c.personKey,
+        c.firstName,
+        c.lastName,
+        c.birthDate,
+        c.language,
+        now,
+        now,
+      ];
       await bulkUpsert(db, engine.compileUpsert, CONTACT_UPSERT, plan.contactsToUpdate.map(contactValues));
       await bulkInsertTogether(db, engine, [
-        { shape: CONTACT_INSERT, shared: [tenantId, 'person', 'register', now, now], rows: plan.contactsToInsert.map((c) => [c.id, c.personKey, c.firstName, c.lastName, c.birthDate, c.language]) },
-        { shape: ENDPOINT_INSERT, shared: [tenantId, 'register', 0, now, now], rows: plan.endpointsToInsert.map((e) => [e.id, e.contactId, e.phone.type, e.phone.value]) },
-        { shape: LINK_INSERT, shared: [tenantId, 'register', now, now], rows: plan.linksToInsert.map((l) => [l.id, l.contactId, l.addressId, l.role, l.active]) },
+        {
+          shape: CONTACT_INSERT,
+          shared: [tenantId, 'person', 'register', now, now],
+          rows: plan.contactsToInsert.map((c) => [c.id, c.personKey, c.firstName, c.lastName, c.birthDate, c.language]),
+        },
+        {
+          shape: ENDPOINT_INSERT,
+          shared: [tenantId, 'register', 0, now, now],
+          rows: plan.endpointsToInsert.map((e) => [e.id, e.contactId, e.phone.type, e.phone.value]),
+        },
+        {
+          shape: LINK_INSERT,
+          shared: [tenantId, 'register', now, now],
+          rows: plan.linksToInsert.map((l) => [l.id, l.contactId, l.addressId, l.role, l.active]),
+        },
       ]);
     },
   };

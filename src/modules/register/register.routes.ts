@@ -75,7 +75,8 @@ async function receive(request: FastifyRequest, idleMs: number): Promise<Upload>
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file' || upload.fileName !== null) throw new ValidationError(part.fieldname, 'upload-one-file');
+        if (part.fieldname !== 'file' || upload.fileName !== null)
+          throw new ValidationError(part.fieldname, 'upload-one-file');
         upload.fileName = part.filename || 'register.csv';
         // The parser destroys the part when the body ended before it did, possibly before we got here; a
         // pipeline from a stream destroyed already would wait forever.
@@ -102,7 +103,8 @@ const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of|Malformed|Part term
 /** A body the multipart parser could not read is the client's error (400), not ours. */
 function unreadableBody(error: unknown): unknown {
   const cutShort = (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
-  if (error instanceof Error && (cutShort || MALFORMED_MULTIPART.test(error.message))) return new ValidationError('body', 'upload-malformed', { reason: error.message });
+  if (error instanceof Error && (cutShort || MALFORMED_MULTIPART.test(error.message)))
+    return new ValidationError('body', 'upload-malformed', { reason: error.message });
   return error;
 }
 
@@ -134,85 +136,111 @@ function runQueuedNow(register: RegisterService, request: FastifyRequest): void 
 /** How long an upload may stop arriving before it is dropped (408). */
 const UPLOAD_IDLE_MS = 60_000;
 
-export const registerImportRoutes = routePlugin('register-imports', (app, deps: { register: RegisterService; uploadIdleMs?: number }) => {
-  const { register } = deps;
-  const guard = app.requireOperator;
-  const idleMs = deps.uploadIdleMs ?? UPLOAD_IDLE_MS;
+export const registerImportRoutes = routePlugin(
+  'register-imports',
+  (app, deps: { register: RegisterService; uploadIdleMs?: number }) => {
+    const { register } = deps;
+    const guard = app.requireOperator;
+    const idleMs = deps.uploadIdleMs ?? UPLOAD_IDLE_MS;
 
-  // Multipart parsing only for these routes: everywhere else a multipart body stays unsupported.
-  void app.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 } });
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      '/api/t/:tenant/register/imports',
+    // Multipart parsing only for these routes: everywhere else a multipart body stays unsupported.
+    void app.register(async (scope) => {
+      await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 } });
+      scope.withTypeProvider<ZodTypeProvider>().post(
+        '/api/t/:tenant/register/imports',
+        {
+          preHandler: guard('admin'),
+          schema: {
+            tags: ['register'],
+            summary: 'Upload a population register file and import it in the background (multipart/form-data)',
+            description:
+              'Parts: `file` (CSV: person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected), ' +
+              'and optional fields `encoding` (utf8, latin1, windows-1252), `delimiter` (, ; tab), `columns` (JSON mapping: our column → your header), ' +
+              '`dryRun` and `allowMassRemoval` (true/false). Answers 202 with the run; follow it at the run URL.',
+            consumes: ['multipart/form-data'],
+            security,
+            params: tenantParams,
+            response: { 202: runViewSchema },
+          },
+        },
+        async (request, reply) => {
+          const { tenant, actor } = operatorOf(request);
+          const upload = await receive(request, idleMs).catch((error: unknown) => {
+            // The rest of the body will not come: the connection ends with the answer.
+            if (error instanceof UploadStalledError) void reply.header('connection', 'close');
+            throw error;
+          });
+          let id: string;
+          try {
+            ({ id } = await register.startUpload(
+              tenant,
+              upload.path,
+              runOptions(upload, (await stat(upload.path)).size, actor),
+            ));
+          } finally {
+            // The file holds personal data: this copy goes at once (the run keeps its own until it is imported).
+            await rm(upload.dir, { recursive: true, force: true });
+          }
+          const view = await register.findRun(tenant, id);
+          runQueuedNow(register, request);
+          return reply.status(202).header('location', `/api/t/${tenant.slug}/register/imports/${id}`).send(view);
+        },
+      );
+    });
+
+    app.post(
+      '/api/t/:tenant/register/imports/:id/retry',
       {
         preHandler: guard('admin'),
         schema: {
           tags: ['register'],
-          summary: 'Upload a population register file and import it in the background (multipart/form-data)',
-          description:
-            'Parts: `file` (CSV: person_id,first_name,last_name,birth_date,street,number,postal_code,postal_town,mobile,landline,language,protected), ' +
-            'and optional fields `encoding` (utf8, latin1, windows-1252), `delimiter` (, ; tab), `columns` (JSON mapping: our column → your header), ' +
-            '`dryRun` and `allowMassRemoval` (true/false). Answers 202 with the run; follow it at the run URL.',
-          consumes: ['multipart/form-data'],
+          summary: 'Queue a failed upload import again (its file is kept until an import of it is done)',
           security,
-          params: tenantParams,
+          params: runParams,
           response: { 202: runViewSchema },
         },
       },
       async (request, reply) => {
-        const { tenant, actor } = operatorOf(request);
-        const upload = await receive(request, idleMs).catch((error: unknown) => {
-          // The rest of the body will not come: the connection ends with the answer.
-          if (error instanceof UploadStalledError) void reply.header('connection', 'close');
-          throw error;
-        });
-        let id: string;
-        try {
-          ({ id } = await register.startUpload(tenant, upload.path, runOptions(upload, (await stat(upload.path)).size, actor)));
-        } finally {
-          // The file holds personal data: this copy goes at once (the run keeps its own until it is imported).
-          await rm(upload.dir, { recursive: true, force: true });
-        }
-        const view = await register.findRun(tenant, id);
+        const { tenant } = operatorOf(request);
+        await register.retry(tenant, request.params.id);
         runQueuedNow(register, request);
-        return reply.status(202).header('location', `/api/t/${tenant.slug}/register/imports/${id}`).send(view);
+        return reply.status(202).send(await register.findRun(tenant, request.params.id));
       },
     );
-  });
 
-  app.post(
-    '/api/t/:tenant/register/imports/:id/retry',
-    {
-      preHandler: guard('admin'),
-      schema: { tags: ['register'], summary: 'Queue a failed upload import again (its file is kept until an import of it is done)', security, params: runParams, response: { 202: runViewSchema } },
-    },
-    async (request, reply) => {
-      const { tenant } = operatorOf(request);
-      await register.retry(tenant, request.params.id);
-      runQueuedNow(register, request);
-      return reply.status(202).send(await register.findRun(tenant, request.params.id));
-    },
-  );
+    app.get(
+      '/api/t/:tenant/register/imports/:id',
+      {
+        preHandler: guard('admin'),
+        schema: {
+          tags: ['register'],
+          summary: 'A register import: status, progress, counts and the first lines of its report',
+          security,
+          params: runParams,
+          response: { 200: runViewSchema },
+        },
+      },
+      async (request) => register.findRun(operatorOf(request).tenant, request.params.id),
+    );
 
-  app.get(
-    '/api/t/:tenant/register/imports/:id',
-    {
-      preHandler: guard('admin'),
-      schema: { tags: ['register'], summary: 'A register import: status, progress, counts and the first lines of its report', security, params: runParams, response: { 200: runViewSchema } },
-    },
-    async (request) => register.findRun(operatorOf(request).tenant, request.params.id),
-  );
-
-  app.get(
-    '/api/t/:tenant/register/imports/:id/report.csv',
-    {
-      preHandler: guard('admin'),
-      schema: { tags: ['register'], summary: 'The whole report of a register import (line,outcome,reason,candidate)', security, params: runParams },
-    },
-    async (request, reply) => {
-      const csv = await register.reportCsv(operatorOf(request).tenant, request.params.id);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="register-import-${request.params.id}.csv"`).send(csv);
-    },
-  );
-});
-
+    app.get(
+      '/api/t/:tenant/register/imports/:id/report.csv',
+      {
+        preHandler: guard('admin'),
+        schema: {
+          tags: ['register'],
+          summary: 'The whole report of a register import (line,outcome,reason,candidate)',
+          security,
+          params: runParams,
+        },
+      },
+      async (request, reply) => {
+        const csv = await register.reportCsv(operatorOf(request).tenant, request.params.id);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="register-import-${request.params.id}.csv"`)
+          .send(csv);
+      },
+    );
+  },
+);

@@ -45,9 +45,21 @@ const NOT_PROTECTED = new Set(['', '0', 'false', 'no', 'n', 'e', 'ei', 'nej']);
 const PROTECTED = new Set(['1', 'true', 'yes', 'y', 'k', 'kyllä', 'kylla', 'j', 'ja', 'x']);
 
 const LANGUAGE_NAMES: Record<string, Language> = {
-  fi: 'fi', fin: 'fi', suomi: 'fi', finnish: 'fi', finska: 'fi',
-  sv: 'sv', swe: 'sv', svenska: 'sv', ruotsi: 'sv', swedish: 'sv',
-  en: 'en', eng: 'en', english: 'en', englanti: 'en', engelska: 'en',
+  fi: 'fi',
+  fin: 'fi',
+  suomi: 'fi',
+  finnish: 'fi',
+  finska: 'fi',
+  sv: 'sv',
+  swe: 'sv',
+  svenska: 'sv',
+  ruotsi: 'sv',
+  swedish: 'sv',
+  en: 'en',
+  eng: 'en',
+  english: 'en',
+  englanti: 'en',
+  engelska: 'en',
 };
 
 /** Unknown or empty → null: dispatch then falls back to the tenant's first language. */
@@ -55,10 +67,17 @@ function parseLanguage(value: string): Language | null {
   return LANGUAGE_NAMES[value.toLowerCase()] ?? null;
 }
 
-function readPhones(mobile: string, landline: string, normalise: PhoneNormaliser): { phones: RegisterPhone[]; bad: PhoneType[] } {
+function readPhones(
+  mobile: string,
+  landline: string,
+  normalise: PhoneNormaliser,
+): { phones: RegisterPhone[]; bad: PhoneType[] } {
   const phones: RegisterPhone[] = [];
   const bad: PhoneType[] = [];
-  for (const [raw, column] of [[mobile, 'mobile'], [landline, 'landline']] as const) {
+  for (const [raw, column] of [
+    [mobile, 'mobile'],
+    [landline, 'landline'],
+  ] as const) {
     if (raw === '') continue;
     const phone = normalise(raw, column);
     if (!phone) bad.push(column);
@@ -69,7 +88,10 @@ function readPhones(mobile: string, landline: string, normalise: PhoneNormaliser
 
 export function parseRegisterRow(fields: readonly string[], context: RowContext): ParsedRegisterRow {
   if (fields.length !== context.fieldCount) {
-    return { kind: 'rejected', reason: `${fields.length} fields where the header has ${context.fieldCount} (a stray delimiter or quote?)` };
+    return {
+      kind: 'rejected',
+      reason: `${fields.length} fields where the header has ${context.fieldCount} (a stray delimiter or quote?)`,
+    };
   }
   const get = (column: RegisterColumn): string => {
     const i = context.index[column];
@@ -103,10 +125,21 @@ export function parseRegisterRow(fields: readonly string[], context: RowContext)
   }
 
   const { phones, bad } = readPhones(get('mobile'), get('landline'), context.normalisePhone);
-  if (phones.length === 0) reasons.push(bad.length > 0 ? bad.map((c) => `bad ${c} number`).join('; ') : 'no phone number');
+  if (phones.length === 0)
+    reasons.push(bad.length > 0 ? bad.map((c) => `bad ${c} number`).join('; ') : 'no phone number');
   if (reasons.length > 0) return { kind: 'rejected', reason: reasons.join('; ') };
 
   const warnings = bad.map((c) => `bad ${c} number: imported with the other number only`);
-  const record = { personId, firstName, lastName, birthDate, street, number, postalCode, language: parseLanguage(get('language')), phones };
+  const record = {
+    personId,
+    firstName,
+    lastName,
+    birthDate,
+    street,
+    number,
+    postalCode,
+    language: parseLanguage(get('language')),
+    phones,
+  };
   return { kind: 'ok', record, warnings };
 }

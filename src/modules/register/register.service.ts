@@ -22,7 +22,13 @@ import { newId } from '../../lib/ids.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { importRegister, type RegisterImportOptions } from './register.import.js';
 import { openRegisterFile } from './register.read.js';
-import { REPORT_HEADER, reportLine, type RegisterImportCounts, type RegisterImportReport, type ReportEntry } from './register.report.js';
+import {
+  REPORT_HEADER,
+  reportLine,
+  type RegisterImportCounts,
+  type RegisterImportReport,
+  type ReportEntry,
+} from './register.report.js';
 import { registerRunRepository, type RegisterRunRepository, type RegisterRunRow } from './register-run.repository.js';
 
 export interface RegisterServiceDeps {
@@ -35,7 +41,10 @@ export interface RegisterServiceDeps {
   findTenant(id: string): Promise<Tenant | undefined>;
 }
 
-export type RunOptions = Pick<RegisterImportOptions, 'encoding' | 'delimiter' | 'columns' | 'dryRun' | 'allowMassRemoval'> & {
+export type RunOptions = Pick<
+  RegisterImportOptions,
+  'encoding' | 'delimiter' | 'columns' | 'dryRun' | 'allowMassRemoval'
+> & {
   actor: NonNullable<RegisterImportOptions['actor']>;
   fileName: string | null;
   fileBytes: number | null;
@@ -71,10 +80,13 @@ const PROGRESS_EVERY_MS = 1000;
 const LOST = 'the process running the import stopped before it finished; nothing of it was applied (retry it)';
 
 /** A failure's message for the run record: our own errors are written for people; anything else is not shown. */
-const failureMessage = (error: unknown): string => (error instanceof AppError ? error.message : 'the import failed (see the server log)');
+const failureMessage = (error: unknown): string =>
+  error instanceof AppError ? error.message : 'the import failed (see the server log)';
 
 function toView(row: RegisterRunRow, progress: { rows: number; bytesRead: number } | undefined): RunView {
-  const lines = row.report ? (parseCsvSync(row.report, { columns: true, to_line: REPORT_PREVIEW + 1 }) as Array<Record<string, string>>) : [];
+  const lines = row.report
+    ? (parseCsvSync(row.report, { columns: true, to_line: REPORT_PREVIEW + 1 }) as Array<Record<string, string>>)
+    : [];
   return {
     id: row.id,
     status: row.status,
@@ -83,10 +95,19 @@ function toView(row: RegisterRunRow, progress: { rows: number; bytesRead: number
     fileBytes: row.file_bytes === null ? null : Number(row.file_bytes),
     createdAt: Number(row.created_at),
     finishedAt: row.finished_at === null ? null : Number(row.finished_at),
-    progress: progress ?? (row.status === 'running' && row.progress_rows !== null ? { rows: Number(row.progress_rows), bytesRead: Number(row.progress_bytes ?? 0) } : null),
+    progress:
+      progress ??
+      (row.status === 'running' && row.progress_rows !== null
+        ? { rows: Number(row.progress_rows), bytesRead: Number(row.progress_bytes ?? 0) }
+        : null),
     counts: row.counts ? JSON.parse(row.counts) : null,
     error: row.error,
-    report: lines.map((l) => ({ line: Number(l.line), outcome: l.outcome as ReportEntry['outcome'], reason: l.reason ?? '', candidate: l.candidate || null })),
+    report: lines.map((l) => ({
+      line: Number(l.line),
+      outcome: l.outcome as ReportEntry['outcome'],
+      reason: l.reason ?? '',
+      candidate: l.candidate || null,
+    })),
   };
 }
 
@@ -103,7 +124,14 @@ export function registerService(deps: RegisterServiceDeps) {
     const row = tenant && (await deps.runs.find(tenant.id, job.runId));
     if (!tenant || !row) return;
     const now = deps.clock.now();
-    if (row.status === 'running') return deps.runs.failLost(tenant.id, row.id, { status: 'failed', counts: null, report: null, error: LOST, finished_at: now });
+    if (row.status === 'running')
+      return deps.runs.failLost(tenant.id, row.id, {
+        status: 'failed',
+        counts: null,
+        report: null,
+        error: LOST,
+        finished_at: now,
+      });
     if (row.status !== 'queued' || !(await deps.runs.claim(tenant.id, row.id, now))) return;
     const options: RunOptions = {
       ...(JSON.parse(row.options) as Omit<RunOptions, 'actor' | 'fileName' | 'fileBytes'>),
@@ -128,11 +156,24 @@ export function registerService(deps: RegisterServiceDeps) {
   }
 
   /** The run's row, as it starts (the CLI: running) or is queued (an upload, with its file). */
-  function newRun(options: RunOptions): { id: string; now: number; row: Parameters<RegisterRunRepository['insert']>[1] } {
+  function newRun(options: RunOptions): {
+    id: string;
+    now: number;
+    row: Parameters<RegisterRunRepository['insert']>[1];
+  } {
     const id = newId();
     const now = deps.clock.now();
     const { fileName, fileBytes, actor, ...importOptions } = options;
-    const row = { id, dry_run: options.dryRun ? (1 as const) : (0 as const), file_name: fileName, file_bytes: fileBytes, options: JSON.stringify(importOptions), actor_type: actor.type, actor_id: actor.id, created_at: now };
+    const row = {
+      id,
+      dry_run: options.dryRun ? (1 as const) : (0 as const),
+      file_name: fileName,
+      file_bytes: fileBytes,
+      options: JSON.stringify(importOptions),
+      actor_type: actor.type,
+      actor_id: actor.id,
+      created_at: now,
+    };
     return { id, now, row };
   }
 
@@ -154,7 +195,13 @@ export function registerService(deps: RegisterServiceDeps) {
     };
   }
 
-  async function execute(tenant: Tenant, run: { id: string; now: number }, input: Readable, options: RunOptions, hooks: RunHooks): Promise<RegisterImportReport> {
+  async function execute(
+    tenant: Tenant,
+    run: { id: string; now: number },
+    input: Readable,
+    options: RunOptions,
+    hooks: RunHooks,
+  ): Promise<RegisterImportReport> {
     const { id, now } = run;
     const { fileName: _name, fileBytes: _bytes, ...importOptions } = options;
     const progress = { rows: 0, bytesRead: 0 };
@@ -178,10 +225,22 @@ export function registerService(deps: RegisterServiceDeps) {
         },
       });
       const { entries: _entries, dryRun: _dryRun, ...counts } = result;
-      await deps.runs.finish(tenant.id, id, { status: 'done', counts: JSON.stringify(counts), report, error: null, finished_at: deps.clock.now() });
+      await deps.runs.finish(tenant.id, id, {
+        status: 'done',
+        counts: JSON.stringify(counts),
+        report,
+        error: null,
+        finished_at: deps.clock.now(),
+      });
       return result;
     } catch (error) {
-      await deps.runs.finish(tenant.id, id, { status: 'failed', counts: null, report, error: failureMessage(error), finished_at: deps.clock.now() });
+      await deps.runs.finish(tenant.id, id, {
+        status: 'failed',
+        counts: null,
+        report,
+        error: failureMessage(error),
+        finished_at: deps.clock.now(),
+      });
       throw error;
     } finally {
       live.delete(id);
@@ -190,10 +249,19 @@ export function registerService(deps: RegisterServiceDeps) {
 
   return {
     /** Imports to the end and records the run (the CLI); a dry run records nothing at all. */
-    async importStream(tenant: Tenant, input: Readable, options: RunOptions, hooks: RunHooks = {}): Promise<RegisterImportReport> {
+    async importStream(
+      tenant: Tenant,
+      input: Readable,
+      options: RunOptions,
+      hooks: RunHooks = {},
+    ): Promise<RegisterImportReport> {
       if (!options.dryRun) return execute(tenant, await begin(tenant, options), input, options, hooks);
       const { fileName: _name, fileBytes: _bytes, ...importOptions } = options;
-      return importRegister({ db: deps.db, secret: deps.secret }, tenant, input, { ...importOptions, now: deps.clock.now(), ...hooks });
+      return importRegister({ db: deps.db, secret: deps.secret }, tenant, input, {
+        ...importOptions,
+        now: deps.clock.now(),
+        ...hooks,
+      });
     },
 
     /**
@@ -237,7 +305,8 @@ export function registerService(deps: RegisterServiceDeps) {
     async retry(tenant: Tenant, id: string): Promise<void> {
       const row = await deps.runs.find(tenant.id, id);
       if (!row) throw new NotFoundError('register import');
-      if (row.status !== 'failed' || !(await deps.runs.hasFile(tenant.id, id))) throw new ConflictError('import-retry-failed', {}, 'id');
+      if (row.status !== 'failed' || !(await deps.runs.hasFile(tenant.id, id)))
+        throw new ConflictError('import-retry-failed', {}, 'id');
       if (!(await deps.runs.requeue(tenant.id, id))) throw new ConflictError('import-not-failed', {}, 'id');
       await deps.queue.enqueue('register-import', [{ payload: { tenantId: tenant.id, runId: id } }]);
     },

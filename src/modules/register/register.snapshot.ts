@@ -29,7 +29,13 @@ function hash(text: string): number {
 }
 
 /** The fingerprint of a person's register data: numbers and addresses in any order. */
-export function fingerprint(firstName: string | null, lastName: string | null, birthDate: string | null, numbers: string[], addressIds: string[]): number {
+export function fingerprint(
+  firstName: string | null,
+  lastName: string | null,
+  birthDate: string | null,
+  numbers: string[],
+  addressIds: string[],
+): number {
   return hash([firstName, lastName, birthDate, numbers.sort().join(','), addressIds.sort().join(',')].join('\u0001'));
 }
 
@@ -44,16 +50,22 @@ function groupBy<T extends { contact_id: string }, V>(rows: T[], value: (row: T)
 }
 
 /** Reads the tenant's register persons a page at a time (contacts in id order, their numbers and addresses by range). */
-export async function loadPersonStates(repo: RegisterRepository, tenantId: TenantId): Promise<{ states: PersonStates; stored: number }> {
+export async function loadPersonStates(
+  repo: RegisterRepository,
+  tenantId: TenantId,
+): Promise<{ states: PersonStates; stored: number }> {
   const states = new PersonTable();
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const contacts = await repo.registerContactsPage(tenantId, after, PAGE);
     if (contacts.length === 0) break;
     const range = { from: contacts[0]!.id, to: contacts[contacts.length - 1]!.id };
     const numbers = groupBy(await repo.registerEndpointsIn(tenantId, range), (e) => e.value);
     const addresses = groupBy(await repo.registerLinksIn(tenantId, range), (l) => l.address_id);
     for (const c of contacts) {
-      states.store(c.person_id, fingerprint(c.first_name, c.last_name, c.birth_date, numbers.get(c.id) ?? [], addresses.get(c.id) ?? []));
+      states.store(
+        c.person_id,
+        fingerprint(c.first_name, c.last_name, c.birth_date, numbers.get(c.id) ?? [], addresses.get(c.id) ?? []),
+      );
     }
     if (contacts.length < PAGE) break;
     after = range.to;

@@ -26,7 +26,8 @@ export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) =>
       preHandler: app.requireOperator('viewer'),
       schema: {
         tags: ['messages'],
-        summary: 'SMS residents sent back to the notices of this incident (the last notice each number was sent), newest first',
+        summary:
+          'SMS residents sent back to the notices of this incident (the last notice each number was sent), newest first',
         security: [{ bearer: [] }, { session: [] }],
         params: z.object({ tenant: z.string(), id: z.string().max(100) }),
         response: { 200: smsRepliesSchema },
@@ -45,12 +46,24 @@ export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) =>
   const numbersOf = async (request: Parameters<typeof authOf>[0]) => {
     const me = residentIdentity(authOf(request), request.ip);
     const view = await deps.residents.contacts.me(me);
-    return { tenantId: me.tenant.id, numbers: view.endpoints.filter((e) => e.type === 'mobile' || e.type === 'landline').map((e) => e.value) };
+    return {
+      tenantId: me.tenant.id,
+      numbers: view.endpoints.filter((e) => e.type === 'mobile' || e.type === 'landline').map((e) => e.value),
+    };
   };
 
   app.get(
     '/api/t/:tenant/me/sms-opt-outs',
-    { schema: { tags, security, summary: 'My numbers that answered STOP: no notices go to them', params: z.object({ tenant: z.string() }), response: { 200: smsOptOutsSchema } }, preHandler },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'My numbers that answered STOP: no notices go to them',
+        params: z.object({ tenant: z.string() }),
+        response: { 200: smsOptOutsSchema },
+      },
+      preHandler,
+    },
     async (request) => {
       const { tenantId, numbers } = await numbersOf(request);
       return { items: await deps.replies.optedOut(tenantId, numbers) };
@@ -59,11 +72,20 @@ export const replyRoutes = routePlugin('replies', (app, deps: ReplyRouteDeps) =>
 
   app.delete(
     '/api/t/:tenant/me/sms-opt-outs/:number',
-    { schema: { tags, security, summary: 'Take back a number that answered STOP: notices go to it again', params: z.object({ tenant: z.string(), number: z.string().max(20) }) }, preHandler },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Take back a number that answered STOP: notices go to it again',
+        params: z.object({ tenant: z.string(), number: z.string().max(20) }),
+      },
+      preHandler,
+    },
     async (request, reply) => {
       const { tenantId, numbers } = await numbersOf(request);
       const number = request.params.number;
-      if (!numbers.includes(number) || !(await deps.replies.undo(tenantId, number))) throw new NotFoundError('opted-out number');
+      if (!numbers.includes(number) || !(await deps.replies.undo(tenantId, number)))
+        throw new NotFoundError('opted-out number');
       return reply.status(204).send();
     },
   );

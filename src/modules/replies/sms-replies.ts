@@ -61,8 +61,12 @@ export function smsReplies(deps: SmsRepliesDeps) {
   async function lastNoticeTo(number: string) {
     return db
       .selectFrom('incident_recipients as r')
-      .innerJoin('messages as m', (j) => j.onRef('m.tenant_id', '=', 'r.tenant_id').onRef('m.incident_id', '=', 'r.incident_id'))
-      .innerJoin('deliveries as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.message_id', '=', 'm.id').onRef('d.seq', '=', 'r.seq'))
+      .innerJoin('messages as m', (j) =>
+        j.onRef('m.tenant_id', '=', 'r.tenant_id').onRef('m.incident_id', '=', 'r.incident_id'),
+      )
+      .innerJoin('deliveries as d', (j) =>
+        j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.message_id', '=', 'm.id').onRef('d.seq', '=', 'r.seq'),
+      )
       .select(['r.tenant_id', 'r.incident_id', 'm.id as message_id', 'r.language'])
       .where('r.endpoint', '=', number)
       .where('r.channel', '=', 'sms')
@@ -81,7 +85,15 @@ export function smsReplies(deps: SmsRepliesDeps) {
     // One confirmation: a second STOP finds the number out already and is not answered again.
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return;
     const lang = (language in CONFIRMATION ? language : (tenant.languages[0] ?? 'fi')) as Language;
-    await deps.channels.sms.send({ id: newId(), tenantId: tenant.id, channel: 'sms', to: number, from: smsSenderOf(tenant), text: CONFIRMATION[lang](tenant.name), language: lang });
+    await deps.channels.sms.send({
+      id: newId(),
+      tenantId: tenant.id,
+      channel: 'sms',
+      to: number,
+      from: smsSenderOf(tenant),
+      text: CONFIRMATION[lang](tenant.name),
+      language: lang,
+    });
   }
 
   return {
@@ -97,7 +109,16 @@ export function smsReplies(deps: SmsRepliesDeps) {
       }
       await db
         .insertInto('sms_replies')
-        .values({ id: newId(), tenant_id: tenant.id, incident_id: notice.incident_id, message_id: notice.message_id, from_number: sms.from, text: sms.text.slice(0, 2000), provider: sms.provider, received_at: sms.receivedAt })
+        .values({
+          id: newId(),
+          tenant_id: tenant.id,
+          incident_id: notice.incident_id,
+          message_id: notice.message_id,
+          from_number: sms.from,
+          text: sms.text.slice(0, 2000),
+          provider: sms.provider,
+          received_at: sms.receivedAt,
+        })
         .execute();
       return true;
     },
@@ -113,7 +134,13 @@ export function smsReplies(deps: SmsRepliesDeps) {
         .orderBy('id')
         .limit(1000)
         .execute();
-      return rows.map((r) => ({ id: r.id, from: r.from_number, text: r.text, receivedAt: new Date(Number(r.received_at)).toISOString(), messageId: r.message_id }));
+      return rows.map((r) => ({
+        id: r.id,
+        from: r.from_number,
+        text: r.text,
+        receivedAt: new Date(Number(r.received_at)).toISOString(),
+        messageId: r.message_id,
+      }));
     },
 
     /** Which of `numbers` are opted out of the tenant's notices, with when. */
@@ -127,7 +154,11 @@ export function smsReplies(deps: SmsRepliesDeps) {
 
     /** The resident takes the number back: notices go to it again. */
     async undo(tenantId: string, number: string): Promise<boolean> {
-      const deleted = await db.deleteFrom('sms_opt_outs').where('tenant_id', '=', tenantId).where('number', '=', number).executeTakeFirst();
+      const deleted = await db
+        .deleteFrom('sms_opt_outs')
+        .where('tenant_id', '=', tenantId)
+        .where('number', '=', number)
+        .executeTakeFirst();
       return Number(deleted.numDeletedRows) > 0;
     },
   };

@@ -20,7 +20,17 @@ export interface ContactDetails {
   places: PlaceWithAddress[];
 }
 
-const ENDPOINT_COLUMNS = ['e.id', 'e.tenant_id', 'e.contact_id', 'e.type', 'e.value', 'e.source', 'e.verified', 'e.created_at', 'e.updated_at'] as const;
+const ENDPOINT_COLUMNS = [
+  'e.id',
+  'e.tenant_id',
+  'e.contact_id',
+  'e.type',
+  'e.value',
+  'e.source',
+  'e.verified',
+  'e.created_at',
+  'e.updated_at',
+] as const;
 
 export function contactDetailsRepository(db: Kysely<Database>, engine: Pick<Engine, 'jsonArrayFrom'>) {
   const detailsOf = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
@@ -30,14 +40,22 @@ export function contactDetailsRepository(db: Kysely<Database>, engine: Pick<Engi
       .select((eb) => [
         engine
           .jsonArrayFrom(
-            eb.selectFrom('contact_endpoints as e').select(ENDPOINT_COLUMNS).whereRef('e.tenant_id', '=', 'c.tenant_id').whereRef('e.contact_id', '=', 'c.id').orderBy('e.created_at').orderBy('e.id'),
+            eb
+              .selectFrom('contact_endpoints as e')
+              .select(ENDPOINT_COLUMNS)
+              .whereRef('e.tenant_id', '=', 'c.tenant_id')
+              .whereRef('e.contact_id', '=', 'c.id')
+              .orderBy('e.created_at')
+              .orderBy('e.id'),
           )
           .as('endpoints'),
         engine
           .jsonArrayFrom(
             eb
               .selectFrom('contact_addresses as l')
-              .innerJoin('addresses as a', (join) => join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'))
+              .innerJoin('addresses as a', (join) =>
+                join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'),
+              )
               .select(PLACE_COLUMNS)
               .whereRef('l.tenant_id', '=', 'c.tenant_id')
               .whereRef('l.contact_id', '=', 'c.id')
@@ -57,7 +75,11 @@ export function contactDetailsRepository(db: Kysely<Database>, engine: Pick<Engi
       const row = (await detailsOf({ tenantId, id })).rows[0];
       if (!row) return undefined;
       const { endpoints, places, ...contact } = row;
-      return { contact, endpoints: jsonRows(endpoints), places: jsonRows(places).map((place) => toPlace(tenantId, place)) };
+      return {
+        contact,
+        endpoints: jsonRows(endpoints),
+        places: jsonRows(places).map((place) => toPlace(tenantId, place)),
+      };
     },
   };
 }

@@ -8,7 +8,10 @@ import { loginContactColumns, toLoginContact, type LoginContact } from '../auth/
 export type ContactRow = Selectable<ContactsTable>;
 export type EndpointRow = Selectable<ContactEndpointsTable>;
 export type ContactChanges = Omit<Updateable<ContactsTable>, 'id' | 'tenant_id' | 'created_at'>;
-export type EndpointChanges = Pick<Updateable<ContactEndpointsTable>, 'type' | 'value' | 'source' | 'verified' | 'updated_at'>;
+export type EndpointChanges = Pick<
+  Updateable<ContactEndpointsTable>,
+  'type' | 'value' | 'source' | 'verified' | 'updated_at'
+>;
 
 export function contactRepository(db: Kysely<Database>) {
   // Reads of many logged-in requests, compiled once.
@@ -16,7 +19,13 @@ export function contactRepository(db: Kysely<Database>) {
     db.selectFrom('contacts').selectAll().where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')),
   );
   const endpointsOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
-    db.selectFrom('contact_endpoints').selectAll().where('tenant_id', '=', p('tenantId')).where('contact_id', '=', p('contactId')).orderBy('created_at').orderBy('id'),
+    db
+      .selectFrom('contact_endpoints')
+      .selectAll()
+      .where('tenant_id', '=', p('tenantId'))
+      .where('contact_id', '=', p('contactId'))
+      .orderBy('created_at')
+      .orderBy('id'),
   );
   return {
     /** What logging in with this endpoint opens (`loginContactColumns`: the rule a login follows). */
@@ -29,7 +38,10 @@ export function contactRepository(db: Kysely<Database>) {
     },
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactsTable>, 'tenant_id'>): Promise<void> {
-      await db.insertInto('contacts').values({ ...row, tenant_id: tenantId }).execute();
+      await db
+        .insertInto('contacts')
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
     },
 
     async update(tenantId: TenantId, id: string, changes: ContactChanges): Promise<void> {
@@ -72,15 +84,29 @@ export function contactRepository(db: Kysely<Database>) {
 
     /** Every contact's endpoint of this type and value in the tenant (an email several contacts gave). */
     async endpointsWithValue(tenantId: TenantId, type: EndpointRow['type'], value: string): Promise<EndpointRow[]> {
-      return db.selectFrom('contact_endpoints').selectAll().where('tenant_id', '=', tenantId).where('value', '=', value).where('type', '=', type).execute();
+      return db
+        .selectFrom('contact_endpoints')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('value', '=', value)
+        .where('type', '=', type)
+        .execute();
     },
 
     async insertEndpoint(tenantId: TenantId, row: Omit<Insertable<ContactEndpointsTable>, 'tenant_id'>): Promise<void> {
-      await db.insertInto('contact_endpoints').values({ ...row, tenant_id: tenantId }).execute();
+      await db
+        .insertInto('contact_endpoints')
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
     },
 
     async updateEndpoint(tenantId: TenantId, id: string, changes: EndpointChanges): Promise<void> {
-      await db.updateTable('contact_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await db
+        .updateTable('contact_endpoints')
+        .set(changes)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
     },
 
     async deleteEndpoint(tenantId: TenantId, id: string): Promise<void> {
@@ -99,7 +125,11 @@ export function contactRepository(db: Kysely<Database>) {
 
     async unsuppress(tenantId: TenantId, hashes: string[]): Promise<void> {
       if (hashes.length === 0) return;
-      await db.deleteFrom('suppressions').where('tenant_id', '=', tenantId).where('endpoint_hash', 'in', hashes).execute();
+      await db
+        .deleteFrom('suppressions')
+        .where('tenant_id', '=', tenantId)
+        .where('endpoint_hash', 'in', hashes)
+        .execute();
     },
 
     async isSuppressed(tenantId: TenantId, hash: string): Promise<boolean> {

@@ -13,7 +13,8 @@ export function parseBirthDate(input: string, today: number, field = 'birthDate'
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     throw new ValidationError(field, 'date-not-exist');
   }
-  if (year < FIRST_YEAR || date.getTime() > today) throw new ValidationError(field, 'birth-date-range', { first: FIRST_YEAR });
+  if (year < FIRST_YEAR || date.getTime() > today)
+    throw new ValidationError(field, 'birth-date-range', { first: FIRST_YEAR });
   return `${match[1]}-${match[2]}-${match[3]}`;
 }
 

@@ -5,7 +5,14 @@ import { authOf, clearSessionCookie, setSessionCookie } from '../../http/session
 import type { Residents } from './residents.module.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { Auth } from '../auth/auth.module.js';
-import { loginAnswerSchema, loginBody, phoneBody, phoneUnderstoodSchema, pinAnswerSchema, pinRequestBody } from '../../contracts/login.contract.js';
+import {
+  loginAnswerSchema,
+  loginBody,
+  phoneBody,
+  phoneUnderstoodSchema,
+  pinAnswerSchema,
+  pinRequestBody,
+} from '../../contracts/login.contract.js';
 
 export interface AuthRouteDeps {
   tenants: TenantService;
@@ -23,7 +30,8 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
     {
       schema: {
         tags: ['login'],
-        summary: 'An ALTCHA proof-of-work challenge for the PIN request (or `{ enabled: false }` when the CAPTCHA is off)',
+        summary:
+          'An ALTCHA proof-of-work challenge for the PIN request (or `{ enabled: false }` when the CAPTCHA is off)',
         params,
       },
     },
@@ -31,7 +39,10 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
       const tenant = await deps.tenants.resolveTenant(request.params.tenant);
       reply.header('cache-control', 'no-store');
       if (!deps.auth.captcha.enabled) return { enabled: false };
-      return deps.auth.captcha.challenge({ tenantId: tenant.id, pinRateShare: () => deps.auth.pins.hourlyShare(tenant) });
+      return deps.auth.captcha.challenge({
+        tenantId: tenant.id,
+        pinRateShare: () => deps.auth.pins.hourlyShare(tenant),
+      });
     },
   );
 
@@ -40,7 +51,8 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
     {
       schema: {
         tags: ['login'],
-        summary: 'How a phone number reads here before a PIN goes to it: in the tenant\'s country, E.164, mobile (SMS) or landline (voice call); sends nothing',
+        summary:
+          "How a phone number reads here before a PIN goes to it: in the tenant's country, E.164, mobile (SMS) or landline (voice call); sends nothing",
         params,
         body: phoneBody,
         response: { 200: phoneUnderstoodSchema },
@@ -57,7 +69,8 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
     {
       schema: {
         tags: ['login'],
-        summary: 'Send a one-time PIN to a phone (SMS; voice call for a landline) or an email — 202 whether or not it is known',
+        summary:
+          'Send a one-time PIN to a phone (SMS; voice call for a landline) or an email — 202 whether or not it is known',
         params,
         body: pinRequestBody,
         response: { 202: pinAnswerSchema },
@@ -85,7 +98,12 @@ export const loginRoutes = routePlugin('login', (app, deps: AuthRouteDeps) => {
       const tenant = await deps.tenants.resolveTenant(request.params.tenant);
       const session = await deps.residents.login.login(tenant, request.body, request.ip);
       setSessionCookie(request, reply, session.token);
-      return { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString(), known: session.known, registered: session.registered };
+      return {
+        csrfToken: session.csrfToken,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+        known: session.known,
+        registered: session.registered,
+      };
     },
   );
 

@@ -65,14 +65,21 @@ export function loginService(deps: LoginServiceDeps) {
     async requestPin(tenant: Tenant, input: PinRequestInput, ip: string): Promise<PinRequested> {
       // The number is checked before the CAPTCHA so that a typo does not use up a solved CAPTCHA.
       const endpoint = parseLoginEndpoint(input, phonePolicyOf(tenant));
-      const factor = deps.captcha.enabled ? await deps.captcha.costFactor({ tenantId: tenant.id, pinRateShare: () => deps.pins.hourlyShare(tenant) }) : 1;
+      const factor = deps.captcha.enabled
+        ? await deps.captcha.costFactor({ tenantId: tenant.id, pinRateShare: () => deps.pins.hourlyShare(tenant) })
+        : 1;
       const solution = deps.captcha.check(input.captcha, tenant.id, factor);
       const key = endpointKey(deps.secret, endpoint.value);
       // The solution is claimed (once) in the PIN's own statement.
       const claim = solution && { ...solution, taken: usedSolutionError };
       const channel = pinChannelOf(endpoint.type);
-      const { code } = await deps.pins.issue(tenant, { purpose: 'login', subject: key, endpointKey: key, ip, channel }, claim);
-      const language = input.language && tenant.languages.includes(input.language) ? input.language : (tenant.languages[0] ?? 'fi');
+      const { code } = await deps.pins.issue(
+        tenant,
+        { purpose: 'login', subject: key, endpointKey: key, ip, channel },
+        claim,
+      );
+      const language =
+        input.language && tenant.languages.includes(input.language) ? input.language : (tenant.languages[0] ?? 'fi');
       await deps.sendPin({ tenant, endpoint, code, purpose: 'login', language });
       return {
         channel,
@@ -89,14 +96,41 @@ export function loginService(deps: LoginServiceDeps) {
       // Two statements on PostgreSQL: the PIN attempt claimed, with what the endpoint opens
       // (contact.repository's loginContactColumns; only a right PIN lets anything of it out); then, the PIN
       // right, the session that consumes it, with the audit entry of a login to a contact.
-      const target = { purpose: 'login' as const, subject: key, endpointKey: key, ip, channel: pinChannelOf(endpoint.type) };
-      const { session, data } = await deps.pins.checkThen(tenant, target, input.pin, async (pinId, login) => {
-        const contactId = login?.contactId ?? null;
-        const data: ResidentSessionData = { login: endpoint, known: login?.known ?? false, contactId };
-        const audit = contactId === null ? undefined : auditRow(tenant.id, deps.clock.now(), { actorType: 'resident', actorId: contactId, action: 'resident.login', subjectType: 'contact', subjectId: contactId });
-        const session = await deps.sessions.createConsumingPin(tenant.id, pinId, contactId ? residentSubject(contactId) : pendingSubject(key), { ...data }, audit);
-        return session && { session, data };
-      }, endpoint.value);
+      const target = {
+        purpose: 'login' as const,
+        subject: key,
+        endpointKey: key,
+        ip,
+        channel: pinChannelOf(endpoint.type),
+      };
+      const { session, data } = await deps.pins.checkThen(
+        tenant,
+        target,
+        input.pin,
+        async (pinId, login) => {
+          const contactId = login?.contactId ?? null;
+          const data: ResidentSessionData = { login: endpoint, known: login?.known ?? false, contactId };
+          const audit =
+            contactId === null
+              ? undefined
+              : auditRow(tenant.id, deps.clock.now(), {
+                  actorType: 'resident',
+                  actorId: contactId,
+                  action: 'resident.login',
+                  subjectType: 'contact',
+                  subjectId: contactId,
+                });
+          const session = await deps.sessions.createConsumingPin(
+            tenant.id,
+            pinId,
+            contactId ? residentSubject(contactId) : pendingSubject(key),
+            { ...data },
+            audit,
+          );
+          return session && { session, data };
+        },
+        endpoint.value,
+      );
       return { ...session, known: data.known, registered: data.contactId !== null };
     },
   };

@@ -13,11 +13,17 @@ import type { ResidentRepositories } from './resident.store.js';
 export const suppressionHash = (secret: string, e164OrEmail: string): string => keyedHash(secret, e164OrEmail);
 
 export function optOut(secret: string) {
-  const hashes = (endpoints: EndpointRow[]) => endpoints.filter((e) => e.type !== 'push').map((e) => suppressionHash(secret, e.value));
+  const hashes = (endpoints: EndpointRow[]) =>
+    endpoints.filter((e) => e.type !== 'push').map((e) => suppressionHash(secret, e.value));
 
   return {
     /** After an address of the contact was (de)activated, added or removed. */
-    async syncAfterAddressChange(repos: ResidentRepositories, tenantId: TenantId, contact: ContactRow, now: number): Promise<void> {
+    async syncAfterAddressChange(
+      repos: ResidentRepositories,
+      tenantId: TenantId,
+      contact: ContactRow,
+      now: number,
+    ): Promise<void> {
       if (contact.source !== 'register') return;
       const [endpoints, links] = await Promise.all([
         repos.contacts.listEndpoints(tenantId, contact.id),
@@ -28,13 +34,23 @@ export function optOut(secret: string) {
     },
 
     /** Before a contact is deleted. */
-    async beforeDelete(repos: ResidentRepositories, tenantId: TenantId, contact: ContactRow, now: number): Promise<void> {
+    async beforeDelete(
+      repos: ResidentRepositories,
+      tenantId: TenantId,
+      contact: ContactRow,
+      now: number,
+    ): Promise<void> {
       if (contact.source !== 'register') return;
       await repos.contacts.suppress(tenantId, hashes(await repos.contacts.listEndpoints(tenantId, contact.id)), now);
     },
 
     /** A number or email from the register that the resident removed. */
-    async afterEndpointRemoved(repos: ResidentRepositories, tenantId: TenantId, endpoint: EndpointRow, now: number): Promise<void> {
+    async afterEndpointRemoved(
+      repos: ResidentRepositories,
+      tenantId: TenantId,
+      endpoint: EndpointRow,
+      now: number,
+    ): Promise<void> {
       if (endpoint.source !== 'register') return;
       await repos.contacts.suppress(tenantId, hashes([endpoint]), now);
     },

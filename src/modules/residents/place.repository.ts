@@ -19,15 +19,41 @@ export interface PlaceWithAddress {
  * `addresses as a` (only what an address view shows of the register row): one list for every read of them.
  */
 export const PLACE_COLUMNS = [
-  'l.id as link_id', 'l.contact_id', 'l.address_id', 'l.role', 'l.label', 'l.source', 'l.active', 'l.created_at', 'l.updated_at as link_updated_at',
+  'l.id as link_id',
+  'l.contact_id',
+  'l.address_id',
+  'l.role',
+  'l.label',
+  'l.source',
+  'l.active',
+  'l.created_at',
+  'l.updated_at as link_updated_at',
   ...ADDRESS_VIEW_COLUMNS.map((column) => `a.${column}` as const),
 ] as const;
 
 /** One row of PLACE_COLUMNS. */
-export type PlaceRow = Omit<PlaceLinkRow, 'id' | 'tenant_id' | 'updated_at'> & AddressViewRow & { link_id: string; link_updated_at: number };
+export type PlaceRow = Omit<PlaceLinkRow, 'id' | 'tenant_id' | 'updated_at'> &
+  AddressViewRow & { link_id: string; link_updated_at: number };
 
-export function toPlace(tenantId: TenantId, { link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }: PlaceRow): PlaceWithAddress {
-  return { link: { id: link_id, tenant_id: tenantId, contact_id, address_id, role, label, source, active, created_at, updated_at: link_updated_at }, address };
+export function toPlace(
+  tenantId: TenantId,
+  { link_id, contact_id, address_id, role, label, source, active, created_at, link_updated_at, ...address }: PlaceRow,
+): PlaceWithAddress {
+  return {
+    link: {
+      id: link_id,
+      tenant_id: tenantId,
+      contact_id,
+      address_id,
+      role,
+      label,
+      source,
+      active,
+      created_at,
+      updated_at: link_updated_at,
+    },
+    address,
+  };
 }
 
 export function placeRepository(db: Kysely<Database>) {
@@ -35,7 +61,9 @@ export function placeRepository(db: Kysely<Database>) {
   const linksOf = precompile(db, (db, p: Param<{ tenantId: TenantId; contactId: string }>) =>
     db
       .selectFrom('contact_addresses as l')
-      .innerJoin('addresses as a', (join) => join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'))
+      .innerJoin('addresses as a', (join) =>
+        join.onRef('a.id', '=', 'l.address_id').onRef('a.tenant_id', '=', 'l.tenant_id'),
+      )
       .select(PLACE_COLUMNS)
       .where('l.tenant_id', '=', p('tenantId'))
       .where('l.contact_id', '=', p('contactId'))
@@ -71,11 +99,19 @@ export function placeRepository(db: Kysely<Database>) {
     },
 
     async insert(tenantId: TenantId, row: Omit<Insertable<ContactAddressesTable>, 'tenant_id'>): Promise<void> {
-      await db.insertInto('contact_addresses').values({ ...row, tenant_id: tenantId }).execute();
+      await db
+        .insertInto('contact_addresses')
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
     },
 
     async update(tenantId: TenantId, id: string, changes: PlaceChanges): Promise<void> {
-      await db.updateTable('contact_addresses').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await db
+        .updateTable('contact_addresses')
+        .set(changes)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
     },
 
     /** Makes every main address of the contact an extra one (before another becomes main). */

@@ -49,8 +49,21 @@ const emptyToNull = (label: string | null | undefined) => (label ? label : null)
 
 export function placeService(deps: PlaceServiceDeps) {
   const { store, clock } = deps;
-  const record = (me: ResidentIdentity, contactId: string, action: string, linkId: string, detail: Record<string, unknown>) =>
-    deps.audit.record(me.tenant.id, clock.now(), { actorType: 'resident', actorId: contactId, action, subjectType: 'contact_address', subjectId: linkId, detail });
+  const record = (
+    me: ResidentIdentity,
+    contactId: string,
+    action: string,
+    linkId: string,
+    detail: Record<string, unknown>,
+  ) =>
+    deps.audit.record(me.tenant.id, clock.now(), {
+      actorType: 'resident',
+      actorId: contactId,
+      action,
+      subjectType: 'contact_address',
+      subjectId: linkId,
+      detail,
+    });
 
   async function linkOf(me: ResidentIdentity, id: string) {
     const contact = await requireContact(store, me);
@@ -66,20 +79,32 @@ export function placeService(deps: PlaceServiceDeps) {
   }
 
   return {
-    async add(me: ResidentIdentity, input: NewAddressInput): Promise<{ address: MyAddressView; otherTenants: OtherTenant[] }> {
+    async add(
+      me: ResidentIdentity,
+      input: NewAddressInput,
+    ): Promise<{ address: MyAddressView; otherTenants: OtherTenant[] }> {
       const contact = await requireContact(store, me);
       const address = await deps.addresses.findById(me.tenant.id, input.addressId);
       if (!address) throw new ValidationError('addressId', 'address-unknown');
       if (!pointInAreaTest(me.tenant.serviceArea)(address.lon, address.lat)) {
         throw new ValidationError('addressId', 'address-outside', { tenant: me.tenant.name });
       }
-      if (await store.places.findByAddress(me.tenant.id, contact.id, address.id)) throw new ConflictError('address-exists', {}, 'addressId');
+      if (await store.places.findByAddress(me.tenant.id, contact.id, address.id))
+        throw new ConflictError('address-exists', {}, 'addressId');
       const now = clock.now();
       const current = await store.places.listForContact(me.tenant.id, contact.id);
       const role = input.role ?? (current.some((p) => p.link.role === 'main') ? 'extra' : 'main');
       const link: PlaceLinkRow = {
-        id: newId(), tenant_id: me.tenant.id, contact_id: contact.id, address_id: address.id, role,
-        label: emptyToNull(input.label), source: 'self', active: 1, created_at: now, updated_at: now,
+        id: newId(),
+        tenant_id: me.tenant.id,
+        contact_id: contact.id,
+        address_id: address.id,
+        role,
+        label: emptyToNull(input.label),
+        source: 'self',
+        active: 1,
+        created_at: now,
+        updated_at: now,
       };
       await store.transaction(async (repos) => {
         if (role === 'main') await repos.places.demoteMain(me.tenant.id, contact.id, now);
@@ -89,7 +114,9 @@ export function placeService(deps: PlaceServiceDeps) {
       });
       await record(me, contact.id, 'address.add', link.id, { role });
       const covering = await deps.tenants.tenantsCovering(address.lon, address.lat);
-      const otherTenants = covering.filter((t) => t.id !== me.tenant.id).map((t) => ({ slug: t.slug, name: t.name, services: t.services }));
+      const otherTenants = covering
+        .filter((t) => t.id !== me.tenant.id)
+        .map((t) => ({ slug: t.slug, name: t.name, services: t.services }));
       return { address: toMyAddressView({ link, address }), otherTenants };
     },
 
@@ -105,11 +132,21 @@ export function placeService(deps: PlaceServiceDeps) {
         updated_at: now,
       };
       await store.transaction(async (repos) => {
-        if (change.role === 'main' && link.role !== 'main') await repos.places.demoteMain(me.tenant.id, contact.id, now);
-        await repos.places.update(me.tenant.id, link.id, { role: updated.role, label: updated.label, active: updated.active, updated_at: now });
+        if (change.role === 'main' && link.role !== 'main')
+          await repos.places.demoteMain(me.tenant.id, contact.id, now);
+        await repos.places.update(me.tenant.id, link.id, {
+          role: updated.role,
+          label: updated.label,
+          active: updated.active,
+          updated_at: now,
+        });
         if (change.active !== undefined) await deps.optOut.syncAfterAddressChange(repos, me.tenant.id, contact, now);
       });
-      const detail = { ...(change.role ? { role: change.role } : {}), ...(change.active !== undefined ? { active: change.active } : {}), ...(change.label !== undefined ? { label: 'changed' } : {}) };
+      const detail = {
+        ...(change.role ? { role: change.role } : {}),
+        ...(change.active !== undefined ? { active: change.active } : {}),
+        ...(change.label !== undefined ? { label: 'changed' } : {}),
+      };
       await record(me, contact.id, 'address.update', link.id, detail);
       return viewOf(me, updated);
     },

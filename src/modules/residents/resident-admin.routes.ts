@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { routePlugin } from '../../http/route-plugin.js';
 import { operatorOf } from '../../http/operator-guard.js';
 import type { ResidentAdminService } from './resident-admin.service.js';
-import { residentAddressChangeBody, residentAddressSchema, residentSchema } from '../../contracts/resident-admin.contract.js';
+import {
+  residentAddressChangeBody,
+  residentAddressSchema,
+  residentSchema,
+} from '../../contracts/resident-admin.contract.js';
 
 const tenantParams = z.object({ tenant: z.string().max(63) });
 const residentParams = tenantParams.extend({ id: z.string().min(1).max(100) });
@@ -26,7 +30,8 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
       schema: {
         tags,
         security,
-        summary: 'Search residents by name, phone number (national or E.164), email, address or business id; at most 50; every resident shown is audited',
+        summary:
+          'Search residents by name, phone number (national or E.164), email, address or business id; at most 50; every resident shown is audited',
         params: tenantParams,
         querystring: z.object({ q: z.string().trim().min(2, 'at least 2 characters').max(100) }),
         response: { 200: z.object({ items: z.array(residentSchema) }) },
@@ -40,7 +45,16 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
 
   app.get(
     '/api/t/:tenant/residents/:id',
-    { preHandler: guard('viewer'), schema: { tags, security, summary: 'One resident: names, numbers, emails, addresses with their alert switch (audited)', params: residentParams, response: { 200: residentSchema } } },
+    {
+      preHandler: guard('viewer'),
+      schema: {
+        tags,
+        security,
+        summary: 'One resident: names, numbers, emails, addresses with their alert switch (audited)',
+        params: residentParams,
+        response: { 200: residentSchema },
+      },
+    },
     async (request) => {
       const caller = operatorOf(request);
       return residents.view(caller.tenant, request.params.id, caller.actor);
@@ -54,7 +68,8 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
       schema: {
         tags,
         security,
-        summary: "Deactivate or reactivate the alerts of one of a resident's addresses (addressId is the link id from the resident's addresses)",
+        summary:
+          "Deactivate or reactivate the alerts of one of a resident's addresses (addressId is the link id from the resident's addresses)",
         params: addressParams,
         body: residentAddressChangeBody,
         response: { 200: residentAddressSchema },
@@ -62,13 +77,27 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
     },
     async (request) => {
       const caller = operatorOf(request);
-      return residents.setAddressActive(caller.tenant, request.params.id, request.params.addressId, request.body.active, caller.actor);
+      return residents.setAddressActive(
+        caller.tenant,
+        request.params.id,
+        request.params.addressId,
+        request.body.active,
+        caller.actor,
+      );
     },
   );
 
   app.delete(
     '/api/t/:tenant/residents/:id',
-    { preHandler: guard('operator'), schema: { tags, security, summary: 'Delete a resident and all its data (a public-register resident stays opted out of re-imports)', params: residentParams } },
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a resident and all its data (a public-register resident stays opted out of re-imports)',
+        params: residentParams,
+      },
+    },
     async (request, reply) => {
       const caller = operatorOf(request);
       await residents.remove(caller.tenant, request.params.id, caller.actor);
@@ -76,4 +105,3 @@ export const residentAdminRoutes = routePlugin('resident-admin', (app, deps: { r
     },
   );
 });
-

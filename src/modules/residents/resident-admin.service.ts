@@ -59,18 +59,34 @@ export interface ResidentAdminView {
   businessId: string | null;
   language: string | null;
   priority: boolean;
-  endpoints: Array<{ id: string; type: EndpointRow['type']; value: string; source: 'register' | 'self'; verified: boolean }>;
+  endpoints: Array<{
+    id: string;
+    type: EndpointRow['type'];
+    value: string;
+    source: 'register' | 'self';
+    verified: boolean;
+  }>;
   addresses: ResidentAddressEntry[];
 }
 
 function displayName(contact: ContactRow): string | null {
   if (contact.name_hidden) return null;
-  const name = contact.kind === 'company' ? [contact.company_name, contact.contact_person && `(${contact.contact_person})`] : [contact.first_name, contact.last_name];
+  const name =
+    contact.kind === 'company'
+      ? [contact.company_name, contact.contact_person && `(${contact.contact_person})`]
+      : [contact.first_name, contact.last_name];
   return name.filter(Boolean).join(' ') || null;
 }
 
 function toAddressEntry({ link, address }: PlaceWithAddress): ResidentAddressEntry {
-  return { id: link.id, addressId: link.address_id, label: toAddressView(address).label, role: link.role, source: link.source, active: link.active === 1 };
+  return {
+    id: link.id,
+    addressId: link.address_id,
+    label: toAddressView(address).label,
+    role: link.role,
+    source: link.source,
+    active: link.active === 1,
+  };
 }
 
 function toAdminView(contact: ContactRow, endpoints: EndpointRow[], places: PlaceWithAddress[]): ResidentAdminView {
@@ -83,7 +99,13 @@ function toAdminView(contact: ContactRow, endpoints: EndpointRow[], places: Plac
     businessId: contact.business_id,
     language: contact.language,
     priority: contact.priority === 1,
-    endpoints: endpoints.map((e) => ({ id: e.id, type: e.type, value: e.value, source: e.source, verified: e.verified === 1 || e.source === 'register' })),
+    endpoints: endpoints.map((e) => ({
+      id: e.id,
+      type: e.type,
+      value: e.value,
+      source: e.source,
+      verified: e.verified === 1 || e.source === 'register',
+    })),
     addresses: places.map(toAddressEntry),
   };
 }
@@ -100,7 +122,11 @@ function asEndpoint(q: string, tenant: Tenant): ParsedEndpoint | undefined {
 }
 
 /** Name words: what has a letter in it (house numbers and postal codes are the address search's). */
-const nameWords = (q: string) => q.split(/\s+/).filter((w) => /\p{L}/u.test(w)).slice(0, 4);
+const nameWords = (q: string) =>
+  q
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w))
+    .slice(0, 4);
 
 export function residentAdminService(deps: ResidentAdminDeps) {
   const { store, search, clock } = deps;
@@ -125,11 +151,19 @@ export function residentAdminService(deps: ResidentAdminDeps) {
     const endpoint = asEndpoint(q, tenant);
     const businessId = parseBusinessId(q);
     if (endpoint) found.push(['endpoint', await search.contactIdsByEndpoint(tenant.id, endpoint.value, SEARCH_LIMIT)]);
-    if (businessId) found.push(['businessId', await search.contactIdsByBusinessId(tenant.id, businessId.value, SEARCH_LIMIT)]);
+    if (businessId)
+      found.push(['businessId', await search.contactIdsByBusinessId(tenant.id, businessId.value, SEARCH_LIMIT)]);
     if (!endpoint && !businessId) {
       found.push(['name', await search.contactIdsByName(tenant.id, nameWords(q), SEARCH_LIMIT)]);
       const places = await searchAddresses(deps.addresses, tenant.id, parseAddressQuery(q), ADDRESSES_PER_SEARCH);
-      found.push(['address', await search.contactIdsAtAddresses(tenant.id, places.map((a) => a.id), SEARCH_LIMIT)]);
+      found.push([
+        'address',
+        await search.contactIdsAtAddresses(
+          tenant.id,
+          places.map((a) => a.id),
+          SEARCH_LIMIT,
+        ),
+      ]);
     }
     const ids = [...new Set(found.flatMap(([, list]) => list))].slice(0, SEARCH_LIMIT);
     return { ids, matchedBy: found.filter(([, list]) => list.length > 0).map(([kind]) => kind) };
@@ -138,8 +172,16 @@ export function residentAdminService(deps: ResidentAdminDeps) {
   return {
     async search(tenant: Tenant, q: string, actor: Actor): Promise<ResidentAdminView[]> {
       const { ids, matchedBy } = await matchIds(tenant, q.trim());
-      const views = (await Promise.all(ids.map((id) => load(tenant, id)))).filter((v): v is ResidentAdminView => v !== undefined);
-      const reads: AuditEntry[] = views.map((v) => ({ ...actorOf(actor), action: 'resident.read', subjectType: 'contact', subjectId: v.id, detail: { via: 'search' } }));
+      const views = (await Promise.all(ids.map((id) => load(tenant, id)))).filter(
+        (v): v is ResidentAdminView => v !== undefined,
+      );
+      const reads: AuditEntry[] = views.map((v) => ({
+        ...actorOf(actor),
+        action: 'resident.read',
+        subjectType: 'contact',
+        subjectId: v.id,
+        detail: { via: 'search' },
+      }));
       await deps.audit.recordMany(tenant.id, clock.now(), [
         { ...actorOf(actor), action: 'residents.search', detail: { results: views.length, matchedBy } },
         ...reads,
@@ -150,12 +192,24 @@ export function residentAdminService(deps: ResidentAdminDeps) {
     async view(tenant: Tenant, id: string, actor: Actor): Promise<ResidentAdminView> {
       const view = await load(tenant, id);
       if (!view) throw new NotFoundError('resident');
-      await deps.audit.record(tenant.id, clock.now(), { ...actorOf(actor), action: 'resident.read', subjectType: 'contact', subjectId: id, detail: { via: 'view' } });
+      await deps.audit.record(tenant.id, clock.now(), {
+        ...actorOf(actor),
+        action: 'resident.read',
+        subjectType: 'contact',
+        subjectId: id,
+        detail: { via: 'view' },
+      });
       return view;
     },
 
     /** Switches the alerts of one of the resident's addresses off or on (opt-out bookkeeping as for residents). */
-    async setAddressActive(tenant: Tenant, contactId: string, linkId: string, active: boolean, actor: Actor): Promise<ResidentAddressEntry> {
+    async setAddressActive(
+      tenant: Tenant,
+      contactId: string,
+      linkId: string,
+      active: boolean,
+      actor: Actor,
+    ): Promise<ResidentAddressEntry> {
       const contact = await requireContact(tenant, contactId);
       const link = await store.places.find(tenant.id, contact.id, linkId);
       const address = link && (await deps.addresses.findById(tenant.id, link.address_id));
@@ -166,7 +220,13 @@ export function residentAdminService(deps: ResidentAdminDeps) {
         await repos.places.update(tenant.id, link.id, { active: updated.active, updated_at: now });
         await deps.optOut.syncAfterAddressChange(repos, tenant.id, contact, now);
       });
-      await deps.audit.record(tenant.id, now, { ...actorOf(actor), action: 'address.update', subjectType: 'contact_address', subjectId: link.id, detail: { contactId: contact.id, active } });
+      await deps.audit.record(tenant.id, now, {
+        ...actorOf(actor),
+        action: 'address.update',
+        subjectType: 'contact_address',
+        subjectId: link.id,
+        detail: { contactId: contact.id, active },
+      });
       return toAddressEntry({ link: updated, address });
     },
 
@@ -176,7 +236,13 @@ export function residentAdminService(deps: ResidentAdminDeps) {
       const now = clock.now();
       await deleteContact(store, deps.optOut, tenant.id, contact, now);
       await deps.sessions.revokeAll(tenant.id, residentSubject(contact.id));
-      await deps.audit.record(tenant.id, now, { ...actorOf(actor), action: 'resident.delete', subjectType: 'contact', subjectId: contact.id, detail: { source: contact.source } });
+      await deps.audit.record(tenant.id, now, {
+        ...actorOf(actor),
+        action: 'resident.delete',
+        subjectType: 'contact',
+        subjectId: contact.id,
+        detail: { source: contact.source },
+      });
     },
   };
 }

@@ -37,7 +37,14 @@ export function residentSearchRepository(db: Kysely<Database>) {
     },
 
     async contactIdsByBusinessId(tenantId: TenantId, businessId: string, limit: number): Promise<string[]> {
-      const rows = await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('business_id', '=', businessId).orderBy('id').limit(limit).execute();
+      const rows = await db
+        .selectFrom('contacts')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('business_id', '=', businessId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map((r) => r.id);
     },
 
@@ -53,7 +60,13 @@ export function residentSearchRepository(db: Kysely<Database>) {
           ]),
         );
       }
-      const rows = await query.orderBy('last_name').orderBy('first_name').orderBy('company_name').orderBy('id').limit(limit).execute();
+      const rows = await query
+        .orderBy('last_name')
+        .orderBy('first_name')
+        .orderBy('company_name')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map((r) => r.id);
     },
 

@@ -23,9 +23,15 @@ export interface ResidentIdentity extends ResidentSessionData {
 
 /** Sessions of residents are subjects by contact id; before registering, by the endpoint key. */
 export const residentSubject = (contactId: string): SessionSubject => ({ type: 'resident', id: contactId });
-export const pendingSubject = (endpointKey: string): SessionSubject => ({ type: 'resident', id: `pending:${endpointKey}` });
+export const pendingSubject = (endpointKey: string): SessionSubject => ({
+  type: 'resident',
+  id: `pending:${endpointKey}`,
+});
 
-export function residentIdentity(auth: { tenant: Tenant; session: Session; token: string }, ip: string): ResidentIdentity {
+export function residentIdentity(
+  auth: { tenant: Tenant; session: Session; token: string },
+  ip: string,
+): ResidentIdentity {
   const data = auth.session.data as Partial<ResidentSessionData>;
   return {
     tenant: auth.tenant,

@@ -13,8 +13,20 @@ export const tenantParams = z.object({ tenant: z.string().max(63) });
 export const itemParams = tenantParams.extend({ id: z.string().min(1).max(100) });
 
 export const signUpBody = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('person'), firstName: name, lastName: name, birthDate: birthDate.optional(), language: language.optional() }),
-  z.strictObject({ kind: z.literal('company'), companyName: name, businessId, contactPerson: name, language: language.optional() }),
+  z.strictObject({
+    kind: z.literal('person'),
+    firstName: name,
+    lastName: name,
+    birthDate: birthDate.optional(),
+    language: language.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('company'),
+    companyName: name,
+    businessId,
+    contactPerson: name,
+    language: language.optional(),
+  }),
 ]);
 export type SignUpInput = z.infer<typeof signUpBody>;
 
@@ -35,8 +47,15 @@ export const endpointBody = z.strictObject({
   type: z.enum(['mobile', 'landline', 'email']).optional(),
 });
 export const endpointChangeBody = z
-  .strictObject({ value: z.string().trim().min(1, 'required').max(254).optional(), type: z.enum(['mobile', 'landline', 'email']).optional() })
-  .refine((b) => b.value !== undefined || b.type !== undefined, { message: 'give a new value or type', path: ['value'], params: { code: 'endpoint-change-empty' } });
+  .strictObject({
+    value: z.string().trim().min(1, 'required').max(254).optional(),
+    type: z.enum(['mobile', 'landline', 'email']).optional(),
+  })
+  .refine((b) => b.value !== undefined || b.type !== undefined, {
+    message: 'give a new value or type',
+    path: ['value'],
+    params: { code: 'endpoint-change-empty' },
+  });
 export const pinBody = z.strictObject({ pin });
 
 export const addressBody = z.strictObject({

@@ -10,7 +10,13 @@ import type { TenantId } from '../../kernel/tenant-id.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { SessionService } from '../auth/session.service.js';
 import type { ContactChanges, ContactRow } from './contact.repository.js';
-import { canonicalBusinessId, COMPANY_FIELDS, parseBirthDate, PERSON_FIELDS, REGISTER_FIELDS } from './contact.rules.js';
+import {
+  canonicalBusinessId,
+  COMPANY_FIELDS,
+  parseBirthDate,
+  PERSON_FIELDS,
+  REGISTER_FIELDS,
+} from './contact.rules.js';
 import type { NoticeHistory } from './history.repository.js';
 import { residentSubject, type ResidentIdentity, type ResidentSessionData } from './resident.identity.js';
 import type { ContactChangeInput, SignUpInput } from './resident.schemas.js';
@@ -37,7 +43,13 @@ export async function requireContact(store: ResidentStore, me: ResidentIdentity)
 }
 
 /** Hard delete of a contact and its rows; a public-register contact stays opted out (suppression). */
-export async function deleteContact(store: ResidentStore, optOut: OptOut, tenantId: TenantId, contact: ContactRow, now: number): Promise<void> {
+export async function deleteContact(
+  store: ResidentStore,
+  optOut: OptOut,
+  tenantId: TenantId,
+  contact: ContactRow,
+  now: number,
+): Promise<void> {
   await store.transaction(async (repos) => {
     await optOut.beforeDelete(repos, tenantId, contact, now);
     await repos.contacts.delete(tenantId, contact.id);
@@ -48,7 +60,8 @@ function contactChanges(contact: ContactRow, change: ContactChangeInput, today: 
   const given = Object.keys(change).filter((k) => change[k as keyof ContactChangeInput] !== undefined);
   const foreign = contact.kind === 'person' ? COMPANY_FIELDS : PERSON_FIELDS;
   for (const field of given) {
-    if ((foreign as readonly string[]).includes(field)) throw new ValidationError(field, contact.kind === 'person' ? 'field-not-person' : 'field-not-company');
+    if ((foreign as readonly string[]).includes(field))
+      throw new ValidationError(field, contact.kind === 'person' ? 'field-not-person' : 'field-not-company');
     if (contact.source === 'register' && (REGISTER_FIELDS as readonly string[]).includes(field)) {
       throw new ValidationError(field, 'field-from-register');
     }
@@ -56,7 +69,9 @@ function contactChanges(contact: ContactRow, change: ContactChangeInput, today: 
   return {
     ...(change.firstName !== undefined ? { first_name: change.firstName } : {}),
     ...(change.lastName !== undefined ? { last_name: change.lastName } : {}),
-    ...(change.birthDate !== undefined ? { birth_date: change.birthDate === null ? null : parseBirthDate(change.birthDate, today) } : {}),
+    ...(change.birthDate !== undefined
+      ? { birth_date: change.birthDate === null ? null : parseBirthDate(change.birthDate, today) }
+      : {}),
     ...(change.companyName !== undefined ? { company_name: change.companyName } : {}),
     ...(change.businessId !== undefined ? { business_id: canonicalBusinessId(change.businessId) } : {}),
     ...(change.contactPerson !== undefined ? { contact_person: change.contactPerson } : {}),
@@ -68,13 +83,25 @@ function contactChanges(contact: ContactRow, change: ContactChangeInput, today: 
 export function residentService(deps: ResidentServiceDeps) {
   const { store, audit, clock } = deps;
   const record = (me: ResidentIdentity, contactId: string, action: string, detail?: Record<string, unknown>) =>
-    audit.record(me.tenant.id, clock.now(), { actorType: 'resident', actorId: contactId, action, subjectType: 'contact', subjectId: contactId, ...(detail ? { detail } : {}) });
+    audit.record(me.tenant.id, clock.now(), {
+      actorType: 'resident',
+      actorId: contactId,
+      action,
+      subjectType: 'contact',
+      subjectId: contactId,
+      ...(detail ? { detail } : {}),
+    });
 
   async function view(me: ResidentIdentity, contactId: string | null): Promise<MeView> {
     const details = contactId ? await store.details.find(me.tenant.id, contactId) : undefined;
     const base = { known: me.known, csrfToken: me.session.csrfToken };
     if (!details) return { contact: null, endpoints: [], addresses: [], ...base };
-    return { contact: toContactView(details.contact), endpoints: details.endpoints.map(toEndpointView), addresses: details.places.map(toMyAddressView), ...base };
+    return {
+      contact: toContactView(details.contact),
+      endpoints: details.endpoints.map(toEndpointView),
+      addresses: details.places.map(toMyAddressView),
+      ...base,
+    };
   }
 
   return {
@@ -82,7 +109,8 @@ export function residentService(deps: ResidentServiceDeps) {
 
     /** Creates the contact (supplementary register) with the number or email proved at login. */
     async register(me: ResidentIdentity, input: SignUpInput): Promise<MeView> {
-      if (me.contactId && (await store.contacts.find(me.tenant.id, me.contactId))) throw new ConflictError('registered-already', {}, 'kind');
+      if (me.contactId && (await store.contacts.find(me.tenant.id, me.contactId)))
+        throw new ConflictError('registered-already', {}, 'kind');
       const now = clock.now();
       const id = newId();
       const person = input.kind === 'person' ? input : undefined;
@@ -106,7 +134,14 @@ export function residentService(deps: ResidentServiceDeps) {
       };
       await store.transaction(async (repos) => {
         await repos.contacts.insert(me.tenant.id, contact);
-        const login = { id: newId(), contact_id: id, type: me.login.type, value: me.login.value, source: 'self' as const, verified: 1 as const };
+        const login = {
+          id: newId(),
+          contact_id: id,
+          type: me.login.type,
+          value: me.login.value,
+          source: 'self' as const,
+          verified: 1 as const,
+        };
         await repos.contacts.insertEndpoint(me.tenant.id, { ...login, created_at: now, updated_at: now });
       });
       const data: ResidentSessionData = { login: me.login, known: me.known, contactId: id };

@@ -65,7 +65,13 @@ export function toContactView(row: ContactRow): ContactView {
 }
 
 export function toEndpointView(row: EndpointRow): EndpointView {
-  return { id: row.id, type: row.type, value: row.value, source: row.source, verified: row.verified === 1 || row.source === 'register' };
+  return {
+    id: row.id,
+    type: row.type,
+    value: row.value,
+    source: row.source,
+    verified: row.verified === 1 || row.source === 'register',
+  };
 }
 
 export function toMyAddressView({ link, address }: PlaceWithAddress): MyAddressView {

@@ -38,14 +38,37 @@ export function createResidents(deps: ResidentsDeps) {
   const optOuts = optOut(secret);
   const places = { store, addresses: deps.addresses, tenants: deps.tenants, audit, clock };
   return {
-    login: loginService({ captcha: auth.captcha, pins: auth.pins, sendPin: auth.sendPin, sessions: auth.sessions, clock, secret }),
+    login: loginService({
+      captcha: auth.captcha,
+      pins: auth.pins,
+      sendPin: auth.sendPin,
+      sessions: auth.sessions,
+      clock,
+      secret,
+    }),
     contacts: residentService({ store, history: deps.history, audit, sessions: auth.sessions, optOut: optOuts, clock }),
-    endpoints: endpointService({ store, pins: auth.pins, sendPin: auth.sendPin, audit, optOut: optOuts, clock, secret }),
+    endpoints: endpointService({
+      store,
+      pins: auth.pins,
+      sendPin: auth.sendPin,
+      audit,
+      optOut: optOuts,
+      clock,
+      secret,
+    }),
     places: placeService({ ...places, optOut: optOuts }),
     signUpOnce: signUpOnceService(places),
     unsubscribe: unsubscribeService({ store, optOut: optOuts, audit, clock, secret }),
     /** The operators' side: search, view, alert switch, deletion. */
-    admin: residentAdminService({ store, search: residentSearchRepository(deps.db), addresses: deps.addresses, audit, sessions: auth.sessions, optOut: optOuts, clock }),
+    admin: residentAdminService({
+      store,
+      search: residentSearchRepository(deps.db),
+      addresses: deps.addresses,
+      audit,
+      sessions: auth.sessions,
+      optOut: optOuts,
+      clock,
+    }),
   };
 }
 

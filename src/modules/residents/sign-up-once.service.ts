@@ -44,28 +44,64 @@ interface Copy {
 }
 
 /** The contact the resident already has in `target` (by a verified number or email), or a new copy. */
-async function contactIn(repos: ResidentRepositories, target: Tenant, copy: Copy, now: number): Promise<{ id: string; created: boolean }> {
+async function contactIn(
+  repos: ResidentRepositories,
+  target: Tenant,
+  copy: Copy,
+  now: number,
+): Promise<{ id: string; created: boolean }> {
   for (const endpoint of copy.endpoints) {
     const { contactId } = await repos.contacts.findLoginContact(target.id, endpoint.value);
     if (contactId) return { id: contactId, created: false };
   }
   const { id: _id, tenant_id: _tenant, ...fields } = copy.contact;
   const id = newId();
-  await repos.contacts.insert(target.id, { ...fields, id, source: 'self', person_id: null, priority: 0, created_at: now, updated_at: now });
+  await repos.contacts.insert(target.id, {
+    ...fields,
+    id,
+    source: 'self',
+    person_id: null,
+    priority: 0,
+    created_at: now,
+    updated_at: now,
+  });
   for (const e of copy.endpoints) {
-    await repos.contacts.insertEndpoint(target.id, { id: newId(), contact_id: id, type: e.type, value: e.value, source: 'self', verified: 1, created_at: now, updated_at: now });
+    await repos.contacts.insertEndpoint(target.id, {
+      id: newId(),
+      contact_id: id,
+      type: e.type,
+      value: e.value,
+      source: 'self',
+      verified: 1,
+      created_at: now,
+      updated_at: now,
+    });
   }
   return { id, created: true };
 }
 
-async function signUpWith(repos: ResidentRepositories, target: Tenant, copy: Copy, now: number): Promise<SignUpOnceStatus | { contactId: string }> {
+async function signUpWith(
+  repos: ResidentRepositories,
+  target: Tenant,
+  copy: Copy,
+  now: number,
+): Promise<SignUpOnceStatus | { contactId: string }> {
   const match = await repos.places.findMatchingAddress(target.id, copy.address);
   if (!match) return 'address-not-found';
   const contact = await contactIn(repos, target, copy, now);
-  if (!contact.created && (await repos.places.findByAddress(target.id, contact.id, match.id))) return 'already-registered';
+  if (!contact.created && (await repos.places.findByAddress(target.id, contact.id, match.id)))
+    return 'already-registered';
   const role = contact.created ? copy.link.role : 'extra';
   await repos.places.insert(target.id, {
-    id: newId(), contact_id: contact.id, address_id: match.id, role, label: copy.link.label, source: 'self', active: 1, created_at: now, updated_at: now,
+    id: newId(),
+    contact_id: contact.id,
+    address_id: match.id,
+    role,
+    label: copy.link.label,
+    source: 'self',
+    active: 1,
+    created_at: now,
+    updated_at: now,
   });
   return { contactId: contact.id };
 }
@@ -80,9 +116,13 @@ export function signUpOnceService(deps: SignUpOnceDeps) {
       const address = link && (await deps.addresses.findById(me.tenant.id, link.address_id));
       if (!link || !address) throw new NotFoundError('address');
       // Only numbers and emails that receive alerts here travel: a copy never carries an unproved number.
-      const endpoints = (await store.contacts.listEndpoints(me.tenant.id, contact.id)).filter((e) => e.verified === 1 || e.source === 'register');
+      const endpoints = (await store.contacts.listEndpoints(me.tenant.id, contact.id)).filter(
+        (e) => e.verified === 1 || e.source === 'register',
+      );
       const copy: Copy = { contact, endpoints, link, address };
-      const covering = (await deps.tenants.tenantsCovering(address.lon, address.lat)).filter((t) => t.id !== me.tenant.id);
+      const covering = (await deps.tenants.tenantsCovering(address.lon, address.lat)).filter(
+        (t) => t.id !== me.tenant.id,
+      );
       const label = toAddressView(address).label;
       const results: SignUpOnceResult[] = [];
       for (const slug of [...new Set(slugs)]) {
@@ -94,18 +134,31 @@ export function signUpOnceService(deps: SignUpOnceDeps) {
         const now = clock.now();
         const outcome = await store.transaction((repos) => signUpWith(repos, target, copy, now));
         if (typeof outcome === 'string') {
-          const message = outcome === 'address-not-found' ? `${target.name} has no ${label} in its address register` : `registered with ${target.name} already`;
+          const message =
+            outcome === 'address-not-found'
+              ? `${target.name} has no ${label} in its address register`
+              : `registered with ${target.name} already`;
           results.push({ slug, name: target.name, status: outcome, message });
           continue;
         }
         await deps.audit.record(target.id, now, {
-          actorType: 'resident', actorId: outcome.contactId, action: 'contact.register-once', subjectType: 'contact', subjectId: outcome.contactId, detail: { from: me.tenant.slug },
+          actorType: 'resident',
+          actorId: outcome.contactId,
+          action: 'contact.register-once',
+          subjectType: 'contact',
+          subjectId: outcome.contactId,
+          detail: { from: me.tenant.slug },
         });
         results.push({ slug, name: target.name, status: 'registered', message: `registered with ${target.name}` });
       }
       const registered = results.filter((r) => r.status === 'registered').map((r) => r.slug);
       await deps.audit.record(me.tenant.id, clock.now(), {
-        actorType: 'resident', actorId: contact.id, action: 'contact.register-once', subjectType: 'contact_address', subjectId: link.id, detail: { tenants: registered },
+        actorType: 'resident',
+        actorId: contact.id,
+        action: 'contact.register-once',
+        subjectType: 'contact_address',
+        subjectId: link.id,
+        detail: { tenants: registered },
       });
       return results;
     },

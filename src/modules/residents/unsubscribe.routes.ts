@@ -21,10 +21,28 @@ export interface UnsubscribeRouteDeps {
 const params = z.object({ tenant: z.string().max(63) });
 const querystring = z.object({ t: z.string().max(600).describe('the signed token of the email link') });
 
-const PAGE: Record<Language, { title: string; ask: (email: string, tenant: string) => string; button: string; done: (tenant: string) => string }> = {
-  fi: { title: 'Sähköposti-ilmoitusten peruminen', ask: (e, t) => `Lopetetaanko ilmoitukset osoitteeseen ${e} (${t})?`, button: 'Peru ilmoitukset', done: (t) => `Osoite on poistettu: ${t} ei lähetä siihen enää ilmoituksia.` },
-  sv: { title: 'Avsluta e-postaviseringar', ask: (e, t) => `Sluta skicka aviseringar till ${e} (${t})?`, button: 'Avsluta aviseringar', done: (t) => `Adressen är borttagen: ${t} skickar inga fler aviseringar dit.` },
-  en: { title: 'Unsubscribe from email notices', ask: (e, t) => `Stop sending notices to ${e} (${t})?`, button: 'Unsubscribe', done: (t) => `The address is removed: ${t} sends it no more notices.` },
+const PAGE: Record<
+  Language,
+  { title: string; ask: (email: string, tenant: string) => string; button: string; done: (tenant: string) => string }
+> = {
+  fi: {
+    title: 'Sähköposti-ilmoitusten peruminen',
+    ask: (e, t) => `Lopetetaanko ilmoitukset osoitteeseen ${e} (${t})?`,
+    button: 'Peru ilmoitukset',
+    done: (t) => `Osoite on poistettu: ${t} ei lähetä siihen enää ilmoituksia.`,
+  },
+  sv: {
+    title: 'Avsluta e-postaviseringar',
+    ask: (e, t) => `Sluta skicka aviseringar till ${e} (${t})?`,
+    button: 'Avsluta aviseringar',
+    done: (t) => `Adressen är borttagen: ${t} skickar inga fler aviseringar dit.`,
+  },
+  en: {
+    title: 'Unsubscribe from email notices',
+    ask: (e, t) => `Stop sending notices to ${e} (${t})?`,
+    button: 'Unsubscribe',
+    done: (t) => `The address is removed: ${t} sends it no more notices.`,
+  },
 };
 
 const page = (language: Language, title: string, body: string) =>
@@ -33,19 +51,29 @@ const page = (language: Language, title: string, body: string) =>
 export const unsubscribeRoutes = routePlugin('unsubscribe', (app, deps: UnsubscribeRouteDeps) => {
   void app.register(async (scope) => {
     // RFC 8058: the client posts the form body `List-Unsubscribe=One-Click`.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4 * 1024 }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    });
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4 * 1024 },
+      (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
 
     scope.post(
       '/api/t/:tenant/unsubscribe',
       {
         schema: {
           tags: ['public'],
-          summary: 'One-click unsubscribe (RFC 8058): removes the link\'s email from the tenant\'s contacts (a register email is also suppressed)',
+          summary:
+            "One-click unsubscribe (RFC 8058): removes the link's email from the tenant's contacts (a register email is also suppressed)",
           params,
           querystring,
-          response: { 200: z.object({ unsubscribed: z.literal(true), removed: z.number().describe('contacts that held the address') }) },
+          response: {
+            200: z.object({
+              unsubscribed: z.literal(true),
+              removed: z.number().describe('contacts that held the address'),
+            }),
+          },
         },
       },
       async (request, reply) => {
@@ -57,7 +85,9 @@ export const unsubscribeRoutes = routePlugin('unsubscribe', (app, deps: Unsubscr
         // The page's own button (a browser) gets a page back; a mail client, JSON.
         if (request.headers.accept?.includes('text/html')) {
           const text = PAGE[tenant.languages[0] ?? 'fi'];
-          return reply.type('text/html; charset=utf-8').send(page(tenant.languages[0] ?? 'fi', text.title, `<p>${escapeHtml(text.done(tenant.name))}</p>`));
+          return reply
+            .type('text/html; charset=utf-8')
+            .send(page(tenant.languages[0] ?? 'fi', text.title, `<p>${escapeHtml(text.done(tenant.name))}</p>`));
         }
         return { unsubscribed: true as const, removed: outcome.removed };
       },
@@ -65,7 +95,14 @@ export const unsubscribeRoutes = routePlugin('unsubscribe', (app, deps: Unsubscr
 
     scope.get(
       '/api/t/:tenant/unsubscribe',
-      { schema: { tags: ['public'], summary: 'The unsubscribe page of the email link: a button that posts the one-click unsubscribe', params, querystring } },
+      {
+        schema: {
+          tags: ['public'],
+          summary: 'The unsubscribe page of the email link: a button that posts the one-click unsubscribe',
+          params,
+          querystring,
+        },
+      },
       async (request, reply) => {
         const { tenant: slug } = request.params as z.infer<typeof params>;
         const { t } = request.query as z.infer<typeof querystring>;

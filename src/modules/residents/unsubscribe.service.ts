@@ -14,7 +14,8 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import type { OptOut } from './opt-out.js';
 import type { ResidentStore } from './resident.store.js';
 
-const signature = (secret: string, tenantId: string, email: string) => keyedHash(secret, `unsubscribe:${tenantId}:${email}`).slice(0, 32);
+const signature = (secret: string, tenantId: string, email: string) =>
+  keyedHash(secret, `unsubscribe:${tenantId}:${email}`).slice(0, 32);
 
 /** The token of `email` at `tenantId`: the address (base64url) and its signature. */
 export function unsubscribeToken(secret: string, tenantId: string, email: string): string {
@@ -30,7 +31,12 @@ export function readUnsubscribeToken(secret: string, tenantId: string, token: st
 }
 
 /** The one-click address for `email` at `tenant` under `publicUrl` (List-Unsubscribe needs an absolute https URL). */
-export function unsubscribeUrl(publicUrl: string, secret: string, tenant: Pick<Tenant, 'id' | 'slug'>, email: string): string {
+export function unsubscribeUrl(
+  publicUrl: string,
+  secret: string,
+  tenant: Pick<Tenant, 'id' | 'slug'>,
+  email: string,
+): string {
   return `${publicUrl.replace(/\/$/, '')}/api/t/${tenant.slug}/unsubscribe?t=${unsubscribeToken(secret, tenant.id, email)}`;
 }
 
@@ -59,7 +65,14 @@ export function unsubscribeService(deps: UnsubscribeDeps) {
         return endpoints;
       });
       for (const endpoint of removed) {
-        await deps.audit.record(tenantId, now, { actorType: 'resident', actorId: endpoint.contact_id, action: 'endpoint.unsubscribe', subjectType: 'endpoint', subjectId: endpoint.id, detail: { type: 'email' } });
+        await deps.audit.record(tenantId, now, {
+          actorType: 'resident',
+          actorId: endpoint.contact_id,
+          action: 'endpoint.unsubscribe',
+          subjectType: 'endpoint',
+          subjectId: endpoint.id,
+          detail: { type: 'email' },
+        });
       }
       return { removed: removed.length };
     },

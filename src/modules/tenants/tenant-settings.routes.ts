@@ -20,7 +20,14 @@ export const tenantSettingsRoutes = routePlugin('tenant-settings', (app, deps: {
     '/api/t/:tenant/settings',
     {
       preHandler: guard('viewer'),
-      schema: { tags, security, summary: 'The tenant settings: name, languages, services, service area, SMS sender, contact details, PIN rules, quiet hours, branding', params: tenantParams, response: { 200: settingsViewSchema } },
+      schema: {
+        tags,
+        security,
+        summary:
+          'The tenant settings: name, languages, services, service area, SMS sender, contact details, PIN rules, quiet hours, branding',
+        params: tenantParams,
+        response: { 200: settingsViewSchema },
+      },
     },
     async (request) => settings.view(operatorOf(request).tenant),
   );
@@ -29,7 +36,14 @@ export const tenantSettingsRoutes = routePlugin('tenant-settings', (app, deps: {
     '/api/t/:tenant/settings',
     {
       preHandler: guard('admin'),
-      schema: { tags, security, summary: 'Change tenant settings (any subset of the fields); audited, effective at once', params: tenantParams, body: settingsPatchSchema, response: { 200: settingsViewSchema } },
+      schema: {
+        tags,
+        security,
+        summary: 'Change tenant settings (any subset of the fields); audited, effective at once',
+        params: tenantParams,
+        body: settingsPatchSchema,
+        response: { 200: settingsViewSchema },
+      },
     },
     async (request) => {
       const caller = operatorOf(request);

@@ -28,7 +28,10 @@ const httpsOrPath = (what: string) =>
     .trim()
     .max(500)
     // A path starts with one slash: `//host/…` and `/\host/…` are addresses on another host.
-    .refine((v) => /^\/(?![/\\])/.test(v) || /^https:\/\/[^\s/]+/.test(v), `${what}: an https:// address (or a path on this server)`);
+    .refine(
+      (v) => /^\/(?![/\\])/.test(v) || /^https:\/\/[^\s/]+/.test(v),
+      `${what}: an https:// address (or a path on this server)`,
+    );
 
 /** A country libphonenumber-js knows (ISO 3166 alpha-2, upper case). */
 const countryCode = z.string().refine((v) => isSupportedCountry(v), 'a country code such as FI or SE');
@@ -60,13 +63,25 @@ export const settingsPatchSchema = z.strictObject({
   pinResendCooldownSeconds: integer(0, 3600).optional(),
   country: countryCode.nullable().optional(),
   phoneCountries: z.array(countryCode).max(50).refine(unique, 'countries must not repeat').optional(),
-  phoneNumberTypes: z.array(z.enum(PHONE_NUMBER_TYPES)).min(1).refine(unique, 'number types must not repeat').optional(),
+  phoneNumberTypes: z
+    .array(z.enum(PHONE_NUMBER_TYPES))
+    .min(1)
+    .refine(unique, 'number types must not repeat')
+    .optional(),
   pinsPerTenantPerHour: integer(1, 1_000_000).optional(),
   pinsPerTenantPerDay: integer(1, 10_000_000).optional(),
   voicePinBudgetPercent: integer(0, 100).optional(),
   quietHours: z
-    .strictObject({ start: hhmm, end: hhmm, timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Helsinki') })
-    .refine((q) => q.start !== q.end, { message: 'the start and the end must differ', path: ['end'], params: { code: 'quiet-hours-equal' } })
+    .strictObject({
+      start: hhmm,
+      end: hhmm,
+      timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Helsinki'),
+    })
+    .refine((q) => q.start !== q.end, {
+      message: 'the start and the end must differ',
+      path: ['end'],
+      params: { code: 'quiet-hours-equal' },
+    })
     .nullable()
     .optional(),
   householdMode: z.boolean().optional(),
@@ -83,7 +98,10 @@ export const settingsPatchSchema = z.strictObject({
     .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'must hold {z}, {x} and {y}')
     .nullable()
     .optional(),
-  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb').optional(),
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
+    .optional(),
   logoUrl: httpsOrPath('logoUrl').nullable().optional(),
   embedOrigins: z.array(origin).max(20).refine(unique, 'origins must not repeat').optional(),
   listed: z.boolean().optional(),
@@ -91,35 +109,49 @@ export const settingsPatchSchema = z.strictObject({
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export const settingsViewSchema = publicTenantSchema.pick({ slug: true, name: true, languages: true, services: true, serviceArea: true, smsSender: true, contactInfo: true }).extend({
-  pinLength: z.number(),
-  pinTtlMinutes: z.number(),
-  pinsPerEndpointPerHour: z.number(),
-  pinsPerIpPerHour: z.number(),
-  pinResendCooldownSeconds: z.number(),
-  country: z.string().nullable(),
-  countryInEffect: z.string().describe('the country national numbers are read in: `country`, else the one the service area lies in, else that of the first language'),
-  phoneCountries: z.array(z.string()),
-  phoneNumberTypes: z.array(z.string()),
-  pinsPerTenantPerHour: z.number(),
-  pinsPerTenantPerDay: z.number(),
-  voicePinBudgetPercent: z.number(),
-  quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
-  householdMode: z.boolean(),
-  retentionMonths: z.number(),
-  inboxRetentionDays: z.number(),
-  auditRetentionYears: z.number(),
-  smsFooter: z.string(),
-  allowLinksInSms: z.boolean(),
-  pricePerSegmentCents: z.number(),
-  requireTotp: z.boolean(),
-  requireApproval: z.boolean(),
-  maxAreaVertices: z.number(),
-  tileUrl: z.string().nullable(),
-  brandColor: z.string(),
-  logoUrl: z.string().nullable(),
-  embedOrigins: z.array(z.string()),
-  listed: z.boolean(),
-});
+export const settingsViewSchema = publicTenantSchema
+  .pick({
+    slug: true,
+    name: true,
+    languages: true,
+    services: true,
+    serviceArea: true,
+    smsSender: true,
+    contactInfo: true,
+  })
+  .extend({
+    pinLength: z.number(),
+    pinTtlMinutes: z.number(),
+    pinsPerEndpointPerHour: z.number(),
+    pinsPerIpPerHour: z.number(),
+    pinResendCooldownSeconds: z.number(),
+    country: z.string().nullable(),
+    countryInEffect: z
+      .string()
+      .describe(
+        'the country national numbers are read in: `country`, else the one the service area lies in, else that of the first language',
+      ),
+    phoneCountries: z.array(z.string()),
+    phoneNumberTypes: z.array(z.string()),
+    pinsPerTenantPerHour: z.number(),
+    pinsPerTenantPerDay: z.number(),
+    voicePinBudgetPercent: z.number(),
+    quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
+    householdMode: z.boolean(),
+    retentionMonths: z.number(),
+    inboxRetentionDays: z.number(),
+    auditRetentionYears: z.number(),
+    smsFooter: z.string(),
+    allowLinksInSms: z.boolean(),
+    pricePerSegmentCents: z.number(),
+    requireTotp: z.boolean(),
+    requireApproval: z.boolean(),
+    maxAreaVertices: z.number(),
+    tileUrl: z.string().nullable(),
+    brandColor: z.string(),
+    logoUrl: z.string().nullable(),
+    embedOrigins: z.array(z.string()),
+    listed: z.boolean(),
+  });
 
 export type SettingsView = z.infer<typeof settingsViewSchema>;

@@ -45,7 +45,9 @@ function parsePatch(input: unknown): SettingsPatch {
 function applyPatch(tenant: Tenant, patch: SettingsPatch): Tenant {
   const { name, languages, services, serviceArea, smsSender, contactInfo, ...settings } = patch;
   const area = serviceArea === undefined ? tenant.serviceArea : parseArea(serviceArea, 'serviceArea');
-  const definedSettings = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<TenantSettings>;
+  const definedSettings = Object.fromEntries(
+    Object.entries(settings).filter(([, v]) => v !== undefined),
+  ) as Partial<TenantSettings>;
   return {
     ...tenant,
     ...(name !== undefined ? { name } : {}),

@@ -26,39 +26,57 @@ export function toPublicTenant(tenant: Tenant, basemapUrl: string | null = null)
 
 /** The tenants the landing page lists (those not hidden by the setting `listed`), by name. */
 export async function listedTenants(tenants: TenantService): Promise<Tenant[]> {
-  return (await tenants.listTenants()).filter((t) => t.settings.listed).sort((a, b) => a.name.localeCompare(b.name, 'fi'));
+  return (await tenants.listTenants())
+    .filter((t) => t.settings.listed)
+    .sort((a, b) => a.name.localeCompare(b.name, 'fi'));
 }
 
-const listedTenantSchema = publicTenantSchema.pick({ slug: true, name: true, services: true, bbox: true, serviceArea: true });
-
-export const tenantRoutes = routePlugin('tenants', (app, deps: { tenants: TenantService; basemapUrl: (slug: string) => string | null }) => {
-  app.get(
-    '/api/tenants',
-    {
-      schema: {
-        tags: ['tenants'],
-        summary: 'The tenants the landing page lists: name, services, service area (a tenant may hide itself with the setting listed: false)',
-        response: { 200: z.object({ items: z.array(listedTenantSchema) }) },
-      },
-    },
-    async () => ({
-      items: (await listedTenants(deps.tenants)).map((t) => ({ slug: t.slug, name: t.name, services: t.services, bbox: [...t.bbox] as [number, number, number, number], serviceArea: t.serviceArea })),
-    }),
-  );
-
-  app.get(
-    '/api/t/:tenant',
-    {
-      schema: {
-        tags: ['tenants'],
-        summary: "The tenant's public profile: name, languages, services, service area, branding",
-        params: z.object({ tenant: z.string() }),
-        response: { 200: publicTenantSchema },
-      },
-    },
-    async (request) => {
-      const tenant = await deps.tenants.resolveTenant(request.params.tenant);
-      return toPublicTenant(tenant, deps.basemapUrl(tenant.slug));
-    },
-  );
+const listedTenantSchema = publicTenantSchema.pick({
+  slug: true,
+  name: true,
+  services: true,
+  bbox: true,
+  serviceArea: true,
 });
+
+export const tenantRoutes = routePlugin(
+  'tenants',
+  (app, deps: { tenants: TenantService; basemapUrl: (slug: string) => string | null }) => {
+    app.get(
+      '/api/tenants',
+      {
+        schema: {
+          tags: ['tenants'],
+          summary:
+            'The tenants the landing page lists: name, services, service area (a tenant may hide itself with the setting listed: false)',
+          response: { 200: z.object({ items: z.array(listedTenantSchema) }) },
+        },
+      },
+      async () => ({
+        items: (await listedTenants(deps.tenants)).map((t) => ({
+          slug: t.slug,
+          name: t.name,
+          services: t.services,
+          bbox: [...t.bbox] as [number, number, number, number],
+          serviceArea: t.serviceArea,
+        })),
+      }),
+    );
+
+    app.get(
+      '/api/t/:tenant',
+      {
+        schema: {
+          tags: ['tenants'],
+          summary: "The tenant's public profile: name, languages, services, service area, branding",
+          params: z.object({ tenant: z.string() }),
+          response: { 200: publicTenantSchema },
+        },
+      },
+      async (request) => {
+        const tenant = await deps.tenants.resolveTenant(request.params.tenant);
+        return toPublicTenant(tenant, deps.basemapUrl(tenant.slug));
+      },
+    );
+  },
+);

@@ -10,7 +10,11 @@ export const smsSenderSchema = z.string().regex(SENDER, 'at most 11 characters: 
 /** A web address the pages link to: https only — never javascript:, data: or the like. */
 const webUrl = z.url({ protocol: /^https$/, error: 'an https:// address' }).max(500);
 
-export const contactInfoSchema = z.object({ phone: z.string().max(40).optional(), email: z.email().optional(), url: webUrl.optional() });
+export const contactInfoSchema = z.object({
+  phone: z.string().max(40).optional(),
+  email: z.email().optional(),
+  url: webUrl.optional(),
+});
 
 export const slugSchema = z
   .string()
@@ -24,10 +28,7 @@ export const tenantInputSchema = z.object({
     .min(1)
     .refine((l) => new Set(l).size === l.length, 'languages must not repeat')
     .default(['fi', 'sv']),
-  services: z
-    .array(z.enum(SERVICES))
-    .min(1)
-    .default(['water', 'sewer', 'district-heating']),
+  services: z.array(z.enum(SERVICES)).min(1).default(['water', 'sewer', 'district-heating']),
   /** GeoJSON Polygon or MultiPolygon; validated geometrically by the service. */
   serviceArea: z.unknown(),
   smsSender: smsSenderSchema.optional(),
@@ -45,5 +46,10 @@ export const publicTenantSchema = z.object({
   contactInfo: z.object({ phone: z.string().optional(), email: z.string().optional(), url: z.string().optional() }),
   bbox: z.array(z.number()).length(4),
   serviceArea: z.unknown(),
-  branding: z.object({ brandColor: z.string(), logoUrl: z.string().nullable(), tileUrl: z.string().nullable(), basemapUrl: z.string().nullable() }),
+  branding: z.object({
+    brandColor: z.string(),
+    logoUrl: z.string().nullable(),
+    tileUrl: z.string().nullable(),
+    basemapUrl: z.string().nullable(),
+  }),
 });

@@ -17,8 +17,11 @@ export interface TenantServiceDeps {
 
 /** SMS sender ids are at most 11 characters; derive one from the name when none is given. */
 function defaultSender(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9 ]/g, '');
-  return (ascii.replace(/\s+/g, '').slice(0, 11) || 'Aviso');
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9 ]/g, '');
+  return ascii.replace(/\s+/g, '').slice(0, 11) || 'Aviso';
 }
 
 export function tenantService(deps: TenantServiceDeps) {
@@ -41,7 +44,8 @@ export function tenantService(deps: TenantServiceDeps) {
       }
       const value = parsed.data;
       const serviceArea = parseArea(value.serviceArea, 'serviceArea');
-      if (await deps.tenants.findBySlug(value.slug)) throw new ConflictError('tenant-exists', { slug: value.slug }, 'slug');
+      if (await deps.tenants.findBySlug(value.slug))
+        throw new ConflictError('tenant-exists', { slug: value.slug }, 'slug');
       const tenant: Tenant = {
         id: asTenantId(newId()),
         slug: value.slug,

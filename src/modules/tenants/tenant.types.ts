@@ -9,7 +9,17 @@ export type Service = (typeof SERVICES)[number];
 
 /** The number types of libphonenumber-js (`getType()`) a tenant may allow. */
 export const PHONE_NUMBER_TYPES = [
-  'MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'VOIP', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL',
+  'MOBILE',
+  'FIXED_LINE',
+  'FIXED_LINE_OR_MOBILE',
+  'VOIP',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
 ] as const;
 export type PhoneNumberType = (typeof PHONE_NUMBER_TYPES)[number];
 

@@ -70,8 +70,14 @@ function Nav({ session, onLogout }: { session: ConsoleSession; onLogout: () => v
   );
   return (
     <>
-      {link('/admin', t('admin.nav.incidents'), path === '/admin' || (path.startsWith('/admin/incidents') && path !== '/admin/incidents/new'))}
-      {session.operator.role !== 'viewer' ? link('/admin/incidents/new', t('admin.nav.newIncident'), path === '/admin/incidents/new') : null}
+      {link(
+        '/admin',
+        t('admin.nav.incidents'),
+        path === '/admin' || (path.startsWith('/admin/incidents') && path !== '/admin/incidents/new'),
+      )}
+      {session.operator.role !== 'viewer'
+        ? link('/admin/incidents/new', t('admin.nav.newIncident'), path === '/admin/incidents/new')
+        : null}
       {link('/admin/residents', t('admin.nav.residents'), path.startsWith('/admin/residents'))}
       {admin ? link('/admin/import', t('admin.nav.import'), path.startsWith('/admin/import')) : null}
       {admin ? link('/admin/operators', t('admin.nav.operators'), path.startsWith('/admin/operators')) : null}
@@ -99,7 +105,8 @@ export function AdminApp({ api }: { api: ApiClient }) {
       } catch {
         // No storage: the tenant is asked again next time.
       }
-      if (current.mustChangePassword || current.totpSetupRequired) return setState({ name: 'setup', admin, session: current, slug });
+      if (current.mustChangePassword || current.totpSetupRequired)
+        return setState({ name: 'setup', admin, session: current, slug });
       const tenant = await loadTenant(api, slug);
       applyBranding(tenant.branding.brandColor);
       setState({ name: 'in', session: { admin, operator: current.operator, tenant, api } });
@@ -137,13 +144,27 @@ export function AdminApp({ api }: { api: ApiClient }) {
           </button>
         ) : undefined
       }
-      footer={loggedIn ? t('admin.nav.signedInAs', { email: loggedIn.operator.email, role: t(`admin.roles.${loggedIn.operator.role}`) }) : undefined}
+      footer={
+        loggedIn
+          ? t('admin.nav.signedInAs', {
+              email: loggedIn.operator.email,
+              role: t(`admin.roles.${loggedIn.operator.role}`),
+            })
+          : undefined
+      }
     >
       {state.name === 'loading' ? <Loading /> : null}
       {state.name === 'login' ? (
-        <LoginPage api={api} initialTenant={rememberedTenant()} sessionEnded={state.sessionEnded ?? false} onLoggedIn={(slug, session) => enter(slug, session)} />
+        <LoginPage
+          api={api}
+          initialTenant={rememberedTenant()}
+          sessionEnded={state.sessionEnded ?? false}
+          onLoggedIn={(slug, session) => enter(slug, session)}
+        />
       ) : null}
-      {state.name === 'setup' ? <SetupPage admin={state.admin} session={state.session} onDone={() => enter(state.slug)} /> : null}
+      {state.name === 'setup' ? (
+        <SetupPage admin={state.admin} session={state.session} onDone={() => enter(state.slug)} />
+      ) : null}
       {loggedIn ? <Routes session={loggedIn} /> : null}
     </Layout>
   );

@@ -23,7 +23,11 @@ export function LoginPage({ api, initialTenant, sessionEnded, onLoggedIn }: Logi
   const [totp, setTotp] = useState('');
   const login = useAction(async () => {
     const slug = tenant.trim().toLowerCase();
-    const session = await adminApi(api, slug).login({ email: email.trim(), password, ...(totp.trim() ? { totp: totp.trim() } : {}) });
+    const session = await adminApi(api, slug).login({
+      email: email.trim(),
+      password,
+      ...(totp.trim() ? { totp: totp.trim() } : {}),
+    });
     await onLoggedIn(slug, session);
   });
   const error = (field: string) => (login.error instanceof ApiError ? login.error.fieldMessage(field) : undefined);
@@ -32,9 +36,32 @@ export function LoginPage({ api, initialTenant, sessionEnded, onLoggedIn }: Logi
     <Form class="card login-card" aria-labelledby="admin-login-heading" onSubmit={() => void login.run()}>
       <h1 id="admin-login-heading">{t('admin.login.heading')}</h1>
       {sessionEnded ? <Alert kind="info">{t('portal.sessionEnded')}</Alert> : null}
-      <TextField label={t('admin.login.tenant')} hint={t('admin.login.tenantHint')} value={tenant} onValue={setTenant} autoComplete="organization" required />
-      <TextField label={t('admin.login.email')} type="email" value={email} onValue={setEmail} autoComplete="username" error={error('email')} required />
-      <TextField label={t('admin.login.password')} type="password" value={password} onValue={setPassword} autoComplete="current-password" error={error('password')} required />
+      <TextField
+        label={t('admin.login.tenant')}
+        hint={t('admin.login.tenantHint')}
+        value={tenant}
+        onValue={setTenant}
+        autoComplete="organization"
+        required
+      />
+      <TextField
+        label={t('admin.login.email')}
+        type="email"
+        value={email}
+        onValue={setEmail}
+        autoComplete="username"
+        error={error('email')}
+        required
+      />
+      <TextField
+        label={t('admin.login.password')}
+        type="password"
+        value={password}
+        onValue={setPassword}
+        autoComplete="current-password"
+        error={error('password')}
+        required
+      />
       <TextField
         label={t('admin.login.totp')}
         hint={t('admin.login.totpHint')}

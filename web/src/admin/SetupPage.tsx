@@ -24,8 +24,23 @@ function PasswordStep({ admin, onDone }: { admin: AdminApi; onDone: () => Promis
     <Form class="card" aria-labelledby="password-heading" onSubmit={() => void save.run()}>
       <h2 id="password-heading">{t('admin.setup.passwordHeading')}</h2>
       <p>{t('admin.setup.passwordIntro')}</p>
-      <TextField label={t('admin.setup.currentPassword')} type="password" autoComplete="current-password" value={currentPassword} onValue={setCurrent} error={error('currentPassword')} />
-      <TextField label={t('admin.setup.newPassword')} hint={t('admin.setup.newPasswordHint')} type="password" autoComplete="new-password" value={newPassword} onValue={setNew} error={error('newPassword')} />
+      <TextField
+        label={t('admin.setup.currentPassword')}
+        type="password"
+        autoComplete="current-password"
+        value={currentPassword}
+        onValue={setCurrent}
+        error={error('currentPassword')}
+      />
+      <TextField
+        label={t('admin.setup.newPassword')}
+        hint={t('admin.setup.newPasswordHint')}
+        type="password"
+        autoComplete="new-password"
+        value={newPassword}
+        onValue={setNew}
+        error={error('newPassword')}
+      />
       {error('currentPassword') || error('newPassword') ? null : <ErrorAlert error={save.error} />}
       <Button type="submit" busy={save.busy} disabled={!currentPassword || !newPassword}>
         {t('admin.setup.savePassword')}
@@ -55,7 +70,14 @@ function TotpStep({ admin, onDone }: { admin: AdminApi; onDone: () => Promise<vo
           <p>
             <a href={key.uri}>{t('admin.setup.uri')}</a>
           </p>
-          <TextField label={t('admin.setup.code')} value={code} onValue={setCode} inputMode="numeric" autoComplete="one-time-code" maxLength={8} />
+          <TextField
+            label={t('admin.setup.code')}
+            value={code}
+            onValue={setCode}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={8}
+          />
           <ErrorAlert error={confirm.error} />
           <Button type="submit" busy={confirm.busy} disabled={code.trim().length < 6}>
             {t('admin.setup.confirm')}
@@ -73,12 +95,24 @@ function TotpStep({ admin, onDone }: { admin: AdminApi; onDone: () => Promise<vo
   );
 }
 
-export function SetupPage({ admin, session, onDone }: { admin: AdminApi; session: OperatorSession; onDone: () => Promise<void> }) {
+export function SetupPage({
+  admin,
+  session,
+  onDone,
+}: {
+  admin: AdminApi;
+  session: OperatorSession;
+  onDone: () => Promise<void>;
+}) {
   const t = useT();
   return (
     <div class="login-card">
       <h1>{t('admin.setup.heading')}</h1>
-      {session.mustChangePassword ? <PasswordStep admin={admin} onDone={onDone} /> : <TotpStep admin={admin} onDone={onDone} />}
+      {session.mustChangePassword ? (
+        <PasswordStep admin={admin} onDone={onDone} />
+      ) : (
+        <TotpStep admin={admin} onDone={onDone} />
+      )}
     </div>
   );
 }

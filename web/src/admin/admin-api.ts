@@ -53,11 +53,25 @@ export interface NetworkTrace {
 export interface NetworkFeatures {
   type: 'FeatureCollection';
   truncated: boolean;
-  features: Array<GeoJSON.Feature<GeoJSON.LineString | GeoJSON.Point, { kind: 'pipe' | 'valve'; id: string; diameter?: number | null; state?: 'open' | 'closed'; operable?: boolean }>>;
+  features: Array<
+    GeoJSON.Feature<
+      GeoJSON.LineString | GeoJSON.Point,
+      { kind: 'pipe' | 'valve'; id: string; diameter?: number | null; state?: 'open' | 'closed'; operable?: boolean }
+    >
+  >;
 }
 
 /** In the order the preview lists them. */
-export const EXCLUSION_REASONS = ['under-16', 'age-unknown', 'deactivated', 'unverified', 'duplicate', 'household', 'no-endpoint', 'opted-out'] as const;
+export const EXCLUSION_REASONS = [
+  'under-16',
+  'age-unknown',
+  'deactivated',
+  'unverified',
+  'duplicate',
+  'household',
+  'no-endpoint',
+  'opted-out',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export type Preview = Narrow<
@@ -80,7 +94,10 @@ export type Message = Narrow<
 >;
 
 /** What the message's live events carry. */
-export type DeliveryCounts = Pick<Message, 'status' | 'outcome' | 'queued' | 'sent' | 'delivered' | 'failed' | 'expired' | 'total'>;
+export type DeliveryCounts = Pick<
+  Message,
+  'status' | 'outcome' | 'queued' | 'sent' | 'delivered' | 'failed' | 'expired' | 'total'
+>;
 
 export type SmsReply = api.SmsReply;
 export type ResidentAddress = api.ResidentAddressView;
@@ -102,7 +119,21 @@ export type SettingsView = api.SettingsView;
 
 export type ImportRun = api.ImportRunView;
 type ImportCount = Exclude<keyof NonNullable<ImportRun['counts']>, 'byBuilding' | 'massRemoval'>;
-export const IMPORT_COUNTS = everyOf<ImportCount>()(['rows', 'added', 'updated', 'unchanged', 'removed', 'skipped', 'protected', 'rejected', 'unmatched', 'duplicates', 'warnings', 'suppressed', 'selfCovered']);
+export const IMPORT_COUNTS = everyOf<ImportCount>()([
+  'rows',
+  'added',
+  'updated',
+  'unchanged',
+  'removed',
+  'skipped',
+  'protected',
+  'rejected',
+  'unmatched',
+  'duplicates',
+  'warnings',
+  'suppressed',
+  'selfCovered',
+]);
 
 /**
  * A settings change as the form sends it: the server's field names, values as typed (the server
@@ -127,31 +158,43 @@ export function adminApi(api: ApiClient, slug: string, onSessionLost: () => void
     incidents: authed((status?: string) => api.get<{ items: Incident[] }>(path(`/incidents${query({ status })}`))),
     incident: authed((id: string) => api.get<Incident>(path(`/incidents/${id}`))),
     createIncident: authed((body: IncidentInput) => api.post<Incident>(path('/incidents'), body)),
-    updateIncident: authed((id: string, body: api.IncidentPatch) => api.patch<Incident>(path(`/incidents/${id}`), body)),
+    updateIncident: authed((id: string, body: api.IncidentPatch) =>
+      api.patch<Incident>(path(`/incidents/${id}`), body),
+    ),
     deleteDraft: authed((id: string) => api.delete<void>(path(`/incidents/${id}`))),
-    networkFeatures: authed((service: NetworkService, bbox: string) => api.get<NetworkFeatures>(path(`/network/${service}/features${query({ bbox })}`))),
-    traceNetwork: authed((service: NetworkService, body: { at: [number, number]; failedValves: string[] }) => api.post<NetworkTrace>(path(`/network/${service}/trace`), body)),
+    networkFeatures: authed((service: NetworkService, bbox: string) =>
+      api.get<NetworkFeatures>(path(`/network/${service}/features${query({ bbox })}`)),
+    ),
+    traceNetwork: authed((service: NetworkService, body: { at: [number, number]; failedValves: string[] }) =>
+      api.post<NetworkTrace>(path(`/network/${service}/trace`), body),
+    ),
     /** Street names (Finnish and Swedish) of the address register beginning with `prefix`, from the address search. */
     findStreets: async (prefix: string): Promise<string[]> => {
       const found = await api.get<{ items: api.AddressView[] }>(path(`/addresses${query({ q: prefix })}`));
       const wanted = prefix.trim().toLocaleLowerCase('fi');
-      const names = found.items.flatMap((a) => [a.street, a.streetSv ?? '']).filter((n) => n.toLocaleLowerCase('fi').startsWith(wanted));
+      const names = found.items
+        .flatMap((a) => [a.street, a.streetSv ?? ''])
+        .filter((n) => n.toLocaleLowerCase('fi').startsWith(wanted));
       return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'fi'));
     },
-    preview: authed((id: string, body: api.PreviewInput = {}) => api.post<Preview>(path(`/incidents/${id}/preview`), body)),
+    preview: authed((id: string, body: api.PreviewInput = {}) =>
+      api.post<Preview>(path(`/incidents/${id}/preview`), body),
+    ),
     messages: authed((id: string) => api.get<{ items: Message[] }>(path(`/incidents/${id}/messages`))),
     /** SMS residents sent back to this incident's notices, newest first. */
     replies: authed((id: string) => api.get<{ items: SmsReply[] }>(path(`/incidents/${id}/replies`))),
-    send: authed((id: string, body: api.SendInput) =>
-      api.post<Message>(path(`/incidents/${id}/messages`), body),
-    ),
+    send: authed((id: string, body: api.SendInput) => api.post<Message>(path(`/incidents/${id}/messages`), body)),
     message: authed((id: string) => api.get<Message>(path(`/messages/${id}`))),
     messageEventsUrl: (id: string) => path(`/messages/${id}/events`),
-    messageAction: authed((id: string, action: 'approve' | 'cancel' | 'retry') => api.post<Message>(path(`/messages/${id}/${action}`))),
+    messageAction: authed((id: string, action: 'approve' | 'cancel' | 'retry') =>
+      api.post<Message>(path(`/messages/${id}/${action}`)),
+    ),
     deliveriesCsvUrl: (id: string) => path(`/messages/${id}/deliveries.csv`),
     residents: authed((q: string) => api.get<{ items: ResidentRow[] }>(path(`/residents${query({ q })}`))),
     resident: authed((id: string) => api.get<ResidentRow>(path(`/residents/${id}`))),
-    setResidentAddressActive: authed((id: string, linkId: string, active: boolean) => api.patch<ResidentAddress>(path(`/residents/${id}/addresses/${linkId}`), { active })),
+    setResidentAddressActive: authed((id: string, linkId: string, active: boolean) =>
+      api.patch<ResidentAddress>(path(`/residents/${id}/addresses/${linkId}`), { active }),
+    ),
     deleteResident: authed((id: string) => api.delete<void>(path(`/residents/${id}`))),
     /** Multipart: `file` and the fields `encoding`, `delimiter`, `dryRun`, `allowMassRemoval`. */
     importRegister: authed((form: FormData) => api.upload<ImportRun>(path('/register/imports'), form)),

@@ -19,17 +19,37 @@ const COLUMNS: Record<string, string> = {
 };
 
 const PATTERNS: Array<[RegExp, string, (m: RegExpExecArray, t: Translate) => Record<string, string>]> = [
-  [/^(\d+) fields where the header has (\d+) \(a stray delimiter or quote\?\)$/, 'fieldCount', (m) => ({ fields: m[1]!, expected: m[2]! })],
-  [/^missing (.+)$/, 'missing', (m, t) => ({ column: COLUMNS[m[1]!] ? t(`admin.import.columns.${COLUMNS[m[1]!]}`) : m[1]! })],
+  [
+    /^(\d+) fields where the header has (\d+) \(a stray delimiter or quote\?\)$/,
+    'fieldCount',
+    (m) => ({ fields: m[1]!, expected: m[2]! }),
+  ],
+  [
+    /^missing (.+)$/,
+    'missing',
+    (m, t) => ({ column: COLUMNS[m[1]!] ? t(`admin.import.columns.${COLUMNS[m[1]!]}`) : m[1]! }),
+  ],
   [/^bad birth date: .+$/, 'badBirthDate', () => ({})],
-  [/^bad (mobile|landline) number: imported with the other number only$/, 'badPhoneKept', (m, t) => ({ type: t(`portal.endpoints.types.${m[1]}`) })],
+  [
+    /^bad (mobile|landline) number: imported with the other number only$/,
+    'badPhoneKept',
+    (m, t) => ({ type: t(`portal.endpoints.types.${m[1]}`) }),
+  ],
   [/^bad (mobile|landline) number$/, 'badPhone', (m, t) => ({ type: t(`portal.endpoints.types.${m[1]}`) })],
   [/^no phone number$/, 'noPhone', () => ({})],
   [/^duplicate person_id: first on line (\d+)$/, 'duplicate', (m) => ({ line: m[1]! })],
   [/^address not found: no such house number on the street in (\d+)$/, 'noNumber', (m) => ({ postalCode: m[1]! })],
-  [/^address not found: the street and number are in postal code (\d+), not (\d+)$/, 'otherPostalCode', (m) => ({ found: m[1]!, given: m[2]! })],
+  [
+    /^address not found: the street and number are in postal code (\d+), not (\d+)$/,
+    'otherPostalCode',
+    (m) => ({ found: m[1]!, given: m[2]! }),
+  ],
   [/^address not found: no such street in (\d+)$/, 'noStreet', (m) => ({ postalCode: m[1]! })],
-  [/^address not found: postal code (\d+) is not in the address register$/, 'noPostalCode', (m) => ({ postalCode: m[1]! })],
+  [
+    /^address not found: postal code (\d+) is not in the address register$/,
+    'noPostalCode',
+    (m) => ({ postalCode: m[1]! }),
+  ],
   [/^unrecognised value in protected: read as protected, not imported$/, 'protectedUnclear', () => ({})],
 ];
 

@@ -16,13 +16,21 @@ function Message({ message }: { message: InboxMessage }) {
   return (
     <li class={`inbox-message inbox-message--${message.channel}`} data-channel={message.channel}>
       <p class="inbox-message__meta">
-        <span class="badge">{t(`inbox.${message.channel}`)}</span> <time dateTime={message.time}>{formatDateTime(message.time)}</time>
+        <span class="badge">{t(`inbox.${message.channel}`)}</span>{' '}
+        <time dateTime={message.time}>{formatDateTime(message.time)}</time>
         {message.from ? <> · {t('inbox.from', { from: message.from })}</> : null}
       </p>
-      {message.channel === 'email' ? <p class="inbox-message__subject">{message.subject ?? t('inbox.noSubject')}</p> : null}
+      {message.channel === 'email' ? (
+        <p class="inbox-message__subject">{message.subject ?? t('inbox.noSubject')}</p>
+      ) : null}
       <p class="inbox-message__text">{message.text}</p>
       {message.hasAudio ? (
-        <audio controls preload="none" src={`/api/dev/inbox/${encodeURIComponent(message.id)}/audio`} aria-label={t('inbox.audio')} />
+        <audio
+          controls
+          preload="none"
+          src={`/api/dev/inbox/${encodeURIComponent(message.id)}/audio`}
+          aria-label={t('inbox.audio')}
+        />
       ) : null}
     </li>
   );

@@ -27,7 +27,7 @@ function areaPath(tenant: ListedTenant): string {
   const width = (maxLon - minLon) * shrink || 1;
   const height = maxLat - minLat || 1;
   const scale = (SIZE - 8) / Math.max(width, height);
-  const x = (lon: number) => 4 + ((lon - minLon) * shrink * scale) + (SIZE - 8 - width * scale) / 2;
+  const x = (lon: number) => 4 + (lon - minLon) * shrink * scale + (SIZE - 8 - width * scale) / 2;
   const y = (lat: number) => 4 + (maxLat - lat) * scale + (SIZE - 8 - height * scale) / 2;
   return rings(tenant.serviceArea)
     .map((ring) => `M${ring.map(([lon, lat]) => `${x(lon!).toFixed(1)},${y(lat!).toFixed(1)}`).join('L')}Z`)
@@ -39,7 +39,14 @@ function TenantCard({ tenant }: { tenant: ListedTenant }) {
   const base = `/t/${encodeURIComponent(tenant.slug)}`;
   return (
     <li class="card tenant-card" data-tenant={tenant.slug}>
-      <svg class="tenant-card__area" viewBox={`0 0 ${SIZE} ${SIZE}`} width={SIZE} height={SIZE} role="img" aria-label={t('landing.area', { tenant: tenant.name })}>
+      <svg
+        class="tenant-card__area"
+        viewBox={`0 0 ${SIZE} ${SIZE}`}
+        width={SIZE}
+        height={SIZE}
+        role="img"
+        aria-label={t('landing.area', { tenant: tenant.name })}
+      >
         <path d={areaPath(tenant)} />
       </svg>
       <div>

@@ -15,7 +15,9 @@ interface CheckAnswer {
   incidents?: Record<string, unknown>[];
 }
 
-export type CheckResult = { address: Address; affected: boolean; incidentIds: string[]; incidents: PublicIncident[] } | { address: Address; failed: true };
+export type CheckResult =
+  | { address: Address; affected: boolean; incidentIds: string[]; incidents: PublicIncident[] }
+  | { address: Address; failed: true };
 
 interface AddressCheckProps {
   api: ApiClient;
@@ -33,8 +35,12 @@ export function AddressCheck({ api, tenantSlug, onChecked, result }: AddressChec
     if (!selected) return;
     setBusy(true);
     try {
-      const answer = await api.get<CheckAnswer>(tenantPath(tenantSlug, `/public/check${query({ address: selected.id })}`));
-      const incidents = (answer.incidents ?? []).map((properties, i) => toPublicIncident({ type: 'Feature', properties, geometry: null as never }, i));
+      const answer = await api.get<CheckAnswer>(
+        tenantPath(tenantSlug, `/public/check${query({ address: selected.id })}`),
+      );
+      const incidents = (answer.incidents ?? []).map((properties, i) =>
+        toPublicIncident({ type: 'Feature', properties, geometry: null as never }, i),
+      );
       const incidentIds = incidents.map((i) => i.id);
       onChecked({ address: selected, affected: answer.affected ?? incidentIds.length > 0, incidentIds, incidents });
     } catch {
@@ -69,7 +75,10 @@ function CheckMessage({ result }: { result: CheckResult }) {
       <ul class="address-check__incidents">
         {result.incidents.map((incident) => (
           <li key={incident.id}>
-            <strong>{incident.title || t(`common.services.${incident.service}` as Key, { defaultValue: incident.service })}</strong> <StatusBadge status={incident.status} />
+            <strong>
+              {incident.title || t(`common.services.${incident.service}` as Key, { defaultValue: incident.service })}
+            </strong>{' '}
+            <StatusBadge status={incident.status} />
             {incident.startsAt ? ` · ${t('map.starts')} ${formatDateTime(incident.startsAt)}` : ''}
             {incident.endsAt ? ` · ${t('map.ends')} ${formatDateTime(incident.endsAt)}` : ''}
           </li>

@@ -5,7 +5,15 @@ import type { PublicIncident } from './incidents';
 
 type Key = 'common.services.other';
 
-function IncidentItem({ incident, selected, onSelect }: { incident: PublicIncident; selected: boolean; onSelect: () => void }) {
+function IncidentItem({
+  incident,
+  selected,
+  onSelect,
+}: {
+  incident: PublicIncident;
+  selected: boolean;
+  onSelect: () => void;
+}) {
   const t = useT();
   const service = t(`common.services.${incident.service}` as Key, { defaultValue: incident.service });
   return (
@@ -39,7 +47,9 @@ function IncidentItem({ incident, selected, onSelect }: { incident: PublicIncide
         </p>
       ) : null}
       {incident.text ? <p class="incident__text">{incident.text}</p> : null}
-      {incident.updatedAt ? <p class="muted">{t('map.updated', { time: formatDateTime(incident.updatedAt) })}</p> : null}
+      {incident.updatedAt ? (
+        <p class="muted">{t('map.updated', { time: formatDateTime(incident.updatedAt) })}</p>
+      ) : null}
     </li>
   );
 }

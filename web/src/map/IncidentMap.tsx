@@ -65,7 +65,9 @@ export function IncidentMap({ tenant, incidents, selectedId, onSelect, address }
   return (
     <div>
       <div ref={ref} class="map" role="region" aria-label={t('common.map.label')} data-incidents={incidents.length} />
-      {tenant.branding.tileUrl || tenant.branding.basemapUrl ? null : <p class="map-legend">{t('common.map.noTiles')}</p>}
+      {tenant.branding.tileUrl || tenant.branding.basemapUrl ? null : (
+        <p class="map-legend">{t('common.map.noTiles')}</p>
+      )}
     </div>
   );
 }

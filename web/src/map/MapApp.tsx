@@ -24,13 +24,19 @@ function FeedLinks({ slug }: { slug: string }) {
       <h2 id="feeds-heading">{t('map.feeds.heading')}</h2>
       <ul class="feed-links">
         <li>
-          <a href={urls.geojson} type="application/geo+json">{t('map.feeds.geojson')}</a>
+          <a href={urls.geojson} type="application/geo+json">
+            {t('map.feeds.geojson')}
+          </a>
         </li>
         <li>
-          <a href={urls.cap} type="application/atom+xml">{t('map.feeds.cap')}</a>
+          <a href={urls.cap} type="application/atom+xml">
+            {t('map.feeds.cap')}
+          </a>
         </li>
         <li>
-          <a href={urls.atom} type="application/atom+xml">{t('map.feeds.atom')}</a>
+          <a href={urls.atom} type="application/atom+xml">
+            {t('map.feeds.atom')}
+          </a>
         </li>
       </ul>
       <p>
@@ -86,7 +92,12 @@ export function MapApp({ tenant, api, embed }: { tenant: PublicTenant; api: ApiC
     );
   }
   return (
-    <Layout title={tenant.name} homeHref={`/t/${encodeURIComponent(tenant.slug)}/map`} logoUrl={tenant.branding.logoUrl} languages={tenant.languages}>
+    <Layout
+      title={tenant.name}
+      homeHref={`/t/${encodeURIComponent(tenant.slug)}/map`}
+      logoUrl={tenant.branding.logoUrl}
+      languages={tenant.languages}
+    >
       {content}
     </Layout>
   );

@@ -21,13 +21,27 @@ export interface DashboardProps {
 
 export function Dashboard({ tenant, api, portal, me, kind, reload, onDeleted }: DashboardProps) {
   if (!me.contact) {
-    return <RegisterForm portal={portal} languages={tenant.languages} initialKind={kind} onRegistered={() => void reload()} />;
+    return (
+      <RegisterForm
+        portal={portal}
+        languages={tenant.languages}
+        initialKind={kind}
+        onRegistered={() => void reload()}
+      />
+    );
   }
   return (
     <div class="dashboard">
       <ContactSection portal={portal} me={me} contact={me.contact} languages={tenant.languages} reload={reload} />
       <EndpointsSection portal={portal} endpoints={me.endpoints} reload={reload} />
-      <AddressesSection tenant={tenant} api={api} portal={portal} addresses={me.addresses} reachable={me.endpoints.some((e) => e.verified)} reload={reload} />
+      <AddressesSection
+        tenant={tenant}
+        api={api}
+        portal={portal}
+        addresses={me.addresses}
+        reachable={me.endpoints.some((e) => e.verified)}
+        reload={reload}
+      />
       <HistorySection portal={portal} />
       <DataSection portal={portal} onDeleted={onDeleted} />
     </div>

@@ -24,16 +24,26 @@ type View =
   | { name: 'pin'; request: PinRequested }
   | { name: 'me'; me: Me; kind: PinRequested['kind'] };
 
-const NOTICE_KEYS = { loggedOff: 'portal.loggedOff', sessionEnded: 'portal.sessionEnded', deleted: 'portal.data.deleted' } as const;
+const NOTICE_KEYS = {
+  loggedOff: 'portal.loggedOff',
+  sessionEnded: 'portal.sessionEnded',
+  deleted: 'portal.data.deleted',
+} as const;
 
 export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClient }) {
   const t = useT();
   const [view, setView] = useState<View>({ name: 'loading' });
-  const endSession = useCallback((notice: Notice) => {
-    api.setCsrfToken(null);
-    setView({ name: 'login', notice });
-  }, [api]);
-  const portal = useMemo(() => portalApi(api, tenant.slug, () => endSession('sessionEnded')), [api, tenant.slug, endSession]);
+  const endSession = useCallback(
+    (notice: Notice) => {
+      api.setCsrfToken(null);
+      setView({ name: 'login', notice });
+    },
+    [api],
+  );
+  const portal = useMemo(
+    () => portalApi(api, tenant.slug, () => endSession('sessionEnded')),
+    [api, tenant.slug, endSession],
+  );
 
   const showMe = useCallback(
     async (kind: PinRequested['kind'] = 'person') => {
@@ -91,7 +101,8 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
       nav={nav}
       footer={
         <>
-          <a href={`/t/${encodeURIComponent(tenant.slug)}/map`}>{t('portal.disruptionMap')}</a> · {t('common.poweredBy')}
+          <a href={`/t/${encodeURIComponent(tenant.slug)}/map`}>{t('portal.disruptionMap')}</a> ·{' '}
+          {t('common.poweredBy')}
         </>
       }
     >
@@ -100,7 +111,11 @@ export function PortalApp({ tenant, api }: { tenant: PublicTenant; api: ApiClien
       {view.name === 'failed' ? <ErrorAlert error={view.error} /> : null}
       {view.name === 'login' ? (
         <>
-          {view.notice ? <Alert kind="ok">{t(NOTICE_KEYS[view.notice])}</Alert> : <p>{t('portal.intro', { tenant: tenant.name })}</p>}
+          {view.notice ? (
+            <Alert kind="ok">{t(NOTICE_KEYS[view.notice])}</Alert>
+          ) : (
+            <p>{t('portal.intro', { tenant: tenant.name })}</p>
+          )}
           <LoginStart
             portal={portal}
             initial={view.last ? { kind: view.last.kind, login: view.last.login } : null}

@@ -29,7 +29,9 @@ export function createAltchaWidget({ challengeUrl, language, onVerified, onExpir
   widget.setAttribute('name', 'captcha');
   widget.setAttribute('type', 'checkbox');
   widget.setAttribute('configuration', JSON.stringify({ hideLogo: true, hideFooter: true }));
-  widget.addEventListener('verified', (event) => onVerified((event as CustomEvent<{ payload: string }>).detail.payload));
+  widget.addEventListener('verified', (event) =>
+    onVerified((event as CustomEvent<{ payload: string }>).detail.payload),
+  );
   widget.addEventListener('expired', () => onExpired());
   return widget;
 }

@@ -50,17 +50,25 @@ export function portalApi(api: ApiClient, slug: string, onSessionLost: () => voi
     register: authed((body: SignUpInput) => api.post<Me>(path('/me'), body)),
     updateContact: authed((body: ContactChange) => api.patch<Me>(path('/me'), body)),
     addEndpoint: authed((body: api.EndpointInput) => api.post<Endpoint>(path('/me/endpoints'), body)),
-    verifyEndpoint: authed((id: string, pin: string) => api.post<Endpoint>(path(`/me/endpoints/${id}/verify`), { pin })),
+    verifyEndpoint: authed((id: string, pin: string) =>
+      api.post<Endpoint>(path(`/me/endpoints/${id}/verify`), { pin }),
+    ),
     resendEndpointPin: authed((id: string) => api.post<void>(path(`/me/endpoints/${id}/pin`))),
-    updateEndpoint: authed((id: string, body: api.EndpointChange) => api.patch<Endpoint>(path(`/me/endpoints/${id}`), body)),
+    updateEndpoint: authed((id: string, body: api.EndpointChange) =>
+      api.patch<Endpoint>(path(`/me/endpoints/${id}`), body),
+    ),
     removeEndpoint: authed((id: string) => api.delete<void>(path(`/me/endpoints/${id}`))),
     /** My numbers that answered STOP by SMS: no notices go to them until taken back. */
     smsOptOuts: authed(() => api.get<{ items: api.SmsOptOut[] }>(path('/me/sms-opt-outs'))),
     undoSmsOptOut: authed((number: string) => api.delete<void>(path(`/me/sms-opt-outs/${encodeURIComponent(number)}`))),
     addAddress: authed((body: api.AddressInput) => api.post<AddedAddress>(path('/me/addresses'), body)),
-    updateAddress: authed((id: string, body: api.AddressChange) => api.patch<MyAddress>(path(`/me/addresses/${id}`), body)),
+    updateAddress: authed((id: string, body: api.AddressChange) =>
+      api.patch<MyAddress>(path(`/me/addresses/${id}`), body),
+    ),
     removeAddress: authed((id: string) => api.delete<void>(path(`/me/addresses/${id}`))),
-    registerElsewhere: authed((id: string, tenants: string[]) => api.post<{ results: SignUpOnceResult[] }>(path(`/me/addresses/${id}/register-once`), { tenants })),
+    registerElsewhere: authed((id: string, tenants: string[]) =>
+      api.post<{ results: SignUpOnceResult[] }>(path(`/me/addresses/${id}/register-once`), { tenants }),
+    ),
     history: authed(() => api.get<{ items: Notice[] }>(path('/me/history'))),
     exportUrl: path('/me/export'),
     deleteAll: authed(() => api.delete<void>(path('/me'))),

@@ -4,7 +4,10 @@ import type { Address } from './components/AddressPicker';
 type Named = Pick<Address, 'street' | 'streetSv' | 'number' | 'postalCode' | 'postalTown'>;
 
 /** The street name in `language`, and the other name when the address has two. */
-export function streetNames(address: Pick<Address, 'street' | 'streetSv'>, language: string): { street: string; other: string | null } {
+export function streetNames(
+  address: Pick<Address, 'street' | 'streetSv'>,
+  language: string,
+): { street: string; other: string | null } {
   const swedish = address.streetSv && address.streetSv !== address.street ? address.streetSv : null;
   if (!swedish) return { street: address.street, other: null };
   return language === 'sv' ? { street: swedish, other: address.street } : { street: address.street, other: swedish };

@@ -19,7 +19,10 @@ export interface FieldProblem {
 export function problemText(code: string | undefined, params: ProblemParams = {}, status = 400): string {
   const key = `problems.${code ?? ''}`;
   if (code && i18next.exists(key)) return i18next.t(key as 'problems.invalid', params);
-  return i18next.t(status >= 500 ? 'common.error' : status === 429 ? 'problems.rate-limited' : 'problems.invalid', params);
+  return i18next.t(
+    status >= 500 ? 'common.error' : status === 429 ? 'problems.rate-limited' : 'problems.invalid',
+    params,
+  );
 }
 
 export class ApiError extends Error {
@@ -46,7 +49,11 @@ export class ApiError extends Error {
   text(): string {
     const [first] = this.fields;
     if (first) return problemText(first.code, first.params, this.status);
-    return problemText(this.code, { ...this.params, ...(this.retryAfter ? { seconds: this.params.seconds ?? this.retryAfter } : {}) }, this.status);
+    return problemText(
+      this.code,
+      { ...this.params, ...(this.retryAfter ? { seconds: this.params.seconds ?? this.retryAfter } : {}) },
+      this.status,
+    );
   }
 }
 
@@ -65,7 +72,14 @@ export interface ApiClient {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let problem: { code?: string; detail?: string; title?: string; params?: ProblemParams; errors?: FieldProblem[]; retryAfter?: number } = {};
+  let problem: {
+    code?: string;
+    detail?: string;
+    title?: string;
+    params?: ProblemParams;
+    errors?: FieldProblem[];
+    retryAfter?: number;
+  } = {};
   try {
     problem = (await response.json()) as typeof problem;
   } catch {
@@ -92,7 +106,13 @@ async function bodyOf<T>(response: Response): Promise<T> {
 export function createApiClient(): ApiClient {
   let csrfToken: string | null = null;
 
-  async function send<T>(method: Method, path: string, body?: BodyInit, contentType?: string, cache: RequestCache = 'default'): Promise<T> {
+  async function send<T>(
+    method: Method,
+    path: string,
+    body?: BodyInit,
+    contentType?: string,
+    cache: RequestCache = 'default',
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (contentType) headers['content-type'] = contentType;
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -100,8 +120,10 @@ export function createApiClient(): ApiClient {
     if (!response.ok) throw await toApiError(response);
     return bodyOf<T>(response);
   }
-  const json = (method: Method) => <T>(path: string, body?: unknown) =>
-    body === undefined ? send<T>(method, path) : send<T>(method, path, JSON.stringify(body), 'application/json');
+  const json =
+    (method: Method) =>
+    <T>(path: string, body?: unknown) =>
+      body === undefined ? send<T>(method, path) : send<T>(method, path, JSON.stringify(body), 'application/json');
 
   return {
     get: (path, options) => send('GET', path, undefined, undefined, options?.fresh ? 'no-cache' : 'default'),

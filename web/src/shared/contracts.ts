@@ -13,5 +13,7 @@ export type Narrow<T, R extends { [K in keyof R]: K extends keyof T ? T[K] : nev
 
 /** The list, checked at compile time to hold every member of T (and, by its element type, nothing else). */
 export function everyOf<T extends string>() {
-  return <const L extends readonly T[]>(list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> })): L => list;
+  return <const L extends readonly T[]>(
+    list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> }),
+  ): L => list;
 }

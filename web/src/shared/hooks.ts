@@ -10,7 +10,11 @@ export interface Loaded<T> {
 
 /** Runs `load` now, again when `deps` change, and every `intervalMs` if given (paused while the tab is hidden). */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], intervalMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
   const loadRef = useRef(load);
   loadRef.current = load;
   const generation = useRef(0);

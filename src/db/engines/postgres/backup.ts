@@ -25,12 +25,22 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
     execFile(command, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      reject(new BackupError(missing ? `${command} not found: install the PostgreSQL client (postgresql-client) matching the server's version` : `${command}: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`));
+      reject(
+        new BackupError(
+          missing
+            ? `${command} not found: install the PostgreSQL client (postgresql-client) matching the server's version`
+            : `${command}: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`,
+        ),
+      );
     }),
   );
 }
 
-async function schemaExists(uri: string, schema: string, env: NodeJS.ProcessEnv): Promise<{ schema: boolean; tables: boolean }> {
+async function schemaExists(
+  uri: string,
+  schema: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ schema: boolean; tables: boolean }> {
   const client = new pg.Client({ connectionString: uri, password: env.PGPASSWORD });
   await client.connect();
   try {
@@ -50,21 +60,52 @@ export async function backup(url: string, file: string): Promise<void> {
   const schemas = [target.schema];
   const boss = pgBossSchemaFor(target.schema);
   if ((await schemaExists(target.uri, boss, target.env)).schema) schemas.push(boss);
-  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', ...schemas.flatMap((s) => ['--schema', s]), '--file', file, '--dbname', target.uri], target.env);
+  await run(
+    'pg_dump',
+    [
+      '--format=custom',
+      '--no-owner',
+      '--no-privileges',
+      ...schemas.flatMap((s) => ['--schema', s]),
+      '--file',
+      file,
+      '--dbname',
+      target.uri,
+    ],
+    target.env,
+  );
 }
 
 export async function restore(url: string, file: string, _options: { force?: boolean }): Promise<void> {
   if (isSqliteFile(file)) throw new BackupError(`${file} is a SQLite backup: restore it into a sqlite: database`);
   const target = postgresTarget(url);
   if ((await schemaExists(target.uri, target.schema, target.env)).tables) {
-    throw new BackupError(`schema ${target.schema} already holds Aviso's tables: restore into a new database (createdb) or an empty schema`);
+    throw new BackupError(
+      `schema ${target.schema} already holds Aviso's tables: restore into a new database (createdb) or an empty schema`,
+    );
   }
   // Every database has a `public` schema already: its creation (and comment) in a dump of it is left out.
-  const contents = (await run('pg_restore', ['--list', file], target.env)).split('\n').filter((line) => !/ (SCHEMA - public|COMMENT - SCHEMA public) /.test(line));
+  const contents = (await run('pg_restore', ['--list', file], target.env))
+    .split('\n')
+    .filter((line) => !/ (SCHEMA - public|COMMENT - SCHEMA public) /.test(line));
   const list = `${file}.${process.pid}.list`;
   writeFileSync(list, contents.join('\n'));
   try {
-    await run('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '--use-list', list, '--dbname', target.uri, file], target.env);
+    await run(
+      'pg_restore',
+      [
+        '--no-owner',
+        '--no-privileges',
+        '--single-transaction',
+        '--exit-on-error',
+        '--use-list',
+        list,
+        '--dbname',
+        target.uri,
+        file,
+      ],
+      target.env,
+    );
   } finally {
     rmSync(list, { force: true });
   }

@@ -17,7 +17,8 @@ pg.types.setTypeParser(1700, (value) => Number.parseFloat(value));
 export function splitSchema(url: string): { connectionString: string; schema: string | undefined } {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? undefined;
-  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`AVISO_DATABASE_URL: bad schema name ${schema}`);
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`AVISO_DATABASE_URL: bad schema name ${schema}`);
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
 }
@@ -45,7 +46,9 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
       // A minute, not pg's 10 s: a connection opened again in the next burst is a new backend, with cold
       // caches and every hot statement to prepare anew, just when requests queue.
       idleTimeoutMillis: 60_000,
-      ...(schema || extra.length > 0 ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') } : {}),
+      ...(schema || extra.length > 0
+        ? { options: [...(schema ? [`-c search_path=${schema}`] : []), ...extra].join(' ') }
+        : {}),
     });
     // The pool itself for its counts (metrics); Kysely gets it wrapped.
     return { connections, wrapped: resilientPool(preparingPool(listenedPool(connections, faults)), size) };
@@ -62,7 +65,13 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
   // still scanned: the once-a-minute pruning).
   const ephemeralPool = pool(['-c synchronous_commit=off', '-c enable_seqscan=off']);
   const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ephemeralPool.wrapped }) });
-  const use = (name: PoolUse['name'], p: pg.Pool): PoolUse => ({ name, max: p.options.max, open: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
+  const use = (name: PoolUse['name'], p: pg.Pool): PoolUse => ({
+    name,
+    max: p.options.max,
+    open: p.totalCount,
+    idle: p.idleCount,
+    waiting: p.waitingCount,
+  });
   return {
     kysely,
     ephemeral,
@@ -81,6 +90,8 @@ export const missingDatabase = (_url: string): string | undefined => undefined;
 
 /** The server's clock now (epoch ms). */
 export async function serverClock(db: Kysely<Database>): Promise<number | undefined> {
-  const { rows } = await sql<{ ms: number }>`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`.execute(db);
+  const { rows } = await sql<{
+    ms: number;
+  }>`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`.execute(db);
   return Number(rows[0]!.ms);
 }

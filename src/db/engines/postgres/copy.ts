@@ -46,10 +46,15 @@ export function copyRows(rows: ReadonlyArray<readonly unknown[]>, shared: readon
 }
 
 /** `copy TABLE (COLUMNS…) from stdin`: the statement a CopyRows goes with. */
-export const copyStatement = (table: string, columns: readonly string[]) => `copy ${table} (${columns.join(', ')}) from stdin`;
+export const copyStatement = (table: string, columns: readonly string[]) =>
+  `copy ${table} (${columns.join(', ')}) from stdin`;
 
 /** Runs a COPY … FROM STDIN on `client` with `rows` as its data; answers as a query result does. */
-export async function copyIn(client: pg.PoolClient, statement: string, rows: CopyRows): Promise<{ command: string; rowCount: number; rows: [] }> {
+export async function copyIn(
+  client: pg.PoolClient,
+  statement: string,
+  rows: CopyRows,
+): Promise<{ command: string; rowCount: number; rows: [] }> {
   const stream = client.query(copyFrom(statement));
   await pipeline(Readable.from(rows.chunks, { objectMode: false }), stream);
   return { command: 'COPY', rowCount: stream.rowCount, rows: [] };

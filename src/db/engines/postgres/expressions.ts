@@ -8,7 +8,9 @@ import type { JsonArrayFrom } from '../../json.js';
  * values and is prepared once.
  */
 export const inList = (column: string, values: readonly string[] | readonly number[]): RawBuilder<boolean> =>
-  typeof values[0] === 'number' ? sql<boolean>`${sql.ref(column)} = any(${values}::int[])` : sql<boolean>`${sql.ref(column)} = any(${values}::text[])`;
+  typeof values[0] === 'number'
+    ? sql<boolean>`${sql.ref(column)} = any(${values}::int[])`
+    : sql<boolean>`${sql.ref(column)} = any(${values}::text[])`;
 
 /** json_agg of the subquery's rows (arrives parsed). */
 export const jsonArrayFrom: JsonArrayFrom = postgresJsonArrayFrom;

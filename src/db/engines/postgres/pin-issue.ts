@@ -33,7 +33,14 @@ type IssueParams = {
  * they allow, the PIN stored only when every counter is within its limit — and, as in `replace`, only
  * over a PIN older than the cooldown, so that two racing requests store one PIN.
  */
-const issueStatement = (p: Param<IssueParams>) => sql<{ claimed: boolean; issued_at: number | null; lock_counts: number[]; counts: number[] | null; within_budget: boolean; stored: boolean }>`
+const issueStatement = (p: Param<IssueParams>) => sql<{
+  claimed: boolean;
+  issued_at: number | null;
+  lock_counts: number[];
+  counts: number[] | null;
+  within_budget: boolean;
+  stored: boolean;
+}>`
   with claim as (
     insert into rate_counters (key, window_start, count)
     select ${p('claimKey')}::text, ${p('claimWindow')}::bigint, ${p('claimUntil')}::int where ${p('claimKey')}::text is not null
@@ -123,13 +130,25 @@ async function retryingDeadlocks<T>(statement: () => Promise<T>): Promise<T> {
 export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => {
   const issueInOneStatement = precompile(db, (_db, p: Param<IssueParams>) => issueStatement(p));
   return async ({ tenantId, pin, claim, rules }) => {
-    const { rows } = await retryingDeadlocks(() => issueInOneStatement({
-      claimKey: claim?.key ?? null, claimWindow: claim?.window_start ?? null, claimUntil: claim?.count ?? null,
-      tenantId, ...pin, notIssuedAfter: rules.notIssuedAfter,
-      lockKeys: rules.locks.map((l) => l.key), lockWindows: rules.locks.map((l) => l.windowStart), lockLimits: rules.locks.map((l) => l.limit),
-      keys: rules.counters.map((c) => c.key), windows: rules.counters.map((c) => c.windowStart), limits: rules.counters.map((c) => c.limit),
-      budgetKeys: rules.budgets.map((b) => b.key), budgetWindows: rules.budgets.map((b) => b.windowStart), budgetLimits: rules.budgets.map((b) => b.limit),
-    }));
+    const { rows } = await retryingDeadlocks(() =>
+      issueInOneStatement({
+        claimKey: claim?.key ?? null,
+        claimWindow: claim?.window_start ?? null,
+        claimUntil: claim?.count ?? null,
+        tenantId,
+        ...pin,
+        notIssuedAfter: rules.notIssuedAfter,
+        lockKeys: rules.locks.map((l) => l.key),
+        lockWindows: rules.locks.map((l) => l.windowStart),
+        lockLimits: rules.locks.map((l) => l.limit),
+        keys: rules.counters.map((c) => c.key),
+        windows: rules.counters.map((c) => c.windowStart),
+        limits: rules.counters.map((c) => c.limit),
+        budgetKeys: rules.budgets.map((b) => b.key),
+        budgetWindows: rules.budgets.map((b) => b.windowStart),
+        budgetLimits: rules.budgets.map((b) => b.limit),
+      }),
+    );
     const row = rows[0]!;
     return {
       claimed: row.claimed,

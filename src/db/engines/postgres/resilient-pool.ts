@@ -19,7 +19,10 @@ const CONNECT_TRIES = 5;
 export function isConnectionLost(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  return (typeof code === 'string' && (LOST_CODES.test(code) || /^E(CONNRESET|CONNREFUSED|PIPE)$/.test(code))) || LOST_MESSAGES.test(error.message);
+  return (
+    (typeof code === 'string' && (LOST_CODES.test(code) || /^E(CONNRESET|CONNREFUSED|PIPE)$/.test(code))) ||
+    LOST_MESSAGES.test(error.message)
+  );
 }
 
 /**
@@ -50,7 +53,9 @@ function resilientClient(pool: PostgresPool, first: PostgresPoolClient, tries: n
   }
   return {
     query: ((textOrCursor: unknown, parameters?: ReadonlyArray<unknown>) =>
-      typeof textOrCursor === 'string' ? run(textOrCursor, parameters ?? []) : client.query(textOrCursor as never)) as PostgresPoolClient['query'],
+      typeof textOrCursor === 'string'
+        ? run(textOrCursor, parameters ?? [])
+        : client.query(textOrCursor as never)) as PostgresPoolClient['query'],
     release: () => client.release(),
   };
 }

@@ -12,4 +12,5 @@ const text = textCache((shape) => {
   return `insert into ${shape.table} (${names}) select ${values} from json_array_elements($1::json) as r ${conflictClause(shape)}`;
 });
 
-export const compileUpsert: UpsertCompiler = (shape, rows) => (rows.length === 0 ? [] : [CompiledQuery.raw(text(shape, 0), [JSON.stringify(rows)])]);
+export const compileUpsert: UpsertCompiler = (shape, rows) =>
+  rows.length === 0 ? [] : [CompiledQuery.raw(text(shape, 0), [JSON.stringify(rows)])];

@@ -20,7 +20,8 @@ export async function backup(url: string, file: string): Promise<void> {
 
 export async function restore(url: string, file: string, options: { force?: boolean }): Promise<void> {
   const path = sqlitePathOf(url);
-  if (!isSqliteFile(file)) throw new BackupError(`${file} is not a SQLite backup (a PostgreSQL one restores into PostgreSQL)`);
+  if (!isSqliteFile(file))
+    throw new BackupError(`${file} is not a SQLite backup (a PostgreSQL one restores into PostgreSQL)`);
   const check = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   try {
     const result = check.pragma('integrity_check', { simple: true });
@@ -28,7 +29,8 @@ export async function restore(url: string, file: string, options: { force?: bool
   } finally {
     check.close();
   }
-  if (existsSync(path) && !options.force) throw new BackupError(`${path} exists: restore into a new path, or pass --force to replace it (stop Aviso first)`);
+  if (existsSync(path) && !options.force)
+    throw new BackupError(`${path} exists: restore into a new path, or pass --force to replace it (stop Aviso first)`);
   copyFileSync(file, `${path}.restoring`);
   for (const suffix of ['-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
   renameSync(`${path}.restoring`, path);

@@ -8,13 +8,24 @@ import { insertColumns, textFor, type InsertShape, type SharedInsertShape } from
 const ROWS_PER_STATEMENT = 200;
 
 /** The fixed-size multi-row VALUES statements of `rows`, each row's values followed by `shared`. */
-export function* insertStatements(shape: InsertShape | SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): Generator<CompiledQuery> {
+export function* insertStatements(
+  shape: InsertShape | SharedInsertShape,
+  shared: readonly unknown[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Generator<CompiledQuery> {
   const columns = insertColumns(shape);
   const names = columns.map(([name]) => name).join(', ');
   const row = `(${columns.map(() => '?').join(', ')})`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const end = Math.min(rows.length, i + ROWS_PER_STATEMENT);
-    const text = textFor(shape, String(end - i), () => `insert into ${shape.table} (${names}) values ${Array(end - i).fill(row).join(', ')}`);
+    const text = textFor(
+      shape,
+      String(end - i),
+      () =>
+        `insert into ${shape.table} (${names}) values ${Array(end - i)
+          .fill(row)
+          .join(', ')}`,
+    );
     // A plain loop: Array.prototype.flat took a sixth of a register import's JavaScript time.
     const parameters: unknown[] = [];
     for (let r = i; r < end; r++) {
@@ -26,4 +37,8 @@ export function* insertStatements(shape: InsertShape | SharedInsertShape, shared
 }
 
 /** Every statement of `insertStatements`, made now. */
-export const compileInsert = (shape: SharedInsertShape, shared: readonly unknown[], rows: ReadonlyArray<readonly unknown[]>): CompiledQuery[] => [...insertStatements(shape, shared, rows)];
+export const compileInsert = (
+  shape: SharedInsertShape,
+  shared: readonly unknown[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): CompiledQuery[] => [...insertStatements(shape, shared, rows)];

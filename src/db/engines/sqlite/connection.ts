@@ -41,7 +41,6 @@ export function openSqlite(engine: Engine, url: string, faults: Faults): Db {
   };
 }
 
-
 /** A SQLite file not created yet (`aviso migrate` creates it); `:memory:` always opens. */
 export function missingDatabase(url: string): string | undefined {
   const path = sqlitePathOf(url);

@@ -41,7 +41,9 @@ export function indexDeferral(db: Kysely<Database>, indexes: readonly Deferrable
 
   async function tablesSmall(maxRows: number): Promise<boolean> {
     for (const table of new Set(indexes.map((i) => i.table))) {
-      const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from ${sql.table(table)} limit ${maxRows + 1}) as t`.execute(db);
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*) as n from (select 1 from ${sql.table(table)} limit ${maxRows + 1}) as t`.execute(db);
       if (Number(rows[0]?.n ?? 0) > maxRows) return false;
     }
     return true;
@@ -55,7 +57,9 @@ export function indexDeferral(db: Kysely<Database>, indexes: readonly Deferrable
       const names = indexes.map((i) => i.index);
       const { rows } = await sql<{ name: string; sql: string | null }>`
         select name, sql from sqlite_master where type = 'index' and name in (${sql.join(names)})`.execute(db);
-      dropped = rows.filter((r): r is { name: string; sql: string } => r.sql !== null).map((r) => ({ name: r.name, definition: r.sql }));
+      dropped = rows
+        .filter((r): r is { name: string; sql: string } => r.sql !== null)
+        .map((r) => ({ name: r.name, definition: r.sql }));
       for (const { name } of dropped) await sql`drop index ${sql.id(name)}`.execute(db);
       return true;
     },

@@ -10,7 +10,16 @@
  * Streaming yields rows in chunks of the size asked for, where Kysely's yields them one by one: a
  * million-row read (the register index) then costs one await per chunk, not per row.
  */
-import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
+import {
+  SqliteDialect,
+  SqliteDriver,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+} from 'kysely';
 
 class FifoQueue {
   #held = false;
@@ -31,7 +40,11 @@ class FifoQueue {
   }
 }
 
-async function* chunkedRows<R>(database: SqliteDatabase, query: CompiledQuery, chunkSize: number): AsyncGenerator<QueryResult<R>> {
+async function* chunkedRows<R>(
+  database: SqliteDatabase,
+  query: CompiledQuery,
+  chunkSize: number,
+): AsyncGenerator<QueryResult<R>> {
   const statement = database.prepare(query.sql);
   let rows: R[] = [];
   for (const row of statement.iterate(query.parameters as unknown[]) as Iterable<R>) {

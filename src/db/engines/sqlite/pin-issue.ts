@@ -16,7 +16,13 @@ interface IssueState {
   counts: Map<string, number>;
 }
 
-async function readIssueState(db: Kysely<Database>, tenantId: TenantId, purpose: PinPurpose, subject: string, counters: ReadonlyArray<{ key: string; windowStart: number }>): Promise<IssueState> {
+async function readIssueState(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  purpose: PinPurpose,
+  subject: string,
+  counters: ReadonlyArray<{ key: string; windowStart: number }>,
+): Promise<IssueState> {
   const row = await db
     .selectNoFrom((eb) => [
       eb
@@ -27,16 +33,29 @@ async function readIssueState(db: Kysely<Database>, tenantId: TenantId, purpose:
         .where('subject', '=', subject)
         .as('issued_at'),
       ...counters.map((c, i) =>
-        eb.selectFrom('rate_counters').select('count').where('key', '=', c.key).where('window_start', '=', c.windowStart).as(`count_${i}`),
+        eb
+          .selectFrom('rate_counters')
+          .select('count')
+          .where('key', '=', c.key)
+          .where('window_start', '=', c.windowStart)
+          .as(`count_${i}`),
       ),
     ])
     .executeTakeFirstOrThrow();
   const values = row as Record<string, number | string | null>;
   const counts = new Map(counters.map((c, i) => [c.key, Number(values[`count_${i}`] ?? 0)]));
-  return { issuedAt: values.issued_at === null || values.issued_at === undefined ? undefined : Number(values.issued_at), counts };
+  return {
+    issuedAt: values.issued_at === null || values.issued_at === undefined ? undefined : Number(values.issued_at),
+    counts,
+  };
 }
 
-async function replacePin(db: Kysely<Database>, tenantId: TenantId, pin: NewPin, notIssuedAfter: number): Promise<boolean> {
+async function replacePin(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  pin: NewPin,
+  notIssuedAfter: number,
+): Promise<boolean> {
   const row = await db
     .insertInto('pins')
     .values({
@@ -71,7 +90,9 @@ async function countHits(db: Kysely<Database>, counters: ReadonlyArray<CounterLi
   const rows = await db
     .insertInto('rate_counters')
     .values(counters.map((c) => ({ key: c.key, window_start: c.windowStart, count: 1 })))
-    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }))
+    .onConflict((oc) =>
+      oc.columns(['key', 'window_start']).doUpdateSet({ count: sql<number>`rate_counters.count + 1` }),
+    )
     .returning(['key', 'count'])
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.count)]));
@@ -80,20 +101,37 @@ async function countHits(db: Kysely<Database>, counters: ReadonlyArray<CounterLi
 /** The PIN issue statement by statement, on `db` (a transaction). */
 async function issueSteps(db: Kysely<Database>, { tenantId, pin, claim, rules }: PinIssue): Promise<IssueOutcome> {
   if (claim) {
-    const row = await db.insertInto('rate_counters').values(claim).onConflict((oc) => oc.columns(['key', 'window_start']).doNothing()).returning('key').executeTakeFirst();
-    if (!row) return { claimed: false, issuedAt: undefined, lockCounts: [], counts: undefined, withinBudget: true, stored: false };
+    const row = await db
+      .insertInto('rate_counters')
+      .values(claim)
+      .onConflict((oc) => oc.columns(['key', 'window_start']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (!row)
+      return {
+        claimed: false,
+        issuedAt: undefined,
+        lockCounts: [],
+        counts: undefined,
+        withinBudget: true,
+        stored: false,
+      };
   }
   const state = await readIssueState(db, tenantId, pin.purpose, pin.subject, [...rules.locks, ...rules.budgets]);
   const lockCounts = rules.locks.map((l) => state.counts.get(l.key) ?? 0);
   const outcome = { claimed: true, issuedAt: state.issuedAt, lockCounts, withinBudget: true, stored: false };
-  const refused = (state.issuedAt !== undefined && state.issuedAt > rules.notIssuedAfter) || rules.locks.some((l, i) => lockCounts[i]! >= l.limit);
+  const refused =
+    (state.issuedAt !== undefined && state.issuedAt > rules.notIssuedAfter) ||
+    rules.locks.some((l, i) => lockCounts[i]! >= l.limit);
   if (refused) return { ...outcome, counts: undefined };
   const byKey = await countHits(db, rules.counters);
   const counts = rules.counters.map((c) => byKey.get(c.key) ?? 1);
   if (rules.counters.some((c, i) => counts[i]! > c.limit)) return { ...outcome, counts };
-  if (rules.budgets.some((b) => (state.counts.get(b.key) ?? 0) >= b.limit)) return { ...outcome, counts, withinBudget: false };
+  if (rules.budgets.some((b) => (state.counts.get(b.key) ?? 0) >= b.limit))
+    return { ...outcome, counts, withinBudget: false };
   if (rules.budgets.length > 0) await countHits(db, rules.budgets);
   return { ...outcome, counts, stored: await replacePin(db, tenantId, pin, rules.notIssuedAfter) };
 }
 
-export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => (issue) => db.transaction().execute((trx) => issueSteps(trx, issue));
+export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => (issue) =>
+  db.transaction().execute((trx) => issueSteps(trx, issue));

@@ -9,7 +9,12 @@ import type { Engine } from '../engine.js';
 export const writeDeliveryResults: Engine['writeDeliveryResults'] = async (trx, tenantId, messageId, results, now) => {
   if (results.length === 0) return;
   const seqs = results.map((r) => r.seq);
-  const values = sql.join(results.map((r) => sql`(cast(${r.seq} as integer), ${r.status}, ${r.provider}, ${r.providerId}, ${r.error}, ${r.attempted ? 1 : 0}, ${r.answer})`));
+  const values = sql.join(
+    results.map(
+      (r) =>
+        sql`(cast(${r.seq} as integer), ${r.status}, ${r.provider}, ${r.providerId}, ${r.error}, ${r.attempted ? 1 : 0}, ${r.answer})`,
+    ),
+  );
   await sql`
     with r (seq, status, provider, provider_id, error, attempted, answer) as (values ${values})
     update deliveries set

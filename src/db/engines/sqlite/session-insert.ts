@@ -12,12 +12,19 @@ import { sessionInsert } from '../writes.js';
 
 export const sessionFromPin: Engine['sessionFromPin'] = (db: Kysely<Database>) => {
   const insertSession = sessionInsert(db);
-  const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) => db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')));
+  const deletePin = precompile(db, (db, p: Param<{ tenantId: TenantId; id: string }>) =>
+    db.deleteFrom('pins').where('tenant_id', '=', p('tenantId')).where('id', '=', p('id')),
+  );
   return (row, pinId, audit) =>
     db.transaction().execute(async (trx) => {
-      if (Number((await deletePin({ tenantId: row.tenant_id as TenantId, id: pinId }, trx)).numAffectedRows) !== 1) return false;
+      if (Number((await deletePin({ tenantId: row.tenant_id as TenantId, id: pinId }, trx)).numAffectedRows) !== 1)
+        return false;
       await insertSession(row, trx);
-      if (audit) await trx.insertInto('audit_log').values({ ...audit, tenant_id: row.tenant_id }).execute();
+      if (audit)
+        await trx
+          .insertInto('audit_log')
+          .values({ ...audit, tenant_id: row.tenant_id })
+          .execute();
       return true;
     });
 };

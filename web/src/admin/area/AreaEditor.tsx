@@ -33,7 +33,11 @@ const buffers = new WeakMap<L.Layer, number>();
 function shapeOf(layer: L.Layer, defaultBuffer: number): AreaShape | null {
   if (layer instanceof L.Circle) {
     const c = layer.getLatLng();
-    return { type: 'Feature', geometry: { type: 'Point', coordinates: [c.lng, c.lat] }, properties: { shape: 'circle', radius: Math.round(layer.getRadius()) } };
+    return {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [c.lng, c.lat] },
+      properties: { shape: 'circle', radius: Math.round(layer.getRadius()) },
+    };
   }
   if (layer instanceof L.Polygon) {
     const geometry = layer.toGeoJSON().geometry;
@@ -83,7 +87,9 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
   latest.current = { onChange, bufferMetres };
 
   function emit() {
-    const shapes = (drawn.current?.getLayers() ?? []).map((l) => shapeOf(l, latest.current.bufferMetres)).filter((s): s is AreaShape => s !== null);
+    const shapes = (drawn.current?.getLayers() ?? [])
+      .map((l) => shapeOf(l, latest.current.bufferMetres))
+      .filter((s): s is AreaShape => s !== null);
     emitted.current = shapes;
     latest.current.onChange(shapes);
   }
@@ -92,7 +98,12 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
     if (!map) return undefined;
     const group = L.featureGroup().addTo(map);
     drawn.current = group;
-    map.pm.setGlobalOptions({ layerGroup: group, pathOptions: DRAW_STYLE, templineStyle: DRAW_STYLE, hintlineStyle: { ...DRAW_STYLE, dashArray: '5 5' } } as L.PM.GlobalOptions);
+    map.pm.setGlobalOptions({
+      layerGroup: group,
+      pathOptions: DRAW_STYLE,
+      templineStyle: DRAW_STYLE,
+      hintlineStyle: { ...DRAW_STYLE, dashArray: '5 5' },
+    } as L.PM.GlobalOptions);
     map.pm.setLang(currentLanguage());
     map.on('pm:drawstart', (e: { shape: string }) => setDrawing(e.shape as Tool['shape']));
     map.on('pm:drawend', () => setDrawing(null));
@@ -129,7 +140,11 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
   // The shape of the streets and postal codes, as the public map and the feeds show it (not editable).
   useEffect(() => {
     if (!map || !highlight?.selectionGeometry) return undefined;
-    const shape = L.geoJSON(highlight.selectionGeometry, { interactive: false, pmIgnore: true, style: { ...DRAW_STYLE, dashArray: '6 4', fillOpacity: 0.1 } } as L.GeoJSONOptions).addTo(map);
+    const shape = L.geoJSON(highlight.selectionGeometry, {
+      interactive: false,
+      pmIgnore: true,
+      style: { ...DRAW_STYLE, dashArray: '6 4', fillOpacity: 0.1 },
+    } as L.GeoJSONOptions).addTo(map);
     return () => void shape.remove();
   }, [map, highlight?.selectionGeometry]);
 
@@ -143,7 +158,10 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
   function draw(tool: Tool) {
     if (!map) return;
     if (drawing === tool.shape) return map.pm.disableDraw();
-    map.pm.enableDraw(tool.shape, { snappable: false, finishOn: tool.shape === 'Polygon' || tool.shape === 'Line' ? 'dblclick' : null } as L.PM.DrawModeOptions);
+    map.pm.enableDraw(tool.shape, {
+      snappable: false,
+      finishOn: tool.shape === 'Polygon' || tool.shape === 'Line' ? 'dblclick' : null,
+    } as L.PM.DrawModeOptions);
   }
 
   function toggleEdit() {
@@ -170,7 +188,14 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
     <div class="area-editor">
       <div class="area-editor__toolbar" role="toolbar" aria-label={t('admin.area.tools')} hidden={readOnly}>
         {TOOLS.map((tool) => (
-          <Button key={tool.key} variant="secondary" small aria-pressed={drawing === tool.shape} data-tool={tool.key} onClick={() => draw(tool)}>
+          <Button
+            key={tool.key}
+            variant="secondary"
+            small
+            aria-pressed={drawing === tool.shape}
+            data-tool={tool.key}
+            onClick={() => draw(tool)}
+          >
             {t(`admin.area.${tool.key}`)}
           </Button>
         ))}
@@ -187,9 +212,24 @@ export function AreaEditor({ tenant, value, onChange, readOnly = false, highligh
         </p>
       ) : null}
       <MapSearch map={map} tenantSlug={tenant.slug} />
-      <div ref={ref} class="map map--tall" role="region" aria-label={t('admin.area.map')} data-shapes={value.length} data-street-shape={highlight?.selectionGeometry ? 'drawn' : undefined} />
+      <div
+        ref={ref}
+        class="map map--tall"
+        role="region"
+        aria-label={t('admin.area.map')}
+        data-shapes={value.length}
+        data-street-shape={highlight?.selectionGeometry ? 'drawn' : undefined}
+      />
       <div class="row" hidden={readOnly}>
-        <TextField label={t('admin.area.buffer')} type="number" min="1" max="5000" value={buffer} onValue={applyBuffer} inputMode="numeric" />
+        <TextField
+          label={t('admin.area.buffer')}
+          type="number"
+          min="1"
+          max="5000"
+          value={buffer}
+          onValue={applyBuffer}
+          inputMode="numeric"
+        />
         <AreaUpload defaultBuffer={bufferMetres} onShapes={(shapes) => onChange([...value, ...shapes])} />
       </div>
     </div>

@@ -58,11 +58,25 @@ function StreetRow({ value, index, onChange, onRemove, findStreets }: StreetRowP
           onValue={(street) => set({ street })}
           list={listId}
           autoComplete="off"
-          hint={suggestions && suggestions.length === 0 ? t('admin.area.noStreet', { prefix: value.street.trim() }) : undefined}
+          hint={
+            suggestions && suggestions.length === 0
+              ? t('admin.area.noStreet', { prefix: value.street.trim() })
+              : undefined
+          }
         />
         <datalist id={listId}>{exact ? null : suggestions?.map((s) => <option key={s} value={s} />)}</datalist>
-        <TextField label={t('admin.area.from')} inputMode="numeric" value={value.from?.toString() ?? ''} onValue={(v) => set({ from: number(v) })} />
-        <TextField label={t('admin.area.to')} inputMode="numeric" value={value.to?.toString() ?? ''} onValue={(v) => set({ to: number(v) })} />
+        <TextField
+          label={t('admin.area.from')}
+          inputMode="numeric"
+          value={value.from?.toString() ?? ''}
+          onValue={(v) => set({ from: number(v) })}
+        />
+        <TextField
+          label={t('admin.area.to')}
+          inputMode="numeric"
+          value={value.to?.toString() ?? ''}
+          onValue={(v) => set({ to: number(v) })}
+        />
         <SelectField
           label={t('admin.area.side')}
           value={value.side ?? 'both'}
@@ -98,7 +112,11 @@ export function AreaSelections({ streets, postalCodes, onChange, disabled, findS
             findStreets={findStreets}
           />
         ))}
-        <Button variant="secondary" small onClick={() => onChange({ streets: [...streets, { street: '', side: 'both' }] })}>
+        <Button
+          variant="secondary"
+          small
+          onClick={() => onChange({ streets: [...streets, { street: '', side: 'both' }] })}
+        >
           {t('admin.area.addStreet')}
         </Button>
         <TextField

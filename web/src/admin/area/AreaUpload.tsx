@@ -12,7 +12,13 @@ export async function readAreaFile(file: File, defaultBuffer: number): Promise<A
   return shapesFromGeoJson(parsed, defaultBuffer);
 }
 
-export function AreaUpload({ defaultBuffer, onShapes }: { defaultBuffer: number; onShapes: (shapes: AreaDraft) => void }) {
+export function AreaUpload({
+  defaultBuffer,
+  onShapes,
+}: {
+  defaultBuffer: number;
+  onShapes: (shapes: AreaDraft) => void;
+}) {
   const t = useT();
   const id = useId();
   const [problem, setProblem] = useState<string | null>(null);
@@ -35,7 +41,12 @@ export function AreaUpload({ defaultBuffer, onShapes }: { defaultBuffer: number;
   return (
     <div class="field">
       <label for={id}>{t('admin.area.upload')}</label>
-      <input id={id} type="file" accept=".geojson,.json,.kml,application/geo+json,application/json,application/vnd.google-earth.kml+xml" onChange={(e) => void load(e.currentTarget)} />
+      <input
+        id={id}
+        type="file"
+        accept=".geojson,.json,.kml,application/geo+json,application/json,application/vnd.google-earth.kml+xml"
+        onChange={(e) => void load(e.currentTarget)}
+      />
       {problem ? <Alert kind="error">{problem}</Alert> : null}
     </div>
   );

@@ -21,8 +21,12 @@ export function MapSearch({ map, tenantSlug }: { map: L.Map | null; tenantSlug: 
 
   async function find() {
     if (!map || text.trim().length < 2) return;
-    const response = await fetch(tenantPath(tenantSlug, `/addresses${query({ q: text.trim(), limit: 1 })}`), { headers: { accept: 'application/json' } });
-    const found = response.ok ? ((await response.json()) as { items: Array<{ label: string; lat: number; lon: number }> }).items[0] : undefined;
+    const response = await fetch(tenantPath(tenantSlug, `/addresses${query({ q: text.trim(), limit: 1 })}`), {
+      headers: { accept: 'application/json' },
+    });
+    const found = response.ok
+      ? ((await response.json()) as { items: Array<{ label: string; lat: number; lon: number }> }).items[0]
+      : undefined;
     marker.current?.remove();
     if (!found) return setStatus(t('common.map.noAddressFound'));
     setStatus(found.label);

@@ -43,7 +43,13 @@ function useTrace(admin: NetworkPanelProps['admin'], value: NetworkArea | null) 
 }
 
 /** The network in the map's view, drawn again after each move; traced pipes and valves to close in red. */
-function useNetworkLayer(map: L.Map | null, admin: NetworkPanelProps['admin'], service: NetworkService, trace: NetworkTrace | null, onPipe: (at: [number, number]) => void) {
+function useNetworkLayer(
+  map: L.Map | null,
+  admin: NetworkPanelProps['admin'],
+  service: NetworkService,
+  trace: NetworkTrace | null,
+  onPipe: (at: [number, number]) => void,
+) {
   const [features, setFeatures] = useState<NetworkFeatures | null>(null);
   const [zoom, setZoom] = useState<number | null>(null);
   const click = useRef(onPipe);
@@ -68,12 +74,15 @@ function useNetworkLayer(map: L.Map | null, admin: NetworkPanelProps['admin'], s
       const [lon, lat] = f.geometry.coordinates as [number, number];
       if (f.geometry.type === 'LineString') {
         const hit = traced.has(f.properties.id);
-        const line = L.polyline(f.geometry.coordinates.map(([x, y]) => [y!, x!] as [number, number]), {
-          color: hit ? TRACED : PIPE,
-          weight: 2 + Math.min(6, (f.properties.diameter ?? 100) / 75),
-          className: `network-pipe network-pipe--${f.properties.id.replace(/[^\w-]/g, '_')}${hit ? ' network-pipe--traced' : ''}`,
-          pmIgnore: true,
-        } as L.PolylineOptions);
+        const line = L.polyline(
+          f.geometry.coordinates.map(([x, y]) => [y!, x!] as [number, number]),
+          {
+            color: hit ? TRACED : PIPE,
+            weight: 2 + Math.min(6, (f.properties.diameter ?? 100) / 75),
+            className: `network-pipe network-pipe--${f.properties.id.replace(/[^\w-]/g, '_')}${hit ? ' network-pipe--traced' : ''}`,
+            pmIgnore: true,
+          } as L.PolylineOptions,
+        );
         line.on('click', (e: L.LeafletMouseEvent) => click.current([e.latlng.lng, e.latlng.lat]));
         line.addTo(group);
       } else {
@@ -90,7 +99,11 @@ function useNetworkLayer(map: L.Map | null, admin: NetworkPanelProps['admin'], s
         } as L.CircleMarkerOptions).addTo(group);
       }
     }
-    if (trace?.outline) L.geoJSON(trace.outline, { interactive: false, style: { color: TRACED, weight: 1, dashArray: '4 4', fillOpacity: 0.08 } }).addTo(group);
+    if (trace?.outline)
+      L.geoJSON(trace.outline, {
+        interactive: false,
+        style: { color: TRACED, weight: 1, dashArray: '4 4', fillOpacity: 0.08 },
+      }).addTo(group);
     return () => void group.remove();
   }, [map, features, trace]);
   return { zoom, zoomedOut: zoom !== null && zoom < MIN_ZOOM, truncated: features?.truncated ?? false };
@@ -104,7 +117,12 @@ export function NetworkPanel(props: NetworkPanelProps) {
     <fieldset class="network-panel">
       <legend>{t('admin.network.heading')}</legend>
       <label class="row">
-        <input type="checkbox" checked={open} onChange={(e) => setOpen((e.target as HTMLInputElement).checked)} disabled={props.disabled} />
+        <input
+          type="checkbox"
+          checked={open}
+          onChange={(e) => setOpen((e.target as HTMLInputElement).checked)}
+          disabled={props.disabled}
+        />
         {t('admin.network.show')}
       </label>
       {open ? <NetworkMap {...props} /> : null}
@@ -119,7 +137,13 @@ function NetworkMap({ tenant, admin, value, onChange, disabled }: NetworkPanelPr
   const [service, setService] = useState<NetworkService>(value?.service ?? services[0] ?? 'water');
   const { ref, map } = useTenantMap(tenant);
   const { trace, error } = useTrace(admin, value);
-  const layer = useNetworkLayer(map, admin, service, trace, (at) => !disabled && onChange({ service, at, failedValves: [] }));
+  const layer = useNetworkLayer(
+    map,
+    admin,
+    service,
+    trace,
+    (at) => !disabled && onChange({ service, at, failedValves: [] }),
+  );
 
   const failed = new Set(value?.failedValves ?? []);
   const toggleFailed = (id: string) => {
@@ -134,7 +158,11 @@ function NetworkMap({ tenant, admin, value, onChange, disabled }: NetworkPanelPr
       {services.length > 1 ? (
         <label>
           {t('admin.network.service')}{' '}
-          <select value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value as NetworkService)} disabled={disabled}>
+          <select
+            value={service}
+            onChange={(e) => setService((e.target as HTMLSelectElement).value as NetworkService)}
+            disabled={disabled}
+          >
             {services.map((s) => (
               <option key={s} value={s}>
                 {t(`common.services.${s}`)}
@@ -144,18 +172,32 @@ function NetworkMap({ tenant, admin, value, onChange, disabled }: NetworkPanelPr
         </label>
       ) : null}
       <p class="muted">{layer.zoomedOut ? t('admin.network.zoomIn') : t('admin.network.hint')}</p>
-      <div ref={ref} class="map" role="region" aria-label={t('admin.network.map')} data-zoom={layer.zoom ?? undefined} data-traced={trace ? trace.isolatedPipes.length : undefined} />
+      <div
+        ref={ref}
+        class="map"
+        role="region"
+        aria-label={t('admin.network.map')}
+        data-zoom={layer.zoom ?? undefined}
+        data-traced={trace ? trace.isolatedPipes.length : undefined}
+      />
       <ErrorAlert error={error} />
       {trace ? (
         <div class="network-trace" data-addresses={trace.addresses.count}>
           <p>{t('admin.network.addresses', { count: trace.addresses.count, inferred: trace.addresses.inferred })}</p>
-          {trace.sourcesReached.length > 0 ? <p>{t('admin.network.sources', { ids: trace.sourcesReached.map((s) => s.id).join(', ') })}</p> : null}
+          {trace.sourcesReached.length > 0 ? (
+            <p>{t('admin.network.sources', { ids: trace.sourcesReached.map((s) => s.id).join(', ') })}</p>
+          ) : null}
           <h3>{t('admin.network.valves', { count: trace.valvesToClose.length })}</h3>
           <ul class="network-valves">
             {listed.map((v) => (
               <li key={v.id}>
                 <label>
-                  <input type="checkbox" checked={failed.has(v.id)} onChange={() => toggleFailed(v.id)} disabled={disabled} />
+                  <input
+                    type="checkbox"
+                    checked={failed.has(v.id)}
+                    onChange={() => toggleFailed(v.id)}
+                    disabled={disabled}
+                  />
                   {t('admin.network.failed', { id: v.id })}
                 </label>
               </li>

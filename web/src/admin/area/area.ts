@@ -36,14 +36,18 @@ export interface AreaValue {
 export const EMPTY_AREA: AreaValue = { shapes: [], streets: [], postalCodes: [], network: null };
 
 export function isEmptyArea(area: AreaValue): boolean {
-  return area.shapes.length === 0 && area.streets.length === 0 && area.postalCodes.length === 0 && area.network === null;
+  return (
+    area.shapes.length === 0 && area.streets.length === 0 && area.postalCodes.length === 0 && area.network === null
+  );
 }
 
 /** Shapes from an uploaded GeoJSON (any of Feature, FeatureCollection, bare geometry) or KML features. */
 export function shapesFromGeoJson(input: unknown, defaultBuffer: number): AreaDraft {
   const value = input as { type?: string; features?: unknown[]; geometry?: unknown; geometries?: unknown[] };
-  if (value?.type === 'FeatureCollection') return (value.features ?? []).flatMap((f) => shapesFromGeoJson(f, defaultBuffer));
-  if (value?.type === 'GeometryCollection') return (value.geometries ?? []).flatMap((g) => shapesFromGeoJson(g, defaultBuffer));
+  if (value?.type === 'FeatureCollection')
+    return (value.features ?? []).flatMap((f) => shapesFromGeoJson(f, defaultBuffer));
+  if (value?.type === 'GeometryCollection')
+    return (value.geometries ?? []).flatMap((g) => shapesFromGeoJson(g, defaultBuffer));
   if (value?.type === 'Feature') {
     const feature = value as Feature;
     const props = (feature.properties ?? {}) as { radius?: number; buffer?: number };
@@ -60,7 +64,11 @@ export function shapesFromGeoJson(input: unknown, defaultBuffer: number): AreaDr
     case 'LineString':
       return [{ type: 'Feature', geometry, properties: { shape: 'line', buffer: defaultBuffer } }];
     case 'MultiLineString':
-      return geometry.coordinates.map((coordinates) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates }, properties: { shape: 'line', buffer: defaultBuffer } }));
+      return geometry.coordinates.map((coordinates) => ({
+        type: 'Feature',
+        geometry: { type: 'LineString', coordinates },
+        properties: { shape: 'line', buffer: defaultBuffer },
+      }));
     default:
       return [];
   }

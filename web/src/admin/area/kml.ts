@@ -21,11 +21,21 @@ export function kmlToFeatures(text: string): Feature[] {
   for (const polygon of Array.from(doc.getElementsByTagName('Polygon'))) {
     const outer = ring(polygon.getElementsByTagName('outerBoundaryIs')[0] ?? null);
     const inner = Array.from(polygon.getElementsByTagName('innerBoundaryIs')).map(ring);
-    if (outer.length >= 4) features.push({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [outer, ...inner] } satisfies Polygon });
+    if (outer.length >= 4)
+      features.push({
+        type: 'Feature',
+        properties: {},
+        geometry: { type: 'Polygon', coordinates: [outer, ...inner] } satisfies Polygon,
+      });
   }
   for (const line of Array.from(doc.getElementsByTagName('LineString'))) {
     const coordinates = positions(line.getElementsByTagName('coordinates')[0]?.textContent);
-    if (coordinates.length >= 2) features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } satisfies LineString });
+    if (coordinates.length >= 2)
+      features.push({
+        type: 'Feature',
+        properties: {},
+        geometry: { type: 'LineString', coordinates } satisfies LineString,
+      });
   }
   return features;
 }

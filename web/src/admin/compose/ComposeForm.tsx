@@ -56,7 +56,12 @@ export function ComposeForm({ languages, kinds, heading, templates, onSend, allo
     >
       <h2 id="compose-heading">{heading}</h2>
       {kinds.length > 1 ? (
-        <SelectField label={t('admin.compose.kind')} value={kind} onValue={setKind} options={kinds.map((k) => ({ value: k, label: t(`admin.compose.kinds.${k}`) }))} />
+        <SelectField
+          label={t('admin.compose.kind')}
+          value={kind}
+          onValue={setKind}
+          options={kinds.map((k) => ({ value: k, label: t(`admin.compose.kinds.${k}`) }))}
+        />
       ) : null}
       {templates ? (
         <Button variant="secondary" small onClick={() => setTexts(templates(kind))}>
@@ -84,7 +89,15 @@ export function ComposeForm({ languages, kinds, heading, templates, onSend, allo
           { value: 'later', label: t('admin.compose.later') },
         ]}
       />
-      {when === 'later' ? <TextField label={t('admin.compose.sendAt')} type="datetime-local" value={sendAt} onValue={setSendAt} required /> : null}
+      {when === 'later' ? (
+        <TextField
+          label={t('admin.compose.sendAt')}
+          type="datetime-local"
+          value={sendAt}
+          onValue={setSendAt}
+          required
+        />
+      ) : null}
       <ErrorAlert error={send.error} />
       {done ? <Alert kind="ok">{t(done === 'sent' ? 'admin.compose.sent' : 'admin.compose.scheduled')}</Alert> : null}
       <Button type="submit" busy={send.busy} disabled={empty || (when === 'later' && !sendAt)}>

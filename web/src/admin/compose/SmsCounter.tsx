@@ -24,7 +24,13 @@ export function SmsCounter({ text, id, allowLinks = true }: { text: string; id?:
   const offending = nonGsmCharacters(sent);
   const link = !allowLinks && containsLink(text);
   return (
-    <span id={id} class={encoding === 'UCS-2' || link ? 'sms-counter sms-counter--ucs2' : 'sms-counter'} data-segments={segments} data-encoding={encoding} data-link={link || undefined}>
+    <span
+      id={id}
+      class={encoding === 'UCS-2' || link ? 'sms-counter sms-counter--ucs2' : 'sms-counter'}
+      data-segments={segments}
+      data-encoding={encoding}
+      data-link={link || undefined}
+    >
       {t('admin.compose.counter', { characters, encoding, count: segments })}
       {replaced.length ? ` ${t('admin.compose.replaced', { characters: replaced.join(' ') })}` : ''}
       {offending.length ? ` ${t('admin.compose.ucs2', { characters: offending.join(' ') })}` : ''}

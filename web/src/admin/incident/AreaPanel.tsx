@@ -24,11 +24,36 @@ export function AreaPanel({ tenant, value, onChange, preview, editable, findStre
   return (
     <div class="area-layout">
       <div>
-        <AreaEditor tenant={tenant} value={value.shapes} readOnly={!editable} highlight={preview.highlight} onChange={(shapes) => onChange({ ...value, shapes })} />
-        <AreaSelections streets={value.streets} postalCodes={value.postalCodes} disabled={!editable} onChange={(change) => onChange({ ...value, ...change })} findStreets={findStreets} />
-        {network ? <NetworkPanel tenant={tenant} admin={network} value={value.network} onChange={(next) => onChange({ ...value, network: next })} disabled={!editable} /> : null}
+        <AreaEditor
+          tenant={tenant}
+          value={value.shapes}
+          readOnly={!editable}
+          highlight={preview.highlight}
+          onChange={(shapes) => onChange({ ...value, shapes })}
+        />
+        <AreaSelections
+          streets={value.streets}
+          postalCodes={value.postalCodes}
+          disabled={!editable}
+          onChange={(change) => onChange({ ...value, ...change })}
+          findStreets={findStreets}
+        />
+        {network ? (
+          <NetworkPanel
+            tenant={tenant}
+            admin={network}
+            value={value.network}
+            onChange={(next) => onChange({ ...value, network: next })}
+            disabled={!editable}
+          />
+        ) : null}
       </div>
-      <PreviewPanel preview={preview.preview} updating={preview.updating} error={preview.error} hasArea={!isEmptyArea(value)} />
+      <PreviewPanel
+        preview={preview.preview}
+        updating={preview.updating}
+        error={preview.error}
+        hasArea={!isEmptyArea(value)}
+      />
     </div>
   );
 }

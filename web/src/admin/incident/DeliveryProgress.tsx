@@ -56,9 +56,23 @@ function useLiveCounts(admin: AdminApi, message: Message): DeliveryCounts {
   return counts;
 }
 
-function MessageActions({ admin, message, counts, role, onChanged }: { admin: AdminApi; message: Message; counts: DeliveryCounts; role: Role; onChanged: (m: Message) => void }) {
+function MessageActions({
+  admin,
+  message,
+  counts,
+  role,
+  onChanged,
+}: {
+  admin: AdminApi;
+  message: Message;
+  counts: DeliveryCounts;
+  role: Role;
+  onChanged: (m: Message) => void;
+}) {
   const t = useT();
-  const act = useAction(async (action: 'approve' | 'cancel' | 'retry') => onChanged(await admin.messageAction(message.id, action)));
+  const act = useAction(async (action: 'approve' | 'cancel' | 'retry') =>
+    onChanged(await admin.messageAction(message.id, action)),
+  );
   if (role === 'viewer') return null;
   const stoppable = ['awaiting-approval', 'scheduled', 'starting', 'sending'].includes(counts.status);
   return (
@@ -102,7 +116,10 @@ interface DeliveryProgressProps {
 export function warningText(t: ReturnType<typeof useT>, warning: string): string {
   const replaced = /^(fi|sv|en): typographic characters (.+) were replaced by plain ones \(GSM-7\)$/.exec(warning);
   if (!replaced) return warning;
-  return t('admin.delivery.replacedIn', { language: t(`common.languageNames.${replaced[1] as 'fi'}`), characters: replaced[2] });
+  return t('admin.delivery.replacedIn', {
+    language: t(`common.languageNames.${replaced[1] as 'fi'}`),
+    characters: replaced[2],
+  });
 }
 
 export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: DeliveryProgressProps) {
@@ -118,7 +135,8 @@ export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: 
   return (
     <div class="delivery" data-message-id={message.id} data-percent={percent} data-status={counts.status}>
       <p>
-        <strong>{t(`admin.compose.kinds.${message.kind}`)}</strong> <span class="badge">{t(`admin.delivery.statuses.${counts.status}`)}</span>
+        <strong>{t(`admin.compose.kinds.${message.kind}`)}</strong>{' '}
+        <span class="badge">{t(`admin.delivery.statuses.${counts.status}`)}</span>
         <span class="muted"> · {formatDateTime(message.createdAt)}</span>
         {counts.status === 'scheduled' && new Date(message.sendAt).getTime() > Date.now() ? (
           <span class="muted"> · {t('admin.delivery.scheduledFor', { time: formatDateTime(message.sendAt) })}</span>
@@ -152,7 +170,10 @@ export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: 
               <ul class="list-plain delivery__failures">
                 {message.failures.map((f) => (
                   <li key={f.reason}>
-                    {f.count} × <span class="muted" lang="en">{f.reason}</span>
+                    {f.count} ×{' '}
+                    <span class="muted" lang="en">
+                      {f.reason}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -46,11 +46,19 @@ interface IncidentDetailsProps {
 
 export function IncidentDetails({ services, value, onChange, errors = () => undefined }: IncidentDetailsProps) {
   const t = useT();
-  const set = <K extends keyof DetailsValue>(key: K) => (v: DetailsValue[K]) => onChange({ ...value, [key]: v });
+  const set =
+    <K extends keyof DetailsValue>(key: K) =>
+    (v: DetailsValue[K]) =>
+      onChange({ ...value, [key]: v });
   return (
     <div class="incident-details">
       <div class="grid-2">
-        <SelectField label={t('admin.incidents.service')} value={value.service} onValue={set('service')} options={services.map((s) => ({ value: s, label: t(`common.services.${s}`) }))} />
+        <SelectField
+          label={t('admin.incidents.service')}
+          value={value.service}
+          onValue={set('service')}
+          options={services.map((s) => ({ value: s, label: t(`common.services.${s}`) }))}
+        />
         <Choice
           legend={t('admin.incidents.kind')}
           name="incident-kind"
@@ -62,11 +70,35 @@ export function IncidentDetails({ services, value, onChange, errors = () => unde
           ]}
         />
       </div>
-      <TextField label={t('admin.incident.title')} value={value.title} onValue={set('title')} maxLength={200} error={errors('title')} required />
-      <TextArea label={t('admin.incident.description')} value={value.description} onValue={set('description')} error={errors('description')} />
+      <TextField
+        label={t('admin.incident.title')}
+        value={value.title}
+        onValue={set('title')}
+        maxLength={200}
+        error={errors('title')}
+        required
+      />
+      <TextArea
+        label={t('admin.incident.description')}
+        value={value.description}
+        onValue={set('description')}
+        error={errors('description')}
+      />
       <div class="grid-2">
-        <TextField label={t('admin.incident.startsAt')} type="datetime-local" value={value.startsAt} onValue={set('startsAt')} error={errors('startsAt')} />
-        <TextField label={t('admin.incident.endsAt')} type="datetime-local" value={value.endsAt} onValue={set('endsAt')} error={errors('endsAt')} />
+        <TextField
+          label={t('admin.incident.startsAt')}
+          type="datetime-local"
+          value={value.startsAt}
+          onValue={set('startsAt')}
+          error={errors('startsAt')}
+        />
+        <TextField
+          label={t('admin.incident.endsAt')}
+          type="datetime-local"
+          value={value.endsAt}
+          onValue={set('endsAt')}
+          error={errors('endsAt')}
+        />
       </div>
     </div>
   );

@@ -7,7 +7,9 @@ const CHANNELS = ['sms', 'voice', 'email', 'push'] as const;
 
 function costText(cost: Preview['cost']): string | null {
   if (!cost.segments) return null;
-  return new Intl.NumberFormat(currentLanguage(), { style: 'currency', currency: cost.currency }).format(cost.cents / 100);
+  return new Intl.NumberFormat(currentLanguage(), { style: 'currency', currency: cost.currency }).format(
+    cost.cents / 100,
+  );
 }
 
 interface PreviewPanelProps {

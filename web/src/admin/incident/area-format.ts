@@ -3,7 +3,14 @@
  * shapes as a FeatureCollection whose circles carry `radius` and lines `buffer` (metres); streets with
  * number ranges and postal codes beside it.
  */
-import { asFeatureCollection, shapesFromGeoJson, type AreaDraft, type AreaValue, type NetworkArea, type StreetSelection } from '../area/area';
+import {
+  asFeatureCollection,
+  shapesFromGeoJson,
+  type AreaDraft,
+  type AreaValue,
+  type NetworkArea,
+  type StreetSelection,
+} from '../area/area';
 
 export interface ApiArea {
   area: unknown;
@@ -20,10 +27,20 @@ function shapesToApi(shapes: AreaDraft): unknown {
 }
 
 export function toApiArea(value: AreaValue): ApiArea {
-  return { area: shapesToApi(value.shapes), streets: value.streets.filter((s) => s.street.trim()), postalCodes: value.postalCodes, network: value.network };
+  return {
+    area: shapesToApi(value.shapes),
+    streets: value.streets.filter((s) => s.street.trim()),
+    postalCodes: value.postalCodes,
+    network: value.network,
+  };
 }
 
-export function fromApiArea(incident: { area: unknown; streets?: unknown[]; postalCodes?: string[]; network?: NetworkArea | null }): AreaValue {
+export function fromApiArea(incident: {
+  area: unknown;
+  streets?: unknown[];
+  postalCodes?: string[];
+  network?: NetworkArea | null;
+}): AreaValue {
   return {
     shapes: incident.area ? shapesFromGeoJson(incident.area, 25) : [],
     streets: (incident.streets ?? []) as StreetSelection[],

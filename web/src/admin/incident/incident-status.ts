@@ -13,7 +13,10 @@ export function toMillis(value: string | number | null | undefined): number | nu
  * The status people see, the same as the public map's (feed.service publicStatus): an open incident
  * whose start is still ahead is planned, not active.
  */
-export function shownStatus(incident: Incident, now = Date.now()): 'draft' | 'planned' | 'active' | 'resolved' | 'cancelled' {
+export function shownStatus(
+  incident: Incident,
+  now = Date.now(),
+): 'draft' | 'planned' | 'active' | 'resolved' | 'cancelled' {
   if (incident.status !== 'active') return incident.status;
   const starts = toMillis(incident.startsAt);
   return starts !== null && starts > now ? 'planned' : 'active';

@@ -31,12 +31,22 @@ export interface AreaHighlight {
   selectionGeometry: MultiPolygon | null;
 }
 
-export function useAreaPreview({ admin, area, saveArea, editable, incidentId, selectionGeometry = null, refresh }: AreaPreviewOptions) {
+export function useAreaPreview({
+  admin,
+  area,
+  saveArea,
+  editable,
+  incidentId,
+  selectionGeometry = null,
+  refresh,
+}: AreaPreviewOptions) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [updating, setUpdating] = useState(false);
   const [error, setError] = useState<unknown>(null);
   /** The incident whose saved area the map highlights, and a version that changes with each save. */
-  const [highlight, setHighlight] = useState<AreaHighlight | null>(incidentId ? { incidentId, version: '0', selectionGeometry } : null);
+  const [highlight, setHighlight] = useState<AreaHighlight | null>(
+    incidentId ? { incidentId, version: '0', selectionGeometry } : null,
+  );
   const chain = useRef<Promise<void>>(Promise.resolve());
   const generation = useRef(0);
   const save = useRef(saveArea);
@@ -72,7 +82,11 @@ export function useAreaPreview({ admin, area, saveArea, editable, incidentId, se
           if (!id) return;
           const counts = await admin.preview(id);
           if (mine === generation.current) {
-            setHighlight({ incidentId: id, version: String(mine), selectionGeometry: saved ? saved.selectionGeometry : selectionGeometry });
+            setHighlight({
+              incidentId: id,
+              version: String(mine),
+              selectionGeometry: saved ? saved.selectionGeometry : selectionGeometry,
+            });
             setPreview(counts);
             setError(null);
           }

@@ -29,8 +29,14 @@ function Subject({ entry, operators }: { entry: AuditEntry; operators: Map<strin
   if (!entry.subjectType) return null;
   const kind = t(`admin.audit.subjectTypes.${entry.subjectType}` as SubjectKey, { defaultValue: entry.subjectType });
   const detail = (entry.detail ?? {}) as { incidentId?: unknown };
-  const incidentId = entry.subjectType === 'incident' ? entry.subjectId : typeof detail.incidentId === 'string' ? detail.incidentId : null;
-  if (incidentId && entry.action !== 'incident.delete') return <Link href={`/admin/incidents/${encodeURIComponent(incidentId)}`}>{kind}</Link>;
+  const incidentId =
+    entry.subjectType === 'incident'
+      ? entry.subjectId
+      : typeof detail.incidentId === 'string'
+        ? detail.incidentId
+        : null;
+  if (incidentId && entry.action !== 'incident.delete')
+    return <Link href={`/admin/incidents/${encodeURIComponent(incidentId)}`}>{kind}</Link>;
   const operator = entry.subjectType === 'operator' && entry.subjectId ? operators.get(entry.subjectId) : undefined;
   return <>{operator ? `${kind}: ${operator.name ?? operator.email}` : kind}</>;
 }
@@ -62,7 +68,10 @@ export function AuditPage({ session }: { session: ConsoleSession }) {
           columns={[
             { header: t('admin.audit.at'), cell: (e) => formatDateTime(e.at) },
             { header: t('admin.audit.actor'), cell: (e) => <Actor entry={e} operators={operators} /> },
-            { header: t('admin.audit.action'), cell: (e) => t(`admin.audit.actions.${e.action}` as ActionKey, { defaultValue: e.action }) },
+            {
+              header: t('admin.audit.action'),
+              cell: (e) => t(`admin.audit.actions.${e.action}` as ActionKey, { defaultValue: e.action }),
+            },
             { header: t('admin.audit.subject'), cell: (e) => <Subject entry={e} operators={operators} /> },
             {
               header: t('admin.audit.detail'),

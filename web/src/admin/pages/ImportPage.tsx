@@ -24,7 +24,14 @@ function useRun(session: ConsoleSession, initial: ImportRun | null): ImportRun |
   useEffect(() => setRun(initial), [initial]);
   useEffect(() => {
     if (!run || !inProgress(run)) return undefined;
-    const timer = setTimeout(() => void session.admin.importRun(run.id).then(setRun).catch(() => undefined), POLL_MS);
+    const timer = setTimeout(
+      () =>
+        void session.admin
+          .importRun(run.id)
+          .then(setRun)
+          .catch(() => undefined),
+      POLL_MS,
+    );
     return () => clearTimeout(timer);
   }, [run]);
   return run;
@@ -32,7 +39,8 @@ function useRun(session: ConsoleSession, initial: ImportRun | null): ImportRun |
 
 function Report({ session, run }: { session: ConsoleSession; run: ImportRun }) {
   const t = useT();
-  const progress = run.fileBytes && run.progress ? Math.floor((run.progress.bytesRead / run.fileBytes) * 100) : undefined;
+  const progress =
+    run.fileBytes && run.progress ? Math.floor((run.progress.bytesRead / run.fileBytes) * 100) : undefined;
   return (
     <section class="card" aria-labelledby="report-heading" data-status={run.status}>
       <h2 id="report-heading">
@@ -110,7 +118,12 @@ export function ImportPage({ session }: { session: ConsoleSession }) {
       <Form class="card" onSubmit={() => void upload.run()}>
         <div class="field">
           <label for="register-file">{t('admin.import.file')}</label>
-          <input id="register-file" type="file" accept=".csv,.txt,text/csv" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          <input
+            id="register-file"
+            type="file"
+            accept=".csv,.txt,text/csv"
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+          />
         </div>
         <div class="grid-2">
           <SelectField
@@ -136,7 +149,11 @@ export function ImportPage({ session }: { session: ConsoleSession }) {
           />
         </div>
         <Checkbox label={t('admin.import.dryRun')} checked={dryRun} onChange={setDryRun} />
-        <Checkbox label={t('admin.import.allowMassRemoval')} checked={allowMassRemoval} onChange={setAllowMassRemoval} />
+        <Checkbox
+          label={t('admin.import.allowMassRemoval')}
+          checked={allowMassRemoval}
+          onChange={setAllowMassRemoval}
+        />
         <ErrorAlert error={upload.error} />
         <Button type="submit" busy={upload.busy || inProgress(run)} disabled={!file}>
           {t('admin.import.submit')}

@@ -24,9 +24,19 @@ import { shownStatus } from '../incident/incident-status';
 const FIRST: MessageKind[] = ['alert'];
 const FOLLOW_UPS: MessageKind[] = ['update', 'all-clear', 'cancel'];
 
-function IncidentHeader({ session, incident, onChanged }: { session: ConsoleSession; incident: Incident; onChanged: (i: Incident) => void }) {
+function IncidentHeader({
+  session,
+  incident,
+  onChanged,
+}: {
+  session: ConsoleSession;
+  incident: Incident;
+  onChanged: (i: Incident) => void;
+}) {
   const t = useT();
-  const change = useAction(async (body: { published?: boolean; status?: IncidentStatus }) => onChanged(await session.admin.updateIncident(incident.id, body)));
+  const change = useAction(async (body: { published?: boolean; status?: IncidentStatus }) =>
+    onChanged(await session.admin.updateIncident(incident.id, body)),
+  );
   const canEdit = session.operator.role !== 'viewer';
   const open = incident.status === 'active' || incident.status === 'draft';
   return (
@@ -36,8 +46,11 @@ function IncidentHeader({ session, incident, onChanged }: { session: ConsoleSess
       </p>
       <h1 id="incident-heading">{incident.title}</h1>
       <p>
-        <StatusBadge status={shownStatus(incident)} /> {t(`common.services.${incident.service}`)} · {t(`common.kinds.${incident.kind}`)} ·{' '}
-        <span class={incident.published ? 'badge badge--ok' : 'badge'}>{incident.published ? t('admin.incident.published') : t('admin.incident.notPublished')}</span>
+        <StatusBadge status={shownStatus(incident)} /> {t(`common.services.${incident.service}`)} ·{' '}
+        {t(`common.kinds.${incident.kind}`)} ·{' '}
+        <span class={incident.published ? 'badge badge--ok' : 'badge'}>
+          {incident.published ? t('admin.incident.published') : t('admin.incident.notPublished')}
+        </span>
       </p>
       <p class="muted">
         {incident.startsAt ? `${t('admin.incident.startsAt')}: ${formatDateTime(incident.startsAt)}` : ''}
@@ -46,11 +59,21 @@ function IncidentHeader({ session, incident, onChanged }: { session: ConsoleSess
       {incident.description ? <p class="notice-text">{incident.description}</p> : null}
       {canEdit ? (
         <div class="row">
-          <Button variant="secondary" small busy={change.busy} onClick={() => void change.run({ published: !incident.published })}>
+          <Button
+            variant="secondary"
+            small
+            busy={change.busy}
+            onClick={() => void change.run({ published: !incident.published })}
+          >
             {incident.published ? t('admin.incident.unpublish') : t('admin.incident.publish')}
           </Button>
           {open ? (
-            <Button variant="secondary" small busy={change.busy} onClick={() => void change.run({ status: 'resolved' })}>
+            <Button
+              variant="secondary"
+              small
+              busy={change.busy}
+              onClick={() => void change.run({ status: 'resolved' })}
+            >
               {t('admin.incident.resolve')}
             </Button>
           ) : null}
@@ -64,7 +87,17 @@ function IncidentHeader({ session, incident, onChanged }: { session: ConsoleSess
 /** Set by the area section: saves an area change still waiting to settle, so a Send goes to the area as drawn. */
 type AreaSettle = { current: () => Promise<void> };
 
-function AreaSection({ session, incident, frozen, settle }: { session: ConsoleSession; incident: Incident; frozen: boolean; settle: AreaSettle }) {
+function AreaSection({
+  session,
+  incident,
+  frozen,
+  settle,
+}: {
+  session: ConsoleSession;
+  incident: Incident;
+  frozen: boolean;
+  settle: AreaSettle;
+}) {
   const t = useT();
   const initial = useMemo(() => fromApiArea(incident), [incident.id]);
   const [area, setArea] = useState<AreaValue>(initial);
@@ -83,7 +116,14 @@ function AreaSection({ session, incident, frozen, settle }: { session: ConsoleSe
   return (
     <section aria-labelledby="area-heading">
       <h2 id="area-heading">{t('admin.incident.area')}</h2>
-      <AreaPanel tenant={session.tenant} value={area} onChange={setArea} preview={preview} editable={editable} findStreets={session.admin.findStreets} />
+      <AreaPanel
+        tenant={session.tenant}
+        value={area}
+        onChange={setArea}
+        preview={preview}
+        editable={editable}
+        findStreets={session.admin.findStreets}
+      />
     </section>
   );
 }

@@ -29,8 +29,15 @@ export function IncidentsPage({ session }: { session: ConsoleSession }) {
       </div>
       <div class="tabs" role="group" aria-label={t('admin.incidents.heading')}>
         {TABS.map((name) => (
-          <button key={name} type="button" class={tab === name ? 'tab tab--current' : 'tab'} aria-pressed={tab === name} onClick={() => setTab(name)}>
-            {t(`admin.incidents.tabs.${name}`)} ({(incidents.data?.items ?? []).filter((i) => incidentTab(i) === name).length})
+          <button
+            key={name}
+            type="button"
+            class={tab === name ? 'tab tab--current' : 'tab'}
+            aria-pressed={tab === name}
+            onClick={() => setTab(name)}
+          >
+            {t(`admin.incidents.tabs.${name}`)} (
+            {(incidents.data?.items ?? []).filter((i) => incidentTab(i) === name).length})
           </button>
         ))}
       </div>
@@ -43,8 +50,14 @@ export function IncidentsPage({ session }: { session: ConsoleSession }) {
           rows={shown}
           rowKey={(i) => i.id}
           columns={[
-            { header: t('admin.incidents.title'), cell: (i) => <Link href={`/admin/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link> },
-            { header: t('admin.incidents.service'), cell: (i) => `${t(`common.services.${i.service}`)} · ${t(`common.kinds.${i.kind}`)}` },
+            {
+              header: t('admin.incidents.title'),
+              cell: (i) => <Link href={`/admin/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link>,
+            },
+            {
+              header: t('admin.incidents.service'),
+              cell: (i) => `${t(`common.services.${i.service}`)} · ${t(`common.kinds.${i.kind}`)}`,
+            },
             { header: t('admin.incidents.status'), cell: (i) => <StatusBadge status={shownStatus(i)} /> },
             { header: t('admin.incidents.starts'), cell: (i) => formatDateTime(i.startsAt) },
             { header: t('admin.incidents.ends'), cell: (i) => formatDateTime(i.endsAt) },

@@ -45,15 +45,44 @@ export function NewIncidentPage({ session }: { session: ConsoleSession }) {
   const [generation, setGeneration] = useState(0);
   const draft = useLoad(() => storedDraft(session), [session.tenant.slug, generation]);
   if (draft.loading) return <Loading />;
-  return <NewIncidentForm key={`${generation}:${draft.data?.id ?? ''}`} session={session} draft={draft.data ?? null} onDiscarded={() => setGeneration((g) => g + 1)} />;
+  return (
+    <NewIncidentForm
+      key={`${generation}:${draft.data?.id ?? ''}`}
+      session={session}
+      draft={draft.data ?? null}
+      onDiscarded={() => setGeneration((g) => g + 1)}
+    />
+  );
 }
 
-function NewIncidentForm({ session, draft, onDiscarded }: { session: ConsoleSession; draft: Incident | null; onDiscarded: () => void }) {
+function NewIncidentForm({
+  session,
+  draft,
+  onDiscarded,
+}: {
+  session: ConsoleSession;
+  draft: Incident | null;
+  onDiscarded: () => void;
+}) {
   const t = useT();
   const [details, setDetails] = useState<DetailsValue>(
     draft
-      ? { service: draft.service, kind: draft.kind, title: draft.title, description: draft.description ?? '', startsAt: toLocalInput(draft.startsAt), endsAt: toLocalInput(draft.endsAt) }
-      : { service: session.tenant.services[0] ?? 'water', kind: 'sudden', title: '', description: '', startsAt: '', endsAt: '' },
+      ? {
+          service: draft.service,
+          kind: draft.kind,
+          title: draft.title,
+          description: draft.description ?? '',
+          startsAt: toLocalInput(draft.startsAt),
+          endsAt: toLocalInput(draft.endsAt),
+        }
+      : {
+          service: session.tenant.services[0] ?? 'water',
+          kind: 'sudden',
+          title: '',
+          description: '',
+          startsAt: '',
+          endsAt: '',
+        },
   );
   const [area, setArea] = useState<AreaValue>(draft ? fromApiArea(draft) : EMPTY_AREA);
   const incidentId = useRef<string | null>(draft?.id ?? null);
@@ -73,12 +102,20 @@ function NewIncidentForm({ session, draft, onDiscarded }: { session: ConsoleSess
     return created;
   }
 
-  const preview = useAreaPreview({ admin: session.admin, area, saveArea, editable: true, incidentId: incidentId.current });
+  const preview = useAreaPreview({
+    admin: session.admin,
+    area,
+    saveArea,
+    editable: true,
+    incidentId: incidentId.current,
+  });
   const save = useAction(async () => {
     // A draft save still queued or under way would otherwise create a second incident beside this one.
     await preview.settle();
     const input = { ...detailsToInput(details), ...toApiArea(area), status: 'active' as const };
-    const id = incidentId.current ? (await session.admin.updateIncident(incidentId.current, input)).id : (await session.admin.createIncident({ ...input, published: false })).id;
+    const id = incidentId.current
+      ? (await session.admin.updateIncident(incidentId.current, input)).id
+      : (await session.admin.createIncident({ ...input, published: false })).id;
     storage(() => sessionStorage.removeItem(draftKey(session.tenant.slug)));
     navigate(`/admin/incidents/${encodeURIComponent(id)}`);
   });
@@ -96,14 +133,30 @@ function NewIncidentForm({ session, draft, onDiscarded }: { session: ConsoleSess
       <Form class="card" aria-label={t('admin.incident.details')} onSubmit={() => void save.run()}>
         <IncidentDetails services={session.tenant.services} value={details} onChange={setDetails} errors={fieldError} />
         <h2>{t('admin.incident.area')}</h2>
-        <AreaPanel tenant={session.tenant} value={area} onChange={setArea} preview={preview} editable findStreets={session.admin.findStreets} network={session.admin} />
-        {save.error && fieldError('area') ? <Alert kind="error">{fieldError('area')}</Alert> : <ErrorAlert error={save.error ?? discard.error} />}
+        <AreaPanel
+          tenant={session.tenant}
+          value={area}
+          onChange={setArea}
+          preview={preview}
+          editable
+          findStreets={session.admin.findStreets}
+          network={session.admin}
+        />
+        {save.error && fieldError('area') ? (
+          <Alert kind="error">{fieldError('area')}</Alert>
+        ) : (
+          <ErrorAlert error={save.error ?? discard.error} />
+        )}
         <div class="row">
           <Button type="submit" busy={save.busy} disabled={isEmptyArea(area) || !details.title.trim()}>
             {t('admin.incident.create')}
           </Button>
           {hasDraft ? (
-            <ConfirmButton question={t('admin.incident.discardConfirm')} onConfirm={() => discard.run()} busy={discard.busy}>
+            <ConfirmButton
+              question={t('admin.incident.discardConfirm')}
+              onConfirm={() => discard.run()}
+              busy={discard.busy}
+            >
               {t('admin.incident.discard')}
             </ConfirmButton>
           ) : null}

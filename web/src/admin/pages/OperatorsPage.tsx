@@ -29,7 +29,13 @@ function AddOperator({ session, onAdded }: { session: ConsoleSession; onAdded: (
     <Form class="card" aria-labelledby="add-operator-heading" onSubmit={() => void add.run()}>
       <h2 id="add-operator-heading">{t('admin.operators.add')}</h2>
       <div class="grid-2">
-        <TextField label={t('admin.operators.email')} type="email" value={email} onValue={setEmail} autoComplete="off" />
+        <TextField
+          label={t('admin.operators.email')}
+          type="email"
+          value={email}
+          onValue={setEmail}
+          autoComplete="off"
+        />
         <SelectField label={t('admin.operators.role')} value={role} onValue={setRole} options={useRoleOptions()} />
       </div>
       <ErrorAlert error={add.error} />

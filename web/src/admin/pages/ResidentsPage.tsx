@@ -13,9 +13,19 @@ import type { ConsoleSession } from '../AdminApp';
 import type { ResidentAddress, ResidentRow } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 
-function AddressCell({ session, row, onChange }: { session: ConsoleSession; row: ResidentRow; onChange: (address: ResidentAddress) => void }) {
+function AddressCell({
+  session,
+  row,
+  onChange,
+}: {
+  session: ConsoleSession;
+  row: ResidentRow;
+  onChange: (address: ResidentAddress) => void;
+}) {
   const t = useT();
-  const toggle = useAction(async (address: ResidentAddress) => onChange(await session.admin.setResidentAddressActive(row.id, address.id, !address.active)));
+  const toggle = useAction(async (address: ResidentAddress) =>
+    onChange(await session.admin.setResidentAddressActive(row.id, address.id, !address.active)),
+  );
   const canChange = session.operator.role !== 'viewer';
   return (
     <>
@@ -25,7 +35,13 @@ function AddressCell({ session, row, onChange }: { session: ConsoleSession; row:
           {canChange ? (
             <>
               {' '}
-              <Button variant="secondary" small busy={toggle.busy} onClick={() => void toggle.run(a)} aria-label={`${t(a.active ? 'portal.addresses.deactivate' : 'portal.addresses.activate')}: ${a.label}`}>
+              <Button
+                variant="secondary"
+                small
+                busy={toggle.busy}
+                onClick={() => void toggle.run(a)}
+                aria-label={`${t(a.active ? 'portal.addresses.deactivate' : 'portal.addresses.activate')}: ${a.label}`}
+              >
                 {t(a.active ? 'portal.addresses.deactivate' : 'portal.addresses.activate')}
               </Button>
             </>
@@ -52,7 +68,13 @@ export function ResidentsPage({ session }: { session: ConsoleSession }) {
     setDeleted(true);
   });
   const replaceAddress = (id: string) => (address: ResidentAddress) =>
-    setRows((current) => current && current.map((r) => (r.id === id ? { ...r, addresses: r.addresses.map((a) => (a.id === address.id ? address : a)) } : r)));
+    setRows(
+      (current) =>
+        current &&
+        current.map((r) =>
+          r.id === id ? { ...r, addresses: r.addresses.map((a) => (a.id === address.id ? address : a)) } : r,
+        ),
+    );
   const canChange = session.operator.role !== 'viewer';
   return (
     <section aria-labelledby="residents-heading">
@@ -76,15 +98,28 @@ export function ResidentsPage({ session }: { session: ConsoleSession }) {
           rowKey={(r) => r.id}
           columns={[
             { header: t('admin.residents.name'), cell: (r) => r.name ?? t('admin.residents.nameHidden') },
-            { header: t('admin.residents.phones'), cell: (r) => r.endpoints.map((e) => <div key={e.id}>{e.value}</div>) },
-            { header: t('admin.residents.addresses'), cell: (r) => <AddressCell session={session} row={r} onChange={replaceAddress(r.id)} /> },
+            {
+              header: t('admin.residents.phones'),
+              cell: (r) => r.endpoints.map((e) => <div key={e.id}>{e.value}</div>),
+            },
+            {
+              header: t('admin.residents.addresses'),
+              cell: (r) => <AddressCell session={session} row={r} onChange={replaceAddress(r.id)} />,
+            },
             { header: t('admin.residents.source'), cell: (r) => t(`admin.residents.sources.${r.source}`) },
             ...(canChange
               ? [
                   {
                     header: t('admin.residents.actions'),
                     cell: (r: ResidentRow) => (
-                      <ConfirmButton variant="danger" question={t('admin.residents.deleteConfirm', { name: r.name ?? t('admin.residents.nameHidden') })} onConfirm={() => remove.run(r.id)} busy={remove.busy}>
+                      <ConfirmButton
+                        variant="danger"
+                        question={t('admin.residents.deleteConfirm', {
+                          name: r.name ?? t('admin.residents.nameHidden'),
+                        })}
+                        onConfirm={() => remove.run(r.id)}
+                        busy={remove.busy}
+                      >
                         {t('admin.residents.delete')}
                       </ConfirmButton>
                     ),

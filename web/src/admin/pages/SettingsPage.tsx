@@ -12,7 +12,20 @@ import type { ConsoleSession } from '../AdminApp';
 import type { SettingsChange, SettingsView } from '../admin-api';
 import { Form } from '../../shared/components/Form';
 
-type TextKey = 'name' | 'languages' | 'serviceArea' | 'country' | 'smsSender' | 'smsFooter' | 'quietStart' | 'quietEnd' | 'pinLength' | 'price' | 'brandColor' | 'tileUrl' | 'embedOrigins';
+type TextKey =
+  | 'name'
+  | 'languages'
+  | 'serviceArea'
+  | 'country'
+  | 'smsSender'
+  | 'smsFooter'
+  | 'quietStart'
+  | 'quietEnd'
+  | 'pinLength'
+  | 'price'
+  | 'brandColor'
+  | 'tileUrl'
+  | 'embedOrigins';
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
@@ -62,7 +75,10 @@ function fromForm(form: Form): SettingsChange {
     listed: form.listed,
     smsSender: form.smsSender.trim(),
     smsFooter: form.smsFooter,
-    quietHours: form.quietStart && form.quietEnd ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : null,
+    quietHours:
+      form.quietStart && form.quietEnd
+        ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
+        : null,
     pinLength: Number(form.pinLength),
     brandColor: form.brandColor,
     tileUrl: form.tileUrl.trim() || null,
@@ -125,8 +141,18 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
           }}
         >
           <TextField label={t('admin.settings.name')} value={form.name} onValue={set('name')} maxLength={200} />
-          <TextField label={t('admin.settings.languages')} hint={t('admin.settings.languagesHint')} value={form.languages} onValue={set('languages')} />
-          <TextArea label={t('admin.settings.serviceArea')} hint={t('admin.settings.serviceAreaHint')} value={form.serviceArea} onValue={set('serviceArea')} />
+          <TextField
+            label={t('admin.settings.languages')}
+            hint={t('admin.settings.languagesHint')}
+            value={form.languages}
+            onValue={set('languages')}
+          />
+          <TextArea
+            label={t('admin.settings.serviceArea')}
+            hint={t('admin.settings.serviceAreaHint')}
+            value={form.serviceArea}
+            onValue={set('serviceArea')}
+          />
           <TextField
             label={t('admin.settings.country')}
             hint={t('admin.settings.countryHint', { country: countryInEffect })}
@@ -134,23 +160,67 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
             onValue={set('country')}
             maxLength={2}
           />
-          <TextField label={t('admin.settings.sender')} hint={t('admin.settings.senderHint')} value={form.smsSender} onValue={set('smsSender')} maxLength={11} />
+          <TextField
+            label={t('admin.settings.sender')}
+            hint={t('admin.settings.senderHint')}
+            value={form.smsSender}
+            onValue={set('smsSender')}
+            maxLength={11}
+          />
           <TextArea label={t('admin.settings.footer')} value={form.smsFooter} onValue={set('smsFooter')} />
           <fieldset>
             <legend class="label">{t('admin.settings.quietHours')}</legend>
             <div class="grid-2">
-              <TextField label={t('admin.settings.quietStart')} type="text" placeholder="21:00" value={form.quietStart} onValue={set('quietStart')} />
-              <TextField label={t('admin.settings.quietEnd')} type="text" placeholder="07:00" value={form.quietEnd} onValue={set('quietEnd')} />
+              <TextField
+                label={t('admin.settings.quietStart')}
+                type="text"
+                placeholder="21:00"
+                value={form.quietStart}
+                onValue={set('quietStart')}
+              />
+              <TextField
+                label={t('admin.settings.quietEnd')}
+                type="text"
+                placeholder="07:00"
+                value={form.quietEnd}
+                onValue={set('quietEnd')}
+              />
             </div>
           </fieldset>
-          <TextField label={t('admin.settings.pinLength')} type="number" min="4" max="8" value={form.pinLength} onValue={set('pinLength')} />
+          <TextField
+            label={t('admin.settings.pinLength')}
+            type="number"
+            min="4"
+            max="8"
+            value={form.pinLength}
+            onValue={set('pinLength')}
+          />
           <TextField label={t('admin.settings.price')} value={form.price} onValue={set('price')} />
-          <Checkbox label={t('admin.settings.requireApproval')} checked={form.requireApproval} onChange={flag('requireApproval')} />
+          <Checkbox
+            label={t('admin.settings.requireApproval')}
+            checked={form.requireApproval}
+            onChange={flag('requireApproval')}
+          />
           <Checkbox label={t('admin.settings.requireTotp')} checked={form.requireTotp} onChange={flag('requireTotp')} />
-          <Checkbox label={t('admin.settings.householdMode')} checked={form.householdMode} onChange={flag('householdMode')} />
+          <Checkbox
+            label={t('admin.settings.householdMode')}
+            checked={form.householdMode}
+            onChange={flag('householdMode')}
+          />
           <Checkbox label={t('admin.settings.listed')} checked={form.listed} onChange={flag('listed')} />
-          <TextField label={t('admin.settings.brandColor')} type="color" value={form.brandColor || '#005a8c'} onValue={set('brandColor')} />
-          <TextField label={t('admin.settings.tileUrl')} hint={t('admin.settings.tileUrlHint')} type="url" value={form.tileUrl} onValue={set('tileUrl')} />
+          <TextField
+            label={t('admin.settings.brandColor')}
+            type="color"
+            value={form.brandColor || '#005a8c'}
+            onValue={set('brandColor')}
+          />
+          <TextField
+            label={t('admin.settings.tileUrl')}
+            hint={t('admin.settings.tileUrlHint')}
+            type="url"
+            value={form.tileUrl}
+            onValue={set('tileUrl')}
+          />
           <TextArea label={t('admin.settings.embedOrigins')} value={form.embedOrigins} onValue={set('embedOrigins')} />
           <ErrorAlert error={save.error} />
           {saved ? <Alert kind="ok">{t('admin.settings.saved')}</Alert> : null}

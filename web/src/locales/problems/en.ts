@@ -54,7 +54,8 @@ export const problemsEn = {
 
   'phone-format': 'Not a phone number. Use digits, spaces and hyphens only, for example 0401234567 or +358401234567.',
   'phone-invalid': 'Not a valid phone number.',
-  'phone-not-allowed': 'This kind of number (premium-rate, shared-cost or another special number) is not accepted. Give a mobile or landline number.',
+  'phone-not-allowed':
+    'This kind of number (premium-rate, shared-cost or another special number) is not accepted. Give a mobile or landline number.',
   'phone-country': 'Numbers of this country are not accepted here (accepted: {{countries}}).',
   'email-invalid': 'Not a valid email address.',
   'phone-or-email-both': 'Give a phone number or an email, not both.',
@@ -68,7 +69,8 @@ export const problemsEn = {
   'birth-date-format': 'Write the date as day.month.year (1.2.1980) or year-month-day (1980-02-01).',
   'date-not-exist': 'There is no such date.',
   'birth-date-range': 'Give a date between {{first}} and today.',
-  'business-id-invalid': 'Not a valid Finnish Y-tunnus (for example 0737546-2) or Swedish organisationsnummer (for example 556036-0793).',
+  'business-id-invalid':
+    'Not a valid Finnish Y-tunnus (for example 0737546-2) or Swedish organisationsnummer (for example 556036-0793).',
   'field-not-person': 'Not a detail of a private person.',
   'field-not-company': 'Not a detail of a company.',
   'field-from-register': 'This comes from the population register: you can hide it but not change it.',
@@ -152,7 +154,8 @@ export const problemsEn = {
   'file-empty': 'The file is empty.',
   'csv-malformed': 'The file is not valid CSV at line {{line}}.',
   'csv-quote-open': 'Line {{line}}: a quotation mark is not closed.',
-  'mass-removal': 'The file would remove {{removed}} of the {{before}} persons in the register. Check that it is the right file; if it is, allow mass removal.',
+  'mass-removal':
+    'The file would remove {{removed}} of the {{before}} persons in the register. Check that it is the right file; if it is, allow mass removal.',
   'import-retry-failed': 'Only a failed import can be retried.',
   'import-not-failed': 'The import has not failed any more.',
   'upload-one-file': 'Send one file.',

@@ -37,13 +37,17 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
 
   'pin-rejected': 'Väärä tai vanhentunut PIN-koodi.',
   'pin-rejected-last': 'Väärä tai vanhentunut PIN-koodi. Pyydä uusi.',
-  'pin-guesses-target': 'Liian monta väärää PIN-koodia tälle numerolle tai sähköpostille. Yritä uudelleen {{minutes}} minuutin kuluttua.',
+  'pin-guesses-target':
+    'Liian monta väärää PIN-koodia tälle numerolle tai sähköpostille. Yritä uudelleen {{minutes}} minuutin kuluttua.',
   'pin-guesses-network': 'Liian monta väärää PIN-koodia verkostasi. Yritä uudelleen {{minutes}} minuutin kuluttua.',
   'pin-cooldown': 'PIN-koodi lähetettiin hetki sitten. Voit pyytää uuden {{seconds}} sekunnin kuluttua.',
-  'pin-limit-network': 'Verkostasi on pyydetty liian monta PIN-koodia tämän tunnin aikana. Yritä uudelleen {{minutes}} minuutin kuluttua.',
-  'pin-limit-target': 'Tälle numerolle tai sähköpostille on pyydetty liian monta PIN-koodia tämän tunnin aikana. Yritä uudelleen {{minutes}} minuutin kuluttua.',
+  'pin-limit-network':
+    'Verkostasi on pyydetty liian monta PIN-koodia tämän tunnin aikana. Yritä uudelleen {{minutes}} minuutin kuluttua.',
+  'pin-limit-target':
+    'Tälle numerolle tai sähköpostille on pyydetty liian monta PIN-koodia tämän tunnin aikana. Yritä uudelleen {{minutes}} minuutin kuluttua.',
   'pin-budget-spent': 'PIN-koodeja lähetetään juuri nyt liian paljon. Yritä myöhemmin uudelleen.',
-  'pin-budget-voice': 'PIN-koodit puheluna ovat nyt tauolla. Anna matkapuhelinnumero tai sähköposti, tai yritä myöhemmin uudelleen.',
+  'pin-budget-voice':
+    'PIN-koodit puheluna ovat nyt tauolla. Anna matkapuhelinnumero tai sähköposti, tai yritä myöhemmin uudelleen.',
   'pin-not-sent': 'PIN-koodia ei juuri nyt voitu lähettää. Yritä hetken kuluttua uudelleen.',
   'captcha-missing': 'Vahvista, että et ole robotti.',
   'captcha-invalid': 'Robottitarkistus epäonnistui. Yritä uudelleen.',
@@ -51,9 +55,11 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'captcha-wrong': 'Robottitarkistus epäonnistui. Yritä uudelleen.',
   'captcha-used': 'Robottitarkistus on jo käytetty. Tee se uudelleen.',
 
-  'phone-format': 'Ei puhelinnumero. Käytä vain numeroita, välilyöntejä ja viivoja, esimerkiksi 0401234567 tai +358401234567.',
+  'phone-format':
+    'Ei puhelinnumero. Käytä vain numeroita, välilyöntejä ja viivoja, esimerkiksi 0401234567 tai +358401234567.',
   'phone-invalid': 'Puhelinnumero ei kelpaa.',
-  'phone-not-allowed': 'Tällaista numeroa (maksullinen palvelunumero tai muu erikoisnumero) ei hyväksytä. Anna matkapuhelin- tai lankapuhelinnumero.',
+  'phone-not-allowed':
+    'Tällaista numeroa (maksullinen palvelunumero tai muu erikoisnumero) ei hyväksytä. Anna matkapuhelin- tai lankapuhelinnumero.',
   'phone-country': 'Tämän maan numeroita ei hyväksytä täällä (hyväksytyt: {{countries}}).',
   'email-invalid': 'Sähköpostiosoite ei kelpaa.',
   'phone-or-email-both': 'Anna puhelinnumero tai sähköposti, ei molempia.',
@@ -67,7 +73,8 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'birth-date-format': 'Kirjoita päivämäärä muodossa päivä.kuukausi.vuosi, esimerkiksi 1.2.1980.',
   'date-not-exist': 'Tällaista päivämäärää ei ole.',
   'birth-date-range': 'Anna päivämäärä vuoden {{first}} ja tämän päivän väliltä.',
-  'business-id-invalid': 'Ei kelvollinen Y-tunnus (esimerkiksi 0737546-2) tai ruotsalainen organisationsnummer (esimerkiksi 556036-0793).',
+  'business-id-invalid':
+    'Ei kelvollinen Y-tunnus (esimerkiksi 0737546-2) tai ruotsalainen organisationsnummer (esimerkiksi 556036-0793).',
   'field-not-person': 'Ei yksityishenkilön tieto.',
   'field-not-company': 'Ei yrityksen tieto.',
   'field-from-register': 'Tieto tulee väestötietojärjestelmästä: voit piilottaa sen, mutta et muuttaa.',
@@ -138,7 +145,8 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'approver-other': 'Toisen käyttäjän (ei kirjoittajan) on hyväksyttävä viesti.',
   'approved-already': 'Hyväksytty jo.',
   'message-status': 'Viestiä ei voi enää muuttaa.',
-  'text-variable': 'Tuntematon muuttuja {{variable}}. Käytä muuttujia {service}, {start}, {end}, {address} tai {tenant}.',
+  'text-variable':
+    'Tuntematon muuttuja {{variable}}. Käytä muuttujia {service}, {start}, {end}, {address} tai {tenant}.',
   'text-links': 'Linkit eivät ole sallittuja viesteissä (huijarit voisivat jäljitellä niitä).',
 
   'columns-json': 'Sarakemääritys ei ole kelvollista JSONia.',
@@ -151,7 +159,8 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'file-empty': 'Tiedosto on tyhjä.',
   'csv-malformed': 'Tiedosto ei ole kelvollista CSV:tä rivillä {{line}}.',
   'csv-quote-open': 'Rivi {{line}}: lainausmerkki jää sulkematta.',
-  'mass-removal': 'Tiedosto poistaisi rekisteristä {{removed}} henkilöä {{before}} henkilöstä. Tarkista, että tiedosto on oikea; jos on, salli joukkopoisto.',
+  'mass-removal':
+    'Tiedosto poistaisi rekisteristä {{removed}} henkilöä {{before}} henkilöstä. Tarkista, että tiedosto on oikea; jos on, salli joukkopoisto.',
   'import-retry-failed': 'Vain epäonnistuneen tuonnin voi yrittää uudelleen.',
   'import-not-failed': 'Tuonti ei ole enää epäonnistunut.',
   'upload-one-file': 'Lähetä yksi tiedosto.',

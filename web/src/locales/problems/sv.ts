@@ -37,13 +37,16 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
 
   'pin-rejected': 'Fel eller utgången PIN-kod.',
   'pin-rejected-last': 'Fel eller utgången PIN-kod. Be om en ny.',
-  'pin-guesses-target': 'För många felaktiga PIN-koder för det här numret eller e-postadressen. Försök igen om {{minutes}} minuter.',
+  'pin-guesses-target':
+    'För många felaktiga PIN-koder för det här numret eller e-postadressen. Försök igen om {{minutes}} minuter.',
   'pin-guesses-network': 'För många felaktiga PIN-koder från ditt nätverk. Försök igen om {{minutes}} minuter.',
   'pin-cooldown': 'En PIN-kod skickades nyss. Du kan be om en ny om {{seconds}} sekunder.',
   'pin-limit-network': 'För många PIN-koder från ditt nätverk den här timmen. Försök igen om {{minutes}} minuter.',
-  'pin-limit-target': 'För många PIN-koder till det här numret eller e-postadressen den här timmen. Försök igen om {{minutes}} minuter.',
+  'pin-limit-target':
+    'För många PIN-koder till det här numret eller e-postadressen den här timmen. Försök igen om {{minutes}} minuter.',
   'pin-budget-spent': 'Just nu skickas för många PIN-koder. Försök igen senare.',
-  'pin-budget-voice': 'PIN-koder som röstsamtal är pausade just nu. Ange ett mobilnummer eller en e-postadress, eller försök igen senare.',
+  'pin-budget-voice':
+    'PIN-koder som röstsamtal är pausade just nu. Ange ett mobilnummer eller en e-postadress, eller försök igen senare.',
   'pin-not-sent': 'PIN-koden kunde inte skickas just nu. Försök igen om en stund.',
   'captcha-missing': 'Bekräfta att du inte är en robot.',
   'captcha-invalid': 'Robotkontrollen misslyckades. Försök igen.',
@@ -51,9 +54,11 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'captcha-wrong': 'Robotkontrollen misslyckades. Försök igen.',
   'captcha-used': 'Robotkontrollen har redan använts. Gör den igen.',
 
-  'phone-format': 'Inte ett telefonnummer. Använd bara siffror, mellanslag och bindestreck, till exempel 0401234567 eller +358401234567.',
+  'phone-format':
+    'Inte ett telefonnummer. Använd bara siffror, mellanslag och bindestreck, till exempel 0401234567 eller +358401234567.',
   'phone-invalid': 'Telefonnumret är inte giltigt.',
-  'phone-not-allowed': 'Den här typen av nummer (betalnummer eller annat specialnummer) godtas inte. Ange ett mobil- eller fast nummer.',
+  'phone-not-allowed':
+    'Den här typen av nummer (betalnummer eller annat specialnummer) godtas inte. Ange ett mobil- eller fast nummer.',
   'phone-country': 'Nummer från det här landet godtas inte här (godtas: {{countries}}).',
   'email-invalid': 'E-postadressen är inte giltig.',
   'phone-or-email-both': 'Ange ett telefonnummer eller en e-postadress, inte båda.',
@@ -67,7 +72,8 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'birth-date-format': 'Skriv datumet som år-månad-dag, till exempel 1980-02-01.',
   'date-not-exist': 'Det datumet finns inte.',
   'birth-date-range': 'Ange ett datum mellan {{first}} och i dag.',
-  'business-id-invalid': 'Inte ett giltigt organisationsnummer (till exempel 556036-0793) eller finskt FO-nummer (till exempel 0737546-2).',
+  'business-id-invalid':
+    'Inte ett giltigt organisationsnummer (till exempel 556036-0793) eller finskt FO-nummer (till exempel 0737546-2).',
   'field-not-person': 'Inte en uppgift om en privatperson.',
   'field-not-company': 'Inte en uppgift om ett företag.',
   'field-from-register': 'Uppgiften kommer från befolkningsregistret: du kan dölja den men inte ändra den.',
@@ -151,7 +157,8 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'file-empty': 'Filen är tom.',
   'csv-malformed': 'Filen är inte giltig CSV på rad {{line}}.',
   'csv-quote-open': 'Rad {{line}}: ett citattecken stängs inte.',
-  'mass-removal': 'Filen skulle ta bort {{removed}} av de {{before}} personerna i registret. Kontrollera att det är rätt fil; om den är det, tillåt massborttagning.',
+  'mass-removal':
+    'Filen skulle ta bort {{removed}} av de {{before}} personerna i registret. Kontrollera att det är rätt fil; om den är det, tillåt massborttagning.',
   'import-retry-failed': 'Bara en misslyckad import kan göras om.',
   'import-not-failed': 'Importen är inte längre misslyckad.',
   'upload-one-file': 'Skicka en fil.',

@@ -17,7 +17,9 @@ export interface CaptchaState {
 async function captchaRequired(portal: PortalApi): Promise<boolean> {
   try {
     const challenge = await portal.captchaChallenge();
-    return challenge !== null && typeof challenge === 'object' && ('challenge' in challenge || 'parameters' in challenge);
+    return (
+      challenge !== null && typeof challenge === 'object' && ('challenge' in challenge || 'parameters' in challenge)
+    );
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return false;
     throw error;

@@ -24,7 +24,11 @@ export interface PinRequested {
 
 /** When a new PIN may be asked for, and what the PIN looks like, from the server's answer. */
 export function pinTiming(answer: PinAnswer): Pick<PinRequested, 'resendAt' | 'pinLength' | 'expiresInMinutes'> {
-  return { resendAt: Date.now() + answer.resendAfterSeconds * 1000, pinLength: answer.pinLength, expiresInMinutes: Math.round(answer.expiresInSeconds / 60) };
+  return {
+    resendAt: Date.now() + answer.resendAfterSeconds * 1000,
+    pinLength: answer.pinLength,
+    expiresInMinutes: Math.round(answer.expiresInSeconds / 60),
+  };
 }
 
 interface LoginStartProps {
@@ -43,7 +47,11 @@ export function LoginStart({ portal, initial, onRequested }: LoginStartProps) {
 
   const send = useAction(async () => {
     const login: Login = channel === 'phone' ? { phone: value.trim() } : { email: value.trim() };
-    const answer = await portal.requestPin({ ...login, language: currentLanguage(), ...(captcha.payload ? { captcha: captcha.payload } : {}) });
+    const answer = await portal.requestPin({
+      ...login,
+      language: currentLanguage(),
+      ...(captcha.payload ? { captcha: captcha.payload } : {}),
+    });
     onRequested({ login, kind, ...pinTiming(answer) });
   });
 
@@ -97,7 +105,17 @@ export function LoginStart({ portal, initial, onRequested }: LoginStartProps) {
           <PhoneUnderstood portal={portal} phone={value} />
         </>
       ) : (
-        <TextField key="email" name="email" label={t('portal.login.emailLabel')} type="email" autoComplete="email" value={value} onValue={setValue} error={fieldError} required />
+        <TextField
+          key="email"
+          name="email"
+          label={t('portal.login.emailLabel')}
+          type="email"
+          autoComplete="email"
+          value={value}
+          onValue={setValue}
+          error={fieldError}
+          required
+        />
       )}
       <CaptchaField
         portal={portal}

@@ -28,7 +28,11 @@ export function PhoneUnderstood({ portal, phone }: { portal: PortalApi; phone: s
 
   return (
     <p class="phone-understood" aria-live="polite">
-      {understood ? t(understood.type === 'landline' ? 'portal.login.understoodLandline' : 'portal.login.understoodMobile', { number: understood.formatted }) : null}
+      {understood
+        ? t(understood.type === 'landline' ? 'portal.login.understoodLandline' : 'portal.login.understoodMobile', {
+            number: understood.formatted,
+          })
+        : null}
     </p>
   );
 }

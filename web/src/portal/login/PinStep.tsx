@@ -27,7 +27,11 @@ function ResendPin({ portal, request, onResent }: Pick<PinStepProps, 'portal' | 
   const [asking, setAsking] = useState(false);
   const [captcha, setCaptcha] = useState<CaptchaState>({ required: null, payload: null });
   const resend = useAction(async (payload: string | null) => {
-    const answer = await portal.requestPin({ ...request.login, language: currentLanguage(), ...(payload ? { captcha: payload } : {}) });
+    const answer = await portal.requestPin({
+      ...request.login,
+      language: currentLanguage(),
+      ...(payload ? { captcha: payload } : {}),
+    });
     setAsking(false);
     onResent({ ...request, ...pinTiming(answer) });
   });
@@ -42,7 +46,11 @@ function ResendPin({ portal, request, onResent }: Pick<PinStepProps, 'portal' | 
     <div>
       {asking ? <CaptchaField portal={portal} onChange={setCaptcha} /> : null}
       <ErrorAlert error={resend.error} />
-      <Button variant="secondary" onClick={() => setAsking(true)} busy={resend.busy || (asking && captcha.required !== false)}>
+      <Button
+        variant="secondary"
+        onClick={() => setAsking(true)}
+        busy={resend.busy || (asking && captcha.required !== false)}
+      >
         {t('portal.login.resend')}
       </Button>
     </div>

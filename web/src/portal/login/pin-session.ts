@@ -40,7 +40,10 @@ export function storedPinRequest(slug: string, now = Date.now()): PinRequested |
 /** Remembers the request; a first request is a new history entry (Back returns to the number), a resend replaces it. */
 export function savePinStep(slug: string, request: PinRequested, now = Date.now()): void {
   try {
-    sessionStorage.setItem(keyOf(slug), JSON.stringify({ request, expiresAt: now + request.expiresInMinutes * 60_000 } satisfies Stored));
+    sessionStorage.setItem(
+      keyOf(slug),
+      JSON.stringify({ request, expiresAt: now + request.expiresInMinutes * 60_000 } satisfies Stored),
+    );
   } catch {
     // No storage (a private mode): the step lasts for this page only.
   }

@@ -29,7 +29,9 @@ export function AddAddressForm({ tenant, api, portal, hasMain, onAdded, onClose 
   const [label, setLabel] = useState('');
 
   const add = useAction(async (address: Address) => {
-    await onAdded(await portal.addAddress({ addressId: address.id, role, ...(label.trim() ? { label: label.trim() } : {}) }));
+    await onAdded(
+      await portal.addAddress({ addressId: address.id, role, ...(label.trim() ? { label: label.trim() } : {}) }),
+    );
   });
 
   return (
@@ -53,7 +55,13 @@ export function AddAddressForm({ tenant, api, portal, hasMain, onAdded, onClose 
             { value: 'extra', label: t('portal.addresses.roleExtra') },
           ]}
         />
-        <TextField label={t('portal.addresses.label')} hint={t('portal.addresses.labelHint')} value={label} onValue={setLabel} maxLength={60} />
+        <TextField
+          label={t('portal.addresses.label')}
+          hint={t('portal.addresses.labelHint')}
+          value={label}
+          onValue={setLabel}
+          maxLength={60}
+        />
         <ErrorAlert error={add.error} />
         <div class="row">
           <Button type="submit" busy={add.busy} disabled={!selected}>

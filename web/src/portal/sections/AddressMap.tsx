@@ -15,7 +15,13 @@ export function AddressMap({ tenant, addresses }: { tenant: PublicTenant; addres
     if (!map) return undefined;
     const markers = L.featureGroup(
       addresses.map(({ address: a, active, label }, i) =>
-        labelledMarker(a.lat, a.lon, `${i + 1}. ${label ? `${label}: ` : ''}${a.street} ${a.number}`, String(i + 1), active ? '' : 'map-pin--inactive'),
+        labelledMarker(
+          a.lat,
+          a.lon,
+          `${i + 1}. ${label ? `${label}: ` : ''}${a.street} ${a.number}`,
+          String(i + 1),
+          active ? '' : 'map-pin--inactive',
+        ),
       ),
     ).addTo(map);
     fitTo(map, markers, tenant, 15);

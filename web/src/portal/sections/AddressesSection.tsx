@@ -47,14 +47,19 @@ function AddressItem({ portal, item, index, reachable, reload }: ItemProps) {
         <span class="my-address__marker" aria-hidden="true">
           {index + 1}
         </span>
-        <strong>{item.label ? `${item.label}: ` : ''}{label}</strong>
+        <strong>
+          {item.label ? `${item.label}: ` : ''}
+          {label}
+        </strong>
       </p>
       <p>
         <SourceBadge source={item.source} />{' '}
         {item.active && !reachable ? (
           <span class="badge badge--warn">{t('portal.addresses.unreachable')}</span>
         ) : (
-          <span class={item.active ? 'badge badge--ok' : 'badge'}>{item.active ? t('portal.addresses.active') : t('portal.addresses.inactive')}</span>
+          <span class={item.active ? 'badge badge--ok' : 'badge'}>
+            {item.active ? t('portal.addresses.active') : t('portal.addresses.inactive')}
+          </span>
         )}
         {a.propertyId ? <span class="muted"> · {t('portal.addresses.property', { id: a.propertyId })}</span> : null}
       </p>
@@ -67,7 +72,11 @@ function AddressItem({ portal, item, index, reachable, reload }: ItemProps) {
             {t('portal.addresses.setMain')}
           </Button>
         ) : null}
-        <ConfirmButton question={t('portal.addresses.removeConfirm', { address: label })} onConfirm={() => remove.run()} busy={remove.busy}>
+        <ConfirmButton
+          question={t('portal.addresses.removeConfirm', { address: label })}
+          onConfirm={() => remove.run()}
+          busy={remove.busy}
+        >
           {t('common.remove')}
         </ConfirmButton>
       </div>
@@ -96,7 +105,9 @@ export function AddressesSection({ tenant, api, portal, addresses, reachable, re
   const main = addresses.filter((a) => a.role === 'main');
   const extra = addresses.filter((a) => a.role === 'extra');
   const ordered = [...main, ...extra];
-  const item = (a: MyAddress) => <AddressItem key={a.id} portal={portal} item={a} index={ordered.indexOf(a)} reachable={reachable} reload={reload} />;
+  const item = (a: MyAddress) => (
+    <AddressItem key={a.id} portal={portal} item={a} index={ordered.indexOf(a)} reachable={reachable} reload={reload} />
+  );
 
   return (
     <section class="card" aria-labelledby="addresses-heading">
@@ -105,9 +116,15 @@ export function AddressesSection({ tenant, api, portal, addresses, reachable, re
       <h3>{t('portal.addresses.main')}</h3>
       {main.length ? <ul class="list-plain">{main.map(item)}</ul> : <p class="muted">—</p>}
       <h3>{t('portal.addresses.extra')}</h3>
-      {extra.length ? <ul class="list-plain">{extra.map(item)}</ul> : <p class="muted">{t('portal.addresses.noneExtra')}</p>}
+      {extra.length ? (
+        <ul class="list-plain">{extra.map(item)}</ul>
+      ) : (
+        <p class="muted">{t('portal.addresses.noneExtra')}</p>
+      )}
       {added ? <Alert kind="ok">{t('portal.addresses.added')}</Alert> : null}
-      {added && added.otherTenants.length > 0 ? <SignUpOnceOffer portal={portal} added={added} onDone={() => setAdded(null)} /> : null}
+      {added && added.otherTenants.length > 0 ? (
+        <SignUpOnceOffer portal={portal} added={added} onDone={() => setAdded(null)} />
+      ) : null}
       {ordered.length > 0 ? (
         <Suspense fallback={<Loading />}>
           <AddressMap tenant={tenant} addresses={ordered} />

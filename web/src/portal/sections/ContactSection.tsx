@@ -26,8 +26,14 @@ export function ContactSection({ portal, me, contact, languages, reload }: Conta
   const t = useT();
   const [saved, setSaved] = useState(false);
   // The controls show the choice at once; the server's answer (reload) confirms or restores it.
-  const [choice, setChoice] = useState({ nameHidden: contact.nameHidden, language: contact.language ?? languages[0] ?? 'fi' });
-  useEffect(() => setChoice({ nameHidden: contact.nameHidden, language: contact.language ?? languages[0] ?? 'fi' }), [contact.nameHidden, contact.language]);
+  const [choice, setChoice] = useState({
+    nameHidden: contact.nameHidden,
+    language: contact.language ?? languages[0] ?? 'fi',
+  });
+  useEffect(
+    () => setChoice({ nameHidden: contact.nameHidden, language: contact.language ?? languages[0] ?? 'fi' }),
+    [contact.nameHidden, contact.language],
+  );
   const update = useAction(async (change: { nameHidden?: boolean; language?: Language }) => {
     setChoice((c) => ({ ...c, ...change }));
     setSaved(false);
@@ -52,10 +58,15 @@ export function ContactSection({ portal, me, contact, languages, reload }: Conta
         </p>
       ) : null}
       <p>
-        {t(contact.kind === 'company' ? 'portal.me.company' : 'portal.me.person')} · {t('portal.me.source')}: <SourceBadge source={contact.source} />
+        {t(contact.kind === 'company' ? 'portal.me.company' : 'portal.me.person')} · {t('portal.me.source')}:{' '}
+        <SourceBadge source={contact.source} />
       </p>
       {me.known ? <p class="muted">{t('portal.me.knownBefore')}</p> : null}
-      <Checkbox label={t('portal.me.hideName')} checked={choice.nameHidden} onChange={(nameHidden) => void update.run({ nameHidden })} />
+      <Checkbox
+        label={t('portal.me.hideName')}
+        checked={choice.nameHidden}
+        onChange={(nameHidden) => void update.run({ nameHidden })}
+      />
       {languages.length > 1 ? (
         <SelectField
           label={t('portal.register.language')}

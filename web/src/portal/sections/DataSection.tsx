@@ -18,7 +18,12 @@ export function DataSection({ portal, onDeleted }: { portal: PortalApi; onDelete
         <a class="button button--secondary button--small" href={portal.exportUrl} download="aviso-my-data.json">
           {t('portal.data.export')}
         </a>
-        <ConfirmButton variant="danger" question={t('portal.data.deleteConfirm')} onConfirm={() => remove.run()} busy={remove.busy}>
+        <ConfirmButton
+          variant="danger"
+          question={t('portal.data.deleteConfirm')}
+          onConfirm={() => remove.run()}
+          busy={remove.busy}
+        >
           {t('portal.data.delete')}
         </ConfirmButton>
       </div>

@@ -22,7 +22,15 @@ interface SectionProps {
   reload: () => Promise<void>;
 }
 
-function VerifyForm({ portal, endpoint, reload }: { portal: PortalApi; endpoint: Endpoint; reload: () => Promise<void> }) {
+function VerifyForm({
+  portal,
+  endpoint,
+  reload,
+}: {
+  portal: PortalApi;
+  endpoint: Endpoint;
+  reload: () => Promise<void>;
+}) {
   const t = useT();
   const [pin, setPin] = useState('');
   const verify = useAction(async () => {
@@ -33,7 +41,11 @@ function VerifyForm({ portal, endpoint, reload }: { portal: PortalApi; endpoint:
   const pinError = verify.error instanceof ApiError ? verify.error.fieldMessage('pin') : undefined;
   return (
     <Form class="verify-form" onSubmit={() => void verify.run()}>
-      <p class="muted">{t(endpoint.type === 'email' ? 'portal.endpoints.verifyHintEmail' : 'portal.endpoints.verifyHint', { to: endpoint.value })}</p>
+      <p class="muted">
+        {t(endpoint.type === 'email' ? 'portal.endpoints.verifyHintEmail' : 'portal.endpoints.verifyHint', {
+          to: endpoint.value,
+        })}
+      </p>
       <div class="row">
         <TextField
           label={t('portal.login.pinLabel')}
@@ -100,7 +112,8 @@ function EndpointItem({ portal, endpoint, last, reload, optedOut, reloadOptOuts 
   return (
     <li class="endpoint" data-endpoint={endpoint.value}>
       <p>
-        <strong class="endpoint__value">{endpoint.value}</strong> · {t(`portal.endpoints.types.${endpoint.type}`)} · <SourceBadge source={endpoint.source} />{' '}
+        <strong class="endpoint__value">{endpoint.value}</strong> · {t(`portal.endpoints.types.${endpoint.type}`)} ·{' '}
+        <SourceBadge source={endpoint.source} />{' '}
         <span class={endpoint.verified ? 'badge badge--ok' : 'badge badge--planned'}>
           {endpoint.verified ? t('portal.endpoints.verified') : t('portal.endpoints.unverified')}
         </span>
@@ -113,11 +126,20 @@ function EndpointItem({ portal, endpoint, last, reload, optedOut, reloadOptOuts 
             label={t('portal.endpoints.type')}
             value={endpoint.type as PhoneType}
             onValue={(type) => void retype.run(type)}
-            options={(['mobile', 'landline'] as const).map((v) => ({ value: v, label: t(`portal.endpoints.types.${v}`) }))}
+            options={(['mobile', 'landline'] as const).map((v) => ({
+              value: v,
+              label: t(`portal.endpoints.types.${v}`),
+            }))}
           />
         ) : null}
         <div class="field">
-          <ConfirmButton question={t(last ? 'portal.endpoints.removeLastConfirm' : 'portal.endpoints.removeConfirm', { value: endpoint.value })} onConfirm={() => remove.run()} busy={remove.busy}>
+          <ConfirmButton
+            question={t(last ? 'portal.endpoints.removeLastConfirm' : 'portal.endpoints.removeConfirm', {
+              value: endpoint.value,
+            })}
+            onConfirm={() => remove.run()}
+            busy={remove.busy}
+          >
             {t('common.remove')}
           </ConfirmButton>
         </div>
@@ -146,7 +168,14 @@ function AddEndpointForm({ portal, reload }: { portal: PortalApi; reload: () => 
       }}
     >
       <h3>{t('portal.endpoints.add')}</h3>
-      <TextField label={t('portal.endpoints.addLabel')} hint={t('portal.login.phoneHint')} value={value} onValue={setValue} autoComplete="off" error={fieldError} />
+      <TextField
+        label={t('portal.endpoints.addLabel')}
+        hint={t('portal.login.phoneHint')}
+        value={value}
+        onValue={setValue}
+        autoComplete="off"
+        error={fieldError}
+      />
       {/* A number (not an email) as the server reads it, before its verification PIN goes out. */}
       <PhoneUnderstood portal={portal} phone={value.includes('@') ? '' : value} />
       {fieldError ? null : <ErrorAlert error={add.error} />}
@@ -170,7 +199,15 @@ export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
       {verified.length === 0 ? <Alert kind="warn">{t('portal.endpoints.unreachable')}</Alert> : null}
       <ul class="list-plain">
         {endpoints.map((e) => (
-          <EndpointItem key={e.id} portal={portal} endpoint={e} last={e.verified && verified.length === 1} reload={reload} optedOut={stopped.has(e.value)} reloadOptOuts={optOuts.reload} />
+          <EndpointItem
+            key={e.id}
+            portal={portal}
+            endpoint={e}
+            last={e.verified && verified.length === 1}
+            reload={reload}
+            optedOut={stopped.has(e.value)}
+            reloadOptOuts={optOuts.reload}
+          />
         ))}
       </ul>
       <AddEndpointForm portal={portal} reload={reload} />

@@ -21,9 +21,15 @@ export function HistorySection({ portal }: { portal: PortalApi }) {
             <p class="muted">
               <time dateTime={n.sentAt}>{formatDateTime(n.sentAt)}</time>
               {' · '}
-              {t(`portal.history.channels.${n.channel}` as 'portal.history.channels.sms', { defaultValue: n.channel })}{' '}
-              <span class={n.status === 'failed' ? 'badge badge--warn' : 'badge badge--ok'}>{t(`portal.history.statuses.${n.status}`)}</span>
-              {n.service ? ` · ${t(`common.services.${n.service}` as 'common.services.other', { defaultValue: n.service })}` : ''}
+              {t(`portal.history.channels.${n.channel}` as 'portal.history.channels.sms', {
+                defaultValue: n.channel,
+              })}{' '}
+              <span class={n.status === 'failed' ? 'badge badge--warn' : 'badge badge--ok'}>
+                {t(`portal.history.statuses.${n.status}`)}
+              </span>
+              {n.service
+                ? ` · ${t(`common.services.${n.service}` as 'common.services.other', { defaultValue: n.service })}`
+                : ''}
               {n.address ? ` · ${n.address}` : ''}
             </p>
             <p class="notice-text">{n.text}</p>

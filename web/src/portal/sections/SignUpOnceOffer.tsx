@@ -10,7 +10,15 @@ import { useT } from '../../shared/i18n';
 import type { AddedAddress, PortalApi, SignUpOnceResult } from '../portal-api';
 import { Form } from '../../shared/components/Form';
 
-export function SignUpOnceOffer({ portal, added, onDone }: { portal: PortalApi; added: AddedAddress; onDone: () => void }) {
+export function SignUpOnceOffer({
+  portal,
+  added,
+  onDone,
+}: {
+  portal: PortalApi;
+  added: AddedAddress;
+  onDone: () => void;
+}) {
   const t = useT();
   const [chosen, setChosen] = useState<string[]>([]);
   const [results, setResults] = useState<SignUpOnceResult[] | null>(null);
@@ -24,9 +32,7 @@ export function SignUpOnceOffer({ portal, added, onDone }: { portal: PortalApi; 
         <p>{t('portal.signUpOnce.done')}</p>
         <ul>
           {results.map((r) => (
-            <li key={r.slug}>
-              {t(`portal.signUpOnce.results.${r.status}`, { tenant: r.name ?? r.slug })}
-            </li>
+            <li key={r.slug}>{t(`portal.signUpOnce.results.${r.status}`, { tenant: r.name ?? r.slug })}</li>
           ))}
         </ul>
       </Alert>

@@ -30,7 +30,10 @@ function useAddressSearch(api: ApiClient, tenantSlug: string, postalCode: string
     if (q.trim().length < 2 && code.trim().length < 3) return setMatches(null);
     setSearching(true);
     try {
-      const path = tenantPath(tenantSlug, `/addresses${query({ q: q.trim(), postalCode: /^\d{3,10}$/.test(code.trim()) ? code.trim() : undefined })}`);
+      const path = tenantPath(
+        tenantSlug,
+        `/addresses${query({ q: q.trim(), postalCode: /^\d{3,10}$/.test(code.trim()) ? code.trim() : undefined })}`,
+      );
       setMatches((await api.get<{ items: Address[] }>(path)).items);
       setError(null);
     } catch (e) {
@@ -69,16 +72,33 @@ export function AddressPicker({ api, tenantSlug, selected, onSelect }: AddressPi
         {t('common.address.typeToSearch')}
       </p>
       <div class="address-picker__fields">
-        <TextField label={t('common.address.postalCode')} value={postalCode} onValue={setPostalCode} inputMode="numeric" autoComplete="postal-code" maxLength={10} />
+        <TextField
+          label={t('common.address.postalCode')}
+          value={postalCode}
+          onValue={setPostalCode}
+          inputMode="numeric"
+          autoComplete="postal-code"
+          maxLength={10}
+        />
         <TextField label={t('common.address.street')} value={street} onValue={setStreet} autoComplete="address-line1" />
-        <TextField label={t('common.address.number')} value={number} onValue={setNumber} autoComplete="off" maxLength={12} />
+        <TextField
+          label={t('common.address.number')}
+          value={number}
+          onValue={setNumber}
+          autoComplete="off"
+          maxLength={12}
+        />
       </div>
       <Button variant="secondary" onClick={() => void searchNow()} busy={searching}>
         {t('common.address.findMatches')}
       </Button>
       <ErrorAlert error={error} />
       <p role="status" class="muted address-picker__status">
-        {searching ? t('common.address.searching') : matches && matches.length === 0 ? t('common.address.noMatches') : ''}
+        {searching
+          ? t('common.address.searching')
+          : matches && matches.length === 0
+            ? t('common.address.noMatches')
+            : ''}
       </p>
       {matches && matches.length > 0 ? (
         <fieldset class="address-picker__matches">
@@ -87,10 +107,21 @@ export function AddressPicker({ api, tenantSlug, selected, onSelect }: AddressPi
             {matches.map((m) => (
               <li key={m.id}>
                 <label class="choice">
-                  <input type="radio" name={`${id}-match`} value={m.id} checked={selected?.id === m.id} onChange={() => onSelect(m)} />
+                  <input
+                    type="radio"
+                    name={`${id}-match`}
+                    value={m.id}
+                    checked={selected?.id === m.id}
+                    onChange={() => onSelect(m)}
+                  />
                   <span>
                     {addressLine(m, language)}
-                    {streetNames(m, language).other ? <span class="muted"> ({streetNames(m, language).other} {m.number})</span> : null}
+                    {streetNames(m, language).other ? (
+                      <span class="muted">
+                        {' '}
+                        ({streetNames(m, language).other} {m.number})
+                      </span>
+                    ) : null}
                   </span>
                 </label>
               </li>

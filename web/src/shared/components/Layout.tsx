@@ -11,7 +11,11 @@ export function LanguageSwitcher({ languages }: { languages: readonly Language[]
       <label for="language-select" class="visually-hidden">
         {t('common.language')}
       </label>
-      <select id="language-select" value={currentLanguage()} onChange={(e) => void changeLanguage(e.currentTarget.value as Language)}>
+      <select
+        id="language-select"
+        value={currentLanguage()}
+        onChange={(e) => void changeLanguage(e.currentTarget.value as Language)}
+      >
         {languages.map((l) => (
           <option key={l} value={l} lang={l}>
             {t(`common.languageNames.${l}`)}

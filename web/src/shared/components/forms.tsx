@@ -109,7 +109,12 @@ export function SelectField<V extends string>({ label, value, options, onValue, 
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onValue(e.currentTarget.value as V)} aria-invalid={error ? 'true' : undefined}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onValue(e.currentTarget.value as V)}
+        aria-invalid={error ? 'true' : undefined}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -137,7 +142,13 @@ export function Choice<V extends string>({ legend, name, value, options, onValue
       <div class="choices">
         {options.map((o) => (
           <label key={o.value} class="choice">
-            <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onValue(o.value)} />
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              onChange={() => onValue(o.value)}
+            />
             {o.label}
           </label>
         ))}
@@ -146,7 +157,15 @@ export function Choice<V extends string>({ legend, name, value, options, onValue
   );
 }
 
-export function Checkbox({ label, checked, onChange }: { label: ComponentChildren; checked: boolean; onChange: (checked: boolean) => void }) {
+export function Checkbox({
+  label,
+  checked,
+  onChange,
+}: {
+  label: ComponentChildren;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <label class="choice">
       <input type="checkbox" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
@@ -163,8 +182,18 @@ type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> & {
   disabled?: boolean;
 };
 
-export function Button({ variant = 'primary', small, busy, type = 'button', disabled, children, ...rest }: ButtonProps) {
-  const classes = ['button', variant !== 'primary' ? `button--${variant}` : '', small ? 'button--small' : ''].filter(Boolean).join(' ');
+export function Button({
+  variant = 'primary',
+  small,
+  busy,
+  type = 'button',
+  disabled,
+  children,
+  ...rest
+}: ButtonProps) {
+  const classes = ['button', variant !== 'primary' ? `button--${variant}` : '', small ? 'button--small' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <button {...rest} type={type} class={classes} disabled={disabled || busy} aria-busy={busy ? 'true' : undefined}>
       {children}

@@ -62,7 +62,9 @@ export class AddressLayer {
     if (!tile) {
       const [id = '', version = ''] = this.incident.split('\u0000');
       const url = this.tileUrl(z, x, y, id) + (id ? `&v=${encodeURIComponent(version)}` : '');
-      tile = fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } }).then((r) => (r.ok ? (r.json() as Promise<Tile>) : {}));
+      tile = fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } }).then((r) =>
+        r.ok ? (r.json() as Promise<Tile>) : {},
+      );
       this.cache.set(key, tile);
       tile.catch(() => this.cache.delete(key));
     }
@@ -102,7 +104,9 @@ export class AddressLayer {
     }
     for (const tile of tiles) {
       for (const point of tile.points ?? []) {
-        this.group.addLayer(this.dot(point[0], point[1], point[3] === 1, point[2], zoom >= LABEL_ZOOM ? point[4] : null));
+        this.group.addLayer(
+          this.dot(point[0], point[1], point[3] === 1, point[2], zoom >= LABEL_ZOOM ? point[4] : null),
+        );
         points += 1;
         inside += point[3];
       }
@@ -128,7 +132,9 @@ export class AddressLayer {
       let target: Bin | undefined;
       for (let dx = -1; dx <= 1 && !target; dx++) {
         for (let dy = -1; dy <= 1 && !target; dy++) {
-          target = grid.get(`${cx + dx}:${cy + dy}`)?.find((c) => this.map.latLngToLayerPoint([c[1], c[0]]).distanceTo(at) < MERGE_PX);
+          target = grid
+            .get(`${cx + dx}:${cy + dy}`)
+            ?.find((c) => this.map.latLngToLayerPoint([c[1], c[0]]).distanceTo(at) < MERGE_PX);
         }
       }
       if (target) {
@@ -148,15 +154,35 @@ export class AddressLayer {
   }
 
   /** A dot; `number` shown beside it (street level), `label` on hover. */
-  private dot(lon: number, lat: number, isInside: boolean, label: string | null, number: string | null): L.CircleMarker {
+  private dot(
+    lon: number,
+    lat: number,
+    isInside: boolean,
+    label: string | null,
+    number: string | null,
+  ): L.CircleMarker {
     const color = isInside ? INSIDE_COLOR : POINT_COLOR;
-    const marker = L.circleMarker([lat, lon], { renderer: this.renderer, radius: isInside ? 6 : 4, color: '#fff', weight: 1, fillColor: color, fillOpacity: 0.9, interactive: label !== null, pmIgnore: true } as L.CircleMarkerOptions);
+    const marker = L.circleMarker([lat, lon], {
+      renderer: this.renderer,
+      radius: isInside ? 6 : 4,
+      color: '#fff',
+      weight: 1,
+      fillColor: color,
+      fillOpacity: 0.9,
+      interactive: label !== null,
+      pmIgnore: true,
+    } as L.CircleMarkerOptions);
     if (label) {
       // As text: a label is whatever the register holds.
       const text = document.createElement('span');
       text.textContent = number ?? label;
       if (number) text.title = label;
-      marker.bindTooltip(text, number ? { permanent: true, direction: 'right', className: 'address-label', offset: [4, 0] } : { direction: 'top' });
+      marker.bindTooltip(
+        text,
+        number
+          ? { permanent: true, direction: 'right', className: 'address-label', offset: [4, 0] }
+          : { direction: 'top' },
+      );
     }
     return marker;
   }

@@ -46,7 +46,12 @@ async function addBasemap(map: L.Map, url: string): Promise<void> {
   (globalThis as unknown as { L: typeof L }).L = L;
   const { leafletLayer } = await import('protomaps-leaflet');
   if (removed) return;
-  const layer = leafletLayer({ url, flavor: 'light', lang: document.documentElement.lang || 'fi', maxDataZoom: 15 } as Parameters<typeof leafletLayer>[0]);
+  const layer = leafletLayer({
+    url,
+    flavor: 'light',
+    lang: document.documentElement.lang || 'fi',
+    maxDataZoom: 15,
+  } as Parameters<typeof leafletLayer>[0]);
   (layer as unknown as L.GridLayer).on('load', () => void (map.getContainer().dataset.basemap = 'drawn'));
   (layer as unknown as L.GridLayer).addTo(map);
 }
@@ -56,11 +61,21 @@ export function fitTo(map: L.Map, layer: L.FeatureGroup | L.GeoJSON, tenant: Pub
   const bounds = layer.getBounds();
   // Not animated: a page that removes the map mid-animation (a list re-rendering, log off) makes Leaflet's
   // transition end read the removed panes (`_leaflet_pos` of undefined).
-  map.fitBounds(bounds.isValid() ? bounds : boundsOf(tenant.bbox), { paddingTopLeft: [24, 48], paddingBottomRight: [24, 16], maxZoom, animate: false });
+  map.fitBounds(bounds.isValid() ? bounds : boundsOf(tenant.bbox), {
+    paddingTopLeft: [24, 48],
+    paddingBottomRight: [24, 16],
+    maxZoom,
+    animate: false,
+  });
 }
 
 /** A keyboard-focusable marker whose accessible name is its title. */
 export function labelledMarker(lat: number, lon: number, title: string, text: string, className = ''): L.Marker {
-  const icon = L.divIcon({ className: `map-pin ${className}`.trim(), html: `<span class="map-pin__shape" aria-hidden="true"><span class="map-pin__text">${text}</span></span>`, iconSize: [32, 32], iconAnchor: [16, 32] });
+  const icon = L.divIcon({
+    className: `map-pin ${className}`.trim(),
+    html: `<span class="map-pin__shape" aria-hidden="true"><span class="map-pin__text">${text}</span></span>`,
+    iconSize: [32, 32],
+    iconAnchor: [16, 32],
+  });
   return L.marker([lat, lon], { icon, title, alt: title, keyboard: true, riseOnHover: true });
 }

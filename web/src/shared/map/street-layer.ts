@@ -57,7 +57,9 @@ export class StreetLayer {
     const view = this.map.getBounds();
     if (!this.fetched || !this.fetched.contains(view)) {
       const wanted = view.pad(0.5);
-      const bbox = [wanted.getWest(), wanted.getSouth(), wanted.getEast(), wanted.getNorth()].map((v) => v.toFixed(4)).join(',');
+      const bbox = [wanted.getWest(), wanted.getSouth(), wanted.getEast(), wanted.getNorth()]
+        .map((v) => v.toFixed(4))
+        .join(',');
       try {
         const response = await fetch(this.url(bbox), { headers: { accept: 'application/geo+json' } });
         if (!response.ok || mine !== this.generation) return;
@@ -79,7 +81,9 @@ export class StreetLayer {
     const options = { renderer: this.renderer, interactive: false, pmIgnore: true };
     for (const street of this.streets?.features ?? []) {
       const line = street.geometry.coordinates.map(([lon, lat]) => L.latLng(lat, lon));
-      this.group.addLayer(L.polyline(line, { ...options, color: '#aab3bd', weight: 7, lineCap: 'round' } as L.PolylineOptions));
+      this.group.addLayer(
+        L.polyline(line, { ...options, color: '#aab3bd', weight: 7, lineCap: 'round' } as L.PolylineOptions),
+      );
       const road = L.polyline(line, { ...options, color: '#ffffff', weight: 4, lineCap: 'round' } as L.PolylineOptions);
       if (named) {
         // As text: a name is whatever the register holds.

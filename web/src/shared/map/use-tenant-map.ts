@@ -43,7 +43,8 @@ export function useAddressLayer(map: L.Map | null, tenant: PublicTenant): Addres
   useEffect(() => {
     if (!map) return undefined;
     const tileUrl = (z: number, x: number, y: number, incident: string) =>
-      tenantPath(tenant.slug, `/map/addresses/${z}/${x}/${y}`) + (incident ? `?incident=${encodeURIComponent(incident)}` : '');
+      tenantPath(tenant.slug, `/map/addresses/${z}/${x}/${y}`) +
+      (incident ? `?incident=${encodeURIComponent(incident)}` : '');
     const created = new AddressLayer(map, tileUrl);
     setLayer(created);
     return () => {
