@@ -78,7 +78,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    // The web app takes only types from the server (erased from the bundle), besides the pure SMS counter it shares.
+    // The web app takes only types from the server (erased from the bundle), besides the pure SMS counter and the value lists it shares.
     files: ['web/src/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -86,7 +86,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+src/(?!channels/sms/sms-(encoding|normalise)$)',
+              regex: '^(\\.\\./)+src/(?!channels/sms/sms-(encoding|normalise)$|contracts/lists$)',
               allowTypeImports: true,
               message: 'Import server code type-only (import type): the web bundle must not hold server code.',
             },

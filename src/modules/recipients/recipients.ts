@@ -18,6 +18,7 @@ import type { Language } from '../tenants/tenant.types.js';
 import type { AreaAddress, AreaMatcher } from '../incidents/area.js';
 import { birthCutoff } from '../../lib/local-time.js';
 import { RegisterIndexBuilder, type AddressLabels, type RegisterIndex } from './register-index.js';
+import { EXCLUSION_REASONS, type ExclusionReason } from '../../contracts/lists.js';
 
 export interface CandidateAddress extends AreaAddress {
   id: string;
@@ -73,17 +74,7 @@ export interface ResolutionRules {
   optedOut?: ReadonlySet<string>;
 }
 
-export const EXCLUSION_REASONS = [
-  'under-16',
-  'age-unknown',
-  'deactivated',
-  'unverified',
-  'duplicate',
-  'household',
-  'no-endpoint',
-  'opted-out',
-] as const;
-export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+export { EXCLUSION_REASONS, type ExclusionReason };
 
 export interface Recipient {
   channel: ChannelName;

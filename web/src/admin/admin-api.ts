@@ -8,6 +8,7 @@ import { everyOf, type Narrow } from '../shared/contracts';
 import type { Language } from '../shared/tenant';
 import type { MultiPolygon } from 'geojson';
 import type { NetworkArea, NetworkService, StreetSelection } from './area/area';
+import { EXCLUSION_REASONS, type ExclusionReason } from '../../../src/contracts/lists';
 
 export type { IncidentKind, IncidentStatus, MessageKind, Role } from '../../../src/contracts';
 export const ROLES = everyOf<api.Role>()(['admin', 'operator', 'viewer']);
@@ -61,18 +62,7 @@ export interface NetworkFeatures {
   >;
 }
 
-/** In the order the preview lists them. */
-export const EXCLUSION_REASONS = [
-  'under-16',
-  'age-unknown',
-  'deactivated',
-  'unverified',
-  'duplicate',
-  'household',
-  'no-endpoint',
-  'opted-out',
-] as const;
-export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+export { EXCLUSION_REASONS, type ExclusionReason };
 
 export type Preview = Narrow<
   api.Preview,
