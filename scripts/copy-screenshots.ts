@@ -14,6 +14,7 @@ const MAIN = {
   'map-public-street-1280.png': 'public-map-street.png',
   'portal-swedish-1280.png': 'portal-sv.png',
   'landing-360.png': 'landing.png',
+  'console-network-1280.png': 'network.png',
 } as const;
 const from = join(process.cwd(), 'test-artifacts');
 const to = join(process.cwd(), 'docs', 'screenshots');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDemo } from '../../src/demo/demo.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { addPerson } from '../dispatch/fixtures.js';
-import { launchBrowser, openPage } from './browser.js';
+import { launchBrowser, openPage, screenshot } from './browser.js';
 import { startWebServer, type WebServer } from './server.js';
 import { expectAccessible, expectNoProblems, submitConsoleLogin } from './suite.js';
 
@@ -112,6 +112,7 @@ it('clicks a pipe of the demo town and sends to exactly the traced households', 
   await page.locator('[data-figure="addresses"]').getByText(String(traced)).waitFor();
   expect(await page.locator('[data-figure="sms"]').textContent()).toBe('2');
   await expectAccessible(page);
+  await screenshot(page, 'console-network-1280');
 
   await page.getByRole('button', { name: 'Tallenna häiriö' }).click();
   await page.getByRole('heading', { name: 'Putkirikko keskustassa' }).waitFor();
