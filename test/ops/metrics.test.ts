@@ -37,6 +37,15 @@ describeEachDatabase(
       });
     });
 
+    it('counts the faults beside any request or job, by kind', async () => {
+      const before = await scrape();
+      const queue = valueOf(before, 'aviso_background_faults_total', { kind: 'queue' }) ?? 0;
+      t().context.db.faults.report('queue', new Error('maintenance failed'));
+      t().context.db.faults.report('queue', new Error('maintenance failed again'));
+      const after = await scrape();
+      expect(valueOf(after, 'aviso_background_faults_total', { kind: 'queue' })).toBe(queue + 2);
+    });
+
     it('refuses a scrape without the token', async () => {
       expect((await t().app.inject({ url: '/metrics' })).statusCode).toBe(401);
       expect((await t().app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(

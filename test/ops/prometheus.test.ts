@@ -94,7 +94,8 @@ for (const kind of TEST_DATABASES) {
         return groups.length ? groups.flatMap((g) => g.rules) : undefined;
       });
       expect(rules.map((r) => r.name)).toContain('AvisoDispatchQueueStuck');
-      expect(rules).toHaveLength(10);
+      expect(rules.map((r) => r.name)).toContain('AvisoBackgroundFaults');
+      expect(rules).toHaveLength(11);
       const ready = await until('a readiness sample', async () => {
         const result = (
           await json('/query?query=' + encodeURIComponent('aviso_readiness_check{job="aviso",check="database"}'))

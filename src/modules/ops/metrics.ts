@@ -13,7 +13,7 @@ import type { OpsRepository, QueuedDeliveries } from './ops.repository.js';
 
 export interface ScrapeSources {
   ops: OpsRepository;
-  db: Pick<Db, 'pools'>;
+  db: Pick<Db, 'pools' | 'faults'>;
   clock: Clock;
   /** The revision each tenant's register index in this process holds. */
   registerRevisions: () => ReadonlyMap<string, number>;
@@ -197,6 +197,16 @@ function addScrapeGauges(registry: Registry, sources: ScrapeSources): void {
         for (const pool of sources.db.pools()) this.set({ pool: pool.name }, pick(pool));
       },
     });
+  new Counter({
+    name: 'aviso_background_faults_total',
+    help: 'Errors beside any request or job (a database connection lost while idle, the job queue), logged and counted',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries(sources.db.faults.counts)) this.inc({ kind }, count);
+    },
+  });
   poolGauge('aviso_db_pool_connections_max', 'PostgreSQL pool size', (p) => p.max);
   poolGauge('aviso_db_pool_connections_open', 'PostgreSQL connections open', (p) => p.open);
   poolGauge('aviso_db_pool_connections_idle', 'PostgreSQL connections open and idle', (p) => p.idle);
