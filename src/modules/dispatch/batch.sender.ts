@@ -27,6 +27,7 @@ import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
 import { resultRecorder } from './result-recorder.js';
 import {
+  CHUNKS_IN_FLIGHT,
   IN_DOUBT_ERROR,
   MARKED_CHUNK_SIZE,
   MAX_DELIVERY_ATTEMPTS,
@@ -215,6 +216,9 @@ export function batchSender(deps: BatchSenderDeps) {
     const recorder = resultRecorder((results) =>
       deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()),
     );
+    // Chunks whose answers are still coming: the next one is marked and goes meanwhile, so the provider's
+    // window does not run dry at the end of each chunk.
+    const inFlight: Array<Promise<void>> = [];
     try {
       for (const [n, chunk] of chunks.entries()) {
         if (stopping) {
@@ -223,10 +227,10 @@ export function batchSender(deps: BatchSenderDeps) {
         }
         await deps.pacer.take(provider.name, chunk.length, rate);
         // Marked when it is about to go, not before its turn: should this process die, whoever takes the
-        // batch next finds in doubt only what was on its way (this chunk, and answers not yet written).
+        // batch next finds in doubt only what was on its way (the chunks in flight, and answers not yet written).
         await mark(chunk);
         const outbound = chunk.map((d) => outboundOf(deps, tenant, message, rendered, d));
-        await sendChunk(provider, outbound, (j, answer) => {
+        const sent = sendChunk(provider, outbound, (j, answer) => {
           const now = clock.now();
           const result = toResult(chunk[j]!, provider.name, answer, { now, expiresAt: message.expires_at });
           if (result.status === 'queued') {
@@ -236,8 +240,12 @@ export function batchSender(deps: BatchSenderDeps) {
           }
           recorder.add(result);
         });
+        inFlight.push(sent);
+        if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
       }
+      await Promise.all(inFlight);
     } finally {
+      await Promise.allSettled(inFlight);
       await recorder.close();
     }
     return outlook;

@@ -5,9 +5,9 @@
  * `LEASE_MS` after its last sign of life (each chunk it records renews the claim). A worker started again
  * with the same `--id` takes its own batches back at once; another worker takes a batch only when its
  * lease has run out. Before a chunk goes to a provider that could send it twice, its deliveries are marked
- * as handed over (at most `MARKED_CHUNK_SIZE`), so a batch taken over never sends them again: those the
- * dead worker left marked end failed with `IN_DOUBT_ERROR` (a notice missed is reported; one sent twice
- * is not acceptable).
+ * as handed over (at most `MARKED_CHUNK_SIZE`, `CHUNKS_IN_FLIGHT` chunks at once), so a batch taken over
+ * never sends them again: those the dead worker left marked end failed with `IN_DOUBT_ERROR` (a notice
+ * missed is reported; one sent twice is not acceptable).
  *
  * Tries: a batch job is run up to `BATCH_JOB_ATTEMPTS` times (the queue backs off 1 s, 2 s, 4 s … up to a
  * minute between runs). Within a batch, a delivery that failed retryably (throttling, a lost connection)
@@ -26,8 +26,14 @@ export const BATCH_JOB_ATTEMPTS = 10;
 /** Tries of one delivery on retryable failures (throttling, lost connections) before it is failed. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
 
-/** The most deliveries marked as handed over at once: what a crash can leave in doubt per batch in flight. */
+/** The most deliveries marked as handed over at once. */
 export const MARKED_CHUNK_SIZE = 100;
+
+/**
+ * Chunks of a batch on their way at once (the next is marked and sent while the last one's answers come):
+ * a crash leaves at most this many chunks in doubt per batch in flight.
+ */
+export const CHUNKS_IN_FLIGHT = 2;
 
 /** Why a delivery in doubt is not sent again. */
 export const IN_DOUBT_ERROR =
