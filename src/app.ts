@@ -27,6 +27,8 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { installWebRoutes } from './http/web.routes.js';
 import { inboxRoutes } from './channels/inbox.routes.js';
 import { webhookRoutes } from './channels/webhook.routes.js';
+import { spokenAudioRoutes } from './channels/voice/spoken-audio.routes.js';
+import { renderSpeech } from './channels/voice/speech.js';
 import { addressRoutes } from './modules/addresses/address.routes.js';
 import { loginRoutes } from './modules/residents/login.routes.js';
 import { pinBudgetRoutes } from './modules/auth/pin-budget.routes.js';
@@ -166,6 +168,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   await app.register(tenantSettingsRoutes, { settings: context.tenantSettings });
   await app.register(pinBudgetRoutes, { pins: context.auth.pins });
   if (context.inboxEnabled) await app.register(inboxRoutes, { inbox: context.inbox });
+  await app.register(spokenAudioRoutes, { secret: context.config.secret, render: renderSpeech });
   await app.register(webhookRoutes, {
     channels: context.channels,
     publicUrl: context.config.publicUrl,

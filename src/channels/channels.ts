@@ -16,6 +16,7 @@ import { gatewayApiProvider } from './sms/gatewayapi.provider.js';
 import type { HttpSmsDeps } from './sms/http-sms.js';
 import { smppProvider } from './sms/smpp.provider.js';
 import { twilioProvider } from './sms/twilio.provider.js';
+import { elks46VoiceProvider } from './voice/elks46-voice.provider.js';
 
 export interface ProviderDeps {
   db: Db;
@@ -43,7 +44,11 @@ export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
   smtp: (url) => smtpProvider(url),
   smtps: (url) => smtpProvider(url),
   smpp: smsOnly('smpp', (url, deps) => smppProvider(url, { clock: deps.clock })),
-  '46elks': smsOnly('46elks', (url, deps) => elks46Provider(url, httpDeps(deps))),
+  // 46elks sends SMS, and calls landlines on the voice channel.
+  '46elks': (url, deps) => {
+    if (deps.channel === 'voice') return elks46VoiceProvider(url, httpDeps(deps));
+    return smsOnly('46elks', (u, d) => elks46Provider(u, httpDeps(d)))(url, deps);
+  },
   gatewayapi: smsOnly('gatewayapi', (url, deps) => gatewayApiProvider(url, httpDeps(deps))),
   twilio: smsOnly('twilio', (url, deps) => twilioProvider(url, httpDeps(deps))),
 };

@@ -1,0 +1,33 @@
+/** `GET /api/voice/audio?token=…`: the spoken message of a call, as a voice provider fetches it (8 kHz WAV). */
+import { z } from 'zod';
+import { NotFoundError } from '../../errors.js';
+import { routePlugin } from '../../http/route-plugin.js';
+import { readSpokenAudioToken } from './spoken-audio.js';
+
+export interface SpokenAudioRouteDeps {
+  secret: string;
+  render(text: string, language: string): Promise<Buffer>;
+}
+
+export const spokenAudioRoutes = routePlugin(
+  'spoken-audio',
+  (app, deps: SpokenAudioRouteDeps) => {
+    app.get(
+      '/api/voice/audio',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'The spoken message of a voice call, for the voice provider to play (a signed link in the call)',
+          querystring: z.object({ token: z.string().max(8000) }),
+        },
+      },
+      async (request, reply) => {
+        const spoken = readSpokenAudioToken(deps.secret, request.query.token);
+        if (!spoken) throw new NotFoundError('audio');
+        const audio = await deps.render(spoken.text, spoken.language);
+        return reply.type('audio/wav').header('cache-control', 'private, max-age=3600').send(audio);
+      },
+    );
+  },
+  { dependencies: [] },
+);
