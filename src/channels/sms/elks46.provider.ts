@@ -8,8 +8,8 @@
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
 import {
+  acceptedOrFailure,
   basic,
-  failure,
   httpSmsOptions,
   httpSmsProvider,
   post,
@@ -37,19 +37,7 @@ export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
       body: form.toString(),
       timeoutMs: options.timeoutMs,
     });
-    if ('error' in answer || answer.status !== 200)
-      return failure(message.id, name, answer, (a) => a.text.slice(0, 200));
-    const body = answer.body as { id?: string; status?: string };
-    if (!body.id)
-      return {
-        id: message.id,
-        provider: name,
-        status: 'failed',
-        error: `no message id in the answer: ${answer.text.slice(0, 200)}`,
-        retryable: true,
-        raw: answer.body,
-      };
-    return { id: message.id, provider: name, providerId: body.id, status: 'sent', raw: answer.body };
+    return acceptedOrFailure(message.id, name, answer, (status) => status === 200, 'id');
   }
 
   const webhook: ProviderWebhook = {

@@ -91,6 +91,32 @@ export function failure(
   };
 }
 
+/**
+ * A provider's answer to one message as a send result: its failure (see `failure`), or taken with the
+ * provider's id for it (`idField` of the JSON answer) — an answer without one is a failure worth another try.
+ */
+export function acceptedOrFailure(
+  id: string,
+  provider: string,
+  answer: HttpAnswer | { error: string; attempted: boolean },
+  accepted: (status: number) => boolean,
+  idField: string,
+  reason: (a: HttpAnswer) => string = (a) => a.text.slice(0, 200),
+): SendResult {
+  if ('error' in answer || !accepted(answer.status)) return failure(id, provider, answer, reason);
+  const providerId = (answer.body as Record<string, unknown> | null)?.[idField];
+  if (typeof providerId !== 'string' || !providerId)
+    return {
+      id,
+      provider,
+      status: 'failed',
+      error: `no ${idField} in the answer: ${answer.text.slice(0, 200)}`,
+      retryable: true,
+      raw: answer.body,
+    };
+  return { id, provider, providerId, status: 'sent', raw: answer.body };
+}
+
 /** Where a provider posts its receipts: `{publicUrl}/api/webhooks/sms/{key}[/{token}]`, or undefined without a public URL. */
 export function webhookUrl(deps: HttpSmsDeps, key: string, token?: string): string | undefined {
   if (!deps.publicUrl) return undefined;

@@ -10,8 +10,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
 import {
+  acceptedOrFailure,
   basic,
-  failure,
   httpSmsOptions,
   httpSmsProvider,
   post,
@@ -63,19 +63,7 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
       const error = a.body as { code?: number; message?: string };
       return error.code ? `Twilio ${error.code}: ${error.message ?? ''}` : a.text.slice(0, 200);
     };
-    if ('error' in answer || (answer.status !== 201 && answer.status !== 200))
-      return failure(message.id, name, answer, reason);
-    const body = answer.body as { sid?: string };
-    if (!body.sid)
-      return {
-        id: message.id,
-        provider: name,
-        status: 'failed',
-        error: `no message sid in the answer: ${answer.text.slice(0, 200)}`,
-        retryable: true,
-        raw: answer.body,
-      };
-    return { id: message.id, provider: name, providerId: body.sid, status: 'sent', raw: answer.body };
+    return acceptedOrFailure(message.id, name, answer, (status) => status === 200 || status === 201, 'sid', reason);
   }
 
   const webhook: ProviderWebhook = {

@@ -7,7 +7,15 @@
  * carries a token only this server can make. Needs AVISO_PUBLIC_URL: 46elks must reach the audio and the webhook.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
-import { basic, failure, httpSmsOptions, post, webhookToken, webhookUrl, type HttpSmsDeps } from '../sms/http-sms.js';
+import {
+  acceptedOrFailure,
+  basic,
+  httpSmsOptions,
+  post,
+  webhookToken,
+  webhookUrl,
+  type HttpSmsDeps,
+} from '../sms/http-sms.js';
 import { spokenAudioUrl } from './spoken-audio.js';
 
 /** How a call ended, as 46elks says it, as a receipt. */
@@ -41,19 +49,7 @@ export function elks46VoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
       body: form.toString(),
       timeoutMs: options.timeoutMs,
     });
-    if ('error' in answer || answer.status !== 200)
-      return failure(message.id, name, answer, (a) => a.text.slice(0, 200));
-    const body = answer.body as { id?: string };
-    if (!body.id)
-      return {
-        id: message.id,
-        provider: name,
-        status: 'failed',
-        error: `no call id in the answer: ${answer.text.slice(0, 200)}`,
-        retryable: true,
-        raw: answer.body,
-      };
-    return { id: message.id, provider: name, providerId: body.id, status: 'sent', raw: answer.body };
+    return acceptedOrFailure(message.id, name, answer, (status) => status === 200, 'id');
   }
 
   const webhook: ProviderWebhook = {
