@@ -7,14 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
-import { newId } from '../../src/lib/ids.js';
-import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { isStopRequest } from '../../src/modules/replies/sms-replies.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { createTestApp, type TestApp } from '../app.js';
 import { TEST_DATABASES } from '../databases.js';
 import { AVISO_HEADER, importCsv, square } from '../factories.js';
-import { buildTown, CENTER, tokenHeaders, townRows } from '../dispatch/fixtures.js';
+import { addPerson as addPersonAt, buildTown, CENTER, tokenHeaders, townRows } from '../dispatch/fixtures.js';
 import { requestPin, sessionCookieOf, sessionFor, submitPin } from '../residents/resident-client.js';
 import { waitFor } from '../wait.js';
 import { startNetSmppSmsc, until as peerSaw, type NetSmppSmsc } from './net-smpp.js';
@@ -27,64 +25,11 @@ const ASKER = '+358401110003';
 const STOPPER_EMAIL = 'stopper@example.fi';
 
 /** A person on Koulukatu with this mobile (and email). */
-async function addPerson(context: Context, tenant: Tenant, mobile: string, email?: string): Promise<void> {
-  const db = context.db.kysely;
-  const now = context.clock.now();
-  const address = await db
-    .selectFrom('addresses')
-    .select('id')
-    .where('tenant_id', '=', tenant.id)
-    .where('street', '=', 'Koulukatu')
-    .executeTakeFirstOrThrow();
-  const id = newId();
-  await db
-    .insertInto('contacts')
-    .values({
-      id,
-      tenant_id: tenant.id,
-      kind: 'person',
-      source: 'self',
-      language: 'fi',
-      name_hidden: 0,
-      priority: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  for (const [type, value] of [['mobile', mobile], ...(email ? [['email', email]] : [])] as Array<
-    ['mobile' | 'email', string]
-  >) {
-    await db
-      .insertInto('contact_endpoints')
-      .values({
-        id: newId(),
-        tenant_id: tenant.id,
-        contact_id: id,
-        type,
-        value,
-        source: 'self',
-        verified: 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-  }
-  await db
-    .insertInto('contact_addresses')
-    .values({
-      id: newId(),
-      tenant_id: tenant.id,
-      contact_id: id,
-      address_id: address.id,
-      role: 'main',
-      source: 'self',
-      active: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await changeLogRepository(db).record(tenant.id, null, now);
-}
+const addPerson = (context: Context, tenant: Tenant, mobile: string, email?: string) =>
+  addPersonAt(context, tenant, {
+    endpoints: [{ type: 'mobile', value: mobile }, ...(email ? [{ type: 'email' as const, value: email }] : [])],
+    addresses: ['kk-1'],
+  });
 
 describe('stop words', () => {
   it("are STOP, LOPETA and SLUTA in any case and accents, alone or with one of the tenant's names", () => {

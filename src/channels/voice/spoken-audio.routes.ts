@@ -9,9 +9,23 @@ export interface SpokenAudioRouteDeps {
   render(text: string, language: string): Promise<Buffer>;
 }
 
+/** Renders kept at once: a notice to many landlines is one text, fetched once per call. */
+const KEPT_RENDERS = 32;
+
 export const spokenAudioRoutes = routePlugin(
   'spoken-audio',
   (app, deps: SpokenAudioRouteDeps) => {
+    const renders = new Map<string, Promise<Buffer>>();
+    const render = (token: string, text: string, language: string): Promise<Buffer> => {
+      const kept = renders.get(token);
+      if (kept) return kept;
+      const audio = deps.render(text, language);
+      renders.set(token, audio);
+      // A failed render (tools missing) is not kept; the oldest goes when the list is full.
+      audio.catch(() => renders.delete(token));
+      if (renders.size > KEPT_RENDERS) renders.delete(renders.keys().next().value!);
+      return audio;
+    };
     app.get(
       '/api/voice/audio',
       {
@@ -24,7 +38,7 @@ export const spokenAudioRoutes = routePlugin(
       async (request, reply) => {
         const spoken = readSpokenAudioToken(deps.secret, request.query.token);
         if (!spoken) throw new NotFoundError('audio');
-        const audio = await deps.render(spoken.text, spoken.language);
+        const audio = await render(request.query.token, spoken.text, spoken.language);
         return reply.type('audio/wav').header('cache-control', 'private, max-age=3600').send(audio);
       },
     );

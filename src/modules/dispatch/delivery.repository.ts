@@ -627,17 +627,13 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
       return due.map((m) => m.id);
     },
 
-    /**
-     * Deliveries per provider and status, why messages moved to another provider (failover), and why
-     * deliveries failed or expired, for the message's status.
-     */
+    /** Deliveries per provider and status, and why messages moved to another provider (failover), for the message's status. */
     async providerCounts(
       tenantId: TenantId,
       messageId: string,
     ): Promise<{
       providers: Array<{ provider: string; status: DeliveryStatus; n: number }>;
       failovers: Array<{ reason: string; n: number }>;
-      failures: Array<{ reason: string; n: number }>;
     }> {
       const providers = await db
         .selectFrom('deliveries')
@@ -657,6 +653,14 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         .groupBy('error')
         .limit(20)
         .execute();
+      return {
+        providers: providers.map((p) => ({ provider: p.provider!, status: p.status, n: Number(p.n) })),
+        failovers: failovers.map((f) => ({ reason: f.error!.slice(FAILOVER_PREFIX.length), n: Number(f.n) })),
+      };
+    },
+
+    /** Why the message's deliveries failed or expired, the most frequent reasons first. */
+    async failureReasons(tenantId: TenantId, messageId: string): Promise<Array<{ reason: string; n: number }>> {
       const failures = await db
         .selectFrom('deliveries')
         .select((eb) => ['error', eb.fn.countAll<number>().as('n')])
@@ -667,11 +671,7 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         .orderBy('n', 'desc')
         .limit(20)
         .execute();
-      return {
-        providers: providers.map((p) => ({ provider: p.provider!, status: p.status, n: Number(p.n) })),
-        failovers: failovers.map((f) => ({ reason: f.error!.slice(FAILOVER_PREFIX.length), n: Number(f.n) })),
-        failures: failures.map((f) => ({ reason: f.error ?? 'unknown', n: Number(f.n) })),
-      };
+      return failures.map((f) => ({ reason: f.error ?? 'unknown', n: Number(f.n) }));
     },
 
     /** Every delivery of a message with its endpoint, for the CSV export. */

@@ -58,9 +58,8 @@ export interface MessageView extends DeliveryCounts {
 export type MessageOutcome = 'sent' | 'partly-failed' | 'failed';
 
 /** A finished send's outcome from its counts: failed and expired deliveries against all of them. */
-export function messageOutcome(status: MessageRow['status'], counts: DeliveryCounts): MessageOutcome | null {
+function messageOutcome(status: MessageRow['status'], counts: DeliveryCounts, total: number): MessageOutcome | null {
   if (status !== 'sent') return null;
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const failed = counts.failed + counts.expired;
   if (failed === 0) return 'sent';
   return failed === total ? 'failed' : 'partly-failed';
@@ -89,14 +88,15 @@ function parseSendAt(value: string | number | undefined, now: number): number {
 export interface ProviderCounts {
   providers: Array<{ provider: string; status: keyof DeliveryCounts; n: number }>;
   failovers: Array<{ reason: string; n: number }>;
-  failures: Array<{ reason: string; n: number }>;
 }
 
 export function toMessageView(
   row: MessageRow,
   counts: DeliveryCounts,
-  byProvider: ProviderCounts = { providers: [], failovers: [], failures: [] },
+  byProvider: ProviderCounts = { providers: [], failovers: [] },
+  failures: ReadonlyArray<{ reason: string; n: number }> = [],
 ): MessageView {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const providers = new Map<string, { provider: string } & Partial<DeliveryCounts>>();
   for (const p of byProvider.providers) {
     const entry = providers.get(p.provider) ?? { provider: p.provider };
@@ -118,11 +118,11 @@ export function toMessageView(
     finishedAt: iso(row.finished_at),
     approvedBy: row.approved_by,
     ...counts,
-    total: Object.values(counts).reduce((a, b) => a + b, 0),
+    total,
     providers: [...providers.values()],
     failovers: byProvider.failovers.map((f) => ({ reason: f.reason, count: f.n })),
-    outcome: messageOutcome(row.status, counts),
-    failures: byProvider.failures.map((f) => ({ reason: f.reason, count: f.n })),
+    outcome: messageOutcome(row.status, counts, total),
+    failures: failures.map((f) => ({ reason: f.reason, count: f.n })),
   };
 }
 
@@ -135,8 +135,14 @@ export function messageService(deps: MessageServiceDeps) {
     return row;
   }
 
-  const view = async (tenant: Tenant, row: MessageRow) =>
-    toMessageView(row, await deliveries.counts(tenant.id, row.id), await deliveries.providerCounts(tenant.id, row.id));
+  const view = async (tenant: Tenant, row: MessageRow) => {
+    const counts = await deliveries.counts(tenant.id, row.id);
+    // The reasons belong to the outcome: read once the send has ended and something failed, not on every
+    // tick of a send being watched.
+    const ended = row.status === 'sent' && counts.failed + counts.expired > 0;
+    const failures = ended ? await deliveries.failureReasons(tenant.id, row.id) : [];
+    return toMessageView(row, counts, await deliveries.providerCounts(tenant.id, row.id), failures);
+  };
 
   /** Starts it at once when it is due (the sweep of a worker would do the same a moment later). */
   async function startIfDue(tenant: Tenant, row: MessageRow): Promise<void> {
