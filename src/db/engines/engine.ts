@@ -4,15 +4,14 @@
  * set; the engine is picked by URL in index.ts, and everything outside src/db/engines/ uses `Db.engine`
  * without asking which one it is.
  */
-import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
-import type { TenantId } from '../../kernel/tenant-id.js';
+import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { InsertShape, SharedInsertShape } from '../bulk-insert.js';
 import type { UpsertCompiler } from '../bulk-upsert.js';
 import type { Db, OpenOptions } from '../connection.js';
 import type { Faults } from '../faults.js';
 import type { JsonArrayFrom } from '../json.js';
 import type { Database } from '../schema.js';
-import type { DeliveryResult, IssueOutcome, PinIssue, SessionFromPin } from './writes.js';
+import type { DeliveryResult, HeldBatch, IssueOutcome, PinIssue, SessionFromPin } from './writes.js';
 
 /** For logs, health answers and migrations' DDL; code outside src/db/engines/ never compares it (eslint). */
 export type EngineName = 'sqlite' | 'postgres';
@@ -94,15 +93,17 @@ export interface Engine {
 
   /**
    * Records the providers' answers of one chunk (at most 500) of a claimed batch's deliveries, only rows
-   * still queued; inside the caller's transaction.
+   * still queued, if the batch is still the claim's (its lease extended to `leaseUntil`); false, with
+   * nothing written, when another worker has taken it. One statement on PostgreSQL (a round trip per
+   * write is what a send waits on), the claim and the rows in one transaction on SQLite.
    */
-  writeDeliveryResults(
-    trx: Transaction<Database>,
-    tenantId: TenantId,
-    messageId: string,
+  writeClaimedResults(
+    db: Kysely<Database>,
+    batch: HeldBatch,
     results: readonly DeliveryResult[],
     now: number,
-  ): Promise<void>;
+    leaseUntil: number,
+  ): Promise<boolean>;
   /**
    * The PIN issue on `db`, its statements compiled once: the cooldown and locks read, the counters
    * counted, the PIN stored, all or nothing — one statement on PostgreSQL, steps in one transaction on SQLite.

@@ -96,6 +96,15 @@ export function sessionInsert(db: Kysely<Database>): PrecompiledQuery<SessionRow
   );
 }
 
+/** A worker's hold on one batch of a message: its writes count only while the batch is still this claim's. */
+export interface HeldBatch {
+  tenantId: TenantId;
+  messageId: string;
+  batchNo: number;
+  /** The claim's number (the batch's attempts when it was taken). */
+  attempt: number;
+}
+
 export interface DeliveryResult {
   seq: number;
   status: 'queued' | 'sent' | 'delivered' | 'failed' | 'expired';

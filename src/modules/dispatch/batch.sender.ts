@@ -26,6 +26,7 @@ import {
 import type { MessageRepository, MessageRow } from './message.repository.js';
 import { chunkSizeFor, type Pacer } from './pacer.js';
 import { resultRecorder } from './result-recorder.js';
+import type { UnwrittenAnswers } from './unwritten-answers.js';
 import {
   CHUNKS_IN_FLIGHT,
   IN_DOUBT_ERROR,
@@ -59,6 +60,8 @@ export interface BatchSenderDeps {
   unsubscribeUrl?: ((tenant: Tenant, email: string) => string) | undefined;
   /** This worker process's stable id, kept with the batches it takes. */
   workerId?: string | undefined;
+  /** Answers not written yet, which receipts arriving early are taken into. */
+  unwritten?: UnwrittenAnswers | undefined;
 }
 
 /** Thrown to have the queue try the batch again later (retryable failures remain). */
@@ -213,8 +216,9 @@ export function batchSender(deps: BatchSenderDeps) {
           );
     const outlook: RetryOutlook = { soon: 0, later: [] };
     // Answers are written as they come, whichever chunk they belong to.
-    const recorder = resultRecorder((results) =>
-      deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()),
+    const recorder = resultRecorder(
+      (results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()),
+      deps.unwritten,
     );
     // Chunks whose answers are still coming: the next one is marked and goes meanwhile, so the provider's
     // window does not run dry at the end of each chunk.

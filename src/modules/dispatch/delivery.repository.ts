@@ -344,11 +344,12 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
       now: number,
       leaseUntil: number,
     ): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await holdClaim(trx, tenantId, messageId, batchNo, claim, now, leaseUntil);
-        for (let i = 0; i < results.length; i += 500)
-          await engine.writeDeliveryResults(trx, tenantId, messageId, results.slice(i, i + 500), now);
-      });
+      const batch = { tenantId, messageId, batchNo, attempt: claim.attempt };
+      // Each part checks the claim again: a part is written whole while the batch is still this worker's.
+      for (let i = 0; i === 0 || i < results.length; i += 500) {
+        if (!(await engine.writeClaimedResults(db, batch, results.slice(i, i + 500), now, leaseUntil)))
+          throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
+      }
     },
 
     /** Marks a batch done (if still this worker's) and, when it was the last, the message sent. */
@@ -699,28 +700,6 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         .execute();
     },
   };
-}
-
-async function holdClaim(
-  trx: Transaction<Database>,
-  tenantId: TenantId,
-  messageId: string,
-  batchNo: number,
-  claim: BatchClaim,
-  now: number,
-  leaseUntil: number,
-): Promise<void> {
-  const held = await trx
-    .updateTable('dispatch_batches')
-    .set({ claimed_until: leaseUntil, updated_at: now })
-    .where('tenant_id', '=', tenantId)
-    .where('message_id', '=', messageId)
-    .where('batch_no', '=', batchNo)
-    .where('attempts', '=', claim.attempt)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (Number(held.numUpdatedRows) !== 1)
-    throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
 }
 
 /** Marks a delivery's error text as the reason it went to a later provider of a failover chain. */

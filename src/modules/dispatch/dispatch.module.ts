@@ -9,6 +9,7 @@ import { incidentRepository } from '../incidents/incident.repository.js';
 import { incidentService, type IncidentServiceDeps } from '../incidents/incident.service.js';
 import { tenantRepository } from '../tenants/tenant.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
+import { unwrittenAnswers } from './unwritten-answers.js';
 import { batchSender } from './batch.sender.js';
 import { candidateRepository } from '../recipients/candidate.repository.js';
 import { dispatchRuntime } from './dispatch.runtime.js';
@@ -103,6 +104,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     leaseMs,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   });
+  const unwritten = unwrittenAnswers();
   const sender = batchSender({
     messages,
     deliveries,
@@ -114,6 +116,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     maxPerSecond: options.maxPerSecond,
     unsubscribeUrl: deps.unsubscribeUrl,
     workerId: options.workerId,
+    unwritten,
   });
   const replies = smsReplies({
     db: db.kysely,
@@ -133,6 +136,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     // A register index older than this rebuilds whole instead of reading changes (the log has a gap).
     housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
     workerId: options.workerId,
+    unwritten,
   });
   return {
     incidents,

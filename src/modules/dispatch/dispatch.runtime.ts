@@ -17,6 +17,7 @@ import type { DispatchStarter } from './dispatch.starter.js';
 import type { DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository } from './message.repository.js';
 import { receiptWriter } from './receipt-writer.js';
+import type { UnwrittenAnswers } from './unwritten-answers.js';
 import { STALLED_BATCH_MS } from './retry-policy.js';
 
 export interface RuntimeDeps {
@@ -33,6 +34,8 @@ export interface RuntimeDeps {
   housekeeping?: (now: number) => Promise<unknown>;
   /** This worker process's stable id (`aviso worker --id`): its batches are taken back at start. */
   workerId?: string | undefined;
+  /** The sender's answers not written yet: a receipt for one of them goes into it, not to the database. */
+  unwritten?: UnwrittenAnswers | undefined;
 }
 
 const HOUSEKEEPING_MS = 3_600_000;
@@ -84,11 +87,15 @@ export function dispatchRuntime(deps: RuntimeDeps) {
 
   const sweep = (): Promise<number> => (sweeping ??= sweepOnce().finally(() => (sweeping = undefined)));
 
+  const acceptReceipt = (receipt: DeliveryReceipt): void => {
+    if (!deps.unwritten?.absorb(receipt)) receipts.add(receipt);
+  };
+
   let listening = false;
   function listenForReceipts(): void {
     if (listening) return;
     listening = true;
-    for (const provider of providers) provider.onReceipt?.((receipt) => receipts.add(receipt));
+    for (const provider of providers) provider.onReceipt?.(acceptReceipt);
     for (const provider of providers) provider.onInbound?.((sms) => void receiveSms(sms));
   }
 
@@ -111,7 +118,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
 
     /** Receipts that reached this process some other way than a provider's own connection (webhooks). */
     acceptReceipts(received: readonly DeliveryReceipt[]): void {
-      for (const receipt of received) receipts.add(receipt);
+      for (const receipt of received) acceptReceipt(receipt);
     },
 
     /** SMS residents sent that reached this process by a webhook; resolves once they are handled. */

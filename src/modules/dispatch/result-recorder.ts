@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LostClaimError, type DeliveryResult } from './delivery.repository.js';
+import type { UnwrittenAnswers } from './unwritten-answers.js';
 
 const FLUSH_DELAY_MS = 10;
 const FLUSH_SIZE = 200;
@@ -18,7 +19,11 @@ export interface ResultRecorder {
   close(): Promise<void>;
 }
 
-export function resultRecorder(write: (results: DeliveryResult[]) => Promise<void>): ResultRecorder {
+/** `unwritten`, when given, holds each answer until its write begins, for receipts that come first. */
+export function resultRecorder(
+  write: (results: DeliveryResult[]) => Promise<void>,
+  unwritten?: UnwrittenAnswers,
+): ResultRecorder {
   let pending: DeliveryResult[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -42,6 +47,7 @@ export function resultRecorder(write: (results: DeliveryResult[]) => Promise<voi
     const results = pending;
     pending = [];
     writing = writing.then(async () => {
+      unwritten?.release(results);
       if (failure !== undefined) return;
       await writeWithRetries(results).catch((error: unknown) => {
         failure = error;
@@ -53,6 +59,7 @@ export function resultRecorder(write: (results: DeliveryResult[]) => Promise<voi
   return {
     add(result) {
       pending.push(result);
+      unwritten?.hold(result);
       if (pending.length >= FLUSH_SIZE) void flush();
       else timer ??= setTimeout(() => void flush(), FLUSH_DELAY_MS);
     },

@@ -7,7 +7,7 @@ import { indexDeferral } from './deferred-indexes.js';
 import { ilike, inList, jsonArrayFrom } from './expressions.js';
 import { withLargeWriteCache } from './large-write.js';
 import { pinIssuer } from './pin-issue.js';
-import { writeDeliveryResults } from './result-writes.js';
+import { writeClaimedResults } from './result-writes.js';
 import { sessionFromPin } from './session-insert.js';
 import { analyzeColumns } from './statistics.js';
 import { compileUpsert } from './upsert.js';
@@ -29,7 +29,7 @@ export const postgresEngine: Engine = {
   withLargeWriteCache,
   indexDeferral,
   analyzeColumns,
-  writeDeliveryResults,
+  writeClaimedResults,
   pinIssuer,
   sessionFromPin,
   open: (url, options, faults) => openPostgres(postgresEngine, url, options, faults),
