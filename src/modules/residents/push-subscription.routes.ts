@@ -35,7 +35,7 @@ export const pushSubscriptionRoutes = routePlugin('push-subscriptions', (app, de
       schema: {
         tags,
         summary:
-          "The VAPID public key a browser subscribes to this server's notifications with (404 push-off where they are not offered)",
+          "The VAPID public key a browser subscribes to this server's notifications with (null where they are not offered)",
         params: tenantParams,
         response: { 200: pushKeyView },
       },

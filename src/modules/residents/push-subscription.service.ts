@@ -67,10 +67,9 @@ export function pushSubscriptionService(deps: PushSubscriptionServiceDeps) {
     });
 
   return {
-    /** The VAPID public key browsers subscribe with (`applicationServerKey`). */
-    async publicKey(): Promise<string> {
-      requireOffered();
-      return (await deps.keys()).publicKey;
+    /** The VAPID public key browsers subscribe with (`applicationServerKey`); null where push is not offered. */
+    async publicKey(): Promise<string | null> {
+      return deps.offered ? (await deps.keys()).publicKey : null;
     },
 
     /** Adds this browser; the same subscription again is the one already kept. */

@@ -188,7 +188,8 @@ export const pushSubscriptionView = z.object({
   createdAt: z.string(),
 });
 export const pushSubscriptionsView = z.object({ items: z.array(pushSubscriptionView) });
-export const pushKeyView = z.object({ publicKey: z.string() });
+/** The VAPID public key (base64url), or null where browser notifications are not offered. */
+export const pushKeyView = z.object({ publicKey: z.string().nullable() });
 
 export const historyView = z.object({
   items: z.array(
