@@ -42,6 +42,7 @@ import { opsRoutes } from './modules/ops/ops.routes.js';
 import { registerImportRoutes } from './modules/register/register.routes.js';
 import { replyRoutes } from './modules/replies/replies.routes.js';
 import { residentAdminRoutes } from './modules/residents/resident-admin.routes.js';
+import { pushSubscriptionRoutes } from './modules/residents/push-subscription.routes.js';
 import { residentRoutes } from './modules/residents/resident.routes.js';
 import { unsubscribeRoutes } from './modules/residents/unsubscribe.routes.js';
 import { tenantSettingsRoutes } from './modules/tenants/tenant-settings.routes.js';
@@ -143,6 +144,7 @@ export async function buildApp(context: Context, options: BuildAppOptions): Prom
   await app.register(addressRoutes, { tenants, addresses: context.addressSearch });
   await app.register(loginRoutes, { tenants, auth: context.auth, residents });
   await app.register(residentRoutes, { residents });
+  await app.register(pushSubscriptionRoutes, { tenants, push: residents.push });
   await app.register(unsubscribeRoutes, { tenants, unsubscribe: residents.unsubscribe, secret: context.config.secret });
   await app.register(operatorRoutes, { operators: context.operators, tenants, sessions: context.sessions });
   await app.register(incidentRoutes, { incidents: dispatch.incidents });

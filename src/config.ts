@@ -90,6 +90,7 @@ const schema = z.object({
   AVISO_SMS: channelUrl(['smpp', '46elks', 'gatewayapi', 'twilio']).default('inbox'),
   AVISO_EMAIL: channelUrl(['smtp', 'smtps']).default('inbox'),
   AVISO_VOICE: channelUrl(['46elks', 'twilio', 'voice']).default('inbox'),
+  AVISO_PUSH: channelUrl(['webpush']).default('inbox'),
   AVISO_CAPTCHA: z.enum(['altcha', 'off']).default('altcha'),
   AVISO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AVISO_SECRET_FILE: z.string().default('./data/secret'),
@@ -161,6 +162,8 @@ export type Config = Readonly<{
   sms: string;
   email: string;
   voice: string;
+  /** `inbox` or `webpush://?subject=…`: browsers' notifications (VAPID keys in the database). */
+  push: string;
   captcha: 'altcha' | 'off';
   secret: string;
   logLevel: z.infer<typeof schema>['AVISO_LOG_LEVEL'];
@@ -237,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     throw new ConfigError(`${variable}: ${issue.message}`);
   }
   const v = parsed.data;
-  const real = realChannels({ sms: v.AVISO_SMS, email: v.AVISO_EMAIL, voice: v.AVISO_VOICE });
+  const real = realChannels({ sms: v.AVISO_SMS, email: v.AVISO_EMAIL, voice: v.AVISO_VOICE, push: v.AVISO_PUSH });
   if (v.AVISO_DEV_INBOX === 'true' && real.length > 0) {
     throw new ConfigError(
       `AVISO_DEV_INBOX: the dev inbox shows every message (PINs too) to anyone; it cannot be on beside a real channel (${real.join(', ')}): set AVISO_DEV_INBOX=false`,
@@ -251,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     sms: v.AVISO_SMS,
     email: v.AVISO_EMAIL,
     voice: v.AVISO_VOICE,
+    push: v.AVISO_PUSH,
     captcha: v.AVISO_CAPTCHA,
     secret:
       options.generateSecret === false && !v.AVISO_SECRET && !existsSync(v.AVISO_SECRET_FILE)
@@ -268,8 +272,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   });
 }
 
-const CHANNEL_VARIABLES = { sms: 'AVISO_SMS', email: 'AVISO_EMAIL', voice: 'AVISO_VOICE' } as const;
-type ChannelSettings = Pick<Config, 'sms' | 'email' | 'voice'>;
+const CHANNEL_VARIABLES = {
+  sms: 'AVISO_SMS',
+  email: 'AVISO_EMAIL',
+  voice: 'AVISO_VOICE',
+  push: 'AVISO_PUSH',
+} as const;
+type ChannelSettings = Pick<Config, 'sms' | 'email' | 'voice' | 'push'>;
 const isInbox = (spec: string) => spec.split(',').some((s) => s.trim() === 'inbox');
 
 /** The variables of the channels set to a real provider (not only the dev inbox). */
@@ -284,18 +293,26 @@ export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'
 
 /**
  * What to tell at start-up about the channels: a channel left at `inbox` beside a real one keeps its
- * messages (PINs too) in the database and sends nothing.
+ * messages (PINs too) in the database and sends nothing. Push is left out: at `inbox` beside a real
+ * channel the portal does not offer browser notifications at all (`pushOffered`), so nothing is kept back.
  */
 export function channelWarnings(config: ChannelSettings): string[] {
   const real = realChannels(config);
   if (real.length === 0) return [];
   return (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
-    .filter((c) => isInbox(config[c]))
+    .filter((c) => c !== 'push' && isInbox(config[c]))
     .map(
       (c) =>
         `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`,
     );
 }
+
+/**
+ * Whether residents may ask for browser notifications: push goes to a push service (`webpush://`), or,
+ * on a developer's machine, to the dev inbox whose pages are served.
+ */
+export const pushOffered = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean =>
+  !isInbox(config.push) || devInboxServed(config);
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
 export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';

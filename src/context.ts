@@ -2,7 +2,9 @@
  * Wires repositories and services once per process. Routes and the CLI receive only the pieces they
  * use; nothing here is a module-level singleton.
  */
-import { devInboxServed, type Config } from './config.js';
+import { devInboxServed, pushOffered, type Config } from './config.js';
+import type { Agent } from 'node:https';
+import { vapidKeyRepository } from './channels/push/vapid-keys.js';
 import type { Db } from './db/connection.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { buildChannels } from './channels/channels.js';
@@ -38,6 +40,8 @@ export interface ContextOptions {
   dispatch?: DispatchOptions;
   /** How long an upload import's job is its worker's (tests: short, to see a dead worker's job come back). */
   register?: RegisterModuleOptions;
+  /** The HTTPS agent push services are reached with (tests: one that trusts their stand-in's certificate). */
+  pushAgent?: Agent;
 }
 
 export function createContext(config: Config, db: Db, options: ContextOptions = {}) {
@@ -46,7 +50,8 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const addresses = addressRepository(db.kysely, db.engine);
   const audit = auditRepository(db.kysely);
   const metrics = createMetrics();
-  const channels = buildChannels(config, db, clock, metrics.meter);
+  const vapid = vapidKeyRepository(db.kysely, clock);
+  const channels = buildChannels(config, db, clock, { meter: metrics.meter, vapid, pushAgent: options.pushAgent });
   const inbox = inboxRepository(db.kysely);
   const auth = createAuth({ config, db: db.ephemeral, engine: db.engine, clock, channels });
   const publicUrl = config.publicUrl;
@@ -76,6 +81,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
     addresses,
     audit,
     history,
+    push: { offered: pushOffered(config), vapid },
   });
   const register = createRegister({ db, clock, secret: config.secret }, options.register);
   const operators = createOperators({
@@ -108,6 +114,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
     addressSearch: addressSearch(addresses),
     audit,
     channels,
+    vapid,
     inbox,
     inboxEnabled: devInboxServed(config),
     auth,

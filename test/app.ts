@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp, type AppInstance } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { createContext, type Context } from '../src/context.js';
+import { createContext, type Context, type ContextOptions } from '../src/context.js';
 import type { Clock } from '../src/lib/clock.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase, type TestDatabase } from './databases.js';
 
@@ -44,10 +44,17 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({ ...base, ...overrides });
 }
 
-export async function createTestApp(kind: TestDatabase, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: TestDatabase,
+  overrides: Partial<Config> = {},
+  options: Omit<ContextOptions, 'clock'> = {},
+): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const clock = mutableClock();
-  const context = createContext(testConfig({ databaseUrl: database.url, ...overrides }), database.db, { clock });
+  const context = createContext(testConfig({ databaseUrl: database.url, ...overrides }), database.db, {
+    ...options,
+    clock,
+  });
   const app = await buildApp(context, { logger: false });
   await app.ready();
   return { kind, app, context, database, clock };

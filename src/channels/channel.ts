@@ -22,6 +22,8 @@ export interface OutboundMessage {
   language?: string;
   /** When the notice stops being worth delivering (epoch ms): the SMS validity period. */
   expiresAt?: number;
+  /** Push: the page a click on the notification opens (a path on the portal's origin). */
+  link?: string;
   /** Email: the signed one-click unsubscribe address of this recipient at this tenant (notices only, not PINs). */
   unsubscribeUrl?: string;
 }

@@ -17,12 +17,21 @@ import type { HttpSmsDeps } from './sms/http-sms.js';
 import { smppProvider } from './sms/smpp.provider.js';
 import { twilioProvider } from './sms/twilio.provider.js';
 import { elks46VoiceProvider } from './voice/elks46-voice.provider.js';
+import { webPushProvider } from './push/web-push.provider.js';
+import { pushSubscriptionRepository } from './push/push-subscription.repository.js';
+import { vapidKeyRepository, type VapidKeyRepository } from './push/vapid-keys.js';
+import { asTenantId } from '../kernel/tenant-id.js';
+import type { Agent } from 'node:https';
 
 export interface ProviderDeps {
   db: Db;
   clock: Clock;
   channel: ChannelName;
   config: Pick<Config, 'publicUrl' | 'secret'>;
+  /** The instance's VAPID keys (web push). */
+  vapid: VapidKeyRepository;
+  /** The HTTPS agent push services are reached with (tests: one that trusts their stand-in). */
+  pushAgent?: Agent | undefined;
 }
 export type ProviderFactory = (url: URL, deps: ProviderDeps) => ChannelProvider;
 
@@ -51,6 +60,18 @@ export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
   },
   gatewayapi: smsOnly('gatewayapi', (url, deps) => gatewayApiProvider(url, httpDeps(deps))),
   twilio: smsOnly('twilio', (url, deps) => twilioProvider(url, httpDeps(deps))),
+  webpush: (url, deps) => {
+    if (deps.channel !== 'push')
+      throw new Error(`webpush:// notifies browsers; it cannot be the ${deps.channel} channel`);
+    const subscriptions = pushSubscriptionRepository(deps.db.kysely);
+    return webPushProvider(url, {
+      keys: () => deps.vapid.keys(),
+      publicUrl: deps.config.publicUrl,
+      forgetSubscription: (tenantId, subscription) => subscriptions.removeGone(asTenantId(tenantId), subscription),
+      now: () => deps.clock.now(),
+      agent: deps.pushAgent,
+    });
+  },
 };
 
 function buildProvider(spec: string, deps: ProviderDeps): ChannelProvider {
@@ -71,12 +92,21 @@ function buildChannel(setting: string, deps: ProviderDeps, meter?: ChannelMeter)
   return failoverProvider(meter ? providers.map((p) => meteredProvider(p, meter, deps.clock)) : providers);
 }
 
-export function buildChannels(config: Config, db: Db, clock: Clock, meter?: ChannelMeter): Channels {
-  const deps = (channel: ChannelName): ProviderDeps => ({ db, clock, channel, config });
+export interface ChannelOptions {
+  meter?: ChannelMeter | undefined;
+  /** The VAPID keys; by default read from (or made in) `db`. */
+  vapid?: VapidKeyRepository | undefined;
+  pushAgent?: Agent | undefined;
+}
+
+export function buildChannels(config: Config, db: Db, clock: Clock, options: ChannelOptions = {}): Channels {
+  const { meter, pushAgent } = options;
+  const vapid = options.vapid ?? vapidKeyRepository(db.kysely, clock);
+  const deps = (channel: ChannelName): ProviderDeps => ({ db, clock, channel, config, vapid, pushAgent });
   return {
     sms: buildChannel(config.sms, deps('sms'), meter),
     email: buildChannel(config.email, deps('email'), meter),
     voice: buildChannel(config.voice, deps('voice'), meter),
-    push: buildChannel('inbox', deps('push'), meter),
+    push: buildChannel(config.push, deps('push'), meter),
   };
 }

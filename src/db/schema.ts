@@ -458,6 +458,16 @@ export interface PipeNetworksTable {
   data: Buffer;
 }
 
+/** The instance's VAPID key pair for web push (migration 025): one row, id `vapid`. */
+export interface PushKeysTable {
+  id: string;
+  /** Uncompressed P-256 public key, base64url (what browsers take as `applicationServerKey`). */
+  public_key: string;
+  /** The private scalar, base64url. */
+  private_key: string;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   addresses: AddressesTable;
@@ -489,4 +499,5 @@ export interface Database {
   sms_opt_outs: SmsOptOutsTable;
   sms_replies: SmsRepliesTable;
   pipe_networks: PipeNetworksTable;
+  push_keys: PushKeysTable;
 }

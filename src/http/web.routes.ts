@@ -120,6 +120,14 @@ export async function installWebRoutes(
     return sendPage(reply, page, tenant ? 200 : 404);
   }
 
+  // The service worker of browser notifications (web/public): at the root, so that its scope covers the portal
+  // and the map it opens; never cached for long, so that a new version reaches browsers at their next visit.
+  app.get('/push-worker.js', { schema: { hide: true } }, async (_request, reply) => {
+    const script = await readFile(join(distDir, 'push-worker.js'), 'utf8').catch(() => null);
+    if (script === null) throw new NotFoundError('push-worker.js');
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script);
+  });
+
   // The landing page lists the tenants; with only one, it is that tenant's portal.
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
     const listed = await listedTenants(deps.tenants);

@@ -1,5 +1,6 @@
 /** A real Aviso server on a fresh SQLite database, listening on a free loopback port, for the browser tests. */
 import type { Config } from '../../src/config.js';
+import type { ContextOptions } from '../../src/context.js';
 import { createTestApp, type TestApp } from '../app.js';
 
 export interface WebServer extends TestApp {
@@ -7,8 +8,11 @@ export interface WebServer extends TestApp {
   close(): Promise<void>;
 }
 
-export async function startWebServer(overrides: Partial<Config> = {}): Promise<WebServer> {
-  const testApp = await createTestApp('sqlite', overrides);
+export async function startWebServer(
+  overrides: Partial<Config> = {},
+  options: Omit<ContextOptions, 'clock'> = {},
+): Promise<WebServer> {
+  const testApp = await createTestApp('sqlite', overrides, options);
   const url = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     ...testApp,

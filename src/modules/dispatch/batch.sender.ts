@@ -77,13 +77,16 @@ function outboundOf(
   d: QueuedDelivery,
 ): OutboundMessage {
   const text = recipientText(rendered, d.language, tenant.languages[0]!, d.addressLabel ?? '');
+  const subject = () => subjectIn(message.subject, d.language, tenant.languages[0]!);
   const email =
     d.channel === 'email'
       ? {
-          subject: subjectIn(message.subject, d.language, tenant.languages[0]!),
+          subject: subject(),
           ...(deps.unsubscribeUrl ? { unsubscribeUrl: deps.unsubscribeUrl(tenant, d.endpoint) } : {}),
         }
       : {};
+  // A browser notification: its title, and the tenant's map of disruptions for a click.
+  const push = d.channel === 'push' ? { subject: subject(), link: `/t/${tenant.slug}/map` } : {};
   return {
     id: `${message.id}:${d.seq}`,
     tenantId: tenant.id,
@@ -91,6 +94,7 @@ function outboundOf(
     to: d.endpoint,
     from: d.channel === 'sms' ? smsSenderOf(tenant) : tenant.name,
     ...email,
+    ...push,
     // A call opens with who is calling: the sender name an SMS shows.
     text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,
     language: d.language,

@@ -152,7 +152,7 @@ async function checkChannels(config: Config, db: Db): Promise<Finding[]> {
     sms: config.sms,
     email: config.email,
     voice: config.voice,
-    push: 'inbox',
+    push: config.push,
   };
   try {
     return await Promise.all(

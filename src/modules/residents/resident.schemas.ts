@@ -1,4 +1,6 @@
 /** Zod schemas of the resident routes: one source for validation (problem+json naming the field) and OpenAPI. */
+import { ECDH } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { addressViewSchema } from '../addresses/address.schemas.js';
 import { LANGUAGES, SERVICES } from '../tenants/tenant.types.js';
@@ -57,6 +59,57 @@ export const endpointChangeBody = z
     params: { code: 'endpoint-change-empty' },
   });
 export const pinBody = z.strictObject({ pin });
+
+/**
+ * A push service's address: https on a named host. Aviso posts to it, so neither an IP literal nor a
+ * local name: a subscription must not point the server at its own network.
+ */
+export function isPushServiceUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    url.protocol === 'https:' &&
+    !url.username &&
+    !url.password &&
+    isIP(host) === 0 &&
+    host.includes('.') &&
+    !/(^|\.)(localhost|local|internal|localdomain)\.?$/.test(host)
+  );
+}
+
+const base64url = (bytes: Buffer | undefined, length: number): Buffer | undefined =>
+  bytes && bytes.length === length ? bytes : undefined;
+const decoded = (value: string): Buffer | undefined =>
+  /^[A-Za-z0-9_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64url') : undefined;
+/** An uncompressed P-256 point (65 bytes) that is on the curve. */
+function isP256Point(value: string): boolean {
+  const point = base64url(decoded(value), 65);
+  if (!point || point[0] !== 4) return false;
+  try {
+    ECDH.convertKey(point, 'prime256v1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const pushKey = { message: 'not a key a browser gives', params: { code: 'push-key' } };
+
+/** A browser's PushSubscription as its `toJSON()` gives it. */
+export const pushSubscriptionBody = z.strictObject({
+  endpoint: z
+    .string()
+    .max(2000)
+    .refine(isPushServiceUrl, { message: 'an https address of a push service', params: { code: 'push-endpoint' } }),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({
+    p256dh: z.string().max(200).refine(isP256Point, pushKey),
+    auth: z
+      .string()
+      .max(100)
+      .refine((v) => base64url(decoded(v), 16) !== undefined, pushKey),
+  }),
+});
 
 export const addressBody = z.strictObject({
   addressId: z.string().min(1).max(100),
@@ -127,6 +180,16 @@ export const signUpOnceView = z.object({
     }),
   ),
 });
+
+export const pushSubscriptionView = z.object({
+  id: z.string(),
+  endpoint: z.string(),
+  service: z.string(),
+  createdAt: z.string(),
+});
+export const pushSubscriptionsView = z.object({ items: z.array(pushSubscriptionView) });
+/** The VAPID public key (base64url), or null where browser notifications are not offered. */
+export const pushKeyView = z.object({ publicKey: z.string().nullable() });
 
 export const historyView = z.object({
   items: z.array(

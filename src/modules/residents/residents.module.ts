@@ -18,6 +18,8 @@ import { residentSearchRepository } from './resident-search.repository.js';
 import { residentService } from './resident.service.js';
 import { residentStore } from './resident.store.js';
 import { unsubscribeService } from './unsubscribe.service.js';
+import { pushSubscriptionService } from './push-subscription.service.js';
+import type { VapidKeyRepository } from '../../channels/push/vapid-keys.js';
 
 export interface ResidentsDeps {
   db: Kysely<Database>;
@@ -30,6 +32,8 @@ export interface ResidentsDeps {
   audit: AuditRepository;
   /** The notices sent to a contact (dispatch answers it). */
   history: NoticeHistory;
+  /** Browser notifications: whether they are offered here, and the VAPID keys browsers subscribe with. */
+  push: { offered: boolean; vapid: VapidKeyRepository };
 }
 
 export function createResidents(deps: ResidentsDeps) {
@@ -58,6 +62,13 @@ export function createResidents(deps: ResidentsDeps) {
     }),
     places: placeService({ ...places, optOut: optOuts }),
     signUpOnce: signUpOnceService(places),
+    push: pushSubscriptionService({
+      store,
+      audit,
+      clock,
+      offered: deps.push.offered,
+      keys: () => deps.push.vapid.keys(),
+    }),
     unsubscribe: unsubscribeService({ store, optOut: optOuts, audit, clock, secret }),
     /** The operators' side: search, view, alert switch, deletion. */
     admin: residentAdminService({

@@ -161,6 +161,20 @@ export const sv: Texts = {
       undoOptOut: 'Skicka meddelanden till det här numret igen',
       removed: 'Borttaget.',
     },
+    push: {
+      heading: 'Notiser i den här webbläsaren',
+      hint: 'Gratis: meddelandena visas på den här enheten även när sidan är stängd.',
+      enable: 'Skicka notiser till den här webbläsaren',
+      enabled: 'Den här webbläsaren får meddelanden.',
+      disable: 'Sluta skicka notiser till den här webbläsaren',
+      denied:
+        'Notiser är blockerade för den här webbplatsen i webbläsarens inställningar. Tillåt dem där och försök igen.',
+      failed: 'Den här webbläsaren kunde inte ställas in för notiser.',
+      browsers: 'Webbläsare som får meddelanden',
+      since: '{{service}}, sedan {{date}}',
+      thisBrowser: '(den här webbläsaren)',
+      removeConfirm: 'Sluta skicka meddelanden till den här webbläsaren?',
+    },
     addresses: {
       heading: 'Mina adresser',
       main: 'Huvudadress',

@@ -31,6 +31,8 @@ export type AddedAddress = api.AddedAddress;
 export type OtherTenant = AddedAddress['otherTenants'][number];
 export type SignUpOnceResult = api.SignUpOnceResult;
 export type Notice = api.Notice;
+/** A browser that gets notices (web push). */
+export type PushSubscriptionView = api.PushSubscriptionView;
 
 /**
  * The portal's calls. `onSessionLost` runs when a logged-in call answers 401 (the session expired or
@@ -61,6 +63,13 @@ export function portalApi(api: ApiClient, slug: string, onSessionLost: () => voi
     /** My numbers that answered STOP by SMS: no notices go to them until taken back. */
     smsOptOuts: authed(() => api.get<{ items: api.SmsOptOut[] }>(path('/me/sms-opt-outs'))),
     undoSmsOptOut: authed((number: string) => api.delete<void>(path(`/me/sms-opt-outs/${encodeURIComponent(number)}`))),
+    /** The key a browser subscribes with; null where browser notifications are not offered. */
+    pushPublicKey: () => api.get<{ publicKey: string | null }>(path('/push/public-key')),
+    pushSubscriptions: authed(() => api.get<{ items: PushSubscriptionView[] }>(path('/me/push-subscriptions'))),
+    addPushSubscription: authed((body: api.PushSubscriptionInput) =>
+      api.post<PushSubscriptionView>(path('/me/push-subscriptions'), body),
+    ),
+    removePushSubscription: authed((id: string) => api.delete<void>(path(`/me/push-subscriptions/${id}`))),
     addAddress: authed((body: api.AddressInput) => api.post<AddedAddress>(path('/me/addresses'), body)),
     updateAddress: authed((id: string, body: api.AddressChange) =>
       api.patch<MyAddress>(path(`/me/addresses/${id}`), body),

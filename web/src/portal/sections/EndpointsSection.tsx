@@ -1,6 +1,7 @@
 /**
  * Numbers and emails: add (a PIN goes to the new one and it counts only once verified), verify,
- * correct mobile/landline, remove; a number that answered STOP by SMS says so and can be taken back.
+ * correct mobile/landline, remove; a number that answered STOP by SMS says so and can be taken back;
+ * and this browser's notifications (PushSection).
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
@@ -15,6 +16,7 @@ type PhoneType = 'mobile' | 'landline';
 import { SourceBadge } from './SourceBadge';
 import { PhoneUnderstood } from '../login/PhoneUnderstood';
 import { Form } from '../../shared/components/Form';
+import { PushSection } from './PushSection';
 
 interface SectionProps {
   portal: PortalApi;
@@ -190,15 +192,17 @@ function AddEndpointForm({ portal, reload }: { portal: PortalApi; reload: () => 
 export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
   const t = useT();
   const verified = endpoints.filter((e) => e.verified);
+  // Browsers (push) are listed by their own part below, not as numbers.
+  const listed = endpoints.filter((e) => e.type !== 'push');
   const optOuts = useLoad(() => portal.smsOptOuts(), [endpoints]);
   const stopped = new Set(optOuts.data?.items.map((o) => o.number));
   return (
     <section class="card" aria-labelledby="endpoints-heading">
       <h2 id="endpoints-heading">{t('portal.endpoints.heading')}</h2>
-      {endpoints.length === 0 ? <p>{t('portal.endpoints.none')}</p> : null}
+      {listed.length === 0 ? <p>{t('portal.endpoints.none')}</p> : null}
       {verified.length === 0 ? <Alert kind="warn">{t('portal.endpoints.unreachable')}</Alert> : null}
       <ul class="list-plain">
-        {endpoints.map((e) => (
+        {listed.map((e) => (
           <EndpointItem
             key={e.id}
             portal={portal}
@@ -211,6 +215,7 @@ export function EndpointsSection({ portal, endpoints, reload }: SectionProps) {
         ))}
       </ul>
       <AddEndpointForm portal={portal} reload={reload} />
+      <PushSection portal={portal} />
     </section>
   );
 }
