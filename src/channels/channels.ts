@@ -17,6 +17,7 @@ import type { HttpSmsDeps } from './sms/http-sms.js';
 import { smppProvider } from './sms/smpp.provider.js';
 import { twilioProvider } from './sms/twilio.provider.js';
 import { elks46VoiceProvider } from './voice/elks46-voice.provider.js';
+import { twilioVoiceProvider } from './voice/twilio-voice.provider.js';
 
 export interface ProviderDeps {
   db: Db;
@@ -50,7 +51,11 @@ export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
     return smsOnly('46elks', (u, d) => elks46Provider(u, httpDeps(d)))(url, deps);
   },
   gatewayapi: smsOnly('gatewayapi', (url, deps) => gatewayApiProvider(url, httpDeps(deps))),
-  twilio: smsOnly('twilio', (url, deps) => twilioProvider(url, httpDeps(deps))),
+  // Twilio sends SMS, and calls landlines on the voice channel.
+  twilio: (url, deps) => {
+    if (deps.channel === 'voice') return twilioVoiceProvider(url, httpDeps(deps));
+    return smsOnly('twilio', (u, d) => twilioProvider(u, httpDeps(d)))(url, deps);
+  },
 };
 
 function buildProvider(spec: string, deps: ProviderDeps): ChannelProvider {
