@@ -21,7 +21,7 @@ import {
   basic,
   httpSmsOptions,
   httpSmsProvider,
-  post,
+  postForm,
   senderNumber,
   webhookUrl,
   type HttpSmsDeps,
@@ -78,11 +78,12 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     if (messagingService) form.set('MessagingServiceSid', messagingService);
     else form.set('From', message.from ?? options.from);
     if (callback) form.set('StatusCallback', callback);
-    const answer = await post(`${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, {
-      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      timeoutMs: options.timeoutMs,
-    });
+    const answer = await postForm(
+      `${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
+      authorization,
+      form,
+      options.timeoutMs,
+    );
     return acceptedOrFailure(
       message.id,
       name,

@@ -16,7 +16,7 @@ import {
   acceptedOrFailure,
   basic,
   httpSmsOptions,
-  post,
+  postForm,
   webhookToken,
   webhookUrl,
   type HttpSmsDeps,
@@ -63,11 +63,7 @@ export function elks46VoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
       voice_start: JSON.stringify(firstAction(message)),
       whenhangup: hangup,
     });
-    const answer = await post(`${options.base}/a1/calls`, {
-      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      timeoutMs: options.timeoutMs,
-    });
+    const answer = await postForm(`${options.base}/a1/calls`, authorization, form, options.timeoutMs);
     return acceptedOrFailure(message.id, name, answer, (status) => status === 200, 'id');
   }
 

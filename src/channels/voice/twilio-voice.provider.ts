@@ -22,7 +22,7 @@ import type {
   SendResult,
   WebhookRequest,
 } from '../channel.js';
-import { acceptedOrFailure, basic, httpSmsOptions, post, webhookUrl, type HttpSmsDeps } from '../sms/http-sms.js';
+import { acceptedOrFailure, basic, httpSmsOptions, postForm, webhookUrl, type HttpSmsDeps } from '../sms/http-sms.js';
 import { twilioError, twilioSignatureProblem } from '../sms/twilio.provider.js';
 import { callLanguage, CONFIRM_TIMEOUT_S, spokenText, thanksText } from './call-prompts.js';
 import { readSpokenAudioToken, spokenAudioToken, spokenAudioUrl } from './spoken-audio.js';
@@ -72,11 +72,12 @@ export function twilioVoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
       StatusCallbackEvent: 'completed',
       StatusCallbackMethod: 'POST',
     });
-    const answer = await post(`${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Calls.json`, {
-      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      timeoutMs: options.timeoutMs,
-    });
+    const answer = await postForm(
+      `${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Calls.json`,
+      authorization,
+      form,
+      options.timeoutMs,
+    );
     return acceptedOrFailure(
       message.id,
       name,

@@ -83,30 +83,32 @@ export async function callAgainLater(
     .execute();
   const seqsByMessage = new Map<string, number[]>();
   for (const r of rows) seqsByMessage.set(r.message_id, [...(seqsByMessage.get(r.message_id) ?? []), r.seq]);
-  for (const [messageId, seqs] of seqsByMessage) await reopenBatches(trx, messageId, seqs, now);
+  for (const [messageId, seqs] of seqsByMessage) await reopenBatches(trx, messageId, seqs, { retry_at: now }, now);
   return rows.map((r) => r.provider_id!);
 }
 
 /**
- * The batches holding these deliveries pending again, due now (the sweep queues them; a batch a worker
- * holds right now is given back when it ends, see finishBatch), and their message sending again.
+ * The batches holding these deliveries pending again, with `change` (due now for a call to make again — a
+ * batch a worker holds right now is given back when it ends, see finishBatch — or free to take for the
+ * failed sent again), and their message sending again if it had ended; the batches.
  */
-async function reopenBatches(
+export async function reopenBatches(
   trx: Transaction<Database>,
   messageId: string,
   seqs: readonly number[],
+  change: { retry_at: number } | { claimed_until: 0 },
   now: number,
-): Promise<void> {
+): Promise<Array<{ batch_no: number; priority: number }>> {
   const batches = await trx
     .selectFrom('dispatch_batches')
-    .select(['batch_no', 'first_seq', 'last_seq'])
+    .select(['batch_no', 'priority', 'first_seq', 'last_seq'])
     .where('message_id', '=', messageId)
     .execute();
   const hit = batches.filter((b) => seqs.some((s) => s >= b.first_seq && s <= b.last_seq));
   for (const b of hit)
     await trx
       .updateTable('dispatch_batches')
-      .set({ status: 'pending', retry_at: now, updated_at: now })
+      .set({ status: 'pending', ...change, updated_at: now })
       .where('message_id', '=', messageId)
       .where('batch_no', '=', b.batch_no)
       .execute();
@@ -116,4 +118,5 @@ async function reopenBatches(
     .where('id', '=', messageId)
     .where('status', '=', 'sent')
     .execute();
+  return hit.map((b) => ({ batch_no: b.batch_no, priority: b.priority }));
 }

@@ -9,7 +9,7 @@ import type { Engine } from '../../db/engines/engine.js';
 import type { DeliveryResult } from '../../db/engines/writes.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import type { DeliveryReceipt } from '../../channels/channel.js';
-import { acknowledgeCalls, callAgainLater, keptAcknowledgements } from './call-receipts.js';
+import { acknowledgeCalls, callAgainLater, keptAcknowledgements, reopenBatches } from './call-receipts.js';
 
 export type DeliveryCounts = Record<DeliveryStatus, number>;
 
@@ -542,28 +542,13 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
           .where('message_id', '=', messageId)
           .where('status', '=', 'failed')
           .execute();
-        const seqs = failed.map((f) => f.seq);
-        const batches = await trx
-          .selectFrom('dispatch_batches')
-          .select(['batch_no', 'priority', 'first_seq', 'last_seq'])
-          .where('message_id', '=', messageId)
-          .execute();
-        const hit = batches.filter((b) => seqs.some((s) => s >= b.first_seq && s <= b.last_seq));
-        for (const b of hit) {
-          await trx
-            .updateTable('dispatch_batches')
-            .set({ status: 'pending', claimed_until: 0, updated_at: now })
-            .where('message_id', '=', messageId)
-            .where('batch_no', '=', b.batch_no)
-            .execute();
-        }
-        await trx
-          .updateTable('messages')
-          .set({ status: 'sending', finished_at: null })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', messageId)
-          .execute();
-        return hit.map((b) => ({ batch_no: b.batch_no, priority: b.priority }));
+        return reopenBatches(
+          trx,
+          messageId,
+          failed.map((f) => f.seq),
+          { claimed_until: 0 },
+          now,
+        );
       });
     },
 
