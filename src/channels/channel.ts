@@ -26,6 +26,8 @@ export interface OutboundMessage {
   link?: string;
   /** Email: the signed one-click unsubscribe address of this recipient at this tenant (notices only, not PINs). */
   unsubscribeUrl?: string;
+  /** Voice: ask the person called to press 1 to confirm they heard it (notices, not PINs). */
+  confirm?: boolean;
 }
 
 export interface SendResult {
@@ -55,7 +57,11 @@ export interface DeliveryReceipt {
   /** The provider that took the message (its `name`): ids are unique only within one provider. */
   provider: string;
   providerId: string;
-  status: 'delivered' | 'failed' | 'expired';
+  /**
+   * A final status; or, for a call, `acknowledged` (the person called pressed 1; the call goes on, its end
+   * comes as `delivered`) or `unanswered` (no answer, busy: the call may be made again, see retry-policy.ts).
+   */
+  status: 'delivered' | 'failed' | 'expired' | 'acknowledged' | 'unanswered';
   error?: string;
   at: number;
 }
@@ -82,12 +88,20 @@ export interface WebhookRequest {
   token: string | undefined;
 }
 
+/** What a webhook answers the provider when it wants more than a 204: the next step of a call (TwiML, 46elks actions). */
+export interface WebhookReply {
+  contentType: string;
+  body: string;
+}
+
 /** A provider's webhook: its key in `/api/webhooks/sms/{key}` and how to read (and check) what arrives. */
 export interface ProviderWebhook {
   key: string;
   handle(
     request: WebhookRequest,
-  ): { ok: true; receipts: DeliveryReceipt[]; inbound?: InboundSms[] } | { ok: false; reason: string };
+  ):
+    | { ok: true; receipts: DeliveryReceipt[]; inbound?: InboundSms[]; reply?: WebhookReply }
+    | { ok: false; reason: string };
 }
 
 export interface ChannelProvider {

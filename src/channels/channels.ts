@@ -22,6 +22,7 @@ import { pushSubscriptionRepository } from './push/push-subscription.repository.
 import { vapidKeyRepository, type VapidKeyRepository } from './push/vapid-keys.js';
 import { asTenantId } from '../kernel/tenant-id.js';
 import type { Agent } from 'node:https';
+import { twilioVoiceProvider } from './voice/twilio-voice.provider.js';
 
 export interface ProviderDeps {
   db: Db;
@@ -59,7 +60,11 @@ export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
     return smsOnly('46elks', (u, d) => elks46Provider(u, httpDeps(d)))(url, deps);
   },
   gatewayapi: smsOnly('gatewayapi', (url, deps) => gatewayApiProvider(url, httpDeps(deps))),
-  twilio: smsOnly('twilio', (url, deps) => twilioProvider(url, httpDeps(deps))),
+  // Twilio sends SMS, and calls landlines on the voice channel.
+  twilio: (url, deps) => {
+    if (deps.channel === 'voice') return twilioVoiceProvider(url, httpDeps(deps));
+    return smsOnly('twilio', (u, d) => twilioProvider(u, httpDeps(d)))(url, deps);
+  },
   webpush: (url, deps) => {
     if (deps.channel !== 'push')
       throw new Error(`webpush:// notifies browsers; it cannot be the ${deps.channel} channel`);

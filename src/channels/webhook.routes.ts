@@ -40,7 +40,8 @@ export const webhookRoutes = routePlugin('webhooks', (app, deps: WebhookRouteDep
         {
           schema: {
             tags: ['webhooks'],
-            summary: 'Delivery reports of an HTTP SMS provider (signed, or with the path token)',
+            summary:
+              'Delivery reports of an HTTP SMS or voice provider, and the steps of a call (signed, or with the path token)',
             params,
             hide: path.endsWith(':token'),
           },
@@ -61,6 +62,8 @@ export const webhookRoutes = routePlugin('webhooks', (app, deps: WebhookRouteDep
           }
           deps.acceptReceipts(outcome.receipts);
           if (outcome.inbound?.length) await deps.acceptInbound(outcome.inbound);
+          // A call's provider asks what the call does next (TwiML, a 46elks action): the webhook's answer.
+          if (outcome.reply) return reply.code(200).type(outcome.reply.contentType).send(outcome.reply.body);
           return reply.code(204).send();
         },
       );

@@ -45,6 +45,7 @@ export const messageSchema = z.object({
   finishedAt: z.string().nullable(),
   approvedBy: z.string().nullable(),
   ...countsSchema,
+  acknowledged: z.number().describe('calls the person called confirmed by pressing 1 (among delivered)'),
   providers: z.array(
     z.object({
       provider: z.string(),

@@ -354,6 +354,8 @@ export interface DeliveriesTable {
   updated_at: number;
   /** The claim attempt that began handing it to its provider; null once the answer is recorded. */
   submitting: number | null;
+  /** When the person called pressed 1 to confirm the notice (voice calls); null otherwise. */
+  acknowledged_at: number | null;
 }
 
 export interface DispatchBatchesTable {
@@ -428,7 +430,8 @@ export interface SmsRepliesTable {
 export interface DeliveryReceiptsTable {
   provider: string;
   provider_id: string;
-  status: 'delivered' | 'failed' | 'expired';
+  /** A final status, or `acknowledged` (pressed 1, the call goes on) or `unanswered` (a call to make again). */
+  status: 'delivered' | 'failed' | 'expired' | 'acknowledged' | 'unanswered';
   error: string | null;
   received_at: number;
 }

@@ -1,84 +1,81 @@
 /**
  * Voice calls through 46elks against a stand-in that follows its published format field by field: a form
- * POST /a1/calls (Basic auth; from, to, voice_start `{"play": URL}`, whenhangup), then — as 46elks does — a GET
- * of the audio to play from Aviso's own public address, and the hang-up report posted back to `whenhangup`.
- * On both databases a notice to two landlines ends delivered for the call answered and failed for the busy one;
- * the audio is real speech (espeak-ng + sox), and a forged audio link or hang-up report is refused.
+ * POST /a1/calls (Basic auth; from, to, voice_start, whenhangup). A notice's `voice_start` is an `ivr` action
+ * (`{"ivr": URL, "digits": 1, "timeout": 10, "repeat": 2, "next": URL}`); as 46elks does, the stand-in fetches
+ * the audio from Aviso's public address, posts the key pressed to `next` (callid, result) and plays the action
+ * it answers, and posts the hang-up report to `whenhangup` (id, state). On both databases one call is
+ * confirmed with 1, one is busy and called again after the tenant's interval and answered, one fails every
+ * time until the redials are spent; the audio is real speech (espeak-ng + sox), and a forged audio link or
+ * report is refused.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../app.js';
+import type { TestApp } from '../app.js';
 import { TEST_DATABASES } from '../databases.js';
-import { addPerson, buildTown, tokenHeaders } from '../dispatch/fixtures.js';
+import { callCounts, fetchAudio, formServer, listeningApp, sendNotice, type Outcome } from './call-fixtures.js';
 
-const ANSWERED = '+35834000001';
-const BUSY = '+35834000002';
+const CONFIRMS = '+35834000001';
+const BUSY_ONCE = '+35834000002';
+const NEVER = '+35834000003';
 const FROM = '+46766861004';
+const REDIAL_MS = 5 * 60_000;
 
 interface Call {
   auth: string;
   form: Record<string, string>;
-  /** What GET of the `play` URL answered. */
-  audio?: { status: number; type: string | null; riff: boolean };
+  outcome: Outcome;
+  audio?: Awaited<ReturnType<typeof fetchAudio>>;
+  /** What `next` answered to the 1, and the audio of the action it named. */
+  next?: { status: number; action: Record<string, string>; audio: Awaited<ReturnType<typeof fetchAudio>> };
   hangup?: number;
 }
 
-/** 46elks: takes a call, then fetches what to play and reports how the call ended, as the real one does. */
-async function elks46(): Promise<{ base: string; calls: Call[]; close(): Promise<void> }> {
+/** 46elks: takes a call, then plays it (or not) as the script for its number says, and reports how it ended. */
+async function elks46(script: Record<string, Outcome[]>) {
   const calls: Call[] = [];
-  const server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/a1/calls') return void res.writeHead(404).end('not found');
-      const form = Object.fromEntries(new URLSearchParams(text));
-      const call: Call = { auth: Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString(), form };
-      calls.push(call);
-      const id = `c${calls.length}`;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id, direction: 'outgoing', from: form.from, to: form.to, state: 'ongoing' }));
-      void (async () => {
-        const { play } = JSON.parse(form.voice_start!) as { play: string };
-        const audio = await fetch(play);
-        const bytes = Buffer.from(await audio.arrayBuffer());
-        call.audio = {
-          status: audio.status,
-          type: audio.headers.get('content-type'),
-          riff: bytes.subarray(0, 4).toString() === 'RIFF',
-        };
-        const state = form.to === BUSY ? 'busy' : 'success';
-        const report = await fetch(form.whenhangup!, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            id,
-            direction: 'outgoing',
-            from: form.from!,
-            to: form.to!,
-            state,
-            duration: '12',
-          }).toString(),
-        });
-        call.hangup = report.status;
-      })();
+  const post = (url: string, form: Record<string, string>) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
-/** A port nobody listens on now (the app's public address must be known before it is built). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+  async function run(call: Call, id: string): Promise<void> {
+    const { form } = call;
+    const answered = call.outcome === 'press-1' || call.outcome === 'answer';
+    if (answered) {
+      const start = JSON.parse(form.voice_start!) as { ivr: string; next: string };
+      call.audio = await fetchAudio(start.ivr);
+      if (call.outcome === 'press-1') {
+        const next = await post(start.next, { callid: id, from: form.from!, to: form.to!, result: '1' });
+        const action = (await next.json()) as Record<string, string>;
+        call.next = { status: next.status, action, audio: await fetchAudio(action.play!) };
+      }
+    }
+    const state = answered ? 'success' : call.outcome;
+    const report = await post(form.whenhangup!, {
+      id,
+      direction: 'outgoing',
+      from: form.from!,
+      to: form.to!,
+      state,
+      duration: answered ? '12' : '0',
+    });
+    call.hangup = report.status;
+  }
+
+  const server = await formServer((request) => {
+    if (request.method !== 'POST' || request.url !== '/a1/calls') return { status: 404, body: 'not found' };
+    const auth = Buffer.from(String(request.headers.authorization).slice(6), 'base64').toString();
+    const call: Call = { auth, form: request.form, outcome: script[request.form.to!]!.shift() ?? 'failed' };
+    calls.push(call);
+    const id = `c${calls.length}`;
+    void run(call, id);
+    return {
+      status: 200,
+      body: { id, direction: 'outgoing', from: request.form.from, to: request.form.to, state: 'ongoing' },
+    };
+  });
+  return { ...server, calls };
 }
 
 for (const kind of TEST_DATABASES) {
@@ -88,14 +85,16 @@ for (const kind of TEST_DATABASES) {
     let publicUrl = '';
 
     beforeAll(async () => {
-      provider = await elks46();
-      const port = await freePort();
-      publicUrl = `http://127.0.0.1:${port}`;
-      t = await createTestApp(kind, {
-        publicUrl,
-        voice: `46elks://elksuser:elkspass@api.46elks.com?from=${encodeURIComponent(FROM)}&base=${encodeURIComponent(provider.base)}`,
+      provider = await elks46({
+        [CONFIRMS]: ['press-1'],
+        [BUSY_ONCE]: ['busy', 'answer'],
+        [NEVER]: ['failed', 'failed', 'failed'],
       });
-      await t.app.listen({ port, host: '127.0.0.1' });
+      ({ t, publicUrl } = await listeningApp(
+        kind,
+        () =>
+          `46elks://elksuser:elkspass@api.46elks.com?from=${encodeURIComponent(FROM)}&base=${encodeURIComponent(provider.base)}`,
+      ));
     });
     afterAll(async () => {
       await t?.app.close();
@@ -103,50 +102,60 @@ for (const kind of TEST_DATABASES) {
       await provider?.close();
     });
 
-    it('calls each landline with the spoken notice and records how each call ended', async () => {
-      const tenant = await buildTown(t.context);
-      await addPerson(t.context, tenant, { endpoints: [{ type: 'landline', value: ANSWERED }], addresses: ['kk-1'] });
-      await addPerson(t.context, tenant, { endpoints: [{ type: 'landline', value: BUSY }], addresses: ['kk-2'] });
-      const headers = await tokenHeaders(t.context, tenant);
-      const post = (url: string, payload: object) =>
-        t.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers, payload });
-      const incident = await post('/incidents', {
-        service: 'water',
-        kind: 'sudden',
-        title: 'Putkirikko',
-        postalCodes: ['35800'],
-      });
-      expect(incident.statusCode, incident.body).toBe(201);
-      const message = await post(`/incidents/${incident.json().id}/messages`, {
-        texts: { fi: 'Vesikatko Koulukadulla.' },
-      });
-      expect(message.statusCode, message.body).toBe(201);
-      await t.context.dispatch.runtime.drain();
+    it('calls each landline with the spoken notice, records the 1 pressed and calls the unanswered again', async () => {
+      const start = Date.parse('2026-03-02T10:00:00Z');
+      t.clock.set(start);
+      const notice = await sendNotice(t, [CONFIRMS, BUSY_ONCE, NEVER]);
+      const ended = (n: number) =>
+        expect.poll(() => provider.calls.filter((c) => c.hangup !== undefined).length, { timeout: 30_000 }).toBe(n);
+      const counts = (expected: object) =>
+        expect.poll(async () => callCounts(await notice.view()), { timeout: 15_000 }).toEqual(expected);
 
-      const calls = () => provider.calls.filter((c) => [ANSWERED, BUSY].includes(c.form.to!));
-      await expect.poll(() => calls().filter((c) => c.hangup !== undefined).length, { timeout: 30_000 }).toBe(2);
-      for (const call of calls()) {
+      await ended(3);
+      await counts({ queued: 2, sent: 0, delivered: 1, acknowledged: 1, failed: 0 });
+      const hangup = new RegExp(`^${publicUrl}/api/webhooks/sms/46elks-voice-elksuser/[\\w-]{32}$`);
+      for (const call of provider.calls) {
         expect(call.auth).toBe('elksuser:elkspass');
         expect(call.form.from).toBe(FROM);
+        expect(call.form.whenhangup).toMatch(hangup);
         expect(JSON.parse(call.form.voice_start!)).toEqual({
-          play: expect.stringMatching(new RegExp(`^${publicUrl}/api/voice/audio\\?token=[\\w-]+\\.[\\w-]+$`)),
+          ivr: expect.stringMatching(new RegExp(`^${publicUrl}/api/voice/audio\\?token=[\\w-]+\\.[\\w-]+$`)),
+          digits: 1,
+          timeout: 10,
+          repeat: 2,
+          next: `${call.form.whenhangup}?language=fi`,
         });
-        expect(call.form.whenhangup).toMatch(
-          new RegExp(`^${publicUrl}/api/webhooks/sms/46elks-voice-elksuser/[\\w-]{32}$`),
-        );
-        expect(call.audio).toEqual({ status: 200, type: 'audio/wav', riff: true });
         expect(call.hangup).toBe(204);
       }
+      const confirmed = provider.calls.find((c) => c.form.to === CONFIRMS)!;
+      expect(confirmed.audio).toEqual({ status: 200, type: 'audio/wav', riff: true });
+      expect(confirmed.next).toEqual({
+        status: 200,
+        action: { play: expect.stringMatching(new RegExp(`^${publicUrl}/api/voice/audio\\?token=`)) },
+        audio: { status: 200, type: 'audio/wav', riff: true },
+      });
 
-      const url = `/api/t/${tenant.slug}/messages/${message.json().id}`;
-      await expect.poll(async () => (await t.app.inject({ url, headers })).json().failed, { timeout: 15_000 }).toBe(1);
-      const done = (await t.app.inject({ url, headers })).json();
-      expect(done).toMatchObject({ delivered: 1, failed: 1, failures: [{ reason: 'call busy (46elks)', count: 1 }] });
-    });
+      // Called again once the interval has passed: answered; the one that never answers fails again.
+      t.clock.set(start + REDIAL_MS);
+      await t.context.dispatch.runtime.drain();
+      await ended(5);
+      await counts({ queued: 1, sent: 0, delivered: 2, acknowledged: 1, failed: 0 });
+      t.clock.set(start + 2 * REDIAL_MS);
+      await t.context.dispatch.runtime.drain();
+      await ended(6);
+      // No redial left: failed with 46elks' reason when its batch runs next.
+      await t.context.dispatch.runtime.drain();
+      await counts({ queued: 0, sent: 0, delivered: 2, acknowledged: 1, failed: 1 });
+      expect(await notice.view()).toMatchObject({
+        status: 'sent',
+        failures: [{ reason: 'call failed (46elks), called 3 times', count: 1 }],
+      });
+      expect(await notice.attempts()).toEqual({ [CONFIRMS]: 1, [BUSY_ONCE]: 2, [NEVER]: 3 });
+    }, 90_000);
 
     it('refuses a forged audio link and a hang-up report without the webhook token', async () => {
-      const played = JSON.parse(provider.calls[0]!.form.voice_start!) as { play: string };
-      const token = new URL(played.play).searchParams.get('token')!;
+      const played = JSON.parse(provider.calls[0]!.form.voice_start!) as { ivr: string };
+      const token = new URL(played.ivr).searchParams.get('token')!;
       const [payload] = token.split('.');
       const forged = Buffer.from(JSON.stringify({ t: 'Maksa laskusi osoitteessa huijaus.example', l: 'fi' })).toString(
         'base64url',
@@ -155,13 +164,15 @@ for (const kind of TEST_DATABASES) {
       expect(audio.statusCode).toBe(404);
       expect(audio.headers['content-type']).toContain('application/problem+json');
       expect((await t.app.inject({ url: `/api/voice/audio?token=${payload}` })).statusCode).toBe(404);
-      const report = await t.app.inject({
-        method: 'POST',
-        url: '/api/webhooks/sms/46elks-voice-elksuser/wrong-token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: 'id=c1&state=success',
-      });
-      expect(report.statusCode).toBeGreaterThanOrEqual(400);
+      for (const payload of ['id=c1&state=success', 'callid=c1&result=1']) {
+        const report = await t.app.inject({
+          method: 'POST',
+          url: '/api/webhooks/sms/46elks-voice-elksuser/wrong-token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload,
+        });
+        expect(report.statusCode).toBe(403);
+      }
     });
   });
 }

@@ -34,6 +34,8 @@ describeEachDatabase('tenant settings', (t) => {
       languages: ['fi', 'sv'],
       smsSender: 'MantanVesi',
       pinLength: 6,
+      voiceRedials: 2,
+      voiceRedialMinutes: 5,
       quietHours: null,
       householdMode: false,
       embedOrigins: [],
@@ -49,10 +51,16 @@ describeEachDatabase('tenant settings', (t) => {
       method: 'PATCH',
       url,
       headers: admin,
-      payload: { pinLength: 4, householdMode: true },
+      payload: { pinLength: 4, householdMode: true, voiceRedials: 0, voiceRedialMinutes: 15 },
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    expect(changed.json()).toMatchObject({ pinLength: 4, householdMode: true, smsSender: 'MantanVesi' });
+    expect(changed.json()).toMatchObject({
+      pinLength: 4,
+      householdMode: true,
+      smsSender: 'MantanVesi',
+      voiceRedials: 0,
+      voiceRedialMinutes: 15,
+    });
   });
 
   it('names the field of every invalid value', async () => {
@@ -96,6 +104,9 @@ describeEachDatabase('tenant settings', (t) => {
       [{ logoUrl: '/\\evil.example/logo.png' }, 'logoUrl'],
       [{ pinsPerTenantPerHour: 0 }, 'pinsPerTenantPerHour'],
       [{ voicePinBudgetPercent: 101 }, 'voicePinBudgetPercent'],
+      [{ voiceRedials: 6 }, 'voiceRedials'],
+      [{ voiceRedials: 1.5 }, 'voiceRedials'],
+      [{ voiceRedialMinutes: 0 }, 'voiceRedialMinutes'],
       [{ country: 'XX' }, 'country'],
       [{ phoneNumberTypes: ['PREMIUM'] }, 'phoneNumberTypes.0'],
       [{ quietHours: { start: '25:00', end: '07:00', timeZone: 'Europe/Helsinki' } }, 'quietHours.start'],

@@ -12,7 +12,7 @@ import {
   basic,
   httpSmsOptions,
   httpSmsProvider,
-  post,
+  postForm,
   senderNumber,
   webhookToken,
   webhookUrl,
@@ -32,11 +32,7 @@ export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
   async function send(message: OutboundMessage): Promise<SendResult> {
     const form = new URLSearchParams({ from: message.from ?? options.from, to: message.to, message: message.text });
     if (callback) form.set('whendelivered', callback);
-    const answer = await post(`${options.base}/a1/sms`, {
-      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      timeoutMs: options.timeoutMs,
-    });
+    const answer = await postForm(`${options.base}/a1/sms`, authorization, form, options.timeoutMs);
     return acceptedOrFailure(message.id, name, answer, (status) => status === 200, 'id');
   }
 

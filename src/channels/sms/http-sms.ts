@@ -67,6 +67,19 @@ export async function post(
   }
 }
 
+/** POSTs a form with an `authorization` header (46elks and Twilio take forms with HTTP Basic authentication). */
+export const postForm = (
+  url: string,
+  authorization: string,
+  form: URLSearchParams,
+  timeoutMs: number,
+): Promise<HttpAnswer | { error: string; attempted: boolean }> =>
+  post(url, {
+    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    timeoutMs,
+  });
+
 /**
  * A failed answer as a send result. Throttling (429), the provider's own failures (5xx) and refused
  * credentials (401, 403: the account, not the number) are worth another try — later or at the next

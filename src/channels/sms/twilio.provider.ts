@@ -8,13 +8,20 @@
  * signed the same way, to the same address set as the number's Messaging webhook (From, To, Body).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
+import type {
+  ChannelProvider,
+  DeliveryReceipt,
+  OutboundMessage,
+  ProviderWebhook,
+  SendResult,
+  WebhookRequest,
+} from '../channel.js';
 import {
   acceptedOrFailure,
   basic,
   httpSmsOptions,
   httpSmsProvider,
-  post,
+  postForm,
   senderNumber,
   webhookUrl,
   type HttpSmsDeps,
@@ -39,6 +46,23 @@ export function twilioSignature(authToken: string, url: string, form: Record<str
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
+/** Twilio's reason for refusing a request (its JSON error: code and message), e.g. `Twilio 21211: …`. */
+export function twilioError(answer: { body: unknown; text: string }): string {
+  const error = answer.body as { code?: number; message?: string } | null;
+  return error?.code ? `Twilio ${error.code}: ${error.message ?? ''}` : answer.text.slice(0, 200);
+}
+
+/** Why a Twilio callback is refused (no or a wrong `X-Twilio-Signature`); null for one Twilio signed. */
+export function twilioSignatureProblem(authToken: string, request: WebhookRequest): string | null {
+  const form = request.body as Record<string, string>;
+  const given = request.headers['x-twilio-signature'];
+  if (typeof given !== 'string' || !form || typeof form !== 'object') return 'unsigned callback';
+  const expected = Buffer.from(twilioSignature(authToken, request.url, form));
+  const actual = Buffer.from(given);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return 'bad X-Twilio-Signature';
+  return null;
+}
+
 export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
   const options = httpSmsOptions(url, 'https://api.twilio.com');
   const accountSid = decodeURIComponent(url.username);
@@ -54,29 +78,28 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     if (messagingService) form.set('MessagingServiceSid', messagingService);
     else form.set('From', message.from ?? options.from);
     if (callback) form.set('StatusCallback', callback);
-    const answer = await post(`${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, {
-      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      timeoutMs: options.timeoutMs,
-    });
-    const reason = (a: { body: unknown; text: string }) => {
-      const error = a.body as { code?: number; message?: string };
-      return error.code ? `Twilio ${error.code}: ${error.message ?? ''}` : a.text.slice(0, 200);
-    };
-    return acceptedOrFailure(message.id, name, answer, (status) => status === 200 || status === 201, 'sid', reason);
+    const answer = await postForm(
+      `${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
+      authorization,
+      form,
+      options.timeoutMs,
+    );
+    return acceptedOrFailure(
+      message.id,
+      name,
+      answer,
+      (status) => status === 200 || status === 201,
+      'sid',
+      twilioError,
+    );
   }
 
   const webhook: ProviderWebhook = {
     key,
     handle(request) {
+      const refused = twilioSignatureProblem(authToken, request);
+      if (refused) return { ok: false, reason: refused };
       const form = request.body as Record<string, string>;
-      const given = request.headers['x-twilio-signature'];
-      if (typeof given !== 'string' || !form || typeof form !== 'object')
-        return { ok: false, reason: 'unsigned callback' };
-      const expected = Buffer.from(twilioSignature(authToken, request.url, form));
-      const actual = Buffer.from(given);
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
-        return { ok: false, reason: 'bad X-Twilio-Signature' };
       // An SMS a resident sent to the number (its Messaging webhook): From, To, Body, no MessageStatus.
       if (typeof form.Body === 'string' && form.MessageStatus === undefined) {
         const from = senderNumber(form.From);

@@ -28,6 +28,7 @@ import * as batchOwners from './023-batch-owners.js';
 import * as smsReplies from './022-sms-replies.js';
 import * as pipeNetworks from './024-pipe-networks.js';
 import * as pushKeys from './025-push-keys.js';
+import * as callAcknowledgements from './026-call-acknowledgements.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -58,4 +59,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['022-sms-replies', smsReplies],
   ['024-pipe-networks', pipeNetworks],
   ['025-push-keys', pushKeys],
+  ['026-call-acknowledgements', callAcknowledgements],
 ];

@@ -32,13 +32,10 @@ import {
   IN_DOUBT_ERROR,
   MARKED_CHUNK_SIZE,
   MAX_DELIVERY_ATTEMPTS,
+  nextTry,
   SLOW_RETRY_PREFIX,
   slowRetryDelayMs,
 } from './retry-policy.js';
-
-/** When a queued delivery waiting for a slow retry is due; null for one due at once. */
-const slowRetryAt = (d: QueuedDelivery): number | null =>
-  d.error?.startsWith(SLOW_RETRY_PREFIX) ? d.updatedAt + slowRetryDelayMs(d.attempts) : null;
 
 /** What is left of a channel's chunk after a try: deliveries to retry soon, and when the slow ones are due. */
 interface RetryOutlook {
@@ -95,8 +92,9 @@ function outboundOf(
     from: d.channel === 'sms' ? smsSenderOf(tenant) : tenant.name,
     ...email,
     ...push,
-    // A call opens with who is calling: the sender name an SMS shows.
+    // A call opens with who is calling: the sender name an SMS shows; and asks to confirm it with 1.
     text: d.channel === 'voice' ? `${tenant.name}. ${text}` : text,
+    ...(d.channel === 'voice' ? { confirm: true } : {}),
     language: d.language,
     expiresAt: message.expires_at,
   };
@@ -314,9 +312,29 @@ export function batchSender(deps: BatchSenderDeps) {
       }));
       await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, started, lease());
     }
-    const sendable = queued.filter((d) => !doubtful(d));
-    const waiting = sendable.map(slowRetryAt).filter((at): at is number => at !== null && at > started);
-    const rows = sendable.filter((d) => (slowRetryAt(d) ?? 0) <= started);
+    const plans = queued
+      .filter((d) => !doubtful(d))
+      .map((d) => ({ d, plan: nextTry(d, tenant.settings, message.expires_at) }));
+    // Unanswered calls with no redial left: failed with the provider's reason.
+    const spent = plans.flatMap(({ d, plan }) =>
+      'failed' in plan
+        ? [
+            {
+              seq: d.seq,
+              status: 'failed' as const,
+              provider: deps.channels[d.channel].name,
+              providerId: null,
+              error: plan.failed,
+              attempted: false,
+              answer: null,
+            },
+          ]
+        : [],
+    );
+    if (spent.length > 0) await deliveries.recordResults(tenantId, message.id, batchNo, claim, spent, started, lease());
+    const due = plans.flatMap(({ d, plan }) => ('at' in plan ? [{ d, at: plan.at }] : []));
+    const waiting = due.filter((p) => p.at > started).map((p) => p.at);
+    const rows = due.filter((p) => p.at <= started).map((p) => p.d);
     const byChannel = new Map<ChannelName, QueuedDelivery[]>();
     for (const row of rows) {
       const list = byChannel.get(row.channel);

@@ -8,6 +8,8 @@ import type { Database, DeliveryStatus } from '../../db/schema.js';
 import type { Engine } from '../../db/engines/engine.js';
 import type { DeliveryResult } from '../../db/engines/writes.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
+import type { DeliveryReceipt } from '../../channels/channel.js';
+import { acknowledgeCalls, callAgainLater, keptAcknowledgements, reopenBatches } from './call-receipts.js';
 
 export type DeliveryCounts = Record<DeliveryStatus, number>;
 
@@ -39,7 +41,7 @@ export type { DeliveryResult };
 export interface ReceiptRow {
   provider: string;
   providerId: string;
-  status: 'delivered' | 'failed' | 'expired';
+  status: DeliveryReceipt['status'];
   error: string | null;
   at: number;
 }
@@ -369,8 +371,33 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
           .where('batch_no', '=', batchNo)
           .where('attempts', '=', claim.attempt)
           .where('status', '=', 'pending')
+          // A call unanswered while the batch was being sent went back to the queue (call-receipts.ts): the
+          // batch is not done, and is given back for the sweep to queue again.
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('deliveries as d')
+                  .select('d.seq')
+                  .where('d.message_id', '=', messageId)
+                  .where('d.seq', '>=', claim.firstSeq)
+                  .where('d.seq', '<=', claim.lastSeq)
+                  .where('d.status', '=', 'queued'),
+              ),
+            ),
+          )
           .executeTakeFirst();
-        if (Number(done.numUpdatedRows) !== 1) return false;
+        if (Number(done.numUpdatedRows) !== 1) {
+          await trx
+            .updateTable('dispatch_batches')
+            .set({ claimed_until: 0, updated_at: now })
+            .where('tenant_id', '=', tenantId)
+            .where('message_id', '=', messageId)
+            .where('batch_no', '=', batchNo)
+            .where('attempts', '=', claim.attempt)
+            .where('status', '=', 'pending')
+            .execute();
+          return false;
+        }
         // The message row locked first (a no-op update): two workers finishing the last two batches at
         // once would otherwise each still see the other's batch pending (not yet committed) and neither
         // mark the message sent. Locked, the second waits for the first and sees its batch done.
@@ -444,7 +471,12 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     ): Promise<void> {
       await db
         .updateTable('dispatch_batches')
-        .set({ claimed_until: 0, retry_at: retryAt, updated_at: now })
+        // The earlier of the two, should a call unanswered meanwhile have made the batch due sooner.
+        .set({
+          claimed_until: 0,
+          retry_at: sql<number>`case when retry_at is not null and retry_at < ${retryAt} then retry_at else ${retryAt} end`,
+          updated_at: now,
+        })
         .where('tenant_id', '=', tenantId)
         .where('message_id', '=', messageId)
         .where('batch_no', '=', batchNo)
@@ -465,16 +497,28 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     },
 
     async counts(tenantId: TenantId, messageId: string): Promise<DeliveryCounts> {
+      return (await this.countsAndAcknowledged(tenantId, messageId)).counts;
+    },
+
+    /** The deliveries per status, and how many calls were confirmed with 1 (in the same read). */
+    async countsAndAcknowledged(
+      tenantId: TenantId,
+      messageId: string,
+    ): Promise<{ counts: DeliveryCounts; acknowledged: number }> {
       const rows = await db
         .selectFrom('deliveries')
-        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n'), eb.fn.count<number>('acknowledged_at').as('a')])
         .where('tenant_id', '=', tenantId)
         .where('message_id', '=', messageId)
         .groupBy('status')
         .execute();
       const counts: DeliveryCounts = { queued: 0, sent: 0, delivered: 0, failed: 0, expired: 0 };
-      for (const r of rows) counts[r.status] = Number(r.n);
-      return counts;
+      let acknowledged = 0;
+      for (const r of rows) {
+        counts[r.status] = Number(r.n);
+        acknowledged += Number(r.a);
+      }
+      return { counts, acknowledged };
     },
 
     /** Failed deliveries back to queued and their batches back to pending; the batches to queue again. */
@@ -499,28 +543,13 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
           .where('message_id', '=', messageId)
           .where('status', '=', 'failed')
           .execute();
-        const seqs = failed.map((f) => f.seq);
-        const batches = await trx
-          .selectFrom('dispatch_batches')
-          .select(['batch_no', 'priority', 'first_seq', 'last_seq'])
-          .where('message_id', '=', messageId)
-          .execute();
-        const hit = batches.filter((b) => seqs.some((s) => s >= b.first_seq && s <= b.last_seq));
-        for (const b of hit) {
-          await trx
-            .updateTable('dispatch_batches')
-            .set({ status: 'pending', claimed_until: 0, updated_at: now })
-            .where('message_id', '=', messageId)
-            .where('batch_no', '=', b.batch_no)
-            .execute();
-        }
-        await trx
-          .updateTable('messages')
-          .set({ status: 'sending', finished_at: null })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', messageId)
-          .execute();
-        return hit.map((b) => ({ batch_no: b.batch_no, priority: b.priority }));
+        return reopenBatches(
+          trx,
+          messageId,
+          failed.map((f) => f.seq),
+          { claimed_until: 0 },
+          now,
+        );
       });
     },
 
@@ -540,7 +569,14 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         const waiting: ReceiptRow[] = [];
         for (let i = 0; i < receipts.length; i += 500) {
           const chunk = receipts.slice(i, i + 500);
-          const hit = await matchReceipts(trx, engine, chunk, now);
+          // A call's 1 kept early (before the call was recorded as made) goes with the call's end.
+          const acknowledgements = await keptAcknowledgements(trx, engine, chunk);
+          const hit = await matchReceipts(trx, engine, [...acknowledgements, ...chunk], now);
+          await forgetReceipts(
+            trx,
+            engine,
+            acknowledgements.filter((r) => hit.has(receiptKey(r.provider, r.providerId))),
+          );
           matched += hit.size;
           waiting.push(...chunk.filter((r) => !hit.has(receiptKey(r.provider, r.providerId))));
         }
@@ -771,13 +807,27 @@ async function matchReceipts(
     else kinds.set(key, { provider: r.provider, status: r.status, error, ids: [r.providerId] });
   }
   const hit = new Set<string>();
-  for (const kind of kinds.values()) {
+  // A call's acknowledgement first: it needs the call still waiting for its end, which a `delivered` of
+  // the same call (matched together, both kept early) would end.
+  const ordered = [...kinds.values()].sort(
+    (a, b) => Number(b.status === 'acknowledged') - Number(a.status === 'acknowledged'),
+  );
+  for (const kind of ordered) {
+    const { status } = kind;
+    if (status === 'acknowledged' || status === 'unanswered') {
+      const ids =
+        status === 'acknowledged'
+          ? await acknowledgeCalls(trx, engine, kind.provider, kind.ids, now)
+          : await callAgainLater(trx, engine, kind.provider, kind.ids, kind.error, now);
+      for (const id of ids) hit.add(receiptKey(kind.provider, id));
+      continue;
+    }
     const rows = await trx
       .updateTable('deliveries')
       .set((eb) => ({
-        status: kind.status,
+        status,
         updated_at: now,
-        error: kind.status === 'delivered' ? eb.ref('error') : kind.error,
+        error: status === 'delivered' ? eb.ref('error') : kind.error,
       }))
       .where('status', '=', 'sent')
       .where('provider', '=', kind.provider)

@@ -31,6 +31,7 @@ const counts = (m: MessageView) => ({
   queued: m.queued,
   sent: m.sent,
   delivered: m.delivered,
+  acknowledged: m.acknowledged,
   failed: m.failed,
   expired: m.expired,
   total: m.total,

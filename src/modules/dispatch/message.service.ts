@@ -45,6 +45,8 @@ export interface MessageView extends DeliveryCounts {
   finishedAt: string | null;
   approvedBy: string | null;
   total: number;
+  /** Calls the person called confirmed by pressing 1 (counted among delivered, or still sent while the call goes on). */
+  acknowledged: number;
   /** Deliveries by the provider that took them, with their statuses. */
   providers: Array<{ provider: string } & Partial<DeliveryCounts>>;
   /** Why deliveries moved on to a later provider of a failover chain, and how many. */
@@ -95,6 +97,7 @@ export function toMessageView(
   counts: DeliveryCounts,
   byProvider: ProviderCounts = { providers: [], failovers: [] },
   failures: ReadonlyArray<{ reason: string; n: number }> = [],
+  acknowledged = 0,
 ): MessageView {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const providers = new Map<string, { provider: string } & Partial<DeliveryCounts>>();
@@ -119,6 +122,7 @@ export function toMessageView(
     approvedBy: row.approved_by,
     ...counts,
     total,
+    acknowledged,
     providers: [...providers.values()],
     failovers: byProvider.failovers.map((f) => ({ reason: f.reason, count: f.n })),
     outcome: messageOutcome(row.status, counts, total),
@@ -136,12 +140,12 @@ export function messageService(deps: MessageServiceDeps) {
   }
 
   const view = async (tenant: Tenant, row: MessageRow) => {
-    const counts = await deliveries.counts(tenant.id, row.id);
+    const { counts, acknowledged } = await deliveries.countsAndAcknowledged(tenant.id, row.id);
     // The reasons belong to the outcome: read once the send has ended and something failed, not on every
     // tick of a send being watched.
     const ended = row.status === 'sent' && counts.failed + counts.expired > 0;
     const failures = ended ? await deliveries.failureReasons(tenant.id, row.id) : [];
-    return toMessageView(row, counts, await deliveries.providerCounts(tenant.id, row.id), failures);
+    return toMessageView(row, counts, await deliveries.providerCounts(tenant.id, row.id), failures, acknowledged);
   };
 
   /** Starts it at once when it is due (the sweep of a worker would do the same a moment later). */

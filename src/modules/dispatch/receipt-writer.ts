@@ -24,7 +24,8 @@ export interface ReceiptWriterDeps {
   onError(error: unknown): void;
 }
 
-const keyOf = (r: ReceiptRow): string => `${r.provider}\n${r.providerId}`;
+// With the status: a call's 1 and its end, both early, are two receipts of one call.
+const keyOf = (r: ReceiptRow): string => `${r.provider}\n${r.providerId}\n${r.status}`;
 
 export function receiptWriter(deps: ReceiptWriterDeps) {
   let buffer: ReceiptRow[] = [];

@@ -15,6 +15,10 @@
  * provider asked to be tried later (an SMTP 4xx) waits `slowRetryDelayMs` and counts the same way. A
  * message's validity ends every try. A batch no job holds (all attempts spent, or its job lost) is found by
  * the sweep after `STALLED_BATCH_MS` and queued again.
+ *
+ * Calls: an unanswered call (no answer, busy) comes back to the queue when its end is reported, and is
+ * made again after the tenant's interval, up to its number of redials (`nextTry`), the same way a slow
+ * retry waits: its batch is given back with the time it is due, kept in the database.
  */
 
 /** How long a worker holds a message it starts or a batch it sends before others presume it dead. */
@@ -52,3 +56,35 @@ export const slowRetryDelayMs = (attempts: number): number => SLOW_RETRY_BASE_MS
 
 /** A pending batch nobody touched for this long has no job left to run it (longer than any retry backoff). */
 export const STALLED_BATCH_MS = 10 * 60_000;
+
+/** The error of a call waiting to be made again (no answer, busy); the provider's reason follows. */
+export const UNANSWERED_PREFIX = 'to be called again: ';
+
+/** A tenant's rules for calling again (tenant settings `voiceRedials`, `voiceRedialMinutes`). */
+export interface RedialRules {
+  voiceRedials: number;
+  voiceRedialMinutes: number;
+}
+
+/** A queued delivery as its next try needs it: tries so far, the last one's error and when it was recorded. */
+export interface TriedDelivery {
+  attempts: number;
+  error: string | null;
+  updatedAt: number;
+}
+
+/**
+ * When a queued delivery is due (`at`, 0 for at once), or why it is not tried again (`failed`). A slow
+ * retry waits `slowRetryDelayMs`; an unanswered call is made again `voiceRedialMinutes` after it ended, up
+ * to `voiceRedials` times after the first call, and only while the message is valid: after the last, or
+ * when the next would come after the message expires, it fails with the provider's reason.
+ */
+export function nextTry(d: TriedDelivery, rules: RedialRules, expiresAt: number): { at: number } | { failed: string } {
+  if (d.error?.startsWith(SLOW_RETRY_PREFIX)) return { at: d.updatedAt + slowRetryDelayMs(d.attempts) };
+  if (!d.error?.startsWith(UNANSWERED_PREFIX)) return { at: 0 };
+  const reason = d.error.slice(UNANSWERED_PREFIX.length);
+  if (d.attempts > rules.voiceRedials) return { failed: `${reason}, called ${d.attempts} times` };
+  const at = d.updatedAt + rules.voiceRedialMinutes * 60_000;
+  if (at > expiresAt) return { failed: `${reason} (not called again: the message expires first)` };
+  return { at };
+}

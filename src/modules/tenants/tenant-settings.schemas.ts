@@ -71,6 +71,8 @@ export const settingsPatchSchema = z.strictObject({
   pinsPerTenantPerHour: integer(1, 1_000_000).optional(),
   pinsPerTenantPerDay: integer(1, 10_000_000).optional(),
   voicePinBudgetPercent: integer(0, 100).optional(),
+  voiceRedials: integer(0, 5).optional(),
+  voiceRedialMinutes: integer(1, 180).optional(),
   quietHours: z
     .strictObject({
       start: hhmm,
@@ -136,6 +138,8 @@ export const settingsViewSchema = publicTenantSchema
     pinsPerTenantPerHour: z.number(),
     pinsPerTenantPerDay: z.number(),
     voicePinBudgetPercent: z.number(),
+    voiceRedials: z.number().describe('times an unanswered notice call is made again after the first'),
+    voiceRedialMinutes: z.number().describe('minutes between an unanswered call and the next'),
     quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
     householdMode: z.boolean(),
     retentionMonths: z.number(),

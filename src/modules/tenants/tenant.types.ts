@@ -41,6 +41,10 @@ export interface TenantSettings {
   pinsPerTenantPerDay: number;
   /** Voice PINs stop when the tenant's hourly or daily PIN count reaches this share (%) of its budget. */
   voicePinBudgetPercent: number;
+  /** Times an unanswered notice call (no answer, busy) is made again after the first, within the message's validity. */
+  voiceRedials: number;
+  /** Minutes between an unanswered call's end and the next call. */
+  voiceRedialMinutes: number;
   /** Planned-work notices are held outside these local hours; null = no quiet hours. */
   quietHours: { start: string; end: string; timeZone: string } | null;
   /** One message per address instead of one per person. */
@@ -78,6 +82,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   pinsPerTenantPerHour: 200,
   pinsPerTenantPerDay: 1000,
   voicePinBudgetPercent: 50,
+  voiceRedials: 2,
+  voiceRedialMinutes: 5,
   quietHours: null,
   householdMode: false,
   retentionMonths: 13,

@@ -86,7 +86,7 @@ export type Message = Narrow<
 /** What the message's live events carry. */
 export type DeliveryCounts = Pick<
   Message,
-  'status' | 'outcome' | 'queued' | 'sent' | 'delivered' | 'failed' | 'expired' | 'total'
+  'status' | 'outcome' | 'queued' | 'sent' | 'delivered' | 'acknowledged' | 'failed' | 'expired' | 'total'
 >;
 
 export type SmsReply = api.SmsReply;

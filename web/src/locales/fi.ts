@@ -402,6 +402,7 @@ export const fi: Texts = {
       queued: 'Jonossa',
       sent: 'Lähetetty',
       delivered: 'Perillä',
+      acknowledged: 'Kuitattu ykkösellä',
       failed: 'Epäonnistui',
       expired: 'Vanhentui',
       total: 'Yhteensä',
@@ -576,6 +577,10 @@ export const fi: Texts = {
       quietStart: 'Alkaen',
       quietEnd: 'Päättyen',
       pinLength: 'PIN-koodin pituus',
+      voiceRedials: 'Uudet soitot, kun tiedotepuheluun ei vastata',
+      voiceRedialsHint:
+        'Ei vastausta tai varattu: soitetaan uudelleen enintään näin monta kertaa (0–5), niin kauan kuin viesti on voimassa.',
+      voiceRedialMinutes: 'Minuutteja ennen uutta soittoa',
       brandColor: 'Tunnusväri',
       tileUrl: 'Karttatiilien osoite',
       tileUrlHint: 'Esim. https://tile.openstreetmap.org/{z}/{x}/{y}.png — tyhjä: ei taustakarttaa.',

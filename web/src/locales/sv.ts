@@ -397,6 +397,7 @@ export const sv: Texts = {
       queued: 'I kö',
       sent: 'Skickade',
       delivered: 'Levererade',
+      acknowledged: 'Kvitterade med 1',
       failed: 'Misslyckade',
       expired: 'Utgångna',
       total: 'Totalt',
@@ -571,6 +572,10 @@ export const sv: Texts = {
       quietStart: 'Från',
       quietEnd: 'Till',
       pinLength: 'PIN-kodens längd',
+      voiceRedials: 'Nya samtal när ett meddelandesamtal inte besvaras',
+      voiceRedialsHint:
+        'Inget svar eller upptaget: rings igen högst så här många gånger (0–5), medan meddelandet gäller.',
+      voiceRedialMinutes: 'Minuter innan det rings igen',
       brandColor: 'Profilfärg',
       tileUrl: 'Adress till kartplattor',
       tileUrlHint: 'T.ex. https://tile.openstreetmap.org/{z}/{x}/{y}.png — tomt: ingen bakgrundskarta.',

@@ -1,7 +1,8 @@
 /**
  * Live delivery of one message: server-sent events from `…/messages/{id}/events` (the counts, once a
  * second until done), falling back to polling `GET …/messages/{id}` if the stream breaks. A bar and
- * the numbers; approve, stop, retry the failed ones, and the deliveries as CSV.
+ * the numbers (with the calls confirmed by pressing 1, when there are any); approve, stop, retry the failed
+ * ones, and the deliveries as CSV.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorAlert } from '../../shared/components/feedback';
@@ -153,6 +154,13 @@ export function DeliveryProgress({ admin, message, role, onChanged, onStatus }: 
             <dd data-state={s}>{counts[s]}</dd>
           </div>
         ))}
+        {/* Calls confirmed with 1: only where someone was called and pressed it. */}
+        {counts.acknowledged > 0 ? (
+          <div>
+            <dt>{t('admin.delivery.acknowledged')}</dt>
+            <dd data-state="acknowledged">{counts.acknowledged}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>{t('admin.delivery.total')}</dt>
           <dd data-state="total">{counts.total}</dd>

@@ -1,6 +1,7 @@
 /**
  * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
- * service area, sender, footer, quiet hours, PIN length, approval, TOTP, household mode, price, branding,
+ * service area, sender, footer, quiet hours, PIN length, calling unanswered notice calls again, approval,
+ * TOTP, household mode, price, branding,
  * tiles, embed origins). The server validates every field and names the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -22,6 +23,8 @@ type TextKey =
   | 'quietStart'
   | 'quietEnd'
   | 'pinLength'
+  | 'voiceRedials'
+  | 'voiceRedialMinutes'
   | 'price'
   | 'brandColor'
   | 'tileUrl'
@@ -47,6 +50,8 @@ function toForm(settings: SettingsView): Form {
     quietStart: quiet?.start ?? '',
     quietEnd: quiet?.end ?? '',
     pinLength: text(settings.pinLength),
+    voiceRedials: text(settings.voiceRedials),
+    voiceRedialMinutes: text(settings.voiceRedialMinutes),
     brandColor: text(settings.brandColor),
     tileUrl: text(settings.tileUrl),
     embedOrigins: Array.isArray(settings.embedOrigins) ? settings.embedOrigins.join('\n') : '',
@@ -80,6 +85,8 @@ function fromForm(form: Form): SettingsChange {
         ? { start: form.quietStart, end: form.quietEnd, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
         : null,
     pinLength: Number(form.pinLength),
+    voiceRedials: Number(form.voiceRedials),
+    voiceRedialMinutes: Number(form.voiceRedialMinutes),
     brandColor: form.brandColor,
     tileUrl: form.tileUrl.trim() || null,
     embedOrigins: form.embedOrigins.split(/\s+/).filter(Boolean),
@@ -195,6 +202,25 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
             value={form.pinLength}
             onValue={set('pinLength')}
           />
+          <div class="grid-2">
+            <TextField
+              label={t('admin.settings.voiceRedials')}
+              hint={t('admin.settings.voiceRedialsHint')}
+              type="number"
+              min="0"
+              max="5"
+              value={form.voiceRedials}
+              onValue={set('voiceRedials')}
+            />
+            <TextField
+              label={t('admin.settings.voiceRedialMinutes')}
+              type="number"
+              min="1"
+              max="180"
+              value={form.voiceRedialMinutes}
+              onValue={set('voiceRedialMinutes')}
+            />
+          </div>
           <TextField label={t('admin.settings.price')} value={form.price} onValue={set('price')} />
           <Checkbox
             label={t('admin.settings.requireApproval')}
