@@ -46,6 +46,27 @@ export function twilioSignature(authToken: string, url: string, form: Record<str
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
+/** Where and as whom a provider creates Twilio resources (messages, calls). */
+export interface TwilioAccount {
+  base: string;
+  accountSid: string;
+  authorization: string;
+  timeoutMs: number;
+}
+
+/** Creates a Twilio resource (`Messages`, `Calls`) for one of our messages: taken with its `sid`, or failed with Twilio's reason. */
+export async function createTwilioResource(
+  account: TwilioAccount,
+  resource: 'Messages' | 'Calls',
+  form: URLSearchParams,
+  message: { id: string; provider: string },
+): Promise<SendResult> {
+  const url = `${account.base}/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}/${resource}.json`;
+  const answer = await postForm(url, account.authorization, form, account.timeoutMs);
+  const created = (status: number) => status === 200 || status === 201;
+  return acceptedOrFailure(message.id, message.provider, answer, created, 'sid', twilioError);
+}
+
 /** Twilio's reason for refusing a request (its JSON error: code and message), e.g. `Twilio 21211: …`. */
 export function twilioError(answer: { body: unknown; text: string }): string {
   const error = answer.body as { code?: number; message?: string } | null;
@@ -71,27 +92,19 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
   const name = `twilio://${accountSid}@${new URL(options.base).host}`;
   const key = `twilio-${accountSid}`;
   const callback = webhookUrl(deps, key);
-  const authorization = basic(url.username, url.password);
+  const account = {
+    base: options.base,
+    accountSid,
+    authorization: basic(url.username, url.password),
+    timeoutMs: options.timeoutMs,
+  };
 
   async function send(message: OutboundMessage): Promise<SendResult> {
     const form = new URLSearchParams({ To: message.to, Body: message.text });
     if (messagingService) form.set('MessagingServiceSid', messagingService);
     else form.set('From', message.from ?? options.from);
     if (callback) form.set('StatusCallback', callback);
-    const answer = await postForm(
-      `${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
-      authorization,
-      form,
-      options.timeoutMs,
-    );
-    return acceptedOrFailure(
-      message.id,
-      name,
-      answer,
-      (status) => status === 200 || status === 201,
-      'sid',
-      twilioError,
-    );
+    return createTwilioResource(account, 'Messages', form, { id: message.id, provider: name });
   }
 
   const webhook: ProviderWebhook = {

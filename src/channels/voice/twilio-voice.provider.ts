@@ -22,8 +22,8 @@ import type {
   SendResult,
   WebhookRequest,
 } from '../channel.js';
-import { acceptedOrFailure, basic, httpSmsOptions, postForm, webhookUrl, type HttpSmsDeps } from '../sms/http-sms.js';
-import { twilioError, twilioSignatureProblem } from '../sms/twilio.provider.js';
+import { basic, httpSmsOptions, webhookUrl, type HttpSmsDeps } from '../sms/http-sms.js';
+import { createTwilioResource, twilioSignatureProblem } from '../sms/twilio.provider.js';
 import { callLanguage, CONFIRM_TIMEOUT_S, spokenText, thanksText } from './call-prompts.js';
 import { readSpokenAudioToken, spokenAudioToken, spokenAudioUrl } from './spoken-audio.js';
 
@@ -57,7 +57,12 @@ export function twilioVoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
   const name = `twilio-voice://${accountSid}@${new URL(options.base).host}`;
   const key = `twilio-voice-${accountSid}`;
   const hook = webhookUrl(deps, key)!;
-  const authorization = basic(url.username, url.password);
+  const account = {
+    base: options.base,
+    accountSid,
+    authorization: basic(url.username, url.password),
+    timeoutMs: options.timeoutMs,
+  };
   const audio = (token: string) => `${publicUrl.replace(/\/$/, '')}/api/voice/audio?token=${token}`;
 
   async function send(message: OutboundMessage): Promise<SendResult> {
@@ -72,20 +77,7 @@ export function twilioVoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
       StatusCallbackEvent: 'completed',
       StatusCallbackMethod: 'POST',
     });
-    const answer = await postForm(
-      `${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Calls.json`,
-      authorization,
-      form,
-      options.timeoutMs,
-    );
-    return acceptedOrFailure(
-      message.id,
-      name,
-      answer,
-      (status) => status === 200 || status === 201,
-      'sid',
-      twilioError,
-    );
+    return createTwilioResource(account, 'Calls', form, { id: message.id, provider: name });
   }
 
   /** The TwiML of an answered call: the notice played, with the request to press 1 and once more if no key came. */
