@@ -51,8 +51,9 @@ export async function formServer(
         headers: req.headers,
         form: Object.fromEntries(new URLSearchParams(text)),
       });
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
+      const plain = typeof answer.body === 'string';
+      res.writeHead(answer.status, { 'content-type': plain ? 'text/plain' : 'application/json' });
+      res.end(plain ? answer.body : JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -124,3 +125,66 @@ export const callCounts = (view: Record<string, unknown>) => ({
   acknowledged: view.acknowledged,
   failed: view.failed,
 });
+
+/** A call as the 46elks stand-in took it, and what happened in it. */
+export interface Call {
+  auth: string;
+  form: Record<string, string>;
+  outcome: Outcome;
+  audio?: Awaited<ReturnType<typeof fetchAudio>>;
+  /** What `next` answered to the 1, and the audio of the action it named. */
+  next?: { status: number; action: Record<string, string>; audio: Awaited<ReturnType<typeof fetchAudio>> };
+  hangup?: number;
+}
+
+/**
+ * 46elks' calls API (`POST /a1/calls`): takes a call, then plays it (or not) as the script for its number
+ * says — fetching the audio and posting the 1 pressed to `next` as 46elks does — and reports how it ended.
+ */
+export async function elks46Calls(script: Record<string, Outcome[]>) {
+  const calls: Call[] = [];
+  const post = (url: string, form: Record<string, string>) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+
+  async function run(call: Call, id: string): Promise<void> {
+    const { form } = call;
+    const answered = call.outcome === 'press-1' || call.outcome === 'answer';
+    if (answered) {
+      const start = JSON.parse(form.voice_start!) as { ivr: string; next: string };
+      call.audio = await fetchAudio(start.ivr);
+      if (call.outcome === 'press-1') {
+        const next = await post(start.next, { callid: id, from: form.from!, to: form.to!, result: '1' });
+        const action = (await next.json()) as Record<string, string>;
+        call.next = { status: next.status, action, audio: await fetchAudio(action.play!) };
+      }
+    }
+    const state = answered ? 'success' : call.outcome;
+    const report = await post(form.whenhangup!, {
+      id,
+      direction: 'outgoing',
+      from: form.from!,
+      to: form.to!,
+      state,
+      duration: answered ? '12' : '0',
+    });
+    call.hangup = report.status;
+  }
+
+  const server = await formServer((request) => {
+    if (request.method !== 'POST' || request.url !== '/a1/calls') return { status: 404, body: 'not found' };
+    const auth = Buffer.from(String(request.headers.authorization).slice(6), 'base64').toString();
+    const call: Call = { auth, form: request.form, outcome: script[request.form.to!]!.shift() ?? 'failed' };
+    calls.push(call);
+    const id = `c${calls.length}`;
+    void run(call, id);
+    return {
+      status: 200,
+      body: { id, direction: 'outgoing', from: request.form.from, to: request.form.to, state: 'ongoing' },
+    };
+  });
+  return { ...server, calls };
+}

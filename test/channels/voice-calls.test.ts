@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../app.js';
 import { TEST_DATABASES } from '../databases.js';
-import { callCounts, fetchAudio, formServer, listeningApp, sendNotice, type Outcome } from './call-fixtures.js';
+import { callCounts, elks46Calls, listeningApp, sendNotice } from './call-fixtures.js';
 
 const CONFIRMS = '+35834000001';
 const BUSY_ONCE = '+35834000002';
@@ -19,73 +19,14 @@ const NEVER = '+35834000003';
 const FROM = '+46766861004';
 const REDIAL_MS = 5 * 60_000;
 
-interface Call {
-  auth: string;
-  form: Record<string, string>;
-  outcome: Outcome;
-  audio?: Awaited<ReturnType<typeof fetchAudio>>;
-  /** What `next` answered to the 1, and the audio of the action it named. */
-  next?: { status: number; action: Record<string, string>; audio: Awaited<ReturnType<typeof fetchAudio>> };
-  hangup?: number;
-}
-
-/** 46elks: takes a call, then plays it (or not) as the script for its number says, and reports how it ended. */
-async function elks46(script: Record<string, Outcome[]>) {
-  const calls: Call[] = [];
-  const post = (url: string, form: Record<string, string>) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-
-  async function run(call: Call, id: string): Promise<void> {
-    const { form } = call;
-    const answered = call.outcome === 'press-1' || call.outcome === 'answer';
-    if (answered) {
-      const start = JSON.parse(form.voice_start!) as { ivr: string; next: string };
-      call.audio = await fetchAudio(start.ivr);
-      if (call.outcome === 'press-1') {
-        const next = await post(start.next, { callid: id, from: form.from!, to: form.to!, result: '1' });
-        const action = (await next.json()) as Record<string, string>;
-        call.next = { status: next.status, action, audio: await fetchAudio(action.play!) };
-      }
-    }
-    const state = answered ? 'success' : call.outcome;
-    const report = await post(form.whenhangup!, {
-      id,
-      direction: 'outgoing',
-      from: form.from!,
-      to: form.to!,
-      state,
-      duration: answered ? '12' : '0',
-    });
-    call.hangup = report.status;
-  }
-
-  const server = await formServer((request) => {
-    if (request.method !== 'POST' || request.url !== '/a1/calls') return { status: 404, body: 'not found' };
-    const auth = Buffer.from(String(request.headers.authorization).slice(6), 'base64').toString();
-    const call: Call = { auth, form: request.form, outcome: script[request.form.to!]!.shift() ?? 'failed' };
-    calls.push(call);
-    const id = `c${calls.length}`;
-    void run(call, id);
-    return {
-      status: 200,
-      body: { id, direction: 'outgoing', from: request.form.from, to: request.form.to, state: 'ongoing' },
-    };
-  });
-  return { ...server, calls };
-}
-
 for (const kind of TEST_DATABASES) {
   describe(`voice calls through 46elks [${kind}]`, () => {
     let t: TestApp;
-    let provider: Awaited<ReturnType<typeof elks46>>;
+    let provider: Awaited<ReturnType<typeof elks46Calls>>;
     let publicUrl = '';
 
     beforeAll(async () => {
-      provider = await elks46({
+      provider = await elks46Calls({
         [CONFIRMS]: ['press-1'],
         [BUSY_ONCE]: ['busy', 'answer'],
         [NEVER]: ['failed', 'failed', 'failed'],
