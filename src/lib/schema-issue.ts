@@ -53,4 +53,8 @@ export function zodIssueProblem(field: string, issue: { code: string; message: s
 }
 
 /** Codes a schema's own refinements name (`refine(…, { params: { code } })`). */
-const CUSTOM_CODES: Partial<Record<ProblemCode, true>> = { 'endpoint-change-empty': true, 'quiet-hours-equal': true };
+const CUSTOM_CODES: Partial<Record<ProblemCode, true>> = {
+  'endpoint-change-empty': true,
+  'quiet-hours-equal': true,
+  'one-line-text': true,
+};
