@@ -80,7 +80,10 @@ function drawAroundStreet(world: DemoWorld, viewport: Viewport, database: TestDa
     await page.locator('.leaflet-tooltip.street-label', { hasText: world.street }).first().waitFor();
     await page.locator('.leaflet-tooltip.address-label', { hasText: world.number }).first().waitFor();
 
-    // A polygon around the street there: the houses it catches turn red, as many as the preview counts.
+    // One step out (the numbers go), a polygon around the street there: the houses it catches turn red, as many
+    // as the preview counts.
+    await map.locator('.leaflet-control-zoom-out').click();
+    await expect.poll(() => page.locator('.leaflet-tooltip.address-label').count()).toBe(0);
     await drawPolygon(page);
     const counted = page.locator('[data-figure="addresses"]');
     await counted.waitFor();
