@@ -177,7 +177,7 @@ function NetworkMap({ tenant, admin, value, onChange, disabled }: NetworkPanelPr
       <p class="muted">{layer.zoomedOut ? t('admin.network.zoomIn') : t('admin.network.hint')}</p>
       <div
         ref={ref}
-        class="map network-map"
+        class="map"
         role="region"
         aria-label={t('admin.network.map')}
         data-zoom={layer.zoom ?? undefined}
