@@ -10,6 +10,7 @@ const MAIN = {
   'console-incident-1280.png': 'console.png',
   'public-map-1280.png': 'public-map.png',
   'map-drawn-1280.png': 'drawing-map.png',
+  'demo-map-360.png': 'demo-map-360.png',
   'basemap-drawing-1280.png': 'basemap.png',
   'map-public-street-1280.png': 'public-map-street.png',
   'portal-swedish-1280.png': 'portal-sv.png',

@@ -111,6 +111,7 @@ export const PROBLEMS = {
   'totp-wrong': 'wrong code',
   'tenant-exists': 'tenant {slug} exists already',
   'quiet-hours-equal': 'the start and the end must differ',
+  'one-line-text': 'one line of text: no line breaks or other control characters',
 
   // Incidents, their areas and messages.
   'geojson-expected': 'expected GeoJSON',

@@ -2,7 +2,7 @@
  * The web pages (built by Vite into web/dist): resident portal, public map and its embed, operator
  * console, dev inbox. They carry the same strict security headers as the API (helmet in app.ts); a
  * tenant's pages load images (map tiles, logo) only from this server and the tenant's own tile and logo
- * origins; only the embed page may be framed, and only by the tenant's own origins (`settings.embedOrigins`).
+ * origins, the console from those of every tenant; only the embed page may be framed, and only by the tenant's own origins (`settings.embedOrigins`).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -54,10 +54,17 @@ export function imageSource(url: string | null): string | null {
   return /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(source) ? `https://${source}` : null;
 }
 
-/** The tenant's page loads images from this server and from its own tile and logo origins only. */
-function allowTenantImages(reply: FastifyReply, urls: ReadonlyArray<string | null>): void {
+/**
+ * The console lists at most this many image origins (a header stays well under proxies' limits); an
+ * installation whose tenants use more allows any https image there.
+ */
+export const MAX_CONSOLE_IMAGE_SOURCES = 50;
+
+/** A page loads images from this server and from these tile and logo origins only (`https:`: any https image). */
+function allowImages(reply: FastifyReply, urls: ReadonlyArray<string | null>, limit = Infinity): void {
   const csp = String(reply.getHeader('content-security-policy') ?? '');
-  const sources = [...new Set(urls.map(imageSource).filter((s) => s !== null))];
+  const found = [...new Set(urls.map(imageSource).filter((s) => s !== null))];
+  const sources = found.length > limit ? ['https:'] : found;
   reply.header(
     'content-security-policy',
     csp.replace(/img-src [^;]*/, ["img-src 'self' data: blob:", ...sources].join(' ')),
@@ -115,7 +122,7 @@ export async function installWebRoutes(
       if (error instanceof NotFoundError) return undefined;
       throw error;
     });
-    if (tenant) allowTenantImages(reply, [tenant.settings.tileUrl, tenant.settings.logoUrl]);
+    if (tenant) allowImages(reply, [tenant.settings.tileUrl, tenant.settings.logoUrl]);
     if (tenant && embed) allowFraming(reply, tenant.settings.embedOrigins);
     return sendPage(reply, page, tenant ? 200 : 404);
   }
@@ -137,8 +144,14 @@ export async function installWebRoutes(
   app.get('/t/:tenant', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'portal'));
   app.get('/t/:tenant/map', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map'));
   app.get('/t/:tenant/embed', tenantParams, (request, reply) => tenantPage(request.params.tenant, reply, 'map', true));
-  app.get('/admin', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'admin'));
-  app.get('/admin/*', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'admin'));
+  /** The console: its tenant is known only after login, so images from every tenant's tile and logo origins. */
+  async function consolePage(reply: FastifyReply) {
+    allowImages(reply, await deps.tenants.allImageUrls(), MAX_CONSOLE_IMAGE_SOURCES);
+    return sendPage(reply, 'admin');
+  }
+
+  app.get('/admin', { schema: { hide: true } }, (_request, reply) => consolePage(reply));
+  app.get('/admin/*', { schema: { hide: true } }, (_request, reply) => consolePage(reply));
   if (deps.inboxEnabled)
     app.get('/dev/inbox', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'inbox'));
 }

@@ -58,4 +58,5 @@ const CUSTOM_CODES: Partial<Record<ProblemCode, true>> = {
   'quiet-hours-equal': true,
   'push-endpoint': true,
   'push-key': true,
+  'one-line-text': true,
 };

@@ -1,12 +1,14 @@
 /**
  * A tenant's pages load images only from this server and from the tenant's own tile and logo origins
- * (a tile template's `{s}` subdomain as a wildcard), not from any https address.
+ * (a tile template's `{s}` subdomain as a wildcard), not from any https address; the console, whose tenant
+ * is known only after login, from those of every tenant — and from no other https address either.
  */
 import { expect, it } from 'vitest';
-import { imageSource } from '../../src/http/web.routes.js';
+import { imageSource, MAX_CONSOLE_IMAGE_SOURCES } from '../../src/http/web.routes.js';
 import { describeEachDatabase } from '../app.js';
 import { buildTenant } from '../factories.js';
 
+const ACTOR = { type: 'token', id: 'page-images-test' } as const;
 const imgSrc = (csp: string | undefined) => /img-src ([^;]*)/.exec(csp ?? '')?.[1];
 
 it('reads the origin of a tile template or a logo address', () => {
@@ -33,5 +35,31 @@ describeEachDatabase('page image sources', (t) => {
         "'self' data: blob: https://*.tile.example.org https://www.example.fi",
       );
     }
+  });
+
+  it("allows every tenant's tile and logo origins in the console, each change at once, and no other https image", async () => {
+    const consoleImages = async (path = '/admin') =>
+      imgSrc((await t().app.inject({ url: path })).headers['content-security-policy'] as string)!.split(' ');
+    const before = await consoleImages();
+    expect(before.slice(0, 3)).toEqual(["'self'", 'data:', 'blob:']);
+    expect(before).not.toContain('https:');
+
+    const tenant = await buildTenant(t().context);
+    // Through the settings service (as an admin changes them): the console's next answer has the new origin.
+    await t().context.tenantSettings.update(
+      tenant,
+      { tileUrl: 'https://kartta.example-tiles.fi/{z}/{x}/{y}.png' },
+      ACTOR,
+    );
+    for (const path of ['/admin', '/admin/incidents/new']) {
+      const sources = await consoleImages(path);
+      expect(sources, path).toContain('https://kartta.example-tiles.fi');
+      expect(sources, path).not.toContain('https:');
+      expect(sources.filter((s) => s.includes('unrelated.example.com'))).toEqual([]);
+    }
+    const changed = await t().context.tenants.resolveTenant(tenant.slug);
+    await t().context.tenantSettings.update(changed, { tileUrl: null }, ACTOR);
+    expect(await consoleImages()).not.toContain('https://kartta.example-tiles.fi');
+    expect(MAX_CONSOLE_IMAGE_SOURCES).toBeGreaterThanOrEqual(20);
   });
 });

@@ -120,6 +120,8 @@ describeEachDatabase('tenant settings', (t) => {
       [{ brandColor: 'red' }, 'brandColor'],
       [{ tileUrl: 'http://tiles.example.fi/{z}/{x}/{y}.png' }, 'tileUrl'],
       [{ tileUrl: 'https://tiles.example.fi/tile.png' }, 'tileUrl'],
+      [{ tileAttribution: '© Maanmittauslaitos\nrivi 2' }, 'tileAttribution'],
+      [{ tileAttribution: 'x'.repeat(201) }, 'tileAttribution'],
       [{ embedOrigins: ['https://www.example.fi/kartta'] }, 'embedOrigins.0'],
       [{ embedOrigins: ['javascript:alert(1)'] }, 'embedOrigins.0'],
     ];
@@ -134,6 +136,13 @@ describeEachDatabase('tenant settings', (t) => {
       expect(answer.headers['content-type']).toContain('application/problem+json');
       expect(answer.json().errors[0].field, JSON.stringify(payload)).toBe(field);
     }
+    const twoLines = await app.inject({
+      method: 'PATCH',
+      url: `/api/t/${tenant.slug}/settings`,
+      headers: admin,
+      payload: { tileAttribution: 'a\nb' },
+    });
+    expect(twoLines.json().errors[0]).toMatchObject({ field: 'tileAttribution', code: 'one-line-text' });
     const unknown = await app.inject({
       method: 'PATCH',
       url: `/api/t/${tenant.slug}/settings`,
@@ -167,6 +176,8 @@ describeEachDatabase('tenant settings', (t) => {
       quietHours: { start: '21:00', end: '07:00', timeZone: 'Europe/Helsinki' },
       contactInfo: { phone: '03 123 4567', email: 'asiakaspalvelu@mantanvesi.fi' },
       tileUrl: 'https://tiles.example.fi/{z}/{x}/{y}.png',
+      // Plain text: the maps show it as typed, never as HTML.
+      tileAttribution: '© Maanmittauslaitos <b>& kumppanit</b>',
       embedOrigins: ['https://www.mantanvesi.fi'],
       brandColor: '#aa3300',
     };
@@ -187,7 +198,7 @@ describeEachDatabase('tenant settings', (t) => {
     expect(profile).toMatchObject({
       name: 'Mäntän Vesi',
       bbox: [24.5, 62, 25, 62.5],
-      branding: { brandColor: '#aa3300', tileUrl: patch.tileUrl },
+      branding: { brandColor: '#aa3300', tileUrl: patch.tileUrl, tileAttribution: patch.tileAttribution },
     });
     const embed = await app.inject({ url: `/t/${tenant.slug}/embed` });
     expect(String(embed.headers['content-security-policy'] ?? '')).toContain('https://www.mantanvesi.fi');

@@ -1,7 +1,8 @@
 /**
  * The demo town as `npm start` makes it, with its generated water network: an operator clicks a pipe near the
  * middle of the town in the console's pipe network mode, sees the households the trace catches, sends, and
- * the notice reaches exactly the traced households with a phone — not a neighbour on another branch.
+ * the notice reaches exactly the traced households with a phone — not a neighbour on another branch. The
+ * network's map shows the town's address points under the pipes.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -98,6 +99,22 @@ it('clicks a pipe of the demo town and sends to exactly the traced households', 
     await map.locator('.leaflet-control-zoom-in').click();
     await page.locator(`[data-zoom="${before + 1}"]`).waitFor();
   }
+  // The town's houses are drawn under the pipes, as on the drawing map; the pipes still take the click.
+  await expect.poll(async () => Number(await map.getAttribute('data-address-points'))).toBeGreaterThan(0);
+  // Between the pipes (their SVG box lets the pointer through), what it meets is the points' canvas: a hover shows a house.
+  const underPointer = await map.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hits: string[] = [];
+    for (let i = 1; i < 8; i++) {
+      for (let j = 1; j < 8; j++) {
+        const hit = el.ownerDocument.elementFromPoint(r.x + (r.width * i) / 8, r.y + (r.height * j) / 8);
+        hits.push(hit?.closest('.leaflet-network-addresses-pane') ? 'addresses' : (hit?.tagName.toLowerCase() ?? ''));
+      }
+    }
+    return hits;
+  });
+  expect(underPointer).toContain('addresses');
+  expect(underPointer).not.toContain('svg');
   // The grid's mains run north–south or east–west: a line whose box has no width (or height) to click in, so
   // the click goes to the middle of the line itself.
   const line = map.locator(`path.network-pipe--${pipe}`);

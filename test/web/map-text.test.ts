@@ -1,4 +1,7 @@
-/** An incident's title on the public map is text, whatever the operator typed: never markup in the page. */
+/**
+ * An incident's title on the public map is text, whatever the operator typed: never markup in the page; nor is
+ * the tenant's credit for its map tiles (`tileAttribution`), shown as typed on the map drawing them.
+ */
 import { expect, it } from 'vitest';
 import { CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
 import { openPage } from './browser.js';
@@ -35,5 +38,21 @@ it("shows the title in the map's tooltip as text", async () => {
   await page.waitForSelector('.leaflet-tooltip');
   expect(await page.locator('.leaflet-tooltip').textContent()).toBe(TITLE);
   expect(await page.locator('#injected').count()).toBe(0);
+  await watched.context.close();
+});
+
+it("shows the tenant's credit for its tiles as text on the map drawing them", async () => {
+  const credit = '<img id="credited" src="x"> © Kartta Oy & MML';
+  await suite.server.context.tenants.updateSettings(suite.tenant, {
+    // A path on this server: no request leaves it (the tiles themselves are not there, which does not matter here).
+    tileUrl: '/no-tiles/{z}/{x}/{y}.png',
+    tileAttribution: credit,
+  });
+  const watched = await openPage(suite.browser, suite.server.url);
+  const { page } = watched;
+  await page.goto(`/t/${suite.tenant.slug}/map`);
+  const attribution = page.locator('.leaflet-control-attribution');
+  await attribution.getByText(credit).waitFor();
+  expect(await page.locator('#credited').count()).toBe(0);
   await watched.context.close();
 });

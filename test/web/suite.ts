@@ -1,11 +1,12 @@
 /**
- * One browser test file's world: a real server on a fresh SQLite database with the test town, and a
- * headless chromium — started before the file's tests and stopped after them.
+ * One browser test file's world: a real server on a fresh database (SQLite unless told) with the test town,
+ * and a headless chromium — started before the file's (or the enclosing describe's) tests and stopped after them.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
+import type { TestDatabase } from '../databases.js';
 import { axeViolations, describeViolations, launchBrowser, type WatchedPage } from './browser.js';
 import { buildTown } from './fixtures.js';
 import { startWebServer, type WebServer } from './server.js';
@@ -17,13 +18,23 @@ export interface BrowserSuite {
   tenant: Tenant;
 }
 
-/** Registers the file's beforeAll/afterAll; the returned object is filled in before the first test. */
+/**
+ * Registers beforeAll/afterAll (of the file, or of the describe it is called in); the returned object is
+ * filled in before the first test. `database` picks the engine (default SQLite).
+ */
 export function browserSuite(
-  options: { config?: Partial<Config>; setUp?: (suite: BrowserSuite) => Promise<void> } = {},
+  options: {
+    config?: Partial<Config>;
+    database?: TestDatabase;
+    setUp?: (suite: BrowserSuite) => Promise<void>;
+  } = {},
 ): BrowserSuite {
   const suite = {} as BrowserSuite;
   beforeAll(async () => {
-    [suite.server, suite.browser] = await Promise.all([startWebServer(options.config), launchBrowser()]);
+    [suite.server, suite.browser] = await Promise.all([
+      startWebServer(options.config, {}, options.database),
+      launchBrowser(),
+    ]);
     suite.tenant = await buildTown(suite.server.context);
     await options.setUp?.(suite);
   });

@@ -33,6 +33,14 @@ const httpsOrPath = (what: string) =>
       `${what}: an https:// address (or a path on this server)`,
     );
 
+/** One line of text shown as typed (never read as HTML): no line breaks or other control characters. */
+const oneLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !/\p{Cc}/u.test(v), { message: 'one line of text', params: { code: 'one-line-text' } });
+
 /** A country libphonenumber-js knows (ISO 3166 alpha-2, upper case). */
 const countryCode = z.string().refine((v) => isSupportedCountry(v), 'a country code such as FI or SE');
 
@@ -100,6 +108,7 @@ export const settingsPatchSchema = z.strictObject({
     .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'must hold {z}, {x} and {y}')
     .nullable()
     .optional(),
+  tileAttribution: oneLine(200).nullable().optional(),
   brandColor: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
@@ -152,6 +161,7 @@ export const settingsViewSchema = publicTenantSchema
     requireApproval: z.boolean(),
     maxAreaVertices: z.number(),
     tileUrl: z.string().nullable(),
+    tileAttribution: z.string().nullable(),
     brandColor: z.string(),
     logoUrl: z.string().nullable(),
     embedOrigins: z.array(z.string()),

@@ -19,6 +19,7 @@ export function toPublicTenant(tenant: Tenant, basemapUrl: string | null = null)
       brandColor: tenant.settings.brandColor,
       logoUrl: tenant.settings.logoUrl,
       tileUrl: tenant.settings.tileUrl,
+      tileAttribution: tenant.settings.tileAttribution,
       basemapUrl,
     },
   };

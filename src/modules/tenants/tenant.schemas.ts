@@ -50,6 +50,7 @@ export const publicTenantSchema = z.object({
     brandColor: z.string(),
     logoUrl: z.string().nullable(),
     tileUrl: z.string().nullable(),
+    tileAttribution: z.string().nullable().describe("the tile provider's credit, plain text"),
     basemapUrl: z.string().nullable(),
   }),
 });

@@ -27,11 +27,13 @@ function defaultSender(name: string): string {
 export function tenantService(deps: TenantServiceDeps) {
   const cacheMs = deps.cacheMs ?? 5000;
   const cache = new Map<string, { tenant: Tenant; at: number }>();
+  let imageUrls: { urls: Promise<string[]>; at: number } | null = null;
 
-  /** Writes a changed tenant and drops this process's cached copy, so the next request sees the change. */
+  /** Writes a changed tenant and drops this process's cached copies, so the next request sees the change. */
   async function saveTenant(tenant: Tenant): Promise<Tenant> {
     await deps.tenants.update(tenant.id, tenant, deps.clock.now());
     cache.delete(tenant.slug);
+    imageUrls = null;
     return tenant;
   }
 
@@ -84,6 +86,23 @@ export function tenantService(deps: TenantServiceDeps) {
     },
 
     listTenants: () => deps.tenants.list(),
+
+    /**
+     * Every tenant's tile and logo URL (the console's images: its tenant is known only after login), kept
+     * like a resolved tenant: read again after a settings change here, or after `cacheMs` for other processes.
+     */
+    allImageUrls(): Promise<string[]> {
+      const now = deps.clock.now();
+      if (!imageUrls || now - imageUrls.at >= cacheMs) {
+        const urls = deps.tenants
+          .list()
+          .then((tenants) => tenants.flatMap((t) => [t.settings.tileUrl, t.settings.logoUrl]))
+          .then((urls) => urls.filter((url): url is string => url !== null));
+        urls.catch(() => (imageUrls = null));
+        imageUrls = { urls, at: now };
+      }
+      return imageUrls.urls;
+    },
 
     /** Every tenant whose service area holds the point: the register-once offer. */
     async tenantsCovering(lon: number, lat: number): Promise<Tenant[]> {

@@ -62,6 +62,8 @@ export interface TenantSettings {
   requireApproval: boolean;
   maxAreaVertices: number;
   tileUrl: string | null;
+  /** The tile provider's credit shown on the maps drawing `tileUrl` (as text); null = OpenStreetMap's for its tiles, else none. */
+  tileAttribution: string | null;
   brandColor: string;
   logoUrl: string | null;
   /** Origins allowed to frame the public map embed. */
@@ -96,6 +98,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   requireApproval: false,
   maxAreaVertices: 10000,
   tileUrl: null,
+  tileAttribution: null,
   brandColor: '#005a8c',
   logoUrl: null,
   embedOrigins: [],

@@ -574,6 +574,9 @@ export const en = {
       brandColor: 'Brand colour',
       tileUrl: 'Map tile URL',
       tileUrlHint: 'E.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png — empty: no background map.',
+      tileAttribution: 'Map tile credit',
+      tileAttributionHint:
+        'Shown on every map drawn with these tiles, as plain text (e.g. © Maanmittauslaitos). Empty: the OpenStreetMap credit for its tiles.',
       embedOrigins: 'Sites allowed to embed the public map (one origin per line)',
       serviceArea: 'Service area',
       languagesHint: 'fi, sv or en, separated by commas; the first is the default.',

@@ -584,6 +584,9 @@ export const fi: Texts = {
       brandColor: 'Tunnusväri',
       tileUrl: 'Karttatiilien osoite',
       tileUrlHint: 'Esim. https://tile.openstreetmap.org/{z}/{x}/{y}.png — tyhjä: ei taustakarttaa.',
+      tileAttribution: 'Karttatiilien lähdemaininta',
+      tileAttributionHint:
+        'Näytetään tekstinä jokaisessa kartassa, joka käyttää näitä tiiliä (esim. © Maanmittauslaitos). Tyhjä: OpenStreetMapin tiilille sen oma maininta.',
       embedOrigins: 'Sivustot, jotka saavat upottaa julkisen kartan (yksi osoite riville)',
       serviceArea: 'Toiminta-alue',
       languagesHint: 'fi, sv tai en pilkuin erotettuina; ensimmäinen on oletus.',

@@ -579,6 +579,9 @@ export const sv: Texts = {
       brandColor: 'Profilfärg',
       tileUrl: 'Adress till kartplattor',
       tileUrlHint: 'T.ex. https://tile.openstreetmap.org/{z}/{x}/{y}.png — tomt: ingen bakgrundskarta.',
+      tileAttribution: 'Källhänvisning för kartplattor',
+      tileAttributionHint:
+        'Visas som text på varje karta som använder dessa plattor (t.ex. © Lantmäteriverket). Tomt: OpenStreetMaps egen hänvisning för dess plattor.',
       embedOrigins: 'Webbplatser som får bädda in den offentliga kartan (en per rad)',
       serviceArea: 'Verksamhetsområde',
       languagesHint: 'fi, sv eller en åtskilda med kommatecken; det första är standard.',

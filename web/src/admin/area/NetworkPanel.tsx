@@ -2,11 +2,12 @@
  * The "pipe network" area mode: the tenant's network drawn on a map (pipes by diameter, valves by state),
  * a click on a pipe marks the break and traces it — the isolated pipes highlighted, the valves to close
  * listed and marked — and a valve marked as failed (it will not close) traces again past it. The trace
- * is part of the area: the preview counts its connected addresses as for any area.
+ * is part of the area: the preview counts its connected addresses as for any area. The tenant's address
+ * points are drawn under the pipes, as on the drawing map.
  */
 import L from './leaflet-global';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useTenantMap } from '../../shared/map/use-tenant-map';
+import { useAddressLayer, useTenantMap } from '../../shared/map/use-tenant-map';
 import { useT } from '../../shared/i18n';
 import type { PublicTenant } from '../../shared/tenant';
 import { Button } from '../../shared/components/forms';
@@ -136,6 +137,8 @@ function NetworkMap({ tenant, admin, value, onChange, disabled }: NetworkPanelPr
   const services = NETWORK_SERVICES.filter((s) => tenant.services.includes(s));
   const [service, setService] = useState<NetworkService>(value?.service ?? services[0] ?? 'water');
   const { ref, map } = useTenantMap(tenant);
+  // The houses under the pipes, as on the drawing map; in a pane below the pipes, which take the clicks.
+  useAddressLayer(map, tenant, 'network-addresses');
   const { trace, error } = useTrace(admin, value);
   const layer = useNetworkLayer(
     map,

@@ -1,8 +1,8 @@
 /**
  * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
  * service area, sender, footer, quiet hours, PIN length, calling unanswered notice calls again, approval,
- * TOTP, household mode, price, branding,
- * tiles, embed origins). The server validates every field and names the bad one, which the form shows.
+ * TOTP, household mode, price, branding, tiles and their credit, embed origins). The server validates every
+ * field and names the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
@@ -28,6 +28,7 @@ type TextKey =
   | 'price'
   | 'brandColor'
   | 'tileUrl'
+  | 'tileAttribution'
   | 'embedOrigins';
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
@@ -54,6 +55,7 @@ function toForm(settings: SettingsView): Form {
     voiceRedialMinutes: text(settings.voiceRedialMinutes),
     brandColor: text(settings.brandColor),
     tileUrl: text(settings.tileUrl),
+    tileAttribution: text(settings.tileAttribution),
     embedOrigins: Array.isArray(settings.embedOrigins) ? settings.embedOrigins.join('\n') : '',
   };
 }
@@ -89,6 +91,7 @@ function fromForm(form: Form): SettingsChange {
     voiceRedialMinutes: Number(form.voiceRedialMinutes),
     brandColor: form.brandColor,
     tileUrl: form.tileUrl.trim() || null,
+    tileAttribution: form.tileAttribution.trim() || null,
     embedOrigins: form.embedOrigins.split(/\s+/).filter(Boolean),
   };
 }
@@ -246,6 +249,12 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
             type="url"
             value={form.tileUrl}
             onValue={set('tileUrl')}
+          />
+          <TextField
+            label={t('admin.settings.tileAttribution')}
+            hint={t('admin.settings.tileAttributionHint')}
+            value={form.tileAttribution}
+            onValue={set('tileAttribution')}
           />
           <TextArea label={t('admin.settings.embedOrigins')} value={form.embedOrigins} onValue={set('embedOrigins')} />
           <ErrorAlert error={save.error} />

@@ -103,6 +103,7 @@ export const problemsEn = {
   'totp-wrong': 'Wrong code.',
   'tenant-exists': 'The service {{slug}} exists already.',
   'quiet-hours-equal': 'The start and the end must differ.',
+  'one-line-text': 'One line of text, without line breaks.',
 
   'geojson-expected': 'Not a GeoJSON area.',
   'features-needed': 'The GeoJSON has no features.',

@@ -107,6 +107,7 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'totp-wrong': 'Väärä koodi.',
   'tenant-exists': 'Palvelu {{slug}} on jo olemassa.',
   'quiet-hours-equal': 'Alun ja lopun on oltava eri.',
+  'one-line-text': 'Yksi tekstirivi ilman rivinvaihtoja.',
 
   'geojson-expected': 'Ei GeoJSON-aluetta.',
   'features-needed': 'GeoJSONissa ei ole kohteita.',

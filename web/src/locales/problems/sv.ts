@@ -106,6 +106,7 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'totp-wrong': 'Fel kod.',
   'tenant-exists': 'Tjänsten {{slug}} finns redan.',
   'quiet-hours-equal': 'Början och slutet måste skilja sig.',
+  'one-line-text': 'En rad text utan radbrytningar.',
 
   'geojson-expected': 'Inte ett GeoJSON-område.',
   'features-needed': 'GeoJSON-filen har inga objekt.',

@@ -25,16 +25,23 @@ interface Tile {
 
 export class AddressLayer {
   private readonly group = L.layerGroup();
-  private readonly renderer = L.canvas({ padding: 0.3 });
+  private readonly renderer: L.Renderer;
   private readonly cache = new Map<string, Promise<Tile>>();
   private incident = '';
   private generation = 0;
   private readonly onMove = () => void this.draw();
 
+  /**
+   * `pane`: a pane of its own under the overlays, for maps whose overlays take clicks (the pipe network):
+   * the canvas would otherwise lie over them or under them by which was drawn first.
+   */
   constructor(
     private readonly map: L.Map,
     private readonly tileUrl: (z: number, x: number, y: number, incident: string) => string,
+    pane?: string,
   ) {
+    if (pane && !map.getPane(pane)) map.createPane(pane).style.zIndex = '380';
+    this.renderer = L.canvas({ padding: 0.3, ...(pane ? { pane } : {}) });
     this.group.addTo(map);
     map.on('moveend zoomend', this.onMove);
     void this.draw();

@@ -9,7 +9,13 @@ import 'leaflet/dist/leaflet.css';
 import type { GeoJsonObject } from 'geojson';
 import type { PublicTenant } from '../tenant';
 
-function tileAttribution(url: string): string {
+/** The tiles' credit: the tenant's own (as text: Leaflet writes attributions as HTML), else OpenStreetMap's for its tiles. */
+export function tileAttribution(url: string, credit: string | null | undefined): string {
+  if (credit) {
+    const text = document.createElement('span');
+    text.textContent = credit;
+    return text.innerHTML;
+  }
   return /openstreetmap\.org/.test(url) ? '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' : '';
 }
 
@@ -26,7 +32,10 @@ export function createTenantMap(element: HTMLElement, tenant: PublicTenant): L.M
   const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   const tileUrl = tenant.branding.tileUrl;
-  if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19, attribution: tileAttribution(tileUrl) }).addTo(map);
+  if (tileUrl)
+    L.tileLayer(tileUrl, { maxZoom: 19, attribution: tileAttribution(tileUrl, tenant.branding.tileAttribution) }).addTo(
+      map,
+    );
   else if (tenant.branding.basemapUrl) void addBasemap(map, tenant.branding.basemapUrl);
   L.geoJSON(tenant.serviceArea as GeoJsonObject, {
     interactive: false,

@@ -37,15 +37,15 @@ export function useTenantMap(tenant: PublicTenant) {
   return { ref, map };
 }
 
-/** The tenant's address points on an operator map (address-layer.ts), removed with the map. */
-export function useAddressLayer(map: L.Map | null, tenant: PublicTenant): AddressLayer | null {
+/** The tenant's address points on an operator map (address-layer.ts; `pane` as there), removed with the map. */
+export function useAddressLayer(map: L.Map | null, tenant: PublicTenant, pane?: string): AddressLayer | null {
   const [layer, setLayer] = useState<AddressLayer | null>(null);
   useEffect(() => {
     if (!map) return undefined;
     const tileUrl = (z: number, x: number, y: number, incident: string) =>
       tenantPath(tenant.slug, `/map/addresses/${z}/${x}/${y}`) +
       (incident ? `?incident=${encodeURIComponent(incident)}` : '');
-    const created = new AddressLayer(map, tileUrl);
+    const created = new AddressLayer(map, tileUrl, pane);
     setLayer(created);
     return () => {
       created.remove();
