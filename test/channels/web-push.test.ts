@@ -7,9 +7,9 @@
  * throttled push (429) is tried again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppInstance } from '../../src/app.js';
 import { webPushOptions } from '../../src/channels/push/web-push.provider.js';
-import { loadConfig, pushOffered } from '../../src/config.js';
+import { loadConfig, pushOffered, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { createContext } from '../../src/context.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
@@ -116,16 +116,23 @@ for (const kind of TEST_DATABASES) {
     const messageStatus = async (id: string) =>
       (await t.app.inject({ url: `/api/t/${tenant.slug}/messages/${id}`, headers: operator })).json();
 
-    it('makes the VAPID keys once and shares them between two app instances on one database', async () => {
-      // A second instance with its own connection, as another `aviso serve` or `aviso worker` process.
+    /** Another app instance on the same database with a connection of its own, as another process is. */
+    async function withOtherInstance(overrides: Partial<Config>, use: (app: AppInstance) => Promise<void>) {
       const db = openDatabase(t.database.url, t.database.schema ? { schema: t.database.schema, poolSize: 2 } : {});
-      const other = await buildApp(
-        createContext(testConfig({ databaseUrl: t.database.url, push: t.context.config.push }), db),
-        {
-          logger: false,
-        },
-      );
+      const app = await buildApp(createContext(testConfig({ databaseUrl: t.database.url, ...overrides }), db), {
+        logger: false,
+      });
       try {
+        await use(app);
+      } finally {
+        await app.close();
+        await db.close();
+      }
+    }
+
+    it('makes the VAPID keys once and shares them between two app instances on one database', async () => {
+      // A second instance, as another `aviso serve` or `aviso worker` process.
+      await withOtherInstance({ push: t.context.config.push }, async (other) => {
         const url = `/api/t/${tenant.slug}/push/public-key`;
         const [a, b] = await Promise.all([t.app.inject({ url }), other.inject({ url })]);
         expect(a.statusCode, a.body).toBe(200);
@@ -135,10 +142,7 @@ for (const kind of TEST_DATABASES) {
         expect(await t.context.db.kysely.selectFrom('push_keys').select('public_key').execute()).toEqual([
           { public_key: a.json().publicKey },
         ]);
-      } finally {
-        await other.close();
-        await db.close();
-      }
+      });
     });
 
     it('takes a browser subscription from a logged-in resident, checking each field', async () => {
@@ -180,12 +184,7 @@ for (const kind of TEST_DATABASES) {
     it('refuses a subscription where push is not offered (push-off), and gives no key there', async () => {
       const me = await residentAt('push-off@example.org', 'kk-3');
       // Another instance on the same database, with push left at the inbox and the dev inbox's pages off.
-      const db = openDatabase(t.database.url, t.database.schema ? { schema: t.database.schema, poolSize: 2 } : {});
-      const off = await buildApp(
-        createContext(testConfig({ databaseUrl: t.database.url, push: 'inbox', devInbox: false }), db),
-        { logger: false },
-      );
-      try {
+      await withOtherInstance({ push: 'inbox', devInbox: false }, async (off) => {
         const key = await off.inject({ url: `/api/t/${tenant.slug}/push/public-key` });
         expect([key.statusCode, key.json()]).toEqual([200, { publicKey: null }]);
         const refused = await off.inject({
@@ -196,10 +195,7 @@ for (const kind of TEST_DATABASES) {
         });
         expect(refused.statusCode, refused.body).toBe(404);
         expect(refused.json()).toMatchObject({ code: 'push-off' });
-      } finally {
-        await off.close();
-        await db.close();
-      }
+      });
     });
 
     it('delivers a notice to a subscribed browser, encrypted for it and signed, counted and free', async () => {
