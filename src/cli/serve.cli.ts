@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
 import { buildApp } from '../app.js';
 import { optionalToolWarnings } from '../modules/ops/optional-tools.js';
-import { channelWarnings, loadConfig, realChannels, type Config } from '../config.js';
+import { channelWarnings, loadConfig, pushOffered, realChannels, type Config } from '../config.js';
 import { createContext } from '../context.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -40,6 +40,9 @@ async function prepareDatabase(config: Config, db: Db, logger: Logger, options: 
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
   const context = createContext(config, db);
+  // The VAPID keys of web push, made at the first start where push is offered (any process would make them
+  // on first use too; the database keeps one pair whichever process comes first).
+  if (pushOffered(config)) await context.vapid.keys();
   if (options.demoIfEmpty && (await context.tenants.listTenants()).length === 0) {
     const demo = await createDemo(context);
     logger.info({ tenant: demo.tenant.slug, addresses: demo.report?.added }, 'demo tenant created');

@@ -7,7 +7,9 @@
  * throttled push (429) is tried again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppInstance } from '../../src/app.js';
+import { webPushOptions } from '../../src/channels/push/web-push.provider.js';
+import { loadConfig, pushOffered, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { createContext } from '../../src/context.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
@@ -24,6 +26,36 @@ import {
 import { browserSubscription, decryptPush, startPushService, type PushService } from './peers/push-service.js';
 
 const SUBJECT = 'mailto:ops@example.org';
+
+describe('web push settings', () => {
+  const base = { AVISO_SECRET: 'test-secret-test-secret-test-secret-0123' };
+  const load = (env: Record<string, string>) => loadConfig({ ...base, ...env }, '/nonexistent');
+
+  it('takes webpush:// for AVISO_PUSH, with a subject push services can reach the operator at', () => {
+    expect(load({ AVISO_PUSH: 'webpush://?subject=mailto:ops@example.fi&tps=20' }).push).toBe(
+      'webpush://?subject=mailto:ops@example.fi&tps=20',
+    );
+    expect(load({}).push).toBe('inbox');
+    expect(() => load({ AVISO_PUSH: 'smtp://mail.example.fi' })).toThrow(/^AVISO_PUSH: /);
+    // The dev inbox's pages show every message: not beside a real push channel either.
+    expect(() => load({ AVISO_PUSH: 'webpush://?subject=mailto:ops@example.fi', AVISO_DEV_INBOX: 'true' })).toThrow(
+      /^AVISO_DEV_INBOX: .*AVISO_PUSH/,
+    );
+    expect(webPushOptions(new URL('webpush://'), 'https://aviso.example.fi').subject).toBe('https://aviso.example.fi');
+    expect(webPushOptions(new URL('webpush://?subject=mailto:ops@example.fi'), undefined).subject).toBe(
+      'mailto:ops@example.fi',
+    );
+    expect(() => webPushOptions(new URL('webpush://'), 'http://aviso.example.fi')).toThrow(/VAPID subject/);
+    expect(() => webPushOptions(new URL('webpush://?subject=ops'), undefined)).toThrow(/VAPID subject/);
+  });
+
+  it('offers browser notifications where push reaches browsers: a push service, or the served dev inbox', () => {
+    expect(pushOffered(load({ AVISO_PUSH: 'webpush://?subject=mailto:ops@example.fi' }))).toBe(true);
+    expect(pushOffered(load({ AVISO_DEV_INBOX: 'true' }))).toBe(true);
+    expect(pushOffered(load({}))).toBe(false);
+    expect(pushOffered(load({ AVISO_SMS: 'smpp://u:p@127.0.0.1:2775' }))).toBe(false);
+  });
+});
 
 for (const kind of TEST_DATABASES) {
   describe(`web push [${kind}]`, () => {
@@ -84,16 +116,23 @@ for (const kind of TEST_DATABASES) {
     const messageStatus = async (id: string) =>
       (await t.app.inject({ url: `/api/t/${tenant.slug}/messages/${id}`, headers: operator })).json();
 
-    it('makes the VAPID keys once and shares them between two app instances on one database', async () => {
-      // A second instance with its own connection, as another `aviso serve` or `aviso worker` process.
+    /** Another app instance on the same database with a connection of its own, as another process is. */
+    async function withOtherInstance(overrides: Partial<Config>, use: (app: AppInstance) => Promise<void>) {
       const db = openDatabase(t.database.url, t.database.schema ? { schema: t.database.schema, poolSize: 2 } : {});
-      const other = await buildApp(
-        createContext(testConfig({ databaseUrl: t.database.url, push: t.context.config.push }), db),
-        {
-          logger: false,
-        },
-      );
+      const app = await buildApp(createContext(testConfig({ databaseUrl: t.database.url, ...overrides }), db), {
+        logger: false,
+      });
       try {
+        await use(app);
+      } finally {
+        await app.close();
+        await db.close();
+      }
+    }
+
+    it('makes the VAPID keys once and shares them between two app instances on one database', async () => {
+      // A second instance, as another `aviso serve` or `aviso worker` process.
+      await withOtherInstance({ push: t.context.config.push }, async (other) => {
         const url = `/api/t/${tenant.slug}/push/public-key`;
         const [a, b] = await Promise.all([t.app.inject({ url }), other.inject({ url })]);
         expect(a.statusCode, a.body).toBe(200);
@@ -103,10 +142,7 @@ for (const kind of TEST_DATABASES) {
         expect(await t.context.db.kysely.selectFrom('push_keys').select('public_key').execute()).toEqual([
           { public_key: a.json().publicKey },
         ]);
-      } finally {
-        await other.close();
-        await db.close();
-      }
+      });
     });
 
     it('takes a browser subscription from a logged-in resident, checking each field', async () => {
@@ -143,6 +179,23 @@ for (const kind of TEST_DATABASES) {
       expect(types).toEqual(['email', 'push']);
       expect((await me.call('DELETE', `/me/push-subscriptions/${added.json().id}`)).statusCode).toBe(204);
       expect((await me.call('GET', '/me/push-subscriptions')).json().items).toEqual([]);
+    });
+
+    it('refuses a subscription where push is not offered (push-off), and gives no key there', async () => {
+      const me = await residentAt('push-off@example.org', 'kk-3');
+      // Another instance on the same database, with push left at the inbox and the dev inbox's pages off.
+      await withOtherInstance({ push: 'inbox', devInbox: false }, async (off) => {
+        const key = await off.inject({ url: `/api/t/${tenant.slug}/push/public-key` });
+        expect([key.statusCode, key.json()]).toEqual([200, { publicKey: null }]);
+        const refused = await off.inject({
+          method: 'POST',
+          url: `/api/t/${tenant.slug}/me/push-subscriptions`,
+          headers: { cookie: me.cookie, 'x-csrf-token': me.csrf },
+          payload: browserSubscription(`${service.origin}/sub/off`).json,
+        });
+        expect(refused.statusCode, refused.body).toBe(404);
+        expect(refused.json()).toMatchObject({ code: 'push-off' });
+      });
     });
 
     it('delivers a notice to a subscribed browser, encrypted for it and signed, counted and free', async () => {
