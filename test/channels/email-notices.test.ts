@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../app.js';
 import { TEST_DATABASES } from '../databases.js';
 import { addPerson, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
+import { requestPin, sessionCookieOf, sessionFor, submitPin } from '../residents/resident-client.js';
 import { waitFor } from '../wait.js';
 
 const PUBLIC_URL = 'https://aviso.example.fi';
@@ -172,6 +173,88 @@ for (const kind of TEST_DATABASES) {
       await send('Toinen vuoto');
       await mailsFor('matti@example.fi', 2);
       expect(mailTo('anna@example.fi')).toHaveLength(1);
+    });
+
+    it('unsubscribes on the multipart/form-data one-click POST a mailbox provider sends, seen in the portal', async () => {
+      const { app, context } = t;
+      const tenant = await buildTown(context);
+      const auth = await tokenHeaders(context, tenant);
+      await addPerson(context, tenant, {
+        language: 'fi',
+        endpoints: [{ type: 'email', value: 'liisa@example.fi' }],
+        addresses: ['kk-3'],
+      });
+      // The resident logs in to the portal with the PIN mailed to her.
+      expect((await requestPin(app, tenant.slug, { email: 'liisa@example.fi' })).statusCode).toBe(202);
+      const [pinMail] = await mailsFor('liisa@example.fi', 1);
+      const pin = /\b(\d{4,8})\b/.exec(pinMail!.text ?? '')![1]!;
+      const login = await submitPin(app, tenant.slug, { email: 'liisa@example.fi', pin });
+      expect(login.statusCode, login.body).toBe(200);
+      const session = sessionFor(app, tenant.slug, sessionCookieOf(login), login.json().csrfToken);
+      const emailsInPortal = async () => {
+        const me = await session.call('GET', '/me');
+        expect(me.statusCode, me.body).toBe(200);
+        return (me.json().endpoints as Array<{ type: string; value: string }>)
+          .filter((e) => e.type === 'email')
+          .map((e) => e.value);
+      };
+      expect(await emailsInPortal()).toEqual(['liisa@example.fi']);
+
+      const incident = await app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents`,
+        headers: auth,
+        payload: {
+          service: 'water',
+          kind: 'sudden',
+          title: 'Vuoto',
+          streets: [{ street: 'Koulukatu', from: 3, to: 3 }],
+        },
+      });
+      expect(incident.statusCode, incident.body).toBe(201);
+      const message = await app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/incidents/${incident.json().id}/messages`,
+        headers: auth,
+        payload: { kind: 'alert', texts: { fi: 'Vesikatko {address}.' } },
+      });
+      expect(message.statusCode, message.body).toBe(201);
+      await context.dispatch.runtime.drain();
+      const notice = (await mailsFor('liisa@example.fi', 2))[1]!;
+      expect(headerLine(notice, 'list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+      const link = /^List-Unsubscribe: <([^>]+)>$/.exec(headerLine(notice, 'list-unsubscribe'))![1]!;
+
+      // A body that is not multipart, or too large for one field, unsubscribes nobody.
+      const url = link.slice(PUBLIC_URL.length);
+      const field = (value: string) =>
+        `--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n${value}\r\n--b--\r\n`;
+      for (const [payload, status] of [
+        [field('One-Click').slice(0, 60), 400],
+        [field('x'.repeat(10_000)), 413],
+      ] as const) {
+        const refused = await app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'multipart/form-data; boundary=b' },
+          payload,
+        });
+        expect(refused.statusCode, refused.body).toBe(status);
+      }
+      expect(await emailsInPortal()).toEqual(['liisa@example.fi']);
+
+      // As a mailbox provider posts it (RFC 8058 §3.2): multipart/form-data holding List-Unsubscribe=One-Click.
+      const form = new FormData();
+      form.set('List-Unsubscribe', 'One-Click');
+      const body = new Response(form);
+      const done = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': body.headers.get('content-type')! },
+        payload: Buffer.from(await body.arrayBuffer()),
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toEqual({ unsubscribed: true, removed: 1 });
+      expect(await emailsInPortal()).toEqual([]);
     });
 
     it('marks PIN emails Auto-Submitted too, without an unsubscribe link', async () => {
