@@ -27,6 +27,7 @@ import * as submittingDeliveries from './021-submitting-deliveries.js';
 import * as batchOwners from './023-batch-owners.js';
 import * as smsReplies from './022-sms-replies.js';
 import * as pipeNetworks from './024-pipe-networks.js';
+import * as incidentPublishedAt from './029-incident-published-at.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -56,4 +57,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['023-batch-owners', batchOwners],
   ['022-sms-replies', smsReplies],
   ['024-pipe-networks', pipeNetworks],
+  ['029-incident-published-at', incidentPublishedAt],
 ];
