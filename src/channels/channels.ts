@@ -22,7 +22,7 @@ export interface ProviderDeps {
   db: Db;
   clock: Clock;
   channel: ChannelName;
-  config: Pick<Config, 'publicUrl' | 'secret'>;
+  config: Pick<Config, 'publicUrl' | 'secret' | 'dkim'>;
 }
 export type ProviderFactory = (url: URL, deps: ProviderDeps) => ChannelProvider;
 
@@ -41,8 +41,8 @@ const smsOnly =
 
 /** Provider factories by URL scheme. */
 export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
-  smtp: (url) => smtpProvider(url),
-  smtps: (url) => smtpProvider(url),
+  smtp: (url, deps) => smtpProvider(url, { dkim: deps.config.dkim }),
+  smtps: (url, deps) => smtpProvider(url, { dkim: deps.config.dkim }),
   smpp: smsOnly('smpp', (url, deps) => smppProvider(url, { clock: deps.clock })),
   // 46elks sends SMS, and calls landlines on the voice channel.
   '46elks': (url, deps) => {
