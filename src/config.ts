@@ -350,6 +350,21 @@ export function channelWarnings(config: ChannelSettings): string[] {
     );
 }
 
+/**
+ * Email is a real channel but AVISO_PUBLIC_URL is unset: notices go out without List-Unsubscribe (its link
+ * is made from the public URL, never from a request). What is wrong and what to set; none otherwise.
+ */
+export function missingPublicUrl(
+  config: Pick<Config, 'email' | 'publicUrl'>,
+): { detail: string; fix: string } | undefined {
+  if (config.publicUrl || isInbox(config.email)) return undefined;
+  return {
+    detail:
+      'AVISO_PUBLIC_URL is not set: notice emails go out without List-Unsubscribe (no one-click unsubscribe, which large mailbox providers require of bulk mail)',
+    fix: 'set AVISO_PUBLIC_URL to the https address residents use (e.g. https://aviso.example.fi); unsubscribe, feed and webhook links come from it',
+  };
+}
+
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
 export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';
 
