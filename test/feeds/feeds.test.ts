@@ -339,6 +339,60 @@ describeEachDatabase('public feeds', (t) => {
     expect(tag(entry, 'msgType')).toEqual(['Cancel']);
   });
 
+  it('falls back to a circle around the addresses of each postal code and of the streets for an incident saved without a stored shape', async () => {
+    const created = await t().app.inject({
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'planned',
+        title: 'Vanha häiriö',
+        streets: [{ street: 'Puistokatu', from: 6, to: 9 }],
+        postalCodes: ['35840'],
+        published: true,
+        startsAt: '2030-06-15T08:00:00+03:00',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    // As an incident saved before shapes were stored.
+    await t()
+      .context.db.kysely.updateTable('incidents')
+      .set({ selection_geometry: null })
+      .where('id', '=', id)
+      .execute();
+    const alert = await alertOf(id);
+    validateCap(alert);
+    const [info] = infos(alert);
+    const areas = blocks(info!, 'area');
+    expect(areas).toHaveLength(2);
+    for (const area of areas) expect(tag(area, 'polygon')).toEqual([]);
+    const circleOf = (area: string) => {
+      const [centre, radius] = tag(area, 'circle')[0]!.split(' ');
+      const [lat, lon] = centre!.split(',').map(Number);
+      return { lat: lat!, lon: lon!, radiusKm: Number(radius) };
+    };
+    const [postal, streets] = areas;
+    expect(tag(postal!, 'areaDesc')).toEqual(['Postinumeroalue 35840']);
+    expect(tag(postal!, 'value')).toEqual(['35840']);
+    const postalCircle = circleOf(postal!);
+    expect(postalCircle.radiusKm).toBeGreaterThan(0);
+    expect(tag(streets!, 'geocode')).toEqual([]);
+    // The streets' circle holds Puistokatu 6–9 and is not much larger than they are.
+    const streetCircle = circleOf(streets!);
+    for (const p of puistokatu6to9)
+      expect(distanceKm(streetCircle, p)).toBeLessThanOrEqual(streetCircle.radiusKm + 0.01);
+    expect(streetCircle.radiusKm).toBeLessThan(0.5);
+    const cancelled = await t().app.inject({
+      method: 'PATCH',
+      url: url(`/incidents/${id}`),
+      headers: auth,
+      payload: { status: 'cancelled' },
+    });
+    expect(cancelled.statusCode).toBe(200);
+  });
+
   it('validates an empty CAP feed and an Atom feed linking every alert', async () => {
     const empty = await buildTown(t().context);
     const feed = (await t().app.inject({ url: `/api/t/${empty.slug}/public/cap.atom` })).body;
