@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -121,6 +121,18 @@ const schema = z.object({
       message:
         'expected the path of a readable PMTiles (v3) archive, or of a directory of them ({tenant}.pmtiles, default.pmtiles)',
     }),
+  AVISO_DKIM_DOMAIN: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+      'expected a domain name, e.g. example.fi',
+    )
+    .optional(),
+  AVISO_DKIM_SELECTOR: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9._-]{0,62})$/i, 'expected a DNS label such as aviso2026')
+    .optional(),
+  AVISO_DKIM_KEY_FILE: z.string().optional(),
   AVISO_METRICS: z
     .string()
     .default('off')
@@ -187,7 +199,12 @@ export type Config = Readonly<{
   metrics: MetricsSetting;
   /** A PMTiles archive (vector tiles) the maps draw under their layers, or a directory of them per tenant; none when unset. */
   basemap: string | undefined;
+  /** Signs every email with DKIM (AVISO_DKIM_DOMAIN, _SELECTOR, _KEY_FILE); unsigned when unset. */
+  dkim: DkimSetting | undefined;
 }>;
+
+/** A DKIM signing key: `selector._domainkey.domain` publishes its public half. */
+export type DkimSetting = Readonly<{ domain: string; selector: string; privateKey: string }>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -209,6 +226,41 @@ function resolveSecret(explicit: string | undefined, file: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/** The DKIM setting: all three variables or none; the key file must hold a private key (PEM). */
+function readDkim(
+  domain: string | undefined,
+  selector: string | undefined,
+  keyFile: string | undefined,
+): DkimSetting | undefined {
+  const given = { AVISO_DKIM_DOMAIN: domain, AVISO_DKIM_SELECTOR: selector, AVISO_DKIM_KEY_FILE: keyFile };
+  const missing = Object.entries(given)
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0)
+    throw new ConfigError(
+      `${missing[0]}: DKIM signing needs AVISO_DKIM_DOMAIN, AVISO_DKIM_SELECTOR and AVISO_DKIM_KEY_FILE together; ${missing.join(' and ')} unset`,
+    );
+  let privateKey: string;
+  try {
+    privateKey = readFileSync(keyFile!, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`AVISO_DKIM_KEY_FILE: cannot read ${keyFile}: ${(error as Error).message}`);
+  }
+  try {
+    // nodemailer signs rsa-sha256 only (RFC 6376; Ed25519 of RFC 8463 it does not write).
+    const key = createPrivateKey(privateKey);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`its type is ${key.asymmetricKeyType}`);
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 1024)
+      throw new Error('shorter than 1024 bits, which verifiers refuse');
+  } catch (error) {
+    throw new ConfigError(
+      `AVISO_DKIM_KEY_FILE: ${keyFile} is not an RSA private key in PEM (${(error as Error).message}); make one with: openssl genrsa -out dkim.pem 2048`,
+    );
+  }
+  return Object.freeze({ domain: domain!.toLowerCase(), selector: selector!, privateKey });
 }
 
 function parsePinBudget(value: string): Config['pinBudget'] {
@@ -269,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     processes: v.AVISO_PROCESSES,
     metrics: parseMetrics(v.AVISO_METRICS),
     basemap: v.AVISO_BASEMAP,
+    dkim: readDkim(v.AVISO_DKIM_DOMAIN, v.AVISO_DKIM_SELECTOR, v.AVISO_DKIM_KEY_FILE),
   });
 }
 
@@ -313,6 +366,21 @@ export function channelWarnings(config: ChannelSettings): string[] {
  */
 export const pushOffered = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean =>
   !isInbox(config.push) || devInboxServed(config);
+
+/**
+ * Email is a real channel but AVISO_PUBLIC_URL is unset: notices go out without List-Unsubscribe (its link
+ * is made from the public URL, never from a request). What is wrong and what to set; none otherwise.
+ */
+export function missingPublicUrl(
+  config: Pick<Config, 'email' | 'publicUrl'>,
+): { detail: string; fix: string } | undefined {
+  if (config.publicUrl || isInbox(config.email)) return undefined;
+  return {
+    detail:
+      'AVISO_PUBLIC_URL is not set: notice emails go out without List-Unsubscribe (no one-click unsubscribe, which large mailbox providers require of bulk mail)',
+    fix: 'set AVISO_PUBLIC_URL to the https address residents use (e.g. https://aviso.example.fi); unsubscribe, feed and webhook links come from it',
+  };
+}
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
 export const nodeOptions = (env: NodeJS.ProcessEnv = process.env): string => env.NODE_OPTIONS ?? '';

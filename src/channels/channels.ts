@@ -28,7 +28,7 @@ export interface ProviderDeps {
   db: Db;
   clock: Clock;
   channel: ChannelName;
-  config: Pick<Config, 'publicUrl' | 'secret'>;
+  config: Pick<Config, 'publicUrl' | 'secret' | 'dkim'>;
   /** The instance's VAPID keys (web push). */
   vapid: VapidKeyRepository;
   /** The HTTPS agent push services are reached with (tests: one that trusts their stand-in). */
@@ -51,8 +51,8 @@ const smsOnly =
 
 /** Provider factories by URL scheme. */
 export const PROVIDER_FACTORIES: Record<string, ProviderFactory> = {
-  smtp: (url) => smtpProvider(url),
-  smtps: (url) => smtpProvider(url),
+  smtp: (url, deps) => smtpProvider(url, { dkim: deps.config.dkim }),
+  smtps: (url, deps) => smtpProvider(url, { dkim: deps.config.dkim }),
   smpp: smsOnly('smpp', (url, deps) => smppProvider(url, { clock: deps.clock })),
   // 46elks sends SMS, and calls landlines on the voice channel.
   '46elks': (url, deps) => {

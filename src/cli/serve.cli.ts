@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
 import { buildApp } from '../app.js';
 import { optionalToolWarnings } from '../modules/ops/optional-tools.js';
-import { channelWarnings, loadConfig, pushOffered, realChannels, type Config } from '../config.js';
+import { channelWarnings, loadConfig, missingPublicUrl, pushOffered, realChannels, type Config } from '../config.js';
 import { createContext } from '../context.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -163,9 +163,15 @@ export function serveCommand(): Command {
     .action(async (options: ServeOptions) => {
       const config = withDemoInbox(loadConfig(), options);
       const logger = createLogger(config.logLevel);
-      if (!cluster.isWorker)
-        for (const warning of [...channelWarnings(config), ...optionalToolWarnings(config.databaseUrl)])
+      if (!cluster.isWorker) {
+        const withoutUnsubscribe = missingPublicUrl(config);
+        for (const warning of [
+          ...channelWarnings(config),
+          ...(withoutUnsubscribe ? [`${withoutUnsubscribe.detail}; ${withoutUnsubscribe.fix}`] : []),
+          ...optionalToolWarnings(config.databaseUrl),
+        ])
           logger.warn(warning);
+      }
       if (cluster.isWorker) return serve(config, logger);
       const processes = options.processes ?? config.processes;
       if (processes === 1) return serve(config, logger, options);

@@ -264,6 +264,8 @@ export interface IncidentsTable {
   starts_at: number | null;
   ends_at: number | null;
   published: Flag;
+  /** When the incident was first published (its first CAP alert's time); null while it never was. */
+  published_at: number | null;
   /** The area as the operator gave it (GeoJSON FeatureCollection: polygons, circles, buffered lines). */
   area: string | null;
   /** JSON array of street selections (name, number range, odd/even). */

@@ -46,6 +46,8 @@ describeEachDatabase('public feeds', (t) => {
   let tenant: Tenant;
   let auth: Record<string, string>;
   let incidentId: string;
+  /** The incident's own alert, from its publication until its first message. */
+  let publishedAlert: string;
   const url = (path: string) => `/api/t/${tenant.slug}${path}`;
   const alertOf = async (id: string) => (await t().app.inject({ url: url(`/public/incidents/${id}/cap.xml`) })).body;
   const send = async (
@@ -87,6 +89,7 @@ describeEachDatabase('public feeds', (t) => {
       },
     });
     incidentId = created.json().id;
+    publishedAlert = await alertOf(incidentId);
     await t().app.inject({
       method: 'POST',
       url: url('/incidents'),
@@ -118,10 +121,15 @@ describeEachDatabase('public feeds', (t) => {
   });
 
   it("publishes each incident's current alert as CAP 1.2 that xmllint validates: msgType, references to every earlier alert, areas with shapes", async () => {
+    validateCap(publishedAlert);
+    expect(tag(publishedAlert, 'msgType')).toEqual(['Alert']);
+    expect(tag(publishedAlert, 'references')).toEqual([]);
+    const publishedTriple = `aviso:${tenant.slug},${tag(publishedAlert, 'identifier')[0]},${tag(publishedAlert, 'sent')[0]}`;
+    // The first message's alert follows the incident's own, published before it.
     const first = await alertOf(incidentId);
     validateCap(first);
-    expect(tag(first, 'msgType')).toEqual(['Alert']);
-    expect(tag(first, 'references')).toEqual([]);
+    expect(tag(first, 'msgType')).toEqual(['Update']);
+    expect(tag(first, 'references')).toEqual([publishedTriple]);
     expect(tag(first, 'category')).toEqual(['Infra', 'Infra']);
     expect(tag(first, 'language')).toEqual(['fi-FI', 'sv-FI']);
     const polygon = tag(first, 'polygon')[0]!.split(' ');
@@ -144,7 +152,7 @@ describeEachDatabase('public feeds', (t) => {
     expect(update.headers['content-type']).toContain('application/cap+xml');
     validateCap(update.body);
     expect(tag(update.body, 'msgType')).toEqual(['Update']);
-    expect(tag(update.body, 'references')).toEqual([firstTriple]);
+    expect(tag(update.body, 'references')[0]!.split(' ')).toEqual([publishedTriple, firstTriple]);
     expect(tag(update.body, 'description')[0]).toContain('update: vesikatko');
     const updateTriple = `aviso:${tenant.slug},${tag(update.body, 'identifier')[0]},${tag(update.body, 'sent')[0]}`;
 
@@ -153,7 +161,7 @@ describeEachDatabase('public feeds', (t) => {
     const cancel = await alertOf(incidentId);
     validateCap(cancel);
     expect(tag(cancel, 'msgType')).toEqual(['Cancel']);
-    expect(tag(cancel, 'references')[0]!.split(' ')).toEqual([firstTriple, updateTriple]);
+    expect(tag(cancel, 'references')[0]!.split(' ')).toEqual([publishedTriple, firstTriple, updateTriple]);
     expect(tag(cancel, 'language')).toEqual(['fi-FI']);
     expect(tag(cancel, 'description')).toEqual(['Peruttu: katkoa ei tule.']);
   });
@@ -198,9 +206,11 @@ describeEachDatabase('public feeds', (t) => {
       );
     }
     expect(tag(cancelled, 'msgType')).toEqual(['Cancel']);
-    expect(tag(cancelled, 'references')[0]!.split(' ')).toHaveLength(2);
-    expect(tag(active, 'msgType')).toEqual(['Alert']);
-    expect(tag(active, 'references')).toEqual([]);
+    expect(tag(cancelled, 'references')[0]!.split(' ')).toHaveLength(3);
+    expect(tag(active, 'msgType')).toEqual(['Update']);
+    expect(tag(active, 'references')).toEqual([
+      expect.stringMatching(new RegExp(`^aviso:${tenant.slug},urn:aviso:${tenant.slug}:incident:${streetIncident},`)),
+    ]);
     expect(tag(active, 'language')).toEqual(['fi-FI', 'sv-FI']);
     for (const info of infos(active)) {
       const [area] = blocks(info, 'area');
@@ -222,7 +232,8 @@ describeEachDatabase('public feeds', (t) => {
       payload: { service: 'sewer', kind: 'sudden', title: 'Viemäritukos', postalCodes: ['35840'], published: true },
     });
     const id = created.json().id as string;
-    await send('alert', { fi: 'Viemäritukos {address}' }, id);
+    const published = await alertOf(id);
+    await send('alert', { fi: 'Viemäritukos {address}', sv: 'Avloppsstopp {address}' }, id);
     const alert = await alertOf(id);
     const cancelled = await t().app.inject({
       method: 'PATCH',
@@ -235,12 +246,151 @@ describeEachDatabase('public feeds', (t) => {
     validateCap(closing);
     expect(tag(closing, 'msgType')).toEqual(['Cancel']);
     expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:cancelled`]);
-    expect(tag(closing, 'references')).toEqual([
-      `aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`,
+    expect(tag(closing, 'references')[0]!.split(' ')).toEqual(
+      [published, alert].map((a) => `aviso:${tenant.slug},${tag(a, 'identifier')[0]},${tag(a, 'sent')[0]}`),
+    );
+    // It says so in each language, rather than repeating the alert it closes.
+    expect(tag(closing, 'language')).toEqual(['fi-FI', 'sv-FI']);
+    expect(tag(closing, 'description')).toEqual([
+      'Peruttu: Viemäritukos (35840).',
+      'Inställt: Avloppsavbrott (35840).',
     ]);
-    // The postal code 35840 (Kaukotie, 2 km east) has its shape and its geocode.
-    expect(tag(closing, 'value')).toEqual(['35840']);
+    // The postal code 35840 (Kaukotie, 2 km east) has its shape and its geocode, in each language's block.
+    expect(tag(closing, 'value')).toEqual(['35840', '35840']);
     expect(tag(closing, 'polygon').length).toBeGreaterThan(0);
+  });
+
+  /** `sender,identifier,sent` of an alert, as a later alert references it. */
+  const tripleOf = (alert: string) => `aviso:${tenant.slug},${tag(alert, 'identifier')[0]},${tag(alert, 'sent')[0]}`;
+  const publish = async (title: string) => {
+    const created = await t().app.inject({
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: { service: 'sewer', kind: 'sudden', title, postalCodes: ['35840'], published: true },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    return created.json().id as string;
+  };
+  const setStatus = async (id: string, status: 'cancelled' | 'resolved') => {
+    const patched = await t().app.inject({
+      method: 'PATCH',
+      url: url(`/incidents/${id}`),
+      headers: auth,
+      payload: { status },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+  };
+
+  it("continues the chain of an incident published before its first message: every later alert an Update or Cancel referencing all earlier ones, the incident's own first", async () => {
+    const id = await publish('Viemärin huolto');
+    const published = await alertOf(id);
+    validateCap(published);
+    expect(tag(published, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}`]);
+    expect(tag(published, 'msgType')).toEqual(['Alert']);
+    expect(tag(published, 'references')).toEqual([]);
+    // A second later, so that the first send (which touches the incident) could not keep that alert's time by chance.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    await send('alert', { fi: 'Viemärikatko {address}', sv: 'Avloppsavbrott {address}' }, id);
+    const first = await alertOf(id);
+    validateCap(first);
+    expect(tag(first, 'identifier')[0]).toMatch(new RegExp(`^urn:aviso:${tenant.slug}:message:`));
+    expect(tag(first, 'msgType')).toEqual(['Update']);
+    expect(tag(first, 'references')).toEqual([tripleOf(published)]);
+
+    await send('update', { fi: 'Viemärikatko jatkuu {address}' }, id);
+    const update = await alertOf(id);
+    validateCap(update);
+    expect(tag(update, 'msgType')).toEqual(['Update']);
+    expect(tag(update, 'references')[0]!.split(' ')).toEqual([tripleOf(published), tripleOf(first)]);
+
+    // Resolved without an all-clear: a closing Update that says it is over, in every language of the tenant.
+    await setStatus(id, 'resolved');
+    const closing = await alertOf(id);
+    validateCap(closing);
+    expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:resolved`]);
+    expect(tag(closing, 'msgType')).toEqual(['Update']);
+    expect(tag(closing, 'references')[0]!.split(' ')).toEqual([tripleOf(published), tripleOf(first), tripleOf(update)]);
+    expect(tag(closing, 'language')).toEqual(['fi-FI', 'sv-FI']);
+    const [fi, sv] = tag(closing, 'description');
+    expect(fi).toBe('Päättynyt: Viemärin huolto (35840).');
+    expect(sv).toBe('Avslutat: Avloppsavbrott (35840).');
+    expect(fi).not.toContain('jatkuu');
+  });
+
+  it('cancels an incident cancelled before any message with a Cancel that references its alert and says so in each language', async () => {
+    const id = await publish('Viemärin tarkastus');
+    const published = await alertOf(id);
+    expect(tag(published, 'msgType')).toEqual(['Alert']);
+    await setStatus(id, 'cancelled');
+    const closing = await alertOf(id);
+    validateCap(closing);
+    expect(tag(closing, 'identifier')).toEqual([`urn:aviso:${tenant.slug}:incident:${id}:cancelled`]);
+    expect(tag(closing, 'msgType')).toEqual(['Cancel']);
+    expect(tag(closing, 'references')).toEqual([tripleOf(published)]);
+    expect(tag(closing, 'language')).toEqual(['fi-FI', 'sv-FI']);
+    const [fi, sv] = tag(closing, 'description');
+    expect(fi).toBe('Peruttu: Viemärin tarkastus (35840).');
+    expect(sv).toBe('Inställt: Avloppsavbrott (35840).');
+    // The feed's entry for it is that Cancel too.
+    const feed = (await t().app.inject({ url: url('/public/cap.atom') })).body;
+    const entry = blocks(feed, 'entry').find((e) => tag(e, 'id')[0] === tag(closing, 'identifier')[0])!;
+    expect(tag(entry, 'msgType')).toEqual(['Cancel']);
+  });
+
+  it('falls back to a circle around the addresses of each postal code and of the streets for an incident saved without a stored shape', async () => {
+    const created = await t().app.inject({
+      method: 'POST',
+      url: url('/incidents'),
+      headers: auth,
+      payload: {
+        service: 'water',
+        kind: 'planned',
+        title: 'Vanha häiriö',
+        streets: [{ street: 'Puistokatu', from: 6, to: 9 }],
+        postalCodes: ['35840'],
+        published: true,
+        startsAt: '2030-06-15T08:00:00+03:00',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    // As an incident saved before shapes were stored.
+    await t()
+      .context.db.kysely.updateTable('incidents')
+      .set({ selection_geometry: null })
+      .where('id', '=', id)
+      .execute();
+    const alert = await alertOf(id);
+    validateCap(alert);
+    const [info] = infos(alert);
+    const areas = blocks(info!, 'area');
+    expect(areas).toHaveLength(2);
+    for (const area of areas) expect(tag(area, 'polygon')).toEqual([]);
+    const circleOf = (area: string) => {
+      const [centre, radius] = tag(area, 'circle')[0]!.split(' ');
+      const [lat, lon] = centre!.split(',').map(Number);
+      return { lat: lat!, lon: lon!, radiusKm: Number(radius) };
+    };
+    const [postal, streets] = areas;
+    expect(tag(postal!, 'areaDesc')).toEqual(['Postinumeroalue 35840']);
+    expect(tag(postal!, 'value')).toEqual(['35840']);
+    const postalCircle = circleOf(postal!);
+    expect(postalCircle.radiusKm).toBeGreaterThan(0);
+    expect(tag(streets!, 'geocode')).toEqual([]);
+    // The streets' circle holds Puistokatu 6–9 and is not much larger than they are.
+    const streetCircle = circleOf(streets!);
+    for (const p of puistokatu6to9)
+      expect(distanceKm(streetCircle, p)).toBeLessThanOrEqual(streetCircle.radiusKm + 0.01);
+    expect(streetCircle.radiusKm).toBeLessThan(0.5);
+    const cancelled = await t().app.inject({
+      method: 'PATCH',
+      url: url(`/incidents/${id}`),
+      headers: auth,
+      payload: { status: 'cancelled' },
+    });
+    expect(cancelled.statusCode).toBe(200);
   });
 
   it('validates an empty CAP feed and an Atom feed linking every alert', async () => {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,39 @@ describe('configuration', () => {
     const config = loadConfig({ ...base, AVISO_PORT: '9002' }, envFile);
     expect(config.port).toBe(9002);
     expect(config.email).toContain('smtp://');
+  });
+
+  it('takes a DKIM key with its domain and selector, all three or none, and says what is wrong at start', () => {
+    const pem = (type: 'rsa' | 'ec') =>
+      (type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      ).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const keyFile = join(dir, 'dkim.pem');
+    writeFileSync(keyFile, pem('rsa'));
+    const dkim = { AVISO_DKIM_DOMAIN: 'Example.fi', AVISO_DKIM_SELECTOR: 'aviso2026', AVISO_DKIM_KEY_FILE: keyFile };
+    expect(loadConfig(base, '/nonexistent').dkim).toBeUndefined();
+    expect(loadConfig({ ...base, ...dkim }, '/nonexistent').dkim).toEqual({
+      domain: 'example.fi',
+      selector: 'aviso2026',
+      privateKey: readFileSync(keyFile, 'utf8'),
+    });
+    const load = (env: Record<string, string>) => () => loadConfig({ ...base, ...env }, '/nonexistent');
+    expect(load({ AVISO_DKIM_DOMAIN: 'example.fi', AVISO_DKIM_KEY_FILE: keyFile })).toThrow(
+      /^AVISO_DKIM_SELECTOR: DKIM signing needs AVISO_DKIM_DOMAIN, AVISO_DKIM_SELECTOR and AVISO_DKIM_KEY_FILE together/,
+    );
+    expect(load({ ...dkim, AVISO_DKIM_KEY_FILE: join(dir, 'missing.pem') })).toThrow(
+      /^AVISO_DKIM_KEY_FILE: cannot read .*missing\.pem/,
+    );
+    const notAKey = join(dir, 'public.txt');
+    writeFileSync(notAKey, 'v=DKIM1; k=rsa; p=MIIB');
+    expect(load({ ...dkim, AVISO_DKIM_KEY_FILE: notAKey })).toThrow(
+      /^AVISO_DKIM_KEY_FILE: .* is not an RSA private key in PEM .*openssl genrsa/,
+    );
+    const ecKey = join(dir, 'ec.pem');
+    writeFileSync(ecKey, pem('ec'));
+    expect(load({ ...dkim, AVISO_DKIM_KEY_FILE: ecKey })).toThrow(/not an RSA private key in PEM \(its type is ec\)/);
+    expect(load({ ...dkim, AVISO_DKIM_DOMAIN: 'not a domain' })).toThrow(/^AVISO_DKIM_DOMAIN: expected a domain name/);
   });
 
   it('generates the secret once and keeps it', () => {

@@ -12,6 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childDatabaseUrl, runCli, runCliAsync } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
+import { startServe } from '../serve.js';
 
 let smtp: SMTPServer;
 let smtpPort: number;
@@ -86,6 +87,37 @@ for (const kind of TEST_DATABASES) {
         kind === 'postgres' ? /^ok {4}clock: \d+ ms from the database server's clock$/ : /^(ok {2}|warn) {2}clock: /,
       );
     });
+
+    it(
+      'says that notice emails go without List-Unsubscribe when email is real and AVISO_PUBLIC_URL is unset: doctor and serve',
+      { timeout: 120_000 },
+      async () => {
+        const { AVISO_PUBLIC_URL: _unset, ...withoutUrl } = env;
+        const doctor = await runCliAsync(['doctor'], withoutUrl);
+        expect(doctor.status).toBe(0);
+        expect(doctor.stdout).toMatch(
+          /^warn {2}public URL: AVISO_PUBLIC_URL is not set: notice emails go out without List-Unsubscribe.*\n {6}→ set AVISO_PUBLIC_URL to /m,
+        );
+        const server = await startServe(withoutUrl);
+        try {
+          const warnings = server
+            .output()
+            .split('\n')
+            .filter((line) => line.includes('"level":40') && line.includes('AVISO_PUBLIC_URL'));
+          expect(warnings).toHaveLength(1);
+          expect(warnings[0]).toMatch(/without List-Unsubscribe.*set AVISO_PUBLIC_URL to /);
+        } finally {
+          await server.stop();
+        }
+        // With the dev inbox as the email channel there is nothing to warn of at start.
+        const inbox = await startServe({ ...withoutUrl, AVISO_EMAIL: 'inbox' });
+        try {
+          expect(inbox.output()).not.toContain('List-Unsubscribe');
+        } finally {
+          await inbox.stop();
+        }
+      },
+    );
 
     it('fails on a refused SMTP login and a secret others can read, saying what to do', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'aviso-doctor-'));

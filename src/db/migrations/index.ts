@@ -29,6 +29,7 @@ import * as smsReplies from './022-sms-replies.js';
 import * as pipeNetworks from './024-pipe-networks.js';
 import * as pushKeys from './025-push-keys.js';
 import * as callAcknowledgements from './026-call-acknowledgements.js';
+import * as incidentPublishedAt from './029-incident-published-at.js';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -60,4 +61,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['024-pipe-networks', pipeNetworks],
   ['025-push-keys', pushKeys],
   ['026-call-acknowledgements', callAcknowledgements],
+  ['029-incident-published-at', incidentPublishedAt],
 ];

@@ -1,10 +1,11 @@
 /**
  * CAP 1.2 (OASIS Common Alerting Protocol) alerts of published incidents, written with xmlbuilder2 in the
- * element order the schema requires. An incident's current alert is its latest message: identifier per
- * message, msgType Alert for the first, Update for later ones (an all-clear too), Cancel for a cancel,
- * with <references> to every earlier alert of the incident; an incident cancelled or resolved without
- * such a message gets a closing alert of its own. One <info> per language the message was written in
- * (category Infra), never another language's text under its tag. Areas: drawn shapes as polygons
+ * element order the schema requires. An incident's alerts form one chain: the incident's own alert from
+ * its publication until a message goes out, then one per message, then a closing alert when it was
+ * cancelled or resolved without a message saying so. The first is the Alert; every later one is an Update
+ * (an all-clear too) or a Cancel with <references> to every earlier alert of the incident. The current
+ * alert is the newest. One <info> per language the message was written in (category Infra), never another
+ * language's text under its tag; a closing alert says in every language of the tenant that it is over. Areas: drawn shapes as polygons
  * ("lat,lon …" closed rings), each postal code as a circle around its addresses with its <geocode>, the
  * chosen streets as a circle around theirs. Pure.
  */
@@ -46,11 +47,15 @@ export interface CapContext {
 
 type MsgType = 'Alert' | 'Update' | 'Cancel';
 
+/** What an alert of the incident stands for: its publication, a message, or its closing. */
+type AlertSource = 'incident' | 'message' | 'cancelled' | 'resolved';
+
 /** One alert as CAP knows it: what identifies it, and the alerts it follows. */
 export interface CapAlertHead {
   identifier: string;
   sent: number;
   msgType: MsgType;
+  source: AlertSource;
   /** `sender,identifier,sent` of every earlier alert of the incident, oldest first. */
   references: string[];
 }
@@ -59,33 +64,50 @@ const senderOf = (tenant: Tenant) => `aviso:${tenant.slug}`;
 const incidentUrn = (tenant: Tenant, p: PublicIncident) => `urn:aviso:${tenant.slug}:incident:${p.incident.id}`;
 
 /**
- * The incident's alerts, oldest first: one per message that went out, then a closing one when the
- * incident was cancelled or resolved without a message saying so; none sent yet, one for the incident.
+ * The incident's alerts, oldest first: its own from its publication when that came before its first
+ * message (consumers saw it), one per message that went out, then a closing one when the incident was
+ * cancelled or resolved without a message saying so. The first is the Alert, a cancel a Cancel, any other
+ * an Update; each references every one before it.
  */
 export function incidentAlertHeads(tenant: Tenant, p: PublicIncident): CapAlertHead[] {
-  const heads: Array<Omit<CapAlertHead, 'references'>> = p.messages.map((m, i) => ({
-    identifier: `urn:aviso:${tenant.slug}:message:${m.id}`,
-    sent: m.sentAt,
-    msgType: m.kind === 'cancel' ? 'Cancel' : i === 0 && m.kind === 'alert' ? 'Alert' : 'Update',
-  }));
+  const heads: Array<Omit<CapAlertHead, 'references' | 'msgType'> & { cancels: boolean }> = [];
+  const first = p.messages[0];
+  const publishedAt = p.incident.publishedAt ?? p.incident.updatedAt;
+  if (!first || publishedAt < first.sentAt)
+    heads.push({ identifier: incidentUrn(tenant, p), sent: publishedAt, source: 'incident', cancels: false });
+  for (const m of p.messages)
+    heads.push({
+      identifier: `urn:aviso:${tenant.slug}:message:${m.id}`,
+      sent: m.sentAt,
+      source: 'message',
+      cancels: m.kind === 'cancel',
+    });
   const last = p.messages.at(-1);
-  if (p.incident.status === 'cancelled' && last?.kind !== 'cancel') {
+  if (p.incident.status === 'cancelled' && last?.kind !== 'cancel')
     heads.push({
       identifier: `${incidentUrn(tenant, p)}:cancelled`,
-      sent: p.incident.updatedAt,
-      msgType: heads.length ? 'Cancel' : 'Alert',
+      sent: closedAt(p),
+      source: 'cancelled',
+      cancels: true,
     });
-  } else if (p.incident.status === 'resolved' && last && last.kind !== 'all-clear') {
-    heads.push({ identifier: `${incidentUrn(tenant, p)}:resolved`, sent: p.incident.updatedAt, msgType: 'Update' });
-  } else if (heads.length === 0) {
-    heads.push({ identifier: incidentUrn(tenant, p), sent: p.incident.updatedAt, msgType: 'Alert' });
-  }
+  else if (p.incident.status === 'resolved' && last?.kind !== 'all-clear')
+    heads.push({
+      identifier: `${incidentUrn(tenant, p)}:resolved`,
+      sent: closedAt(p),
+      source: 'resolved',
+      cancels: false,
+    });
   const sender = senderOf(tenant);
-  return heads.map((head, i) => ({
+  return heads.map(({ cancels, ...head }, i) => ({
     ...head,
+    msgType: i === 0 ? 'Alert' : cancels ? 'Cancel' : 'Update',
     references: heads.slice(0, i).map((h) => `${sender},${h.identifier},${capTime(h.sent)}`),
   }));
 }
+
+/** When the incident was closed: its last change, never before the alerts it closes. */
+const closedAt = (p: PublicIncident) =>
+  Math.max(p.incident.updatedAt, p.messages.at(-1)?.sentAt ?? 0, p.incident.publishedAt ?? 0);
 
 /** The incident's current alert: the newest of its alerts. */
 export const currentAlertHead = (tenant: Tenant, p: PublicIncident): CapAlertHead =>
@@ -97,8 +119,12 @@ function urgencyOf(p: PublicIncident): string {
   return p.incident.kind === 'sudden' ? 'Immediate' : 'Expected';
 }
 
-/** The languages the current text is written in, in the tenant's order; before any message, the first. */
-function infoLanguages(tenant: Tenant, p: PublicIncident): Language[] {
+/**
+ * The languages of the alert's text, in the tenant's order: a message's, those it was written in; before any
+ * message, the first; a closing alert's (our own words), every one.
+ */
+function infoLanguages(tenant: Tenant, p: PublicIncident, head: CapAlertHead): Language[] {
+  if (head.source === 'cancelled' || head.source === 'resolved') return tenant.languages;
   const latest = p.messages.at(-1);
   if (!latest) return tenant.languages.slice(0, 1);
   return tenant.languages.filter((language) => latest.texts[language] !== undefined);
@@ -110,6 +136,21 @@ function areaDescIn(tenant: Tenant, p: PublicIncident, language: Language): stri
   const parts = [...p.incident.streets.map((s) => s.street), ...p.incident.postalCodes];
   return [serviceName(p.incident.service, language), parts.join(', ')].filter(Boolean).join(': ');
 }
+
+const CLOSING: Record<'cancelled' | 'resolved', Record<Language, string>> = {
+  cancelled: { fi: 'Peruttu', sv: 'Inställt', en: 'Cancelled' },
+  resolved: { fi: 'Päättynyt', sv: 'Avslutat', en: 'Ended' },
+};
+
+/** What a closing alert says in `language`: cancelled or ended, and what (the headline, the streets and postal codes). */
+function closingText(tenant: Tenant, p: PublicIncident, closing: 'cancelled' | 'resolved', language: Language): string {
+  const places = [...p.incident.streets.map((s) => s.street), ...p.incident.postalCodes].join(', ');
+  return `${CLOSING[closing][language]}: ${headlineIn(tenant, p, language)}${places ? ` (${places})` : ''}.`;
+}
+
+/** The operator's title in the first language, the service's name in the others. */
+const headlineIn = (tenant: Tenant, p: PublicIncident, language: Language) =>
+  language === tenant.languages[0] ? p.incident.title : serviceName(p.incident.service, language);
 
 function addAreas(info: XMLBuilder, context: CapContext, p: PublicIncident, language: Language): void {
   const polygons = capPolygons(p.incident.geometry);
@@ -150,7 +191,13 @@ function addAreas(info: XMLBuilder, context: CapContext, p: PublicIncident, lang
   }
 }
 
-function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, language: Language): void {
+function addInfo(
+  alert: XMLBuilder,
+  context: CapContext,
+  p: PublicIncident,
+  head: CapAlertHead,
+  language: Language,
+): void {
   const { tenant } = context;
   const latest = p.messages.at(-1);
   const info = alert.ele('info');
@@ -173,14 +220,16 @@ function addInfo(alert: XMLBuilder, context: CapContext, p: PublicIncident, lang
     .ele('severity')
     .txt(xmlText(p.incident.service === 'waste' || p.incident.service === 'other' ? 'Minor' : 'Moderate'));
   info.ele('certainty').txt(xmlText(p.incident.kind === 'sudden' ? 'Observed' : 'Likely'));
-  info.ele('effective').txt(xmlText(capTime(latest?.sentAt ?? p.incident.updatedAt)));
+  info.ele('effective').txt(xmlText(capTime(head.sent)));
   if (p.incident.startsAt !== null) info.ele('onset').txt(xmlText(capTime(p.incident.startsAt)));
   if (p.incident.endsAt !== null) info.ele('expires').txt(xmlText(capTime(p.incident.endsAt)));
   info.ele('senderName').txt(xmlText(tenant.name));
-  info
-    .ele('headline')
-    .txt(xmlText(language === tenant.languages[0] ? p.incident.title : serviceName(p.incident.service, language)));
-  info.ele('description').txt(xmlText(latest?.texts[language] ?? p.publicText));
+  info.ele('headline').txt(xmlText(headlineIn(tenant, p, language)));
+  const description =
+    head.source === 'cancelled' || head.source === 'resolved'
+      ? closingText(tenant, p, head.source, language)
+      : (latest?.texts[language] ?? p.publicText);
+  info.ele('description').txt(xmlText(description));
   if (context.publicUrl) info.ele('web').txt(xmlText(`${context.publicUrl.replace(/\/$/, '')}/t/${tenant.slug}/map`));
   const contact = [tenant.contactInfo.phone, tenant.contactInfo.email].filter(Boolean).join(', ');
   if (contact) info.ele('contact').txt(xmlText(contact));
@@ -199,7 +248,7 @@ export function appendIncidentAlert(parent: XMLBuilder, context: CapContext, p: 
   alert.ele('scope').txt(xmlText('Public'));
   if (head.references.length) alert.ele('references').txt(xmlText(head.references.join(' ')));
   alert.ele('incidents').txt(xmlText(incidentUrn(context.tenant, p)));
-  for (const language of infoLanguages(context.tenant, p)) addInfo(alert, context, p, language);
+  for (const language of infoLanguages(context.tenant, p, head)) addInfo(alert, context, p, head, language);
 }
 
 /** The current alert of one incident, as a document. */

@@ -117,6 +117,7 @@ export function incidentService(deps: IncidentServiceDeps) {
           startsAt,
           endsAt,
           published: input.published ?? false,
+          publishedAt: input.published ? now : null,
           area: null,
           streets: [],
           postalCodes: [],
@@ -173,6 +174,7 @@ export function incidentService(deps: IncidentServiceDeps) {
         endsAt,
         updatedAt: deps.clock.now(),
       };
+      if (next.published && next.publishedAt === null) next.publishedAt = next.updatedAt;
       if (areaChanged) {
         const area = await parseArea(tenant, {
           area: patch.area === undefined ? current.area : patch.area,

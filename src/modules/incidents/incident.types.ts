@@ -19,6 +19,8 @@ export interface Incident {
   startsAt: number | null;
   endsAt: number | null;
   published: boolean;
+  /** When the incident was first published (its first CAP alert's time); null while it never was. */
+  publishedAt: number | null;
   /** The shapes as the operator gave them (circles with `radius`, lines with `buffer`). */
   area: FeatureCollection | null;
   streets: StreetSelection[];

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { buildChannels } from '../../channels/channels.js';
 import { CHANNELS, type ChannelName } from '../../channels/channel.js';
-import { ConfigError, loadConfig, secretSource, type Config } from '../../config.js';
+import { ConfigError, loadConfig, missingPublicUrl, secretSource, type Config } from '../../config.js';
 import { openDatabase, type Db } from '../../db/connection.js';
 import { engineFor } from '../../db/engines/index.js';
 import { migrationStatus } from '../../db/migrate.js';
@@ -220,7 +220,9 @@ export async function diagnose(env?: NodeJS.ProcessEnv, envFile?: string): Promi
     ];
   }
   const findings: Finding[] = [{ check: 'config', severity: 'ok', detail: 'every AVISO_ variable is valid' }];
-  if (!config.publicUrl)
+  const withoutUnsubscribe = missingPublicUrl(config);
+  if (withoutUnsubscribe) findings.push({ check: 'public URL', severity: 'warn', ...withoutUnsubscribe });
+  else if (!config.publicUrl)
     findings.push({
       check: 'public URL',
       severity: 'warn',

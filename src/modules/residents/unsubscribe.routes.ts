@@ -48,16 +48,38 @@ const PAGE: Record<
 const page = (language: Language, title: string, body: string) =>
   `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 
+/** The text fields of a multipart/form-data body; a body that is not one is the client's error (400). */
+async function readMultipartFields(body: Buffer, contentType: string): Promise<Record<string, string>> {
+  try {
+    const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    const fields: Record<string, string> = {};
+    for (const [name, value] of form) if (typeof value === 'string') fields[name] = value;
+    return fields;
+  } catch (error) {
+    throw new ValidationError('body', 'upload-malformed', { reason: (error as Error).message });
+  }
+}
+
 export const unsubscribeRoutes = routePlugin('unsubscribe', (app, deps: UnsubscribeRouteDeps) => {
   void app.register(async (scope) => {
-    // RFC 8058: the client posts the form body `List-Unsubscribe=One-Click`.
+    // RFC 8058: the client posts the form body `List-Unsubscribe=One-Click`, as multipart/form-data (what the
+    // RFC asks for and mailbox providers send) or urlencoded (the page's own button); only that short field is
+    // expected. Both are read whole within a small body limit (Fastify answers 413 past it, chunked or not), the
+    // multipart one by the platform's own form parser (undici's Response.formData).
+    const bodyLimit = 4 * 1024;
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4 * 1024 },
+      { parseAs: 'string', bodyLimit },
       (_request, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       },
     );
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+      readMultipartFields(body as Buffer, request.headers['content-type'] ?? '').then(
+        (fields) => done(null, fields),
+        (error: unknown) => done(error as Error),
+      );
+    });
 
     scope.post(
       '/api/t/:tenant/unsubscribe',
@@ -66,6 +88,8 @@ export const unsubscribeRoutes = routePlugin('unsubscribe', (app, deps: Unsubscr
           tags: ['public'],
           summary:
             "One-click unsubscribe (RFC 8058): removes the link's email from the tenant's contacts (a register email is also suppressed)",
+          description: 'The body, if any, is `List-Unsubscribe=One-Click` (4 KB at most).',
+          consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'],
           params,
           querystring,
           response: {
