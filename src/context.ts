@@ -48,7 +48,14 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const metrics = createMetrics();
   const channels = buildChannels(config, db, clock, metrics.meter);
   const inbox = inboxRepository(db.kysely);
-  const auth = createAuth({ config, db: db.ephemeral, engine: db.engine, clock, channels });
+  const auth = createAuth({
+    config,
+    db: db.ephemeral,
+    engine: db.engine,
+    clock,
+    channels,
+    countVerificationPin: metrics.countPinRequest,
+  });
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl
     ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email)
@@ -89,7 +96,17 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });
   const ops = opsRepository(db.kysely);
   const registerRevisions = () => dispatch.registers.revisions();
-  metrics.observeAtScrape({ ops, db, clock, registerRevisions });
+  metrics.observeAtScrape({
+    ops,
+    db,
+    clock,
+    registerRevisions,
+    pinBudgets: async () => {
+      const list = await tenants.listTenants();
+      const statuses = await auth.pins.budgetStatuses(list);
+      return list.map((tenant, i) => ({ slug: tenant.slug, status: statuses[i]! }));
+    },
+  });
   const retention = retentionService({
     repo: retentionRepository(db.kysely),
     listTenants: () => tenants.listTenants(),

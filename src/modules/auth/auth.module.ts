@@ -21,6 +21,8 @@ export interface AuthDeps {
   engine: Pick<Engine, 'pinIssuer' | 'sessionFromPin'>;
   clock: Clock;
   channels: Channels;
+  /** Counts verification PINs by outcome, as the login route's PINs are counted (`aviso_pin_requests_total`). */
+  countVerificationPin?: (outcome: string) => void;
 }
 
 export function createAuth(deps: AuthDeps) {
@@ -35,8 +37,9 @@ export function createAuth(deps: AuthDeps) {
       secret: config.secret,
       clock,
       globalBudget: config.pinBudget,
+      countVerificationPin: deps.countVerificationPin,
     }),
-    sendPin: pinDelivery({ channels: deps.channels }),
+    sendPin: pinDelivery({ channels: deps.channels, countVerificationPin: deps.countVerificationPin }),
     captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),
   };
 }

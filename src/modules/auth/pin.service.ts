@@ -118,6 +118,8 @@ export interface PinServiceDeps {
   secret: string;
   clock: Clock;
   globalBudget: GlobalPinBudget;
+  /** Counts a verification PIN refused by a limit (its problem code); login PINs are counted at their route. */
+  countVerificationPin?: ((outcome: string) => void) | undefined;
 }
 
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
@@ -206,6 +208,82 @@ export function pinService(deps: PinServiceDeps) {
     ];
   };
 
+  /** The budgets of each tenant (`budgetStatus`), read in one statement: what the metrics show when scraped. */
+  async function budgetStatuses(tenants: readonly Tenant[]): Promise<PinBudgetStatus[]> {
+    const now = clock.now();
+    const windowMs = (i: number) => (i % 2 === 0 ? HOUR : DAY);
+    const perTenant = tenants.map((tenant) => ({
+      counters: budgetCounters(tenant, 'sms', now),
+      voice: budgetCounters(tenant, 'voice', now),
+    }));
+    const keys = new Map(perTenant.flatMap((t) => t.counters.map((c, i) => [c.key, windowMs(i)] as const)));
+    const counts = await rateLimits.peek(
+      [...keys].map(([key, ms]) => ({ key, windowMs: ms })),
+      now,
+    );
+    return perTenant.map(({ counters, voice }) => {
+      const windows = counters.map((c) => ({ count: counts.get(c.key) ?? 0, limit: c.limit }));
+      return {
+        tenant: { hour: windows[0]!, day: windows[1]! },
+        global: { hour: windows[2]!, day: windows[3]! },
+        voicePaused: windows.some((w, i) => w.count >= voice[i]!.limit),
+        alert: windows.some((w) => w.count >= BUDGET_ALERT_SHARE * w.limit),
+      };
+    });
+  }
+
+  /** Issues a PIN (see `issue`). */
+  async function issuePin(
+    tenant: Tenant,
+    target: PinTarget,
+    claim?: { key: string; until: number; taken: () => Error },
+  ): Promise<{ code: string; expiresAt: number }> {
+    const now = clock.now();
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now;
+      await pins.deleteExpired(now);
+    }
+    await rateLimits.prune(now);
+    const id = newId();
+    const code = randomDigits(tenant.settings.pinLength);
+    const expiresAt = now + tenant.settings.pinTtlMinutes * 60_000;
+    const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
+    const locks = failureCounters(tenant, target, now);
+    const counters = issueCounters(tenant, target, now);
+    // One statement on PostgreSQL: a request refused by the cooldown or a lock counts against no hourly
+    // limit (it sends nothing); otherwise it counts, and the PIN is stored if every limit holds.
+    const outcome = await pins.issue(
+      tenant.id,
+      { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
+      {
+        claim,
+        notIssuedAfter: now - cooldownMs,
+        locks,
+        counters,
+        budgets: budgetCounters(tenant, target.channel, now),
+      },
+    );
+    if (!outcome.claimed) throw claim!.taken();
+    refuseDuringCooldown(tenant, outcome.issuedAt, now);
+    refuseWhenLocked(tenant, target, new Map(locks.map((c, i) => [c.key, outcome.lockCounts[i] ?? 0])), now);
+    for (const [i, counter] of counters.entries()) {
+      if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
+      const wait = rateLimits.retryAfter(HOUR, now);
+      throw new RateLimitedError(counter.code, { minutes: minutes(wait) }, wait);
+    }
+    if (!outcome.withinBudget) {
+      const wait = rateLimits.retryAfter(HOUR, now);
+      throw new PinBudgetSpentError(target.channel === 'voice', wait);
+    }
+    if (!outcome.stored)
+      throw new RateLimitedError(
+        'pin-cooldown',
+        { seconds: tenant.settings.pinResendCooldownSeconds },
+        tenant.settings.pinResendCooldownSeconds,
+      );
+    return { code, expiresAt };
+  }
+
   /**
    * Like `check`, but a right PIN is handed to `use`, which must consume it (`pins.id`) in the same
    * statement as its own write — single use, one round trip — and return undefined when it was gone
@@ -254,50 +332,12 @@ export function pinService(deps: PinServiceDeps) {
       target: PinTarget,
       claim?: { key: string; until: number; taken: () => Error },
     ): Promise<{ code: string; expiresAt: number }> {
-      const now = clock.now();
-      if (now - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now;
-        await pins.deleteExpired(now);
-      }
-      await rateLimits.prune(now);
-      const id = newId();
-      const code = randomDigits(tenant.settings.pinLength);
-      const expiresAt = now + tenant.settings.pinTtlMinutes * 60_000;
-      const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
-      const locks = failureCounters(tenant, target, now);
-      const counters = issueCounters(tenant, target, now);
-      // One statement on PostgreSQL: a request refused by the cooldown or a lock counts against no hourly
-      // limit (it sends nothing); otherwise it counts, and the PIN is stored if every limit holds.
-      const outcome = await pins.issue(
-        tenant.id,
-        { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
-        {
-          claim,
-          notIssuedAfter: now - cooldownMs,
-          locks,
-          counters,
-          budgets: budgetCounters(tenant, target.channel, now),
-        },
-      );
-      if (!outcome.claimed) throw claim!.taken();
-      refuseDuringCooldown(tenant, outcome.issuedAt, now);
-      refuseWhenLocked(tenant, target, new Map(locks.map((c, i) => [c.key, outcome.lockCounts[i] ?? 0])), now);
-      for (const [i, counter] of counters.entries()) {
-        if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
-        const wait = rateLimits.retryAfter(HOUR, now);
-        throw new RateLimitedError(counter.code, { minutes: minutes(wait) }, wait);
-      }
-      if (!outcome.withinBudget) {
-        const wait = rateLimits.retryAfter(HOUR, now);
-        throw new PinBudgetSpentError(target.channel === 'voice', wait);
-      }
-      if (!outcome.stored)
-        throw new RateLimitedError(
-          'pin-cooldown',
-          { seconds: tenant.settings.pinResendCooldownSeconds },
-          tenant.settings.pinResendCooldownSeconds,
-        );
-      return { code, expiresAt };
+      if (target.purpose === 'login' || !deps.countVerificationPin) return issuePin(tenant, target, claim);
+      const count = deps.countVerificationPin;
+      return issuePin(tenant, target, claim).catch((error: unknown) => {
+        if (error instanceof AppError) count(error.code);
+        throw error;
+      });
     },
 
     /** Accepts the PIN once (and then it is gone); throws PinRejectedError or RateLimitedError otherwise. */
@@ -321,23 +361,9 @@ export function pinService(deps: PinServiceDeps) {
      * The PIN budgets as they stand: count and limit per window, for the tenant and for all tenants;
      * `voicePaused` once a count reaches the voice share, `alert` from 80 % of any budget.
      */
-    async budgetStatus(tenant: Tenant): Promise<PinBudgetStatus> {
-      const now = clock.now();
-      const counters = budgetCounters(tenant, 'sms', now);
-      const voice = budgetCounters(tenant, 'voice', now);
-      const counts = await rateLimits.peek(
-        counters.map((c, i) => ({ key: c.key, windowMs: i % 2 === 0 ? HOUR : DAY })),
-        now,
-      );
-      const window = (i: number) => ({ count: counts.get(counters[i]!.key) ?? 0, limit: counters[i]!.limit });
-      const windows = counters.map((_, i) => window(i));
-      return {
-        tenant: { hour: windows[0]!, day: windows[1]! },
-        global: { hour: windows[2]!, day: windows[3]! },
-        voicePaused: windows.some((w, i) => w.count >= voice[i]!.limit),
-        alert: windows.some((w) => w.count >= BUDGET_ALERT_SHARE * w.limit),
-      };
-    },
+    budgetStatus: async (tenant: Tenant): Promise<PinBudgetStatus> => (await budgetStatuses([tenant]))[0]!,
+
+    budgetStatuses,
 
     /** Drops the subject's PIN (the endpoint it verifies was removed). */
     forget: (tenant: Tenant, purpose: PinPurpose, subject: string) =>
