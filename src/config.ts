@@ -270,12 +270,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
 
 const CHANNEL_VARIABLES = { sms: 'AVISO_SMS', email: 'AVISO_EMAIL', voice: 'AVISO_VOICE' } as const;
 type ChannelSettings = Pick<Config, 'sms' | 'email' | 'voice'>;
-const isInbox = (spec: string) => spec.split(',').some((s) => s.trim() === 'inbox');
+const providersOf = (spec: string) => spec.split(',').map((s) => s.trim());
+/** A channel is real when any provider of its failover list is not the dev inbox (`smpp://…,inbox` sends real messages). */
+const isReal = (spec: string) => providersOf(spec).some((p) => p !== 'inbox');
+const hasInbox = (spec: string) => providersOf(spec).includes('inbox');
 
 /** The variables of the channels set to a real provider (not only the dev inbox). */
 export const realChannels = (config: ChannelSettings): string[] =>
   (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
-    .filter((c) => !isInbox(config[c]))
+    .filter((c) => isReal(config[c]))
     .map((c) => CHANNEL_VARIABLES[c]);
 
 /** Whether the dev inbox's pages are served: asked for, and no channel is real (else they would show real residents' PINs). */
@@ -283,18 +286,20 @@ export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'
   config.devInbox === true && realChannels(config).length === 0;
 
 /**
- * What to tell at start-up about the channels: a channel left at `inbox` beside a real one keeps its
- * messages (PINs too) in the database and sends nothing.
+ * What to tell at start-up about the channels: a channel left at `inbox` beside a real one, or a real
+ * one failing over to `inbox`, keeps those messages (PINs too) in the database and sends nothing.
  */
 export function channelWarnings(config: ChannelSettings): string[] {
   const real = realChannels(config);
   if (real.length === 0) return [];
   return (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
-    .filter((c) => isInbox(config[c]))
-    .map(
-      (c) =>
-        `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`,
-    );
+    .filter((c) => hasInbox(config[c]))
+    .map((c) => {
+      const variable = CHANNEL_VARIABLES[c];
+      return isReal(config[c])
+        ? `${variable} fails over to "inbox": messages (PINs too) that reach it are kept in the database, not sent; remove "inbox" from ${variable}`
+        : `${variable} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${variable} to a real provider`;
+    });
 }
 
 /** Node's own NODE_OPTIONS (not an Aviso setting): forked server processes start with these before their flags. */
