@@ -1,6 +1,7 @@
 /**
  * One-time PINs, for logging in and for verifying a new number or email: issued from the CSPRNG, stored
- * only as a keyed hash, valid `pinTtlMinutes`, single use, at most MAX_ATTEMPTS_PER_PIN guesses each.
+ * only as a keyed hash, valid `pinTtlMinutes`, single use, at most MAX_ATTEMPTS_PER_PIN guesses from each
+ * source and MAX_GUESSES_PER_PIN from all (so that a few addresses guessing cannot void the owner's PIN).
  * The limits against brute force and SMS pumping are the tenant's settings, counted in the database so
  * that every server process shares them:
  * - PINs per client IP per hour, PINs per endpoint per hour, a resend cooldown per subject;
@@ -23,7 +24,10 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import type { PinPurpose, PinRepository } from './pin.repository.js';
 import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';
 
+/** Guesses one source (client IP) gets at one PIN: guesses from elsewhere do not use up the owner's. */
 export const MAX_ATTEMPTS_PER_PIN = 5;
+/** Guesses at one PIN from all sources together (compared ones), past which it is void: many sources' worth. */
+export const MAX_GUESSES_PER_PIN = 50;
 /** Wrong guesses one source (client IP) may make at one endpoint per day, across its PINs, before it is refused there for the day. */
 export const MAX_FAILURES_PER_ENDPOINT_PER_DAY = 20;
 /** Counters are 32-bit integers in the database (a limit above that must not become an out-of-range parameter). */
@@ -304,21 +308,27 @@ export function pinService(deps: PinServiceDeps) {
       tenant.id,
       target.purpose,
       target.subject,
-      MAX_ATTEMPTS_PER_PIN,
+      MAX_GUESSES_PER_PIN,
       now,
       counters,
       loginValue,
     );
     if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
+    // This source's guesses at this PIN, counted atomically: parallel guesses get no more than their share.
+    const tries =
+      attempt && (await rateLimits.hit(`pin-try:${attempt.id}:${target.ip}`, DAY, MAX_ATTEMPTS_PER_PIN, now));
+    // A guess past its source's share is not compared, and gives back the PIN's attempt it claimed.
+    if (attempt && !tries!.allowed) await pins.releaseAttempt(tenant.id, attempt.id);
+    const compared = attempt && tries!.allowed ? attempt : undefined;
     // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
-    const candidate = hashOf(attempt?.id ?? 'none', code);
-    if (attempt && safeEqual(candidate, attempt.codeHash)) {
-      const used = await use(attempt.id, attempt.login);
+    const candidate = hashOf(compared?.id ?? 'none', code);
+    if (compared && safeEqual(candidate, compared.codeHash)) {
+      const used = await use(compared.id, compared.login);
       if (used !== undefined) return used;
     }
     // A guess at an endpoint with no live PIN counts against its source only (the second counter).
     await rateLimits.hitMany(attempt ? counters : counters.slice(1), now);
-    throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
+    throw new PinRejectedError(tries ? Math.max(0, MAX_ATTEMPTS_PER_PIN - tries.count) : 0);
   }
 
   return {
