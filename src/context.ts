@@ -55,6 +55,7 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
     clock,
     channels,
     countVerificationPin: metrics.countPinRequest,
+    tenantSize: (tenant) => addresses.count(tenant.id),
   });
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl

@@ -8,6 +8,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Tenant } from '../tenants/tenant.types.js';
 import { captchaService } from './captcha.service.js';
 import { pinDelivery } from './pin-delivery.js';
 import { pinRepository } from './pin.repository.js';
@@ -23,6 +24,8 @@ export interface AuthDeps {
   channels: Channels;
   /** Counts verification PINs by outcome, as the login route's PINs are counted (`aviso_pin_requests_total`). */
   countVerificationPin?: (outcome: string) => void;
+  /** The addresses in a tenant's register: its PIN budgets are sized by them unless it set them. */
+  tenantSize?: (tenant: Tenant) => Promise<number>;
 }
 
 export function createAuth(deps: AuthDeps) {
@@ -38,6 +41,7 @@ export function createAuth(deps: AuthDeps) {
       clock,
       globalBudget: config.pinBudget,
       countVerificationPin: deps.countVerificationPin,
+      tenantSize: deps.tenantSize,
     }),
     sendPin: pinDelivery({ channels: deps.channels, countVerificationPin: deps.countVerificationPin }),
     captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),

@@ -116,12 +116,25 @@ export class PinRejectedError extends FieldError {
   }
 }
 
+/**
+ * A tenant's PIN budgets when it has not set them, sized by the addresses in its register: an hour's
+ * budget of one PIN per 25 addresses, at least 50 and at most 5,000; the day's five hours' worth.
+ */
+export function sizedPinBudget(addresses: number): GlobalPinBudget {
+  const perHour = Math.min(5_000, Math.max(50, Math.ceil(addresses / 25)));
+  return { perHour, perDay: perHour * 5 };
+}
+/** How long a tenant's size (its address count) is taken as known. */
+const SIZE_TTL_MS = 10 * 60_000;
+
 export interface PinServiceDeps {
   pins: PinRepository;
   rateLimits: RateLimitRepository;
   secret: string;
   clock: Clock;
   globalBudget: GlobalPinBudget;
+  /** The addresses in the tenant's register: what its PIN budgets are sized by when it has not set them. */
+  tenantSize?: ((tenant: Tenant) => Promise<number>) | undefined;
   /** Counts a verification PIN refused by a limit (its problem code); login PINs are counted at their route. */
   countVerificationPin?: ((outcome: string) => void) | undefined;
 }
@@ -139,8 +152,21 @@ export function pinService(deps: PinServiceDeps) {
   });
   let lastPrune = 0;
 
+  const sizes = new Map<string, { at: number; budget: GlobalPinBudget }>();
+  /** The tenant's PIN budgets: its settings, else sized by its addresses (counted at most every SIZE_TTL_MS). */
+  async function tenantBudget(tenant: Tenant, now: number): Promise<GlobalPinBudget> {
+    const { pinsPerTenantPerHour: perHour, pinsPerTenantPerDay: perDay } = tenant.settings;
+    if (perHour !== null && perDay !== null) return { perHour, perDay };
+    let known = sizes.get(tenant.id);
+    if (!known || now - known.at > SIZE_TTL_MS) {
+      known = { at: now, budget: sizedPinBudget(deps.tenantSize ? await deps.tenantSize(tenant) : 0) };
+      sizes.set(tenant.id, known);
+    }
+    return { perHour: perHour ?? known.budget.perHour, perDay: perDay ?? known.budget.perDay };
+  }
+
   /** The budget counters a PIN by `channel` counts against (none for email); voice is held to a share of each. */
-  const budgetCounters = (tenant: Tenant, channel: PinChannel, now: number) => {
+  const budgetCounters = (tenant: Tenant, budget: GlobalPinBudget, channel: PinChannel, now: number) => {
     if (channel === 'email') return [];
     const share = channel === 'voice' ? tenant.settings.voicePinBudgetPercent / 100 : 1;
     const limit = (budget: number) => Math.min(MAX_COUNT, Math.floor(budget * share));
@@ -150,9 +176,9 @@ export function pinService(deps: PinServiceDeps) {
       {
         key: pinBudgetKeys.tenantHour(tenant.id),
         windowStart: hour,
-        limit: limit(tenant.settings.pinsPerTenantPerHour),
+        limit: limit(budget.perHour),
       },
-      { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: limit(tenant.settings.pinsPerTenantPerDay) },
+      { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: limit(budget.perDay) },
       { key: pinBudgetKeys.globalHour, windowStart: hour, limit: limit(deps.globalBudget.perHour) },
       { key: pinBudgetKeys.globalDay, windowStart: day, limit: limit(deps.globalBudget.perDay) },
     ];
@@ -216,10 +242,15 @@ export function pinService(deps: PinServiceDeps) {
   async function budgetStatuses(tenants: readonly Tenant[]): Promise<PinBudgetStatus[]> {
     const now = clock.now();
     const windowMs = (i: number) => (i % 2 === 0 ? HOUR : DAY);
-    const perTenant = tenants.map((tenant) => ({
-      counters: budgetCounters(tenant, 'sms', now),
-      voice: budgetCounters(tenant, 'voice', now),
-    }));
+    const perTenant = await Promise.all(
+      tenants.map(async (tenant) => {
+        const budget = await tenantBudget(tenant, now);
+        return {
+          counters: budgetCounters(tenant, budget, 'sms', now),
+          voice: budgetCounters(tenant, budget, 'voice', now),
+        };
+      }),
+    );
     const keys = new Map(perTenant.flatMap((t) => t.counters.map((c, i) => [c.key, windowMs(i)] as const)));
     const counts = await rateLimits.peek(
       [...keys].map(([key, ms]) => ({ key, windowMs: ms })),
@@ -264,7 +295,7 @@ export function pinService(deps: PinServiceDeps) {
         notIssuedAfter: now - cooldownMs,
         locks,
         counters,
-        budgets: budgetCounters(tenant, target.channel, now),
+        budgets: budgetCounters(tenant, await tenantBudget(tenant, now), target.channel, now),
       },
     );
     if (!outcome.claimed) throw claim!.taken();
@@ -364,7 +395,7 @@ export function pinService(deps: PinServiceDeps) {
       const now = clock.now();
       const key = pinBudgetKeys.tenantHour(tenant.id);
       const count = (await rateLimits.peek([{ key, windowMs: HOUR }], now)).get(key) ?? 0;
-      return count / tenant.settings.pinsPerTenantPerHour;
+      return count / (await tenantBudget(tenant, now)).perHour;
     },
 
     /**
