@@ -146,6 +146,33 @@ describeEachDatabase('hostile areas over HTTP', (t) => {
     }
   });
 
+  it('refuses a polygon with a hole outside its shell, creating nothing', async () => {
+    const { app, context } = t();
+    const tenant = await buildTown(context);
+    const headers = await tokenHeaders(context, tenant, 'operator');
+    const ring = (lon: number, lat: number, d: number) => [
+      [lon - d, lat - d],
+      [lon + d, lat - d],
+      [lon + d, lat + d],
+      [lon - d, lat + d],
+      [lon - d, lat - d],
+    ];
+    const area = {
+      type: 'Polygon',
+      coordinates: [ring(CENTER.lon, CENTER.lat, 0.002), ring(CENTER.lon + 0.01, CENTER.lat, 0.001)],
+    };
+    const url = `/api/t/${tenant.slug}/incidents`;
+    const answer = await app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: { service: 'water', kind: 'sudden', title: 'Reikä', area },
+    });
+    expect(answer.statusCode, answer.body).toBe(400);
+    expect(answer.json().errors[0]).toMatchObject({ field: 'area', code: 'hole-outside' });
+    expect((await app.inject({ url, headers })).json().items).toEqual([]);
+  });
+
   it('asks who is calling before it reads the body: 401, not the field rules', async () => {
     const { app, context } = t();
     const tenant = await buildTown(context);
