@@ -332,12 +332,15 @@ const CHANNEL_VARIABLES = {
   push: 'AVISO_PUSH',
 } as const;
 type ChannelSettings = Pick<Config, 'sms' | 'email' | 'voice' | 'push'>;
-const isInbox = (spec: string) => spec.split(',').some((s) => s.trim() === 'inbox');
+const providersOf = (spec: string) => spec.split(',').map((s) => s.trim());
+/** A channel is real when any provider of its failover list is not the dev inbox (`smpp://…,inbox` sends real messages). */
+const isReal = (spec: string) => providersOf(spec).some((p) => p !== 'inbox');
+const hasInbox = (spec: string) => providersOf(spec).includes('inbox');
 
 /** The variables of the channels set to a real provider (not only the dev inbox). */
 export const realChannels = (config: ChannelSettings): string[] =>
   (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
-    .filter((c) => !isInbox(config[c]))
+    .filter((c) => isReal(config[c]))
     .map((c) => CHANNEL_VARIABLES[c]);
 
 /** Whether the dev inbox's pages are served: asked for, and no channel is real (else they would show real residents' PINs). */
@@ -345,19 +348,22 @@ export const devInboxServed = (config: ChannelSettings & Pick<Config, 'devInbox'
   config.devInbox === true && realChannels(config).length === 0;
 
 /**
- * What to tell at start-up about the channels: a channel left at `inbox` beside a real one keeps its
- * messages (PINs too) in the database and sends nothing. Push is left out: at `inbox` beside a real
- * channel the portal does not offer browser notifications at all (`pushOffered`), so nothing is kept back.
+ * What to tell at start-up about the channels: a channel left at `inbox` beside a real one, or a real
+ * one failing over to `inbox`, keeps those messages (PINs too) in the database and sends nothing. Push left
+ * at `inbox` beside a real channel is not told: the portal then offers no browser notifications at all
+ * (`pushOffered`), so nothing is kept back.
  */
 export function channelWarnings(config: ChannelSettings): string[] {
   const real = realChannels(config);
   if (real.length === 0) return [];
   return (Object.keys(CHANNEL_VARIABLES) as Array<keyof ChannelSettings>)
-    .filter((c) => c !== 'push' && isInbox(config[c]))
-    .map(
-      (c) =>
-        `${CHANNEL_VARIABLES[c]} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${CHANNEL_VARIABLES[c]} to a real provider`,
-    );
+    .filter((c) => hasInbox(config[c]) && (c !== 'push' || isReal(config[c])))
+    .map((c) => {
+      const variable = CHANNEL_VARIABLES[c];
+      return isReal(config[c])
+        ? `${variable} fails over to "inbox": messages (PINs too) that reach it are kept in the database, not sent; remove "inbox" from ${variable}`
+        : `${variable} is "inbox" beside a real ${real.join(', ')}: its messages (PINs too) are kept in the database, not sent; set ${variable} to a real provider`;
+    });
 }
 
 /**
@@ -365,7 +371,7 @@ export function channelWarnings(config: ChannelSettings): string[] {
  * on a developer's machine, to the dev inbox whose pages are served.
  */
 export const pushOffered = (config: ChannelSettings & Pick<Config, 'devInbox'>): boolean =>
-  !isInbox(config.push) || devInboxServed(config);
+  isReal(config.push) || devInboxServed(config);
 
 /**
  * Email is a real channel but AVISO_PUBLIC_URL is unset: notices go out without List-Unsubscribe (its link
@@ -374,7 +380,7 @@ export const pushOffered = (config: ChannelSettings & Pick<Config, 'devInbox'>):
 export function missingPublicUrl(
   config: Pick<Config, 'email' | 'publicUrl'>,
 ): { detail: string; fix: string } | undefined {
-  if (config.publicUrl || isInbox(config.email)) return undefined;
+  if (config.publicUrl || !isReal(config.email)) return undefined;
   return {
     detail:
       'AVISO_PUBLIC_URL is not set: notice emails go out without List-Unsubscribe (no one-click unsubscribe, which large mailbox providers require of bulk mail)',

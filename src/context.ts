@@ -53,7 +53,15 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const vapid = vapidKeyRepository(db.kysely, clock);
   const channels = buildChannels(config, db, clock, { meter: metrics.meter, vapid, pushAgent: options.pushAgent });
   const inbox = inboxRepository(db.kysely);
-  const auth = createAuth({ config, db: db.ephemeral, engine: db.engine, clock, channels });
+  const auth = createAuth({
+    config,
+    db: db.ephemeral,
+    engine: db.engine,
+    clock,
+    channels,
+    countVerificationPin: metrics.countPinRequest,
+    tenantSize: (tenant) => addresses.count(tenant.id),
+  });
   const publicUrl = config.publicUrl;
   const unsubscribe = publicUrl
     ? (tenant: Tenant, email: string) => unsubscribeUrl(publicUrl, config.secret, tenant, email)
@@ -95,7 +103,17 @@ export function createContext(config: Config, db: Db, options: ContextOptions = 
   const tenantSettings = tenantSettingsService({ tenants, audit, clock });
   const ops = opsRepository(db.kysely);
   const registerRevisions = () => dispatch.registers.revisions();
-  metrics.observeAtScrape({ ops, db, clock, registerRevisions });
+  metrics.observeAtScrape({
+    ops,
+    db,
+    clock,
+    registerRevisions,
+    pinBudgets: async () => {
+      const list = await tenants.listTenants();
+      const statuses = await auth.pins.budgetStatuses(list);
+      return list.map((tenant, i) => ({ slug: tenant.slug, status: statuses[i]! }));
+    },
+  });
   const retention = retentionService({
     repo: retentionRepository(db.kysely),
     listTenants: () => tenants.listTenants(),

@@ -137,6 +137,7 @@ export const PROBLEMS = {
   'network-no-sources':
     'the network has no sources, so what lies downstream of a valve is not known; import it with its sources (Points with kind "source")',
   'area-too-complex': 'the area is too complex to work out; simplify it (fewer positions, a smaller buffer)',
+  'area-busy': 'the server is working out other large areas; try again in a few seconds',
   'polygon-expected': 'expected a GeoJSON Polygon or MultiPolygon, got {type}',
   'area-positions': 'more than {max} positions; simplify the area',
   'geojson-invalid': 'invalid GeoJSON: {reason}',

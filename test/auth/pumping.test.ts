@@ -5,6 +5,7 @@
  * spends the same budgets; operators see the counts.
  */
 import { expect, it } from 'vitest';
+import { sizedPinBudget } from '../../src/modules/auth/pin.service.js';
 import { describeEachDatabase, type TestApp } from '../app.js';
 import { tokenHeaders } from '../dispatch/fixtures.js';
 import { buildTown, logIn, requestPin, type InjectAnswer } from '../residents/resident-client.js';
@@ -84,11 +85,35 @@ describeEachDatabase('SMS and voice pumping', (t) => {
     const viewer = await tokenHeaders(context, tenant, 'viewer');
     const budget = await app.inject({ url: `/api/t/${tenant.slug}/pin-budget`, headers: viewer });
     expect(budget.json()).toMatchObject({
-      tenant: { hour: { count: 40, limit: 40 }, day: { count: 40, limit: 1000 } },
+      tenant: { hour: { count: 40, limit: 40 }, day: { count: 40, limit: 250 } },
       voicePaused: true,
       alert: true,
     });
     expect((await app.inject({ url: `/api/t/${tenant.slug}/pin-budget` })).statusCode).toBe(401);
+  });
+
+  it('sizes the budgets of a tenant that has not set them by its addresses; a set budget is kept', async () => {
+    expect(sizedPinBudget(0)).toEqual({ perHour: 50, perDay: 250 });
+    expect(sizedPinBudget(5_000)).toEqual({ perHour: 200, perDay: 1_000 });
+    expect(sizedPinBudget(40_000)).toEqual({ perHour: 1_600, perDay: 8_000 });
+    expect(sizedPinBudget(10_000_000)).toEqual({ perHour: 5_000, perDay: 25_000 });
+    const { app, context } = t();
+    const tenant = await buildTown(context);
+    const admin = await tokenHeaders(context, tenant, 'admin');
+    const limits = async () => {
+      const budget = (await app.inject({ url: `/api/t/${tenant.slug}/pin-budget`, headers: admin })).json();
+      return [budget.tenant.hour.limit, budget.tenant.day.limit];
+    };
+    const settings = (payload: object) =>
+      app.inject({ method: 'PATCH', url: `/api/t/${tenant.slug}/settings`, headers: admin, payload });
+    // A town of a few addresses: the floor.
+    expect(await limits()).toEqual([50, 250]);
+    expect((await settings({ pinsPerTenantPerHour: 120 })).json().pinsPerTenantPerHour).toBe(120);
+    expect(await limits()).toEqual([120, 250]);
+    const back = await settings({ pinsPerTenantPerHour: null });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().pinsPerTenantPerHour).toBeNull();
+    expect(await limits()).toEqual([50, 250]);
   });
 
   it('holds the daily budget across hours, and opens again the next day', async () => {

@@ -77,6 +77,20 @@ describeEachDatabase(
   { devInbox: true, sms: 'smpp://user:pass@127.0.0.1:1?source=Aviso' },
 );
 
+const SMPP = 'smpp://user:pass@127.0.0.1:1?source=Aviso';
+for (const sms of [`${SMPP},inbox`, `inbox,${SMPP}`])
+  describeEachDatabase(
+    `dev inbox beside a real channel that fails over to the inbox (${sms.startsWith('inbox') ? 'inbox first' : 'inbox last'})`,
+    (t) => {
+      it('is never served, even when asked for', async () => {
+        const { app } = t();
+        for (const url of ['/api/dev/inbox', '/dev/inbox'])
+          expect((await app.inject({ url })).statusCode, url).toBe(404);
+      });
+    },
+    { devInbox: true, sms },
+  );
+
 describe('dev inbox settings', () => {
   const base = { AVISO_SECRET: 'test-secret-test-secret-test-secret-0123' };
   it('refuses AVISO_DEV_INBOX=true beside a real channel, naming the variable', () => {
@@ -97,6 +111,24 @@ describe('dev inbox settings', () => {
       expect.stringMatching(/^AVISO_VOICE is "inbox"/),
     ]);
     expect(channelWarnings(loadConfig(base, '/nonexistent'))).toEqual([]);
+  });
+
+  it('counts a channel as real when any provider of its failover list is, in either order', () => {
+    for (const sms of [
+      'smpp://u:p@127.0.0.1:2775?source=Aviso,inbox',
+      'inbox,smpp://u:p@127.0.0.1:2775?source=Aviso',
+    ]) {
+      expect(() => loadConfig({ ...base, AVISO_SMS: sms, AVISO_DEV_INBOX: 'true' }, '/nonexistent'), sms).toThrow(
+        /^AVISO_DEV_INBOX: .*AVISO_SMS.*set AVISO_DEV_INBOX=false/,
+      );
+      const config = loadConfig({ ...base, AVISO_SMS: sms }, '/nonexistent');
+      expect(withDemoInbox(config, { demoIfEmpty: true }).devInbox, sms).toBeUndefined();
+      expect(channelWarnings(config), sms).toEqual([
+        expect.stringMatching(/^AVISO_SMS fails over to "inbox".*remove "inbox" from AVISO_SMS/),
+        expect.stringMatching(/^AVISO_EMAIL is "inbox" beside a real AVISO_SMS/),
+        expect.stringMatching(/^AVISO_VOICE is "inbox"/),
+      ]);
+    }
   });
 
   it('is on with `serve --demo-if-empty` when every channel is the inbox, unless turned off', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAffectedArea } from '../../src/modules/incidents/area.js';
-import { parseAffectedAreaOffThread } from '../../src/modules/incidents/area.off-thread.js';
+import { AREA_WORKERS, areaParser } from '../../src/modules/incidents/area.off-thread.js';
 import { describeEachDatabase } from '../app.js';
 import { buildTown, CENTER, tokenHeaders } from '../dispatch/fixtures.js';
 import { square } from '../factories.js';
@@ -63,7 +63,8 @@ describe('hostile areas', () => {
   });
 
   it('works out a heavy area on a worker thread, and stops it at the time budget', async () => {
-    const heavy = parseAffectedAreaOffThread({ area: zigzag(300) }, limits, { budgetMs: 300, maxMemoryMb: 256 });
+    const parser = areaParser({ ...AREA_WORKERS, taskLimits: { budgetMs: 300, maxMemoryMb: 256 } });
+    const heavy = parser.parse({ area: zigzag(300) }, limits);
     expect(await firstToSettle(heavy)).toBe('event loop');
     await expect(heavy).rejects.toMatchObject({
       code: 'area-too-complex',
@@ -73,8 +74,9 @@ describe('hostile areas', () => {
   });
 
   it("hands back a worker's refusal as the same error", async () => {
+    const parser = areaParser();
     await expect(
-      parseAffectedAreaOffThread(
+      parser.parse(
         {
           area: {
             ...zigzag(20),
@@ -94,8 +96,32 @@ describe('hostile areas', () => {
       code: 'validation',
       fields: [{ field: 'area', message: expect.stringMatching(/outside WGS84/) }],
     });
-    const line = await parseAffectedAreaOffThread({ area: { ...zigzag(600), properties: { buffer: 5 } } }, limits);
+    const line = await parser.parse({ area: { ...zigzag(600), properties: { buffer: 5 } } }, limits);
     expect(line.polygons).toHaveLength(1);
+  });
+});
+
+describe('area worker threads', () => {
+  it('runs at most 2 at once: more heavy areas wait their turn, and past the queue are refused as busy', async () => {
+    const parser = areaParser({ maxWorkers: 2, maxWaiting: 3, taskLimits: { budgetMs: 20_000, maxMemoryMb: 256 } });
+    const area = { area: { ...zigzag(200), properties: { buffer: 5 } } };
+    let peakSeen = 0;
+    const watch = setInterval(() => (peakSeen = Math.max(peakSeen, parser.stats().running)), 1);
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => parser.parse(area, limits)));
+    clearInterval(watch);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(refused.map((o) => [o.reason.code, o.reason.status, o.reason.extra.retryAfter])).toEqual(
+      Array(3).fill(['area-busy', 503, 5]),
+    );
+    expect(parser.stats()).toEqual({ running: 0, waiting: 0, peak: 2 });
+    expect(peakSeen).toBeLessThanOrEqual(2);
+  });
+
+  it('counts the positions before a thread starts or a turn is waited for', async () => {
+    const parser = areaParser({ maxWorkers: 1, maxWaiting: 0, taskLimits: AREA_WORKERS.taskLimits });
+    await expect(parser.parse({ area: zigzag(5_000) }, limits)).rejects.toMatchObject({ code: 'validation' });
+    expect(parser.stats().peak).toBe(0);
   });
 });
 
@@ -118,6 +144,33 @@ describeEachDatabase('hostile areas over HTTP', (t) => {
         message: expect.stringMatching(/more than 10000 vertices/),
       });
     }
+  });
+
+  it('refuses a polygon with a hole outside its shell, creating nothing', async () => {
+    const { app, context } = t();
+    const tenant = await buildTown(context);
+    const headers = await tokenHeaders(context, tenant, 'operator');
+    const ring = (lon: number, lat: number, d: number) => [
+      [lon - d, lat - d],
+      [lon + d, lat - d],
+      [lon + d, lat + d],
+      [lon - d, lat + d],
+      [lon - d, lat - d],
+    ];
+    const area = {
+      type: 'Polygon',
+      coordinates: [ring(CENTER.lon, CENTER.lat, 0.002), ring(CENTER.lon + 0.01, CENTER.lat, 0.001)],
+    };
+    const url = `/api/t/${tenant.slug}/incidents`;
+    const answer = await app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: { service: 'water', kind: 'sudden', title: 'Reikä', area },
+    });
+    expect(answer.statusCode, answer.body).toBe(400);
+    expect(answer.json().errors[0]).toMatchObject({ field: 'area', code: 'hole-outside' });
+    expect((await app.inject({ url, headers })).json().items).toEqual([]);
   });
 
   it('asks who is calling before it reads the body: 401, not the field rules', async () => {

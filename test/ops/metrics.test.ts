@@ -6,6 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';
 import { addPerson, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
+import { logIn } from '../residents/resident-client.js';
 import { parsePrometheus, valueOf } from './prometheus-text.js';
 
 const TOKEN = 'metrics-token-metrics-token-0123';
@@ -124,6 +125,31 @@ describeEachDatabase(
       expect(
         valueOf(samples, 'aviso_messages_total', { channel: 'sms', provider: 'inbox', outcome: 'delivered' }),
       ).toBe(6);
+    });
+
+    it('shows the PIN budgets as the PIN issue counts them, and counts verification PINs', async () => {
+      const budget = async () =>
+        (await t().app.inject({ url: `/api/t/${tenant.slug}/pin-budget`, headers: auth })).json();
+      const before = await scrape();
+      const sentBefore = valueOf(before, 'aviso_pin_requests_total', { outcome: 'sent' }) ?? 0;
+      const me = await logIn(t().app, tenant.slug, { phone: '+358401000002' }, '+358401000002', '10.9.0.1');
+      const added = await me.call('POST', '/me/endpoints', { value: '+358401000009' });
+      expect(added.statusCode, added.body).toBe(201);
+      // The earlier test's PIN, this login's and the added number's.
+      const expected = await budget();
+      expect(expected.tenant.hour.count).toBe(3);
+      const samples = await scrape();
+      const gauge = (name: string, labels: Record<string, string>) => valueOf(samples, name, labels);
+      for (const window of ['hour', 'day'] as const) {
+        const labels = { scope: 'tenant', tenant: tenant.slug, window };
+        expect(gauge('aviso_pin_budget_used', labels)).toBe(expected.tenant[window].count);
+        expect(gauge('aviso_pin_budget_limit', labels)).toBe(expected.tenant[window].limit);
+        expect(gauge('aviso_pin_budget_used', { scope: 'global', window })).toBe(expected.global[window].count);
+        expect(gauge('aviso_pin_budget_limit', { scope: 'global', window })).toBe(expected.global[window].limit);
+      }
+      expect(gauge('aviso_pin_voice_paused', { tenant: tenant.slug })).toBe(0);
+      // The login PIN and the added number's PIN, both sent.
+      expect(gauge('aviso_pin_requests_total', { outcome: 'sent' })).toBe(sentBefore + 2);
     });
 
     it('reports the PostgreSQL pools (SQLite has none)', async () => {

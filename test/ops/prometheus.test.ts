@@ -95,7 +95,7 @@ for (const kind of TEST_DATABASES) {
       });
       expect(rules.map((r) => r.name)).toContain('AvisoDispatchQueueStuck');
       expect(rules.map((r) => r.name)).toContain('AvisoBackgroundFaults');
-      expect(rules).toHaveLength(11);
+      expect(rules).toHaveLength(14);
       const ready = await until('a readiness sample', async () => {
         const result = (
           await json('/query?query=' + encodeURIComponent('aviso_readiness_check{job="aviso",check="database"}'))

@@ -8,6 +8,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../db/engines/engine.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Tenant } from '../tenants/tenant.types.js';
 import { captchaService } from './captcha.service.js';
 import { pinDelivery } from './pin-delivery.js';
 import { pinRepository } from './pin.repository.js';
@@ -21,6 +22,10 @@ export interface AuthDeps {
   engine: Pick<Engine, 'pinIssuer' | 'sessionFromPin'>;
   clock: Clock;
   channels: Channels;
+  /** Counts verification PINs by outcome, as the login route's PINs are counted (`aviso_pin_requests_total`). */
+  countVerificationPin?: (outcome: string) => void;
+  /** The addresses in a tenant's register: its PIN budgets are sized by them unless it set them. */
+  tenantSize?: (tenant: Tenant) => Promise<number>;
 }
 
 export function createAuth(deps: AuthDeps) {
@@ -35,8 +40,10 @@ export function createAuth(deps: AuthDeps) {
       secret: config.secret,
       clock,
       globalBudget: config.pinBudget,
+      countVerificationPin: deps.countVerificationPin,
+      tenantSize: deps.tenantSize,
     }),
-    sendPin: pinDelivery({ channels: deps.channels }),
+    sendPin: pinDelivery({ channels: deps.channels, countVerificationPin: deps.countVerificationPin }),
     captcha: captchaService({ mode: config.captcha, secret: config.secret, rateLimits, clock }),
   };
 }

@@ -24,7 +24,11 @@ export interface PinDelivery {
   language: Language;
 }
 
-export function pinDelivery(deps: { channels: Channels }) {
+export function pinDelivery(deps: {
+  channels: Channels;
+  /** Counts a verification PIN sent or not sent; login PINs are counted at their route. */
+  countVerificationPin?: ((outcome: 'sent' | 'pin-not-sent') => void) | undefined;
+}) {
   return async function sendPin(delivery: PinDelivery): Promise<void> {
     const { tenant, endpoint } = delivery;
     const channel = CHANNEL_OF[endpoint.type];
@@ -36,7 +40,11 @@ export function pinDelivery(deps: { channels: Channels }) {
       ttlMinutes: tenant.settings.pinTtlMinutes,
     };
     const { subject, text } = channel === 'voice' ? pinSpeech(input) : pinText(input);
-    const failed = () => new AppError('pin-not-sent', 503);
+    const count = delivery.purpose === 'verify' ? deps.countVerificationPin : undefined;
+    const failed = () => {
+      count?.('pin-not-sent');
+      return new AppError('pin-not-sent', 503);
+    };
     // A provider that throws (down, misconfigured) is the same to the resident as one that answers "failed".
     const result = await deps.channels[channel]
       .send({
@@ -55,6 +63,7 @@ export function pinDelivery(deps: { channels: Channels }) {
       });
     // The provider's reason stays out of the answer: it could name the number.
     if (result.status === 'failed') throw failed();
+    count?.('sent');
   };
 }
 

@@ -132,6 +132,17 @@ export function pinRepository(db: Kysely<Database>, engine: Pick<Engine, 'pinIss
           };
     },
 
+    /** Gives back an attempt claimed for a guess that was not compared (its source had used its share). */
+    async releaseAttempt(tenantId: TenantId, id: string): Promise<void> {
+      await db
+        .updateTable('pins')
+        .set({ attempts: sql<number>`attempts - 1` })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('attempts', '>', 0)
+        .execute();
+    },
+
     /** Consumes the PIN (single use): true only for the one caller that removed it. */
     async consume(tenantId: TenantId, id: string): Promise<boolean> {
       const result = await deletePin({ tenantId, id });

@@ -1,6 +1,7 @@
 /**
  * One-time PINs, for logging in and for verifying a new number or email: issued from the CSPRNG, stored
- * only as a keyed hash, valid `pinTtlMinutes`, single use, at most MAX_ATTEMPTS_PER_PIN guesses each.
+ * only as a keyed hash, valid `pinTtlMinutes`, single use, at most MAX_ATTEMPTS_PER_PIN guesses from each
+ * source and MAX_GUESSES_PER_PIN from all (so that a few addresses guessing cannot void the owner's PIN).
  * The limits against brute force and SMS pumping are the tenant's settings, counted in the database so
  * that every server process shares them:
  * - PINs per client IP per hour, PINs per endpoint per hour, a resend cooldown per subject;
@@ -23,7 +24,10 @@ import type { Tenant } from '../tenants/tenant.types.js';
 import type { PinPurpose, PinRepository } from './pin.repository.js';
 import { windowStartOf, type RateLimitRepository } from './rate-limit.repository.js';
 
+/** Guesses one source (client IP) gets at one PIN: guesses from elsewhere do not use up the owner's. */
 export const MAX_ATTEMPTS_PER_PIN = 5;
+/** Guesses at one PIN from all sources together (compared ones), past which it is void: many sources' worth. */
+export const MAX_GUESSES_PER_PIN = 50;
 /** Wrong guesses one source (client IP) may make at one endpoint per day, across its PINs, before it is refused there for the day. */
 export const MAX_FAILURES_PER_ENDPOINT_PER_DAY = 20;
 /** Counters are 32-bit integers in the database (a limit above that must not become an out-of-range parameter). */
@@ -112,12 +116,27 @@ export class PinRejectedError extends FieldError {
   }
 }
 
+/**
+ * A tenant's PIN budgets when it has not set them, sized by the addresses in its register: an hour's
+ * budget of one PIN per 25 addresses, at least 50 and at most 5,000; the day's five hours' worth.
+ */
+export function sizedPinBudget(addresses: number): GlobalPinBudget {
+  const perHour = Math.min(5_000, Math.max(50, Math.ceil(addresses / 25)));
+  return { perHour, perDay: perHour * 5 };
+}
+/** How long a tenant's size (its address count) is taken as known. */
+const SIZE_TTL_MS = 10 * 60_000;
+
 export interface PinServiceDeps {
   pins: PinRepository;
   rateLimits: RateLimitRepository;
   secret: string;
   clock: Clock;
   globalBudget: GlobalPinBudget;
+  /** The addresses in the tenant's register: what its PIN budgets are sized by when it has not set them. */
+  tenantSize?: ((tenant: Tenant) => Promise<number>) | undefined;
+  /** Counts a verification PIN refused by a limit (its problem code); login PINs are counted at their route. */
+  countVerificationPin?: ((outcome: string) => void) | undefined;
 }
 
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
@@ -133,8 +152,21 @@ export function pinService(deps: PinServiceDeps) {
   });
   let lastPrune = 0;
 
+  const sizes = new Map<string, { at: number; budget: GlobalPinBudget }>();
+  /** The tenant's PIN budgets: its settings, else sized by its addresses (counted at most every SIZE_TTL_MS). */
+  async function tenantBudget(tenant: Tenant, now: number): Promise<GlobalPinBudget> {
+    const { pinsPerTenantPerHour: perHour, pinsPerTenantPerDay: perDay } = tenant.settings;
+    if (perHour !== null && perDay !== null) return { perHour, perDay };
+    let known = sizes.get(tenant.id);
+    if (!known || now - known.at > SIZE_TTL_MS) {
+      known = { at: now, budget: sizedPinBudget(deps.tenantSize ? await deps.tenantSize(tenant) : 0) };
+      sizes.set(tenant.id, known);
+    }
+    return { perHour: perHour ?? known.budget.perHour, perDay: perDay ?? known.budget.perDay };
+  }
+
   /** The budget counters a PIN by `channel` counts against (none for email); voice is held to a share of each. */
-  const budgetCounters = (tenant: Tenant, channel: PinChannel, now: number) => {
+  const budgetCounters = (tenant: Tenant, budget: GlobalPinBudget, channel: PinChannel, now: number) => {
     if (channel === 'email') return [];
     const share = channel === 'voice' ? tenant.settings.voicePinBudgetPercent / 100 : 1;
     const limit = (budget: number) => Math.min(MAX_COUNT, Math.floor(budget * share));
@@ -144,9 +176,9 @@ export function pinService(deps: PinServiceDeps) {
       {
         key: pinBudgetKeys.tenantHour(tenant.id),
         windowStart: hour,
-        limit: limit(tenant.settings.pinsPerTenantPerHour),
+        limit: limit(budget.perHour),
       },
-      { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: limit(tenant.settings.pinsPerTenantPerDay) },
+      { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: limit(budget.perDay) },
       { key: pinBudgetKeys.globalHour, windowStart: hour, limit: limit(deps.globalBudget.perHour) },
       { key: pinBudgetKeys.globalDay, windowStart: day, limit: limit(deps.globalBudget.perDay) },
     ];
@@ -206,6 +238,87 @@ export function pinService(deps: PinServiceDeps) {
     ];
   };
 
+  /** The budgets of each tenant (`budgetStatus`), read in one statement: what the metrics show when scraped. */
+  async function budgetStatuses(tenants: readonly Tenant[]): Promise<PinBudgetStatus[]> {
+    const now = clock.now();
+    const windowMs = (i: number) => (i % 2 === 0 ? HOUR : DAY);
+    const perTenant = await Promise.all(
+      tenants.map(async (tenant) => {
+        const budget = await tenantBudget(tenant, now);
+        return {
+          counters: budgetCounters(tenant, budget, 'sms', now),
+          voice: budgetCounters(tenant, budget, 'voice', now),
+        };
+      }),
+    );
+    const keys = new Map(perTenant.flatMap((t) => t.counters.map((c, i) => [c.key, windowMs(i)] as const)));
+    const counts = await rateLimits.peek(
+      [...keys].map(([key, ms]) => ({ key, windowMs: ms })),
+      now,
+    );
+    return perTenant.map(({ counters, voice }) => {
+      const windows = counters.map((c) => ({ count: counts.get(c.key) ?? 0, limit: c.limit }));
+      return {
+        tenant: { hour: windows[0]!, day: windows[1]! },
+        global: { hour: windows[2]!, day: windows[3]! },
+        voicePaused: windows.some((w, i) => w.count >= voice[i]!.limit),
+        alert: windows.some((w) => w.count >= BUDGET_ALERT_SHARE * w.limit),
+      };
+    });
+  }
+
+  /** Issues a PIN (see `issue`). */
+  async function issuePin(
+    tenant: Tenant,
+    target: PinTarget,
+    claim?: { key: string; until: number; taken: () => Error },
+  ): Promise<{ code: string; expiresAt: number }> {
+    const now = clock.now();
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now;
+      await pins.deleteExpired(now);
+    }
+    await rateLimits.prune(now);
+    const id = newId();
+    const code = randomDigits(tenant.settings.pinLength);
+    const expiresAt = now + tenant.settings.pinTtlMinutes * 60_000;
+    const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
+    const locks = failureCounters(tenant, target, now);
+    const counters = issueCounters(tenant, target, now);
+    // One statement on PostgreSQL: a request refused by the cooldown or a lock counts against no hourly
+    // limit (it sends nothing); otherwise it counts, and the PIN is stored if every limit holds.
+    const outcome = await pins.issue(
+      tenant.id,
+      { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
+      {
+        claim,
+        notIssuedAfter: now - cooldownMs,
+        locks,
+        counters,
+        budgets: budgetCounters(tenant, await tenantBudget(tenant, now), target.channel, now),
+      },
+    );
+    if (!outcome.claimed) throw claim!.taken();
+    refuseDuringCooldown(tenant, outcome.issuedAt, now);
+    refuseWhenLocked(tenant, target, new Map(locks.map((c, i) => [c.key, outcome.lockCounts[i] ?? 0])), now);
+    for (const [i, counter] of counters.entries()) {
+      if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
+      const wait = rateLimits.retryAfter(HOUR, now);
+      throw new RateLimitedError(counter.code, { minutes: minutes(wait) }, wait);
+    }
+    if (!outcome.withinBudget) {
+      const wait = rateLimits.retryAfter(HOUR, now);
+      throw new PinBudgetSpentError(target.channel === 'voice', wait);
+    }
+    if (!outcome.stored)
+      throw new RateLimitedError(
+        'pin-cooldown',
+        { seconds: tenant.settings.pinResendCooldownSeconds },
+        tenant.settings.pinResendCooldownSeconds,
+      );
+    return { code, expiresAt };
+  }
+
   /**
    * Like `check`, but a right PIN is handed to `use`, which must consume it (`pins.id`) in the same
    * statement as its own write — single use, one round trip — and return undefined when it was gone
@@ -226,21 +339,27 @@ export function pinService(deps: PinServiceDeps) {
       tenant.id,
       target.purpose,
       target.subject,
-      MAX_ATTEMPTS_PER_PIN,
+      MAX_GUESSES_PER_PIN,
       now,
       counters,
       loginValue,
     );
     if (!attempt) refuseWhenLocked(tenant, target, await rateLimits.peek(counters, now), now);
+    // This source's guesses at this PIN, counted atomically: parallel guesses get no more than their share.
+    const tries =
+      attempt && (await rateLimits.hit(`pin-try:${attempt.id}:${target.ip}`, DAY, MAX_ATTEMPTS_PER_PIN, now));
+    // A guess past its source's share is not compared, and gives back the PIN's attempt it claimed.
+    if (attempt && !tries!.allowed) await pins.releaseAttempt(tenant.id, attempt.id);
+    const compared = attempt && tries!.allowed ? attempt : undefined;
     // Hashing a candidate even when there is no PIN keeps "no PIN" and "wrong PIN" equally fast.
-    const candidate = hashOf(attempt?.id ?? 'none', code);
-    if (attempt && safeEqual(candidate, attempt.codeHash)) {
-      const used = await use(attempt.id, attempt.login);
+    const candidate = hashOf(compared?.id ?? 'none', code);
+    if (compared && safeEqual(candidate, compared.codeHash)) {
+      const used = await use(compared.id, compared.login);
       if (used !== undefined) return used;
     }
     // A guess at an endpoint with no live PIN counts against its source only (the second counter).
     await rateLimits.hitMany(attempt ? counters : counters.slice(1), now);
-    throw new PinRejectedError(attempt ? MAX_ATTEMPTS_PER_PIN - attempt.attempts : 0);
+    throw new PinRejectedError(tries ? Math.max(0, MAX_ATTEMPTS_PER_PIN - tries.count) : 0);
   }
 
   return {
@@ -254,50 +373,12 @@ export function pinService(deps: PinServiceDeps) {
       target: PinTarget,
       claim?: { key: string; until: number; taken: () => Error },
     ): Promise<{ code: string; expiresAt: number }> {
-      const now = clock.now();
-      if (now - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now;
-        await pins.deleteExpired(now);
-      }
-      await rateLimits.prune(now);
-      const id = newId();
-      const code = randomDigits(tenant.settings.pinLength);
-      const expiresAt = now + tenant.settings.pinTtlMinutes * 60_000;
-      const cooldownMs = tenant.settings.pinResendCooldownSeconds * 1000;
-      const locks = failureCounters(tenant, target, now);
-      const counters = issueCounters(tenant, target, now);
-      // One statement on PostgreSQL: a request refused by the cooldown or a lock counts against no hourly
-      // limit (it sends nothing); otherwise it counts, and the PIN is stored if every limit holds.
-      const outcome = await pins.issue(
-        tenant.id,
-        { id, purpose: target.purpose, subject: target.subject, codeHash: hashOf(id, code), createdAt: now, expiresAt },
-        {
-          claim,
-          notIssuedAfter: now - cooldownMs,
-          locks,
-          counters,
-          budgets: budgetCounters(tenant, target.channel, now),
-        },
-      );
-      if (!outcome.claimed) throw claim!.taken();
-      refuseDuringCooldown(tenant, outcome.issuedAt, now);
-      refuseWhenLocked(tenant, target, new Map(locks.map((c, i) => [c.key, outcome.lockCounts[i] ?? 0])), now);
-      for (const [i, counter] of counters.entries()) {
-        if ((outcome.counts?.[i] ?? 0) <= counter.limit) continue;
-        const wait = rateLimits.retryAfter(HOUR, now);
-        throw new RateLimitedError(counter.code, { minutes: minutes(wait) }, wait);
-      }
-      if (!outcome.withinBudget) {
-        const wait = rateLimits.retryAfter(HOUR, now);
-        throw new PinBudgetSpentError(target.channel === 'voice', wait);
-      }
-      if (!outcome.stored)
-        throw new RateLimitedError(
-          'pin-cooldown',
-          { seconds: tenant.settings.pinResendCooldownSeconds },
-          tenant.settings.pinResendCooldownSeconds,
-        );
-      return { code, expiresAt };
+      if (target.purpose === 'login' || !deps.countVerificationPin) return issuePin(tenant, target, claim);
+      const count = deps.countVerificationPin;
+      return issuePin(tenant, target, claim).catch((error: unknown) => {
+        if (error instanceof AppError) count(error.code);
+        throw error;
+      });
     },
 
     /** Accepts the PIN once (and then it is gone); throws PinRejectedError or RateLimitedError otherwise. */
@@ -314,30 +395,16 @@ export function pinService(deps: PinServiceDeps) {
       const now = clock.now();
       const key = pinBudgetKeys.tenantHour(tenant.id);
       const count = (await rateLimits.peek([{ key, windowMs: HOUR }], now)).get(key) ?? 0;
-      return count / tenant.settings.pinsPerTenantPerHour;
+      return count / (await tenantBudget(tenant, now)).perHour;
     },
 
     /**
      * The PIN budgets as they stand: count and limit per window, for the tenant and for all tenants;
      * `voicePaused` once a count reaches the voice share, `alert` from 80 % of any budget.
      */
-    async budgetStatus(tenant: Tenant): Promise<PinBudgetStatus> {
-      const now = clock.now();
-      const counters = budgetCounters(tenant, 'sms', now);
-      const voice = budgetCounters(tenant, 'voice', now);
-      const counts = await rateLimits.peek(
-        counters.map((c, i) => ({ key: c.key, windowMs: i % 2 === 0 ? HOUR : DAY })),
-        now,
-      );
-      const window = (i: number) => ({ count: counts.get(counters[i]!.key) ?? 0, limit: counters[i]!.limit });
-      const windows = counters.map((_, i) => window(i));
-      return {
-        tenant: { hour: windows[0]!, day: windows[1]! },
-        global: { hour: windows[2]!, day: windows[3]! },
-        voicePaused: windows.some((w, i) => w.count >= voice[i]!.limit),
-        alert: windows.some((w) => w.count >= BUDGET_ALERT_SHARE * w.limit),
-      };
-    },
+    budgetStatus: async (tenant: Tenant): Promise<PinBudgetStatus> => (await budgetStatuses([tenant]))[0]!,
+
+    budgetStatuses,
 
     /** Drops the subject's PIN (the endpoint it verifies was removed). */
     forget: (tenant: Tenant, purpose: PinPurpose, subject: string) =>

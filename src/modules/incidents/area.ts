@@ -204,10 +204,16 @@ function checkSize(features: Feature[], maxVertices: number): void {
   }
 }
 
-/** Validates an incident's area against the tenant's limits; its size before any geometry work. */
-export function parseAffectedArea(input: AreaInput, limits: AreaLimits): AffectedArea {
+/** The area's features, their positions counted against the tenant's limit (no geometry work): what refuses an area before any thread starts. */
+export function checkAreaSize(input: AreaInput, limits: Pick<AreaLimits, 'maxVertices'>): Feature[] {
   const features = input.area === undefined || input.area === null ? [] : unwrapFeatures(input.area, 'area');
   checkSize(features, limits.maxVertices);
+  return features;
+}
+
+/** Validates an incident's area against the tenant's limits; its size before any geometry work. */
+export function parseAffectedArea(input: AreaInput, limits: AreaLimits): AffectedArea {
+  const features = checkAreaSize(input, limits);
   const shapes: Shape[] = features.map((f, i, all) => parseShape(f, all.length === 1 ? 'area' : `area.features.${i}`));
   const streets = parseStreets(input.streets ?? []);
   const postalCodes = [...new Set((input.postalCodes ?? []).map((p) => p.trim()))];

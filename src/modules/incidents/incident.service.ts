@@ -9,7 +9,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { asMultiPolygon, type AffectedArea } from './area.js';
 import type { MultiPolygon } from 'geojson';
-import { parseAffectedAreaOffThread } from './area.off-thread.js';
+import { areaParser, type AreaParser } from './area.off-thread.js';
 import type { IncidentRepository } from './incident.repository.js';
 import { selectionShape } from './selection-shape.js';
 import type { AreaAddress } from './area.js';
@@ -27,6 +27,8 @@ export interface IncidentServiceDeps {
   selectionPoints?: (tenantId: TenantId, area: Pick<AffectedArea, 'streets' | 'postalCodes'>) => Promise<AreaAddress[]>;
   /** The outline of a pipe network trace (refusing a trace that cannot be made: no network, no pipe near). */
   traceOutline?: (tenant: Tenant, selection: NetworkSelection) => Promise<MultiPolygon | null>;
+  /** Works out areas, heavy ones on a few worker threads (default: `areaParser()`, one per service). */
+  areas?: AreaParser;
 }
 
 /** An ISO time (with offset) or epoch milliseconds; null clears it. */
@@ -68,8 +70,9 @@ function inNetworkField(error: unknown): never {
 }
 
 export function incidentService(deps: IncidentServiceDeps) {
+  const areas = deps.areas ?? areaParser();
   const parseArea = (tenant: Tenant, input: Pick<IncidentInput, 'area' | 'streets' | 'postalCodes' | 'network'>) =>
-    parseAffectedAreaOffThread(input, {
+    areas.parse(input, {
       maxVertices: tenant.settings.maxAreaVertices,
       serviceArea: tenant.serviceArea,
     });

@@ -27,16 +27,18 @@ import { ROLES, type Role } from '../../contracts/operators.contract.js';
 export { ROLES, type Role };
 
 /**
- * Failed logins are throttled, never locked: per source and account (5 per 15 minutes, then that source
- * waits out the window), and per account from all sources (past 20 an hour, one attempt a minute — a
- * back-off that slows guessing and still lets the owner in). An unknown email is counted like a known
- * one, so the answers do not tell them apart.
+ * Failed logins are throttled, never locked, and always per source, so that nobody can keep the owner
+ * out: per source and account, 5 failures per 15 minutes, then that source waits out the window. Past
+ * 100 failures at the account in an hour from all sources together (many addresses guessing), each
+ * source is held to one failure per window there. A source without failures is never slowed, so the
+ * owner with the right password gets in from their own address whatever others try. An unknown email is
+ * counted like a known one, so the answers do not tell them apart.
  */
 export const FAILURES_PER_SOURCE = 5;
 const SOURCE_WINDOW_MS = 15 * 60_000;
-export const FAILURES_BEFORE_BACKOFF = 20;
+/** Failures at one account from all sources in an hour past which each source gets one failure per window. */
+export const FAILURES_PER_ACCOUNT = 100;
 const ACCOUNT_WINDOW_MS = 60 * 60_000;
-const BACKOFF_WINDOW_MS = 60_000;
 const IP_WINDOW_MS = 15 * 60_000;
 const LOGINS_PER_IP = 50;
 
@@ -90,24 +92,21 @@ export function operatorService(deps: OperatorServiceDeps) {
       tenant,
       failures: [
         { key: `operator-fail:${account}:${ip}`, windowMs: SOURCE_WINDOW_MS, limit: FAILURES_PER_SOURCE },
-        { key: `operator-fail:${account}`, windowMs: ACCOUNT_WINDOW_MS, limit: FAILURES_BEFORE_BACKOFF },
+        { key: `operator-fail:${account}`, windowMs: ACCOUNT_WINDOW_MS, limit: FAILURES_PER_ACCOUNT },
       ],
-      backoffKey: `operator-backoff:${account}`,
     };
   };
   type Attempt = ReturnType<typeof attemptOf>;
 
   const tooMany = (seconds: number) => new RateLimitedError('login-throttled', { seconds }, seconds);
 
-  /** Refuses a source past its failures at the account; past the account's, lets one attempt a minute through. */
+  /** Refuses a source past its failures at the account: 5 a window, or 1 once the account has had too many from all sources. */
   async function throttle(attempt: Attempt, now: number): Promise<void> {
     const [source, account] = attempt.failures;
     const counts = await deps.rateLimits.peek(attempt.failures, now);
-    if ((counts.get(source!.key) ?? 0) >= source!.limit)
+    const besieged = (counts.get(account!.key) ?? 0) >= account!.limit;
+    if ((counts.get(source!.key) ?? 0) >= (besieged ? 1 : source!.limit))
       throw tooMany(deps.rateLimits.retryAfter(source!.windowMs, now));
-    if ((counts.get(account!.key) ?? 0) < account!.limit) return;
-    const slot = await deps.rateLimits.hit(attempt.backoffKey, BACKOFF_WINDOW_MS, 1, now);
-    if (!slot.allowed) throw tooMany(slot.retryAfterSeconds);
   }
 
   async function failLogin(

@@ -2,13 +2,14 @@
  * Prometheus metrics of one process (prom-client, a registry per process — never the global one).
  * Counted as they happen: HTTP requests by route, provider answers and receipts (metered.provider.ts),
  * PIN requests and logins by outcome. Read from the database when scraped: the dispatch queue, the
- * register revisions; from the process: pools, event-loop delay (prom-client's default metrics).
+ * register revisions, the PIN budgets; from the process: pools, event-loop delay (prom-client's default metrics).
  * Labels stay bounded: routes are patterns, tenants are slugs, error codes are protocol codes.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChannelMeter } from '../../channels/metered.provider.js';
 import type { Db } from '../../db/connection.js';
 import type { Clock } from '../../lib/clock.js';
+import type { PinBudgetStatus } from '../auth/pin.service.js';
 import type { OpsRepository, QueuedDeliveries } from './ops.repository.js';
 
 export interface ScrapeSources {
@@ -17,6 +18,8 @@ export interface ScrapeSources {
   clock: Clock;
   /** The revision each tenant's register index in this process holds. */
   registerRevisions: () => ReadonlyMap<string, number>;
+  /** Each tenant's PIN budgets (and the global ones), from the counters the PIN issue itself counts. */
+  pinBudgets: () => Promise<Array<{ slug: string; status: PinBudgetStatus }>>;
 }
 
 const READINESS_CACHE_MS = 30_000;
@@ -187,6 +190,7 @@ function addScrapeGauges(registry: Registry, sources: ScrapeSources): void {
       }
     },
   });
+  addPinBudgetGauges(registry, sharedWhilePending(sources.pinBudgets));
   const poolGauge = (name: string, help: string, pick: (p: ReturnType<Db['pools']>[number]) => number) =>
     new Gauge({
       name,
@@ -211,4 +215,45 @@ function addScrapeGauges(registry: Registry, sources: ScrapeSources): void {
   poolGauge('aviso_db_pool_connections_open', 'PostgreSQL connections open', (p) => p.open);
   poolGauge('aviso_db_pool_connections_idle', 'PostgreSQL connections open and idle', (p) => p.idle);
   poolGauge('aviso_db_pool_waiting', 'Queries waiting for a PostgreSQL connection', (p) => p.waiting);
+}
+
+/**
+ * The PIN budgets, read from the database when scraped (so every process shows the same counts): used
+ * and limit per window, for each tenant (`scope="tenant"`) and across all of them (`scope="global"`), and
+ * whether a tenant's voice PINs have stopped.
+ */
+function addPinBudgetGauges(registry: Registry, budgets: ScrapeSources['pinBudgets']): void {
+  const windows = ['hour', 'day'] as const;
+  const budgetGauge = (name: string, help: string, pick: (w: { count: number; limit: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['scope', 'tenant', 'window'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const all = await budgets();
+        for (const { slug, status } of all)
+          for (const window of windows)
+            this.set({ scope: 'tenant', tenant: slug, window }, pick(status.tenant[window]));
+        const global = all[0]?.status.global;
+        if (global) for (const window of windows) this.set({ scope: 'global', window }, pick(global[window]));
+      },
+    });
+  budgetGauge('aviso_pin_budget_used', 'PINs sent by SMS or voice in the current window of a budget', (w) => w.count);
+  budgetGauge(
+    'aviso_pin_budget_limit',
+    'The PIN budget of the window (tenant setting or AVISO_PIN_BUDGET)',
+    (w) => w.limit,
+  );
+  new Gauge({
+    name: 'aviso_pin_voice_paused',
+    help: "1 while the tenant's voice PINs have stopped (a budget reached voicePinBudgetPercent), else 0",
+    labelNames: ['tenant'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { slug, status } of await budgets()) this.set({ tenant: slug }, status.voicePaused ? 1 : 0);
+    },
+  });
 }

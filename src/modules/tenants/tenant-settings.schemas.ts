@@ -76,8 +76,8 @@ export const settingsPatchSchema = z.strictObject({
     .min(1)
     .refine(unique, 'number types must not repeat')
     .optional(),
-  pinsPerTenantPerHour: integer(1, 1_000_000).optional(),
-  pinsPerTenantPerDay: integer(1, 10_000_000).optional(),
+  pinsPerTenantPerHour: integer(1, 1_000_000).nullable().optional(),
+  pinsPerTenantPerDay: integer(1, 10_000_000).nullable().optional(),
   voicePinBudgetPercent: integer(0, 100).optional(),
   voiceRedials: integer(0, 5).optional(),
   voiceRedialMinutes: integer(1, 180).optional(),
@@ -144,8 +144,8 @@ export const settingsViewSchema = publicTenantSchema
       ),
     phoneCountries: z.array(z.string()),
     phoneNumberTypes: z.array(z.string()),
-    pinsPerTenantPerHour: z.number(),
-    pinsPerTenantPerDay: z.number(),
+    pinsPerTenantPerHour: z.number().nullable().describe('null: sized for the tenant by its addresses'),
+    pinsPerTenantPerDay: z.number().nullable().describe('null: sized for the tenant by its addresses'),
     voicePinBudgetPercent: z.number(),
     voiceRedials: z.number().describe('times an unanswered notice call is made again after the first'),
     voiceRedialMinutes: z.number().describe('minutes between an unanswered call and the next'),

@@ -36,9 +36,12 @@ export interface TenantSettings {
   phoneCountries: string[];
   /** libphonenumber-js number types residents may use; premium, shared-cost, personal and the like are left out. */
   phoneNumberTypes: PhoneNumberType[];
-  /** PINs by SMS or voice (login and verification together) the tenant sends per hour, per day. */
-  pinsPerTenantPerHour: number;
-  pinsPerTenantPerDay: number;
+  /**
+   * PINs by SMS or voice (login and verification together) the tenant sends per hour, per day; null = sized
+   * for the tenant by its addresses (`sizedPinBudget`).
+   */
+  pinsPerTenantPerHour: number | null;
+  pinsPerTenantPerDay: number | null;
   /** Voice PINs stop when the tenant's hourly or daily PIN count reaches this share (%) of its budget. */
   voicePinBudgetPercent: number;
   /** Times an unanswered notice call (no answer, busy) is made again after the first, within the message's validity. */
@@ -81,8 +84,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   country: null,
   phoneCountries: [],
   phoneNumberTypes: ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE'],
-  pinsPerTenantPerHour: 200,
-  pinsPerTenantPerDay: 1000,
+  pinsPerTenantPerHour: null,
+  pinsPerTenantPerDay: null,
   voicePinBudgetPercent: 50,
   voiceRedials: 2,
   voiceRedialMinutes: 5,

@@ -127,6 +127,7 @@ export const problemsEn = {
   'network-valve-unknown': 'The network has no valve {{id}}.',
   'network-no-sources': 'The network has no sources, so what lies downstream of a valve is not known.',
   'area-too-complex': 'The area is too complex. Simplify it (fewer points, a narrower line).',
+  'area-busy': 'The server is busy working out other large areas. Try again in a few seconds.',
   'polygon-expected': 'Not an area (polygon).',
   'area-positions': 'The area has more than {{max}} points. Simplify it.',
   'geojson-invalid': 'Not a valid GeoJSON area.',

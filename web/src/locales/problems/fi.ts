@@ -131,6 +131,7 @@ export const problemsFi: Record<keyof typeof problemsEn, string> = {
   'network-valve-unknown': 'Verkossa ei ole venttiiliä {{id}}.',
   'network-no-sources': 'Verkossa ei ole syöttöpisteitä, joten venttiilin alavirran osaa ei tiedetä.',
   'area-too-complex': 'Alue on liian monimutkainen. Yksinkertaista sitä (vähemmän pisteitä, kapeampi viiva).',
+  'area-busy': 'Palvelin laskee parhaillaan muita suuria alueita. Yritä muutaman sekunnin kuluttua uudelleen.',
   'polygon-expected': 'Ei alue (monikulmio).',
   'area-positions': 'Alueessa on yli {{max}} pistettä. Yksinkertaista sitä.',
   'geojson-invalid': 'Ei kelvollinen GeoJSON-alue.',

@@ -130,6 +130,7 @@ export const problemsSv: Record<keyof typeof problemsEn, string> = {
   'network-valve-unknown': 'Nätet har ingen ventil {{id}}.',
   'network-no-sources': 'Nätet har inga matningspunkter, så det är okänt vad som ligger nedströms en ventil.',
   'area-too-complex': 'Området är för komplicerat. Förenkla det (färre punkter, en smalare linje).',
+  'area-busy': 'Servern räknar just nu ut andra stora områden. Försök igen om några sekunder.',
   'polygon-expected': 'Inte ett område (polygon).',
   'area-positions': 'Området har fler än {{max}} punkter. Förenkla det.',
   'geojson-invalid': 'Inte ett giltigt GeoJSON-område.',
