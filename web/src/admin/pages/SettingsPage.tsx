@@ -1,7 +1,7 @@
 /**
  * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
- * service area, sender, footer, quiet hours, PIN length, approval, TOTP, household mode, price, branding,
- * tiles, embed origins). The server validates every field and names the bad one, which the form shows.
+ * service area, sender, footer, quiet hours, PIN length, approval, TOTP, household mode, price, retention,
+ * branding, tiles, embed origins). The server validates every field and names the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
@@ -25,7 +25,16 @@ type TextKey =
   | 'price'
   | 'brandColor'
   | 'tileUrl'
-  | 'embedOrigins';
+  | 'embedOrigins'
+  | RetentionKey;
+/** The retention periods, each a whole number of its unit. */
+const RETENTION_KEYS = [
+  'retentionMonths',
+  'repliesRetentionMonths',
+  'inboxRetentionDays',
+  'auditRetentionYears',
+] as const;
+type RetentionKey = (typeof RETENTION_KEYS)[number];
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
@@ -50,6 +59,7 @@ function toForm(settings: SettingsView): Form {
     brandColor: text(settings.brandColor),
     tileUrl: text(settings.tileUrl),
     embedOrigins: Array.isArray(settings.embedOrigins) ? settings.embedOrigins.join('\n') : '',
+    ...(Object.fromEntries(RETENTION_KEYS.map((k) => [k, text(settings[k])])) as Record<RetentionKey, string>),
   };
 }
 
@@ -83,6 +93,7 @@ function fromForm(form: Form): SettingsChange {
     brandColor: form.brandColor,
     tileUrl: form.tileUrl.trim() || null,
     embedOrigins: form.embedOrigins.split(/\s+/).filter(Boolean),
+    ...Object.fromEntries(RETENTION_KEYS.map((k) => [k, Number(form[k])])),
   };
 }
 
@@ -196,6 +207,21 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
             onValue={set('pinLength')}
           />
           <TextField label={t('admin.settings.price')} value={form.price} onValue={set('price')} />
+          <fieldset>
+            <legend class="label">{t('admin.settings.retention')}</legend>
+            <div class="grid-2">
+              {RETENTION_KEYS.map((key) => (
+                <TextField
+                  key={key}
+                  label={t(`admin.settings.${key}`)}
+                  type="number"
+                  min="1"
+                  value={form[key]}
+                  onValue={set(key)}
+                />
+              ))}
+            </div>
+          </fieldset>
           <Checkbox
             label={t('admin.settings.requireApproval')}
             checked={form.requireApproval}
