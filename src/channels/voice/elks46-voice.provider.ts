@@ -5,9 +5,11 @@
  * from this server (a signed link, spoken-audio.ts) and plays it. When the call ends 46elks posts to
  * `whenhangup` (form fields id, state success|busy|failed, duration); it does not sign it, so the webhook's path
  * carries a token only this server can make. Needs AVISO_PUBLIC_URL: 46elks must reach the audio and the webhook.
+ * Health: `GET /a1/me` (the account) with the same credentials.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
 import {
+  accountHealth,
   acceptedOrFailure,
   basic,
   httpSmsOptions,
@@ -81,5 +83,7 @@ export function elks46VoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
     send,
     receiptSources: [name],
     webhooks: [webhook],
+    health: () =>
+      accountHealth(name, `${options.base}/a1/me`, { headers: { authorization }, timeoutMs: options.timeoutMs }),
   };
 }
