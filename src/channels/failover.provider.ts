@@ -60,7 +60,10 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
         providers.map(async (p) => ({ name: p.name, health: p.health ? await p.health() : undefined })),
       );
       const ok = each.some((e) => e.health?.ok !== false);
-      return { ok, detail: each.map((e) => `${e.name}: ${e.health ? e.health.detail : 'not checked'}`).join('; ') };
+      // A provider's own detail usually begins with its name already.
+      const detail = (e: (typeof each)[number]) =>
+        e.health?.detail.startsWith(e.name) ? e.health.detail : `${e.name}: ${e.health?.detail ?? 'not checked'}`;
+      return { ok, detail: each.map(detail).join('; ') };
     },
     close: async () => void (await Promise.all(providers.map((p) => p.close?.()))),
   };

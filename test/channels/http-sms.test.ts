@@ -4,7 +4,8 @@
  * auth, signed status callbacks), GatewayAPI (JSON POST /rest/mtsms with many recipients, `Token` auth,
  * JWT-signed statuses) — and a send on both databases that fails over from one to the next and gets its
  * receipts through the webhook; SMS residents send back (each provider's inbound format) reach the replies
- * and STOP only through the same checked webhook.
+ * and STOP only through the same checked webhook. Each provider's health is its account endpoint (46elks
+ * GET /a1/me, Twilio GET …/Accounts/{sid}.json, GatewayAPI GET /rest/me), which /readyz shows.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -386,6 +387,86 @@ describe('HTTP SMS providers against stand-ins of their published APIs', () => {
       }),
     ).toEqual({ ok: false, reason: 'missing or bad X-Gwapi-Signature' });
   });
+
+  it("health: each provider's account endpoint with its credentials; refused credentials, an error answer and nothing listening fail", async () => {
+    const accounts: Record<string, { authorization: string; body: unknown }> = {
+      '/a1/me': {
+        authorization: `Basic ${Buffer.from('elks:pw').toString('base64')}`,
+        body: { balance: 2_000_000, currency: 'SEK' },
+      },
+      '/2010-04-01/Accounts/AC123.json': {
+        authorization: `Basic ${Buffer.from('AC123:tok').toString('base64')}`,
+        body: { sid: 'AC123', status: 'active' },
+      },
+      '/rest/me': { authorization: 'Token gwtoken', body: { credit: 12.5, currency: 'EUR', id: 1 } },
+    };
+    const api = await standIn((r) => {
+      const account = accounts[r.path];
+      if (r.method !== 'GET' || !account) return { status: 404, body: 'Not found' };
+      return r.headers.authorization === account.authorization
+        ? { status: 200, body: account.body }
+        : { status: 401, body: 'Unauthorized' };
+    });
+    closing.push(api.close);
+    const base = `base=${encodeURIComponent(api.base)}`;
+    const host = api.base.replace('http://', '');
+    const health = (url: string) => {
+      const parsed = parseChannelUrl(url);
+      const make = { 'elks46:': elks46Provider, 'twilio:': twilioProvider, 'gatewayapi:': gatewayApiProvider }[
+        parsed.protocol
+      ]!;
+      return make(parsed, deps).health!();
+    };
+    expect(await health(`46elks://elks:pw@api.46elks.com?${base}`)).toEqual({
+      ok: true,
+      detail: `46elks://elks@${host}: credentials accepted`,
+    });
+    expect(await health(`twilio://AC123:tok@api.twilio.com?${base}`)).toEqual({
+      ok: true,
+      detail: `twilio://AC123@${host}: credentials accepted, account active`,
+    });
+    const gateway = await health(`gatewayapi://gwtoken@gatewayapi.com?${base}`);
+    expect(gateway).toEqual({ ok: true, detail: expect.stringMatching(/: credentials accepted, credit 12.5 EUR$/) });
+    expect(api.seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /a1/me',
+      'GET /2010-04-01/Accounts/AC123.json',
+      'GET /rest/me',
+    ]);
+
+    // Wrong credentials: 401.
+    expect(await health(`46elks://elks:wrong@api.46elks.com?${base}`)).toEqual({
+      ok: false,
+      detail: `46elks://elks@${host}: credentials refused (401)`,
+    });
+    expect((await health(`twilio://AC123:wrong@api.twilio.com?${base}`)).detail).toMatch(
+      /credentials refused \(401\)$/,
+    );
+    expect((await health(`gatewayapi://wrong@gatewayapi.com?${base}`)).detail).toMatch(/credentials refused \(401\)$/);
+    // A suspended Twilio account, a provider failing.
+    accounts['/2010-04-01/Accounts/AC123.json']!.body = { sid: 'AC123', status: 'suspended' };
+    expect(await health(`twilio://AC123:tok@api.twilio.com?${base}`)).toEqual({
+      ok: false,
+      detail: `twilio://AC123@${host}: the account is suspended`,
+    });
+    api.answer = () => ({ status: 503, body: 'Service unavailable' });
+    expect((await health(`46elks://elks:pw@api.46elks.com?${base}`)).detail).toBe(
+      `46elks://elks@${host}: 503 Service unavailable`,
+    );
+    // Nothing listening (a port taken, then let go).
+    const nobody = createServer();
+    await new Promise<void>((resolve) => nobody.listen(0, '127.0.0.1', resolve));
+    const gone = `base=${encodeURIComponent(`http://127.0.0.1:${(nobody.address() as AddressInfo).port}`)}`;
+    await new Promise<void>((resolve) => nobody.close(() => resolve()));
+    for (const url of [
+      `46elks://elks:pw@api.46elks.com?${gone}`,
+      `twilio://AC123:tok@api.twilio.com?${gone}`,
+      `gatewayapi://gwtoken@gatewayapi.com?${gone}`,
+    ]) {
+      const down = await health(url);
+      expect(down.ok).toBe(false);
+      expect(down.detail).toMatch(/: connection failed \(ECONNREFUSED\)$/);
+    }
+  });
 });
 
 // 46elks is down: every message fails over to GatewayAPI. Listening before the apps are built, which read their URLs.
@@ -533,6 +614,23 @@ describeEachDatabase(
       expect(replies.json().items).toEqual([
         expect.objectContaining({ from: '+358401230102', text: 'Milloin vesi palaa?', messageId }),
       ]);
+    });
+
+    it('is ready while one provider of the chain answers its account endpoint, and names the one that does not', async () => {
+      const readiness = await t().app.inject({ url: '/readyz' });
+      const sms = readiness
+        .json<{ checks: Array<{ name: string; ok: boolean; detail: string }> }>()
+        .checks.find((c) => c.name === 'channel:sms');
+      expect(sms?.ok).toBe(true);
+      expect(sms?.detail).toMatch(
+        /^46elks:\/\/elks@127\.0\.0\.1:\d+: 503 Service unavailable; gatewayapi:\/\/127\.0\.0\.1:\d+\/\w+: credentials accepted$/,
+      );
+      expect(elks.seen.at(-1)).toMatchObject({ method: 'GET', path: '/a1/me' });
+      expect(gateway.seen.at(-1)).toMatchObject({
+        method: 'GET',
+        path: '/rest/me',
+        headers: { authorization: 'Token gwtoken' },
+      });
     });
   },
   {

@@ -1,21 +1,23 @@
 /**
  * `aviso doctor` as a child process against a good installation (migrated database, a real SMTP server
- * that wants a login, speech tools) and broken ones (bad variable, SMTP refusing, a database a newer
- * version migrated, a secret others can read); `aviso migrate` refusing that database, `--dry-run`.
+ * that wants a login, the SMPP simulator, speech tools) and broken ones (bad variable, SMTP refusing, no
+ * SMSC listening, a database a newer version migrated, a secret others can read); `aviso migrate` refusing that database, `--dry-run`.
  */
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmsc, type Smsc } from '../../src/channels/sms/smsc-simulator.js';
 import { childDatabaseUrl, runCli, runCliAsync } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { startServe } from '../serve.js';
 
 let smtp: SMTPServer;
 let smtpPort: number;
+let smsc: Smsc;
 
 beforeAll(async () => {
   smtp = new SMTPServer({
@@ -26,8 +28,21 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpPort = (smtp.server.address() as AddressInfo).port;
+  smsc = await startSmsc(0, { systemId: 'aviso', password: 'pw' });
 });
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+afterAll(async () => {
+  await smsc.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+/** A port on which nothing listens (taken, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const lines = (stdout: string) => stdout.split('\n').filter((l) => /^(ok|warn|FAIL)\s/.test(l));
 
@@ -62,6 +77,7 @@ for (const kind of TEST_DATABASES) {
       env = {
         AVISO_DATABASE_URL: childDatabaseUrl(database),
         AVISO_EMAIL: `smtp://aviso:s3cret@127.0.0.1:${smtpPort}?from=hairiot@example.fi`,
+        AVISO_SMS: `smpp://aviso:pw@127.0.0.1:${smsc.port}?source=Aviso`,
         AVISO_PUBLIC_URL: 'https://hairiot.example.fi',
       };
     });
@@ -78,6 +94,7 @@ for (const kind of TEST_DATABASES) {
         expect.arrayContaining([
           `ok    database: ${kind} answers`,
           'ok    migrations: current',
+          `ok    channel sms: smpp://aviso@127.0.0.1:${smsc.port}: 1 of 1 binds up`,
           `ok    channel email: SMTP 127.0.0.1:${smtpPort} accepts a connection and the login`,
           'ok    speech: espeak-ng and sox render fi, sv and en',
           'ok    secret: AVISO_SECRET is set',
@@ -86,6 +103,8 @@ for (const kind of TEST_DATABASES) {
       expect(found.find((l) => l.includes('clock:'))).toMatch(
         kind === 'postgres' ? /^ok {4}clock: \d+ ms from the database server's clock$/ : /^(ok {2}|warn) {2}clock: /,
       );
+      // Doctor bound to check, and unbound before it ended.
+      await expect.poll(() => smsc.binds()).toEqual([]);
     });
 
     it(
@@ -119,23 +138,31 @@ for (const kind of TEST_DATABASES) {
       },
     );
 
-    it('fails on a refused SMTP login and a secret others can read, saying what to do', async () => {
+    it('fails on a refused SMTP login, no SMSC listening and a secret others can read, saying what to do', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'aviso-doctor-'));
       const secretFile = join(dir, 'secret');
       writeFileSync(secretFile, 'x'.repeat(43));
       chmodSync(secretFile, 0o644);
+      const smsPort = await closedPort();
       const result = await runCliAsync(['doctor'], {
         ...env,
         AVISO_SECRET: undefined,
         AVISO_SECRET_FILE: secretFile,
         AVISO_EMAIL: `smtp://aviso:wrong@127.0.0.1:${smtpPort}`,
+        AVISO_SMS: `smpp://aviso:pw@127.0.0.1:${smsPort}`,
       });
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/^FAIL {2}channel email: SMTP 127\.0\.0\.1:\d+: .*\n {6}→ check AVISO_EMAIL/m);
       expect(result.stdout).toContain(
         `FAIL  secret: ${secretFile} is readable by others (mode 644)\n      → chmod 600 ${secretFile}`,
       );
-      expect(result.stderr.trim()).toBe('aviso: 2 problems: secret, channel email');
+      expect(result.stdout).toContain(
+        `FAIL  channel sms: smpp://aviso@127.0.0.1:${smsPort}: 0 of 1 binds up (no SMPP bind to 127.0.0.1:${smsPort} (connect ECONNREFUSED 127.0.0.1:${smsPort}; next try in`,
+      );
+      expect(result.stdout).toMatch(
+        /^FAIL {2}channel sms: .*\n {6}→ check AVISO_SMS \(host, port, user, password\) and the provider's firewall$/m,
+      );
+      expect(result.stderr.trim()).toBe('aviso: 3 problems: secret, channel sms, channel email');
     });
 
     it('refuses a database a newer Aviso migrated: doctor, migrate and migrate --dry-run', async () => {

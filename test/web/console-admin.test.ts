@@ -122,6 +122,9 @@ function adminPages(viewport: Viewport) {
     await page.getByLabel('Kielet (tärkeysjärjestyksessä)').fill('fi, sv, en');
     await page.getByLabel('Toinen operaattori hyväksyy jokaisen lähetyksen').check();
     await page.getByLabel('Näytä palvelu tämän Avison etusivun luettelossa').uncheck();
+    // Retention: the defaults shown, a shorter period for replies saved.
+    expect(await page.getByLabel('Toimitukset ja vastaanottajat (kuukautta)').inputValue()).toBe('13');
+    await page.getByLabel('Asukkaiden tekstiviestivastaukset (kuukautta)').fill('6');
     await page.getByRole('button', { name: 'Tallenna', exact: true }).click();
     await page.getByText('Asetukset tallennettiin.').waitFor();
     const saved = await suite.server.context.tenants.findTenant(suite.tenant.slug);
@@ -130,6 +133,8 @@ function adminPages(viewport: Viewport) {
     expect(saved?.settings.requireApproval).toBe(true);
     expect(saved?.settings.country).toBeNull();
     expect(saved?.settings.listed).toBe(false);
+    expect(saved?.settings.repliesRetentionMonths).toBe(6);
+    expect(saved?.settings.retentionMonths).toBe(13);
     await expectAccessible(page);
     expectNoProblems(watched);
     await watched.context.close();

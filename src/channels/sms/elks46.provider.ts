@@ -4,10 +4,11 @@
  * 46elks posts delivery reports (form fields id, status delivered|failed, delivered) to `whendelivered`;
  * it does not sign them, so the webhook's path carries a token only this server can make. SMS residents
  * send to the number (form fields direction=incoming, id, from, to, message, created) come to the same
- * address, set as the number's `sms_url`.
+ * address, set as the number's `sms_url`. Health: `GET /a1/me` (the account) with the same credentials.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
 import {
+  accountHealth,
   acceptedOrFailure,
   basic,
   httpSmsOptions,
@@ -68,5 +69,7 @@ export function elks46Provider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     },
   };
 
-  return httpSmsProvider({ name, send }, options.tps, callback, webhook);
+  const health = () =>
+    accountHealth(name, `${options.base}/a1/me`, { headers: { authorization }, timeoutMs: options.timeoutMs });
+  return httpSmsProvider({ name, send, health }, options.tps, callback, webhook);
 }

@@ -6,11 +6,12 @@
  * webhook secret) in `X-Gwapi-Signature`, whose claims are the status: a callback without a valid one is
  * refused. Without `webhookSecret` the webhook's path carries a token only this server can make. An SMS a
  * resident sends (MO: id, msisdn, receiver, message) comes the same way to the same address, set as the
- * account's MO webhook.
+ * account's MO webhook. Health: `GET /rest/me` (the account's credit) with the same token.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
 import {
+  accountHealth,
   failure,
   httpSmsOptions,
   httpSmsProvider,
@@ -161,8 +162,19 @@ export function gatewayApiProvider(url: URL, deps: HttpSmsDeps): ChannelProvider
     },
   };
 
+  const health = () =>
+    accountHealth(
+      name,
+      `${options.base}/rest/me`,
+      { headers: { authorization: `Token ${apiToken}` }, timeoutMs: options.timeoutMs },
+      (body) => {
+        const { credit, currency } = (body ?? {}) as { credit?: unknown; currency?: unknown };
+        const left = typeof credit === 'number' && typeof currency === 'string' ? `, credit ${credit} ${currency}` : '';
+        return { ok: true, detail: `credentials accepted${left}` };
+      },
+    );
   return httpSmsProvider(
-    { name, send: async (message) => (await sendBatch([message]))[0]!, sendBatch },
+    { name, send: async (message) => (await sendBatch([message]))[0]!, sendBatch, health },
     options.tps,
     callback,
     webhook,

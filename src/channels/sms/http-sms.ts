@@ -1,10 +1,11 @@
 /**
  * What the HTTP SMS providers (46elks, GatewayAPI, Twilio) share: one request with a time limit, the
  * reading of the answer into a send result (429 and 5xx and timeouts are temporary, other 4xx final with
- * the provider's reason), the options their URLs carry, and the webhook address receipts come back to.
+ * the provider's reason), the options their URLs carry, the webhook address receipts come back to, and the
+ * health check against the provider's account endpoint.
  */
 import { createHmac } from 'node:crypto';
-import type { ChannelProvider, ProviderWebhook, SendResult } from '../channel.js';
+import type { ChannelProvider, ProviderHealth, ProviderWebhook, SendResult } from '../channel.js';
 
 export interface HttpSmsDeps {
   /** The public base URL (AVISO_PUBLIC_URL) webhooks are reached at; no webhooks without one. */
@@ -35,16 +36,24 @@ export function httpSmsOptions(url: URL, defaultBase: string) {
   };
 }
 
+/** How long a health check waits for the provider's answer (readiness gives each check 5 s). */
+const HEALTH_TIMEOUT_MS = 4000;
+
 /** POSTs and reads the answer; a connection that never opened is `attempted: false`. */
-export async function post(
+export const post = (url: string, init: { headers: Record<string, string>; body: string; timeoutMs: number }) =>
+  request('POST', url, init);
+
+/** Sends one request and reads the answer (JSON when it parses, else the text). */
+async function request(
+  method: 'GET' | 'POST',
   url: string,
-  init: { headers: Record<string, string>; body: string; timeoutMs: number },
+  init: { headers: Record<string, string>; body?: string; timeoutMs: number },
 ): Promise<HttpAnswer | { error: string; attempted: boolean }> {
   try {
     const response = await fetch(url, {
-      method: 'POST',
+      method,
       headers: init.headers,
-      body: init.body,
+      ...(init.body === undefined ? {} : { body: init.body }),
       signal: AbortSignal.timeout(init.timeoutMs),
     });
     const text = await response.text();
@@ -79,6 +88,30 @@ export const postForm = (
     body: form.toString(),
     timeoutMs,
   });
+
+/**
+ * A provider's health from its account endpoint (a GET that needs the credentials and sends nothing): a
+ * 2xx answer is healthy unless `judge` finds otherwise in it, 401 and 403 are refused credentials, any
+ * other answer or none is failing. Used by /readyz and `aviso doctor`.
+ */
+export async function accountHealth(
+  name: string,
+  url: string,
+  init: { headers: Record<string, string>; timeoutMs: number },
+  judge: (body: unknown) => ProviderHealth = () => ({ ok: true, detail: 'credentials accepted' }),
+): Promise<ProviderHealth> {
+  const answer = await request('GET', url, {
+    headers: init.headers,
+    timeoutMs: Math.min(init.timeoutMs, HEALTH_TIMEOUT_MS),
+  });
+  if ('error' in answer) return { ok: false, detail: `${name}: ${answer.error}` };
+  if (answer.status === 401 || answer.status === 403)
+    return { ok: false, detail: `${name}: credentials refused (${answer.status})` };
+  if (answer.status < 200 || answer.status >= 300)
+    return { ok: false, detail: `${name}: ${answer.status} ${answer.text.slice(0, 200)}`.trim() };
+  const verdict = judge(answer.body);
+  return { ok: verdict.ok, detail: `${name}: ${verdict.detail}` };
+}
 
 /**
  * A failed answer as a send result. Throttling (429), the provider's own failures (5xx) and refused
@@ -145,7 +178,7 @@ export const webhookToken = (deps: HttpSmsDeps, key: string): string =>
  * message the provider accepted is then as far as Aviso can know, so it waits for no receipt.
  */
 export function httpSmsProvider(
-  parts: Pick<ChannelProvider, 'name' | 'send' | 'sendBatch'>,
+  parts: Pick<ChannelProvider, 'name' | 'send' | 'sendBatch' | 'health'>,
   tps: number,
   callback: string | undefined,
   webhook: ProviderWebhook,

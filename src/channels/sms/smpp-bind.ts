@@ -62,6 +62,25 @@ export class SmppBind {
     return this.state === 'bound';
   }
 
+  /**
+   * For a health check: binds if the session was never opened (it stays bound afterwards) and waits up to
+   * `waitMs` for the bind; undefined when bound, else why not (refused, unreachable, no answer in time).
+   */
+  async awaitBound(waitMs: number): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(
+        () => resolve(`no SMPP bind to ${this.options.host}:${this.options.port} within ${waitMs / 1000} s`),
+        waitMs,
+      );
+    });
+    try {
+      return await Promise.race([this.whenBound(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Sends one request and waits for its response (or the timeout, or the link's loss). */
   async request(command: string, fields: Record<string, unknown>): Promise<RequestOutcome> {
     const ready = await this.whenBound();

@@ -24,6 +24,9 @@ export interface SmppProviderDeps {
   onEvent?(event: string, detail: string): void;
 }
 
+/** How long a health check waits for a bind (readiness gives each check 5 s). */
+const HEALTH_WAIT_MS = 4000;
+
 /** The URL's options with their defaults; `tps=0` means no limit. */
 export function smppOptions(url: URL) {
   const number = (name: string, fallback: number, min: number): number => {
@@ -178,9 +181,13 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
     sendBatch: (messages) => Promise.all(messages.map(send)),
     onReceipt: (handler) => void receiptHandlers.push(handler),
     onInbound: (handler) => void inboundHandlers.push(handler),
+    // Binds open on the first send or the first health check, whichever comes first, and then stay bound:
+    // a server that only answers /readyz would otherwise report a healthy SMSC as down.
     async health() {
-      const bound = binds.filter((b) => b.bound).length;
-      return { ok: bound > 0, detail: `${name}: ${bound} of ${binds.length} binds up` };
+      const reasons = await Promise.all(binds.map((b) => b.awaitBound(HEALTH_WAIT_MS)));
+      const bound = reasons.filter((r) => r === undefined).length;
+      const why = reasons.find((r) => r !== undefined);
+      return { ok: bound > 0, detail: `${name}: ${bound} of ${binds.length} binds up${why ? ` (${why})` : ''}` };
     },
     close: async () => void (await Promise.all(binds.map((b) => b.close()))),
   };

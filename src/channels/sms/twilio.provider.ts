@@ -5,7 +5,8 @@
  * Status callbacks (form fields MessageSid, MessageStatus, ErrorCode) are signed: `X-Twilio-Signature`
  * is Base64(HMAC-SHA1(auth token, the callback URL followed by each form field's name and value, sorted by
  * name)); a callback without a valid signature is refused. An SMS a resident sends to the number comes,
- * signed the same way, to the same address set as the number's Messaging webhook (From, To, Body).
+ * signed the same way, to the same address set as the number's Messaging webhook (From, To, Body). Health:
+ * `GET /2010-04-01/Accounts/{sid}.json` with the same credentials, and the account's status `active`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type {
@@ -17,6 +18,7 @@ import type {
   WebhookRequest,
 } from '../channel.js';
 import {
+  accountHealth,
   acceptedOrFailure,
   basic,
   httpSmsOptions,
@@ -138,5 +140,17 @@ export function twilioProvider(url: URL, deps: HttpSmsDeps): ChannelProvider {
     },
   };
 
-  return httpSmsProvider({ name, send }, options.tps, callback, webhook);
+  const health = () =>
+    accountHealth(
+      name,
+      `${options.base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}.json`,
+      { headers: { authorization: account.authorization }, timeoutMs: options.timeoutMs },
+      (body) => {
+        const status = (body as { status?: unknown } | null)?.status;
+        return status === undefined || status === 'active'
+          ? { ok: true, detail: 'credentials accepted, account active' }
+          : { ok: false, detail: `the account is ${String(status)}` };
+      },
+    );
+  return httpSmsProvider({ name, send, health }, options.tps, callback, webhook);
 }

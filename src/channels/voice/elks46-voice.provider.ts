@@ -10,9 +10,11 @@
  * success is delivered; busy and failed — 46elks' state for a call nobody answered — are unanswered, to be
  * called again (retry-policy.ts). 46elks signs none of its callbacks, so their path carries a token only this
  * server can make. Needs AVISO_PUBLIC_URL: 46elks must reach the audio and the webhooks.
+ * Health: `GET /a1/me` (the account) with the same credentials.
  */
 import type { ChannelProvider, DeliveryReceipt, OutboundMessage, ProviderWebhook, SendResult } from '../channel.js';
 import {
+  accountHealth,
   acceptedOrFailure,
   basic,
   httpSmsOptions,
@@ -110,5 +112,7 @@ export function elks46VoiceProvider(url: URL, deps: HttpSmsDeps): ChannelProvide
     send,
     receiptSources: [name],
     webhooks: [webhook],
+    health: () =>
+      accountHealth(name, `${options.base}/a1/me`, { headers: { authorization }, timeoutMs: options.timeoutMs }),
   };
 }

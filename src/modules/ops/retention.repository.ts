@@ -40,6 +40,16 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
     return deleted;
   }
 
+  /** Runs a delete of at most `batch` rows until one deletes fewer; how many rows went in all. */
+  async function inBatches(deleteBatch: () => Promise<{ numDeletedRows: bigint }>): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const rows = Number((await deleteBatch()).numDeletedRows);
+      deleted += rows;
+      if (rows < batch) return deleted;
+    }
+  }
+
   /** Deletes up to `batch` rows at a time of `table` older than `before`, until none is left. */
   async function deleteOlder(
     table: 'inbox_messages' | 'audit_log',
@@ -178,20 +188,60 @@ export function retentionRepository(db: Kysely<Database>, batch = RETENTION_BATC
       deleteOlder('inbox_messages', tenantId, 'created_at', before),
     deleteAudit: (tenantId: TenantId, before: number) => deleteOlder('audit_log', tenantId, 'at', before),
 
-    /** Expired PINs and sessions, and rate-limit windows older than a day: of no use to anyone any more. */
+    /** SMS replies (numbers and texts) that came before `before`. */
+    deleteReplies: (tenantId: TenantId, before: number) =>
+      inBatches(() =>
+        db
+          .deleteFrom('sms_replies')
+          .where(
+            'id',
+            'in',
+            db
+              .selectFrom('sms_replies')
+              .select('id')
+              .where('tenant_id', '=', tenantId)
+              .where('received_at', '<', before)
+              .limit(batch),
+          )
+          .executeTakeFirst(),
+      ),
+
+    /**
+     * Expired PINs and sessions, and rate-limit windows older than a day: of no use to anyone any more.
+     * In statements of `batch` rows, as the rest: a PIN request or a login writes these same tables.
+     */
     async deleteExpired(now: number): Promise<{ pins: number; sessions: number; rateCounters: number }> {
-      const pins = await db.deleteFrom('pins').where('expires_at', '<=', now).executeTakeFirst();
-      const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
-      const counters = await db
-        .deleteFrom('rate_counters')
-        .where('window_start', '>=', 0)
-        .where('window_start', '<', now - 86_400_000)
-        .executeTakeFirst();
-      return {
-        pins: Number(pins.numDeletedRows),
-        sessions: Number(sessions.numDeletedRows),
-        rateCounters: Number(counters.numDeletedRows),
-      };
+      const pins = await inBatches(() =>
+        db
+          .deleteFrom('pins')
+          .where('id', 'in', db.selectFrom('pins').select('id').where('expires_at', '<=', now).limit(batch))
+          .executeTakeFirst(),
+      );
+      const sessions = await inBatches(() =>
+        db
+          .deleteFrom('sessions')
+          .where('id', 'in', db.selectFrom('sessions').select('id').where('expires_at', '<=', now).limit(batch))
+          .executeTakeFirst(),
+      );
+      // A window is its key and start; a negative start is a CAPTCHA claim, not a window (the login code prunes those).
+      const rateCounters = await inBatches(() =>
+        db
+          .deleteFrom('rate_counters')
+          .where(({ eb, refTuple, selectFrom }) =>
+            eb(
+              refTuple('key', 'window_start'),
+              'in',
+              selectFrom('rate_counters')
+                .select(['key', 'window_start'])
+                .where('window_start', '>=', 0)
+                .where('window_start', '<', now - 86_400_000)
+                .limit(batch)
+                .$asTuple('key', 'window_start'),
+            ),
+          )
+          .executeTakeFirst(),
+      );
+      return { pins, sessions, rateCounters };
     },
   };
 }

@@ -2,7 +2,8 @@
  * Retention: what the law lets a tenant keep, for as long as its settings say. Once a day (and on
  * `aviso retention`), per tenant: the deliveries and frozen recipient sets (numbers, emails) of messages
  * older than `retentionMonths` are reduced to counts — an audit entry per message keeps them — the dev
- * inbox forgets after `inboxRetentionDays`, the audit log after `auditRetentionYears`. Expired PINs and
+ * inbox forgets after `inboxRetentionDays`, the audit log after `auditRetentionYears`, residents' SMS replies
+ * after `repliesRetentionMonths` from when they came (or with their incident's recipient set, if sooner). Expired PINs and
  * sessions and old rate-limit windows go for every tenant. Everything in short batches.
  */
 import type { Logger } from 'pino';
@@ -23,6 +24,7 @@ export interface RetentionReport {
   messagesReduced: number;
   deliveries: number;
   recipients: number;
+  replies: number;
   inbox: number;
   audit: number;
   pins: number;
@@ -72,6 +74,7 @@ export function retentionService(deps: RetentionDeps) {
       deleted = await repo.deleteRecipients(tenant.id, deliveriesBefore);
       report.recipients += deleted;
     } while (deleted > 0);
+    report.replies += await repo.deleteReplies(tenant.id, monthsBefore(now, tenant.settings.repliesRetentionMonths));
     report.inbox += await repo.deleteInbox(tenant.id, now - tenant.settings.inboxRetentionDays * DAY_MS);
     report.audit += await repo.deleteAudit(tenant.id, monthsBefore(now, tenant.settings.auditRetentionYears * 12));
   }
@@ -83,6 +86,7 @@ export function retentionService(deps: RetentionDeps) {
         messagesReduced: 0,
         deliveries: 0,
         recipients: 0,
+        replies: 0,
         inbox: 0,
         audit: 0,
         pins: 0,

@@ -54,6 +54,8 @@ export interface TenantSettings {
   householdMode: boolean;
   /** Months a message's deliveries and recipients (numbers, emails) are kept; then only counts remain, in the audit log. */
   retentionMonths: number;
+  /** Months an SMS a resident sent back (a reply: number and text) is kept, from when it came. */
+  repliesRetentionMonths: number;
   /** Days the dev inbox keeps a message. */
   inboxRetentionDays: number;
   /** Years the audit log keeps an entry. */
@@ -92,6 +94,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   quietHours: null,
   householdMode: false,
   retentionMonths: 13,
+  repliesRetentionMonths: 13,
   inboxRetentionDays: 7,
   auditRetentionYears: 5,
   smsFooter: '',

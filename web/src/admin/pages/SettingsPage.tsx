@@ -1,8 +1,8 @@
 /**
  * The links to give out (portal, public map, embed code), and the tenant settings (name, languages,
  * service area, sender, footer, quiet hours, PIN length, calling unanswered notice calls again, approval,
- * TOTP, household mode, price, branding, tiles and their credit, embed origins). The server validates every
- * field and names the bad one, which the form shows.
+ * TOTP, household mode, price, retention, branding, tiles and their credit, embed origins). The server
+ * validates every field and names the bad one, which the form shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Alert, ErrorAlert, Loading } from '../../shared/components/feedback';
@@ -29,7 +29,16 @@ type TextKey =
   | 'brandColor'
   | 'tileUrl'
   | 'tileAttribution'
-  | 'embedOrigins';
+  | 'embedOrigins'
+  | RetentionKey;
+/** The retention periods, each a whole number of its unit. */
+const RETENTION_KEYS = [
+  'retentionMonths',
+  'repliesRetentionMonths',
+  'inboxRetentionDays',
+  'auditRetentionYears',
+] as const;
+type RetentionKey = (typeof RETENTION_KEYS)[number];
 type FlagKey = 'requireApproval' | 'requireTotp' | 'householdMode' | 'listed';
 type Form = Record<TextKey, string> & Record<FlagKey, boolean>;
 
@@ -57,6 +66,7 @@ function toForm(settings: SettingsView): Form {
     tileUrl: text(settings.tileUrl),
     tileAttribution: text(settings.tileAttribution),
     embedOrigins: Array.isArray(settings.embedOrigins) ? settings.embedOrigins.join('\n') : '',
+    ...(Object.fromEntries(RETENTION_KEYS.map((k) => [k, text(settings[k])])) as Record<RetentionKey, string>),
   };
 }
 
@@ -93,6 +103,7 @@ function fromForm(form: Form): SettingsChange {
     tileUrl: form.tileUrl.trim() || null,
     tileAttribution: form.tileAttribution.trim() || null,
     embedOrigins: form.embedOrigins.split(/\s+/).filter(Boolean),
+    ...Object.fromEntries(RETENTION_KEYS.map((k) => [k, Number(form[k])])),
   };
 }
 
@@ -225,6 +236,21 @@ export function SettingsPage({ session }: { session: ConsoleSession }) {
             />
           </div>
           <TextField label={t('admin.settings.price')} value={form.price} onValue={set('price')} />
+          <fieldset>
+            <legend class="label">{t('admin.settings.retention')}</legend>
+            <div class="grid-2">
+              {RETENTION_KEYS.map((key) => (
+                <TextField
+                  key={key}
+                  label={t(`admin.settings.${key}`)}
+                  type="number"
+                  min="1"
+                  value={form[key]}
+                  onValue={set(key)}
+                />
+              ))}
+            </div>
+          </fieldset>
           <Checkbox
             label={t('admin.settings.requireApproval')}
             checked={form.requireApproval}
