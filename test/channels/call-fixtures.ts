@@ -35,6 +35,8 @@ export interface FormRequest {
   url: string;
   headers: IncomingHttpHeaders;
   form: Record<string, string>;
+  /** The body as it came (for the APIs that take JSON). */
+  text: string;
 }
 
 /** A stand-in API: every request's body read as a form and handed to `handle`, which answers it. */
@@ -50,6 +52,7 @@ export async function formServer(
         url: req.url ?? '',
         headers: req.headers,
         form: Object.fromEntries(new URLSearchParams(text)),
+        text,
       });
       const plain = typeof answer.body === 'string';
       res.writeHead(answer.status, { 'content-type': plain ? 'text/plain' : 'application/json' });

@@ -1,11 +1,12 @@
 /**
  * One notice to every kind of recipient at once, each through a stand-in of a real provider: SMS through
- * 46elks, failing over to Twilio for a number 46elks cannot take; two landlines called through 46elks (one
+ * 46elks, failing over to Twilio for a number 46elks cannot take and on to GatewayAPI for one neither takes; two landlines called through 46elks (one
  * presses 1, one does not answer and is called again after the tenant's interval); an email through a real
  * SMTP server; a browser through a push service that checks VAPID and decrypts the payload. Receipts come back
  * the way each provider posts them, a resident's question and another's STOP come back as SMS, and the
  * counts end right. On both databases.
  */
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -21,13 +22,23 @@ import { browserSubscription, decryptPush, startPushService, type PushService } 
 const MOBILE = '+358401110001';
 /** 46elks answers 503 for this one: it goes through Twilio. */
 const MOBILE_VIA_TWILIO = '+358401110002';
+/** Neither 46elks nor Twilio takes this one: it goes through GatewayAPI. */
+const MOBILE_VIA_GATEWAY = '+358401110005';
 const CONFIRMS = '+35834110003';
 const ANSWERS_LATER = '+35834110004';
 const EMAIL = 'asukas@example.fi';
 const SENDER_NUMBER = '+46766861004';
 const TWILIO_SID = 'AC0123456789abcdef0123456789abcdef';
 const TWILIO_TOKEN = 'twilio-auth-token';
+const GATEWAY_SECRET = 'gateway-webhook-secret';
 const REDIAL_MS = 5 * 60_000;
+
+/** A JWT (HS256) as GatewayAPI signs its callbacks with the webhook's secret: the claims are the callback. */
+function gatewaySignature(claims: object, secret: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
 
 const postForm = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
   fetch(url, {
@@ -36,17 +47,22 @@ const postForm = (url: string, form: Record<string, string>, headers: Record<str
     body: new URLSearchParams(form).toString(),
   });
 
-/** 46elks' and Twilio's SMS APIs in one stand-in: each request recorded, answered as the provider answers. */
+/** 46elks', Twilio's and GatewayAPI's SMS APIs in one stand-in: each request recorded, answered as the provider answers. */
 async function smsApis() {
   const requests: FormRequest[] = [];
   const server = await formServer((request) => {
     requests.push(request);
     if (request.method === 'POST' && request.url === '/a1/sms') {
-      if (request.form.to === MOBILE_VIA_TWILIO) return { status: 503, body: 'Service unavailable' };
+      if (request.form.to === MOBILE_VIA_TWILIO || request.form.to === MOBILE_VIA_GATEWAY)
+        return { status: 503, body: 'Service unavailable' };
       return { status: 200, body: { status: 'created', id: `s${requests.length}`, to: request.form.to, parts: 1 } };
     }
-    if (request.method === 'POST' && request.url === `/2010-04-01/Accounts/${TWILIO_SID}/Messages.json`)
+    if (request.method === 'POST' && request.url === `/2010-04-01/Accounts/${TWILIO_SID}/Messages.json`) {
+      if (request.form.To === MOBILE_VIA_GATEWAY)
+        return { status: 503, body: { code: 20500, message: 'Internal Server Error', status: 503 } };
       return { status: 201, body: { sid: `SM${requests.length}`, status: 'queued', to: request.form.To } };
+    }
+    if (request.method === 'POST' && request.url === '/rest/mtsms') return { status: 200, body: { ids: [4242] } };
     return { status: 404, body: 'not found' };
   });
   return {
@@ -54,6 +70,13 @@ async function smsApis() {
     requests,
     elks: () => requests.filter((r) => r.url === '/a1/sms'),
     twilio: () => requests.filter((r) => r.url.endsWith('/Messages.json')),
+    gateway: () =>
+      requests
+        .filter((r) => r.url === '/rest/mtsms')
+        .map(
+          (r) =>
+            JSON.parse(r.text) as { message: string; recipients: Array<{ msisdn: number }>; callback_url?: string },
+        ),
   };
 }
 
@@ -93,6 +116,7 @@ for (const kind of TEST_DATABASES) {
           sms: [
             `46elks://elksuser:elkspass@api.46elks.com?from=MantanVesi&base=${base}`,
             `twilio://${TWILIO_SID}:${TWILIO_TOKEN}@api.twilio.com?from=${encodeURIComponent(SENDER_NUMBER)}&base=${base}`,
+            `gatewayapi://gwtoken@gatewayapi.com?from=MantanVesi&webhookSecret=${GATEWAY_SECRET}&base=${base}`,
           ].join(','),
           voice: `46elks://elksuser:elkspass@api.46elks.com?from=${encodeURIComponent(SENDER_NUMBER)}&base=${encodeURIComponent(voice.base)}`,
           email: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}?from=hairiot@example.fi`,
@@ -119,6 +143,7 @@ for (const kind of TEST_DATABASES) {
       const people = [
         { type: 'mobile' as const, value: MOBILE },
         { type: 'mobile' as const, value: MOBILE_VIA_TWILIO },
+        { type: 'mobile' as const, value: MOBILE_VIA_GATEWAY },
         { type: 'landline' as const, value: CONFIRMS },
         { type: 'landline' as const, value: ANSWERS_LATER },
         { type: 'email' as const, value: EMAIL },
@@ -140,7 +165,7 @@ for (const kind of TEST_DATABASES) {
       const preview = (await post(`/incidents/${incidentId}/preview`, {})).json<{
         endpoints: Record<string, number>;
       }>();
-      expect(preview.endpoints).toMatchObject({ sms: 2, voice: 2, email: 1, push: 1 });
+      expect(preview.endpoints).toMatchObject({ sms: 3, voice: 2, email: 1, push: 1 });
       const message = await post(`/incidents/${incidentId}/messages`, { texts: { fi: 'Vesikatko Koulukadulla.' } });
       expect(message.statusCode, message.body).toBe(201);
       const messageId = message.json<{ id: string }>().id;
@@ -168,10 +193,18 @@ for (const kind of TEST_DATABASES) {
 
       // SMS: one through 46elks, one failed over to Twilio, which the message's status says.
       expect(sms.elks().map((r) => r.form.to)).toEqual(expect.arrayContaining([MOBILE, MOBILE_VIA_TWILIO]));
-      expect(sms.twilio().map((r) => r.form.To)).toEqual([MOBILE_VIA_TWILIO]);
-      expect((await view()).failovers).toEqual([
-        { reason: expect.stringMatching(/^46elks:\/\/elksuser@127\.0\.0\.1:\d+: 503 Service unavailable$/), count: 1 },
-      ]);
+      expect(sms.twilio().map((r) => r.form.To)).toEqual(
+        expect.arrayContaining([MOBILE_VIA_TWILIO, MOBILE_VIA_GATEWAY]),
+      );
+      expect(sms.gateway().map((g) => g.recipients)).toEqual([[{ msisdn: Number(MOBILE_VIA_GATEWAY.slice(1)) }]]);
+      expect((await view()).failovers).toEqual(
+        expect.arrayContaining([
+          {
+            reason: expect.stringMatching(/^46elks:\/\/elksuser@127\.0\.0\.1:\d+: 503 Service unavailable$/),
+            count: 1,
+          },
+        ]),
+      );
       // The email, read back as a mail system reads it.
       expect(mails.map((m) => [m.text?.includes('Vesikatko Koulukadulla.'), m.headers.get('auto-submitted')])).toEqual([
         [true, 'auto-generated'],
@@ -194,7 +227,7 @@ for (const kind of TEST_DATABASES) {
           })
         ).status,
       ).toBe(204);
-      const twilioSent = sms.twilio()[0]!;
+      const twilioSent = sms.twilio().find((r) => r.form.To === MOBILE_VIA_TWILIO)!;
       const callback = twilioSent.form.StatusCallback!;
       const status = { MessageSid: `SM${sms.requests.indexOf(twilioSent) + 1}`, MessageStatus: 'delivered' };
       const forged = await postForm(callback, status, {
@@ -205,20 +238,36 @@ for (const kind of TEST_DATABASES) {
         'x-twilio-signature': twilioSignature(TWILIO_TOKEN, callback, status),
       });
       expect(signed.status).toBe(204);
+      // GatewayAPI's status, signed with the webhook's secret, to the callback address the send gave it.
+      const report = {
+        id: 4242,
+        msisdn: Number(MOBILE_VIA_GATEWAY.slice(1)),
+        time: 1_772_445_605,
+        status: 'DELIVERED',
+      };
+      const gatewayCallback = sms.gateway()[0]!.callback_url!;
+      const gatewayPost = (secret: string) =>
+        fetch(gatewayCallback, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-gwapi-signature': gatewaySignature(report, secret) },
+          body: JSON.stringify(report),
+        });
+      expect((await gatewayPost('guessed')).status).toBe(403);
+      expect((await gatewayPost(GATEWAY_SECRET)).status).toBe(204);
 
       // Calls: the 1 recorded, the unanswered one waits for the tenant's interval.
       await expect.poll(() => voice.calls.filter((c) => c.hangup !== undefined).length, { timeout: 30_000 }).toBe(2);
-      await counts({ queued: 1, sent: 1, delivered: 4, acknowledged: 1, failed: 0 });
+      await counts({ queued: 1, sent: 1, delivered: 5, acknowledged: 1, failed: 0 });
       t.clock.set(start + REDIAL_MS);
       await t.context.dispatch.runtime.drain();
       await expect.poll(() => voice.calls.filter((c) => c.hangup !== undefined).length, { timeout: 30_000 }).toBe(3);
-      await counts({ queued: 0, sent: 1, delivered: 5, acknowledged: 1, failed: 0 });
+      await counts({ queued: 0, sent: 1, delivered: 6, acknowledged: 1, failed: 0 });
       expect(voice.calls.map((c) => `${c.form.to} ${c.outcome}`).sort()).toEqual([
         `${CONFIRMS} press-1`,
         `${ANSWERS_LATER} answer`,
         `${ANSWERS_LATER} failed`,
       ]);
-      expect(await view()).toMatchObject({ status: 'sent', total: 6 });
+      expect(await view()).toMatchObject({ status: 'sent', total: 7 });
 
       // Replies: a question through 46elks' inbound webhook (the same checked address as its reports) is listed
       // on the incident; a STOP through Twilio's (signed) opts that number out and is confirmed once.
@@ -257,7 +306,7 @@ for (const kind of TEST_DATABASES) {
         >();
       await expect.poll(async () => (await followUpView()).delivered, { timeout: 30_000 }).toBe(2 + 1); // both calls and the push; the SMS waits for its receipt
       expect(await followUpView()).toMatchObject({
-        total: 6,
+        total: 7,
         failed: 1,
         failures: [{ reason: 'opted out (STOP)', count: 1 }],
       });
