@@ -66,6 +66,14 @@ export async function formServer(
   };
 }
 
+/** A form POST as the providers make their callbacks (and residents' SMS) to the app. */
+export const postForm = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+
 /** What GET of a call's audio answered. */
 export async function fetchAudio(url: string): Promise<{ status: number; type: string | null; riff: boolean }> {
   const audio = await fetch(url);
@@ -146,12 +154,6 @@ export interface Call {
  */
 export async function elks46Calls(script: Record<string, Outcome[]>) {
   const calls: Call[] = [];
-  const post = (url: string, form: Record<string, string>) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
 
   async function run(call: Call, id: string): Promise<void> {
     const { form } = call;
@@ -160,13 +162,13 @@ export async function elks46Calls(script: Record<string, Outcome[]>) {
       const start = JSON.parse(form.voice_start!) as { ivr: string; next: string };
       call.audio = await fetchAudio(start.ivr);
       if (call.outcome === 'press-1') {
-        const next = await post(start.next, { callid: id, from: form.from!, to: form.to!, result: '1' });
+        const next = await postForm(start.next, { callid: id, from: form.from!, to: form.to!, result: '1' });
         const action = (await next.json()) as Record<string, string>;
         call.next = { status: next.status, action, audio: await fetchAudio(action.play!) };
       }
     }
     const state = answered ? 'success' : call.outcome;
-    const report = await post(form.whenhangup!, {
+    const report = await postForm(form.whenhangup!, {
       id,
       direction: 'outgoing',
       from: form.from!,

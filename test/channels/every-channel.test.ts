@@ -16,7 +16,7 @@ import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { createTestApp, type TestApp } from '../app.js';
 import { TEST_DATABASES } from '../databases.js';
 import { addPerson, buildTown, tokenHeaders } from '../dispatch/fixtures.js';
-import { elks46Calls, formServer, freePort, type FormRequest } from './call-fixtures.js';
+import { elks46Calls, formServer, freePort, postForm, type FormRequest } from './call-fixtures.js';
 import { browserSubscription, decryptPush, startPushService, type PushService } from './peers/push-service.js';
 
 const MOBILE = '+358401110001';
@@ -39,13 +39,6 @@ function gatewaySignature(claims: object, secret: string): string {
   const head = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
-
-const postForm = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
 
 /** 46elks', Twilio's and GatewayAPI's SMS APIs in one stand-in: each request recorded, answered as the provider answers. */
 async function smsApis() {
