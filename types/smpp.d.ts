@@ -11,6 +11,8 @@ declare module 'smpp' {
     [field: string]: unknown;
     response(fields?: Record<string, unknown>): PDU;
     isResponse(): boolean;
+    /** The PDU's bytes; encoding its fields replaces them with their encoded form (short_message a Buffer). */
+    toBuffer(): Buffer;
   }
 
   export const PDU: new (command: string, fields?: Record<string, unknown>) => PDU;

@@ -110,7 +110,10 @@ export interface ChannelProvider {
   /** Messages per second this provider accepts; dispatch paces itself to it. */
   readonly maxPerSecond: number;
   send(message: OutboundMessage): Promise<SendResult>;
-  /** Optional batch send; providers without one get `send` called per message. */
+  /**
+   * A provider whose API takes many messages in one request (an HTTP batch, a bulk insert). Without one,
+   * `send` is called per message, and each answer is recorded as it comes rather than with its chunk's.
+   */
   sendBatch?(messages: OutboundMessage[]): Promise<SendResult[]>;
   /** Delivery receipts pushed by the provider (SMPP deliver_sm, HTTP callbacks). */
   onReceipt?(handler: (receipt: DeliveryReceipt) => void): void;

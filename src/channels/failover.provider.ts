@@ -47,7 +47,9 @@ export function failoverProvider(providers: ChannelProvider[]): ChannelProvider 
     idempotent: providers.every((p) => p.idempotent === true),
     webhooks: providers.flatMap((p) => p.webhooks ?? []),
     send: async (message) => (await sendBatch([message]))[0]!,
-    sendBatch,
+    // A batch only where a provider takes one (what the first leaves goes on to it in one call); else
+    // each message's answer is there as soon as it comes, not when its chunk's last one is.
+    ...(providers.some((p) => p.sendBatch) ? { sendBatch } : {}),
     onReceipt: (handler: (receipt: DeliveryReceipt) => void) => {
       for (const p of providers) p.onReceipt?.(handler);
     },

@@ -8,6 +8,7 @@ import type { ChannelProvider, DeliveryReceipt, OutboundMessage } from '../../sr
 import { smppProvider } from '../../src/channels/sms/smpp.provider.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { startNetSmppSmsc, until, type NetSmppSmsc } from './net-smpp.js';
+import { sendEach } from './send-each.js';
 
 const sms = (id: string, to: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
   id,
@@ -52,7 +53,10 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     const smsc = await peer({ mode: 'stall' });
     const p = provider(smsc.port, '&timeout=0.3&window=2');
     const started = performance.now();
-    const results = await p.sendBatch!(['1', '2', '3', '4', '5'].map((n) => sms(n, `+35840123456${n}`, `viesti ${n}`)));
+    const results = await sendEach(
+      p,
+      ['1', '2', '3', '4', '5'].map((n) => sms(n, `+35840123456${n}`, `viesti ${n}`)),
+    );
     expect(results.every((r) => r.status === 'failed' && r.retryable)).toBe(true);
     expect(results[0]!.error).toMatch(/no submit_sm_resp within 0.3 s/);
     // Settled in time: two in the window time out, the rest fail fast while the link is re-bound.
@@ -94,17 +98,17 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
       Array.from({ length: 50 }, (_, i) =>
         sms(`m${from + i}`, `+3584010${String(from + i).padStart(5, '0')}`, `viesti ${from + i}`),
       );
-    expect((await p.sendBatch!(batch(0))).every((r) => r.status === 'sent')).toBe(true);
+    expect((await sendEach(p, batch(0))).every((r) => r.status === 'sent')).toBe(true);
     expect(first.bound()).toBe(2);
 
     await first.kill();
-    const lost = await p.sendBatch!(batch(50));
+    const lost = await sendEach(p, batch(50));
     expect(lost.every((r) => r.status === 'failed' && r.retryable)).toBe(true);
     const second = await peer({ port });
     // Retried as dispatch retries: until taken. Backoff with jitter, never more sessions than configured.
     let pending = batch(50);
     for (let round = 0; pending.length > 0 && round < 100; round++) {
-      const results = await p.sendBatch!(pending);
+      const results = await sendEach(p, pending);
       pending = pending.filter((_, i) => results[i]!.status !== 'sent');
       if (pending.length) await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -125,7 +129,7 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     const p = provider(smsc.port, '&country=FI');
     const long = 'Vesikatko Koulukatu 5, Mänttä: vesi on poikki huomenna 9.00-12.00 putkityön vuoksi. '.repeat(2);
     const expiresAt = Date.UTC(2026, 11, 24, 18, 30, 0);
-    const results = await p.sendBatch!([
+    const results = await sendEach(p, [
       sms('g', '+358401234567', 'ä ö å € [ ]', { expiresAt }),
       sms('u', '+358401234568', 'Klo 9–12'),
       sms('c', '+358401234569', long),
@@ -185,7 +189,7 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     const p = provider(smsc.port);
     const receipts: DeliveryReceipt[] = [];
     p.onReceipt!((r) => receipts.push(r));
-    const [refused, undeliverable] = await p.sendBatch!([
+    const [refused, undeliverable] = await sendEach(p, [
       sms('r', '+358401234999', 'x'),
       sms('u', '+358401230000', 'y'),
     ]);

@@ -8,6 +8,7 @@ import { splitSms, smsEncoding } from '../../src/channels/sms/sms-encoding.js';
 import { startSmsc, type Smsc } from '../../src/channels/sms/smsc-simulator.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { requireNetSmpp } from './net-smpp.js';
+import { sendEach } from './send-each.js';
 
 describe('SMS encoding', () => {
   it('keeps Finnish and Swedish letters in GSM-7; a dash or curly quote forces UCS-2', () => {
@@ -40,7 +41,7 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
     const receipts: DeliveryReceipt[] = [];
     provider.onReceipt!((r) => receipts.push(r));
     const long = 'Vesikatko Koulukatu 5, Mänttä: vesi on poikki huomenna 9.00-12.00 putkityön vuoksi. '.repeat(3);
-    const results = await provider.sendBatch!([
+    const results = await sendEach(provider, [
       { id: 'a', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'Vesikatko huomenna, Åbo' },
       { id: 'b', tenantId: 't', channel: 'sms', to: '+358401234568', text: 'Lämpökatko klo 9–12' },
       { id: 'c', tenantId: 't', channel: 'sms', to: '+358401234569', text: long },
@@ -74,7 +75,8 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
 
     const slow = await startSmsc(0, { tps: 2 });
     const provider = smppProvider(new URL(`smpp://a:b@127.0.0.1:${slow.port}`), { clock: systemClock });
-    const results = await provider.sendBatch!(
+    const results = await sendEach(
+      provider,
       ['1', '2', '3', '4'].map((id) => ({ id, tenantId: 't', channel: 'sms' as const, to: '+358401234567', text: id })),
     );
     expect(
@@ -95,7 +97,7 @@ describe('failover between SMS providers', () => {
       smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${primary.port}`), { clock: systemClock }),
       smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${backup.port}`), { clock: systemClock }),
     ]);
-    const [result] = await provider.sendBatch!([
+    const [result] = await sendEach(provider, [
       { id: 'f1', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'varalla' },
     ]);
     expect(result).toMatchObject({ status: 'sent', provider: `smpp://aviso@127.0.0.1:${backup.port}` });

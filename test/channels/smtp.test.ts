@@ -3,6 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpProvider } from '../../src/channels/email/smtp.provider.js';
+import { sendEach } from './send-each.js';
 
 describe('SMTP email provider against a real SMTP server on loopback', () => {
   const received: ParsedMail[] = [];
@@ -64,7 +65,7 @@ describe('SMTP email provider against a real SMTP server on loopback', () => {
 
   it('fails every message with the reason when the login is wrong', async () => {
     const provider = smtpProvider(new URL(`smtp://aviso:wrong@127.0.0.1:${port}?from=hairiot@example.fi`));
-    const [result] = await provider.sendBatch!([
+    const [result] = await sendEach(provider, [
       { id: 'd3', tenantId: 't', channel: 'email', to: 'a@example.fi', text: 'x' },
     ]);
     expect(result).toMatchObject({ id: 'd3', status: 'failed' });

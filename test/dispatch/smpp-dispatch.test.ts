@@ -5,11 +5,12 @@
  * message's status; early receipts are kept until their delivery is recorded; pacing is shared.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import { asTenantId } from '../../src/kernel/tenant-id.js';
-import { deliveryRepository } from '../../src/modules/dispatch/delivery.repository.js';
+import { deliveryRepository, ReceiptsNotKeptError } from '../../src/modules/dispatch/delivery.repository.js';
 import { sharedPacer } from '../../src/modules/dispatch/pacer.js';
 import { receiptWriter } from '../../src/modules/dispatch/receipt-writer.js';
 import type { MessageView } from '../../src/modules/dispatch/message.service.js';
@@ -360,6 +361,56 @@ for (const kind of TEST_DATABASES) {
       );
       expect(await deliveries.matchWaitingReceipts(now, 100)).toBe(1);
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 0, delivered: 1, failed: 0 });
+      await context.dispatch.runtime.stop();
+    });
+  });
+
+  describe(`receipts of one kind [${kind}]`, () => {
+    let database: FreshDatabase;
+    beforeAll(async () => {
+      database = await freshDatabase(kind);
+    });
+    afterAll(() => database?.drop());
+
+    it('are written in one statement; when the unmatched cannot be kept, only they are tried again', async () => {
+      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
+      const tenant = await buildTown(context);
+      await addMobiles(context, tenant, 'Koulukatu', numbers('6', 1));
+      const message = await send(context, tenant, KOULUKATU, 'Yhdellä lauseella');
+      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
+      const tenantId = asTenantId(tenant.id);
+      const provider = 'smpp://one@h:1';
+      const now = Date.now();
+      const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
+      const sent = { seq: 0, status: 'sent' as const, provider, providerId: 'one-0', error: null, attempted: true };
+      await deliveries.recordResults(tenantId, message.id, 0, claim!, [{ ...sent, answer: null }], now, now + 60_000);
+      const errors: unknown[] = [];
+      const writer = receiptWriter({
+        deliveries,
+        now: () => Date.now(),
+        acknowledging: () => false,
+        onError: (error) => errors.push(error),
+      });
+      const kept = () =>
+        database.db.kysely
+          .selectFrom('delivery_receipts')
+          .select('provider_id')
+          .where('provider', '=', provider)
+          .execute();
+      // The table the unmatched are kept in is away for a moment: the match is written all the same.
+      await sql`alter table delivery_receipts rename to delivery_receipts_away`.execute(database.db.kysely);
+      writer.add({ provider, providerId: 'one-0', status: 'delivered', at: now });
+      writer.add({ provider, providerId: 'one-unknown', status: 'delivered', at: now });
+      await writer.flush();
+      await sql`alter table delivery_receipts_away rename to delivery_receipts`.execute(database.db.kysely);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(ReceiptsNotKeptError);
+      expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 0, delivered: 1 });
+      expect(writer.pending).toBe(1);
+      await writer.flush();
+      expect(writer.pending).toBe(0);
+      expect(await kept()).toEqual([{ provider_id: 'one-unknown' }]);
+      writer.stop();
       await context.dispatch.runtime.stop();
     });
   });

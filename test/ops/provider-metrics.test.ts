@@ -12,6 +12,7 @@ import { startSmsc, type Smsc } from '../../src/channels/sms/smsc-simulator.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createMetrics } from '../../src/modules/ops/metrics.js';
 import { parsePrometheus, valueOf } from './prometheus-text.js';
+import { sendEach } from '../channels/send-each.js';
 
 describe('provider metrics against the SMSC simulator', () => {
   let smsc: Smsc;
@@ -29,7 +30,7 @@ describe('provider metrics against the SMSC simulator', () => {
     const channel = failoverProvider([refusing, working].map((p) => meteredProvider(p, metrics.meter, systemClock)));
     const receipts: DeliveryReceipt[] = [];
     channel.onReceipt!((r) => receipts.push(r));
-    const results = await channel.sendBatch!([
+    const results = await sendEach(channel, [
       { id: 'a', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'Vesikatko huomenna' },
       { id: 'b', tenantId: 't', channel: 'sms', to: '+358401230000', text: 'ei perille' },
     ]);

@@ -109,7 +109,6 @@ export function smtpProvider(url: URL, options: SmtpOptions = {}): ChannelProvid
     channel: 'email',
     maxPerSecond: rate,
     send,
-    sendBatch: (messages) => Promise.all(messages.map(send)),
     /** Connects and logs in (when the URL has a user), as a send would; nothing is sent. */
     async health() {
       const server = `${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 25)}`;

@@ -199,7 +199,7 @@ export class SmppBind {
     const socket = session.socket;
     if (socket.writableCorked === 0) {
       socket.cork();
-      process.nextTick(() => socket.uncork());
+      setImmediate(() => socket.uncork());
     }
     return session.send(pdu, onResponse);
   }

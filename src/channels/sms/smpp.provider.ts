@@ -17,6 +17,7 @@ import { destinationAddress, originatorNumber, sourceAddress } from './smpp-addr
 import { SmppBind } from './smpp-bind.js';
 import { isReceipt, parseReceipt } from './smpp-receipt.js';
 import { isTemporarySmppStatus, smppStatusName } from './smpp-status.js';
+import { smsPartBytes } from './sms-bytes.js';
 import { splitSms } from './sms-encoding.js';
 
 export interface SmppProviderDeps {
@@ -46,11 +47,41 @@ export function smppOptions(url: URL) {
   };
 }
 
+const two = (n: number) => String(n).padStart(2, '0');
+
 /** `YYMMDDhhmmss000+` (SMPP 3.4 §7.1.1, absolute UTC) for a validity period. */
 function smppTime(at: number): string {
   const d = new Date(at);
-  const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}000+`;
+}
+
+interface EncodedText {
+  dataCoding: number;
+  parts: Buffer[];
+}
+
+/** Texts encoded lately: a notice goes to thousands with a handful of texts (one per language and address). */
+const ENCODED_TEXTS_KEPT = 256;
+
+function textEncoder() {
+  const encoded = new Map<string, EncodedText>();
+  let validityOf: { at: number; text: string } | undefined;
+  return {
+    text(text: string): EncodedText {
+      let found = encoded.get(text);
+      if (!found) {
+        const { encoding, parts } = splitSms(text);
+        found = { dataCoding: encoding === 'GSM-7' ? 0x00 : 0x08, parts: parts.map((p) => smsPartBytes(p, encoding)) };
+        if (encoded.size >= ENCODED_TEXTS_KEPT) encoded.clear();
+        encoded.set(text, found);
+      }
+      return found;
+    },
+    validity(at: number): string {
+      if (validityOf?.at !== at) validityOf = { at, text: smppTime(at) };
+      return validityOf.text;
+    },
+  };
 }
 
 export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider {
@@ -78,6 +109,7 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
       }),
   );
   let next = 0;
+  const encoder = textEncoder();
 
   /** A mobile-originated SMS: its text as the smpp library decoded it (GSM-7, Latin-1 or UCS-2). */
   function onMobileOriginated(pdu: PDU): void {
@@ -112,8 +144,7 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
 
   async function send(message: OutboundMessage): Promise<SendResult> {
     const bind = binds[next++ % binds.length]!;
-    const { encoding, parts } = splitSms(message.text);
-    const dataCoding = encoding === 'GSM-7' ? 0x00 : 0x08;
+    const { dataCoding, parts } = encoder.text(message.text);
     const source = sourceAddress(message.from ?? options.source, options.country);
     const destination = destinationAddress(message.to);
     const reference = randomInt(256);
@@ -131,8 +162,8 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
         destination_addr: destination.addr,
         registered_delivery: 1,
         data_coding: dataCoding,
-        ...(message.expiresAt ? { validity_period: smppTime(message.expiresAt) } : {}),
-        short_message: udh ? { udh, message: parts[i] } : parts[i],
+        ...(message.expiresAt ? { validity_period: encoder.validity(message.expiresAt) } : {}),
+        short_message: udh ? { udh, message: parts[i]! } : parts[i]!,
       });
       if (!outcome.ok) {
         // A text none of whose parts reached the SMSC was not tried: the SMSC was away.
@@ -178,7 +209,6 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
     maxPerSecond: options.tps > 0 ? options.tps * options.binds : Infinity,
     receiptSources: [name],
     send,
-    sendBatch: (messages) => Promise.all(messages.map(send)),
     onReceipt: (handler) => void receiptHandlers.push(handler),
     onInbound: (handler) => void inboundHandlers.push(handler),
     // Binds open on the first send or the first health check, whichever comes first, and then stay bound:

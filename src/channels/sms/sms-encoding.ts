@@ -4,10 +4,24 @@
  * why message texts are normalised before sending. The one SMS counter: the sender splits by it, the
  * preview counts by it, and the console's live counter imports it as is (pure, no imports).
  */
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXTENDED = '^{}\\[~]|€\f';
-const BASIC = new Set(GSM_BASIC);
+/** The GSM 03.38 default alphabet in code order (0x1B, the escape to the extension table, included). */
+export const GSM_ALPHABET =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1BÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+/** The extension table's characters and their codes (each sent after 0x1B). */
+export const GSM_EXTENSION: Readonly<Record<string, number>> = {
+  '\f': 0x0a,
+  '^': 0x14,
+  '{': 0x28,
+  '}': 0x29,
+  '\\': 0x2f,
+  '[': 0x3c,
+  '~': 0x3d,
+  ']': 0x3e,
+  '|': 0x40,
+  '€': 0x65,
+};
+const GSM_EXTENDED = Object.keys(GSM_EXTENSION).join('');
+const BASIC = new Set(GSM_ALPHABET.replace('\x1B', ''));
 const EXTENDED = new Set(GSM_EXTENDED);
 
 export type SmsEncoding = 'GSM-7' | 'UCS-2';

@@ -8,7 +8,7 @@
  * Both run in the receipt writer's transaction, matching calls still waiting for their end by the
  * provider's id (the index of deliveries waiting for a receipt).
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Engine } from '../../db/engines/engine.js';
 import type { ReceiptRow } from './delivery.repository.js';
@@ -19,7 +19,7 @@ import { UNANSWERED_PREFIX } from './retry-policy.js';
  * end is among these receipts: matched with it, they are not left behind when the end closes the call.
  */
 export async function keptAcknowledgements(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   engine: Engine,
   receipts: readonly ReceiptRow[],
 ): Promise<ReceiptRow[]> {
@@ -42,7 +42,7 @@ export async function keptAcknowledgements(
 
 /** Records the acknowledgement on the calls these provider ids name (the first one counts); the ids matched. */
 export async function acknowledgeCalls(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   engine: Engine,
   provider: string,
   ids: readonly string[],
@@ -61,7 +61,7 @@ export async function acknowledgeCalls(
 
 /** Puts the unanswered calls these provider ids name back in the queue, to be called again; the ids matched. */
 export async function callAgainLater(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   engine: Engine,
   provider: string,
   ids: readonly string[],
@@ -93,7 +93,7 @@ export async function callAgainLater(
  * failed sent again), and their message sending again if it had ended; the batches.
  */
 export async function reopenBatches(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   messageId: string,
   seqs: readonly number[],
   change: { retry_at: number } | { claimed_until: 0 },

@@ -557,20 +557,37 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
      * Receipts from the providers: each delivery they name (by provider and the provider's id, still
      * waiting for one) gets its final status. Receipts that match no delivery yet — the SMSC answered
      * before the batch's results were written — are kept (returned as `waiting`) and matched later by
-     * `matchKeptReceipts` or `matchWaitingReceipts`.
+     * `matchKeptReceipts` or `matchWaitingReceipts`. `acknowledging` tells the providers whose receipts
+     * can end a call (only theirs can have a press of 1 kept waiting for it); every provider's, unless told.
      */
     async applyReceipts(
       receipts: readonly ReceiptRow[],
       now: number,
+      acknowledging: (provider: string) => boolean = () => true,
     ): Promise<{ matched: number; waiting: ReceiptRow[] }> {
       if (receipts.length === 0) return { matched: 0, waiting: [] };
+      const keep = (executor: Kysely<Database>, waiting: readonly ReceiptRow[]) => keepReceipts(executor, waiting);
+      // The usual batch, one provider's deliveries reported with no call among them, is one statement
+      // that changes only deliveries still waiting: it needs no transaction, and a retry changes nothing twice.
+      if (receipts.length <= RECEIPTS_PER_STATEMENT && isOneKind(receipts) && !acknowledging(receipts[0]!.provider)) {
+        const hit = await matchReceipts(db, engine, receipts, now);
+        const waiting = receipts.filter((r) => !hit.has(receiptKey(r.provider, r.providerId)));
+        await keep(db, waiting).catch((error: unknown) => {
+          throw new ReceiptsNotKeptError(waiting, error);
+        });
+        return { matched: hit.size, waiting };
+      }
       return db.transaction().execute(async (trx) => {
         let matched = 0;
         const waiting: ReceiptRow[] = [];
-        for (let i = 0; i < receipts.length; i += 500) {
-          const chunk = receipts.slice(i, i + 500);
+        for (let i = 0; i < receipts.length; i += RECEIPTS_PER_STATEMENT) {
+          const chunk = receipts.slice(i, i + RECEIPTS_PER_STATEMENT);
           // A call's 1 kept early (before the call was recorded as made) goes with the call's end.
-          const acknowledgements = await keptAcknowledgements(trx, engine, chunk);
+          const acknowledgements = await keptAcknowledgements(
+            trx,
+            engine,
+            chunk.filter((r) => acknowledging(r.provider)),
+          );
           const hit = await matchReceipts(trx, engine, [...acknowledgements, ...chunk], now);
           await forgetReceipts(
             trx,
@@ -580,18 +597,7 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
           matched += hit.size;
           waiting.push(...chunk.filter((r) => !hit.has(receiptKey(r.provider, r.providerId))));
         }
-        const rows = waiting.map((r) => ({
-          provider: r.provider,
-          provider_id: r.providerId,
-          status: r.status,
-          error: r.error,
-          received_at: r.at,
-        }));
-        for (let i = 0; i < rows.length; i += 500)
-          await trx
-            .insertInto('delivery_receipts')
-            .values(rows.slice(i, i + 500))
-            .execute();
+        await keep(trx, waiting);
         return { matched, waiting };
       });
     },
@@ -743,6 +749,45 @@ export const FAILOVER_PREFIX = 'failover: ';
 
 const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
 
+/** Receipts named in one statement (an IN list of provider ids). */
+const RECEIPTS_PER_STATEMENT = 500;
+
+/** Receipts that matched (and were written) but whose unmatched companions could not be kept: only those go again. */
+export class ReceiptsNotKeptError extends Error {
+  override name = 'ReceiptsNotKeptError';
+  constructor(
+    readonly receipts: readonly ReceiptRow[],
+    cause: unknown,
+  ) {
+    super(`delivery receipts not kept: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** The key of a receipt's kind: one UPDATE each (provider, status, and the error unless it is a delivery). */
+const kindOf = (r: ReceiptRow): string =>
+  r.status === 'delivered' ? `${r.provider}\ndelivered` : JSON.stringify([r.provider, r.status, r.error]);
+
+const isOneKind = (receipts: readonly ReceiptRow[]): boolean => {
+  const first = kindOf(receipts[0]!);
+  return receipts.every((r) => kindOf(r) === first);
+};
+
+/** Stores receipts that match no delivery yet, to be matched once their deliveries are recorded. */
+async function keepReceipts(executor: Kysely<Database>, receipts: readonly ReceiptRow[]): Promise<void> {
+  const rows = receipts.map((r) => ({
+    provider: r.provider,
+    provider_id: r.providerId,
+    status: r.status,
+    error: r.error,
+    received_at: r.at,
+  }));
+  for (let i = 0; i < rows.length; i += RECEIPTS_PER_STATEMENT)
+    await executor
+      .insertInto('delivery_receipts')
+      .values(rows.slice(i, i + RECEIPTS_PER_STATEMENT))
+      .execute();
+}
+
 /** Matches kept receipts to their deliveries and removes those that matched; the ones that did. */
 async function matchAndForget(
   trx: Transaction<Database>,
@@ -790,7 +835,7 @@ async function forgetReceipts(
  * a hundred times slower on SQLite (0.7 ms a row at 500 receipts, against 4 µs).
  */
 async function matchReceipts(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   engine: Engine,
   receipts: readonly ReceiptRow[],
   now: number,
@@ -801,7 +846,7 @@ async function matchReceipts(
   >();
   for (const r of receipts) {
     const error = r.status === 'delivered' ? null : r.error;
-    const key = JSON.stringify([r.provider, r.status, error]);
+    const key = kindOf(r);
     const kind = kinds.get(key);
     if (kind) kind.ids.push(r.providerId);
     else kinds.set(key, { provider: r.provider, status: r.status, error, ids: [r.providerId] });

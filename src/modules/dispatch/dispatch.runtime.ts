@@ -61,8 +61,13 @@ export function dispatchRuntime(deps: RuntimeDeps) {
   let logger: Logger | undefined;
   const providers = [...new Set(Object.values(deps.channels))];
   const receiptProviders = [...new Set(providers.flatMap((p) => p.receiptSources ?? []))];
+  // Receipts that can end a call come from voice providers only (and from a failover chain's own).
+  const callProviders = new Set(
+    providers.filter((p) => p.channel === 'voice').flatMap((p) => [p.name, ...(p.receiptSources ?? [])]),
+  );
   const receipts = receiptWriter({
     deliveries: deps.deliveries,
+    acknowledging: (provider) => callProviders.has(provider),
     now: () => deps.clock.now(),
     onError: (error) => logger?.warn({ err: error }, 'delivery receipts not written yet; trying again'),
   });
@@ -87,8 +92,20 @@ export function dispatchRuntime(deps: RuntimeDeps) {
 
   const sweep = (): Promise<number> => (sweeping ??= sweepOnce().finally(() => (sweeping = undefined)));
 
+  /**
+   * A receipt often comes in the same read of the provider's connection as the answer it is for, whose
+   * promise settles only after that read is handled: receipts look for their unwritten answers once the
+   * answers of this turn of the event loop are in.
+   */
+  let arriving: DeliveryReceipt[] = [];
+  const takeArriving = (): void => {
+    const list = arriving;
+    arriving = [];
+    for (const receipt of list) if (!deps.unwritten?.absorb(receipt, receipts.add)) receipts.add(receipt);
+  };
   const acceptReceipt = (receipt: DeliveryReceipt): void => {
-    if (!deps.unwritten?.absorb(receipt)) receipts.add(receipt);
+    if (!deps.unwritten) return receipts.add(receipt);
+    if (arriving.push(receipt) === 1) setImmediate(takeArriving);
   };
 
   let listening = false;
@@ -165,6 +182,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
     async drain(): Promise<void> {
       listenForReceipts();
       for (let round = 0; round < 1000; round++) {
+        takeArriving();
         await receipts.flush();
         const swept = await sweep();
         const ran = await deps.queue.drain('dispatch-batch', (job) => deps.sender.runBatch(job));
@@ -187,6 +205,7 @@ export function dispatchRuntime(deps: RuntimeDeps) {
             ),
         ),
       ]);
+      takeArriving();
       await receipts.flush().catch(() => {});
       receipts.stop();
     },

@@ -9,9 +9,9 @@
  * while; after that the dispatch sweep matches what is left.
  */
 import type { DeliveryReceipt } from '../../channels/channel.js';
-import type { DeliveryRepository, ReceiptRow } from './delivery.repository.js';
+import { ReceiptsNotKeptError, type DeliveryRepository, type ReceiptRow } from './delivery.repository.js';
 
-const FLUSH_DELAY_MS = 10;
+const FLUSH_DELAY_MS = 50;
 const RETRY_DELAY_MS = 1000;
 const MAX_PER_WRITE = 2000;
 /** How often, and for how long, this process tries its early receipts again itself. */
@@ -22,6 +22,8 @@ export interface ReceiptWriterDeps {
   deliveries: Pick<DeliveryRepository, 'applyReceipts' | 'matchKeptReceipts'>;
   now(): number;
   onError(error: unknown): void;
+  /** The providers whose receipts can end a call (voice); every provider's, unless told. */
+  acknowledging?: (provider: string) => boolean;
 }
 
 // With the status: a call's 1 and its end, both early, are two receipts of one call.
@@ -40,11 +42,12 @@ export function receiptWriter(deps: ReceiptWriterDeps) {
       const batch = buffer.slice(0, MAX_PER_WRITE);
       buffer = buffer.slice(batch.length);
       try {
-        const { waiting } = await deps.deliveries.applyReceipts(batch, deps.now());
+        const { waiting } = await deps.deliveries.applyReceipts(batch, deps.now(), deps.acknowledging);
         const until = Date.now() + EARLY_HELD_MS;
         for (const row of waiting) early.set(keyOf(row), { row, until });
       } catch (error) {
-        buffer = [...batch, ...buffer];
+        // Those matched are written; only the ones that could not be kept go again.
+        buffer = [...(error instanceof ReceiptsNotKeptError ? error.receipts : batch), ...buffer];
         deps.onError(error);
         return false;
       }

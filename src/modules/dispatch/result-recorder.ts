@@ -19,7 +19,7 @@ export interface ResultRecorder {
   close(): Promise<void>;
 }
 
-/** `unwritten`, when given, holds each answer until its write begins, for receipts that come first. */
+/** `unwritten`, when given, holds each answer until its write ends, for receipts that come first. */
 export function resultRecorder(
   write: (results: DeliveryResult[]) => Promise<void>,
   unwritten?: UnwrittenAnswers,
@@ -47,11 +47,15 @@ export function resultRecorder(
     const results = pending;
     pending = [];
     writing = writing.then(async () => {
-      unwritten?.release(results);
-      if (failure !== undefined) return;
-      await writeWithRetries(results).catch((error: unknown) => {
-        failure = error;
-      });
+      unwritten?.writing(results);
+      try {
+        if (failure !== undefined) return;
+        await writeWithRetries(results).catch((error: unknown) => {
+          failure = error;
+        });
+      } finally {
+        unwritten?.written(results);
+      }
     });
     return writing;
   }

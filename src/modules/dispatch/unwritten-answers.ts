@@ -1,9 +1,10 @@
 /**
  * The providers' answers this process holds but has not written yet, by (provider, provider's id). An
  * SMSC reports delivery within milliseconds of its answer, while a worker writes a chunk's answers every
- * few milliseconds: a receipt that finds its answer still here is taken into it (the delivery is written
- * delivered at once) instead of being stored to be matched once the answer is written — three
- * statements fewer per receipt. Should the process die before the write, the delivery is in doubt
+ * few milliseconds: a receipt that finds its answer still waiting is taken into it (the delivery is
+ * written delivered at once); one that finds its answer being written waits for that write to end and
+ * then goes on to be written (it matches at once). Either way it is not stored to be matched later —
+ * three statements fewer per receipt. Should the process die before the write, the delivery is in doubt
  * either way (handed over, no answer recorded), so keeping the receipt in memory loses nothing.
  */
 import type { DeliveryReceipt } from '../../channels/channel.js';
@@ -11,32 +12,61 @@ import type { DeliveryResult } from './delivery.repository.js';
 
 const keyOf = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
 
+interface WaitingReceipt {
+  receipt: DeliveryReceipt;
+  then: (receipt: DeliveryReceipt) => void;
+}
+
 export function unwrittenAnswers() {
   const held = new Map<string, DeliveryResult>();
+  /** Answers whose write has begun, with the receipts that came for them meanwhile. */
+  const beingWritten = new Map<string, WaitingReceipt[]>();
   return {
     /** An answer that waits for its write; only a `sent` one can still take a receipt. */
     hold(result: DeliveryResult): void {
       if (result.status === 'sent' && result.providerId) held.set(keyOf(result.provider, result.providerId), result);
     },
-    /** These answers are being written now: receipts for them go to the database from here on. */
-    release(results: readonly DeliveryResult[]): void {
-      for (const r of results) if (r.providerId) held.delete(keyOf(r.provider, r.providerId));
+    /** These answers are being written now: too late to change them, receipts for them wait for the write. */
+    writing(results: readonly DeliveryResult[]): void {
+      for (const r of results) {
+        if (!r.providerId) continue;
+        const key = keyOf(r.provider, r.providerId);
+        held.delete(key);
+        if (r.status === 'sent') beingWritten.set(key, []);
+      }
+    },
+    /** The write of these answers ended (written or not): the receipts that waited for it go on. */
+    written(results: readonly DeliveryResult[]): void {
+      for (const r of results) {
+        if (!r.providerId) continue;
+        const key = keyOf(r.provider, r.providerId);
+        const waiting = beingWritten.get(key);
+        beingWritten.delete(key);
+        for (const w of waiting ?? []) w.then(w.receipt);
+      }
     },
     /**
-     * Takes a delivered receipt into its answer if that is not written yet; whether it did. Failure
-     * receipts take the usual way (their error and time are the receipt's).
+     * Takes a receipt into its answer if that is not written yet (a delivered one only: a failure's error
+     * and time are the receipt's), or keeps it until its answer's write ends and then hands it to `then`;
+     * whether it did either.
      */
-    absorb(receipt: DeliveryReceipt): boolean {
-      if (receipt.status !== 'delivered') return false;
+    absorb(receipt: DeliveryReceipt, then: (receipt: DeliveryReceipt) => void): boolean {
       const key = keyOf(receipt.provider, receipt.providerId);
+      const waiting = beingWritten.get(key);
+      if (waiting) {
+        waiting.push({ receipt, then });
+        return true;
+      }
+      if (receipt.status !== 'delivered') return false;
       const answer = held.get(key);
       if (!answer) return false;
       answer.status = 'delivered';
       held.delete(key);
       return true;
     },
+    /** Answers held or being written. */
     get size(): number {
-      return held.size;
+      return held.size + beingWritten.size;
     },
   };
 }
