@@ -1,7 +1,7 @@
 /**
  * The SMSC of the SMPP benchmark in a process of its own (`aviso smsc`'s simulator), so that its work
  * does not share the event loop of the client being measured. Reports its port, then the count of
- * messages it took (and how many numbers got more than one) whenever asked.
+ * messages it took (and how many numbers got more than one), or only how many, whenever asked.
  */
 import { appendFileSync } from 'node:fs';
 import { childInput, sendToParent } from '../lib/child.js';
@@ -17,6 +17,11 @@ export interface SmscInput {
 export interface SmscReady {
   type: 'ready';
   port: number;
+}
+/** How many messages it has taken so far (cheap enough to ask every few milliseconds). */
+export interface SmscProgress {
+  type: 'progress';
+  messages: number;
 }
 export interface SmscCount {
   type: 'count';
@@ -46,6 +51,8 @@ const smsc = await startSmsc(input.port ?? 0, {
 });
 process.on('message', (message: { type: string }) => {
   if (message.type === 'count') void sendToParent(countOf(smsc.messages));
+  if (message.type === 'progress')
+    void sendToParent({ type: 'progress', messages: smsc.messages.length } as SmscProgress);
 });
 process.on('SIGTERM', () => void smsc.close().then(() => process.exit(0)));
 await sendToParent({ type: 'ready', port: smsc.port } as SmscReady);
