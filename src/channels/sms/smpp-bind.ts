@@ -192,8 +192,9 @@ export class SmppBind {
 
   /**
    * Writes a PDU; the PDUs written in one turn of the event loop leave in one segment (the socket is
-   * corked until the next tick): with Nagle's algorithm off, a window of submits or a burst of receipt
-   * answers would otherwise be one system call and one packet each.
+   * corked until the loop's check phase, after the reads of this turn and the answers they settled): with
+   * Nagle's algorithm off, a window of submits or a burst of receipt answers would otherwise be one
+   * system call and one packet each.
    */
   private write(session: Session, pdu: PDU, onResponse?: (response: PDU) => void): boolean {
     const socket = session.socket;
