@@ -354,8 +354,8 @@ export interface DeliveriesTable {
   error: string | null;
   sent_at: number | null;
   updated_at: number;
-  /** The claim attempt that began handing it to its provider; null once the answer is recorded. */
-  submitting: number | null;
+  /** Times its outcome was written (answers, calls to make again, resends): a chunk that went keeps the count it saw. */
+  written: number;
   /** When the person called pressed 1 to confirm the notice (voice calls); null otherwise. */
   acknowledged_at: number | null;
 }
@@ -438,6 +438,20 @@ export interface DeliveryReceiptsTable {
   received_at: number;
 }
 
+/** A chunk of a batch handed to its provider by one claim of the batch (migration 030). */
+export interface DeliveryHandoversTable {
+  tenant_id: string;
+  message_id: string;
+  batch_no: number;
+  /** The claim's attempt number (`dispatch_batches.attempts` when it was taken). */
+  attempt: number;
+  first_seq: number;
+  /** The chunk's deliveries as `seq:written` (their write count when it went), comma-separated. */
+  seqs: string;
+  /** When the chunk went (ms). */
+  at: number;
+}
+
 /** A provider's throughput timeline, shared by every process: when its next message may go. */
 export interface ProviderPacingTable {
   provider: string;
@@ -497,6 +511,7 @@ export interface Database {
   dispatch_batches: DispatchBatchesTable;
   jobs: JobsTable;
   delivery_receipts: DeliveryReceiptsTable;
+  delivery_handovers: DeliveryHandoversTable;
   provider_pacing: ProviderPacingTable;
   register_revisions: RegisterRevisionsTable;
   register_changes: RegisterChangesTable;

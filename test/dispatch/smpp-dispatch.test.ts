@@ -5,12 +5,18 @@
  * message's status; early receipts are kept until their delivery is recorded; pacing is shared.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { up as upgradeToHandovers } from '../../src/db/migrations/030-delivery-handovers.js';
 import { changeLogRepository } from '../../src/modules/register/change-log.repository.js';
 import { createContext, type Context } from '../../src/context.js';
 import { newId } from '../../src/lib/ids.js';
 import { asTenantId } from '../../src/kernel/tenant-id.js';
-import { deliveryRepository, ReceiptsNotKeptError } from '../../src/modules/dispatch/delivery.repository.js';
+import {
+  deliveryRepository,
+  LostClaimError,
+  ReceiptsNotKeptError,
+  type BatchClaim,
+} from '../../src/modules/dispatch/delivery.repository.js';
 import { sharedPacer } from '../../src/modules/dispatch/pacer.js';
 import { receiptWriter } from '../../src/modules/dispatch/receipt-writer.js';
 import type { MessageView } from '../../src/modules/dispatch/message.service.js';
@@ -361,6 +367,107 @@ for (const kind of TEST_DATABASES) {
       );
       expect(await deliveries.matchWaitingReceipts(now, 100)).toBe(1);
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 0, delivered: 1, failed: 0 });
+      await context.dispatch.runtime.stop();
+    });
+  });
+
+  describe(`chunks handed over [${kind}]`, () => {
+    let database: FreshDatabase;
+    beforeAll(async () => {
+      database = await freshDatabase(kind);
+    });
+    afterAll(() => database?.drop());
+
+    it('a delivery an earlier claim handed over and nothing was written for since is in doubt, even all in one millisecond; a finished batch keeps no handover', async () => {
+      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
+      const tenant = await buildTown(context);
+      await addMobiles(context, tenant, 'Koulukatu', numbers('5', 3));
+      const message = await send(context, tenant, KOULUKATU, 'Luovutettu');
+      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
+      const tenantId = asTenantId(tenant.id);
+      const queuedIn = (claim: BatchClaim) => deliveries.queuedInBatch(tenantId, message.id, message.incidentId, claim);
+      const t0 = Date.now();
+      const first = (await deliveries.claimBatch(tenantId, message.id, 0, t0, t0 + 1000))!;
+      const queued = await queuedIn(first);
+      expect(queued.map((d) => d.seq)).toEqual([0, 1, 2]);
+      // Everything in one millisecond, as a fast machine (or a stopped test clock) may: no clock decides.
+      const at = t0;
+      await deliveries.markSubmitting(tenantId, message.id, 0, first, queued, at);
+      // Its own handover is not doubt to the claim that made it.
+      expect((await queuedIn(first)).filter((d) => d.inDoubt)).toEqual([]);
+      // One answer comes (throttled: to be sent again); then the worker dies.
+      const answer = { provider: 'smpp://p@h:1', providerId: null, attempted: true, answer: null };
+      await deliveries.recordResults(
+        tenantId,
+        message.id,
+        0,
+        first,
+        [{ ...answer, seq: 0, status: 'queued', error: 'ESME_RTHROTTLED' }],
+        at,
+        at + 1000,
+      );
+      const second = (await deliveries.claimBatch(tenantId, message.id, 0, at + 2000, at + 60_000))!;
+      expect((await queuedIn(second)).map((d) => [d.seq, d.inDoubt])).toEqual([
+        [0, false],
+        [1, true],
+        [2, true],
+      ]);
+      // The dead claim can hand over nothing more.
+      const again = await queuedIn(second);
+      await expect(deliveries.markSubmitting(tenantId, message.id, 0, first, again, at + 2100)).rejects.toThrow(
+        LostClaimError,
+      );
+      await deliveries.markSubmitting(tenantId, message.id, 0, second, again.slice(0, 1), at + 2200);
+      await deliveries.recordResults(
+        tenantId,
+        message.id,
+        0,
+        second,
+        [
+          { ...answer, seq: 0, status: 'sent', providerId: 'p-0', error: null },
+          { ...answer, seq: 1, status: 'failed', error: 'in doubt' },
+          { ...answer, seq: 2, status: 'failed', error: 'in doubt' },
+        ],
+        at + 2300,
+        at + 60_000,
+      );
+      const handovers = () =>
+        database.db.kysely
+          .selectFrom('delivery_handovers')
+          .select('attempt')
+          .where('message_id', '=', message.id)
+          .execute();
+      expect(await handovers()).toHaveLength(2);
+      expect(await deliveries.finishBatch(tenantId, message.id, 0, second, at + 2400)).toBe(true);
+      expect(await handovers()).toEqual([]);
+      await context.dispatch.runtime.stop();
+    });
+
+    it('marks on deliveries left by the version before are taken over as handovers', async () => {
+      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
+      const tenant = await buildTown(context);
+      await addMobiles(context, tenant, 'Koulukatu', numbers('4', 3));
+      const message = await send(context, tenant, KOULUKATU, 'Ennen päivitystä');
+      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
+      const tenantId = asTenantId(tenant.id);
+      const t0 = Date.now();
+      const first = (await deliveries.claimBatch(tenantId, message.id, 0, t0, t0 + 1000))!;
+      // The database as the version before left it: the marks on the deliveries, no handovers table.
+      const db = database.db.kysely;
+      await sql`drop table delivery_handovers`.execute(db);
+      await sql`alter table deliveries drop column written`.execute(db);
+      await sql`alter table deliveries add column submitting integer`.execute(db);
+      await sql`update deliveries set submitting = ${first.attempt} where message_id = ${message.id} and seq in (1, 2)`.execute(
+        db,
+      );
+      await upgradeToHandovers(db as Kysely<unknown>, database.db.engine);
+      const second = (await deliveries.claimBatch(tenantId, message.id, 0, t0 + 2000, t0 + 60_000))!;
+      const queued = await deliveries.queuedInBatch(tenantId, message.id, message.incidentId, second);
+      expect(queued.map((d) => [d.seq, d.inDoubt])).toEqual([
+        [0, false],
+        [1, true],
+        [2, true],
+      ]);
       await context.dispatch.runtime.stop();
     });
   });

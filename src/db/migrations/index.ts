@@ -24,6 +24,7 @@ import * as registerLogAndImportJobs from './017-register-log-and-import-jobs.js
 import * as deferredBatches from './018-deferred-batches.js';
 import * as incidentSelectionShapes from './020-incident-selection-shapes.js';
 import * as submittingDeliveries from './021-submitting-deliveries.js';
+import * as deliveryHandovers from './030-delivery-handovers.js';
 import * as batchOwners from './023-batch-owners.js';
 import * as smsReplies from './022-sms-replies.js';
 import * as pipeNetworks from './024-pipe-networks.js';
@@ -62,4 +63,5 @@ export const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['025-push-keys', pushKeys],
   ['026-call-acknowledgements', callAcknowledgements],
   ['029-incident-published-at', incidentPublishedAt],
+  ['030-delivery-handovers', deliveryHandovers],
 ];

@@ -209,13 +209,7 @@ export function batchSender(deps: BatchSenderDeps) {
     const mark = (chunk: QueuedDelivery[]): Promise<void> =>
       provider.idempotent
         ? Promise.resolve()
-        : deliveries.markSubmitting(
-            tenant.id,
-            message.id,
-            batchNo,
-            claim,
-            chunk.map((d) => d.seq),
-          );
+        : deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk, clock.now());
     const outlook: RetryOutlook = { soon: 0, later: [] };
     // Answers are written as they come, whichever chunk they belong to.
     const recorder = resultRecorder(

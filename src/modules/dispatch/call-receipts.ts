@@ -59,6 +59,9 @@ export async function acknowledgeCalls(
   return rows.map((r) => r.provider_id!);
 }
 
+/** Counts a write of a delivery's outcome (a chunk that went before it no longer holds the delivery in doubt). */
+export const oneMoreWrite = sql<number>`written + 1`;
+
 /** Puts the unanswered calls these provider ids name back in the queue, to be called again; the ids matched. */
 export async function callAgainLater(
   trx: Kysely<Database>,
@@ -74,7 +77,7 @@ export async function callAgainLater(
       status: 'queued',
       error: `${UNANSWERED_PREFIX}${reason ?? 'not answered'}`,
       updated_at: now,
-      submitting: null,
+      written: oneMoreWrite,
     })
     .where('status', '=', 'sent')
     .where('provider', '=', provider)

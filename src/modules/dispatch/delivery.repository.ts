@@ -9,11 +9,18 @@ import type { Engine } from '../../db/engines/engine.js';
 import type { DeliveryResult } from '../../db/engines/writes.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import type { DeliveryReceipt } from '../../channels/channel.js';
-import { acknowledgeCalls, callAgainLater, keptAcknowledgements, reopenBatches } from './call-receipts.js';
+import {
+  acknowledgeCalls,
+  callAgainLater,
+  keptAcknowledgements,
+  oneMoreWrite,
+  reopenBatches,
+} from './call-receipts.js';
 
 export type DeliveryCounts = Record<DeliveryStatus, number>;
 
 export interface BatchClaim {
+  batchNo: number;
   firstSeq: number;
   lastSeq: number;
   /** The claim's number: later writes check it is still theirs. */
@@ -31,6 +38,8 @@ export interface QueuedDelivery {
   error: string | null;
   /** When the last try's result was recorded. */
   updatedAt: number;
+  /** Times its outcome was written; a chunk handing it over keeps this count. */
+  written: number;
   /** Handed to its provider by an earlier claim that never recorded the answer: it may have gone out. */
   inDoubt: boolean;
 }
@@ -178,9 +187,9 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         .where('batch_no', '=', batchNo)
         .where('status', '=', 'pending')
         .where('claimed_until', '<', now)
-        .returning(['first_seq', 'last_seq', 'attempts'])
+        .returning(['batch_no', 'first_seq', 'last_seq', 'attempts'])
         .executeTakeFirst();
-      return row && { firstSeq: row.first_seq, lastSeq: row.last_seq, attempt: row.attempts };
+      return row && { batchNo: row.batch_no, firstSeq: row.first_seq, lastSeq: row.last_seq, attempt: row.attempts };
     },
 
     /** Batches whose worker died holding them (lease over, not done); released so that they are queued again. */
@@ -267,7 +276,7 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
           'd.attempts',
           'd.error',
           'd.updated_at',
-          'd.submitting',
+          'd.written',
         ])
         .where('d.tenant_id', '=', tenantId)
         .where('d.message_id', '=', messageId)
@@ -276,6 +285,7 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         .where('d.status', '=', 'queued')
         .orderBy('d.seq')
         .execute();
+      const handedOver = await handoversBefore(db, tenantId, messageId, claim);
       return rows.map((r) => ({
         seq: r.seq,
         channel: r.channel,
@@ -285,51 +295,52 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         attempts: r.attempts,
         error: r.error,
         updatedAt: Number(r.updated_at),
-        inDoubt: r.submitting !== null && r.submitting !== claim.attempt,
+        written: r.written,
+        // Handed over by an earlier claim, and nothing written for it since.
+        inDoubt: handedOver.get(r.seq)?.has(r.written) ?? false,
       }));
     },
 
     /**
-     * Marks deliveries of a claimed batch as being handed to their provider now, if the claim is still
-     * this worker's (else LostClaimError). Their answers clear the mark; a mark left by a process
-     * that died makes them in doubt for whoever takes the batch next.
+     * Records that a chunk of a claimed batch is being handed to its provider now, if the claim is still
+     * this worker's (else LostClaimError): one row for the chunk, with each delivery's write count. A
+     * delivery whose count has not moved since is in doubt for whoever takes the batch next (`queuedInBatch`).
      */
     async markSubmitting(
       tenantId: TenantId,
       messageId: string,
       batchNo: number,
       claim: BatchClaim,
-      seqs: readonly number[],
+      chunk: ReadonlyArray<Pick<QueuedDelivery, 'seq' | 'written'>>,
+      now: number,
     ): Promise<void> {
+      if (chunk.length === 0) return;
       // One statement that reads the claim rather than locking it: the answers of the chunk before are
       // being written (and the claim extended) at the same time, and a lock would serialise the two.
-      for (let i = 0; i < seqs.length; i += 500) {
-        const part = seqs.slice(i, i + 500);
-        const marked = await db
-          .updateTable('deliveries')
-          .set({ submitting: claim.attempt })
-          .where('tenant_id', '=', tenantId)
-          .where('message_id', '=', messageId)
-          .where('seq', '>=', Math.min(...part))
-          .where('seq', '<=', Math.max(...part))
-          .where(engine.inList('seq', part))
-          .where('status', '=', 'queued')
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('dispatch_batches as b')
-                .select('b.batch_no')
-                .where('b.tenant_id', '=', tenantId)
-                .where('b.message_id', '=', messageId)
-                .where('b.batch_no', '=', batchNo)
-                .where('b.attempts', '=', claim.attempt)
-                .where('b.status', '=', 'pending'),
-            ),
-          )
-          .executeTakeFirst();
-        if (Number(marked.numUpdatedRows) === 0)
-          throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
-      }
+      const handed = await db
+        .insertInto('delivery_handovers')
+        .columns(['tenant_id', 'message_id', 'batch_no', 'attempt', 'first_seq', 'seqs', 'at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('dispatch_batches as b')
+            .select([
+              sql<string>`cast(${tenantId} as text)`.as('tenant_id'),
+              sql<string>`cast(${messageId} as text)`.as('message_id'),
+              sql<number>`cast(${batchNo} as integer)`.as('batch_no'),
+              sql<number>`cast(${claim.attempt} as integer)`.as('attempt'),
+              sql<number>`cast(${chunk[0]!.seq} as integer)`.as('first_seq'),
+              sql<string>`cast(${chunk.map((d) => `${d.seq}:${d.written}`).join(',')} as text)`.as('seqs'),
+              sql<number>`cast(${now} as bigint)`.as('at'),
+            ])
+            .where('b.tenant_id', '=', tenantId)
+            .where('b.message_id', '=', messageId)
+            .where('b.batch_no', '=', batchNo)
+            .where('b.attempts', '=', claim.attempt)
+            .where('b.status', '=', 'pending'),
+        )
+        .executeTakeFirst();
+      if (Number(handed.numInsertedOrUpdatedRows ?? 0) === 0)
+        throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
     },
 
     /**
@@ -398,6 +409,13 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
             .execute();
           return false;
         }
+        // Nothing of the batch is left to send: what its chunks handed over is answered or failed.
+        await trx
+          .deleteFrom('delivery_handovers')
+          .where('tenant_id', '=', tenantId)
+          .where('message_id', '=', messageId)
+          .where('batch_no', '=', batchNo)
+          .execute();
         // The message row locked first (a no-op update): two workers finishing the last two batches at
         // once would otherwise each still see the other's batch pending (not yet committed) and neither
         // mark the message sent. Locked, the second waits for the first and sees its batch done.
@@ -538,7 +556,7 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
         if (failed.length === 0) return [];
         await trx
           .updateTable('deliveries')
-          .set({ status: 'queued', error: null, updated_at: now, submitting: null })
+          .set({ status: 'queued', error: null, updated_at: now, written: oneMoreWrite })
           .where('tenant_id', '=', tenantId)
           .where('message_id', '=', messageId)
           .where('status', '=', 'failed')
@@ -746,6 +764,34 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
 
 /** Marks a delivery's error text as the reason it went to a later provider of a failover chain. */
 export const FAILOVER_PREFIX = 'failover: ';
+
+/**
+ * The deliveries of a batch that earlier claims handed over: seq → the write counts they had when they went.
+ * Read only when a claim begins, and only this batch's chunks.
+ */
+async function handoversBefore(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  messageId: string,
+  claim: BatchClaim,
+): Promise<Map<number, Set<number>>> {
+  const rows = await db
+    .selectFrom('delivery_handovers')
+    .select('seqs')
+    .where('tenant_id', '=', tenantId)
+    .where('message_id', '=', messageId)
+    .where('batch_no', '=', claim.batchNo)
+    .where('attempt', '<>', claim.attempt)
+    .execute();
+  const handed = new Map<number, Set<number>>();
+  for (const row of rows)
+    for (const pair of row.seqs.split(',')) {
+      const [seq, written] = pair.split(':').map(Number) as [number, number];
+      const counts = handed.get(seq) ?? new Set<number>();
+      handed.set(seq, counts.add(written));
+    }
+  return handed;
+}
 
 const receiptKey = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
 

@@ -4,10 +4,11 @@
  * Ownership: a batch (a slice of a message's deliveries) belongs to the worker that claimed it, for
  * `LEASE_MS` after its last sign of life (each chunk it records renews the claim). A worker started again
  * with the same `--id` takes its own batches back at once; another worker takes a batch only when its
- * lease has run out. Before a chunk goes to a provider that could send it twice, its deliveries are marked
- * as handed over (at most `MARKED_CHUNK_SIZE`, `CHUNKS_IN_FLIGHT` chunks at once), so a batch taken over
- * never sends them again: those the dead worker left marked end failed with `IN_DOUBT_ERROR` (a notice
- * missed is reported; one sent twice is not acceptable).
+ * lease has run out. Before a chunk goes to a provider that could send it twice, it is recorded as handed
+ * over (a `delivery_handovers` row; at most `MARKED_CHUNK_SIZE` deliveries, `CHUNKS_IN_FLIGHT` chunks at
+ * once), so a batch taken over never sends them again: those the dead worker handed over with nothing
+ * written for them since end failed with `IN_DOUBT_ERROR` (a notice missed is reported; one sent twice is
+ * not acceptable).
  *
  * Tries: a batch job is run up to `BATCH_JOB_ATTEMPTS` times (the queue backs off 1 s, 2 s, 4 s … up to a
  * minute between runs). Within a batch, a delivery that failed retryably (throttling, a lost connection)

@@ -22,7 +22,7 @@ export const writeClaimedResults: Engine['writeClaimedResults'] = async (db, bat
     ), written as (
       update deliveries set
         status = r.statuses[${at}], provider_id = r.provider_ids[${at}], error = r.errors[${at}], provider = r.providers[${at}], answer = r.answers[${at}],
-        attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now}, submitting = null,
+        attempts = deliveries.attempts + r.attempted[${at}], updated_at = ${now}, written = deliveries.written + 1,
         sent_at = case when r.statuses[${at}] in ('sent', 'delivered') then ${now} else deliveries.sent_at end
       from (
         select ${seqs}::int[] as seqs, ${results.map((r) => r.status)}::text[] as statuses,

@@ -25,13 +25,18 @@ const SORTER_CACHE_KIB = 32_768;
 async function withSmallSorter(db: Kysely<Database>, build: () => Promise<void>): Promise<void> {
   const [cache] = (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows;
   const [temp] = (await sql<{ temp_store: number }>`pragma temp_store`.execute(db)).rows;
-  await sql`pragma temp_store = file`.execute(db);
+  // Inside a transaction SQLite refuses to move temp storage once this connection has opened its temp
+  // database (an ALTER TABLE … DROP COLUMN does): the build then sorts in memory, as it otherwise would.
+  const moved = await sql`pragma temp_store = file`.execute(db).then(
+    () => true,
+    () => false,
+  );
   await sql`pragma cache_size = ${sql.raw(String(-SORTER_CACHE_KIB))}`.execute(db);
   try {
     await build();
   } finally {
     await sql`pragma cache_size = ${sql.raw(String(cache?.cache_size ?? -65_536))}`.execute(db);
-    await sql`pragma temp_store = ${sql.raw(String(temp?.temp_store ?? 2))}`.execute(db);
+    if (moved) await sql`pragma temp_store = ${sql.raw(String(temp?.temp_store ?? 2))}`.execute(db);
   }
 }
 

@@ -32,7 +32,7 @@ export const writeClaimedResults: Engine['writeClaimedResults'] = (db, batch, re
       with r (seq, status, provider, provider_id, error, attempted, answer) as (values ${values})
       update deliveries set
         status = r.status, provider_id = r.provider_id, error = r.error, provider = r.provider, answer = r.answer,
-        attempts = deliveries.attempts + r.attempted, updated_at = ${now}, submitting = null,
+        attempts = deliveries.attempts + r.attempted, updated_at = ${now}, written = deliveries.written + 1,
         sent_at = case when r.status in ('sent', 'delivered') then ${now} else deliveries.sent_at end
       from r
       where deliveries.tenant_id = ${batch.tenantId} and deliveries.message_id = ${batch.messageId}
