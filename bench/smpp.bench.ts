@@ -4,8 +4,9 @@
  * calls with the same library (smpp@0.5, the same window) in the same run. The SMSC runs in a child
  * process; the dispatcher (workers, database, provider) in this one, as `aviso worker` would.
  *
- * Each run is a pair in a fresh SMSC (the bare loop, then the dispatcher); the checks take the median
- * of the pairs' figures, as a shared machine's pace moves between runs by more than the difference.
+ * Each run is a pair in a fresh SMSC: the bare loop before and after the dispatcher, its mean the pair's
+ * baseline; the checks take the median of the pairs' figures, as a shared machine's pace moves between
+ * runs by more than the difference.
  *
  *   npm run bench -- smpp [--databases sqlite,postgres] [--messages 20000] [--workers 2] [--runs 3]
  */
@@ -255,7 +256,7 @@ const cpuCell = (split: CpuSplit): string =>
     .map((v) => (v === undefined ? '–' : Math.round(v * 1000)))
     .join(', ');
 
-/** One pair in a fresh SMSC: the bare loop, then the dispatcher, each over `messages`. */
+/** One pair in a fresh SMSC: the bare loop, the dispatcher, the bare loop again, each over `messages`. */
 async function measurePair(kind: BenchDatabaseKind, options: ReturnType<typeof parseOptions>) {
   const child = startChild(new URL('./smpp/smsc.child.ts', import.meta.url), { receiptDelayMs: 5 });
   try {
@@ -268,7 +269,9 @@ async function measurePair(kind: BenchDatabaseKind, options: ReturnType<typeof p
     const taken = async () => (await ask<SmscProgress>(child, { type: 'progress' }, 'progress')).messages;
     const dispatched = await dispatchRun(kind, { port, taken }, options.messages, options.workers, processes);
     const took = (await ask<SmscCount>(child, { type: 'count' }, 'count')).messages - before;
-    return { bare, bareCpu, ...dispatched, taken: took };
+    // The bare loop again after: the baseline of the pair brackets the dispatcher's run.
+    const bareAfter = await bareLoop(port, options.messages);
+    return { bare: (bare + bareAfter) / 2, bareBefore: bare, bareAfter, bareCpu, ...dispatched, taken: took };
   } finally {
     await stopChild(child);
   }
@@ -295,7 +298,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         database: kind,
         run: n,
         messages: options.messages,
-        'bare submit_sm/s': Math.round(pair.bare),
+        'bare submit_sm/s (before, after)': `${Math.round(pair.bare)} (${Math.round(pair.bareBefore)}, ${Math.round(pair.bareAfter)})`,
         'dispatch submits/s': Math.round(submitRate),
         ratio: Number((submitRate / pair.bare).toFixed(2)),
         'all submitted s': Number(pair.submitted.toFixed(2)),

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DeliveryStatus } from '../../db/schema.js';
 import type { Engine } from '../../db/engines/engine.js';
+import { precompile, type Param } from '../../db/precompiled.js';
 import type { DeliveryResult } from '../../db/engines/writes.js';
 import type { TenantId } from '../../kernel/tenant-id.js';
 import type { DeliveryReceipt } from '../../channels/channel.js';
@@ -64,6 +65,45 @@ export class LostClaimError extends Error {
 }
 
 export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
+  // A chunk's handover, if the claim is still this worker's: one statement that reads the claim rather
+  // than locking it (the answers of the chunk before are being written, and the claim extended, at the
+  // same time; a lock would serialise the two). Compiled once: it runs for every chunk of every send.
+  const insertHandover = precompile(
+    db,
+    (
+      db,
+      p: Param<{
+        tenantId: string;
+        messageId: string;
+        batchNo: number;
+        attempt: number;
+        firstSeq: number;
+        seqs: string;
+        at: number;
+      }>,
+    ) =>
+      db
+        .insertInto('delivery_handovers')
+        .columns(['tenant_id', 'message_id', 'batch_no', 'attempt', 'first_seq', 'seqs', 'at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('dispatch_batches as b')
+            .select([
+              sql<string>`cast(${p('tenantId')} as text)`.as('tenant_id'),
+              sql<string>`cast(${p('messageId')} as text)`.as('message_id'),
+              sql<number>`cast(${p('batchNo')} as integer)`.as('batch_no'),
+              sql<number>`cast(${p('attempt')} as integer)`.as('attempt'),
+              sql<number>`cast(${p('firstSeq')} as integer)`.as('first_seq'),
+              sql<string>`cast(${p('seqs')} as text)`.as('seqs'),
+              sql<number>`cast(${p('at')} as bigint)`.as('at'),
+            ])
+            .where('b.tenant_id', '=', p('tenantId'))
+            .where('b.message_id', '=', p('messageId'))
+            .where('b.batch_no', '=', p('batchNo'))
+            .where('b.attempts', '=', p('attempt'))
+            .where('b.status', '=', 'pending'),
+        ),
+  );
   return {
     async hasDeliveries(tenantId: TenantId, messageId: string): Promise<boolean> {
       const row = await db
@@ -315,31 +355,16 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
       now: number,
     ): Promise<void> {
       if (chunk.length === 0) return;
-      // One statement that reads the claim rather than locking it: the answers of the chunk before are
-      // being written (and the claim extended) at the same time, and a lock would serialise the two.
-      const handed = await db
-        .insertInto('delivery_handovers')
-        .columns(['tenant_id', 'message_id', 'batch_no', 'attempt', 'first_seq', 'seqs', 'at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('dispatch_batches as b')
-            .select([
-              sql<string>`cast(${tenantId} as text)`.as('tenant_id'),
-              sql<string>`cast(${messageId} as text)`.as('message_id'),
-              sql<number>`cast(${batchNo} as integer)`.as('batch_no'),
-              sql<number>`cast(${claim.attempt} as integer)`.as('attempt'),
-              sql<number>`cast(${chunk[0]!.seq} as integer)`.as('first_seq'),
-              sql<string>`cast(${chunk.map((d) => `${d.seq}:${d.written}`).join(',')} as text)`.as('seqs'),
-              sql<number>`cast(${now} as bigint)`.as('at'),
-            ])
-            .where('b.tenant_id', '=', tenantId)
-            .where('b.message_id', '=', messageId)
-            .where('b.batch_no', '=', batchNo)
-            .where('b.attempts', '=', claim.attempt)
-            .where('b.status', '=', 'pending'),
-        )
-        .executeTakeFirst();
-      if (Number(handed.numInsertedOrUpdatedRows ?? 0) === 0)
+      const handed = await insertHandover({
+        tenantId,
+        messageId,
+        batchNo,
+        attempt: claim.attempt,
+        firstSeq: chunk[0]!.seq,
+        seqs: chunk.map((d) => `${d.seq}:${d.written}`).join(','),
+        at: now,
+      });
+      if (Number(handed.numAffectedRows ?? 0) === 0)
         throw new LostClaimError(`batch ${batchNo} of message ${messageId} was taken over`);
     },
 
