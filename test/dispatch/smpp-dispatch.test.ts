@@ -109,6 +109,16 @@ async function send(context: Context, tenant: Tenant, area: object, text: string
   return context.dispatch.messages.createMessage(tenant, incident.id, { texts: { fi: text } }, ACTOR);
 }
 
+/** A town with these mobiles on Koulukatu and a notice sent there (not yet dispatched), for the repository's own tests. */
+async function sendOnKoulukatu(database: FreshDatabase, mobiles: string[], text: string) {
+  const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
+  const tenant = await buildTown(context);
+  await addMobiles(context, tenant, 'Koulukatu', mobiles);
+  const message = await send(context, tenant, KOULUKATU, text);
+  const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
+  return { context, tenant, message, deliveries, tenantId: asTenantId(tenant.id) };
+}
+
 /** Runs the dispatch of `context` until `done` holds for the message (state, not time). */
 async function until(
   context: Context,
@@ -326,12 +336,7 @@ for (const kind of TEST_DATABASES) {
     afterAll(() => database?.drop());
 
     it('a receipt that comes before its delivery is recorded waits and is matched after', async () => {
-      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
-      const tenant = await buildTown(context);
-      await addMobiles(context, tenant, 'Koulukatu', numbers('7', 1));
-      const message = await send(context, tenant, KOULUKATU, 'Aikaisin');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
-      const tenantId = asTenantId(tenant.id);
+      const { context, message, deliveries, tenantId } = await sendOnKoulukatu(database, numbers('7', 1), 'Aikaisin');
       const now = Date.now();
       expect(
         await deliveries.applyReceipts(
@@ -379,12 +384,7 @@ for (const kind of TEST_DATABASES) {
     afterAll(() => database?.drop());
 
     it('a delivery an earlier claim handed over and nothing was written for since is in doubt, even all in one millisecond; a finished batch keeps no handover', async () => {
-      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
-      const tenant = await buildTown(context);
-      await addMobiles(context, tenant, 'Koulukatu', numbers('5', 3));
-      const message = await send(context, tenant, KOULUKATU, 'Luovutettu');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
-      const tenantId = asTenantId(tenant.id);
+      const { context, message, deliveries, tenantId } = await sendOnKoulukatu(database, numbers('5', 3), 'Luovutettu');
       const queuedIn = (claim: BatchClaim) => deliveries.queuedInBatch(tenantId, message.id, message.incidentId, claim);
       const t0 = Date.now();
       const first = (await deliveries.claimBatch(tenantId, message.id, 0, t0, t0 + 1000))!;
@@ -444,12 +444,11 @@ for (const kind of TEST_DATABASES) {
     });
 
     it('marks on deliveries left by the version before are taken over as handovers', async () => {
-      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
-      const tenant = await buildTown(context);
-      await addMobiles(context, tenant, 'Koulukatu', numbers('4', 3));
-      const message = await send(context, tenant, KOULUKATU, 'Ennen päivitystä');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
-      const tenantId = asTenantId(tenant.id);
+      const { context, message, deliveries, tenantId } = await sendOnKoulukatu(
+        database,
+        numbers('4', 3),
+        'Ennen päivitystä',
+      );
       const t0 = Date.now();
       const first = (await deliveries.claimBatch(tenantId, message.id, 0, t0, t0 + 1000))!;
       // The database as the version before left it: the marks on the deliveries, no handovers table.
@@ -480,12 +479,11 @@ for (const kind of TEST_DATABASES) {
     afterAll(() => database?.drop());
 
     it('are written in one statement; when the unmatched cannot be kept, only they are tried again', async () => {
-      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
-      const tenant = await buildTown(context);
-      await addMobiles(context, tenant, 'Koulukatu', numbers('6', 1));
-      const message = await send(context, tenant, KOULUKATU, 'Yhdellä lauseella');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
-      const tenantId = asTenantId(tenant.id);
+      const { context, message, deliveries, tenantId } = await sendOnKoulukatu(
+        database,
+        numbers('6', 1),
+        'Yhdellä lauseella',
+      );
       const provider = 'smpp://one@h:1';
       const now = Date.now();
       const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
@@ -530,12 +528,7 @@ for (const kind of TEST_DATABASES) {
     afterAll(() => database?.drop());
 
     it('a process matches its own early receipts once their deliveries are recorded, without waiting for the sweep', async () => {
-      const context = createContext(testConfig({ databaseUrl: database.url }), database.db);
-      const tenant = await buildTown(context);
-      await addMobiles(context, tenant, 'Koulukatu', numbers('8', 3));
-      const message = await send(context, tenant, KOULUKATU, 'Aikaisin');
-      const deliveries = deliveryRepository(database.db.kysely, database.db.engine);
-      const tenantId = asTenantId(tenant.id);
+      const { context, message, deliveries, tenantId } = await sendOnKoulukatu(database, numbers('8', 3), 'Aikaisin');
       const writer = receiptWriter({
         deliveries,
         now: () => Date.now(),

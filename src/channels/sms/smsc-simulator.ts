@@ -152,7 +152,9 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
       return void session.send(pdu.response({ command_status: 0x04 /* ESME_RINVBNDSTS */ }));
     if (throttled()) return void session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
     const messageId = `sim${++counter}`;
-    session.send(pdu.response({ message_id: messageId }));
+    // Taken (stored, reported to onMessage) before it is acknowledged, as a store-and-forward SMSC does:
+    // an SMSC that dies in between has not acknowledged it, so the client cannot count it as sent.
+    const acknowledge = () => session.send(pdu.response({ message_id: messageId }));
     const { text, udh } = decodeText(pdu);
     const from = String(pdu.source_addr);
     const to = String(pdu.destination_addr);
@@ -166,6 +168,7 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
       got[udh[4]! - 1] = text;
       pending.set(key, got);
       if (got.filter((p) => p !== undefined).length < udh[3]!) {
+        acknowledge();
         scheduleReceipt(bind.systemId, { messageId, to, from, text, submitted });
         return;
       }
@@ -185,6 +188,7 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
     };
     messages.push(sms);
     options.onMessage?.(sms);
+    acknowledge();
     scheduleReceipt(bind.systemId, { messageId, to, from, text: full, submitted });
   }
 
