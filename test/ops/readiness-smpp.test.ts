@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmsc, type Smsc } from '../../src/channels/sms/smsc-simulator.js';
 import { createTestApp, type TestApp } from '../app.js';
-import { startNetSmppSmsc, type NetSmppSmsc } from '../channels/net-smpp.js';
+import { startNetSmppSmsc, until, type NetSmppSmsc } from '../channels/net-smpp.js';
 import { TEST_DATABASES } from '../databases.js';
 
 /** A port on which nothing listens (taken, then let go). */
@@ -73,7 +73,8 @@ for (const kind of TEST_DATABASES) {
       const { status, sms } = await readiness(test);
       expect(status).toBe(200);
       expect(sms.detail).toBe(`smpp://aviso@127.0.0.1:${peer.port}: 2 of 2 binds up`);
-      expect(peer.bound()).toBe(2);
+      // The peer answers a bind before it reports it: wait for its report.
+      await until(() => peer.bound() === 2, 10_000);
     });
 
     it('is not ready, with the reason, when nothing listens or the SMSC refuses the login', async () => {
