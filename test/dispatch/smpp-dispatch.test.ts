@@ -328,7 +328,7 @@ for (const kind of TEST_DATABASES) {
     }, 90_000);
   });
 
-  describe(`receipts in the database [${kind}]`, () => {
+  describe(`receipts and handovers in the database [${kind}]`, () => {
     let database: FreshDatabase;
     beforeAll(async () => {
       database = await freshDatabase(kind);
@@ -348,7 +348,6 @@ for (const kind of TEST_DATABASES) {
       await deliveries.recordResults(
         tenantId,
         message.id,
-        0,
         claim!,
         [
           {
@@ -374,14 +373,6 @@ for (const kind of TEST_DATABASES) {
       expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ sent: 0, delivered: 1, failed: 0 });
       await context.dispatch.runtime.stop();
     });
-  });
-
-  describe(`chunks handed over [${kind}]`, () => {
-    let database: FreshDatabase;
-    beforeAll(async () => {
-      database = await freshDatabase(kind);
-    });
-    afterAll(() => database?.drop());
 
     it('a delivery an earlier claim handed over and nothing was written for since is in doubt, even all in one millisecond; a finished batch keeps no handover', async () => {
       const { context, message, deliveries, tenantId } = await sendOnKoulukatu(database, numbers('5', 3), 'Luovutettu');
@@ -392,7 +383,7 @@ for (const kind of TEST_DATABASES) {
       expect(queued.map((d) => d.seq)).toEqual([0, 1, 2]);
       // Everything in one millisecond, as a fast machine (or a stopped test clock) may: no clock decides.
       const at = t0;
-      await deliveries.markSubmitting(tenantId, message.id, 0, first, queued, at);
+      await deliveries.markSubmitting(tenantId, message.id, first, queued, at);
       // Its own handover is not doubt to the claim that made it.
       expect((await queuedIn(first)).filter((d) => d.inDoubt)).toEqual([]);
       // One answer comes (throttled: to be sent again); then the worker dies.
@@ -400,7 +391,6 @@ for (const kind of TEST_DATABASES) {
       await deliveries.recordResults(
         tenantId,
         message.id,
-        0,
         first,
         [{ ...answer, seq: 0, status: 'queued', error: 'ESME_RTHROTTLED' }],
         at,
@@ -414,14 +404,13 @@ for (const kind of TEST_DATABASES) {
       ]);
       // The dead claim can hand over nothing more.
       const again = await queuedIn(second);
-      await expect(deliveries.markSubmitting(tenantId, message.id, 0, first, again, at + 2100)).rejects.toThrow(
+      await expect(deliveries.markSubmitting(tenantId, message.id, first, again, at + 2100)).rejects.toThrow(
         LostClaimError,
       );
-      await deliveries.markSubmitting(tenantId, message.id, 0, second, again.slice(0, 1), at + 2200);
+      await deliveries.markSubmitting(tenantId, message.id, second, again.slice(0, 1), at + 2200);
       await deliveries.recordResults(
         tenantId,
         message.id,
-        0,
         second,
         [
           { ...answer, seq: 0, status: 'sent', providerId: 'p-0', error: null },
@@ -438,7 +427,7 @@ for (const kind of TEST_DATABASES) {
           .where('message_id', '=', message.id)
           .execute();
       expect(await handovers()).toHaveLength(2);
-      expect(await deliveries.finishBatch(tenantId, message.id, 0, second, at + 2400)).toBe(true);
+      expect(await deliveries.finishBatch(tenantId, message.id, second, at + 2400)).toBe(true);
       expect(await handovers()).toEqual([]);
       await context.dispatch.runtime.stop();
     });
@@ -469,16 +458,8 @@ for (const kind of TEST_DATABASES) {
       ]);
       await context.dispatch.runtime.stop();
     });
-  });
 
-  describe(`receipts of one kind [${kind}]`, () => {
-    let database: FreshDatabase;
-    beforeAll(async () => {
-      database = await freshDatabase(kind);
-    });
-    afterAll(() => database?.drop());
-
-    it('are written in one statement; when the unmatched cannot be kept, only they are tried again', async () => {
+    it('receipts of one kind are written in one statement; when the unmatched cannot be kept, only they are tried again', async () => {
       const { context, message, deliveries, tenantId } = await sendOnKoulukatu(
         database,
         numbers('6', 1),
@@ -488,7 +469,7 @@ for (const kind of TEST_DATABASES) {
       const now = Date.now();
       const claim = await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000);
       const sent = { seq: 0, status: 'sent' as const, provider, providerId: 'one-0', error: null, attempted: true };
-      await deliveries.recordResults(tenantId, message.id, 0, claim!, [{ ...sent, answer: null }], now, now + 60_000);
+      await deliveries.recordResults(tenantId, message.id, claim!, [{ ...sent, answer: null }], now, now + 60_000);
       const errors: unknown[] = [];
       const writer = receiptWriter({
         deliveries,
@@ -560,7 +541,7 @@ for (const kind of TEST_DATABASES) {
         attempted: true,
         answer: null,
       });
-      await deliveries.recordResults(tenantId, message.id, 0, claim!, [0, 1, 2].map(result), now, now + 60_000);
+      await deliveries.recordResults(tenantId, message.id, claim!, [0, 1, 2].map(result), now, now + 60_000);
       await waitFor('the early receipts matched', async () =>
         (await deliveries.counts(tenantId, message.id)).sent === 0 ? true : undefined,
       );

@@ -195,7 +195,6 @@ export function batchSender(deps: BatchSenderDeps) {
     tenant: Tenant,
     message: MessageRow,
     rendered: Record<string, string>,
-    batchNo: number,
     claim: BatchClaim,
     channel: ChannelName,
     rows: QueuedDelivery[],
@@ -209,11 +208,11 @@ export function batchSender(deps: BatchSenderDeps) {
     const mark = (chunk: QueuedDelivery[]): Promise<void> =>
       provider.idempotent
         ? Promise.resolve()
-        : deliveries.markSubmitting(tenant.id, message.id, batchNo, claim, chunk, clock.now());
+        : deliveries.markSubmitting(tenant.id, message.id, claim, chunk, clock.now());
     const outlook: RetryOutlook = { soon: 0, later: [] };
     // Answers are written as they come, whichever chunk they belong to.
     const recorder = resultRecorder(
-      (results) => deliveries.recordResults(tenant.id, message.id, batchNo, claim, results, clock.now(), lease()),
+      (results) => deliveries.recordResults(tenant.id, message.id, claim, results, clock.now(), lease()),
       deps.unwritten,
     );
     // Chunks whose answers are still coming: the next one is marked and goes meanwhile, so the provider's
@@ -251,13 +250,7 @@ export function batchSender(deps: BatchSenderDeps) {
     return outlook;
   }
 
-  async function expireAll(
-    tenantId: TenantId,
-    message: MessageRow,
-    batchNo: number,
-    claim: BatchClaim,
-    reason: string,
-  ): Promise<void> {
+  async function expireAll(tenantId: TenantId, message: MessageRow, claim: BatchClaim, reason: string): Promise<void> {
     const rows = await deliveries.queuedInBatch(tenantId, message.id, message.incident_id, claim);
     const results = rows.map((d) => ({
       seq: d.seq,
@@ -268,25 +261,18 @@ export function batchSender(deps: BatchSenderDeps) {
       attempted: false,
       answer: null,
     }));
-    await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, clock.now(), lease());
+    await deliveries.recordResults(tenantId, message.id, claim, results, clock.now(), lease());
   }
 
   /**
    * Sends what of the batch is due; `deferred` when deliveries wait minutes for their next try (the
    * batch is given back until the first of them is due), `done` when nothing is left to try.
    */
-  async function sendBatch(
-    tenantId: TenantId,
-    message: MessageRow,
-    batchNo: number,
-    claim: BatchClaim,
-  ): Promise<'done' | 'deferred'> {
+  async function sendBatch(tenantId: TenantId, message: MessageRow, claim: BatchClaim): Promise<'done' | 'deferred'> {
     if (message.status === 'cancelled')
-      return expireAll(tenantId, message, batchNo, claim, 'the message was cancelled').then(() => 'done' as const);
+      return expireAll(tenantId, message, claim, 'the message was cancelled').then(() => 'done' as const);
     if (clock.now() > message.expires_at)
-      return expireAll(tenantId, message, batchNo, claim, 'not sent before the message expired').then(
-        () => 'done' as const,
-      );
+      return expireAll(tenantId, message, claim, 'not sent before the message expired').then(() => 'done' as const);
     const tenant = await deps.findTenant(tenantId);
     if (!tenant) return 'done';
     const rendered = JSON.parse(message.rendered) as Record<string, string>;
@@ -304,7 +290,7 @@ export function batchSender(deps: BatchSenderDeps) {
         attempted: true,
         answer: null,
       }));
-      await deliveries.recordResults(tenantId, message.id, batchNo, claim, results, started, lease());
+      await deliveries.recordResults(tenantId, message.id, claim, results, started, lease());
     }
     const plans = queued
       .filter((d) => !doubtful(d))
@@ -325,7 +311,7 @@ export function batchSender(deps: BatchSenderDeps) {
           ]
         : [],
     );
-    if (spent.length > 0) await deliveries.recordResults(tenantId, message.id, batchNo, claim, spent, started, lease());
+    if (spent.length > 0) await deliveries.recordResults(tenantId, message.id, claim, spent, started, lease());
     const due = plans.flatMap(({ d, plan }) => ('at' in plan ? [{ d, at: plan.at }] : []));
     const waiting = due.filter((p) => p.at > started).map((p) => p.at);
     const rows = due.filter((p) => p.at <= started).map((p) => p.d);
@@ -337,16 +323,16 @@ export function batchSender(deps: BatchSenderDeps) {
     }
     // Channels side by side: a slow or stalled provider of one never holds back the others.
     const outlooks = await Promise.all(
-      [...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, batchNo, claim, channel, list)),
+      [...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, claim, channel, list)),
     );
     const soon = outlooks.reduce((sum, o) => sum + o.soon, 0);
     if (soon > 0) {
-      await deliveries.releaseBatch(tenantId, message.id, batchNo, claim);
-      throw new RetryLaterError(`${soon} deliveries of batch ${batchNo} failed temporarily; trying again`);
+      await deliveries.releaseBatch(tenantId, message.id, claim);
+      throw new RetryLaterError(`${soon} deliveries of batch ${claim.batchNo} failed temporarily; trying again`);
     }
     const later = [...waiting, ...outlooks.flatMap((o) => o.later)];
     if (later.length === 0) return 'done';
-    await deliveries.deferBatch(tenantId, message.id, batchNo, claim, Math.min(...later), clock.now());
+    await deliveries.deferBatch(tenantId, message.id, claim, Math.min(...later), clock.now());
     return 'deferred';
   }
 
@@ -371,8 +357,8 @@ export function batchSender(deps: BatchSenderDeps) {
       const message = await messages.find(tenantId, job.messageId);
       if (!message) return;
       try {
-        if ((await sendBatch(tenantId, message, job.batchNo, claim)) === 'done')
-          await deliveries.finishBatch(tenantId, message.id, job.batchNo, claim, clock.now());
+        if ((await sendBatch(tenantId, message, claim)) === 'done')
+          await deliveries.finishBatch(tenantId, message.id, claim, clock.now());
       } catch (error) {
         if (error instanceof LostClaimError) return;
         throw error;

@@ -349,11 +349,11 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     async markSubmitting(
       tenantId: TenantId,
       messageId: string,
-      batchNo: number,
       claim: BatchClaim,
       chunk: ReadonlyArray<Pick<QueuedDelivery, 'seq' | 'written'>>,
       now: number,
     ): Promise<void> {
+      const { batchNo } = claim;
       if (chunk.length === 0) return;
       const handed = await insertHandover({
         tenantId,
@@ -376,12 +376,12 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     async recordResults(
       tenantId: TenantId,
       messageId: string,
-      batchNo: number,
       claim: BatchClaim,
       results: readonly DeliveryResult[],
       now: number,
       leaseUntil: number,
     ): Promise<void> {
+      const { batchNo } = claim;
       const batch = { tenantId, messageId, batchNo, attempt: claim.attempt };
       // Each part checks the claim again: a part is written whole while the batch is still this worker's.
       for (let i = 0; i === 0 || i < results.length; i += 500) {
@@ -391,13 +391,8 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     },
 
     /** Marks a batch done (if still this worker's) and, when it was the last, the message sent. */
-    async finishBatch(
-      tenantId: TenantId,
-      messageId: string,
-      batchNo: number,
-      claim: BatchClaim,
-      now: number,
-    ): Promise<boolean> {
+    async finishBatch(tenantId: TenantId, messageId: string, claim: BatchClaim, now: number): Promise<boolean> {
+      const { batchNo } = claim;
       return db.transaction().execute(async (trx) => {
         const done = await trx
           .updateTable('dispatch_batches')
@@ -507,11 +502,11 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     async deferBatch(
       tenantId: TenantId,
       messageId: string,
-      batchNo: number,
       claim: BatchClaim,
       retryAt: number,
       now: number,
     ): Promise<void> {
+      const { batchNo } = claim;
       await db
         .updateTable('dispatch_batches')
         // The earlier of the two, should a call unanswered meanwhile have made the batch due sooner.
@@ -528,7 +523,8 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
     },
 
     /** Gives a batch back (its retryable failures wait for the queue's next try). */
-    async releaseBatch(tenantId: TenantId, messageId: string, batchNo: number, claim: BatchClaim): Promise<void> {
+    async releaseBatch(tenantId: TenantId, messageId: string, claim: BatchClaim): Promise<void> {
+      const { batchNo } = claim;
       await db
         .updateTable('dispatch_batches')
         .set({ claimed_until: 0 })
