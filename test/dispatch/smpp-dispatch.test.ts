@@ -555,6 +555,7 @@ for (const kind of TEST_DATABASES) {
       expect(errors.map((e) => e.error)).toEqual([null, 'UNDELIV', 'EXPIRED']);
       expect(await kept()).toEqual([]);
       writer.stop();
+      await context.dispatch.runtime.stop();
     });
   });
 
