@@ -15,7 +15,8 @@ declare module 'smpp' {
     toBuffer(): Buffer;
   }
 
-  export const PDU: new (command: string, fields?: Record<string, unknown>) => PDU;
+  /** A PDU to send (command and fields), or one decoded from its bytes. */
+  export const PDU: new (command: string | Buffer, fields?: Record<string, unknown>) => PDU;
 
   export class Session extends EventEmitter {
     socket: Socket;
@@ -51,7 +52,13 @@ declare module 'smpp' {
   export const ESME_RINVCMDID: number;
   export const ESME_RINVMSGID: number;
 
+  /** GSM 03.38 tables and their coder (`getCoder` builds a coder's lookup tables on first use). */
+  export interface GsmCoder {
+    getCoder(encoding?: number): unknown;
+  }
+
   const smpp: {
+    gsmCoder: GsmCoder;
     connect: typeof connect;
     createServer: typeof createServer;
     PDU: typeof PDU;

@@ -49,6 +49,19 @@ describe('SMPP client against the Net::SMPP SMSC', () => {
     expect(smsc.of('generic_nack')[0]).toMatchObject({ seq: 4242, status: 3 /* ESME_RINVCMDID */ });
   });
 
+  it('checks an idle link with enquire_link every `enquire` seconds, and keeps the one bind', async () => {
+    const smsc = await peer();
+    const p = provider(smsc.port, '&enquire=1');
+    const sent = performance.now();
+    expect((await p.send(sms('a', '+358401234567', 'hei'))).status).toBe('sent');
+    await until(() => smsc.of('enquire_link').length >= 2);
+    // Not before a second without traffic has passed; the first after the send's traffic, the next after the first.
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(2000);
+    expect(smsc.of('connect')).toHaveLength(1);
+    expect(smsc.bound()).toBe(1);
+    expect((await p.send(sms('b', '+358401234568', 'taas'))).status).toBe('sent');
+  });
+
   it('a stalled SMSC: each submit times out as a retryable failure, its window slot freed, and the link is bound anew', async () => {
     const smsc = await peer({ mode: 'stall' });
     const p = provider(smsc.port, '&timeout=0.3&window=2');

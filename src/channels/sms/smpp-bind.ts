@@ -7,6 +7,8 @@
  */
 import { randomInt } from 'node:crypto';
 import smpp, { type PDU, type Session } from 'smpp';
+import './smpp-gsm-coder.js';
+import { deliverSmRespPdu } from './smpp-pdus.js';
 import { smppStatusName } from './smpp-status.js';
 
 export interface BindOptions {
@@ -36,6 +38,12 @@ export type RequestOutcome = { ok: true; pdu: PDU } | { ok: false; error: string
 
 type State = 'idle' | 'connecting' | 'bound' | 'backoff' | 'closed';
 
+interface Deadline {
+  at: number;
+  settled: boolean;
+  expire(): void;
+}
+
 // Requests an ESME answers itself; everything else the SMSC sends gets generic_nack.
 const ANSWERED = new Set(['deliver_sm', 'enquire_link', 'unbind']);
 // Requests with no response defined (SMPP 3.4 §4.12).
@@ -49,6 +57,13 @@ export class SmppBind {
   private retryAt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private lastTraffic = 0;
+  /**
+   * Requests waiting for their responses, oldest first: every request has the same timeout, so one timer
+   * for the oldest deadline does for all (a timer per request costs more than the request at high rates).
+   */
+  private readonly deadlines: Deadline[] = [];
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private boundWaiters: Array<(error?: string) => void> = [];
   private readonly slotWaiters: Array<() => void> = [];
   /** Per session, how to fail each of its requests still waiting for a response. */
@@ -82,14 +97,14 @@ export class SmppBind {
   }
 
   /** Sends one request and waits for its response (or the timeout, or the link's loss). */
-  async request(command: string, fields: Record<string, unknown>): Promise<RequestOutcome> {
+  async request(pdu: PDU): Promise<RequestOutcome> {
     const ready = await this.whenBound();
     if (ready) return { ok: false, error: ready, written: false };
     await this.takeSlot();
     try {
       const session = this.session;
       if (this.state !== 'bound' || !session) return { ok: false, error: this.unavailable(), written: false };
-      return await this.send(session, command, fields);
+      return await this.send(session, pdu);
     } finally {
       this.freeSlot();
     }
@@ -104,6 +119,7 @@ export class SmppBind {
     clearTimeout(this.idleTimer);
     this.settleWaiters('the SMPP client is shutting down');
     this.failInflight(session, 'the SMPP client is shutting down');
+    clearTimeout(this.deadlineTimer);
     if (!session) return;
     if (wasBound) {
       await new Promise<void>((resolve) => {
@@ -156,38 +172,62 @@ export class SmppBind {
     else this.outstanding--;
   }
 
-  private send(session: Session, command: string, fields: Record<string, unknown>): Promise<RequestOutcome> {
+  private send(session: Session, pdu: PDU): Promise<RequestOutcome> {
+    const command = pdu.command;
     return new Promise((resolve) => {
       const pending = this.inflight.get(session) ?? new Set();
       this.inflight.set(session, pending);
-      let settled = false;
       let written = false;
       const fail = (error: string) => settle({ ok: false, error, written });
+      const deadline: Deadline = {
+        at: Date.now() + this.options.responseTimeoutMs,
+        settled: false,
+        expire: () => {
+          fail(`no ${command}_resp within ${this.options.responseTimeoutMs / 1000} s`);
+          // An SMSC that stopped answering: bind anew rather than feed it more requests.
+          this.options.onEvent?.('timeout', `${command} unanswered; binding again`);
+          this.lose(session, `${command} unanswered`);
+        },
+      };
       const settle = (outcome: RequestOutcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
+        if (deadline.settled) return;
+        deadline.settled = true;
+        this.dropSettledDeadlines();
         pending.delete(fail);
         resolve(outcome);
       };
-      const timer = setTimeout(() => {
-        fail(`no ${command}_resp within ${this.options.responseTimeoutMs / 1000} s`);
-        // An SMSC that stopped answering: bind anew rather than feed it more requests.
-        this.options.onEvent?.('timeout', `${command} unanswered; binding again`);
-        this.lose(session, `${command} unanswered`);
-      }, this.options.responseTimeoutMs);
+      this.deadlines.push(deadline);
+      this.deadlineTimer ??= this.armDeadlineTimer();
       pending.add(fail);
-      let pdu: PDU;
-      try {
-        pdu = new smpp.PDU(command, fields);
-      } catch (error) {
-        settle({ ok: false, error: `bad ${command}: ${(error as Error).message}`, written: false });
-        return;
-      }
       written = this.write(session, pdu, (response) => settle({ ok: true, pdu: response }));
       if (!written) settle({ ok: false, error: 'the SMPP connection is closed', written: false });
-      this.touch(session);
+      this.touch();
     });
+  }
+
+  private armDeadlineTimer(): NodeJS.Timeout | undefined {
+    const oldest = this.deadlines[0];
+    if (!oldest) return undefined;
+    return setTimeout(() => {
+      const now = Date.now();
+      while (this.deadlines[0] && this.deadlines[0].at <= now) {
+        const due = this.deadlines.shift()!;
+        if (!due.settled) due.expire();
+      }
+      this.dropSettledDeadlines();
+      // An expiry settles requests, which may have cleared or replaced the timer: exactly one stays armed.
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = this.armDeadlineTimer();
+    }, oldest.at - Date.now());
+  }
+
+  /** Forgets answered requests at the head of the queue; no timer is left running for an empty one. */
+  private dropSettledDeadlines(): void {
+    while (this.deadlines[0]?.settled) this.deadlines.shift();
+    if (this.deadlines.length === 0 && this.deadlineTimer) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
+    }
   }
 
   /**
@@ -245,7 +285,8 @@ export class SmppBind {
           this.failures = 0;
           this.lastError = '';
           this.options.onEvent?.('bound', `${host}:${port}`);
-          this.touch(session);
+          this.touch();
+          this.watchIdle(session);
           this.settleWaiters();
         },
       );
@@ -259,9 +300,9 @@ export class SmppBind {
   /** Answers what the SMSC asks of us; responses are matched to their requests by the library. */
   private onRequest(session: Session, pdu: PDU): void {
     if (this.session !== session || (pdu.command_id as number) & 0x80000000) return;
-    this.touch(session);
+    this.touch();
     if (pdu.command === 'deliver_sm') {
-      this.write(session, pdu.response());
+      this.write(session, deliverSmRespPdu(pdu.sequence_number));
       this.options.onDeliver(pdu);
     } else if (pdu.command === 'enquire_link') {
       this.write(session, pdu.response());
@@ -276,13 +317,23 @@ export class SmppBind {
     }
   }
 
-  /** Keeps an idle link checked: an enquire_link after `enquireLinkMs` without traffic. */
-  private touch(session: Session): void {
+  /** Notes traffic on the link (what `watchIdle` measures idleness from). */
+  private touch(): void {
+    this.lastTraffic = Date.now();
+  }
+
+  /** Keeps an idle link checked: an enquire_link once `enquireLinkMs` pass without traffic. */
+  private watchIdle(session: Session): void {
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.session !== session || this.state !== 'bound') return;
-      void this.send(session, 'enquire_link', {});
-    }, this.options.enquireLinkMs);
+    this.idleTimer = setTimeout(
+      () => {
+        if (this.session !== session || this.state !== 'bound') return;
+        if (Date.now() - this.lastTraffic >= this.options.enquireLinkMs)
+          void this.send(session, new smpp.PDU('enquire_link', {}));
+        this.watchIdle(session);
+      },
+      Math.max(0, this.lastTraffic + this.options.enquireLinkMs - Date.now()),
+    );
     this.idleTimer.unref();
   }
 

@@ -13,8 +13,9 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { PDU } from 'smpp';
 import type { ChannelProvider, DeliveryReceipt, InboundSms, OutboundMessage, SendResult } from '../channel.js';
 import type { Clock } from '../../lib/clock.js';
-import { destinationAddress, originatorNumber, sourceAddress } from './smpp-address.js';
+import { destinationAddress, originatorNumber, sourceAddress, type SmppAddress } from './smpp-address.js';
 import { SmppBind } from './smpp-bind.js';
+import { submitSmPdu } from './smpp-pdus.js';
 import { isReceipt, parseReceipt } from './smpp-receipt.js';
 import { isTemporarySmppStatus, smppStatusName } from './smpp-status.js';
 import { smsPartBytes } from './sms-bytes.js';
@@ -110,6 +111,17 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
   );
   let next = 0;
   const encoder = textEncoder();
+  // A provider sends as one or a few senders: each parsed (a number checked as a phone number) once.
+  const sources = new Map<string, SmppAddress>();
+  const sourceOf = (sender: string): SmppAddress => {
+    let source = sources.get(sender);
+    if (!source) {
+      source = sourceAddress(sender, options.country);
+      if (sources.size >= ENCODED_TEXTS_KEPT) sources.clear();
+      sources.set(sender, source);
+    }
+    return source;
+  };
 
   /** A mobile-originated SMS: its text as the smpp library decoded it (GSM-7, Latin-1 or UCS-2). */
   function onMobileOriginated(pdu: PDU): void {
@@ -145,7 +157,7 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
   async function send(message: OutboundMessage): Promise<SendResult> {
     const bind = binds[next++ % binds.length]!;
     const { dataCoding, parts } = encoder.text(message.text);
-    const source = sourceAddress(message.from ?? options.source, options.country);
+    const source = sourceOf(message.from ?? options.source);
     const destination = destinationAddress(message.to);
     const reference = randomInt(256);
     const ids: string[] = [];
@@ -153,18 +165,17 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
     const group = { first: '', remaining: parts.length };
     for (let i = 0; i < parts.length; i++) {
       const udh = parts.length > 1 ? Buffer.from([0x05, 0x00, 0x03, reference, parts.length, i + 1]) : undefined;
-      const outcome = await bind.request('submit_sm', {
-        source_addr_ton: source.ton,
-        source_addr_npi: source.npi,
-        source_addr: source.addr,
-        dest_addr_ton: destination.ton,
-        dest_addr_npi: destination.npi,
-        destination_addr: destination.addr,
-        registered_delivery: 1,
-        data_coding: dataCoding,
-        ...(message.expiresAt ? { validity_period: encoder.validity(message.expiresAt) } : {}),
-        short_message: udh ? { udh, message: parts[i]! } : parts[i]!,
-      });
+      const outcome = await bind.request(
+        submitSmPdu({
+          source,
+          destination,
+          registeredDelivery: 1,
+          dataCoding,
+          ...(message.expiresAt ? { validityPeriod: encoder.validity(message.expiresAt) } : {}),
+          ...(udh ? { udh } : {}),
+          message: parts[i]!,
+        }),
+      );
       if (!outcome.ok) {
         // A text none of whose parts reached the SMSC was not tried: the SMSC was away.
         const attempted = outcome.written || ids.length > 0;
