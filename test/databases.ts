@@ -29,9 +29,6 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-/** Serialises schema drops against first migrations (advisory lock key; released when the session ends). */
-const SCHEMA_DROP_LOCK = 746_574_201;
-
 /** A new, migrated, empty database: a temp SQLite file, or a fresh PostgreSQL schema. */
 export async function freshDatabase(kind: TestDatabase): Promise<FreshDatabase> {
   if (kind === 'sqlite') {
@@ -53,15 +50,9 @@ export async function freshDatabase(kind: TestDatabase): Promise<FreshDatabase> 
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
+  await admin.end();
   const db = openDatabase(POSTGRES_URL, { schema, poolSize: 5 });
-  // A first migration lists every schema's tables (Kysely's Migrator); a test file dropping its schema
-  // at that moment would fail it, so drops wait for migrations in progress (and the other way round).
-  await admin.query('select pg_advisory_lock_shared($1)', [SCHEMA_DROP_LOCK]);
-  try {
-    await migrateToLatest(db);
-  } finally {
-    await admin.end();
-  }
+  await migrateToLatest(db);
   return {
     db,
     url: POSTGRES_URL,
@@ -70,7 +61,6 @@ export async function freshDatabase(kind: TestDatabase): Promise<FreshDatabase> 
       await db.close();
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
-      await client.query('select pg_advisory_lock($1)', [SCHEMA_DROP_LOCK]);
       await client.query(`drop schema ${schema} cascade`);
       // pg-boss (the dispatch queue) keeps its tables in a schema of its own next to the test's.
       await client.query(`drop schema if exists ${schema}_pgboss cascade`);

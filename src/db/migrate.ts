@@ -8,9 +8,8 @@ import { migrations } from './migrations/index.js';
 
 /**
  * The migrations already applied, read straight from Kysely's table; undefined when it is not there yet.
- * Kysely's Migrator looks for its tables by listing every table of every schema in the database, which
- * fails when another schema is dropped at that moment (seen with parallel test files), and costs a
- * catalog scan on every start; this one query lets an up-to-date database skip it.
+ * Kysely's Migrator reads the catalog and takes its lock table on every run; this one query lets an
+ * up-to-date database (every start but the first after an upgrade) skip all of that.
  */
 async function appliedMigrations(db: Db): Promise<Set<string> | undefined> {
   const table = db.schema ? sql.table(`${db.schema}.kysely_migration`) : sql.table('kysely_migration');

@@ -1,5 +1,5 @@
 /** The PostgreSQL engine's database: pools of connections that prepare their statements and outlive lost connections. */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { Db, OpenOptions, PoolUse } from '../../connection.js';
@@ -7,6 +7,7 @@ import type { Faults } from '../../faults.js';
 import type { Database } from '../../schema.js';
 import type { Engine } from '../engine.js';
 import { resilientPool } from './resilient-pool.js';
+import { SchemaPostgresDialect } from './schema-introspector.js';
 import { preparingPool } from './statements.js';
 
 // BIGINT (epoch-ms times, counts) as JS numbers: all our values are far below 2^53.
@@ -55,7 +56,9 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
   };
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
   const mainPool = pool([]);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: mainPool.wrapped, cursor: Cursor }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SchemaPostgresDialect({ pool: mainPool.wrapped, cursor: Cursor }, schema ?? 'public'),
+  });
   // Its connections open only when first used: a worker process that never logs anyone in has none.
   // enable_seqscan=off: its statements are lookups by key on small tables that change fast (PINs,
   // counters, CAPTCHA claims, sessions) and are prepared once per connection. A generic plan made while
@@ -64,7 +67,9 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
   // benchmark run. Off, the planner takes the key's index whatever the size (a table without one is
   // still scanned: the once-a-minute pruning).
   const ephemeralPool = pool(['-c synchronous_commit=off', '-c enable_seqscan=off']);
-  const ephemeral = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ephemeralPool.wrapped }) });
+  const ephemeral = new Kysely<Database>({
+    dialect: new SchemaPostgresDialect({ pool: ephemeralPool.wrapped }, schema ?? 'public'),
+  });
   const use = (name: PoolUse['name'], p: pg.Pool): PoolUse => ({
     name,
     max: p.options.max,
