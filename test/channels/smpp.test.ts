@@ -66,6 +66,30 @@ describe('SMPP provider against a real SMPP server on loopback', () => {
     await provider.close!();
   });
 
+  it('never gives a message id twice, not even after a restart on the same port', async () => {
+    const send = async (port: number) => {
+      const provider = smppProvider(new URL(`smpp://aviso:pw@127.0.0.1:${port}?source=MantanVesi`), {
+        clock: systemClock,
+      });
+      const results = await sendEach(
+        provider,
+        ['1', '2'].map((n) => ({ id: n, tenantId: 't', channel: 'sms' as const, to: `+35840123456${n}`, text: n })),
+      );
+      await provider.close!();
+      return results.map((r) => r.providerId);
+    };
+    const before = await startSmsc(0, { systemId: 'aviso', password: 'pw' });
+    const port = before.port;
+    const first = await send(port);
+    await before.close();
+    const after = await startSmsc(port, { systemId: 'aviso', password: 'pw' });
+    const second = await send(port);
+    await after.close();
+    const ids = [...first, ...second];
+    expect(ids.every((id) => typeof id === 'string' && id.startsWith('sim-'))).toBe(true);
+    expect(new Set(ids).size).toBe(4);
+  });
+
   it('reports a refused bind and throttling as retryable failures', async () => {
     const wrong = smppProvider(new URL(`smpp://aviso:nope@127.0.0.1:${smsc.port}`), { clock: systemClock });
     const refused = await wrong.send({ id: 'x', tenantId: 't', channel: 'sms', to: '+358401234567', text: 'x' });
@@ -147,7 +171,10 @@ describe('aviso smsc against a Net::SMPP client (binds as Kannel does: a transmi
     expect(receipts.map((r) => r.message_state)).toEqual([2, 2, 5]);
     expect(String(receipts[1]!.text)).toContain('stat:DELIVRD');
     expect(String(receipts[2]!.text)).toContain('stat:UNDELIV');
-    expect(of('query_sm_resp')[0]).toMatchObject({ status: 0, message_id: 'sim1', message_state: 2 });
+    const [first] = of('submit_sm_resp')
+      .map((e) => String(e.message_id))
+      .sort();
+    expect(of('query_sm_resp')[0]).toMatchObject({ status: 0, message_id: first, message_state: 2 });
     expect(of('answer_to_unknown')[0]).toEqual({
       event: 'answer_to_unknown',
       command_id: '0x80000000',

@@ -78,6 +78,9 @@ const ia5 = (text: string): Buffer =>
     'ascii',
   );
 
+/** When the last simulator of this process started (its ids' prefix): two never share one. */
+let lastRun = 0;
+
 export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Smsc> {
   const messages: SimulatedSms[] = [];
   const pending = new Map<string, string[]>();
@@ -85,6 +88,10 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
   const states = new Map<string, { state: number; done: Date }>();
   const heldReceipts = new Map<string, Receipt[]>();
   let counter = 0;
+  // Ids unique across restarts: receipts are matched by (provider, id), and deliveries an SMSC took before
+  // it was restarted may still wait for theirs.
+  lastRun = Math.max(Date.now(), lastRun + 1);
+  const run = lastRun.toString(36);
   let windowStart = Date.now();
   let inWindow = 0;
 
@@ -151,7 +158,7 @@ export async function startSmsc(port = 0, options: SmscOptions = {}): Promise<Sm
     if (!bind || bind.kind === 'receiver')
       return void session.send(pdu.response({ command_status: 0x04 /* ESME_RINVBNDSTS */ }));
     if (throttled()) return void session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
-    const messageId = `sim${++counter}`;
+    const messageId = `sim-${run}-${++counter}`;
     // Taken (stored, reported to onMessage) before it is acknowledged, as a store-and-forward SMSC does:
     // an SMSC that dies in between has not acknowledged it, so the client cannot count it as sent.
     const acknowledge = () => session.send(pdu.response({ message_id: messageId }));
