@@ -145,6 +145,30 @@ for (const kind of TEST_DATABASES) {
       });
     });
 
+    it('is ready while its VAPID keys sign, and says so; a broken stored pair makes it not ready, with the reason', async () => {
+      type Check = { name: string; ok: boolean; detail: string };
+      const pushCheck = async (app: AppInstance) =>
+        ((await app.inject({ url: '/readyz' })).json().checks as Check[]).find((c) => c.name === 'channel:push');
+      expect(await pushCheck(t.app)).toEqual({
+        name: 'channel:push',
+        ok: true,
+        detail: `webpush: VAPID keys sign as ${SUBJECT}`,
+      });
+      const stored = await t.context.db.kysely.selectFrom('push_keys').select('private_key').executeTakeFirstOrThrow();
+      await t.context.db.kysely.updateTable('push_keys').set({ private_key: 'not-a-key' }).execute();
+      try {
+        // Another process reads the broken pair (this one keeps the pair it read).
+        await withOtherInstance({ push: t.context.config.push }, async (other) => {
+          expect(await pushCheck(other)).toMatchObject({
+            ok: false,
+            detail: expect.stringMatching(/^webpush: no usable VAPID keys \(.*private key/i),
+          });
+        });
+      } finally {
+        await t.context.db.kysely.updateTable('push_keys').set({ private_key: stored.private_key }).execute();
+      }
+    });
+
     it('takes a browser subscription from a logged-in resident, checking each field', async () => {
       const me = await residentAt('push-fields@example.org', 'kk-3');
       const browser = browserSubscription(`${service.origin}/sub/fields`);

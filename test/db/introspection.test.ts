@@ -34,7 +34,9 @@ for (const kind of TEST_DATABASES) {
       }
     });
 
-    it.runIf(kind === 'postgres')('is not failed by another schema dropped while the catalog is read', async () => {
+    // SQLite has one schema per file: nothing of anyone else's to list.
+    if (kind !== 'postgres') return;
+    it('is not failed by another schema dropped while the catalog is read', async () => {
       const other = `test_other_${randomBytes(4).toString('hex')}`;
       const admin = new pg.Client({ connectionString: POSTGRES_URL });
       await admin.connect();

@@ -69,6 +69,7 @@ describeEachDatabase(
         'channel:sms',
         'channel:email',
         'channel:voice',
+        'channel:push',
       ]);
       expect((await t().app.inject({ url: '/healthz' })).json().status).toBe('ok');
     });

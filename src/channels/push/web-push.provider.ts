@@ -10,7 +10,7 @@
  */
 import type { Agent } from 'node:https';
 import webpush, { type PushSubscription } from 'web-push';
-import type { ChannelProvider, OutboundMessage, SendResult } from '../channel.js';
+import type { ChannelProvider, OutboundMessage, ProviderHealth, SendResult } from '../channel.js';
 import type { VapidKeys } from './vapid-keys.js';
 
 export interface WebPushDeps {
@@ -39,6 +39,8 @@ const MAX_PAYLOAD_BYTES = 3_900;
 /** How long a push service keeps a notice for a browser that is offline, at most (four weeks, as they allow). */
 const MAX_TTL_S = 28 * 24 * 3600;
 const DEFAULT_TTL_S = 24 * 3600;
+/** The origin a health check signs for (any push service's would do: nothing is sent). */
+const HEALTH_AUDIENCE = 'https://push.example';
 /** Errors that mean the request never reached the push service: the try does not count. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -144,5 +146,19 @@ export function webPushProvider(url: URL, deps: WebPushDeps): ChannelProvider {
     }
   }
 
-  return { name, channel: 'push', maxPerSecond: options.tps > 0 ? options.tps : Infinity, send };
+  /**
+   * Push services are the browsers' own, one per subscription: there is none to reach before a send.
+   * What can fail here is the instance's VAPID key pair (unreadable, or not a pair that signs).
+   */
+  async function health(): Promise<ProviderHealth> {
+    try {
+      const keys = await deps.keys();
+      webpush.getVapidHeaders(HEALTH_AUDIENCE, options.subject, keys.publicKey, keys.privateKey, 'aes128gcm');
+      return { ok: true, detail: `${name}: VAPID keys sign as ${options.subject}` };
+    } catch (error) {
+      return { ok: false, detail: `${name}: no usable VAPID keys (${(error as Error).message})` };
+    }
+  }
+
+  return { name, channel: 'push', maxPerSecond: options.tps > 0 ? options.tps : Infinity, send, health };
 }

@@ -2,7 +2,7 @@
  * Readiness: whether this process should get traffic. Each check names what it found; `ready` only when
  * all pass. A check that does not answer within a few seconds fails with that reason.
  */
-import type { ChannelName, Channels } from '../../channels/channel.js';
+import { CHANNELS, type ChannelName, type Channels } from '../../channels/channel.js';
 import type { MigrationStatus } from '../../db/migrate.js';
 import { within } from '../../lib/deadline.js';
 import type { OpsRepository } from './ops.repository.js';
@@ -19,7 +19,7 @@ export interface ReadinessDeps {
   channels: Channels;
   /** The revision each tenant's register index in this process holds. */
   registerRevisions: () => ReadonlyMap<string, number>;
-  /** Channels to check: those configured (push is always the inbox). */
+  /** Channels to check (default: every channel). */
   channelNames?: readonly ChannelName[];
 }
 
@@ -34,7 +34,7 @@ async function run(name: string, check: () => Promise<Omit<ReadinessCheck, 'name
 }
 
 export function readinessService(deps: ReadinessDeps) {
-  const channelNames = deps.channelNames ?? (['sms', 'email', 'voice'] as const);
+  const channelNames = deps.channelNames ?? CHANNELS;
 
   const database = () => run('database', async () => (await deps.ops.ping(), { ok: true, detail: 'answers' }));
 
