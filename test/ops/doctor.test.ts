@@ -138,6 +138,31 @@ for (const kind of TEST_DATABASES) {
       },
     );
 
+    it('checks web push by its stored VAPID pair, making none: none yet passes, a damaged one fails with what to do', async () => {
+      const push = { ...env, AVISO_PUSH: 'webpush://?subject=mailto:ops@hairiot.example.fi' };
+      const fresh = await runCliAsync(['doctor'], push);
+      expect(fresh.status, fresh.stdout).toBe(0);
+      expect(lines(fresh.stdout)).toContain(
+        'ok    channel push: webpush: no VAPID key pair yet (made when the first browser subscribes)',
+      );
+      expect(await database.db.kysely.selectFrom('push_keys').selectAll().execute()).toEqual([]);
+
+      await database.db.kysely
+        .insertInto('push_keys')
+        .values({ id: 'vapid', public_key: 'not-a-key', private_key: 'not-a-key', created_at: Date.now() })
+        .execute();
+      try {
+        const damaged = await runCliAsync(['doctor'], push);
+        expect(damaged.status).toBe(1);
+        expect(damaged.stdout).toMatch(
+          /^FAIL {2}channel push: webpush: no usable VAPID keys \(.*\)\n {6}→ the stored VAPID pair is damaged: delete the row of push_keys/m,
+        );
+        expect(damaged.stderr.trim()).toBe('aviso: 1 problem: channel push');
+      } finally {
+        await database.db.kysely.deleteFrom('push_keys').execute();
+      }
+    });
+
     it('fails on a refused SMTP login, no SMSC listening and a secret others can read, saying what to do', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'aviso-doctor-'));
       const secretFile = join(dir, 'secret');

@@ -17,13 +17,23 @@ export interface VapidKeys {
 
 const ROW_ID = 'vapid';
 
-export function vapidKeyRepository(db: Kysely<Database>, clock: Clock) {
+/** A repository that only reads (a check) found no pair: it is made when a process first needs one. */
+export class NoVapidKeysYet extends Error {
+  override name = 'NoVapidKeysYet';
+  constructor() {
+    super('no VAPID key pair yet (made when the first browser subscribes)');
+  }
+}
+
+/** `make: false` only reads the pair, for a check that must change nothing. */
+export function vapidKeyRepository(db: Kysely<Database>, clock: Clock, { make = true } = {}) {
   let kept: Promise<VapidKeys> | undefined;
 
   async function readOrMake(): Promise<VapidKeys> {
     const read = () =>
       db.selectFrom('push_keys').select(['public_key', 'private_key']).where('id', '=', ROW_ID).executeTakeFirst();
     let row = await read();
+    if (!row && !make) throw new NoVapidKeysYet();
     if (!row) {
       const made = webpush.generateVAPIDKeys();
       await db

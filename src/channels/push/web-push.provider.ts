@@ -11,7 +11,7 @@
 import type { Agent } from 'node:https';
 import webpush, { type PushSubscription } from 'web-push';
 import type { ChannelProvider, OutboundMessage, ProviderHealth, SendResult } from '../channel.js';
-import type { VapidKeys } from './vapid-keys.js';
+import { NoVapidKeysYet, type VapidKeys } from './vapid-keys.js';
 
 export interface WebPushDeps {
   keys(): Promise<VapidKeys>;
@@ -156,6 +156,7 @@ export function webPushProvider(url: URL, deps: WebPushDeps): ChannelProvider {
       webpush.getVapidHeaders(HEALTH_AUDIENCE, options.subject, keys.publicKey, keys.privateKey, 'aes128gcm');
       return { ok: true, detail: `${name}: VAPID keys sign as ${options.subject}` };
     } catch (error) {
+      if (error instanceof NoVapidKeysYet) return { ok: true, detail: `${name}: ${error.message}` };
       return { ok: false, detail: `${name}: no usable VAPID keys (${(error as Error).message})` };
     }
   }

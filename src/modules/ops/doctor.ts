@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { buildChannels } from '../../channels/channels.js';
+import { vapidKeyRepository } from '../../channels/push/vapid-keys.js';
 import { CHANNELS, type ChannelName } from '../../channels/channel.js';
 import { ConfigError, loadConfig, missingPublicUrl, secretSource, type Config } from '../../config.js';
 import { openDatabase, type Db } from '../../db/connection.js';
@@ -146,8 +147,17 @@ function checkNtp(): Promise<Finding> {
   );
 }
 
+/** What to do about a channel whose check failed. */
+const channelFix = (name: ChannelName): string =>
+  name === 'push'
+    ? 'the stored VAPID pair is damaged: delete the row of push_keys for a new one (browsers then subscribe again)'
+    : `check AVISO_${name.toUpperCase()} (host, port, user, password) and the provider's firewall`;
+
 async function checkChannels(config: Config, db: Db): Promise<Finding[]> {
-  const channels = buildChannels(config, db, systemClock);
+  // The push keys are read, not made: a check changes nothing.
+  const channels = buildChannels(config, db, systemClock, {
+    vapid: vapidKeyRepository(db.kysely, systemClock, { make: false }),
+  });
   const settings: Record<ChannelName, string> = {
     sms: config.sms,
     email: config.email,
@@ -156,7 +166,7 @@ async function checkChannels(config: Config, db: Db): Promise<Finding[]> {
   };
   try {
     return await Promise.all(
-      CHANNELS.filter((c) => c !== 'push').map(async (name): Promise<Finding> => {
+      CHANNELS.map(async (name): Promise<Finding> => {
         const provider = channels[name];
         const check = `channel ${name}`;
         if (!provider.health)
@@ -174,7 +184,7 @@ async function checkChannels(config: Config, db: Db): Promise<Finding[]> {
                 check,
                 severity: 'fail',
                 detail: health.detail,
-                fix: `check AVISO_${name.toUpperCase()} (host, port, user, password) and the provider's firewall`,
+                fix: channelFix(name),
               };
         } catch (error) {
           return {
