@@ -106,6 +106,12 @@ describe('submit_sm and deliver_sm_resp encoded by Aviso', () => {
     });
   });
 
+  it('refuses a short_message beyond the 254 octets SMPP 3.4 allows; 254 goes out as the library encodes it', () => {
+    const longest = { ...cases[0]![1], message: Buffer.alloc(254, 0x41) };
+    expect(ourBytes(longest, 1)).toEqual(libraryBytes(longest, 1));
+    expect(() => submitSmPdu({ ...longest, message: Buffer.alloc(255, 0x41) })).toThrow(/short_message of 255 octets/);
+  });
+
   it('deliver_sm_resp: OK with an empty message_id, as the library answers a deliver_sm', () => {
     const deliver = new smpp.PDU('deliver_sm', { sequence_number: 99, short_message: 'id:1 stat:DELIVRD' });
     expect(deliverSmRespPdu(99).toBuffer()).toEqual(deliver.response().toBuffer());

@@ -24,6 +24,8 @@ const HEADER_BYTES = 16;
 const SUBMIT_SM = 0x00000004;
 const DELIVER_SM_RESP = 0x80000005;
 const UDH_INDICATOR = 0x40;
+/** short_message's limit (SMPP 3.4 §5.2.22); an SMS part is at most 140. */
+const MAX_SHORT_MESSAGE = 254;
 
 /** The part of PDU that `Session.send` uses: it numbers a request and asks for its bytes. */
 type OutgoingPdu = Pick<
@@ -64,6 +66,9 @@ export function submitSmPdu(submit: SubmitSm): PDU {
   const { source, destination, udh, message } = submit;
   const validity = submit.validityPeriod ?? '';
   const shortMessageLength = (udh?.length ?? 0) + message.length;
+  // Its length is one octet: a longer text is a caller's bug, never to be sent cut or wrapped.
+  if (shortMessageLength > MAX_SHORT_MESSAGE)
+    throw new RangeError(`short_message of ${shortMessageLength} octets (at most ${MAX_SHORT_MESSAGE})`);
   const length =
     HEADER_BYTES +
     1 + // service_type ""
