@@ -128,7 +128,7 @@ describe('web push in the portal', () => {
         cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration.registrationId, data });
       await deliver();
       // Headless chromium now and then drops a push delivered through DevTools to a worker that has just
-      // activated (about one run in ten, the call answered, no push event): one that shows nothing is
+      // activated (about one run in ten: the call answered, no notification shown): one that shows nothing is
       // delivered again, as a push service would; the notice's tag keeps it one notification.
       let polls = 0;
       const shown = await waitFor('the notification', async () => {
