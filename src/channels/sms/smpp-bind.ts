@@ -38,10 +38,14 @@ export type RequestOutcome = { ok: true; pdu: PDU } | { ok: false; error: string
 
 type State = 'idle' | 'connecting' | 'bound' | 'backoff' | 'closed';
 
-interface Deadline {
+/** A request written and not answered yet. */
+interface Waiting {
+  session: Session;
+  command: string;
+  /** When it times out. */
   at: number;
   settled: boolean;
-  expire(): void;
+  fail(error: string): void;
 }
 
 // Requests an ESME answers itself; everything else the SMSC sends gets generic_nack.
@@ -60,14 +64,12 @@ export class SmppBind {
   private lastTraffic = 0;
   /**
    * Requests waiting for their responses, oldest first: every request has the same timeout, so one timer
-   * for the oldest deadline does for all (a timer per request costs more than the request at high rates).
+   * for the oldest does for all (a timer per request costs more than the request at high rates).
    */
-  private readonly deadlines: Deadline[] = [];
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private readonly waiting: Waiting[] = [];
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private boundWaiters: Array<(error?: string) => void> = [];
   private readonly slotWaiters: Array<() => void> = [];
-  /** Per session, how to fail each of its requests still waiting for a response. */
-  private readonly inflight = new Map<Session, Set<(error: string) => void>>();
   private outstanding = 0;
 
   constructor(private readonly options: BindOptions) {}
@@ -119,7 +121,6 @@ export class SmppBind {
     clearTimeout(this.idleTimer);
     this.settleWaiters('the SMPP client is shutting down');
     this.failInflight(session, 'the SMPP client is shutting down');
-    clearTimeout(this.deadlineTimer);
     if (!session) return;
     if (wasBound) {
       await new Promise<void>((resolve) => {
@@ -173,60 +174,56 @@ export class SmppBind {
   }
 
   private send(session: Session, pdu: PDU): Promise<RequestOutcome> {
-    const command = pdu.command;
     return new Promise((resolve) => {
-      const pending = this.inflight.get(session) ?? new Set();
-      this.inflight.set(session, pending);
       let written = false;
-      const fail = (error: string) => settle({ ok: false, error, written });
-      const deadline: Deadline = {
+      const request: Waiting = {
+        session,
+        command: pdu.command,
         at: Date.now() + this.options.responseTimeoutMs,
         settled: false,
-        expire: () => {
-          fail(`no ${command}_resp within ${this.options.responseTimeoutMs / 1000} s`);
-          // An SMSC that stopped answering: bind anew rather than feed it more requests.
-          this.options.onEvent?.('timeout', `${command} unanswered; binding again`);
-          this.lose(session, `${command} unanswered`);
-        },
+        fail: (error) => settle({ ok: false, error, written }),
       };
       const settle = (outcome: RequestOutcome) => {
-        if (deadline.settled) return;
-        deadline.settled = true;
-        this.dropSettledDeadlines();
-        pending.delete(fail);
+        if (request.settled) return;
+        request.settled = true;
+        this.dropAnswered();
         resolve(outcome);
       };
-      this.deadlines.push(deadline);
-      this.deadlineTimer ??= this.armDeadlineTimer();
-      pending.add(fail);
+      this.waiting.push(request);
+      this.timeoutTimer ??= this.armTimeout();
       written = this.write(session, pdu, (response) => settle({ ok: true, pdu: response }));
       if (!written) settle({ ok: false, error: 'the SMPP connection is closed', written: false });
       this.touch();
     });
   }
 
-  private armDeadlineTimer(): NodeJS.Timeout | undefined {
-    const oldest = this.deadlines[0];
+  /** Times out the oldest request when its time comes (and any due with it), then waits for the next. */
+  private armTimeout(): NodeJS.Timeout | undefined {
+    const oldest = this.waiting[0];
     if (!oldest) return undefined;
     return setTimeout(() => {
       const now = Date.now();
-      while (this.deadlines[0] && this.deadlines[0].at <= now) {
-        const due = this.deadlines.shift()!;
-        if (!due.settled) due.expire();
+      while (this.waiting[0] && this.waiting[0].at <= now) {
+        const due = this.waiting.shift()!;
+        if (due.settled) continue;
+        due.fail(`no ${due.command}_resp within ${this.options.responseTimeoutMs / 1000} s`);
+        // An SMSC that stopped answering: bind anew rather than feed it more requests.
+        this.options.onEvent?.('timeout', `${due.command} unanswered; binding again`);
+        this.lose(due.session, `${due.command} unanswered`);
       }
-      this.dropSettledDeadlines();
+      this.dropAnswered();
       // An expiry settles requests, which may have cleared or replaced the timer: exactly one stays armed.
-      clearTimeout(this.deadlineTimer);
-      this.deadlineTimer = this.armDeadlineTimer();
+      clearTimeout(this.timeoutTimer);
+      this.timeoutTimer = this.armTimeout();
     }, oldest.at - Date.now());
   }
 
   /** Forgets answered requests at the head of the queue; no timer is left running for an empty one. */
-  private dropSettledDeadlines(): void {
-    while (this.deadlines[0]?.settled) this.deadlines.shift();
-    if (this.deadlines.length === 0 && this.deadlineTimer) {
-      clearTimeout(this.deadlineTimer);
-      this.deadlineTimer = undefined;
+  private dropAnswered(): void {
+    while (this.waiting[0]?.settled) this.waiting.shift();
+    if (this.waiting.length === 0 && this.timeoutTimer) {
+      clearTimeout(this.timeoutTimer);
+      this.timeoutTimer = undefined;
     }
   }
 
@@ -247,8 +244,8 @@ export class SmppBind {
 
   private failInflight(session: Session | undefined, error: string): void {
     if (!session) return;
-    for (const fail of [...(this.inflight.get(session) ?? [])]) fail(error);
-    this.inflight.delete(session);
+    // A copy: a failure drops the answered requests at the list's head.
+    for (const request of [...this.waiting]) if (request.session === session && !request.settled) request.fail(error);
   }
 
   private connect(): void {

@@ -21,6 +21,12 @@ export interface SubmitSm {
 }
 
 const HEADER_BYTES = 16;
+/**
+ * submit_sm's octets besides its strings and text: service_type, schedule_delivery_time (both empty) and
+ * the three strings' NULs (5); source and destination TON and NPI (4); esm_class, protocol_id,
+ * priority_flag, registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id, sm_length (8).
+ */
+const SUBMIT_SM_FIXED_BYTES = 17;
 const SUBMIT_SM = 0x00000004;
 const DELIVER_SM_RESP = 0x80000005;
 const UDH_INDICATOR = 0x40;
@@ -69,22 +75,14 @@ export function submitSmPdu(submit: SubmitSm): PDU {
   // Its length is one octet: a longer text is a caller's bug, never to be sent cut or wrapped.
   if (shortMessageLength > MAX_SHORT_MESSAGE)
     throw new RangeError(`short_message of ${shortMessageLength} octets (at most ${MAX_SHORT_MESSAGE})`);
-  const length =
+  const buffer = Buffer.allocUnsafe(
     HEADER_BYTES +
-    1 + // service_type ""
-    2 +
-    source.addr.length +
-    1 +
-    2 +
-    destination.addr.length +
-    1 +
-    3 + // esm_class, protocol_id, priority_flag
-    1 + // schedule_delivery_time ""
-    validity.length +
-    1 +
-    5 + // registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id, sm_length
-    shortMessageLength;
-  const buffer = Buffer.allocUnsafe(length);
+      SUBMIT_SM_FIXED_BYTES +
+      source.addr.length +
+      destination.addr.length +
+      validity.length +
+      shortMessageLength,
+  );
   header(buffer, SUBMIT_SM);
   let offset = HEADER_BYTES;
   buffer[offset++] = 0;

@@ -13,7 +13,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { PDU } from 'smpp';
 import type { ChannelProvider, DeliveryReceipt, InboundSms, OutboundMessage, SendResult } from '../channel.js';
 import type { Clock } from '../../lib/clock.js';
-import { destinationAddress, originatorNumber, sourceAddress, type SmppAddress } from './smpp-address.js';
+import { destinationAddress, originatorNumber, sourceAddress } from './smpp-address.js';
 import { SmppBind } from './smpp-bind.js';
 import { submitSmPdu } from './smpp-pdus.js';
 import { isReceipt, parseReceipt } from './smpp-receipt.js';
@@ -61,23 +61,30 @@ interface EncodedText {
   parts: Buffer[];
 }
 
-/** Texts encoded lately: a notice goes to thousands with a handful of texts (one per language and address). */
-const ENCODED_TEXTS_KEPT = 256;
+/** Kept values: a notice goes to thousands with a handful of texts (one per language and address) from a sender or two. */
+const KEPT = 256;
+
+/** `make`, remembering what it made for the last few hundred keys. */
+function remembered<V>(make: (key: string) => V): (key: string) => V {
+  const kept = new Map<string, V>();
+  return (key) => {
+    let value = kept.get(key);
+    if (value === undefined) {
+      value = make(key);
+      if (kept.size >= KEPT) kept.clear();
+      kept.set(key, value);
+    }
+    return value;
+  };
+}
 
 function textEncoder() {
-  const encoded = new Map<string, EncodedText>();
   let validityOf: { at: number; text: string } | undefined;
   return {
-    text(text: string): EncodedText {
-      let found = encoded.get(text);
-      if (!found) {
-        const { encoding, parts } = splitSms(text);
-        found = { dataCoding: encoding === 'GSM-7' ? 0x00 : 0x08, parts: parts.map((p) => smsPartBytes(p, encoding)) };
-        if (encoded.size >= ENCODED_TEXTS_KEPT) encoded.clear();
-        encoded.set(text, found);
-      }
-      return found;
-    },
+    text: remembered((text): EncodedText => {
+      const { encoding, parts } = splitSms(text);
+      return { dataCoding: encoding === 'GSM-7' ? 0x00 : 0x08, parts: parts.map((p) => smsPartBytes(p, encoding)) };
+    }),
     validity(at: number): string {
       if (validityOf?.at !== at) validityOf = { at, text: smppTime(at) };
       return validityOf.text;
@@ -112,16 +119,7 @@ export function smppProvider(url: URL, deps: SmppProviderDeps): ChannelProvider 
   let next = 0;
   const encoder = textEncoder();
   // A provider sends as one or a few senders: each parsed (a number checked as a phone number) once.
-  const sources = new Map<string, SmppAddress>();
-  const sourceOf = (sender: string): SmppAddress => {
-    let source = sources.get(sender);
-    if (!source) {
-      source = sourceAddress(sender, options.country);
-      if (sources.size >= ENCODED_TEXTS_KEPT) sources.clear();
-      sources.set(sender, source);
-    }
-    return source;
-  };
+  const sourceOf = remembered((sender) => sourceAddress(sender, options.country));
 
   /** A mobile-originated SMS: its text as the smpp library decoded it (GSM-7, Latin-1 or UCS-2). */
   function onMobileOriginated(pdu: PDU): void {

@@ -39,6 +39,7 @@ function listenedPool(pool: pg.Pool, faults: Faults): pg.Pool {
 export function openPostgres(engine: Engine, url: string, options: OpenOptions, faults: Faults): Db {
   const { connectionString, schema: schemaFromUrl } = splitSchema(url);
   const schema = options.schema ?? schemaFromUrl;
+  const tablesSchema = schema ?? 'public';
   const size = options.poolSize ?? 10;
   const pool = (extra: string[]) => {
     const connections = new pg.Pool({
@@ -57,7 +58,7 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
   // A cursor class lets large reads (the register index) stream in chunks instead of one huge result.
   const mainPool = pool([]);
   const kysely = new Kysely<Database>({
-    dialect: new SchemaPostgresDialect({ pool: mainPool.wrapped, cursor: Cursor }, schema ?? 'public'),
+    dialect: new SchemaPostgresDialect({ pool: mainPool.wrapped, cursor: Cursor }, tablesSchema),
   });
   // Its connections open only when first used: a worker process that never logs anyone in has none.
   // enable_seqscan=off: its statements are lookups by key on small tables that change fast (PINs,
@@ -68,7 +69,7 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
   // still scanned: the once-a-minute pruning).
   const ephemeralPool = pool(['-c synchronous_commit=off', '-c enable_seqscan=off']);
   const ephemeral = new Kysely<Database>({
-    dialect: new SchemaPostgresDialect({ pool: ephemeralPool.wrapped }, schema ?? 'public'),
+    dialect: new SchemaPostgresDialect({ pool: ephemeralPool.wrapped }, tablesSchema),
   });
   const use = (name: PoolUse['name'], p: pg.Pool): PoolUse => ({
     name,
@@ -81,7 +82,7 @@ export function openPostgres(engine: Engine, url: string, options: OpenOptions, 
     kysely,
     ephemeral,
     engine,
-    schema: schema ?? 'public',
+    schema: tablesSchema,
     pools: () => [use('main', mainPool.connections), use('ephemeral', ephemeralPool.connections)],
     faults,
     close: async () => {
