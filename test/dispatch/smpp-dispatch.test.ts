@@ -374,6 +374,66 @@ for (const kind of TEST_DATABASES) {
       await context.dispatch.runtime.stop();
     });
 
+    it('answers are written as they came, whatever their text, and receipts find them by ids of any spelling', async () => {
+      const { context, message, deliveries, tenantId } = await sendOnKoulukatu(database, numbers('4', 4), 'Vastaukset');
+      const now = Date.now();
+      const claim = (await deliveries.claimBatch(tenantId, message.id, 0, now, now + 60_000))!;
+      const provider = 'smpp://x@h:1';
+      const quoted = 'id "1" \\ \'x\'';
+      const answer = JSON.stringify({ command_status: 0, message_id: 'ä€"\n' });
+      await deliveries.recordResults(
+        tenantId,
+        message.id,
+        claim,
+        [
+          { seq: 0, status: 'sent', provider, providerId: quoted, error: null, attempted: true, answer },
+          { seq: 1, status: 'sent', provider, providerId: '💧 2', error: null, attempted: true, answer: null },
+          {
+            seq: 2,
+            status: 'failed',
+            provider,
+            providerId: null,
+            error: 'ESME_RINVDSTADR "0x0B"\nrivi',
+            attempted: true,
+            answer,
+          },
+          {
+            seq: 3,
+            status: 'queued',
+            provider,
+            providerId: null,
+            error: 'ESME_RTHROTTLED',
+            attempted: false,
+            answer: null,
+          },
+        ],
+        now,
+        now + 60_000,
+      );
+      const rows = await context.db.kysely
+        .selectFrom('deliveries')
+        .select(['seq', 'status', 'provider_id', 'error', 'answer', 'attempts'])
+        .where('message_id', '=', message.id)
+        .orderBy('seq')
+        .execute();
+      expect(rows).toEqual([
+        { seq: 0, status: 'sent', provider_id: quoted, error: null, answer, attempts: 1 },
+        { seq: 1, status: 'sent', provider_id: '💧 2', error: null, answer: null, attempts: 1 },
+        { seq: 2, status: 'failed', provider_id: null, error: 'ESME_RINVDSTADR "0x0B"\nrivi', answer, attempts: 1 },
+        { seq: 3, status: 'queued', provider_id: null, error: 'ESME_RTHROTTLED', answer: null, attempts: 0 },
+      ]);
+      const applied = await deliveries.applyReceipts(
+        [
+          { provider, providerId: quoted, status: 'delivered', error: null, at: now },
+          { provider, providerId: '💧 2', status: 'failed', error: 'UNDELIV', at: now },
+        ],
+        now,
+      );
+      expect(applied).toMatchObject({ matched: 2, waiting: [] });
+      expect(await deliveries.counts(tenantId, message.id)).toMatchObject({ delivered: 1, failed: 2, queued: 1 });
+      await context.dispatch.runtime.stop();
+    });
+
     it('a delivery an earlier claim handed over and nothing was written for since is in doubt, even all in one millisecond; a finished batch keeps no handover', async () => {
       const { context, message, deliveries, tenantId } = await sendOnKoulukatu(database, numbers('5', 3), 'Luovutettu');
       const queuedIn = (claim: BatchClaim) => deliveries.queuedInBatch(tenantId, message.id, message.incidentId, claim);

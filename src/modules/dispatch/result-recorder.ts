@@ -1,16 +1,18 @@
 /**
  * Writes the providers' answers of a chunk while the chunk is still being sent: answers are collected
- * and written together every few milliseconds (or every couple of hundred), one write at a time. A
- * recipient is marked sent within milliseconds of its provider's answer, so a process that dies
- * mid-chunk leaves only the answers of those last milliseconds unrecorded. A write that fails is tried
+ * and written together every 25 ms (or every five hundred), one write at a time. A recipient is marked
+ * sent within milliseconds of its provider's answer, so a process that dies mid-chunk leaves only the
+ * answers of those last milliseconds unrecorded. Every write is a statement and a commit: at 10 ms an
+ * SMPP send at 10,000/s made twice as many, and their commits were a tenth of the dispatcher's time on
+ * SQLite; an SMSC's receipt that comes before its answer is written is also written with it. A write that fails is tried
  * again; a claim lost to another worker ends the writing (its error comes out of `close`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LostClaimError, type DeliveryResult } from './delivery.repository.js';
 import type { UnwrittenAnswers } from './unwritten-answers.js';
 
-const FLUSH_DELAY_MS = 10;
-const FLUSH_SIZE = 200;
+const FLUSH_DELAY_MS = 25;
+const FLUSH_SIZE = 500;
 const WRITE_TRIES = 3;
 
 export interface ResultRecorder {
