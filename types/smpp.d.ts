@@ -16,7 +16,20 @@ declare module 'smpp' {
   }
 
   /** A PDU to send (command and fields), or one decoded from its bytes. */
-  export const PDU: new (command: string | Buffer, fields?: Record<string, unknown>) => PDU;
+  export const PDU: {
+    new (command: string | Buffer, fields?: Record<string, unknown>): PDU;
+    /** A whole PDU's bytes decoded; false when shorter than its header or its command_length. */
+    fromBuffer(buffer: Buffer): PDU | false;
+    /** The longest PDU the library reads. */
+    maxLength: number;
+  };
+
+  /** The library's field filters; `message` decodes a short_message by the PDU's data_coding and esm_class. */
+  export const filters: {
+    message: {
+      decode(this: { data_coding?: number; esm_class?: number }, value: Buffer, skipUdh?: boolean): unknown;
+    };
+  };
 
   export class Session extends EventEmitter {
     socket: Socket;
@@ -59,6 +72,7 @@ declare module 'smpp' {
 
   const smpp: {
     gsmCoder: GsmCoder;
+    filters: typeof filters;
     connect: typeof connect;
     createServer: typeof createServer;
     PDU: typeof PDU;

@@ -6,8 +6,9 @@
  * torn down and bound anew (an SMSC that stopped answering is not waited for).
  */
 import { randomInt } from 'node:crypto';
-import smpp, { type PDU, type Session } from 'smpp';
+import smpp, { type PDU } from 'smpp';
 import './smpp-gsm-coder.js';
+import { SmppLink } from './smpp-link.js';
 import { deliverSmRespPdu } from './smpp-pdus.js';
 import { smppStatusName } from './smpp-status.js';
 
@@ -40,7 +41,7 @@ type State = 'idle' | 'connecting' | 'bound' | 'backoff' | 'closed';
 
 /** A request written and not answered yet. */
 interface Waiting {
-  session: Session;
+  session: SmppLink;
   command: string;
   /** When it times out. */
   at: number;
@@ -55,7 +56,7 @@ const UNANSWERED = new Set(['alert_notification', 'outbind']);
 
 export class SmppBind {
   private state: State = 'idle';
-  private session: Session | undefined;
+  private session: SmppLink | undefined;
   private failures = 0;
   private lastError = '';
   private retryAt = 0;
@@ -135,8 +136,8 @@ export class SmppBind {
     // The SMSC may have gone meanwhile (the socket closed already fires no 'close' again): never wait past the timer.
     if (session.socket.closed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => (session.destroy(), resolve()), 500);
-      session.close(() => (clearTimeout(timer), resolve()));
+      const timer = setTimeout(() => (session.abandon(), resolve()), 500);
+      session.end(() => (clearTimeout(timer), resolve()));
     });
   }
 
@@ -173,7 +174,7 @@ export class SmppBind {
     else this.outstanding--;
   }
 
-  private send(session: Session, pdu: PDU): Promise<RequestOutcome> {
+  private send(session: SmppLink, pdu: PDU): Promise<RequestOutcome> {
     return new Promise((resolve) => {
       let written = false;
       const request: Waiting = {
@@ -233,7 +234,7 @@ export class SmppBind {
    * Nagle's algorithm off, a window of submits or a burst of receipt answers would otherwise be one
    * system call and one packet each.
    */
-  private write(session: Session, pdu: PDU, onResponse?: (response: PDU) => void): boolean {
+  private write(session: SmppLink, pdu: PDU, onResponse?: (response: PDU) => void): boolean {
     const socket = session.socket;
     if (socket.writableCorked === 0) {
       socket.cork();
@@ -242,7 +243,7 @@ export class SmppBind {
     return session.send(pdu, onResponse);
   }
 
-  private failInflight(session: Session | undefined, error: string): void {
+  private failInflight(session: SmppLink | undefined, error: string): void {
     if (!session) return;
     // A copy: a failure drops the answered requests at the list's head.
     for (const request of [...this.waiting]) if (request.session === session && !request.settled) request.fail(error);
@@ -252,51 +253,54 @@ export class SmppBind {
     if (this.state === 'closed') return;
     this.state = 'connecting';
     const { host, port } = this.options;
-    const session = smpp.connect({ host, port });
-    // Every PDU is small and answered: Nagle's wait for the previous one's ACK only stalls the window.
-    session.socket.setNoDelay(true);
+    const session: SmppLink = new SmppLink(
+      { host, port },
+      {
+        onConnect: () => this.onConnect(session, connectTimer),
+        onRequest: (pdu) => this.onRequest(session, pdu),
+        onError: (error) => this.lose(session, error.message),
+        onClose: () => this.lose(session, 'connection closed'),
+      },
+    );
     this.session = session;
     const connectTimer = setTimeout(() => this.lose(session, 'connect timed out'), this.options.responseTimeoutMs);
-    session.on('error', (error: Error) => this.lose(session, error.message));
-    session.on('close', () => this.lose(session, 'connection closed'));
-    session.on('pdu', (pdu: PDU) => this.onRequest(session, pdu));
-    session.on('connect', () => {
-      clearTimeout(connectTimer);
-      this.write(
-        session,
-        new smpp.PDU('bind_transceiver', {
-          system_id: this.options.systemId,
-          password: this.options.password,
-          interface_version: 0x34,
-        }),
-        (response) => {
-          clearTimeout(bindTimer);
-          if (this.session !== session || this.state === 'closed') return;
-          if (response.command_status !== smpp.ESME_ROK) {
-            const reason = `SMPP bind refused (${smppStatusName(response.command_status)})`;
-            this.options.onEvent?.('refused', reason);
-            this.lose(session, reason);
-            return;
-          }
-          this.state = 'bound';
-          this.failures = 0;
-          this.lastError = '';
-          this.options.onEvent?.('bound', `${host}:${port}`);
-          this.touch();
-          this.watchIdle(session);
-          this.settleWaiters();
-        },
-      );
-      const bindTimer = setTimeout(
-        () => this.lose(session, 'no bind_transceiver_resp'),
-        this.options.responseTimeoutMs,
-      );
-    });
   }
 
-  /** Answers what the SMSC asks of us; responses are matched to their requests by the library. */
-  private onRequest(session: Session, pdu: PDU): void {
-    if (this.session !== session || (pdu.command_id as number) & 0x80000000) return;
+  /** Connected: binds as a transceiver. */
+  private onConnect(session: SmppLink, connectTimer: NodeJS.Timeout): void {
+    const { host, port } = this.options;
+    clearTimeout(connectTimer);
+    const bindTimer = setTimeout(() => this.lose(session, 'no bind_transceiver_resp'), this.options.responseTimeoutMs);
+    this.write(
+      session,
+      new smpp.PDU('bind_transceiver', {
+        system_id: this.options.systemId,
+        password: this.options.password,
+        interface_version: 0x34,
+      }),
+      (response) => {
+        clearTimeout(bindTimer);
+        if (this.session !== session || this.state === 'closed') return;
+        if (response.command_status !== smpp.ESME_ROK) {
+          const reason = `SMPP bind refused (${smppStatusName(response.command_status)})`;
+          this.options.onEvent?.('refused', reason);
+          this.lose(session, reason);
+          return;
+        }
+        this.state = 'bound';
+        this.failures = 0;
+        this.lastError = '';
+        this.options.onEvent?.('bound', `${host}:${port}`);
+        this.touch();
+        this.watchIdle(session);
+        this.settleWaiters();
+      },
+    );
+  }
+
+  /** Answers what the SMSC asks of us (responses go to their requests' callbacks). */
+  private onRequest(session: SmppLink, pdu: PDU): void {
+    if (this.session !== session) return;
     this.touch();
     if (pdu.command === 'deliver_sm') {
       this.write(session, deliverSmRespPdu(pdu.sequence_number));
@@ -320,7 +324,7 @@ export class SmppBind {
   }
 
   /** Keeps an idle link checked: an enquire_link once `enquireLinkMs` pass without traffic. */
-  private watchIdle(session: Session): void {
+  private watchIdle(session: SmppLink): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(
       () => {
@@ -335,13 +339,11 @@ export class SmppBind {
   }
 
   /** The session is gone or useless: close it, fail what waited on it, and bind again after a backoff. */
-  private lose(session: Session, reason: string): void {
+  private lose(session: SmppLink, reason: string): void {
     if (this.session !== session) return;
     this.session = undefined;
     clearTimeout(this.idleTimer);
-    session.removeAllListeners('close');
-    session.on('error', () => {});
-    session.destroy();
+    session.abandon();
     this.failInflight(session, `SMPP link lost: ${reason}`);
     if (this.state === 'closed') return;
     if (this.state === 'bound') this.options.onEvent?.('lost', reason);

@@ -3,7 +3,7 @@
  * one buffer (SMPP 3.4 §4.4.1, §4.6.2). The smpp library's generic encoder walks every field of the
  * command's definition and every property of the PDU for each message, which at thousands a second is a
  * large share of the sender's CPU; these make the same bytes (a test compares them with the library's)
- * and go out through the library's own `Session.send`, which numbers them and matches their responses.
+ * and go out through `SmppLink.send`, which numbers them and matches their responses.
  */
 import type { PDU } from 'smpp';
 import type { SmppAddress } from './smpp-address.js';
@@ -33,7 +33,7 @@ const UDH_INDICATOR = 0x40;
 /** short_message's limit (SMPP 3.4 §5.2.22); an SMS part is at most 140. */
 const MAX_SHORT_MESSAGE = 254;
 
-/** The part of PDU that `Session.send` uses: it numbers a request and asks for its bytes. */
+/** The part of PDU that `SmppLink.send` uses: it numbers a request and asks for its bytes. */
 type OutgoingPdu = Pick<
   PDU,
   'command' | 'command_id' | 'command_status' | 'sequence_number' | 'isResponse' | 'toBuffer'
