@@ -91,6 +91,11 @@ describe('PDUs read by Aviso', () => {
       bytesOf('enquire_link', {}),
       bytesOf('generic_nack', { command_status: smpp.ESME_RINVCMDID }),
     ];
+    // A receipt cut short inside its text: the length says so, the bytes stop.
+    const whole = bytesOf('deliver_sm', { esm_class: 4, short_message: receiptText });
+    const cut = Buffer.from(whole.subarray(0, whole.length - 10));
+    cut.writeUInt32BE(cut.length, 0);
+    others.push(cut);
     for (const bytes of others) {
       const ours = readPdu(bytes);
       expect(ours).toBeInstanceOf(smpp.PDU);

@@ -56,46 +56,52 @@ function submitSmResp(buffer: Buffer): PDU {
 /** A delivery receipt's fields; undefined when it is not one, or has parts read only by the library. */
 function deliverSmReceipt(buffer: Buffer): PDU | undefined {
   const end = buffer.length;
-  const strings: string[] = [];
-  const octets: number[] = [];
-  let offset = HEADER_BYTES;
-  // service_type, source TON/NPI/addr, destination TON/NPI/addr, esm_class, protocol_id, priority_flag,
-  // schedule_delivery_time, validity_period, registered_delivery, replace_if_present_flag, data_coding,
-  // sm_default_msg_id, sm_length: S = C-string, 1 = one octet.
-  for (const kind of 'S11S11S111SS11111') {
-    if (kind === 'S') {
-      const read = cstring(buffer, offset, end);
-      if (!read) return undefined;
-      strings.push(read[0]);
-      offset = read[1];
-    } else {
-      if (offset >= end) return undefined;
-      octets.push(buffer[offset++]!);
-    }
-  }
-  const [serviceType, sourceAddr, destinationAddr, scheduleDeliveryTime, validityPeriod] = strings;
-  const [sourceTon, sourceNpi, destTon, destNpi, esmClass, protocolId, priorityFlag] = octets;
-  const [registeredDelivery, replaceIfPresent, dataCoding, defaultMessageId, smLength] = octets.slice(7);
-  if (!isReceipt(esmClass) || offset + smLength! > end) return undefined;
+  // The body in order (SMPP 3.4 §4.6.1), each C-string checked for its NUL within the PDU.
+  let at = HEADER_BYTES;
+  const string = (): string | undefined => {
+    const read = cstring(buffer, at, end);
+    if (read) at = read[1];
+    return read?.[0];
+  };
+  const serviceType = string();
+  const sourceTon = buffer[at++];
+  const sourceNpi = buffer[at++];
+  const sourceAddr = string();
+  const destTon = buffer[at++];
+  const destNpi = buffer[at++];
+  const destinationAddr = string();
+  const esmClass = buffer[at++];
+  const protocolId = buffer[at++];
+  const priorityFlag = buffer[at++];
+  const scheduleDeliveryTime = string();
+  const validityPeriod = string();
+  if (serviceType === undefined || sourceAddr === undefined || destinationAddr === undefined) return undefined;
   // The time fields are parsed as dates by the library: a receipt that sets them goes there.
-  if (scheduleDeliveryTime || validityPeriod) return undefined;
-  const text = buffer.subarray(offset, offset + smLength!);
-  offset += smLength!;
+  if (scheduleDeliveryTime !== '' || validityPeriod !== '') return undefined;
+  if (at + 5 > end || !isReceipt(esmClass)) return undefined;
+  const registeredDelivery = buffer[at++];
+  const replaceIfPresent = buffer[at++];
+  const dataCoding = buffer[at++];
+  const defaultMessageId = buffer[at++];
+  const smLength = buffer[at++]!;
+  if (at + smLength > end) return undefined;
+  const text = buffer.subarray(at, at + smLength);
+  at += smLength;
   const tlvs: { receipted_message_id?: string; message_state?: number } = {};
-  while (offset + 4 <= end) {
-    const tag = buffer.readUInt16BE(offset);
-    const length = buffer.readUInt16BE(offset + 2);
-    offset += 4;
-    if (offset + length > end) return undefined;
+  while (at + 4 <= end) {
+    const tag = buffer.readUInt16BE(at);
+    const length = buffer.readUInt16BE(at + 2);
+    at += 4;
+    if (at + length > end) return undefined;
     if (tag === RECEIPTED_MESSAGE_ID) {
-      const read = cstring(buffer, offset, offset + length);
+      const read = cstring(buffer, at, at + length);
       if (!read) return undefined;
       tlvs.receipted_message_id = read[0];
-    } else if (tag === MESSAGE_STATE && length === 1) tlvs.message_state = buffer[offset]!;
+    } else if (tag === MESSAGE_STATE && length === 1) tlvs.message_state = buffer[at]!;
     else return undefined;
-    offset += length;
+    at += length;
   }
-  if (offset !== end) return undefined;
+  if (at !== end) return undefined;
   const fields = {
     service_type: serviceType,
     source_addr_ton: sourceTon,
