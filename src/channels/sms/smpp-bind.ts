@@ -130,7 +130,7 @@ export class SmppBind {
           resolve();
         };
         const timer = setTimeout(done, Math.min(1000, this.options.responseTimeoutMs));
-        if (!this.write(session, new smpp.PDU('unbind', {}), done)) done();
+        if (!session.send(new smpp.PDU('unbind', {}), done)) done();
       });
     }
     // The SMSC may have gone meanwhile (the socket closed already fires no 'close' again): never wait past the timer.
@@ -192,7 +192,7 @@ export class SmppBind {
       };
       this.waiting.push(request);
       this.timeoutTimer ??= this.armTimeout();
-      written = this.write(session, pdu, (response) => settle({ ok: true, pdu: response }));
+      written = session.send(pdu, (response) => settle({ ok: true, pdu: response }));
       if (!written) settle({ ok: false, error: 'the SMPP connection is closed', written: false });
       this.touch();
     });
@@ -228,21 +228,6 @@ export class SmppBind {
     }
   }
 
-  /**
-   * Writes a PDU; the PDUs written in one turn of the event loop leave in one segment (the socket is
-   * corked until the loop's check phase, after the reads of this turn and the answers they settled): with
-   * Nagle's algorithm off, a window of submits or a burst of receipt answers would otherwise be one
-   * system call and one packet each.
-   */
-  private write(session: SmppLink, pdu: PDU, onResponse?: (response: PDU) => void): boolean {
-    const socket = session.socket;
-    if (socket.writableCorked === 0) {
-      socket.cork();
-      setImmediate(() => socket.uncork());
-    }
-    return session.send(pdu, onResponse);
-  }
-
   private failInflight(session: SmppLink | undefined, error: string): void {
     if (!session) return;
     // A copy: a failure drops the answered requests at the list's head.
@@ -271,8 +256,7 @@ export class SmppBind {
     const { host, port } = this.options;
     clearTimeout(connectTimer);
     const bindTimer = setTimeout(() => this.lose(session, 'no bind_transceiver_resp'), this.options.responseTimeoutMs);
-    this.write(
-      session,
+    session.send(
       new smpp.PDU('bind_transceiver', {
         system_id: this.options.systemId,
         password: this.options.password,
@@ -303,16 +287,15 @@ export class SmppBind {
     if (this.session !== session) return;
     this.touch();
     if (pdu.command === 'deliver_sm') {
-      this.write(session, deliverSmRespPdu(pdu.sequence_number));
+      session.send(deliverSmRespPdu(pdu.sequence_number));
       this.options.onDeliver(pdu);
     } else if (pdu.command === 'enquire_link') {
-      this.write(session, pdu.response());
+      session.send(pdu.response());
     } else if (pdu.command === 'unbind') {
-      this.write(session, pdu.response());
+      session.send(pdu.response());
       this.lose(session, 'the SMSC unbound');
     } else if (!ANSWERED.has(pdu.command) && !UNANSWERED.has(pdu.command)) {
-      this.write(
-        session,
+      session.send(
         new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }),
       );
     }

@@ -8,9 +8,9 @@
  * field), goes to the library's decoder whole.
  */
 import smpp, { type PDU } from 'smpp';
+import { HEADER_BYTES } from './smpp-pdus.js';
 import { isReceipt } from './smpp-receipt.js';
 
-const HEADER_BYTES = 16;
 const SUBMIT_SM_RESP = 0x80000004;
 const DELIVER_SM = 0x00000005;
 const RECEIPTED_MESSAGE_ID = 0x001e;

@@ -9,8 +9,8 @@
 import { connect, type Socket } from 'node:net';
 import smpp, { type PDU } from 'smpp';
 import { readPdu } from './smpp-incoming.js';
+import { HEADER_BYTES } from './smpp-pdus.js';
 
-const HEADER_BYTES = 16;
 const LAST_SEQUENCE_NUMBER = 0x7fffffff;
 
 export interface LinkHandlers {
@@ -41,9 +41,20 @@ export class SmppLink {
     this.socket.on('close', () => this.handlers.onClose());
   }
 
-  /** Writes a PDU, numbering a request that has no number yet; false when the socket takes no more. */
+  /**
+   * Writes a PDU, numbering a request that has no number yet; false when the socket takes no more. The
+   * PDUs written in one turn of the event loop leave in one segment (the socket is corked until the
+   * loop's check phase, after the reads of this turn and the answers they settled): with Nagle's
+   * algorithm off, a window of submits or a burst of receipt answers would otherwise be one system call
+   * and one packet each.
+   */
   send(pdu: PDU, onResponse?: (response: PDU) => void): boolean {
-    if (!this.socket.writable) return false;
+    const socket = this.socket;
+    if (!socket.writable) return false;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      setImmediate(() => socket.uncork());
+    }
     if (!pdu.isResponse()) {
       if (!pdu.sequence_number) {
         if (this.sequence === LAST_SEQUENCE_NUMBER) this.sequence = 0;
@@ -51,7 +62,7 @@ export class SmppLink {
       }
       if (onResponse) this.responses.set(pdu.sequence_number, onResponse);
     }
-    this.socket.write(pdu.toBuffer());
+    socket.write(pdu.toBuffer());
     return true;
   }
 

@@ -20,7 +20,8 @@ export interface SubmitSm {
   message: Buffer;
 }
 
-const HEADER_BYTES = 16;
+/** command_length, command_id, command_status, sequence_number: four octets each. */
+export const HEADER_BYTES = 16;
 /**
  * submit_sm's octets besides its strings and text: service_type, schedule_delivery_time (both empty) and
  * the three strings' NULs (5); source and destination TON and NPI (4); esm_class, protocol_id,
