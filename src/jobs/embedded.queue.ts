@@ -9,10 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { newId } from '../lib/ids.js';
+import { drainJobs, runSlot, wakeOrPoll, type JobSource } from './job-slot.js';
 import {
   backoffMs,
   QUEUE_NAMES,
-  type JobHandler,
   type JobPayloads,
   type JobQueue,
   type NewJob,
@@ -21,7 +21,7 @@ import {
   type WorkOptions,
 } from './queue.js';
 
-interface TakenJob {
+interface TakenRow {
   id: string;
   payload: string;
   attempts: number;
@@ -38,9 +38,9 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
   const loops: Promise<void>[] = [];
   let stopped = false;
 
-  async function take(name: QueueName): Promise<TakenJob | undefined> {
+  async function take(name: QueueName): Promise<TakenRow | undefined> {
     const now = clock.now();
-    const result = await sql<TakenJob>`
+    const result = await sql<TakenRow>`
       update jobs set state = 'active', available_at = ${now + options.leaseMs}, attempts = attempts + 1, updated_at = ${now}
       where id = (
         select id from jobs where queue = ${name} and available_at <= ${now}
@@ -50,7 +50,7 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
     return result.rows[0];
   }
 
-  async function settle(job: TakenJob, error: unknown): Promise<void> {
+  async function settle(job: TakenRow, error: unknown): Promise<void> {
     const now = clock.now();
     if (error === undefined) {
       await kysely.deleteFrom('jobs').where('id', '=', job.id).execute();
@@ -70,40 +70,18 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
       .execute();
   }
 
-  async function runOne<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<boolean> {
-    const job = await take(name);
-    if (!job) return false;
-    let failure: unknown;
-    try {
-      await handler(JSON.parse(job.payload) as JobPayloads[N]);
-    } catch (error) {
-      failure = error ?? new Error('job failed');
-    }
-    await settle(job, failure);
-    return true;
-  }
-
-  function nextWake(name: QueueName): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wake.off(name, done);
-        resolve();
-      };
-      const timer = setTimeout(done, POLL_MS);
-      wake.once(name, done);
-    });
-  }
-
-  async function loop<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<void> {
-    while (!stopped) {
-      try {
-        if (!(await runOne(name, handler))) await nextWake(name);
-      } catch {
-        // The database was busy or gone for a moment: wait and try again rather than end the worker.
-        await sleep(POLL_MS);
-      }
-    }
+  function source<N extends QueueName>(name: N): JobSource<JobPayloads[N]> {
+    return {
+      async take() {
+        const row = await take(name);
+        return row && { payload: JSON.parse(row.payload) as JobPayloads[N], settle: (error) => settle(row, error) };
+      },
+      idle: () => wakeOrPoll(wake, name, POLL_MS),
+      // The database was busy or gone for a moment: wait and try again rather than end the worker.
+      pause: () => sleep(POLL_MS),
+      stopping: () => stopped,
+      onSettleError: (error) => db.faults.report('queue', error),
+    };
   }
 
   return {
@@ -134,14 +112,10 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
     },
 
     async work(name, handler, workOptions: WorkOptions) {
-      for (let i = 0; i < workOptions.concurrency; i++) loops.push(loop(name, handler));
+      for (let i = 0; i < workOptions.concurrency; i++) loops.push(runSlot(source(name), handler));
     },
 
-    async drain(name, handler) {
-      let ran = 0;
-      while (await runOne(name, handler)) ran++;
-      return ran;
-    },
+    drain: (name, handler) => drainJobs(source(name), handler),
 
     async stop() {
       stopped = true;

@@ -3,10 +3,16 @@
  * their own schema next to Aviso's (`pgboss`, or `<schema>_pgboss` when Aviso runs in another schema, as
  * the tests do). Any number of `aviso worker` processes take jobs from it.
  */
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { QUEUE_NAMES, type JobQueue, type QueueName, type QueueOptions } from './queue.js';
+import { drainJobs, runSlot, wakeOrPoll, type JobSource } from './job-slot.js';
+import { QUEUE_NAMES, type JobPayloads, type JobQueue, type QueueName, type QueueOptions } from './queue.js';
+
+/** How often a slot with nothing to do looks for jobs enqueued by other processes. */
+const POLL_MS = 500;
 
 /** The schema pg-boss keeps its tables in, for Aviso's schema. */
 export const pgBossSchemaFor = (schema: string | undefined): string =>
@@ -58,7 +64,6 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
   // the worker's own sweep recovers what they leave behind.
   boss.on('error', (error) => db.faults.report('queue', error));
   let started: Promise<void> | undefined;
-  const workers: string[] = [];
 
   const ready = (): Promise<void> =>
     (started ??= (async () => {
@@ -78,19 +83,30 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
       }
     })());
 
-  async function runJobs(
-    name: QueueName,
-    jobs: Array<PgBoss.Job<unknown>>,
-    handler: (payload: never) => Promise<void>,
-  ): Promise<void> {
-    for (const job of jobs) {
-      try {
-        await handler(job.data as never);
-        await boss.complete(name, job.id);
-      } catch (error) {
-        await boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
-      }
-    }
+  // Enqueued here: the slots of this process waiting for work look at once (others poll).
+  const wake = new EventEmitter();
+  wake.setMaxListeners(1000);
+  let stopping = false;
+  const slots: Promise<void>[] = [];
+
+  function source<N extends QueueName>(name: N): JobSource<JobPayloads[N]> {
+    return {
+      async take() {
+        const [job] = await boss.fetch<JobPayloads[N]>(name, { batchSize: 1 });
+        if (!job) return undefined;
+        return {
+          payload: job.data,
+          settle: async (error) => {
+            if (error === undefined) await boss.complete(name, job.id);
+            else await boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
+          },
+        };
+      },
+      idle: () => wakeOrPoll(wake, name, POLL_MS),
+      pause: () => sleep(POLL_MS),
+      stopping: () => stopping,
+      onSettleError: (error) => db.faults.report('queue', error),
+    };
   }
 
   return {
@@ -107,36 +123,26 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
           expireInSeconds: leaseSeconds,
         })),
       );
-      for (const id of workers) boss.notifyWorker(id);
+      wake.emit(name);
     },
 
+    // Aviso's own slots over pg-boss's fetch, complete and fail rather than `boss.work`, whose worker
+    // completes a job only when its handler ends and takes none before: a job could not give its slot up.
     async work(name, handler, workOptions) {
       await ready();
-      for (let i = 0; i < workOptions.concurrency; i++) {
-        let id = '';
-        id = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-          await handler(job!.data as never);
-          // pg-boss waits out the rest of its polling interval after every job; a worker that just found
-          // one asks for the next at once (it waits only when the queue was empty).
-          boss.notifyWorker(id);
-        });
-        workers.push(id);
-      }
+      for (let i = 0; i < workOptions.concurrency; i++) slots.push(runSlot(source(name), handler));
     },
 
     async drain(name, handler) {
       await ready();
-      let ran = 0;
-      for (;;) {
-        const jobs = await boss.fetch(name, { batchSize: 20 });
-        if (!jobs || jobs.length === 0) return ran;
-        await runJobs(name, jobs, handler as (payload: never) => Promise<void>);
-        ran += jobs.length;
-      }
+      return drainJobs(source(name), handler);
     },
 
     async stop() {
       if (!started) return;
+      stopping = true;
+      for (const name of QUEUE_NAMES) wake.emit(name);
+      await Promise.all(slots.splice(0));
       await started.catch(() => {});
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },

@@ -37,7 +37,16 @@ export interface NewJob<P> {
   priority?: number;
 }
 
-export type JobHandler<P> = (payload: P) => Promise<void>;
+/** A running job's hold on its worker's concurrency slot. */
+export interface JobSlot {
+  /**
+   * What is left of this job waits for others (answers to messages already sent): the worker's next job
+   * may start meanwhile. The job is still settled by its handler's end.
+   */
+  release(): void;
+}
+
+export type JobHandler<P> = (payload: P, slot: JobSlot) => Promise<void>;
 
 export interface WorkOptions {
   /** Jobs of this queue run at once in this process. */
@@ -47,7 +56,7 @@ export interface WorkOptions {
 export interface JobQueue {
   readonly kind: 'embedded' | 'pg-boss';
   enqueue<N extends QueueName>(name: N, jobs: ReadonlyArray<NewJob<JobPayloads[N]>>): Promise<void>;
-  /** Runs `handler` for this queue's jobs in the background until `stop()`. */
+  /** Runs `handler` for this queue's jobs in the background until `stop()`, `concurrency` slots of it. */
   work<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>, options: WorkOptions): Promise<void>;
   /** Runs the jobs due now, one after another, until none is left; how many ran (tests, one-shot CLI use). */
   drain<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<number>;

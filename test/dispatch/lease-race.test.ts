@@ -98,6 +98,35 @@ for (const kind of TEST_DATABASES) {
       expect(counts.queued).toBe(0);
     }, 60_000);
 
+    it('a batch gives its worker slot up once its last chunk is on its way, while its answers are still to come', async () => {
+      const w = worker();
+      const tenant = await buildTown(w.context);
+      await addMobilesInBulk(w.context, tenant, 5, (i) => `+3584054${String(i).padStart(4, '0')}1`);
+      const messageId = await queueSend(w.context, tenant, 'Vapaa');
+      const before = smsc.of('stalled').length;
+      const switches = smsc.of('command').length;
+      smsc.command('stall');
+      await until(() => smsc.of('command').length > switches);
+
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let ended = false;
+      const run = w.sender
+        .runBatch({ tenantId: tenant.id, messageId, batchNo: 0 }, { release })
+        .catch(() => {})
+        .finally(() => (ended = true));
+      await released;
+      // Every message reached the SMSC, none is answered: the batch is not over, yet its slot is free.
+      await until(() => smsc.of('stalled').length >= before + 5);
+      expect(ended).toBe(false);
+
+      smsc.command('normal');
+      await until(() => smsc.of('command').length > switches + 1);
+      await w.context.dispatch.runtime.stop();
+      await run;
+      expect(ended).toBe(true);
+    }, 60_000);
+
     it('a worker stalled past its lease is overtaken; when it wakes it writes nothing more and nobody gets a second message', async () => {
       const [slow, fast] = [worker(), worker()];
       const tenant = await buildTown(slow.context);

@@ -11,7 +11,7 @@
 import type { ChannelName, ChannelProvider, Channels, OutboundMessage, SendResult } from '../../channels/channel.js';
 import type { Clock } from '../../lib/clock.js';
 import { asTenantId, type TenantId } from '../../kernel/tenant-id.js';
-import type { DispatchBatchJob } from '../../jobs/queue.js';
+import type { DispatchBatchJob, JobSlot } from '../../jobs/queue.js';
 import type { Tenant } from '../tenants/tenant.types.js';
 import { smsSenderOf } from '../tenants/tenant.country.js';
 import { recipientText, subjectIn } from '../incidents/notice-text.js';
@@ -198,6 +198,7 @@ export function batchSender(deps: BatchSenderDeps) {
     claim: BatchClaim,
     channel: ChannelName,
     rows: QueuedDelivery[],
+    handedOver: () => void,
   ): Promise<RetryOutlook> {
     const provider = deps.channels[channel];
     const rate = Math.min(provider.maxPerSecond, deps.maxPerSecond ?? Infinity);
@@ -242,6 +243,7 @@ export function batchSender(deps: BatchSenderDeps) {
         inFlight.push(sent);
         if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
       }
+      handedOver();
       await Promise.all(inFlight);
     } finally {
       await Promise.allSettled(inFlight);
@@ -268,7 +270,12 @@ export function batchSender(deps: BatchSenderDeps) {
    * Sends what of the batch is due; `deferred` when deliveries wait minutes for their next try (the
    * batch is given back until the first of them is due), `done` when nothing is left to try.
    */
-  async function sendBatch(tenantId: TenantId, message: MessageRow, claim: BatchClaim): Promise<'done' | 'deferred'> {
+  async function sendBatch(
+    tenantId: TenantId,
+    message: MessageRow,
+    claim: BatchClaim,
+    slot: JobSlot,
+  ): Promise<'done' | 'deferred'> {
     if (message.status === 'cancelled')
       return expireAll(tenantId, message, claim, 'the message was cancelled').then(() => 'done' as const);
     if (clock.now() > message.expires_at)
@@ -321,9 +328,14 @@ export function batchSender(deps: BatchSenderDeps) {
       if (list) list.push(row);
       else byChannel.set(row.channel, [row]);
     }
-    // Channels side by side: a slow or stalled provider of one never holds back the others.
+    // Channels side by side: a slow or stalled provider of one never holds back the others. Once every
+    // channel has handed its last chunk over, the worker's next batch may start while their answers come.
+    let sending = byChannel.size;
+    const handedOver = () => {
+      if (--sending === 0) slot.release();
+    };
     const outlooks = await Promise.all(
-      [...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, claim, channel, list)),
+      [...byChannel].map(([channel, list]) => sendChannel(tenant, message, rendered, claim, channel, list, handedOver)),
     );
     const soon = outlooks.reduce((sum, o) => sum + o.soon, 0);
     if (soon > 0) {
@@ -343,7 +355,7 @@ export function batchSender(deps: BatchSenderDeps) {
     },
 
     /** The job handler of `dispatch-batch`. */
-    async runBatch(job: DispatchBatchJob): Promise<void> {
+    async runBatch(job: DispatchBatchJob, slot: JobSlot = { release() {} }): Promise<void> {
       const tenantId = asTenantId(job.tenantId);
       const claim = await deliveries.claimBatch(
         tenantId,
@@ -357,7 +369,7 @@ export function batchSender(deps: BatchSenderDeps) {
       const message = await messages.find(tenantId, job.messageId);
       if (!message) return;
       try {
-        if ((await sendBatch(tenantId, message, claim)) === 'done')
+        if ((await sendBatch(tenantId, message, claim, slot)) === 'done')
           await deliveries.finishBatch(tenantId, message.id, claim, clock.now());
       } catch (error) {
         if (error instanceof LostClaimError) return;

@@ -161,7 +161,9 @@ export function dispatchRuntime(deps: RuntimeDeps) {
             'took back the batches of this worker id',
           );
       }
-      await deps.queue.work('dispatch-batch', (job) => deps.sender.runBatch(job), { concurrency: options.concurrency });
+      await deps.queue.work('dispatch-batch', (job, slot) => deps.sender.runBatch(job, slot), {
+        concurrency: options.concurrency,
+      });
       let keptAt = 0;
       const tick = () => {
         void sweep().catch((error: unknown) => options.logger?.warn({ err: error }, 'dispatch sweep failed'));
