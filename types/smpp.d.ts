@@ -68,6 +68,9 @@ declare module 'smpp' {
   /** GSM 03.38 tables and their coder (`getCoder` builds a coder's lookup tables on first use). */
   export interface GsmCoder {
     getCoder(encoding?: number): unknown;
+    /** GSM 03.38's default alphabet: the character of each septet value, in order. */
+    GSM: { chars: string };
+    decode(octets: Buffer, encoding?: number): string;
   }
 
   const smpp: {

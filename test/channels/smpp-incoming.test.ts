@@ -4,7 +4,7 @@
  * else is the library's own decoding; and the link cuts a stream into PDUs however its bytes arrive.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import smpp, { type PDU } from 'smpp';
 import { readPdu } from '../../src/channels/sms/smpp-incoming.js';
 import { SmppLink } from '../../src/channels/sms/smpp-link.js';
@@ -39,7 +39,23 @@ const receiptText = formatReceipt('sim-abc-12', 'DELIVRD', '000', submitted, sub
 describe('PDUs read by Aviso', () => {
   const receipts: Array<[string, Record<string, unknown>]> = [
     ['a text receipt in GSM-7', { esm_class: 4, data_coding: 0, short_message: receiptText }],
+    [
+      'a GSM-7 receipt whose text reads otherwise in ASCII (ä Ä $ @ _ ¤ §) and has escapes (€ [ ])',
+      {
+        esm_class: 4,
+        data_coding: 0,
+        short_message: formatReceipt('sim_@$-1', 'DELIVRD', '000', submitted, submitted, 'Äänekoski ä $@_¤§ €[]'),
+      },
+    ],
     ['a text receipt in IA5', { esm_class: 4, data_coding: 1, short_message: receiptText }],
+    [
+      'an IA5 receipt with octets GSM reads otherwise',
+      {
+        esm_class: 4,
+        data_coding: 1,
+        short_message: formatReceipt('sim_@$-2', 'UNDELIV', '001', submitted, submitted, 'Äänekoski {x} ~'),
+      },
+    ],
     ['a text receipt in Latin-1', { esm_class: 4, data_coding: 3, short_message: receiptText }],
     ['a text receipt in UCS-2', { esm_class: 4, data_coding: 8, short_message: receiptText }],
     [
@@ -69,6 +85,22 @@ describe('PDUs read by Aviso', () => {
       expect(seen(ours)).toMatchObject({ command: 'deliver_sm', sequence_number: 77 });
       expect((ours as PDU).response().toBuffer()).toEqual(deliverSmRespPdu(77).toBuffer());
     });
+
+  it("reads a GSM-7 receipt of ASCII-like octets without the library's GSM decoder, and any other with it", () => {
+    const decode = vi.spyOn(smpp.gsmCoder, 'decode');
+    try {
+      const plain = readPdu(bytesOf('deliver_sm', { esm_class: 4, data_coding: 0, short_message: receiptText }));
+      expect(plain).toMatchObject({ short_message: { message: receiptText } });
+      expect(decode).not.toHaveBeenCalled();
+      const finnish = formatReceipt('sim-abc-12', 'DELIVRD', '000', submitted, submitted, 'Vesikatko Äänekoski');
+      expect(readPdu(bytesOf('deliver_sm', { esm_class: 4, data_coding: 0, short_message: finnish }))).toMatchObject({
+        short_message: { message: finnish },
+      });
+      expect(decode).toHaveBeenCalledTimes(1);
+    } finally {
+      decode.mockRestore();
+    }
+  });
 
   it('submit_sm_resp with a message id, and a refusal with no body', () => {
     const accepted = bytesOf('submit_sm_resp', { message_id: 'sim-abc-13' });

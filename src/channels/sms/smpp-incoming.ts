@@ -14,6 +14,7 @@ import { isReceipt } from './smpp-receipt.js';
 const SUBMIT_SM_RESP = 0x80000004;
 const DELIVER_SM = 0x00000005;
 const RECEIPTED_MESSAGE_ID = 0x001e;
+const UDH_INDICATOR = 0x40;
 const MESSAGE_STATE = 0x0427;
 
 /** What the library's PDU gives besides its fields. */
@@ -51,6 +52,33 @@ function submitSmResp(buffer: Buffer): PDU {
     header(buffer, 'submit_sm_resp'),
     id ? { message_id: id[0] } : {},
   );
+}
+
+/**
+ * The octets GSM 03.38's default alphabet reads as the character ASCII reads (letters, digits, space, most
+ * punctuation, line breaks), from the library's own table; not the escape to the extension table.
+ */
+const SAME_IN_GSM_AND_ASCII = Uint8Array.from({ length: 256 }, (_, octet) =>
+  octet !== 0x1b && smpp.gsmCoder.GSM.chars[octet] === String.fromCharCode(octet) ? 1 : 0,
+);
+
+/** Whether every octet reads the same in GSM-7 and ASCII (a receipt's usual `id:… stat:DELIVRD err:000`). */
+function sameInGsmAndAscii(octets: Buffer): boolean {
+  for (const octet of octets) if (SAME_IN_GSM_AND_ASCII[octet] === 0) return false;
+  return true;
+}
+
+/**
+ * The short_message as the library's filter decodes it (`{ message }`, the text in its data coding). The
+ * library reads the SMSC default (0) and IA5 (1) alike, with its GSM 03.38 decoder, which builds the string a
+ * character at a time and compiles a regular expression on every call: a text whose octets read the same in
+ * ASCII is read as such here.
+ */
+function shortMessageOf(fields: { data_coding?: number | undefined; esm_class?: number | undefined }, text: Buffer) {
+  const coding = (fields.data_coding ?? 0) & 0x0f;
+  if (coding <= 1 && ((fields.esm_class ?? 0) & UDH_INDICATOR) === 0 && sameInGsmAndAscii(text))
+    return { message: text.toString('latin1') };
+  return smpp.filters.message.decode.call(fields, text);
 }
 
 /** A delivery receipt's fields; undefined when it is not one, or has parts read only by the library. */
@@ -120,8 +148,7 @@ function deliverSmReceipt(buffer: Buffer): PDU | undefined {
     data_coding: dataCoding,
     sm_default_msg_id: defaultMessageId,
   };
-  // The text decoded by the library's own filter: the same characters for every data coding.
-  const shortMessage = smpp.filters.message.decode.call(fields, text);
+  const shortMessage = shortMessageOf(fields, text);
   return Object.assign(Object.create(methods) as PDU, header(buffer, 'deliver_sm'), fields, tlvs, {
     short_message: shortMessage,
   });

@@ -46,13 +46,9 @@ export function parseReceipt(
   if (!id || !state) return undefined;
   const status = STATES[state];
   if (!status) return undefined; // ENROUTE / ACCEPTED: not final yet.
+  if (status === 'delivered') return { providerId: id, status, at };
   const err = /\berr:(\w+)/i.exec(text)?.[1];
-  return {
-    providerId: id,
-    status,
-    at,
-    ...(status === 'delivered' ? {} : { error: `${state}${err ? ` err:${err}` : ''}` }),
-  };
+  return { providerId: id, status, at, error: `${state}${err ? ` err:${err}` : ''}` };
 }
 
 const stamp = (date: Date): string => date.toISOString().replace(/[-:T]/g, '').slice(2, 12);

@@ -10,7 +10,33 @@
 import type { DeliveryReceipt } from '../../channels/channel.js';
 import type { DeliveryResult } from './delivery.repository.js';
 
-const keyOf = (provider: string, providerId: string): string => `${provider}\n${providerId}`;
+/**
+ * Values by (provider, provider's id), a map per provider: the id strings are keys as they are (a joined key
+ * would be a new string to build and hash on every look-up, four per message).
+ */
+function byProvider<V>() {
+  const maps = new Map<string, Map<string, V>>();
+  let size = 0;
+  const mapOf = (provider: string): Map<string, V> => {
+    let map = maps.get(provider);
+    if (!map) maps.set(provider, (map = new Map()));
+    return map;
+  };
+  return {
+    get: (provider: string, id: string): V | undefined => maps.get(provider)?.get(id),
+    set(provider: string, id: string, value: V): void {
+      const map = mapOf(provider);
+      if (!map.has(id)) size++;
+      map.set(id, value);
+    },
+    delete(provider: string, id: string): void {
+      if (maps.get(provider)?.delete(id)) size--;
+    },
+    get size(): number {
+      return size;
+    },
+  };
+}
 
 interface WaitingReceipt {
   receipt: DeliveryReceipt;
@@ -18,30 +44,28 @@ interface WaitingReceipt {
 }
 
 export function unwrittenAnswers() {
-  const held = new Map<string, DeliveryResult>();
+  const held = byProvider<DeliveryResult>();
   /** Answers whose write has begun, with the receipts that came for them meanwhile. */
-  const beingWritten = new Map<string, WaitingReceipt[]>();
+  const beingWritten = byProvider<WaitingReceipt[]>();
   return {
     /** An answer that waits for its write; only a `sent` one can still take a receipt. */
     hold(result: DeliveryResult): void {
-      if (result.status === 'sent' && result.providerId) held.set(keyOf(result.provider, result.providerId), result);
+      if (result.status === 'sent' && result.providerId) held.set(result.provider, result.providerId, result);
     },
     /** These answers are being written now: too late to change them, receipts for them wait for the write. */
     writing(results: readonly DeliveryResult[]): void {
       for (const r of results) {
         if (!r.providerId) continue;
-        const key = keyOf(r.provider, r.providerId);
-        held.delete(key);
-        if (r.status === 'sent') beingWritten.set(key, []);
+        held.delete(r.provider, r.providerId);
+        if (r.status === 'sent') beingWritten.set(r.provider, r.providerId, []);
       }
     },
     /** The write of these answers ended (written or not): the receipts that waited for it go on. */
     written(results: readonly DeliveryResult[]): void {
       for (const r of results) {
         if (!r.providerId) continue;
-        const key = keyOf(r.provider, r.providerId);
-        const waiting = beingWritten.get(key);
-        beingWritten.delete(key);
+        const waiting = beingWritten.get(r.provider, r.providerId);
+        beingWritten.delete(r.provider, r.providerId);
         for (const w of waiting ?? []) w.then(w.receipt);
       }
     },
@@ -51,17 +75,17 @@ export function unwrittenAnswers() {
      * whether it did either.
      */
     absorb(receipt: DeliveryReceipt, then: (receipt: DeliveryReceipt) => void): boolean {
-      const key = keyOf(receipt.provider, receipt.providerId);
-      const waiting = beingWritten.get(key);
+      const { provider, providerId } = receipt;
+      const waiting = beingWritten.get(provider, providerId);
       if (waiting) {
         waiting.push({ receipt, then });
         return true;
       }
       if (receipt.status !== 'delivered') return false;
-      const answer = held.get(key);
+      const answer = held.get(provider, providerId);
       if (!answer) return false;
       answer.status = 'delivered';
-      held.delete(key);
+      held.delete(provider, providerId);
       return true;
     },
     /** Answers held or being written. */
