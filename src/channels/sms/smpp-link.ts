@@ -43,17 +43,18 @@ export class SmppLink {
 
   /**
    * Writes a PDU, numbering a request that has no number yet; false when the socket takes no more. The
-   * PDUs written in one turn of the event loop leave in one segment (the socket is corked until the
-   * loop's check phase, after the reads of this turn and the answers they settled): with Nagle's
-   * algorithm off, a window of submits or a burst of receipt answers would otherwise be one system call
-   * and one packet each.
+   * PDUs written together leave in one segment: the socket is corked until the current run of promise
+   * continuations has ended (a tick queued from one runs once they all have), so the submits that the
+   * answers of one read freed go out together — with Nagle's algorithm off they would otherwise be one
+   * system call and one packet each. Not later: work queued for the loop's later phases (receipts
+   * matched, answers written to the database) would hold them back while the SMSC runs out of work.
    */
   send(pdu: PDU, onResponse?: (response: PDU) => void): boolean {
     const socket = this.socket;
     if (!socket.writable) return false;
     if (socket.writableCorked === 0) {
       socket.cork();
-      setImmediate(() => socket.uncork());
+      process.nextTick(() => socket.uncork());
     }
     if (!pdu.isResponse()) {
       if (!pdu.sequence_number) {
