@@ -105,7 +105,8 @@ it('keeps unsaved work as one draft across a reload, and discarding it deletes i
     .getByRole('button', { name: fi.common.yes })
     .click();
   await waitFor('the draft to be deleted', async () => ((await drafts()).length === 0 ? true : undefined), 10_000);
-  expect(await page.getByLabel(fi.admin.incident.title).inputValue()).toBe('');
+  // The draft is deleted before the page hears so and empties the form.
+  await expect.poll(() => page.getByLabel(fi.admin.incident.title).inputValue(), { timeout: 10_000 }).toBe('');
   expectNoProblems(watched);
   await watched.context.close();
 }, 60_000);

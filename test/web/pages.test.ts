@@ -117,7 +117,10 @@ describe('public map /t/{tenant}/map and /embed', () => {
       await page.getByLabel('Katuosoite').fill('Birger');
       await page.getByLabel('Talon numero').fill('131');
       await page.waitForSelector('text=Birger Jarlsgatan 131b');
-      expect(await page.locator('.address-picker__matches input[type=radio]').count()).toBe(2);
+      // 131b is also among the matches of the street alone: the count is read once the number's search is in.
+      await expect
+        .poll(() => page.locator('.address-picker__matches input[type=radio]').count(), { timeout: 10_000 })
+        .toBe(2);
       const width = await page.evaluate('document.documentElement.scrollWidth');
       expect(width).toBeLessThanOrEqual(viewport.width);
       await expectCleanPage(watched, `map-${viewport.width}`);
