@@ -4,15 +4,12 @@
  * the row gone and tries again). A taken job is leased; a worker that dies leaves it to be taken again
  * when the lease runs out. Done jobs are deleted; failed-for-good ones stay with their last error.
  */
-import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { newId } from '../lib/ids.js';
-import { drainJobs, runSlot, wakeOrPoll, type JobSource } from './job-slot.js';
+import { jobSlots, type TakeJob } from './job-slot.js';
 import {
   backoffMs,
-  QUEUE_NAMES,
   type JobPayloads,
   type JobQueue,
   type NewJob,
@@ -33,10 +30,7 @@ const POLL_MS = 250;
 export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
   const { kysely } = db;
   const { clock } = options;
-  const wake = new EventEmitter();
-  wake.setMaxListeners(1000);
-  const loops: Promise<void>[] = [];
-  let stopped = false;
+  const slots = jobSlots({ pollMs: POLL_MS, onSettleError: (error) => db.faults.report('queue', error) });
 
   async function take(name: QueueName): Promise<TakenRow | undefined> {
     const now = clock.now();
@@ -70,19 +64,12 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
       .execute();
   }
 
-  function source<N extends QueueName>(name: N): JobSource<JobPayloads[N]> {
-    return {
-      async take() {
-        const row = await take(name);
-        return row && { payload: JSON.parse(row.payload) as JobPayloads[N], settle: (error) => settle(row, error) };
-      },
-      idle: () => wakeOrPoll(wake, name, POLL_MS),
-      // The database was busy or gone for a moment: wait and try again rather than end the worker.
-      pause: () => sleep(POLL_MS),
-      stopping: () => stopped,
-      onSettleError: (error) => db.faults.report('queue', error),
+  const taker =
+    <N extends QueueName>(name: N): TakeJob<JobPayloads[N]> =>
+    async () => {
+      const row = await take(name);
+      return row && { payload: JSON.parse(row.payload) as JobPayloads[N], settle: (error) => settle(row, error) };
     };
-  }
 
   return {
     kind: 'embedded',
@@ -108,19 +95,15 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
           .insertInto('jobs')
           .values(rows.slice(i, i + perStatement))
           .execute();
-      if (rows.length) wake.emit(name);
+      if (rows.length) slots.enqueued(name);
     },
 
     async work(name, handler, workOptions: WorkOptions) {
-      for (let i = 0; i < workOptions.concurrency; i++) loops.push(runSlot(source(name), handler));
+      slots.start(name, taker(name), handler, workOptions.concurrency);
     },
 
-    drain: (name, handler) => drainJobs(source(name), handler),
+    drain: (name, handler) => slots.drain(taker(name), handler),
 
-    async stop() {
-      stopped = true;
-      for (const name of QUEUE_NAMES) wake.emit(name);
-      await Promise.all(loops.splice(0));
-    },
+    stop: () => slots.stop(),
   };
 }

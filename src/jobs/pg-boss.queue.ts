@@ -3,12 +3,10 @@
  * their own schema next to Aviso's (`pgboss`, or `<schema>_pgboss` when Aviso runs in another schema, as
  * the tests do). Any number of `aviso worker` processes take jobs from it.
  */
-import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { drainJobs, runSlot, wakeOrPoll, type JobSource } from './job-slot.js';
+import { jobSlots, type TakeJob } from './job-slot.js';
 import { QUEUE_NAMES, type JobPayloads, type JobQueue, type QueueName, type QueueOptions } from './queue.js';
 
 /** How often a slot with nothing to do looks for jobs enqueued by other processes. */
@@ -83,31 +81,21 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
       }
     })());
 
-  // Enqueued here: the slots of this process waiting for work look at once (others poll).
-  const wake = new EventEmitter();
-  wake.setMaxListeners(1000);
-  let stopping = false;
-  const slots: Promise<void>[] = [];
+  const slots = jobSlots({ pollMs: POLL_MS, onSettleError: (error) => db.faults.report('queue', error) });
 
-  function source<N extends QueueName>(name: N): JobSource<JobPayloads[N]> {
-    return {
-      async take() {
-        const [job] = await boss.fetch<JobPayloads[N]>(name, { batchSize: 1 });
-        if (!job) return undefined;
-        return {
-          payload: job.data,
-          settle: async (error) => {
-            if (error === undefined) await boss.complete(name, job.id);
-            else await boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
-          },
-        };
-      },
-      idle: () => wakeOrPoll(wake, name, POLL_MS),
-      pause: () => sleep(POLL_MS),
-      stopping: () => stopping,
-      onSettleError: (error) => db.faults.report('queue', error),
+  const taker =
+    <N extends QueueName>(name: N): TakeJob<JobPayloads[N]> =>
+    async () => {
+      const [job] = await boss.fetch<JobPayloads[N]>(name, { batchSize: 1 });
+      if (!job) return undefined;
+      return {
+        payload: job.data,
+        settle: async (error) => {
+          if (error === undefined) await boss.complete(name, job.id);
+          else await boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
+        },
+      };
     };
-  }
 
   return {
     kind: 'pg-boss',
@@ -123,26 +111,24 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
           expireInSeconds: leaseSeconds,
         })),
       );
-      wake.emit(name);
+      slots.enqueued(name);
     },
 
     // Aviso's own slots over pg-boss's fetch, complete and fail rather than `boss.work`, whose worker
     // completes a job only when its handler ends and takes none before: a job could not give its slot up.
     async work(name, handler, workOptions) {
       await ready();
-      for (let i = 0; i < workOptions.concurrency; i++) slots.push(runSlot(source(name), handler));
+      slots.start(name, taker(name), handler, workOptions.concurrency);
     },
 
     async drain(name, handler) {
       await ready();
-      return drainJobs(source(name), handler);
+      return slots.drain(taker(name), handler);
     },
 
     async stop() {
       if (!started) return;
-      stopping = true;
-      for (const name of QUEUE_NAMES) wake.emit(name);
-      await Promise.all(slots.splice(0));
+      await slots.stop();
       await started.catch(() => {});
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },

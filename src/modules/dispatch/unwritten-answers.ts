@@ -16,23 +16,17 @@ import type { DeliveryResult } from './delivery.repository.js';
  */
 function byProvider<V>() {
   const maps = new Map<string, Map<string, V>>();
-  let size = 0;
-  const mapOf = (provider: string): Map<string, V> => {
-    let map = maps.get(provider);
-    if (!map) maps.set(provider, (map = new Map()));
-    return map;
-  };
   return {
     get: (provider: string, id: string): V | undefined => maps.get(provider)?.get(id),
     set(provider: string, id: string, value: V): void {
-      const map = mapOf(provider);
-      if (!map.has(id)) size++;
+      let map = maps.get(provider);
+      if (!map) maps.set(provider, (map = new Map()));
       map.set(id, value);
     },
-    delete(provider: string, id: string): void {
-      if (maps.get(provider)?.delete(id)) size--;
-    },
+    delete: (provider: string, id: string): void => void maps.get(provider)?.delete(id),
     get size(): number {
+      let size = 0;
+      for (const map of maps.values()) size += map.size;
       return size;
     },
   };
