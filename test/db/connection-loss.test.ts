@@ -63,13 +63,10 @@ describe.runIf(TEST_DATABASES.includes('postgres'))('lost PostgreSQL connections
     expect(await health()).toBe(200);
     await until('the server to hold connections', async () => (await backends()) > 0);
     expect(await terminate()).toBeGreaterThan(0);
-    await until(
-      'the cut connections to be gone',
-      async () => (await backends()) === 0 || server.output().includes('database connection lost'),
-    );
+    // The log line crosses a pipe after the backends are gone: the count reaching 0 is not yet the log.
+    await until('the lost connections to be logged', async () => server.output().includes('database connection lost'));
     expect(await health()).toBe(200);
     expect(alive(server.child)).toBe(true);
-    expect(server.output()).toContain('database connection lost');
   });
 
   it('connections cut under load, three times: every request answered, reads retried on new connections', async () => {
