@@ -1,20 +1,20 @@
 import { sql } from 'kysely';
 import type { Engine } from '../engine.js';
-
-type Result = Parameters<Engine['writeClaimedResults']>[2][number];
+import type { DeliveryResult } from '../writes.js';
 
 /**
  * The results as arrays indexed by `seq - first + 1` (null where the chunk has no delivery), so that a row
  * finds its values by arithmetic: looking its seq up in a list is a scan of the list per value, eight
  * per row, and took a quarter of the statement's time for a chunk of 150. A chunk lies within one batch,
- * so the arrays are at most a batch long.
+ * so the arrays are at most a batch long. No results give an empty range (first 0, last -1): no row matches.
  */
-function byOffset(results: readonly Result[]) {
+function byOffset(results: readonly DeliveryResult[]) {
+  if (results.length === 0) return { first: 0, last: -1, column: () => [] };
   const first = Math.min(...results.map((r) => r.seq));
   const last = Math.max(...results.map((r) => r.seq));
-  const at: (Result | undefined)[] = Array.from({ length: last - first + 1 });
+  const at: (DeliveryResult | undefined)[] = Array.from({ length: last - first + 1 });
   for (const r of results) at[r.seq - first] ??= r;
-  const column = <T>(value: (r: Result) => T): (T | null)[] => at.map((r) => (r ? value(r) : null));
+  const column = <T>(value: (r: DeliveryResult) => T): (T | null)[] => at.map((r) => (r ? value(r) : null));
   return { first, last, column };
 }
 
@@ -28,7 +28,7 @@ function byOffset(results: readonly Result[]) {
  * the seq range of the chunk.
  */
 export const writeClaimedResults: Engine['writeClaimedResults'] = async (db, batch, results, now, leaseUntil) => {
-  const { first, last, column } = results.length > 0 ? byOffset(results) : { first: 0, last: -1, column: () => [] };
+  const { first, last, column } = byOffset(results);
   const at = sql`deliveries.seq - ${first} + 1`;
   const { rows } = await sql<{ held: boolean }>`
     with held as (
