@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
@@ -95,6 +96,11 @@ async function until(probe: () => Promise<boolean>, limitMs = 120_000): Promise<
   }
 }
 
+/** Aviso's CLI beside this benchmark: the compiled dist/src/main.js when compiled, else src/main.ts under tsx. */
+const AVISO_MAIN = import.meta.url.endsWith('.js')
+  ? [fileURLToPath(new URL('../src/main.js', import.meta.url))]
+  : ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))];
+
 /** A process that sends: `aviso worker` with an id, or `aviso serve` (any free port) whose workers have one. */
 function startSender(kind: 'worker' | 'serve', env: Record<string, string>): ChildProcess {
   const args =
@@ -102,7 +108,7 @@ function startSender(kind: 'worker' | 'serve', env: Record<string, string>): Chi
       ? ['worker', '--concurrency', '2', '--lease-seconds', String(LEASE_SECONDS), '--id', 'bench-worker']
       : ['serve'];
   const extra = kind === 'serve' ? { AVISO_PORT: '0', AVISO_WORKERS: '2', AVISO_WORKER_ID: 'bench-serve' } : {};
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return spawn(process.execPath, [...AVISO_MAIN, ...args], {
     env: { ...process.env, ...env, ...extra },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,7 +1,7 @@
 /**
  * Benchmark parts that must not share an event loop or a heap with the load generator (the server
  * under load, an import whose peak memory we report) run in their own Node process, started here with
- * tsx and an IPC channel. Messages are plain objects with a `type`. `AVISO_BENCH_CHILD_FLAGS` adds Node
+ * an IPC channel (and tsx when the benchmarks run from their sources). Messages are plain objects with a `type`. `AVISO_BENCH_CHILD_FLAGS` adds Node
  * flags to the children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, or `--trace-gc`), which NODE_OPTIONS
  * does not all allow.
  */
@@ -14,13 +14,17 @@ export interface Message {
 
 const INPUT_VARIABLE = 'AVISO_BENCH_CHILD_INPUT';
 
-/** Starts `file` (a .ts module) in a child process; `input` reaches it through `childInput()`. */
+/**
+ * Starts `file` (a .ts module) in a child process; `input` reaches it through `childInput()`. When the
+ * benchmarks run compiled, the child is the compiled .js beside this module's, run without tsx.
+ */
 export function startChild(file: URL, input: unknown): ChildProcess {
-  return fork(fileURLToPath(file), [], {
-    // Resolved here so that the child finds tsx whatever its working directory.
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = compiled ? fileURLToPath(file).replace(/\.ts$/, '.js') : fileURLToPath(file);
+  return fork(entry, [], {
     execArgv: [
-      '--import',
-      import.meta.resolve('tsx'),
+      // Resolved here so that the child finds tsx whatever its working directory.
+      ...(compiled ? [] : ['--import', import.meta.resolve('tsx')]),
       ...(process.env.AVISO_BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
     ],
     env: { ...process.env, [INPUT_VARIABLE]: JSON.stringify(input) },
