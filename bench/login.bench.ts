@@ -105,14 +105,23 @@ function checkedNice(value: string): number {
   return nice;
 }
 
-/** `count` CAPTCHA payloads as the widget sends them, each for its own challenge. */
-async function captchaSolutions(count: number): Promise<() => string> {
+/**
+ * `count` CAPTCHA payloads as the widget sends them, each for its own challenge, issued as the server
+ * issues them: for this tenant, at the base cost (the bench lifts the PIN budgets, so the cost stays there).
+ */
+async function captchaSolutions(count: number, tenantId: string): Promise<() => string> {
   const hmacKey = captchaHmacKey(benchConfig('sqlite::memory:').secret);
   const expires = new Date(Date.now() + CAPTCHA_TTL_MS);
   const payloads: string[] = [];
   for (let i = 0; i < count; i++) {
     const number = randomInt(CAPTCHA_MAX_NUMBER);
-    const challenge = await createChallenge({ hmacKey, maxNumber: CAPTCHA_MAX_NUMBER, number, expires });
+    const challenge = await createChallenge({
+      hmacKey,
+      maxNumber: CAPTCHA_MAX_NUMBER,
+      number,
+      expires,
+      params: { tenant: tenantId, cost: '1' },
+    });
     const { algorithm, salt, signature } = challenge;
     payloads.push(
       Buffer.from(
@@ -157,10 +166,10 @@ async function measure(kind: BenchDatabaseKind, options: Options): Promise<CaseF
   };
   const server = startChild(new URL('./login/server.child.ts', import.meta.url), input);
   try {
-    const { port, slug } = await nextMessage<LoginServerReady>(server, 'listening');
+    const { port, slug, tenantId } = await nextMessage<LoginServerReady>(server, 'listening');
     // The server (started above) keeps the normal priority; only this process steps back.
     setPriority(options.clientNice);
-    const captchas = await captchaSolutions((2 * options.warmup + 2 * options.duration) * 2500);
+    const captchas = await captchaSolutions((2 * options.warmup + 2 * options.duration) * 2500, tenantId);
     let nextLogin = 0;
     const clients = async (durationSeconds: number, rate?: number): Promise<ClientFigures> => {
       const figures = await runClients({
