@@ -14,7 +14,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
@@ -22,6 +21,7 @@ import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { IN_DOUBT_ERROR } from '../src/modules/dispatch/retry-policy.js';
 import { nextMessage, startChild, stopChild } from './lib/child.js';
+import { nodeEntry } from './lib/compiled.js';
 import { freshBenchDatabase, parseDatabases, type BenchDatabaseKind } from './lib/databases.js';
 import type { BenchResult, Cell, Check } from './lib/report.js';
 import { seed } from './smpp.bench.js';
@@ -96,10 +96,8 @@ async function until(probe: () => Promise<boolean>, limitMs = 120_000): Promise<
   }
 }
 
-/** Aviso's CLI beside this benchmark: the compiled dist/src/main.js when compiled, else src/main.ts under tsx. */
-const AVISO_MAIN = import.meta.url.endsWith('.js')
-  ? [fileURLToPath(new URL('../src/main.js', import.meta.url))]
-  : ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))];
+/** Aviso's CLI: dist/src/main.js when the benchmarks run compiled, else src/main.ts under tsx. */
+const AVISO_MAIN = nodeEntry(new URL('../src/main.ts', import.meta.url));
 
 /** A process that sends: `aviso worker` with an id, or `aviso serve` (any free port) whose workers have one. */
 function startSender(kind: 'worker' | 'serve', env: Record<string, string>): ChildProcess {
@@ -108,7 +106,7 @@ function startSender(kind: 'worker' | 'serve', env: Record<string, string>): Chi
       ? ['worker', '--concurrency', '2', '--lease-seconds', String(LEASE_SECONDS), '--id', 'bench-worker']
       : ['serve'];
   const extra = kind === 'serve' ? { AVISO_PORT: '0', AVISO_WORKERS: '2', AVISO_WORKER_ID: 'bench-serve' } : {};
-  return spawn(process.execPath, [...AVISO_MAIN, ...args], {
+  return spawn(process.execPath, [...AVISO_MAIN.execArgv, AVISO_MAIN.entry, ...args], {
     env: { ...process.env, ...env, ...extra },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

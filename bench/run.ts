@@ -8,35 +8,29 @@
  * transform wraps every named closure in a call that sets its name (5 % of the dispatcher's thread in
  * the SMPP benchmark). Run from the sources (`npx tsx bench/run.ts NAME`), it measures those instead.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../src/lib/package-root.js';
+import { MODULE_EXTENSION } from './lib/compiled.js';
 import { renderChecks, renderTable, type BenchModule } from './lib/report.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-/** `.ts` when run from the sources, `.js` when compiled. */
-const extension = extname(fileURLToPath(import.meta.url));
 /** The repository's bench/, where the figures go, whether this runs from bench/ or from dist/bench/. */
 const outDir = join(packageRoot(benchDir), 'bench', 'out');
 
-function packageRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
 function available(): string[] {
   return readdirSync(benchDir)
-    .filter((f) => f.endsWith(`.bench${extension}`))
-    .map((f) => f.slice(0, -`.bench${extension}`.length))
+    .filter((f) => f.endsWith(`.bench${MODULE_EXTENSION}`))
+    .map((f) => f.slice(0, -`.bench${MODULE_EXTENSION}`.length))
     .sort();
 }
 
 async function usage(): Promise<void> {
   console.log('usage: npm run bench -- NAME [ARGS…]\n');
   for (const name of available()) {
-    const module = (await import(`./${name}.bench${extension}`)) as BenchModule;
+    const module = (await import(`./${name}.bench${MODULE_EXTENSION}`)) as BenchModule;
     console.log(`  ${name.padEnd(12)} ${module.description}`);
   }
 }
@@ -49,7 +43,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const module = (await import(`./${name}.bench${extension}`)) as BenchModule;
+  const module = (await import(`./${name}.bench${MODULE_EXTENSION}`)) as BenchModule;
   const startedAt = new Date();
   const result = await module.run(args);
   const seconds = (Date.now() - startedAt.getTime()) / 1000;

@@ -1,12 +1,12 @@
 /**
  * Benchmark parts that must not share an event loop or a heap with the load generator (the server
  * under load, an import whose peak memory we report) run in their own Node process, started here with
- * an IPC channel (and tsx when the benchmarks run from their sources). Messages are plain objects with a `type`. `AVISO_BENCH_CHILD_FLAGS` adds Node
- * flags to the children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, or `--trace-gc`), which NODE_OPTIONS
- * does not all allow.
+ * an IPC channel (and tsx when the benchmarks run from their sources). Messages are plain objects with a
+ * `type`. `AVISO_BENCH_CHILD_FLAGS` adds Node flags to the children (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, or `--trace-gc`), which NODE_OPTIONS does not all allow.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { nodeEntry } from './compiled.js';
 
 export interface Message {
   type: string;
@@ -19,14 +19,9 @@ const INPUT_VARIABLE = 'AVISO_BENCH_CHILD_INPUT';
  * benchmarks run compiled, the child is the compiled .js beside this module's, run without tsx.
  */
 export function startChild(file: URL, input: unknown): ChildProcess {
-  const compiled = import.meta.url.endsWith('.js');
-  const entry = compiled ? fileURLToPath(file).replace(/\.ts$/, '.js') : fileURLToPath(file);
+  const { entry, execArgv } = nodeEntry(file);
   return fork(entry, [], {
-    execArgv: [
-      // Resolved here so that the child finds tsx whatever its working directory.
-      ...(compiled ? [] : ['--import', import.meta.resolve('tsx')]),
-      ...(process.env.AVISO_BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
-    ],
+    execArgv: [...execArgv, ...(process.env.AVISO_BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, [INPUT_VARIABLE]: JSON.stringify(input) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -13,6 +13,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppInstance } from './app-instance.js';
 import { NotFoundError } from '../errors.js';
+import { packageRoot } from '../lib/package-root.js';
 import { listedTenants } from '../modules/tenants/tenant.routes.js';
 import type { TenantService } from '../modules/tenants/tenant.service.js';
 
@@ -25,9 +26,7 @@ export interface WebRoutesDeps {
 
 /** web/dist of the package this file belongs to (from src/http or from the compiled dist/src/http). */
 export function defaultWebDist(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'web', 'dist');
+  return join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'web', 'dist');
 }
 
 /** Only well-formed http(s) origins reach the header; anything else in the settings is dropped. */
