@@ -15,6 +15,14 @@ export function childDatabaseUrl(database: FreshDatabase): string {
   return `${database.url}${separator}schema=${database.schema}`;
 }
 
+/**
+ * Time for a test that starts `processes` CLI processes one after another. Each loads Aviso through tsx and opens
+ * the database: about 1.5 s on an idle machine, 6–8 s on a CI machine whose cores the other test files share.
+ */
+export function childProcessesTimeout(processes: number): { timeout: number } {
+  return { timeout: processes * 20_000 };
+}
+
 export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     encoding: 'utf8',

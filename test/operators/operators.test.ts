@@ -7,7 +7,7 @@ import { totpCode } from '../../src/modules/operators/totp.js';
 import { openSecret } from '../../src/modules/operators/totp.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase, type TestApp } from '../app.js';
-import { childDatabaseUrl, runCli } from '../cli.js';
+import { childDatabaseUrl, childProcessesTimeout, runCli } from '../cli.js';
 import { addPerson, buildTown, CENTER, inboxOf, square } from '../dispatch/fixtures.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -56,44 +56,48 @@ async function loggedIn(
 describeEachDatabase('operators', (t) => {
   const as = (session: LoggedIn) => ({ cookies: session.cookies, headers: session.headers });
 
-  it('adds an operator from the CLI with a one-time password that must be changed first', async () => {
-    const tenant = await buildTown(t().context);
-    const env = { AVISO_DATABASE_URL: childDatabaseUrl(t().database) };
-    const added = runCli(
-      ['operator', 'add', '--tenant', tenant.slug, '--email', 'Admin@Example.fi', '--role', 'admin'],
-      env,
-    );
-    expect(added.status, added.stderr).toBe(0);
-    const oneTime = /one-time password: (\S+)/.exec(added.stdout)?.[1];
-    expect(oneTime).toMatch(/^[A-Za-z2-9]{20}$/);
-    expect(
-      runCli(['operator', 'add', '--tenant', tenant.slug, '--email', 'x@example.fi', '--role', 'boss'], env).status,
-    ).toBe(1);
+  it(
+    'adds an operator from the CLI with a one-time password that must be changed first',
+    childProcessesTimeout(2),
+    async () => {
+      const tenant = await buildTown(t().context);
+      const env = { AVISO_DATABASE_URL: childDatabaseUrl(t().database) };
+      const added = runCli(
+        ['operator', 'add', '--tenant', tenant.slug, '--email', 'Admin@Example.fi', '--role', 'admin'],
+        env,
+      );
+      expect(added.status, added.stderr).toBe(0);
+      const oneTime = /one-time password: (\S+)/.exec(added.stdout)?.[1];
+      expect(oneTime).toMatch(/^[A-Za-z2-9]{20}$/);
+      expect(
+        runCli(['operator', 'add', '--tenant', tenant.slug, '--email', 'x@example.fi', '--role', 'boss'], env).status,
+      ).toBe(1);
 
-    const session = await loggedIn(t().app, tenant, 'admin@example.fi', oneTime!);
-    expect(session.body).toMatchObject({
-      operator: { email: 'admin@example.fi', role: 'admin' },
-      mustChangePassword: true,
-    });
-    const blocked = await t().app.inject({ url: `/api/t/${tenant.slug}/incidents`, ...as(session) });
-    expect(blocked.json()).toMatchObject({ status: 403, code: 'password-change-required' });
-    const tooShort = await t().app.inject({
-      method: 'POST',
-      url: `/api/t/${tenant.slug}/operators/me/password`,
-      ...as(session),
-      payload: { currentPassword: oneTime, newPassword: 'short' },
-    });
-    expect(tooShort.json().errors[0].field).toBe('newPassword');
-    const changed = await t().app.inject({
-      method: 'POST',
-      url: `/api/t/${tenant.slug}/operators/me/password`,
-      ...as(session),
-      payload: { currentPassword: oneTime, newPassword: PASSWORD },
-    });
-    expect(changed.statusCode, changed.body).toBe(204);
-    expect((await t().app.inject({ url: `/api/t/${tenant.slug}/incidents`, ...as(session) })).statusCode).toBe(200);
-    expect((await login(t().app, tenant, 'admin@example.fi', oneTime!)).statusCode).toBe(401);
-  });
+      const session = await loggedIn(t().app, tenant, 'admin@example.fi', oneTime!);
+      expect(session.body).toMatchObject({
+        operator: { email: 'admin@example.fi', role: 'admin' },
+        mustChangePassword: true,
+      });
+      const blocked = await t().app.inject({ url: `/api/t/${tenant.slug}/incidents`, ...as(session) });
+      expect(blocked.json()).toMatchObject({ status: 403, code: 'password-change-required' });
+      const tooShort = await t().app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/operators/me/password`,
+        ...as(session),
+        payload: { currentPassword: oneTime, newPassword: 'short' },
+      });
+      expect(tooShort.json().errors[0].field).toBe('newPassword');
+      const changed = await t().app.inject({
+        method: 'POST',
+        url: `/api/t/${tenant.slug}/operators/me/password`,
+        ...as(session),
+        payload: { currentPassword: oneTime, newPassword: PASSWORD },
+      });
+      expect(changed.statusCode, changed.body).toBe(204);
+      expect((await t().app.inject({ url: `/api/t/${tenant.slug}/incidents`, ...as(session) })).statusCode).toBe(200);
+      expect((await login(t().app, tenant, 'admin@example.fi', oneTime!)).statusCode).toBe(401);
+    },
+  );
 
   it('creates API tokens from the CLI for Authorization: Bearer', async () => {
     const tenant = await buildTown(t().context);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { createTestApp, type TestApp } from '../app.js';
-import { childDatabaseUrl, runCli, runCliAsync } from '../cli.js';
+import { childDatabaseUrl, childProcessesTimeout, runCli, runCliAsync } from '../cli.js';
 import { POSTGRES_URL, TEST_DATABASES } from '../databases.js';
 import { addPerson, buildTown, CENTER, square, tokenHeaders } from '../dispatch/fixtures.js';
 
@@ -87,51 +87,60 @@ for (const kind of TEST_DATABASES) {
       }
     });
 
-    it('backs up while a send is under way and restores every contact, address and delivery', async () => {
-      const auth = await tokenHeaders(source.context, tenant);
-      const post = (url: string, payload: object) =>
-        source.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
-      const incident = await post('/incidents', {
-        service: 'water',
-        kind: 'sudden',
-        title: 'Putkirikko',
-        area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
-      });
-      const message = await post(`/incidents/${incident.json().id}/messages`, { texts: { fi: 'Vesikatko {address}' } });
-      expect(message.statusCode, message.body).toBe(201);
-      const env = { AVISO_DATABASE_URL: childDatabaseUrl(source.database) };
-      // The queue is drained by this process while the child backs up.
-      const [backup] = await Promise.all([runCliAsync(['backup', file], env), source.context.dispatch.runtime.drain()]);
-      expect(backup.stderr).toBe('');
-      expect(backup.stdout.trim()).toBe(`backup written to ${file}`);
-      const expected = await counts(source.database.db);
-      expect(expected.deliveries).toBe(24);
+    it(
+      'backs up while a send is under way and restores every contact, address and delivery',
+      childProcessesTimeout(3),
+      async () => {
+        const auth = await tokenHeaders(source.context, tenant);
+        const post = (url: string, payload: object) =>
+          source.app.inject({ method: 'POST', url: `/api/t/${tenant.slug}${url}`, headers: auth, payload });
+        const incident = await post('/incidents', {
+          service: 'water',
+          kind: 'sudden',
+          title: 'Putkirikko',
+          area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
+        });
+        const message = await post(`/incidents/${incident.json().id}/messages`, {
+          texts: { fi: 'Vesikatko {address}' },
+        });
+        expect(message.statusCode, message.body).toBe(201);
+        const env = { AVISO_DATABASE_URL: childDatabaseUrl(source.database) };
+        // The queue is drained by this process while the child backs up.
+        const [backup] = await Promise.all([
+          runCliAsync(['backup', file], env),
+          source.context.dispatch.runtime.drain(),
+        ]);
+        expect(backup.stderr).toBe('');
+        expect(backup.stdout.trim()).toBe(`backup written to ${file}`);
+        const expected = await counts(source.database.db);
+        expect(expected.deliveries).toBe(24);
 
-      const restore = runCli(['restore', file], { AVISO_DATABASE_URL: restoredUrl });
-      expect(restore.stderr).toBe('');
-      expect(restore.status).toBe(0);
-      expect(runCli(['migrate'], { AVISO_DATABASE_URL: restoredUrl }).stdout.trim()).toBe('database is up to date');
+        const restore = runCli(['restore', file], { AVISO_DATABASE_URL: restoredUrl });
+        expect(restore.stderr).toBe('');
+        expect(restore.status).toBe(0);
+        expect(runCli(['migrate'], { AVISO_DATABASE_URL: restoredUrl }).stdout.trim()).toBe('database is up to date');
 
-      const restored = openDatabase(restoredUrl);
-      try {
-        expect(await counts(restored)).toEqual(expected);
-        const statuses = await restored.kysely
-          .selectFrom('deliveries')
-          .select('status')
-          .where('message_id', '=', message.json().id)
-          .execute();
-        expect(statuses.every((s) => ['queued', 'sent', 'delivered'].includes(s.status))).toBe(true);
-        const emails = await restored.kysely
-          .selectFrom('contact_endpoints')
-          .select('value')
-          .where('type', '=', 'email')
-          .orderBy('value')
-          .execute();
-        expect(emails.map((e) => e.value)).toContain('p12@example.fi');
-      } finally {
-        await restored.close();
-      }
-    });
+        const restored = openDatabase(restoredUrl);
+        try {
+          expect(await counts(restored)).toEqual(expected);
+          const statuses = await restored.kysely
+            .selectFrom('deliveries')
+            .select('status')
+            .where('message_id', '=', message.json().id)
+            .execute();
+          expect(statuses.every((s) => ['queued', 'sent', 'delivered'].includes(s.status))).toBe(true);
+          const emails = await restored.kysely
+            .selectFrom('contact_endpoints')
+            .select('value')
+            .where('type', '=', 'email')
+            .orderBy('value')
+            .execute();
+          expect(emails.map((e) => e.value)).toContain('p12@example.fi');
+        } finally {
+          await restored.close();
+        }
+      },
+    );
 
     it('refuses to restore over a database that holds Aviso already, in one line', () => {
       const again = runCli(['restore', file], { AVISO_DATABASE_URL: restoredUrl });

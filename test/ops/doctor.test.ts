@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmsc, type Smsc } from '../../src/channels/sms/smsc-simulator.js';
-import { childDatabaseUrl, runCli, runCliAsync } from '../cli.js';
+import { childDatabaseUrl, childProcessesTimeout, runCli, runCliAsync } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { startServe } from '../serve.js';
 
@@ -54,17 +54,21 @@ describe('aviso doctor, configuration', () => {
     expect(result.stderr.trim()).toBe('aviso: 1 problem: config');
   });
 
-  it('names a database it cannot reach, or that is not there yet, and still checks the rest', async () => {
-    const unreachable = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
-    expect(unreachable.status).toBe(1);
-    expect(unreachable.stdout).toMatch(
-      /^FAIL {2}database: postgres: .*ECONNREFUSED.*\n {6}→ check AVISO_DATABASE_URL/m,
-    );
-    expect(unreachable.stdout).toContain('ok    channel sms: dev inbox');
-    const missing = join(mkdtempSync(join(tmpdir(), 'aviso-doctor-')), 'aviso.db');
-    const absent = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: `sqlite:${missing}` });
-    expect(absent.stdout).toContain(`FAIL  database: no database at ${missing}\n      → aviso migrate creates it`);
-  });
+  it(
+    'names a database it cannot reach, or that is not there yet, and still checks the rest',
+    childProcessesTimeout(2),
+    async () => {
+      const unreachable = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
+      expect(unreachable.status).toBe(1);
+      expect(unreachable.stdout).toMatch(
+        /^FAIL {2}database: postgres: .*ECONNREFUSED.*\n {6}→ check AVISO_DATABASE_URL/m,
+      );
+      expect(unreachable.stdout).toContain('ok    channel sms: dev inbox');
+      const missing = join(mkdtempSync(join(tmpdir(), 'aviso-doctor-')), 'aviso.db');
+      const absent = await runCliAsync(['doctor'], { AVISO_DATABASE_URL: `sqlite:${missing}` });
+      expect(absent.stdout).toContain(`FAIL  database: no database at ${missing}\n      → aviso migrate creates it`);
+    },
+  );
 });
 
 for (const kind of TEST_DATABASES) {
@@ -138,30 +142,34 @@ for (const kind of TEST_DATABASES) {
       },
     );
 
-    it('checks web push by its stored VAPID pair, making none: none yet passes, a damaged one fails with what to do', async () => {
-      const push = { ...env, AVISO_PUSH: 'webpush://?subject=mailto:ops@hairiot.example.fi' };
-      const fresh = await runCliAsync(['doctor'], push);
-      expect(fresh.status, fresh.stdout).toBe(0);
-      expect(lines(fresh.stdout)).toContain(
-        'ok    channel push: webpush: no VAPID key pair yet (made when the first browser subscribes)',
-      );
-      expect(await database.db.kysely.selectFrom('push_keys').selectAll().execute()).toEqual([]);
-
-      await database.db.kysely
-        .insertInto('push_keys')
-        .values({ id: 'vapid', public_key: 'not-a-key', private_key: 'not-a-key', created_at: Date.now() })
-        .execute();
-      try {
-        const damaged = await runCliAsync(['doctor'], push);
-        expect(damaged.status).toBe(1);
-        expect(damaged.stdout).toMatch(
-          /^FAIL {2}channel push: webpush: no usable VAPID keys \(.*\)\n {6}→ the stored VAPID pair is damaged: delete the row of push_keys/m,
+    it(
+      'checks web push by its stored VAPID pair, making none: none yet passes, a damaged one fails with what to do',
+      childProcessesTimeout(2),
+      async () => {
+        const push = { ...env, AVISO_PUSH: 'webpush://?subject=mailto:ops@hairiot.example.fi' };
+        const fresh = await runCliAsync(['doctor'], push);
+        expect(fresh.status, fresh.stdout).toBe(0);
+        expect(lines(fresh.stdout)).toContain(
+          'ok    channel push: webpush: no VAPID key pair yet (made when the first browser subscribes)',
         );
-        expect(damaged.stderr.trim()).toBe('aviso: 1 problem: channel push');
-      } finally {
-        await database.db.kysely.deleteFrom('push_keys').execute();
-      }
-    });
+        expect(await database.db.kysely.selectFrom('push_keys').selectAll().execute()).toEqual([]);
+
+        await database.db.kysely
+          .insertInto('push_keys')
+          .values({ id: 'vapid', public_key: 'not-a-key', private_key: 'not-a-key', created_at: Date.now() })
+          .execute();
+        try {
+          const damaged = await runCliAsync(['doctor'], push);
+          expect(damaged.status).toBe(1);
+          expect(damaged.stdout).toMatch(
+            /^FAIL {2}channel push: webpush: no usable VAPID keys \(.*\)\n {6}→ the stored VAPID pair is damaged: delete the row of push_keys/m,
+          );
+          expect(damaged.stderr.trim()).toBe('aviso: 1 problem: channel push');
+        } finally {
+          await database.db.kysely.deleteFrom('push_keys').execute();
+        }
+      },
+    );
 
     it('fails on a refused SMTP login, no SMSC listening and a secret others can read, saying what to do', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'aviso-doctor-'));
@@ -190,31 +198,35 @@ for (const kind of TEST_DATABASES) {
       expect(result.stderr.trim()).toBe('aviso: 3 problems: secret, channel sms, channel email');
     });
 
-    it('refuses a database a newer Aviso migrated: doctor, migrate and migrate --dry-run', async () => {
-      await sql`insert into kysely_migration (name, timestamp) values ('999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(
-        database.db.kysely,
-      );
-      try {
-        const doctor = await runCliAsync(['doctor'], env);
-        expect(doctor.status).toBe(1);
-        expect(doctor.stdout).toContain('FAIL  migrations: migrated by a newer Aviso: 999-from-the-future');
-        for (const args of [['migrate'], ['migrate', '--dry-run']]) {
-          const migrate = runCli(args, env);
-          expect(migrate.status).toBe(1);
-          expect(migrate.stderr.trim()).toBe(
-            'aviso: the database was migrated by a newer Aviso (999-from-the-future unknown here): run that version, or restore a backup taken before the upgrade',
-          );
+    it(
+      'refuses a database a newer Aviso migrated: doctor, migrate and migrate --dry-run',
+      childProcessesTimeout(4),
+      async () => {
+        await sql`insert into kysely_migration (name, timestamp) values ('999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(
+          database.db.kysely,
+        );
+        try {
+          const doctor = await runCliAsync(['doctor'], env);
+          expect(doctor.status).toBe(1);
+          expect(doctor.stdout).toContain('FAIL  migrations: migrated by a newer Aviso: 999-from-the-future');
+          for (const args of [['migrate'], ['migrate', '--dry-run']]) {
+            const migrate = runCli(args, env);
+            expect(migrate.status).toBe(1);
+            expect(migrate.stderr.trim()).toBe(
+              'aviso: the database was migrated by a newer Aviso (999-from-the-future unknown here): run that version, or restore a backup taken before the upgrade',
+            );
+          }
+        } finally {
+          await sql`delete from kysely_migration where name = '999-from-the-future'`.execute(database.db.kysely);
         }
-      } finally {
-        await sql`delete from kysely_migration where name = '999-from-the-future'`.execute(database.db.kysely);
-      }
-      expect(runCli(['migrate', '--dry-run'], env).stdout.trim()).toBe('database is up to date');
-    });
+        expect(runCli(['migrate', '--dry-run'], env).stdout.trim()).toBe('database is up to date');
+      },
+    );
   });
 }
 
 describe('aviso migrate --dry-run', () => {
-  it('lists what would run on an empty database and changes nothing', () => {
+  it('lists what would run on an empty database and changes nothing', childProcessesTimeout(2), () => {
     const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'aviso-dry-')), 'aviso.db')}`;
     const dry = runCli(['migrate', '--dry-run'], { AVISO_DATABASE_URL: url });
     expect(dry.status).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childDatabaseUrl, runCli } from '../cli.js';
+import { childDatabaseUrl, childProcessesTimeout, runCli } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { AVISO_HEADER, square } from '../factories.js';
 import { registerCsv, row } from './register-helpers.js';
@@ -68,44 +68,48 @@ for (const kind of TEST_DATABASES) {
       expect(await count('register_imports')).toBe(0);
     });
 
-    it('imports with a report file, records the run, and re-imports as a snapshot', async () => {
-      const report = join(dir, `report-${kind}.csv`);
-      const imported = runCli(
-        [
-          'register',
-          'import',
-          file,
-          '--tenant',
-          'mantta',
-          '--encoding',
-          'latin1',
-          '--delimiter',
-          ';',
-          '--report',
-          report,
-        ],
-        env,
-      );
-      expect(imported.status).toBe(0);
-      expect(imported.stdout).toMatch(/4 rows: 2 added/);
-      expect(readFileSync(report, 'utf8')).toBe(
-        'line,outcome,reason,candidate\n4,rejected,address not found: no such house number on the street in 35800,"Puistokatu 12, 35800"\n',
-      );
-      const names = await database.db.kysely
-        .selectFrom('contacts')
-        .select('first_name')
-        .orderBy('first_name')
-        .execute();
-      expect(names.map((n) => n.first_name)).toEqual(['Jörö', 'Matti']);
-      expect(await count('register_imports')).toBe(1);
+    it(
+      'imports with a report file, records the run, and re-imports as a snapshot',
+      childProcessesTimeout(2),
+      async () => {
+        const report = join(dir, `report-${kind}.csv`);
+        const imported = runCli(
+          [
+            'register',
+            'import',
+            file,
+            '--tenant',
+            'mantta',
+            '--encoding',
+            'latin1',
+            '--delimiter',
+            ';',
+            '--report',
+            report,
+          ],
+          env,
+        );
+        expect(imported.status).toBe(0);
+        expect(imported.stdout).toMatch(/4 rows: 2 added/);
+        expect(readFileSync(report, 'utf8')).toBe(
+          'line,outcome,reason,candidate\n4,rejected,address not found: no such house number on the street in 35800,"Puistokatu 12, 35800"\n',
+        );
+        const names = await database.db.kysely
+          .selectFrom('contacts')
+          .select('first_name')
+          .orderBy('first_name')
+          .execute();
+        expect(names.map((n) => n.first_name)).toEqual(['Jörö', 'Matti']);
+        expect(await count('register_imports')).toBe(1);
 
-      writeFileSync(file, registerCsv(rows.slice(1, 2)));
-      const again = runCli(['register', 'import', file, '--tenant', 'mantta'], env);
-      expect(again.status).toBe(0);
-      expect(again.stdout).toMatch(/1 unchanged, 1 removed/);
-    });
+        writeFileSync(file, registerCsv(rows.slice(1, 2)));
+        const again = runCli(['register', 'import', file, '--tenant', 'mantta'], env);
+        expect(again.status).toBe(0);
+        expect(again.stdout).toMatch(/1 unchanged, 1 removed/);
+      },
+    );
 
-    it('fails in one line on a bad file or a bad option', () => {
+    it('fails in one line on a bad file or a bad option', childProcessesTimeout(2), () => {
       writeFileSync(file, 'name,phone\nMatti,0401234567\n');
       const bad = runCli(['register', 'import', file, '--tenant', 'mantta'], env);
       expect(bad.status).toBe(1);
