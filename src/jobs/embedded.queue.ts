@@ -104,6 +104,38 @@ export function embeddedQueue(db: Db, options: QueueOptions): JobQueue {
 
     drain: (name, handler) => slots.drain(taker(name), handler),
 
+    async heldLongerThan(name, ms) {
+      const rows = await kysely
+        .selectFrom('jobs')
+        .select(['id', 'payload', 'priority'])
+        .where('queue', '=', name)
+        .where('state', '=', 'active')
+        .where('updated_at', '<', clock.now() - ms)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        payload: JSON.parse(row.payload) as JobPayloads[typeof name],
+        priority: row.priority,
+      }));
+    },
+
+    async giveBack(name, jobs) {
+      if (jobs.length === 0) return;
+      const now = clock.now();
+      await kysely
+        .updateTable('jobs')
+        .set((eb) => ({ state: 'ready', available_at: now, attempts: eb('attempts', '-', 1), updated_at: now }))
+        .where('queue', '=', name)
+        .where('state', '=', 'active')
+        .where(
+          'id',
+          'in',
+          jobs.map((job) => job.id),
+        )
+        .execute();
+      slots.enqueued(name);
+    },
+
     stop: () => slots.stop(),
   };
 }

@@ -4,10 +4,17 @@
  * the tests do). Any number of `aviso worker` processes take jobs from it.
  */
 import PgBoss from 'pg-boss';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { jobSlots, type TakeJob } from './job-slot.js';
-import { QUEUE_NAMES, type JobPayloads, type JobQueue, type QueueName, type QueueOptions } from './queue.js';
+import {
+  QUEUE_NAMES,
+  type JobPayloads,
+  type JobQueue,
+  type NewJob,
+  type QueueName,
+  type QueueOptions,
+} from './queue.js';
 
 /** How often a slot with nothing to do looks for jobs enqueued by other processes. */
 const POLL_MS = 500;
@@ -97,21 +104,51 @@ export function pgBossQueue(db: Db, options: QueueOptions): JobQueue {
       };
     };
 
+  const insert = async <N extends QueueName>(name: N, jobs: ReadonlyArray<NewJob<JobPayloads[N]>>) => {
+    await ready();
+    await boss.insert(
+      jobs.map((job) => ({
+        name,
+        data: job.payload as object,
+        priority: job.priority ?? 0,
+        expireInSeconds: leaseSeconds,
+      })),
+    );
+    slots.enqueued(name);
+  };
+  const jobTable = `${pgBossSchemaFor(db.schema)}.job`;
+
   return {
     kind: 'pg-boss',
 
     async enqueue(name, jobs) {
+      if (jobs.length > 0) await insert(name, jobs);
+    },
+
+    // pg-boss offers no query of its active jobs; its job table is read as its own expiry reads it. The
+    // age is taken on the database's clock, as pg-boss's `started_on` is.
+    async heldLongerThan(name, ms) {
+      await ready();
+      const { rows } = await sql<{ id: string; data: JobPayloads[typeof name]; priority: number }>`
+        select id, data, priority from ${sql.table(jobTable)}
+        where name = ${name} and state = 'active' and started_on < now() - make_interval(secs => ${ms / 1000})`.execute(
+        db.kysely,
+      );
+      return rows.map((row) => ({ id: row.id, payload: row.data, priority: row.priority }));
+    },
+
+    // A job given back is cancelled and queued anew: its retries stay unspent, and it is due at once.
+    async giveBack(name, jobs) {
       if (jobs.length === 0) return;
       await ready();
-      await boss.insert(
-        jobs.map((job) => ({
-          name,
-          data: job.payload as object,
-          priority: job.priority ?? 0,
-          expireInSeconds: leaseSeconds,
-        })),
+      await boss.cancel(
+        name,
+        jobs.map((job) => job.id),
       );
-      slots.enqueued(name);
+      await insert(
+        name,
+        jobs.map((job) => ({ payload: job.payload, priority: job.priority })),
+      );
     },
 
     // Aviso's own slots over pg-boss's fetch, complete and fail rather than `boss.work`, whose worker

@@ -48,6 +48,13 @@ export interface JobSlot {
 
 export type JobHandler<P> = (payload: P, slot: JobSlot) => Promise<void>;
 
+/** A job a worker has taken and not settled yet. */
+export interface HeldJob<P> {
+  id: string;
+  payload: P;
+  priority: number;
+}
+
 export interface WorkOptions {
   /** Jobs of this queue run at once in this process. */
   concurrency: number;
@@ -60,6 +67,13 @@ export interface JobQueue {
   work<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>, options: WorkOptions): Promise<void>;
   /** Runs the jobs due now, one after another, until none is left; how many ran (tests, one-shot CLI use). */
   drain<N extends QueueName>(name: N, handler: JobHandler<JobPayloads[N]>): Promise<number>;
+  /** The jobs of `name` taken by a worker more than `ms` ago and not settled (by any process). */
+  heldLongerThan<N extends QueueName>(name: N, ms: number): Promise<Array<HeldJob<JobPayloads[N]>>>;
+  /**
+   * Gives taken jobs back, to be taken again at once and their try not counted: the worker that took them
+   * is gone without having begun them (the caller knows this from the jobs' own records).
+   */
+  giveBack<N extends QueueName>(name: N, jobs: ReadonlyArray<HeldJob<JobPayloads[N]>>): Promise<void>;
   stop(): Promise<void>;
 }
 

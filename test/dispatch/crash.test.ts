@@ -11,7 +11,7 @@ import { testConfig } from '../app.js';
 import { waitFor } from '../wait.js';
 import { childDatabaseUrl } from '../cli.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
-import { addMobilesInBulk, buildTown, square, CENTER } from './fixtures.js';
+import { addMobilesInBulk, buildTown, startedSend } from './fixtures.js';
 
 const RECIPIENTS = 1000;
 
@@ -50,23 +50,8 @@ for (const kind of TEST_DATABASES) {
     it('a worker SIGKILLed mid-send and a new one started: every recipient gets exactly one message', async () => {
       const tenant = await buildTown(context);
       await addMobilesInBulk(context, tenant, RECIPIENTS, (i) => `+3584050${String(i).padStart(5, '0')}`);
-      const incident = await context.dispatch.incidents.createIncident(
-        tenant,
-        {
-          service: 'water',
-          kind: 'sudden',
-          title: 'Putkirikko',
-          area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012),
-        },
-        { type: 'token', id: 'test' },
-      );
-      // Created and started here (recipients frozen, deliveries and jobs written); no worker runs in this process.
-      const message = await context.dispatch.messages.createMessage(
-        tenant,
-        incident.id,
-        { texts: { fi: 'Vesikatko {address}' } },
-        { type: 'token', id: 'test' },
-      );
+      // No worker runs in this process.
+      const message = await startedSend(context, tenant, 'Vesikatko');
       expect(message).toMatchObject({ status: 'sending', queued: RECIPIENTS });
 
       const inboxCount = async () => {

@@ -245,3 +245,21 @@ export async function addMobilesInBulk(
 }
 
 export { square };
+
+/**
+ * A sudden water incident over the Koulukatu block (where `addMobilesInBulk` puts its people) and its message,
+ * created and started in this process: recipients frozen, deliveries and batch jobs written, nothing sent.
+ */
+export async function startedSend(context: Context, tenant: Tenant, title: string) {
+  const incident = await context.dispatch.incidents.createIncident(
+    tenant,
+    { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
+    { type: 'token', id: 'test' },
+  );
+  return context.dispatch.messages.createMessage(
+    tenant,
+    incident.id,
+    { texts: { fi: `${title} {address}` } },
+    { type: 'token', id: 'test' },
+  );
+}

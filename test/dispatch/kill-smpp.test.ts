@@ -14,8 +14,7 @@ import { childDatabaseUrl } from '../cli.js';
 import { startNetSmppSmsc, type NetSmppSmsc } from '../channels/net-smpp.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { waitFor } from '../wait.js';
-import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
-import { addMobilesInBulk, buildTown, CENTER, square } from './fixtures.js';
+import { addMobilesInBulk, buildTown, startedSend } from './fixtures.js';
 
 const RECIPIENTS = 2000;
 const TPS = 2000;
@@ -61,25 +60,10 @@ for (const kind of TEST_DATABASES) {
       return child;
     };
 
-    /** A send of RECIPIENTS, frozen and queued; no worker runs in this process. */
-    async function queueSend(tenant: Tenant, title: string) {
-      const incident = await context.dispatch.incidents.createIncident(
-        tenant,
-        { service: 'water', kind: 'sudden', title, area: square(CENTER.lon - 0.002, CENTER.lat + 0.0013, 0.0012) },
-        { type: 'token', id: 'test' },
-      );
-      return context.dispatch.messages.createMessage(
-        tenant,
-        incident.id,
-        { texts: { fi: `${title} {address}` } },
-        { type: 'token', id: 'test' },
-      );
-    }
-
     it('sends nobody a message twice, and leaves at most what was in flight in doubt', async () => {
       const tenant = await buildTown(context);
       await addMobilesInBulk(context, tenant, RECIPIENTS, number);
-      const message = await queueSend(tenant, 'Vesikatko');
+      const message = await startedSend(context, tenant, 'Vesikatko');
       const submits = () => smsc.of('submit');
 
       const first = startWorker();
@@ -122,7 +106,7 @@ for (const kind of TEST_DATABASES) {
 
     it('a worker restarted with the same id takes its batches back at once, long before their lease ends', async () => {
       const tenant = (await context.tenants.listTenants())[0]!;
-      const message = await queueSend(tenant, 'Toinen katko');
+      const message = await startedSend(context, tenant, 'Toinen katko');
       const submitsBefore = smsc.of('submit').length;
       // A lease of ten minutes: a send that finishes sooner was not left waiting for it.
       const args = ['--lease-seconds', '600', '--id', 'worker-a'];

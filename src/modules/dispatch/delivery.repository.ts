@@ -232,6 +232,31 @@ export function deliveryRepository(db: Kysely<Database>, engine: Engine) {
       return row && { batchNo: row.batch_no, firstSeq: row.first_seq, lastSeq: row.last_seq, attempt: row.attempts };
     },
 
+    /** Which of these batches are still to send and held by no worker now (never claimed, or their lease over). */
+    async unheldBatches(
+      now: number,
+      batches: ReadonlyArray<{ tenantId: string; messageId: string; batchNo: number }>,
+    ): Promise<Array<{ tenant_id: string; message_id: string; batch_no: number }>> {
+      if (batches.length === 0) return [];
+      return db
+        .selectFrom('dispatch_batches')
+        .select(['tenant_id', 'message_id', 'batch_no'])
+        .where('status', '=', 'pending')
+        .where('claimed_until', '<', now)
+        .where((eb) =>
+          eb.or(
+            batches.map((b) =>
+              eb.and([
+                eb('tenant_id', '=', b.tenantId),
+                eb('message_id', '=', b.messageId),
+                eb('batch_no', '=', b.batchNo),
+              ]),
+            ),
+          ),
+        )
+        .execute();
+    },
+
     /** Batches whose worker died holding them (lease over, not done); released so that they are queued again. */
     async releaseAbandonedBatches(
       now: number,

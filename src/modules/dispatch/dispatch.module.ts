@@ -38,6 +38,8 @@ export interface DispatchOptions {
   registerCacheAddresses?: number | undefined;
   /** This worker process's stable, unique id (`aviso worker --id`), if it has one. */
   workerId?: string | undefined;
+  /** How long a batch job may be held with its batch unclaimed before it is given back (tests shorten it). */
+  orphanedJobMs?: number | undefined;
 }
 
 export interface DispatchDeps {
@@ -137,6 +139,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
     workerId: options.workerId,
     unwritten,
+    ...(options.orphanedJobMs === undefined ? {} : { orphanedJobMs: options.orphanedJobMs }),
   });
   return {
     incidents,

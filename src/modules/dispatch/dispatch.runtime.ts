@@ -18,7 +18,7 @@ import type { DeliveryRepository } from './delivery.repository.js';
 import type { MessageRepository } from './message.repository.js';
 import { receiptWriter } from './receipt-writer.js';
 import type { UnwrittenAnswers } from './unwritten-answers.js';
-import { STALLED_BATCH_MS } from './retry-policy.js';
+import { ORPHANED_JOB_MS, STALLED_BATCH_MS } from './retry-policy.js';
 
 export interface RuntimeDeps {
   queue: JobQueue;
@@ -36,6 +36,8 @@ export interface RuntimeDeps {
   workerId?: string | undefined;
   /** The sender's answers not written yet: a receipt for one of them goes into it, not to the database. */
   unwritten?: UnwrittenAnswers | undefined;
+  /** How long a job may be held with its batch unclaimed before it is taken for orphaned (tests shorten it). */
+  orphanedJobMs?: number;
 }
 
 const HOUSEKEEPING_MS = 3_600_000;
@@ -84,10 +86,34 @@ export function dispatchRuntime(deps: RuntimeDeps) {
       ...(await deps.deliveries.requeueStalledBatches(now, STALLED_BATCH_MS, 1000)),
     ];
     await deps.queue.enqueue('dispatch-batch', batchJobs(released));
+    const orphaned = await giveBackOrphanedJobs(now);
     const settled = await deps.deliveries.finishSettledMessages(now, 100);
     const matched = await deps.deliveries.matchWaitingReceipts(now, 5000);
     const expired = await deps.deliveries.expireUnreceipted(now, receiptProviders, 50);
-    return done + released.length + settled.length + matched + expired.length;
+    return done + released.length + orphaned + settled.length + matched + expired.length;
+  }
+
+  /**
+   * Jobs taken by a worker that died between taking a batch's job and claiming the batch: nothing else
+   * knows of them (the batch carries no claim to run out), so the queue would hold them until its own
+   * lease of the job ends. They are given back at once.
+   */
+  async function giveBackOrphanedJobs(now: number): Promise<number> {
+    const held = await deps.queue.heldLongerThan('dispatch-batch', deps.orphanedJobMs ?? ORPHANED_JOB_MS);
+    if (held.length === 0) return 0;
+    const unheld = new Set(
+      (
+        await deps.deliveries.unheldBatches(
+          now,
+          held.map((job) => job.payload),
+        )
+      ).map((b) => `${b.message_id}:${b.batch_no}`),
+    );
+    const orphans = held.filter((job) => unheld.has(`${job.payload.messageId}:${job.payload.batchNo}`));
+    if (orphans.length === 0) return 0;
+    await deps.queue.giveBack('dispatch-batch', orphans);
+    logger?.warn({ jobs: orphans.length }, 'gave back batch jobs taken by a worker that stopped before starting them');
+    return orphans.length;
   }
 
   const sweep = (): Promise<number> => (sweeping ??= sweepOnce().finally(() => (sweeping = undefined)));

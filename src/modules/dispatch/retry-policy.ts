@@ -55,6 +55,12 @@ const SLOW_RETRY_BASE_MS = 2 * 60_000;
  */
 export const slowRetryDelayMs = (attempts: number): number => SLOW_RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
 
+/**
+ * A batch job taken this long ago whose batch no worker holds was taken by a process that died before it
+ * claimed the batch (a worker claims within milliseconds of taking): it is given back to the queue.
+ */
+export const ORPHANED_JOB_MS = 10_000;
+
 /** A pending batch nobody touched for this long has no job left to run it (longer than any retry backoff). */
 export const STALLED_BATCH_MS = 10 * 60_000;
 
