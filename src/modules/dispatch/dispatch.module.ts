@@ -18,7 +18,7 @@ import { deliveryRepository } from './delivery.repository.js';
 import { messageRepository } from './message.repository.js';
 import { messageService } from './message.service.js';
 import { sharedPacer } from './pacer.js';
-import { BATCH_JOB_ATTEMPTS, LEASE_MS } from './retry-policy.js';
+import { BATCH_JOB_ATTEMPTS, BATCH_JOB_LEASE_MS, LEASE_MS } from './retry-policy.js';
 import { incidentAddresses, previewService, type PreviewDeps } from '../recipients/preview.service.js';
 import { mapService } from '../maps/map.service.js';
 import { recipientRepository } from '../recipients/recipient.repository.js';
@@ -92,7 +92,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     ...(options.registerCacheAddresses ? { maxAddresses: options.registerCacheAddresses } : {}),
   });
   const preview = previewService({ candidates, registers, recipients, clock, tracedAddressIds });
-  const queue = createJobQueue(db, { clock, leaseMs, maxAttempts: BATCH_JOB_ATTEMPTS });
+  const queue = createJobQueue(db, { clock, leaseMs: BATCH_JOB_LEASE_MS, maxAttempts: BATCH_JOB_ATTEMPTS });
   const starter = dispatchStarter({
     messages,
     deliveries,

@@ -8,7 +8,8 @@
  * over (a `delivery_handovers` row; at most `MARKED_CHUNK_SIZE` deliveries, `CHUNKS_IN_FLIGHT` chunks at
  * once), so a batch taken over never sends them again: those the dead worker handed over with nothing
  * written for them since end failed with `IN_DOUBT_ERROR` (a notice missed is reported; one sent twice is
- * not acceptable).
+ * not acceptable). The batch's job stays its worker's for `BATCH_JOB_LEASE_MS`, however long the batch
+ * takes; a job whose worker died before claiming its batch is given back after `ORPHANED_JOB_MS`.
  *
  * Tries: a batch job is run up to `BATCH_JOB_ATTEMPTS` times (the queue backs off 1 s, 2 s, 4 s … up to a
  * minute between runs). Within a batch, a delivery that failed retryably (throttling, a lost connection)
@@ -24,6 +25,15 @@
 
 /** How long a worker holds a message it starts or a batch it sends before others presume it dead. */
 export const LEASE_MS = 60_000;
+
+/**
+ * How long the queue leaves a taken batch job to its worker: long, as whether that worker lives is told by the
+ * batch's claim (`LEASE_MS`, renewed by every write), and the job of one that died is given back by the sweep
+ * (`ORPHANED_JOB_MS`). A job lease as short as the claim's would let another slot take the job of a batch still
+ * being sent (a slow provider's batch outlasts it) and lose the first run's outcome: its deliveries to try again
+ * would wait for `STALLED_BATCH_MS`.
+ */
+export const BATCH_JOB_LEASE_MS = 6 * 3_600_000;
 
 /** Runs of one batch job before the queue gives up on it (the sweep still finds its batch). */
 export const BATCH_JOB_ATTEMPTS = 10;
