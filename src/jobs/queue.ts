@@ -71,7 +71,7 @@ export interface JobQueue {
   heldLongerThan<N extends QueueName>(name: N, ms: number): Promise<Array<HeldJob<JobPayloads[N]>>>;
   /**
    * Gives taken jobs back, to be taken again at once and their try not counted: the worker that took them
-   * is gone without having begun them (the caller knows this from the jobs' own records).
+   * is gone without having begun them (the caller tells this from what the jobs are for).
    */
   giveBack<N extends QueueName>(name: N, jobs: ReadonlyArray<HeldJob<JobPayloads[N]>>): Promise<void>;
   stop(): Promise<void>;

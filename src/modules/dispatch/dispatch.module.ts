@@ -139,7 +139,7 @@ export function createDispatch(deps: DispatchDeps, options: DispatchOptions = {}
     housekeeping: (now) => changes.prune(now - REGISTER_CHANGES_KEPT_MS),
     workerId: options.workerId,
     unwritten,
-    ...(options.orphanedJobMs === undefined ? {} : { orphanedJobMs: options.orphanedJobMs }),
+    orphanedJobMs: options.orphanedJobMs,
   });
   return {
     incidents,

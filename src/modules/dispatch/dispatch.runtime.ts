@@ -37,7 +37,7 @@ export interface RuntimeDeps {
   /** The sender's answers not written yet: a receipt for one of them goes into it, not to the database. */
   unwritten?: UnwrittenAnswers | undefined;
   /** How long a job may be held with its batch unclaimed before it is taken for orphaned (tests shorten it). */
-  orphanedJobMs?: number;
+  orphanedJobMs?: number | undefined;
 }
 
 const HOUSEKEEPING_MS = 3_600_000;
