@@ -57,6 +57,8 @@ const batchJobs = (
     priority: b.priority ? 10 : 0,
   }));
 
+const batchKey = (messageId: string, batchNo: number): string => `${messageId}:${batchNo}`;
+
 export function dispatchRuntime(deps: RuntimeDeps) {
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
@@ -85,35 +87,35 @@ export function dispatchRuntime(deps: RuntimeDeps) {
       ...(await deps.deliveries.releaseAbandonedBatches(now, 1000)),
       ...(await deps.deliveries.requeueStalledBatches(now, STALLED_BATCH_MS, 1000)),
     ];
-    await deps.queue.enqueue('dispatch-batch', batchJobs(released));
-    const orphaned = await giveBackOrphanedJobs(now);
+    // A released batch whose dead worker's job is given back needs no second job.
+    const givenBack = await giveBackOrphanedJobs(now);
+    await deps.queue.enqueue(
+      'dispatch-batch',
+      batchJobs(released.filter((b) => !givenBack.has(batchKey(b.message_id, b.batch_no)))),
+    );
     const settled = await deps.deliveries.finishSettledMessages(now, 100);
     const matched = await deps.deliveries.matchWaitingReceipts(now, 5000);
     const expired = await deps.deliveries.expireUnreceipted(now, receiptProviders, 50);
-    return done + released.length + orphaned + settled.length + matched + expired.length;
+    return done + released.length + givenBack.size + settled.length + matched + expired.length;
   }
 
   /**
-   * Jobs taken by a worker that died between taking a batch's job and claiming the batch: nothing else
-   * knows of them (the batch carries no claim to run out), so the queue would hold them until its own
-   * lease of the job ends. They are given back at once.
+   * Jobs held by a worker that died, whose batches no worker holds: above all those it took and died before
+   * claiming their batch, which nothing else knows of (the batch carries no claim to run out), so the queue
+   * would hold them until its own lease of the job ends. They are given back at once; their batches' keys.
    */
-  async function giveBackOrphanedJobs(now: number): Promise<number> {
+  async function giveBackOrphanedJobs(now: number): Promise<Set<string>> {
     const held = await deps.queue.heldLongerThan('dispatch-batch', deps.orphanedJobMs ?? ORPHANED_JOB_MS);
-    if (held.length === 0) return 0;
+    if (held.length === 0) return new Set();
+    const batches = held.map((job) => job.payload);
     const unheld = new Set(
-      (
-        await deps.deliveries.unheldBatches(
-          now,
-          held.map((job) => job.payload),
-        )
-      ).map((b) => `${b.message_id}:${b.batch_no}`),
+      (await deps.deliveries.unheldBatches(now, batches)).map((b) => batchKey(b.message_id, b.batch_no)),
     );
-    const orphans = held.filter((job) => unheld.has(`${job.payload.messageId}:${job.payload.batchNo}`));
-    if (orphans.length === 0) return 0;
+    const orphans = held.filter((job) => unheld.has(batchKey(job.payload.messageId, job.payload.batchNo)));
+    if (orphans.length === 0) return new Set();
     await deps.queue.giveBack('dispatch-batch', orphans);
-    logger?.warn({ jobs: orphans.length }, 'gave back batch jobs taken by a worker that stopped before starting them');
-    return orphans.length;
+    logger?.warn({ jobs: orphans.length }, 'gave back batch jobs held by workers that stopped');
+    return new Set(orphans.map((job) => batchKey(job.payload.messageId, job.payload.batchNo)));
   }
 
   const sweep = (): Promise<number> => (sweeping ??= sweepOnce().finally(() => (sweeping = undefined)));
