@@ -50,6 +50,21 @@ export interface WatchedPage {
   failedResponses: string[];
 }
 
+/** Each page's last navigations (reloads and history steps included), for the report of a failed test. */
+const navigations = new WeakMap<Page, string[]>();
+const KEPT_NAVIGATIONS = 30;
+
+function recordNavigations(page: Page): void {
+  const log: string[] = [];
+  const started = Date.now();
+  navigations.set(page, log);
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    log.push(`+${Date.now() - started} ms ${frame.url()}`);
+    if (log.length > KEPT_NAVIGATIONS) log.shift();
+  });
+}
+
 /** A fresh context (own cookies and storage; the browser's language `locale`) with a page whose console errors and foreign requests are kept. */
 export async function openPage(
   browser: Browser,
@@ -59,6 +74,7 @@ export async function openPage(
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, locale, timezoneId: 'Europe/Helsinki' });
   const page = await context.newPage();
+  recordNavigations(page);
   const problems: string[] = [];
   const foreignRequests: string[] = [];
   const failedResponses: string[] = [];
@@ -116,4 +132,34 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * What every page still open in `browser` shows — its address, its history's length, its level-1 headings,
+ * the start of its text, its last navigations — with a screenshot of each: written to stderr when a test
+ * fails, so a failure that does not come back when run again still says where the page was.
+ */
+export async function describeOpenPages(browser: Browser, testName: string): Promise<string> {
+  const pages = browser.contexts().flatMap((context) => context.pages());
+  const reports = await Promise.all(
+    pages.map(async (page, i) => {
+      const state = await page
+        .evaluate(
+          `({ length: history.length, headings: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()),
+             text: document.body.innerText.replace(/\\s+/g, ' ').slice(0, 300) })`,
+        )
+        .catch((error: unknown) => ({ error: String(error) }));
+      const shot = await screenshot(page, `failed-${testName.replace(/[^\w-]+/g, '-').slice(0, 80)}-${i}`).catch(
+        (error: unknown) => `no screenshot: ${String(error)}`,
+      );
+      return [
+        `page ${i}: ${page.url()}`,
+        `  state: ${JSON.stringify(state)}`,
+        `  screenshot: ${shot}`,
+        `  navigations:`,
+        ...(navigations.get(page) ?? []).map((line) => `    ${line}`),
+      ].join('\n');
+    }),
+  );
+  return reports.join('\n') || 'no page open';
 }

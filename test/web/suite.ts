@@ -3,11 +3,11 @@
  * and a headless chromium — started before the file's (or the enclosing describe's) tests and stopped after them.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import type { TestDatabase } from '../databases.js';
-import { axeViolations, describeViolations, launchBrowser, type WatchedPage } from './browser.js';
+import { axeViolations, describeOpenPages, describeViolations, launchBrowser, type WatchedPage } from './browser.js';
 import { buildTown } from './fixtures.js';
 import { startWebServer, type WebServer } from './server.js';
 
@@ -38,6 +38,14 @@ export function browserSuite(
     suite.tenant = await buildTown(suite.server.context);
     await options.setUp?.(suite);
   });
+  beforeEach(({ onTestFailed, task }) =>
+    onTestFailed(async () => {
+      if (suite.browser)
+        console.error(
+          `${task.name} failed; the pages open then:\n${await describeOpenPages(suite.browser, task.name)}`,
+        );
+    }),
+  );
   afterAll(async () => {
     await suite.browser?.close();
     await suite.server?.close();
