@@ -12,7 +12,7 @@ import { TEST_DATABASES, type TestDatabase } from '../databases.js';
 import { ARTIFACTS, DESKTOP, launchBrowser, openPage, PHONE, screenshot, type Viewport } from './browser.js';
 import { drawPolygon, logInOperator } from './operator-login.js';
 import { startWebServer, type WebServer } from './server.js';
-import { expectAccessible, expectNoProblems } from './suite.js';
+import { expectAccessible, expectNoProblems, reportOpenPagesOnFailure } from './suite.js';
 
 const OPERATOR = { email: 'demo-kartta@mantanvesi.fi', password: 'demo-kartta-salasana-2025' };
 
@@ -50,6 +50,7 @@ function demoWorld(database: TestDatabase): DemoWorld {
     world.street = middle.street;
     world.number = middle.number;
   }, 120_000);
+  reportOpenPagesOnFailure(() => world.browser);
   afterAll(async () => {
     await world.browser?.close();
     await world.server?.close();

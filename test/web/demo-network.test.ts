@@ -11,7 +11,7 @@ import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { addPerson } from '../dispatch/fixtures.js';
 import { launchBrowser, openPage, screenshot } from './browser.js';
 import { startWebServer, type WebServer } from './server.js';
-import { expectAccessible, expectNoProblems, submitConsoleLogin } from './suite.js';
+import { expectAccessible, expectNoProblems, reportOpenPagesOnFailure, submitConsoleLogin } from './suite.js';
 
 const OPERATOR = { email: 'demo-verkosto@mantanvesi.fi', password: 'demo-verkosto-salasana-2025' };
 
@@ -78,6 +78,7 @@ beforeAll(async () => {
   await context.dispatch.runtime.startWorkers({ concurrency: 2, sweepMs: 200 });
 }, 120_000);
 
+reportOpenPagesOnFailure(() => browser);
 afterAll(async () => {
   await browser?.close();
   await server?.close();

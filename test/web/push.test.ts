@@ -19,7 +19,7 @@ import { DESKTOP, launchBrowser, openPage, PHONE, screenshot, type Viewport } fr
 import { buildTown } from './fixtures.js';
 import { englishOnPage } from './portal-helpers.js';
 import { startWebServer, type WebServer } from './server.js';
-import { expectAccessible, expectNoProblems } from './suite.js';
+import { expectAccessible, expectNoProblems, reportOpenPagesOnFailure } from './suite.js';
 
 interface Registration {
   registrationId: string;
@@ -38,6 +38,7 @@ describe('web push in the portal', () => {
     [server, browser] = await Promise.all([startWebServer({}, { pushAgent: service.agent }), launchBrowser()]);
     tenant = await buildTown(server.context);
   });
+  reportOpenPagesOnFailure(() => browser);
   afterAll(async () => {
     await browser?.close();
     await server?.close();

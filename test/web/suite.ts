@@ -38,19 +38,25 @@ export function browserSuite(
     suite.tenant = await buildTown(suite.server.context);
     await options.setUp?.(suite);
   });
-  beforeEach(({ onTestFailed, task }) =>
-    onTestFailed(async () => {
-      if (suite.browser)
-        console.error(
-          `${task.name} failed; the pages open then:\n${await describeOpenPages(suite.browser, task.name)}`,
-        );
-    }),
-  );
+  reportOpenPagesOnFailure(() => suite.browser);
   afterAll(async () => {
     await suite.browser?.close();
     await suite.server?.close();
   });
   return suite;
+}
+
+/**
+ * Registers (for the file, or the describe it is called in) a report of every page open in the browser when
+ * a test fails, on stderr (`describeOpenPages`).
+ */
+export function reportOpenPagesOnFailure(browser: () => Browser | undefined): void {
+  beforeEach(({ onTestFailed, task }) =>
+    onTestFailed(async () => {
+      const open = browser();
+      if (open) console.error(`${task.name} failed; the pages open then:\n${await describeOpenPages(open, task.name)}`);
+    }),
+  );
 }
 
 /** axe-core finds no WCAG 2.1 A/AA violation on the page as it is now. */
