@@ -11,6 +11,7 @@ import { createTestApp, testConfig, type TestApp } from '../app.js';
 import { createContext } from '../../src/context.js';
 import { freshDatabase, TEST_DATABASES, type FreshDatabase } from '../databases.js';
 import { buildTenant, square } from '../factories.js';
+import { childProcessesTimeout } from '../cli.js';
 import { alive, startServe, type ServeProcess } from '../serve.js';
 
 const incident = (title: string) => ({
@@ -104,25 +105,29 @@ describe.runIf(TEST_DATABASES.includes('sqlite'))('aviso serve on a shared or re
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
 
-  it("two processes on one file: both serve, their writes interleave, each sees the other's", async () => {
-    const env = { AVISO_DATABASE_URL: database.url };
-    servers.push(await startServe(env), await startServe(env));
-    const [a, b] = servers as [ServeProcess, ServeProcess];
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        call(i % 2 ? a : b, 'POST', `/api/t/${tenant.slug}/incidents`, incident(`shared-${i}`)),
-      ),
-    );
-    expect(answers.map((r) => r.status)).toEqual(Array(40).fill(201));
-    for (const server of [a, b]) {
-      const { items } = (await (await call(server, 'GET', `/api/t/${tenant.slug}/incidents?limit=500`)).json()) as {
-        items: Array<{ title: string }>;
-      };
-      expect(items.filter((i) => i.title.startsWith('shared-')).length).toBe(40);
-    }
-    expect(alive(a.child) && alive(b.child)).toBe(true);
-    await Promise.all(servers.splice(0).map((s) => s.stop()));
-  });
+  it(
+    "two processes on one file: both serve, their writes interleave, each sees the other's",
+    childProcessesTimeout(2),
+    async () => {
+      const env = { AVISO_DATABASE_URL: database.url };
+      servers.push(await startServe(env), await startServe(env));
+      const [a, b] = servers as [ServeProcess, ServeProcess];
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          call(i % 2 ? a : b, 'POST', `/api/t/${tenant.slug}/incidents`, incident(`shared-${i}`)),
+        ),
+      );
+      expect(answers.map((r) => r.status)).toEqual(Array(40).fill(201));
+      for (const server of [a, b]) {
+        const { items } = (await (await call(server, 'GET', `/api/t/${tenant.slug}/incidents?limit=500`)).json()) as {
+          items: Array<{ title: string }>;
+        };
+        expect(items.filter((i) => i.title.startsWith('shared-')).length).toBe(40);
+      }
+      expect(alive(a.child) && alive(b.child)).toBe(true);
+      await Promise.all(servers.splice(0).map((s) => s.stop()));
+    },
+  );
 
   it.runIf(canMakeImmutable())(
     'a read-only file: the server starts and reads, a write is a 503 problem+json, the process stays up',

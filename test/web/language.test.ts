@@ -55,7 +55,7 @@ describe('page language', () => {
     await watched.page.getByRole('heading', { name: fi.portal.login.heading }).waitFor();
     expect(await watched.page.getAttribute('html', 'lang')).toBe('fi');
     await watched.context.close();
-  });
+  }, 90_000);
 });
 
 /** The resident's login and registration, in `texts`' language, with reload, Back and Forward at the PIN step. */
