@@ -16,6 +16,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createReadStream } from 'node:fs';
+import { sql } from 'kysely';
 import type { ChannelProvider } from '../../src/channels/channel.js';
 import { buildApp } from '../../src/app.js';
 import { serverExecArgv } from '../../src/cli/server-flags.js';
@@ -174,6 +175,8 @@ async function seed(db: Db, context: Context): Promise<Tenant> {
       )
       .execute();
   }
+  // Fresh tables: give the planners their statistics, as autovacuum (PostgreSQL) or a maintenance run would.
+  await sql`analyze`.execute(db.kysely);
   return tenant;
 }
 

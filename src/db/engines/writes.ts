@@ -68,6 +68,11 @@ export interface IssueOutcome {
   /** False when a budget was spent (then nothing was stored). */
   withinBudget: boolean;
   stored: boolean;
+  /**
+   * How often the database ended the issue as a deadlock victim before it went through (it is run again;
+   * each time cost the request PostgreSQL's deadlock_timeout, a second by default). Always 0 on SQLite.
+   */
+  deadlocks: number;
 }
 
 export type SessionRow = Selectable<SessionsTable>;

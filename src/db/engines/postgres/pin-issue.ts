@@ -64,6 +64,7 @@ const issueStatement = (p: Param<IssueParams>) => sql<{
   ), counted as (
     insert into rate_counters (key, window_start, count)
     select h.key, h.window_start, 1 from unnest(${p('keys')}::text[], ${p('windows')}::bigint[]) as h(key, window_start) cross join allowed
+    order by h.key, h.window_start
     on conflict (key, window_start) do update set count = rate_counters.count + 1
     returning key, count
   ), within as (
@@ -71,9 +72,13 @@ const issueStatement = (p: Param<IssueParams>) => sql<{
       and not exists (select 1 from counted c join unnest(${p('keys')}::text[], ${p('limits')}::bigint[]) as h(key, lim) on h.key = c.key where c.count > h.lim)
   ), locked as (
     -- Locked, the budget rows are read as the latest commit left them (not as this statement's snapshot):
-    -- all of them counted or none, even when requests race at a limit.
+    -- all of them counted or none, even when requests race at a limit. Locked in key order, as every issue
+    -- locks them: in the scan's order (where each row's last update left it) two issues at once took them in
+    -- different orders and deadlocked, each victim waiting a deadlock_timeout. Counters are written in key
+    -- order too.
     select c.key, c.count from rate_counters c
     where (c.key, c.window_start) in (select * from unnest(${p('budgetKeys')}::text[], ${p('budgetWindows')}::bigint[]))
+    order by c.key, c.window_start
     for update
   ), budget as (
     select b.key, b.window_start, b.lim, coalesce(l.count, 0) as count
@@ -83,6 +88,7 @@ const issueStatement = (p: Param<IssueParams>) => sql<{
     insert into rate_counters (key, window_start, count)
     select b.key, b.window_start, 1 from budget b cross join within
     where not exists (select 1 from budget where count >= lim)
+    order by b.key, b.window_start
     on conflict (key, window_start) do update set count = rate_counters.count + 1
       where rate_counters.count < (select lim from budget where budget.key = excluded.key)
     returning key
@@ -112,15 +118,15 @@ const DEADLOCK = '40P01';
 const DEADLOCK_RETRIES = 3;
 
 /**
- * Runs `statement` again when PostgreSQL ends it as a deadlock victim. The issue statement locks the
- * budget rows it sees, then writes them all: a request that saw a budget row another has just created
- * can wait on it in the other order (at the start of a window, when requests race). Nothing of a victim
- * was written, so it runs again.
+ * Runs `statement` again when PostgreSQL ends it as a deadlock victim; how often, with the result. The
+ * issue statement locks the budget rows it sees, then writes them all: a request that saw a budget row
+ * another has just created can still wait on it in the other order (at the start of a window, when
+ * requests race). Nothing of a victim was written, so it runs again.
  */
-async function retryingDeadlocks<T>(statement: () => Promise<T>): Promise<T> {
+async function retryingDeadlocks<T>(statement: () => Promise<T>): Promise<{ result: T; deadlocks: number }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await statement();
+      return { result: await statement(), deadlocks: attempt - 1 };
     } catch (error) {
       if ((error as { code?: string }).code !== DEADLOCK || attempt >= DEADLOCK_RETRIES) throw error;
     }
@@ -130,7 +136,10 @@ async function retryingDeadlocks<T>(statement: () => Promise<T>): Promise<T> {
 export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => {
   const issueInOneStatement = precompile(db, (_db, p: Param<IssueParams>) => issueStatement(p));
   return async ({ tenantId, pin, claim, rules }) => {
-    const { rows } = await retryingDeadlocks(() =>
+    const {
+      result: { rows },
+      deadlocks,
+    } = await retryingDeadlocks(() =>
       issueInOneStatement({
         claimKey: claim?.key ?? null,
         claimWindow: claim?.window_start ?? null,
@@ -157,6 +166,7 @@ export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => {
       counts: row.counts === null ? undefined : row.counts.map(Number),
       withinBudget: row.within_budget,
       stored: row.stored,
+      deadlocks,
     };
   };
 };

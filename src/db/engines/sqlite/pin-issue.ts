@@ -99,7 +99,10 @@ async function countHits(db: Kysely<Database>, counters: ReadonlyArray<CounterLi
 }
 
 /** The PIN issue statement by statement, on `db` (a transaction). */
-async function issueSteps(db: Kysely<Database>, { tenantId, pin, claim, rules }: PinIssue): Promise<IssueOutcome> {
+async function issueSteps(
+  db: Kysely<Database>,
+  { tenantId, pin, claim, rules }: PinIssue,
+): Promise<Omit<IssueOutcome, 'deadlocks'>> {
   if (claim) {
     const row = await db
       .insertInto('rate_counters')
@@ -133,5 +136,8 @@ async function issueSteps(db: Kysely<Database>, { tenantId, pin, claim, rules }:
   return { ...outcome, counts, stored: await replacePin(db, tenantId, pin, rules.notIssuedAfter) };
 }
 
-export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => (issue) =>
-  db.transaction().execute((trx) => issueSteps(trx, issue));
+// One writer at a time: SQLite has no row locks to deadlock on.
+export const pinIssuer: Engine['pinIssuer'] = (db: Kysely<Database>) => async (issue) => ({
+  ...(await db.transaction().execute((trx) => issueSteps(trx, issue))),
+  deadlocks: 0,
+});
