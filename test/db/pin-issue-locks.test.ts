@@ -9,6 +9,7 @@ import { openDatabase, type Db } from '../../src/db/connection.js';
 import type { CounterLimit, PinIssue } from '../../src/db/engines/writes.js';
 import { newId } from '../../src/lib/ids.js';
 import { pinBudgetKeys } from '../../src/modules/auth/pin.service.js';
+import { windowStartOf } from '../../src/modules/auth/rate-limit.repository.js';
 import type { Tenant } from '../../src/modules/tenants/tenant.types.js';
 import { describeEachDatabase } from '../app.js';
 import { POSTGRES_URL } from '../databases.js';
@@ -34,8 +35,8 @@ describeEachDatabase('PINs issued at once against the same budgets', (t) => {
 
   it('issues every one, none a deadlock victim, each counted once in every budget', async () => {
     const now = Date.now();
-    const hour = now - (now % HOUR);
-    const day = now - (now % (24 * HOUR));
+    const hour = windowStartOf(now, HOUR);
+    const day = windowStartOf(now, 24 * HOUR);
     const budgets: CounterLimit[] = [
       { key: pinBudgetKeys.tenantHour(tenant.id), windowStart: hour, limit: 1_000_000 },
       { key: pinBudgetKeys.tenantDay(tenant.id), windowStart: day, limit: 1_000_000 },
