@@ -35,9 +35,18 @@ export interface AreaValue {
 
 export const EMPTY_AREA: AreaValue = { shapes: [], streets: [], postalCodes: [], network: null };
 
+/** The street rows given a name: a row added and not yet named is not part of the area. */
+export function namedStreets(area: AreaValue): StreetSelection[] {
+  return area.streets.filter((s) => s.street.trim());
+}
+
+/** Nothing that makes an area: no shape, no named street, no postal code, no trace. */
 export function isEmptyArea(area: AreaValue): boolean {
   return (
-    area.shapes.length === 0 && area.streets.length === 0 && area.postalCodes.length === 0 && area.network === null
+    area.shapes.length === 0 &&
+    namedStreets(area).length === 0 &&
+    area.postalCodes.length === 0 &&
+    area.network === null
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   asFeatureCollection,
+  namedStreets,
   shapesFromGeoJson,
   type AreaDraft,
   type AreaValue,
@@ -29,7 +30,7 @@ function shapesToApi(shapes: AreaDraft): unknown {
 export function toApiArea(value: AreaValue): ApiArea {
   return {
     area: shapesToApi(value.shapes),
-    streets: value.streets.filter((s) => s.street.trim()),
+    streets: namedStreets(value),
     postalCodes: value.postalCodes,
     network: value.network,
   };
